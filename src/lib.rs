@@ -1,0 +1,7 @@
+//! mirrorscope: a deterministic simulator of RabbitMQ 3.10 classic mirrored queues, and the
+//! browser playground built on it.
+//!
+//! [`sim`] is the pure core (no DOM, no clock, no OS randomness); the `ui` module (feature `web`)
+//! is a thin Yew view over it.
+
+pub mod sim;

@@ -1,0 +1,3 @@
+//! The browser app (trunk builds this binary).
+
+fn main() {}
