@@ -3,7 +3,22 @@
 //! passed in as [`time::Micros`] and randomness comes from a seeded [`rng::Rng`].
 
 pub mod cluster;
+pub mod ctl;
+pub mod dataplane;
+pub mod engine;
+mod failover;
+pub mod json;
+pub mod model;
+pub mod pcre;
+pub mod placement;
+pub mod policy;
+pub mod policy_def;
+pub mod queues;
 pub mod rng;
+pub mod sync;
 pub mod time;
+pub mod trace;
 
 pub use cluster::{Cluster, Node, NodeState};
+pub use engine::{Config, PartitionHandling, Sim};
+pub use model::{ClientId, MsgId, ProcId, QueueId};

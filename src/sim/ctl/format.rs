@@ -1,0 +1,235 @@
+//! How rabbitmqctl 3.10 prints things: tab-separated tables, pids, usage texts.
+
+use super::CtlOutput;
+use crate::sim::model::{QueueId, QueueState};
+use crate::sim::Sim;
+
+/// Columns `list_queues` accepts (3.10 names; `mirror_pids` arrived in 3.11.4).
+pub const QUEUE_COLUMNS: &[&str] = &[
+    "name",
+    "durable",
+    "auto_delete",
+    "exclusive",
+    "arguments",
+    "policy",
+    "operator_policy",
+    "effective_policy_definition",
+    "pid",
+    "owner_pid",
+    "slave_pids",
+    "synchronised_slave_pids",
+    "recoverable_slaves",
+    "messages",
+    "messages_ready",
+    "messages_unacknowledged",
+    "consumers",
+    "state",
+    "type",
+    "node",
+];
+
+/// A header row plus rows, tab-separated, as rabbitmqctl's default table formatter prints.
+pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = header.join("\t");
+    out.push('\n');
+    for r in rows {
+        out.push_str(&r.join("\t"));
+        out.push('\n');
+    }
+    out
+}
+
+fn pid_list(sim: &Sim, pids: &[crate::sim::ProcId]) -> String {
+    let v: Vec<String> = pids.iter().map(|&p| sim.pid_string(p)).collect();
+    format!("[{}]", v.join(", "))
+}
+
+/// One `list_queues` cell.
+pub fn queue_column(sim: &Sim, q: QueueId, col: &str) -> String {
+    let r = sim.queue(q);
+    let master = &sim.procs[r.master.0];
+    let mirrored = r.is_mirrored();
+    match col {
+        "name" => r.name.clone(),
+        "durable" => r.durable.to_string(),
+        "auto_delete" => r.auto_delete.to_string(),
+        "exclusive" => r.exclusive_owner.is_some().to_string(),
+        "arguments" => {
+            let v: Vec<String> = r
+                .args
+                .iter()
+                .map(|(k, v)| format!("{{\"{k}\",{}}}", v.to_json_string()))
+                .collect();
+            format!("[{}]", v.join(", "))
+        }
+        "policy" => r.policy.clone().unwrap_or_default(),
+        "operator_policy" => r.operator_policy.clone().unwrap_or_default(),
+        "effective_policy_definition" => r.effective.to_json_string(),
+        "pid" => sim.pid_string(r.master),
+        "owner_pid" => match r.exclusive_owner {
+            Some(c) => format!(
+                "<{}.{}.0>",
+                sim.node_name(sim.clients[c.0].node),
+                4000 + c.0
+            ),
+            None => String::new(),
+        },
+        "slave_pids" if mirrored => pid_list(sim, &r.mirrors),
+        "synchronised_slave_pids" if mirrored => pid_list(sim, &r.synced),
+        "slave_pids" | "synchronised_slave_pids" => String::new(),
+        "recoverable_slaves" if mirrored && r.durable => {
+            let v: Vec<&str> = r.recoverable.iter().map(|&n| sim.node_name(n)).collect();
+            format!("[{}]", v.join(", "))
+        }
+        "recoverable_slaves" => String::new(),
+        "messages" => master.depth().to_string(),
+        "messages_ready" => master.ready.len().to_string(),
+        "messages_unacknowledged" => master.unacked.len().to_string(),
+        "consumers" => sim
+            .consumers
+            .iter()
+            .filter(|k| k.queue == q)
+            .count()
+            .to_string(),
+        "state" => match r.state {
+            QueueState::Running => "running".to_string(),
+            QueueState::Syncing => format!("{{syncing,{}}}", r.sync.as_ref().map_or(0, |s| s.sent)),
+            QueueState::Down => "down".to_string(),
+            QueueState::Stopped => "stopped".to_string(),
+        },
+        "type" => "classic".to_string(),
+        "node" => sim.node_name(sim.proc_node(r.master)).to_string(),
+        _ => String::new(),
+    }
+}
+
+/// The error rabbitmqctl prints when it cannot reach a node's Erlang VM.
+pub fn unreachable(node: &str) -> CtlOutput {
+    CtlOutput::error(format!(
+        "unable to perform an operation on node '{node}'. Please see diagnostics information and suggestions below.\n\nMost common reasons for this are:\n\n * Target node is unreachable (e.g. due to hostname resolution, TCP connection or firewall issues)\n * CLI tool fails to authenticate with the server (e.g. due to CLI tool's Erlang cookie not matching that of the server)\n * Target node is not running\n\nDIAGNOSTICS\n===========\n\nattempted to contact: ['{node}']"
+    ))
+}
+
+pub fn usage(cmd: &str) -> String {
+    let args = match cmd {
+        "set_policy" => "set_policy [--vhost <vhost>] [--priority <priority>] [--apply-to <apply-to>] <name> <pattern> <definition>",
+        "set_operator_policy" => "set_operator_policy [--vhost <vhost>] [--priority <priority>] [--apply-to <apply-to>] <name> <pattern> <definition>",
+        "clear_policy" => "clear_policy [--vhost <vhost>] <name>",
+        "clear_operator_policy" => "clear_operator_policy [--vhost <vhost>] <name>",
+        "list_policies" => "list_policies [--vhost <vhost>] [--no-table-headers] [--timeout <timeout>]",
+        "list_operator_policies" => "list_operator_policies [--vhost <vhost>] [--no-table-headers] [--timeout <timeout>]",
+        "sync_queue" => "sync_queue [--vhost <vhost>] <queue>",
+        "cancel_sync_queue" => "cancel_sync_queue [--vhost <vhost>] <queue>",
+        "add_vhost" => "add_vhost <vhost> [--description <description> --tags \"<tag1>,<tag2>,<...>\" --default-queue-type <quorum|classic|stream>]",
+        other => other,
+    };
+    format!("\nUsage\n\nrabbitmqctl [--node <node>] [--longnames] [--quiet] {args}")
+}
+
+/// The commands the simulator knows, for `help` and suggestions.
+const COMMANDS: &[&str] = &[
+    "add_vhost",
+    "cancel_sync_queue",
+    "clear_operator_policy",
+    "clear_policy",
+    "cluster_status",
+    "eval",
+    "list_operator_policies",
+    "list_policies",
+    "list_queues",
+    "list_vhosts",
+    "set_operator_policy",
+    "set_policy",
+    "start_app",
+    "stop",
+    "stop_app",
+    "sync_queue",
+];
+
+pub fn general_usage() -> String {
+    format!(
+        "\nUsage\n\nrabbitmqctl [--node <node>] [--timeout <timeout>] [--longnames] [--quiet] <command> [<command options>]\n\nCommands supported by the simulator:\n    {}",
+        COMMANDS.join("\n    ")
+    )
+}
+
+/// `Did you mean …?` by edit distance, as rabbitmqctl does.
+pub fn suggest(cmd: &str) -> String {
+    let best = COMMANDS
+        .iter()
+        .min_by_key(|c| distance(c, cmd))
+        .copied()
+        .unwrap_or("help");
+    if distance(best, cmd) <= 3 {
+        format!("Did you mean '{best}'?")
+    } else {
+        "Use 'rabbitmqctl help' to list the commands.".to_string()
+    }
+}
+
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// `cluster_status` as 3.10 prints it (the sections a simulated cluster has).
+pub fn cluster_status(sim: &Sim, n: usize) -> String {
+    let me = sim.node_name(n);
+    let mut out = format!(
+        "Cluster status of node {me} ...\nBasics\n\nCluster name: {}\n\nDisk Nodes\n\n",
+        sim.node_name(0)
+    );
+    for node in &sim.cluster.nodes {
+        out.push_str(&node.name);
+        out.push('\n');
+    }
+    out.push_str("\nRunning Nodes\n\n");
+    let visible: Vec<usize> = sim
+        .running_nodes()
+        .into_iter()
+        .filter(|&x| sim.connected(n, x))
+        .collect();
+    for &x in &visible {
+        out.push_str(sim.node_name(x));
+        out.push('\n');
+    }
+    out.push_str("\nVersions\n\n");
+    for &x in &visible {
+        out.push_str(&format!(
+            "{}: RabbitMQ 3.10.8 on Erlang 25.2.3\n",
+            sim.node_name(x)
+        ));
+    }
+    out.push_str("\nMaintenance status\n\n");
+    for &x in &visible {
+        out.push_str(&format!(
+            "Node: {}, status: not under maintenance\n",
+            sim.node_name(x)
+        ));
+    }
+    out.push_str("\nAlarms\n\n(none)\n\nNetwork Partitions\n\n");
+    let parts = sim.partition_report(n);
+    if parts.is_empty() {
+        out.push_str("(none)\n");
+    } else {
+        out.push_str(&parts);
+    }
+    out.push_str("\nListeners\n\n");
+    for &x in &visible {
+        out.push_str(&format!(
+            "Node: {}, interface: [::], port: 5672, protocol: amqp, purpose: AMQP 0-9-1 and AMQP 1.0\n",
+            sim.node_name(x)
+        ));
+    }
+    out.push_str(&format!("\nFeature flags\n\nFlag: classic_mirrored_queue_version, state: enabled\nFlag: maintenance_mode_status, state: enabled\nFlag: quorum_queue, state: enabled\n\nPartition handling: {}", sim.config.partition_handling.as_str()));
+    out
+}

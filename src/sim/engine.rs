@@ -1,0 +1,609 @@
+//! The discrete-event engine: the simulated clock, the event queue, the trace, and the node-level
+//! inputs (stop, kill, start). Queue, data-plane and failover rules live in sibling modules as
+//! further `impl Sim` blocks.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use super::cluster::{Cluster, NodeState};
+use super::model::*;
+use super::policy::PolicyStore;
+use super::rng::Rng;
+use super::time::Micros;
+use super::trace::{Endpoint, Importance, MsgKind, TraceEvent, TraceKind};
+
+/// How a partitioned cluster reacts (`cluster_partition_handling`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartitionHandling {
+    Ignore,
+    PauseMinority,
+    Autoheal,
+}
+
+impl PartitionHandling {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartitionHandling::Ignore => "ignore",
+            PartitionHandling::PauseMinority => "pause_minority",
+            PartitionHandling::Autoheal => "autoheal",
+        }
+    }
+}
+
+/// Run-wide settings (the scenario's `config` line).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub seed: u64,
+    /// `kernel.net_ticktime`: a silent peer is declared down after 0.75–1.25 × this.
+    pub net_ticktime: Micros,
+    /// One-way latency between two nodes.
+    pub latency: Micros,
+    /// One-way latency between a client and the node it is connected to.
+    pub client_latency: Micros,
+    /// Time a process spends on one operation (how long a burst keeps GM from flushing).
+    pub op_cost: Micros,
+    /// Time to fsync a persistent message in a durable queue before confirming it.
+    pub fsync: Micros,
+    pub partition_handling: PartitionHandling,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            seed: 1,
+            net_ticktime: Micros::from_secs(60),
+            latency: Micros::from_ms(1),
+            client_latency: Micros(500),
+            op_cost: Micros(20),
+            fsync: Micros::from_ms(2),
+            partition_handling: PartitionHandling::Ignore,
+        }
+    }
+}
+
+/// GM's pause before it records a dead neighbour (gm.erl, partial-partition guard).
+pub const GM_DEATH_DELAY: Micros = Micros(100_000);
+/// GM's broadcast timer.
+pub const GM_FLUSH_TIMER: Micros = Micros(25_000);
+/// `rabbit_amqqueue:with/4` retries 2000 × 30 ms while a queue's master is dead.
+pub const MASTER_RETRY: Micros = Micros(60_000_000);
+/// Messages one sync batch takes on the wire per message (size-independent model).
+pub const SYNC_PER_MESSAGE: Micros = Micros(2);
+
+/// What travels between processes.
+#[derive(Debug, Clone)]
+pub(crate) enum Payload {
+    /// basic.publish routed by a channel to one replica.
+    Publish {
+        client: ClientId,
+        seq: u64,
+        msg: MsgId,
+        to: ProcId,
+        confirm: bool,
+    },
+    /// A GM activity from `from` to its right neighbour `to`.
+    Gm {
+        from: ProcId,
+        to: ProcId,
+        origin: ProcId,
+        pubs: Vec<GmPub>,
+        acks_upto: Option<u64>,
+    },
+    /// A replica's confirm of a publish to the publishing channel.
+    ReplicaConfirm {
+        client: ClientId,
+        seq: u64,
+        from: ProcId,
+    },
+    /// Channel → client.
+    ToClient { client: ClientId, what: ToClient },
+    /// Client → master (through its channel).
+    ToMaster {
+        client: ClientId,
+        queue: QueueId,
+        req: MasterReq,
+    },
+    /// One eager-sync batch from the master to the syncing mirrors.
+    SyncBatch {
+        queue: QueueId,
+        to: ProcId,
+        entries: Vec<(u64, Entry, bool)>,
+        last: bool,
+    },
+}
+
+/// Replies and notifications a client receives.
+#[derive(Debug, Clone)]
+pub(crate) enum ToClient {
+    Confirm {
+        seq: u64,
+        outcome: ConfirmOutcome,
+    },
+    Deliver {
+        queue: QueueId,
+        tag: Option<String>,
+        delivery_tag: u64,
+        msg: MsgId,
+        redelivered: bool,
+    },
+    GetEmpty {
+        queue: QueueId,
+    },
+    Cancel {
+        tag: String,
+    },
+}
+
+/// Requests only the master handles.
+#[derive(Debug, Clone)]
+pub(crate) enum MasterReq {
+    Consume(Consumer),
+    Get {
+        manual_ack: bool,
+    },
+    /// basic.ack of these delivery tags (acks name tags, not messages: a tag from an old
+    /// master means nothing to a new one).
+    Ack {
+        tags: Vec<u64>,
+    },
+    Reject {
+        tags: Vec<u64>,
+        requeue: bool,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Ev {
+    Net {
+        id: u64,
+        from_node: usize,
+        to_node: usize,
+        payload: Payload,
+    },
+    GmFlush(ProcId),
+    Fsync {
+        proc: ProcId,
+        items: Vec<(ClientId, u64)>,
+    },
+    /// Survivors learn that these replicas of a queue died (after GM's 100 ms pause).
+    GmDeaths {
+        queue: QueueId,
+        dead: Vec<ProcId>,
+    },
+    /// One survivor processes the death notice, after any catchup it needed.
+    MembersChanged {
+        queue: QueueId,
+        member: ProcId,
+        dead: Vec<ProcId>,
+    },
+    SyncStep {
+        queue: QueueId,
+    },
+    /// A request that waits for a dead master gives up (`NOT_FOUND … due to timeout`).
+    RetryExpired {
+        client: ClientId,
+        queue: QueueId,
+        what: &'static str,
+    },
+    /// Retry delivering to consumers (after a block ends).
+    Kick {
+        queue: QueueId,
+    },
+}
+
+#[derive(Debug)]
+struct Scheduled {
+    at: Micros,
+    seq: u64,
+    ev: Ev,
+}
+
+impl PartialEq for Scheduled {
+    fn eq(&self, o: &Self) -> bool {
+        (self.at, self.seq) == (o.at, o.seq)
+    }
+}
+impl Eq for Scheduled {}
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Scheduled {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        (self.at, self.seq).cmp(&(o.at, o.seq))
+    }
+}
+
+/// The simulator: all state of one run.
+#[derive(Debug)]
+pub struct Sim {
+    pub config: Config,
+    pub(crate) now: Micros,
+    pub(crate) rng: Rng,
+    pub cluster: Cluster,
+    /// Per node: boot creation number (new on every start) and next pid serial.
+    pub(crate) creation: Vec<u32>,
+    pub(crate) next_serial: Vec<u32>,
+    /// Per node: the Erlang VM is halted (`rabbitmqctl stop`, `systemctl stop`, a crash), not
+    /// just the rabbit application (`stop_app`).
+    pub halted: Vec<bool>,
+    /// Order in which nodes stopped (for the last-node-to-stop boot rule).
+    pub(crate) stop_order: Vec<usize>,
+    pub vhosts: Vec<String>,
+    pub policies: PolicyStore,
+    pub queues: Vec<QueueRecord>,
+    pub procs: Vec<Replica>,
+    pub messages: Vec<Message>,
+    pub clients: Vec<Client>,
+    /// Consumers, in round-robin order; they belong to the queue, whichever process is master.
+    pub consumers: Vec<Consumer>,
+    /// Requests waiting for a queue whose master is dead (retried for ~60 s).
+    pub(crate) waiting: Vec<(ClientId, QueueId, MasterReq)>,
+    /// Requests that arrived while the queue was blocked by an eager sync.
+    pub(crate) blocked: Vec<(QueueId, Payload)>,
+    /// Partition sides (node → side id); `None` when the network is whole.
+    pub(crate) partition: Option<Vec<u8>>,
+    events: BinaryHeap<Reverse<Scheduled>>,
+    seq: u64,
+    next_msg_id: u64,
+    pub trace: Vec<TraceEvent>,
+    /// Log of notable facts the runner reports (warnings such as tied policies).
+    pub warnings: Vec<String>,
+}
+
+impl Sim {
+    /// A fresh cluster with every node running and only the `/` vhost.
+    pub fn new(cluster: Cluster, config: Config) -> Sim {
+        let mut rng = Rng::new(config.seed);
+        let n = cluster.nodes.len();
+        let creation = (0..n).map(|_| creation_number(&mut rng)).collect();
+        Sim {
+            config,
+            now: Micros::ZERO,
+            rng,
+            cluster,
+            creation,
+            next_serial: vec![1000; n],
+            halted: vec![false; n],
+            stop_order: Vec::new(),
+            vhosts: vec!["/".to_string()],
+            policies: PolicyStore::default(),
+            queues: Vec::new(),
+            procs: Vec::new(),
+            messages: Vec::new(),
+            clients: Vec::new(),
+            consumers: Vec::new(),
+            waiting: Vec::new(),
+            blocked: Vec::new(),
+            partition: None,
+            events: BinaryHeap::new(),
+            seq: 0,
+            next_msg_id: 1,
+            trace: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    pub fn now(&self) -> Micros {
+        self.now
+    }
+
+    pub fn node_name(&self, n: usize) -> &str {
+        &self.cluster.nodes[n].name
+    }
+
+    pub fn node_running(&self, n: usize) -> bool {
+        self.cluster.nodes[n].state.is_running()
+    }
+
+    /// Running nodes in cluster order.
+    pub fn running_nodes(&self) -> Vec<usize> {
+        (0..self.cluster.nodes.len())
+            .filter(|&n| self.node_running(n))
+            .collect()
+    }
+
+    /// Whether `a` and `b` can talk (both running and on the same side of any partition).
+    pub fn connected(&self, a: usize, b: usize) -> bool {
+        match &self.partition {
+            Some(sides) => sides[a] == sides[b],
+            None => true,
+        }
+    }
+
+    pub fn pid_string(&self, p: ProcId) -> String {
+        let pid = self.procs[p.0].pid;
+        pid.render(self.node_name(pid.node))
+    }
+
+    pub fn proc_node(&self, p: ProcId) -> usize {
+        self.procs[p.0].pid.node
+    }
+
+    /// Whether any event is still scheduled.
+    pub fn has_pending_events(&self) -> bool {
+        !self.events.is_empty()
+    }
+
+    /// Time of the next scheduled event.
+    pub fn next_event_time(&self) -> Option<Micros> {
+        self.events.peek().map(|Reverse(s)| s.at)
+    }
+
+    /// Runs every event scheduled up to `t`, then sets the clock to `t`.
+    pub fn advance_to(&mut self, t: Micros) {
+        while let Some(Reverse(s)) = self.events.peek() {
+            if s.at > t {
+                break;
+            }
+            let Reverse(s) = self.events.pop().expect("peeked");
+            self.now = s.at;
+            self.dispatch(s.ev);
+        }
+        if t > self.now {
+            self.now = t;
+        }
+    }
+
+    /// Advances by `d`.
+    pub fn advance(&mut self, d: Micros) {
+        let t = self.now + d;
+        self.advance_to(t);
+    }
+
+    /// Runs events one at a time until `done` holds or `limit` of simulated time has passed.
+    /// Returns whether `done` held.
+    pub fn run_until(&mut self, limit: Micros, mut done: impl FnMut(&Sim) -> bool) -> bool {
+        let end = self.now + limit;
+        loop {
+            if done(self) {
+                return true;
+            }
+            match self.next_event_time() {
+                Some(t) if t <= end => {
+                    let Reverse(s) = self.events.pop().expect("peeked");
+                    self.now = s.at;
+                    self.dispatch(s.ev);
+                }
+                _ => {
+                    self.now = end;
+                    return done(self);
+                }
+            }
+        }
+    }
+
+    pub(crate) fn schedule(&mut self, at: Micros, ev: Ev) {
+        self.seq += 1;
+        self.events.push(Reverse(Scheduled {
+            at,
+            seq: self.seq,
+            ev,
+        }));
+    }
+
+    pub(crate) fn new_msg_id(&mut self) -> MsgId {
+        let id = MsgId(self.next_msg_id);
+        self.next_msg_id += 1;
+        id
+    }
+
+    pub(crate) fn note(&mut self, text: impl Into<String>) {
+        let at = self.now;
+        self.trace.push(TraceEvent {
+            at,
+            kind: TraceKind::State {
+                text: text.into(),
+                importance: Importance::Info,
+            },
+        });
+    }
+
+    pub(crate) fn notable(&mut self, text: impl Into<String>) {
+        let at = self.now;
+        self.trace.push(TraceEvent {
+            at,
+            kind: TraceKind::State {
+                text: text.into(),
+                importance: Importance::Notable,
+            },
+        });
+    }
+
+    /// Records a user input in the trace.
+    pub fn record_input(&mut self, text: &str) {
+        let at = self.now;
+        self.trace.push(TraceEvent {
+            at,
+            kind: TraceKind::Input {
+                text: text.to_string(),
+            },
+        });
+    }
+
+    fn link_latency(&self, a: usize, b: usize) -> Micros {
+        if a == b {
+            Micros(20)
+        } else {
+            self.config.latency
+        }
+    }
+
+    /// Sends a message between nodes, traced with its arrival time.
+    pub(crate) fn send(
+        &mut self,
+        from: Endpoint,
+        to: Endpoint,
+        kind: MsgKind,
+        label: String,
+        payload: Payload,
+        extra: Micros,
+    ) {
+        let from_node = self.endpoint_node(from);
+        let to_node = self.endpoint_node(to);
+        let mut lat = self.link_latency(from_node, to_node) + extra;
+        if matches!(from, Endpoint::Client(_)) || matches!(to, Endpoint::Client(_)) {
+            lat = lat + self.config.client_latency;
+        }
+        let depart = self.now;
+        let arrive = depart + lat;
+        self.seq += 1;
+        let id = self.seq;
+        self.trace.push(TraceEvent {
+            at: depart,
+            kind: TraceKind::Send {
+                id,
+                from,
+                to,
+                arrive,
+                kind,
+                label,
+            },
+        });
+        self.schedule(
+            arrive,
+            Ev::Net {
+                id,
+                from_node,
+                to_node,
+                payload,
+            },
+        );
+    }
+
+    pub(crate) fn endpoint_node(&self, e: Endpoint) -> usize {
+        match e {
+            Endpoint::Proc(p) => self.proc_node(p),
+            Endpoint::Client(c) => self.clients[c.0].node,
+            Endpoint::Node(n) => n,
+        }
+    }
+
+    pub(crate) fn lost(&mut self, id: u64, reason: &str) {
+        let at = self.now;
+        self.trace.push(TraceEvent {
+            at,
+            kind: TraceKind::Lost {
+                id,
+                reason: reason.to_string(),
+            },
+        });
+    }
+
+    fn dispatch(&mut self, ev: Ev) {
+        match ev {
+            Ev::Net {
+                id,
+                from_node,
+                to_node,
+                payload,
+            } => {
+                if !self.connected(from_node, to_node) {
+                    self.lost(id, "link cut by the partition");
+                    return;
+                }
+                self.on_net(id, payload);
+            }
+            Ev::GmFlush(p) => self.gm_flush(p),
+            Ev::Fsync { proc, items } => self.on_fsync(proc, items),
+            Ev::GmDeaths { queue, dead } => self.on_gm_deaths(queue, dead),
+            Ev::MembersChanged {
+                queue,
+                member,
+                dead,
+            } => self.on_members_changed(queue, member, dead),
+            Ev::SyncStep { queue } => self.on_sync_step(queue),
+            Ev::RetryExpired {
+                client,
+                queue,
+                what,
+            } => self.on_retry_expired(client, queue, what),
+            Ev::Kick { queue } => self.try_deliver(queue),
+        }
+    }
+
+    /// Starts a replica process on `node` (a new pid).
+    pub(crate) fn spawn(&mut self, queue: QueueId, node: usize, role: Role) -> ProcId {
+        let serial = self.next_serial[node];
+        self.next_serial[node] += 1 + self.rng.below(40) as u32;
+        let pid = Pid {
+            node,
+            creation: self.creation[node],
+            serial,
+        };
+        let id = ProcId(self.procs.len());
+        self.procs.push(Replica {
+            pid,
+            queue,
+            role,
+            alive: true,
+            started_at: self.now,
+            ready: Default::default(),
+            unacked: Default::default(),
+            depth_delta: None,
+            chan_pending: Vec::new(),
+            gm_before_chan: Default::default(),
+            gm: GmMember::default(),
+        });
+        id
+    }
+
+    /// Controlled stop (`stop_app`, `systemctl stop`, `rabbitmqctl stop`).
+    pub fn stop_node(&mut self, n: usize) -> Result<(), String> {
+        if !self.node_running(n) {
+            return Err(format!("node {} is not running", self.node_name(n)));
+        }
+        self.notable(format!("{} stopping (controlled)", self.node_name(n)));
+        self.take_node_down(n, NodeState::Stopped);
+        Ok(())
+    }
+
+    /// Crash (`kill -9`, power loss).
+    pub fn kill_node(&mut self, n: usize) -> Result<(), String> {
+        if matches!(self.cluster.nodes[n].state, NodeState::Crashed) {
+            return Err(format!("node {} is already down", self.node_name(n)));
+        }
+        self.notable(format!("{} crashed", self.node_name(n)));
+        self.halted[n] = true;
+        self.take_node_down(n, NodeState::Crashed);
+        Ok(())
+    }
+
+    fn take_node_down(&mut self, n: usize, state: NodeState) {
+        let was_running = self.node_running(n);
+        self.cluster.nodes[n].state = state;
+        if was_running {
+            self.stop_order.retain(|&x| x != n);
+            self.stop_order.push(n);
+        }
+        // Connections on the node close.
+        for c in 0..self.clients.len() {
+            if self.clients[c].node == n && self.clients[c].connected {
+                self.disconnect_client(ClientId(c), "StreamLostError: connection lost (node down)");
+            }
+        }
+        let graceful = state == NodeState::Stopped;
+        self.node_processes_down(n, graceful);
+    }
+
+    /// Starts a stopped or crashed node (`start_app`, `systemctl start`).
+    pub fn start_node(&mut self, n: usize) -> Result<(), String> {
+        if self.node_running(n) {
+            return Err(format!("node {} is already running", self.node_name(n)));
+        }
+        let crashed = self.cluster.nodes[n].state == NodeState::Crashed;
+        self.cluster.nodes[n].state = NodeState::Running;
+        self.halted[n] = false;
+        self.creation[n] = creation_number(&mut self.rng);
+        self.stop_order.retain(|&x| x != n);
+        self.notable(format!("{} started", self.node_name(n)));
+        self.node_up(n, crashed);
+        Ok(())
+    }
+}
+
+/// Erlang's per-boot "creation" number shown in pids (`<rabbit@node2.1795240866.6143.0>`).
+fn creation_number(rng: &mut Rng) -> u32 {
+    1_600_000_000 + rng.below(600_000_000) as u32
+}

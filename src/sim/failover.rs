@@ -1,0 +1,251 @@
+//! Failover (spec §6.2): GM reports a death to the survivors only after they hold everything
+//! the dead member put on the ring; then the oldest live mirror is promoted, subject to
+//! `ha-promote-on-failure`.
+
+use super::engine::{Ev, Payload, Sim, ToClient};
+use super::model::*;
+use super::policy_def::Promote;
+use super::time::Micros;
+use super::trace::{Endpoint, MsgKind};
+
+impl Sim {
+    pub(crate) fn on_gm_deaths(&mut self, q: QueueId, dead: Vec<ProcId>) {
+        if self.queues[q.0].deleted {
+            return;
+        }
+        self.queues[q.0].ring.retain(|p| !dead.contains(p));
+        let master = self.queues[q.0].master;
+        if !dead.contains(&master) {
+            // Mirror deaths: the master's coordinator drops them from the record.
+            let r = &mut self.queues[q.0];
+            r.mirrors.retain(|p| !dead.contains(p));
+            r.synced.retain(|p| !dead.contains(p));
+            if self.queue_available(q) && self.queues[q.0].is_mirrored() {
+                // slaves_to_start_on_failure: only `exactly` finds new nodes.
+                self.update_mirrors(q);
+            }
+            return;
+        }
+        // Channels see the master go: consumers with x-cancel-on-ha-failover are cancelled.
+        let cancelled: Vec<Consumer> = self
+            .consumers
+            .iter()
+            .filter(|k| k.queue == q && k.cancel_on_failover)
+            .cloned()
+            .collect();
+        self.consumers
+            .retain(|k| !(k.queue == q && k.cancel_on_failover));
+        for k in cancelled {
+            self.send(
+                Endpoint::Proc(master),
+                Endpoint::Client(k.client),
+                MsgKind::Cancel,
+                format!("basic.cancel {}", k.tag),
+                Payload::ToClient {
+                    client: k.client,
+                    what: ToClient::Cancel { tag: k.tag.clone() },
+                },
+                Micros::ZERO,
+            );
+        }
+        let survivors: Vec<ProcId> = self.queues[q.0]
+            .mirrors
+            .iter()
+            .copied()
+            .filter(|&p| self.procs[p.0].alive)
+            .collect();
+        if survivors.is_empty() {
+            self.queue_goes_down(q);
+            return;
+        }
+        // Catchup: whatever of the master's broadcasts reached any survivor reaches them all.
+        let best = survivors
+            .iter()
+            .copied()
+            .max_by_key(|&p| {
+                self.procs[p.0]
+                    .gm
+                    .last_seen
+                    .get(&master)
+                    .copied()
+                    .unwrap_or(0)
+            })
+            .expect("non-empty");
+        let best_seen = self.procs[best.0]
+            .gm
+            .last_seen
+            .get(&master)
+            .copied()
+            .unwrap_or(0);
+        let best_pending = self.procs[best.0]
+            .gm
+            .pending
+            .get(&master)
+            .cloned()
+            .unwrap_or_default();
+        let mut latest = self.now;
+        for &s in &survivors {
+            let seen = self.procs[s.0]
+                .gm
+                .last_seen
+                .get(&master)
+                .copied()
+                .unwrap_or(0);
+            if seen < best_seen {
+                let missing: Vec<GmPub> = best_pending
+                    .iter()
+                    .filter(|p| p.num > seen)
+                    .cloned()
+                    .collect();
+                if missing.is_empty() {
+                    continue;
+                }
+                let before = self.trace.len();
+                self.send(
+                    Endpoint::Proc(best),
+                    Endpoint::Proc(s),
+                    MsgKind::GmCatchup,
+                    format!("gm catchup ({} pubs)", missing.len()),
+                    Payload::Gm {
+                        from: best,
+                        to: s,
+                        origin: master,
+                        pubs: missing,
+                        acks_upto: None,
+                    },
+                    Micros::ZERO,
+                );
+                if let Some(super::trace::TraceEvent {
+                    kind: super::trace::TraceKind::Send { arrive, .. },
+                    ..
+                }) = self.trace.get(before)
+                {
+                    latest = latest.max(*arrive);
+                }
+            }
+        }
+        for &s in &survivors {
+            self.schedule(
+                latest + Micros(1),
+                Ev::MembersChanged {
+                    queue: q,
+                    member: s,
+                    dead: vec![master],
+                },
+            );
+        }
+    }
+
+    pub(crate) fn on_members_changed(&mut self, q: QueueId, member: ProcId, dead: Vec<ProcId>) {
+        let r = &self.queues[q.0];
+        if r.deleted || !dead.contains(&r.master) || self.procs[r.master.0].alive {
+            return; // already promoted
+        }
+        if !self.procs[member.0].alive {
+            return;
+        }
+        // remove_from_queue: the first live entry of slave_pids is promoted.
+        let oldest = r.mirrors.iter().copied().find(|&p| self.procs[p.0].alive);
+        if oldest != Some(member) {
+            return;
+        }
+        let live_synced = r.synced.iter().any(|&p| self.procs[p.0].alive);
+        if r.effective.promote_on_failure() == Promote::WhenSynced && !live_synced {
+            let text = format!(
+                "Mirrored queue '{}' in vhost '{}': no synchronised mirror and ha-promote-on-failure is when-synced: mirrors refuse promotion, delete their contents and stop",
+                r.name, r.vhost
+            );
+            self.notable(text);
+            for p in self.queues[q.0].mirrors.clone() {
+                self.kill_proc(p);
+                self.fail_pending_confirms_of(p);
+            }
+            let r = &mut self.queues[q.0];
+            r.mirrors.clear();
+            r.synced.clear();
+            self.queue_goes_down(q);
+            return;
+        }
+        self.promote(q, member);
+    }
+
+    /// `promote_me`: the mirror becomes master, requeues what it held as pending-ack and
+    /// enqueues publishes it had only from channels.
+    fn promote(&mut self, q: QueueId, p: ProcId) {
+        let text = format!(
+            "Mirrored queue '{}' in vhost '{}': Promoting mirror {} to leader",
+            self.queues[q.0].name,
+            self.queues[q.0].vhost,
+            self.pid_string(p)
+        );
+        self.notable(text);
+        {
+            let r = &mut self.queues[q.0];
+            r.master = p;
+            r.mirrors.retain(|&x| x != p);
+            r.synced.retain(|&x| x != p);
+            r.state = QueueState::Running;
+            r.down_since = None;
+        }
+        let pr = &mut self.procs[p.0];
+        pr.role = Role::Master;
+        pr.depth_delta = None;
+        let requeued: Vec<MsgId> = pr.unacked.keys().copied().collect();
+        for u in std::mem::take(&mut pr.unacked).into_values() {
+            pr.ready.insert(
+                u.pos,
+                Entry {
+                    msg: u.entry.msg,
+                    delivered: true,
+                },
+            );
+        }
+        let mut next = pr
+            .ready
+            .keys()
+            .next_back()
+            .copied()
+            .unwrap_or(0)
+            .max(self.queues[q.0].next_pos);
+        let pending = std::mem::take(&mut pr.chan_pending);
+        let mut to_confirm = Vec::new();
+        for (msg, tag) in pending {
+            next += 1;
+            self.procs[p.0].ready.insert(
+                next,
+                Entry {
+                    msg,
+                    delivered: true,
+                },
+            );
+            if let Some((c, seq)) = tag {
+                to_confirm.push((c, seq, msg));
+            }
+        }
+        self.queues[q.0].next_pos = next + 1;
+        if !requeued.is_empty() {
+            self.gm_broadcast(p, GmOp::Requeue { msgs: requeued });
+        }
+        self.gm_broadcast(p, GmOp::Depth);
+        for (c, seq, _msg) in to_confirm {
+            self.send(
+                Endpoint::Proc(p),
+                Endpoint::Client(c),
+                MsgKind::ReplicaConfirm,
+                format!("confirm seq={seq}"),
+                Payload::ReplicaConfirm {
+                    client: c,
+                    seq,
+                    from: p,
+                },
+                Micros::ZERO,
+            );
+        }
+        if self.queues[q.0].is_mirrored() {
+            self.update_mirrors(q);
+        }
+        self.maybe_auto_sync(q);
+        self.retry_waiting(q);
+        self.try_deliver(q);
+    }
+}

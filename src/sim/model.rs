@@ -1,0 +1,317 @@
+//! The state the simulator keeps: queue records, replica processes, messages, clients. Field
+//! names follow RabbitMQ's own (`slave_pids` = `mirrors`, `sync_slave_pids` = `synced`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use super::json::Json;
+use super::policy_def::Definition;
+use super::time::Micros;
+
+/// Index of a replica process in [`super::Sim::procs`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ProcId(pub usize);
+
+/// Index of a queue record in [`super::Sim::queues`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct QueueId(pub usize);
+
+/// Index of a client connection (one pika `BlockingConnection` with one channel).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ClientId(pub usize);
+
+/// A message's identity for the whole run (also across replicas).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MsgId(pub u64);
+
+/// An Erlang pid as RabbitMQ prints it: `<rabbit@node2.1795240866.6143.0>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Pid {
+    pub node: usize,
+    /// The node's boot "creation" number; a restarted node has a new one, so old pids stay dead.
+    pub creation: u32,
+    pub serial: u32,
+}
+
+impl Pid {
+    /// Renders with the node's full name.
+    pub fn render(&self, node_name: &str) -> String {
+        format!("<{}.{}.{}.0>", node_name, self.creation, self.serial)
+    }
+}
+
+/// One published message; replicas refer to it by [`MsgId`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub id: MsgId,
+    pub body: String,
+    /// `delivery_mode=2`.
+    pub persistent: bool,
+    /// Who published it, with the channel's publish sequence number (for confirms and checks).
+    pub publisher: Option<(ClientId, u64)>,
+    pub published_at: Micros,
+}
+
+/// A message as one replica holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry {
+    pub msg: MsgId,
+    /// RabbitMQ's `IsDelivered`: the next delivery carries `redelivered=true`.
+    pub delivered: bool,
+}
+
+/// A delivered, not yet acknowledged message on a master.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unacked {
+    pub entry: Entry,
+    /// Position in the queue, so a requeue puts it back where it was.
+    pub pos: u64,
+    pub client: Option<ClientId>,
+    pub delivery_tag: u64,
+}
+
+/// What a replica process is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Master,
+    Mirror,
+}
+
+/// A queue replica: the master's `rabbit_amqqueue_process` or a mirror's
+/// `rabbit_mirror_queue_slave`, each with its GM member.
+#[derive(Debug, Clone)]
+pub struct Replica {
+    pub pid: Pid,
+    pub queue: QueueId,
+    pub role: Role,
+    pub alive: bool,
+    pub started_at: Micros,
+    /// Ready messages by queue position.
+    pub ready: BTreeMap<u64, Entry>,
+    /// Delivered, unacknowledged messages (master: to consumers; mirror: as the master told it).
+    pub unacked: BTreeMap<MsgId, Unacked>,
+    /// Master depth as last heard over GM minus own depth; `Some(0)` once synchronised (sticky).
+    pub depth_delta: Option<i64>,
+    /// Publishes received straight from a channel and not yet seen over GM (mirror side).
+    pub chan_pending: Vec<(MsgId, Option<(ClientId, u64)>)>,
+    /// Seen over GM before the channel's own copy arrived: confirm when it does.
+    pub gm_before_chan: BTreeSet<MsgId>,
+    /// The GM member's state.
+    pub gm: GmMember,
+}
+
+impl Replica {
+    pub fn depth(&self) -> u64 {
+        (self.ready.len() + self.unacked.len()) as u64
+    }
+}
+
+/// One operation the master broadcasts over GM (the *effect*, not the request).
+#[derive(Debug, Clone, PartialEq)]
+pub enum GmOp {
+    /// Enqueued at `pos`.
+    Publish {
+        msg: MsgId,
+        pos: u64,
+    },
+    /// Handed straight to an ack-mode consumer: held as pending-ack.
+    PublishDelivered {
+        msg: MsgId,
+        pos: u64,
+    },
+    /// Handed to a no-ack consumer: never stored.
+    Discard {
+        msg: MsgId,
+    },
+    /// Fetched for delivery or basic.get; `ack_required` keeps it as pending-ack.
+    Drop {
+        msg: MsgId,
+        ack_required: bool,
+    },
+    Ack {
+        msgs: Vec<MsgId>,
+    },
+    Requeue {
+        msgs: Vec<MsgId>,
+    },
+    /// The master's depth, answering a joining mirror's `request_depth`.
+    Depth,
+    /// Stop mirroring: every mirror deletes its copy and stops.
+    DeleteAndTerminate,
+}
+
+impl GmOp {
+    pub fn name(&self) -> &'static str {
+        match self {
+            GmOp::Publish { .. } => "publish",
+            GmOp::PublishDelivered { .. } => "publish_delivered",
+            GmOp::Discard { .. } => "discard",
+            GmOp::Drop { .. } => "drop",
+            GmOp::Ack { .. } => "ack",
+            GmOp::Requeue { .. } => "requeue",
+            GmOp::Depth => "depth",
+            GmOp::DeleteAndTerminate => "delete_and_terminate",
+        }
+    }
+}
+
+/// A broadcast on the ring: the op plus the master's depth after it (how a mirror tracks its
+/// `depth_delta`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GmPub {
+    pub num: u64,
+    pub op: GmOp,
+    pub master_depth: u64,
+}
+
+/// Per-member GM state.
+#[derive(Debug, Clone, Default)]
+pub struct GmMember {
+    /// Broadcasts not yet flushed to the right neighbour (lost if the process dies now).
+    pub buffer: Vec<GmPub>,
+    pub flush_scheduled: bool,
+    pub busy_until: Micros,
+    pub next_num: u64,
+    /// Publications seen from each origin and not yet acknowledged by the second lap.
+    pub pending: BTreeMap<ProcId, Vec<GmPub>>,
+    /// Highest pub number seen per origin (applies each pub once).
+    pub last_seen: BTreeMap<ProcId, u64>,
+}
+
+/// State of a queue as `list_queues state` and the management UI show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueState {
+    Running,
+    /// An eager sync is running: the queue is blocked.
+    Syncing,
+    /// The master is gone and no mirror was promoted; unavailable until its node returns.
+    Down,
+    /// A controlled master shutdown with no synchronised mirror: offline with its messages.
+    Stopped,
+}
+
+/// An eager synchronisation in progress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SyncRun {
+    pub mirrors: Vec<ProcId>,
+    pub total: u64,
+    pub sent: u64,
+    pub batch: u64,
+}
+
+/// The queue record as RabbitMQ keeps it in Mnesia (`amqqueue`).
+#[derive(Debug, Clone)]
+pub struct QueueRecord {
+    pub vhost: String,
+    pub name: String,
+    pub durable: bool,
+    pub auto_delete: bool,
+    pub exclusive_owner: Option<ClientId>,
+    pub args: Vec<(String, Json)>,
+    pub master: ProcId,
+    /// `slave_pids`: oldest first.
+    pub mirrors: Vec<ProcId>,
+    /// `sync_slave_pids`: most recently synchronised first.
+    pub synced: Vec<ProcId>,
+    /// Name of the winning user policy.
+    pub policy: Option<String>,
+    pub operator_policy: Option<String>,
+    /// The merged definition in effect.
+    pub effective: Definition,
+    pub state: QueueState,
+    pub sync: Option<SyncRun>,
+    /// Nodes that held a replica, oldest first (`recoverable_slaves`).
+    pub recoverable: Vec<usize>,
+    /// GM ring order (join order); dead members are removed once the view changes.
+    pub ring: Vec<ProcId>,
+    /// Next queue position the master hands out.
+    pub next_pos: u64,
+    pub deleted: bool,
+    /// Whether the master node was stopped (not crashed) when the queue went down.
+    pub down_by_stop: bool,
+    /// When the queue went down (for the ~60 s NOT_FOUND retry).
+    pub down_since: Option<Micros>,
+}
+
+impl QueueRecord {
+    pub fn is_mirrored(&self) -> bool {
+        self.exclusive_owner.is_none() && self.effective.is_mirroring()
+    }
+
+    pub fn arg(&self, key: &str) -> Option<&Json> {
+        self.args.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+}
+
+/// A consumer registered on a master.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Consumer {
+    pub client: ClientId,
+    pub tag: String,
+    pub queue: QueueId,
+    pub manual_ack: bool,
+    pub prefetch: u32,
+    pub cancel_on_failover: bool,
+}
+
+/// A message as a client received it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Delivery {
+    pub delivery_tag: u64,
+    pub msg: MsgId,
+    pub body: String,
+    pub redelivered: bool,
+    pub queue: String,
+    pub consumer_tag: Option<String>,
+    pub at: Micros,
+    pub acked: bool,
+}
+
+/// Outcome of a confirm-mode publish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmOutcome {
+    Ack,
+    Nack,
+}
+
+/// A publish awaiting its confirm at the channel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingConfirm {
+    pub seq: u64,
+    pub msg: MsgId,
+    pub waiting: Vec<ProcId>,
+    pub any_confirmed: bool,
+}
+
+/// A client connection with one channel (how pika's `BlockingConnection` is usually used).
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub name: String,
+    pub node: usize,
+    pub connected: bool,
+    pub confirm_mode: bool,
+    pub tx: bool,
+    pub next_seq: u64,
+    pub next_tag: u64,
+    pub unconfirmed: BTreeMap<u64, PendingConfirm>,
+    pub confirms: Vec<(u64, MsgId, ConfirmOutcome, Micros)>,
+    pub deliveries: Vec<Delivery>,
+    pub consumers: Vec<String>,
+    /// Unacked deliveries per consumer tag (the channel's prefetch limiter).
+    pub unacked_by_consumer: BTreeMap<String, u32>,
+    pub cancelled: Vec<String>,
+    /// Broker errors as pika would raise them (`NOT_FOUND - …`, connection lost).
+    pub errors: Vec<String>,
+    /// Publishes made inside an uncommitted transaction.
+    pub tx_buffer: Vec<(String, String, bool)>,
+    pub tx_commits: Vec<Micros>,
+}
+
+impl fmt::Display for ConfirmOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ConfirmOutcome::Ack => "ack",
+            ConfirmOutcome::Nack => "nack",
+        })
+    }
+}

@@ -1,0 +1,219 @@
+//! Eager synchronisation (spec §5): the master, blocked, copies its whole queue to the
+//! unsynchronised mirrors in batches of `ha-sync-batch-size`.
+
+use super::engine::{Ev, Payload, Sim, SYNC_PER_MESSAGE};
+use super::model::*;
+use super::policy_def::SyncMode;
+use super::time::Micros;
+use super::trace::{Endpoint, MsgKind};
+
+/// Why `sync_queue` could not run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncError {
+    NotMirrored,
+    NotFound,
+}
+
+impl Sim {
+    /// `ha-sync-mode: automatic` starts a sync whenever a mirror is unsynchronised.
+    pub(crate) fn maybe_auto_sync(&mut self, q: QueueId) {
+        if self.queues[q.0].effective.sync_mode() == SyncMode::Automatic {
+            let _ = self.start_sync(q);
+        }
+    }
+
+    fn unsynced_mirrors(&self, q: QueueId) -> Vec<ProcId> {
+        let r = &self.queues[q.0];
+        r.mirrors
+            .iter()
+            .copied()
+            .filter(|&p| self.procs[p.0].alive && !r.synced.contains(&p))
+            .collect()
+    }
+
+    /// Starts an eager sync; `Ok(false)` when every mirror is already synchronised.
+    pub fn start_sync(&mut self, q: QueueId) -> Result<bool, SyncError> {
+        if self.queues[q.0].deleted || !self.queue_available(q) {
+            return Err(SyncError::NotFound);
+        }
+        if !self.queues[q.0].is_mirrored() {
+            return Err(SyncError::NotMirrored);
+        }
+        if self.queues[q.0].state == QueueState::Syncing {
+            return Ok(true);
+        }
+        let mirrors = self.unsynced_mirrors(q);
+        if mirrors.is_empty() {
+            return Ok(false);
+        }
+        let m = self.queues[q.0].master;
+        let total = self.procs[m.0].depth();
+        if total == 0 {
+            // Nothing to copy: the next depth answer makes them synchronised.
+            self.gm_broadcast(m, GmOp::Depth);
+            return Ok(false);
+        }
+        for &p in &mirrors {
+            let pr = &mut self.procs[p.0];
+            pr.ready.clear();
+            pr.unacked.clear();
+        }
+        let batch = self.queues[q.0].effective.sync_batch_size();
+        let text = format!(
+            "Mirrored queue '{}' in vhost '{}': Synchronising: {} messages to synchronise; batch size: {}; mirrors [{}] to sync",
+            self.queues[q.0].name,
+            self.queues[q.0].vhost,
+            total,
+            batch,
+            mirrors.iter().map(|&p| self.pid_string(p)).collect::<Vec<_>>().join(", ")
+        );
+        self.notable(text);
+        let r = &mut self.queues[q.0];
+        r.state = QueueState::Syncing;
+        r.sync = Some(SyncRun {
+            mirrors,
+            total,
+            sent: 0,
+            batch,
+        });
+        let now = self.now;
+        self.schedule(now, Ev::SyncStep { queue: q });
+        Ok(true)
+    }
+
+    pub(crate) fn on_sync_step(&mut self, q: QueueId) {
+        let Some(run) = self.queues[q.0].sync.clone() else {
+            return;
+        };
+        let m = self.queues[q.0].master;
+        if !self.procs[m.0].alive {
+            return;
+        }
+        let mut all: Vec<(u64, Entry, bool)> = self.procs[m.0]
+            .ready
+            .iter()
+            .map(|(&p, &e)| (p, e, false))
+            .chain(
+                self.procs[m.0]
+                    .unacked
+                    .values()
+                    .map(|u| (u.pos, u.entry, true)),
+            )
+            .collect();
+        all.sort_by_key(|(p, _, _)| *p);
+        let from = run.sent as usize;
+        let to = (from + run.batch as usize).min(all.len());
+        let chunk: Vec<(u64, Entry, bool)> = all[from..to].to_vec();
+        let last = to >= all.len();
+        let extra = Micros(SYNC_PER_MESSAGE.0 * chunk.len() as u64);
+        for &p in &run.mirrors {
+            if !self.procs[p.0].alive {
+                continue;
+            }
+            self.send(
+                Endpoint::Proc(m),
+                Endpoint::Proc(p),
+                MsgKind::SyncBatch,
+                format!("sync batch {}..{} of {}", from + 1, to, run.total),
+                Payload::SyncBatch {
+                    queue: q,
+                    to: p,
+                    entries: chunk.clone(),
+                    last,
+                },
+                extra,
+            );
+        }
+        if let Some(s) = self.queues[q.0].sync.as_mut() {
+            s.sent = to as u64;
+        }
+        if !last {
+            // The syncer waits for the mirrors to take each batch: about a round trip.
+            let at = self.now + self.config.latency + self.config.latency + extra;
+            self.schedule(at, Ev::SyncStep { queue: q });
+        }
+    }
+
+    pub(crate) fn on_sync_batch(
+        &mut self,
+        q: QueueId,
+        to: ProcId,
+        entries: Vec<(u64, Entry, bool)>,
+        last: bool,
+    ) {
+        if self.queues[q.0].sync.is_none() {
+            return;
+        }
+        let pr = &mut self.procs[to.0];
+        for (pos, e, unacked) in entries {
+            let e = Entry {
+                msg: e.msg,
+                delivered: true,
+            };
+            if unacked {
+                pr.unacked.insert(
+                    e.msg,
+                    Unacked {
+                        entry: e,
+                        pos,
+                        client: None,
+                        delivery_tag: 0,
+                    },
+                );
+            } else {
+                pr.ready.insert(pos, e);
+            }
+        }
+        if !last {
+            return;
+        }
+        self.record_synchronised(to);
+        let done = self.queues[q.0].sync.as_ref().is_some_and(|s| {
+            s.mirrors
+                .iter()
+                .all(|&p| !self.procs[p.0].alive || self.queues[q.0].synced.contains(&p))
+        });
+        if done {
+            self.finish_sync(q, "Synchronising: complete");
+        }
+    }
+
+    fn finish_sync(&mut self, q: QueueId, how: &str) {
+        let r = &mut self.queues[q.0];
+        r.sync = None;
+        if r.state == QueueState::Syncing {
+            r.state = QueueState::Running;
+        }
+        let text = format!(
+            "Mirrored queue '{}' in vhost '{}': {}",
+            r.name, r.vhost, how
+        );
+        self.notable(text);
+        self.unblock(q);
+    }
+
+    /// `cancel_sync_queue`: true when a sync was stopped, false for `{ok, not_syncing}`.
+    pub fn cancel_sync(&mut self, q: QueueId) -> bool {
+        if self.queues[q.0].sync.is_none() {
+            return false;
+        }
+        for p in self.unsynced_mirrors(q) {
+            let pr = &mut self.procs[p.0];
+            pr.ready.clear();
+            pr.unacked.clear();
+        }
+        self.finish_sync(q, "Synchronising: cancelled");
+        true
+    }
+
+    /// `Syncing: P%` as the management UI shows it.
+    pub fn sync_percent(&self, q: QueueId) -> Option<u32> {
+        self.queues[q.0].sync.as_ref().map(|s| {
+            if s.total == 0 {
+                100
+            } else {
+                (s.sent * 100 / s.total) as u32
+            }
+        })
+    }
+}
