@@ -887,7 +887,7 @@ impl Sim {
                             "basic.get-empty".to_string(),
                             Payload::ToClient {
                                 client: c,
-                                what: ToClient::GetEmpty { queue: q },
+                                what: ToClient::GetEmpty,
                             },
                             super::time::Micros::ZERO,
                         );
@@ -1077,7 +1077,7 @@ impl Sim {
                     acked: auto,
                 });
             }
-            ToClient::GetEmpty { .. } => {
+            ToClient::GetEmpty => {
                 self.clients[c.0].errors.push("basic.get-empty".to_string());
             }
             ToClient::Cancel { tag } => {
@@ -1087,14 +1087,6 @@ impl Sim {
                     self.clients[c.0].name, tag
                 );
                 self.notable(text);
-            }
-            ToClient::Confirm { seq, outcome } => {
-                let msg = self.clients[c.0]
-                    .unconfirmed
-                    .get(&seq)
-                    .map(|p| p.msg)
-                    .unwrap_or(MsgId(0));
-                self.client_confirm(c, seq, msg, outcome);
             }
         }
     }
@@ -1128,5 +1120,31 @@ impl Sim {
         for (c, q, req) in mine {
             self.master_request(c, q, req);
         }
+    }
+}
+
+impl Sim {
+    /// tx.select: commits wait until every replica holds the messages, as confirms do.
+    pub fn tx_select(&mut self, c: ClientId) {
+        self.clients[c.0].tx = true;
+        self.clients[c.0].confirm_mode = true;
+    }
+
+    /// connection.close from the client.
+    pub fn close_client(&mut self, c: ClientId) {
+        self.disconnect_client(c, "connection closed by client");
+    }
+
+    /// Cuts the network between the given sides.
+    ///
+    /// Network partitions (spec §7) are not simulated yet: the split-brain queue records they
+    /// need are future work, and a wrong answer would teach the wrong thing.
+    pub fn partition(&mut self, _sides: &[Vec<usize>]) -> Result<(), String> {
+        Err("network partitions are not simulated yet (planned: spec §7, split brain under ignore, pause_minority, autoheal)".to_string())
+    }
+
+    /// Heals a partition.
+    pub fn heal(&mut self) -> Result<(), String> {
+        Err("network partitions are not simulated yet, so there is nothing to heal".to_string())
     }
 }

@@ -2,6 +2,7 @@
 //! classic mirrored queues. Nothing here touches a clock, the DOM or OS randomness: time is
 //! passed in as [`time::Micros`] and randomness comes from a seeded [`rng::Rng`].
 
+pub mod bench;
 pub mod cluster;
 pub mod ctl;
 pub mod dataplane;
@@ -15,6 +16,7 @@ pub mod policy;
 pub mod policy_def;
 pub mod queues;
 pub mod rng;
+pub mod scenario;
 pub mod sync;
 pub mod time;
 pub mod trace;

@@ -171,6 +171,11 @@ pub fn parse_set(
         pattern,
         apply_to,
         priority: priority.parse().unwrap_or(0),
-        definition: Definition::default(),
+        definition: Definition {
+            pairs: match super::json::parse(definition) {
+                Ok(Json::Object(p)) => p,
+                _ => return Err("JSON decoding error. Reason: badarg".into()),
+            },
+        },
     })
 }

@@ -1,0 +1,15 @@
+//! The scenario format: one line-oriented text format for tests, URLs, lessons and embeds
+//! (see docs/scenario-format.md), its runner and its report.
+
+pub mod parse;
+pub mod report;
+pub mod run;
+
+pub use parse::{parse, Action, ParseError, Step};
+pub use run::{run_steps, Run};
+
+/// Parses and runs a scenario.
+pub fn run_text(text: &str, seed: Option<u64>) -> Result<Run, ParseError> {
+    let steps = parse(text)?;
+    Ok(run_steps(&steps, seed))
+}

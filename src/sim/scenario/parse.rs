@@ -1,0 +1,544 @@
+//! Parses the scenario format (docs/scenario-format.md) into [`Step`]s. Every malformed line is
+//! an error naming its line number; nothing here panics.
+
+use crate::sim::ctl::shell;
+use crate::sim::json::{self, Json};
+use crate::sim::time::{parse_duration, Micros};
+
+/// One line (or multi-line command) of a scenario, with its 1-based line number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub line: usize,
+    pub text: String,
+    pub action: Action,
+}
+
+/// What a scenario line asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// `cluster nodes=3` or `cluster rabbit@a rabbit@b`.
+    Cluster(Vec<String>),
+    Seed(u64),
+    Config(Vec<(String, String)>),
+    /// A `rabbitmqctl`/`systemctl` line, run on `node` (default: the first node).
+    Command {
+        node: Option<String>,
+        words: Vec<String>,
+    },
+    Stop(String),
+    Kill(String),
+    Start(String),
+    Partition(Vec<Vec<String>>),
+    Heal,
+    Wait(Micros),
+    /// `client NAME node=NODE [vhost=V]`.
+    Client {
+        name: String,
+        node: String,
+        vhost: String,
+    },
+    /// `NAME VERB …` for a declared client.
+    ClientOp {
+        client: String,
+        op: ClientOp,
+    },
+    Expect(Expectation),
+}
+
+/// What a client does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientOp {
+    Declare {
+        queue: String,
+        durable: bool,
+        exclusive: bool,
+        auto_delete: bool,
+        passive: bool,
+        args: Vec<(String, Json)>,
+    },
+    Confirm,
+    Publish {
+        queue: String,
+        body: String,
+        persistent: bool,
+        count: u32,
+    },
+    Consume {
+        queue: String,
+        manual_ack: bool,
+        prefetch: u32,
+        args: Vec<(String, Json)>,
+    },
+    Get {
+        queue: String,
+        manual_ack: bool,
+    },
+    /// `ack all` (None) or `ack TAG`.
+    Ack(Option<u64>),
+    Nack {
+        tag: Option<u64>,
+        requeue: bool,
+    },
+    TxSelect,
+    TxCommit,
+    Close,
+}
+
+/// An `expect` line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expectation {
+    /// `expect queue NAME key=value …` (or `absent`).
+    Queue {
+        vhost: String,
+        name: String,
+        checks: Vec<(String, String)>,
+    },
+    /// `expect client NAME key=value …`.
+    Client {
+        name: String,
+        checks: Vec<(String, String)>,
+    },
+    /// `expect exit N`: the previous command's exit code.
+    Exit(i32),
+    /// `expect output "text"`: the previous command's output contains the text.
+    Output(String),
+}
+
+const QUEUE_KEYS: &[&str] = &[
+    "master",
+    "mirrors",
+    "mirror_count",
+    "synced",
+    "synced_count",
+    "messages",
+    "ready",
+    "unacked",
+    "policy",
+    "state",
+    "mirrored",
+    "absent",
+    "durable",
+];
+const CLIENT_KEYS: &[&str] = &[
+    "connected",
+    "deliveries",
+    "redelivered",
+    "received",
+    "confirmed",
+    "nacked",
+    "unconfirmed",
+    "cancelled",
+    "error",
+    "unacked",
+];
+
+/// A parse error: `file:line: message` once the caller adds the file name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseError {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Parses a whole scenario.
+pub fn parse(text: &str) -> Result<Vec<Step>, ParseError> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut steps = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let start = i;
+        let mut joined = lines[i].to_string();
+        // A command continues while quotes are open or the line ends in a backslash.
+        while shell::needs_more(&joined) && i + 1 < lines.len() {
+            i += 1;
+            joined.push('\n');
+            joined.push_str(lines[i]);
+        }
+        i += 1;
+        let trimmed = joined.trim();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let action = parse_line(trimmed).map_err(|message| ParseError {
+            line: start + 1,
+            message,
+        })?;
+        steps.push(Step {
+            line: start + 1,
+            text: trimmed.to_string(),
+            action,
+        });
+    }
+    Ok(steps)
+}
+
+fn kv(words: &[String], allowed: &[&str]) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    for w in words {
+        let (k, v) = match w.split_once('=') {
+            Some((k, v)) => (k.to_string(), v.to_string()),
+            None => (w.clone(), "true".to_string()),
+        };
+        if !allowed.contains(&k.as_str()) {
+            return Err(format!(
+                "unknown key '{k}' (expected one of: {})",
+                allowed.join(", ")
+            ));
+        }
+        out.push((k, v));
+    }
+    Ok(out)
+}
+
+fn json_args(s: &str) -> Result<Vec<(String, Json)>, String> {
+    match json::parse(s) {
+        Ok(Json::Object(pairs)) => Ok(pairs),
+        Ok(_) => Err(format!("args must be a JSON object, got {s}")),
+        Err(e) => Err(format!("args is not valid JSON: {e:?}")),
+    }
+}
+
+fn parse_line(line: &str) -> Result<Action, String> {
+    let words = shell::split(line)?;
+    let Some(head) = words.first() else {
+        return Err("empty line".into());
+    };
+    let rest = &words[1..];
+    let one = |what: &str| -> Result<String, String> {
+        match rest {
+            [x] => Ok(x.clone()),
+            _ => Err(format!("'{what}' takes one node name")),
+        }
+    };
+    match head.as_str() {
+        "cluster" => {
+            if let [w] = rest {
+                if let Some(n) = w.strip_prefix("nodes=") {
+                    let n: usize = n.parse().map_err(|_| format!("nodes={n}: not a number"))?;
+                    if !(1..=9).contains(&n) {
+                        return Err(format!("a cluster has 1 to 9 nodes, {n} given"));
+                    }
+                    return Ok(Action::Cluster(
+                        (1..=n).map(|i| format!("rabbit@node{i}")).collect(),
+                    ));
+                }
+            }
+            if rest.is_empty() {
+                return Err("cluster needs nodes=N or a list of node names".into());
+            }
+            Ok(Action::Cluster(rest.to_vec()))
+        }
+        "seed" => match rest {
+            [s] => s
+                .parse()
+                .map(Action::Seed)
+                .map_err(|_| format!("seed must be a whole number, got '{s}'")),
+            _ => Err("seed takes one number".into()),
+        },
+        "config" => {
+            let kvs = kv(
+                rest,
+                &[
+                    "net_ticktime",
+                    "latency",
+                    "client_latency",
+                    "fsync",
+                    "op_cost",
+                    "partition_handling",
+                ],
+            )?;
+            Ok(Action::Config(kvs))
+        }
+        "rabbitmqctl" | "systemctl" | "service" => Ok(Action::Command { node: None, words }),
+        "on" => {
+            let Some(node) = rest.first() else {
+                return Err("'on' needs a node: on node1: COMMAND".into());
+            };
+            let node = node.trim_end_matches(':').to_string();
+            let cmd: Vec<String> = rest[1..]
+                .iter()
+                .filter(|w| w.as_str() != ":")
+                .cloned()
+                .collect();
+            if cmd.is_empty() {
+                return Err("'on NODE:' needs a command after it".into());
+            }
+            Ok(Action::Command {
+                node: Some(node),
+                words: cmd,
+            })
+        }
+        "stop" => Ok(Action::Stop(one("stop")?)),
+        "kill" => Ok(Action::Kill(one("kill")?)),
+        "start" => Ok(Action::Start(one("start")?)),
+        "heal" => Ok(Action::Heal),
+        "partition" => {
+            let mut sides = vec![Vec::new()];
+            for w in rest {
+                for (k, part) in w.split('|').enumerate() {
+                    if k > 0 {
+                        sides.push(Vec::new());
+                    }
+                    if !part.is_empty() {
+                        sides.last_mut().expect("non-empty").push(part.to_string());
+                    }
+                }
+            }
+            if sides.len() < 2 || sides.iter().any(|s| s.is_empty()) {
+                return Err(
+                    "partition needs two or more sides: partition node1 | node2 node3".into(),
+                );
+            }
+            Ok(Action::Partition(sides))
+        }
+        "wait" => match rest {
+            [d] => parse_duration(d).map(Action::Wait),
+            _ => Err("wait takes one duration, e.g. wait 90s".into()),
+        },
+        "client" => {
+            let Some(name) = rest.first() else {
+                return Err("client needs a name: client app node=node1".into());
+            };
+            let kvs = kv(&rest[1..], &["node", "vhost"])?;
+            let node = kvs
+                .iter()
+                .find(|(k, _)| k == "node")
+                .map(|(_, v)| v.clone())
+                .ok_or("client needs node=NODE")?;
+            let vhost = kvs
+                .iter()
+                .find(|(k, _)| k == "vhost")
+                .map(|(_, v)| v.clone())
+                .unwrap_or_else(|| "/".into());
+            Ok(Action::Client {
+                name: name.clone(),
+                node,
+                vhost,
+            })
+        }
+        "expect" => parse_expect(rest).map(Action::Expect),
+        _ => {
+            let op = parse_client_op(rest).map_err(|e| {
+                if rest.is_empty() {
+                    format!("unknown command '{head}'")
+                } else {
+                    e
+                }
+            })?;
+            Ok(Action::ClientOp {
+                client: head.clone(),
+                op,
+            })
+        }
+    }
+}
+
+fn parse_expect(rest: &[String]) -> Result<Expectation, String> {
+    match rest.first().map(String::as_str) {
+        Some("queue") => {
+            let Some(name) = rest.get(1) else {
+                return Err("expect queue needs a queue name".into());
+            };
+            let mut checks = kv(&rest[2..], &[QUEUE_KEYS, &["vhost"]].concat())?;
+            let vhost = match checks.iter().position(|(k, _)| k == "vhost") {
+                Some(i) => checks.remove(i).1,
+                None => "/".into(),
+            };
+            Ok(Expectation::Queue {
+                vhost,
+                name: name.clone(),
+                checks,
+            })
+        }
+        Some("client") => {
+            let Some(name) = rest.get(1) else {
+                return Err("expect client needs a client name".into());
+            };
+            Ok(Expectation::Client {
+                name: name.clone(),
+                checks: kv(&rest[2..], CLIENT_KEYS)?,
+            })
+        }
+        Some("exit") => match rest.get(1).map(|s| s.parse::<i32>()) {
+            Some(Ok(n)) => Ok(Expectation::Exit(n)),
+            _ => Err("expect exit needs a number".into()),
+        },
+        Some("output") => match rest.get(1) {
+            Some(t) => Ok(Expectation::Output(t.clone())),
+            None => Err("expect output needs a quoted text".into()),
+        },
+        _ => Err("expect what? (queue, client, exit, output)".into()),
+    }
+}
+
+fn flag_args(words: &[String], allowed: &[&str]) -> Result<Vec<(String, String)>, String> {
+    kv(words, allowed)
+}
+
+fn parse_client_op(rest: &[String]) -> Result<ClientOp, String> {
+    let Some(verb) = rest.first() else {
+        return Err("missing client verb".into());
+    };
+    let args = &rest[1..];
+    let queue = || {
+        args.first()
+            .cloned()
+            .ok_or_else(|| format!("'{verb}' needs a queue name"))
+    };
+    match verb.as_str() {
+        "declare" => {
+            let q = queue()?;
+            let f = flag_args(
+                &args[1..],
+                &[
+                    "durable",
+                    "transient",
+                    "exclusive",
+                    "auto_delete",
+                    "passive",
+                    "args",
+                ],
+            )?;
+            let has = |k: &str| f.iter().any(|(x, _)| x == k);
+            let a = match f.iter().find(|(k, _)| k == "args") {
+                Some((_, v)) => json_args(v)?,
+                None => Vec::new(),
+            };
+            Ok(ClientOp::Declare {
+                queue: q,
+                durable: has("durable") && !has("transient"),
+                exclusive: has("exclusive"),
+                auto_delete: has("auto_delete"),
+                passive: has("passive"),
+                args: a,
+            })
+        }
+        "confirm" => Ok(ClientOp::Confirm),
+        "publish" => {
+            let q = queue()?;
+            let body = args
+                .get(1)
+                .cloned()
+                .ok_or("publish needs a body: app publish QUEUE \"body\"")?;
+            let f = flag_args(&args[2..], &["persistent", "transient", "count"])?;
+            let count = match f.iter().find(|(k, _)| k == "count") {
+                Some((_, v)) => v.parse().map_err(|_| format!("count={v}: not a number"))?,
+                None => 1,
+            };
+            Ok(ClientOp::Publish {
+                queue: q,
+                body,
+                persistent: !f.iter().any(|(k, _)| k == "transient"),
+                count,
+            })
+        }
+        "consume" => {
+            let q = queue()?;
+            let f = flag_args(&args[1..], &["ack", "prefetch", "args"])?;
+            let manual = match f.iter().find(|(k, _)| k == "ack").map(|(_, v)| v.as_str()) {
+                None | Some("manual") => true,
+                Some("auto") => false,
+                Some(x) => return Err(format!("ack={x}: use ack=manual or ack=auto")),
+            };
+            let prefetch = match f.iter().find(|(k, _)| k == "prefetch") {
+                Some((_, v)) => v
+                    .parse()
+                    .map_err(|_| format!("prefetch={v}: not a number"))?,
+                None => 0,
+            };
+            let a = match f.iter().find(|(k, _)| k == "args") {
+                Some((_, v)) => json_args(v)?,
+                None => Vec::new(),
+            };
+            Ok(ClientOp::Consume {
+                queue: q,
+                manual_ack: manual,
+                prefetch,
+                args: a,
+            })
+        }
+        "get" => {
+            let q = queue()?;
+            let f = flag_args(&args[1..], &["ack"])?;
+            let manual = !matches!(
+                f.iter().find(|(k, _)| k == "ack").map(|(_, v)| v.as_str()),
+                Some("auto")
+            );
+            Ok(ClientOp::Get {
+                queue: q,
+                manual_ack: manual,
+            })
+        }
+        "ack" => match args.first().map(String::as_str) {
+            Some("all") | None => Ok(ClientOp::Ack(None)),
+            Some(t) => t
+                .parse()
+                .map(|t| ClientOp::Ack(Some(t)))
+                .map_err(|_| format!("ack {t}: not a delivery tag")),
+        },
+        "nack" | "reject" => {
+            let tag = match args.first().map(String::as_str) {
+                Some("all") | None => None,
+                Some(t) => Some(
+                    t.parse()
+                        .map_err(|_| format!("{verb} {t}: not a delivery tag"))?,
+                ),
+            };
+            Ok(ClientOp::Nack {
+                tag,
+                requeue: args.iter().any(|a| a == "requeue"),
+            })
+        }
+        "tx_select" => Ok(ClientOp::TxSelect),
+        "tx_commit" => Ok(ClientOp::TxCommit),
+        "close" => Ok(ClientOp::Close),
+        other => Err(format!("unknown command or client verb '{other}'")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_issue_example() {
+        let text = r#"
+cluster nodes=3                 # or: cluster rabbit@a rabbit@b rabbit@c
+seed 42
+config net_ticktime=60 latency=1ms partition_handling=ignore
+rabbitmqctl set_policy --priority 0 --apply-to queues mirror_queue "^queue_" '{"ha-mode":"exactly","ha-params":2}'
+on node1: systemctl stop rabbitmq-server
+stop node1
+start node1
+partition node1 | node2 node3
+heal
+client app node=node2
+app declare queue_a durable
+app confirm
+app publish queue_a "m1" persistent
+app consume queue_a ack=manual prefetch=4 args={"x-cancel-on-ha-failover":true}
+app ack all
+wait 90s
+expect queue queue_a master=node3 mirrors=node1 synced=node1 messages=3
+"#;
+        let steps = parse(text).unwrap();
+        assert_eq!(steps.len(), 17);
+        assert_eq!(steps[3].line, 5);
+        assert!(matches!(steps[7].action, Action::Partition(ref s) if s.len() == 2));
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let e = parse("cluster nodes=3\n\nbogus thing here\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        let e = parse("wait forever").unwrap_err();
+        assert!(e.message.contains("invalid duration"), "{e:?}");
+    }
+
+    #[test]
+    fn multi_line_commands_join() {
+        let steps = parse("rabbitmqctl set_policy ha \"^\" \\\n  '{\"ha-mode\":\"all\"}'\nwait 1s")
+            .unwrap();
+        assert_eq!(steps.len(), 2);
+        assert_eq!(steps[1].line, 3);
+    }
+}

@@ -1,0 +1,591 @@
+//! Runs a parsed scenario against a fresh [`Sim`] and collects what `mirrorscope run` prints.
+
+use super::parse::{Action, ClientOp, Expectation, Step};
+use crate::sim::cluster::Cluster;
+use crate::sim::ctl::{self, CtlOutput};
+use crate::sim::dataplane::PublishResult;
+use crate::sim::engine::{Config, PartitionHandling, Sim};
+use crate::sim::model::{ClientId, ConfirmOutcome, QueueState};
+use crate::sim::queues::DeclareArgs;
+use crate::sim::time::{parse_duration, Micros};
+
+/// What one input line did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepResult {
+    pub line: usize,
+    pub input: String,
+    pub output: String,
+    pub exit_code: i32,
+    pub at: Micros,
+}
+
+/// The outcome of one `expect` line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpectResult {
+    pub line: usize,
+    pub text: String,
+    pub passed: bool,
+    /// For a failure: each `key: expected X, got Y`.
+    pub diff: Vec<String>,
+}
+
+/// A whole run.
+#[derive(Debug)]
+pub struct Run {
+    pub sim: Sim,
+    pub steps: Vec<StepResult>,
+    pub expectations: Vec<ExpectResult>,
+    /// Client name → id and vhost.
+    pub clients: Vec<(String, ClientId, String)>,
+}
+
+impl Run {
+    pub fn all_passed(&self) -> bool {
+        self.expectations.iter().all(|e| e.passed)
+    }
+}
+
+/// The seed, cluster and config a scenario starts from, before any other line runs.
+struct Setup {
+    names: Vec<String>,
+    config: Config,
+}
+
+/// Runs the steps. `seed` (from `--seed`) overrides the scenario's `seed` line.
+pub fn run_steps(steps: &[Step], seed: Option<u64>) -> Run {
+    let mut setup = Setup {
+        names: (1..=3).map(|i| format!("rabbit@node{i}")).collect(),
+        config: Config::default(),
+    };
+    let mut started: Option<Run> = None;
+    let mut pre_results = Vec::new();
+    for step in steps {
+        let setup_line = matches!(
+            step.action,
+            Action::Cluster(_) | Action::Seed(_) | Action::Config(_)
+        );
+        if setup_line && started.is_none() {
+            let (out, code) = match apply_setup(&mut setup, &step.action) {
+                Ok(()) => (String::new(), 0),
+                Err(e) => (e, 2),
+            };
+            pre_results.push(StepResult {
+                line: step.line,
+                input: step.text.clone(),
+                output: out,
+                exit_code: code,
+                at: Micros::ZERO,
+            });
+            continue;
+        }
+        let run = started.get_or_insert_with(|| {
+            let cluster = Cluster::named(&setup.names)
+                .unwrap_or_else(|_| Cluster::with_nodes(3).expect("3 nodes"));
+            let mut config = setup.config.clone();
+            if let Some(s) = seed {
+                config.seed = s;
+            }
+            Run {
+                sim: Sim::new(cluster, config),
+                steps: std::mem::take(&mut pre_results),
+                expectations: Vec::new(),
+                clients: Vec::new(),
+            }
+        });
+        run.step(step);
+    }
+    started.unwrap_or_else(|| {
+        let cluster = Cluster::named(&setup.names)
+            .unwrap_or_else(|_| Cluster::with_nodes(3).expect("3 nodes"));
+        let mut config = setup.config;
+        if let Some(s) = seed {
+            config.seed = s;
+        }
+        Run {
+            sim: Sim::new(cluster, config),
+            steps: pre_results,
+            expectations: Vec::new(),
+            clients: Vec::new(),
+        }
+    })
+}
+
+fn apply_setup(setup: &mut Setup, action: &Action) -> Result<(), String> {
+    match action {
+        Action::Cluster(names) => {
+            Cluster::named(names)?;
+            setup.names = names.clone();
+        }
+        Action::Seed(s) => setup.config.seed = *s,
+        Action::Config(kvs) => {
+            for (k, v) in kvs {
+                let c = &mut setup.config;
+                match k.as_str() {
+                    "net_ticktime" => c.net_ticktime = parse_seconds(v)?,
+                    "latency" => c.latency = parse_duration(v)?,
+                    "client_latency" => c.client_latency = parse_duration(v)?,
+                    "fsync" => c.fsync = parse_duration(v)?,
+                    "op_cost" => c.op_cost = parse_duration(v)?,
+                    "partition_handling" => {
+                        c.partition_handling = match v.as_str() {
+                            "ignore" => PartitionHandling::Ignore,
+                            "pause_minority" => PartitionHandling::PauseMinority,
+                            "autoheal" => PartitionHandling::Autoheal,
+                            _ => return Err(format!(
+                                "partition_handling={v}: use ignore, pause_minority or autoheal"
+                            )),
+                        }
+                    }
+                    _ => return Err(format!("unknown config key '{k}'")),
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// `net_ticktime` is in seconds, as in rabbitmq.conf; a unit may be given too.
+fn parse_seconds(v: &str) -> Result<Micros, String> {
+    if v.chars().all(|c| c.is_ascii_digit()) {
+        v.parse::<u64>()
+            .map(Micros::from_secs)
+            .map_err(|e| e.to_string())
+    } else {
+        parse_duration(v)
+    }
+}
+
+impl Run {
+    fn node(&self, name: &str) -> Result<usize, String> {
+        self.sim.cluster.resolve(name)
+    }
+
+    fn client(&self, name: &str) -> Result<(ClientId, String), String> {
+        self.clients
+            .iter()
+            .rev()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, c, v)| (*c, v.clone()))
+            .ok_or_else(|| format!("unknown command or client '{name}' (declare clients with: client {name} node=node1)"))
+    }
+
+    fn push(&mut self, step: &Step, output: String, exit_code: i32) {
+        let at = self.sim.now();
+        self.steps.push(StepResult {
+            line: step.line,
+            input: step.text.clone(),
+            output,
+            exit_code,
+            at,
+        });
+    }
+
+    /// Runs one step; errors become the step's output with exit code 2.
+    pub fn step(&mut self, step: &Step) {
+        self.sim.record_input(&step.text);
+        let res = self.exec(step);
+        match res {
+            Ok(Some(o)) => self.push(step, o.output, o.exit_code),
+            Ok(None) => {}
+            Err(e) => self.push(step, format!("error: {e}"), 2),
+        }
+    }
+
+    fn exec(&mut self, step: &Step) -> Result<Option<CtlOutput>, String> {
+        match &step.action {
+            Action::Cluster(_) | Action::Seed(_) | Action::Config(_) => {
+                Err("cluster, seed and config lines must come before everything else".into())
+            }
+            Action::Command { node, words } => {
+                let n = match node {
+                    Some(name) => self.node(name)?,
+                    None => 0,
+                };
+                Ok(Some(ctl::run_words(&mut self.sim, n, words)))
+            }
+            Action::Stop(n) => {
+                let n = self.node(n)?;
+                self.sim.stop_node(n)?;
+                self.sim.halted[n] = true;
+                Ok(Some(CtlOutput::ok("")))
+            }
+            Action::Kill(n) => {
+                let n = self.node(n)?;
+                self.sim.kill_node(n)?;
+                Ok(Some(CtlOutput::ok("")))
+            }
+            Action::Start(n) => {
+                let n = self.node(n)?;
+                self.sim.start_node(n)?;
+                Ok(Some(CtlOutput::ok("")))
+            }
+            Action::Partition(sides) => {
+                let mut idx = Vec::new();
+                for s in sides {
+                    let mut v = Vec::new();
+                    for name in s {
+                        v.push(self.node(name)?);
+                    }
+                    idx.push(v);
+                }
+                self.sim.partition(&idx)?;
+                Ok(Some(CtlOutput::ok("")))
+            }
+            Action::Heal => {
+                self.sim.heal()?;
+                Ok(Some(CtlOutput::ok("")))
+            }
+            Action::Wait(d) => {
+                self.sim.advance(*d);
+                Ok(None)
+            }
+            Action::Client { name, node, vhost } => {
+                let n = self.node(node)?;
+                let c = self.sim.connect(name, n)?;
+                self.clients.push((name.clone(), c, vhost.clone()));
+                Ok(Some(CtlOutput::ok(format!(
+                    "connected to {}",
+                    self.sim.node_name(n)
+                ))))
+            }
+            Action::ClientOp { client, op } => {
+                let (c, vhost) = self.client(client)?;
+                self.client_op(c, &vhost, op).map(Some)
+            }
+            Action::Expect(e) => {
+                let diff = self.check(e);
+                self.expectations.push(ExpectResult {
+                    line: step.line,
+                    text: step.text.clone(),
+                    passed: diff.is_empty(),
+                    diff,
+                });
+                Ok(None)
+            }
+        }
+    }
+
+    fn client_op(&mut self, c: ClientId, vhost: &str, op: &ClientOp) -> Result<CtlOutput, String> {
+        if !self.sim.clients[c.0].connected {
+            return Err(format!(
+                "client {} is not connected ({})",
+                self.sim.clients[c.0].name,
+                self.sim.clients[c.0]
+                    .errors
+                    .last()
+                    .cloned()
+                    .unwrap_or_default()
+            ));
+        }
+        let node = self.sim.clients[c.0].node;
+        match op {
+            ClientOp::Declare {
+                queue,
+                durable,
+                exclusive,
+                auto_delete,
+                passive,
+                args,
+            } => {
+                let d = DeclareArgs {
+                    name: queue.clone(),
+                    durable: *durable,
+                    exclusive: *exclusive,
+                    auto_delete: *auto_delete,
+                    passive: *passive,
+                    args: args.clone(),
+                };
+                match self.sim.declare_queue(Some(c), node, vhost, d) {
+                    Ok(q) => Ok(CtlOutput::ok(format!(
+                        "declare-ok {}",
+                        self.sim.queue(q).name
+                    ))),
+                    Err(e) => {
+                        self.sim.client_error(c, e.clone());
+                        Ok(CtlOutput {
+                            output: format!("ChannelClosedByBroker: {e}"),
+                            exit_code: 1,
+                        })
+                    }
+                }
+            }
+            ClientOp::Confirm => {
+                self.sim.confirm_select(c);
+                Ok(CtlOutput::ok("confirm.select-ok"))
+            }
+            ClientOp::Publish {
+                queue,
+                body,
+                persistent,
+                count,
+            } => {
+                let mut out = Vec::new();
+                for i in 1..=*count {
+                    let b = if body.contains("{i}") {
+                        body.replace("{i}", &i.to_string())
+                    } else if *count > 1 {
+                        format!("{body}{i}")
+                    } else {
+                        body.clone()
+                    };
+                    match self.sim.publish(c, vhost, queue, &b, *persistent)? {
+                        PublishResult::Sent { .. } => {}
+                        PublishResult::Unroutable { seq } => out.push(format!(
+                            "seq {seq}: unroutable (no queue '{queue}'), dropped"
+                        )),
+                        PublishResult::Dropped { seq } => {
+                            out.push(format!("seq {seq}: queue has no live master: dropped"))
+                        }
+                    }
+                }
+                if out.is_empty() {
+                    out.push(format!("published {count}"));
+                }
+                Ok(CtlOutput::ok(out.join("\n")))
+            }
+            ClientOp::Consume {
+                queue,
+                manual_ack,
+                prefetch,
+                args,
+            } => {
+                let tag = self
+                    .sim
+                    .consume(c, vhost, queue, *manual_ack, *prefetch, args)?;
+                Ok(CtlOutput::ok(format!("consume-ok {tag}")))
+            }
+            ClientOp::Get { queue, manual_ack } => {
+                let before = (
+                    self.sim.clients[c.0].deliveries.len(),
+                    self.sim.clients[c.0].errors.len(),
+                );
+                self.sim.get(c, vhost, queue, *manual_ack)?;
+                // basic.get is synchronous in pika: wait for the reply (or the ~60 s retry).
+                self.sim.run_until(Micros::from_secs(70), |s| {
+                    let cl = &s.clients[c.0];
+                    (cl.deliveries.len(), cl.errors.len()) != before || !cl.connected
+                });
+                let cl = &self.sim.clients[c.0];
+                if cl.deliveries.len() > before.0 {
+                    let d = cl.deliveries.last().expect("grew");
+                    Ok(CtlOutput::ok(format!(
+                        "get-ok {:?} delivery_tag={} redelivered={}",
+                        d.body, d.delivery_tag, d.redelivered
+                    )))
+                } else if let Some(e) = cl.errors.last().filter(|_| cl.errors.len() > before.1) {
+                    Ok(CtlOutput {
+                        output: e.clone(),
+                        exit_code: if e == "basic.get-empty" { 0 } else { 1 },
+                    })
+                } else {
+                    Ok(CtlOutput {
+                        output: "no reply".into(),
+                        exit_code: 1,
+                    })
+                }
+            }
+            ClientOp::Ack(tag) => {
+                let n = self.sim.ack(c, *tag)?;
+                Ok(CtlOutput::ok(format!("acked {n}")))
+            }
+            ClientOp::Nack { tag, requeue } => {
+                let n = self.sim.reject(c, *tag, *requeue)?;
+                Ok(CtlOutput::ok(format!("nacked {n} (requeue={requeue})")))
+            }
+            ClientOp::TxSelect => {
+                self.sim.tx_select(c);
+                Ok(CtlOutput::ok("tx.select-ok"))
+            }
+            ClientOp::TxCommit => {
+                let pending: Vec<u64> = self.sim.clients[c.0].unconfirmed.keys().copied().collect();
+                self.sim.run_until(Micros::from_secs(600), |s| {
+                    let cl = &s.clients[c.0];
+                    !cl.connected || pending.iter().all(|k| !cl.unconfirmed.contains_key(k))
+                });
+                Ok(CtlOutput::ok("tx.commit-ok"))
+            }
+            ClientOp::Close => {
+                self.sim.close_client(c);
+                Ok(CtlOutput::ok("connection closed"))
+            }
+        }
+    }
+
+    fn check(&self, e: &Expectation) -> Vec<String> {
+        match e {
+            Expectation::Exit(n) => match self.steps.last() {
+                Some(s) if s.exit_code == *n => Vec::new(),
+                Some(s) => vec![format!("exit code: expected {n}, got {}", s.exit_code)],
+                None => vec!["no command ran before this expect".into()],
+            },
+            Expectation::Output(t) => match self.steps.last() {
+                Some(s) if s.output.contains(t.as_str()) => Vec::new(),
+                Some(s) => vec![format!(
+                    "output: expected to contain {t:?}, got {:?}",
+                    s.output
+                )],
+                None => vec!["no command ran before this expect".into()],
+            },
+            Expectation::Queue {
+                vhost,
+                name,
+                checks,
+            } => self.check_queue(vhost, name, checks),
+            Expectation::Client { name, checks } => self.check_client(name, checks),
+        }
+    }
+
+    fn node_list(&self, v: &str) -> Result<Vec<usize>, String> {
+        v.split(',')
+            .filter(|s| !s.is_empty())
+            .map(|s| self.node(s))
+            .collect()
+    }
+
+    fn check_queue(&self, vhost: &str, name: &str, checks: &[(String, String)]) -> Vec<String> {
+        let s = &self.sim;
+        let q = s.find_queue(vhost, name).filter(|&q| s.queue_available(q));
+        let mut diff = Vec::new();
+        let names = |v: &[usize]| {
+            v.iter()
+                .map(|&n| s.node_name(n).to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        for (k, v) in checks {
+            if k == "absent" {
+                if q.is_some() {
+                    diff.push(format!(
+                        "absent: expected queue '{name}' not to be listed, but it is"
+                    ));
+                }
+                continue;
+            }
+            if k == "state" && v == "down" {
+                let down = s
+                    .find_queue(vhost, name)
+                    .is_some_and(|q| !s.queue_available(q));
+                if !down {
+                    diff.push("state: expected down (no live master)".to_string());
+                }
+                continue;
+            }
+            let Some(q) = q else {
+                diff.push(format!(
+                    "{k}: queue '{name}' in vhost '{vhost}' is not available"
+                ));
+                continue;
+            };
+            let r = s.queue(q);
+            let m = &s.procs[r.master.0];
+            let got: String = match k.as_str() {
+                "master" => s.node_name(s.master_node(q)).to_string(),
+                "mirrors" => names(&s.mirror_nodes(q)),
+                "mirror_count" => r.mirrors.len().to_string(),
+                "synced" => {
+                    let mut v = s.synced_nodes(q);
+                    v.sort();
+                    names(&v)
+                }
+                "synced_count" => r.synced.len().to_string(),
+                "messages" => m.depth().to_string(),
+                "ready" => m.ready.len().to_string(),
+                "unacked" => m.unacked.len().to_string(),
+                "policy" => r.policy.clone().unwrap_or_default(),
+                "mirrored" => r.is_mirrored().to_string(),
+                "durable" => r.durable.to_string(),
+                "state" => match r.state {
+                    QueueState::Running => "running",
+                    QueueState::Syncing => "syncing",
+                    QueueState::Down => "down",
+                    QueueState::Stopped => "stopped",
+                }
+                .to_string(),
+                _ => String::new(),
+            };
+            let want: String = match k.as_str() {
+                "master" => match self.node(v) {
+                    Ok(n) => s.node_name(n).to_string(),
+                    Err(e) => e,
+                },
+                "mirrors" => match self.node_list(v) {
+                    Ok(l) => names(&l),
+                    Err(e) => e,
+                },
+                "synced" => match self.node_list(v) {
+                    Ok(mut l) => {
+                        l.sort();
+                        names(&l)
+                    }
+                    Err(e) => e,
+                },
+                _ => v.clone(),
+            };
+            if got != want {
+                diff.push(format!("{k}: expected {want}, got {got}"));
+            }
+        }
+        diff
+    }
+
+    fn check_client(&self, name: &str, checks: &[(String, String)]) -> Vec<String> {
+        let Ok((c, _)) = self.client(name) else {
+            return vec![format!("no client named '{name}'")];
+        };
+        let cl = &self.sim.clients[c.0];
+        let mut diff = Vec::new();
+        for (k, v) in checks {
+            let got = match k.as_str() {
+                "connected" => cl.connected.to_string(),
+                "deliveries" => cl.deliveries.len().to_string(),
+                "redelivered" => cl
+                    .deliveries
+                    .iter()
+                    .filter(|d| d.redelivered)
+                    .count()
+                    .to_string(),
+                "received" => cl
+                    .deliveries
+                    .iter()
+                    .map(|d| d.body.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                "confirmed" => cl
+                    .confirms
+                    .iter()
+                    .filter(|x| x.2 == ConfirmOutcome::Ack)
+                    .count()
+                    .to_string(),
+                "nacked" => cl
+                    .confirms
+                    .iter()
+                    .filter(|x| x.2 == ConfirmOutcome::Nack)
+                    .count()
+                    .to_string(),
+                "unconfirmed" => cl.unconfirmed.len().to_string(),
+                "cancelled" => cl.cancelled.len().to_string(),
+                "unacked" => cl
+                    .deliveries
+                    .iter()
+                    .filter(|d| !d.acked)
+                    .count()
+                    .to_string(),
+                "error" => {
+                    if !cl.errors.iter().any(|e| e.contains(v.as_str())) {
+                        diff.push(format!(
+                            "error: expected one containing {v:?}, got {:?}",
+                            cl.errors
+                        ));
+                    }
+                    continue;
+                }
+                _ => String::new(),
+            };
+            if &got != v {
+                diff.push(format!("{k}: expected {v}, got {got}"));
+            }
+        }
+        diff
+    }
+}
