@@ -175,6 +175,9 @@ fn kv(words: &[String], allowed: &[&str]) -> Result<Vec<(String, String)>, Strin
     let mut out = Vec::new();
     for w in words {
         let (k, v) = match w.split_once('=') {
+            Some((k, v)) if v.len() >= 2 && v.starts_with('"') && v.ends_with('"') => {
+                (k.to_string(), unescape(&v[1..v.len() - 1]))
+            }
             Some((k, v)) => (k.to_string(), v.to_string()),
             None => (w.clone(), "true".to_string()),
         };
@@ -197,8 +200,100 @@ fn json_args(s: &str) -> Result<Vec<(String, Json)>, String> {
     }
 }
 
+/// Splits a scenario (non-command) line: whitespace separates words except inside quotes or
+/// braces/brackets; a word that is one quoted string loses its quotes, while quotes inside a
+/// word (`args={"x":true}`) are kept for the JSON parser.
+fn scenario_words(line: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in line.chars() {
+        match quote {
+            Some(q) => {
+                cur.push(c);
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' && q == '"' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '"' | '\'' => {
+                    quote = Some(c);
+                    cur.push(c);
+                }
+                '{' | '[' => {
+                    depth += 1;
+                    cur.push(c);
+                }
+                '}' | ']' => {
+                    depth -= 1;
+                    cur.push(c);
+                }
+                '#' if depth == 0 && cur.is_empty() => break,
+                c if c.is_whitespace() && depth <= 0 => {
+                    if !cur.is_empty() {
+                        words.push(std::mem::take(&mut cur));
+                    }
+                }
+                c => cur.push(c),
+            },
+        }
+    }
+    if quote.is_some() {
+        return Err("unterminated quote".into());
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    Ok(words
+        .into_iter()
+        .map(|w| {
+            let quoted = w.len() >= 2
+                && ((w.starts_with('"') && w.ends_with('"'))
+                    || (w.starts_with('\'') && w.ends_with('\'')));
+            if quoted {
+                unescape(&w[1..w.len() - 1])
+            } else {
+                w
+            }
+        })
+        .collect())
+}
+
+/// `\n`, `\t`, `\"` and `\\` in a quoted scenario string.
+fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut it = s.chars();
+    while let Some(c) = it.next() {
+        if c == '\\' {
+            match it.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some(x) => out.push(x),
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn parse_line(line: &str) -> Result<Action, String> {
-    let words = shell::split(line)?;
+    let first = line.split_whitespace().next().unwrap_or("");
+    let words = if matches!(
+        first,
+        "rabbitmqctl" | "systemctl" | "service" | "on" | "sudo"
+    ) {
+        shell::split(line)?
+    } else {
+        scenario_words(line)?
+    };
     let Some(head) = words.first() else {
         return Err("empty line".into());
     };
@@ -248,7 +343,9 @@ fn parse_line(line: &str) -> Result<Action, String> {
             )?;
             Ok(Action::Config(kvs))
         }
-        "rabbitmqctl" | "systemctl" | "service" => Ok(Action::Command { node: None, words }),
+        "rabbitmqctl" | "systemctl" | "service" | "sudo" => {
+            Ok(Action::Command { node: None, words })
+        }
         "on" => {
             let Some(node) = rest.first() else {
                 return Err("'on' needs a node: on node1: COMMAND".into());

@@ -131,9 +131,11 @@ fn apply_setup(setup: &mut Setup, action: &Action) -> Result<(), String> {
                             "ignore" => PartitionHandling::Ignore,
                             "pause_minority" => PartitionHandling::PauseMinority,
                             "autoheal" => PartitionHandling::Autoheal,
-                            _ => return Err(format!(
+                            _ => {
+                                return Err(format!(
                                 "partition_handling={v}: use ignore, pause_minority or autoheal"
-                            )),
+                            ))
+                            }
                         }
                     }
                     _ => return Err(format!("unknown config key '{k}'")),
