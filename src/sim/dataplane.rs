@@ -122,6 +122,7 @@ impl Sim {
             persistent,
             publisher: Some((c, seq)),
             published_at: self.now,
+            queue: None,
         });
         let Some(q) = self.find_queue(vhost, queue) else {
             if confirm {
@@ -129,6 +130,7 @@ impl Sim {
             }
             return Ok(PublishResult::Unroutable { seq });
         };
+        self.messages[(id.0 - 1) as usize].queue = Some(q);
         let master = self.queues[q.0].master;
         if !self.procs[master.0].alive && self.queues[q.0].state != QueueState::Running {
             if confirm {
@@ -291,6 +293,7 @@ impl Sim {
         if !self.clients[c.0].connected {
             return Err("ChannelWrongStateError: channel is closed".to_string());
         }
+        let now = self.now;
         let mut by_queue: Vec<(QueueId, Vec<u64>)> = Vec::new();
         let mut count = 0;
         let cl = &mut self.clients[c.0];
@@ -301,6 +304,7 @@ impl Sim {
             }
             found = true;
             d.acked = true;
+            d.acked_at = reject.is_none().then_some(now);
             count += 1;
             if let Some(ct) = &d.consumer_tag {
                 if let Some(n) = cl.unacked_by_consumer.get_mut(ct) {
@@ -533,6 +537,7 @@ impl Sim {
                 let (&p0, e) = self.procs[m.0].ready.iter().next().expect("non-empty");
                 let dropped = e.msg;
                 self.procs[m.0].ready.remove(&p0);
+                self.queues[q.0].dropped_by_limit.insert(dropped);
                 self.gm_broadcast(
                     m,
                     GmOp::Drop {
@@ -1075,6 +1080,7 @@ impl Sim {
                     consumer_tag: tag,
                     at: now,
                     acked: auto,
+                    acked_at: auto.then_some(now),
                 });
             }
             ToClient::GetEmpty => {

@@ -3,6 +3,7 @@
 //! passed in as [`time::Micros`] and randomness comes from a seeded [`rng::Rng`].
 
 pub mod bench;
+pub mod checker;
 pub mod cluster;
 pub mod ctl;
 pub mod dataplane;

@@ -50,6 +50,8 @@ pub struct Message {
     /// Who published it, with the channel's publish sequence number (for confirms and checks).
     pub publisher: Option<(ClientId, u64)>,
     pub published_at: Micros,
+    /// The queue it was routed to (none when unroutable).
+    pub queue: Option<QueueId>,
 }
 
 /// A message as one replica holds it.
@@ -231,11 +233,18 @@ pub struct QueueRecord {
     pub down_by_stop: bool,
     /// When the queue went down (for the ~60 s NOT_FOUND retry).
     pub down_since: Option<Micros>,
+    /// Messages dropped by `max-length` (so the checker does not call them lost).
+    pub dropped_by_limit: BTreeSet<MsgId>,
 }
 
 impl QueueRecord {
     pub fn is_mirrored(&self) -> bool {
         self.exclusive_owner.is_none() && self.effective.is_mirroring()
+    }
+
+    /// Whether `max-length` dropped this message from the head (not a loss: the policy said so).
+    pub fn max_length_dropped(&self, msg: MsgId) -> bool {
+        self.dropped_by_limit.contains(&msg)
     }
 
     pub fn arg(&self, key: &str) -> Option<&Json> {
@@ -265,6 +274,8 @@ pub struct Delivery {
     pub consumer_tag: Option<String>,
     pub at: Micros,
     pub acked: bool,
+    /// When the client acked it (or received it, for auto-ack).
+    pub acked_at: Option<Micros>,
 }
 
 /// Outcome of a confirm-mode publish.

@@ -187,6 +187,7 @@ impl Sim {
             deleted: false,
             down_by_stop: false,
             down_since: None,
+            dropped_by_limit: Default::default(),
         });
         self.note(format!(
             "queue '{}' in vhost '{}' declared: master {} on {}",

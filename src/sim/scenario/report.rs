@@ -109,6 +109,29 @@ pub fn clients_json(run: &Run) -> Json {
     )
 }
 
+/// The checker's findings.
+pub fn anomalies_json(run: &Run) -> Json {
+    Json::Array(
+        crate::sim::checker::check(&run.sim)
+            .into_iter()
+            .map(|a| {
+                obj(vec![
+                    ("kind", s(a.kind.as_str())),
+                    ("message", s(&a.body)),
+                    ("at_us", Json::Int(a.at.0 as i64)),
+                    ("detail", s(&a.detail)),
+                    (
+                        "cause",
+                        a.cause.map_or(Json::Null, |(i, t)| {
+                            obj(vec![("trace_index", int(i)), ("event", s(t))])
+                        }),
+                    ),
+                ])
+            })
+            .collect(),
+    )
+}
+
 /// The whole run as one JSON object.
 pub fn to_json(run: &Run) -> Json {
     let steps = run
@@ -152,7 +175,7 @@ pub fn to_json(run: &Run) -> Json {
             "warnings",
             Json::Array(run.sim.warnings.iter().map(s).collect()),
         ),
-        ("anomalies", Json::Array(Vec::new())),
+        ("anomalies", anomalies_json(run)),
         ("trace_len", int(run.sim.trace.len())),
     ])
 }
@@ -255,6 +278,26 @@ pub fn to_text(run: &Run) -> String {
         }
         for e in &c.errors {
             out.push_str(&format!("  error: {e}\n"));
+        }
+    }
+    let anomalies = crate::sim::checker::check(sim);
+    if !anomalies.is_empty() {
+        out.push_str(&format!(
+            "\n=== anomalies ({}): RabbitMQ's real behaviour, not simulator bugs\n",
+            anomalies.len()
+        ));
+        for a in &anomalies {
+            out.push_str(&format!(
+                "  {} {:?} at {}: {}",
+                a.kind.as_str(),
+                a.body,
+                a.at,
+                a.detail
+            ));
+            if let Some((_, c)) = &a.cause {
+                out.push_str(&format!(" (after: {c})"));
+            }
+            out.push('\n');
         }
     }
     let failed: Vec<_> = run.expectations.iter().filter(|e| !e.passed).collect();
