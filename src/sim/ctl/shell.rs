@@ -109,7 +109,7 @@ mod tests {
     fn seed_multiline_policy() {
         let line = "rabbitmqctl set_policy --priority 0 --apply-to queues mirror_queue \"^queue_\" '{\"ha-mode\":\"all\",\"ha-sync-mode\":\"automatic\"\n}'";
         let w = split(line).unwrap();
-        assert_eq!(w.len(), 8);
+        assert_eq!(w.len(), 9);
         assert_eq!(
             w[7],
             "{\"ha-mode\":\"all\",\"ha-sync-mode\":\"automatic\"\n}"
