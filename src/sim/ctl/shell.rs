@@ -111,7 +111,7 @@ mod tests {
         let w = split(line).unwrap();
         assert_eq!(w.len(), 9);
         assert_eq!(
-            w[7],
+            w[8],
             "{\"ha-mode\":\"all\",\"ha-sync-mode\":\"automatic\"\n}"
         );
     }
