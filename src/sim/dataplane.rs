@@ -124,7 +124,8 @@ impl Sim {
             published_at: self.now,
             queue: None,
         });
-        let Some(q) = self.find_queue(vhost, queue) else {
+        let node = self.clients[c.0].node;
+        let Some(q) = self.find_queue_from(node, vhost, queue) else {
             if confirm {
                 self.client_confirm(c, seq, id, ConfirmOutcome::Ack);
             }
@@ -228,7 +229,8 @@ impl Sim {
         prefetch: u32,
         args: &[(String, Json)],
     ) -> Result<String, String> {
-        let Some(q) = self.find_queue(vhost, queue) else {
+        let node = self.clients[c.0].node;
+        let Some(q) = self.find_queue_from(node, vhost, queue) else {
             return Err(format!("NOT_FOUND - no queue '{queue}' in vhost '{vhost}'"));
         };
         let cl = &mut self.clients[c.0];
@@ -262,7 +264,8 @@ impl Sim {
         queue: &str,
         manual_ack: bool,
     ) -> Result<(), String> {
-        let Some(q) = self.find_queue(vhost, queue) else {
+        let node = self.clients[c.0].node;
+        let Some(q) = self.find_queue_from(node, vhost, queue) else {
             return Err(format!("NOT_FOUND - no queue '{queue}' in vhost '{vhost}'"));
         };
         self.to_master(c, q, MasterReq::Get { manual_ack }, "basic.get".to_string());
@@ -1139,18 +1142,5 @@ impl Sim {
     /// connection.close from the client.
     pub fn close_client(&mut self, c: ClientId) {
         self.disconnect_client(c, "connection closed by client");
-    }
-
-    /// Cuts the network between the given sides.
-    ///
-    /// Network partitions (spec §7) are not simulated yet: the split-brain queue records they
-    /// need are future work, and a wrong answer would teach the wrong thing.
-    pub fn partition(&mut self, _sides: &[Vec<usize>]) -> Result<(), String> {
-        Err("network partitions are not simulated yet (planned: spec §7, split brain under ignore, pause_minority, autoheal)".to_string())
-    }
-
-    /// Heals a partition.
-    pub fn heal(&mut self) -> Result<(), String> {
-        Err("network partitions are not simulated yet, so there is nothing to heal".to_string())
     }
 }

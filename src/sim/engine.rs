@@ -173,6 +173,10 @@ pub(crate) enum Ev {
     SyncStep {
         queue: QueueId,
     },
+    /// Each side of a partition declares the other side's nodes down.
+    PartitionDetected {
+        epoch: u64,
+    },
     /// A request that waits for a dead master gives up (`NOT_FOUND … due to timeout`).
     RetryExpired {
         client: ClientId,
@@ -233,7 +237,11 @@ pub struct Sim {
     /// Requests that arrived while the queue was blocked by an eager sync.
     pub(crate) blocked: Vec<(QueueId, Payload)>,
     /// Partition sides (node → side id); `None` when the network is whole.
-    pub(crate) partition: Option<Vec<u8>>,
+    pub partition: Option<Vec<u8>>,
+    /// Bumped by each partition and heal, so stale detection timers do nothing.
+    pub(crate) partition_epoch: u64,
+    /// After an `ignore`-mode heal: the sides whose records still differ.
+    pub(crate) healed_split: Option<Vec<u8>>,
     events: BinaryHeap<Reverse<Scheduled>>,
     seq: u64,
     next_msg_id: u64,
@@ -269,6 +277,8 @@ impl Sim {
             waiting: Vec::new(),
             blocked: Vec::new(),
             partition: None,
+            partition_epoch: 0,
+            healed_split: None,
             events: BinaryHeap::new(),
             seq: 0,
             next_msg_id: 1,
@@ -294,6 +304,13 @@ impl Sim {
     pub fn running_nodes(&self) -> Vec<usize> {
         (0..self.cluster.nodes.len())
             .filter(|&n| self.node_running(n))
+            .collect()
+    }
+
+    /// Running nodes that `n` can reach (all running nodes unless the network is cut).
+    pub fn running_nodes_from(&self, n: usize) -> Vec<usize> {
+        (0..self.cluster.nodes.len())
+            .filter(|&x| self.node_running(x) && self.connected(n, x))
             .collect()
     }
 
@@ -508,6 +525,7 @@ impl Sim {
                 dead,
             } => self.on_members_changed(queue, member, dead),
             Ev::SyncStep { queue } => self.on_sync_step(queue),
+            Ev::PartitionDetected { epoch } => self.on_partition_detected(epoch),
             Ev::RetryExpired {
                 client,
                 queue,
@@ -591,6 +609,7 @@ impl Sim {
         self.creation[n] = creation_number(&mut self.rng);
         self.stop_order.retain(|&x| x != n);
         self.notable(format!("{} started", self.node_name(n)));
+        self.after_restart_in_split(n);
         self.node_up(n, crashed);
         Ok(())
     }

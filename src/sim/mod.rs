@@ -11,6 +11,7 @@ pub mod engine;
 mod failover;
 pub mod json;
 pub mod model;
+mod partition;
 pub mod pcre;
 pub mod placement;
 pub mod policy;

@@ -29,6 +29,25 @@ impl Sim {
             .map(QueueId)
     }
 
+    /// The queue as seen from `node`: during a split brain each side has its own record.
+    pub fn find_queue_from(&self, node: usize, vhost: &str, name: &str) -> Option<QueueId> {
+        let side = self.partition.as_ref().map(|s| s[node]);
+        let matching = |q: &&QueueRecord| !q.deleted && q.vhost == vhost && q.name == name;
+        self.queues
+            .iter()
+            .position(|q| matching(&q) && q.side.is_some() && q.side == side)
+            .or_else(|| self.queues.iter().position(|q| matching(&q)))
+            .map(QueueId)
+    }
+
+    /// Whether `node` sees this record (always, unless a partition forked it).
+    pub fn visible_from(&self, q: QueueId, node: usize) -> bool {
+        match (self.queues[q.0].side, &self.partition) {
+            (Some(side), Some(sides)) => sides[node] == side,
+            _ => true,
+        }
+    }
+
     pub fn queue(&self, q: QueueId) -> &QueueRecord {
         &self.queues[q.0]
     }
@@ -84,7 +103,7 @@ impl Sim {
         if d.name.is_empty() {
             d.name = format!("amq.gen-{}", self.gen_name());
         }
-        if let Some(q) = self.find_queue(vhost, &d.name) {
+        if let Some(q) = self.find_queue_from(node, vhost, &d.name) {
             let r = &self.queues[q.0];
             if !self.queue_available(q) {
                 return Err(format!(
@@ -144,12 +163,12 @@ impl Sim {
                         }
                     }
                     if c.len() == 1 {
-                        self.running_nodes()
+                        self.running_nodes_from(node)
                     } else {
                         c
                     }
                 }
-                _ => self.running_nodes(),
+                _ => self.running_nodes_from(node),
             };
             let counts: Vec<usize> = (0..self.cluster.nodes.len())
                 .map(|n| self.masters_on(n))
@@ -188,6 +207,7 @@ impl Sim {
             down_by_stop: false,
             down_since: None,
             dropped_by_limit: Default::default(),
+            side: None,
         });
         self.note(format!(
             "queue '{}' in vhost '{}' declared: master {} on {}",
@@ -305,7 +325,7 @@ impl Sim {
         let master_node = self.master_node(q);
         let mirrors = self.mirror_nodes(q);
         let synced = self.synced_nodes(q);
-        let running = self.running_nodes();
+        let running = self.running_nodes_from(master_node);
         let names: Vec<String> = self.cluster.nodes.iter().map(|n| n.name.clone()).collect();
         let cur = Current {
             master: master_node,
@@ -530,7 +550,7 @@ impl Sim {
             };
             let master_node = self.proc_node(master);
             let mirrors = self.mirror_nodes(q);
-            if mirrors.contains(&n) || master_node == n {
+            if mirrors.contains(&n) || master_node == n || !self.connected(master_node, n) {
                 continue;
             }
             let synced = self.synced_nodes(q);
@@ -666,7 +686,7 @@ impl Sim {
 
     /// The `Network Partitions` section of `cluster_status`, as seen from node `n`.
     pub fn partition_report(&self, n: usize) -> String {
-        let Some(sides) = &self.partition else {
+        let Some(sides) = self.partition.as_ref().or(self.healed_split.as_ref()) else {
             return String::new();
         };
         let others: Vec<&str> = (0..self.cluster.nodes.len())

@@ -418,7 +418,7 @@ fn list_queues(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOut
         &["-p", "--vhost"],
         &["--online", "--offline", "--local", "--no-table-headers"],
     )?;
-    target(sim, on_node, &a, true)?;
+    let n = target(sim, on_node, &a, true)?;
     let vhost = a.get(&["-p", "--vhost"]).unwrap_or("/").to_string();
     let mut cols: Vec<String> = a.pos.clone();
     if cols.is_empty() {
@@ -444,6 +444,7 @@ fn list_queues(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOut
         .enumerate()
         .filter(|(_, q)| !q.deleted && q.vhost == vhost)
         .map(|(i, _)| crate::sim::QueueId(i))
+        .filter(|&q| sim.visible_from(q, n))
         // Seen on 3.10.8: a queue whose master is down and was not promoted is not listed.
         .filter(|&q| sim.queue_available(q))
         .map(|q| {
@@ -554,7 +555,7 @@ fn sync_queue(
     };
     let a = parse_args(words, &["-p", "--vhost"], &[])?;
     arity(cmd, &a, 1, 1)?;
-    target(sim, on_node, &a, true)?;
+    let n = target(sim, on_node, &a, true)?;
     let vhost = a.get(&["-p", "--vhost"]).unwrap_or("/").to_string();
     let name = a.pos[0].clone();
     let banner = if cancel {
@@ -563,7 +564,7 @@ fn sync_queue(
         format!("Synchronising queue '{name}' in vhost '{vhost}' ...")
     };
     let Some(q) = sim
-        .find_queue(&vhost, &name)
+        .find_queue_from(n, &vhost, &name)
         .filter(|&q| sim.queue_available(q))
     else {
         return Err(with_banner(&banner, CtlOutput::error("not_found")));

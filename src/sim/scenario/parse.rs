@@ -105,6 +105,7 @@ pub enum Expectation {
 }
 
 const QUEUE_KEYS: &[&str] = &[
+    "on",
     "master",
     "mirrors",
     "mirror_count",

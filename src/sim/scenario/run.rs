@@ -447,7 +447,15 @@ impl Run {
 
     fn check_queue(&self, vhost: &str, name: &str, checks: &[(String, String)]) -> Vec<String> {
         let s = &self.sim;
-        let q = s.find_queue(vhost, name).filter(|&q| s.queue_available(q));
+        // `on=NODE` picks that node's view (a split brain has one record per side).
+        let q = match checks.iter().find(|(k, _)| k == "on") {
+            Some((_, n)) => match self.node(n) {
+                Ok(n) => s.find_queue_from(n, vhost, name),
+                Err(e) => return vec![e],
+            },
+            None => s.find_queue(vhost, name),
+        }
+        .filter(|&q| s.queue_available(q));
         let mut diff = Vec::new();
         let names = |v: &[usize]| {
             v.iter()
@@ -456,6 +464,9 @@ impl Run {
                 .join(",")
         };
         for (k, v) in checks {
+            if k == "on" {
+                continue;
+            }
             if k == "absent" {
                 if q.is_some() {
                     diff.push(format!(

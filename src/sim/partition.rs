@@ -1,0 +1,333 @@
+//! Network partitions (spec §7): links between sides drop messages; each side declares the
+//! other's nodes down after net_ticktime × U(0.75, 1.25); then `cluster_partition_handling`
+//! decides: `ignore` lets both sides run (a queue with replicas on both sides gets one master
+//! per side — split brain), `pause_minority` stops the app on the minority, `autoheal` restarts
+//! the losers when the network heals.
+
+use super::cluster::NodeState;
+use super::engine::{Ev, PartitionHandling, Sim, GM_DEATH_DELAY};
+use super::model::*;
+use super::time::Micros;
+
+impl Sim {
+    /// Cuts the network between the given sides (each a list of node indices).
+    pub fn partition(&mut self, sides: &[Vec<usize>]) -> Result<(), String> {
+        if self.partition.is_some() {
+            return Err("the network is already partitioned: heal it first".to_string());
+        }
+        let n = self.cluster.nodes.len();
+        let mut side = vec![u8::MAX; n];
+        for (i, s) in sides.iter().enumerate() {
+            for &x in s {
+                if side[x] != u8::MAX {
+                    return Err(format!("{} is on two sides", self.node_name(x)));
+                }
+                side[x] = i as u8;
+            }
+        }
+        // Nodes not named form one more side together.
+        let extra = sides.len() as u8;
+        for s in side.iter_mut().filter(|s| **s == u8::MAX) {
+            *s = extra;
+        }
+        let text = format!(
+            "network partition: {}",
+            (0..=extra)
+                .map(|k| (0..n)
+                    .filter(|&x| side[x] == k)
+                    .map(|x| self.node_name(x))
+                    .collect::<Vec<_>>()
+                    .join(" "))
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+        self.notable(text);
+        self.partition = Some(side);
+        self.partition_epoch += 1;
+        // Each side stops hearing the other; it declares the silent peers down after 4 ticks.
+        let tick = self.config.net_ticktime.0 as f64;
+        let delay = Micros((tick * (0.75 + 0.5 * self.rng.unit())) as u64);
+        let at = self.now + delay;
+        let epoch = self.partition_epoch;
+        self.schedule(at, Ev::PartitionDetected { epoch });
+        Ok(())
+    }
+
+    /// Side of each node in the current partition.
+    fn sides(&self) -> Vec<u8> {
+        self.partition
+            .clone()
+            .unwrap_or_else(|| vec![0; self.cluster.nodes.len()])
+    }
+
+    /// The silent peers are declared down (`nodedown`, reason `net_tick_timeout`).
+    pub(crate) fn on_partition_detected(&mut self, epoch: u64) {
+        if epoch != self.partition_epoch || self.partition.is_none() {
+            return;
+        }
+        let sides = self.sides();
+        self.notable(format!(
+            "net_tick_timeout: nodes on each side declare the other side down (after net_ticktime {}s ±25%)",
+            self.config.net_ticktime.0 / 1_000_000
+        ));
+        for i in 0..self.queues.len() {
+            if !self.queues[i].deleted && self.queue_available(QueueId(i)) {
+                self.split_queue(QueueId(i), &sides);
+            }
+        }
+        if self.config.partition_handling == PartitionHandling::PauseMinority {
+            let total = self.cluster.nodes.len();
+            for n in 0..total {
+                let visible = (0..total).filter(|&x| sides[x] == sides[n]).count();
+                // majority/1: alive/total must be > 0.5 to keep running.
+                if visible * 2 <= total && self.node_running(n) {
+                    self.notable(format!(
+                        "{} pauses itself: it sees {} of {} nodes (pause_minority)",
+                        self.node_name(n),
+                        visible,
+                        total
+                    ));
+                    let _ = self.stop_node(n);
+                    self.cluster.nodes[n].state = NodeState::Paused;
+                }
+            }
+        }
+    }
+
+    /// Gives each side its own view of a queue whose replicas span the cut.
+    fn split_queue(&mut self, q: QueueId, sides: &[u8]) {
+        let master = self.queues[q.0].master;
+        let mside = sides[self.proc_node(master)];
+        let mut others: Vec<u8> = self.queues[q.0]
+            .mirrors
+            .iter()
+            .map(|&p| sides[self.proc_node(p)])
+            .filter(|&s| s != mside)
+            .collect();
+        others.sort();
+        others.dedup();
+        if others.is_empty() {
+            return;
+        }
+        self.queues[q.0].side = Some(mside);
+        for side in others {
+            let moved: Vec<ProcId> = self.queues[q.0]
+                .mirrors
+                .iter()
+                .copied()
+                .filter(|&p| sides[self.proc_node(p)] == side)
+                .collect();
+            // The master's side sees those mirrors die.
+            let r = &mut self.queues[q.0];
+            r.mirrors.retain(|p| !moved.contains(p));
+            r.synced.retain(|p| !moved.contains(p));
+            r.ring.retain(|p| !moved.contains(p));
+            for &p in &moved {
+                self.fail_pending_confirms_of(p);
+            }
+            // The other side's record: the master is unreachable, i.e. dead to it.
+            let fork = QueueId(self.queues.len());
+            let ghost = ProcId(self.procs.len());
+            let mut g = self.procs[master.0].clone();
+            g.alive = false;
+            g.queue = fork;
+            g.ready.clear();
+            g.unacked.clear();
+            self.procs.push(g);
+            let mut rec = self.queues[q.0].clone();
+            rec.side = Some(side);
+            rec.master = ghost;
+            rec.mirrors = moved.clone();
+            rec.synced = self.queues[q.0].synced.clone();
+            rec.synced = moved
+                .iter()
+                .copied()
+                .filter(|p| self.procs[p.0].depth_delta == Some(0))
+                .collect();
+            rec.ring = std::iter::once(ghost)
+                .chain(moved.iter().copied())
+                .collect();
+            self.queues.push(rec);
+            for &p in &moved {
+                self.procs[p.0].queue = fork;
+                // GM state keyed by the old master now refers to the ghost.
+                let gm = &mut self.procs[p.0].gm;
+                if let Some(v) = gm.pending.remove(&master) {
+                    gm.pending.insert(ghost, v);
+                }
+                if let Some(v) = gm.last_seen.remove(&master) {
+                    gm.last_seen.insert(ghost, v);
+                }
+            }
+            let at = self.now + GM_DEATH_DELAY;
+            self.schedule(
+                at,
+                Ev::GmDeaths {
+                    queue: fork,
+                    dead: vec![ghost],
+                },
+            );
+            let text = format!(
+                "split brain: queue '{}' in vhost '{}' now has a separate record on the side of {}",
+                self.queues[q.0].name,
+                self.queues[q.0].vhost,
+                moved
+                    .iter()
+                    .map(|&p| self.node_name(self.proc_node(p)).to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            self.notable(text);
+        }
+        if self.queues[q.0].is_mirrored() {
+            self.update_mirrors(q);
+        }
+    }
+
+    /// Heals the network. `ignore` merges nothing (the operator must restart one side);
+    /// `pause_minority` restarts the paused nodes; `autoheal` restarts the losing side.
+    pub fn heal(&mut self) -> Result<(), String> {
+        let Some(sides) = self.partition.clone() else {
+            return Err("the network is not partitioned".to_string());
+        };
+        self.partition_epoch += 1;
+        let detected = self.queues.iter().any(|q| q.side.is_some())
+            || self
+                .cluster
+                .nodes
+                .iter()
+                .any(|n| n.state == NodeState::Paused);
+        self.notable("network healed".to_string());
+        let n = self.cluster.nodes.len();
+        match self.config.partition_handling {
+            PartitionHandling::PauseMinority => {
+                self.partition = None;
+                // The majority kept running: its records are the truth.
+                let majority = (0..n).find(|&x| self.node_running(x)).map(|x| sides[x]);
+                self.unify_records(&sides, majority);
+                for x in 0..n {
+                    if self.cluster.nodes[x].state == NodeState::Paused {
+                        self.cluster.nodes[x].state = NodeState::Stopped;
+                        let _ = self.start_node(x);
+                    }
+                }
+            }
+            PartitionHandling::Autoheal if detected => {
+                let winner = self.autoheal_winner(&sides);
+                self.notable(format!(
+                    "autoheal: the winning partition is side {}; the other nodes restart",
+                    winner
+                ));
+                self.partition = None;
+                self.unify_records(&sides, Some(winner));
+                for x in 0..n {
+                    if sides[x] != winner && self.node_running(x) {
+                        let _ = self.stop_node(x);
+                        let _ = self.start_node(x);
+                    }
+                }
+            }
+            _ => {
+                // ignore: both masters keep running; the partition stays on record until the
+                // operator restarts the nodes of one side.
+                self.partition = None;
+                if detected {
+                    self.healed_split = Some(sides);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// autoheal's `make_decision`: most client connections, then most nodes, then the larger
+    /// node list in Erlang term order.
+    fn autoheal_winner(&self, sides: &[u8]) -> u8 {
+        let mut best: Option<((usize, usize, Vec<String>), u8)> = None;
+        let max = sides.iter().copied().max().unwrap_or(0);
+        for s in 0..=max {
+            let nodes: Vec<usize> = (0..sides.len()).filter(|&x| sides[x] == s).collect();
+            if nodes.is_empty() {
+                continue;
+            }
+            let conns = self
+                .clients
+                .iter()
+                .filter(|c| c.connected && nodes.contains(&c.node))
+                .count();
+            let mut names: Vec<String> = nodes
+                .iter()
+                .map(|&x| self.node_name(x).to_string())
+                .collect();
+            names.sort();
+            let key = (conns, nodes.len(), names);
+            if best.as_ref().is_none_or(|(k, _)| key > *k) {
+                best = Some((key, s));
+            }
+        }
+        best.map_or(0, |(_, s)| s)
+    }
+
+    /// Drops the forked records of every side but `keep` (None: the side holding each
+    /// queue's original master), wiping their replicas: they rejoin as empty mirrors.
+    pub(crate) fn unify_records(&mut self, sides: &[u8], keep: Option<u8>) {
+        let mut names: Vec<(String, String)> = self
+            .queues
+            .iter()
+            .filter(|q| !q.deleted && q.side.is_some())
+            .map(|q| (q.vhost.clone(), q.name.clone()))
+            .collect();
+        names.sort();
+        names.dedup();
+        for (vhost, name) in names {
+            let ids: Vec<QueueId> = (0..self.queues.len())
+                .map(QueueId)
+                .filter(|&q| {
+                    let r = &self.queues[q.0];
+                    !r.deleted && r.vhost == vhost && r.name == name
+                })
+                .collect();
+            let survivor = match keep {
+                Some(side) => ids
+                    .iter()
+                    .copied()
+                    .find(|&q| self.queues[q.0].side == Some(side)),
+                None => ids.first().copied(),
+            }
+            .or_else(|| ids.first().copied());
+            for &q in &ids {
+                if Some(q) != survivor {
+                    let text = format!(
+                        "queue '{}' in vhost '{}': the record of side {} is discarded with its messages",
+                        name,
+                        vhost,
+                        self.queues[q.0].side.map_or(0, |s| s)
+                    );
+                    self.delete_queue(q);
+                    self.notable(text);
+                }
+            }
+            if let Some(q) = survivor {
+                self.queues[q.0].side = None;
+                if self.queue_available(q) && self.queues[q.0].is_mirrored() {
+                    self.update_mirrors(q);
+                }
+            }
+        }
+        let _ = sides;
+        self.healed_split = None;
+    }
+
+    /// After an `ignore`-mode heal, restarting a node of one side discards that side's records.
+    pub(crate) fn after_restart_in_split(&mut self, n: usize) {
+        let Some(sides) = self.healed_split.clone() else {
+            return;
+        };
+        let mine = sides[n];
+        let max = sides.iter().copied().max().unwrap_or(0);
+        let others: Vec<u8> = (0..=max).filter(|&s| s != mine).collect();
+        if let Some(&keep) = others.first() {
+            self.unify_records(&sides, Some(keep));
+        }
+    }
+}
