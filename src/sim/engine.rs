@@ -63,6 +63,8 @@ impl Default for Config {
 
 /// GM's pause before it records a dead neighbour (gm.erl, partial-partition guard).
 pub const GM_DEATH_DELAY: Micros = Micros(100_000);
+/// Mnesia's table wait on boot: 10 retries × 30 s.
+pub const BOOT_TABLE_WAIT: Micros = Micros(300_000_000);
 /// GM's broadcast timer.
 pub const GM_FLUSH_TIMER: Micros = Micros(25_000);
 /// `rabbit_amqqueue:with/4` retries 2000 × 30 ms while a queue's master is dead.
@@ -177,6 +179,10 @@ pub(crate) enum Ev {
     PartitionDetected {
         epoch: u64,
     },
+    /// A node waiting for a peer's Mnesia tables gives up.
+    BootTimeout {
+        node: usize,
+    },
     /// A request that waits for a dead master gives up (`NOT_FOUND … due to timeout`).
     RetryExpired {
         client: ClientId,
@@ -222,6 +228,8 @@ pub struct Sim {
     /// Per node: the Erlang VM is halted (`rabbitmqctl stop`, `systemctl stop`, a crash), not
     /// just the rabbit application (`stop_app`).
     pub halted: Vec<bool>,
+    /// Nodes waiting on boot for a peer that was running when they stopped.
+    pub waiting_boot: Vec<usize>,
     /// Order in which nodes stopped (for the last-node-to-stop boot rule).
     pub(crate) stop_order: Vec<usize>,
     pub vhosts: Vec<String>,
@@ -267,6 +275,7 @@ impl Sim {
             next_serial: vec![1000; n],
             halted: vec![false; n],
             stop_order: Vec::new(),
+            waiting_boot: Vec::new(),
             vhosts: vec!["/".to_string()],
             policies: PolicyStore::default(),
             queues: Vec::new(),
@@ -526,6 +535,7 @@ impl Sim {
             } => self.on_members_changed(queue, member, dead),
             Ev::SyncStep { queue } => self.on_sync_step(queue),
             Ev::PartitionDetected { epoch } => self.on_partition_detected(epoch),
+            Ev::BootTimeout { node } => self.on_boot_timeout(node),
             Ev::RetryExpired {
                 client,
                 queue,
@@ -599,10 +609,40 @@ impl Sim {
     }
 
     /// Starts a stopped or crashed node (`start_app`, `systemctl start`).
+    ///
+    /// Mnesia's boot rule (§6.5): when every other node is down, only the last node to stop
+    /// boots alone; any other waits (10 × 30 s) for a peer that was running when it stopped,
+    /// and then fails with "Timeout contacting cluster nodes".
     pub fn start_node(&mut self, n: usize) -> Result<(), String> {
         if self.node_running(n) {
             return Err(format!("node {} is already running", self.node_name(n)));
         }
+        if self.waiting_boot.contains(&n) {
+            return Err(format!("node {} is already booting (waiting for tables)", self.node_name(n)));
+        }
+        let others_running = (0..self.cluster.nodes.len()).any(|x| x != n && self.node_running(x));
+        let stopped_after: Vec<usize> = match self.stop_order.iter().position(|&x| x == n) {
+            Some(i) => self.stop_order[i + 1..].to_vec(),
+            None => Vec::new(),
+        };
+        if !others_running && !stopped_after.is_empty() {
+            let waiting_for: Vec<String> = stopped_after.iter().map(|&x| self.node_name(x).to_string()).collect();
+            self.notable(format!(
+                "{} is booting: Waiting for Mnesia tables for 30000 ms, 9 retries left; it stopped before [{}], so it waits for one of them (start the last node to stop first)",
+                self.node_name(n),
+                waiting_for.join(", ")
+            ));
+            self.waiting_boot.push(n);
+            self.halted[n] = false;
+            let at = self.now + BOOT_TABLE_WAIT;
+            self.schedule(at, Ev::BootTimeout { node: n });
+            return Ok(());
+        }
+        self.boot(n);
+        Ok(())
+    }
+
+    fn boot(&mut self, n: usize) {
         let crashed = self.cluster.nodes[n].state == NodeState::Crashed;
         self.cluster.nodes[n].state = NodeState::Running;
         self.halted[n] = false;
@@ -611,7 +651,26 @@ impl Sim {
         self.notable(format!("{} started", self.node_name(n)));
         self.after_restart_in_split(n);
         self.node_up(n, crashed);
-        Ok(())
+        // Nodes waiting for a peer's tables can finish booting now.
+        for w in std::mem::take(&mut self.waiting_boot) {
+            self.notable(format!("{} found a running peer and finishes booting", self.node_name(w)));
+            self.boot(w);
+        }
+    }
+
+    pub(crate) fn on_boot_timeout(&mut self, n: usize) {
+        let Some(i) = self.waiting_boot.iter().position(|&x| x == n) else { return };
+        self.waiting_boot.remove(i);
+        self.halted[n] = true;
+        let peers: Vec<String> = (0..self.cluster.nodes.len())
+            .filter(|&x| x != n)
+            .map(|x| self.node_name(x).to_string())
+            .collect();
+        self.notable(format!(
+            "{} failed to boot: Timeout contacting cluster nodes: [{}]",
+            self.node_name(n),
+            peers.join(",")
+        ));
     }
 }
 

@@ -209,8 +209,10 @@ impl Sim {
             .max(self.queues[q.0].next_pos);
         let pending = std::mem::take(&mut pr.chan_pending);
         let mut to_confirm = Vec::new();
+        let mut enqueued = Vec::new();
         for (msg, tag) in pending {
             next += 1;
+            enqueued.push((msg, next));
             self.procs[p.0].ready.insert(
                 next,
                 Entry {
@@ -225,6 +227,10 @@ impl Sim {
         self.queues[q.0].next_pos = next + 1;
         if !requeued.is_empty() {
             self.gm_broadcast(p, GmOp::Requeue { msgs: requeued });
+        }
+        // The remaining mirrors learn of these publishes over GM, like any other.
+        for (msg, pos) in enqueued {
+            self.gm_broadcast(p, GmOp::Publish { msg, pos });
         }
         self.gm_broadcast(p, GmOp::Depth);
         for (c, seq, _msg) in to_confirm {

@@ -98,6 +98,8 @@ pub enum Expectation {
         name: String,
         checks: Vec<(String, String)>,
     },
+    /// `expect anomalies lost=0 duplicate=2 …`: counts from the invariant checker.
+    Anomalies(Vec<(String, String)>),
     /// `expect exit N`: the previous command's exit code.
     Exit(i32),
     /// `expect output "text"`: the previous command's output contains the text.
@@ -456,6 +458,10 @@ fn parse_expect(rest: &[String]) -> Result<Expectation, String> {
                 checks: kv(&rest[2..], CLIENT_KEYS)?,
             })
         }
+        Some("anomalies") => Ok(Expectation::Anomalies(kv(
+            &rest[1..],
+            &["lost", "duplicate", "acked_came_back", "reordered"],
+        )?)),
         Some("exit") => match rest.get(1).map(|s| s.parse::<i32>()) {
             Some(Ok(n)) => Ok(Expectation::Exit(n)),
             _ => Err("expect exit needs a number".into()),
@@ -464,7 +470,7 @@ fn parse_expect(rest: &[String]) -> Result<Expectation, String> {
             Some(t) => Ok(Expectation::Output(t.clone())),
             None => Err("expect output needs a quoted text".into()),
         },
-        _ => Err("expect what? (queue, client, exit, output)".into()),
+        _ => Err("expect what? (queue, client, anomalies, exit, output)".into()),
     }
 }
 

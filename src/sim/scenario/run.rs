@@ -435,6 +435,16 @@ impl Run {
                 checks,
             } => self.check_queue(vhost, name, checks),
             Expectation::Client { name, checks } => self.check_client(name, checks),
+            Expectation::Anomalies(checks) => {
+                let found = crate::sim::checker::check(&self.sim);
+                checks
+                    .iter()
+                    .filter_map(|(k, v)| {
+                        let got = found.iter().filter(|a| a.kind.as_str() == k).count().to_string();
+                        (&got != v).then(|| format!("{k}: expected {v}, got {got}"))
+                    })
+                    .collect()
+            }
         }
     }
 
