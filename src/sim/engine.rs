@@ -618,7 +618,10 @@ impl Sim {
             return Err(format!("node {} is already running", self.node_name(n)));
         }
         if self.waiting_boot.contains(&n) {
-            return Err(format!("node {} is already booting (waiting for tables)", self.node_name(n)));
+            return Err(format!(
+                "node {} is already booting (waiting for tables)",
+                self.node_name(n)
+            ));
         }
         let others_running = (0..self.cluster.nodes.len()).any(|x| x != n && self.node_running(x));
         let stopped_after: Vec<usize> = match self.stop_order.iter().position(|&x| x == n) {
@@ -626,7 +629,10 @@ impl Sim {
             None => Vec::new(),
         };
         if !others_running && !stopped_after.is_empty() {
-            let waiting_for: Vec<String> = stopped_after.iter().map(|&x| self.node_name(x).to_string()).collect();
+            let waiting_for: Vec<String> = stopped_after
+                .iter()
+                .map(|&x| self.node_name(x).to_string())
+                .collect();
             self.notable(format!(
                 "{} is booting: Waiting for Mnesia tables for 30000 ms, 9 retries left; it stopped before [{}], so it waits for one of them (start the last node to stop first)",
                 self.node_name(n),
@@ -653,13 +659,18 @@ impl Sim {
         self.node_up(n, crashed);
         // Nodes waiting for a peer's tables can finish booting now.
         for w in std::mem::take(&mut self.waiting_boot) {
-            self.notable(format!("{} found a running peer and finishes booting", self.node_name(w)));
+            self.notable(format!(
+                "{} found a running peer and finishes booting",
+                self.node_name(w)
+            ));
             self.boot(w);
         }
     }
 
     pub(crate) fn on_boot_timeout(&mut self, n: usize) {
-        let Some(i) = self.waiting_boot.iter().position(|&x| x == n) else { return };
+        let Some(i) = self.waiting_boot.iter().position(|&x| x == n) else {
+            return;
+        };
         self.waiting_boot.remove(i);
         self.halted[n] = true;
         let peers: Vec<String> = (0..self.cluster.nodes.len())

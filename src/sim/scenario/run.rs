@@ -440,7 +440,11 @@ impl Run {
                 checks
                     .iter()
                     .filter_map(|(k, v)| {
-                        let got = found.iter().filter(|a| a.kind.as_str() == k).count().to_string();
+                        let got = found
+                            .iter()
+                            .filter(|a| a.kind.as_str() == k)
+                            .count()
+                            .to_string();
                         (&got != v).then(|| format!("{k}: expected {v}, got {got}"))
                     })
                     .collect()
