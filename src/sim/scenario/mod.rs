@@ -4,9 +4,11 @@
 pub mod parse;
 pub mod report;
 pub mod run;
+pub mod session;
 
 pub use parse::{parse, Action, ParseError, Step};
 pub use run::{run_steps, Run};
+pub use session::Session;
 
 /// Parses and runs a scenario.
 pub fn run_text(text: &str, seed: Option<u64>) -> Result<Run, ParseError> {

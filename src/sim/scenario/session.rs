@@ -1,0 +1,229 @@
+//! A live, steerable run for the playground: inputs are applied at the current simulated time,
+//! time moves forward by steps or to a target, and acting in the past forks: the run is
+//! rebuilt from its inputs up to that moment and the old future is discarded. The session
+//! serialises to the scenario format, so what a learner did can be shared, replayed and tested.
+
+use super::parse::{self, Action, Step};
+use super::run::{run_steps, Run, StepResult};
+use crate::sim::time::Micros;
+
+/// One input with the simulated time it was applied at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimedInput {
+    pub at: Micros,
+    pub line: String,
+}
+
+/// A steerable run.
+#[derive(Debug)]
+pub struct Session {
+    /// Set-up lines (`cluster`, `seed`, `config`), applied before time 0.
+    setup: Vec<String>,
+    inputs: Vec<TimedInput>,
+    pub run: Run,
+}
+
+impl Session {
+    /// A session from set-up lines such as `cluster nodes=3`, `seed 7`.
+    pub fn new(setup: &[&str]) -> Result<Session, String> {
+        let setup: Vec<String> = setup.iter().map(|s| s.to_string()).collect();
+        let run = Self::build(&setup, &[])?;
+        Ok(Session {
+            setup,
+            inputs: Vec::new(),
+            run,
+        })
+    }
+
+    /// Loads a scenario: its set-up lines, then every other line as an input, with `wait`
+    /// lines moving the clock.
+    pub fn from_scenario(text: &str) -> Result<Session, parse::ParseError> {
+        let steps = parse::parse(text)?;
+        let mut setup = Vec::new();
+        let mut inputs = Vec::new();
+        let mut t = Micros::ZERO;
+        for st in &steps {
+            match &st.action {
+                Action::Cluster(_) | Action::Seed(_) | Action::Config(_) if inputs.is_empty() => {
+                    setup.push(st.text.clone())
+                }
+                Action::Wait(d) => t = t + *d,
+                _ => inputs.push(TimedInput {
+                    at: t,
+                    line: st.text.clone(),
+                }),
+            }
+        }
+        let run = run_steps(&steps, None);
+        Ok(Session { setup, inputs, run })
+    }
+
+    fn build(setup: &[String], inputs: &[TimedInput]) -> Result<Run, String> {
+        let mut text = setup.join("\n");
+        text.push('\n');
+        let mut t = Micros::ZERO;
+        for i in inputs {
+            if i.at > t {
+                text.push_str(&format!("wait {}us\n", i.at.0 - t.0));
+                t = i.at;
+            }
+            text.push_str(&i.line);
+            text.push('\n');
+        }
+        let steps = parse::parse(&text).map_err(|e| e.message)?;
+        let mut run = run_steps(&steps, None);
+        if run.sim.now() < t {
+            run.sim.advance_to(t);
+        }
+        Ok(run)
+    }
+
+    pub fn now(&self) -> Micros {
+        self.run.sim.now()
+    }
+
+    pub fn inputs(&self) -> &[TimedInput] {
+        &self.inputs
+    }
+
+    /// Parses and applies one input line now. A line that does not parse changes nothing and
+    /// returns the message for where the user typed it.
+    pub fn apply(&mut self, line: &str) -> Result<StepResult, String> {
+        let steps = parse::parse(line).map_err(|e| e.message)?;
+        let Some(step) = steps.into_iter().next() else {
+            return Err("empty input".to_string());
+        };
+        if matches!(
+            step.action,
+            Action::Cluster(_) | Action::Seed(_) | Action::Config(_)
+        ) {
+            return Err("cluster, seed and config are set when a session starts".to_string());
+        }
+        if let Action::Wait(d) = step.action {
+            self.run.sim.advance(d);
+            return Ok(StepResult {
+                line: 0,
+                input: step.text,
+                output: String::new(),
+                exit_code: 0,
+                at: self.now(),
+            });
+        }
+        let at = self.now();
+        let step = Step {
+            line: self.inputs.len() + 1,
+            ..step
+        };
+        let before = self.run.steps.len();
+        self.run.step(&step);
+        self.inputs.push(TimedInput {
+            at,
+            line: step.text.clone(),
+        });
+        Ok(self.run.steps.get(before).cloned().unwrap_or(StepResult {
+            line: step.line,
+            input: step.text,
+            output: String::new(),
+            exit_code: 0,
+            at,
+        }))
+    }
+
+    /// Moves time forward to `t` (no-op for a time in the past: use [`Session::rewind_to`]).
+    pub fn advance_to(&mut self, t: Micros) {
+        self.run.sim.advance_to(t);
+    }
+
+    /// Runs up to and including the next scheduled event; returns its time.
+    pub fn step_event(&mut self) -> Option<Micros> {
+        let t = self.run.sim.next_event_time()?;
+        self.run.sim.advance_to(t);
+        Some(t)
+    }
+
+    /// Rebuilds the run as it was at `t`: inputs after `t` are discarded (a fork).
+    pub fn rewind_to(&mut self, t: Micros) -> Result<(), String> {
+        self.inputs.retain(|i| i.at <= t);
+        let mut run = Self::build(&self.setup, &self.inputs)?;
+        run.sim.advance_to(t);
+        self.run = run;
+        Ok(())
+    }
+
+    /// Replays the inputs up to `t` into a fresh run without changing this session (the UI
+    /// uses it to show the past while scrubbing, before the learner acts there).
+    pub fn snapshot_at(&self, t: Micros) -> Result<Run, String> {
+        let kept: Vec<TimedInput> = self.inputs.iter().filter(|i| i.at <= t).cloned().collect();
+        let mut run = Self::build(&self.setup, &kept)?;
+        run.sim.advance_to(t);
+        Ok(run)
+    }
+
+    /// The session as a scenario (set-up, then inputs with `wait` lines between them), ending
+    /// with a wait up to the current time.
+    pub fn to_scenario(&self) -> String {
+        let mut out = self.setup.join("\n");
+        out.push('\n');
+        let mut t = Micros::ZERO;
+        for i in &self.inputs {
+            if i.at > t {
+                out.push_str(&format!("wait {}\n", duration_text(i.at.0 - t.0)));
+                t = i.at;
+            }
+            out.push_str(&i.line);
+            out.push('\n');
+        }
+        if self.now() > t {
+            out.push_str(&format!("wait {}\n", duration_text(self.now().0 - t.0)));
+        }
+        out
+    }
+}
+
+/// The shortest exact duration text: `90s`, `250ms`, `1500us`.
+fn duration_text(us: u64) -> String {
+    if us % 1_000_000 == 0 {
+        format!("{}s", us / 1_000_000)
+    } else if us % 1_000 == 0 {
+        format!("{}ms", us / 1_000)
+    } else {
+        format!("{us}us")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn apply_advance_rewind_and_serialise() {
+        let mut s = Session::new(&["cluster nodes=3", "seed 9"]).unwrap();
+        s.apply(r#"rabbitmqctl set_policy ha "^q" '{"ha-mode":"all"}'"#)
+            .unwrap();
+        s.apply("client app node=node1").unwrap();
+        s.apply("app declare q1 durable").unwrap();
+        s.advance_to(Micros::from_ms(100));
+        s.apply("app publish q1 \"m\" count=3").unwrap();
+        s.advance_to(Micros::from_ms(200));
+        let q = s.run.sim.find_queue("/", "q1").unwrap();
+        assert_eq!(s.run.sim.procs[s.run.sim.queue(q).master.0].depth(), 3);
+        let text = s.to_scenario();
+        assert!(text.contains("wait 100ms\napp publish"), "{text}");
+        // Replaying the text gives the same trace.
+        let again = Session::from_scenario(&text).unwrap();
+        assert_eq!(again.run.sim.trace, s.run.sim.trace);
+        // Acting in the past forks: the publish is gone.
+        s.rewind_to(Micros::from_ms(50)).unwrap();
+        assert_eq!(s.inputs().len(), 3);
+        let q = s.run.sim.find_queue("/", "q1").unwrap();
+        assert_eq!(s.run.sim.procs[s.run.sim.queue(q).master.0].depth(), 0);
+    }
+
+    #[test]
+    fn bad_input_changes_nothing() {
+        let mut s = Session::new(&["cluster nodes=2"]).unwrap();
+        assert!(s.apply("frobnicate the cluster").is_err());
+        assert!(s.apply("wait forever").is_err());
+        assert!(s.inputs().is_empty());
+    }
+}
