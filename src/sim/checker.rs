@@ -49,8 +49,9 @@ pub struct Anomaly {
 pub fn check(sim: &Sim) -> Vec<Anomaly> {
     let mut out = Vec::new();
     // Every delivery of every message, in time order.
-    let mut deliveries: BTreeMap<MsgId, Vec<(Micros, usize, bool, Option<Micros>)>> =
-        BTreeMap::new();
+    // (received at, client index, redelivered flag, acked at)
+    type Seen = (Micros, usize, bool, Option<Micros>);
+    let mut deliveries: BTreeMap<MsgId, Vec<Seen>> = BTreeMap::new();
     for (ci, c) in sim.clients.iter().enumerate() {
         for d in &c.deliveries {
             deliveries

@@ -247,7 +247,7 @@ impl Sim {
             prefetch,
             cancel_on_failover,
         };
-        self.to_master(
+        self.send_to_master(
             c,
             q,
             MasterReq::Consume(consumer),
@@ -268,7 +268,7 @@ impl Sim {
         let Some(q) = self.find_queue_from(node, vhost, queue) else {
             return Err(format!("NOT_FOUND - no queue '{queue}' in vhost '{vhost}'"));
         };
-        self.to_master(c, q, MasterReq::Get { manual_ack }, "basic.get".to_string());
+        self.send_to_master(c, q, MasterReq::Get { manual_ack }, "basic.get".to_string());
         Ok(())
     }
 
@@ -343,12 +343,12 @@ impl Sim {
                     format!("basic.nack {tags:?} requeue={requeue}"),
                 ),
             };
-            self.to_master(c, q, req, label);
+            self.send_to_master(c, q, req, label);
         }
         Ok(count)
     }
 
-    fn to_master(&mut self, c: ClientId, q: QueueId, req: MasterReq, label: String) {
+    fn send_to_master(&mut self, c: ClientId, q: QueueId, req: MasterReq, label: String) {
         let master = self.queues[q.0].master;
         let kind = if matches!(req, MasterReq::Ack { .. } | MasterReq::Reject { .. }) {
             MsgKind::ClientAck

@@ -221,8 +221,8 @@ impl Sim {
                 ));
                 self.partition = None;
                 self.unify_records(&sides, Some(winner));
-                for x in 0..n {
-                    if sides[x] != winner && self.node_running(x) {
+                for (x, &side) in sides.iter().enumerate() {
+                    if side != winner && self.node_running(x) {
                         let _ = self.stop_node(x);
                         let _ = self.start_node(x);
                     }
@@ -243,7 +243,8 @@ impl Sim {
     /// autoheal's `make_decision`: most client connections, then most nodes, then the larger
     /// node list in Erlang term order.
     fn autoheal_winner(&self, sides: &[u8]) -> u8 {
-        let mut best: Option<((usize, usize, Vec<String>), u8)> = None;
+        type Rank = (usize, usize, Vec<String>);
+        let mut best: Option<(Rank, u8)> = None;
         let max = sides.iter().copied().max().unwrap_or(0);
         for s in 0..=max {
             let nodes: Vec<usize> = (0..sides.len()).filter(|&x| sides[x] == s).collect();

@@ -93,11 +93,13 @@ impl PolicyStore {
             .policies
             .iter()
             .filter(|p| p.vhost == vhost && p.kind == kind)
-            .filter(|p| match (object, p.spec.apply_to) {
-                (_, ApplyTo::All) => true,
-                (ObjectKind::Queue, ApplyTo::Queues) => true,
-                (ObjectKind::Exchange, ApplyTo::Exchanges) => true,
-                _ => false,
+            .filter(|p| {
+                matches!(
+                    (object, p.spec.apply_to),
+                    (_, ApplyTo::All)
+                        | (ObjectKind::Queue, ApplyTo::Queues)
+                        | (ObjectKind::Exchange, ApplyTo::Exchanges)
+                )
             })
             .filter(|p| {
                 object != ObjectKind::Queue || p.spec.definition.applies_to_classic_queues()

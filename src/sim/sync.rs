@@ -208,12 +208,9 @@ impl Sim {
 
     /// `Syncing: P%` as the management UI shows it.
     pub fn sync_percent(&self, q: QueueId) -> Option<u32> {
-        self.queues[q.0].sync.as_ref().map(|s| {
-            if s.total == 0 {
-                100
-            } else {
-                (s.sent * 100 / s.total) as u32
-            }
-        })
+        self.queues[q.0]
+            .sync
+            .as_ref()
+            .map(|s| (s.sent * 100).checked_div(s.total).unwrap_or(100) as u32)
     }
 }

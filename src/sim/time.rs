@@ -39,7 +39,7 @@ impl fmt::Display for Micros {
         let us = self.0;
         if us >= 1_000_000 {
             write!(f, "{}.{:03}s", us / 1_000_000, (us % 1_000_000) / 1_000)
-        } else if us >= 1_000 && us % 1_000 == 0 {
+        } else if us >= 1_000 && us.is_multiple_of(1_000) {
             write!(f, "{}ms", us / 1_000)
         } else if us >= 1_000 {
             write!(f, "{}.{:03}ms", us / 1_000, us % 1_000)
@@ -72,7 +72,7 @@ pub fn parse_duration(s: &str) -> Result<Micros, String> {
         }
     };
     let us = value * scale;
-    if !us.is_finite() || us < 0.0 || us > 1e15 {
+    if !us.is_finite() || !(0.0..=1e15).contains(&us) {
         return Err(format!("invalid duration '{s}': out of range"));
     }
     Ok(Micros(us.round() as u64))

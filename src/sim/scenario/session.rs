@@ -182,9 +182,9 @@ impl Session {
 
 /// The shortest exact duration text: `90s`, `250ms`, `1500us`.
 fn duration_text(us: u64) -> String {
-    if us % 1_000_000 == 0 {
+    if us.is_multiple_of(1_000_000) {
         format!("{}s", us / 1_000_000)
-    } else if us % 1_000 == 0 {
+    } else if us.is_multiple_of(1_000) {
         format!("{}ms", us / 1_000)
     } else {
         format!("{us}us")
