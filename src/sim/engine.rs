@@ -191,7 +191,7 @@ pub(crate) enum Ev {
     },
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Scheduled {
     at: Micros,
     seq: u64,
@@ -216,7 +216,7 @@ impl Ord for Scheduled {
 }
 
 /// The simulator: all state of one run.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Sim {
     pub config: Config,
     pub(crate) now: Micros,

@@ -22,6 +22,7 @@ pub mod scenario;
 pub mod sync;
 pub mod time;
 pub mod trace;
+pub mod view;
 
 pub use cluster::{Cluster, Node, NodeState};
 pub use engine::{Config, PartitionHandling, Sim};

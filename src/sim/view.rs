@@ -1,0 +1,191 @@
+//! Read-only views of the simulation for the UI and the runner: the management UI's queue
+//! row (`+N` pills, `Syncing: P%`), and the live preview of a policy before it is applied.
+//! The UI renders these; it never re-derives a rule itself.
+
+use super::engine::Sim;
+use super::model::{QueueId, QueueState};
+use super::policy_def::{PolicyKind, ValidatedPolicy};
+use super::time::Micros;
+
+/// A queue as the management UI's Queues page shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueView {
+    pub id: QueueId,
+    pub vhost: String,
+    pub name: String,
+    /// Master node (the "Node" column).
+    pub master: String,
+    /// Synchronised mirrors, in `synchronised_slave_pids` order: the light-blue `+S` pill.
+    pub synced: Vec<String>,
+    /// Unsynchronised mirrors: the red `+U` pill.
+    pub unsynced: Vec<String>,
+    /// All mirrors, oldest first.
+    pub mirrors: Vec<String>,
+    /// Mirrored by policy (a mirrored queue with zero mirrors shows no pill).
+    pub mirrored: bool,
+    pub policy: Option<String>,
+    pub operator_policy: Option<String>,
+    /// `Syncing: P%` while an eager sync runs.
+    pub syncing_percent: Option<u32>,
+    pub ready: u64,
+    pub unacked: u64,
+    pub durable: bool,
+    pub exclusive: bool,
+    /// running, syncing, down (no live master), stopped (offline after a shutdown veto).
+    pub state: &'static str,
+    /// The partition side whose view this is, during a split brain.
+    pub side: Option<u8>,
+}
+
+impl QueueView {
+    /// The text of the `+S` pill's tooltip, as the management UI words it.
+    pub fn synced_tooltip(&self) -> String {
+        if self.synced.is_empty() {
+            "There are no synchronised mirrors".to_string()
+        } else {
+            format!("Synchronised mirrors: {}", self.synced.join(","))
+        }
+    }
+
+    pub fn unsynced_tooltip(&self) -> String {
+        format!("Unsynchronised mirrors: {}", self.unsynced.join(","))
+    }
+}
+
+/// Where a queue's replicas would be.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placement {
+    pub vhost: String,
+    pub queue: String,
+    pub policy: Option<String>,
+    pub master: String,
+    pub mirrors: Vec<String>,
+}
+
+impl Sim {
+    /// Every queue not deleted, as the Queues page lists them.
+    pub fn queue_views(&self) -> Vec<QueueView> {
+        (0..self.queues.len())
+            .map(QueueId)
+            .filter(|&q| !self.queue(q).deleted)
+            .map(|q| self.queue_view(q))
+            .collect()
+    }
+
+    pub fn queue_view(&self, q: QueueId) -> QueueView {
+        let r = self.queue(q);
+        let m = &self.procs[r.master.0];
+        let name = |n: usize| self.node_name(n).to_string();
+        let synced: Vec<String> = r.synced.iter().map(|&p| name(self.proc_node(p))).collect();
+        let mirrors: Vec<String> = r.mirrors.iter().map(|&p| name(self.proc_node(p))).collect();
+        let unsynced = r
+            .mirrors
+            .iter()
+            .filter(|p| !r.synced.contains(p))
+            .map(|&p| name(self.proc_node(p)))
+            .collect();
+        let state = if !self.queue_available(q) {
+            if r.state == QueueState::Stopped {
+                "stopped"
+            } else {
+                "down"
+            }
+        } else if r.state == QueueState::Syncing {
+            "syncing"
+        } else {
+            "running"
+        };
+        QueueView {
+            id: q,
+            vhost: r.vhost.clone(),
+            name: r.name.clone(),
+            master: name(self.proc_node(r.master)),
+            synced,
+            unsynced,
+            mirrors,
+            mirrored: r.is_mirrored(),
+            policy: r.policy.clone(),
+            operator_policy: r.operator_policy.clone(),
+            syncing_percent: self.sync_percent(q),
+            ready: m.ready.len() as u64,
+            unacked: m.unacked.len() as u64,
+            durable: r.durable,
+            exclusive: r.exclusive_owner.is_some(),
+            state,
+            side: r.side,
+        }
+    }
+
+    /// Where every queue's replicas would settle if this policy were applied now: the core
+    /// runs the change on a copy of the cluster for `settle` of simulated time.
+    pub fn preview_policy(
+        &self,
+        vhost: &str,
+        kind: PolicyKind,
+        policy: ValidatedPolicy,
+        settle: Micros,
+    ) -> Vec<Placement> {
+        let mut copy = self.clone();
+        copy.set_policy(vhost, kind, policy);
+        copy.advance(settle);
+        (0..copy.queues.len())
+            .map(QueueId)
+            .filter(|&q| {
+                !copy.queue(q).deleted && copy.queue(q).vhost == vhost && copy.queue_available(q)
+            })
+            .map(|q| Placement {
+                vhost: vhost.to_string(),
+                queue: copy.queue(q).name.clone(),
+                policy: copy.queue(q).policy.clone(),
+                master: copy.node_name(copy.master_node(q)).to_string(),
+                mirrors: copy
+                    .mirror_nodes(q)
+                    .into_iter()
+                    .map(|n| copy.node_name(n).to_string())
+                    .collect(),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::policy_def::{parse_set, PolicyKind};
+    use crate::sim::scenario::Session;
+    use crate::sim::time::Micros;
+
+    #[test]
+    fn queue_view_pills_and_preview() {
+        let mut s = Session::new(&["cluster nodes=3"]).unwrap();
+        s.apply("client app node=node1").unwrap();
+        s.apply("app declare q durable").unwrap();
+        s.apply("app publish q \"m\" count=4").unwrap();
+        s.advance_to(Micros::from_ms(50));
+        let p = parse_set(
+            PolicyKind::User,
+            "ha",
+            "^q$",
+            r#"{"ha-mode":"all"}"#,
+            "0",
+            "all",
+        )
+        .unwrap();
+        let preview = s
+            .run
+            .sim
+            .preview_policy("/", PolicyKind::User, p, Micros::from_secs(1));
+        assert_eq!(preview.len(), 1);
+        assert_eq!(preview[0].master, "rabbit@node1");
+        assert_eq!(preview[0].mirrors, vec!["rabbit@node2", "rabbit@node3"]);
+        // The preview did not touch the real cluster.
+        let v = &s.run.sim.queue_views()[0];
+        assert!(!v.mirrored && v.mirrors.is_empty());
+        s.apply(r#"rabbitmqctl set_policy ha "^q$" '{"ha-mode":"all"}'"#)
+            .unwrap();
+        s.advance_to(Micros::from_ms(100));
+        let v = &s.run.sim.queue_views()[0];
+        assert_eq!(v.unsynced, vec!["rabbit@node2", "rabbit@node3"]);
+        assert_eq!(v.synced_tooltip(), "There are no synchronised mirrors");
+        assert_eq!(v.ready, 4);
+    }
+}
