@@ -183,6 +183,10 @@ pub(crate) enum Ev {
     BootTimeout {
         node: usize,
     },
+    /// Consumers of a queue with no live master are cancelled after the re-consume retries.
+    ConsumersGiveUp {
+        queue: QueueId,
+    },
     /// A request that waits for a dead master gives up (`NOT_FOUND … due to timeout`).
     RetryExpired {
         client: ClientId,
@@ -536,6 +540,7 @@ impl Sim {
             Ev::SyncStep { queue } => self.on_sync_step(queue),
             Ev::PartitionDetected { epoch } => self.on_partition_detected(epoch),
             Ev::BootTimeout { node } => self.on_boot_timeout(node),
+            Ev::ConsumersGiveUp { queue } => self.on_consumers_give_up(queue),
             Ev::RetryExpired {
                 client,
                 queue,

@@ -472,6 +472,36 @@ impl Sim {
         r.down_since = Some(now);
         r.sync = None;
         self.notable(text);
+        // The consumers' channels retry basic.consume for ~60 s, then cancel them.
+        let at = now + super::engine::MASTER_RETRY;
+        self.schedule(at, Ev::ConsumersGiveUp { queue: q });
+    }
+
+    pub(crate) fn on_consumers_give_up(&mut self, q: QueueId) {
+        if self.queue_available(q) || self.queues[q.0].deleted {
+            return;
+        }
+        let master = self.queues[q.0].master;
+        let gone: Vec<Consumer> = self
+            .consumers
+            .iter()
+            .filter(|k| k.queue == q)
+            .cloned()
+            .collect();
+        self.consumers.retain(|k| k.queue != q);
+        for k in gone {
+            self.send(
+                super::trace::Endpoint::Proc(master),
+                super::trace::Endpoint::Client(k.client),
+                super::trace::MsgKind::Cancel,
+                format!("basic.cancel {}", k.tag),
+                super::engine::Payload::ToClient {
+                    client: k.client,
+                    what: super::engine::ToClient::Cancel { tag: k.tag.clone() },
+                },
+                Micros::ZERO,
+            );
+        }
     }
 
     /// Every process on node `n` stops (graceful) or dies.

@@ -308,6 +308,10 @@ impl Run {
                         self.sim.queue(q).name
                     ))),
                     Err(e) => {
+                        if e.contains("due to timeout") {
+                            // rabbit_amqqueue:with/4 retried for ~60 s before giving up.
+                            self.sim.advance(crate::sim::engine::MASTER_RETRY);
+                        }
                         self.sim.client_error(c, e.clone());
                         Ok(CtlOutput {
                             output: format!("ChannelClosedByBroker: {e}"),
