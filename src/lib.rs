@@ -5,3 +5,5 @@
 //! is a thin Yew view over it.
 
 pub mod sim;
+#[cfg(feature = "web")]
+pub mod ui;

@@ -1,0 +1,12 @@
+//! The browser front end: Yew components drawing what [`crate::sim`] holds. Nothing here decides
+//! how the cluster behaves; components only read the core's state and send it the reader's input.
+
+pub mod app;
+pub mod cluster_view;
+pub mod i18n;
+pub mod layout;
+pub mod legend;
+pub mod panic_panel;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod ssr;
