@@ -7,6 +7,8 @@ use yew::prelude::*;
 use super::cluster_view::ClusterView;
 use super::i18n::Lang;
 use super::legend::Legend;
+use super::player::Player;
+use super::store::{Store, StoreHandle};
 use crate::sim::Cluster;
 
 /// The cluster a visitor starts with: RabbitMQ's usual three-node demo set-up.
@@ -21,6 +23,8 @@ pub struct AppProps {
 #[function_component]
 pub fn App(props: &AppProps) -> Html {
     let lang = use_state_eq(|| props.lang);
+    // The one playground state every panel reads and acts on.
+    let store = use_reducer(|| Store::new(Player::new()));
     let cluster = use_memo((), |_| {
         Cluster::with_nodes(START_NODES).expect("START_NODES is within the core's cluster sizes")
     });
@@ -67,6 +71,7 @@ pub fn App(props: &AppProps) -> Html {
         .count();
 
     html! {
+        <ContextProvider<StoreHandle> context={store}>
         <div class="app">
             <header class="topbar">
                 <div class="brand">
@@ -108,6 +113,7 @@ pub fn App(props: &AppProps) -> Html {
                 <span>{ text.footer }</span>
             </footer>
         </div>
+        </ContextProvider<StoreHandle>>
     }
 }
 

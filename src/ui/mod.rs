@@ -7,6 +7,8 @@ pub mod i18n;
 pub mod layout;
 pub mod legend;
 pub mod panic_panel;
+pub mod player;
+pub mod store;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod ssr;

@@ -1,0 +1,377 @@
+//! The playground's controller: a [`Session`] plus what the viewer controls (play/pause,
+//! speed, the display cursor on the timeline, the console history). It holds no rule of
+//! RabbitMQ: every change to the cluster is a scenario line given to the core, so whatever a
+//! learner does can be shared, replayed and tested. Plain Rust, so it is tested natively.
+
+use crate::sim::ctl::shell;
+use crate::sim::scenario::{Run, Session};
+use crate::sim::time::Micros;
+use crate::sim::trace::{Importance, TraceKind};
+use crate::sim::Sim;
+
+/// Slowest and fastest playback (the Speed slider is logarithmic between them).
+pub const MIN_SPEED: f64 = 0.01;
+pub const MAX_SPEED: f64 = 100.0;
+
+/// One line typed in the console, with what it printed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConsoleEntry {
+    /// The node whose shell it ran in (`rabbit@node1`).
+    pub node: String,
+    pub input: String,
+    pub output: String,
+    pub exit_code: i32,
+    pub at: Micros,
+}
+
+/// What the viewer asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// A scenario line (`kill node1`, `app publish q "m"`, …) applied at the cursor. Acting
+    /// in the past forks: the inputs after the cursor are discarded first.
+    Input(String),
+    /// A console line (`rabbitmqctl …`, `systemctl stop rabbitmq-server`) run in a node's shell.
+    Console {
+        node: usize,
+        line: String,
+    },
+    Play,
+    Pause,
+    TogglePlay,
+    /// Run to the next scheduled event.
+    Step,
+    SetSpeed(f64),
+    /// Move the display cursor (scrubbing); forward of the present runs the simulation.
+    Seek(Micros),
+    /// Wall-clock time passed, in milliseconds (from requestAnimationFrame or a timer).
+    Tick(f64),
+    /// Jump to the next failover, promotion, sync, loss or other notable event.
+    NextInteresting,
+    /// Start over with a scenario (a lesson, a shared URL, an embed).
+    Load(String),
+}
+
+/// The viewer's state around a session.
+#[derive(Debug)]
+pub struct Player {
+    pub session: Session,
+    pub playing: bool,
+    pub speed: f64,
+    /// The time on display. Below `session.now()` the view shows `past`.
+    pub cursor: Micros,
+    /// A replay of the run at `cursor` while the viewer looks at the past.
+    past: Option<Run>,
+    pub console: Vec<ConsoleEntry>,
+    /// The last error to show where the user acted (a line that does not parse, …).
+    pub error: Option<String>,
+}
+
+impl Player {
+    /// A three-node cluster at time zero.
+    pub fn new() -> Player {
+        Player::from_session(Session::new(&["cluster nodes=3"]).expect("a 3-node cluster is valid"))
+    }
+
+    pub fn from_session(session: Session) -> Player {
+        let cursor = session.now();
+        Player {
+            session,
+            playing: false,
+            speed: 1.0,
+            cursor,
+            past: None,
+            console: Vec::new(),
+            error: None,
+        }
+    }
+
+    /// The simulation as it is at the cursor: what every view draws.
+    pub fn view(&self) -> &Sim {
+        match &self.past {
+            Some(run) => &run.sim,
+            None => &self.session.run.sim,
+        }
+    }
+
+    /// The latest simulated time reached (the right end of the timeline).
+    pub fn horizon(&self) -> Micros {
+        self.session.now()
+    }
+
+    /// Brings the live session to the cursor before acting, discarding the future there.
+    fn fork_at_cursor(&mut self) -> Result<(), String> {
+        if self.cursor < self.session.now() {
+            self.session.rewind_to(self.cursor)?;
+        }
+        self.past = None;
+        Ok(())
+    }
+
+    pub fn apply(&mut self, action: Action) {
+        self.error = None;
+        match action {
+            Action::Input(line) => {
+                if let Err(e) = self
+                    .fork_at_cursor()
+                    .and_then(|_| self.session.apply(&line).map(|_| ()))
+                {
+                    self.error = Some(e);
+                }
+                self.cursor = self.session.now();
+            }
+            Action::Console { node, line } => self.console_line(node, &line),
+            Action::Play => self.playing = true,
+            Action::Pause => self.playing = false,
+            Action::TogglePlay => self.playing = !self.playing,
+            Action::Step => {
+                if self.past.is_some() {
+                    // Step through the past by replaying to the next event after the cursor.
+                    let next = self.next_event_after(self.cursor);
+                    self.seek(next.unwrap_or(self.horizon()));
+                } else if let Some(t) = self.session.step_event() {
+                    self.cursor = t;
+                }
+            }
+            Action::SetSpeed(s) => self.speed = s.clamp(MIN_SPEED, MAX_SPEED),
+            Action::Seek(t) => self.seek(t),
+            Action::Tick(wall_ms) => {
+                if self.playing && wall_ms > 0.0 {
+                    let dt = Micros((wall_ms * 1000.0 * self.speed).round() as u64);
+                    self.seek(self.cursor + dt);
+                }
+            }
+            Action::NextInteresting => {
+                let now = self.cursor;
+                let found = self.session.run.sim.trace.iter().find(|e| {
+                    e.at > now
+                        && matches!(
+                            e.kind,
+                            TraceKind::State {
+                                importance: Importance::Notable,
+                                ..
+                            }
+                        )
+                });
+                match found.map(|e| e.at) {
+                    Some(t) => self.seek(t),
+                    None => {
+                        // Nothing notable yet: run ahead (up to a minute) until something happens.
+                        let start = self.session.now();
+                        let before = self.session.run.sim.trace.len();
+                        self.session.run.sim.run_until(Micros::from_secs(60), |s| {
+                            s.trace[before..].iter().any(|e| {
+                                matches!(
+                                    e.kind,
+                                    TraceKind::State {
+                                        importance: Importance::Notable,
+                                        ..
+                                    }
+                                )
+                            })
+                        });
+                        let t = self.session.run.sim.trace[before..]
+                            .iter()
+                            .find(|e| {
+                                matches!(
+                                    e.kind,
+                                    TraceKind::State {
+                                        importance: Importance::Notable,
+                                        ..
+                                    }
+                                )
+                            })
+                            .map(|e| e.at)
+                            .unwrap_or(self.session.now().max(start));
+                        self.past = None;
+                        self.cursor = t.max(self.cursor);
+                    }
+                }
+            }
+            Action::Load(text) => match Session::from_scenario(&text) {
+                Ok(s) => {
+                    *self = Player::from_session(s);
+                }
+                Err(e) => self.error = Some(format!("line {}: {}", e.line, e.message)),
+            },
+        }
+    }
+
+    fn next_event_after(&self, t: Micros) -> Option<Micros> {
+        self.session
+            .run
+            .sim
+            .trace
+            .iter()
+            .map(|e| e.at)
+            .find(|&at| at > t)
+    }
+
+    fn seek(&mut self, t: Micros) {
+        if t >= self.session.now() {
+            self.past = None;
+            self.session.advance_to(t);
+            self.cursor = t;
+        } else {
+            match self.session.snapshot_at(t) {
+                Ok(run) => {
+                    self.past = Some(run);
+                    self.cursor = t;
+                }
+                Err(e) => self.error = Some(e),
+            }
+        }
+    }
+
+    fn console_line(&mut self, node: usize, line: &str) {
+        let node_name = self
+            .view()
+            .cluster
+            .nodes
+            .get(node)
+            .map(|n| n.name.clone())
+            .unwrap_or_default();
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            return;
+        }
+        if let Err(e) = shell::split(trimmed) {
+            self.console.push(ConsoleEntry {
+                node: node_name,
+                input: trimmed.to_string(),
+                output: format!("bash: syntax error: {e}"),
+                exit_code: 2,
+                at: self.cursor,
+            });
+            return;
+        }
+        // The console runs the line on the chosen node, as `on NODE: …` in a scenario.
+        let short = node_name
+            .split('@')
+            .nth(1)
+            .unwrap_or(&node_name)
+            .to_string();
+        let scenario_line = format!("on {short}: {trimmed}");
+        if let Err(e) = self.fork_at_cursor() {
+            self.error = Some(e);
+            return;
+        }
+        match self.session.apply(&scenario_line) {
+            Ok(res) => self.console.push(ConsoleEntry {
+                node: node_name,
+                input: trimmed.to_string(),
+                output: res.output,
+                exit_code: res.exit_code,
+                at: res.at,
+            }),
+            Err(e) => self.console.push(ConsoleEntry {
+                node: node_name,
+                input: trimmed.to_string(),
+                output: e,
+                exit_code: 2,
+                at: self.cursor,
+            }),
+        }
+        self.cursor = self.session.now();
+    }
+}
+
+impl Default for Player {
+    fn default() -> Self {
+        Player::new()
+    }
+}
+
+/// Maps a slider position in `0.0..=1.0` to a speed, logarithmically (0.5 is 1×).
+pub fn speed_from_slider(x: f64) -> f64 {
+    let (lo, hi) = (MIN_SPEED.ln(), MAX_SPEED.ln());
+    (lo + x.clamp(0.0, 1.0) * (hi - lo)).exp()
+}
+
+/// The inverse of [`speed_from_slider`].
+pub fn slider_from_speed(s: f64) -> f64 {
+    let (lo, hi) = (MIN_SPEED.ln(), MAX_SPEED.ln());
+    (s.clamp(MIN_SPEED, MAX_SPEED).ln() - lo) / (hi - lo)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn console_policy_then_failover_then_fork() {
+        let mut p = Player::new();
+        p.apply(Action::Console {
+            node: 0,
+            line: r#"rabbitmqctl set_policy ha "^q" '{"ha-mode":"exactly","ha-params":2}'"#.into(),
+        });
+        assert_eq!(p.console[0].exit_code, 0);
+        assert!(p.console[0].output.starts_with("Setting policy \"ha\""));
+        p.apply(Action::Input("client app node=node1".into()));
+        p.apply(Action::Input("app declare q1 durable".into()));
+        p.apply(Action::Play);
+        p.apply(Action::Tick(200.0));
+        assert_eq!(p.cursor, Micros::from_ms(200));
+        let v = &p.view().queue_views()[0];
+        assert_eq!(v.master, "rabbit@node1");
+        assert_eq!(v.synced.len(), 1);
+        p.apply(Action::Console {
+            node: 0,
+            line: "systemctl stop rabbitmq-server".into(),
+        });
+        p.apply(Action::Tick(500.0));
+        assert_ne!(p.view().queue_views()[0].master, "rabbit@node1");
+        // Scrub back to before the stop: the past shows node1 as master again.
+        p.apply(Action::Pause);
+        p.apply(Action::Seek(Micros::from_ms(100)));
+        assert_eq!(p.view().queue_views()[0].master, "rabbit@node1");
+        assert!(p.horizon() > p.cursor);
+        // Acting there forks: the stop is discarded.
+        p.apply(Action::Input("app publish q1 \"x\"".into()));
+        assert_eq!(p.horizon(), Micros::from_ms(100));
+        assert!(p
+            .session
+            .inputs()
+            .iter()
+            .all(|i| !i.line.contains("systemctl")));
+    }
+
+    #[test]
+    fn bad_lines_report_where_typed() {
+        let mut p = Player::new();
+        p.apply(Action::Input("explode node1".into()));
+        assert!(p.error.is_some());
+        p.apply(Action::Console {
+            node: 1,
+            line: "rabbitmqctl set_policy 'unterminated".into(),
+        });
+        assert_eq!(p.console.last().unwrap().exit_code, 2);
+        p.apply(Action::Console {
+            node: 1,
+            line: "rabbitmqctl bogus_cmd".into(),
+        });
+        assert_eq!(p.console.last().unwrap().exit_code, 64);
+    }
+
+    #[test]
+    fn speed_slider_is_logarithmic() {
+        assert!((speed_from_slider(0.5) - 1.0).abs() < 1e-9);
+        assert!((speed_from_slider(0.0) - 0.01).abs() < 1e-9);
+        assert!((speed_from_slider(1.0) - 100.0).abs() < 1e-6);
+        assert!((slider_from_speed(10.0) - 0.75).abs() < 1e-9);
+    }
+
+    #[test]
+    fn next_interesting_runs_ahead_to_a_failover() {
+        let mut p = Player::new();
+        p.apply(Action::Input(
+            r#"rabbitmqctl set_policy ha "^q" '{"ha-mode":"all"}'"#.into(),
+        ));
+        p.apply(Action::Input("client app node=node2".into()));
+        p.apply(Action::Input("app declare q1 durable".into()));
+        p.apply(Action::Seek(Micros::from_secs(1)));
+        p.apply(Action::Input("kill node1".into()));
+        let t = p.cursor;
+        p.apply(Action::NextInteresting);
+        assert!(p.cursor > t);
+    }
+}
