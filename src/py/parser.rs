@@ -1771,14 +1771,15 @@ impl Parser {
                             break;
                         }
                         depth -= 1;
-                    } else if depth == 0 && cj == '!' && chars.get(j + 1) != Some(&'=') {
-                        break;
-                    } else if depth == 0 && cj == ':' {
-                        break;
                     } else if depth == 0
-                        && cj == '='
-                        && chars.get(j + 1) != Some(&'=')
-                        && !matches!(chars.get(j.wrapping_sub(1)), Some('=' | '!' | '<' | '>'))
+                        && ((cj == '!' && chars.get(j + 1) != Some(&'='))
+                            || cj == ':'
+                            || (cj == '='
+                                && chars.get(j + 1) != Some(&'=')
+                                && !matches!(
+                                    chars.get(j.wrapping_sub(1)),
+                                    Some('=' | '!' | '<' | '>')
+                                )))
                     {
                         break;
                     }

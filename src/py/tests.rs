@@ -1,7 +1,7 @@
 //! Tests: the seed snippets, each construct, errors, and the execution model.
 
 use super::error::ParseErrorKind;
-use super::host::{Reply, SuspendToken};
+use super::host::Reply;
 use super::reference::ReferenceHost;
 use super::value::Value;
 use super::vm::{RunOutcome, Vm};
@@ -1083,14 +1083,333 @@ fn nesting_just_under_the_limits_fits_a_2mb_stack() {
         ("lambda", format!("x = {}1", "lambda: ".repeat(49))),
     ];
     for (name, src) in cases {
-        for stack in [2usize << 20] {
-            let s = src.clone();
-            let r = std::thread::Builder::new()
-                .stack_size(stack)
-                .spawn(move || compile(&s).map(|_| ()).map_err(|e| e.message))
-                .unwrap()
-                .join();
-            eprintln!("{name} {stack}: {:?}", r);
+        // Test threads have 2 MiB stacks, like a browser's main thread has about 1 MiB of
+        // (much smaller, optimized) frames.
+        let r = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let mut host = ReferenceHost::new();
+                let mut vm = Vm::new(&src).map_err(|e| e.message)?;
+                let _ = vm.run(&mut host, BUDGET);
+                Ok::<(), String>(())
+            })
+            .unwrap()
+            .join();
+        assert!(matches!(r, Ok(Ok(()))), "{name}: {r:?}");
+    }
+}
+
+// ----- robustness --------------------------------------------------------------------------------
+
+const VOCAB: [&str; 96] = [
+    "x",
+    "y",
+    "f",
+    "pika",
+    "time",
+    "print",
+    "range",
+    "len",
+    "e",
+    "self",
+    "_",
+    "中文",
+    "def ",
+    "class ",
+    "if ",
+    "elif ",
+    "else",
+    "for ",
+    " in ",
+    "while ",
+    "try",
+    "except ",
+    "finally",
+    "with ",
+    " as ",
+    "return ",
+    "break",
+    "continue",
+    "pass",
+    "raise ",
+    "import ",
+    "from ",
+    "lambda ",
+    "global ",
+    "nonlocal ",
+    "yield ",
+    "not ",
+    " and ",
+    " or ",
+    " is ",
+    "None",
+    "True",
+    "False",
+    "0",
+    "1",
+    "42",
+    "3.5",
+    "1e300",
+    "-",
+    "+",
+    "*",
+    "**",
+    "/",
+    "//",
+    "%",
+    "=",
+    "==",
+    "!=",
+    "<",
+    ">=",
+    "+=",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ":",
+    ".",
+    ";",
+    "'s'",
+    "\"t\"",
+    "f'{x}'",
+    "f\"{x!r:>{y}}\"",
+    "b'\\x00'",
+    "'''",
+    "\"",
+    "'",
+    "\\",
+    "#c",
+    "\n",
+    "\n    ",
+    "\n        ",
+    "\t",
+    " ",
+    "@",
+    "$",
+    "...",
+    ":=",
+    "*args",
+    "**kw",
+    "Exception",
+    "ValueError('v')",
+    "time.sleep(1)",
+    "x.y",
+];
+
+fn mutate(rng: &mut crate::sim::rng::Rng, src: &str) -> String {
+    let mut chars: Vec<char> = src.chars().collect();
+    let n = 1 + rng.below(4);
+    for _ in 0..n {
+        let len = chars.len().max(1) as u64;
+        let at = rng.below(len) as usize;
+        match rng.below(6) {
+            0 if !chars.is_empty() => {
+                let end = (at + 1 + rng.below(8) as usize).min(chars.len());
+                chars.drain(at.min(chars.len())..end);
+            }
+            1 => {
+                let tok = VOCAB[rng.below(VOCAB.len() as u64) as usize];
+                let at = at.min(chars.len());
+                for (k, c) in tok.chars().enumerate() {
+                    chars.insert(at + k, c);
+                }
+            }
+            2 if chars.len() > 2 => {
+                let b = rng.below(len) as usize;
+                let last = chars.len() - 1;
+                chars.swap(at.min(last), b.min(last));
+            }
+            3 if !chars.is_empty() => {
+                let end = (at + 1 + rng.below(30) as usize).min(chars.len());
+                let piece: Vec<char> = chars[at.min(end)..end].to_vec();
+                let to = rng.below(chars.len() as u64 + 1) as usize;
+                for (k, c) in piece.into_iter().enumerate() {
+                    chars.insert(to + k, c);
+                }
+            }
+            4 => chars.truncate(at),
+            _ => {
+                let c = char::from_u32(rng.below(0x3000) as u32).unwrap_or('?');
+                chars.insert(at.min(chars.len()), c);
+            }
         }
     }
+    chars.into_iter().collect()
+}
+
+/// Runs anything, answering suspensions alternately with values and exceptions and firing
+/// registered callbacks, and checks nothing panics.
+fn exercise(src: &str, seed: u64) -> bool {
+    let mut host = ReferenceHost::with_down(&["node1.example.com", "node1.cluster.com"]);
+    let Ok(mut vm) = Vm::new(src) else {
+        return false;
+    };
+    let mut rng = crate::sim::rng::Rng::new(seed);
+    for round in 0..30 {
+        match vm.run(&mut host, 20_000) {
+            RunOutcome::Suspended(_) => {
+                if let Some((_, cb)) = host.consumers().first().cloned() {
+                    if rng.below(2) == 0 {
+                        let _ = vm.call_callback(
+                            cb,
+                            vec![
+                                Value::None,
+                                Value::Int(round),
+                                Value::None,
+                                Value::bytes(b"m"),
+                            ],
+                            vec![],
+                        );
+                        continue;
+                    }
+                }
+                let reply = match rng.below(3) {
+                    0 => Reply::Raise(super::PyException::builtin(BuiltinExc::StopIteration, "")),
+                    1 => Reply::Raise(super::PyException::new(host.connection_error(), "down")),
+                    _ => Reply::Return(Value::tuple(vec![
+                        Value::Int(1),
+                        Value::None,
+                        Value::bytes(b"x"),
+                    ])),
+                };
+                let _ = vm.resume(reply);
+            }
+            RunOutcome::BudgetExhausted
+            | RunOutcome::CallbackReturned(_)
+            | RunOutcome::CallbackRaised(_) => {}
+            RunOutcome::Stepped { .. } => {}
+            RunOutcome::Finished | RunOutcome::Raised(_) => break,
+        }
+        let _ = vm.step(&mut host);
+        let _ = vm.current_line();
+    }
+    true
+}
+
+fn check_no_panic(src: &str, seed: u64) -> bool {
+    let s = src.to_string();
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| exercise(&s, seed)));
+    assert!(r.is_ok(), "panicked on program (seed {seed}):\n{src}");
+    r.unwrap_or(false)
+}
+
+#[test]
+fn no_panic_on_garbage_and_token_soup() {
+    let mut rng = crate::sim::rng::Rng::new(7);
+    for i in 0..1500u64 {
+        let mut src = String::new();
+        let n = rng.below(60);
+        for _ in 0..n {
+            if rng.below(5) == 0 {
+                let c = char::from_u32(rng.below(0x250) as u32).unwrap_or(' ');
+                src.push(c);
+            } else {
+                src.push_str(VOCAB[rng.below(VOCAB.len() as u64) as usize]);
+            }
+        }
+        check_no_panic(&src, i);
+    }
+}
+
+/// Random but syntactically valid programs, so that the VM (not just the parser) meets odd
+/// combinations.
+fn gen_expr(rng: &mut crate::sim::rng::Rng, depth: u32) -> String {
+    let atoms = [
+        "x", "y", "0", "1", "-3", "2.5", "'ab'", "b'z'", "None", "True", "[1, 'a']", "(1, 2)",
+        "{'k': 1}", "range(3)", "e", "f",
+    ];
+    if depth == 0 || rng.below(3) == 0 {
+        return atoms[rng.below(atoms.len() as u64) as usize].to_string();
+    }
+    let a = gen_expr(rng, depth - 1);
+    let b = gen_expr(rng, depth - 1);
+    match rng.below(14) {
+        0 => format!("({a} + {b})"),
+        1 => format!("({a} * {b})"),
+        2 => format!("({a} // {b})"),
+        3 => format!("({a} % {b})"),
+        4 => format!("({a} < {b} <= {a})"),
+        5 => format!("({a} and {b} or not {a})"),
+        6 => format!("{a}[{b}]"),
+        7 => format!("{a}[1:{b}]"),
+        8 => format!("len({a})"),
+        9 => format!("f'{{ {a}!r:>5}}{{ {b}}}'"),
+        10 => format!("[v for v in {a} if v]"),
+        11 => format!("({a} if {b} else {a})"),
+        12 => format!("str({a}).split()"),
+        _ => format!("(lambda q: q)({a})"),
+    }
+}
+
+fn gen_block(rng: &mut crate::sim::rng::Rng, indent: usize, depth: u32) -> String {
+    let pad = " ".repeat(indent);
+    let mut out = String::new();
+    for _ in 0..1 + rng.below(4) {
+        let e = gen_expr(rng, 3);
+        let line = match rng.below(12) {
+            0 | 1 => format!("{pad}x = {e}\n"),
+            2 => format!("{pad}y = {e}\n"),
+            3 => format!("{pad}print({e}, sep='', end='\\n')\n"),
+            4 => format!("{pad}x += {e}\n"),
+            5 if depth > 0 => format!("{pad}if {e}:\n{}{pad}else:\n{pad}    pass\n", gen_block(rng, indent + 4, depth - 1)),
+            6 if depth > 0 => format!("{pad}for e in {e}:\n{}", gen_block(rng, indent + 4, depth - 1)),
+            7 if depth > 0 => format!("{pad}try:\n{}{pad}except Exception as e:\n{pad}    print(e)\n{pad}finally:\n{pad}    y = 0\n", gen_block(rng, indent + 4, depth - 1)),
+            8 if depth > 0 => format!("{pad}def f(a=1, *r, **k):\n{}{pad}    return a\n", gen_block(rng, indent + 4, depth - 1)),
+            9 if depth > 0 => format!("{pad}while {e}:\n{}{pad}    break\n", gen_block(rng, indent + 4, depth - 1)),
+            10 => format!("{pad}raise ValueError({e})\n"),
+            _ => format!("{pad}y = f({e})\n"),
+        };
+        out.push_str(&line);
+    }
+    out
+}
+
+#[test]
+fn no_panic_on_random_valid_programs() {
+    let mut rng = crate::sim::rng::Rng::new(3);
+    let mut compiled = 0;
+    for i in 0..600u64 {
+        let src = format!(
+            "x = 1\ny = 2\ne = 3\ndef f(a=1):\n    return a\n{}",
+            gen_block(&mut rng, 0, 3)
+        );
+        if check_no_panic(&src, i) {
+            compiled += 1;
+        } else if let Err(e) = compile(&src) {
+            panic!(
+                "generated program did not compile: {}\n{src}",
+                e.report(&src)
+            );
+        }
+    }
+    assert_eq!(compiled, 600);
+}
+
+#[test]
+fn no_panic_on_mutated_seeds() {
+    let programs = [
+        SEED_3_1.to_string(),
+        SEED_5_3_A.to_string(),
+        format!("import pika, time\n{SEED_5_3_B}\ncreate_robust_connection()\n"),
+        CONSUMER.to_string(),
+        "def f(a, b=2, *args, c=3, **kw):\n    return [x for x in args if x] + list(kw)\ntry:\n    print(f(1, 2, 3, c=4, d=5), f'{1.5:.2f}', '%s-%d' % ('a', 2))\nexcept Exception as e:\n    raise\nfinally:\n    print({k: v for k, v in zip('ab', range(2))})\n".to_string(),
+        "import pika\nch = pika.BlockingConnection().channel()\nfor m, p, b in ch.consume('q'):\n    with pika.BlockingConnection() as c:\n        print(b.decode(), sorted([3, 1], key=lambda v: -v))\n        break\n".to_string(),
+    ];
+    let mut rng = crate::sim::rng::Rng::new(11);
+    let mut ran = 0;
+    for (k, p) in programs.iter().enumerate() {
+        assert!(check_no_panic(p, k as u64));
+        for i in 0..400u64 {
+            let m = mutate(&mut rng, p);
+            if check_no_panic(&m, i) {
+                ran += 1;
+            }
+        }
+    }
+    // Enough mutants are still valid programs for the run-time paths to be exercised.
+    assert!(ran > 500, "only {ran} mutants compiled");
 }

@@ -1675,13 +1675,11 @@ impl Vm {
                 Ok(Flow::Next)
             }
             _ => {
-                if name == "__enter__" || name == "__exit__" {
-                    if !matches!(obj, Value::Module(_)) {
-                        return Err(type_error(format!(
-                            "'{}' object does not support the context manager protocol",
-                            obj.type_name()
-                        )));
-                    }
+                if (name == "__enter__" || name == "__exit__") && !matches!(obj, Value::Module(_)) {
+                    return Err(type_error(format!(
+                        "'{}' object does not support the context manager protocol",
+                        obj.type_name()
+                    )));
                 }
                 let f = self.getattr(host, &obj, name)?;
                 self.call_value(host, f, args, kwargs)
