@@ -1064,11 +1064,11 @@ fn nesting_just_under_the_limits_fits_a_2mb_stack() {
         ("pow", format!("x = 1{}", " ** 1".repeat(98))),
         ("blocks", {
             let mut src = String::new();
-            for i in 0..99 {
+            for i in 0..48 {
                 src.push_str(&" ".repeat(i));
                 src.push_str("if x:\n");
             }
-            src.push_str(&" ".repeat(99));
+            src.push_str(&" ".repeat(48));
             src.push_str("pass\n");
             src
         }),
