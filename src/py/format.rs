@@ -929,7 +929,13 @@ pub fn percent_format(host: &mut dyn Host, fmt: &str, args: &Value) -> Result<St
         };
         out.push_str(&text);
     }
-    if next < items.len() && !used_mapping && mapping.is_none() {
+    // CPython treats any argument with `__getitem__` (other than a tuple or str) as a
+    // mapping, and never complains about it being unused.
+    let mapping_like = matches!(
+        args,
+        Value::Dict(_) | Value::List(_) | Value::Bytes(_) | Value::Range(_)
+    );
+    if next < items.len() && !used_mapping && !mapping_like {
         return Err(type_error(
             "not all arguments converted during string formatting",
         ));

@@ -288,6 +288,10 @@ pub fn binary(host: &mut dyn Host, op: BinOp, a: &Value, b: &Value) -> Result<Va
             v.extend_from_slice(y);
             Ok(Value::bytes(&v))
         }
+        (Add, Value::Bytes(_), other) => Err(type_error(format!(
+            "can't concat {} to bytes",
+            other.type_name()
+        ))),
         (Add, Value::List(x), Value::List(y)) => {
             let mut v = x.items.borrow().clone();
             v.extend(y.items.borrow().iter().cloned());
@@ -324,8 +328,46 @@ pub fn binary(host: &mut dyn Host, op: BinOp, a: &Value, b: &Value) -> Result<Va
                 other.type_name()
             )))
         }
+        (Mul, other, Value::Str(_) | Value::List(_) | Value::Tuple(_) | Value::Bytes(_)) => {
+            Err(type_error(format!(
+                "can't multiply sequence by non-int of type '{}'",
+                other.type_name()
+            )))
+        }
         (Mod, Value::Str(fmt), args) => Ok(Value::str(&percent_format(host, fmt, args)?)),
+        (Mod, Value::Bytes(fmt), args) => bytes_format(host, fmt, args),
         _ => Err(binop_type_error(op, a, b)),
+    }
+}
+
+/// `bytes % args`: formatted as latin-1 text, with bytes arguments spliced in raw.
+fn bytes_format(host: &mut dyn Host, fmt: &[u8], args: &Value) -> Result<Value, PyException> {
+    let as_text = |v: &Value| match v {
+        Value::Bytes(b) => Value::str(&b.iter().map(|c| *c as char).collect::<String>()),
+        other => other.clone(),
+    };
+    let args = match args {
+        Value::Tuple(t) => Value::tuple(t.items.iter().map(as_text).collect()),
+        other => as_text(other),
+    };
+    let fmt: String = fmt.iter().map(|c| *c as char).collect();
+    let text = percent_format(host, &fmt, &args).map_err(|e| {
+        match e.args().first().and_then(|m| m.as_str()) {
+            Some(m) if m.ends_with("during string formatting") => {
+                type_error(m.replace("string formatting", "bytes formatting"))
+            }
+            _ => e,
+        }
+    })?;
+    match text
+        .chars()
+        .map(|c| u8::try_from(c as u32))
+        .collect::<Result<Vec<u8>, _>>()
+    {
+        Ok(b) => Ok(Value::bytes(&b)),
+        Err(_) => Err(type_error(
+            "%b requires a bytes-like object, or an object that implements __bytes__, not 'str'",
+        )),
     }
 }
 
@@ -374,7 +416,20 @@ pub fn inplace(host: &mut dyn Host, op: BinOp, a: &Value, b: &Value) -> Result<V
             }
         }
     }
-    binary(host, op, a, b)
+    binary(host, op, a, b).map_err(|e| {
+        // CPython names the augmented operator in this message.
+        let plain = format!("unsupported operand type(s) for {}:", op.symbol());
+        match e.args().first().and_then(|m| m.as_str()) {
+            Some(msg) if e.is(BuiltinExc::TypeError) && msg.starts_with(&plain) => {
+                type_error(format!(
+                    "unsupported operand type(s) for {}=:{}",
+                    op.symbol(),
+                    &msg[plain.len()..]
+                ))
+            }
+            _ => e,
+        }
+    })
 }
 
 /// `-a`, `+a`, `~a`, `not a`.

@@ -8,12 +8,10 @@
 //!   `channel.consume(queue)` suspend until the driver resumes them;
 //! * `sys.exit(code)` raises `SystemExit`, `sys.argv` is `['client.py']`.
 
-use std::collections::BTreeMap;
-use std::rc::Rc;
-
 use super::exceptions::{BuiltinExc, ExcClass, PyException};
 use super::host::{Host, HostResult, SuspendToken};
 use super::value::{HostRef, Module, Value};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone)]
 enum Obj {
@@ -563,13 +561,5 @@ impl Host for ReferenceHost {
 
     fn knows_module(&self, name: &str) -> bool {
         matches!(name, "pika" | "time" | "sys")
-    }
-}
-
-/// Convenience: a handle's id as the reference host numbers them (for tests).
-pub fn host_ref(v: &Value) -> Option<Rc<str>> {
-    match v {
-        Value::Host(h) => Some(h.type_name.clone()),
-        _ => None,
     }
 }

@@ -1413,3 +1413,36 @@ fn no_panic_on_mutated_seeds() {
     // Enough mutants are still valid programs for the run-time paths to be exercised.
     assert!(ran > 500, "only {ran} mutants compiled");
 }
+
+/// Differential check against CPython (not run by default): writes random programs and this
+/// VM's output to /tmp/diff; compare with `python3 pN.py` for each (function reprs differ by
+/// design: no addresses).
+#[test]
+#[ignore]
+fn dump_random_programs_for_cpython_comparison() {
+    let mut rng = crate::sim::rng::Rng::new(99);
+    std::fs::create_dir_all("/tmp/diff").unwrap();
+    for i in 0..3000u64 {
+        let src = format!(
+            "x = 1\ny = 2\ne = 3\ndef f(a=1):\n    return a\n{}",
+            gen_block(&mut rng, 0, 3)
+        )
+        .replace("f'{ ", "f\"{ ")
+        .replace("}}'", "}}\"")
+        .replace("}'\n", "}\"\n");
+        let mut host = ReferenceHost::new();
+        let Ok(mut vm) = Vm::new(&src) else { continue };
+        let o = vm.run(&mut host, 2_000_000);
+        let tail = match o {
+            RunOutcome::Raised(u) => last_line(&u.report).to_string(),
+            RunOutcome::Finished => "FINISHED".to_string(),
+            other => format!("{other:?}"),
+        };
+        std::fs::write(format!("/tmp/diff/p{i}.py"), &src).unwrap();
+        std::fs::write(
+            format!("/tmp/diff/p{i}.out"),
+            format!("{}\n--\n{}", host.output(), tail),
+        )
+        .unwrap();
+    }
+}

@@ -12,7 +12,7 @@
 
 use std::rc::Rc;
 
-use super::ast::{BinOp, CmpOp};
+use super::ast::CmpOp;
 use super::builtins::{self, Kwargs};
 use super::bytecode::{Code, Op, Program, NONE};
 use super::error::{ParseError, Uncaught, VmError};
@@ -20,7 +20,7 @@ use super::exceptions::{BuiltinExc, ExcClass, PyException, TraceEntry};
 use super::format::{self, repr, to_str};
 use super::host::{Host, HostResult, Reply, SuspendToken};
 use super::ops::{self, next_item, Next};
-use super::value::{Cell, Dict, Function, Module, Value};
+use super::value::{Cell, Dict, Function, Value};
 
 /// Python's default recursion limit.
 pub const MAX_FRAMES: usize = 1000;
@@ -144,15 +144,23 @@ fn attr_error(v: &Value, name: &str) -> PyException {
     )
 }
 
+/// CPython's suggestion distance: insertions, deletions and substitutions cost 2, a change of
+/// case only 1.
 fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut prev: Vec<usize> = (0..=b.len()).map(|j| 2 * j).collect();
     for i in 1..=a.len() {
-        let mut cur = vec![i; b.len() + 1];
+        let mut cur = vec![2 * i; b.len() + 1];
         for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            let cost = if a[i - 1] == b[j - 1] {
+                0
+            } else if a[i - 1].to_lowercase().eq(b[j - 1].to_lowercase()) {
+                1
+            } else {
+                2
+            };
+            cur[j] = (prev[j] + 2).min(cur[j - 1] + 2).min(prev[j - 1] + cost);
         }
         prev = cur;
     }
@@ -300,10 +308,8 @@ impl Vm {
                 if f.code.name.is_empty() {
                     continue;
                 }
-                if f.pc == 0 || matches!(f.code.ops.get(f.pc), Some(Op::Line(_))) {
-                    if let Some(Op::Line(n)) = f.code.ops.get(f.pc) {
-                        return *n;
-                    }
+                if let Some(Op::Line(n)) = f.code.ops.get(f.pc) {
+                    return *n;
                 }
                 return f.code.line_at(f.pc.saturating_sub(1));
             }
@@ -676,12 +682,9 @@ impl Vm {
             if self.act().frames.is_empty() {
                 return Exit::Done(Value::None);
             }
-            let (op, line_here) = {
+            let op = {
                 let f = self.frame();
-                match f.code.ops.get(f.pc) {
-                    Some(op) => (*op, f.code.line_at(f.pc)),
-                    None => (Op::Return, f.code.line_at(f.pc)),
-                }
+                f.code.ops.get(f.pc).copied().unwrap_or(Op::Return)
             };
             if let Op::Line(n) = op {
                 if stepping && executed_any {
@@ -694,7 +697,6 @@ impl Vm {
             left -= 1;
             executed_any = true;
             self.executed += 1;
-            let _ = line_here;
             {
                 let f = self.frame();
                 if f.pc < f.code.ops.len() {
@@ -750,8 +752,8 @@ impl Vm {
                 .chain(builtins::names().map(str::to_string));
             for c in candidates {
                 let d = edit_distance(name, &c);
-                let limit = (name.chars().count() + c.chars().count() + 3) / 6;
-                if c != name && d <= limit.max(1) && best.as_ref().is_none_or(|(bd, _)| d < *bd) {
+                let limit = (name.chars().count() + c.chars().count() + 3) * 2 / 6;
+                if c != name && d <= limit && best.as_ref().is_none_or(|(bd, _)| d < *bd) {
                     best = Some((d, c));
                 }
             }
@@ -1876,9 +1878,3 @@ fn bind_args(
     }
     Ok((locals, cells))
 }
-
-// Keep BinOp referenced for readers of the op table (used via ops::binary).
-#[allow(dead_code)]
-const _ADD: BinOp = BinOp::Add;
-#[allow(dead_code)]
-fn _module_marker(_: &Module) {}
