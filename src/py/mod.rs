@@ -6,6 +6,27 @@
 //! trait; [`reference`] is a small host used by the tests (and as an example for the
 //! simulator binding).
 //!
+//! # The subset
+//!
+//! Supported: `import` / `from … import` (modules come from the host), assignment (tuple
+//! unpacking, augmented, chained), `def` with defaults / keyword-only / `*args` / `**kwargs`,
+//! `lambda`, closures with `global` / `nonlocal`, `if/elif/else`, `for`/`while` with
+//! `else`, `break`, `continue`, `pass`, `try/except/else/finally`, `raise` (bare, `from`),
+//! `with` (host context managers), `assert`, `del`, list/dict comprehensions, f-strings
+//! (conversions, nested specs, `=`; nested quotes as in Python 3.12), `%` and `str.format`,
+//! the usual built-ins and methods of `str`, `bytes`, `list`, `dict`, `tuple`.
+//!
+//! Refused at parse time, with line and column ("… not supported by the mirrorscope Python
+//! subset"): classes, generators, async, decorators, sets, walrus, starred targets, `import *`,
+//! complex numbers, integer literals beyond 64 bits, code nested deeper than the limits in
+//! [`parser`].
+//!
+//! Deliberate deviations: integers are 64-bit (overflow raises `OverflowError` instead of
+//! growing); generator expressions are evaluated eagerly (as list comprehensions); reprs of
+//! functions carry no address; reference cycles are not collected; collections are capped at
+//! 10 million items (`MemoryError`); `set`, `map`, `filter`, `open`, `input`… are absent and a
+//! `NameError` for them says so.
+//!
 //! Driving a script:
 //!
 //! ```

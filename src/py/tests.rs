@@ -1446,3 +1446,25 @@ fn dump_random_programs_for_cpython_comparison() {
         .unwrap();
     }
 }
+
+/// Runs the scripts named in `$MIRRORSCOPE_PY_FILES` (comma-separated) and writes their
+/// output next to them as `.out`, for comparison with CPython (not run by default).
+#[test]
+#[ignore]
+fn run_files_for_cpython_comparison() {
+    let Ok(files) = std::env::var("MIRRORSCOPE_PY_FILES") else {
+        return;
+    };
+    for path in files.split(',') {
+        let src = std::fs::read_to_string(path).unwrap();
+        let mut host = ReferenceHost::new();
+        let text = match Vm::new(&src) {
+            Err(e) => e.report(&src),
+            Ok(mut vm) => match vm.run(&mut host, 10_000_000) {
+                RunOutcome::Raised(u) => format!("{}{}\n", host.output(), u.report),
+                other => format!("{}{:?}", host.output(), other).replace("Finished", ""),
+            },
+        };
+        std::fs::write(format!("{path}.out"), text).unwrap();
+    }
+}
