@@ -436,6 +436,11 @@ impl Sim {
                 }
                 self.master_request(client, queue, req);
             }
+            Payload::GmJoined { member } => {
+                if !self.procs[member.0].alive {
+                    self.lost(id, "GM member is dead");
+                }
+            }
             Payload::SyncBatch {
                 queue,
                 to,
@@ -649,7 +654,11 @@ impl Sim {
             )
         } else {
             let names: Vec<&str> = pubs.iter().map(|p| p.op.name()).collect();
-            (MsgKind::GmPubs, format!("gm [{}]", names.join(",")))
+            let q = self.procs[from.0].queue;
+            (
+                MsgKind::GmPubs,
+                format!("gm v{} [{}]", self.queues[q.0].gm_version, names.join(",")),
+            )
         };
         self.send(
             Endpoint::Proc(from),

@@ -105,6 +105,8 @@ pub(crate) enum Payload {
         queue: QueueId,
         req: MasterReq,
     },
+    /// The catchup a joining GM member receives from its new left neighbour.
+    GmJoined { member: ProcId },
     /// One eager-sync batch from the master to the syncing mirrors.
     SyncBatch {
         queue: QueueId,
