@@ -3,6 +3,7 @@
 //! passed in as [`time::Micros`] and randomness comes from a seeded [`rng::Rng`].
 
 pub mod cluster;
+pub mod json;
 pub mod rng;
 pub mod time;
 
