@@ -4,6 +4,7 @@
 
 pub mod cluster;
 pub mod json;
+pub mod pcre;
 pub mod rng;
 pub mod time;
 
