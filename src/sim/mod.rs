@@ -5,6 +5,7 @@
 pub mod cluster;
 pub mod json;
 pub mod pcre;
+pub mod policy_def;
 pub mod rng;
 pub mod time;
 
