@@ -28,6 +28,32 @@
 //! `queue-master-locator` that is a number with a fraction or an object (the validator loops
 //! forever and rabbitmqctl never returns). rabbitmqctl then prints an Erlang crash report (or
 //! nothing); the simulator answers with a plain explanation in the same `Error:` shape.
+//!
+//! # Observed on a real 3-node RabbitMQ 3.10.8 cluster (Debian bookworm, Erlang 25)
+//!
+//! * `set_policy ha q '{"ha-mode":"exactly"}'` prints the banner on stdout, then on stderr
+//!   `Error:\nValidation failed\n\nha-mode="exactly" takes an integer, none given\n\n` (the
+//!   validation text ends with a line feed and rabbitmqctl adds one), exit code 69. The same
+//!   shape for `set_operator_policy … '{"ha-mode":"all"}'`:
+//!   `[{<<"ha-mode">>,<<"all">>}] are not recognised policy settings`.
+//! * `not-json` gives `Error:\nJSON decoding error. Reason: badarg\n`, exit 69.
+//! * Pattern `^bad(` gives `pattern should be regular expression but is invalid:
+//!   {"missing )",5}`; pattern `[` with apply-to `bogus` and definition `{"foo":1}` lists the
+//!   three errors definition first, the PCRE tuple wrapped at 80 columns with its second
+//!   element under the first.
+//! * `{"ha-mode":"all","ha-mode":"exactly"}` is checked as `exactly` (the last key wins);
+//!   unknown keys are listed sorted (`[{<<"alpha">>,2},{<<"zeta">>,1}]`), long lists one
+//!   tuple per line.
+//! * `[1,2]`, `"all"`, `[]`, `null` as the definition: `Error:` then an Elixir-formatted crash
+//!   term, `{{:badmap, [1, 2]}, [{:maps, :to_list, …`, exit 69. `{"ha-mode":1}`:
+//!   `{:function_clause, [{:rabbit_mirror_queue_misc, :module, [1], …`, exit 69.
+//!   `{"queue-master-locator":{}}`: rabbitmqctl never returns (the validator loops).
+//! * `--priority abc`, `--priority 1.5`, `--priority 1e3`, `--priority ''`, `--priority ' 5'`,
+//!   `--priority 0x10`, `--priority 1_000` are refused by rabbitmqctl itself (see
+//!   [`invalid_options_text`]), exit 64; `+5`, `-3` and `99999999999999999999` are accepted.
+//! * A UTF-8 `é` in a value or in `--apply-to` is printed byte by byte as Latin-1 (`Ã©`).
+//! * `list_policies` prints a stored definition with sorted keys and jsx escapes:
+//!   `{"alternate-exchange":"x\ty","ha-mode":"nodes","ha-params":["rabbit@a","b\"é/"],…}`.
 
 use crate::sim::json::{self, Json, JsonErrorKind, Term};
 use crate::sim::pcre::{self, Pattern, PatternError};
