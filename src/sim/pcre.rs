@@ -11,8 +11,9 @@
 //!   reading at an unmatched `)` and at a NUL byte;
 //! * it translates the pattern for `regex-lite` so that it matches exactly what PCRE matches.
 //!   Every single-byte item (literal, class, `.`, `\d`, POSIX class, case-insensitive letter) is
-//!   turned into an explicit set of byte values, and names are searched as sequences of bytes
-//!   (each byte a Latin-1 character), which makes PCRE's byte-wise, ASCII-only semantics exact.
+//!   turned into an explicit set of byte values, using the ISO-8859-1 character tables Erlang
+//!   builds PCRE with (so `\w`, `[[:alpha:]]`, `\b` and `(?i)` also cover bytes 0xC0..0xFF),
+//!   and names are searched byte by byte (see the notes on the encoding in the source).
 //!   PCRE syntax that `regex-lite` lacks is rewritten: a `{` that does not start a quantifier is a
 //!   literal, `\Q…\E`, POSIX classes, `\h`, `\v`, `\N`, octal and `\o{}` escapes, `(?x)`, `(?U)`,
 //!   option changes that carry into later alternatives, `$` also matching before a final line
@@ -20,8 +21,9 @@
 //!
 //! What `regex-lite` cannot express (look-around, back-references, atomic groups, possessive
 //! quantifiers, recursion, conditionals, `(*VERB)`s, `\p`/`\P`/`\X`/`\R`, start-of-pattern
-//! options such as `(*UTF8)`) gives [`PatternError::Unsupported`]: RabbitMQ accepts such a
-//! pattern, the simulator cannot evaluate it and says so rather than guess a match.
+//! options such as `(*UTF8)`, nesting deeper than 100 parentheses) gives
+//! [`PatternError::Unsupported`]: RabbitMQ accepts such a pattern, the simulator cannot evaluate
+//! it and says so rather than guess a match.
 //!
 //! Checked against `re:compile/1` and `re:run/3` of Erlang 25 on tens of thousands of generated
 //! patterns and names (messages, offsets and match results).
