@@ -647,6 +647,8 @@ enum Esc {
     QuoteEnd,
     /// `\b` inside a class is backspace; outside it is a word boundary.
     WordB,
+    /// `\\N` inside a class (an error there).
+    NotNewline,
     /// `\\p`/`\\P`, with the escape position on the letter; the name is not read yet.
     Property,
     /// Inside a class, an escape that only has a meaning outside one (`\B`, `\R`, `\X`…):
@@ -1150,6 +1152,10 @@ impl<'a> Compiler<'a> {
             }
             Esc::QuoteEnd => {}
             // Only produced inside a class.
+            Esc::NotNewline => {
+                *previous = Some(items.len());
+                items.push(Node::Set(ByteSet::all().without(b'\n')));
+            }
             Esc::ClassLetter(b) => {
                 *previous = Some(items.len());
                 items.push(Node::Set(literal_set(b, opts.caseless)));
@@ -1359,6 +1365,7 @@ impl<'a> Compiler<'a> {
                         }
                         Esc::QuoteEnd => {}
                         Esc::Class(Some(s), _) => set.union(&s),
+                        Esc::NotNewline => return fail(ERR71, j),
                         Esc::Property => {
                             let start = j - 1;
                             j = self.unicode_property(j)?;
@@ -1473,10 +1480,12 @@ impl<'a> Compiler<'a> {
                 if self.at(j + 1) == b'{' && !self.is_counted_repeat(j + 2) {
                     return fail(ERR37, j);
                 }
+                // Inside a class PCRE refuses it, but only after range checks.
                 if in_class {
-                    return fail(ERR71, j);
+                    Esc::NotNewline
+                } else {
+                    Esc::Class(Some(ByteSet::all().without(b'\n')), "")
                 }
-                Esc::Class(Some(ByteSet::all().without(b'\n')), "")
             }
             // In 8-bit non-UTF mode \C is any byte.
             b'C' if !in_class => Esc::Class(Some(ByteSet::all()), ""),
@@ -2644,6 +2653,7 @@ mod tests {
                 1,
             ),
             ("[\\N]", "\\N is not supported in a class", 2),
+            ("[a-\\N]", "invalid range in character class", 4),
             ("\\g", "a numbered reference must not be zero", 1),
             (
                 "\\k",
