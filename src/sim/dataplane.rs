@@ -541,7 +541,7 @@ impl Sim {
         );
         self.gm_broadcast(m, GmOp::Publish { msg, pos });
         if let Some(max) = self.queues[q.0].effective.max_length() {
-            while self.procs[m.0].ready.len() as u64 > max {
+            while self.procs[m.0].ready.len() as u64 > max.max(0) as u64 {
                 let (&p0, e) = self.procs[m.0].ready.iter().next().expect("non-empty");
                 let dropped = e.msg;
                 self.procs[m.0].ready.remove(&p0);
