@@ -238,10 +238,11 @@ impl Run {
                 self.sim.partition(&idx)?;
                 Ok(Some(CtlOutput::ok("")))
             }
-            Action::Drop(id) => {
-                self.sim.drop_in_flight(*id)?;
-                Ok(Some(CtlOutput::ok("")))
-            }
+            Action::Drop(id) => Ok(Some(match self.sim.drop_in_flight(*id) {
+                Ok(()) => CtlOutput::ok(""),
+                // A fault that finds nothing to break is a failed action, not a broken line.
+                Err(e) => CtlOutput { output: e, exit_code: 1 },
+            })),
             Action::Heal => {
                 self.sim.heal()?;
                 Ok(Some(CtlOutput::ok("")))
