@@ -12,6 +12,7 @@ mod failover;
 pub mod json;
 pub mod model;
 mod partition;
+pub mod pika;
 pub mod pcre;
 pub mod placement;
 pub mod policy;

@@ -158,7 +158,7 @@ impl Player {
                         // Nothing notable yet: run ahead (up to a minute) until something happens.
                         let start = self.session.now();
                         let before = self.session.run.sim.trace.len();
-                        self.session.run.sim.run_until(Micros::from_secs(60), |s| {
+                        self.session.run.run_until(Micros::from_secs(60), |s| {
                             s.trace[before..].iter().any(|e| {
                                 matches!(
                                     e.kind,
