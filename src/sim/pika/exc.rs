@@ -71,7 +71,10 @@ impl PikaExceptions {
                 .find(|(n, _)| *n == base)
                 .map(|(_, c)| c.clone())
                 .unwrap_or(ExcClass::Builtin(BuiltinExc::Exception));
-            classes.push((name, ExcClass::new_host("pika.exceptions", name, vec![base])));
+            classes.push((
+                name,
+                ExcClass::new_host("pika.exceptions", name, vec![base]),
+            ));
         }
         PikaExceptions {
             classes,
@@ -197,7 +200,10 @@ pub fn socket_module(exc: &PikaExceptions) -> Value {
         "socket",
         vec![
             ("gaierror", Value::ExcClass(exc.gaierror.clone())),
-            ("error", Value::ExcClass(ExcClass::Builtin(BuiltinExc::OSError))),
+            (
+                "error",
+                Value::ExcClass(ExcClass::Builtin(BuiltinExc::OSError)),
+            ),
             (
                 "timeout",
                 Value::ExcClass(ExcClass::Builtin(BuiltinExc::TimeoutError)),

@@ -67,10 +67,22 @@ enum Obj {
     Props(Vec<(String, Value)>),
     Connection(usize),
     Channel(usize),
-    Frame { channel: i64, method: Value },
-    Method { name: &'static str, fields: Vec<(&'static str, Value)> },
-    Returned { method: Value, props: Value, body: Value },
-    Stream { err: bool },
+    Frame {
+        channel: i64,
+        method: Value,
+    },
+    Method {
+        name: &'static str,
+        fields: Vec<(&'static str, Value)>,
+    },
+    Returned {
+        method: Value,
+        props: Value,
+        body: Value,
+    },
+    Stream {
+        err: bool,
+    },
 }
 
 /// `BasicProperties` fields, in pika's order (also the positional order).
@@ -236,7 +248,7 @@ fn attr_error(obj: &HostRef, name: &str) -> PyException {
 fn not_supported(what: &str, why: &str) -> PyException {
     PyException::builtin(
         BuiltinExc::NotImplementedError,
-        format!("{what}: {why} (not supported by the mirrorscope simulator)"),
+        format!("{what} is not supported by the mirrorscope simulator: {why}"),
     )
 }
 
@@ -314,16 +326,18 @@ fn require_str(v: Option<&Value>, name: &str) -> Result<String, PyException> {
             "{name} must be a str or unicode str, but got {}",
             crate::py::format::repr(&mut crate::py::NoHost, other).unwrap_or_default()
         ))),
-        None => Err(type_error(format!("{name} must be a str or unicode str, but got None"))),
+        None => Err(type_error(format!(
+            "{name} must be a str or unicode str, but got None"
+        ))),
     }
 }
 
 fn int_arg(v: Option<&Value>, name: &str, default: i64) -> Result<i64, PyException> {
     match v {
         None | Some(Value::None) => Ok(default),
-        Some(x) => x.as_int().ok_or_else(|| {
-            type_error(format!("{name} must be an int, but got {}", x.type_name()))
-        }),
+        Some(x) => x
+            .as_int()
+            .ok_or_else(|| type_error(format!("{name} must be an int, but got {}", x.type_name()))),
     }
 }
 
@@ -352,7 +366,13 @@ fn to_json(v: &Value, depth: usize) -> Json {
         Value::Float(f) => Json::Float(*f),
         Value::Str(s) => Json::Str(s.to_string()),
         Value::Bytes(b) => Json::Str(String::from_utf8_lossy(b).to_string()),
-        Value::List(l) => Json::Array(l.items.borrow().iter().map(|x| to_json(x, depth + 1)).collect()),
+        Value::List(l) => Json::Array(
+            l.items
+                .borrow()
+                .iter()
+                .map(|x| to_json(x, depth + 1))
+                .collect(),
+        ),
         Value::Tuple(t) => Json::Array(t.items.iter().map(|x| to_json(x, depth + 1)).collect()),
         Value::Dict(d) => Json::Object(
             d.map
@@ -450,7 +470,7 @@ impl<'a> Ctx<'a> {
         });
     }
 
-    fn to_node(&mut self, chan: usize, label: String) -> Micros {
+    fn request_to_node(&mut self, chan: usize, label: String) -> Micros {
         let c = self.st.chans[chan].client;
         let node = self.st.conns[self.st.chans[chan].conn].node;
         let arrive = self.now() + self.lat();
@@ -458,7 +478,7 @@ impl<'a> Ctx<'a> {
         arrive
     }
 
-    fn to_client(&mut self, chan: usize, label: String) -> Micros {
+    fn reply_to_client(&mut self, chan: usize, label: String) -> Micros {
         let c = self.st.chans[chan].client;
         let node = self.st.conns[self.st.chans[chan].conn].node;
         let arrive = self.now() + self.lat();
@@ -582,7 +602,10 @@ impl<'a> Ctx<'a> {
                     vec![
                         ("dumps", dumps),
                         ("loads", loads),
-                        ("JSONDecodeError", Value::ExcClass(self.st.json_error.clone())),
+                        (
+                            "JSONDecodeError",
+                            Value::ExcClass(self.st.json_error.clone()),
+                        ),
                     ],
                 ))
             }
@@ -631,7 +654,10 @@ impl<'a> Ctx<'a> {
                     )
                 })
                 .collect();
-            return Err(type_error(format!("unexpected kwargs: {{{}}}", shown.join(", "))));
+            return Err(type_error(format!(
+                "unexpected kwargs: {{{}}}",
+                shown.join(", ")
+            )));
         }
         let b = bind(
             "ConnectionParameters.__init__",
@@ -689,9 +715,15 @@ impl<'a> Ctx<'a> {
         let rest = if let Some(r) = url.strip_prefix("amqp://") {
             r
         } else if url.starts_with("amqps://") {
-            return Err(not_supported("URLParameters", "TLS (amqps://) is not simulated"));
+            return Err(not_supported(
+                "URLParameters",
+                "TLS (amqps://) is not simulated",
+            ));
         } else {
-            return Err(value_error(format!("Invalid URL scheme in {}", repr_str(url))));
+            return Err(value_error(format!(
+                "Invalid URL scheme in {}",
+                repr_str(url)
+            )));
         };
         let (authority, path_query) = match rest.find('/') {
             Some(i) => (&rest[..i], &rest[i..]),
@@ -716,9 +748,12 @@ impl<'a> Ctx<'a> {
         match hostport.rsplit_once(':') {
             Some((h, port)) => {
                 p.host = h.to_string();
-                p.port = port
-                    .parse()
-                    .map_err(|_| value_error(format!("Port could not be cast to integer value as {}", repr_str(port))))?;
+                p.port = port.parse().map_err(|_| {
+                    value_error(format!(
+                        "Port could not be cast to integer value as {}",
+                        repr_str(port)
+                    ))
+                })?;
             }
             None if !hostport.is_empty() => p.host = hostport.to_string(),
             None => {}
@@ -733,18 +768,25 @@ impl<'a> Ctx<'a> {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             match k {
                 "connection_attempts" => {
-                    p.connection_attempts = v
-                        .parse::<i64>()
-                        .ok()
-                        .filter(|n| *n > 0)
-                        .ok_or_else(|| value_error(format!("connection_attempts must be > 0, but got {}", repr_str(v))))?
+                    p.connection_attempts =
+                        v.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                            value_error(format!(
+                                "connection_attempts must be > 0, but got {}",
+                                repr_str(v)
+                            ))
+                        })?
                 }
                 "retry_delay" => {
                     p.retry_delay = v
                         .parse::<f64>()
                         .ok()
                         .filter(|d| *d >= 0.0 && d.is_finite())
-                        .ok_or_else(|| value_error(format!("retry_delay must be a non-negative number, but got {}", repr_str(v))))?
+                        .ok_or_else(|| {
+                            value_error(format!(
+                                "retry_delay must be a non-negative number, but got {}",
+                                repr_str(v)
+                            ))
+                        })?
                 }
                 other => p.extra.push((other.to_string(), Value::str(v))),
             }
@@ -762,8 +804,18 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn blocking_connection(&mut self, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> HostResult {
-        let b = match bind("BlockingConnection.__init__", &["parameters", "_impl_class"], 0, args, kwargs) {
+    fn blocking_connection(
+        &mut self,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> HostResult {
+        let b = match bind(
+            "BlockingConnection.__init__",
+            &["parameters", "_impl_class"],
+            0,
+            args,
+            kwargs,
+        ) {
             Ok(b) => b,
             Err(e) => return HostResult::Raise(e),
         };
@@ -833,18 +885,16 @@ impl<'a> Ctx<'a> {
             Some(node) if p.port != 5672 || !self.sim.node_running(node) => {
                 Err((self.st.exc.connection_refused(), now + rtt))
             }
-            Some(_) if !self.sim.vhosts.iter().any(|v| v == &p.vhost) => {
-                Err((
-                    self.st.exc.new_exc(
-                        "ProbableAccessDeniedError",
-                        vec![Value::str(&format!(
-                            "ConnectionClosedByBroker: (530) {}",
-                            repr_str(&format!("NOT_ALLOWED - vhost {} not found", p.vhost))
-                        ))],
-                    ),
-                    now + rtt + rtt,
-                ))
-            }
+            Some(_) if !self.sim.vhosts.iter().any(|v| v == &p.vhost) => Err((
+                self.st.exc.new_exc(
+                    "ProbableAccessDeniedError",
+                    vec![Value::str(&format!(
+                        "ConnectionClosedByBroker: (530) {}",
+                        repr_str(&format!("NOT_ALLOWED - vhost {} not found", p.vhost))
+                    ))],
+                ),
+                now + rtt + rtt,
+            )),
             Some(node) => Ok(node),
         };
         match outcome {
@@ -858,9 +908,7 @@ impl<'a> Ctx<'a> {
                         return self.next_attempt(w, now + rtt);
                     }
                 };
-                self.st
-                    .new_clients
-                    .push((name, client, p.vhost.clone()));
+                self.st.new_clients.push((name, client, p.vhost.clone()));
                 let obj = self.new_obj(Obj::Connection(number - 1), "BlockingConnection");
                 let obj_id = match &obj {
                     Value::Host(h) => h.id,
@@ -919,10 +967,10 @@ impl<'a> Ctx<'a> {
                 320,
                 "CONNECTION_FORCED - broker forced connection closure with reason 'shutdown'",
             ),
-            Loss::Eof => self
-                .st
-                .exc
-                .new_exc("StreamLostError", vec![Value::str("Transport indicated EOF")]),
+            Loss::Eof => self.st.exc.new_exc(
+                "StreamLostError",
+                vec![Value::str("Transport indicated EOF")],
+            ),
         }
     }
 
@@ -944,14 +992,25 @@ impl<'a> Ctx<'a> {
         let state = self.st.conns[conn].state.clone();
         match state {
             ConnState::Open => Ok(()),
-            ConnState::Lost { loss, at, raised: false } if now >= at => {
-                self.st.conns[conn].state = ConnState::Lost { loss: loss.clone(), at, raised: true };
+            ConnState::Lost {
+                loss,
+                at,
+                raised: false,
+            } if now >= at => {
+                self.st.conns[conn].state = ConnState::Lost {
+                    loss: loss.clone(),
+                    at,
+                    raised: true,
+                };
                 Err(self.conn_error(&loss))
             }
             ConnState::Lost { raised: false, .. } => Ok(()),
             _ => Err(self.st.exc.new_exc(
                 "ConnectionWrongStateError",
-                vec![Value::str(&format!("{what} requires an open connection: {}", self.conn_repr(conn)))],
+                vec![Value::str(&format!(
+                    "{what} requires an open connection: {}",
+                    self.conn_repr(conn)
+                ))],
             )),
         }
     }
@@ -969,16 +1028,35 @@ impl<'a> Ctx<'a> {
                 ))
             }
         }
-        if let ConnState::Lost { loss, at, raised: false } = self.st.conns[conn].state.clone() {
+        if let ConnState::Lost {
+            loss,
+            at,
+            raised: false,
+        } = self.st.conns[conn].state.clone()
+        {
             if now >= at {
-                self.st.conns[conn].state = ConnState::Lost { loss: loss.clone(), at, raised: true };
+                self.st.conns[conn].state = ConnState::Lost {
+                    loss: loss.clone(),
+                    at,
+                    raised: true,
+                };
                 return Err(self.conn_error(&loss));
             }
         }
         match self.st.chans[chan].state.clone() {
             ChanState::Open => Ok(()),
-            ChanState::Broken { code, text, at, raised: false } if now >= at => {
-                self.st.chans[chan].state = ChanState::Broken { code, text: text.clone(), at, raised: true };
+            ChanState::Broken {
+                code,
+                text,
+                at,
+                raised: false,
+            } if now >= at => {
+                self.st.chans[chan].state = ChanState::Broken {
+                    code,
+                    text: text.clone(),
+                    at,
+                    raised: true,
+                };
                 Err(self.st.exc.channel_closed_by_broker(code, &text))
             }
             ChanState::Broken { raised: false, .. } => Ok(()),
@@ -998,7 +1076,7 @@ impl<'a> Ctx<'a> {
                 .disconnect_client(c, &format!("channel closed by the broker: {text}"));
         }
         self.st.chans[chan].seen_errors = self.sim.clients[c.0].errors.len();
-        let at = self.to_client(chan, format!("channel.close {code} {text}"));
+        let at = self.reply_to_client(chan, format!("channel.close {code} {text}"));
         if matches!(self.st.chans[chan].state, ChanState::Open) {
             self.st.chans[chan].state = ChanState::Broken {
                 code,
@@ -1015,7 +1093,12 @@ impl<'a> Ctx<'a> {
         let code = reply_code(text);
         let at = self.break_chan(chan, code, text);
         if let ChanState::Broken { code, text, at, .. } = self.st.chans[chan].state.clone() {
-            self.st.chans[chan].state = ChanState::Broken { code, text: text.clone(), at, raised: true };
+            self.st.chans[chan].state = ChanState::Broken {
+                code,
+                text: text.clone(),
+                at,
+                raised: true,
+            };
         }
         Wait::Until {
             at,
@@ -1023,8 +1106,19 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn open_channel(&mut self, conn: usize, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> HostResult {
-        let b = match bind("BlockingConnection.channel", &["channel_number"], 0, args, kwargs) {
+    fn open_channel(
+        &mut self,
+        conn: usize,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> HostResult {
+        let b = match bind(
+            "BlockingConnection.channel",
+            &["channel_number"],
+            0,
+            args,
+            kwargs,
+        ) {
             Ok(b) => b,
             Err(e) => return HostResult::Raise(e),
         };
@@ -1063,9 +1157,16 @@ impl<'a> Ctx<'a> {
                         let now = self.now();
                         let lat = self.lat();
                         let loss = self.loss_of(node);
-                        self.st.conns[conn].state = ConnState::Lost { loss, at: now + lat, raised: false };
+                        self.st.conns[conn].state = ConnState::Lost {
+                            loss,
+                            at: now + lat,
+                            raised: false,
+                        };
                         return self.suspend(
-                            Wait::Until { at: Micros(u64::MAX), reply: Reply::Return(Value::None) },
+                            Wait::Until {
+                                at: Micros(u64::MAX),
+                                reply: Reply::Return(Value::None),
+                            },
                             "channel()",
                             Some(conn),
                         );
@@ -1099,9 +1200,12 @@ impl<'a> Ctx<'a> {
             obj: obj_id,
         });
         self.st.conns[conn].chans.push(idx);
-        let at = self.to_node(idx, format!("channel.open {number}"));
+        let at = self.request_to_node(idx, format!("channel.open {number}"));
         self.suspend(
-            Wait::Deferred { at, op: Deferred::ChannelOpen { chan: idx } },
+            Wait::Deferred {
+                at,
+                op: Deferred::ChannelOpen { chan: idx },
+            },
             "channel()",
             Some(conn),
         )
@@ -1114,8 +1218,19 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn close_connection(&mut self, conn: usize, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> HostResult {
-        let b = match bind("BlockingConnection.close", &["reply_code", "reply_text"], 0, args, kwargs) {
+    fn close_connection(
+        &mut self,
+        conn: usize,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> HostResult {
+        let b = match bind(
+            "BlockingConnection.close",
+            &["reply_code", "reply_text"],
+            0,
+            args,
+            kwargs,
+        ) {
             Ok(b) => b,
             Err(e) => return HostResult::Raise(e),
         };
@@ -1125,12 +1240,23 @@ impl<'a> Ctx<'a> {
             .unwrap_or_else(|| "Normal shutdown".into());
         let open = match &self.st.conns[conn].state {
             ConnState::Open => true,
-            ConnState::Lost { raised: false, at, .. } => *at > self.now(),
+            ConnState::Lost {
+                raised: false, at, ..
+            } => *at > self.now(),
             _ => false,
         };
         if !open {
-            if let ConnState::Lost { loss, at, raised: false } = self.st.conns[conn].state.clone() {
-                self.st.conns[conn].state = ConnState::Lost { loss, at, raised: true };
+            if let ConnState::Lost {
+                loss,
+                at,
+                raised: false,
+            } = self.st.conns[conn].state.clone()
+            {
+                self.st.conns[conn].state = ConnState::Lost {
+                    loss,
+                    at,
+                    raised: true,
+                };
             }
             return HostResult::Raise(self.st.exc.new_exc(
                 "ConnectionWrongStateError",
@@ -1162,7 +1288,10 @@ impl<'a> Ctx<'a> {
             }
         }
         self.suspend(
-            Wait::Deferred { at: arrive, op: Deferred::ConnectionClose { conn } },
+            Wait::Deferred {
+                at: arrive,
+                op: Deferred::ConnectionClose { conn },
+            },
             "connection.close()",
             None,
         )
@@ -1195,7 +1324,13 @@ impl<'a> Ctx<'a> {
 
     // --- channels -----------------------------------------------------------------------
 
-    fn channel_call(&mut self, chan: usize, method: &str, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> HostResult {
+    fn channel_call(
+        &mut self,
+        chan: usize,
+        method: &str,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> HostResult {
         let q = |m: &str| format!("BlockingChannel.{m}");
         let conn = self.st.chans[chan].conn;
         macro_rules! bound {
@@ -1217,7 +1352,10 @@ impl<'a> Ctx<'a> {
             };
         }
         match method {
-            "__enter__" => HostResult::Return(Value::Host(HostRef::new(self.st.chans[chan].obj, "BlockingChannel"))),
+            "__enter__" => HostResult::Return(Value::Host(HostRef::new(
+                self.st.chans[chan].obj,
+                "BlockingChannel",
+            ))),
             "__exit__" | "close" => {
                 if method == "close" {
                     let _ = bound!(&["reply_code", "reply_text"], 0);
@@ -1236,11 +1374,28 @@ impl<'a> Ctx<'a> {
                     return HostResult::Return(Value::None);
                 }
                 self.st.chans[chan].state = ChanState::Closed;
-                let at = self.to_node(chan, "channel.close 0 Normal shutdown".into());
-                self.suspend(Wait::Deferred { at, op: Deferred::ChannelClose { chan } }, "channel.close()", Some(conn))
+                let at = self.request_to_node(chan, "channel.close 0 Normal shutdown".into());
+                self.suspend(
+                    Wait::Deferred {
+                        at,
+                        op: Deferred::ChannelClose { chan },
+                    },
+                    "channel.close()",
+                    Some(conn),
+                )
             }
             "queue_declare" => {
-                let b = bound!(&["queue", "passive", "durable", "exclusive", "auto_delete", "arguments"], 1);
+                let b = bound!(
+                    &[
+                        "queue",
+                        "passive",
+                        "durable",
+                        "exclusive",
+                        "auto_delete",
+                        "arguments"
+                    ],
+                    1
+                );
                 let name = match require_str(opt(&b, 0), "queue") {
                     Ok(s) => s,
                     Err(e) => return HostResult::Raise(e),
@@ -1258,17 +1413,36 @@ impl<'a> Ctx<'a> {
                     auto_delete: truthy(&b, 4, false),
                     args: arguments,
                 };
-                let mut label = format!("queue.declare {}", if name.is_empty() { "(server-named)" } else { &name });
-                for (flag, on) in [("passive", d.passive), ("durable", d.durable), ("exclusive", d.exclusive), ("auto_delete", d.auto_delete)] {
+                let mut label = format!(
+                    "queue.declare {}",
+                    if name.is_empty() {
+                        "(server-named)"
+                    } else {
+                        &name
+                    }
+                );
+                for (flag, on) in [
+                    ("passive", d.passive),
+                    ("durable", d.durable),
+                    ("exclusive", d.exclusive),
+                    ("auto_delete", d.auto_delete),
+                ] {
                     if on {
                         label.push(' ');
                         label.push_str(flag);
                     }
                 }
-                let at = self.to_node(chan, label);
+                let at = self.request_to_node(chan, label);
                 let deadline = at + crate::sim::engine::MASTER_RETRY;
                 self.suspend(
-                    Wait::Deferred { at, op: Deferred::Declare { chan, args: d, deadline } },
+                    Wait::Deferred {
+                        at,
+                        op: Deferred::Declare {
+                            chan,
+                            args: d,
+                            deadline,
+                        },
+                    },
                     &format!("queue_declare({})", repr_str(&name)),
                     Some(conn),
                 )
@@ -1280,57 +1454,103 @@ impl<'a> Ctx<'a> {
                     Err(e) => return HostResult::Raise(e),
                 };
                 open!();
-                let at = self.to_node(chan, format!("queue.delete {name}"));
+                let at = self.request_to_node(chan, format!("queue.delete {name}"));
                 self.suspend(
                     Wait::Deferred {
                         at,
-                        op: Deferred::Delete { chan, queue: name.clone(), if_unused: truthy(&b, 1, false), if_empty: truthy(&b, 2, false) },
+                        op: Deferred::Delete {
+                            chan,
+                            queue: name.clone(),
+                            if_unused: truthy(&b, 1, false),
+                            if_empty: truthy(&b, 2, false),
+                        },
                     },
                     &format!("queue_delete({})", repr_str(&name)),
                     Some(conn),
                 )
             }
-            "exchange_declare" | "exchange_delete" | "exchange_bind" | "exchange_unbind" | "queue_bind" | "queue_unbind" => {
-                HostResult::Raise(not_supported(&q(method), "the simulator routes through the default exchange only"))
-            }
-            "queue_purge" | "basic_recover" | "flow" | "consume" | "cancel" | "get_waiting_message_count" | "add_on_return_callback" | "publish" => {
+            "exchange_declare" | "exchange_delete" | "exchange_bind" | "exchange_unbind"
+            | "queue_bind" | "queue_unbind" => HostResult::Raise(not_supported(
+                &q(method),
+                "the simulator routes through the default exchange only",
+            )),
+            "queue_purge"
+            | "basic_recover"
+            | "flow"
+            | "consume"
+            | "cancel"
+            | "get_waiting_message_count"
+            | "add_on_return_callback"
+            | "publish" => {
                 HostResult::Raise(not_supported(&q(method), "this call is not modelled yet"))
             }
             "confirm_delivery" => {
                 let _ = bound!(&[], 0);
                 open!();
-                let at = self.to_node(chan, "confirm.select".into());
+                let at = self.request_to_node(chan, "confirm.select".into());
                 if self.st.chans[chan].tx {
                     let w = Wait::Deferred {
                         at,
-                        op: Deferred::ChannelError { chan, code: 406, text: "PRECONDITION_FAILED - cannot switch from tx to confirm mode".into() },
+                        op: Deferred::ChannelError {
+                            chan,
+                            code: 406,
+                            text: "PRECONDITION_FAILED - cannot switch from tx to confirm mode"
+                                .into(),
+                        },
                     };
                     return self.suspend(w, "confirm_delivery()", Some(conn));
                 }
-                self.suspend(Wait::Deferred { at, op: Deferred::ConfirmSelect { chan } }, "confirm_delivery()", Some(conn))
+                self.suspend(
+                    Wait::Deferred {
+                        at,
+                        op: Deferred::ConfirmSelect { chan },
+                    },
+                    "confirm_delivery()",
+                    Some(conn),
+                )
             }
             "tx_select" => {
                 let _ = bound!(&[], 0);
                 open!();
-                let at = self.to_node(chan, "tx.select".into());
+                let at = self.request_to_node(chan, "tx.select".into());
                 if self.st.chans[chan].confirm {
                     let w = Wait::Deferred {
                         at,
-                        op: Deferred::ChannelError { chan, code: 406, text: "PRECONDITION_FAILED - cannot switch from confirm to tx mode".into() },
+                        op: Deferred::ChannelError {
+                            chan,
+                            code: 406,
+                            text: "PRECONDITION_FAILED - cannot switch from confirm to tx mode"
+                                .into(),
+                        },
                     };
                     return self.suspend(w, "tx_select()", Some(conn));
                 }
-                self.suspend(Wait::Deferred { at, op: Deferred::TxSelect { chan } }, "tx_select()", Some(conn))
+                self.suspend(
+                    Wait::Deferred {
+                        at,
+                        op: Deferred::TxSelect { chan },
+                    },
+                    "tx_select()",
+                    Some(conn),
+                )
             }
             "tx_commit" | "tx_rollback" => {
                 let _ = bound!(&[], 0);
                 open!();
-                let label = if method == "tx_commit" { "tx.commit" } else { "tx.rollback" };
-                let at = self.to_node(chan, label.into());
+                let label = if method == "tx_commit" {
+                    "tx.commit"
+                } else {
+                    "tx.rollback"
+                };
+                let at = self.request_to_node(chan, label.into());
                 if !self.st.chans[chan].tx {
                     let w = Wait::Deferred {
                         at,
-                        op: Deferred::ChannelError { chan, code: 406, text: "PRECONDITION_FAILED - channel is not transactional".into() },
+                        op: Deferred::ChannelError {
+                            chan,
+                            code: 406,
+                            text: "PRECONDITION_FAILED - channel is not transactional".into(),
+                        },
                     };
                     return self.suspend(w, &format!("{method}()"), Some(conn));
                 }
@@ -1338,7 +1558,11 @@ impl<'a> Ctx<'a> {
                 if method == "tx_rollback" {
                     let w = Wait::Deferred {
                         at,
-                        op: Deferred::Reply { chan: Some(chan), label: "tx.rollback-ok".into(), reply: Reply::Return(Value::None) },
+                        op: Deferred::Reply {
+                            chan: Some(chan),
+                            label: "tx.rollback-ok".into(),
+                            reply: Reply::Return(Value::None),
+                        },
                     };
                     return self.suspend(w, "tx_rollback()", Some(conn));
                 }
@@ -1347,34 +1571,60 @@ impl<'a> Ctx<'a> {
                 let mut seqs = Vec::new();
                 for op in ops {
                     match op {
-                        TxOp::Publish { routing_key, body, props, persistent } => {
-                            if let Some(seq) = self.sim_publish(chan, &routing_key, &body, props, persistent) {
+                        TxOp::Publish {
+                            routing_key,
+                            body,
+                            props,
+                            persistent,
+                        } => {
+                            if let Some(seq) =
+                                self.sim_publish(chan, &routing_key, &body, props, persistent)
+                            {
                                 seqs.push(seq);
                             }
                         }
                         TxOp::Ack { tag, multiple } => {
                             let _ = self.settle(chan, tag, multiple, None);
                         }
-                        TxOp::Reject { tag, multiple, requeue } => {
+                        TxOp::Reject {
+                            tag,
+                            multiple,
+                            requeue,
+                        } => {
                             let _ = self.settle(chan, tag, multiple, Some(requeue));
                         }
                     }
                 }
                 let since = self.now();
-                self.suspend(Wait::TxCommit { chan, seqs, since }, "tx_commit()", Some(conn))
+                self.suspend(
+                    Wait::TxCommit { chan, seqs, since },
+                    "tx_commit()",
+                    Some(conn),
+                )
             }
             "basic_qos" => {
                 let b = bound!(&["prefetch_size", "prefetch_count", "global_qos"], 0);
                 let count = match int_arg(opt(&b, 1), "prefetch_count", 0) {
                     Ok(n) if (0..=65535).contains(&n) => n,
-                    Ok(n) => return HostResult::Raise(value_error(format!("prefetch_count must be in range [0, 65535], but got {n}"))),
+                    Ok(n) => {
+                        return HostResult::Raise(value_error(format!(
+                            "prefetch_count must be in range [0, 65535], but got {n}"
+                        )))
+                    }
                     Err(e) => return HostResult::Raise(e),
                 };
                 open!();
                 self.st.chans[chan].prefetch = count as u32;
-                let at = self.to_node(chan, format!("basic.qos prefetch_count={count}"));
+                let at = self.request_to_node(chan, format!("basic.qos prefetch_count={count}"));
                 self.suspend(
-                    Wait::Deferred { at, op: Deferred::Reply { chan: Some(chan), label: "basic.qos-ok".into(), reply: Reply::Return(Value::None) } },
+                    Wait::Deferred {
+                        at,
+                        op: Deferred::Reply {
+                            chan: Some(chan),
+                            label: "basic.qos-ok".into(),
+                            reply: Reply::Return(Value::None),
+                        },
+                    },
                     "basic_qos()",
                     Some(conn),
                 )
@@ -1382,26 +1632,41 @@ impl<'a> Ctx<'a> {
             "basic_publish" => self.basic_publish(chan, args, kwargs),
             "basic_consume" => self.basic_consume(chan, args, kwargs),
             "basic_cancel" | "stop_consuming" => {
-                let b = bound!(&["consumer_tag"], if method == "basic_cancel" { 1 } else { 0 });
+                let b = bound!(
+                    &["consumer_tag"],
+                    if method == "basic_cancel" { 1 } else { 0 }
+                );
                 let which = opt(&b, 0).and_then(|v| v.as_str().map(str::to_string));
                 if method == "basic_cancel" && which.is_none() {
                     return HostResult::Raise(type_error("consumer_tag must be a str"));
                 }
                 open!();
-                let (gone, kept): (Vec<ConsumerInfo>, Vec<ConsumerInfo>) = std::mem::take(&mut self.st.chans[chan].consumers)
-                    .into_iter()
-                    .partition(|c| which.as_ref().is_none_or(|t| &c.tag == t));
+                let (gone, kept): (Vec<ConsumerInfo>, Vec<ConsumerInfo>) =
+                    std::mem::take(&mut self.st.chans[chan].consumers)
+                        .into_iter()
+                        .partition(|c| which.as_ref().is_none_or(|t| &c.tag == t));
                 self.st.chans[chan].consumers = kept;
                 if gone.is_empty() {
-                    return HostResult::Return(if method == "basic_cancel" { Value::list(Vec::new()) } else { Value::None });
+                    return HostResult::Return(if method == "basic_cancel" {
+                        Value::list(Vec::new())
+                    } else {
+                        Value::None
+                    });
                 }
                 let sim_tags: Vec<String> = gone.iter().map(|c| c.sim_tag.clone()).collect();
                 self.st.chans[chan].inbox.retain(|m| match m {
                     Inbound::Delivery(_) => true,
                     Inbound::Cancel(t) => !sim_tags.contains(t),
                 });
-                let at = self.to_node(chan, format!("basic.cancel {}", sim_tags.join(",")));
-                self.suspend(Wait::Deferred { at, op: Deferred::Cancel { chan, sim_tags } }, &format!("{method}()"), Some(conn))
+                let at = self.request_to_node(chan, format!("basic.cancel {}", sim_tags.join(",")));
+                self.suspend(
+                    Wait::Deferred {
+                        at,
+                        op: Deferred::Cancel { chan, sim_tags },
+                    },
+                    &format!("{method}()"),
+                    Some(conn),
+                )
             }
             "start_consuming" => {
                 let _ = bound!(&[], 0);
@@ -1426,9 +1691,16 @@ impl<'a> Ctx<'a> {
                 let c = self.st.chans[chan].client;
                 let vhost = self.st.conns[conn].params.vhost.clone();
                 match self.sim.get(c, &vhost, &name, !truthy(&b, 1, false)) {
-                    Ok(()) => self.suspend(Wait::Get { chan, queue: name.clone() }, &format!("basic_get({})", repr_str(&name)), Some(conn)),
+                    Ok(()) => self.suspend(
+                        Wait::Get {
+                            chan,
+                            queue: name.clone(),
+                        },
+                        &format!("basic_get({})", repr_str(&name)),
+                        Some(conn),
+                    ),
                     Err(e) => {
-                        let _ = self.to_node(chan, format!("basic.get {name}"));
+                        let _ = self.request_to_node(chan, format!("basic.get {name}"));
                         let w = self.deferred_error(chan, &e);
                         self.suspend(w, &format!("basic_get({})", repr_str(&name)), Some(conn))
                     }
@@ -1443,7 +1715,11 @@ impl<'a> Ctx<'a> {
                 let b = bound!(params, req);
                 let tag = match int_arg(opt(&b, 0), "delivery_tag", 0) {
                     Ok(t) if t >= 0 => t as u64,
-                    Ok(t) => return HostResult::Raise(value_error(format!("delivery_tag must be >= 0, but got {t}"))),
+                    Ok(t) => {
+                        return HostResult::Raise(value_error(format!(
+                            "delivery_tag must be >= 0, but got {t}"
+                        )))
+                    }
                     Err(e) => return HostResult::Raise(e),
                 };
                 let (multiple, requeue) = match method {
@@ -1455,7 +1731,11 @@ impl<'a> Ctx<'a> {
                 if self.st.chans[chan].tx {
                     let op = match requeue {
                         None => TxOp::Ack { tag, multiple },
-                        Some(r) => TxOp::Reject { tag, multiple, requeue: r },
+                        Some(r) => TxOp::Reject {
+                            tag,
+                            multiple,
+                            requeue: r,
+                        },
                     };
                     self.st.chans[chan].tx_ops.push(op);
                     return HostResult::Return(Value::None);
@@ -1464,7 +1744,12 @@ impl<'a> Ctx<'a> {
                     // The broker answers an unknown tag by closing the channel.
                     let code = reply_code(&text);
                     let at = self.now() + self.lat();
-                    self.st.timers.push(Timer { at, chan, code, text });
+                    self.st.timers.push(Timer {
+                        at,
+                        chan,
+                        code,
+                        text,
+                    });
                 }
                 HostResult::Return(Value::None)
             }
@@ -1472,7 +1757,10 @@ impl<'a> Ctx<'a> {
                 let b = bound!(&["callback"], 1);
                 let cb = opt(&b, 0).cloned().unwrap_or(Value::None);
                 if !is_callable(&cb) {
-                    return HostResult::Raise(type_error(format!("callback must be callable, but got {}", cb.type_name())));
+                    return HostResult::Raise(type_error(format!(
+                        "callback must be callable, but got {}",
+                        cb.type_name()
+                    )));
                 }
                 self.st.chans[chan].cancel_callbacks.push(cb);
                 HostResult::Return(Value::None)
@@ -1490,13 +1778,23 @@ impl<'a> Ctx<'a> {
         let at = self.now() + self.lat();
         Wait::Deferred {
             at,
-            op: Deferred::ChannelError { chan, code: reply_code(text), text: text.to_string() },
+            op: Deferred::ChannelError {
+                chan,
+                code: reply_code(text),
+                text: text.to_string(),
+            },
         }
     }
 
     /// Acks or rejects delivery tags on the simulator; `Err` with the broker's text for a tag
     /// it does not know.
-    fn settle(&mut self, chan: usize, tag: u64, multiple: bool, requeue: Option<bool>) -> Result<(), String> {
+    fn settle(
+        &mut self,
+        chan: usize,
+        tag: u64,
+        multiple: bool,
+        requeue: Option<bool>,
+    ) -> Result<(), String> {
         let c = self.st.chans[chan].client;
         let tags: Vec<u64> = if multiple {
             self.sim.clients[c.0]
@@ -1530,21 +1828,43 @@ impl<'a> Ctx<'a> {
             None | Some(Value::None) => Ok(Vec::new()),
             Some(Value::Host(h)) => match self.obj(h.id) {
                 Some(Obj::Props(p)) => Ok(p.clone()),
-                _ => Err(type_error(format!("properties must be a pika.BasicProperties, not {}", h.type_name))),
+                _ => Err(type_error(format!(
+                    "properties must be a pika.BasicProperties, not {}",
+                    h.type_name
+                ))),
             },
-            Some(other) => Err(type_error(format!("properties must be a pika.BasicProperties, not {}", other.type_name()))),
+            Some(other) => Err(type_error(format!(
+                "properties must be a pika.BasicProperties, not {}",
+                other.type_name()
+            ))),
         }
     }
 
     /// Publishes on the simulator and stores the message's bytes and properties; the
     /// publish sequence number in confirm mode.
-    fn sim_publish(&mut self, chan: usize, routing_key: &str, body: &[u8], props: Vec<(String, Plain)>, persistent: bool) -> Option<u64> {
+    fn sim_publish(
+        &mut self,
+        chan: usize,
+        routing_key: &str,
+        body: &[u8],
+        props: Vec<(String, Plain)>,
+        persistent: bool,
+    ) -> Option<u64> {
         let c = self.st.chans[chan].client;
         let vhost = self.st.conns[self.st.chans[chan].conn].params.vhost.clone();
         let text = String::from_utf8_lossy(body).to_string();
-        let r = self.sim.publish(c, &vhost, routing_key, &text, persistent).ok()?;
+        let r = self
+            .sim
+            .publish(c, &vhost, routing_key, &text, persistent)
+            .ok()?;
         if let Some(m) = self.sim.messages.last() {
-            self.shared.msgs.insert(m.id.0, StoredMsg { body: body.to_vec(), props });
+            self.shared.msgs.insert(
+                m.id.0,
+                StoredMsg {
+                    body: body.to_vec(),
+                    props,
+                },
+            );
         }
         match r {
             crate::sim::dataplane::PublishResult::Sent { seq }
@@ -1553,8 +1873,19 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn basic_publish(&mut self, chan: usize, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> HostResult {
-        let b = match bind("BlockingChannel.basic_publish", &["exchange", "routing_key", "body", "properties", "mandatory"], 3, args, kwargs) {
+    fn basic_publish(
+        &mut self,
+        chan: usize,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> HostResult {
+        let b = match bind(
+            "BlockingChannel.basic_publish",
+            &["exchange", "routing_key", "body", "properties", "mandatory"],
+            3,
+            args,
+            kwargs,
+        ) {
             Ok(b) => b,
             Err(e) => return HostResult::Raise(e),
         };
@@ -1569,7 +1900,12 @@ impl<'a> Ctx<'a> {
         let body: Vec<u8> = match opt(&b, 2) {
             Some(Value::Bytes(b)) => b.to_vec(),
             Some(Value::Str(s)) => s.as_bytes().to_vec(),
-            Some(other) => return HostResult::Raise(type_error(format!("object of type '{}' has no len()", other.type_name()))),
+            Some(other) => {
+                return HostResult::Raise(type_error(format!(
+                    "object of type '{}' has no len()",
+                    other.type_name()
+                )))
+            }
             None => Vec::new(),
         };
         let props = match self.props_of(opt(&b, 3)) {
@@ -1586,20 +1922,37 @@ impl<'a> Ctx<'a> {
         let persistent = props
             .iter()
             .any(|(k, v)| k == "delivery_mode" && v.as_int() == Some(2));
-        let plain: Vec<(String, Plain)> = props.iter().map(|(k, v)| (k.clone(), Plain::from_value(v, 0))).collect();
+        let plain: Vec<(String, Plain)> = props
+            .iter()
+            .map(|(k, v)| (k.clone(), Plain::from_value(v, 0)))
+            .collect();
         let conn = self.st.chans[chan].conn;
-        let builtin_exchange = matches!(exchange.as_str(), "amq.direct" | "amq.fanout" | "amq.topic" | "amq.headers" | "amq.match");
+        let builtin_exchange = matches!(
+            exchange.as_str(),
+            "amq.direct" | "amq.fanout" | "amq.topic" | "amq.headers" | "amq.match"
+        );
         if !exchange.is_empty() && !builtin_exchange {
             // basic.publish is asynchronous: the broker's channel.close comes back later.
-            let _ = self.to_node(chan, format!("basic.publish exchange={exchange} routing_key={rk}"));
+            let _ = self.request_to_node(
+                chan,
+                format!("basic.publish exchange={exchange} routing_key={rk}"),
+            );
             let vhost = self.st.conns[conn].params.vhost.clone();
             let text = format!("NOT_FOUND - no exchange '{exchange}' in vhost '{vhost}'");
             let at = self.now() + self.lat();
-            self.st.timers.push(Timer { at, chan, code: 404, text: text.clone() });
+            self.st.timers.push(Timer {
+                at,
+                chan,
+                code: 404,
+                text: text.clone(),
+            });
             if self.st.chans[chan].confirm {
                 let at2 = at + self.lat();
                 return self.suspend(
-                    Wait::Until { at: at2, reply: Reply::Raise(self.st.exc.channel_closed_by_broker(404, &text)) },
+                    Wait::Until {
+                        at: at2,
+                        reply: Reply::Raise(self.st.exc.channel_closed_by_broker(404, &text)),
+                    },
                     "basic_publish()",
                     Some(conn),
                 );
@@ -1607,7 +1960,11 @@ impl<'a> Ctx<'a> {
             return HostResult::Return(Value::None);
         }
         // A built-in exchange without bindings routes nowhere: publish to no queue.
-        let rk_for_sim = if builtin_exchange { format!("\u{0}{exchange}") } else { rk.clone() };
+        let rk_for_sim = if builtin_exchange {
+            format!("\u{0}{exchange}")
+        } else {
+            rk.clone()
+        };
         if self.st.chans[chan].tx {
             let c = self.st.chans[chan].client;
             let node = self.st.conns[conn].node;
@@ -1615,17 +1972,27 @@ impl<'a> Ctx<'a> {
             self.wire(
                 Endpoint::Client(c),
                 Endpoint::Node(node),
-                format!("basic.publish {} (held until tx.commit)", repr_str(&String::from_utf8_lossy(&body))),
+                format!(
+                    "basic.publish {} (held until tx.commit)",
+                    repr_str(&String::from_utf8_lossy(&body))
+                ),
                 arrive,
             );
-            self.st.chans[chan].tx_ops.push(TxOp::Publish { routing_key: rk_for_sim, body, props: plain, persistent });
+            self.st.chans[chan].tx_ops.push(TxOp::Publish {
+                routing_key: rk_for_sim,
+                body,
+                props: plain,
+                persistent,
+            });
             return HostResult::Return(Value::None);
         }
         let unroutable = {
             let c = self.st.chans[chan].client;
             let vhost = self.st.conns[conn].params.vhost.clone();
             let node = self.sim.clients[c.0].node;
-            self.sim.find_queue_from(node, &vhost, &rk_for_sim).is_none()
+            self.sim
+                .find_queue_from(node, &vhost, &rk_for_sim)
+                .is_none()
         };
         let seq = self.sim_publish(chan, &rk_for_sim, &body, plain, persistent);
         let msg = self.sim.messages.last().map(|m| m.id.0);
@@ -1634,21 +2001,44 @@ impl<'a> Ctx<'a> {
         }
         let Some(seq) = seq else {
             // The simulator refused: the channel's client is already gone; the loss arrives.
-            let w = Wait::Until { at: Micros(u64::MAX), reply: Reply::Return(Value::None) };
+            let w = Wait::Until {
+                at: Micros(u64::MAX),
+                reply: Reply::Return(Value::None),
+            };
             return self.suspend(w, "basic_publish()", Some(conn));
         };
         let since = self.now();
         self.suspend(
-            Wait::Confirm { chan, seq, since, mandatory, unroutable, routing_key: rk, msg },
+            Wait::Confirm {
+                chan,
+                seq,
+                since,
+                mandatory,
+                unroutable,
+                routing_key: rk,
+                msg,
+            },
             "basic_publish() — waiting for the broker's confirm",
             Some(conn),
         )
     }
 
-    fn basic_consume(&mut self, chan: usize, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> HostResult {
+    fn basic_consume(
+        &mut self,
+        chan: usize,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> HostResult {
         let b = match bind(
             "BlockingChannel.basic_consume",
-            &["queue", "on_message_callback", "auto_ack", "exclusive", "consumer_tag", "arguments"],
+            &[
+                "queue",
+                "on_message_callback",
+                "auto_ack",
+                "exclusive",
+                "consumer_tag",
+                "arguments",
+            ],
             2,
             args,
             kwargs,
@@ -1663,13 +2053,20 @@ impl<'a> Ctx<'a> {
         let cb = opt(&b, 1).cloned().unwrap_or(Value::None);
         if !is_callable(&cb) {
             let shown = crate::py::format::repr(self, &cb).unwrap_or_default();
-            return HostResult::Raise(type_error(format!("callback must be callable; got {shown}")));
+            return HostResult::Raise(type_error(format!(
+                "callback must be callable; got {shown}"
+            )));
         }
         let auto_ack = truthy(&b, 2, false);
         let user_tag = match opt(&b, 4) {
             None | Some(Value::None) => None,
             Some(Value::Str(s)) => Some(s.to_string()),
-            Some(other) => return HostResult::Raise(type_error(format!("consumer_tag must be a str, but got {}", other.type_name()))),
+            Some(other) => {
+                return HostResult::Raise(type_error(format!(
+                    "consumer_tag must be a str, but got {}",
+                    other.type_name()
+                )))
+            }
         };
         let arguments = match table_arg(opt(&b, 5), "arguments") {
             Ok(a) => a,
@@ -1683,7 +2080,11 @@ impl<'a> Ctx<'a> {
         }
         if let Some(t) = &user_tag {
             if self.st.chans[chan].consumers.iter().any(|c| &c.tag == t) {
-                return HostResult::Raise(self.st.exc.new_exc("DuplicateConsumerTag", vec![Value::str(t)]));
+                return HostResult::Raise(
+                    self.st
+                        .exc
+                        .new_exc("DuplicateConsumerTag", vec![Value::str(t)]),
+                );
             }
         }
         let conn = self.st.chans[chan].conn;
@@ -1691,7 +2092,10 @@ impl<'a> Ctx<'a> {
         let vhost = self.st.conns[conn].params.vhost.clone();
         let prefetch = self.st.chans[chan].prefetch;
         let what = format!("basic_consume({})", repr_str(&queue));
-        match self.sim.consume(c, &vhost, &queue, !auto_ack, prefetch, &arguments) {
+        match self
+            .sim
+            .consume(c, &vhost, &queue, !auto_ack, prefetch, &arguments)
+        {
             Ok(sim_tag) => {
                 let tag = user_tag.unwrap_or_else(|| sim_tag.clone());
                 self.st.chans[chan].consumers.push(ConsumerInfo {
@@ -1704,7 +2108,7 @@ impl<'a> Ctx<'a> {
                 self.suspend(Wait::ConsumeOk { chan, sim_tag, tag }, &what, Some(conn))
             }
             Err(e) => {
-                let _ = self.to_node(chan, format!("basic.consume {queue}"));
+                let _ = self.request_to_node(chan, format!("basic.consume {queue}"));
                 let w = self.deferred_error(chan, &e);
                 self.suspend(w, &what, Some(conn))
             }
@@ -1729,7 +2133,11 @@ impl<'a> Ctx<'a> {
             .get((msg as usize).wrapping_sub(1))
             .is_some_and(|m| m.persistent);
         let mut props: Vec<(String, Value)> = match self.shared.msgs.get(&msg) {
-            Some(s) => s.props.iter().map(|(k, v)| (k.clone(), v.to_value())).collect(),
+            Some(s) => s
+                .props
+                .iter()
+                .map(|(k, v)| (k.clone(), v.to_value()))
+                .collect(),
             None if persistent => vec![("delivery_mode".into(), Value::Int(2))],
             None => Vec::new(),
         };
@@ -1783,14 +2191,20 @@ impl<'a> Ctx<'a> {
                         }
                     }
                     Inbound::Cancel(sim_tag) => {
-                        let pos = self.st.chans[chan].consumers.iter().position(|k| k.sim_tag == sim_tag);
+                        let pos = self.st.chans[chan]
+                            .consumers
+                            .iter()
+                            .position(|k| k.sim_tag == sim_tag);
                         let Some(pos) = pos else { continue };
                         let info = self.st.chans[chan].consumers.remove(pos);
                         let cbs = self.st.chans[chan].cancel_callbacks.clone();
                         for cb in cbs {
                             let m = self.method_obj(
                                 "Basic.Cancel",
-                                vec![("consumer_tag", Value::str(&info.tag)), ("nowait", Value::Bool(true))],
+                                vec![
+                                    ("consumer_tag", Value::str(&info.tag)),
+                                    ("nowait", Value::Bool(true)),
+                                ],
                             );
                             let number = self.st.chans[chan].number;
                             let f = self.frame_obj(number, m);
@@ -1819,11 +2233,21 @@ impl<'a> Ctx<'a> {
             let node = self.st.conns[conn].node;
             if self.st.conns[conn].state == ConnState::Open && !self.sim.node_running(node) {
                 let loss = self.loss_of(node);
-                self.st.conns[conn].state = ConnState::Lost { loss, at: now + lat, raised: false };
+                self.st.conns[conn].state = ConnState::Lost {
+                    loss,
+                    at: now + lat,
+                    raised: false,
+                };
                 changed = true;
             }
         }
-        let due: Vec<Timer> = self.st.timers.iter().filter(|t| t.at <= now).cloned().collect();
+        let due: Vec<Timer> = self
+            .st
+            .timers
+            .iter()
+            .filter(|t| t.at <= now)
+            .cloned()
+            .collect();
         if !due.is_empty() {
             self.st.timers.retain(|t| t.at > now);
             for t in due {
@@ -1866,7 +2290,9 @@ impl<'a> Ctx<'a> {
                 let e = self.sim.clients[c.0].errors[i].clone();
                 if e == "basic.get-empty" {
                     self.st.chans[chan].get_replies.push_back(None);
-                } else if self.sim.clients[c.0].connected && self.st.chans[chan].state == ChanState::Open {
+                } else if self.sim.clients[c.0].connected
+                    && self.st.chans[chan].state == ChanState::Open
+                {
                     let code = reply_code(&e);
                     self.break_chan(chan, code, &e);
                 }
@@ -1878,7 +2304,9 @@ impl<'a> Ctx<'a> {
     /// Whether [`Ctx::sync`] would find something (without changing anything).
     pub fn sync_needed(sim: &Sim, st: &HostState) -> bool {
         let now = sim.now();
-        st.conns.iter().any(|c| c.state == ConnState::Open && !sim.node_running(c.node))
+        st.conns
+            .iter()
+            .any(|c| c.state == ConnState::Open && !sim.node_running(c.node))
             || st.timers.iter().any(|t| t.at <= now)
             || st.chans.iter().any(|ch| {
                 let cl = &sim.clients[ch.client.0];
@@ -1900,19 +2328,27 @@ impl<'a> Ctx<'a> {
         };
         if let Some(p) = pending {
             if let Some(ci) = p.conn {
-                if let Some(ConnState::Lost { at, raised: false, .. }) = st.conns.get(ci).map(|c| &c.state) {
+                if let Some(ConnState::Lost {
+                    at, raised: false, ..
+                }) = st.conns.get(ci).map(|c| &c.state)
+                {
                     consider(*at);
                 }
             }
             if let Some(ch) = p.wait.chan() {
-                if let Some(ChanState::Broken { at, raised: false, .. }) = st.chans.get(ch).map(|c| &c.state) {
+                if let Some(ChanState::Broken {
+                    at, raised: false, ..
+                }) = st.chans.get(ch).map(|c| &c.state)
+                {
                     consider(*at);
                 }
             }
             match &p.wait {
                 Wait::Until { at, .. } | Wait::Deferred { at, .. } => consider(*at),
                 Wait::Connect(c) => consider(c.next_at),
-                Wait::Confirm { since, .. } | Wait::TxCommit { since, .. } => consider(*since + lat + lat),
+                Wait::Confirm { since, .. } | Wait::TxCommit { since, .. } => {
+                    consider(*since + lat + lat)
+                }
                 Wait::Events { until: Some(u), .. } => consider(*u),
                 _ => {}
             }
@@ -1926,9 +2362,18 @@ impl<'a> Ctx<'a> {
         let now = self.now();
         // A lost connection or a channel closed by the broker ends the calls waiting on it.
         if let Some(ci) = p.conn {
-            if let ConnState::Lost { loss, at, raised: false } = self.st.conns[ci].state.clone() {
+            if let ConnState::Lost {
+                loss,
+                at,
+                raised: false,
+            } = self.st.conns[ci].state.clone()
+            {
                 if now >= at {
-                    self.st.conns[ci].state = ConnState::Lost { loss: loss.clone(), at, raised: true };
+                    self.st.conns[ci].state = ConnState::Lost {
+                        loss: loss.clone(),
+                        at,
+                        raised: true,
+                    };
                     return Poll::Reply(Reply::Raise(self.conn_error(&loss)));
                 }
                 // The request went into a dead socket: nothing more happens until the EOF.
@@ -1938,10 +2383,23 @@ impl<'a> Ctx<'a> {
             }
         }
         if let Some(ch) = p.wait.chan() {
-            if let ChanState::Broken { code, text, at, raised: false } = self.st.chans[ch].state.clone() {
+            if let ChanState::Broken {
+                code,
+                text,
+                at,
+                raised: false,
+            } = self.st.chans[ch].state.clone()
+            {
                 if now >= at {
-                    self.st.chans[ch].state = ChanState::Broken { code, text: text.clone(), at, raised: true };
-                    return Poll::Reply(Reply::Raise(self.st.exc.channel_closed_by_broker(code, &text)));
+                    self.st.chans[ch].state = ChanState::Broken {
+                        code,
+                        text: text.clone(),
+                        at,
+                        raised: true,
+                    };
+                    return Poll::Reply(Reply::Raise(
+                        self.st.exc.channel_closed_by_broker(code, &text),
+                    ));
                 }
                 if !matches!(p.wait, Wait::Until { .. }) {
                     return Poll::Pending;
@@ -1977,7 +2435,10 @@ impl<'a> Ctx<'a> {
                         return if now >= w.next_at {
                             Poll::Reply(r)
                         } else {
-                            p.wait = Wait::Until { at: w.next_at, reply: r };
+                            p.wait = Wait::Until {
+                                at: w.next_at,
+                                reply: r,
+                            };
                             Poll::Pending
                         };
                     }
@@ -1985,16 +2446,34 @@ impl<'a> Ctx<'a> {
                         let conn = self.st.conns.len() - 1;
                         let at = now + lat;
                         p.conn = Some(conn);
-                        p.wait = Wait::Deferred { at, op: Deferred::Opened { conn } };
+                        p.wait = Wait::Deferred {
+                            at,
+                            op: Deferred::Opened { conn },
+                        };
                         return Poll::Pending;
                     }
                 }
                 Poll::Pending
             }
-            Wait::Confirm { chan, seq, since, mandatory, unroutable, routing_key, msg } => {
+            Wait::Confirm {
+                chan,
+                seq,
+                since,
+                mandatory,
+                unroutable,
+                routing_key,
+                msg,
+            } => {
                 let c = self.st.chans[*chan].client;
-                let found = self.sim.clients[c.0].confirms.iter().rev().find(|x| x.0 == *seq).map(|x| x.2);
-                let Some(outcome) = found else { return Poll::Pending };
+                let found = self.sim.clients[c.0]
+                    .confirms
+                    .iter()
+                    .rev()
+                    .find(|x| x.0 == *seq)
+                    .map(|x| x.2);
+                let Some(outcome) = found else {
+                    return Poll::Pending;
+                };
                 if now < *since + lat + lat {
                     return Poll::Pending;
                 }
@@ -2005,16 +2484,24 @@ impl<'a> Ctx<'a> {
                     crate::sim::model::ConfirmOutcome::Ack if *mandatory && *unroutable => {
                         let (rk, m) = (routing_key.clone(), *msg);
                         let returned = self.returned_message(&rk, m);
-                        Poll::Reply(Reply::Raise(self.st.exc.returned("UnroutableError", vec![returned])))
+                        Poll::Reply(Reply::Raise(
+                            self.st.exc.returned("UnroutableError", vec![returned]),
+                        ))
                     }
-                    crate::sim::model::ConfirmOutcome::Ack => Poll::Reply(Reply::Return(Value::None)),
+                    crate::sim::model::ConfirmOutcome::Ack => {
+                        Poll::Reply(Reply::Return(Value::None))
+                    }
                 }
             }
             Wait::Get { chan, .. } => {
                 let chan = *chan;
                 match self.st.chans[chan].get_replies.pop_front() {
                     None => Poll::Pending,
-                    Some(None) => Poll::Reply(Reply::Return(Value::tuple(vec![Value::None, Value::None, Value::None]))),
+                    Some(None) => Poll::Reply(Reply::Return(Value::tuple(vec![
+                        Value::None,
+                        Value::None,
+                        Value::None,
+                    ]))),
                     Some(Some(i)) => {
                         let c = self.st.chans[chan].client;
                         let Some(d) = self.sim.clients[c.0].deliveries.get(i).cloned() else {
@@ -2045,13 +2532,22 @@ impl<'a> Ctx<'a> {
             }
             Wait::ConsumeOk { chan, sim_tag, tag } => {
                 let c = self.st.chans[*chan].client;
-                let Some(k) = self.sim.consumers.iter().find(|k| k.client == c && &k.tag == sim_tag) else {
+                let Some(k) = self
+                    .sim
+                    .consumers
+                    .iter()
+                    .find(|k| k.client == c && &k.tag == sim_tag)
+                else {
                     return Poll::Pending;
                 };
                 let master = self.sim.queue(k.queue).master;
                 let from_node = self.sim.proc_node(master);
                 let to_node = self.sim.clients[c.0].node;
-                let link = if from_node == to_node { Micros(20) } else { self.sim.config.latency };
+                let link = if from_node == to_node {
+                    Micros(20)
+                } else {
+                    self.sim.config.latency
+                };
                 let arrive = now + link + self.sim.config.client_latency;
                 self.wire(
                     Endpoint::Proc(master),
@@ -2059,7 +2555,10 @@ impl<'a> Ctx<'a> {
                     format!("basic.consume-ok {sim_tag}"),
                     arrive,
                 );
-                p.wait = Wait::Until { at: arrive, reply: Reply::Return(Value::str(tag)) };
+                p.wait = Wait::Until {
+                    at: arrive,
+                    reply: Reply::Return(Value::str(tag)),
+                };
                 self.poll(p)
             }
             Wait::Consuming { chan } => {
@@ -2076,7 +2575,11 @@ impl<'a> Ctx<'a> {
                 }
                 Poll::Pending
             }
-            Wait::Events { conn, until, dispatched } => {
+            Wait::Events {
+                conn,
+                until,
+                dispatched,
+            } => {
                 let conn = *conn;
                 if self.st.in_callback == 0 {
                     if let Some((f, a)) = self.next_dispatch(conn) {
@@ -2097,7 +2600,7 @@ impl<'a> Ctx<'a> {
                     return Poll::Pending;
                 }
                 let chan = *chan;
-                let _ = self.to_client(chan, "tx.commit-ok".into());
+                let _ = self.reply_to_client(chan, "tx.commit-ok".into());
                 Poll::Reply(Reply::Return(Value::None))
             }
         }
@@ -2115,9 +2618,19 @@ impl<'a> Ctx<'a> {
         );
         let (props, body) = match msg {
             Some(m) => (self.props_obj_for(m), self.body_for(m, "")),
-            None => (self.new_obj(Obj::Props(Vec::new()), "BasicProperties"), Value::bytes(b"")),
+            None => (
+                self.new_obj(Obj::Props(Vec::new()), "BasicProperties"),
+                Value::bytes(b""),
+            ),
         };
-        self.new_obj(Obj::Returned { method, props, body }, "ReturnedMessage")
+        self.new_obj(
+            Obj::Returned {
+                method,
+                props,
+                body,
+            },
+            "ReturnedMessage",
+        )
     }
 
     /// Applies a request's broker-side effect when it arrives; the wait that follows (usually
@@ -2127,7 +2640,7 @@ impl<'a> Ctx<'a> {
         match op {
             Deferred::Reply { chan, label, reply } => {
                 let at = match chan {
-                    Some(ch) => self.to_client(ch, label),
+                    Some(ch) => self.reply_to_client(ch, label),
                     None => now + self.lat(),
                 };
                 Some(Wait::Until { at, reply })
@@ -2136,16 +2649,34 @@ impl<'a> Ctx<'a> {
                 let c = self.st.conns[conn].spare_client?;
                 let node = self.st.conns[conn].node;
                 let arrive = now + self.lat();
-                self.wire(Endpoint::Node(node), Endpoint::Client(c), "connection.open-ok".into(), arrive);
+                self.wire(
+                    Endpoint::Node(node),
+                    Endpoint::Client(c),
+                    "connection.open-ok".into(),
+                    arrive,
+                );
                 let obj = Value::Host(HostRef::new(self.st.conns[conn].obj, "BlockingConnection"));
-                Some(Wait::Until { at: arrive, reply: Reply::Return(obj) })
+                Some(Wait::Until {
+                    at: arrive,
+                    reply: Reply::Return(obj),
+                })
             }
             Deferred::ChannelOpen { chan } => {
-                let at = self.to_client(chan, format!("channel.open-ok {}", self.st.chans[chan].number));
+                let at = self.reply_to_client(
+                    chan,
+                    format!("channel.open-ok {}", self.st.chans[chan].number),
+                );
                 let obj = Value::Host(HostRef::new(self.st.chans[chan].obj, "BlockingChannel"));
-                Some(Wait::Until { at, reply: Reply::Return(obj) })
+                Some(Wait::Until {
+                    at,
+                    reply: Reply::Return(obj),
+                })
             }
-            Deferred::Declare { chan, args, deadline } => {
+            Deferred::Declare {
+                chan,
+                args,
+                deadline,
+            } => {
                 let c = self.st.chans[chan].client;
                 let conn = self.st.chans[chan].conn;
                 let node = self.st.conns[conn].node;
@@ -2155,8 +2686,14 @@ impl<'a> Ctx<'a> {
                         let r = self.sim.queue(q);
                         let name = r.name.clone();
                         let messages = self.sim.procs[r.master.0].ready.len() as i64;
-                        let consumers = self.sim.consumers.iter().filter(|k| k.queue == q).count() as i64;
-                        let at = self.to_client(chan, format!("queue.declare-ok {name} messages={messages} consumers={consumers}"));
+                        let consumers =
+                            self.sim.consumers.iter().filter(|k| k.queue == q).count() as i64;
+                        let at = self.reply_to_client(
+                            chan,
+                            format!(
+                                "queue.declare-ok {name} messages={messages} consumers={consumers}"
+                            ),
+                        );
                         let m = self.method_obj(
                             "Queue.DeclareOk",
                             vec![
@@ -2167,64 +2704,107 @@ impl<'a> Ctx<'a> {
                         );
                         let number = self.st.chans[chan].number;
                         let f = self.frame_obj(number, m);
-                        Some(Wait::Until { at, reply: Reply::Return(f) })
+                        Some(Wait::Until {
+                            at,
+                            reply: Reply::Return(f),
+                        })
                     }
                     // rabbit_amqqueue:with/4 keeps retrying while the master is dead; a
                     // promotion or a restart during that time lets the declare through.
-                    Err(e) if e.contains("due to timeout") && now < deadline => Some(Wait::Deferred {
-                        at: (now + Micros::from_ms(30)).min(deadline),
-                        op: Deferred::Declare { chan, args, deadline },
-                    }),
+                    Err(e) if e.contains("due to timeout") && now < deadline => {
+                        Some(Wait::Deferred {
+                            at: (now + Micros::from_ms(30)).min(deadline),
+                            op: Deferred::Declare {
+                                chan,
+                                args,
+                                deadline,
+                            },
+                        })
+                    }
                     Err(e) => Some(self.chan_error_reply(chan, &e)),
                 }
             }
-            Deferred::Delete { chan, queue, if_unused, if_empty } => {
+            Deferred::Delete {
+                chan,
+                queue,
+                if_unused,
+                if_empty,
+            } => {
                 let conn = self.st.chans[chan].conn;
                 let vhost = self.st.conns[conn].params.vhost.clone();
                 let c = self.st.chans[chan].client;
                 let node = self.sim.clients[c.0].node;
                 let Some(q) = self.sim.find_queue_from(node, &vhost, &queue) else {
                     // RabbitMQ 3.10 answers delete-ok for a queue that does not exist.
-                    let at = self.to_client(chan, "queue.delete-ok message_count=0".into());
-                    let m = self.method_obj("Queue.DeleteOk", vec![("message_count", Value::Int(0))]);
+                    let at = self.reply_to_client(chan, "queue.delete-ok message_count=0".into());
+                    let m =
+                        self.method_obj("Queue.DeleteOk", vec![("message_count", Value::Int(0))]);
                     let number = self.st.chans[chan].number;
                     let f = self.frame_obj(number, m);
-                    return Some(Wait::Until { at, reply: Reply::Return(f) });
+                    return Some(Wait::Until {
+                        at,
+                        reply: Reply::Return(f),
+                    });
                 };
                 let depth = self.sim.procs[self.sim.queue(q).master.0].depth() as i64;
                 let has_consumers = self.sim.consumers.iter().any(|k| k.queue == q);
                 if if_unused && has_consumers {
-                    return Some(self.chan_error_reply(chan, &format!("PRECONDITION_FAILED - queue '{queue}' in vhost '{vhost}' in use")));
+                    return Some(self.chan_error_reply(
+                        chan,
+                        &format!("PRECONDITION_FAILED - queue '{queue}' in vhost '{vhost}' in use"),
+                    ));
                 }
                 if if_empty && depth > 0 {
-                    return Some(self.chan_error_reply(chan, &format!("PRECONDITION_FAILED - queue '{queue}' in vhost '{vhost}' is not empty")));
+                    return Some(self.chan_error_reply(
+                        chan,
+                        &format!(
+                            "PRECONDITION_FAILED - queue '{queue}' in vhost '{vhost}' is not empty"
+                        ),
+                    ));
                 }
                 self.sim.delete_queue(q);
-                let at = self.to_client(chan, format!("queue.delete-ok message_count={depth}"));
-                let m = self.method_obj("Queue.DeleteOk", vec![("message_count", Value::Int(depth))]);
+                let at =
+                    self.reply_to_client(chan, format!("queue.delete-ok message_count={depth}"));
+                let m =
+                    self.method_obj("Queue.DeleteOk", vec![("message_count", Value::Int(depth))]);
                 let number = self.st.chans[chan].number;
                 let f = self.frame_obj(number, m);
-                Some(Wait::Until { at, reply: Reply::Return(f) })
+                Some(Wait::Until {
+                    at,
+                    reply: Reply::Return(f),
+                })
             }
             Deferred::ConfirmSelect { chan } => {
                 let c = self.st.chans[chan].client;
                 self.sim.confirm_select(c);
                 self.st.chans[chan].confirm = true;
-                let at = self.to_client(chan, "confirm.select-ok".into());
-                Some(Wait::Until { at, reply: Reply::Return(Value::None) })
+                let at = self.reply_to_client(chan, "confirm.select-ok".into());
+                Some(Wait::Until {
+                    at,
+                    reply: Reply::Return(Value::None),
+                })
             }
             Deferred::TxSelect { chan } => {
                 let c = self.st.chans[chan].client;
                 self.sim.tx_select(c);
                 self.st.chans[chan].tx = true;
-                let at = self.to_client(chan, "tx.select-ok".into());
-                Some(Wait::Until { at, reply: Reply::Return(Value::None) })
+                let at = self.reply_to_client(chan, "tx.select-ok".into());
+                Some(Wait::Until {
+                    at,
+                    reply: Reply::Return(Value::None),
+                })
             }
             Deferred::Cancel { chan, sim_tags } => {
                 let c = self.st.chans[chan].client;
-                self.sim.consumers.retain(|k| !(k.client == c && sim_tags.contains(&k.tag)));
-                let at = self.to_client(chan, format!("basic.cancel-ok {}", sim_tags.join(",")));
-                Some(Wait::Until { at, reply: Reply::Return(Value::list(Vec::new())) })
+                self.sim
+                    .consumers
+                    .retain(|k| !(k.client == c && sim_tags.contains(&k.tag)));
+                let at =
+                    self.reply_to_client(chan, format!("basic.cancel-ok {}", sim_tags.join(",")));
+                Some(Wait::Until {
+                    at,
+                    reply: Reply::Return(Value::list(Vec::new())),
+                })
             }
             Deferred::ChannelClose { chan } => {
                 let c = self.st.chans[chan].client;
@@ -2232,8 +2812,11 @@ impl<'a> Ctx<'a> {
                     self.sim.disconnect_client(c, "channel closed by client");
                 }
                 self.st.chans[chan].seen_errors = self.sim.clients[c.0].errors.len();
-                let at = self.to_client(chan, "channel.close-ok".into());
-                Some(Wait::Until { at, reply: Reply::Return(Value::None) })
+                let at = self.reply_to_client(chan, "channel.close-ok".into());
+                Some(Wait::Until {
+                    at,
+                    reply: Reply::Return(Value::None),
+                })
             }
             Deferred::ConnectionClose { conn } => {
                 let clients: Vec<ClientId> = self.st.conns[conn]
@@ -2245,7 +2828,12 @@ impl<'a> Ctx<'a> {
                 let node = self.st.conns[conn].node;
                 let arrive = now + self.lat();
                 if let Some(&c) = clients.first() {
-                    self.wire(Endpoint::Node(node), Endpoint::Client(c), "connection.close-ok".into(), arrive);
+                    self.wire(
+                        Endpoint::Node(node),
+                        Endpoint::Client(c),
+                        "connection.close-ok".into(),
+                        arrive,
+                    );
                 }
                 for c in clients {
                     if self.sim.clients[c.0].connected {
@@ -2256,7 +2844,10 @@ impl<'a> Ctx<'a> {
                     let c = self.st.chans[ch].client;
                     self.st.chans[ch].seen_errors = self.sim.clients[c.0].errors.len();
                 }
-                Some(Wait::Until { at: arrive, reply: Reply::Return(Value::None) })
+                Some(Wait::Until {
+                    at: arrive,
+                    reply: Reply::Return(Value::None),
+                })
             }
             Deferred::ChannelError { chan, code, text } => {
                 let _ = code;
@@ -2274,10 +2865,15 @@ impl<'a> Ctx<'a> {
                     return HostResult::Raise(type_error("sleep() takes no keyword arguments"));
                 }
                 if args.len() != 1 {
-                    return HostResult::Raise(type_error(format!("time.sleep() takes exactly one argument ({} given)", args.len())));
+                    return HostResult::Raise(type_error(format!(
+                        "time.sleep() takes exactly one argument ({} given)",
+                        args.len()
+                    )));
                 }
                 let s = match &args[0] {
-                    v @ (Value::Int(_) | Value::Float(_) | Value::Bool(_)) => v.as_f64().unwrap_or(0.0),
+                    v @ (Value::Int(_) | Value::Float(_) | Value::Bool(_)) => {
+                        v.as_f64().unwrap_or(0.0)
+                    }
                     other => {
                         return HostResult::Raise(type_error(format!(
                             "'{}' object cannot be interpreted as an integer",
@@ -2292,16 +2888,28 @@ impl<'a> Ctx<'a> {
                     return HostResult::Raise(value_error("sleep length must be non-negative"));
                 }
                 if !s.is_finite() || s > 1e9 {
-                    return HostResult::Raise(PyException::builtin(BuiltinExc::OverflowError, "sleep length is too large"));
+                    return HostResult::Raise(PyException::builtin(
+                        BuiltinExc::OverflowError,
+                        "sleep length is too large",
+                    ));
                 }
                 let at = self.now() + secs(s);
                 let shown = match &args[0] {
                     Value::Float(f) => float_repr(*f),
                     v => v.as_int().unwrap_or(0).to_string(),
                 };
-                self.suspend(Wait::Until { at, reply: Reply::Return(Value::None) }, &format!("time.sleep({shown})"), None)
+                self.suspend(
+                    Wait::Until {
+                        at,
+                        reply: Reply::Return(Value::None),
+                    },
+                    &format!("time.sleep({shown})"),
+                    None,
+                )
             }
-            Func::Time => HostResult::Return(Value::Float(1_700_000_000.0 + self.now().0 as f64 / 1e6)),
+            Func::Time => {
+                HostResult::Return(Value::Float(1_700_000_000.0 + self.now().0 as f64 / 1e6))
+            }
             Func::Monotonic => HostResult::Return(Value::Float(self.now().0 as f64 / 1e6)),
             Func::Exit => HostResult::Raise(PyException::with_args(
                 ExcClass::Builtin(BuiltinExc::SystemExit),
@@ -2331,7 +2939,12 @@ impl<'a> Ctx<'a> {
                     Some(Value::Str(s)) => s.to_string(),
                     Some(Value::Bytes(bs)) => match std::str::from_utf8(bs) {
                         Ok(s) => s.to_string(),
-                        Err(_) => return HostResult::Raise(PyException::builtin(BuiltinExc::UnicodeDecodeError, "'utf-8' codec can't decode bytes")),
+                        Err(_) => {
+                            return HostResult::Raise(PyException::builtin(
+                                BuiltinExc::UnicodeDecodeError,
+                                "'utf-8' codec can't decode bytes",
+                            ))
+                        }
                     },
                     Some(other) => {
                         return HostResult::Raise(type_error(format!(
@@ -2350,7 +2963,12 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn class_call(&mut self, cls: Cls, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> HostResult {
+    fn class_call(
+        &mut self,
+        cls: Cls,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> HostResult {
         match cls {
             Cls::BlockingConnection => self.blocking_connection(args, kwargs),
             Cls::ConnectionParameters => match self.params_from_call(args, kwargs) {
@@ -2372,11 +2990,19 @@ impl<'a> Ctx<'a> {
                 }
             }
             Cls::PlainCredentials => {
-                let b = match bind("PlainCredentials.__init__", &["username", "password", "erase_on_connect"], 2, args, kwargs) {
+                let b = match bind(
+                    "PlainCredentials.__init__",
+                    &["username", "password", "erase_on_connect"],
+                    2,
+                    args,
+                    kwargs,
+                ) {
                     Ok(b) => b,
                     Err(e) => return HostResult::Raise(e),
                 };
-                let user = opt(&b, 0).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                let user = opt(&b, 0)
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
                 HostResult::Return(self.new_obj(Obj::Credentials(user), "PlainCredentials"))
             }
             Cls::BasicProperties => {
@@ -2450,7 +3076,9 @@ impl Host for Ctx<'_> {
                     BuiltinExc::ModuleNotFoundError,
                     format!("No module named '{module}'"),
                 );
-                e.set_hint(". The mirrorscope playground provides pika, time, sys, json and socket".into());
+                e.set_hint(
+                    ". The mirrorscope playground provides pika, time, sys, json and socket".into(),
+                );
                 Err(e)
             }
         }
@@ -2496,7 +3124,11 @@ impl Host for Ctx<'_> {
                 "frame_type" => Ok(Value::Int(1)),
                 _ => Err(attr_error(obj, name)),
             },
-            Obj::Returned { method, props, body } => match name {
+            Obj::Returned {
+                method,
+                props,
+                body,
+            } => match name {
                 "method" => Ok(method),
                 "properties" => Ok(props),
                 "body" => Ok(body),
@@ -2520,9 +3152,12 @@ impl Host for Ctx<'_> {
                     };
                     Ok(Value::Bool(if name == "is_open" { open } else { !open }))
                 }
-                "channel" | "close" | "sleep" | "process_data_events" | "add_callback_threadsafe" | "call_later" => {
-                    Ok(Value::host_method(obj, name))
-                }
+                "channel"
+                | "close"
+                | "sleep"
+                | "process_data_events"
+                | "add_callback_threadsafe"
+                | "call_later" => Ok(Value::host_method(obj, name)),
                 _ => Err(attr_error(obj, name)),
             },
             Obj::Channel(ci) => match name {
@@ -2544,10 +3179,17 @@ impl Host for Ctx<'_> {
                 "channel_number" => Ok(Value::Int(self.st.chans[ci].number)),
                 "connection" => {
                     let conn = self.st.chans[ci].conn;
-                    Ok(Value::Host(HostRef::new(self.st.conns[conn].obj, "BlockingConnection")))
+                    Ok(Value::Host(HostRef::new(
+                        self.st.conns[conn].obj,
+                        "BlockingConnection",
+                    )))
                 }
                 "consumer_tags" => Ok(Value::list(
-                    self.st.chans[ci].consumers.iter().map(|c| Value::str(&c.tag)).collect(),
+                    self.st.chans[ci]
+                        .consumers
+                        .iter()
+                        .map(|c| Value::str(&c.tag))
+                        .collect(),
                 )),
                 _ => Ok(Value::host_method(obj, name)),
             },
@@ -2583,8 +3225,12 @@ impl Host for Ctx<'_> {
         };
         match o {
             Obj::Class(c) => match c {
-                Cls::BlockingConnection => "<class 'pika.adapters.blocking_connection.BlockingConnection'>".into(),
-                Cls::ConnectionParameters => "<class 'pika.connection.ConnectionParameters'>".into(),
+                Cls::BlockingConnection => {
+                    "<class 'pika.adapters.blocking_connection.BlockingConnection'>".into()
+                }
+                Cls::ConnectionParameters => {
+                    "<class 'pika.connection.ConnectionParameters'>".into()
+                }
                 Cls::UrlParameters => "<class 'pika.connection.URLParameters'>".into(),
                 Cls::PlainCredentials => "<class 'pika.credentials.PlainCredentials'>".into(),
                 Cls::BasicProperties => "<class 'pika.spec.BasicProperties'>".into(),
@@ -2606,7 +3252,8 @@ impl Host for Ctx<'_> {
             ),
             Obj::Credentials(u) => format!("PlainCredentials: {u} ****"),
             Obj::Props(p) => {
-                let fields: Vec<(&str, Value)> = p.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+                let fields: Vec<(&str, Value)> =
+                    p.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
                 self.amqp_repr("BasicProperties", &fields)
             }
             Obj::Connection(ci) => format!("<BlockingConnection impl={}>", self.conn_repr(ci)),
@@ -2616,7 +3263,10 @@ impl Host for Ctx<'_> {
                     _ => "CLOSED",
                 };
                 let conn = self.conn_repr(self.st.chans[ci].conn);
-                format!("<BlockingChannel impl=<Channel number={} {state} conn={conn}>>", self.st.chans[ci].number)
+                format!(
+                    "<BlockingChannel impl=<Channel number={} {state} conn={conn}>>",
+                    self.st.chans[ci].number
+                )
             }
             Obj::Frame { channel, method } => {
                 let m = match &method {
@@ -2625,7 +3275,11 @@ impl Host for Ctx<'_> {
                 };
                 self.amqp_repr(
                     "METHOD",
-                    &[("channel_number", Value::Int(channel)), ("frame_type", Value::Int(1)), ("method", Value::str(&m))],
+                    &[
+                        ("channel_number", Value::Int(channel)),
+                        ("frame_type", Value::Int(1)),
+                        ("method", Value::str(&m)),
+                    ],
                 )
             }
             Obj::Method { name, fields } => self.amqp_repr(name, &fields),
@@ -2647,7 +3301,13 @@ impl Host for Ctx<'_> {
 }
 
 impl Ctx<'_> {
-    fn dispatch(&mut self, obj: &HostRef, method: &str, args: Vec<Value>, kwargs: Vec<(String, Value)>) -> HostResult {
+    fn dispatch(
+        &mut self,
+        obj: &HostRef,
+        method: &str,
+        args: Vec<Value>,
+        kwargs: Vec<(String, Value)>,
+    ) -> HostResult {
         let Some(o) = self.obj(obj.id).cloned() else {
             return HostResult::Raise(attr_error(obj, method));
         };
@@ -2660,8 +3320,13 @@ impl Ctx<'_> {
                     self.st.write(err, s);
                     HostResult::Return(Value::Int(n))
                 }
-                Some(other) => HostResult::Raise(type_error(format!("write() argument must be str, not {}", other.type_name()))),
-                None => HostResult::Raise(type_error("TextIOWrapper.write() takes exactly one argument (0 given)")),
+                Some(other) => HostResult::Raise(type_error(format!(
+                    "write() argument must be str, not {}",
+                    other.type_name()
+                ))),
+                None => HostResult::Raise(type_error(
+                    "TextIOWrapper.write() takes exactly one argument (0 given)",
+                )),
             },
             (Obj::Stream { .. }, "flush") => HostResult::Return(Value::None),
             (Obj::Connection(ci), m) => match m {
@@ -2676,8 +3341,18 @@ impl Ctx<'_> {
                 "channel" => self.open_channel(ci, args, kwargs),
                 "close" => self.close_connection(ci, args, kwargs),
                 "sleep" | "process_data_events" => {
-                    let name = if m == "sleep" { "duration" } else { "time_limit" };
-                    let b = match bind(&format!("BlockingConnection.{m}"), &[name], usize::from(m == "sleep"), args, kwargs) {
+                    let name = if m == "sleep" {
+                        "duration"
+                    } else {
+                        "time_limit"
+                    };
+                    let b = match bind(
+                        &format!("BlockingConnection.{m}"),
+                        &[name],
+                        usize::from(m == "sleep"),
+                        args,
+                        kwargs,
+                    ) {
                         Ok(b) => b,
                         Err(e) => return HostResult::Raise(e),
                     };
@@ -2689,10 +3364,22 @@ impl Ctx<'_> {
                         None | Some(Value::None) => None,
                         Some(v) => match v.as_f64() {
                             Some(s) if s >= 0.0 && s.is_finite() => Some(self.now() + secs(s)),
-                            _ => return HostResult::Raise(value_error(format!("{name} must be a non-negative number"))),
+                            _ => {
+                                return HostResult::Raise(value_error(format!(
+                                    "{name} must be a non-negative number"
+                                )))
+                            }
                         },
                     };
-                    self.suspend(Wait::Events { conn: ci, until, dispatched: false }, &format!("connection.{m}()"), Some(ci))
+                    self.suspend(
+                        Wait::Events {
+                            conn: ci,
+                            until,
+                            dispatched: false,
+                        },
+                        &format!("connection.{m}()"),
+                        Some(ci),
+                    )
                 }
                 "add_callback_threadsafe" | "call_later" => HostResult::Raise(not_supported(
                     &format!("BlockingConnection.{m}"),
@@ -2701,7 +3388,10 @@ impl Ctx<'_> {
                 _ => HostResult::Raise(attr_error(obj, m)),
             },
             (Obj::Channel(ci), m) => self.channel_call(ci, m, args, kwargs),
-            (_, "__call__") => HostResult::Raise(type_error(format!("'{}' object is not callable", obj.type_name))),
+            (_, "__call__") => HostResult::Raise(type_error(format!(
+                "'{}' object is not callable",
+                obj.type_name
+            ))),
             (_, m) => HostResult::Raise(attr_error(obj, m)),
         }
     }

@@ -145,7 +145,11 @@ impl Scripts {
         self.settle(sim);
         let s = &self.list[i];
         Ok(match s.waiting_on() {
-            Some(w) => format!("{} at line {}: waiting in {w}", s.state().as_str(), s.current_line()),
+            Some(w) => format!(
+                "{} at line {}: waiting in {w}",
+                s.state().as_str(),
+                s.current_line()
+            ),
             None => format!("{} at line {}", s.state().as_str(), s.current_line()),
         })
     }
@@ -247,7 +251,8 @@ impl Scripts {
             let e0 = sim.events_processed;
             let this: &Scripts = self;
             sim.run_until(Micros(target.0 - now.0), |s| {
-                s.events_processed != e0 && (done(s, this) || this.list.iter().any(|x| x.is_watching()))
+                s.events_processed != e0
+                    && (done(s, this) || this.list.iter().any(|x| x.is_watching()))
             });
         }
     }
@@ -282,12 +287,12 @@ impl Scripts {
                 let ev = &sim.trace[idx];
                 let mine = match &ev.kind {
                     TraceKind::Send { from, to, id, .. } => {
-                        let client = |e: &Endpoint| matches!(e, Endpoint::Client(c) if clients.contains(c));
+                        let client =
+                            |e: &Endpoint| matches!(e, Endpoint::Client(c) if clients.contains(c));
                         let of_queue = |e: &Endpoint| match (e, &queue) {
-                            (Endpoint::Proc(p), Some(q)) => sim
-                                .procs
-                                .get(p.0)
-                                .is_some_and(|r| sim.queues.get(r.queue.0).is_some_and(|rec| &rec.name == q)),
+                            (Endpoint::Proc(p), Some(q)) => sim.procs.get(p.0).is_some_and(|r| {
+                                sim.queues.get(r.queue.0).is_some_and(|rec| &rec.name == q)
+                            }),
                             _ => false,
                         };
                         let hit = client(from) || client(to) || (of_queue(from) && of_queue(to));

@@ -358,7 +358,9 @@ impl Parser<'_> {
             self.i = digits_start + 1;
         }
         let mut float = false;
-        if self.s.get(self.i) == Some(&'.') && self.s.get(self.i + 1).is_some_and(|c| c.is_ascii_digit()) {
+        if self.s.get(self.i) == Some(&'.')
+            && self.s.get(self.i + 1).is_some_and(|c| c.is_ascii_digit())
+        {
             float = true;
             self.i += 1;
             while self.s.get(self.i).is_some_and(|c| c.is_ascii_digit()) {
@@ -498,10 +500,7 @@ impl Parser<'_> {
         loop {
             self.ws();
             if self.s.get(self.i) != Some(&'"') {
-                return Err(self.err(
-                    "Expecting property name enclosed in double quotes",
-                    self.i,
-                ));
+                return Err(self.err("Expecting property name enclosed in double quotes", self.i));
             }
             let start = self.i;
             self.i += 1;
@@ -556,7 +555,10 @@ mod tests {
         let s = dumps(
             &mut NoHost,
             &d,
-            &opts(vec![("ensure_ascii", Value::Bool(false)), ("indent", Value::Int(2))]),
+            &opts(vec![
+                ("ensure_ascii", Value::Bool(false)),
+                ("indent", Value::Int(2)),
+            ]),
         )
         .unwrap();
         assert_eq!(
@@ -586,7 +588,10 @@ mod tests {
             msg("{'a': 1}"),
             "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"
         );
-        assert_eq!(msg("[1,\n 2"), "Expecting ',' delimiter: line 2 column 3 (char 6)");
+        assert_eq!(
+            msg("[1,\n 2"),
+            "Expecting ',' delimiter: line 2 column 3 (char 6)"
+        );
         assert_eq!(msg("1 2"), "Extra data: line 1 column 3 (char 2)");
         assert_eq!(
             msg("\"abc"),

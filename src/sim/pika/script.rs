@@ -93,7 +93,7 @@ fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -103,7 +103,13 @@ fn thousands(n: u64) -> String {
 
 impl Script {
     /// Compiles a script (nothing runs yet).
-    pub fn new(name: &str, source: &str, home: usize, now: Micros, paused: bool) -> Result<Script, ParseError> {
+    pub fn new(
+        name: &str,
+        source: &str,
+        home: usize,
+        now: Micros,
+        paused: bool,
+    ) -> Result<Script, ParseError> {
         let vm = Vm::new(source)?;
         Ok(Script {
             name: name.to_string(),
@@ -192,15 +198,16 @@ impl Script {
 
     /// The queue the call it is waiting in concerns (its traffic is linked to that call).
     pub(super) fn watched_queue(&self, sim: &Sim) -> Option<String> {
-        if self.vm.suspended_on().is_none() {
-            return None;
-        }
+        self.vm.suspended_on()?;
         match &self.waits.last()?.wait {
             Wait::Confirm { routing_key, .. } => Some(routing_key.clone()),
             Wait::Get { queue, .. } => Some(queue.clone()),
             Wait::ConsumeOk { chan, sim_tag, .. } => {
                 let c = self.st.chans.get(*chan)?.client;
-                let k = sim.consumers.iter().find(|k| k.client == c && &k.tag == sim_tag);
+                let k = sim
+                    .consumers
+                    .iter()
+                    .find(|k| k.client == c && &k.tag == sim_tag);
                 k.map(|k| sim.queue(k.queue).name.clone()).or_else(|| {
                     self.st.chans[*chan]
                         .consumers
@@ -252,17 +259,27 @@ impl Script {
         }
         let line = self.current_line();
         let mark = sim.trace.len();
-        let mut ctx = Ctx { sim, st: &mut self.st, shared };
+        let mut ctx = Ctx {
+            sim,
+            st: &mut self.st,
+            shared,
+        };
         ctx.close_all("client unexpectedly closed TCP connection (the script was stopped)");
         link_range(sim, &mut self.st, mark, line);
         self.st.write(true, &format!("{reason}\n"));
-        self.end = Some(End::Stopped { reason: reason.to_string() });
+        self.end = Some(End::Stopped {
+            reason: reason.to_string(),
+        });
     }
 
     fn finish(&mut self, sim: &mut Sim, shared: &mut Shared, end: End) {
         let line = self.current_line();
         let mark = sim.trace.len();
-        let mut ctx = Ctx { sim, st: &mut self.st, shared };
+        let mut ctx = Ctx {
+            sim,
+            st: &mut self.st,
+            shared,
+        };
         ctx.close_all("client unexpectedly closed TCP connection (the script ended)");
         link_range(sim, &mut self.st, mark, line);
         self.end = Some(end);
@@ -284,10 +301,14 @@ impl Script {
         }
         // Cheap conservative test: a due time, or anything queued for dispatch.
         let now = sim.now();
-        let Some(top) = self.waits.last() else { return true };
+        let Some(top) = self.waits.last() else {
+            return true;
+        };
         let due = |t: Micros| t <= now;
         match &top.wait {
-            Wait::Until { at, .. } | Wait::Deferred { at, .. } => due(*at) || self.conn_lost_due(top, now),
+            Wait::Until { at, .. } | Wait::Deferred { at, .. } => {
+                due(*at) || self.conn_lost_due(top, now)
+            }
             Wait::Connect(c) => due(c.next_at),
             Wait::Consuming { chan } => {
                 let conn = self.st.chans[*chan].conn;
@@ -305,21 +326,32 @@ impl Script {
                     || self.st.chans.iter().any(|c| !c.inbox.is_empty())
                     || self.conn_lost_due(top, now)
             }
-            Wait::Get { chan, .. } => !self.st.chans[*chan].get_replies.is_empty() || self.conn_lost_due(top, now),
-            Wait::Confirm { chan, seq, since, .. } => {
+            Wait::Get { chan, .. } => {
+                !self.st.chans[*chan].get_replies.is_empty() || self.conn_lost_due(top, now)
+            }
+            Wait::Confirm {
+                chan, seq, since, ..
+            } => {
                 let c = self.st.chans[*chan].client;
                 let lat = sim.config.client_latency + Micros(20);
-                (due(*since + lat + lat) && sim.clients[c.0].confirms.iter().rev().any(|x| x.0 == *seq))
+                (due(*since + lat + lat)
+                    && sim.clients[c.0].confirms.iter().rev().any(|x| x.0 == *seq))
                     || self.conn_lost_due(top, now)
             }
             Wait::ConsumeOk { chan, sim_tag, .. } => {
                 let c = self.st.chans[*chan].client;
-                sim.consumers.iter().any(|k| k.client == c && &k.tag == sim_tag) || self.conn_lost_due(top, now)
+                sim.consumers
+                    .iter()
+                    .any(|k| k.client == c && &k.tag == sim_tag)
+                    || self.conn_lost_due(top, now)
             }
             Wait::TxCommit { chan, seqs, since } => {
                 let c = self.st.chans[*chan].client;
                 let lat = sim.config.client_latency + Micros(20);
-                (due(*since + lat + lat) && seqs.iter().all(|s| !sim.clients[c.0].unconfirmed.contains_key(s)))
+                (due(*since + lat + lat)
+                    && seqs
+                        .iter()
+                        .all(|s| !sim.clients[c.0].unconfirmed.contains_key(s)))
                     || self.conn_lost_due(top, now)
             }
         }
@@ -327,12 +359,16 @@ impl Script {
 
     fn conn_lost_due(&self, p: &Pending, now: Micros) -> bool {
         use super::state::{ChanState, ConnState};
-        let conn = p.conn.and_then(|c| self.st.conns.get(c)).is_some_and(|c| {
-            matches!(c.state, ConnState::Lost { at, raised: false, .. } if at <= now)
-        });
-        let chan = p.wait.chan().and_then(|c| self.st.chans.get(c)).is_some_and(|c| {
-            matches!(c.state, ChanState::Broken { at, raised: false, .. } if at <= now)
-        });
+        let conn = p.conn.and_then(|c| self.st.conns.get(c)).is_some_and(
+            |c| matches!(c.state, ConnState::Lost { at, raised: false, .. } if at <= now),
+        );
+        let chan = p
+            .wait
+            .chan()
+            .and_then(|c| self.st.chans.get(c))
+            .is_some_and(
+                |c| matches!(c.state, ChanState::Broken { at, raised: false, .. } if at <= now),
+            );
         conn || chan
     }
 
@@ -363,7 +399,12 @@ impl Script {
         let mut progressed = {
             let mark = sim.trace.len();
             let line = self.current_line();
-            let changed = Ctx { sim, st: &mut self.st, shared }.sync();
+            let changed = Ctx {
+                sim,
+                st: &mut self.st,
+                shared,
+            }
+            .sync();
             link_range(sim, &mut self.st, mark, line);
             changed
         };
@@ -375,14 +416,22 @@ impl Script {
             if let Some(token) = self.vm.suspended_on() {
                 let Some(top) = self.waits.last_mut().filter(|p| p.token == token) else {
                     // Defensive: a suspension the binding has no record of cannot complete.
-                    let e = PyException::builtin(BuiltinExc::RuntimeError, "internal error: lost track of a blocking call");
+                    let e = PyException::builtin(
+                        BuiltinExc::RuntimeError,
+                        "internal error: lost track of a blocking call",
+                    );
                     let _ = self.vm.resume(Reply::Raise(e));
                     progressed = true;
                     continue;
                 };
                 let mark = sim.trace.len();
                 let line = self.vm.current_line();
-                let poll = Ctx { sim, st: &mut self.st, shared }.poll(top);
+                let poll = Ctx {
+                    sim,
+                    st: &mut self.st,
+                    shared,
+                }
+                .poll(top);
                 link_range(sim, &mut self.st, mark, line);
                 match poll {
                     Poll::Pending => break,
@@ -408,7 +457,11 @@ impl Script {
             self.st.line = self.vm.current_line();
             let before = self.vm.instructions_executed();
             let outcome = {
-                let mut ctx = Ctx { sim, st: &mut self.st, shared };
+                let mut ctx = Ctx {
+                    sim,
+                    st: &mut self.st,
+                    shared,
+                };
                 if self.mode == Mode::StepOnce {
                     self.vm.step(&mut ctx)
                 } else {
@@ -435,7 +488,10 @@ impl Script {
                 RunOutcome::Suspended(token) => match self.st.pending.take() {
                     Some(p) if p.token == token => self.waits.push(p),
                     _ => {
-                        let e = PyException::builtin(BuiltinExc::RuntimeError, "internal error: a blocking call left no record");
+                        let e = PyException::builtin(
+                            BuiltinExc::RuntimeError,
+                            "internal error: a blocking call left no record",
+                        );
                         let _ = self.vm.resume(Reply::Raise(e));
                     }
                 },
@@ -470,7 +526,8 @@ impl Script {
                 Some(Value::Int(n)) => *n,
                 Some(Value::Bool(b)) => *b as i64,
                 Some(other) => {
-                    let text = crate::py::format::to_str(&mut crate::py::NoHost, other).unwrap_or_default();
+                    let text = crate::py::format::to_str(&mut crate::py::NoHost, other)
+                        .unwrap_or_default();
                     self.st.write(true, &format!("{text}\n"));
                     1
                 }

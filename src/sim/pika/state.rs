@@ -50,7 +50,11 @@ pub enum ConnState {
     Closed,
     /// Lost; the script learns it at `at` (the close frame or the EOF travelling to it) and
     /// the first call after that raises it (`raised`).
-    Lost { loss: Loss, at: Micros, raised: bool },
+    Lost {
+        loss: Loss,
+        at: Micros,
+        raised: bool,
+    },
 }
 
 /// One `BlockingConnection`.
@@ -193,7 +197,12 @@ impl Plain {
                 d.map
                     .borrow()
                     .iter()
-                    .map(|(k, x)| (Plain::from_value(k, depth + 1), Plain::from_value(x, depth + 1)))
+                    .map(|(k, x)| {
+                        (
+                            Plain::from_value(k, depth + 1),
+                            Plain::from_value(x, depth + 1),
+                        )
+                    })
                     .collect(),
             ),
             other => Plain::Str(other.type_name()),
@@ -210,8 +219,12 @@ impl Plain {
             Plain::Str(s) => Value::str(s),
             Plain::Bytes(b) => Value::bytes(b),
             Plain::List(v) => Value::list(v.iter().map(Plain::to_value).collect()),
-            Plain::Dict(v) => Value::dict(v.iter().map(|(k, x)| (k.to_value(), x.to_value())).collect())
-                .unwrap_or(Value::None),
+            Plain::Dict(v) => Value::dict(
+                v.iter()
+                    .map(|(k, x)| (k.to_value(), x.to_value()))
+                    .collect(),
+            )
+            .unwrap_or(Value::None),
         }
     }
 }
@@ -228,24 +241,52 @@ pub struct StoredMsg {
 #[derive(Debug, Clone)]
 pub enum Deferred {
     /// The reply to a request whose effect needs nothing from the simulator.
-    Reply { chan: Option<usize>, label: String, reply: Reply },
+    Reply {
+        chan: Option<usize>,
+        label: String,
+        reply: Reply,
+    },
     /// The AMQP handshake on a fresh TCP connection reached the broker.
-    Opened { conn: usize },
-    ChannelOpen { chan: usize },
+    Opened {
+        conn: usize,
+    },
+    ChannelOpen {
+        chan: usize,
+    },
     Declare {
         chan: usize,
         args: crate::sim::queues::DeclareArgs,
         /// `rabbit_amqqueue:with/4` gives up on a queue without a live master after ~60 s.
         deadline: Micros,
     },
-    Delete { chan: usize, queue: String, if_unused: bool, if_empty: bool },
-    ConfirmSelect { chan: usize },
-    TxSelect { chan: usize },
-    Cancel { chan: usize, sim_tags: Vec<String> },
-    ChannelClose { chan: usize },
-    ConnectionClose { conn: usize },
+    Delete {
+        chan: usize,
+        queue: String,
+        if_unused: bool,
+        if_empty: bool,
+    },
+    ConfirmSelect {
+        chan: usize,
+    },
+    TxSelect {
+        chan: usize,
+    },
+    Cancel {
+        chan: usize,
+        sim_tags: Vec<String>,
+    },
+    ChannelClose {
+        chan: usize,
+    },
+    ConnectionClose {
+        conn: usize,
+    },
     /// The broker refuses the request: `channel.close` with this code and text.
-    ChannelError { chan: usize, code: i64, text: String },
+    ChannelError {
+        chan: usize,
+        code: i64,
+        text: String,
+    },
 }
 
 /// The connection workflow of `BlockingConnection(...)`: every parameter set in turn, for
@@ -266,9 +307,15 @@ pub struct Connecting {
 #[derive(Debug, Clone)]
 pub enum Wait {
     /// Answer with `reply` at `at` (sleeps, replies already decided).
-    Until { at: Micros, reply: Reply },
+    Until {
+        at: Micros,
+        reply: Reply,
+    },
     /// Apply a broker-side effect at `at` (when the request arrives).
-    Deferred { at: Micros, op: Deferred },
+    Deferred {
+        at: Micros,
+        op: Deferred,
+    },
     Connect(Box<Connecting>),
     /// A publish in confirm mode: its `basic.ack`/`basic.nack`.
     Confirm {
@@ -280,13 +327,30 @@ pub enum Wait {
         routing_key: String,
         msg: Option<u64>,
     },
-    Get { chan: usize, queue: String },
-    ConsumeOk { chan: usize, sim_tag: String, tag: String },
+    Get {
+        chan: usize,
+        queue: String,
+    },
+    ConsumeOk {
+        chan: usize,
+        sim_tag: String,
+        tag: String,
+    },
     /// `start_consuming()` on this channel.
-    Consuming { chan: usize },
+    Consuming {
+        chan: usize,
+    },
     /// `process_data_events(time_limit)` / `connection.sleep(d)` on this connection.
-    Events { conn: usize, until: Option<Micros>, dispatched: bool },
-    TxCommit { chan: usize, seqs: Vec<u64>, since: Micros },
+    Events {
+        conn: usize,
+        until: Option<Micros>,
+        dispatched: bool,
+    },
+    TxCommit {
+        chan: usize,
+        seqs: Vec<u64>,
+        since: Micros,
+    },
 }
 
 impl Wait {

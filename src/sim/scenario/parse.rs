@@ -217,18 +217,30 @@ fn python_block(lines: &[&str], i: usize) -> Result<Option<PythonBlock>, ParseEr
     let Some((head, delim)) = after.split_once("<<") else {
         return Ok(None);
     };
-    let err = |line: usize, message: String| ParseError { line: line + 1, message };
+    let err = |line: usize, message: String| ParseError {
+        line: line + 1,
+        message,
+    };
     let delim = delim.trim().trim_start_matches('-');
     let delim = delim.trim_matches(|c| c == '\'' || c == '"').to_string();
     if delim.is_empty() || delim.contains(char::is_whitespace) {
-        return Err(err(i, "python NAME <<EOF: the delimiter after << must be one word".into()));
+        return Err(err(
+            i,
+            "python NAME <<EOF: the delimiter after << must be one word".into(),
+        ));
     }
     let words: Vec<&str> = head.split_whitespace().collect();
     let Some((&name, opts)) = words.split_first() else {
-        return Err(err(i, "python needs a client name: python app <<EOF".into()));
+        return Err(err(
+            i,
+            "python needs a client name: python app <<EOF".into(),
+        ));
     };
     if name.contains('=') || name == "on" {
-        return Err(err(i, "python needs a client name first: python app on node=node2 <<EOF".into()));
+        return Err(err(
+            i,
+            "python needs a client name first: python app on node=node2 <<EOF".into(),
+        ));
     }
     let mut node = None;
     let mut paused = false;
@@ -246,7 +258,10 @@ fn python_block(lines: &[&str], i: usize) -> Result<Option<PythonBlock>, ParseEr
         }
     }
     let Some(end) = (i + 1..lines.len()).find(|&k| lines[k].trim() == delim) else {
-        return Err(err(i, format!("python {name}: no closing '{delim}' line for this script")));
+        return Err(err(
+            i,
+            format!("python {name}: no closing '{delim}' line for this script"),
+        ));
     };
     let body: Vec<&str> = lines[i + 1..end].to_vec();
     let mut source = body.join("\n");

@@ -306,7 +306,9 @@ pub fn to_text(run: &Run) -> String {
             sc.name,
             sc.state().as_str(),
             sc.current_line(),
-            sc.waiting_on().map(|w| format!(", in {w}")).unwrap_or_default()
+            sc.waiting_on()
+                .map(|w| format!(", in {w}"))
+                .unwrap_or_default()
         ));
         for line in sc.output_text().lines() {
             out.push_str(&format!("  | {line}\n"));

@@ -179,8 +179,7 @@ impl Run {
         let held = if self.scripts.is_empty() {
             self.sim.run_until(limit, done)
         } else {
-            self.scripts
-                .run_until(&mut self.sim, limit, |s, _| done(s))
+            self.scripts.run_until(&mut self.sim, limit, |s, _| done(s))
         };
         self.clients.extend(self.scripts.take_new_clients());
         held
@@ -199,8 +198,16 @@ impl Run {
     fn script_status(&self, name: &str) -> String {
         match self.scripts.get(name) {
             Some(s) => match s.waiting_on() {
-                Some(w) => format!("python {name}: {} at line {} ({w})", s.state().as_str(), s.current_line()),
-                None => format!("python {name}: {} at line {}", s.state().as_str(), s.current_line()),
+                Some(w) => format!(
+                    "python {name}: {} at line {} ({w})",
+                    s.state().as_str(),
+                    s.current_line()
+                ),
+                None => format!(
+                    "python {name}: {} at line {}",
+                    s.state().as_str(),
+                    s.current_line()
+                ),
             },
             None => format!("python {name}: not started"),
         }
@@ -212,39 +219,42 @@ impl Run {
         };
         let mut diff = Vec::new();
         for (k, v) in checks {
-            match k.as_str() {
-                "state" => {
-                    if s.state().as_str() != v {
-                        diff.push(format!("state: expected {v}, got {}", s.state().as_str()));
-                    }
-                }
-                "line" => {
-                    if s.current_line().to_string() != *v {
-                        diff.push(format!("line: expected {v}, got {}", s.current_line()));
-                    }
-                }
-                "exit" => {
-                    let got = s.exit_code().map_or("none".to_string(), |c| c.to_string());
-                    if &got != v {
-                        diff.push(format!("exit: expected {v}, got {got}"));
-                    }
-                }
+            let got = match k.as_str() {
+                "state" => s.state().as_str().to_string(),
+                "line" => s.current_line().to_string(),
+                "exit" => s.exit_code().map_or("none".to_string(), |c| c.to_string()),
                 "output" | "stdout" => {
                     let text: String = if k == "stdout" {
-                        s.output().iter().filter(|(e, _)| !e).map(|(_, t)| t.as_str()).collect()
+                        s.output()
+                            .iter()
+                            .filter(|(e, _)| !e)
+                            .map(|(_, t)| t.as_str())
+                            .collect()
                     } else {
                         s.output_text()
                     };
                     if !text.contains(v.as_str()) {
                         diff.push(format!("{k}: expected it to contain {v:?}, got {text:?}"));
                     }
+                    continue;
                 }
-                "error" => match s.error() {
-                    Some(e) if e.contains(v.as_str()) => {}
-                    Some(e) => diff.push(format!("error: expected one containing {v:?}, got {e:?}")),
-                    None => diff.push(format!("error: expected {v:?}, but the script is {}", s.state().as_str())),
-                },
-                _ => {}
+                "error" => {
+                    match s.error() {
+                        Some(e) if e.contains(v.as_str()) => {}
+                        Some(e) => {
+                            diff.push(format!("error: expected one containing {v:?}, got {e:?}"))
+                        }
+                        None => diff.push(format!(
+                            "error: expected {v:?}, but the script is {}",
+                            s.state().as_str()
+                        )),
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            if &got != v {
+                diff.push(format!("{k}: expected {v}, got {got}"));
             }
         }
         diff
