@@ -5,6 +5,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::cluster_view::ClusterView;
+use super::editor::ScriptsPanel;
 use super::i18n::Lang;
 use super::legend::Legend;
 use super::player::Player;
@@ -99,6 +100,10 @@ pub fn App(props: &AppProps) -> Html {
                     <ClusterView cluster={Rc::clone(&cluster)} lang={*lang} />
                     <p class="note">{ text.links_note }</p>
                 </section>
+                // The Python clients panel (mounted here until the stage layout takes it).
+                <ContextProvider<Lang> context={*lang}>
+                    <ScriptsPanel />
+                </ContextProvider<Lang>>
                 <aside class="sidebar">
                     <Legend lang={*lang} />
                     <section class="card about">

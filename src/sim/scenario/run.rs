@@ -185,6 +185,17 @@ impl Run {
         held
     }
 
+    /// Runs until `done` holds for the scripts or `limit` has passed (the editor's Step).
+    pub fn run_scripts_until(
+        &mut self,
+        limit: Micros,
+        done: impl FnMut(&Sim, &Scripts) -> bool,
+    ) -> bool {
+        let held = self.scripts.run_until(&mut self.sim, limit, done);
+        self.clients.extend(self.scripts.take_new_clients());
+        held
+    }
+
     /// The next moment something happens: a simulator event or a script's timer.
     pub fn next_event_time(&self) -> Option<Micros> {
         let sim = self.sim.next_event_time();
