@@ -26,6 +26,16 @@ pub fn App(props: &AppProps) -> Html {
     let lang = use_state_eq(|| props.lang);
     // The one playground state every panel reads and acts on.
     let store = use_reducer(|| Store::new(Player::new()));
+    // Temporary (pika branch): a clock for the scripts until the stage's time controls exist.
+    {
+        let store = store.clone();
+        use_effect_with((), move |_| {
+            let t = gloo_timers::callback::Interval::new(100, move || {
+                store.dispatch(super::player::Action::Tick(100.0))
+            });
+            move || drop(t)
+        });
+    }
     let cluster = use_memo((), |_| {
         Cluster::with_nodes(START_NODES).expect("START_NODES is within the core's cluster sizes")
     });
