@@ -104,7 +104,9 @@ async fn type_code(ed: &Element, code: &str) {
 }
 
 fn status(ed: &Element) -> String {
-    select(ed, ".script-status").text_content().unwrap_or_default()
+    select(ed, ".script-status")
+        .text_content()
+        .unwrap_or_default()
 }
 
 const SCRIPT: &str = "import pika
@@ -120,10 +122,23 @@ async fn typing_recolours_and_flags_syntax_errors_where_typed() {
     let ed = editor(&root, "app1");
     type_code(&ed, "def f(x):\n    return x +\n").await;
     // The colouring follows the text: `def` is a keyword, `f` a function name.
-    assert_eq!(select(&ed, ".code-layer .ln .tok-kw").text_content().unwrap(), "def");
-    assert_eq!(select(&ed, ".code-layer .ln .tok-def").text_content().unwrap(), "f");
+    assert_eq!(
+        select(&ed, ".code-layer .ln .tok-kw")
+            .text_content()
+            .unwrap(),
+        "def"
+    );
+    assert_eq!(
+        select(&ed, ".code-layer .ln .tok-def")
+            .text_content()
+            .unwrap(),
+        "f"
+    );
     let alert = select(&ed, "[role=alert]").text_content().unwrap();
-    assert!(alert.starts_with("SyntaxError at line 2, column"), "{alert}");
+    assert!(
+        alert.starts_with("SyntaxError at line 2, column"),
+        "{alert}"
+    );
     assert!(select(&ed, ".gl.error").text_content().unwrap() == "2");
     let run: HtmlElement = button(&ed, "Run");
     assert!(run.has_attribute("disabled"));
@@ -179,8 +194,12 @@ async fn step_walks_the_script_and_lines_light_up_their_events() {
         let p = s.player();
         p.view_run().scripts.events_of_line("app1", 4)[0]
     };
-    let ev: HtmlElement = select(&ed, &format!(".ev button[data-event=\"{first_declare}\"]")).unchecked_into();
-    assert!(ev.text_content().unwrap().contains("queue.declare jobs durable"));
+    let ev: HtmlElement =
+        select(&ed, &format!(".ev button[data-event=\"{first_declare}\"]")).unchecked_into();
+    assert!(ev
+        .text_content()
+        .unwrap()
+        .contains("queue.declare jobs durable"));
     ev.click();
     settle().await;
     assert_eq!(store().player().selected_event, Some(first_declare));
@@ -191,7 +210,10 @@ async fn step_walks_the_script_and_lines_light_up_their_events() {
     button(&ed, "Run").click();
     settle().await;
     assert!(status(&ed).starts_with("finished"), "{}", status(&ed));
-    assert_eq!(select(&ed, ".script-output").text_content().unwrap(), "declared\n");
+    assert_eq!(
+        select(&ed, ".script-output").text_content().unwrap(),
+        "declared\n"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -202,12 +224,21 @@ async fn run_stop_and_the_node_switch() {
     // Runs on node3: `localhost` is that node.
     button(&ed, "node3").click();
     settle().await;
-    assert_eq!(button(&ed, "node3").get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(
+        button(&ed, "node3")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("true")
+    );
     button(&ed, "Run").click();
     settle().await;
     store().dispatch(Action::Seek(Micros::from_ms(2500)));
     settle().await;
-    assert!(status(&ed).starts_with("line 4: waiting in time.sleep(1)"), "{}", status(&ed));
+    assert!(
+        status(&ed).starts_with("line 4: waiting in time.sleep(1)"),
+        "{}",
+        status(&ed)
+    );
     {
         let s = store();
         let p = s.player();
@@ -219,14 +250,23 @@ async fn run_stop_and_the_node_switch() {
     settle().await;
     assert_eq!(status(&ed), "stopped");
     assert!(!store().player().view_run().sim.clients[0].connected);
-    assert!(select(&ed, ".script-output .stderr").text_content().unwrap().contains("stopped by the user"));
+    assert!(select(&ed, ".script-output .stderr")
+        .text_content()
+        .unwrap()
+        .contains("stopped by the user"));
     // Add a third client, then remove it.
     button(&root, "Add a client").click();
     settle().await;
-    assert!(root.query_selector("article[data-client=\"app3\"]").unwrap().is_some());
+    assert!(root
+        .query_selector("article[data-client=\"app3\"]")
+        .unwrap()
+        .is_some());
     button(&editor(&root, "app3"), "Remove this client").click();
     settle().await;
-    assert!(root.query_selector("article[data-client=\"app3\"]").unwrap().is_none());
+    assert!(root
+        .query_selector("article[data-client=\"app3\"]")
+        .unwrap()
+        .is_none());
 }
 
 #[wasm_bindgen_test]
@@ -239,5 +279,10 @@ async fn a_loaded_scenarios_scripts_get_editors() {
     let code: HtmlTextAreaElement = select(&ed, "textarea").unchecked_into();
     assert!(code.value().starts_with("import pika\n"));
     assert!(status(&ed).starts_with("finished"));
-    assert_eq!(button(&ed, "node2").get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(
+        button(&ed, "node2")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("true")
+    );
 }

@@ -110,10 +110,6 @@ pub fn App(props: &AppProps) -> Html {
                     <ClusterView cluster={Rc::clone(&cluster)} lang={*lang} />
                     <p class="note">{ text.links_note }</p>
                 </section>
-                // The Python clients panel (mounted here until the stage layout takes it).
-                <ContextProvider<Lang> context={*lang}>
-                    <ScriptsPanel />
-                </ContextProvider<Lang>>
                 <aside class="sidebar">
                     <Legend lang={*lang} />
                     <section class="card about">
@@ -122,6 +118,10 @@ pub fn App(props: &AppProps) -> Html {
                         <p class="muted">{ text.about_deprecation }</p>
                     </section>
                 </aside>
+                // The Python clients panel (mounted here until the stage layout takes it).
+                <ContextProvider<Lang> context={*lang}>
+                    <ScriptsPanel />
+                </ContextProvider<Lang>>
             </main>
             <footer class="footer">
                 <span>{ format!("mirrorscope {}", env!("CARGO_PKG_VERSION")) }</span>

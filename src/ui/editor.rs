@@ -768,19 +768,25 @@ fn ScriptEditor(props: &EditorProps) -> Html {
         _ => html! { <li class="ev none">{ t.no_events }</li> },
     };
 
-    // Bring the line of a picked event into view.
+    // Bring the line of a picked event into view (scrolling the editor only vertically).
     {
-        let id = picked_line.map(|l| format!("code-{name}-{l}"));
-        use_effect_with(id, |id| {
+        let target = picked_line.map(|l| (format!("editor-{name}"), l));
+        use_effect_with(target, |target| {
             #[cfg(target_arch = "wasm32")]
-            if let Some(el) = id
-                .as_ref()
-                .and_then(|id| web_sys::window()?.document()?.get_element_by_id(id))
-            {
-                el.scroll_into_view_with_bool(false);
+            if let Some((id, line)) = target {
+                if let Some(el) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id(id))
+                {
+                    let top = (*line as f64 - 1.0) * LINE_PX + PAD_PX;
+                    let (scroll, height) = (el.scroll_top() as f64, el.client_height() as f64);
+                    if top < scroll || top + LINE_PX > scroll + height {
+                        el.set_scroll_top((top - height / 3.0).max(0.0) as i32);
+                    }
+                }
             }
             #[cfg(not(target_arch = "wasm32"))]
-            let _ = id;
+            let _ = target;
         });
     }
 
@@ -801,7 +807,7 @@ fn ScriptEditor(props: &EditorProps) -> Html {
                 <button type="button" class="btn" onclick={stop_cb} disabled={live.is_none()}>{ t.stop }</button>
                 <span class={classes!("script-status", format!("st-{state_class}"))} aria-live="polite">{ status }</span>
             </div>
-            <div class="editor" style={format!("--lines:{n_lines}")}>
+            <div class="editor" id={format!("editor-{name}")} style={format!("--lines:{n_lines}")}>
                 <div class="gutter">{ gutter }</div>
                 <div class="code">
                     <div class="code-layer" aria-hidden="true">{ code_html }</div>
