@@ -3,7 +3,7 @@
 
 use mirrorscope::sim::scenario::{self, Run, Session};
 use mirrorscope::sim::time::Micros;
-use mirrorscope::sim::trace::TraceKind;
+use mirrorscope::sim::trace::{MsgKind, TraceKind};
 
 fn run(text: &str) -> Run {
     match scenario::run_text(text, None) {
@@ -522,7 +522,10 @@ print('sent')",
         "{publish:?}"
     );
     assert!(
-        publish.iter().any(|l| l.starts_with("gm [publish]")),
+        r.scripts.events_of_line("app", 6).iter().any(|&i| matches!(
+            &r.sim.trace[i].kind,
+            TraceKind::Send { kind: MsgKind::GmPubs, label, .. } if label.contains("[publish]")
+        )),
         "{publish:?}"
     );
     assert!(
