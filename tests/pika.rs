@@ -664,3 +664,53 @@ fn garbage_never_panics() {
         }
     }
 }
+
+#[test]
+fn the_consume_generator_yields_messages_and_timeouts() {
+    let r = run(&with_script(
+        "cluster nodes=3\nclient p node=node1\np declare g durable\np publish g \"m\" count=2\nwait 50ms",
+        "app",
+        "import pika
+ch = pika.BlockingConnection().channel()
+n = 0
+for method, props, body in ch.consume('g', inactivity_timeout=1):
+    if method is None:
+        print('idle', ch.get_waiting_message_count())
+        break
+    print(body, method.delivery_tag, method.consumer_tag)
+    ch.basic_ack(method.delivery_tag)
+try:
+    for x in ch.consume('other'):
+        pass
+except ValueError as e:
+    print(e)
+print(ch.cancel())
+print(ch.queue_declare('g', passive=True).method.message_count)",
+        "wait 5s",
+    ));
+    assert_eq!(
+        output(&r, "app"),
+        "b'm1' 1 ctag1.1\nb'm2' 2 ctag1.1\nidle 0\n\
+         Consume with different params not allowed on existing queue consumer generator; \
+         previous params: ('g', False, False); new params: ('other', False, False)\n0\n0\n",
+        "{}",
+        output(&r, "app")
+    );
+}
+
+#[test]
+fn a_broker_cancel_ends_the_consume_loop() {
+    let r = run(&with_script(
+        "cluster nodes=3\nrabbitmqctl set_policy ha \"^g$\" '{\"ha-mode\":\"all\"}'\nclient p node=node1\np declare g durable\nwait 100ms",
+        "app",
+        "import pika
+ch = pika.BlockingConnection(pika.ConnectionParameters('node2')).channel()
+for method, props, body in ch.consume('g', arguments={'x-cancel-on-ha-failover': True}):
+    print(body)
+print('loop ended', ch.get_waiting_message_count())",
+        "wait 1s\nexpect python app state=waiting\nkill node1\nwait 1s",
+    ));
+    assert!(r.all_passed());
+    assert_eq!(state(&r, "app"), "finished");
+    assert_eq!(output(&r, "app"), "loop ended 0\n");
+}

@@ -80,6 +80,15 @@ enum Obj {
         props: Value,
         body: Value,
     },
+    /// What `channel.consume()` returns: iterating it waits for messages.
+    ConsumeGen {
+        chan: usize,
+        queue: String,
+        auto_ack: bool,
+        exclusive: bool,
+        arguments: Vec<(String, Json)>,
+        timeout: Option<f64>,
+    },
     Stream {
         err: bool,
     },
@@ -1197,6 +1206,7 @@ impl<'a> Ctx<'a> {
             seen_errors: cl.errors.len(),
             inbox: VecDeque::new(),
             get_replies: VecDeque::new(),
+            generator: None,
             obj: obj_id,
         });
         self.st.conns[conn].chans.push(idx);
@@ -1474,14 +1484,100 @@ impl<'a> Ctx<'a> {
                 &q(method),
                 "the simulator routes through the default exchange only",
             )),
-            "queue_purge"
-            | "basic_recover"
-            | "flow"
-            | "consume"
-            | "cancel"
-            | "get_waiting_message_count"
-            | "add_on_return_callback"
-            | "publish" => {
+            "consume" => {
+                let b = bound!(
+                    &[
+                        "queue",
+                        "auto_ack",
+                        "exclusive",
+                        "arguments",
+                        "inactivity_timeout"
+                    ],
+                    1
+                );
+                let queue = match require_str(opt(&b, 0), "queue") {
+                    Ok(s) => s,
+                    Err(e) => return HostResult::Raise(e),
+                };
+                let arguments = match table_arg(opt(&b, 3), "arguments") {
+                    Ok(a) => a,
+                    Err(e) => return HostResult::Raise(e),
+                };
+                let timeout = match opt(&b, 4) {
+                    None | Some(Value::None) => None,
+                    Some(v) => match v.as_f64() {
+                        Some(t) if t >= 0.0 && t.is_finite() => Some(t),
+                        _ => {
+                            return HostResult::Raise(value_error(
+                                "inactivity_timeout must be a non-negative number",
+                            ))
+                        }
+                    },
+                };
+                let (auto_ack, exclusive) = (truthy(&b, 1, false), truthy(&b, 2, false));
+                // A generator: nothing happens until the first item is asked for.
+                HostResult::Return(self.new_obj(
+                    Obj::ConsumeGen {
+                        chan,
+                        queue,
+                        auto_ack,
+                        exclusive,
+                        arguments,
+                        timeout,
+                    },
+                    "generator",
+                ))
+            }
+            "cancel" => {
+                let _ = bound!(&[], 0);
+                let Some(g) = self.st.chans[chan].generator.take() else {
+                    return HostResult::Return(Value::Int(0));
+                };
+                let Some(sim_tag) = g.sim_tag else {
+                    return HostResult::Return(Value::Int(0));
+                };
+                open!();
+                // Messages it holds go back to the queue, then the consumer is cancelled.
+                if !g.params.1 {
+                    for ev in &g.pending {
+                        if let Inbound::Delivery(i) = ev {
+                            let c = self.st.chans[chan].client;
+                            if let Some(tag) = self.sim.clients[c.0]
+                                .deliveries
+                                .get(*i)
+                                .map(|d| d.delivery_tag)
+                            {
+                                let _ = self.sim.reject(c, Some(tag), true);
+                            }
+                        }
+                    }
+                }
+                self.st.chans[chan]
+                    .consumers
+                    .retain(|k| k.sim_tag != sim_tag);
+                let at = self.request_to_node(chan, format!("basic.cancel {sim_tag}"));
+                let w = Wait::Deferred {
+                    at,
+                    op: Deferred::Cancel {
+                        chan,
+                        sim_tags: vec![sim_tag],
+                        ret: Value::Int(0),
+                    },
+                };
+                let conn = self.st.chans[chan].conn;
+                self.suspend(w, "cancel()", Some(conn))
+            }
+            "get_waiting_message_count" => {
+                let _ = bound!(&[], 0);
+                let n = self.st.chans[chan].generator.as_ref().map_or(0, |g| {
+                    g.pending
+                        .iter()
+                        .filter(|e| matches!(e, Inbound::Delivery(_)))
+                        .count()
+                });
+                HostResult::Return(Value::Int(n as i64))
+            }
+            "queue_purge" | "basic_recover" | "flow" | "add_on_return_callback" | "publish" => {
                 HostResult::Raise(not_supported(&q(method), "this call is not modelled yet"))
             }
             "confirm_delivery" => {
@@ -1662,7 +1758,15 @@ impl<'a> Ctx<'a> {
                 self.suspend(
                     Wait::Deferred {
                         at,
-                        op: Deferred::Cancel { chan, sim_tags },
+                        op: Deferred::Cancel {
+                            chan,
+                            sim_tags,
+                            ret: if method == "basic_cancel" {
+                                Value::list(Vec::new())
+                            } else {
+                                Value::None
+                            },
+                        },
                     },
                     &format!("{method}()"),
                     Some(conn),
@@ -2115,6 +2219,82 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The next item of a `channel.consume()` generator (registering the consumer the first
+    /// time, as pika's generator does when first iterated).
+    fn next_message(
+        &mut self,
+        chan: usize,
+        queue: String,
+        auto_ack: bool,
+        exclusive: bool,
+        arguments: Vec<(String, Json)>,
+        timeout: Option<f64>,
+    ) -> HostResult {
+        if let Err(e) = self.check_chan(chan) {
+            return HostResult::Raise(e);
+        }
+        let conn = self.st.chans[chan].conn;
+        let until = timeout.map(|t| self.now() + secs(t));
+        let what = format!("consume({}) — waiting for a message", repr_str(&queue));
+        if let Some(g) = &self.st.chans[chan].generator {
+            if g.params != (queue.clone(), auto_ack, exclusive) {
+                let shown = |p: &(String, bool, bool)| {
+                    let py = |b: bool| if b { "True" } else { "False" };
+                    format!("({}, {}, {})", repr_str(&p.0), py(p.1), py(p.2))
+                };
+                return HostResult::Raise(value_error(format!(
+                    "Consume with different params not allowed on existing queue consumer generator; previous params: {}; new params: {}",
+                    shown(&g.params),
+                    shown(&(queue, auto_ack, exclusive))
+                )));
+            }
+            let w = Wait::Next {
+                chan,
+                until,
+                registering: false,
+                not_before: Micros::ZERO,
+            };
+            return self.suspend(w, &what, Some(conn));
+        }
+        if let Err(r) = self.count_op() {
+            return r;
+        }
+        let c = self.st.chans[chan].client;
+        let vhost = self.st.conns[conn].params.vhost.clone();
+        let prefetch = self.st.chans[chan].prefetch;
+        match self
+            .sim
+            .consume(c, &vhost, &queue, !auto_ack, prefetch, &arguments)
+        {
+            Ok(sim_tag) => {
+                self.st.chans[chan].consumers.push(ConsumerInfo {
+                    sim_tag: sim_tag.clone(),
+                    tag: sim_tag.clone(),
+                    callback: Value::None,
+                    auto_ack,
+                    queue: queue.clone(),
+                });
+                self.st.chans[chan].generator = Some(Generator {
+                    params: (queue, auto_ack, exclusive),
+                    sim_tag: Some(sim_tag),
+                    pending: VecDeque::new(),
+                });
+                let w = Wait::Next {
+                    chan,
+                    until,
+                    registering: true,
+                    not_before: Micros::ZERO,
+                };
+                self.suspend(w, &what, Some(conn))
+            }
+            Err(e) => {
+                let _ = self.request_to_node(chan, format!("basic.consume {queue}"));
+                let w = self.deferred_error(chan, &e);
+                self.suspend(w, &what, Some(conn))
+            }
+        }
+    }
+
     // --- objects handed to callbacks -----------------------------------------------------
 
     fn method_obj(&mut self, name: &'static str, fields: Vec<(&'static str, Value)>) -> Value {
@@ -2270,8 +2450,15 @@ impl<'a> Ctx<'a> {
                 match self.sim.clients[c.0].deliveries[i].consumer_tag.clone() {
                     None => self.st.chans[chan].get_replies.push_back(Some(i)),
                     Some(t) => {
-                        if self.st.chans[chan].consumers.iter().any(|k| k.sim_tag == t) {
-                            self.st.chans[chan].inbox.push_back(Inbound::Delivery(i));
+                        let ch = &mut self.st.chans[chan];
+                        match &mut ch.generator {
+                            Some(g) if g.sim_tag.as_deref() == Some(t.as_str()) => {
+                                g.pending.push_back(Inbound::Delivery(i))
+                            }
+                            _ if ch.consumers.iter().any(|k| k.sim_tag == t) => {
+                                ch.inbox.push_back(Inbound::Delivery(i))
+                            }
+                            _ => {}
                         }
                     }
                 }
@@ -2281,7 +2468,13 @@ impl<'a> Ctx<'a> {
                 self.st.chans[chan].seen_cancels += 1;
                 changed = true;
                 let tag = self.sim.clients[c.0].cancelled[i].clone();
-                self.st.chans[chan].inbox.push_back(Inbound::Cancel(tag));
+                let ch = &mut self.st.chans[chan];
+                match &mut ch.generator {
+                    Some(g) if g.sim_tag.as_deref() == Some(tag.as_str()) => {
+                        g.pending.push_back(Inbound::Cancel(tag))
+                    }
+                    _ => ch.inbox.push_back(Inbound::Cancel(tag)),
+                }
             }
             while self.st.chans[chan].seen_errors < ne {
                 let i = self.st.chans[chan].seen_errors;
@@ -2350,6 +2543,14 @@ impl<'a> Ctx<'a> {
                     consider(*since + lat + lat)
                 }
                 Wait::Events { until: Some(u), .. } => consider(*u),
+                Wait::Next {
+                    until, not_before, ..
+                } => {
+                    consider(*not_before);
+                    if let Some(u) = until {
+                        consider(*u);
+                    }
+                }
                 _ => {}
             }
         }
@@ -2593,6 +2794,90 @@ impl<'a> Ctx<'a> {
                     _ => Poll::Pending,
                 }
             }
+            Wait::Next {
+                chan,
+                until,
+                registering,
+                not_before,
+            } => {
+                let (chan, until_t) = (*chan, *until);
+                if *registering {
+                    let c = self.st.chans[chan].client;
+                    let tag = self.st.chans[chan]
+                        .generator
+                        .as_ref()
+                        .and_then(|g| g.sim_tag.clone());
+                    let registered = self
+                        .sim
+                        .consumers
+                        .iter()
+                        .find(|k| k.client == c && Some(&k.tag) == tag.as_ref())
+                        .map(|k| k.queue);
+                    let Some(q) = registered else {
+                        return Poll::Pending;
+                    };
+                    let master = self.sim.queue(q).master;
+                    let from = self.sim.proc_node(master);
+                    let link = if from == self.sim.clients[c.0].node {
+                        Micros(20)
+                    } else {
+                        self.sim.config.latency
+                    };
+                    let arrive = now + link + self.sim.config.client_latency;
+                    *registering = false;
+                    *not_before = arrive;
+                    self.wire(
+                        Endpoint::Proc(master),
+                        Endpoint::Client(c),
+                        format!("basic.consume-ok {}", tag.unwrap_or_default()),
+                        arrive,
+                    );
+                    return self.poll(p);
+                }
+                if now < *not_before {
+                    return Poll::Pending;
+                }
+                let until = until_t;
+                let Some(g) = self.st.chans[chan].generator.as_mut() else {
+                    return Poll::Reply(Reply::Raise(PyException::bare(BuiltinExc::StopIteration)));
+                };
+                match g.pending.pop_front() {
+                    Some(Inbound::Delivery(i)) => {
+                        let c = self.st.chans[chan].client;
+                        let Some(d) = self.sim.clients[c.0].deliveries.get(i).cloned() else {
+                            return Poll::Pending;
+                        };
+                        let tag = d.consumer_tag.clone().unwrap_or_default();
+                        let method = self.method_obj(
+                            "Basic.Deliver",
+                            vec![
+                                ("consumer_tag", Value::str(&tag)),
+                                ("delivery_tag", Value::Int(d.delivery_tag as i64)),
+                                ("redelivered", Value::Bool(d.redelivered)),
+                                ("exchange", Value::str("")),
+                                ("routing_key", Value::str(&d.queue)),
+                            ],
+                        );
+                        let props = self.props_obj_for(d.msg.0);
+                        let body = self.body_for(d.msg.0, &d.body);
+                        Poll::Reply(Reply::Return(Value::tuple(vec![method, props, body])))
+                    }
+                    Some(Inbound::Cancel(tag)) => {
+                        // Cancelled by the broker: the generator ends.
+                        self.st.chans[chan].generator = None;
+                        self.st.chans[chan].consumers.retain(|k| k.sim_tag != tag);
+                        Poll::Reply(Reply::Raise(PyException::bare(BuiltinExc::StopIteration)))
+                    }
+                    None => match until {
+                        Some(u) if now >= u => Poll::Reply(Reply::Return(Value::tuple(vec![
+                            Value::None,
+                            Value::None,
+                            Value::None,
+                        ]))),
+                        _ => Poll::Pending,
+                    },
+                }
+            }
             Wait::TxCommit { chan, seqs, since } => {
                 let c = self.st.chans[*chan].client;
                 let cl = &self.sim.clients[c.0];
@@ -2794,7 +3079,11 @@ impl<'a> Ctx<'a> {
                     reply: Reply::Return(Value::None),
                 })
             }
-            Deferred::Cancel { chan, sim_tags } => {
+            Deferred::Cancel {
+                chan,
+                sim_tags,
+                ret,
+            } => {
                 let c = self.st.chans[chan].client;
                 self.sim
                     .consumers
@@ -2803,7 +3092,7 @@ impl<'a> Ctx<'a> {
                     self.reply_to_client(chan, format!("basic.cancel-ok {}", sim_tags.join(",")));
                 Some(Wait::Until {
                     at,
-                    reply: Reply::Return(Value::list(Vec::new())),
+                    reply: Reply::Return(ret),
                 })
             }
             Deferred::ChannelClose { chan } => {
@@ -3193,6 +3482,7 @@ impl Host for Ctx<'_> {
                 )),
                 _ => Ok(Value::host_method(obj, name)),
             },
+            Obj::ConsumeGen { .. } => Err(attr_error(obj, name)),
             Obj::Class(_) | Obj::Func(_) => match name {
                 "__name__" | "__qualname__" => Ok(Value::str(&self.repr(obj))),
                 _ => Err(attr_error(obj, name)),
@@ -3284,6 +3574,12 @@ impl Host for Ctx<'_> {
             }
             Obj::Method { name, fields } => self.amqp_repr(name, &fields),
             Obj::Returned { .. } => "ReturnedMessage(method=<Basic.Return>, ...)".into(),
+            Obj::ConsumeGen { queue, .. } => {
+                format!(
+                    "<generator object BlockingChannel.consume at {}>",
+                    repr_str(&queue)
+                )
+            }
             Obj::Stream { err } => format!(
                 "<_io.TextIOWrapper name='<{}>' mode='w' encoding='utf-8'>",
                 if err { "stderr" } else { "stdout" }
@@ -3388,6 +3684,18 @@ impl Ctx<'_> {
                 _ => HostResult::Raise(attr_error(obj, m)),
             },
             (Obj::Channel(ci), m) => self.channel_call(ci, m, args, kwargs),
+            (Obj::ConsumeGen { .. }, "__iter__") => HostResult::Return(Value::Host(obj.clone())),
+            (
+                Obj::ConsumeGen {
+                    chan,
+                    queue,
+                    auto_ack,
+                    exclusive,
+                    arguments,
+                    timeout,
+                },
+                "__next__",
+            ) => self.next_message(chan, queue, auto_ack, exclusive, arguments, timeout),
             (_, "__call__") => HostResult::Raise(type_error(format!(
                 "'{}' object is not callable",
                 obj.type_name

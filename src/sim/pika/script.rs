@@ -345,6 +345,30 @@ impl Script {
                     .any(|k| k.client == c && &k.tag == sim_tag)
                     || self.conn_lost_due(top, now)
             }
+            Wait::Next {
+                chan,
+                until,
+                registering,
+                not_before,
+            } => {
+                let ch = &self.st.chans[*chan];
+                let registered = *registering
+                    && ch
+                        .generator
+                        .as_ref()
+                        .and_then(|g| g.sim_tag.as_ref())
+                        .is_some_and(|t| {
+                            sim.consumers
+                                .iter()
+                                .any(|k| k.client == ch.client && &k.tag == t)
+                        });
+                registered
+                    || (!*registering
+                        && due(*not_before)
+                        && (ch.generator.as_ref().is_none_or(|g| !g.pending.is_empty())
+                            || until.is_some_and(due)))
+                    || self.conn_lost_due(top, now)
+            }
             Wait::TxCommit { chan, seqs, since } => {
                 let c = self.st.chans[*chan].client;
                 let lat = sim.config.client_latency + Micros(20);

@@ -150,7 +150,20 @@ pub struct Chan {
     pub inbox: VecDeque<Inbound>,
     /// Replies to `basic_get`: a delivery index, or `None` for get-empty.
     pub get_replies: VecDeque<Option<usize>>,
+    /// The consumer of `channel.consume()` (one per channel, as in pika) and what it holds.
+    pub generator: Option<Generator>,
     pub obj: u64,
+}
+
+/// The queue consumer generator of `channel.consume(queue, auto_ack, exclusive)`.
+#[derive(Debug, Clone)]
+pub struct Generator {
+    /// `(queue, auto_ack, exclusive)`: a second `consume()` must ask for the same.
+    pub params: (String, bool, bool),
+    /// Set once the consumer is registered with the simulator.
+    pub sim_tag: Option<String>,
+    /// Deliveries and the broker's cancellation, in arrival order.
+    pub pending: VecDeque<Inbound>,
 }
 
 /// A value stored outside any script (message properties and bodies, shared by the publishing
@@ -274,6 +287,8 @@ pub enum Deferred {
     Cancel {
         chan: usize,
         sim_tags: Vec<String>,
+        /// What the call returns (`basic_cancel` a list, `stop_consuming` None, `cancel` 0).
+        ret: Value,
     },
     ChannelClose {
         chan: usize,
@@ -351,6 +366,16 @@ pub enum Wait {
         seqs: Vec<u64>,
         since: Micros,
     },
+    /// The next item of `channel.consume()`: a message, `(None, None, None)` at `until`
+    /// (`inactivity_timeout`), or the end when the consumer is cancelled.
+    Next {
+        chan: usize,
+        until: Option<Micros>,
+        /// Waiting for the broker's consume-ok first.
+        registering: bool,
+        /// Nothing is yielded before this (the consume-ok's arrival).
+        not_before: Micros,
+    },
 }
 
 impl Wait {
@@ -361,7 +386,8 @@ impl Wait {
             | Wait::Get { chan, .. }
             | Wait::ConsumeOk { chan, .. }
             | Wait::Consuming { chan }
-            | Wait::TxCommit { chan, .. } => Some(*chan),
+            | Wait::TxCommit { chan, .. }
+            | Wait::Next { chan, .. } => Some(*chan),
             Wait::Deferred { op, .. } => match op {
                 Deferred::Reply { chan, .. } => *chan,
                 Deferred::ChannelOpen { chan }
