@@ -714,3 +714,28 @@ print('loop ended', ch.get_waiting_message_count())",
     assert_eq!(state(&r, "app"), "finished");
     assert_eq!(output(&r, "app"), "loop ended 0\n");
 }
+
+#[test]
+fn a_confirmed_publish_on_a_channel_the_broker_is_closing_raises() {
+    // The bad ack closes the channel while the publish is on its way: no hang, pika's error.
+    let r = run(&with_script(
+        "cluster nodes=3",
+        "app",
+        "import pika
+ch = pika.BlockingConnection().channel()
+ch.queue_declare('q')
+ch.confirm_delivery()
+ch.basic_ack(7)
+import time
+time.sleep(0.0006)
+ch.basic_publish('', 'q', 'x')",
+        "wait 1s",
+    ));
+    assert_eq!(state(&r, "app"), "failed", "{}", output(&r, "app"));
+    assert!(
+        output(&r, "app")
+            .ends_with("pika.exceptions.ChannelClosedByBroker: (406, 'PRECONDITION_FAILED - unknown delivery tag 7')\n"),
+        "{}",
+        output(&r, "app")
+    );
+}

@@ -1097,6 +1097,44 @@ impl<'a> Ctx<'a> {
         at
     }
 
+    /// What a call on a channel whose client is already gone (the broker closed the channel,
+    /// or the connection was lost, and the news is on its way) gets: that news, when it
+    /// arrives.
+    fn news_of_failure(&mut self, chan: usize) -> Wait {
+        let now = self.now();
+        if let ChanState::Broken { code, text, at, .. } = self.st.chans[chan].state.clone() {
+            self.st.chans[chan].state = ChanState::Broken {
+                code,
+                text: text.clone(),
+                at,
+                raised: true,
+            };
+            let reply = Reply::Raise(self.st.exc.channel_closed_by_broker(code, &text));
+            return Wait::Until {
+                at: at.max(now),
+                reply,
+            };
+        }
+        let conn = self.st.chans[chan].conn;
+        if let ConnState::Lost { loss, at, .. } = self.st.conns[conn].state.clone() {
+            self.st.conns[conn].state = ConnState::Lost {
+                loss: loss.clone(),
+                at,
+                raised: true,
+            };
+            let reply = Reply::Raise(self.conn_error(&loss));
+            return Wait::Until {
+                at: at.max(now),
+                reply,
+            };
+        }
+        let reply = Reply::Raise(self.st.exc.new_exc(
+            "ChannelWrongStateError",
+            vec![Value::str("Channel is closed.")],
+        ));
+        Wait::Until { at: now, reply }
+    }
+
     /// A channel error the script's request provoked: it arrives with the reply.
     fn chan_error_reply(&mut self, chan: usize, text: &str) -> Wait {
         let code = reply_code(text);
@@ -2104,12 +2142,10 @@ impl<'a> Ctx<'a> {
             return HostResult::Return(Value::None);
         }
         let Some(seq) = seq else {
-            // The simulator refused: the channel's client is already gone; the loss arrives.
-            let w = Wait::Until {
-                at: Micros(u64::MAX),
-                reply: Reply::Return(Value::None),
-            };
-            return self.suspend(w, "basic_publish()", Some(conn));
+            // The simulator refused: the channel's client is already gone, and the script
+            // learns why when that news arrives.
+            let w = self.news_of_failure(chan);
+            return self.suspend(w, "basic_publish()", None);
         };
         let since = self.now();
         self.suspend(
