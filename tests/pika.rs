@@ -541,7 +541,7 @@ print('sent')",
     // Frames the binding draws get ids of their own.
     let decl = r.scripts.events_of_line("app", 4)[0];
     match &r.sim.trace[decl].kind {
-        TraceKind::Send { id, .. } => assert!(*id >= mirrorscope::sim::pika::host::WIRE_ID_BASE),
+        TraceKind::Send { id, .. } => assert!(*id >= mirrorscope::sim::pika::WIRE_ID_BASE),
         other => panic!("{other:?}"),
     }
 }
@@ -738,4 +738,46 @@ ch.basic_publish('', 'q', 'x')",
         "{}",
         output(&r, "app")
     );
+}
+
+#[test]
+fn mangled_scenarios_never_panic() {
+    // Every prefix and a spread of one-character deletions of the pika scenarios either fails
+    // to parse with a message or runs to its end.
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("pika_"))
+        })
+        .collect();
+    files.sort();
+    assert!(files.len() >= 6);
+    let mut runs = 0;
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let chars: Vec<char> = text.chars().collect();
+        let step = (chars.len() / 40).max(1);
+        for cut in (0..chars.len()).step_by(step) {
+            let prefix: String = chars[..cut].iter().collect();
+            let deleted: String = chars
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != cut)
+                .map(|(_, c)| c)
+                .collect();
+            for variant in [prefix, deleted] {
+                if let Ok(r) = scenario::run_text(&variant, Some(1)) {
+                    for s in r.scripts.all() {
+                        let _ = (s.state(), s.current_line(), s.output_text());
+                    }
+                }
+                runs += 1;
+            }
+        }
+    }
+    assert!(runs > 400, "{runs}");
 }

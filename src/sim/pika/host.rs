@@ -2242,7 +2242,6 @@ impl<'a> Ctx<'a> {
                     sim_tag: sim_tag.clone(),
                     tag: tag.clone(),
                     callback: cb,
-                    auto_ack,
                     queue,
                 });
                 self.suspend(Wait::ConsumeOk { chan, sim_tag, tag }, &what, Some(conn))
@@ -2307,7 +2306,6 @@ impl<'a> Ctx<'a> {
                     sim_tag: sim_tag.clone(),
                     tag: sim_tag.clone(),
                     callback: Value::None,
-                    auto_ack,
                     queue: queue.clone(),
                 });
                 self.st.chans[chan].generator = Some(Generator {

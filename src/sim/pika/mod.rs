@@ -17,19 +17,20 @@
 //! replies and deliveries that reached the script's clients while it waited in that line, and
 //! the replication traffic of the queue that call waits on. Frames the simulator does not model
 //! itself (queue.declare, channel.open, confirm.select, …) are drawn by the binding with ids
-//! from [`host::WIRE_ID_BASE`] up.
+//! from [`WIRE_ID_BASE`] up.
 //!
-//! A script that never waits is stopped after [`script::INSTANT_BUDGET`] instructions at one
-//! simulated instant (and after [`host::OPS_PER_INSTANT`] broker calls), with a message saying
+//! A script that never waits is stopped after [`INSTANT_BUDGET`] instructions at one
+//! simulated instant (and after [`OPS_PER_INSTANT`] broker calls), with a message saying
 //! so; nothing a script does can hang the page or panic.
 
-pub mod exc;
-pub mod host;
-pub mod pyjson;
-pub mod script;
-pub mod state;
+mod exc;
+mod host;
+mod pyjson;
+mod script;
+mod state;
 
-pub use script::{Script, ScriptState};
+pub use host::{OPS_PER_INSTANT, PIKA_VERSION, WIRE_ID_BASE};
+pub use script::{Script, ScriptState, INSTANT_BUDGET};
 
 use crate::py::ParseError;
 use crate::sim::model::ClientId;

@@ -97,7 +97,6 @@ pub struct ConsumerInfo {
     /// The tag the script sees (its own `consumer_tag=`, or the broker's).
     pub tag: String,
     pub callback: Value,
-    pub auto_ack: bool,
     pub queue: String,
 }
 
