@@ -781,3 +781,44 @@ fn mangled_scenarios_never_panic() {
     }
     assert!(runs > 400, "{runs}");
 }
+
+#[test]
+fn pausing_in_start_consuming_stops_before_each_callback() {
+    let r = run("cluster nodes=3
+client p node=node1
+p declare q
+python c <<EOF
+import pika
+ch = pika.BlockingConnection().channel()
+def cb(ch, m, p, body):
+    print('got', body)
+    ch.basic_ack(m.delivery_tag)
+ch.basic_consume('q', cb)
+ch.start_consuming()
+EOF
+wait 10ms
+python c pause
+expect python c state=waiting line=7
+p publish q \"m\" count=2
+wait 10ms
+expect python c state=paused line=4
+python c step
+expect python c state=paused line=5 output=\"got b'm1'\\n\"
+python c step
+expect python c state=paused line=4
+python c step
+python c step
+expect python c state=waiting line=7 output=\"got b'm2'\\n\"
+python c run
+");
+    let failed: Vec<_> = r.expectations.iter().filter(|e| !e.passed).collect();
+    assert!(failed.is_empty(), "{failed:?}");
+    assert_eq!(
+        r.sim.clients[1]
+            .deliveries
+            .iter()
+            .filter(|d| d.acked)
+            .count(),
+        2
+    );
+}
