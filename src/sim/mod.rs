@@ -13,6 +13,7 @@ pub mod json;
 pub mod model;
 mod partition;
 pub mod pcre;
+pub mod pika;
 pub mod placement;
 pub mod policy;
 pub mod policy_def;

@@ -5,6 +5,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::cluster_view::ClusterView;
+use super::editor::ScriptsPanel;
 use super::i18n::Lang;
 use super::legend::Legend;
 use super::player::Player;
@@ -25,6 +26,16 @@ pub fn App(props: &AppProps) -> Html {
     let lang = use_state_eq(|| props.lang);
     // The one playground state every panel reads and acts on.
     let store = use_reducer(|| Store::new(Player::new()));
+    // Temporary (pika branch): a clock for the scripts until the stage's time controls exist.
+    {
+        let store = store.clone();
+        use_effect_with((), move |_| {
+            let t = gloo_timers::callback::Interval::new(100, move || {
+                store.dispatch(super::player::Action::Tick(100.0))
+            });
+            move || drop(t)
+        });
+    }
     let cluster = use_memo((), |_| {
         Cluster::with_nodes(START_NODES).expect("START_NODES is within the core's cluster sizes")
     });
@@ -107,6 +118,10 @@ pub fn App(props: &AppProps) -> Html {
                         <p class="muted">{ text.about_deprecation }</p>
                     </section>
                 </aside>
+                // The Python clients panel (mounted here until the stage layout takes it).
+                <ContextProvider<Lang> context={*lang}>
+                    <ScriptsPanel />
+                </ContextProvider<Lang>>
             </main>
             <footer class="footer">
                 <span>{ format!("mirrorscope {}", env!("CARGO_PKG_VERSION")) }</span>

@@ -3,7 +3,9 @@
 
 pub mod app;
 pub mod cluster_view;
+pub mod editor;
 pub mod i18n;
+pub mod i18n_editor;
 pub mod layout;
 pub mod legend;
 pub mod panic_panel;

@@ -49,7 +49,18 @@ pub enum Action {
     NextInteresting,
     /// Start over with a scenario (a lesson, a shared URL, an embed).
     Load(String),
+    /// `python NAME step`, then let simulated time run until the script stops before its next
+    /// statement or ends (at most [`STEP_WAIT`]): one press of the editor's Step.
+    StepScript(String),
+    /// Trace events to light up on the stage (a script line is hovered); empty to clear.
+    HighlightEvents(Vec<usize>),
+    /// The trace event the viewer picked (the editor then marks the line that caused it).
+    SelectEvent(Option<usize>),
 }
+
+/// The longest a Step waits for its statement to finish (`basic_get` on a queue without a
+/// master takes ~60 s to fail).
+pub const STEP_WAIT: Micros = Micros(70_000_000);
 
 /// The viewer's state around a session.
 #[derive(Debug)]
@@ -64,6 +75,10 @@ pub struct Player {
     pub console: Vec<ConsoleEntry>,
     /// The last error to show where the user acted (a line that does not parse, …).
     pub error: Option<String>,
+    /// Trace events a hovered script line caused, for the stage to light up.
+    pub highlighted: Vec<usize>,
+    /// The trace event the viewer picked on the stage or in a script's event list.
+    pub selected_event: Option<usize>,
 }
 
 impl Player {
@@ -82,6 +97,16 @@ impl Player {
             past: None,
             console: Vec::new(),
             error: None,
+            highlighted: Vec::new(),
+            selected_event: None,
+        }
+    }
+
+    /// The run on display (the past while scrubbing), with its scripts.
+    pub fn view_run(&self) -> &Run {
+        match &self.past {
+            Some(run) => run,
+            None => &self.session.run,
         }
     }
 
@@ -108,8 +133,37 @@ impl Player {
     }
 
     pub fn apply(&mut self, action: Action) {
+        // Pointing at things changes nothing in the run (and keeps an error on show).
+        match action {
+            Action::HighlightEvents(events) => {
+                self.highlighted = events;
+                return;
+            }
+            Action::SelectEvent(e) => {
+                self.selected_event = e;
+                return;
+            }
+            _ => {}
+        }
         self.error = None;
         match action {
+            Action::HighlightEvents(_) | Action::SelectEvent(_) => {}
+            Action::StepScript(name) => {
+                let line = format!("python {name} step");
+                if let Err(e) = self
+                    .fork_at_cursor()
+                    .and_then(|_| self.session.apply(&line).map(|_| ()))
+                {
+                    self.error = Some(e);
+                }
+                let run = &mut self.session.run;
+                run.run_scripts_until(STEP_WAIT, |_, scripts| {
+                    scripts
+                        .get(&name)
+                        .is_none_or(|s| s.state() != crate::sim::pika::ScriptState::Waiting)
+                });
+                self.cursor = self.session.now();
+            }
             Action::Input(line) => {
                 if let Err(e) = self
                     .fork_at_cursor()
@@ -158,7 +212,7 @@ impl Player {
                         // Nothing notable yet: run ahead (up to a minute) until something happens.
                         let start = self.session.now();
                         let before = self.session.run.sim.trace.len();
-                        self.session.run.sim.run_until(Micros::from_secs(60), |s| {
+                        self.session.run.run_until(Micros::from_secs(60), |s| {
                             s.trace[before..].iter().any(|e| {
                                 matches!(
                                     e.kind,

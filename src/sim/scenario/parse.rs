@@ -45,6 +45,18 @@ pub enum Action {
         op: ClientOp,
     },
     Expect(Expectation),
+    /// `python NAME [on node=NODE] [paused] <<EOF` … `EOF`: start a pika client script.
+    Python {
+        name: String,
+        node: Option<String>,
+        paused: bool,
+        source: String,
+    },
+    /// `python NAME step|run|pause|stop`.
+    PythonControl {
+        name: String,
+        control: crate::sim::pika::Control,
+    },
 }
 
 /// What a client does.
@@ -106,6 +118,11 @@ pub enum Expectation {
     Exit(i32),
     /// `expect output "text"`: the previous command's output contains the text.
     Output(String),
+    /// `expect python NAME key=value …`: a script's state, output, error, line.
+    Script {
+        name: String,
+        checks: Vec<(String, String)>,
+    },
 }
 
 const QUEUE_KEYS: &[&str] = &[
@@ -137,6 +154,8 @@ const CLIENT_KEYS: &[&str] = &[
     "unacked",
 ];
 
+const SCRIPT_KEYS: &[&str] = &["state", "output", "stdout", "error", "line", "exit"];
+
 /// A parse error: `file:line: message` once the caller adds the file name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParseError {
@@ -151,6 +170,11 @@ pub fn parse(text: &str) -> Result<Vec<Step>, ParseError> {
     let mut i = 0;
     while i < lines.len() {
         let start = i;
+        if let Some(block) = python_block(&lines, i)? {
+            i = block.end + 1;
+            steps.push(block.step);
+            continue;
+        }
         let mut joined = lines[i].to_string();
         // A command continues while quotes are open or the line ends in a backslash.
         while shell::needs_more(&joined) && i + 1 < lines.len() {
@@ -174,6 +198,104 @@ pub fn parse(text: &str) -> Result<Vec<Step>, ParseError> {
         });
     }
     Ok(steps)
+}
+
+struct PythonBlock {
+    step: Step,
+    end: usize,
+}
+
+/// `python NAME [on node=NODE] [paused] <<EOF`, the script's lines verbatim, then `EOF` alone
+/// on a line (any word works as the delimiter; it may be quoted: `<<'END'`). A syntax error in
+/// the script is reported at its own line and column.
+fn python_block(lines: &[&str], i: usize) -> Result<Option<PythonBlock>, ParseError> {
+    let header = lines[i].trim();
+    let Some(after) = header.strip_prefix("python") else {
+        return Ok(None);
+    };
+    if !after.starts_with(char::is_whitespace) {
+        return Ok(None);
+    }
+    let Some((head, delim)) = after.split_once("<<") else {
+        return Ok(None);
+    };
+    let err = |line: usize, message: String| ParseError {
+        line: line + 1,
+        message,
+    };
+    let delim = delim.trim().trim_start_matches('-');
+    let delim = delim.trim_matches(|c| c == '\'' || c == '"').to_string();
+    if delim.is_empty() || delim.contains(char::is_whitespace) {
+        return Err(err(
+            i,
+            "python NAME <<EOF: the delimiter after << must be one word".into(),
+        ));
+    }
+    let words: Vec<&str> = head.split_whitespace().collect();
+    let Some((&name, opts)) = words.split_first() else {
+        return Err(err(
+            i,
+            "python needs a client name: python app <<EOF".into(),
+        ));
+    };
+    if name.contains('=') || name == "on" {
+        return Err(err(
+            i,
+            "python needs a client name first: python app on node=node2 <<EOF".into(),
+        ));
+    }
+    let mut node = None;
+    let mut paused = false;
+    for w in opts {
+        match *w {
+            "on" => {}
+            "paused" => paused = true,
+            w if w.starts_with("node=") => node = Some(w["node=".len()..].to_string()),
+            other => {
+                return Err(err(
+                    i,
+                    format!("python {name}: unknown option '{other}' (use on node=NODE, paused)"),
+                ))
+            }
+        }
+    }
+    let Some(end) = (i + 1..lines.len()).find(|&k| lines[k].trim() == delim) else {
+        return Err(err(
+            i,
+            format!("python {name}: no closing '{delim}' line for this script"),
+        ));
+    };
+    let body: Vec<&str> = lines[i + 1..end].to_vec();
+    let mut source = body.join("\n");
+    source.push('\n');
+    if let Err(e) = crate::py::compile(&source) {
+        return Err(ParseError {
+            line: i + 1 + e.line as usize,
+            message: format!(
+                "python {name}: {}: {} (line {}, column {} of the script)",
+                e.exception_name(),
+                e.message,
+                e.line,
+                e.col
+            ),
+        });
+    }
+    let mut text = vec![header];
+    text.extend(body);
+    text.push(lines[end].trim());
+    Ok(Some(PythonBlock {
+        step: Step {
+            line: i + 1,
+            text: text.join("\n"),
+            action: Action::Python {
+                name: name.to_string(),
+                node,
+                paused,
+                source,
+            },
+        },
+        end,
+    }))
 }
 
 fn kv(words: &[String], allowed: &[&str]) -> Result<Vec<(String, String)>, String> {
@@ -426,6 +548,18 @@ fn parse_line(line: &str) -> Result<Action, String> {
             })
         }
         "expect" => parse_expect(rest).map(Action::Expect),
+        "python" => match rest {
+            [name, verb] => match crate::sim::pika::Control::from_word(verb) {
+                Some(control) => Ok(Action::PythonControl {
+                    name: name.clone(),
+                    control,
+                }),
+                None => Err(format!(
+                    "python {name} {verb}: use step, run, pause or stop (or start a script with python {name} <<EOF)"
+                )),
+            },
+            _ => Err("python NAME <<EOF … EOF starts a script; python NAME step|run|pause|stop controls it".into()),
+        },
         _ => {
             let op = parse_client_op(rest).map_err(|e| {
                 if rest.is_empty() {
@@ -476,11 +610,20 @@ fn parse_expect(rest: &[String]) -> Result<Expectation, String> {
             Some(Ok(n)) => Ok(Expectation::Exit(n)),
             _ => Err("expect exit needs a number".into()),
         },
+        Some("python") => {
+            let Some(name) = rest.get(1) else {
+                return Err("expect python needs a script name".into());
+            };
+            Ok(Expectation::Script {
+                name: name.clone(),
+                checks: kv(&rest[2..], SCRIPT_KEYS)?,
+            })
+        }
         Some("output") => match rest.get(1) {
             Some(t) => Ok(Expectation::Output(t.clone())),
             None => Err("expect output needs a quoted text".into()),
         },
-        _ => Err("expect what? (queue, client, anomalies, exit, output)".into()),
+        _ => Err("expect what? (queue, client, python, anomalies, exit, output)".into()),
     }
 }
 

@@ -109,6 +109,25 @@ pub fn clients_json(run: &Run) -> Json {
     )
 }
 
+/// Each `python` script: state, line, output and error.
+pub fn scripts_json(run: &Run) -> Json {
+    Json::Array(
+        run.scripts
+            .all()
+            .iter()
+            .map(|sc| {
+                obj(vec![
+                    ("name", s(&sc.name)),
+                    ("state", s(sc.state().as_str())),
+                    ("line", int(sc.current_line() as usize)),
+                    ("output", s(sc.output_text())),
+                    ("error", sc.error().map_or(Json::Null, s)),
+                ])
+            })
+            .collect(),
+    )
+}
+
 /// The checker's findings.
 pub fn anomalies_json(run: &Run) -> Json {
     Json::Array(
@@ -176,6 +195,7 @@ pub fn to_json(run: &Run) -> Json {
             Json::Array(run.sim.warnings.iter().map(s).collect()),
         ),
         ("anomalies", anomalies_json(run)),
+        ("scripts", scripts_json(run)),
         ("trace_len", int(run.sim.trace.len())),
     ])
 }
@@ -278,6 +298,20 @@ pub fn to_text(run: &Run) -> String {
         }
         for e in &c.errors {
             out.push_str(&format!("  error: {e}\n"));
+        }
+    }
+    for sc in run.scripts.all() {
+        out.push_str(&format!(
+            "\n=== python {} ({} at line {}{})\n",
+            sc.name,
+            sc.state().as_str(),
+            sc.current_line(),
+            sc.waiting_on()
+                .map(|w| format!(", in {w}"))
+                .unwrap_or_default()
+        ));
+        for line in sc.output_text().lines() {
+            out.push_str(&format!("  | {line}\n"));
         }
     }
     let anomalies = crate::sim::checker::check(sim);

@@ -6,6 +6,7 @@ use crate::sim::ctl::{self, CtlOutput};
 use crate::sim::dataplane::PublishResult;
 use crate::sim::engine::{Config, PartitionHandling, Sim};
 use crate::sim::model::{ClientId, ConfirmOutcome, QueueState};
+use crate::sim::pika::Scripts;
 use crate::sim::queues::DeclareArgs;
 use crate::sim::time::{parse_duration, Micros};
 
@@ -37,6 +38,8 @@ pub struct Run {
     pub expectations: Vec<ExpectResult>,
     /// Client name → id and vhost.
     pub clients: Vec<(String, ClientId, String)>,
+    /// The `python` scripts (pika clients) of the run.
+    pub scripts: Scripts,
 }
 
 impl Run {
@@ -90,6 +93,7 @@ pub fn run_steps(steps: &[Step], seed: Option<u64>) -> Run {
                 steps: std::mem::take(&mut pre_results),
                 expectations: Vec::new(),
                 clients: Vec::new(),
+                scripts: Scripts::new(),
             }
         });
         run.step(step);
@@ -106,6 +110,7 @@ pub fn run_steps(steps: &[Step], seed: Option<u64>) -> Run {
             steps: pre_results,
             expectations: Vec::new(),
             clients: Vec::new(),
+            scripts: Scripts::new(),
         }
     })
 }
@@ -159,6 +164,113 @@ fn parse_seconds(v: &str) -> Result<Micros, String> {
 }
 
 impl Run {
+    /// Moves the clock to `t`, letting the `python` scripts run as it passes.
+    pub fn advance_to(&mut self, t: Micros) {
+        if self.scripts.is_empty() {
+            self.sim.advance_to(t);
+        } else {
+            self.scripts.advance_to(&mut self.sim, t);
+        }
+        self.clients.extend(self.scripts.take_new_clients());
+    }
+
+    /// Runs until `done` holds or `limit` of simulated time has passed (scripts run along).
+    pub fn run_until(&mut self, limit: Micros, done: impl Fn(&Sim) -> bool) -> bool {
+        let held = if self.scripts.is_empty() {
+            self.sim.run_until(limit, done)
+        } else {
+            self.scripts.run_until(&mut self.sim, limit, |s, _| done(s))
+        };
+        self.clients.extend(self.scripts.take_new_clients());
+        held
+    }
+
+    /// Runs until `done` holds for the scripts or `limit` has passed (the editor's Step).
+    pub fn run_scripts_until(
+        &mut self,
+        limit: Micros,
+        done: impl FnMut(&Sim, &Scripts) -> bool,
+    ) -> bool {
+        let held = self.scripts.run_until(&mut self.sim, limit, done);
+        self.clients.extend(self.scripts.take_new_clients());
+        held
+    }
+
+    /// The next moment something happens: a simulator event or a script's timer.
+    pub fn next_event_time(&self) -> Option<Micros> {
+        let sim = self.sim.next_event_time();
+        let scripts = self.scripts.next_time(&self.sim);
+        match (sim, scripts) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn script_status(&self, name: &str) -> String {
+        match self.scripts.get(name) {
+            Some(s) => match s.waiting_on() {
+                Some(w) => format!(
+                    "python {name}: {} at line {} ({w})",
+                    s.state().as_str(),
+                    s.current_line()
+                ),
+                None => format!(
+                    "python {name}: {} at line {}",
+                    s.state().as_str(),
+                    s.current_line()
+                ),
+            },
+            None => format!("python {name}: not started"),
+        }
+    }
+
+    fn check_script(&self, name: &str, checks: &[(String, String)]) -> Vec<String> {
+        let Some(s) = self.scripts.get(name) else {
+            return vec![format!("no python script named '{name}'")];
+        };
+        let mut diff = Vec::new();
+        for (k, v) in checks {
+            let got = match k.as_str() {
+                "state" => s.state().as_str().to_string(),
+                "line" => s.current_line().to_string(),
+                "exit" => s.exit_code().map_or("none".to_string(), |c| c.to_string()),
+                "output" | "stdout" => {
+                    let text: String = if k == "stdout" {
+                        s.output()
+                            .iter()
+                            .filter(|(e, _)| !e)
+                            .map(|(_, t)| t.as_str())
+                            .collect()
+                    } else {
+                        s.output_text()
+                    };
+                    if !text.contains(v.as_str()) {
+                        diff.push(format!("{k}: expected it to contain {v:?}, got {text:?}"));
+                    }
+                    continue;
+                }
+                "error" => {
+                    match s.error() {
+                        Some(e) if e.contains(v.as_str()) => {}
+                        Some(e) => {
+                            diff.push(format!("error: expected one containing {v:?}, got {e:?}"))
+                        }
+                        None => diff.push(format!(
+                            "error: expected {v:?}, but the script is {}",
+                            s.state().as_str()
+                        )),
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            if &got != v {
+                diff.push(format!("{k}: expected {v}, got {got}"));
+            }
+        }
+        diff
+    }
+
     fn node(&self, name: &str) -> Result<usize, String> {
         self.sim.cluster.resolve(name)
     }
@@ -188,9 +300,14 @@ impl Run {
         // Waiting and checking are not actions on the cluster: the trace must not depend on how
         // the clock was moved, so that a live session and its saved scenario replay the same.
         if !matches!(step.action, Action::Wait(_) | Action::Expect(_)) {
-            self.sim.record_input(&step.text);
+            // A script's source would flood the trace: its header line stands for it.
+            self.sim
+                .record_input(step.text.lines().next().unwrap_or_default());
         }
         let res = self.exec(step);
+        // Scripts react to what the input did to the cluster at once (a node going away).
+        self.scripts.settle(&mut self.sim);
+        self.clients.extend(self.scripts.take_new_clients());
         match res {
             Ok(Some(o)) => self.push(step, o.output, o.exit_code),
             Ok(None) => {}
@@ -248,8 +365,29 @@ impl Run {
                 Ok(Some(CtlOutput::ok("")))
             }
             Action::Wait(d) => {
-                self.sim.advance(*d);
+                let t = self.sim.now() + *d;
+                self.advance_to(t);
                 Ok(None)
+            }
+            Action::Python {
+                name,
+                node,
+                paused,
+                source,
+            } => {
+                let home = match node {
+                    Some(n) => self.node(n)?,
+                    None => 0,
+                };
+                self.scripts
+                    .start(&mut self.sim, name, source, home, *paused)
+                    .map_err(|e| format!("python {name}: {e}"))?;
+                self.clients.extend(self.scripts.take_new_clients());
+                Ok(Some(CtlOutput::ok(self.script_status(name))))
+            }
+            Action::PythonControl { name, control } => {
+                let out = self.scripts.control(&mut self.sim, name, *control)?;
+                Ok(Some(CtlOutput::ok(out)))
             }
             Action::Client { name, node, vhost } => {
                 let n = self.node(node)?;
@@ -315,7 +453,8 @@ impl Run {
                     Err(e) => {
                         if e.contains("due to timeout") {
                             // rabbit_amqqueue:with/4 retried for ~60 s before giving up.
-                            self.sim.advance(crate::sim::engine::MASTER_RETRY);
+                            let t = self.sim.now() + crate::sim::engine::MASTER_RETRY;
+                            self.advance_to(t);
                         }
                         self.sim.client_error(c, e.clone());
                         Ok(CtlOutput {
@@ -377,7 +516,7 @@ impl Run {
                 );
                 self.sim.get(c, vhost, queue, *manual_ack)?;
                 // basic.get is synchronous in pika: wait for the reply (or the ~60 s retry).
-                self.sim.run_until(Micros::from_secs(70), |s| {
+                self.run_until(Micros::from_secs(70), |s| {
                     let cl = &s.clients[c.0];
                     (cl.deliveries.len(), cl.errors.len()) != before || !cl.connected
                 });
@@ -414,7 +553,7 @@ impl Run {
             }
             ClientOp::TxCommit => {
                 let pending: Vec<u64> = self.sim.clients[c.0].unconfirmed.keys().copied().collect();
-                self.sim.run_until(Micros::from_secs(600), |s| {
+                self.run_until(Micros::from_secs(600), |s| {
                     let cl = &s.clients[c.0];
                     !cl.connected || pending.iter().all(|k| !cl.unconfirmed.contains_key(k))
                 });
@@ -448,6 +587,7 @@ impl Run {
                 checks,
             } => self.check_queue(vhost, name, checks),
             Expectation::Client { name, checks } => self.check_client(name, checks),
+            Expectation::Script { name, checks } => self.check_script(name, checks),
             Expectation::Anomalies(checks) => {
                 let found = crate::sim::checker::check(&self.sim);
                 checks

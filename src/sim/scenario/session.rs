@@ -73,7 +73,7 @@ impl Session {
         let steps = parse::parse(&text).map_err(|e| e.message)?;
         let mut run = run_steps(&steps, None);
         if run.sim.now() < t {
-            run.sim.advance_to(t);
+            run.advance_to(t);
         }
         Ok(run)
     }
@@ -100,7 +100,8 @@ impl Session {
             return Err("cluster, seed and config are set when a session starts".to_string());
         }
         if let Action::Wait(d) = step.action {
-            self.run.sim.advance(d);
+            let t = self.run.sim.now() + d;
+            self.run.advance_to(t);
             return Ok(StepResult {
                 line: 0,
                 input: step.text,
@@ -131,13 +132,13 @@ impl Session {
 
     /// Moves time forward to `t` (no-op for a time in the past: use [`Session::rewind_to`]).
     pub fn advance_to(&mut self, t: Micros) {
-        self.run.sim.advance_to(t);
+        self.run.advance_to(t);
     }
 
     /// Runs up to and including the next scheduled event; returns its time.
     pub fn step_event(&mut self) -> Option<Micros> {
-        let t = self.run.sim.next_event_time()?;
-        self.run.sim.advance_to(t);
+        let t = self.run.next_event_time()?;
+        self.run.advance_to(t);
         Some(t)
     }
 
@@ -145,7 +146,7 @@ impl Session {
     pub fn rewind_to(&mut self, t: Micros) -> Result<(), String> {
         self.inputs.retain(|i| i.at <= t);
         let mut run = Self::build(&self.setup, &self.inputs)?;
-        run.sim.advance_to(t);
+        run.advance_to(t);
         self.run = run;
         Ok(())
     }
@@ -155,7 +156,7 @@ impl Session {
     pub fn snapshot_at(&self, t: Micros) -> Result<Run, String> {
         let kept: Vec<TimedInput> = self.inputs.iter().filter(|i| i.at <= t).cloned().collect();
         let mut run = Self::build(&self.setup, &kept)?;
-        run.sim.advance_to(t);
+        run.advance_to(t);
         Ok(run)
     }
 

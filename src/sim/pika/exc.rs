@@ -1,0 +1,213 @@
+//! pika's exception classes (pika 1.3, `pika/exceptions.py`), declared for one script with the
+//! same hierarchy, so that `except pika.exceptions.AMQPError` catches what pika's would, and the
+//! instances the binding raises with pika's argument shapes (`ChannelClosedByBroker(404,
+//! "NOT_FOUND - …")` prints as `(404, "NOT_FOUND - …")`).
+
+use crate::py::{BuiltinExc, ExcClass, Module, PyException, Value};
+
+/// The classes of one script's `pika.exceptions` module (host classes compare by identity, so
+/// every raise in a script must use these very values).
+#[derive(Debug, Clone)]
+pub struct PikaExceptions {
+    classes: Vec<(&'static str, ExcClass)>,
+    /// `socket.gaierror`: what pika lets through for a host name that does not resolve.
+    pub gaierror: ExcClass,
+}
+
+/// (name, base) in definition order; a base is either an earlier entry or `Exception`.
+const HIERARCHY: &[(&str, &str)] = &[
+    ("AMQPError", "Exception"),
+    ("AMQPConnectionError", "AMQPError"),
+    ("ConnectionOpenAborted", "AMQPConnectionError"),
+    ("StreamLostError", "AMQPConnectionError"),
+    ("IncompatibleProtocolError", "AMQPConnectionError"),
+    ("AuthenticationError", "AMQPConnectionError"),
+    ("ProbableAuthenticationError", "AMQPConnectionError"),
+    ("ProbableAccessDeniedError", "AMQPConnectionError"),
+    ("NoFreeChannels", "AMQPConnectionError"),
+    ("ConnectionWrongStateError", "AMQPConnectionError"),
+    ("ConnectionClosed", "AMQPConnectionError"),
+    ("ConnectionClosedByBroker", "ConnectionClosed"),
+    ("ConnectionClosedByClient", "ConnectionClosed"),
+    ("ConnectionBlockedTimeout", "AMQPConnectionError"),
+    ("AMQPHeartbeatTimeout", "AMQPConnectionError"),
+    ("AMQPChannelError", "AMQPError"),
+    ("ChannelWrongStateError", "AMQPChannelError"),
+    ("ChannelClosed", "AMQPChannelError"),
+    ("ChannelClosedByBroker", "ChannelClosed"),
+    ("ChannelClosedByClient", "ChannelClosed"),
+    ("DuplicateConsumerTag", "AMQPChannelError"),
+    ("ConsumerCancelled", "AMQPChannelError"),
+    ("UnroutableError", "AMQPChannelError"),
+    ("NackError", "AMQPChannelError"),
+    ("InvalidChannelNumber", "AMQPError"),
+    ("ProtocolSyntaxError", "AMQPError"),
+    ("UnexpectedFrameError", "ProtocolSyntaxError"),
+    ("ProtocolVersionMismatch", "ProtocolSyntaxError"),
+    ("BodyTooLongError", "ProtocolSyntaxError"),
+    ("InvalidFrameError", "ProtocolSyntaxError"),
+    ("InvalidFieldTypeException", "ProtocolSyntaxError"),
+    ("UnsupportedAMQPFieldException", "ProtocolSyntaxError"),
+    ("MethodNotImplemented", "AMQPError"),
+    ("ChannelError", "Exception"),
+    ("ReentrancyError", "Exception"),
+    ("ShortStringTooLong", "AMQPError"),
+    ("DuplicateGetOkCallback", "ChannelError"),
+];
+
+impl Default for PikaExceptions {
+    fn default() -> Self {
+        PikaExceptions::new()
+    }
+}
+
+impl PikaExceptions {
+    /// Declares every class.
+    pub fn new() -> PikaExceptions {
+        let mut classes: Vec<(&'static str, ExcClass)> = Vec::with_capacity(HIERARCHY.len());
+        for &(name, base) in HIERARCHY {
+            let base = classes
+                .iter()
+                .find(|(n, _)| *n == base)
+                .map(|(_, c)| c.clone())
+                .unwrap_or(ExcClass::Builtin(BuiltinExc::Exception));
+            classes.push((
+                name,
+                ExcClass::new_host("pika.exceptions", name, vec![base]),
+            ));
+        }
+        PikaExceptions {
+            classes,
+            gaierror: ExcClass::new_host(
+                "socket",
+                "gaierror",
+                vec![ExcClass::Builtin(BuiltinExc::OSError)],
+            ),
+        }
+    }
+
+    /// The class called `name` (one of pika's; `Exception` for a name pika does not have, which
+    /// only a programming error here could ask for).
+    pub fn class(&self, name: &str) -> ExcClass {
+        self.classes
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, c)| c.clone())
+            .unwrap_or(ExcClass::Builtin(BuiltinExc::Exception))
+    }
+
+    /// The `pika.exceptions` module.
+    pub fn module(&self) -> Value {
+        Value::Module(Module::new(
+            "pika.exceptions",
+            self.classes
+                .iter()
+                .map(|(n, c)| (*n, Value::ExcClass(c.clone())))
+                .collect(),
+        ))
+    }
+
+    /// A class with positional arguments.
+    pub fn new_exc(&self, name: &str, args: Vec<Value>) -> PyException {
+        PyException::with_args(self.class(name), args)
+    }
+
+    /// `ChannelClosedByBroker(code, text)` with pika's `reply_code` / `reply_text` properties.
+    pub fn channel_closed_by_broker(&self, code: i64, text: &str) -> PyException {
+        self.closed("ChannelClosedByBroker", code, text)
+    }
+
+    /// `ConnectionClosedByBroker(code, text)`.
+    pub fn connection_closed_by_broker(&self, code: i64, text: &str) -> PyException {
+        self.closed("ConnectionClosedByBroker", code, text)
+    }
+
+    /// `ConnectionClosed`-shaped classes carry `reply_code` and `reply_text`.
+    pub fn closed(&self, class: &str, code: i64, text: &str) -> PyException {
+        self.new_exc(class, vec![Value::Int(code), Value::str(text)])
+            .with_attr("reply_code", Value::Int(code))
+            .with_attr("reply_text", Value::str(text))
+    }
+
+    /// What `BlockingConnection()` raises when the TCP connection is refused: pika wraps its
+    /// internal `AMQPConnectorSocketConnectError`, whose `str()` is empty, so the traceback's last
+    /// line is the bare class name and `print(e)` prints nothing.
+    pub fn connection_refused(&self) -> PyException {
+        let inner = PyException::with_args(
+            ExcClass::new_host(
+                "pika.adapters.utils.connection_workflow",
+                "AMQPConnectorSocketConnectError",
+                vec![],
+            ),
+            Vec::new(),
+        );
+        self.new_exc("AMQPConnectionError", vec![Value::Exception(inner)])
+    }
+
+    /// `socket.gaierror: [Errno -2] Name or service not known` (pika re-raises the resolver's
+    /// error as is). The subset's `OSError` has no errno formatting, so the message is the one
+    /// argument; `errno` and `strerror` are attributes as in Python.
+    pub fn name_not_known(&self) -> PyException {
+        PyException::with_args(
+            self.gaierror.clone(),
+            vec![Value::str("[Errno -2] Name or service not known")],
+        )
+        .with_attr("errno", Value::Int(-2))
+        .with_attr("strerror", Value::str("Name or service not known"))
+    }
+
+    /// `NackError` / `UnroutableError` with their `messages` list (pika: "1 message(s) NACKed").
+    pub fn returned(&self, class: &str, messages: Vec<Value>) -> PyException {
+        let text = if class == "NackError" {
+            format!("{} message(s) NACKed", messages.len())
+        } else {
+            format!("{} unroutable message(s) returned", messages.len())
+        };
+        self.new_exc(class, vec![Value::str(&text)])
+            .with_attr("messages", Value::list(messages))
+    }
+}
+
+/// AMQP reply codes of the broker's channel- and connection-level errors, from the text's
+/// leading constant (`NOT_FOUND - …`).
+pub fn reply_code(text: &str) -> i64 {
+    let name = text.split(" - ").next().unwrap_or("");
+    match name {
+        "CONTENT_TOO_LARGE" => 311,
+        "NO_ROUTE" => 312,
+        "NO_CONSUMERS" => 313,
+        "CONNECTION_FORCED" => 320,
+        "INVALID_PATH" => 402,
+        "ACCESS_REFUSED" => 403,
+        "NOT_FOUND" => 404,
+        "RESOURCE_LOCKED" => 405,
+        "PRECONDITION_FAILED" => 406,
+        "FRAME_ERROR" => 501,
+        "SYNTAX_ERROR" => 502,
+        "COMMAND_INVALID" => 503,
+        "CHANNEL_ERROR" => 504,
+        "UNEXPECTED_FRAME" => 505,
+        "RESOURCE_ERROR" => 506,
+        "NOT_ALLOWED" => 530,
+        "NOT_IMPLEMENTED" => 540,
+        _ => 541,
+    }
+}
+
+/// A `socket` module exposing `gaierror` (some snippets catch `socket.gaierror`).
+pub fn socket_module(exc: &PikaExceptions) -> Value {
+    Value::Module(Module::new(
+        "socket",
+        vec![
+            ("gaierror", Value::ExcClass(exc.gaierror.clone())),
+            (
+                "error",
+                Value::ExcClass(ExcClass::Builtin(BuiltinExc::OSError)),
+            ),
+            (
+                "timeout",
+                Value::ExcClass(ExcClass::Builtin(BuiltinExc::TimeoutError)),
+            ),
+        ],
+    ))
+}
