@@ -6,9 +6,12 @@ use yew::prelude::*;
 
 use super::cluster_view::ClusterView;
 use super::i18n::Lang;
+use super::i18n_panels::LangContext;
 use super::legend::Legend;
 use super::player::Player;
+use super::queues_view::QueuesView;
 use super::store::{Store, StoreHandle};
+use super::{clients_panel::ClientsPanel, console::Console, policies_view::PoliciesView};
 use crate::sim::Cluster;
 
 /// The cluster a visitor starts with: RabbitMQ's usual three-node demo set-up.
@@ -25,6 +28,16 @@ pub fn App(props: &AppProps) -> Html {
     let lang = use_state_eq(|| props.lang);
     // The one playground state every panel reads and acts on.
     let store = use_reducer(|| Store::new(Player::new()));
+    // Temporary (panels branch): a running clock until the stage's time controls exist.
+    {
+        let store = store.clone();
+        use_effect_with((), move |_| {
+            use super::player::Action::{Play, Tick};
+            store.dispatch(Play);
+            let t = gloo_timers::callback::Interval::new(100, move || store.dispatch(Tick(100.0)));
+            move || drop(t)
+        });
+    }
     let cluster = use_memo((), |_| {
         Cluster::with_nodes(START_NODES).expect("START_NODES is within the core's cluster sizes")
     });
@@ -72,6 +85,7 @@ pub fn App(props: &AppProps) -> Html {
 
     html! {
         <ContextProvider<StoreHandle> context={store}>
+        <ContextProvider<LangContext> context={LangContext(*lang)}>
         <div class="app">
             <header class="topbar">
                 <div class="brand">
@@ -108,11 +122,14 @@ pub fn App(props: &AppProps) -> Html {
                     </section>
                 </aside>
             </main>
+            // Temporary, until the stage's tabbed panel area mounts them.
+            <div class="layout panels-dev"><PoliciesView /><QueuesView /><Console /><ClientsPanel /></div>
             <footer class="footer">
                 <span>{ format!("mirrorscope {}", env!("CARGO_PKG_VERSION")) }</span>
                 <span>{ text.footer }</span>
             </footer>
         </div>
+        </ContextProvider<LangContext>>
         </ContextProvider<StoreHandle>>
     }
 }
