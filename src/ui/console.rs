@@ -270,9 +270,11 @@ pub fn Console() -> Html {
                 }
                 "ArrowUp" if on_first_line && !hist.is_empty() => {
                     e.prevent_default();
+                    // The history can shrink under a browse (a new scenario was loaded).
+                    let last = hist.len() - 1;
                     let (pos, draft) = match &*browse {
-                        Some((p, d)) => (p.saturating_sub(1), d.clone()),
-                        None => (hist.len() - 1, value),
+                        Some((p, d)) => (p.saturating_sub(1).min(last), d.clone()),
+                        None => (last, value),
                     };
                     input.set(hist[pos].clone());
                     browse.set(Some((pos, draft)));

@@ -1151,9 +1151,13 @@ fn preview_table(
         None => html! { <p class="muted">{ t.preview_needs_valid }</p> },
         Some([]) => html! { <p class="muted">{ t.preview_no_queues }</p> },
         Some(rows) => {
+            // Host names keep the matrix narrow; the full node name is in the tooltip.
             let head: Html = nodes
                 .iter()
-                .map(|n| html! { <th scope="col">{ n.clone() }</th> })
+                .map(|n| {
+                    let host = n.split_once('@').map_or(n.as_str(), |(_, h)| h);
+                    html! { <th scope="col"><abbr title={n.clone()}>{ host.to_string() }</abbr></th> }
+                })
                 .collect();
             let body: Html = rows
                 .iter()

@@ -213,7 +213,7 @@ pub fn QueuesView() -> Html {
         html! { <p class="muted">{ t.no_queues }</p> }
     } else {
         html! {
-            <div class="table-wrap">
+            <div class="table-wrap fits">
                 <table class="data-table stack queues-table">
                     <thead><tr>
                         if show_vhost { <th scope="col">{ t.col_vhost }</th> }
@@ -325,6 +325,40 @@ mod ssr_tests {
         let plain = html.split("data-queue=\"plain\"").nth(1).unwrap();
         let plain_row = plain.split("</tr>").next().unwrap();
         assert!(!plain_row.contains("pill-synced"), "{plain_row}");
+    }
+
+    #[test]
+    fn warns_that_acting_in_the_past_forks() {
+        use crate::sim::time::Micros;
+        use crate::ui::i18n_panels::tests_support::player_from;
+        use crate::ui::player::Action;
+        let mut p = player_from(SCN);
+        p.apply(Action::Seek(Micros::from_ms(10)));
+        assert!(p.cursor < p.horizon());
+        let t = crate::ui::i18n_panels::text(Lang::En);
+        let html = crate::ui::ssr::render::<Notice>(NoticeProps {
+            player: std::rc::Rc::new(p),
+        });
+        assert!(html.contains("You are looking at t = 10ms"), "{html}");
+        assert!(html.contains(&t.past_notice[..20]));
+    }
+
+    use yew::prelude::*;
+
+    #[derive(Properties)]
+    struct NoticeProps {
+        player: std::rc::Rc<crate::ui::player::Player>,
+    }
+
+    impl PartialEq for NoticeProps {
+        fn eq(&self, other: &Self) -> bool {
+            std::rc::Rc::ptr_eq(&self.player, &other.player)
+        }
+    }
+
+    #[function_component]
+    fn Notice(p: &NoticeProps) -> Html {
+        crate::ui::console::past_notice(&p.player, crate::ui::i18n_panels::text(Lang::En))
     }
 
     #[test]
