@@ -4,11 +4,15 @@
 //! scenario line (`client app node=node2`, `app publish queue_a "m" count=3`, …), so what the
 //! learner does can be replayed and shared.
 
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use super::console::{past_notice, state_index};
 use super::i18n_panels::{
-    fill, target_checked, target_value, text, use_id_prefix, use_lang, use_sync_selects, PanelText,
+    button, checkbox, fill, options, select_field, target_checked, target_value, text, text_field,
+    use_id_prefix, use_lang, use_sync_selects, PanelText,
 };
 use super::player::{Action, Player};
 use super::store::use_store;
@@ -124,6 +128,7 @@ enum Sent {
     Refused(String, String),
 }
 
+#[inline(never)]
 fn last_result(player: &Player, sent: &Sent, t: &PanelText) -> Html {
     match sent {
         Sent::Refused(line, err) => html! {
@@ -177,6 +182,7 @@ pub fn ClientsPanel() -> Html {
     // None: suggest a free name.
     let name = use_state(|| None::<String>);
     let node = use_state(|| None::<usize>);
+    let cards = use_reducer(Cards::default);
 
     let player = store.player();
     let sim = player.view();
@@ -203,6 +209,19 @@ pub fn ClientsPanel() -> Html {
         .map(|s| last_result(&player, s, t))
         .unwrap_or_default();
     let count = sim.clients.len();
+    let datalist = format!("{id}queues");
+    let cards: Html = {
+        let cx = CardCtx {
+            sim,
+            t,
+            store: &store,
+            sent: &sent,
+            cards: &cards,
+            datalist: &datalist,
+            id: &id,
+        };
+        (0..count).rev().map(|c| client_card(&cx, c)).collect()
+    };
     let queue_names: Vec<String> = {
         let mut v: Vec<String> = sim.queue_views().into_iter().map(|q| q.name).collect();
         v.dedup();
@@ -233,16 +252,6 @@ pub fn ClientsPanel() -> Html {
         Callback::from(move |e: Event| node.set(target_value(&e).parse().ok()))
     };
 
-    let datalist = format!("{id}queues");
-    let cards: Html = (0..count)
-        .rev()
-        .map(|c| {
-            html! {
-                <ClientCard key={c} index={c} datalist={datalist.clone()} sent={sent.clone()} />
-            }
-        })
-        .collect();
-
     html! {
         <section class="panel clients-panel" aria-label={t.clients_title} ref={root}>
             { past }
@@ -271,6 +280,7 @@ pub fn ClientsPanel() -> Html {
     }
 }
 
+#[inline(never)]
 fn node_options(sim: &Sim, selected: usize, t: &PanelText) -> Html {
     sim.cluster
         .nodes
@@ -283,18 +293,12 @@ fn node_options(sim: &Sim, selected: usize, t: &PanelText) -> Html {
         .collect()
 }
 
-#[derive(Properties, PartialEq)]
-struct CardProps {
-    index: usize,
-    datalist: String,
-    sent: UseStateHandle<Option<Sent>>,
-}
-
 /// What a card's action fields hold, as typed.
 #[derive(Clone, PartialEq)]
 struct CardForm {
     queue: String,
     durable: bool,
+    exclusive: bool,
     body: String,
     count: String,
     persistent: bool,
@@ -309,6 +313,7 @@ impl Default for CardForm {
         CardForm {
             queue: "queue_a".into(),
             durable: true,
+            exclusive: false,
             body: "m".into(),
             count: "1".into(),
             persistent: true,
@@ -320,20 +325,48 @@ impl Default for CardForm {
     }
 }
 
-/// One client: its state and its actions.
-#[function_component]
-fn ClientCard(p: &CardProps) -> Html {
-    let store = use_store();
-    let t = text(use_lang());
-    let id = use_id_prefix("card");
-    let form = use_state(CardForm::default);
+/// The cards' forms, by client index, and how the panel changes one of them.
+#[derive(Default, PartialEq)]
+struct Cards(BTreeMap<usize, CardForm>);
 
-    let player = store.player();
-    let sim = player.view();
-    let Some(c) = sim.clients.get(p.index) else {
+struct CardEdit(usize, Box<dyn FnOnce(&mut CardForm)>);
+
+impl Reducible for Cards {
+    type Action = CardEdit;
+
+    fn reduce(self: Rc<Self>, CardEdit(i, edit): CardEdit) -> Rc<Self> {
+        let mut map = self.0.clone();
+        edit(map.entry(i).or_default());
+        Rc::new(Cards(map))
+    }
+}
+
+/// What a card needs from the panel.
+struct CardCtx<'a> {
+    sim: &'a Sim,
+    t: &'static PanelText,
+    store: &'a super::store::StoreHandle,
+    sent: &'a UseStateHandle<Option<Sent>>,
+    cards: &'a UseReducerHandle<Cards>,
+    datalist: &'a str,
+    id: &'a str,
+}
+
+/// One client: its state and its actions.
+#[inline(never)]
+fn client_card(cx: &CardCtx<'_>, index: usize) -> Html {
+    let CardCtx {
+        sim,
+        t,
+        store,
+        sent,
+        ..
+    } = *cx;
+    let form = cx.cards.0.get(&index).cloned().unwrap_or_default();
+    let Some(c) = sim.clients.get(index) else {
         return html! {};
     };
-    let replaced = sim.clients[p.index + 1..].iter().any(|o| o.name == c.name);
+    let replaced = sim.clients[index + 1..].iter().any(|o| o.name == c.name);
     let node_name = sim.node_name(c.node).to_string();
     // Reconnecting suggests the same node if it is up, else the first one that is.
     let reconnect_node = form
@@ -354,12 +387,12 @@ fn ClientCard(p: &CardProps) -> Html {
     let node_opts = node_options(sim, reconnect_node, t);
     let details = client_details(
         sim,
-        ClientId(p.index),
+        ClientId(index),
         c,
         t,
         !replaced && c.connected,
-        &store,
-        &p.sent,
+        store,
+        sent,
     );
     let name = c.name.clone();
     let connected = c.connected;
@@ -370,18 +403,18 @@ fn ClientCard(p: &CardProps) -> Html {
         html! { <span class="status status-bad">{ "○ " }{ t.closed }{ " · " }{ node_name.clone() }{ " · " }{ why }</span> }
     };
     let confirm_mode = c.confirm_mode;
-    drop(player);
 
-    let f = (*form).clone();
+    let f = form;
     let act = |line: String| {
         let store = store.clone();
-        let sent = p.sent.clone();
+        let sent = sent.clone();
         Callback::from(move |_: MouseEvent| send(&store, &sent, line.clone()))
     };
     let q = super::clients_panel::scenario_quote(&f.queue);
     let declare = act(format!(
-        "{name} declare {q} {}",
-        if f.durable { "durable" } else { "transient" }
+        "{name} declare {q} {}{}",
+        if f.durable { "durable" } else { "transient" },
+        if f.exclusive { " exclusive" } else { "" }
     ));
     let confirm = act(format!("{name} confirm"));
     let publish = act(publish_line(
@@ -408,101 +441,69 @@ fn ClientCard(p: &CardProps) -> Html {
         .map(|n| format!("client {name} node={n}"))
         .unwrap_or_default());
 
-    let text_field = |set: fn(&mut CardForm, String)| {
-        let form = form.clone();
+    // One callback shape per kind of control, each storing into one field of the card's form.
+    let d = cx.cards.dispatcher();
+    let on_text = |set: fn(&mut CardForm, String)| {
+        let d = d.clone();
         Callback::from(move |e: InputEvent| {
-            let mut f = (*form).clone();
-            set(&mut f, target_value(&e));
-            form.set(f);
+            let v = target_value(&e);
+            d.dispatch(CardEdit(index, Box::new(move |f| set(f, v))));
         })
     };
-    let check_field = |set: fn(&mut CardForm, bool)| {
-        let form = form.clone();
+    let on_pick = |set: fn(&mut CardForm, String)| {
+        let d = d.clone();
         Callback::from(move |e: Event| {
-            let mut f = (*form).clone();
-            set(&mut f, target_checked(&e));
-            form.set(f);
+            let v = target_value(&e);
+            d.dispatch(CardEdit(index, Box::new(move |f| set(f, v))));
         })
     };
-    let onack = {
-        let form = form.clone();
+    let on_check = |set: fn(&mut CardForm, bool)| {
+        let d = d.clone();
         Callback::from(move |e: Event| {
-            let mut f = (*form).clone();
-            f.manual = target_value(&e) != "auto";
-            form.set(f);
-        })
-    };
-    let onnode = {
-        let form = form.clone();
-        Callback::from(move |e: Event| {
-            let mut f = (*form).clone();
-            f.node = target_value(&e).parse().ok();
-            form.set(f);
+            let v = target_checked(&e);
+            d.dispatch(CardEdit(index, Box::new(move |f| set(f, v))));
         })
     };
 
-    let heading = format!("{id}h");
+    let heading = format!("{}card{index}", cx.id);
+    let small = "btn btn-small";
     let actions = if replaced {
         html! {}
     } else if connected {
+        let ack_opts = options(
+            &[
+                ("manual".into(), t.ack_manual.into()),
+                ("auto".into(), t.ack_auto.into()),
+            ],
+            if f.manual { "manual" } else { "auto" },
+        );
         html! {
             <div class="client-actions" role="group" aria-label={fill(t.client_actions, &[("name", &name)])}>
                 <div class="action-row">
-                    <label class="field-inline">
-                        <span>{ t.queue }</span>
-                        <input type="text" value={f.queue.clone()} list={p.datalist.clone()}
-                            autocomplete="off" spellcheck="false" oninput={text_field(|f, v| f.queue = v)} />
-                    </label>
-                    <label class="check">
-                        <input type="checkbox" checked={f.durable} onchange={check_field(|f, v| f.durable = v)} />
-                        { t.durable_opt }
-                    </label>
-                    <button type="button" class="btn btn-small" onclick={declare}>{ t.declare }</button>
+                    { text_field(t.queue, &f.queue, "", Some(cx.datalist.to_string()), on_text(|f, v| f.queue = v)) }
+                    { checkbox(t.durable_opt.into(), f.durable, on_check(|f, v| f.durable = v)) }
+                    { checkbox(t.exclusive_opt.into(), f.exclusive, on_check(|f, v| f.exclusive = v)) }
+                    { button(t.declare, None, small, declare) }
                 </div>
                 <div class="action-row">
-                    <label class="field-inline">
-                        <span>{ t.body }</span>
-                        <input type="text" class="short" value={f.body.clone()} autocomplete="off"
-                            oninput={text_field(|f, v| f.body = v)} />
-                    </label>
-                    <label class="field-inline">
-                        <span>{ t.count }</span>
-                        <input type="text" inputmode="numeric" class="tiny" value={f.count.clone()}
-                            oninput={text_field(|f, v| f.count = v)} />
-                    </label>
-                    <label class="check">
-                        <input type="checkbox" checked={f.persistent} onchange={check_field(|f, v| f.persistent = v)} />
-                        { t.persistent }
-                    </label>
-                    <button type="button" class="btn btn-small" onclick={publish}>{ t.publish }</button>
-                    if !confirm_mode {
-                        <button type="button" class="btn btn-small" onclick={confirm}>{ t.confirm_select }</button>
-                    }
+                    { text_field(t.body, &f.body, "short", None, on_text(|f, v| f.body = v)) }
+                    { text_field(t.count, &f.count, "tiny", None, on_text(|f, v| f.count = v)) }
+                    { checkbox(t.persistent.into(), f.persistent, on_check(|f, v| f.persistent = v)) }
+                    { button(t.publish, None, small, publish) }
+                    if !confirm_mode { { button(t.confirm_select, None, small, confirm) } }
                 </div>
                 <div class="action-row">
-                    <label class="field-inline">
-                        <span>{ t.ack_mode }</span>
-                        <select data-value={if f.manual { "manual" } else { "auto" }} onchange={onack}>
-                            <option value="manual" selected={f.manual}>{ t.ack_manual }</option>
-                            <option value="auto" selected={!f.manual}>{ t.ack_auto }</option>
-                        </select>
-                    </label>
-                    <label class="field-inline">
-                        <span>{ t.prefetch }</span>
-                        <input type="text" inputmode="numeric" class="tiny" value={f.prefetch.clone()}
-                            oninput={text_field(|f, v| f.prefetch = v)} />
-                    </label>
-                    <label class="check">
-                        <input type="checkbox" checked={f.cancel_on_failover}
-                            onchange={check_field(|f, v| f.cancel_on_failover = v)} />
-                        <code>{ t.cancel_on_failover }</code>
-                    </label>
-                    <button type="button" class="btn btn-small" onclick={consume}>{ t.consume }</button>
-                    <button type="button" class="btn btn-small" onclick={get}>{ t.get }</button>
+                    { select_field(t.ack_mode, if f.manual { "manual" } else { "auto" }, ack_opts,
+                        on_pick(|f, v| f.manual = v != "auto")) }
+                    { text_field(t.prefetch, &f.prefetch, "tiny", None, on_text(|f, v| f.prefetch = v)) }
+                    { checkbox(html! { <code>{ t.cancel_on_failover }</code> }, f.cancel_on_failover,
+                        on_check(|f, v| f.cancel_on_failover = v)) }
+                    { button(t.consume, None, small, consume) }
+                    { button(t.get, None, small, get) }
                 </div>
                 <div class="action-row">
-                    <button type="button" class="btn btn-small" onclick={ack_all}>{ t.ack_all }</button>
-                    <button type="button" class="btn btn-small btn-danger" onclick={close}>{ t.close }</button>
+                    { button(t.ack_all, None, small, ack_all) }
+                    { button(t.close, None, "btn btn-small btn-danger", close) }
                 </div>
             </div>
         }
@@ -510,18 +511,16 @@ fn ClientCard(p: &CardProps) -> Html {
         html! {
             <div class="client-actions action-row" role="group" aria-label={fill(t.client_actions, &[("name", &name)])}>
                 <span class="muted">{ t.not_connected }</span>
-                <label class="field-inline">
-                    <span>{ t.connect_to }</span>
-                    <select data-value={reconnect_node.to_string()} onchange={onnode}>{ node_opts }</select>
-                </label>
-                <button type="button" class="btn btn-small btn-primary" onclick={reconnect}>{ t.reconnect }</button>
+                { select_field(t.connect_to, &reconnect_node.to_string(), node_opts,
+                    on_pick(|f, v| f.node = v.parse().ok())) }
+                { button(t.reconnect, None, "btn btn-small btn-primary", reconnect) }
             </div>
         }
     };
 
     html! {
         <article class={classes!("client-card", (!connected).then_some("client-closed"), replaced.then_some("client-replaced"))}
-            aria-labelledby={heading.clone()} data-client={name.clone()}>
+            key={index} aria-labelledby={heading.clone()} data-client={name.clone()}>
             <header class="client-head">
                 <h3 id={heading}>{ name.clone() }</h3>
                 { status }
@@ -534,6 +533,7 @@ fn ClientCard(p: &CardProps) -> Html {
 }
 
 /// Consumers, confirms and received messages of one client.
+#[inline(never)]
 fn client_details(
     sim: &Sim,
     id: ClientId,
@@ -592,10 +592,12 @@ fn client_details(
                 let onclick =
                     Callback::from(move |_: MouseEvent| send(&store, &sent, line.clone()));
                 let tag = d.delivery_tag.to_string();
-                html! {
-                    <button type="button" class="btn btn-small" {onclick}
-                        aria-label={fill(t.ack_one_label, &[("tag", &tag)])}>{ t.ack_one }</button>
-                }
+                button(
+                    t.ack_one,
+                    Some(fill(t.ack_one_label, &[("tag", &tag)])),
+                    "btn btn-small",
+                    onclick,
+                )
             });
             html! {
                 <tr class={classes!(d.redelivered.then_some("redelivered"))}>

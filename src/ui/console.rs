@@ -7,7 +7,9 @@
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use super::i18n_panels::{fill, target_value, text, use_lang, PanelText, EXAMPLE_COUNT};
+use super::i18n_panels::{
+    button, fill, select_field, target_value, text, use_lang, PanelText, EXAMPLE_COUNT,
+};
 use super::player::{Action, ConsoleEntry, Player};
 use super::store::use_store;
 use crate::sim::ctl::shell;
@@ -150,6 +152,7 @@ pub fn state_index(state: NodeState) -> usize {
 }
 
 /// The notice shown where the learner acts while the display is in the past (acting forks).
+#[inline(never)]
 pub fn past_notice(player: &Player, t: &PanelText) -> Html {
     if player.cursor >= player.horizon() {
         return html! {};
@@ -162,6 +165,20 @@ pub fn past_notice(player: &Player, t: &PanelText) -> Html {
         ],
     );
     html! { <p class="panel-note past-notice" role="note">{ msg }</p> }
+}
+
+/// What the console keeps between renders.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct ConsoleUi {
+    /// The node whose shell this is (index in the cluster).
+    node: usize,
+    input: String,
+    /// Lines already entered of a command that is not finished (open quote, trailing `\`).
+    pending: Vec<String>,
+    /// Position in the history while browsing it with ↑/↓, and the line typed before.
+    browse: Option<(usize, String)>,
+    /// Entries before this index are cleared from the screen.
+    cleared: usize,
 }
 
 /// Commands typed earlier, oldest first, without immediate repeats (the ↑/↓ history).
@@ -180,13 +197,7 @@ fn history(console: &[ConsoleEntry]) -> Vec<String> {
 pub fn Console() -> Html {
     let store = use_store();
     let t = text(use_lang());
-    let node = use_state(|| 0usize);
-    let input = use_state(String::new);
-    // Lines already entered of a command that is not finished (open quote, trailing `\`).
-    let pending = use_state(Vec::<String>::new);
-    // Position in the history while browsing it with ↑/↓, and the line being typed before.
-    let browse = use_state(|| None::<(usize, String)>);
-    let cleared = use_state(|| 0usize);
+    let ui = use_state(ConsoleUi::default);
     let screen = use_node_ref();
     let field = use_node_ref();
 
@@ -198,7 +209,7 @@ pub fn Console() -> Html {
         .iter()
         .map(|n| (n.name.clone(), n.state))
         .collect();
-    let node_idx = (*node).min(nodes.len().saturating_sub(1));
+    let node_idx = ui.node.min(nodes.len().saturating_sub(1));
     let node_name = nodes.get(node_idx).map(|n| n.0.clone()).unwrap_or_default();
     let entries = player.console.clone();
     let past = past_notice(&player, t);
@@ -207,31 +218,39 @@ pub fn Console() -> Html {
     {
         // Keep the newest output in sight.
         let screen = screen.clone();
-        use_effect_with((entries.len(), pending.len()), move |_| {
+        use_effect_with((entries.len(), ui.pending.len()), move |_| {
             if let Some(el) = screen.cast::<web_sys::Element>() {
                 el.set_scroll_top(el.scroll_height());
             }
         });
     }
 
+    // Every change starts from the state as rendered: the callbacks are made anew each time.
+    let change = {
+        let ui = ui.clone();
+        move |edit: &dyn Fn(&mut ConsoleUi)| {
+            let mut next = (*ui).clone();
+            edit(&mut next);
+            ui.set(next);
+        }
+    };
+
     // Runs a finished command, or keeps collecting the lines of an unfinished one.
     let submit = {
         let store = store.clone();
-        let input = input.clone();
-        let pending = pending.clone();
-        let browse = browse.clone();
+        let change = change.clone();
+        let pending = ui.pending.clone();
         Callback::from(move |typed: String| {
-            let mut lines = (*pending).clone();
+            let mut lines = pending.clone();
             lines.push(typed);
             let full = lines.join("\n");
-            browse.set(None);
-            input.set(String::new());
-            if shell::needs_more(&full) {
-                pending.set(lines);
-                return;
-            }
-            pending.set(Vec::new());
-            if !full.trim().is_empty() {
+            let more = shell::needs_more(&full);
+            change(&|u| {
+                u.browse = None;
+                u.input.clear();
+                u.pending = if more { lines.clone() } else { Vec::new() };
+            });
+            if !more && !full.trim().is_empty() {
                 store.dispatch(Action::Console {
                     node: node_idx,
                     line: full,
@@ -242,9 +261,8 @@ pub fn Console() -> Html {
 
     let onkeydown = {
         let submit = submit.clone();
-        let input = input.clone();
-        let pending = pending.clone();
-        let browse = browse.clone();
+        let change = change.clone();
+        let browse = ui.browse.clone();
         let hist = history(&entries);
         Callback::from(move |e: KeyboardEvent| {
             let Some(area) = e.target_dyn_into::<HtmlTextAreaElement>() else {
@@ -256,6 +274,8 @@ pub fn Console() -> Html {
             let before: Vec<u16> = value.encode_utf16().take(caret).collect();
             let on_first_line = !before.contains(&(b'\n' as u16));
             let after_has_newline = value.encode_utf16().skip(caret).any(|c| c == b'\n' as u16);
+            // What ↑/↓ put in the field, and the browse position afterwards.
+            let mut recall: Option<(String, Option<(usize, String)>)> = None;
             match e.key().as_str() {
                 // An input method composing Chinese text uses Enter to commit its candidate.
                 "Enter" if !e.shift_key() && !e.is_composing() => {
@@ -264,73 +284,82 @@ pub fn Console() -> Html {
                 }
                 "Escape" => {
                     e.prevent_default();
-                    pending.set(Vec::new());
-                    input.set(String::new());
-                    browse.set(None);
+                    change(&|u| {
+                        u.pending.clear();
+                        u.input.clear();
+                        u.browse = None;
+                    });
                 }
                 "ArrowUp" if on_first_line && !hist.is_empty() => {
                     e.prevent_default();
                     // The history can shrink under a browse (a new scenario was loaded).
                     let last = hist.len() - 1;
-                    let (pos, draft) = match &*browse {
+                    let (pos, draft) = match &browse {
                         Some((p, d)) => (p.saturating_sub(1).min(last), d.clone()),
                         None => (last, value),
                     };
-                    input.set(hist[pos].clone());
-                    browse.set(Some((pos, draft)));
+                    recall = Some((hist[pos].clone(), Some((pos, draft))));
                 }
                 "ArrowDown" if !after_has_newline => {
-                    if let Some((pos, draft)) = &*browse {
+                    if let Some((pos, draft)) = &browse {
                         e.prevent_default();
-                        if pos + 1 < hist.len() {
-                            input.set(hist[pos + 1].clone());
-                            browse.set(Some((pos + 1, draft.clone())));
+                        recall = Some(if pos + 1 < hist.len() {
+                            (hist[pos + 1].clone(), Some((pos + 1, draft.clone())))
                         } else {
-                            input.set(draft.clone());
-                            browse.set(None);
-                        }
+                            (draft.clone(), None)
+                        });
                     }
                 }
                 _ => {}
+            }
+            if let Some((line, at)) = recall {
+                change(&|u| {
+                    u.input = line.clone();
+                    u.browse = at.clone();
+                });
             }
         })
     };
 
     let oninput = {
-        let input = input.clone();
-        Callback::from(move |e: InputEvent| input.set(target_value(&e)))
+        let change = change.clone();
+        Callback::from(move |e: InputEvent| {
+            let v = target_value(&e);
+            change(&|u| u.input = v.clone());
+        })
     };
 
     let onsubmit = {
         let submit = submit.clone();
-        let input = input.clone();
+        let input = ui.input.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            submit.emit((*input).clone());
+            submit.emit(input.clone());
         })
     };
 
     let onnode = {
-        let node = node.clone();
+        let change = change.clone();
         Callback::from(move |e: Event| {
             if let Ok(i) = target_value(&e).parse::<usize>() {
-                node.set(i);
+                change(&|u| u.node = i);
             }
         })
     };
 
     let onclear = {
-        let cleared = cleared.clone();
+        let change = change.clone();
         let n = entries.len();
-        Callback::from(move |_: MouseEvent| cleared.set(n))
+        Callback::from(move |_: MouseEvent| change(&|u| u.cleared = n))
     };
 
     let oncancel = {
-        let pending = pending.clone();
-        let input = input.clone();
+        let change = change.clone();
         Callback::from(move |_: MouseEvent| {
-            pending.set(Vec::new());
-            input.set(String::new());
+            change(&|u| {
+                u.pending.clear();
+                u.input.clear();
+            })
         })
     };
 
@@ -343,8 +372,9 @@ pub fn Console() -> Html {
         })
         .collect();
 
-    let shown = &entries[(*cleared).min(entries.len())..];
+    let shown = &entries[ui.cleared.min(entries.len())..];
     let transcript: Html = shown.iter().map(|e| render_entry(e, t)).collect();
+    let pending = &ui.pending;
     let pending_lines: Html = pending
         .iter()
         .enumerate()
@@ -375,14 +405,14 @@ pub fn Console() -> Html {
             });
             html! {
                 <li>
-                    <button type="button" class="btn btn-small" {onclick}>{ *label }</button>
+                    { button(label, None, "btn btn-small", onclick) }
                     <code class="example-line">{ shown_line }</code>
                 </li>
             }
         })
         .collect();
 
-    let rows = input.split('\n').count().clamp(1, 8).to_string();
+    let rows = ui.input.split('\n').count().clamp(1, 8).to_string();
     let prompt_text = if pending.is_empty() {
         prompt(&node_name)
     } else {
@@ -392,11 +422,8 @@ pub fn Console() -> Html {
     html! {
         <section class="panel console-panel" aria-label={t.console_title}>
             <div class="panel-bar">
-                <label class="field-inline">
-                    <span>{ t.console_node }</span>
-                    <select onchange={onnode}>{ node_options }</select>
-                </label>
-                <button type="button" class="btn btn-small" onclick={onclear}>{ t.console_clear }</button>
+                { select_field(t.console_node, &node_idx.to_string(), node_options, onnode) }
+                { button(t.console_clear, None, "btn btn-small", onclear) }
             </div>
             { past }
             <div class="terminal" ref={screen} role="log" aria-live="polite" aria-label={t.console_output} tabindex="0">
@@ -410,14 +437,14 @@ pub fn Console() -> Html {
                 <p class="panel-note" role="status">
                     { t.console_continues }
                     { " " }
-                    <button type="button" class="btn btn-small" onclick={oncancel}>{ t.console_cancel }</button>
+                    { button(t.console_cancel, None, "btn btn-small", oncancel) }
                 </p>
             }
             <form class="console-input" {onsubmit}>
                 <span class="term-prompt" aria-hidden="true">{ prompt_text }</span>
                 <textarea ref={field} class="console-field" aria-label={INPUT_NAME}
                     rows={rows} spellcheck="false" autocomplete="off" autocapitalize="off"
-                    value={(*input).clone()} {oninput} {onkeydown} />
+                    value={ui.input.clone()} {oninput} {onkeydown} />
                 <button type="submit" class="btn btn-primary">{ t.console_run }</button>
             </form>
             <p class="panel-note muted">{ t.console_keys }</p>
@@ -429,6 +456,7 @@ pub fn Console() -> Html {
     }
 }
 
+#[inline(never)]
 fn render_entry(e: &ConsoleEntry, t: &PanelText) -> Html {
     let mut lines = e.input.split('\n');
     let first = lines.next().unwrap_or_default().to_string();

@@ -87,6 +87,70 @@ pub fn use_sync_selects(root: NodeRef) {
     });
 }
 
+// Small controls the panels share. Each is one function rather than markup repeated at every
+// use, which keeps the WebAssembly small (every `html!` site is compiled out in full).
+
+/// A button; `aria` names it when its visible label alone is ambiguous.
+#[inline(never)]
+pub fn button(
+    label: &str,
+    aria: Option<String>,
+    class: &'static str,
+    onclick: Callback<MouseEvent>,
+) -> Html {
+    html! {
+        <button type="button" class={class} aria-label={aria} {onclick}>{ label.to_string() }</button>
+    }
+}
+
+/// A checkbox with its label.
+#[inline(never)]
+pub fn checkbox(label: Html, checked: bool, onchange: Callback<Event>) -> Html {
+    html! {
+        <label class="check"><input type="checkbox" {checked} {onchange} />{ label }</label>
+    }
+}
+
+/// A text field with its label in front; `list` names a datalist of suggestions.
+#[inline(never)]
+pub fn text_field(
+    label: &str,
+    value: &str,
+    class: &'static str,
+    list: Option<String>,
+    oninput: Callback<InputEvent>,
+) -> Html {
+    html! {
+        <label class="field-inline">
+            <span>{ label.to_string() }</span>
+            <input type="text" class={class} value={value.to_string()} {list} autocomplete="off"
+                spellcheck="false" {oninput} />
+        </label>
+    }
+}
+
+/// A `<select>` with its label in front; `options` are (value, text).
+#[inline(never)]
+pub fn select_field(label: &str, value: &str, options: Html, onchange: Callback<Event>) -> Html {
+    html! {
+        <label class="field-inline">
+            <span>{ label.to_string() }</span>
+            <select data-value={value.to_string()} {onchange}>{ options }</select>
+        </label>
+    }
+}
+
+/// `<option>`s for a select, marking the chosen one.
+#[inline(never)]
+pub fn options(items: &[(String, String)], selected: &str) -> Html {
+    items
+        .iter()
+        .map(|(v, label)| {
+            html! { <option value={v.clone()} selected={v == selected}>{ label.clone() }</option> }
+        })
+        .collect()
+}
+
 /// Fills `{name}` placeholders of a template.
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     args.iter().fold(template.to_string(), |s, (k, v)| {
@@ -251,6 +315,7 @@ pub struct PanelText {
     pub queue: &'static str,
     pub declare: &'static str,
     pub durable_opt: &'static str,
+    pub exclusive_opt: &'static str,
     pub publish: &'static str,
     pub body: &'static str,
     pub count: &'static str,
@@ -452,6 +517,7 @@ static EN: PanelText = PanelText {
     queue: "Queue",
     declare: "Declare",
     durable_opt: "Durable",
+    exclusive_opt: "Exclusive (never mirrored)",
     publish: "Publish",
     body: "Body",
     count: "Count",
@@ -636,6 +702,7 @@ static ZH: PanelText = PanelText {
     queue: "队列",
     declare: "声明",
     durable_opt: "持久化",
+    exclusive_opt: "排他（不会被镜像）",
     publish: "发布",
     body: "消息内容",
     count: "数量",

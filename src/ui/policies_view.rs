@@ -11,7 +11,8 @@ use yew::prelude::*;
 
 use super::console::{past_notice, shell_quote};
 use super::i18n_panels::{
-    fill, target_checked, target_value, text, use_id_prefix, use_lang, use_sync_selects, PanelText,
+    button, fill, target_checked, target_value, text, use_id_prefix, use_lang, use_sync_selects,
+    PanelText,
 };
 use super::player::Action;
 use super::store::use_store;
@@ -688,10 +689,9 @@ pub fn PoliciesView() -> Html {
                         <td data-label={t.col_definition}><code class="wrap">{ def }</code></td>
                         <td data-label={t.col_priority} class="num">{ p.spec.priority }</td>
                         <td data-label={t.col_actions} class="actions">
-                            <button type="button" class="btn btn-small" onclick={onedit}
-                                aria-label={fill(t.edit_label, &[("name", &name)])}>{ t.edit }</button>
-                            <button type="button" class="btn btn-small btn-danger" onclick={ondelete}
-                                aria-label={fill(t.delete_label, &[("name", &name)])}>{ t.delete }</button>
+                            { button(t.edit, Some(fill(t.edit_label, &[("name", &name)])), "btn btn-small", onedit) }
+                            { button(t.delete, Some(fill(t.delete_label, &[("name", &name)])),
+                                "btn btn-small btn-danger", ondelete) }
                         </td>
                     </tr>
                 }
@@ -803,7 +803,7 @@ pub fn PoliciesView() -> Html {
                     <div class="form-buttons">
                         <button type="submit" class="btn btn-primary"
                             disabled={missing_name || missing_pattern}>{ t.apply }</button>
-                        <button type="button" class="btn" onclick={onreset}>{ t.reset_form }</button>
+                        { button(t.reset_form, None, "btn", onreset) }
                     </div>
                     { last_html }
                 </form>
@@ -822,6 +822,7 @@ fn apply_to_label(t: &PanelText, v: &str) -> &'static str {
 }
 
 /// A `<select>` of fixed values plus "(not set)", bound to one form field.
+#[inline(never)]
 fn choice(
     form: &FormHandle,
     id: &str,
@@ -844,6 +845,7 @@ fn choice(
 }
 
 /// One labelled row of the form with its help text.
+#[inline(never)]
 fn row(id: &str, label: &str, control: Html, help: &str) -> Html {
     // Definition keys are shown as written in JSON, like code.
     let key = label.starts_with("ha-") || label.starts_with("queue-");
@@ -860,6 +862,7 @@ fn row(id: &str, label: &str, control: Html, help: &str) -> Html {
     }
 }
 
+#[inline(never)]
 fn text_input(
     form: &FormHandle,
     id: &str,
@@ -877,6 +880,7 @@ fn text_input(
     }
 }
 
+#[inline(never)]
 fn policy_form(
     form: &FormHandle,
     t: &PanelText,
@@ -1100,13 +1104,14 @@ fn policy_form(
                 <legend>{ t.other_keys }</legend>
                 <div class="form-control">
                     { extras }
-                    <button type="button" class="btn btn-small" onclick={add_key}>{ "+ " }{ t.add_key }</button>
+                    { button(&format!("+ {}", t.add_key), None, "btn btn-small", add_key) }
                 </div>
             </fieldset>
         </>
     }
 }
 
+#[inline(never)]
 fn role_cell(t: &PanelText, before: Role, after: Role) -> Html {
     let name = |r: Role| match r {
         Role::Master => t.role_master,
@@ -1137,6 +1142,7 @@ fn role_cell(t: &PanelText, before: Role, after: Role) -> Html {
     }
 }
 
+#[inline(never)]
 fn preview_table(
     rows: Option<&[PreviewRow]>,
     nodes: &[String],

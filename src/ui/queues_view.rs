@@ -6,7 +6,7 @@
 use yew::prelude::*;
 
 use super::console::{past_notice, shell_quote};
-use super::i18n_panels::{fill, text, use_lang, PanelText};
+use super::i18n_panels::{button, fill, text, use_lang, PanelText};
 use super::player::Action;
 use super::store::use_store;
 use crate::sim::view::QueueView;
@@ -65,6 +65,7 @@ fn shell_node(sim: &Sim, q: &QueueView) -> usize {
 }
 
 /// The master node followed by the management UI's pills.
+#[inline(never)]
 fn node_cell(q: &QueueView, t: &PanelText) -> Html {
     // Non-mirrored queues, and mirrored ones with zero slaves, show the node alone.
     let pills = if q.mirrors.is_empty() {
@@ -102,6 +103,7 @@ fn node_cell(q: &QueueView, t: &PanelText) -> Html {
 }
 
 /// Every slave, oldest first, each named synchronised or not in words (not only in colour).
+#[inline(never)]
 fn mirrors_cell(q: &QueueView, t: &PanelText) -> Html {
     if q.mirrors.is_empty() {
         return html! { <span class="muted">{ "—" }</span> };
@@ -125,6 +127,7 @@ fn mirrors_cell(q: &QueueView, t: &PanelText) -> Html {
     }
 }
 
+#[inline(never)]
 fn features_cell(q: &QueueView, t: &PanelText) -> Html {
     html! {
         <>
@@ -176,10 +179,7 @@ pub fn QueuesView() -> Html {
                 } else {
                     (t.synchronise, t.synchronise_label)
                 };
-                html! {
-                    <button type="button" class="btn btn-small" {onclick}
-                        aria-label={fill(aria, &[("name", &q.name)])}>{ label }</button>
-                }
+                button(label, Some(fill(aria, &[("name", &q.name)])), "btn btn-small", onclick)
             });
             html! {
                 <tr data-queue={q.name.clone()} class={format!("queue-state-{}", q.state)}>
