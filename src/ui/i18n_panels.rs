@@ -494,8 +494,8 @@ static EN: PanelText = PanelText {
                       methods type. JSON only knows the ASCII “{a}”, so RabbitMQ cannot decode \
                       the definition at all: that is the “JSON decoding error”.",
     hint_key_space: "The key “{key}” has a space inside its quotes. RabbitMQ compares keys \
-                     exactly: it is not “{trimmed}”, so it is an unknown setting (and the other \
-                     ha-* keys are left without an ha-mode).",
+                     exactly: “{key}” is not “{trimmed}”, so for RabbitMQ this definition has no \
+                     “{trimmed}” at all.",
     hint_missing_brace: "The definition has no closing “}”: the document lost it. A JSON object \
                          must be complete.",
     hint_hash_in_json: "The “#” inside the quoted definition is not a comment: inside quotes \
@@ -682,8 +682,8 @@ static ZH: PanelText = PanelText {
     hint_title: "为什么会失败",
     hint_full_width: "定义里有一个全角的“{c}”（{u}），这是中文输入法打出来的。JSON 只认半角的“{a}”，\
                       所以 RabbitMQ 根本无法解析这个定义，这就是 “JSON decoding error” 的意思。",
-    hint_key_space: "键 “{key}” 的引号里多了空格。RabbitMQ 按字符精确比较键名：它不是 “{trimmed}”，\
-                     因此是一个未知的设置（其他 ha-* 键也就没有了 ha-mode）。",
+    hint_key_space: "键 “{key}” 的引号里多了空格。RabbitMQ 按字符精确比较键名：“{key}” 不等于 “{trimmed}”，\
+                     所以在 RabbitMQ 看来，这个定义里根本没有 “{trimmed}”。",
     hint_missing_brace: "定义缺少结尾的 “}”：文档里把它弄丢了。JSON 对象必须完整。",
     hint_hash_in_json: "引号中定义里的 “#” 不是注释：在引号里 shell 会把它原样传下去，而 JSON 没有 # 注释。\
                         请把注释写在引号外面。",

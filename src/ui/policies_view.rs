@@ -1185,9 +1185,13 @@ fn preview_table(
                     };
                     html! {
                         <tr>
-                            <th scope="row">{ r.queue.clone() }</th>
+                            // The winning policy sits under the queue name, so that the node
+                            // columns keep the width on narrow screens.
+                            <th scope="row">
+                                { r.queue.clone() }
+                                <div class="preview-policy" title={t.col_policy_after}>{ policy }</div>
+                            </th>
                             { cells }
-                            <td>{ policy }</td>
                         </tr>
                     }
                 })
@@ -1198,7 +1202,6 @@ fn preview_table(
                         <thead><tr>
                             <th scope="col">{ t.col_queue }</th>
                             { head }
-                            <th scope="col">{ t.col_policy_after }</th>
                         </tr></thead>
                         <tbody>{ body }</tbody>
                     </table>
