@@ -9,7 +9,7 @@ use mirrorscope::ui::clients_panel::ClientsPanel;
 use mirrorscope::ui::console::{Console, EXAMPLES, INPUT_NAME};
 use mirrorscope::ui::i18n::Lang;
 use mirrorscope::ui::i18n_panels::{text, LangContext};
-use mirrorscope::ui::player::Player;
+use mirrorscope::ui::player::{Action, Player};
 use mirrorscope::ui::policies_view::PoliciesView;
 use mirrorscope::ui::queues_view::QueuesView;
 use mirrorscope::ui::store::{Store, StoreHandle};
@@ -44,6 +44,16 @@ fn Harness(p: &HarnessProps) -> Html {
             Session::from_scenario(&scenario).expect("test scenario parses"),
         ))
     });
+    // Lets a test act on the run as another part of the page would (the stage, a lesson).
+    let act = {
+        let store = store.clone();
+        Callback::from(move |e: MouseEvent| {
+            let el: Element = e.target_unchecked_into();
+            if let Some(line) = el.get_attribute("data-line") {
+                store.dispatch(Action::Input(line));
+            }
+        })
+    };
     let panel = match p.panel {
         Panel::Policies => html! { <PoliciesView /> },
         Panel::Queues => html! { <QueuesView /> },
@@ -53,6 +63,7 @@ fn Harness(p: &HarnessProps) -> Html {
     html! {
         <ContextProvider<StoreHandle> context={store}>
             <ContextProvider<LangContext> context={LangContext(p.lang)}>{ panel }</ContextProvider<LangContext>>
+            <button class="harness-act" onclick={act}>{ "act" }</button>
         </ContextProvider<StoreHandle>>
     }
 }
@@ -141,6 +152,14 @@ async fn key(el: &Element, key: &str) {
     settle().await;
 }
 
+/// Runs a scenario line on the store, from outside the panel.
+async fn act(root: &Element, line: &str) {
+    let b = select(root, ".harness-act");
+    b.set_attribute("data-line", line).unwrap();
+    click(&b);
+    settle().await;
+}
+
 fn labelled(root: &Element, label: &str) -> Element {
     select(root, &format!("[aria-label=\"{label}\"]"))
 }
@@ -191,6 +210,18 @@ async fn policies_form_previews_validates_and_applies() {
     let cells = all(&row, "td");
     assert!(text_of(&cells[1]).contains("→ slave"));
     assert!(text_of(&cells[2]).contains("→ slave"));
+
+    // The preview follows the simulation too: with node3 down, ha-mode all has one slave less.
+    act(&root, "kill node3").await;
+    yew::platform::time::sleep(Duration::from_millis(400)).await;
+    let row = with_text(&root, ".preview-table tbody tr", "queue_a");
+    let cells = all(&row, "td");
+    assert!(text_of(&cells[1]).contains("→ slave"));
+    assert!(
+        !text_of(&cells[2]).contains("slave"),
+        "{}",
+        text_of(&cells[2])
+    );
 
     // Bad input: RabbitMQ's text next to the form, and everything typed is still there.
     type_into(&field(&root, "Pattern *"), "(").await;
