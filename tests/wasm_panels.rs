@@ -8,7 +8,7 @@ use mirrorscope::sim::scenario::Session;
 use mirrorscope::ui::clients_panel::ClientsPanel;
 use mirrorscope::ui::console::{Console, EXAMPLES, INPUT_NAME};
 use mirrorscope::ui::i18n::Lang;
-use mirrorscope::ui::i18n_panels::{text, LangContext};
+use mirrorscope::ui::i18n_panels::text;
 use mirrorscope::ui::player::{Action, Player};
 use mirrorscope::ui::policies_view::PoliciesView;
 use mirrorscope::ui::queues_view::QueuesView;
@@ -62,7 +62,7 @@ fn Harness(p: &HarnessProps) -> Html {
     };
     html! {
         <ContextProvider<StoreHandle> context={store}>
-            <ContextProvider<LangContext> context={LangContext(p.lang)}>{ panel }</ContextProvider<LangContext>>
+            <ContextProvider<Lang> context={p.lang}>{ panel }</ContextProvider<Lang>>
             <button class="harness-act" onclick={act}>{ "act" }</button>
         </ContextProvider<StoreHandle>>
     }

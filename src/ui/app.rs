@@ -6,7 +6,6 @@ use yew::prelude::*;
 
 use super::cluster_view::ClusterView;
 use super::i18n::Lang;
-use super::i18n_panels::LangContext;
 use super::legend::Legend;
 use super::player::Player;
 use super::queues_view::QueuesView;
@@ -85,7 +84,7 @@ pub fn App(props: &AppProps) -> Html {
 
     html! {
         <ContextProvider<StoreHandle> context={store}>
-        <ContextProvider<LangContext> context={LangContext(*lang)}>
+        <ContextProvider<Lang> context={*lang}>
         <div class="app">
             <header class="topbar">
                 <div class="brand">
@@ -129,7 +128,7 @@ pub fn App(props: &AppProps) -> Html {
                 <span>{ text.footer }</span>
             </footer>
         </div>
-        </ContextProvider<LangContext>>
+        </ContextProvider<Lang>>
         </ContextProvider<StoreHandle>>
     }
 }

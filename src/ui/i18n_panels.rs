@@ -7,17 +7,13 @@ use yew::prelude::*;
 
 use super::i18n::Lang;
 
-/// The page language, provided by the app around the panels (`ContextProvider<LangContext>`).
-/// The panels take no props, so they cannot be handed the language the way the chrome is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LangContext(pub Lang);
-
-/// The language the panels speak: the nearest [`LangContext`], else the document's `lang`
-/// attribute (which the app keeps in step with its switch), else English.
+/// The language the panels speak: the [`Lang`] the app provides around its components
+/// (`ContextProvider<Lang>`, which the stage's `i18n::use_lang` reads too), else the document's
+/// `lang` attribute (which the app keeps in step with its switch), else English.
 #[hook]
 pub fn use_lang() -> Lang {
-    match use_context::<LangContext>() {
-        Some(LangContext(lang)) => lang,
+    match use_context::<Lang>() {
+        Some(lang) => lang,
         None => document_lang(),
     }
 }
@@ -777,6 +773,7 @@ pub(crate) mod tests_support {
     use super::super::player::Player;
     use crate::sim::scenario::Session;
 
+    /// A player whose run is the scenario, as the app would load it.
     pub fn player_from(scenario: &str) -> Player {
         Player::from_session(Session::from_scenario(scenario).expect("test scenario parses"))
     }
@@ -794,7 +791,6 @@ pub(crate) mod tests_support {
         use super::super::super::policies_view::PoliciesView;
         use super::super::super::queues_view::QueuesView;
         use super::super::super::store::{Store, StoreHandle};
-        use super::super::LangContext;
         use super::player_from;
 
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -824,9 +820,9 @@ pub(crate) mod tests_support {
             };
             html! {
                 <ContextProvider<StoreHandle> context={store}>
-                    <ContextProvider<LangContext> context={LangContext(p.lang)}>
+                    <ContextProvider<Lang> context={p.lang}>
                         { panel }
-                    </ContextProvider<LangContext>>
+                    </ContextProvider<Lang>>
                 </ContextProvider<StoreHandle>>
             }
         }
