@@ -267,3 +267,46 @@ test('the panels in Chinese at 360 px, and on a dark palette', async () => {
   await (await panel('队列')).screenshot({ path: path.join(out, 'panels-dark-queues.png') });
   await (await panel('策略')).screenshot({ path: path.join(out, 'panels-dark-policies.png') });
 });
+
+test('every control in the panels has a name and is reachable by keyboard', async () => {
+  await open();
+  await declareQueue();
+  await runInConsole(SEED_FIXED);
+  const policies = await panel('Policies');
+  await policies.getByRole('combobox', { name: 'ha-mode' }).selectOption('nodes');
+  await policies.getByRole('button', { name: '+ Add a key' }).click();
+  const unnamed = [];
+  for (const name of ['Policies', 'Queues', 'Console', 'Clients']) {
+    const region = await panel(name);
+    const found = await region.evaluate((root) => {
+      const bad = [];
+      const controls = root.querySelectorAll('button, input, select, textarea, [tabindex]');
+      for (const el of controls) {
+        const labelled =
+          (el.getAttribute('aria-label') ?? '').trim() ||
+          [...(el.labels ?? [])].map((l) => l.textContent.trim()).join('') ||
+          (el.getAttribute('aria-labelledby') ?? '')
+            .split(' ')
+            .map((id) => document.getElementById(id)?.textContent.trim() ?? '')
+            .join('') ||
+          (el.tagName === 'BUTTON' ? el.textContent.trim() : '') ||
+          (el.tagName === 'ABBR' ? el.getAttribute('title') : '');
+        if (!labelled) bad.push(el.outerHTML.slice(0, 120));
+        if (el.tabIndex < 0) bad.push(`not focusable: ${el.outerHTML.slice(0, 120)}`);
+      }
+      return { bad, count: controls.length };
+    });
+    assert.ok(found.count > 0, `${name} has no control`);
+    unnamed.push(...found.bad.map((b) => `${name}: ${b}`));
+  }
+  assert.deepEqual(unnamed, []);
+  // Keyboard only: Tab from the console's input reaches its Run button, and Enter runs it.
+  const consolePanel = await panel('Console');
+  const input = consolePanel.getByRole('textbox', { name: 'rabbitmqctl console' });
+  await input.fill('rabbitmqctl list_policies');
+  await input.focus();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Run');
+  await page.keyboard.press('Enter');
+  await consolePanel.getByText('Listing policies for vhost "/" ...').waitFor();
+});
