@@ -9,7 +9,9 @@ use super::editor::ScriptsPanel;
 use super::i18n::Lang;
 use super::legend::Legend;
 use super::player::Player;
+use super::queues_view::QueuesView;
 use super::store::{Store, StoreHandle};
+use super::{clients_panel::ClientsPanel, console::Console, policies_view::PoliciesView};
 use crate::sim::Cluster;
 
 /// The cluster a visitor starts with: RabbitMQ's usual three-node demo set-up.
@@ -26,13 +28,13 @@ pub fn App(props: &AppProps) -> Html {
     let lang = use_state_eq(|| props.lang);
     // The one playground state every panel reads and acts on.
     let store = use_reducer(|| Store::new(Player::new()));
-    // Temporary (pika branch): a clock for the scripts until the stage's time controls exist.
+    // Temporary (panels branch): a running clock until the stage's time controls exist.
     {
         let store = store.clone();
         use_effect_with((), move |_| {
-            let t = gloo_timers::callback::Interval::new(100, move || {
-                store.dispatch(super::player::Action::Tick(100.0))
-            });
+            use super::player::Action::{Play, Tick};
+            store.dispatch(Play);
+            let t = gloo_timers::callback::Interval::new(100, move || store.dispatch(Tick(100.0)));
             move || drop(t)
         });
     }
@@ -83,6 +85,7 @@ pub fn App(props: &AppProps) -> Html {
 
     html! {
         <ContextProvider<StoreHandle> context={store}>
+        <ContextProvider<Lang> context={*lang}>
         <div class="app">
             <header class="topbar">
                 <div class="brand">
@@ -123,11 +126,14 @@ pub fn App(props: &AppProps) -> Html {
                     <ScriptsPanel />
                 </ContextProvider<Lang>>
             </main>
+            // Temporary, until the stage's tabbed panel area mounts them.
+            <div class="layout panels-dev"><PoliciesView /><QueuesView /><Console /><ClientsPanel /></div>
             <footer class="footer">
                 <span>{ format!("mirrorscope {}", env!("CARGO_PKG_VERSION")) }</span>
                 <span>{ text.footer }</span>
             </footer>
         </div>
+        </ContextProvider<Lang>>
         </ContextProvider<StoreHandle>>
     }
 }
