@@ -358,7 +358,10 @@ impl Run {
             Action::Drop(id) => Ok(Some(match self.sim.drop_in_flight(*id) {
                 Ok(()) => CtlOutput::ok(""),
                 // A fault that finds nothing to break is a failed action, not a broken line.
-                Err(e) => CtlOutput { output: e, exit_code: 1 },
+                Err(e) => CtlOutput {
+                    output: e,
+                    exit_code: 1,
+                },
             })),
             Action::Heal => {
                 self.sim.heal()?;
