@@ -1,18 +1,77 @@
-//! The page: header with the language switch, the cluster diagram, and the side cards.
+//! The page: header (language, theme, share, help), the time controls, the stage with its event
+//! log and space-time diagram, the inspector and the explanations beside it, and the panel area.
 
-use std::rc::Rc;
-
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::anomalies::Anomalies;
 use super::cluster_view::ClusterView;
-use super::i18n::Lang;
+use super::event_log::EventLog;
+use super::i18n::{fill, Lang};
+use super::inspector::{Inspector, Selection, SelectionHandle};
 use super::legend::Legend;
+use super::lessons::Lessons;
+use super::motion::use_frame_loop;
+use super::notes::SeedNotes;
+use super::panels::PanelArea;
 use super::player::Player;
+use super::share::{current_hash, load_hash, ShareButton};
+use super::shortcuts::{use_shortcuts, HelpDialog};
+use super::spacetime::SpaceTime;
+use super::stage::{content_key, StoreRef};
 use super::store::{Store, StoreHandle};
-use crate::sim::Cluster;
+use super::timeline::TransportBar;
 
 /// The cluster a visitor starts with: RabbitMQ's usual three-node demo set-up.
 pub const START_NODES: usize = 3;
+
+/// Where the theme choice is remembered.
+pub const THEME_KEY: &str = "mirrorscope.theme";
+
+/// Light or dark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    /// The reader's last choice, else the system's preference.
+    pub fn initial() -> Theme {
+        let Some(w) = super::stage::browser() else {
+            return Theme::Light;
+        };
+        let stored = w
+            .local_storage()
+            .ok()
+            .flatten()
+            .and_then(|s| s.get_item(THEME_KEY).ok().flatten());
+        match stored.as_deref() {
+            Some("dark") => Theme::Dark,
+            Some("light") => Theme::Light,
+            _ => {
+                let dark = w
+                    .match_media("(prefers-color-scheme: dark)")
+                    .ok()
+                    .flatten()
+                    .is_some_and(|m| m.matches());
+                if dark {
+                    Theme::Dark
+                } else {
+                    Theme::Light
+                }
+            }
+        }
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
@@ -23,25 +82,64 @@ pub struct AppProps {
 #[function_component]
 pub fn App(props: &AppProps) -> Html {
     let lang = use_state_eq(|| props.lang);
+    let theme = use_state_eq(Theme::initial);
     // The one playground state every panel reads and acts on.
     let store = use_reducer(|| Store::new(Player::new()));
-    let cluster = use_memo((), |_| {
-        Cluster::with_nodes(START_NODES).expect("START_NODES is within the core's cluster sizes")
-    });
+    let selection: SelectionHandle = use_state_eq(|| None::<Selection>);
+    let help = use_state_eq(|| false);
+    let link_error = use_state_eq(|| None::<String>);
+    let playing = store.player().playing;
+    use_frame_loop(store.dispatcher(), playing);
+    use_shortcuts(store.clone(), help.clone());
+
+    // A session in the URL's hash is loaded on arrival, and again when the hash changes.
+    {
+        let store = store.clone();
+        let link_error = link_error.clone();
+        let selection = selection.clone();
+        use_effect_with((), move |_| {
+            link_error.set(load_hash(&store, &current_hash()));
+            let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+                selection.set(None);
+                link_error.set(load_hash(&store, &current_hash()));
+            });
+            let window = super::stage::browser();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback(
+                    "hashchange",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+            move || {
+                if let Some(w) = window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "hashchange",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+                drop(listener);
+            }
+        });
+    }
 
     // The document itself sits outside Yew's tree: keep its language (for fonts, screen readers
-    // and the panic panel) and its title in step with the switch.
-    use_effect_with(*lang, |lang| {
-        if let Some(root) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-        {
-            let _ = root.set_attribute("lang", lang.tag());
-        }
-        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+    // and the panic panel), its title and its theme in step with the switches.
+    use_effect_with((*lang, *theme), |(lang, theme)| {
+        if let Some(doc) = super::stage::browser().and_then(|w| w.document()) {
+            if let Some(root) = doc.document_element() {
+                let _ = root.set_attribute("lang", lang.tag());
+                let _ = root.set_attribute("data-theme", theme.as_str());
+            }
             doc.set_title(lang.text().doc_title);
         }
     });
+
+    // The panels see a store that changes only with the run's content, not with every frame.
+    let content = content_key(&store.player());
+    let slow = {
+        let store = store.clone();
+        use_memo(content, move |_| store)
+    };
 
     let text = lang.text();
     let switch: Html = Lang::ALL
@@ -63,15 +161,34 @@ pub fn App(props: &AppProps) -> Html {
             }
         })
         .collect();
-
-    let running = cluster
-        .nodes
-        .iter()
-        .filter(|n| n.state.is_running())
-        .count();
+    let toggle_theme = {
+        let theme = theme.clone();
+        Callback::from(move |_: MouseEvent| {
+            let next = if *theme == Theme::Dark {
+                Theme::Light
+            } else {
+                Theme::Dark
+            };
+            if let Some(s) = super::stage::browser().and_then(|w| w.local_storage().ok().flatten())
+            {
+                let _ = s.set_item(THEME_KEY, next.as_str());
+            }
+            theme.set(next);
+        })
+    };
+    let open_help = {
+        let help = help.clone();
+        Callback::from(move |_: MouseEvent| help.set(true))
+    };
+    let dismiss_link = {
+        let link_error = link_error.clone();
+        Callback::from(move |_: MouseEvent| link_error.set(None))
+    };
 
     html! {
-        <ContextProvider<StoreHandle> context={store}>
+        <ContextProvider<StoreHandle> context={store.clone()}>
+        <ContextProvider<Lang> context={*lang}>
+        <ContextProvider<SelectionHandle> context={selection.clone()}>
         <div class="app">
             <header class="topbar">
                 <div class="brand">
@@ -83,28 +200,47 @@ pub fn App(props: &AppProps) -> Html {
                 </div>
                 <div class="topbar-tools">
                     <span class="badge">{ text.version_badge }</span>
+                    <ShareButton store={StoreRef(store.clone())} />
+                    <button type="button" class="btn icon" aria-label={text.help_open} title={text.help_open}
+                        onclick={open_help}>{ "?" }</button>
+                    <button type="button" class="btn" aria-label={text.theme_switch}
+                        aria-pressed={(*theme == Theme::Dark).to_string()} onclick={toggle_theme}>
+                        { if *theme == Theme::Dark { text.theme_light } else { text.theme_dark } }
+                    </button>
                     <div class="lang-switch" role="group" aria-label={text.language_switch}>
                         { switch }
                     </div>
                 </div>
             </header>
+            if let Some(e) = (*link_error).clone() {
+                <div class="notice error banner" role="alert">
+                    <span>{ fill(text.share_bad_link, &[("why", &e)]) }</span>
+                    <button type="button" class="btn" onclick={dismiss_link}>{ text.dismiss }</button>
+                </div>
+            }
+            <TransportBar />
             <main class="layout">
-                <section class="card cluster-card">
-                    <div class="card-head">
-                        <h2>{ text.cluster_heading }</h2>
-                        <span class="summary">
-                            { text.cluster_summary(cluster.nodes.len(), running) }
-                        </span>
+                <div class="stage-col">
+                    <ClusterView />
+                    <div class="below-stage">
+                        <SpaceTime />
+                        <EventLog />
                     </div>
-                    <ClusterView cluster={Rc::clone(&cluster)} lang={*lang} />
-                    <p class="note">{ text.links_note }</p>
-                </section>
+                    <ContextProvider<StoreHandle> context={(*slow).clone()}>
+                        <PanelArea />
+                    </ContextProvider<StoreHandle>>
+                </div>
                 <aside class="sidebar">
+                    <Inspector store={StoreRef(store.clone())} content={content} />
+                    <Anomalies store={StoreRef(store.clone())} content={content} />
+                    <Lessons store={StoreRef(store.clone())} />
+                    <SeedNotes store={StoreRef(store.clone())} content={content} />
                     <Legend lang={*lang} />
                     <section class="card about">
                         <h2>{ text.about_heading }</h2>
                         <p>{ text.about_body }</p>
                         <p class="muted">{ text.about_deprecation }</p>
+                        <p class="muted">{ text.drop_unavailable }</p>
                     </section>
                 </aside>
             </main>
@@ -112,7 +248,10 @@ pub fn App(props: &AppProps) -> Html {
                 <span>{ format!("mirrorscope {}", env!("CARGO_PKG_VERSION")) }</span>
                 <span>{ text.footer }</span>
             </footer>
+            <HelpDialog open={help} />
         </div>
+        </ContextProvider<SelectionHandle>>
+        </ContextProvider<Lang>>
         </ContextProvider<StoreHandle>>
     }
 }
@@ -133,20 +272,40 @@ fn BrandMark() -> Html {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::sim::Cluster;
     use crate::ui::ssr::render;
 
     #[test]
-    fn english_page_draws_the_core_cluster() {
+    fn english_page_draws_the_core_cluster_and_the_controls() {
         let html = render::<App>(AppProps { lang: Lang::En });
         for node in Cluster::with_nodes(START_NODES).unwrap().nodes {
             assert!(
                 html.contains(&format!("data-node=\"{}\"", node.name)),
                 "{html}"
             );
+            assert!(
+                html.contains(&format!("aria-label=\"{}\"", node.name)),
+                "{html}"
+            );
         }
         assert!(html.contains("models RabbitMQ 3.10"));
         assert!(html.contains("3 nodes, 3 running"));
         assert!(html.contains("lang=\"en\" aria-pressed=\"true\""), "{html}");
+        for name in [
+            "Play",
+            "Step",
+            "Speed",
+            "Timeline",
+            "Next interesting event",
+        ] {
+            assert!(
+                html.contains(&format!("aria-label=\"{name}\"")),
+                "no control named {name}"
+            );
+        }
+        for tab in ["Policies", "Queues", "Console", "Clients"] {
+            assert!(html.contains(&format!(">{tab}<")), "no tab {tab}");
+        }
     }
 
     #[test]
@@ -158,6 +317,13 @@ mod tests {
             zh.cluster_heading,
             zh.legend_heading,
             zh.about_heading,
+            zh.play,
+            zh.speed,
+            zh.timeline,
+            zh.tab_policies,
+            zh.notes_heading,
+            zh.anom_heading,
+            zh.insp_heading,
         ] {
             assert!(html.contains(s), "missing {s}");
         }

@@ -1,0 +1,274 @@
+//! The event log: the live trace as rows (time, kind, what happened), the row at the cursor
+//! highlighted and kept in view, later rows dimmed; choosing a row moves the clock there and
+//! opens it in the inspector. Only the rows in view are in the DOM, so a long run stays fast.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::i18n::{use_lang, Lang};
+use super::inspector::{event_text, use_selection, Selection};
+use super::motion::kind_class;
+use super::player::Action;
+use super::stage::{fmt_time, load_generation, StoreRef};
+use super::store::use_store;
+use crate::sim::checker::check;
+use crate::sim::trace::{Importance, TraceEvent, TraceKind};
+
+/// Height of one row, in CSS pixels (the stylesheet uses the same).
+pub const ROW_H: f64 = 24.0;
+/// Rows drawn above and below the visible ones.
+const OVERSCAN: usize = 8;
+
+/// Which entries the log lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filter {
+    All,
+    /// The reader's inputs, state changes and losses (no message traffic).
+    Key,
+}
+
+/// Indices of the trace entries the filter keeps.
+pub fn filtered(trace: &[TraceEvent], filter: Filter) -> Vec<usize> {
+    trace
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| filter == Filter::All || !matches!(e.kind, TraceKind::Send { .. }))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The class of a row.
+fn row_class(e: &TraceEvent) -> &'static str {
+    match &e.kind {
+        TraceKind::Input { .. } => "r-input",
+        TraceKind::Send { kind, .. } => kind_class(*kind),
+        TraceKind::Lost { .. } => "r-lost",
+        TraceKind::State {
+            importance: Importance::Notable,
+            ..
+        } => "r-notable",
+        TraceKind::State { .. } => "r-state",
+    }
+}
+
+/// The filtered rows, compared by identity (a new list is a new memo).
+#[derive(Clone)]
+struct RowList(Rc<Vec<usize>>);
+
+impl PartialEq for RowList {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct RowsProps {
+    store: StoreRef,
+    rows: RowList,
+    /// Trace entries at or before the cursor (the rest are the future).
+    reached: usize,
+    first: usize,
+    last: usize,
+    selected: Option<usize>,
+    content: u64,
+    lang: Lang,
+}
+
+#[function_component]
+fn Rows(props: &RowsProps) -> Html {
+    let text = props.lang.text();
+    let selection = use_selection();
+    let player = props.store.player();
+    let live = &player.session.run.sim;
+    let causes: Vec<usize> = check(player.view())
+        .iter()
+        .filter_map(|a| a.cause.as_ref().map(|c| c.0))
+        .collect();
+    let current = props.reached.checked_sub(1);
+    let items: Html = props.rows.0[props.first..props.last]
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| {
+            let e = &live.trace[i];
+            let pos = props.first + k;
+            let onclick = {
+                let store = props.store.0.clone();
+                let selection = selection.clone();
+                let at = e.at;
+                move |_: MouseEvent| {
+                    store.dispatch(Action::Seek(at));
+                    selection.set(Some(Selection::Event(i)));
+                }
+            };
+            let kind = match &e.kind {
+                TraceKind::Send { kind, .. } => text.kind_name(*kind),
+                TraceKind::Lost { .. } => text.lost,
+                _ => "",
+            };
+            let class = classes!(
+                "log-row",
+                row_class(e),
+                (i >= props.reached).then_some("future"),
+                (Some(i) == current).then_some("current"),
+                (props.selected == Some(i)).then_some("selected"),
+                causes.contains(&i).then_some("cause")
+            );
+            html! {
+                <li key={i} {class} style={format!("top:{}px", pos as f64 * ROW_H)}>
+                    <button type="button" {onclick} aria-current={(Some(i) == current).then_some("time")}
+                        title={if i >= props.reached { text.log_future } else { "" }}>
+                        <span class="log-time">{ fmt_time(e.at) }</span>
+                        if !kind.is_empty() { <span class="log-kind">{ kind }</span> }
+                        <span class="log-text">{ event_text(live, i) }</span>
+                    </button>
+                </li>
+            }
+        })
+        .collect();
+    html! { <>{ items }</> }
+}
+
+/// The log card.
+#[function_component]
+pub fn EventLog() -> Html {
+    let store = use_store();
+    let lang = use_lang();
+    let text = lang.text();
+    let selection = use_selection();
+    let filter = use_state_eq(|| Filter::All);
+    let follow = use_state_eq(|| true);
+    let scroll = use_state_eq(|| 0.0f64);
+    let viewport = use_state_eq(|| 288.0f64);
+    let list_ref = use_node_ref();
+    let player = store.player();
+    let live = &player.session.run.sim;
+    let key = (
+        live.trace.len(),
+        *filter,
+        load_generation(),
+        player.session.inputs().len(),
+        player.horizon(),
+    );
+    let rows = {
+        let store = store.clone();
+        let filter = *filter;
+        use_memo(key, move |_| {
+            filtered(&store.player().session.run.sim.trace, filter)
+        })
+    };
+    let reached = live.trace.partition_point(|e| e.at <= player.cursor);
+    // The row at the cursor: the last kept entry reached.
+    let current_pos = rows.partition_point(|&i| i < reached);
+    let content = super::stage::content_key(&player);
+    drop(player);
+
+    // Keep the current row in view while following the clock.
+    {
+        let list_ref = list_ref.clone();
+        let scroll = scroll.clone();
+        let vp = *viewport;
+        use_effect_with((current_pos, *follow), move |&(pos, follow)| {
+            if follow {
+                if let Some(el) = list_ref.cast::<web_sys::Element>() {
+                    let top = (pos as f64 * ROW_H - vp + ROW_H * 2.0).max(0.0);
+                    el.set_scroll_top(top as i32);
+                    scroll.set(top);
+                }
+            }
+        });
+    }
+    let onscroll = {
+        let scroll = scroll.clone();
+        let viewport = viewport.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target_dyn_into::<web_sys::Element>() {
+                scroll.set(el.scroll_top() as f64);
+                viewport.set(el.client_height() as f64);
+            }
+        })
+    };
+    let first = ((*scroll / ROW_H) as usize)
+        .saturating_sub(OVERSCAN)
+        .min(rows.len());
+    let last = ((((*scroll + *viewport) / ROW_H) as usize) + OVERSCAN).min(rows.len());
+    let selected = match *selection {
+        Some(Selection::Event(i)) => Some(i),
+        _ => None,
+    };
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                filter.set(if s.selected_index() == 1 {
+                    Filter::Key
+                } else {
+                    Filter::All
+                });
+            }
+        })
+    };
+    let on_follow = {
+        let follow = follow.clone();
+        Callback::from(move |e: Event| {
+            if let Some(c) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                follow.set(c.checked());
+            }
+        })
+    };
+    html! {
+        <section class="card log-card" aria-labelledby="log-h">
+            <div class="card-head">
+                <h2 id="log-h">{ text.log_heading }</h2>
+                <div class="log-tools">
+                    <label>
+                        <span class="tool-label">{ text.log_filter }</span>
+                        <select onchange={on_filter}>
+                            <option selected={*filter == Filter::All}>{ text.log_all }</option>
+                            <option selected={*filter == Filter::Key}>{ text.log_key }</option>
+                        </select>
+                    </label>
+                    <label class="check">
+                        <input type="checkbox" checked={*follow} onchange={on_follow} />
+                        { text.log_follow }
+                    </label>
+                </div>
+            </div>
+            if rows.is_empty() {
+                <p class="muted">{ text.log_empty }</p>
+            }
+            <ol class="log" ref={list_ref} {onscroll} aria-label={text.log_rows}>
+                <li class="log-spacer" aria-hidden="true" style={format!("height:{}px", rows.len() as f64 * ROW_H)} />
+                <Rows store={StoreRef(store.clone())} rows={RowList(rows.clone())} reached={reached} first={first}
+                    last={last} selected={selected} content={content} lang={lang} />
+            </ol>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::Session;
+    use crate::sim::time::Micros;
+
+    #[test]
+    fn the_key_filter_drops_message_traffic() {
+        let mut s = Session::new(&["cluster nodes=3"]).unwrap();
+        s.apply("client app node=node1").unwrap();
+        s.apply("app declare q").unwrap();
+        s.apply("app publish q \"m\" count=3").unwrap();
+        s.advance_to(Micros::from_ms(20));
+        let trace = &s.run.sim.trace;
+        let all = filtered(trace, Filter::All);
+        let key = filtered(trace, Filter::Key);
+        assert_eq!(all.len(), trace.len());
+        assert!(key.len() < all.len());
+        assert!(key
+            .iter()
+            .all(|&i| !matches!(trace[i].kind, TraceKind::Send { .. })));
+        assert!(key
+            .iter()
+            .any(|&i| matches!(trace[i].kind, TraceKind::Input { .. })));
+    }
+}

@@ -1,0 +1,382 @@
+//! The space-time diagram: a lane per node and per client, time running left to right with the
+//! cursor fixed at seven tenths of the width, and an arrow per message from its sender's lane at
+//! its send time to its receiver's lane at its arrival. Dragging scrubs the clock; choosing an
+//! arrow opens it in the inspector. It reads the same cursor as the stage, so the two move
+//! together.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::i18n::{fill, use_lang};
+use super::inspector::{use_selection, Selection};
+use super::motion::{kind_class, FlightIndex};
+use super::player::Action;
+use super::stage::{endpoint_node, fmt_span, host, StoreRef};
+use super::store::use_store;
+use crate::sim::time::Micros;
+use crate::sim::trace::{Endpoint, TraceEvent, TraceKind};
+use crate::sim::Sim;
+
+pub const ST_W: f64 = 1000.0;
+const LABEL_W: f64 = 118.0;
+const LANE_H: f64 = 26.0;
+const TOP: f64 = 14.0;
+/// Where the cursor sits, as a fraction of the plot's width.
+const NOW_AT: f64 = 0.7;
+/// Arrows drawn at most.
+const MAX_ARROWS: usize = 600;
+
+/// The zoom levels: how much simulated time the plot spans.
+pub const SPANS: [u64; 17] = [
+    200,
+    500,
+    1_000,
+    2_000,
+    5_000,
+    10_000,
+    20_000,
+    50_000,
+    100_000,
+    200_000,
+    500_000,
+    1_000_000,
+    2_000_000,
+    5_000_000,
+    10_000_000,
+    30_000_000,
+    120_000_000,
+];
+
+/// The level that shows about two seconds of wall-clock playback at `speed` (the default).
+pub fn auto_level(speed: f64) -> usize {
+    let want = 2_000_000.0 * speed;
+    SPANS
+        .iter()
+        .enumerate()
+        .min_by(|a, b| {
+            let da = (*a.1 as f64 / want).ln().abs();
+            let db = (*b.1 as f64 / want).ln().abs();
+            da.total_cmp(&db)
+        })
+        .map_or(5, |(i, _)| i)
+}
+
+/// The lanes: every node, then every client.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lanes {
+    pub labels: Vec<String>,
+    nodes: usize,
+}
+
+impl Lanes {
+    pub fn of(sim: &Sim) -> Lanes {
+        let nodes = sim.cluster.nodes.len();
+        let mut labels: Vec<String> = (0..nodes).map(|n| host(sim, n).to_string()).collect();
+        labels.extend(sim.clients.iter().map(|c| format!("▸ {}", c.name)));
+        Lanes { labels, nodes }
+    }
+
+    /// The lane of an endpoint: a client's own lane, else its node's.
+    pub fn lane(&self, sim: &Sim, e: Endpoint) -> Option<usize> {
+        match e {
+            Endpoint::Client(c) => Some(self.nodes + c.0).filter(|&l| l < self.labels.len()),
+            _ => endpoint_node(sim, e),
+        }
+    }
+
+    pub fn y(&self, lane: usize) -> f64 {
+        TOP + lane as f64 * LANE_H + LANE_H / 2.0
+    }
+
+    pub fn height(&self) -> f64 {
+        TOP * 2.0 + self.labels.len() as f64 * LANE_H
+    }
+}
+
+/// Sends visible in `[from, to]`: sent before `to` and arriving after `from`.
+pub fn arrows_in(trace: &[TraceEvent], from: Micros, to: Micros, longest: Micros) -> Vec<usize> {
+    let hi = trace.partition_point(|e| e.at <= to);
+    let lo = trace[..hi].partition_point(|e| e.at.0.saturating_add(longest.0) < from.0);
+    (lo..hi)
+        .filter(|&i| matches!(&trace[i].kind, TraceKind::Send { arrive, .. } if *arrive >= from))
+        .take(MAX_ARROWS)
+        .collect()
+}
+
+#[derive(Properties, PartialEq)]
+struct ArrowsProps {
+    store: StoreRef,
+    /// The time at x = 0 of this layer, and the span of the plot.
+    origin: Micros,
+    span: u64,
+    trace_len: usize,
+    lanes: Rc<Lanes>,
+    selected: Option<usize>,
+    /// Plot width in viewBox units.
+    plot_w: f64,
+}
+
+/// The arrows of a window three spans wide around `origin`, in coordinates relative to it: the
+/// parent slides this layer as the clock moves and it is redrawn only when the window steps.
+#[function_component]
+fn Arrows(props: &ArrowsProps) -> Html {
+    let selection = use_selection();
+    let index = use_mut_ref(FlightIndex::default);
+    let player = props.store.player();
+    let live = &player.session.run.sim;
+    let longest = index.borrow_mut().longest(&live.trace);
+    let k = props.plot_w / props.span as f64;
+    let from = Micros(props.origin.0.saturating_sub(props.span));
+    let to = Micros(props.origin.0 + 2 * props.span);
+    let x = |t: Micros| (t.0 as f64 - props.origin.0 as f64) * k;
+    let items: Html = arrows_in(&live.trace, from, to, longest)
+        .into_iter()
+        .filter_map(|i| {
+            let e = &live.trace[i];
+            let TraceKind::Send { id, from, to, arrive, kind, .. } = &e.kind else {
+                return None;
+            };
+            let la = props.lanes.lane(live, *from)?;
+            let lb = props.lanes.lane(live, *to)?;
+            let (x1, y1, x2, mut y2) = (x(e.at), props.lanes.y(la), x(*arrive), props.lanes.y(lb));
+            if la == lb {
+                // Between two processes of one node: a short hook within the lane.
+                y2 += 7.0;
+            }
+            let lost = live.trace[i..].iter().take_while(|x| x.at <= *arrive).any(
+                |x| matches!(&x.kind, TraceKind::Lost { id: l, .. } if l == id),
+            );
+            let onclick = {
+                let selection = selection.clone();
+                Callback::from(move |ev: MouseEvent| {
+                    ev.stop_propagation();
+                    selection.set(Some(Selection::Event(i)));
+                })
+            };
+            let class = classes!(
+                "st-arrow",
+                kind_class(*kind),
+                lost.then_some("lost"),
+                (props.selected == Some(i)).then_some("selected")
+            );
+            Some(html! {
+                <g key={i} {class} {onclick}>
+                    <line class="hit" x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} />
+                    <line x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")}
+                        marker-end={if lost { "url(#st-lost)" } else { "url(#st-head)" }} />
+                </g>
+            })
+        })
+        .collect();
+    html! { <g class="st-arrows">{ items }</g> }
+}
+
+/// The diagram card.
+#[function_component]
+pub fn SpaceTime() -> Html {
+    let store = use_store();
+    let lang = use_lang();
+    let text = lang.text();
+    let selection = use_selection();
+    let level = use_state_eq(|| None::<usize>);
+    let drag = use_mut_ref(|| None::<(f64, Micros, bool)>);
+    let svg_ref = use_node_ref();
+    let player = store.player();
+    let live = &player.session.run.sim;
+    let lanes_key = (
+        live.cluster.nodes.len(),
+        live.clients.len(),
+        super::stage::load_generation(),
+    );
+    let lanes = {
+        let store = store.clone();
+        use_memo(lanes_key, move |_| {
+            Lanes::of(&store.player().session.run.sim)
+        })
+    };
+    let lv = level.unwrap_or_else(|| auto_level(player.speed));
+    let span = SPANS[lv.min(SPANS.len() - 1)];
+    let cursor = player.cursor;
+    let plot_w = ST_W - LABEL_W - 10.0;
+    let now_x = LABEL_W + NOW_AT * plot_w;
+    // The arrows layer steps every half span; between steps it only slides.
+    let step = (span / 2).max(1);
+    let origin = Micros(cursor.0 / step * step);
+    let slide = now_x + (origin.0 as f64 - cursor.0 as f64) * plot_w / span as f64;
+    let trace_len = live.trace.len();
+    let height = lanes.height();
+    drop(player);
+
+    let selected = match *selection {
+        Some(Selection::Event(i)) => Some(i),
+        _ => None,
+    };
+    let units_per_px = {
+        let svg_ref = svg_ref.clone();
+        move || {
+            svg_ref
+                .cast::<web_sys::Element>()
+                .map(|el| el.get_bounding_client_rect().width())
+                .filter(|w| *w > 0.0)
+                .map_or(1.0, |w| ST_W / w)
+        }
+    };
+    let onpointerdown = {
+        let drag = drag.clone();
+        let store = store.clone();
+        Callback::from(move |e: PointerEvent| {
+            *drag.borrow_mut() = Some((e.client_x() as f64, store.player().cursor, false));
+        })
+    };
+    let onpointermove = {
+        let drag = drag.clone();
+        let store = store.clone();
+        let units_per_px = units_per_px.clone();
+        Callback::from(move |e: PointerEvent| {
+            let mut d = drag.borrow_mut();
+            let Some((x0, t0, moved)) = d.as_mut() else {
+                return;
+            };
+            let dx = (e.client_x() as f64 - *x0) * units_per_px();
+            if dx.abs() > 3.0 {
+                *moved = true;
+            }
+            if *moved {
+                let dt = -dx / plot_w * span as f64;
+                let t = (t0.0 as f64 + dt).max(0.0);
+                store.dispatch(Action::Seek(Micros(t as u64)));
+            }
+        })
+    };
+    let onpointerup = {
+        let drag = drag.clone();
+        let store = store.clone();
+        let svg_ref = svg_ref.clone();
+        Callback::from(move |e: PointerEvent| {
+            let Some((_, t0, moved)) = drag.borrow_mut().take() else {
+                return;
+            };
+            if moved {
+                return;
+            }
+            // A click without a drag: go to the time under the pointer.
+            let Some(el) = svg_ref.cast::<web_sys::Element>() else {
+                return;
+            };
+            let r = el.get_bounding_client_rect();
+            if r.width() <= 0.0 {
+                return;
+            }
+            let x = (e.client_x() as f64 - r.left()) * ST_W / r.width();
+            if x < LABEL_W {
+                return;
+            }
+            let t = t0.0 as f64 + (x - now_x) / plot_w * span as f64;
+            store.dispatch(Action::Seek(Micros(t.max(0.0) as u64)));
+        })
+    };
+    let onpointerleave = {
+        let drag = drag.clone();
+        Callback::from(move |_: PointerEvent| {
+            drag.borrow_mut().take();
+        })
+    };
+    let zoom = |delta: isize| {
+        let level = level.clone();
+        Callback::from(move |_: MouseEvent| {
+            let next = (lv as isize + delta).clamp(0, SPANS.len() as isize - 1) as usize;
+            level.set(Some(next));
+        })
+    };
+    let lane_rows: Html = lanes
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| {
+            let y = lanes.y(i);
+            html! {
+                <g class={classes!("st-lane", (i >= lanes.nodes).then_some("client-lane"))}>
+                    <line x1={LABEL_W.to_string()} x2={ST_W.to_string()} y1={format!("{y:.1}")} y2={format!("{y:.1}")} />
+                    <text x="8" y={format!("{:.1}", y + 4.0)}>{ label }</text>
+                </g>
+            }
+        })
+        .collect();
+    let clip_w = ST_W - LABEL_W;
+    html! {
+        <section class="card st-card" aria-labelledby="st-h">
+            <div class="card-head">
+                <h2 id="st-h">{ text.st_heading }</h2>
+                <div class="st-tools">
+                    <span class="summary">{ fill(text.st_window, &[("span", &fmt_span(span as f64))]) }</span>
+                    <button type="button" class="btn icon" aria-label={text.zoom_in} disabled={lv == 0} onclick={zoom(-1)}>{ "+" }</button>
+                    <button type="button" class="btn icon" aria-label={text.zoom_out} disabled={lv + 1 >= SPANS.len()} onclick={zoom(1)}>{ "−" }</button>
+                </div>
+            </div>
+            <svg class="spacetime" ref={svg_ref} viewBox={format!("0 0 {ST_W} {height:.0}")} role="img"
+                aria-label={text.st_label} {onpointerdown} {onpointermove} {onpointerup} {onpointerleave}>
+                <defs>
+                    <clipPath id="st-clip"><rect x={LABEL_W.to_string()} y="0" width={clip_w.to_string()} height={format!("{height:.0}")} /></clipPath>
+                    <marker id="st-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto">
+                        <path d="M0 1L10 5L0 9Z" />
+                    </marker>
+                    <marker id="st-lost" viewBox="-6 -6 12 12" markerWidth="9" markerHeight="9">
+                        <path d="M-5 -5L5 5M5 -5L-5 5" />
+                    </marker>
+                </defs>
+                <rect class="st-future" x={format!("{now_x:.1}")} y="0" width={format!("{:.1}", ST_W - now_x)} height={format!("{height:.0}")} />
+                { lane_rows }
+                <g clip-path="url(#st-clip)">
+                    <g transform={format!("translate({slide:.2} 0)")}>
+                        <Arrows store={StoreRef(store.clone())} origin={origin} span={span} trace_len={trace_len}
+                            lanes={lanes.clone()} selected={selected} plot_w={plot_w} />
+                    </g>
+                </g>
+                <line class="st-now" x1={format!("{now_x:.1}")} x2={format!("{now_x:.1}")} y1="0" y2={format!("{height:.0}")} />
+            </svg>
+            <p class="hint">{ text.st_hint }</p>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::Session;
+
+    #[test]
+    fn the_window_holds_what_crosses_it() {
+        let mut s = Session::new(&["cluster nodes=3"]).unwrap();
+        s.apply("client app node=node1").unwrap();
+        s.apply("app declare q").unwrap();
+        s.advance_to(Micros::from_ms(10));
+        s.apply("app publish q \"m\"").unwrap();
+        s.advance_to(Micros::from_ms(40));
+        let trace = &s.run.sim.trace;
+        let longest = crate::ui::motion::max_flight(trace, Micros::ZERO);
+        let publish = trace
+            .iter()
+            .position(|e| matches!(e.kind, TraceKind::Send { .. }) && e.at >= Micros::from_ms(10))
+            .unwrap();
+        let at = trace[publish].at;
+        // A window that starts after the send but before the arrival still shows it.
+        let w = arrows_in(trace, Micros(at.0 + 1), Micros(at.0 + 2), longest);
+        assert!(w.contains(&publish));
+        assert!(arrows_in(trace, Micros::from_ms(30), Micros::from_ms(31), longest).is_empty());
+        let lanes = Lanes::of(&s.run.sim);
+        assert_eq!(lanes.labels.len(), 4);
+        assert_eq!(
+            lanes.lane(&s.run.sim, Endpoint::Client(crate::sim::ClientId(0))),
+            Some(3)
+        );
+        assert_eq!(lanes.lane(&s.run.sim, Endpoint::Node(1)), Some(1));
+    }
+
+    #[test]
+    fn auto_zoom_follows_the_speed() {
+        assert_eq!(SPANS[auto_level(1.0)], 2_000_000);
+        assert_eq!(SPANS[auto_level(0.01)], 20_000);
+        assert!(auto_level(100.0) == SPANS.len() - 1);
+    }
+}

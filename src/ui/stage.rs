@@ -1,0 +1,244 @@
+//! Small pieces the stage's components share: how a time is written, what a trace endpoint is
+//! called, and the keys that tell a component whether the run it draws has changed.
+
+use std::hash::{Hash, Hasher};
+
+use yew::prelude::*;
+
+use super::player::Player;
+use super::store::StoreHandle;
+use crate::sim::model::{ProcId, Role};
+use crate::sim::time::Micros;
+use crate::sim::trace::Endpoint;
+use crate::sim::Sim;
+
+/// The browser window, when there is one: components also render natively (server-side
+/// rendering in the tests), where there is none.
+pub fn browser() -> Option<web_sys::Window> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        None
+    }
+}
+
+/// A time on the run's clock, precise enough to tell apart the micro-second steps of the model
+/// and short enough for a control bar: `0.000 s`, `12.345 ms`, `1.234567 s`.
+pub fn fmt_time(t: Micros) -> String {
+    let us = t.0;
+    if us < 1_000_000 {
+        format!("{}.{:03} ms", us / 1_000, us % 1_000)
+    } else {
+        format!("{}.{:06} s", us / 1_000_000, us % 1_000_000)
+    }
+}
+
+/// A span of simulated time for labels (the space-time window, the vanish window): `250 µs`,
+/// `20 ms`, `1.5 s`.
+pub fn fmt_span(us: f64) -> String {
+    if us < 1_000.0 {
+        format!("{us:.0} µs")
+    } else if us < 1_000_000.0 {
+        let ms = us / 1_000.0;
+        if ms < 10.0 {
+            format!("{ms:.1} ms")
+        } else {
+            format!("{ms:.0} ms")
+        }
+    } else {
+        format!("{:.1} s", us / 1_000_000.0)
+    }
+}
+
+/// Playback speed as people say it: `1×`, `0.05×`, `25×`.
+pub fn fmt_speed(speed: f64) -> String {
+    if speed >= 10.0 {
+        format!("{speed:.0}×")
+    } else if speed >= 1.0 {
+        format!("{:.1}×", speed).replace(".0×", "×")
+    } else if speed >= 0.1 {
+        format!("{speed:.2}×")
+    } else {
+        format!("{speed:.3}×")
+    }
+}
+
+/// The short name of a node (`node2` for `rabbit@node2`), as the diagram labels it.
+pub fn host(sim: &Sim, node: usize) -> &str {
+    sim.cluster.nodes.get(node).map_or("?", |n| n.host())
+}
+
+/// Who sent or received a traced message, in words: `q1 master @node1`, `client app`, `node3`.
+pub fn endpoint_name(sim: &Sim, e: Endpoint) -> String {
+    match e {
+        Endpoint::Proc(p) => match sim.procs.get(p.0) {
+            Some(r) => {
+                let queue = sim.queues.get(r.queue.0).map_or("?", |q| q.name.as_str());
+                let role = match r.role {
+                    Role::Master => "master",
+                    Role::Mirror => "mirror",
+                };
+                format!("{queue} {role} @{}", host(sim, r.pid.node))
+            }
+            None => format!("proc{}", p.0),
+        },
+        Endpoint::Client(c) => match sim.clients.get(c.0) {
+            Some(cl) => format!("client {}", cl.name),
+            None => format!("client{}", c.0),
+        },
+        Endpoint::Node(n) => host(sim, n).to_string(),
+    }
+}
+
+/// The node an endpoint lives on (a client lives on the node it is connected to).
+pub fn endpoint_node(sim: &Sim, e: Endpoint) -> Option<usize> {
+    match e {
+        Endpoint::Proc(p) => sim.procs.get(p.0).map(|r| r.pid.node),
+        Endpoint::Client(c) => sim.clients.get(c.0).map(|cl| cl.node),
+        Endpoint::Node(n) => Some(n),
+    }
+}
+
+/// What a replica is in its queue's record right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplicaRole {
+    Master,
+    /// A mirror listed in `sync_slave_pids`.
+    Synced,
+    Unsynced,
+    /// No longer in the record (a dead or dropped process).
+    Gone,
+}
+
+/// The role the core's queue record gives process `p`.
+pub fn replica_role(sim: &Sim, p: ProcId) -> ReplicaRole {
+    let Some(q) = sim.procs.get(p.0).and_then(|r| sim.queues.get(r.queue.0)) else {
+        return ReplicaRole::Gone;
+    };
+    if q.deleted {
+        ReplicaRole::Gone
+    } else if q.master == p {
+        ReplicaRole::Master
+    } else if q.synced.contains(&p) {
+        ReplicaRole::Synced
+    } else if q.mirrors.contains(&p) {
+        ReplicaRole::Unsynced
+    } else {
+        ReplicaRole::Gone
+    }
+}
+
+/// A hash of everything that changes what the run holds (not where the cursor is between two
+/// events). Components that redraw only when this changes stay still, and cheap, while the
+/// clock merely moves.
+pub fn content_key(player: &Player) -> u64 {
+    let view = player.view();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    view.trace.len().hash(&mut h);
+    view.events_processed.hash(&mut h);
+    player.session.inputs().len().hash(&mut h);
+    player.session.run.sim.trace.len().hash(&mut h);
+    player.horizon().hash(&mut h);
+    player.console.len().hash(&mut h);
+    player.error.hash(&mut h);
+    (player.cursor < player.horizon()).hash(&mut h);
+    load_generation().hash(&mut h);
+    h.finish()
+}
+
+/// The store handed to a component as a property that never compares unequal, so that the
+/// component redraws only when its other properties (keys derived from the run) change, and
+/// not on every frame the clock ticks.
+#[derive(Clone)]
+pub struct StoreRef(pub StoreHandle);
+
+impl PartialEq for StoreRef {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::ops::Deref for StoreRef {
+    type Target = StoreHandle;
+    fn deref(&self) -> &StoreHandle {
+        &self.0
+    }
+}
+
+thread_local! {
+    static LOADS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Starts a new session from a scenario (lessons, shared links, the cluster size). Counted, so
+/// that watchers can tell a new session from a fork of the old one.
+pub fn load(store: &StoreHandle, scenario: impl Into<String>) {
+    LOADS.with(|l| l.set(l.get() + 1));
+    store.dispatch(super::player::Action::Load(scenario.into()));
+}
+
+/// How many sessions [`load`] has started.
+pub fn load_generation() -> u64 {
+    LOADS.with(|l| l.get())
+}
+
+/// Dispatches a scenario line at the cursor (what every button on the stage does).
+pub fn act(store: &StoreHandle, line: impl Into<String>) {
+    store.dispatch(super::player::Action::Input(line.into()));
+}
+
+/// A click handler that selects something, for the many clickable parts of the stage.
+pub fn select_cb<T: Clone + 'static>(cb: &Callback<T>, value: T) -> Callback<MouseEvent> {
+    let cb = cb.clone();
+    Callback::from(move |e: MouseEvent| {
+        e.stop_propagation();
+        cb.emit(value.clone());
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_read_well_at_every_scale() {
+        assert_eq!(fmt_time(Micros(0)), "0.000 ms");
+        assert_eq!(fmt_time(Micros(1_520)), "1.520 ms");
+        assert_eq!(fmt_time(Micros(2_000_001)), "2.000001 s");
+        assert_eq!(fmt_span(250.0), "250 µs");
+        assert_eq!(fmt_span(2_500.0), "2.5 ms");
+        assert_eq!(fmt_span(20_000.0), "20 ms");
+        assert_eq!(fmt_span(1_500_000.0), "1.5 s");
+        assert_eq!(fmt_speed(1.0), "1×");
+        assert_eq!(fmt_speed(2.5), "2.5×");
+        assert_eq!(fmt_speed(0.05), "0.050×");
+        assert_eq!(fmt_speed(0.25), "0.25×");
+        assert_eq!(fmt_speed(100.0), "100×");
+    }
+
+    #[test]
+    fn endpoints_are_named_from_the_core() {
+        let mut p = Player::new();
+        p.apply(super::super::player::Action::Input(
+            "client app node=node2".into(),
+        ));
+        p.apply(super::super::player::Action::Input("app declare q1".into()));
+        let sim = p.view();
+        assert_eq!(
+            endpoint_name(sim, Endpoint::Client(crate::sim::ClientId(0))),
+            "client app"
+        );
+        assert_eq!(
+            endpoint_name(sim, Endpoint::Proc(crate::sim::ProcId(0))),
+            "q1 master @node2"
+        );
+        assert_eq!(endpoint_node(sim, Endpoint::Node(2)), Some(2));
+        let before = content_key(&p);
+        p.apply(super::super::player::Action::Input(
+            "app publish q1 \"m\"".into(),
+        ));
+        assert_ne!(content_key(&p), before);
+    }
+}
