@@ -289,8 +289,8 @@ pub fn ClusterLayer(props: &ClusterLayerProps) -> Html {
                     let r = &sim.procs[chip.proc.0];
                     let q = sim.queues.get(r.queue.0);
                     let qname = q.map_or("?", |q| q.name.as_str());
-                    let short: String = if qname.chars().count() > 7 {
-                        qname.chars().take(6).chain(['…']).collect()
+                    let short: String = if qname.chars().count() > 15 {
+                        qname.chars().take(14).chain(['…']).collect()
                     } else {
                         qname.to_string()
                     };
@@ -330,10 +330,10 @@ pub fn ClusterLayer(props: &ClusterLayerProps) -> Html {
                             onkeydown={on_activate(pick)}>
                             <title>{ label }</title>
                             <rect class="chip-bg" x={coord(-CHIP_W / 2.0)} y={coord(-CHIP_H / 2.0)}
-                                width={coord(CHIP_W)} height={coord(CHIP_H)} rx="6" />
-                            <g transform={format!("translate({} 0)", coord(-CHIP_W / 2.0 + 10.0))}>{ role_glyph(role) }</g>
-                            <text class="chip-name" x={coord(-CHIP_W / 2.0 + 19.0)} y="0.5">{ short }</text>
-                            <text class="chip-tag" x={coord(CHIP_W / 2.0 - 8.0)} y="0.5">{ role_tag(text, role) }</text>
+                                width={coord(CHIP_W)} height={coord(CHIP_H)} rx="5" />
+                            <g transform={format!("translate({} 0)", coord(-CHIP_W / 2.0 + 11.0))}>{ role_glyph(role) }</g>
+                            <text class="chip-name" x={coord(-CHIP_W / 2.0 + 22.0)} y="0.5">{ short }</text>
+                            <text class="chip-tag" x={coord(CHIP_W / 2.0 - 10.0)} y="0.5">{ role_tag(text, role) }</text>
                             if let Some(pct) = syncing {
                                 <rect class="chip-progress" x={coord(-CHIP_W / 2.0)} y={coord(CHIP_H / 2.0 - 3.0)}
                                     width={coord(CHIP_W * pct as f64 / 100.0)} height="3" />
@@ -384,12 +384,12 @@ pub fn ClusterLayer(props: &ClusterLayerProps) -> Html {
                         aria-label={actions_label} onclick={open_click} onkeydown={open_key}>
                         <rect class="node-head-hit" x={coord(-CARD_W / 2.0)} y={coord(-CARD_H / 2.0)}
                             width={coord(CARD_W)} height="44" rx="12" />
-                        <text class="node-name" x={coord(-CARD_W / 2.0 + 12.0)} y="-35">{ &node.name }</text>
-                        <g class="menu-dots" transform={format!("translate({} -35)", coord(CARD_W / 2.0 - 13.0))}>
+                        <text class="node-name" x={coord(-CARD_W / 2.0 + 12.0)} y="-44">{ &node.name }</text>
+                        <g class="menu-dots" transform={format!("translate({} -44)", coord(CARD_W / 2.0 - 13.0))}>
                             <circle cy="-5" r="1.8" /><circle r="1.8" /><circle cy="5" r="1.8" />
                         </g>
                         <g class={classes!("state-glyph", state_class(node.state))}
-                            transform={format!("translate({} -16)", coord(-CARD_W / 2.0 + 17.0))}>
+                            transform={format!("translate({} -25)", coord(-CARD_W / 2.0 + 17.0))}>
                             { match node.state {
                                 NodeState::Running => html! { <circle r="5" /> },
                                 NodeState::Stopped => html! { <rect x="-4.5" y="-4.5" width="9" height="9" /> },
@@ -397,11 +397,11 @@ pub fn ClusterLayer(props: &ClusterLayerProps) -> Html {
                                 NodeState::Paused => html! { <path d="M-3.5 -5V5M3.5 -5V5" /> },
                             } }
                         </g>
-                        <text class="node-state" x={coord(-CARD_W / 2.0 + 28.0)} y="-16">
+                        <text class="node-state" x={coord(-CARD_W / 2.0 + 28.0)} y="-25">
                             { if booting { text.booting } else { text.state(node.state) } }
                         </text>
                         if let Some(s) = side(n) {
-                            <text class="node-side" x={coord(CARD_W / 2.0 - 24.0)} y="-16" text-anchor="end">
+                            <text class="node-side" x={coord(CARD_W / 2.0 - 10.0)} y="-25" text-anchor="end">
                                 { fill(text.side_label, &[("s", &side_letter(s))]) }
                             </text>
                         }

@@ -13,22 +13,22 @@ pub const VIEW_W: f64 = 1000.0;
 pub const VIEW_H: f64 = 660.0;
 /// A node's card.
 pub const CARD_W: f64 = 164.0;
-pub const CARD_H: f64 = 108.0;
+pub const CARD_H: f64 = 120.0;
 /// A replica chip inside a card.
-pub const CHIP_W: f64 = 72.0;
-pub const CHIP_H: f64 = 22.0;
+pub const CHIP_W: f64 = 148.0;
+pub const CHIP_H: f64 = 20.0;
 /// A client's pill.
 pub const CLIENT_W: f64 = 88.0;
 pub const CLIENT_H: f64 = 24.0;
 /// Chips a card has room for; beyond that the last slot reads `+N`.
-pub const CHIP_SLOTS: usize = 4;
+pub const CHIP_SLOTS: usize = 3;
 
 const CENTRE: Point = Point {
     x: VIEW_W / 2.0,
     y: 330.0,
 };
 const RING_RX: f64 = 350.0;
-const RING_RY: f64 = 215.0;
+const RING_RY: f64 = 225.0;
 /// Clients sit on a smaller ring, this fraction of the way from the centre to their node.
 const CLIENT_RING: f64 = 0.42;
 const CLIENT_STACK: f64 = CLIENT_H + 5.0;
@@ -74,13 +74,11 @@ pub fn node_positions(n: usize) -> Vec<Point> {
     }
 }
 
-/// Offset of chip slot `i` from its card's centre (two columns, two rows under the header).
+/// Offset of chip slot `i` from its card's centre (one column under the header).
 pub fn chip_offset(i: usize) -> Point {
-    let col = (i % 2) as f64;
-    let row = (i / 2) as f64;
     Point {
-        x: (col - 0.5) * (CHIP_W + 6.0),
-        y: 6.0 + row * (CHIP_H + 5.0),
+        x: 0.0,
+        y: -2.0 + i as f64 * (CHIP_H + 3.0),
     }
 }
 
@@ -310,7 +308,7 @@ mod tests {
         for node in 0..3 {
             assert_eq!(g.chips[node].len(), CHIP_SLOTS - 1, "node {node}");
             let (_, folded) = g.overflow[node].as_ref().expect("5 replicas fold");
-            assert_eq!(folded.len(), 2);
+            assert_eq!(folded.len(), 5 - (CHIP_SLOTS - 1));
         }
         // Masters are on node2 (the declaring client's node): its first chip is q0's master.
         let q0 = sim.find_queue("/", "q0").unwrap();

@@ -56,7 +56,7 @@ pub fn SeedNotes(props: &SeedNotesProps) -> Html {
         .zip(now)
         .map(|(note, hot)| {
             html! {
-                <li class={classes!("note", hot.then_some("hot"))}>
+                <li class={classes!("seed-note", hot.then_some("hot"))}>
                     <details open={hot}>
                         <summary>
                             { note.title }
@@ -70,7 +70,7 @@ pub fn SeedNotes(props: &SeedNotesProps) -> Html {
         })
         .collect();
     html! {
-        <section class="card notes" aria-labelledby="notes-h">
+        <section class="card seed-notes" aria-labelledby="notes-h">
             <h2 id="notes-h">{ text.notes_heading }</h2>
             <p class="muted">{ text.notes_intro }</p>
             <ul class="plain">{ items }</ul>

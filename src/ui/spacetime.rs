@@ -314,6 +314,7 @@ pub fn SpaceTime() -> Html {
                     <button type="button" class="btn icon" aria-label={text.zoom_out} disabled={lv + 1 >= SPANS.len()} onclick={zoom(1)}>{ "−" }</button>
                 </div>
             </div>
+            <div class="st-scroll">
             <svg class="spacetime" ref={svg_ref} viewBox={format!("0 0 {ST_W} {height:.0}")} role="img"
                 aria-label={text.st_label} {onpointerdown} {onpointermove} {onpointerup} {onpointerleave}>
                 <defs>
@@ -335,6 +336,7 @@ pub fn SpaceTime() -> Html {
                 </g>
                 <line class="st-now" x1={format!("{now_x:.1}")} x2={format!("{now_x:.1}")} y1="0" y2={format!("{height:.0}")} />
             </svg>
+            </div>
             <p class="hint">{ text.st_hint }</p>
         </section>
     }

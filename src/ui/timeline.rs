@@ -138,15 +138,30 @@ pub fn TimelineMarks(props: &MarksProps) -> Html {
     html! { <div class="marks">{ items }</div> }
 }
 
+/// The controls' icons, drawn rather than taken from a font (fonts lack some media symbols).
+pub fn icon(d: &'static str) -> Html {
+    html! {
+        <svg class="icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"><path d={d} /></svg>
+    }
+}
+
+pub const ICON_START: &str = "M2 3h2v10H2zM14 3L5 8l9 5z";
+pub const ICON_BACK: &str = "M10 3L3 8l7 5zM11.5 3h2v10h-2z";
+pub const ICON_PLAY: &str = "M4 2l10 6-10 6z";
+pub const ICON_PAUSE: &str = "M3 2h4v12H3zM9 2h4v12H9z";
+pub const ICON_STEP: &str = "M2.5 3h2v10h-2zM6 3l7 5-7 5z";
+pub const ICON_NEXT: &str = "M8 1l2 5h5l-4 3.2 1.6 5.3L8 11.3 3.4 14.5 5 9.2 1 6h5z";
+pub const ICON_END: &str = "M1.5 3l5.5 5-5.5 5zM7.5 3L13 8l-5.5 5zM13 3h2v10h-2z";
+
 fn btn(
     label: &'static str,
-    glyph: &'static str,
+    d: &'static str,
     onclick: Callback<MouseEvent>,
     disabled: bool,
 ) -> Html {
     html! {
         <button type="button" class="btn tbtn" aria-label={label} title={label} {disabled} {onclick}>
-            <span aria-hidden="true">{ glyph }</span>
+            { icon(d) }
         </button>
     }
 }
@@ -271,22 +286,22 @@ pub fn TransportBar() -> Html {
         <section class="transport card" aria-label={text.transport_label}>
             <div class="transport-row">
                 <div class="tbuttons">
-                    { btn(text.to_start, "⏮", dispatch_cb(&store, Action::Seek(Micros::ZERO)), cursor == Micros::ZERO) }
-                    { btn(text.step_back, "◀|", dispatch_cb(&store, Action::Seek(prev.unwrap_or(Micros::ZERO))), cursor == Micros::ZERO) }
+                    { btn(text.to_start, ICON_START, dispatch_cb(&store, Action::Seek(Micros::ZERO)), cursor == Micros::ZERO) }
+                    { btn(text.step_back, ICON_BACK, dispatch_cb(&store, Action::Seek(prev.unwrap_or(Micros::ZERO))), cursor == Micros::ZERO) }
                     if playing {
                         <button type="button" class="btn tbtn play" aria-label={text.pause} title={text.pause}
                             onclick={dispatch_cb(&store, Action::Pause)}>
-                            <span aria-hidden="true">{ "⏸" }</span><span class="tlabel">{ text.pause }</span>
+                            { icon(ICON_PAUSE) }<span class="tlabel">{ text.pause }</span>
                         </button>
                     } else {
                         <button type="button" class="btn tbtn play primary" aria-label={text.play} title={text.play}
                             onclick={dispatch_cb(&store, Action::Play)}>
-                            <span aria-hidden="true">{ "▶" }</span><span class="tlabel">{ text.play }</span>
+                            { icon(ICON_PLAY) }<span class="tlabel">{ text.play }</span>
                         </button>
                     }
-                    { btn(text.step, "|▶", dispatch_cb(&store, Action::Step), false) }
-                    { btn(text.next_interesting, "⏭", dispatch_cb(&store, Action::NextInteresting), false) }
-                    { btn(text.to_present, "⇥", dispatch_cb(&store, Action::Seek(horizon)), !in_past) }
+                    { btn(text.step, ICON_STEP, dispatch_cb(&store, Action::Step), false) }
+                    { btn(text.next_interesting, ICON_NEXT, dispatch_cb(&store, Action::NextInteresting), false) }
+                    { btn(text.to_present, ICON_END, dispatch_cb(&store, Action::Seek(horizon)), !in_past) }
                 </div>
                 <label class="speed">
                     <span class="tool-label">{ text.speed }</span>
