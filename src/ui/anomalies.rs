@@ -7,14 +7,8 @@ use yew::prelude::*;
 use super::i18n::use_lang;
 use super::inspector::{use_selection, Selection};
 use super::player::Action;
-use super::stage::{fmt_time, StoreRef};
-use crate::sim::checker::{check, AnomalyKind};
-
-#[derive(Properties, PartialEq)]
-pub struct AnomaliesProps {
-    pub store: StoreRef,
-    pub content: u64,
-}
+use super::stage::{fmt_time, use_derived, use_slow_store};
+use crate::sim::checker::AnomalyKind;
 
 fn kind_class(kind: AnomalyKind) -> &'static str {
     match kind {
@@ -25,13 +19,16 @@ fn kind_class(kind: AnomalyKind) -> &'static str {
     }
 }
 
+/// The anomalies card (redrawn when the checker's findings change).
 #[function_component]
-pub fn Anomalies(props: &AnomaliesProps) -> Html {
+pub fn Anomalies() -> Html {
     let lang = use_lang();
     let text = lang.text();
     let selection = use_selection();
-    let player = props.store.player();
-    let found = check(player.view());
+    let store = use_slow_store();
+    let derived = use_derived();
+    let player = store.player();
+    let found = &derived.anomalies;
     let items: Html = found
         .iter()
         .enumerate()
@@ -40,7 +37,7 @@ pub fn Anomalies(props: &AnomaliesProps) -> Html {
             let cause = a.cause.clone().map(|(i, t)| {
                 let at = player.session.run.sim.trace.get(i).map(|e| e.at);
                 let onclick = {
-                    let store = props.store.0.clone();
+                    let store = store.clone();
                     let selection = selection.clone();
                     move |_: MouseEvent| {
                         if let Some(at) = at {
@@ -59,7 +56,7 @@ pub fn Anomalies(props: &AnomaliesProps) -> Html {
                 }
             });
             let go = {
-                let store = props.store.0.clone();
+                let store = store.clone();
                 let at = a.at;
                 move |_: MouseEvent| store.dispatch(Action::Seek(at))
             };

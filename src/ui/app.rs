@@ -1,6 +1,8 @@
 //! The page: header (language, theme, share, help), the time controls, the stage with its event
 //! log and space-time diagram, the inspector and the explanations beside it, and the panel area.
 
+use std::rc::Rc;
+
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -19,7 +21,7 @@ use super::player::Player;
 use super::share::{current_hash, load_hash, ShareButton};
 use super::shortcuts::{use_shortcuts, HelpDialog};
 use super::spacetime::SpaceTime;
-use super::stage::{content_key, StoreRef};
+use super::stage::{content_key, Derived, DerivedRef, Shared, SlowStore, StoreRef, TraceIndex};
 use super::store::{Store, StoreHandle};
 use super::timeline::TransportBar;
 
@@ -88,6 +90,7 @@ pub fn App(props: &AppProps) -> Html {
     let selection: SelectionHandle = use_state_eq(|| None::<Selection>);
     let help = use_state_eq(|| false);
     let link_error = use_state_eq(|| None::<String>);
+    let index = use_mut_ref(TraceIndex::default);
     let playing = store.player().playing;
     use_frame_loop(store.dispatcher(), playing);
     use_shortcuts(store.clone(), help.clone());
@@ -134,13 +137,56 @@ pub fn App(props: &AppProps) -> Html {
         }
     });
 
-    // The panels see a store that changes only with the run's content, not with every frame.
-    let content = content_key(&store.player());
+    // This component re-renders on every frame of playback, so it only keeps the shared state
+    // current; the page below redraws when the run's content changes.
+    let content = {
+        let player = store.player();
+        index.borrow_mut().update(&player.session.run.sim.trace);
+        content_key(&player)
+    };
     let slow = {
         let store = store.clone();
-        use_memo(content, move |_| store)
+        use_memo(content, move |_| SlowStore(store))
+    };
+    let derived = {
+        let store = store.clone();
+        use_memo(content, move |_| {
+            DerivedRef(Rc::new(Derived::of(store.player().view())))
+        })
     };
 
+    html! {
+        <ContextProvider<StoreHandle> context={store.clone()}>
+        <ContextProvider<SlowStore> context={(*slow).clone()}>
+        <ContextProvider<DerivedRef> context={(*derived).clone()}>
+        <ContextProvider<Shared<TraceIndex>> context={Shared(index)}>
+        <ContextProvider<Lang> context={*lang}>
+        <ContextProvider<SelectionHandle> context={selection.clone()}>
+            <Page {lang} {theme} {help} {link_error} />
+        </ContextProvider<SelectionHandle>>
+        </ContextProvider<Lang>>
+        </ContextProvider<Shared<TraceIndex>>>
+        </ContextProvider<DerivedRef>>
+        </ContextProvider<SlowStore>>
+        </ContextProvider<StoreHandle>>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PageProps {
+    lang: UseStateHandle<Lang>,
+    theme: UseStateHandle<Theme>,
+    help: UseStateHandle<bool>,
+    link_error: UseStateHandle<Option<String>>,
+}
+
+/// Everything on the page; redrawn when the run's content, the language or the theme change.
+#[function_component]
+fn Page(props: &PageProps) -> Html {
+    let SlowStore(store) = use_context::<SlowStore>().expect("the app provides the slow store");
+    let lang = props.lang.clone();
+    let theme = props.theme.clone();
+    let content = store.version();
     let text = lang.text();
     let switch: Html = Lang::ALL
         .iter()
@@ -177,18 +223,15 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
     let open_help = {
-        let help = help.clone();
+        let help = props.help.clone();
         Callback::from(move |_: MouseEvent| help.set(true))
     };
     let dismiss_link = {
-        let link_error = link_error.clone();
+        let link_error = props.link_error.clone();
         Callback::from(move |_: MouseEvent| link_error.set(None))
     };
 
     html! {
-        <ContextProvider<StoreHandle> context={store.clone()}>
-        <ContextProvider<Lang> context={*lang}>
-        <ContextProvider<SelectionHandle> context={selection.clone()}>
         <div class="app">
             <header class="topbar">
                 <div class="brand">
@@ -212,7 +255,7 @@ pub fn App(props: &AppProps) -> Html {
                     </div>
                 </div>
             </header>
-            if let Some(e) = (*link_error).clone() {
+            if let Some(e) = (*props.link_error).clone() {
                 <div class="notice error banner" role="alert">
                     <span>{ fill(text.share_bad_link, &[("why", &e)]) }</span>
                     <button type="button" class="btn" onclick={dismiss_link}>{ text.dismiss }</button>
@@ -226,15 +269,15 @@ pub fn App(props: &AppProps) -> Html {
                         <SpaceTime />
                         <EventLog />
                     </div>
-                    <ContextProvider<StoreHandle> context={(*slow).clone()}>
+                    <ContextProvider<StoreHandle> context={store.clone()}>
                         <PanelArea />
                     </ContextProvider<StoreHandle>>
                 </div>
                 <aside class="sidebar">
                     <Inspector store={StoreRef(store.clone())} content={content} />
-                    <Anomalies store={StoreRef(store.clone())} content={content} />
+                    <Anomalies />
                     <Lessons store={StoreRef(store.clone())} />
-                    <SeedNotes store={StoreRef(store.clone())} content={content} />
+                    <SeedNotes />
                     <Legend lang={*lang} />
                     <section class="card about">
                         <h2>{ text.about_heading }</h2>
@@ -248,11 +291,8 @@ pub fn App(props: &AppProps) -> Html {
                 <span>{ format!("mirrorscope {}", env!("CARGO_PKG_VERSION")) }</span>
                 <span>{ text.footer }</span>
             </footer>
-            <HelpDialog open={help} />
+            <HelpDialog open={props.help.clone()} />
         </div>
-        </ContextProvider<SelectionHandle>>
-        </ContextProvider<Lang>>
-        </ContextProvider<StoreHandle>>
     }
 }
 

@@ -13,9 +13,8 @@ use super::inspector::{role_text, side_letter, use_selection, Selection};
 use super::layout::{Geometry, CARD_H, CARD_W, CHIP_H, CHIP_W, CLIENT_H, CLIENT_W, VIEW_H, VIEW_W};
 use super::motion::{path_d, prefers_reduced_motion, shape_defs, MotionLayer};
 use super::player::Action;
-use super::stage::{content_key, load, replica_role, ReplicaRole, StoreRef};
-use super::store::use_store;
-use crate::sim::checker::{check, AnomalyKind};
+use super::stage::{load, replica_role, use_derived, use_slow_store, ReplicaRole, StoreRef};
+use crate::sim::checker::{Anomaly, AnomalyKind};
 use crate::sim::cluster::MAX_NODES;
 use crate::sim::model::ProcId;
 use crate::sim::{NodeState, Sim};
@@ -108,6 +107,26 @@ fn role_class(role: ReplicaRole) -> &'static str {
     }
 }
 
+/// Per client: how many of the anomalies concern it (its deliveries; for a loss, its publish).
+pub fn client_flags(sim: &Sim, anomalies: &[Anomaly]) -> Vec<usize> {
+    (0..sim.clients.len())
+        .map(|ci| {
+            anomalies
+                .iter()
+                .filter(|a| {
+                    let m = sim.messages.get((a.msg.0 as usize).saturating_sub(1));
+                    match a.kind {
+                        AnomalyKind::Lost => {
+                            m.and_then(|m| m.publisher).is_some_and(|(c, _)| c.0 == ci)
+                        }
+                        _ => sim.clients[ci].deliveries.iter().any(|d| d.msg == a.msg),
+                    }
+                })
+                .count()
+        })
+        .collect()
+}
+
 /// Pressing Enter or Space on a focusable SVG part does what a click does.
 fn on_activate(cb: Callback<()>) -> Callback<KeyboardEvent> {
     Callback::from(move |e: KeyboardEvent| {
@@ -129,7 +148,10 @@ pub struct MenuAt {
 #[derive(Properties, PartialEq)]
 pub struct ClusterLayerProps {
     pub store: StoreRef,
-    pub content: u64,
+    /// `Derived::structure`: redraw only when what the diagram shows changes.
+    pub structure: u64,
+    /// Per client: how many anomalies its messages show.
+    pub flags: Rc<Vec<usize>>,
     pub geometry: Rc<Geometry>,
     pub lang: Lang,
     pub selection: Option<Selection>,
@@ -245,24 +267,6 @@ pub fn ClusterLayer(props: &ClusterLayerProps) -> Html {
         .collect();
 
     let selected = props.selection;
-    let anomalies = check(sim);
-    let client_flags = |ci: usize| {
-        anomalies
-            .iter()
-            .filter(|a| {
-                let m = sim.messages.get((a.msg.0 as usize).saturating_sub(1));
-                match a.kind {
-                    AnomalyKind::Lost => {
-                        m.and_then(|m| m.publisher).is_some_and(|(c, _)| c.0 == ci)
-                    }
-                    _ => sim
-                        .clients
-                        .get(ci)
-                        .is_some_and(|c| c.deliveries.iter().any(|d| d.msg == a.msg)),
-                }
-            })
-            .count()
-    };
 
     let client_lines: Html = sim
         .clients
@@ -419,7 +423,7 @@ pub fn ClusterLayer(props: &ClusterLayerProps) -> Html {
         .enumerate()
         .filter_map(|(i, c)| {
             let at = *g.clients.get(i)?;
-            let flags = client_flags(i);
+            let flags = props.flags.get(i).copied().unwrap_or(0);
             let onclick = {
                 let selection = selection.clone();
                 Callback::from(move |e: MouseEvent| {
@@ -482,7 +486,8 @@ pub struct ClusterViewProps {
 /// The stage card: toolbar, diagram with moving messages, node menu, partition editor.
 #[function_component]
 pub fn ClusterView(_props: &ClusterViewProps) -> Html {
-    let store = use_store();
+    let store = use_slow_store();
+    let derived = use_derived();
     let lang = use_lang();
     let text = lang.text();
     let selection = use_selection();
@@ -490,11 +495,18 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
     let draft = use_state_eq(|| None::<Vec<u8>>);
     let reduced = use_memo((), |_| prefers_reduced_motion());
     let player = store.player();
-    let content = content_key(&player);
+    let structure = derived.structure;
     let view = player.view();
     let geometry = {
         let store = store.clone();
-        use_memo(content, move |_| Geometry::of(store.player().view()))
+        use_memo(structure, move |_| Geometry::of(store.player().view()))
+    };
+    let flags = {
+        let store = store.clone();
+        let derived = derived.clone();
+        use_memo(structure, move |_| {
+            client_flags(store.player().view(), &derived.anomalies)
+        })
     };
     let n = view.cluster.nodes.len();
     let running = view
@@ -719,7 +731,7 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
                             <line x1="0" y1="0" x2="0" y2="6" />
                         </pattern>
                     </defs>
-                    <ClusterLayer store={StoreRef(store.clone())} content={content} geometry={geometry.clone()}
+                    <ClusterLayer store={StoreRef(store.clone())} structure={structure} flags={flags} geometry={geometry.clone()}
                         lang={lang} selection={*selection} on_menu={on_menu} />
                     <MotionLayer geometry={geometry} reduced={*reduced} />
                 </svg>

@@ -10,9 +10,8 @@ use super::i18n::{use_lang, Lang};
 use super::inspector::{event_text, use_selection, Selection};
 use super::motion::kind_class;
 use super::player::Action;
-use super::stage::{fmt_time, load_generation, StoreRef};
+use super::stage::{fmt_time, use_derived, Shared, StoreRef, TraceIndex};
 use super::store::use_store;
-use crate::sim::checker::check;
 use crate::sim::trace::{Importance, TraceEvent, TraceKind};
 
 /// Height of one row, in CSS pixels (the stylesheet uses the same).
@@ -28,7 +27,7 @@ pub enum Filter {
     Key,
 }
 
-/// Indices of the trace entries the filter keeps.
+/// Indices of the trace entries the filter keeps (the index keeps them for the live trace).
 pub fn filtered(trace: &[TraceEvent], filter: Filter) -> Vec<usize> {
     trace
         .iter()
@@ -36,6 +35,29 @@ pub fn filtered(trace: &[TraceEvent], filter: Filter) -> Vec<usize> {
         .filter(|(_, e)| filter == Filter::All || !matches!(e.kind, TraceKind::Send { .. }))
         .map(|(i, _)| i)
         .collect()
+}
+
+/// The log's rows: every entry, or the index's key entries.
+fn row_count(index: &TraceIndex, filter: Filter) -> usize {
+    match filter {
+        Filter::All => index.len,
+        Filter::Key => index.key_rows.len(),
+    }
+}
+
+fn row_at(index: &TraceIndex, filter: Filter, pos: usize) -> usize {
+    match filter {
+        Filter::All => pos,
+        Filter::Key => index.key_rows[pos],
+    }
+}
+
+/// Position of the first row at or after trace entry `i`.
+fn row_pos(index: &TraceIndex, filter: Filter, i: usize) -> usize {
+    match filter {
+        Filter::All => i.min(index.len),
+        Filter::Key => index.key_rows.partition_point(|&k| k < i),
+    }
 }
 
 /// The class of a row.
@@ -52,26 +74,20 @@ fn row_class(e: &TraceEvent) -> &'static str {
     }
 }
 
-/// The filtered rows, compared by identity (a new list is a new memo).
-#[derive(Clone)]
-struct RowList(Rc<Vec<usize>>);
-
-impl PartialEq for RowList {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
 #[derive(Properties, PartialEq)]
 struct RowsProps {
     store: StoreRef,
-    rows: RowList,
+    index: Shared<TraceIndex>,
+    /// The index's version (redraw when the trace grows or forks).
+    version: u64,
+    filter: Filter,
     /// Trace entries at or before the cursor (the rest are the future).
     reached: usize,
     first: usize,
     last: usize,
     selected: Option<usize>,
-    content: u64,
+    /// Trace entries that caused an anomaly.
+    causes: Rc<Vec<usize>>,
     lang: Lang,
 }
 
@@ -81,17 +97,13 @@ fn Rows(props: &RowsProps) -> Html {
     let selection = use_selection();
     let player = props.store.player();
     let live = &player.session.run.sim;
-    let causes: Vec<usize> = check(player.view())
-        .iter()
-        .filter_map(|a| a.cause.as_ref().map(|c| c.0))
-        .collect();
+    let index = props.index.0.borrow();
     let current = props.reached.checked_sub(1);
-    let items: Html = props.rows.0[props.first..props.last]
-        .iter()
-        .enumerate()
-        .map(|(k, &i)| {
-            let e = &live.trace[i];
-            let pos = props.first + k;
+    let last = props.last.min(row_count(&index, props.filter));
+    let items: Html = (props.first.min(last)..last)
+        .filter_map(|pos| {
+            let i = row_at(&index, props.filter, pos);
+            let e = live.trace.get(i)?;
             let onclick = {
                 let store = props.store.0.clone();
                 let selection = selection.clone();
@@ -112,9 +124,9 @@ fn Rows(props: &RowsProps) -> Html {
                 (i >= props.reached).then_some("future"),
                 (Some(i) == current).then_some("current"),
                 (props.selected == Some(i)).then_some("selected"),
-                causes.contains(&i).then_some("cause")
+                props.causes.contains(&i).then_some("cause")
             );
-            html! {
+            Some(html! {
                 <li key={i} {class} style={format!("top:{}px", pos as f64 * ROW_H)}>
                     <button type="button" {onclick} aria-current={(Some(i) == current).then_some("time")}
                         title={if i >= props.reached { text.log_future } else { "" }}>
@@ -123,56 +135,84 @@ fn Rows(props: &RowsProps) -> Html {
                         <span class="log-text">{ event_text(live, i) }</span>
                     </button>
                 </li>
-            }
+            })
         })
         .collect();
     html! { <>{ items }</> }
 }
 
-/// The log card.
+#[derive(Properties, PartialEq)]
+struct LogListProps {
+    filter: Filter,
+    follow: bool,
+}
+
+/// The rows, following the clock. While playing, the row at the cursor moves at most ten
+/// times a second: faster than that no one reads it, and each move costs a redraw.
 #[function_component]
-pub fn EventLog() -> Html {
+fn LogList(props: &LogListProps) -> Html {
     let store = use_store();
     let lang = use_lang();
     let text = lang.text();
     let selection = use_selection();
-    let filter = use_state_eq(|| Filter::All);
-    let follow = use_state_eq(|| true);
+    let derived = use_derived();
+    let index = use_context::<Shared<TraceIndex>>().unwrap_or_else(|| {
+        Shared(std::rc::Rc::new(std::cell::RefCell::new(
+            TraceIndex::default(),
+        )))
+    });
     let scroll = use_state_eq(|| 0.0f64);
-    let viewport = use_state_eq(|| 288.0f64);
+    let viewport = use_state_eq(|| 320.0f64);
+    let shown = use_mut_ref(|| (f64::NEG_INFINITY, 0usize, 0u64));
     let list_ref = use_node_ref();
     let player = store.player();
     let live = &player.session.run.sim;
-    let key = (
-        live.trace.len(),
-        *filter,
-        load_generation(),
-        player.session.inputs().len(),
-        player.horizon(),
-    );
-    let rows = {
-        let store = store.clone();
-        let filter = *filter;
-        use_memo(key, move |_| {
-            filtered(&store.player().session.run.sim.trace, filter)
+    // A log mounted without the app's index keeps its own.
+    index.0.borrow_mut().update(&live.trace);
+    let version = index.0.borrow().version;
+    let exact = live.trace.partition_point(|e| e.at <= player.cursor);
+    let reached = {
+        let now = super::stage::browser()
+            .and_then(|w| w.performance())
+            .map_or(f64::INFINITY, |p| p.now());
+        let mut s = shown.borrow_mut();
+        let stale = !player.playing || now - s.0 >= 100.0 || exact < s.1 || version != s.2;
+        if stale {
+            *s = (now, exact, version);
+        }
+        s.1
+    };
+    drop(player);
+    let (count, current_pos) = {
+        let ix = index.0.borrow();
+        (
+            row_count(&ix, props.filter),
+            row_pos(&ix, props.filter, reached),
+        )
+    };
+    let causes = {
+        let derived = derived.clone();
+        use_memo(derived.structure, move |_| {
+            derived
+                .anomalies
+                .iter()
+                .filter_map(|a| a.cause.as_ref().map(|c| c.0))
+                .collect::<Vec<_>>()
         })
     };
-    let reached = live.trace.partition_point(|e| e.at <= player.cursor);
-    // The row at the cursor: the last kept entry reached.
-    let current_pos = rows.partition_point(|&i| i < reached);
-    let content = super::stage::content_key(&player);
-    drop(player);
 
     // Keep the current row in view while following the clock.
     {
         let list_ref = list_ref.clone();
         let scroll = scroll.clone();
         let vp = *viewport;
-        use_effect_with((current_pos, *follow), move |&(pos, follow)| {
+        use_effect_with((current_pos, props.follow), move |&(pos, follow)| {
             if follow {
                 if let Some(el) = list_ref.cast::<web_sys::Element>() {
                     let top = (pos as f64 * ROW_H - vp + ROW_H * 2.0).max(0.0);
-                    el.set_scroll_top(top as i32);
+                    if (el.scroll_top() as f64 - top).abs() >= 1.0 {
+                        el.set_scroll_top(top as i32);
+                    }
                     scroll.set(top);
                 }
             }
@@ -190,12 +230,33 @@ pub fn EventLog() -> Html {
     };
     let first = ((*scroll / ROW_H) as usize)
         .saturating_sub(OVERSCAN)
-        .min(rows.len());
-    let last = ((((*scroll + *viewport) / ROW_H) as usize) + OVERSCAN).min(rows.len());
+        .min(count);
+    let last = ((((*scroll + *viewport) / ROW_H) as usize) + OVERSCAN).min(count);
     let selected = match *selection {
         Some(Selection::Event(i)) => Some(i),
         _ => None,
     };
+    html! {
+        <>
+            if count == 0 {
+                <p class="muted">{ text.log_empty }</p>
+            }
+            <ol class="log" ref={list_ref} {onscroll} aria-label={text.log_rows}>
+                <li class="log-spacer" aria-hidden="true" style={format!("height:{}px", count as f64 * ROW_H)} />
+                <Rows store={StoreRef(store.clone())} index={index.clone()} version={version} filter={props.filter}
+                    reached={reached} first={first} last={last} selected={selected} causes={causes} lang={lang} />
+            </ol>
+        </>
+    }
+}
+
+/// The log card.
+#[function_component]
+pub fn EventLog() -> Html {
+    let lang = use_lang();
+    let text = lang.text();
+    let filter = use_state_eq(|| Filter::All);
+    let follow = use_state_eq(|| true);
     let on_filter = {
         let filter = filter.clone();
         Callback::from(move |e: Event| {
@@ -234,14 +295,7 @@ pub fn EventLog() -> Html {
                     </label>
                 </div>
             </div>
-            if rows.is_empty() {
-                <p class="muted">{ text.log_empty }</p>
-            }
-            <ol class="log" ref={list_ref} {onscroll} aria-label={text.log_rows}>
-                <li class="log-spacer" aria-hidden="true" style={format!("height:{}px", rows.len() as f64 * ROW_H)} />
-                <Rows store={StoreRef(store.clone())} rows={RowList(rows.clone())} reached={reached} first={first}
-                    last={last} selected={selected} content={content} lang={lang} />
-            </ol>
+            <LogList filter={*filter} follow={*follow} />
         </section>
     }
 }

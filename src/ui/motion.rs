@@ -14,6 +14,7 @@ use super::i18n::use_lang;
 use super::inspector::{use_selection, Selection};
 use super::layout::{Geometry, Point};
 use super::player::Action;
+use super::stage::{Shared, TraceIndex};
 use super::store::{use_store, Store};
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, MsgKind, TraceEvent, TraceKind};
@@ -263,12 +264,16 @@ pub fn MotionLayer(props: &MotionLayerProps) -> Html {
     let store = use_store();
     let lang = use_lang();
     let selection = use_selection();
-    let index = use_mut_ref(FlightIndex::default);
+    let shared = use_context::<Shared<TraceIndex>>();
+    let own = use_mut_ref(FlightIndex::default);
     let player = store.player();
     let live = &player.session.run.sim;
     let view = player.view();
     let t = player.cursor;
-    let longest = index.borrow_mut().longest(&live.trace);
+    let longest = match &shared {
+        Some(index) => index.0.borrow().longest,
+        None => own.borrow_mut().longest(&live.trace),
+    };
     let vanish = Micros((VANISH_WALL_MS * 1000.0 * player.speed) as u64);
     let flights = flights_at(&live.trace, t, longest, vanish);
     let in_flight = flights.iter().filter(|f| f.vanishing.is_none()).count();

@@ -5,51 +5,65 @@
 use yew::prelude::*;
 
 use super::i18n::use_lang;
-use super::stage::StoreRef;
+use super::stage::{use_derived, use_slow_store, Shared, TraceIndex};
 use crate::sim::trace::TraceKind;
 use crate::sim::{NodeState, Sim};
 
-/// Which notes the run at the cursor illustrates, in the order of `Text::notes`.
-pub fn relevant(sim: &Sim) -> [bool; 5] {
-    let mut inputs = String::new();
-    let mut states = String::new();
-    for e in &sim.trace {
-        match &e.kind {
-            TraceKind::Input { text } => inputs.push_str(text),
-            TraceKind::State { text, .. }
-                if text.contains("Promoting") || text.contains("Synchronising") =>
-            {
-                states.push_str(text)
-            }
-            _ => {}
-        }
-    }
+/// Which notes the run at the cursor illustrates, in the order of `Text::notes`. `index`
+/// indexes the live trace, of which the view's trace is a prefix.
+pub fn relevant(sim: &Sim, index: &TraceIndex) -> [bool; 5] {
+    let reached = sim.trace.len();
+    let text_of = |i: usize| match sim.trace.get(i).map(|e| &e.kind) {
+        Some(TraceKind::Input { text }) | Some(TraceKind::State { text, .. }) => text.as_str(),
+        _ => "",
+    };
+    let inputs = || {
+        index
+            .inputs
+            .iter()
+            .take_while(|&&i| i < reached)
+            .map(|&i| text_of(i))
+    };
+    let notable = || {
+        index
+            .notable
+            .iter()
+            .take_while(|&&i| i < reached)
+            .map(|&i| text_of(i))
+    };
     let down = sim
         .cluster
         .nodes
         .iter()
         .any(|n| n.state != NodeState::Running);
     [
-        inputs.contains("\"exactly\""),
-        inputs.contains("ha-sync-mode") || states.contains("Synchronising"),
+        inputs().any(|t| t.contains("\"exactly\"")),
+        inputs().any(|t| t.contains("ha-sync-mode"))
+            || notable().any(|t| t.contains("Synchronising")),
         sim.partition.is_some() || down,
         sim.clients.iter().any(|c| !c.connected),
-        states.contains("Promoting") || down,
+        notable().any(|t| t.contains("Promoting")) || down,
     ]
 }
 
-#[derive(Properties, PartialEq)]
-pub struct SeedNotesProps {
-    pub store: StoreRef,
-    pub content: u64,
-}
-
+/// The notes card.
 #[function_component]
-pub fn SeedNotes(props: &SeedNotesProps) -> Html {
+pub fn SeedNotes() -> Html {
     let lang = use_lang();
     let text = lang.text();
-    let player = props.store.player();
-    let now = relevant(player.view());
+    let store = use_slow_store();
+    // Redrawn with the run's content (a context consumer of the derived views).
+    let _ = use_derived();
+    let index = use_context::<Shared<TraceIndex>>();
+    let player = store.player();
+    let now = match &index {
+        Some(ix) => relevant(player.view(), &ix.0.borrow()),
+        None => {
+            let mut own = TraceIndex::default();
+            own.update(&player.session.run.sim.trace);
+            relevant(player.view(), &own)
+        }
+    };
     let items: Html = text
         .notes
         .iter()
@@ -87,6 +101,11 @@ mod tests {
     #[test]
     fn notes_light_up_with_the_run() {
         let mut s = Session::new(&["cluster nodes=3"]).unwrap();
+        let relevant = |sim: &Sim| {
+            let mut ix = TraceIndex::default();
+            ix.update(&sim.trace);
+            relevant(sim, &ix)
+        };
         assert_eq!(relevant(&s.run.sim), [false; 5]);
         s.apply(r#"rabbitmqctl set_policy ha "^q" '{"ha-mode":"exactly","ha-params":2}'"#)
             .unwrap();

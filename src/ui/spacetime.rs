@@ -12,7 +12,7 @@ use super::i18n::{fill, use_lang};
 use super::inspector::{use_selection, Selection};
 use super::motion::{kind_class, FlightIndex};
 use super::player::Action;
-use super::stage::{endpoint_node, fmt_span, host, StoreRef};
+use super::stage::{endpoint_node, fmt_span, host, Shared, StoreRef, TraceIndex};
 use super::store::use_store;
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, TraceEvent, TraceKind};
@@ -25,7 +25,10 @@ const TOP: f64 = 14.0;
 /// Where the cursor sits, as a fraction of the plot's width.
 const NOW_AT: f64 = 0.7;
 /// Arrows drawn at most.
-const MAX_ARROWS: usize = 600;
+const MAX_ARROWS: usize = 300;
+/// The arrows' coordinates are relative to an epoch that moves only every this many spans, so
+/// that an arrow keeps its coordinates (and its DOM) while it stays in view.
+const EPOCH_SPANS: u64 = 32;
 
 /// The zoom levels: how much simulated time the plot spans.
 pub const SPANS: [u64; 17] = [
@@ -94,21 +97,28 @@ impl Lanes {
     }
 }
 
-/// Sends visible in `[from, to]`: sent before `to` and arriving after `from`.
+/// Sends visible in `[from, to]`: sent before `to` and arriving after `from` (the latest
+/// [`MAX_ARROWS`] of them).
 pub fn arrows_in(trace: &[TraceEvent], from: Micros, to: Micros, longest: Micros) -> Vec<usize> {
     let hi = trace.partition_point(|e| e.at <= to);
     let lo = trace[..hi].partition_point(|e| e.at.0.saturating_add(longest.0) < from.0);
-    (lo..hi)
+    let mut v: Vec<usize> = (lo..hi)
+        .rev()
         .filter(|&i| matches!(&trace[i].kind, TraceKind::Send { arrive, .. } if *arrive >= from))
         .take(MAX_ARROWS)
-        .collect()
+        .collect();
+    v.reverse();
+    v
 }
 
 #[derive(Properties, PartialEq)]
 struct ArrowsProps {
     store: StoreRef,
-    /// The time at x = 0 of this layer, and the span of the plot.
-    origin: Micros,
+    /// The time at x = 0 of this layer.
+    epoch: Micros,
+    /// The stepped window of sends to draw.
+    from: Micros,
+    to: Micros,
     span: u64,
     trace_len: usize,
     lanes: Rc<Lanes>,
@@ -117,20 +127,23 @@ struct ArrowsProps {
     plot_w: f64,
 }
 
-/// The arrows of a window three spans wide around `origin`, in coordinates relative to it: the
-/// parent slides this layer as the clock moves and it is redrawn only when the window steps.
+/// The arrows of a window three spans wide, in coordinates relative to `epoch`: the parent
+/// slides this layer as the clock moves; it is redrawn only when the window steps, and then
+/// only the arrows entering and leaving it change.
 #[function_component]
 fn Arrows(props: &ArrowsProps) -> Html {
     let selection = use_selection();
-    let index = use_mut_ref(FlightIndex::default);
+    let own = use_mut_ref(FlightIndex::default);
+    let shared = use_context::<Shared<TraceIndex>>();
     let player = props.store.player();
     let live = &player.session.run.sim;
-    let longest = index.borrow_mut().longest(&live.trace);
+    let longest = match &shared {
+        Some(ix) => ix.0.borrow().longest,
+        None => own.borrow_mut().longest(&live.trace),
+    };
     let k = props.plot_w / props.span as f64;
-    let from = Micros(props.origin.0.saturating_sub(props.span));
-    let to = Micros(props.origin.0 + 2 * props.span);
-    let x = |t: Micros| (t.0 as f64 - props.origin.0 as f64) * k;
-    let items: Html = arrows_in(&live.trace, from, to, longest)
+    let x = |t: Micros| (t.0 as f64 - props.epoch.0 as f64) * k;
+    let items: Html = arrows_in(&live.trace, props.from, props.to, longest)
         .into_iter()
         .filter_map(|i| {
             let e = &live.trace[i];
@@ -203,7 +216,13 @@ pub fn SpaceTime() -> Html {
     // The arrows layer steps every half span; between steps it only slides.
     let step = (span / 2).max(1);
     let origin = Micros(cursor.0 / step * step);
-    let slide = now_x + (origin.0 as f64 - cursor.0 as f64) * plot_w / span as f64;
+    let epoch_len = span * EPOCH_SPANS;
+    let epoch = Micros(cursor.0 / epoch_len * epoch_len);
+    let slide = now_x + (epoch.0 as f64 - cursor.0 as f64) * plot_w / span as f64;
+    let (from, to) = (
+        Micros(origin.0.saturating_sub(span)),
+        Micros(origin.0 + 2 * span),
+    );
     let trace_len = live.trace.len();
     let height = lanes.height();
     drop(player);
@@ -330,7 +349,7 @@ pub fn SpaceTime() -> Html {
                 { lane_rows }
                 <g clip-path="url(#st-clip)">
                     <g transform={format!("translate({slide:.2} 0)")}>
-                        <Arrows store={StoreRef(store.clone())} origin={origin} span={span} trace_len={trace_len}
+                        <Arrows store={StoreRef(store.clone())} epoch={epoch} from={from} to={to} span={span} trace_len={trace_len}
                             lanes={lanes.clone()} selected={selected} plot_w={plot_w} />
                     </g>
                 </g>

@@ -1,15 +1,18 @@
 //! Small pieces the stage's components share: how a time is written, what a trace endpoint is
 //! called, and the keys that tell a component whether the run it draws has changed.
 
+use std::cell::RefCell;
 use std::hash::{Hash, Hasher};
+use std::rc::Rc;
 
 use yew::prelude::*;
 
 use super::player::Player;
 use super::store::StoreHandle;
+use crate::sim::checker::{check, Anomaly};
 use crate::sim::model::{ProcId, Role};
 use crate::sim::time::Micros;
-use crate::sim::trace::Endpoint;
+use crate::sim::trace::{Endpoint, Importance, TraceEvent, TraceKind};
 use crate::sim::Sim;
 
 /// The browser window, when there is one: components also render natively (server-side
@@ -147,6 +150,163 @@ pub fn content_key(player: &Player) -> u64 {
     (player.cursor < player.horizon()).hash(&mut h);
     load_generation().hash(&mut h);
     h.finish()
+}
+
+/// Indices into the live trace, kept up to date as it grows (rebuilt after a fork or a new
+/// session), so that per-frame work never rescans the whole run.
+#[derive(Debug, Default)]
+pub struct TraceIndex {
+    /// Entries indexed so far.
+    pub len: usize,
+    last: Option<TraceEvent>,
+    generation: u64,
+    /// Bumped whenever the index changes.
+    pub version: u64,
+    /// The reader's inputs.
+    pub inputs: Vec<usize>,
+    /// Notable state changes (failover, promotion, sync, loss…).
+    pub notable: Vec<usize>,
+    /// Everything but message traffic (the event log's short view).
+    pub key_rows: Vec<usize>,
+    /// The longest time a message spent in flight.
+    pub longest: Micros,
+}
+
+impl TraceIndex {
+    /// Catches up with `trace`; returns whether anything changed.
+    pub fn update(&mut self, trace: &[TraceEvent]) -> bool {
+        let generation = load_generation();
+        let forked = generation != self.generation
+            || trace.len() < self.len
+            || (self.len > 0 && self.last.as_ref() != trace.get(self.len - 1));
+        if forked {
+            *self = TraceIndex {
+                generation,
+                version: self.version + 1,
+                ..TraceIndex::default()
+            };
+        } else if trace.len() == self.len {
+            return false;
+        }
+        for (i, e) in trace.iter().enumerate().skip(self.len) {
+            match &e.kind {
+                TraceKind::Input { .. } => {
+                    self.inputs.push(i);
+                    self.key_rows.push(i);
+                }
+                TraceKind::State { importance, .. } => {
+                    if *importance == Importance::Notable {
+                        self.notable.push(i);
+                    }
+                    self.key_rows.push(i);
+                }
+                TraceKind::Lost { .. } => self.key_rows.push(i),
+                TraceKind::Send { arrive, .. } => {
+                    self.longest = self.longest.max(Micros(arrive.0.saturating_sub(e.at.0)));
+                }
+            }
+        }
+        self.len = trace.len();
+        self.last = trace.last().cloned();
+        self.version += 1;
+        true
+    }
+}
+
+/// A shared value handed to components as a property that never compares unequal (they
+/// redraw on their other, key-like properties).
+pub struct Shared<T>(pub Rc<RefCell<T>>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// What the views derive from the run at the cursor, computed once per change of its content.
+#[derive(Debug)]
+pub struct Derived {
+    /// The core's checker on the view.
+    pub anomalies: Vec<Anomaly>,
+    /// A hash of what the cluster diagram draws (node states, replicas and their roles,
+    /// clients, the partition, anomalies): it changes far less often than the trace.
+    pub structure: u64,
+}
+
+impl Derived {
+    pub fn of(view: &Sim) -> Derived {
+        let anomalies = check(view);
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for n in &view.cluster.nodes {
+            n.state.hash(&mut h);
+        }
+        view.waiting_boot.hash(&mut h);
+        view.partition.hash(&mut h);
+        for (i, q) in view.queues.iter().enumerate() {
+            (q.deleted, q.master, &q.mirrors, &q.synced, &q.ring).hash(&mut h);
+            view.sync_percent(crate::sim::QueueId(i)).hash(&mut h);
+            view.procs.get(q.master.0).map(|p| p.alive).hash(&mut h);
+        }
+        for c in &view.clients {
+            (c.node, c.connected).hash(&mut h);
+        }
+        for a in &anomalies {
+            (a.msg, a.kind.as_str()).hash(&mut h);
+        }
+        view.procs.len().hash(&mut h);
+        Derived {
+            anomalies,
+            structure: h.finish(),
+        }
+    }
+}
+
+/// [`Derived`] as a context value: equal when it is the same computation.
+#[derive(Clone, Debug)]
+pub struct DerivedRef(pub Rc<Derived>);
+
+impl PartialEq for DerivedRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The store as the slower parts of the page see it: it changes only when the run's content
+/// does (see [`content_key`]), not on every frame of playback.
+#[derive(Clone, PartialEq)]
+pub struct SlowStore(pub StoreHandle);
+
+/// The slow store from the app's context (the store itself when mounted alone).
+#[hook]
+pub fn use_slow_store() -> StoreHandle {
+    let slow = use_context::<SlowStore>();
+    let store = super::store::use_store();
+    slow.map_or(store, |s| s.0)
+}
+
+/// The derived views from the app's context (computed on the spot when mounted alone).
+#[hook]
+pub fn use_derived() -> Rc<Derived> {
+    let shared = use_context::<DerivedRef>();
+    let store = super::store::use_store();
+    let own = use_memo(shared.is_none(), move |&alone| {
+        alone.then(|| Rc::new(Derived::of(store.player().view())))
+    });
+    shared
+        .map(|d| d.0)
+        .or_else(|| (*own).clone())
+        .unwrap_or_else(|| {
+            Rc::new(Derived {
+                anomalies: Vec::new(),
+                structure: 0,
+            })
+        })
 }
 
 /// The store handed to a component as a property that never compares unequal, so that the

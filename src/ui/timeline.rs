@@ -9,12 +9,13 @@ use yew::prelude::*;
 
 use super::i18n::{fill, use_lang, Lang};
 use super::player::{slider_from_speed, speed_from_slider, Action};
-use super::stage::{fmt_speed, fmt_time, load, load_generation, StoreRef};
+use super::stage::{
+    fmt_speed, fmt_time, load, load_generation, use_derived, Shared, StoreRef, TraceIndex,
+};
 use super::store::{use_store, StoreHandle};
-use crate::sim::checker::check;
 use crate::sim::scenario::session::TimedInput;
 use crate::sim::time::Micros;
-use crate::sim::trace::{Importance, TraceEvent, TraceKind};
+use crate::sim::trace::TraceEvent;
 
 /// Resolution of the Speed slider (its positions map logarithmically to 0.01×–100×).
 pub const SPEED_STEPS: f64 = 1000.0;
@@ -40,31 +41,27 @@ pub enum MarkKind {
     Fork,
 }
 
-/// Marks for the reader's inputs and notable events of the live trace, at most one of a kind per
-/// `buckets`-th of `horizon` (a long run would otherwise draw thousands on top of each other).
+/// Marks for the reader's inputs and notable events (trace indices `inputs` and `notable` of
+/// `trace`), at most one of a kind per `buckets`-th of `horizon` (a long run would otherwise
+/// draw thousands on top of each other).
 pub fn marks(
     trace: &[TraceEvent],
+    inputs: &[usize],
+    notable: &[usize],
     horizon: Micros,
     buckets: u64,
-) -> Vec<(Micros, MarkKind, usize)> {
+) -> Vec<(Micros, MarkKind)> {
     let width = (horizon.0 / buckets.max(1)).max(1);
-    let mut out: Vec<(Micros, MarkKind, usize)> = Vec::new();
-    for (i, e) in trace.iter().enumerate() {
-        let kind = match &e.kind {
-            TraceKind::Input { .. } => MarkKind::Input,
-            TraceKind::State {
-                importance: Importance::Notable,
-                ..
-            } => MarkKind::Notable,
-            _ => continue,
-        };
-        let dup = out
-            .iter()
-            .rev()
-            .take(4)
-            .any(|(t, k, _)| *k == kind && t.0 / width == e.at.0 / width);
-        if !dup {
-            out.push((e.at, kind, i));
+    let mut out: Vec<(Micros, MarkKind)> = Vec::new();
+    for (list, kind) in [(inputs, MarkKind::Input), (notable, MarkKind::Notable)] {
+        let mut last_bucket = None;
+        for &i in list {
+            let Some(e) = trace.get(i) else { continue };
+            let bucket = e.at.0 / width;
+            if last_bucket != Some(bucket) {
+                out.push((e.at, kind));
+                last_bucket = Some(bucket);
+            }
         }
     }
     out
@@ -93,10 +90,12 @@ struct ForkWatch {
 #[derive(Properties, PartialEq)]
 pub struct MarksProps {
     pub store: StoreRef,
-    /// The live trace's length and the view's anomalies key (redraw when they change).
-    pub trace_len: usize,
+    pub index: Shared<TraceIndex>,
+    /// The index's version: redraw when the trace grows or forks.
+    pub version: u64,
     pub horizon: Micros,
-    pub content: u64,
+    /// When the anomalies of the view happened.
+    pub anomalies: Rc<Vec<Micros>>,
     pub lang: Lang,
 }
 
@@ -107,17 +106,14 @@ pub fn TimelineMarks(props: &MarksProps) -> Html {
     let player = props.store.player();
     let live = &player.session.run.sim;
     let horizon = props.horizon.0.max(1) as f64;
-    let mut all = marks(&live.trace, props.horizon, 300);
-    for a in check(player.view()) {
-        all.push((
-            a.at,
-            MarkKind::Anomaly,
-            a.cause.as_ref().map_or(usize::MAX, |c| c.0),
-        ));
-    }
+    let mut all = {
+        let ix = props.index.0.borrow();
+        marks(&live.trace, &ix.inputs, &ix.notable, props.horizon, 300)
+    };
+    all.extend(props.anomalies.iter().map(|&t| (t, MarkKind::Anomaly)));
     let items: Html = all
         .into_iter()
-        .map(|(t, kind, _)| {
+        .map(|(t, kind)| {
             let (class, title) = match kind {
                 MarkKind::Input => ("mark mark-input", text.marker_input),
                 MarkKind::Notable => ("mark mark-notable", text.marker_notable),
@@ -180,6 +176,15 @@ pub fn TransportBar() -> Html {
     let watch = use_mut_ref(ForkWatch::default);
     let notice = use_state_eq(|| None::<ForkNotice>);
     let marks_scale = use_mut_ref(|| Micros::ZERO);
+    let derived = use_derived();
+    let index = use_context::<Shared<TraceIndex>>()
+        .unwrap_or_else(|| Shared(Rc::new(std::cell::RefCell::new(TraceIndex::default()))));
+    let anomaly_times = {
+        let derived = derived.clone();
+        use_memo(derived.structure, move |_| {
+            derived.anomalies.iter().map(|a| a.at).collect::<Vec<_>>()
+        })
+    };
     let player = store.player();
     let cursor = player.cursor;
     let horizon = player.horizon();
@@ -229,9 +234,12 @@ pub fn TransportBar() -> Html {
     let playing = player.playing;
     let speed = player.speed;
     let error = player.error.clone();
-    let trace_len = player.session.run.sim.trace.len();
     let prev = previous_event(&player.session.run.sim.trace, cursor);
-    let content = super::stage::content_key(&player);
+    // Step goes to the next event: in the past there is always one ahead; in the present only
+    // while something is scheduled.
+    let can_step = in_past || player.session.run.sim.has_pending_events();
+    index.0.borrow_mut().update(&player.session.run.sim.trace);
+    let version = index.0.borrow().version;
     drop(player);
     // While the run plays live its horizon grows every frame; the marks are placed against a
     // horizon that moves only in steps of a few tenths of a percent, so they are not redrawn
@@ -299,7 +307,7 @@ pub fn TransportBar() -> Html {
                             { icon(ICON_PLAY) }<span class="tlabel">{ text.play }</span>
                         </button>
                     }
-                    { btn(text.step, ICON_STEP, dispatch_cb(&store, Action::Step), false) }
+                    { btn(text.step, ICON_STEP, dispatch_cb(&store, Action::Step), !can_step) }
                     { btn(text.next_interesting, ICON_NEXT, dispatch_cb(&store, Action::NextInteresting), false) }
                     { btn(text.to_present, ICON_END, dispatch_cb(&store, Action::Seek(horizon)), !in_past) }
                 </div>
@@ -324,8 +332,8 @@ pub fn TransportBar() -> Html {
                 <input type="range" min="0" max={horizon.0.to_string()} step="1"
                     aria-label={text.timeline} aria-valuetext={fmt_time(cursor)}
                     value={cursor.0.to_string()} oninput={on_seek} />
-                <TimelineMarks store={StoreRef(store.clone())} trace_len={trace_len} horizon={marks_horizon}
-                    content={content} lang={lang} />
+                <TimelineMarks store={StoreRef(store.clone())} index={index.clone()} version={version}
+                    horizon={marks_horizon} anomalies={anomaly_times} lang={lang} />
             </div>
             if let Some(n) = (*notice).clone() {
                 <div class="notice fork" role="status">
@@ -381,7 +389,9 @@ mod tests {
         s.advance_to(Micros::from_secs(10));
         s.apply("kill node2").unwrap();
         s.advance_to(Micros::from_secs(20));
-        let m = marks(&s.run.sim.trace, s.now(), 100);
+        let mut ix = TraceIndex::default();
+        ix.update(&s.run.sim.trace);
+        let m = marks(&s.run.sim.trace, &ix.inputs, &ix.notable, s.now(), 100);
         // 51 inputs at t=0 fold into one mark; the kill is its own; so is the crash notice.
         assert_eq!(m.iter().filter(|x| x.1 == MarkKind::Input).count(), 2);
         assert!(m.iter().any(|x| x.1 == MarkKind::Notable));
