@@ -13,7 +13,9 @@ use super::inspector::{role_text, side_letter, use_selection, Selection};
 use super::layout::{Geometry, CARD_H, CARD_W, CHIP_H, CHIP_W, CLIENT_H, CLIENT_W, VIEW_H, VIEW_W};
 use super::motion::{path_d, prefers_reduced_motion, shape_defs, MotionLayer};
 use super::player::Action;
-use super::stage::{load, replica_role, use_derived, use_slow_store, ReplicaRole, StoreRef};
+use super::stage::{
+    f1, load, replica_role, use_derived, use_slow_store, Fixed, ReplicaRole, StoreRef,
+};
 use crate::sim::checker::{Anomaly, AnomalyKind};
 use crate::sim::cluster::MAX_NODES;
 use crate::sim::model::ProcId;
@@ -26,7 +28,7 @@ pub fn state_class(state: NodeState) -> String {
 
 /// A tenth of a unit is finer than any screen shows, and keeps the SVG short and readable.
 fn coord(v: f64) -> String {
-    format!("{v:.1}")
+    f1(v).to_string()
 }
 
 #[derive(Properties, PartialEq)]
@@ -577,7 +579,7 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
             <>
                 <div class="menu-backdrop" onclick={close_menu.clone()} />
                 <div class="node-menu" role="menu" aria-label={fill(text.node_actions, &[("node", &node.name)])}
-                    style={format!("left:{x:.0}px;top:{:.0}px", m.y + 6.0)} {onkeydown}>
+                    style={format!("left:{}px;top:{}px", Fixed(x, 0), Fixed(m.y + 6.0, 0))} {onkeydown}>
                     <div class="menu-title">{ &node.name }</div>
                     <button type="button" role="menuitem" onclick={inspect}>{ text.menu_inspect }</button>
                     { items }

@@ -49,9 +49,73 @@ impl Point {
     }
 
     pub fn dist(self, to: Point) -> f64 {
-        (to.x - self.x).hypot(to.y - self.y)
+        let (dx, dy) = (to.x - self.x, to.y - self.y);
+        (dx * dx + dy * dy).sqrt()
     }
 }
+
+/// cos and sin of the angles of `n` points on a circle, the first at the top, clockwise (for
+/// n = 2 to 9). Tabulated: computing them would pull libm's sine and cosine into the wasm
+/// (several kilobytes) for these 44 constants.
+const RING: [&[(f64, f64)]; 8] = [
+    &[(0.000000, -1.000000), (0.000000, 1.000000)],
+    &[
+        (0.000000, -1.000000),
+        (0.866025, 0.500000),
+        (-0.866025, 0.500000),
+    ],
+    &[
+        (0.000000, -1.000000),
+        (1.000000, 0.000000),
+        (0.000000, 1.000000),
+        (-1.000000, 0.000000),
+    ],
+    &[
+        (0.000000, -1.000000),
+        (0.951057, -0.309017),
+        (0.587785, 0.809017),
+        (-0.587785, 0.809017),
+        (-0.951057, -0.309017),
+    ],
+    &[
+        (0.000000, -1.000000),
+        (0.866025, -0.500000),
+        (0.866025, 0.500000),
+        (0.000000, 1.000000),
+        (-0.866025, 0.500000),
+        (-0.866025, -0.500000),
+    ],
+    &[
+        (0.000000, -1.000000),
+        (0.781831, -0.623490),
+        (0.974928, 0.222521),
+        (0.433884, 0.900969),
+        (-0.433884, 0.900969),
+        (-0.974928, 0.222521),
+        (-0.781831, -0.623490),
+    ],
+    &[
+        (0.000000, -1.000000),
+        (0.707107, -0.707107),
+        (1.000000, 0.000000),
+        (0.707107, 0.707107),
+        (0.000000, 1.000000),
+        (-0.707107, 0.707107),
+        (-1.000000, 0.000000),
+        (-0.707107, -0.707107),
+    ],
+    &[
+        (0.000000, -1.000000),
+        (0.642788, -0.766044),
+        (0.984808, -0.173648),
+        (0.866025, 0.500000),
+        (0.342020, 0.939693),
+        (-0.342020, 0.939693),
+        (-0.866025, 0.500000),
+        (-0.984808, -0.173648),
+        (-0.642788, -0.766044),
+    ],
+];
 
 /// Card centres for `n` nodes on an ellipse, the first at the top and the rest clockwise, so
 /// the drawing reads in the cluster's declared order.
@@ -62,13 +126,11 @@ pub fn node_positions(n: usize) -> Vec<Point> {
             x: CENTRE.x,
             y: CENTRE.y - 90.0,
         }],
-        _ => (0..n)
-            .map(|i| {
-                let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / n as f64;
-                Point {
-                    x: CENTRE.x + RING_RX * a.cos(),
-                    y: CENTRE.y + RING_RY * a.sin(),
-                }
+        _ => RING[(n - 2).min(RING.len() - 1)]
+            .iter()
+            .map(|&(c, s)| Point {
+                x: CENTRE.x + RING_RX * c,
+                y: CENTRE.y + RING_RY * s,
             })
             .collect(),
     }
@@ -279,6 +341,21 @@ mod tests {
                 o.y - CHIP_H / 2.0 > -CARD_H / 2.0 + 40.0,
                 "{i}: under the header"
             );
+        }
+    }
+
+    #[test]
+    fn the_ring_table_is_the_unit_circle() {
+        for n in 2..=MAX_NODES {
+            let pts = RING[n - 2];
+            assert_eq!(pts.len(), n);
+            for (i, &(c, s)) in pts.iter().enumerate() {
+                let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / n as f64;
+                assert!(
+                    (c - a.cos()).abs() < 1e-6 && (s - a.sin()).abs() < 1e-6,
+                    "n={n} i={i}"
+                );
+            }
         }
     }
 

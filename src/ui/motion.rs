@@ -14,7 +14,7 @@ use super::i18n::use_lang;
 use super::inspector::{use_selection, Selection};
 use super::layout::{Geometry, Point};
 use super::player::Action;
-use super::stage::{Shared, TraceIndex};
+use super::stage::{f1, Fixed, Shared, TraceIndex};
 use super::store::{use_store, Store};
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, MsgKind, TraceEvent, TraceKind};
@@ -121,7 +121,7 @@ pub fn is_ring(kind: MsgKind) -> bool {
 /// travel; for a straight path it is the midpoint moved a few units aside.
 pub fn control_point(a: Point, b: Point, ring: bool) -> Point {
     let (dx, dy) = (b.x - a.x, b.y - a.y);
-    let len = dx.hypot(dy).max(1e-6);
+    let len = (dx * dx + dy * dy).sqrt().max(1e-6);
     // Right of travel in SVG coordinates (y grows downwards).
     let (nx, ny) = (-dy / len, dx / len);
     let bend = if ring { 0.18 * len } else { 5.0 };
@@ -145,8 +145,13 @@ pub fn point_on_path(a: Point, b: Point, ring: bool, f: f64) -> Point {
 pub fn path_d(a: Point, b: Point, ring: bool) -> String {
     let c = control_point(a, b, ring);
     format!(
-        "M{:.1} {:.1}Q{:.1} {:.1} {:.1} {:.1}",
-        a.x, a.y, c.x, c.y, b.x, b.y
+        "M{} {}Q{} {} {} {}",
+        f1(a.x),
+        f1(a.y),
+        f1(c.x),
+        f1(c.y),
+        f1(b.x),
+        f1(b.y)
     )
 }
 
@@ -311,12 +316,12 @@ pub fn MotionLayer(props: &MotionLayerProps) -> Html {
                 let p = b;
                 html! {
                     <g key={f.index} {class} {onclick}
-                        transform={format!("translate({:.1} {:.1})", p.x, p.y)}
-                        opacity={format!("{:.2}", 1.0 - age)}>
+                        transform={format!("translate({} {})", f1(p.x), f1(p.y))}
+                        opacity={Fixed(1.0 - age, 2).to_string()}>
                         <title>{ format!("{title} — {}", text.lost) }</title>
                         <use href={shape_href(f.kind)} />
                         <use class="lost-mark" href="#m-lost"
-                            transform={format!("scale({:.2})", 1.0 + age)} />
+                            transform={format!("scale({})", Fixed(1.0 + age, 2))} />
                     </g>
                 }
             } else if props.reduced {
@@ -327,14 +332,14 @@ pub fn MotionLayer(props: &MotionLayerProps) -> Html {
                         <title>{ title }</title>
                         <path class="route" d={path_d(a, b, ring)} />
                         <use href={shape_href(f.kind)}
-                            transform={format!("translate({:.1} {:.1})", p.x, p.y)} />
+                            transform={format!("translate({} {})", f1(p.x), f1(p.y))} />
                     </g>
                 }
             } else {
                 let p = point_on_path(a, b, ring, f.progress);
                 html! {
                     <g key={f.index} {class} {onclick}
-                        transform={format!("translate({:.1} {:.1})", p.x, p.y)}>
+                        transform={format!("translate({} {})", f1(p.x), f1(p.y))}>
                         <title>{ title }</title>
                         <circle class="hit" r="10" />
                         <use href={shape_href(f.kind)} />

@@ -12,7 +12,7 @@ use super::i18n::{fill, use_lang};
 use super::inspector::{use_selection, Selection};
 use super::motion::{kind_class, FlightIndex};
 use super::player::Action;
-use super::stage::{endpoint_node, fmt_span, host, Shared, StoreRef, TraceIndex};
+use super::stage::{endpoint_node, f1, fmt_span, host, Fixed, Shared, StoreRef, TraceIndex};
 use super::store::use_store;
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, TraceEvent, TraceKind};
@@ -175,8 +175,8 @@ fn Arrows(props: &ArrowsProps) -> Html {
             );
             Some(html! {
                 <g key={i} {class} {onclick}>
-                    <line class="hit" x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")} />
-                    <line x1={format!("{x1:.1}")} y1={format!("{y1:.1}")} x2={format!("{x2:.1}")} y2={format!("{y2:.1}")}
+                    <line class="hit" x1={f1(x1).to_string()} y1={f1(y1).to_string()} x2={f1(x2).to_string()} y2={f1(y2).to_string()} />
+                    <line x1={f1(x1).to_string()} y1={f1(y1).to_string()} x2={f1(x2).to_string()} y2={f1(y2).to_string()}
                         marker-end={if lost { "url(#st-lost)" } else { "url(#st-head)" }} />
                 </g>
             })
@@ -316,8 +316,8 @@ pub fn SpaceTime() -> Html {
             let y = lanes.y(i);
             html! {
                 <g class={classes!("st-lane", (i >= lanes.nodes).then_some("client-lane"))}>
-                    <line x1={LABEL_W.to_string()} x2={ST_W.to_string()} y1={format!("{y:.1}")} y2={format!("{y:.1}")} />
-                    <text x="8" y={format!("{:.1}", y + 4.0)}>{ label }</text>
+                    <line x1="118" x2="1000" y1={f1(y).to_string()} y2={f1(y).to_string()} />
+                    <text x="8" y={f1(y + 4.0).to_string()}>{ label }</text>
                 </g>
             }
         })
@@ -334,10 +334,10 @@ pub fn SpaceTime() -> Html {
                 </div>
             </div>
             <div class="st-scroll">
-            <svg class="spacetime" ref={svg_ref} viewBox={format!("0 0 {ST_W} {height:.0}")} role="img"
+            <svg class="spacetime" ref={svg_ref} viewBox={format!("0 0 {ST_W} {}", Fixed(height, 0))} role="img"
                 aria-label={text.st_label} {onpointerdown} {onpointermove} {onpointerup} {onpointerleave}>
                 <defs>
-                    <clipPath id="st-clip"><rect x={LABEL_W.to_string()} y="0" width={clip_w.to_string()} height={format!("{height:.0}")} /></clipPath>
+                    <clipPath id="st-clip"><rect x="118" y="0" width={f1(clip_w).to_string()} height={Fixed(height, 0).to_string()} /></clipPath>
                     <marker id="st-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto">
                         <path d="M0 1L10 5L0 9Z" />
                     </marker>
@@ -345,15 +345,15 @@ pub fn SpaceTime() -> Html {
                         <path d="M-5 -5L5 5M5 -5L-5 5" />
                     </marker>
                 </defs>
-                <rect class="st-future" x={format!("{now_x:.1}")} y="0" width={format!("{:.1}", ST_W - now_x)} height={format!("{height:.0}")} />
+                <rect class="st-future" x={f1(now_x).to_string()} y="0" width={f1(ST_W - now_x).to_string()} height={Fixed(height, 0).to_string()} />
                 { lane_rows }
                 <g clip-path="url(#st-clip)">
-                    <g transform={format!("translate({slide:.2} 0)")}>
+                    <g transform={format!("translate({} 0)", Fixed(slide, 2))}>
                         <Arrows store={StoreRef(store.clone())} epoch={epoch} from={from} to={to} span={span} trace_len={trace_len}
                             lanes={lanes.clone()} selected={selected} plot_w={plot_w} />
                     </g>
                 </g>
-                <line class="st-now" x1={format!("{now_x:.1}")} x2={format!("{now_x:.1}")} y1="0" y2={format!("{height:.0}")} />
+                <line class="st-now" x1={f1(now_x).to_string()} x2={f1(now_x).to_string()} y1="0" y2={Fixed(height, 0).to_string()} />
             </svg>
             </div>
             <p class="hint">{ text.st_hint }</p>

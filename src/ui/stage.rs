@@ -39,33 +39,66 @@ pub fn fmt_time(t: Micros) -> String {
     }
 }
 
+/// A number with a fixed count of decimals, written with integer arithmetic: the standard
+/// library's fixed-precision float formatting costs several kilobytes of wasm, and the page
+/// writes coordinates on every frame.
+#[derive(Debug, Clone, Copy)]
+pub struct Fixed(pub f64, pub u8);
+
+impl std::fmt::Display for Fixed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let scale = 10u64.pow(u32::from(self.1));
+        let n = (self.0 * scale as f64).round() as i64;
+        if n < 0 {
+            f.write_str("-")?;
+        }
+        let n = n.unsigned_abs();
+        if self.1 == 0 {
+            write!(f, "{n}")
+        } else {
+            write!(
+                f,
+                "{}.{:0w$}",
+                n / scale,
+                n % scale,
+                w = usize::from(self.1)
+            )
+        }
+    }
+}
+
+/// One decimal (SVG coordinates).
+pub fn f1(v: f64) -> Fixed {
+    Fixed(v, 1)
+}
+
 /// A span of simulated time for labels (the space-time window, the vanish window): `250 µs`,
 /// `20 ms`, `1.5 s`.
 pub fn fmt_span(us: f64) -> String {
     if us < 1_000.0 {
-        format!("{us:.0} µs")
+        format!("{} µs", Fixed(us, 0))
     } else if us < 1_000_000.0 {
         let ms = us / 1_000.0;
         if ms < 10.0 {
-            format!("{ms:.1} ms")
+            format!("{} ms", Fixed(ms, 1))
         } else {
-            format!("{ms:.0} ms")
+            format!("{} ms", Fixed(ms, 0))
         }
     } else {
-        format!("{:.1} s", us / 1_000_000.0)
+        format!("{} s", Fixed(us / 1_000_000.0, 1))
     }
 }
 
 /// Playback speed as people say it: `1×`, `0.05×`, `25×`.
 pub fn fmt_speed(speed: f64) -> String {
     if speed >= 10.0 {
-        format!("{speed:.0}×")
+        format!("{}×", Fixed(speed, 0))
     } else if speed >= 1.0 {
-        format!("{:.1}×", speed).replace(".0×", "×")
+        format!("{}×", Fixed(speed, 1)).replace(".0×", "×")
     } else if speed >= 0.1 {
-        format!("{speed:.2}×")
+        format!("{}×", Fixed(speed, 2))
     } else {
-        format!("{speed:.3}×")
+        format!("{}×", Fixed(speed, 3))
     }
 }
 
@@ -361,6 +394,22 @@ pub fn select_cb<T: Clone + 'static>(cb: &Callback<T>, value: T) -> Callback<Mou
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixed_decimals_match_the_standard_formatting() {
+        for v in [0.0, 1.25, -3.14159, 999.95, 1e6 / 7.0, -0.04, 12.5] {
+            for d in 0..4u8 {
+                let want = format!("{v:.*}", usize::from(d));
+                let got = Fixed(v, d).to_string();
+                // Rounding of exact halves may differ (the standard rounds half to even).
+                let close = (got.parse::<f64>().unwrap() - want.parse::<f64>().unwrap()).abs()
+                    <= 10f64.powi(-i32::from(d)) + 1e-9;
+                assert!(close, "{v} with {d}: {got} vs {want}");
+            }
+        }
+        assert_eq!(Fixed(-0.04, 1).to_string(), "0.0");
+        assert_eq!(f1(12.345).to_string(), "12.3");
+    }
 
     #[test]
     fn times_read_well_at_every_scale() {

@@ -10,7 +10,7 @@ use yew::prelude::*;
 use super::i18n::{fill, use_lang, Lang};
 use super::player::{slider_from_speed, speed_from_slider, Action};
 use super::stage::{
-    fmt_speed, fmt_time, load, load_generation, use_derived, Shared, StoreRef, TraceIndex,
+    fmt_speed, fmt_time, load, load_generation, use_derived, Fixed, Shared, StoreRef, TraceIndex,
 };
 use super::store::{use_store, StoreHandle};
 use crate::sim::scenario::session::TimedInput;
@@ -126,7 +126,7 @@ pub fn TimelineMarks(props: &MarksProps) -> Html {
             };
             let left = (t.0 as f64 / horizon * 100.0).clamp(0.0, 100.0);
             html! {
-                <button type="button" {class} style={format!("left:{left:.2}%")} tabindex="-1"
+                <button type="button" {class} style={format!("left:{}%", Fixed(left, 2))} tabindex="-1"
                     title={format!("{title} — {}", fmt_time(t))} aria-label={format!("{title} {}", fmt_time(t))} {onclick} />
             }
         })
