@@ -132,7 +132,7 @@ fn Rows(props: &RowsProps) -> Html {
                         title={if i >= props.reached { text.log_future } else { "" }}>
                         <span class="log-time">{ fmt_time(e.at) }</span>
                         if !kind.is_empty() { <span class="log-kind">{ kind }</span> }
-                        <span class="log-text">{ event_text(live, i) }</span>
+                        <span class="log-text">{ event_text(live, i, text) }</span>
                     </button>
                 </li>
             })

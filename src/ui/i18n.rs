@@ -192,6 +192,9 @@ pub struct Text {
     pub lost: &'static str,
     pub motion_reduced: &'static str,
     pub drop_unavailable: &'static str,
+    /// "client" in endpoint names (`client app`).
+    pub w_client: &'static str,
+    pub f_policy: &'static str,
 
     // Legend.
     pub legend_heading: &'static str,
@@ -488,6 +491,8 @@ static EN: Text = Text {
     lost: "lost",
     motion_reduced: "Reduced motion is on: messages rest on their routes instead of moving.",
     drop_unavailable: "Dropping a single message in flight is not available: the simulation core has no such fault yet.",
+    w_client: "client",
+    f_policy: "Policy",
 
     legend_heading: "Legend",
     legend_nodes: "Nodes",
@@ -750,6 +755,8 @@ static ZH: Text = Text {
     lost: "丢失",
     motion_reduced: "已开启减少动态效果：消息停在路线上，不再移动。",
     drop_unavailable: "暂不能丢弃单条传输中的消息：模拟内核还没有这种故障。",
+    w_client: "客户端",
+    f_policy: "策略",
 
     legend_heading: "图例",
     legend_nodes: "节点",

@@ -345,8 +345,8 @@ fn event_panel(
                                 move |_| seek.emit((at, Some(index)))
                             };
                             let route = match (h.from, h.to) {
-                                (Some(a), Some(b)) => format!("{} → {}", endpoint_name(live, a), endpoint_name(live, b)),
-                                (None, Some(b)) => endpoint_name(live, b),
+                                (Some(a), Some(b)) => format!("{} → {}", endpoint_name(live, a, text), endpoint_name(live, b, text)),
+                                (None, Some(b)) => endpoint_name(live, b, text),
                                 _ => String::new(),
                             };
                             let class = classes!(
@@ -384,8 +384,8 @@ fn event_panel(
                     <dl class="facts">
                         { row(text.f_kind, text.kind_name(*kind)) }
                         { row(text.f_event, html! { <code>{ label }</code> }) }
-                        { row(text.f_from, endpoint_name(live, *from)) }
-                        { row(text.f_to, endpoint_name(live, *to)) }
+                        { row(text.f_from, endpoint_name(live, *from, text)) }
+                        { row(text.f_to, endpoint_name(live, *to, text)) }
                         { row(text.f_sent, fmt_time(e.at)) }
                         { row(text.f_arrives, fmt_time(*arrive)) }
                         { row(text.f_status, status) }
@@ -405,7 +405,7 @@ fn event_panel(
                         { row(text.f_event, html! {
                             <button type="button" class="link-btn"
                                 onclick={ let seek = seek.clone(); let at = live.trace[s].at; move |_| seek.emit((at, Some(s))) }>
-                                { event_text(live, s) }
+                                { event_text(live, s, text) }
                             </button>
                         }) }
                     }
@@ -436,7 +436,7 @@ fn event_panel(
 }
 
 /// One trace entry as a line of the event log.
-pub fn event_text(sim: &Sim, i: usize) -> String {
+pub fn event_text(sim: &Sim, i: usize, text: &Text) -> String {
     let Some(e) = sim.trace.get(i) else {
         return String::new();
     };
@@ -447,8 +447,8 @@ pub fn event_text(sim: &Sim, i: usize) -> String {
         } => {
             format!(
                 "{label}  {} → {}",
-                endpoint_name(sim, *from),
-                endpoint_name(sim, *to)
+                endpoint_name(sim, *from, text),
+                endpoint_name(sim, *to, text)
             )
         }
         TraceKind::Lost { id, reason } => format!("✕ #{id} {reason}"),

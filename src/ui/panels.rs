@@ -142,7 +142,7 @@ fn QueueTable() -> Html {
     html! {
         <table class="qtable">
             <thead><tr>
-                <th>{ text.f_queue }</th><th>{ text.f_node }</th><th>{ "policy" }</th>
+                <th>{ text.f_queue }</th><th>{ text.f_node }</th><th>{ text.f_policy }</th>
                 <th>{ text.f_state }</th><th>{ text.f_ready }</th><th>{ text.f_unacked }</th>
             </tr></thead>
             <tbody>{ rows }</tbody>
@@ -192,6 +192,7 @@ fn PolicyList() -> Html {
 #[function_component]
 fn ConsoleLine() -> Html {
     let store = use_store();
+    let text = use_lang().text();
     let node = use_state_eq(|| 0usize);
     let input = use_node_ref();
     let player = store.player();
@@ -250,7 +251,7 @@ fn ConsoleLine() -> Html {
         <div class="console">
             <div class="console-history">{ history }</div>
             <form class="console-form" {onsubmit}>
-                <select aria-label="node" onchange={on_node}>{ options }</select>
+                <select aria-label={text.f_node} onchange={on_node}>{ options }</select>
                 <input ref={input} type="text" spellcheck="false" aria-label="rabbitmqctl"
                     placeholder="rabbitmqctl list_queues name slave_pids synchronised_slave_pids" />
             </form>
@@ -284,7 +285,7 @@ fn ClientList() -> Html {
     html! {
         <table class="qtable">
             <thead><tr>
-                <th>{ "client" }</th><th>{ text.f_node }</th><th>{ text.f_connected }</th>
+                <th>{ text.tab_clients }</th><th>{ text.f_node }</th><th>{ text.f_connected }</th>
                 <th>{ text.f_published }</th><th>{ text.f_confirmed }</th><th>{ text.f_deliveries }</th>
             </tr></thead>
             <tbody>{ rows }</tbody>

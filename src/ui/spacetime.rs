@@ -192,6 +192,7 @@ pub fn SpaceTime() -> Html {
     let lang = use_lang();
     let text = lang.text();
     let selection = use_selection();
+    let derived = super::stage::use_derived();
     let level = use_state_eq(|| None::<usize>);
     let drag = use_mut_ref(|| None::<(f64, Micros, bool)>);
     let svg_ref = use_node_ref();
@@ -225,6 +226,33 @@ pub fn SpaceTime() -> Html {
     );
     let trace_len = live.trace.len();
     let height = lanes.height();
+    // Anomalies where they happened: on the lane of the client that saw them.
+    let k = plot_w / span as f64;
+    let flags: Html = derived
+        .anomalies
+        .iter()
+        .filter_map(|a| {
+            let x = now_x + (a.at.0 as f64 - cursor.0 as f64) * k;
+            if !(LABEL_W..=ST_W).contains(&x) {
+                return None;
+            }
+            let client = live
+                .clients
+                .iter()
+                .position(|c| c.deliveries.iter().any(|d| d.msg == a.msg && d.at == a.at))
+                .or_else(|| {
+                    let m = live.messages.get((a.msg.0 as usize).checked_sub(1)?)?;
+                    m.publisher.map(|(c, _)| c.0)
+                })?;
+            let y = lanes.y(lanes.lane(live, Endpoint::Client(crate::sim::ClientId(client)))?);
+            Some(html! {
+                <g class="st-flag" transform={format!("translate({} {})", f1(x), f1(y - 9.0))}>
+                    <title>{ text.anomaly(a.kind).0 }</title>
+                    <path d="M0 8L-6 -3H6Z" />
+                </g>
+            })
+        })
+        .collect();
     drop(player);
 
     let selected = match *selection {
@@ -353,6 +381,7 @@ pub fn SpaceTime() -> Html {
                             lanes={lanes.clone()} selected={selected} plot_w={plot_w} />
                     </g>
                 </g>
+                { flags }
                 <line class="st-now" x1={f1(now_x).to_string()} x2={f1(now_x).to_string()} y1="0" y2={Fixed(height, 0).to_string()} />
             </svg>
             </div>

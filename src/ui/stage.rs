@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::i18n::Text;
 use super::player::Player;
 use super::store::StoreHandle;
 use crate::sim::checker::{check, Anomaly};
@@ -107,23 +108,24 @@ pub fn host(sim: &Sim, node: usize) -> &str {
     sim.cluster.nodes.get(node).map_or("?", |n| n.host())
 }
 
-/// Who sent or received a traced message, in words: `q1 master @node1`, `client app`, `node3`.
-pub fn endpoint_name(sim: &Sim, e: Endpoint) -> String {
+/// Who sent or received a traced message, in words: `q1 master @node1`, `client app`, `node3`
+/// (replicas in the seeds' words, master and slave, in both languages).
+pub fn endpoint_name(sim: &Sim, e: Endpoint, text: &Text) -> String {
     match e {
         Endpoint::Proc(p) => match sim.procs.get(p.0) {
             Some(r) => {
                 let queue = sim.queues.get(r.queue.0).map_or("?", |q| q.name.as_str());
                 let role = match r.role {
                     Role::Master => "master",
-                    Role::Mirror => "mirror",
+                    Role::Mirror => "slave",
                 };
                 format!("{queue} {role} @{}", host(sim, r.pid.node))
             }
             None => format!("proc{}", p.0),
         },
         Endpoint::Client(c) => match sim.clients.get(c.0) {
-            Some(cl) => format!("client {}", cl.name),
-            None => format!("client{}", c.0),
+            Some(cl) => format!("{} {}", text.w_client, cl.name),
+            None => format!("{} {}", text.w_client, c.0),
         },
         Endpoint::Node(n) => host(sim, n).to_string(),
     }
@@ -394,6 +396,7 @@ pub fn select_cb<T: Clone + 'static>(cb: &Callback<T>, value: T) -> Callback<Mou
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ui::i18n::Lang;
 
     #[test]
     fn fixed_decimals_match_the_standard_formatting() {
@@ -436,11 +439,15 @@ mod tests {
         p.apply(super::super::player::Action::Input("app declare q1".into()));
         let sim = p.view();
         assert_eq!(
-            endpoint_name(sim, Endpoint::Client(crate::sim::ClientId(0))),
+            endpoint_name(
+                sim,
+                Endpoint::Client(crate::sim::ClientId(0)),
+                Lang::En.text()
+            ),
             "client app"
         );
         assert_eq!(
-            endpoint_name(sim, Endpoint::Proc(crate::sim::ProcId(0))),
+            endpoint_name(sim, Endpoint::Proc(crate::sim::ProcId(0)), Lang::En.text()),
             "q1 master @node2"
         );
         assert_eq!(endpoint_node(sim, Endpoint::Node(2)), Some(2));

@@ -96,6 +96,8 @@ pub struct MarksProps {
     pub horizon: Micros,
     /// When the anomalies of the view happened.
     pub anomalies: Rc<Vec<Micros>>,
+    /// Where the run last forked, while the reader is told about it.
+    pub fork: Option<Micros>,
     pub lang: Lang,
 }
 
@@ -111,6 +113,7 @@ pub fn TimelineMarks(props: &MarksProps) -> Html {
         marks(&live.trace, &ix.inputs, &ix.notable, props.horizon, 300)
     };
     all.extend(props.anomalies.iter().map(|&t| (t, MarkKind::Anomaly)));
+    all.extend(props.fork.map(|t| (t, MarkKind::Fork)));
     let items: Html = all
         .into_iter()
         .map(|(t, kind)| {
@@ -333,7 +336,7 @@ pub fn TransportBar() -> Html {
                     aria-label={text.timeline} aria-valuetext={fmt_time(cursor)}
                     value={cursor.0.to_string()} oninput={on_seek} />
                 <TimelineMarks store={StoreRef(store.clone())} index={index.clone()} version={version}
-                    horizon={marks_horizon} anomalies={anomaly_times} lang={lang} />
+                    horizon={marks_horizon} anomalies={anomaly_times} fork={notice.as_ref().map(|n| n.at)} lang={lang} />
             </div>
             if let Some(n) = (*notice).clone() {
                 <div class="notice fork" role="status">
