@@ -3,6 +3,7 @@
 //! every traced message starts from or arrives at.
 
 use std::collections::BTreeMap;
+use std::f64::consts::FRAC_1_SQRT_2;
 
 use crate::sim::model::{ClientId, ProcId};
 use crate::sim::trace::Endpoint;
@@ -96,13 +97,13 @@ const RING: [&[(f64, f64)]; 8] = [
     ],
     &[
         (0.000000, -1.000000),
-        (0.707107, -0.707107),
+        (FRAC_1_SQRT_2, -FRAC_1_SQRT_2),
         (1.000000, 0.000000),
-        (0.707107, 0.707107),
+        (FRAC_1_SQRT_2, FRAC_1_SQRT_2),
         (0.000000, 1.000000),
-        (-0.707107, 0.707107),
+        (-FRAC_1_SQRT_2, FRAC_1_SQRT_2),
         (-1.000000, 0.000000),
-        (-0.707107, -0.707107),
+        (-FRAC_1_SQRT_2, -FRAC_1_SQRT_2),
     ],
     &[
         (0.000000, -1.000000),

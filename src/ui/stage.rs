@@ -400,7 +400,7 @@ mod tests {
 
     #[test]
     fn fixed_decimals_match_the_standard_formatting() {
-        for v in [0.0, 1.25, -3.14159, 999.95, 1e6 / 7.0, -0.04, 12.5] {
+        for v in [0.0, 1.25, -3.25, 999.95, 1e6 / 7.0, -0.04, 12.5] {
             for d in 0..4u8 {
                 let want = format!("{v:.*}", usize::from(d));
                 let got = Fixed(v, d).to_string();
