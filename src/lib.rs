@@ -4,6 +4,7 @@
 //! [`sim`] is the pure core (no DOM, no clock, no OS randomness); the `ui` module (feature `web`)
 //! is a thin Yew view over it.
 
+pub mod py;
 pub mod sim;
 #[cfg(feature = "web")]
 pub mod ui;

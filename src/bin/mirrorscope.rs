@@ -8,7 +8,9 @@ use mirrorscope::sim::scenario::{self, report};
 
 const USAGE: &str = "usage:
   mirrorscope --version
-  mirrorscope run [--seed N] [--json] FILE|-     run a scenario (docs/scenario-format.md)
+  mirrorscope run [--seed N] [--json] [--trace] FILE|-
+                                                 run a scenario (docs/scenario-format.md);
+                                                 --trace also prints the event trace
   mirrorscope bench [--seconds S]                simulated events per second, 3 and 9 nodes";
 
 fn main() -> ExitCode {
@@ -37,11 +39,13 @@ fn main() -> ExitCode {
 fn run(args: &[String]) -> ExitCode {
     let mut seed = None;
     let mut json = false;
+    let mut trace = false;
     let mut file = None;
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
             "--json" => json = true,
+            "--trace" => trace = true,
             "--seed" => {
                 i += 1;
                 match args.get(i).and_then(|s| s.parse().ok()) {
@@ -91,6 +95,12 @@ fn run(args: &[String]) -> ExitCode {
         println!("{}", report::to_json(&run).to_json_string());
     } else {
         print!("{}", report::to_text(&run));
+    }
+    if trace {
+        println!("\n=== trace ({} events)", run.sim.trace.len());
+        for e in &run.sim.trace {
+            println!("{e}");
+        }
     }
     if run.all_passed() {
         ExitCode::SUCCESS

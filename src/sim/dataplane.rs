@@ -436,6 +436,11 @@ impl Sim {
                 }
                 self.master_request(client, queue, req);
             }
+            Payload::GmJoined { member } => {
+                if !self.procs[member.0].alive {
+                    self.lost(id, "GM member is dead");
+                }
+            }
             Payload::SyncBatch {
                 queue,
                 to,
@@ -536,7 +541,7 @@ impl Sim {
         );
         self.gm_broadcast(m, GmOp::Publish { msg, pos });
         if let Some(max) = self.queues[q.0].effective.max_length() {
-            while self.procs[m.0].ready.len() as u64 > max {
+            while self.procs[m.0].ready.len() as u64 > max.max(0) as u64 {
                 let (&p0, e) = self.procs[m.0].ready.iter().next().expect("non-empty");
                 let dropped = e.msg;
                 self.procs[m.0].ready.remove(&p0);
@@ -649,7 +654,11 @@ impl Sim {
             )
         } else {
             let names: Vec<&str> = pubs.iter().map(|p| p.op.name()).collect();
-            (MsgKind::GmPubs, format!("gm [{}]", names.join(",")))
+            let q = self.procs[from.0].queue;
+            (
+                MsgKind::GmPubs,
+                format!("gm v{} [{}]", self.queues[q.0].gm_version, names.join(",")),
+            )
         };
         self.send(
             Endpoint::Proc(from),

@@ -105,6 +105,8 @@ pub(crate) enum Payload {
         queue: QueueId,
         req: MasterReq,
     },
+    /// The catchup a joining GM member receives from its new left neighbour.
+    GmJoined { member: ProcId },
     /// One eager-sync batch from the master to the syncing mirrors.
     SyncBatch {
         queue: QueueId,
@@ -258,6 +260,8 @@ pub struct Sim {
     seq: u64,
     next_msg_id: u64,
     pub trace: Vec<TraceEvent>,
+    /// In-flight messages (trace ids) the user chose to drop.
+    pub(crate) dropped: std::collections::BTreeSet<u64>,
     /// Scheduled events handled so far (the benchmark's unit).
     pub events_processed: u64,
     /// Log of notable facts the runner reports (warnings such as tied policies).
@@ -297,6 +301,7 @@ impl Sim {
             next_msg_id: 1,
             trace: Vec::new(),
             events_processed: 0,
+            dropped: Default::default(),
             warnings: Vec::new(),
         }
     }
@@ -342,6 +347,26 @@ impl Sim {
 
     pub fn proc_node(&self, p: ProcId) -> usize {
         self.procs[p.0].pid.node
+    }
+
+    /// Drops one message still in flight (by its trace id): a fault injected by the user.
+    pub fn drop_in_flight(&mut self, id: u64) -> Result<(), String> {
+        let in_flight = self.trace.iter().any(|e| {
+            matches!(e.kind, TraceKind::Send { id: i, arrive, .. } if i == id && arrive > self.now)
+        });
+        if !in_flight
+            || self
+                .trace
+                .iter()
+                .any(|e| matches!(e.kind, TraceKind::Lost { id: i, .. } if i == id))
+        {
+            return Err(format!("message #{id} is not in flight at {}", self.now));
+        }
+        self.dropped.insert(id);
+        self.notable(format!(
+            "message #{id} will be dropped on the wire (user fault)"
+        ));
+        Ok(())
     }
 
     /// Whether any event is still scheduled.
@@ -523,6 +548,10 @@ impl Sim {
                 to_node,
                 payload,
             } => {
+                if self.dropped.remove(&id) {
+                    self.lost(id, "dropped by the user");
+                    return;
+                }
                 if !self.connected(from_node, to_node) {
                     self.lost(id, "link cut by the partition");
                     return;

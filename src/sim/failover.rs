@@ -14,12 +14,23 @@ impl Sim {
             return;
         }
         self.queues[q.0].ring.retain(|p| !dead.contains(p));
+        self.queues[q.0].gm_version += 1;
         let master = self.queues[q.0].master;
         if !dead.contains(&master) {
             // Mirror deaths: the master's coordinator drops them from the record.
             let r = &mut self.queues[q.0];
             r.mirrors.retain(|p| !dead.contains(p));
             r.synced.retain(|p| !dead.contains(p));
+            // The dead member's new left neighbour re-sends what was in flight through it.
+            let survivors: Vec<ProcId> = self.queues[q.0]
+                .mirrors
+                .iter()
+                .copied()
+                .filter(|&p| self.procs[p.0].alive)
+                .collect();
+            if self.procs[master.0].alive {
+                self.gm_catchup(master, &survivors);
+            }
             if self.queue_available(q) && self.queues[q.0].is_mirrored() {
                 // slaves_to_start_on_failure: only `exactly` finds new nodes.
                 self.update_mirrors(q);
@@ -59,71 +70,7 @@ impl Sim {
             return;
         }
         // Catchup: whatever of the master's broadcasts reached any survivor reaches them all.
-        let best = survivors
-            .iter()
-            .copied()
-            .max_by_key(|&p| {
-                self.procs[p.0]
-                    .gm
-                    .last_seen
-                    .get(&master)
-                    .copied()
-                    .unwrap_or(0)
-            })
-            .expect("non-empty");
-        let best_seen = self.procs[best.0]
-            .gm
-            .last_seen
-            .get(&master)
-            .copied()
-            .unwrap_or(0);
-        let best_pending = self.procs[best.0]
-            .gm
-            .pending
-            .get(&master)
-            .cloned()
-            .unwrap_or_default();
-        let mut latest = self.now;
-        for &s in &survivors {
-            let seen = self.procs[s.0]
-                .gm
-                .last_seen
-                .get(&master)
-                .copied()
-                .unwrap_or(0);
-            if seen < best_seen {
-                let missing: Vec<GmPub> = best_pending
-                    .iter()
-                    .filter(|p| p.num > seen)
-                    .cloned()
-                    .collect();
-                if missing.is_empty() {
-                    continue;
-                }
-                let before = self.trace.len();
-                self.send(
-                    Endpoint::Proc(best),
-                    Endpoint::Proc(s),
-                    MsgKind::GmCatchup,
-                    format!("gm catchup ({} pubs)", missing.len()),
-                    Payload::Gm {
-                        from: best,
-                        to: s,
-                        origin: master,
-                        pubs: missing,
-                        acks_upto: None,
-                    },
-                    Micros::ZERO,
-                );
-                if let Some(super::trace::TraceEvent {
-                    kind: super::trace::TraceKind::Send { arrive, .. },
-                    ..
-                }) = self.trace.get(before)
-                {
-                    latest = latest.max(*arrive);
-                }
-            }
-        }
+        let latest = self.gm_catchup(master, &survivors);
         for &s in &survivors {
             self.schedule(
                 latest + Micros(1),
@@ -253,5 +200,70 @@ impl Sim {
         self.maybe_auto_sync(q);
         self.retry_waiting(q);
         self.try_deliver(q);
+    }
+    /// GM's catchup after a view change: the member holding the most of `origin`'s
+    /// unacknowledged broadcasts sends each survivor what it missed. Returns when the last
+    /// catchup arrives.
+    pub(crate) fn gm_catchup(&mut self, origin: ProcId, survivors: &[ProcId]) -> Micros {
+        let seen_by = |sim: &Sim, p: ProcId| {
+            sim.procs[p.0]
+                .gm
+                .last_seen
+                .get(&origin)
+                .copied()
+                .unwrap_or(0)
+        };
+        let mut holders: Vec<ProcId> = survivors.to_vec();
+        if self.procs[origin.0].alive {
+            holders.push(origin);
+        }
+        let mut latest = self.now;
+        let Some(best) = holders.iter().copied().max_by_key(|&p| seen_by(self, p)) else {
+            return latest;
+        };
+        let best_seen = seen_by(self, best);
+        let best_pending = self.procs[best.0]
+            .gm
+            .pending
+            .get(&origin)
+            .cloned()
+            .unwrap_or_default();
+        for &s in survivors {
+            let seen = seen_by(self, s);
+            if s == best || seen >= best_seen {
+                continue;
+            }
+            let missing: Vec<GmPub> = best_pending
+                .iter()
+                .filter(|p| p.num > seen)
+                .cloned()
+                .collect();
+            if missing.is_empty() {
+                continue;
+            }
+            let before = self.trace.len();
+            self.send(
+                Endpoint::Proc(best),
+                Endpoint::Proc(s),
+                MsgKind::GmCatchup,
+                format!("gm catchup ({} pubs)", missing.len()),
+                Payload::Gm {
+                    from: best,
+                    to: s,
+                    origin,
+                    pubs: missing,
+                    acks_upto: None,
+                },
+                Micros::ZERO,
+            );
+            if let Some(super::trace::TraceEvent {
+                kind: super::trace::TraceKind::Send { arrive, .. },
+                ..
+            }) = self.trace.get(before)
+            {
+                latest = latest.max(*arrive);
+            }
+        }
+        latest
     }
 }

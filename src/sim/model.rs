@@ -224,8 +224,10 @@ pub struct QueueRecord {
     pub sync: Option<SyncRun>,
     /// Nodes that held a replica, oldest first (`recoverable_slaves`).
     pub recoverable: Vec<usize>,
-    /// GM ring order (join order); dead members are removed once the view changes.
+    /// GM ring order; dead members are removed once the view changes.
     pub ring: Vec<ProcId>,
+    /// The GM group's view version: bumped by every join and death.
+    pub gm_version: u64,
     /// Next queue position the master hands out.
     pub next_pos: u64,
     pub deleted: bool,

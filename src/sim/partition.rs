@@ -126,6 +126,9 @@ impl Sim {
             for &p in &moved {
                 self.fail_pending_confirms_of(p);
             }
+            // The ring closes over the cut: in-flight broadcasts reach the remaining mirrors.
+            let staying: Vec<ProcId> = self.queues[q.0].mirrors.clone();
+            self.gm_catchup(master, &staying);
             // The other side's record: the master is unreachable, i.e. dead to it.
             let fork = QueueId(self.queues.len());
             let ghost = ProcId(self.procs.len());

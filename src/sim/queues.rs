@@ -202,6 +202,7 @@ impl Sim {
             sync: None,
             recoverable: Vec::new(),
             ring: vec![master],
+            gm_version: 1,
             next_pos: 1,
             deleted: false,
             down_by_stop: false,
@@ -357,9 +358,36 @@ impl Sim {
     /// Starts an empty mirror on `node` and joins it to the GM ring.
     pub(crate) fn add_mirror(&mut self, q: QueueId, node: usize) -> ProcId {
         let p = self.spawn(q, node, Role::Mirror);
+        // join_group: the newcomer picks a random alive member as its left neighbour, which
+        // records it to its right and hands it a catchup (its view of in-flight traffic), so
+        // the newcomer sees only what is still in flight, never history.
+        let alive: Vec<ProcId> = self.queues[q.0]
+            .ring
+            .iter()
+            .copied()
+            .filter(|&m| self.procs[m.0].alive)
+            .collect();
+        let left = alive[self.rng.below(alive.len() as u64) as usize];
+        self.procs[p.0].gm.last_seen = self.procs[left.0].gm.last_seen.clone();
         let r = &mut self.queues[q.0];
         r.mirrors.push(p);
-        r.ring.push(p);
+        let at = r
+            .ring
+            .iter()
+            .position(|&m| m == left)
+            .map_or(r.ring.len(), |i| i + 1);
+        r.ring.insert(at, p);
+        r.gm_version += 1;
+        let version = r.gm_version;
+        self.send(
+            super::trace::Endpoint::Proc(left),
+            super::trace::Endpoint::Proc(p),
+            super::trace::MsgKind::GmCatchup,
+            format!("gm catchup (join, view v{version})"),
+            super::engine::Payload::GmJoined { member: p },
+            Micros::ZERO,
+        );
+        let r = &mut self.queues[q.0];
         if r.durable && !r.recoverable.contains(&node) {
             r.recoverable.push(node);
         }
@@ -391,6 +419,7 @@ impl Sim {
         r.mirrors.retain(|&x| x != p);
         r.synced.retain(|&x| x != p);
         r.ring.retain(|&x| x != p);
+        r.gm_version += 1;
         self.fail_pending_confirms_of(p);
     }
 

@@ -74,7 +74,7 @@ impl Sim {
             mirrors,
             total,
             sent: 0,
-            batch,
+            batch: batch.into(),
         });
         let now = self.now;
         self.schedule(now, Ev::SyncStep { queue: q });

@@ -282,7 +282,14 @@ fn set_policy(
     let a = parse_args(words, &["-p", "--vhost", "--priority", "--apply-to"], &[])?;
     arity(cmd, &a, 3, 3)?;
     let priority = a.get(&["--priority"]).unwrap_or("0");
-    policy_def::parse_priority_switch(priority).map_err(CtlOutput::usage)?;
+    if let Err(line) = policy_def::parse_priority_switch(priority) {
+        let given = format!("{cmd} {}", words.join(" "));
+        return Err(CtlOutput::usage(policy_def::invalid_options_text(
+            kind,
+            &[line],
+            &given,
+        )));
+    }
     let vhost = a.get(&["-p", "--vhost"]).unwrap_or("/").to_string();
     let apply_to = a.get(&["--apply-to"]).unwrap_or("all");
     let n = target(sim, on_node, &a, true)?;
@@ -305,10 +312,7 @@ fn set_policy(
             sim.set_policy(&vhost, kind, spec);
             Ok(CtlOutput::ok(banner))
         }
-        Err(text) => Err(with_banner(
-            &banner,
-            CtlOutput::error(text.trim_end_matches('\n')),
-        )),
+        Err(text) => Err(with_banner(&banner, CtlOutput::error(text))),
     }
 }
 

@@ -30,6 +30,8 @@ pub enum Action {
     Start(String),
     Partition(Vec<Vec<String>>),
     Heal,
+    /// `drop ID`: lose one in-flight message (its trace id).
+    Drop(u64),
     Wait(Micros),
     /// `client NAME node=NODE [vhost=V]`.
     Client {
@@ -371,6 +373,14 @@ fn parse_line(line: &str) -> Result<Action, String> {
         "kill" => Ok(Action::Kill(one("kill")?)),
         "start" => Ok(Action::Start(one("start")?)),
         "heal" => Ok(Action::Heal),
+        "drop" => match rest {
+            [id] => id
+                .trim_start_matches('#')
+                .parse()
+                .map(Action::Drop)
+                .map_err(|_| format!("drop takes a message id such as 42, got '{id}'")),
+            _ => Err("drop takes one message id: drop 42".into()),
+        },
         "partition" => {
             let mut sides = vec![Vec::new()];
             for w in rest {

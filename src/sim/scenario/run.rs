@@ -238,6 +238,10 @@ impl Run {
                 self.sim.partition(&idx)?;
                 Ok(Some(CtlOutput::ok("")))
             }
+            Action::Drop(id) => {
+                self.sim.drop_in_flight(*id)?;
+                Ok(Some(CtlOutput::ok("")))
+            }
             Action::Heal => {
                 self.sim.heal()?;
                 Ok(Some(CtlOutput::ok("")))

@@ -1,0 +1,70 @@
+//! A small, deterministic, resumable interpreter for the Python subset that pika client
+//! snippets use.
+//!
+//! Pipeline: [`lexer`] → [`parser`] (→ [`ast`]) → [`scope`] + [`compile`] (→ [`bytecode`]) →
+//! [`vm`]. Everything the script touches outside itself goes through the [`host::Host`]
+//! trait; [`reference`] is a small host used by the tests (and as an example for the
+//! simulator binding).
+//!
+//! # The subset
+//!
+//! Supported: `import` / `from … import` (modules come from the host), assignment (tuple
+//! unpacking, augmented, chained), `def` with defaults / keyword-only / `*args` / `**kwargs`,
+//! `lambda`, closures with `global` / `nonlocal`, `if/elif/else`, `for`/`while` with
+//! `else`, `break`, `continue`, `pass`, `try/except/else/finally`, `raise` (bare, `from`),
+//! `with` (host context managers), `assert`, `del`, list/dict comprehensions, f-strings
+//! (conversions, nested specs, `=`; nested quotes as in Python 3.12), `%` and `str.format`,
+//! the usual built-ins and methods of `str`, `bytes`, `list`, `dict`, `tuple`.
+//!
+//! Refused at parse time, with line and column ("… not supported by the mirrorscope Python
+//! subset"): classes, generators, async, decorators, sets, walrus, starred targets, `import *`,
+//! complex numbers, integer literals beyond 64 bits, code nested deeper than the limits in
+//! [`parser`].
+//!
+//! Deliberate deviations: integers are 64-bit (overflow raises `OverflowError` instead of
+//! growing); generator expressions are evaluated eagerly (as list comprehensions); reprs of
+//! functions carry no address; reference cycles are not collected; collections are capped at
+//! 10 million items (`MemoryError`); `set`, `map`, `filter`, `open`, `input`… are absent and a
+//! `NameError` for them says so.
+//!
+//! Driving a script:
+//!
+//! ```
+//! use mirrorscope::py::{Vm, RunOutcome, reference::ReferenceHost};
+//! let mut vm = Vm::new("import time\nprint('a')\ntime.sleep(5)\nprint('b')\n").unwrap();
+//! let mut host = ReferenceHost::new();
+//! let token = match vm.run(&mut host, 10_000) {
+//!     RunOutcome::Suspended(t) => t,
+//!     other => panic!("{other:?}"),
+//! };
+//! assert_eq!(host.sleeps(), &[(token, 5.0)]);
+//! vm.resume(mirrorscope::py::Reply::Return(mirrorscope::py::Value::None)).unwrap();
+//! assert!(matches!(vm.run(&mut host, 10_000), RunOutcome::Finished));
+//! assert_eq!(host.output(), "a\nb\n");
+//! ```
+
+pub mod ast;
+pub mod builtins;
+pub mod bytecode;
+pub mod compile;
+pub mod error;
+pub mod exceptions;
+pub mod format;
+pub mod host;
+pub mod lexer;
+pub mod ops;
+pub mod parser;
+pub mod reference;
+pub mod scope;
+pub mod value;
+pub mod vm;
+
+#[cfg(test)]
+mod tests;
+
+pub use compile::compile;
+pub use error::{ParseError, ParseErrorKind, Uncaught, VmError};
+pub use exceptions::{BuiltinExc, ExcClass, PyException};
+pub use host::{Host, HostResult, NoHost, Reply, SuspendToken};
+pub use value::{HostRef, Module, Value};
+pub use vm::{RunOutcome, Vm};
