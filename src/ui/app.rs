@@ -283,7 +283,6 @@ fn Page(props: &PageProps) -> Html {
                         <h2>{ text.about_heading }</h2>
                         <p>{ text.about_body }</p>
                         <p class="muted">{ text.about_deprecation }</p>
-                        <p class="muted">{ text.drop_unavailable }</p>
                     </section>
                 </aside>
             </main>

@@ -191,7 +191,8 @@ pub struct Text {
     pub link_cut: &'static str,
     pub lost: &'static str,
     pub motion_reduced: &'static str,
-    pub drop_unavailable: &'static str,
+    pub drop_message: &'static str,
+    pub drop_hint: &'static str,
     /// "client" in endpoint names (`client app`).
     pub w_client: &'static str,
     pub f_policy: &'static str,
@@ -490,7 +491,8 @@ static EN: Text = Text {
     link_cut: "link cut by the partition",
     lost: "lost",
     motion_reduced: "Reduced motion is on: messages rest on their routes instead of moving.",
-    drop_unavailable: "Dropping a single message in flight is not available: the simulation core has no such fault yet.",
+    drop_message: "Drop this message",
+    drop_hint: "A fault: the message is lost on the wire, as if the network ate it. Then watch what the protocol does about it.",
     w_client: "client",
     f_policy: "Policy",
 
@@ -754,7 +756,8 @@ static ZH: Text = Text {
     link_cut: "连接被网络分区切断",
     lost: "丢失",
     motion_reduced: "已开启减少动态效果：消息停在路线上，不再移动。",
-    drop_unavailable: "暂不能丢弃单条传输中的消息：模拟内核还没有这种故障。",
+    drop_message: "丢弃这条消息",
+    drop_hint: "一种故障：这条消息在网络上丢失，就像被网络吞掉了一样。然后看看协议如何应对。",
     w_client: "客户端",
     f_policy: "策略",
 

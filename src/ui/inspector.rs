@@ -94,7 +94,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         Some(Selection::Node(n)) => node_panel(view, n, text, &act, &select),
         Some(Selection::Replica(p)) => replica_panel(view, p, text, &select),
         Some(Selection::Client(c)) => client_panel(view, c, text),
-        Some(Selection::Event(i)) => event_panel(live, i, player.cursor, text, &seek),
+        Some(Selection::Event(i)) => event_panel(live, i, player.cursor, text, &seek, &act),
     };
     html! {
         <section class="card inspector" aria-labelledby="inspector-h">
@@ -300,6 +300,7 @@ fn event_panel(
     cursor: Micros,
     text: &Text,
     seek: &Callback<(Micros, Option<usize>)>,
+    act: &Callback<String>,
 ) -> Html {
     let Some(e) = live.trace.get(i) else {
         return html! { <p class="muted">{ text.insp_empty }</p> };
@@ -324,6 +325,7 @@ fn event_panel(
                 }
                 _ => None,
             });
+            let in_flight = e.at <= cursor && *arrive > cursor && lost.is_none();
             let status = if e.at > cursor {
                 text.s_not_yet.to_string()
             } else if let Some(why) = lost {
@@ -390,6 +392,15 @@ fn event_panel(
                         { row(text.f_arrives, fmt_time(*arrive)) }
                         { row(text.f_status, status) }
                     </dl>
+                    if in_flight {
+                        <div class="drop">
+                            <button type="button" class="btn danger"
+                                onclick={ let act = act.clone(); let line = format!("drop {id}"); move |_| act.emit(line.clone()) }>
+                                { text.drop_message }
+                            </button>
+                            <p class="hint">{ text.drop_hint }</p>
+                        </div>
+                    }
                     { lineage_html }
                 </>
             }

@@ -150,6 +150,29 @@ test('inspect a replica, a message and its lineage; a hop moves the clock', asyn
   });
 });
 
+test('drop one message in flight: it vanishes and the log says it was lost', async () => {
+  await journey({}, async (page) => {
+    await open(page, h.baseUrl);
+    await english(page);
+    await page.getByRole('combobox', { name: 'Lesson' }).selectOption({ index: 0 });
+    await page.getByRole('button', { name: 'Load', exact: true }).click();
+    // Policy, then the client publishes: at this instant the publishes are on the wire.
+    for (let i = 0; i < 2; i++) await page.getByRole('button', { name: 'Do this step' }).click();
+    const log = page.getByRole('list', { name: /Trace entries/ });
+    await log.evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    await log.getByRole('button', { name: /publish "order3" seq=3/ }).first().click();
+    const inspector = page.getByRole('region', { name: 'Inspector' });
+    await inspector.getByText('in flight', { exact: true }).waitFor();
+    await inspector.getByRole('button', { name: 'Drop this message' }).click();
+    await page.getByRole('button', { name: 'Do this step' }).click(); // wait 100ms
+    await page.getByRole('combobox', { name: 'Show' }).selectOption({ index: 1 });
+    await log.getByText(/✕ #\d+/).first().waitFor();
+    await page.screenshot({ path: shot('stage-dropped.png') });
+  });
+});
+
 test('switches to Chinese: controls carry Chinese names', async () => {
   await journey({ locale: 'en-US' }, async (page) => {
     await walkthrough(page);
