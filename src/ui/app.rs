@@ -21,7 +21,7 @@ use super::player::Player;
 use super::share::{current_hash, load_hash, ShareButton};
 use super::shortcuts::{use_shortcuts, HelpDialog};
 use super::spacetime::SpaceTime;
-use super::stage::{content_key, Derived, DerivedRef, Shared, SlowStore, StoreRef, TraceIndex};
+use super::stage::{content_key, Derived, Shared, Slow, StoreRef, TraceIndex, Ui};
 use super::store::{Store, StoreHandle};
 use super::timeline::TransportBar;
 
@@ -146,28 +146,24 @@ pub fn App(props: &AppProps) -> Html {
     };
     let slow = {
         let store = store.clone();
-        use_memo(content, move |_| SlowStore(store))
-    };
-    let derived = {
-        let store = store.clone();
         use_memo(content, move |_| {
-            DerivedRef(Rc::new(Derived::of(store.player().view())))
+            let derived = Rc::new(Derived::of(store.player().view()));
+            Slow { store, derived }
         })
+    };
+    let ui = Ui {
+        lang: *lang,
+        selection: selection.clone(),
+        index: Shared(index),
     };
 
     html! {
         <ContextProvider<StoreHandle> context={store.clone()}>
-        <ContextProvider<SlowStore> context={(*slow).clone()}>
-        <ContextProvider<DerivedRef> context={(*derived).clone()}>
-        <ContextProvider<Shared<TraceIndex>> context={Shared(index)}>
-        <ContextProvider<Lang> context={*lang}>
-        <ContextProvider<SelectionHandle> context={selection.clone()}>
+        <ContextProvider<Slow> context={(*slow).clone()}>
+        <ContextProvider<Ui> context={ui}>
             <Page {lang} {theme} {help} {link_error} />
-        </ContextProvider<SelectionHandle>>
-        </ContextProvider<Lang>>
-        </ContextProvider<Shared<TraceIndex>>>
-        </ContextProvider<DerivedRef>>
-        </ContextProvider<SlowStore>>
+        </ContextProvider<Ui>>
+        </ContextProvider<Slow>>
         </ContextProvider<StoreHandle>>
     }
 }
@@ -183,7 +179,7 @@ struct PageProps {
 /// Everything on the page; redrawn when the run's content, the language or the theme change.
 #[function_component]
 fn Page(props: &PageProps) -> Html {
-    let SlowStore(store) = use_context::<SlowStore>().expect("the app provides the slow store");
+    let store = super::stage::use_slow_store();
     let lang = props.lang.clone();
     let theme = props.theme.clone();
     let content = store.version();

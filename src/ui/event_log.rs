@@ -10,7 +10,7 @@ use super::i18n::{use_lang, Lang};
 use super::inspector::{event_text, use_selection, Selection};
 use super::motion::kind_class;
 use super::player::Action;
-use super::stage::{fmt_time, use_derived, Shared, StoreRef, TraceIndex};
+use super::stage::{fmt_time, use_derived, use_index, Shared, StoreRef, TraceIndex};
 use super::store::use_store;
 use crate::sim::trace::{Importance, TraceEvent, TraceKind};
 
@@ -156,11 +156,7 @@ fn LogList(props: &LogListProps) -> Html {
     let text = lang.text();
     let selection = use_selection();
     let derived = use_derived();
-    let index = use_context::<Shared<TraceIndex>>().unwrap_or_else(|| {
-        Shared(std::rc::Rc::new(std::cell::RefCell::new(
-            TraceIndex::default(),
-        )))
-    });
+    let index = use_index();
     let scroll = use_state_eq(|| 0.0f64);
     let viewport = use_state_eq(|| 320.0f64);
     let shown = use_mut_ref(|| (f64::NEG_INFINITY, 0usize, 0u64));

@@ -74,7 +74,7 @@ impl Lang {
 /// The language from the app's context (English when a component is mounted on its own).
 #[hook]
 pub fn use_lang() -> Lang {
-    use_context::<Lang>().unwrap_or(Lang::En)
+    use_context::<super::stage::Ui>().map_or(Lang::En, |u| u.lang)
 }
 
 /// Fills `{name}` placeholders.

@@ -30,7 +30,7 @@ pub type SelectionHandle = UseStateHandle<Option<Selection>>;
 #[hook]
 pub fn use_selection() -> SelectionHandle {
     let own = use_state(|| None);
-    use_context::<SelectionHandle>().unwrap_or(own)
+    use_context::<super::stage::Ui>().map_or(own, |u| u.selection)
 }
 
 #[derive(Properties, PartialEq)]

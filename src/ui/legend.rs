@@ -4,9 +4,11 @@
 
 use yew::prelude::*;
 
-use super::cluster_view::{state_class, StateIcon};
-use super::i18n::Lang;
+use super::cluster_view::state_class;
+use super::i18n::{Lang, Text};
+use super::markup::{esc, raw};
 use super::motion::{kind_class, shape_href, KINDS};
+use crate::put;
 use crate::sim::NodeState;
 
 /// Every node state, in the order the legend lists them.
@@ -22,94 +24,139 @@ pub struct LegendProps {
     pub lang: Lang,
 }
 
-fn swatch(content: Html) -> Html {
-    html! {
-        <svg class="legend-swatch" viewBox="-12 -12 24 24" aria-hidden="true">{ content }</svg>
-    }
+/// A node state's icon as SVG markup: disc, square, cross or two bars.
+pub fn state_icon_markup(state: NodeState) -> String {
+    let shape = match state {
+        NodeState::Running => r#"<circle r="5"/>"#,
+        NodeState::Stopped => r#"<rect x="-4.5" y="-4.5" width="9" height="9"/>"#,
+        NodeState::Crashed => r#"<path d="M-5 -5L5 5M5 -5L-5 5"/>"#,
+        NodeState::Paused => r#"<path d="M-3.5 -5V5M3.5 -5V5"/>"#,
+    };
+    format!(
+        r#"<svg class="state-icon {}" viewBox="-7 -7 14 14" width="14" height="14" aria-hidden="true">{shape}</svg>"#,
+        state_class(state)
+    )
 }
 
-fn chip_swatch(class: &'static str, glyph: Html) -> Html {
-    html! {
-        <svg class="legend-swatch wide" viewBox="-18 -12 36 24" aria-hidden="true">
-            <g class={classes!("chip", class)}>
-                <rect class="chip-bg" x="-17" y="-10" width="34" height="20" rx="6" />
-                <g transform="translate(-7 0)">{ glyph }</g>
-            </g>
-        </svg>
+/// The legend's content, in one language.
+pub fn legend_markup(text: &Text) -> String {
+    let mut out = String::new();
+    let item = |out: &mut String, swatch: &str, label: &str, wide: bool| {
+        put!(
+            out,
+            r#"<li class="legend-item"><svg class="legend-swatch" viewBox="-12 -12 24 24" aria-hidden="true">{swatch}</svg><span class="legend-label{}">{}</span></li>"#,
+            if wide { " legend-label-wide" } else { "" },
+            esc(label)
+        );
+    };
+    put!(
+        out,
+        "<h3>{}</h3><ul class=\"legend-list\">",
+        esc(text.legend_nodes)
+    );
+    for state in NODE_STATES {
+        put!(
+            out,
+            r#"<li class="legend-item {}">{}<span class="legend-label">{}</span><span class="legend-hint">{}</span></li>"#,
+            state_class(state),
+            state_icon_markup(state),
+            esc(text.state(state)),
+            esc(text.state_hint(state))
+        );
     }
+    put!(
+        out,
+        "</ul><h3>{}</h3><ul class=\"legend-list\">",
+        esc(text.legend_replicas)
+    );
+    for (class, glyph, tag, role) in [
+        (
+            "role-master",
+            GLYPH_MASTER,
+            text.tag_master,
+            text.role_master,
+        ),
+        (
+            "role-synced",
+            GLYPH_SYNCED,
+            text.tag_synced,
+            text.role_synced,
+        ),
+        (
+            "role-unsynced",
+            GLYPH_UNSYNCED,
+            text.tag_unsynced,
+            text.role_unsynced,
+        ),
+    ] {
+        put!(
+            out,
+            r#"<li class="legend-item"><svg class="legend-swatch wide" viewBox="-18 -12 36 24" aria-hidden="true"><g class="chip {class}"><rect class="chip-bg" x="-17" y="-10" width="34" height="20" rx="6"/><g transform="translate(-7 0)">{glyph}</g></g></svg><span class="legend-label">{} — {}</span></li>"#,
+            esc(tag),
+            esc(role)
+        );
+    }
+    put!(
+        out,
+        "</ul><h3>{}</h3><ul class=\"legend-list\">",
+        esc(text.legend_messages)
+    );
+    for k in KINDS {
+        let swatch = format!(
+            r#"<g class="msg {}"><use href="{}"/></g>"#,
+            kind_class(k),
+            shape_href(k)
+        );
+        item(&mut out, &swatch, text.kind_name(k), true);
+    }
+    item(
+        &mut out,
+        r#"<g class="msg vanishing"><path class="lost-mark" d="M-7 -7L7 7M7 -7L-7 7"/></g>"#,
+        text.lost,
+        true,
+    );
+    item(
+        &mut out,
+        r#"<line class="link link-up" x1="-11" y1="0" x2="11" y2="0"/>"#,
+        text.legend_link,
+        true,
+    );
+    item(
+        &mut out,
+        r#"<line class="link link-cut" x1="-11" y1="0" x2="11" y2="0"/><g class="cut-mark"><path d="M-5 -5L5 5M5 -5L-5 5"/></g>"#,
+        text.legend_cut,
+        true,
+    );
+    item(
+        &mut out,
+        r#"<path class="gm-ring" d="M-11 4Q0 -10 11 4"/>"#,
+        text.legend_ring,
+        true,
+    );
+    item(
+        &mut out,
+        r#"<line class="client-link" x1="-11" y1="0" x2="11" y2="0"/>"#,
+        text.legend_client,
+        true,
+    );
+    out.push_str("</ul>");
+    out
 }
+
+/// The glyphs inside replica chips (shared with the diagram).
+pub const GLYPH_MASTER: &str = r#"<path class="glyph" d="M-6 4L-6 -4L-3 0L0 -5L3 0L6 -4L6 4Z"/>"#;
+pub const GLYPH_SYNCED: &str =
+    r#"<circle class="glyph" r="5.5"/><path class="glyph-mark" d="M-3 0L-1 2.5L3 -2.5"/>"#;
+pub const GLYPH_UNSYNCED: &str = r#"<circle class="glyph" r="5"/>"#;
 
 #[function_component]
 pub fn Legend(props: &LegendProps) -> Html {
     let text = props.lang.text();
-    let states: Html = NODE_STATES
-        .iter()
-        .map(|&state| {
-            html! {
-                <li class={classes!("legend-item", state_class(state))}>
-                    <StateIcon {state} />
-                    <span class="legend-label">{ text.state(state) }</span>
-                    <span class="legend-hint">{ text.state_hint(state) }</span>
-                </li>
-            }
-        })
-        .collect();
-    let kinds: Html = KINDS
-        .iter()
-        .map(|&k| {
-            html! {
-                <li class="legend-item">
-                    { swatch(html! { <g class={classes!("msg", kind_class(k))}><use href={shape_href(k)} /></g> }) }
-                    <span class="legend-label legend-label-wide">{ text.kind_name(k) }</span>
-                </li>
-            }
-        })
-        .collect();
+    let body = use_memo(props.lang, |lang| legend_markup(lang.text()));
     html! {
         <section class="card legend" aria-labelledby="legend-h">
             <h2 id="legend-h">{ text.legend_heading }</h2>
-            <h3>{ text.legend_nodes }</h3>
-            <ul class="legend-list">{ states }</ul>
-            <h3>{ text.legend_replicas }</h3>
-            <ul class="legend-list">
-                <li class="legend-item">
-                    { chip_swatch("role-master", html! { <path class="glyph" d="M-6 4L-6 -4L-3 0L0 -5L3 0L6 -4L6 4Z" /> }) }
-                    <span class="legend-label">{ format!("{} — {}", text.tag_master, text.role_master) }</span>
-                </li>
-                <li class="legend-item">
-                    { chip_swatch("role-synced", html! { <><circle class="glyph" r="5.5" /><path class="glyph-mark" d="M-3 0L-1 2.5L3 -2.5" /></> }) }
-                    <span class="legend-label">{ format!("{} — {}", text.tag_synced, text.role_synced) }</span>
-                </li>
-                <li class="legend-item">
-                    { chip_swatch("role-unsynced", html! { <circle class="glyph" r="5" /> }) }
-                    <span class="legend-label">{ format!("{} — {}", text.tag_unsynced, text.role_unsynced) }</span>
-                </li>
-            </ul>
-            <h3>{ text.legend_messages }</h3>
-            <ul class="legend-list">
-                { kinds }
-                <li class="legend-item">
-                    { swatch(html! { <g class="msg vanishing"><path class="lost-mark" d="M-7 -7L7 7M7 -7L-7 7" /></g> }) }
-                    <span class="legend-label legend-label-wide">{ text.lost }</span>
-                </li>
-                <li class="legend-item">
-                    { swatch(html! { <line class="link link-up" x1="-11" y1="0" x2="11" y2="0" /> }) }
-                    <span class="legend-label legend-label-wide">{ text.legend_link }</span>
-                </li>
-                <li class="legend-item">
-                    { swatch(html! { <><line class="link link-cut" x1="-11" y1="0" x2="11" y2="0" />
-                        <g class="cut-mark"><path d="M-5 -5L5 5M5 -5L-5 5" /></g></> }) }
-                    <span class="legend-label legend-label-wide">{ text.legend_cut }</span>
-                </li>
-                <li class="legend-item">
-                    { swatch(html! { <path class="gm-ring" d="M-11 4Q0 -10 11 4" /> }) }
-                    <span class="legend-label legend-label-wide">{ text.legend_ring }</span>
-                </li>
-                <li class="legend-item">
-                    { swatch(html! { <line class="client-link" x1="-11" y1="0" x2="11" y2="0" /> }) }
-                    <span class="legend-label legend-label-wide">{ text.legend_client }</span>
-                </li>
-            </ul>
+            { raw((*body).clone()) }
         </section>
     }
 }

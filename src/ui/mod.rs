@@ -11,6 +11,7 @@ pub mod layout;
 pub mod legend;
 pub mod lessons;
 pub mod lineage;
+pub mod markup;
 pub mod motion;
 pub mod notes;
 pub mod panels;

@@ -14,7 +14,7 @@ use super::i18n::use_lang;
 use super::inspector::{use_selection, Selection};
 use super::layout::{Geometry, Point};
 use super::player::Action;
-use super::stage::{f1, Fixed, Shared, TraceIndex};
+use super::stage::{f1, use_index, Fixed};
 use super::store::{use_store, Store};
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, MsgKind, TraceEvent, TraceKind};
@@ -269,15 +269,16 @@ pub fn MotionLayer(props: &MotionLayerProps) -> Html {
     let store = use_store();
     let lang = use_lang();
     let selection = use_selection();
-    let shared = use_context::<Shared<TraceIndex>>();
-    let own = use_mut_ref(FlightIndex::default);
+    let index = use_index();
     let player = store.player();
     let live = &player.session.run.sim;
     let view = player.view();
     let t = player.cursor;
-    let longest = match &shared {
-        Some(index) => index.0.borrow().longest,
-        None => own.borrow_mut().longest(&live.trace),
+    let longest = {
+        // The app keeps the index current; a layer mounted alone keeps its own.
+        let mut ix = index.0.borrow_mut();
+        ix.update(&live.trace);
+        ix.longest
     };
     let vanish = Micros((VANISH_WALL_MS * 1000.0 * player.speed) as u64);
     let flights = flights_at(&live.trace, t, longest, vanish);

@@ -5,7 +5,7 @@
 use yew::prelude::*;
 
 use super::i18n::use_lang;
-use super::stage::{use_derived, use_slow_store, Shared, TraceIndex};
+use super::stage::{use_derived, use_index, use_slow_store, TraceIndex};
 use crate::sim::trace::TraceKind;
 use crate::sim::{NodeState, Sim};
 
@@ -54,16 +54,10 @@ pub fn SeedNotes() -> Html {
     let store = use_slow_store();
     // Redrawn with the run's content (a context consumer of the derived views).
     let _ = use_derived();
-    let index = use_context::<Shared<TraceIndex>>();
+    let index = use_index();
     let player = store.player();
-    let now = match &index {
-        Some(ix) => relevant(player.view(), &ix.0.borrow()),
-        None => {
-            let mut own = TraceIndex::default();
-            own.update(&player.session.run.sim.trace);
-            relevant(player.view(), &own)
-        }
-    };
+    index.0.borrow_mut().update(&player.session.run.sim.trace);
+    let now = relevant(player.view(), &index.0.borrow());
     let items: Html = text
         .notes
         .iter()

@@ -12,8 +12,10 @@
 use yew::prelude::*;
 
 use super::i18n::use_lang;
+use super::markup::{esc, raw};
 use super::player::Action;
 use super::store::use_store;
+use crate::put;
 
 /// The four panels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,12 +41,7 @@ impl Tab {
 
 /// The component a tab shows.
 pub fn panel(tab: Tab) -> Html {
-    match tab {
-        Tab::Policies => html! { <PolicyList /> },
-        Tab::Queues => html! { <QueueTable /> },
-        Tab::Console => html! { <ConsoleLine /> },
-        Tab::Clients => html! { <ClientList /> },
-    }
+    html! { <CoreView {tab} /> }
 }
 
 /// The tabbed area.
@@ -108,187 +105,172 @@ pub fn PanelArea() -> Html {
     }
 }
 
-/// Queues as the management UI's Queues page lists them (the core's `queue_views`).
-#[function_component]
-fn QueueTable() -> Html {
-    let store = use_store();
-    let text = use_lang().text();
-    let player = store.player();
-    let rows: Html = player
-        .view()
-        .queue_views()
-        .into_iter()
-        .map(|q| {
-            html! {
-                <tr>
-                    <td>{ &q.name }</td>
-                    <td>
-                        { &q.master }
-                        if q.mirrored && !q.mirrors.is_empty() {
-                            <abbr class="pill pill-s" title={q.synced_tooltip()}>{ format!("+{}", q.synced.len()) }</abbr>
-                        }
-                        if !q.unsynced.is_empty() {
-                            <abbr class="pill pill-u" title={q.unsynced_tooltip()}>{ format!("+{}", q.unsynced.len()) }</abbr>
-                        }
-                    </td>
-                    <td>{ q.policy.clone().unwrap_or_default() }</td>
-                    <td>{ q.state }</td>
-                    <td class="num">{ q.ready }</td>
-                    <td class="num">{ q.unacked }</td>
-                </tr>
-            }
-        })
-        .collect();
-    html! {
-        <table class="qtable">
-            <thead><tr>
-                <th>{ text.f_queue }</th><th>{ text.f_node }</th><th>{ text.f_policy }</th>
-                <th>{ text.f_state }</th><th>{ text.f_ready }</th><th>{ text.f_unacked }</th>
-            </tr></thead>
-            <tbody>{ rows }</tbody>
-        </table>
-    }
+#[derive(Properties, PartialEq)]
+struct CoreViewProps {
+    tab: Tab,
 }
 
-/// The policies in force, by name and vhost, and which queue each one governs.
+/// A compact view of what the core holds for a tab: queues as the management UI lists them,
+/// the policies and the queues they govern, the clients, and a shell line on a chosen node.
 #[function_component]
-fn PolicyList() -> Html {
-    let store = use_store();
-    let text = use_lang().text();
-    let player = store.player();
-    let sim = player.view();
-    let items: Html = sim
-        .policies
-        .policies
-        .iter()
-        .map(|p| {
-            let queues: Vec<String> = sim
-                .queue_views()
-                .into_iter()
-                .filter(|q| {
-                    q.policy.as_deref() == Some(p.name())
-                        || q.operator_policy.as_deref() == Some(p.name())
-                })
-                .map(|q| q.name)
-                .collect();
-            html! {
-                <li>
-                    <code>{ p.name() }</code>{ format!(" (vhost {}) → ", p.vhost) }
-                    { if queues.is_empty() { text.f_none.to_string() } else { queues.join(", ") } }
-                </li>
-            }
-        })
-        .collect();
-    html! {
-        if sim.policies.policies.is_empty() {
-            <p class="muted">{ text.f_none }</p>
-        } else {
-            <ul class="plain">{ items }</ul>
-        }
-    }
-}
-
-/// One shell line on a chosen node, with what the commands printed.
-#[function_component]
-fn ConsoleLine() -> Html {
+fn CoreView(props: &CoreViewProps) -> Html {
     let store = use_store();
     let text = use_lang().text();
     let node = use_state_eq(|| 0usize);
     let input = use_node_ref();
     let player = store.player();
-    let nodes: Vec<String> = player
-        .view()
-        .cluster
-        .nodes
-        .iter()
-        .map(|n| n.name.clone())
-        .collect();
-    let history: Html = player
-        .console
-        .iter()
-        .rev()
-        .take(20)
-        .rev()
-        .map(|c| {
-            html! {
-                <div class="console-entry">
-                    <div class="console-in">{ format!("{}$ {}", c.node, c.input) }</div>
-                    <pre class={classes!("console-out", (c.exit_code != 0).then_some("failed"))}>{ &c.output }</pre>
-                </div>
-            }
-        })
-        .collect();
-    drop(player);
-    let onsubmit = {
-        let store = store.clone();
-        let node = node.clone();
-        let input = input.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            if let Some(i) = input.cast::<web_sys::HtmlInputElement>() {
-                let line = i.value();
-                if !line.trim().is_empty() {
-                    store.dispatch(Action::Console { node: *node, line });
-                    i.set_value("");
+    let sim = player.view();
+    let mut out = String::new();
+    let table = |out: &mut String, heads: &[&str]| {
+        out.push_str("<table class=\"qtable\"><thead><tr>");
+        for h in heads {
+            put!(out, "<th>{}</th>", esc(h));
+        }
+        out.push_str("</tr></thead><tbody>");
+    };
+    match props.tab {
+        Tab::Queues => {
+            table(
+                &mut out,
+                &[
+                    text.f_queue,
+                    text.f_node,
+                    text.f_policy,
+                    text.f_state,
+                    text.f_ready,
+                    text.f_unacked,
+                ],
+            );
+            for q in sim.queue_views() {
+                put!(out, "<tr><td>{}</td><td>{}", esc(&q.name), esc(&q.master));
+                if q.mirrored && !q.mirrors.is_empty() {
+                    put!(
+                        out,
+                        r#" <abbr class="pill pill-s" title="{}">+{}</abbr>"#,
+                        esc(&q.synced_tooltip()),
+                        q.synced.len()
+                    );
                 }
+                if !q.unsynced.is_empty() {
+                    put!(
+                        out,
+                        r#" <abbr class="pill pill-u" title="{}">+{}</abbr>"#,
+                        esc(&q.unsynced_tooltip()),
+                        q.unsynced.len()
+                    );
+                }
+                put!(
+                    out,
+                    r#"</td><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
+                    esc(q.policy.as_deref().unwrap_or("")),
+                    q.state,
+                    q.ready,
+                    q.unacked
+                );
             }
-        })
-    };
-    let on_node = {
-        let node = node.clone();
-        Callback::from(move |e: Event| {
-            if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                node.set(s.selected_index().max(0) as usize);
+            out.push_str("</tbody></table>");
+        }
+        Tab::Policies => {
+            table(&mut out, &[text.f_policy, "vhost", text.f_queue]);
+            let views = sim.queue_views();
+            for p in &sim.policies.policies {
+                let governed: Vec<&str> = views
+                    .iter()
+                    .filter(|q| {
+                        q.policy.as_deref() == Some(p.name())
+                            || q.operator_policy.as_deref() == Some(p.name())
+                    })
+                    .map(|q| q.name.as_str())
+                    .collect();
+                put!(
+                    out,
+                    "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                    esc(p.name()),
+                    esc(&p.vhost),
+                    esc(&governed.join(", "))
+                );
             }
-        })
-    };
-    let options: Html = nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| html! { <option selected={i == *node}>{ n }</option> })
-        .collect();
-    html! {
-        <div class="console">
-            <div class="console-history">{ history }</div>
+            out.push_str("</tbody></table>");
+        }
+        Tab::Clients => {
+            table(
+                &mut out,
+                &[
+                    text.tab_clients,
+                    text.f_node,
+                    text.f_connected,
+                    text.f_published,
+                    text.f_confirmed,
+                    text.f_deliveries,
+                ],
+            );
+            for c in &sim.clients {
+                put!(
+                    out,
+                    r#"<tr><td>{}</td><td>{}</td><td>{}</td><td class="num">{}</td><td class="num">{}</td><td class="num">{}</td></tr>"#,
+                    esc(&c.name),
+                    esc(sim.node_name(c.node)),
+                    if c.connected { text.yes } else { text.no },
+                    c.next_seq.saturating_sub(1),
+                    c.confirms.len(),
+                    c.deliveries.len()
+                );
+            }
+            out.push_str("</tbody></table>");
+        }
+        Tab::Console => {
+            out.push_str("<div class=\"console-history\">");
+            for c in player.console.iter().rev().take(20).rev() {
+                put!(
+                    out,
+                    r#"<div class="console-in">{}$ {}</div><pre class="console-out{}">{}</pre>"#,
+                    esc(&c.node),
+                    esc(&c.input),
+                    if c.exit_code != 0 { " failed" } else { "" },
+                    esc(&c.output)
+                );
+            }
+            out.push_str("</div>");
+        }
+    }
+    let nodes: Vec<String> = sim.cluster.nodes.iter().map(|n| n.name.clone()).collect();
+    drop(player);
+    let form = (props.tab == Tab::Console).then(|| {
+        let onsubmit = {
+            let store = store.clone();
+            let node = node.clone();
+            let input = input.clone();
+            Callback::from(move |e: SubmitEvent| {
+                e.prevent_default();
+                if let Some(i) = input.cast::<web_sys::HtmlInputElement>() {
+                    let line = i.value();
+                    if !line.trim().is_empty() {
+                        store.dispatch(Action::Console { node: *node, line });
+                        i.set_value("");
+                    }
+                }
+            })
+        };
+        let on_node = {
+            let node = node.clone();
+            Callback::from(move |e: Event| {
+                if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                    node.set(s.selected_index().max(0) as usize);
+                }
+            })
+        };
+        let options: Html = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| html! { <option selected={i == *node}>{ n }</option> })
+            .collect();
+        html! {
             <form class="console-form" {onsubmit}>
                 <select aria-label={text.f_node} onchange={on_node}>{ options }</select>
                 <input ref={input} type="text" spellcheck="false" aria-label="rabbitmqctl"
                     placeholder="rabbitmqctl list_queues name slave_pids synchronised_slave_pids" />
             </form>
-        </div>
-    }
-}
-
-/// The client connections and what each saw.
-#[function_component]
-fn ClientList() -> Html {
-    let store = use_store();
-    let text = use_lang().text();
-    let player = store.player();
-    let sim = player.view();
-    let rows: Html = sim
-        .clients
-        .iter()
-        .map(|c| {
-            html! {
-                <tr>
-                    <td>{ &c.name }</td>
-                    <td>{ sim.node_name(c.node).to_string() }</td>
-                    <td>{ if c.connected { text.yes } else { text.no } }</td>
-                    <td class="num">{ c.next_seq.saturating_sub(1) }</td>
-                    <td class="num">{ c.confirms.len() }</td>
-                    <td class="num">{ c.deliveries.len() }</td>
-                </tr>
-            }
-        })
-        .collect();
-    html! {
-        <table class="qtable">
-            <thead><tr>
-                <th>{ text.tab_clients }</th><th>{ text.f_node }</th><th>{ text.f_connected }</th>
-                <th>{ text.f_published }</th><th>{ text.f_confirmed }</th><th>{ text.f_deliveries }</th>
-            </tr></thead>
-            <tbody>{ rows }</tbody>
-        </table>
-    }
+        }
+    });
+    html! { <>{ raw(out) }{ form.unwrap_or_default() }</> }
 }

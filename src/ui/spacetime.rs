@@ -10,9 +10,9 @@ use yew::prelude::*;
 
 use super::i18n::{fill, use_lang};
 use super::inspector::{use_selection, Selection};
-use super::motion::{kind_class, FlightIndex};
+use super::motion::kind_class;
 use super::player::Action;
-use super::stage::{endpoint_node, f1, fmt_span, host, Fixed, Shared, StoreRef, TraceIndex};
+use super::stage::{endpoint_node, f1, fmt_span, host, use_index, Fixed, StoreRef};
 use super::store::use_store;
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, TraceEvent, TraceKind};
@@ -133,13 +133,13 @@ struct ArrowsProps {
 #[function_component]
 fn Arrows(props: &ArrowsProps) -> Html {
     let selection = use_selection();
-    let own = use_mut_ref(FlightIndex::default);
-    let shared = use_context::<Shared<TraceIndex>>();
+    let index = use_index();
     let player = props.store.player();
     let live = &player.session.run.sim;
-    let longest = match &shared {
-        Some(ix) => ix.0.borrow().longest,
-        None => own.borrow_mut().longest(&live.trace),
+    let longest = {
+        let mut ix = index.0.borrow_mut();
+        ix.update(&live.trace);
+        ix.longest
     };
     let k = props.plot_w / props.span as f64;
     let x = |t: Micros| (t.0 as f64 - props.epoch.0 as f64) * k;

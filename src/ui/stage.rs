@@ -7,7 +7,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::i18n::Text;
+use super::i18n::{Lang, Text};
+use super::inspector::SelectionHandle;
 use super::player::Player;
 use super::store::StoreHandle;
 use crate::sim::checker::{check, Anomaly};
@@ -302,39 +303,62 @@ impl Derived {
     }
 }
 
-/// [`Derived`] as a context value: equal when it is the same computation.
-#[derive(Clone, Debug)]
-pub struct DerivedRef(pub Rc<Derived>);
+/// What the page shares besides the store, all of it slow to change: the language, the
+/// selection and the trace index. (One context for the three: each context type costs its own
+/// share of the download.)
+#[derive(Clone)]
+pub struct Ui {
+    pub lang: Lang,
+    pub selection: SelectionHandle,
+    pub index: Shared<TraceIndex>,
+}
 
-impl PartialEq for DerivedRef {
+impl PartialEq for Ui {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
+        self.lang == other.lang && self.selection == other.selection
     }
 }
 
-/// The store as the slower parts of the page see it: it changes only when the run's content
-/// does (see [`content_key`]), not on every frame of playback.
-#[derive(Clone, PartialEq)]
-pub struct SlowStore(pub StoreHandle);
+/// The run as the slower parts of the page see it: the store and the views derived from it,
+/// replaced only when the run's content changes (see [`content_key`]), not on every frame.
+#[derive(Clone)]
+pub struct Slow {
+    pub store: StoreHandle,
+    pub derived: Rc<Derived>,
+}
+
+impl PartialEq for Slow {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.derived, &other.derived)
+    }
+}
 
 /// The slow store from the app's context (the store itself when mounted alone).
 #[hook]
 pub fn use_slow_store() -> StoreHandle {
-    let slow = use_context::<SlowStore>();
+    let slow = use_context::<Slow>();
     let store = super::store::use_store();
-    slow.map_or(store, |s| s.0)
+    slow.map_or(store, |s| s.store)
+}
+
+/// The trace index from the app's context; a component mounted alone gets its own (it must then
+/// bring it up to date itself with [`TraceIndex::update`]).
+#[hook]
+pub fn use_index() -> Shared<TraceIndex> {
+    let own = use_mut_ref(TraceIndex::default);
+    use_context::<Ui>().map_or(Shared(own), |u| u.index)
 }
 
 /// The derived views from the app's context (computed on the spot when mounted alone).
 #[hook]
 pub fn use_derived() -> Rc<Derived> {
-    let shared = use_context::<DerivedRef>();
+    let shared = use_context::<Slow>();
     let store = super::store::use_store();
     let own = use_memo(shared.is_none(), move |&alone| {
         alone.then(|| Rc::new(Derived::of(store.player().view())))
     });
     shared
-        .map(|d| d.0)
+        .map(|d| d.derived)
         .or_else(|| (*own).clone())
         .unwrap_or_else(|| {
             Rc::new(Derived {

@@ -10,7 +10,8 @@ use yew::prelude::*;
 use super::i18n::{fill, use_lang, Lang};
 use super::player::{slider_from_speed, speed_from_slider, Action};
 use super::stage::{
-    fmt_speed, fmt_time, load, load_generation, use_derived, Fixed, Shared, StoreRef, TraceIndex,
+    fmt_speed, fmt_time, load, load_generation, use_derived, use_index, Fixed, Shared, StoreRef,
+    TraceIndex,
 };
 use super::store::{use_store, StoreHandle};
 use crate::sim::scenario::session::TimedInput;
@@ -180,8 +181,7 @@ pub fn TransportBar() -> Html {
     let notice = use_state_eq(|| None::<ForkNotice>);
     let marks_scale = use_mut_ref(|| Micros::ZERO);
     let derived = use_derived();
-    let index = use_context::<Shared<TraceIndex>>()
-        .unwrap_or_else(|| Shared(Rc::new(std::cell::RefCell::new(TraceIndex::default()))));
+    let index = use_index();
     let anomaly_times = {
         let derived = derived.clone();
         use_memo(derived.structure, move |_| {
