@@ -10,6 +10,9 @@ use yew::prelude::*;
 
 use super::i18n::{fill, use_lang, Lang, Text};
 use super::inspector::{role_text, side_letter, use_selection, Selection};
+use super::legend::{GLYPH_MASTER, GLYPH_SYNCED, GLYPH_UNSYNCED};
+use super::markup::{esc, on_click, on_key, raw, MenuCallback};
+use crate::put;
 use super::layout::{Geometry, CARD_H, CARD_W, CHIP_H, CHIP_W, CLIENT_H, CLIENT_W, VIEW_H, VIEW_W};
 use super::motion::{path_d, prefers_reduced_motion, shape_defs, MotionLayer};
 use super::player::Action;
@@ -26,33 +29,6 @@ pub fn state_class(state: NodeState) -> String {
     format!("state-{}", state.as_str())
 }
 
-/// A tenth of a unit is finer than any screen shows, and keeps the SVG short and readable.
-fn coord(v: f64) -> String {
-    f1(v).to_string()
-}
-
-#[derive(Properties, PartialEq)]
-pub struct StateIconProps {
-    pub state: NodeState,
-}
-
-/// A node state's icon: a disc (running), a square (stopped), a cross (crashed), two bars
-/// (paused), so that the state reads without colour.
-#[function_component]
-pub fn StateIcon(props: &StateIconProps) -> Html {
-    let shape = match props.state {
-        NodeState::Running => html! { <circle r="5" /> },
-        NodeState::Stopped => html! { <rect x="-4.5" y="-4.5" width="9" height="9" /> },
-        NodeState::Crashed => html! { <path d="M-5 -5L5 5M5 -5L-5 5" /> },
-        NodeState::Paused => html! { <path d="M-3.5 -5V5M3.5 -5V5" /> },
-    };
-    html! {
-        <svg class={classes!("state-icon", state_class(props.state))} viewBox="-7 -7 14 14"
-            width="14" height="14" aria-hidden="true">
-            { shape }
-        </svg>
-    }
-}
 
 /// The faults a node's menu offers: label, scenario line, whether it applies now.
 pub fn node_actions(sim: &Sim, n: usize, text: &Text) -> Vec<(&'static str, String, bool)> {
@@ -76,23 +52,6 @@ pub fn node_actions(sim: &Sim, n: usize, text: &Text) -> Vec<(&'static str, Stri
     ]
 }
 
-/// The role glyph inside a chip: a crown for the master, a filled check disc for a
-/// synchronised slave, a hollow dashed ring for an unsynchronised one.
-fn role_glyph(role: ReplicaRole) -> Html {
-    match role {
-        ReplicaRole::Master => {
-            html! { <path class="glyph" d="M-6 4L-6 -4L-3 0L0 -5L3 0L6 -4L6 4Z" /> }
-        }
-        ReplicaRole::Synced => html! {
-            <>
-                <circle class="glyph" r="5.5" />
-                <path class="glyph-mark" d="M-3 0L-1 2.5L3 -2.5" />
-            </>
-        },
-        ReplicaRole::Unsynced | ReplicaRole::Gone => html! { <circle class="glyph" r="5" /> },
-    }
-}
-
 fn role_tag(text: &Text, role: ReplicaRole) -> &'static str {
     match role {
         ReplicaRole::Master => text.tag_master,
@@ -101,11 +60,13 @@ fn role_tag(text: &Text, role: ReplicaRole) -> &'static str {
     }
 }
 
-fn role_class(role: ReplicaRole) -> &'static str {
+/// Class and glyph of a chip: a crown for the master, a filled check disc for a synchronised
+/// slave, a hollow dashed ring for an unsynchronised one.
+fn role_look(role: ReplicaRole) -> (&'static str, &'static str) {
     match role {
-        ReplicaRole::Master => "role-master",
-        ReplicaRole::Synced => "role-synced",
-        ReplicaRole::Unsynced | ReplicaRole::Gone => "role-unsynced",
+        ReplicaRole::Master => ("role-master", GLYPH_MASTER),
+        ReplicaRole::Synced => ("role-synced", GLYPH_SYNCED),
+        ReplicaRole::Unsynced | ReplicaRole::Gone => ("role-unsynced", GLYPH_UNSYNCED),
     }
 }
 
@@ -118,9 +79,7 @@ pub fn client_flags(sim: &Sim, anomalies: &[Anomaly]) -> Vec<usize> {
                 .filter(|a| {
                     let m = sim.messages.get((a.msg.0 as usize).saturating_sub(1));
                     match a.kind {
-                        AnomalyKind::Lost => {
-                            m.and_then(|m| m.publisher).is_some_and(|(c, _)| c.0 == ci)
-                        }
+                        AnomalyKind::Lost => m.and_then(|m| m.publisher).is_some_and(|(c, _)| c.0 == ci),
                         _ => sim.clients[ci].deliveries.iter().any(|d| d.msg == a.msg),
                     }
                 })
@@ -129,22 +88,227 @@ pub fn client_flags(sim: &Sim, anomalies: &[Anomaly]) -> Vec<usize> {
         .collect()
 }
 
-/// Pressing Enter or Space on a focusable SVG part does what a click does.
-fn on_activate(cb: Callback<()>) -> Callback<KeyboardEvent> {
-    Callback::from(move |e: KeyboardEvent| {
-        if e.key() == "Enter" || e.key() == " " {
-            e.prevent_default();
-            cb.emit(());
-        }
-    })
-}
-
-/// Where a node menu opens (page coordinates of the element that opened it).
+/// Where a node menu opens (page coordinates of what opened it).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MenuAt {
     pub node: usize,
     pub x: f64,
     pub y: f64,
+}
+
+/// Everything on the stage but the messages, as SVG markup: links (cut ones marked), client
+/// connections, node cards with their state and replica chips, each queue's GM ring, clients.
+pub fn cluster_markup(sim: &Sim, g: &Geometry, text: &Text, selected: Option<Selection>, flags: &[usize]) -> String {
+    let mut out = String::with_capacity(8192);
+    let nodes = &sim.cluster.nodes;
+    let side = |n: usize| sim.partition.as_ref().and_then(|s| s.get(n).copied());
+    out.push_str("<g class=\"links\">");
+    for a in 0..nodes.len() {
+        for b in a + 1..nodes.len() {
+            let (pa, pb) = (g.nodes[a], g.nodes[b]);
+            let cut = side(a) != side(b);
+            let up = nodes[a].state.is_running() && nodes[b].state.is_running();
+            let class = if cut { "link-cut" } else if up { "link-up" } else { "link-down" };
+            put!(out, r#"<line class="link {class}" x1="{}" y1="{}" x2="{}" y2="{}"/>"#, f1(pa.x), f1(pa.y), f1(pb.x), f1(pb.y));
+            if cut {
+                let m = pa.lerp(pb, 0.5);
+                put!(
+                    out,
+                    r#"<g class="cut-mark" transform="translate({} {})"><title>{}</title><path d="M-7 -7L7 7M7 -7L-7 7"/></g>"#,
+                    f1(m.x),
+                    f1(m.y),
+                    esc(text.link_cut)
+                );
+            }
+        }
+    }
+    out.push_str("</g><g class=\"client-links\">");
+    for (i, c) in sim.clients.iter().enumerate() {
+        if let (Some(a), Some(b)) = (g.clients.get(i), g.nodes.get(c.node)) {
+            put!(
+                out,
+                r#"<line class="client-link{}" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+                if c.connected { "" } else { " closed" },
+                f1(a.x),
+                f1(a.y),
+                f1(b.x),
+                f1(b.y)
+            );
+        }
+    }
+    out.push_str("</g><g class=\"nodes\">");
+    let (hw, hh) = (CARD_W / 2.0, CARD_H / 2.0);
+    for (n, node) in nodes.iter().enumerate() {
+        let p = g.nodes[n];
+        let name = esc(&node.name);
+        let sel = if selected == Some(Selection::Node(n)) { " selected" } else { "" };
+        let state = if sim.waiting_boot.contains(&n) { text.booting } else { text.state(node.state) };
+        put!(
+            out,
+            r#"<g class="node {}{sel}" role="group" aria-label="{name}" data-node="{name}" transform="translate({} {})"><title>{name} — {}</title><rect class="node-card" x="{}" y="{}" width="{CARD_W}" height="{CARD_H}" rx="12" data-sel="n{n}"/>"#,
+            state_class(node.state),
+            f1(p.x),
+            f1(p.y),
+            esc(text.state(node.state)),
+            f1(-hw),
+            f1(-hh)
+        );
+        put!(
+            out,
+            r#"<g class="node-head" tabindex="0" role="button" aria-haspopup="menu" aria-label="{}" data-menu="{n}"><rect class="node-head-hit" x="{}" y="{}" width="{CARD_W}" height="44" rx="12"/><text class="node-name" x="{}" y="-44">{name}</text><g class="menu-dots" transform="translate({} -44)"><circle cy="-5" r="1.8"/><circle r="1.8"/><circle cy="5" r="1.8"/></g>"#,
+            esc(&fill(text.node_actions, &[("node", &node.name)])),
+            f1(-hw),
+            f1(-hh),
+            f1(-hw + 12.0),
+            f1(hw - 13.0)
+        );
+        put!(
+            out,
+            r#"<g class="state-glyph {}" transform="translate({} -25)">{}</g><text class="node-state" x="{}" y="-25">{}</text>"#,
+            state_class(node.state),
+            f1(-hw + 17.0),
+            state_shape(node.state),
+            f1(-hw + 28.0),
+            esc(state)
+        );
+        if let Some(s) = side(n) {
+            put!(
+                out,
+                r#"<text class="node-side" x="{}" y="-25" text-anchor="end">{}</text>"#,
+                f1(hw - 10.0),
+                esc(&fill(text.side_label, &[("s", &side_letter(s))]))
+            );
+        }
+        out.push_str("</g>");
+        for chip in &g.chips[n] {
+            let role = replica_role(sim, chip.proc);
+            let r = &sim.procs[chip.proc.0];
+            let qname = sim.queues.get(r.queue.0).map_or("?", |q| q.name.as_str());
+            let short: String = if qname.chars().count() > 15 {
+                qname.chars().take(14).chain(['…']).collect()
+            } else {
+                qname.to_string()
+            };
+            let down = role == ReplicaRole::Master && !r.alive;
+            let syncing = (role == ReplicaRole::Master).then(|| sim.sync_percent(r.queue)).flatten();
+            let mut label = format!("{qname}: {}", role_text(text, role));
+            if down {
+                label = format!("{label} — {}", text.queue_down);
+            }
+            if let Some(pct) = syncing {
+                label = format!("{label} — {}", fill(text.queue_syncing, &[("p", &pct.to_string())]));
+            }
+            let (class, glyph) = role_look(role);
+            let label = esc(&label);
+            put!(
+                out,
+                r#"<g class="chip {class}{}{}" transform="translate({} {})" tabindex="0" role="button" aria-label="{label}" data-sel="r{}"><title>{label}</title><rect class="chip-bg" x="{}" y="{}" width="{CHIP_W}" height="{CHIP_H}" rx="5"/><g transform="translate({} 0)">{glyph}</g><text class="chip-name" x="{}" y="0.5">{}</text><text class="chip-tag" x="{}" y="0.5">{}</text>"#,
+                if down { " down" } else { "" },
+                if selected == Some(Selection::Replica(chip.proc)) { " selected" } else { "" },
+                f1(chip.at.x - p.x),
+                f1(chip.at.y - p.y),
+                chip.proc.0,
+                f1(-CHIP_W / 2.0),
+                f1(-CHIP_H / 2.0),
+                f1(-CHIP_W / 2.0 + 11.0),
+                f1(-CHIP_W / 2.0 + 22.0),
+                esc(&short),
+                f1(CHIP_W / 2.0 - 10.0),
+                esc(role_tag(text, role))
+            );
+            if let Some(pct) = syncing {
+                put!(
+                    out,
+                    r#"<rect class="chip-progress" x="{}" y="{}" width="{}" height="3"/>"#,
+                    f1(-CHIP_W / 2.0),
+                    f1(CHIP_H / 2.0 - 3.0),
+                    f1(CHIP_W * pct as f64 / 100.0)
+                );
+            }
+            out.push_str("</g>");
+        }
+        if let Some((at, folded)) = &g.overflow[n] {
+            put!(
+                out,
+                r#"<g class="chip chip-more" transform="translate({} {})" data-sel="n{n}"><rect class="chip-bg" x="{}" y="{}" width="{CHIP_W}" height="{CHIP_H}" rx="5"/><text class="chip-name" x="0" y="0.5" text-anchor="middle">{}</text></g>"#,
+                f1(at.x - p.x),
+                f1(at.y - p.y),
+                f1(-CHIP_W / 2.0),
+                f1(-CHIP_H / 2.0),
+                esc(&fill(text.more_replicas, &[("n", &folded.len().to_string())]))
+            );
+        }
+        out.push_str("</g>");
+    }
+    out.push_str("</g><g class=\"rings\">");
+    for q in sim.queues.iter().filter(|q| !q.deleted) {
+        let alive: Vec<ProcId> = q
+            .ring
+            .iter()
+            .copied()
+            .filter(|p| sim.procs.get(p.0).is_some_and(|r| r.alive))
+            .collect();
+        if alive.len() < 2 {
+            continue;
+        }
+        let d: String = (0..alive.len())
+            .filter_map(|i| {
+                let a = g.proc_point(sim, alive[i])?;
+                let b = g.proc_point(sim, alive[(i + 1) % alive.len()])?;
+                (a.dist(b) > 1.0).then(|| path_d(a, b, true))
+            })
+            .collect();
+        put!(
+            out,
+            r#"<path class="gm-ring" d="{d}" marker-mid="url(#ring-arrow)" marker-end="url(#ring-arrow)"><title>{} — {}</title></path>"#,
+            esc(text.legend_ring),
+            esc(&q.name)
+        );
+    }
+    out.push_str("</g><g class=\"clients\">");
+    for (i, c) in sim.clients.iter().enumerate() {
+        let Some(at) = g.clients.get(i) else { continue };
+        let label = if c.connected {
+            format!("{} {} → {}", text.w_client, c.name, sim.node_name(c.node))
+        } else {
+            format!("{} {} — {}", text.w_client, c.name, text.client_disconnected)
+        };
+        let label = esc(&label);
+        let name: String = c.name.chars().take(9).collect();
+        put!(
+            out,
+            r#"<g class="client{}{}" transform="translate({} {})" tabindex="0" role="button" aria-label="{label}" data-sel="c{i}"><title>{label}</title><rect class="client-bg" x="{}" y="{}" width="{CLIENT_W}" height="{CLIENT_H}" rx="12"/><path class="client-icon" d="M-34 -5h12v8h-12zM-36 5h16"/><text class="client-name" x="4" y="0.5">{}</text>"#,
+            if c.connected { "" } else { " closed" },
+            if selected == Some(Selection::Client(crate::sim::ClientId(i))) { " selected" } else { "" },
+            f1(at.x),
+            f1(at.y),
+            f1(-CLIENT_W / 2.0),
+            f1(-CLIENT_H / 2.0),
+            esc(&name)
+        );
+        if flags.get(i).copied().unwrap_or(0) > 0 {
+            put!(
+                out,
+                r#"<g class="flag" transform="translate({} {})"><path d="M0 -9L9 7H-9Z"/><text y="3.5">!</text></g>"#,
+                f1(CLIENT_W / 2.0 - 2.0),
+                f1(-CLIENT_H / 2.0)
+            );
+        }
+        out.push_str("</g>");
+    }
+    out.push_str("</g>");
+    out
+}
+
+/// A node state's shape: a disc, a square, a cross or two bars, so the state reads without
+/// colour.
+fn state_shape(state: NodeState) -> &'static str {
+    match state {
+        NodeState::Running => r#"<circle r="5"/>"#,
+        NodeState::Stopped => r#"<rect x="-4.5" y="-4.5" width="9" height="9"/>"#,
+        NodeState::Crashed => r#"<path d="M-5 -5L5 5M5 -5L-5 5"/>"#,
+        NodeState::Paused => r#"<path d="M-3.5 -5V5M3.5 -5V5"/>"#,
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -160,320 +324,22 @@ pub struct ClusterLayerProps {
     pub on_menu: Callback<MenuAt>,
 }
 
-fn menu_opener(
-    on_menu: &Callback<MenuAt>,
-    node: usize,
-) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
-    let click = {
-        let on_menu = on_menu.clone();
-        Callback::from(move |e: MouseEvent| {
-            e.stop_propagation();
-            on_menu.emit(MenuAt {
-                node,
-                x: e.client_x() as f64,
-                y: e.client_y() as f64,
-            });
-        })
-    };
-    let key = {
-        let on_menu = on_menu.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " || e.key() == "ArrowDown" {
-                e.prevent_default();
-                let (x, y) = e
-                    .target()
-                    .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-                    .map(|el| {
-                        let r = el.get_bounding_client_rect();
-                        (r.left(), r.bottom())
-                    })
-                    .unwrap_or((100.0, 100.0));
-                on_menu.emit(MenuAt { node, x, y });
-            }
-        })
-    };
-    (click, key)
-}
-
-/// Everything on the stage but the messages: redrawn only when the run's content or the
-/// selection changes.
+/// Everything on the stage but the messages: redrawn only when the run's structure or the
+/// selection changes. Clicks and keys are handled once for the whole layer (see `markup`).
 #[function_component]
 pub fn ClusterLayer(props: &ClusterLayerProps) -> Html {
-    let text = props.lang.text();
     let selection = use_selection();
     let player = props.store.player();
-    let sim = player.view();
-    let g = &props.geometry;
-    let nodes = &sim.cluster.nodes;
-    let sides = sim.partition.as_ref();
-    let side = |n: usize| sides.and_then(|s| s.get(n).copied());
-
-    let mut links = Vec::new();
-    for a in 0..nodes.len() {
-        for b in a + 1..nodes.len() {
-            let (pa, pb) = (g.nodes[a], g.nodes[b]);
-            let cut = side(a) != side(b);
-            let up = nodes[a].state.is_running() && nodes[b].state.is_running();
-            let class = classes!(
-                "link",
-                if cut {
-                    "link-cut"
-                } else if up {
-                    "link-up"
-                } else {
-                    "link-down"
-                }
-            );
-            let mid = pa.lerp(pb, 0.5);
-            links.push(html! {
-                <g key={format!("{a}-{b}")}>
-                    <line {class} x1={coord(pa.x)} y1={coord(pa.y)} x2={coord(pb.x)} y2={coord(pb.y)} />
-                    if cut {
-                        <g class="cut-mark" transform={format!("translate({} {})", coord(mid.x), coord(mid.y))}>
-                            <title>{ text.link_cut }</title>
-                            <path d="M-7 -7L7 7M7 -7L-7 7" />
-                        </g>
-                    }
-                </g>
-            });
-        }
-    }
-
-    let rings: Html = sim
-        .queues
-        .iter()
-        .filter(|q| !q.deleted)
-        .map(|q| {
-            let alive: Vec<ProcId> = q
-                .ring
-                .iter()
-                .copied()
-                .filter(|p| sim.procs.get(p.0).is_some_and(|r| r.alive))
-                .collect();
-            if alive.len() < 2 {
-                return html! {};
-            }
-            let d: String = (0..alive.len())
-                .filter_map(|i| {
-                    let a = g.proc_point(sim, alive[i])?;
-                    let b = g.proc_point(sim, alive[(i + 1) % alive.len()])?;
-                    (a.dist(b) > 1.0).then(|| path_d(a, b, true))
-                })
-                .collect();
-            html! {
-                <path class="gm-ring" d={d} marker-mid="url(#ring-arrow)" marker-end="url(#ring-arrow)">
-                    <title>{ format!("{} — {}", text.legend_ring, q.name) }</title>
-                </path>
-            }
-        })
-        .collect();
-
-    let selected = props.selection;
-
-    let client_lines: Html = sim
-        .clients
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| {
-            let a = *g.clients.get(i)?;
-            let b = *g.nodes.get(c.node)?;
-            let class = classes!("client-link", (!c.connected).then_some("closed"));
-            Some(html! { <line {class} x1={coord(a.x)} y1={coord(a.y)} x2={coord(b.x)} y2={coord(b.y)} /> })
-        })
-        .collect();
-
-    let cards: Html = nodes
-        .iter()
-        .enumerate()
-        .map(|(n, node)| {
-            let p = g.nodes[n];
-            let (open_click, open_key) = menu_opener(&props.on_menu, n);
-            let chips: Html = g.chips[n]
-                .iter()
-                .map(|chip| {
-                    let role = replica_role(sim, chip.proc);
-                    let r = &sim.procs[chip.proc.0];
-                    let q = sim.queues.get(r.queue.0);
-                    let qname = q.map_or("?", |q| q.name.as_str());
-                    let short: String = if qname.chars().count() > 15 {
-                        qname.chars().take(14).chain(['…']).collect()
-                    } else {
-                        qname.to_string()
-                    };
-                    let down = role == ReplicaRole::Master && !r.alive;
-                    let syncing = (role == ReplicaRole::Master)
-                        .then(|| sim.sync_percent(r.queue))
-                        .flatten();
-                    let mut label = format!("{qname}: {}", role_text(text, role));
-                    if down {
-                        label = format!("{label} — {}", text.queue_down);
-                    }
-                    if let Some(pct) = syncing {
-                        label = format!("{label} — {}", fill(text.queue_syncing, &[("p", &pct.to_string())]));
-                    }
-                    let proc = chip.proc;
-                    let pick = {
-                        let selection = selection.clone();
-                        Callback::from(move |()| selection.set(Some(Selection::Replica(proc))))
-                    };
-                    let onclick = {
-                        let pick = pick.clone();
-                        Callback::from(move |e: MouseEvent| {
-                            e.stop_propagation();
-                            pick.emit(());
-                        })
-                    };
-                    let class = classes!(
-                        "chip",
-                        role_class(role),
-                        down.then_some("down"),
-                        (selected == Some(Selection::Replica(proc))).then_some("selected")
-                    );
-                    let (x, y) = (chip.at.x - p.x, chip.at.y - p.y);
-                    html! {
-                        <g key={proc.0} {class} transform={format!("translate({} {})", coord(x), coord(y))}
-                            tabindex="0" role="button" aria-label={label.clone()} {onclick}
-                            onkeydown={on_activate(pick)}>
-                            <title>{ label }</title>
-                            <rect class="chip-bg" x={coord(-CHIP_W / 2.0)} y={coord(-CHIP_H / 2.0)}
-                                width={coord(CHIP_W)} height={coord(CHIP_H)} rx="5" />
-                            <g transform={format!("translate({} 0)", coord(-CHIP_W / 2.0 + 11.0))}>{ role_glyph(role) }</g>
-                            <text class="chip-name" x={coord(-CHIP_W / 2.0 + 22.0)} y="0.5">{ short }</text>
-                            <text class="chip-tag" x={coord(CHIP_W / 2.0 - 10.0)} y="0.5">{ role_tag(text, role) }</text>
-                            if let Some(pct) = syncing {
-                                <rect class="chip-progress" x={coord(-CHIP_W / 2.0)} y={coord(CHIP_H / 2.0 - 3.0)}
-                                    width={coord(CHIP_W * pct as f64 / 100.0)} height="3" />
-                            }
-                        </g>
-                    }
-                })
-                .collect();
-            let overflow = g.overflow[n].as_ref().map(|(at, folded)| {
-                let (x, y) = (at.x - p.x, at.y - p.y);
-                let first = folded[0];
-                let pick = {
-                    let selection = selection.clone();
-                    Callback::from(move |e: MouseEvent| {
-                        e.stop_propagation();
-                        selection.set(Some(Selection::Node(n)));
-                    })
-                };
-                let _ = first;
-                html! {
-                    <g class="chip chip-more" transform={format!("translate({} {})", coord(x), coord(y))} onclick={pick}>
-                        <rect class="chip-bg" x={coord(-CHIP_W / 2.0)} y={coord(-CHIP_H / 2.0)}
-                            width={coord(CHIP_W)} height={coord(CHIP_H)} rx="6" />
-                        <text class="chip-name" x="0" y="0.5" text-anchor="middle">
-                            { fill(text.more_replicas, &[("n", &folded.len().to_string())]) }
-                        </text>
-                    </g>
-                }
-            });
-            let select_node = {
-                let selection = selection.clone();
-                Callback::from(move |_: MouseEvent| selection.set(Some(Selection::Node(n))))
-            };
-            let booting = sim.waiting_boot.contains(&n);
-            let class = classes!(
-                "node",
-                state_class(node.state),
-                (selected == Some(Selection::Node(n))).then_some("selected")
-            );
-            let actions_label = fill(text.node_actions, &[("node", &node.name)]);
-            html! {
-                <g key={n} {class} role="group" aria-label={node.name.clone()} data-node={node.name.clone()}
-                    transform={format!("translate({} {})", coord(p.x), coord(p.y))}>
-                    <title>{ format!("{} — {}", node.name, text.state(node.state)) }</title>
-                    <rect class="node-card" x={coord(-CARD_W / 2.0)} y={coord(-CARD_H / 2.0)}
-                        width={coord(CARD_W)} height={coord(CARD_H)} rx="12" onclick={select_node} />
-                    <g class="node-head" tabindex="0" role="button" aria-haspopup="menu"
-                        aria-label={actions_label} onclick={open_click} onkeydown={open_key}>
-                        <rect class="node-head-hit" x={coord(-CARD_W / 2.0)} y={coord(-CARD_H / 2.0)}
-                            width={coord(CARD_W)} height="44" rx="12" />
-                        <text class="node-name" x={coord(-CARD_W / 2.0 + 12.0)} y="-44">{ &node.name }</text>
-                        <g class="menu-dots" transform={format!("translate({} -44)", coord(CARD_W / 2.0 - 13.0))}>
-                            <circle cy="-5" r="1.8" /><circle r="1.8" /><circle cy="5" r="1.8" />
-                        </g>
-                        <g class={classes!("state-glyph", state_class(node.state))}
-                            transform={format!("translate({} -25)", coord(-CARD_W / 2.0 + 17.0))}>
-                            { match node.state {
-                                NodeState::Running => html! { <circle r="5" /> },
-                                NodeState::Stopped => html! { <rect x="-4.5" y="-4.5" width="9" height="9" /> },
-                                NodeState::Crashed => html! { <path d="M-5 -5L5 5M5 -5L-5 5" /> },
-                                NodeState::Paused => html! { <path d="M-3.5 -5V5M3.5 -5V5" /> },
-                            } }
-                        </g>
-                        <text class="node-state" x={coord(-CARD_W / 2.0 + 28.0)} y="-25">
-                            { if booting { text.booting } else { text.state(node.state) } }
-                        </text>
-                        if let Some(s) = side(n) {
-                            <text class="node-side" x={coord(CARD_W / 2.0 - 10.0)} y="-25" text-anchor="end">
-                                { fill(text.side_label, &[("s", &side_letter(s))]) }
-                            </text>
-                        }
-                    </g>
-                    { chips }
-                    { overflow.unwrap_or_default() }
-                </g>
-            }
-        })
-        .collect();
-
-    let clients: Html = sim
-        .clients
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| {
-            let at = *g.clients.get(i)?;
-            let flags = props.flags.get(i).copied().unwrap_or(0);
-            let onclick = {
-                let selection = selection.clone();
-                Callback::from(move |e: MouseEvent| {
-                    e.stop_propagation();
-                    selection.set(Some(Selection::Client(crate::sim::ClientId(i))))
-                })
-            };
-            let pick = {
-                let selection = selection.clone();
-                Callback::from(move |()| selection.set(Some(Selection::Client(crate::sim::ClientId(i)))))
-            };
-            let label = if c.connected {
-                format!("client {} → {}", c.name, sim.node_name(c.node))
-            } else {
-                format!("client {} — {}", c.name, text.client_disconnected)
-            };
-            let class = classes!(
-                "client",
-                (!c.connected).then_some("closed"),
-                (selected == Some(Selection::Client(crate::sim::ClientId(i)))).then_some("selected")
-            );
-            let name: String = c.name.chars().take(9).collect();
-            Some(html! {
-                <g key={i} {class} transform={format!("translate({} {})", coord(at.x), coord(at.y))}
-                    tabindex="0" role="button" aria-label={label.clone()} {onclick} onkeydown={on_activate(pick)}>
-                    <title>{ label }</title>
-                    <rect class="client-bg" x={coord(-CLIENT_W / 2.0)} y={coord(-CLIENT_H / 2.0)}
-                        width={coord(CLIENT_W)} height={coord(CLIENT_H)} rx="12" />
-                    <path class="client-icon" d="M-36 -5h12v8h-12zM-38 5h16" transform="translate(2 0)" />
-                    <text class="client-name" x="4" y="0.5">{ name }</text>
-                    if flags > 0 {
-                        <g class="flag" transform={format!("translate({} {})", coord(CLIENT_W / 2.0 - 2.0), coord(-CLIENT_H / 2.0))}>
-                            <path d="M0 -9L9 7H-9Z" />
-                            <text y="3.5">{ "!" }</text>
-                        </g>
-                    }
-                </g>
-            })
-        })
-        .collect();
-
+    let body = cluster_markup(player.view(), &props.geometry, props.lang.text(), props.selection, &props.flags);
+    drop(player);
+    let menu: MenuCallback = {
+        let on_menu = props.on_menu.clone();
+        Callback::from(move |(node, x, y): (usize, f64, f64)| on_menu.emit(MenuAt { node, x, y }))
+    };
     html! {
-        <g class="cluster-layer">
-            <g class="links">{ for links }</g>
-            <g class="client-links">{ client_lines }</g>
-            <g class="nodes">{ cards }</g>
-            <g class="rings">{ rings }</g>
-            <g class="clients">{ clients }</g>
+        <g class="cluster-layer" onclick={on_click(&props.store, &selection, Some(menu.clone()))}
+            onkeydown={on_key(&props.store, &selection, Some(menu))}>
+            { raw(body) }
         </g>
     }
 }

@@ -4,10 +4,13 @@
 
 use yew::prelude::*;
 
-use super::cluster_view::{node_actions, StateIcon};
+use crate::put;
+
+use super::cluster_view::node_actions;
+use super::legend::state_icon_markup;
+use super::markup::{esc, fact, on_click, raw};
 use super::i18n::{fill, use_lang, Text};
 use super::lineage::{lineage, message_of_send, HopKind};
-use super::player::Action;
 use super::stage::{endpoint_name, fmt_time, replica_role, ReplicaRole, StoreRef};
 use crate::sim::model::{ClientId, ConfirmOutcome, ProcId};
 use crate::sim::time::Micros;
@@ -40,11 +43,6 @@ pub struct InspectorProps {
     pub content: u64,
 }
 
-/// A definition list row.
-fn row(label: &str, value: impl Into<Html>) -> Html {
-    html! { <><dt>{ label }</dt><dd>{ value.into() }</dd></> }
-}
-
 fn yes_no(text: &Text, b: bool) -> &'static str {
     if b {
         text.yes
@@ -62,6 +60,16 @@ pub fn role_text(text: &Text, role: ReplicaRole) -> &'static str {
     }
 }
 
+/// A button (as markup) that does what its data attribute says (see `markup`).
+fn action_button(out: &mut String, class: &str, data: &str, label: &str, enabled: bool) {
+    put!(
+        out,
+        r#"<button type="button" class="{class}" {data}{}>{}</button>"#,
+        if enabled { "" } else { " disabled" },
+        esc(label)
+    );
+}
+
 #[function_component]
 pub fn Inspector(props: &InspectorProps) -> Html {
     let lang = use_lang();
@@ -71,31 +79,15 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let player = store.player();
     let view = player.view();
     let live = &player.session.run.sim;
-    let seek = {
-        let store = store.0.clone();
-        let selection = selection.clone();
-        Callback::from(move |(at, index): (Micros, Option<usize>)| {
-            store.dispatch(Action::Seek(at));
-            if let Some(i) = index {
-                selection.set(Some(Selection::Event(i)));
-            }
-        })
-    };
-    let act = {
-        let store = store.0.clone();
-        Callback::from(move |line: String| store.dispatch(Action::Input(line)))
-    };
-    let select = {
-        let selection = selection.clone();
-        Callback::from(move |s: Selection| selection.set(Some(s)))
-    };
-    let body = match *selection {
-        None => html! { <p class="muted">{ text.insp_empty }</p> },
-        Some(Selection::Node(n)) => node_panel(view, n, text, &act, &select),
-        Some(Selection::Replica(p)) => replica_panel(view, p, text, &select),
-        Some(Selection::Client(c)) => client_panel(view, c, text),
-        Some(Selection::Event(i)) => event_panel(live, i, player.cursor, text, &seek, &act),
-    };
+    let mut out = String::with_capacity(2048);
+    match *selection {
+        None => put!(out, r#"<p class="muted">{}</p>"#, esc(text.insp_empty)),
+        Some(Selection::Node(n)) => node_panel(&mut out, view, n, text),
+        Some(Selection::Replica(p)) => replica_panel(&mut out, view, p, text),
+        Some(Selection::Client(c)) => client_panel(&mut out, view, c, text),
+        Some(Selection::Event(i)) => event_panel(&mut out, live, i, player.cursor, text),
+    }
+    drop(player);
     html! {
         <section class="card inspector" aria-labelledby="inspector-h">
             <div class="card-head">
@@ -107,95 +99,70 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     </button>
                 }
             </div>
-            { body }
+            <div class="insp-body" onclick={on_click(store, &selection, None)}>{ raw(out) }</div>
         </section>
     }
 }
 
-fn node_panel(
-    sim: &Sim,
-    n: usize,
-    text: &Text,
-    act: &Callback<String>,
-    select: &Callback<Selection>,
-) -> Html {
+fn node_panel(out: &mut String, sim: &Sim, n: usize, text: &Text) {
     let Some(node) = sim.cluster.nodes.get(n) else {
-        return html! { <p class="muted">{ text.insp_empty }</p> };
+        put!(out, r#"<p class="muted">{}</p>"#, esc(text.insp_empty));
+        return;
     };
-    let replicas: Html = sim
-        .procs
-        .iter()
-        .enumerate()
-        .filter(|(i, r)| r.pid.node == n && replica_role(sim, ProcId(*i)) != ReplicaRole::Gone)
-        .map(|(i, r)| {
-            let role = replica_role(sim, ProcId(i));
-            let name = sim.queues.get(r.queue.0).map_or("?", |q| q.name.as_str());
-            let onclick = {
-                let select = select.clone();
-                move |_| select.emit(Selection::Replica(ProcId(i)))
-            };
-            html! {
-                <li>
-                    <button type="button" class="link-btn" {onclick}>
-                        { format!("{name} — {}", role_text(text, role)) }
-                    </button>
-                    { format!(" · {} {} · {} {}", text.f_ready, r.ready.len(), text.f_unacked, r.unacked.len()) }
-                </li>
-            }
-        })
-        .collect();
-    let clients: Html = sim
-        .clients
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.node == n)
-        .map(|(i, c)| {
-            let onclick = {
-                let select = select.clone();
-                move |_| select.emit(Selection::Client(ClientId(i)))
-            };
-            html! { <li><button type="button" class="link-btn" {onclick}>{ &c.name }</button></li> }
-        })
-        .collect();
-    let actions: Html = node_actions(sim, n, text)
-        .into_iter()
-        .map(|(label, line, enabled)| {
-            let onclick = {
-                let act = act.clone();
-                move |_| act.emit(line.clone())
-            };
-            html! { <button type="button" class="btn" disabled={!enabled} {onclick}>{ label }</button> }
-        })
-        .collect();
-    let waiting = sim.waiting_boot.contains(&n);
-    html! {
-        <>
-            <h3 class="insp-title">{ &node.name }</h3>
-            <dl class="facts">
-                { row(text.f_state, html! {
-                    <span class="state-text"><StateIcon state={node.state} />{ " " }{ text.state(node.state) }
-                        if waiting { { format!(" — {}", text.booting) } }
-                    </span>
-                }) }
-                if let Some(sides) = &sim.partition {
-                    { row(text.f_side, fill(text.side_label, &[("s", &side_letter(sides.get(n).copied().unwrap_or(0)))])) }
-                }
-            </dl>
-            <h4>{ text.f_queues }</h4>
-            if sim.procs.iter().enumerate().any(|(i, r)| r.pid.node == n && replica_role(sim, ProcId(i)) != ReplicaRole::Gone) {
-                <ul class="plain">{ replicas }</ul>
-            } else {
-                <p class="muted">{ text.f_none }</p>
-            }
-            <h4>{ text.f_clients }</h4>
-            if sim.clients.iter().any(|c| c.node == n) {
-                <ul class="plain">{ clients }</ul>
-            } else {
-                <p class="muted">{ text.f_none }</p>
-            }
-            <div class="btn-row">{ actions }</div>
-        </>
+    let mut state = text.state(node.state).to_string();
+    if sim.waiting_boot.contains(&n) {
+        state = format!("{state} — {}", text.booting);
     }
+    put!(
+        out,
+        r#"<h3 class="insp-title">{}</h3><dl class="facts"><dt>{}</dt><dd><span class="state-text">{} {}</span></dd>"#,
+        esc(&node.name),
+        esc(text.f_state),
+        state_icon_markup(node.state),
+        esc(&state)
+    );
+    if let Some(sides) = &sim.partition {
+        fact(out, text.f_side, &fill(text.side_label, &[("s", &side_letter(sides.get(n).copied().unwrap_or(0)))]));
+    }
+    put!(out, "</dl><h4>{}</h4>", esc(text.f_queues));
+    let mut any = false;
+    for (i, r) in sim.procs.iter().enumerate() {
+        let role = replica_role(sim, ProcId(i));
+        if r.pid.node != n || role == ReplicaRole::Gone {
+            continue;
+        }
+        if !any {
+            out.push_str("<ul class=\"plain\">");
+            any = true;
+        }
+        let name = sim.queues.get(r.queue.0).map_or("?", |q| q.name.as_str());
+        out.push_str("<li>");
+        action_button(out, "link-btn", &format!("data-sel=\"r{i}\""), &format!("{name} — {}", role_text(text, role)), true);
+        put!(out, " · {} {} · {} {}</li>", esc(text.f_ready), r.ready.len(), esc(text.f_unacked), r.unacked.len());
+    }
+    if any {
+        out.push_str("</ul>");
+    } else {
+        put!(out, r#"<p class="muted">{}</p>"#, esc(text.f_none));
+    }
+    put!(out, "<h4>{}</h4>", esc(text.f_clients));
+    let clients: Vec<usize> = (0..sim.clients.len()).filter(|&i| sim.clients[i].node == n).collect();
+    if clients.is_empty() {
+        put!(out, r#"<p class="muted">{}</p>"#, esc(text.f_none));
+    } else {
+        out.push_str("<ul class=\"plain\">");
+        for i in clients {
+            out.push_str("<li>");
+            action_button(out, "link-btn", &format!("data-sel=\"c{i}\""), &sim.clients[i].name, true);
+            out.push_str("</li>");
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("<div class=\"btn-row\">");
+    for (label, line, enabled) in node_actions(sim, n, text) {
+        action_button(out, "btn", &format!("data-act=\"{}\" data-sel=\"n{n}\"", esc(&line)), label, enabled);
+    }
+    out.push_str("</div>");
 }
 
 /// A, B, C… for partition sides.
@@ -203,80 +170,69 @@ pub fn side_letter(side: u8) -> String {
     char::from(b'A' + side.min(25)).to_string()
 }
 
-fn replica_panel(sim: &Sim, p: ProcId, text: &Text, select: &Callback<Selection>) -> Html {
+fn replica_panel(out: &mut String, sim: &Sim, p: ProcId, text: &Text) {
     let Some(r) = sim.procs.get(p.0) else {
-        return html! { <p class="muted">{ text.insp_empty }</p> };
+        put!(out, r#"<p class="muted">{}</p>"#, esc(text.insp_empty));
+        return;
     };
     let q = sim.queues.get(r.queue.0);
     let role = replica_role(sim, p);
-    // The gap as the mirror itself knows it (master depth last heard over GM minus its own).
-    let behind = r
-        .depth_delta
-        .map_or_else(|| "?".to_string(), |d| d.to_string());
     let node = r.pid.node;
-    let to_node = {
-        let select = select.clone();
-        move |_| select.emit(Selection::Node(node))
-    };
-    html! {
-        <>
-            <h3 class="insp-title">{ q.map_or("?", |q| q.name.as_str()) }</h3>
-            <dl class="facts">
-                { row(text.f_role, role_text(text, role)) }
-                { row(text.f_node, html! { <button type="button" class="link-btn" onclick={to_node}>{ sim.node_name(node).to_string() }</button> }) }
-                { row(text.f_process, html! { <code>{ sim.pid_string(p) }</code> }) }
-                { row(text.f_alive, yes_no(text, r.alive)) }
-                { row(text.f_ready, r.ready.len().to_string()) }
-                { row(text.f_unacked, r.unacked.len().to_string()) }
-                { row(text.f_depth, r.depth().to_string()) }
-                if role != ReplicaRole::Master {
-                    { row(text.f_synced, yes_no(text, role == ReplicaRole::Synced)) }
-                    { row(text.f_behind, behind.clone()) }
-                }
-                if role == ReplicaRole::Master {
-                    if let Some(pct) = q.and_then(|_| sim.sync_percent(r.queue)) {
-                        { row(text.f_state, fill(text.queue_syncing, &[("p", &pct.to_string())])) }
-                    }
-                }
-                { row(text.f_gm_buffer, r.gm.buffer.len().to_string()) }
-            </dl>
-            if !r.gm.buffer.is_empty() && r.alive {
-                <p class="hint">{ text.f_gm_buffer_hint }</p>
-            }
-        </>
+    put!(
+        out,
+        r#"<h3 class="insp-title">{}</h3><dl class="facts">"#,
+        esc(q.map_or("?", |q| q.name.as_str()))
+    );
+    fact(out, text.f_role, role_text(text, role));
+    put!(out, "<dt>{}</dt><dd>", esc(text.f_node));
+    action_button(out, "link-btn", &format!("data-sel=\"n{node}\""), sim.node_name(node), true);
+    put!(out, "</dd><dt>{}</dt><dd><code>{}</code></dd>", esc(text.f_process), esc(&sim.pid_string(p)));
+    fact(out, text.f_alive, yes_no(text, r.alive));
+    fact(out, text.f_ready, &r.ready.len().to_string());
+    fact(out, text.f_unacked, &r.unacked.len().to_string());
+    fact(out, text.f_depth, &r.depth().to_string());
+    if role == ReplicaRole::Master {
+        if let Some(pct) = sim.sync_percent(r.queue) {
+            fact(out, text.f_state, &fill(text.queue_syncing, &[("p", &pct.to_string())]));
+        }
+    } else {
+        fact(out, text.f_synced, yes_no(text, role == ReplicaRole::Synced));
+        // The gap as the mirror itself knows it (master depth last heard over GM minus its own).
+        fact(out, text.f_behind, &r.depth_delta.map_or_else(|| "?".to_string(), |d| d.to_string()));
+    }
+    fact(out, text.f_gm_buffer, &r.gm.buffer.len().to_string());
+    out.push_str("</dl>");
+    if !r.gm.buffer.is_empty() && r.alive {
+        put!(out, r#"<p class="hint">{}</p>"#, esc(text.f_gm_buffer_hint));
     }
 }
 
-fn client_panel(sim: &Sim, c: ClientId, text: &Text) -> Html {
+fn client_panel(out: &mut String, sim: &Sim, c: ClientId, text: &Text) {
     let Some(cl) = sim.clients.get(c.0) else {
-        return html! { <p class="muted">{ text.insp_empty }</p> };
+        put!(out, r#"<p class="muted">{}</p>"#, esc(text.insp_empty));
+        return;
     };
-    let acks = cl
-        .confirms
-        .iter()
-        .filter(|x| x.2 == ConfirmOutcome::Ack)
-        .count();
+    let acks = cl.confirms.iter().filter(|x| x.2 == ConfirmOutcome::Ack).count();
     let nacks = cl.confirms.len() - acks;
-    let redelivered = cl.deliveries.iter().filter(|d| d.redelivered).count();
-    html! {
-        <>
-            <h3 class="insp-title">{ &cl.name }</h3>
-            <dl class="facts">
-                { row(text.f_node, sim.node_name(cl.node).to_string()) }
-                { row(text.f_connected, yes_no(text, cl.connected)) }
-                { row(text.f_published, cl.next_seq.saturating_sub(1).to_string()) }
-                { row(text.f_confirmed, format!("{acks} / {nacks}")) }
-                { row(text.f_unconfirmed, cl.unconfirmed.len().to_string()) }
-                { row(text.f_deliveries, cl.deliveries.len().to_string()) }
-                { row(text.f_redelivered, redelivered.to_string()) }
-                { row(text.f_unacked, cl.deliveries.iter().filter(|d| !d.acked && d.acked_at.is_none()).count().to_string()) }
-                { row(text.f_consumers, if cl.consumers.is_empty() { text.f_none.to_string() } else { cl.consumers.join(", ") }) }
-                if let Some(e) = cl.errors.last() {
-                    { row(text.f_last_error, html! { <code>{ e }</code> }) }
-                }
-            </dl>
-        </>
+    put!(out, r#"<h3 class="insp-title">{}</h3><dl class="facts">"#, esc(&cl.name));
+    fact(out, text.f_node, sim.node_name(cl.node));
+    fact(out, text.f_connected, yes_no(text, cl.connected));
+    fact(out, text.f_published, &cl.next_seq.saturating_sub(1).to_string());
+    fact(out, text.f_confirmed, &format!("{acks} / {nacks}"));
+    fact(out, text.f_unconfirmed, &cl.unconfirmed.len().to_string());
+    fact(out, text.f_deliveries, &cl.deliveries.len().to_string());
+    fact(out, text.f_redelivered, &cl.deliveries.iter().filter(|d| d.redelivered).count().to_string());
+    fact(
+        out,
+        text.f_unacked,
+        &cl.deliveries.iter().filter(|d| !d.acked && d.acked_at.is_none()).count().to_string(),
+    );
+    let consumers = if cl.consumers.is_empty() { text.f_none.to_string() } else { cl.consumers.join(", ") };
+    fact(out, text.f_consumers, &consumers);
+    if let Some(e) = cl.errors.last() {
+        put!(out, "<dt>{}</dt><dd><code>{}</code></dd>", esc(text.f_last_error), esc(e));
     }
+    out.push_str("</dl>");
 }
 
 fn hop_name(text: &Text, k: HopKind) -> &'static str {
@@ -294,35 +250,16 @@ fn hop_name(text: &Text, k: HopKind) -> &'static str {
     }
 }
 
-fn event_panel(
-    live: &Sim,
-    i: usize,
-    cursor: Micros,
-    text: &Text,
-    seek: &Callback<(Micros, Option<usize>)>,
-    act: &Callback<String>,
-) -> Html {
+fn event_panel(out: &mut String, live: &Sim, i: usize, cursor: Micros, text: &Text) {
     let Some(e) = live.trace.get(i) else {
-        return html! { <p class="muted">{ text.insp_empty }</p> };
+        put!(out, r#"<p class="muted">{}</p>"#, esc(text.insp_empty));
+        return;
     };
-    let go = {
-        let seek = seek.clone();
-        let at = e.at;
-        move |_| seek.emit((at, Some(i)))
-    };
-    let details = match &e.kind {
-        TraceKind::Send {
-            id,
-            from,
-            to,
-            arrive,
-            kind,
-            label,
-        } => {
+    put!(out, r#"<h3 class="insp-title">{}</h3><dl class="facts">"#, fmt_time(e.at));
+    match &e.kind {
+        TraceKind::Send { id, from, to, arrive, kind, label } => {
             let lost = live.trace[i..].iter().find_map(|x| match &x.kind {
-                TraceKind::Lost { id: l, reason } if l == id && x.at <= cursor => {
-                    Some(reason.clone())
-                }
+                TraceKind::Lost { id: l, reason } if l == id && x.at <= cursor => Some(reason.clone()),
                 _ => None,
             });
             let in_flight = e.at <= cursor && *arrive > cursor && lost.is_none();
@@ -335,115 +272,89 @@ fn event_panel(
             } else {
                 text.s_arrived.to_string()
             };
-            let lineage_html = match message_of_send(live, i).and_then(|m| lineage(live, m)) {
+            fact(out, text.f_kind, text.kind_name(*kind));
+            put!(out, "<dt>{}</dt><dd><code>{}</code></dd>", esc(text.f_event), esc(label));
+            fact(out, text.f_from, &endpoint_name(live, *from, text));
+            fact(out, text.f_to, &endpoint_name(live, *to, text));
+            fact(out, text.f_sent, &fmt_time(e.at));
+            fact(out, text.f_arrives, &fmt_time(*arrive));
+            fact(out, text.f_status, &status);
+            out.push_str("</dl>");
+            if in_flight {
+                out.push_str("<div class=\"drop\">");
+                action_button(out, "btn danger", &format!("data-act=\"drop {id}\""), text.drop_message, true);
+                put!(out, r#"<p class="hint">{}</p></div>"#, esc(text.drop_hint));
+            }
+            match message_of_send(live, i).and_then(|m| lineage(live, m)) {
                 Some(l) => {
-                    let hops: Html = l
-                        .hops
-                        .iter()
-                        .map(|h| {
-                            let onclick = {
-                                let seek = seek.clone();
-                                let (at, index) = (h.at, h.index);
-                                move |_| seek.emit((at, Some(index)))
-                            };
-                            let route = match (h.from, h.to) {
-                                (Some(a), Some(b)) => format!("{} → {}", endpoint_name(live, a, text), endpoint_name(live, b, text)),
-                                (None, Some(b)) => endpoint_name(live, b, text),
-                                _ => String::new(),
-                            };
-                            let class = classes!(
-                                "hop",
-                                (h.index == i).then_some("current"),
-                                (h.at > cursor).then_some("future"),
-                                h.lost.is_some().then_some("lost")
-                            );
-                            html! {
-                                <li {class}>
-                                    <button type="button" class="hop-btn" {onclick}>
-                                        <span class="hop-time">{ fmt_time(h.at) }</span>
-                                        <span class="hop-name">{ hop_name(text, h.kind) }</span>
-                                        <span class="hop-route">{ route }</span>
-                                        if let Some(why) = &h.lost {
-                                            <span class="hop-lost">{ fill(text.s_lost, &[("why", why)]) }</span>
-                                        }
-                                    </button>
-                                </li>
-                            }
-                        })
-                        .collect();
-                    html! {
-                        <>
-                            <h4>{ fill(text.lineage_heading, &[("body", &format!("\"{}\"", l.body))]) }</h4>
-                            <p class="hint">{ text.lineage_hint }</p>
-                            <ol class="lineage">{ hops }</ol>
-                        </>
+                    put!(
+                        out,
+                        r#"<h4>{}</h4><p class="hint">{}</p><ol class="lineage">"#,
+                        esc(&fill(text.lineage_heading, &[("body", &format!("\"{}\"", l.body))])),
+                        esc(text.lineage_hint)
+                    );
+                    for h in &l.hops {
+                        let route = match (h.from, h.to) {
+                            (Some(a), Some(b)) => format!("{} → {}", endpoint_name(live, a, text), endpoint_name(live, b, text)),
+                            (None, Some(b)) => endpoint_name(live, b, text),
+                            _ => String::new(),
+                        };
+                        put!(
+                            out,
+                            r#"<li class="hop{}{}{}"><button type="button" class="hop-btn" data-seek="{}" data-sel="e{}"><span class="hop-time">{}</span><span class="hop-name">{}</span><span class="hop-route">{}</span>"#,
+                            if h.index == i { " current" } else { "" },
+                            if h.at > cursor { " future" } else { "" },
+                            if h.lost.is_some() { " lost" } else { "" },
+                            h.at.0,
+                            h.index,
+                            fmt_time(h.at),
+                            esc(hop_name(text, h.kind)),
+                            esc(&route)
+                        );
+                        if let Some(why) = &h.lost {
+                            put!(out, r#"<span class="hop-lost">{}</span>"#, esc(&fill(text.s_lost, &[("why", why)])));
+                        }
+                        out.push_str("</button></li>");
                     }
+                    out.push_str("</ol>");
                 }
-                None => html! { <p class="hint">{ text.lineage_none }</p> },
-            };
-            html! {
-                <>
-                    <dl class="facts">
-                        { row(text.f_kind, text.kind_name(*kind)) }
-                        { row(text.f_event, html! { <code>{ label }</code> }) }
-                        { row(text.f_from, endpoint_name(live, *from, text)) }
-                        { row(text.f_to, endpoint_name(live, *to, text)) }
-                        { row(text.f_sent, fmt_time(e.at)) }
-                        { row(text.f_arrives, fmt_time(*arrive)) }
-                        { row(text.f_status, status) }
-                    </dl>
-                    if in_flight {
-                        <div class="drop">
-                            <button type="button" class="btn danger"
-                                onclick={ let act = act.clone(); let line = format!("drop {id}"); move |_| act.emit(line.clone()) }>
-                                { text.drop_message }
-                            </button>
-                            <p class="hint">{ text.drop_hint }</p>
-                        </div>
-                    }
-                    { lineage_html }
-                </>
+                None => put!(out, r#"<p class="hint">{}</p>"#, esc(text.lineage_none)),
             }
         }
         TraceKind::Lost { id, reason } => {
+            fact(out, text.f_status, &fill(text.s_lost, &[("why", reason)]));
             let send = live.trace[..i]
                 .iter()
                 .rposition(|x| matches!(&x.kind, TraceKind::Send { id: s, .. } if s == id));
-            html! {
-                <dl class="facts">
-                    { row(text.f_status, fill(text.s_lost, &[("why", reason)])) }
-                    if let Some(s) = send {
-                        { row(text.f_event, html! {
-                            <button type="button" class="link-btn"
-                                onclick={ let seek = seek.clone(); let at = live.trace[s].at; move |_| seek.emit((at, Some(s))) }>
-                                { event_text(live, s, text) }
-                            </button>
-                        }) }
-                    }
-                </dl>
+            if let Some(s) = send {
+                put!(out, "<dt>{}</dt><dd>", esc(text.f_event));
+                action_button(
+                    out,
+                    "link-btn",
+                    &format!("data-seek=\"{}\" data-sel=\"e{s}\"", live.trace[s].at.0),
+                    &event_text(live, s, text),
+                    true,
+                );
+                out.push_str("</dd>");
             }
+            out.push_str("</dl>");
         }
-        TraceKind::State {
-            text: t,
-            importance,
-        } => html! {
-            <dl class="facts">
-                { row(text.f_event, html! { <span class={classes!((*importance == Importance::Notable).then_some("notable"))}>{ t }</span> }) }
-            </dl>
-        },
-        TraceKind::Input { text: t } => html! {
-            <dl class="facts">{ row(text.f_input, html! { <code>{ t }</code> }) }</dl>
-        },
-    };
-    html! {
-        <>
-            <h3 class="insp-title">{ fmt_time(e.at) }</h3>
-            { details }
-            <div class="btn-row">
-                <button type="button" class="btn" onclick={go}>{ text.go_there }</button>
-            </div>
-        </>
+        TraceKind::State { text: t, importance } => {
+            put!(
+                out,
+                r#"<dt>{}</dt><dd><span class="{}">{}</span></dd></dl>"#,
+                esc(text.f_event),
+                if *importance == Importance::Notable { "notable" } else { "" },
+                esc(t)
+            );
+        }
+        TraceKind::Input { text: t } => {
+            put!(out, "<dt>{}</dt><dd><code>{}</code></dd></dl>", esc(text.f_input), esc(t));
+        }
     }
+    out.push_str("<div class=\"btn-row\">");
+    action_button(out, "btn", &format!("data-seek=\"{}\" data-sel=\"e{i}\"", e.at.0), text.go_there, true);
+    out.push_str("</div>");
 }
 
 /// One trace entry as a line of the event log.

@@ -236,25 +236,6 @@ pub fn prefers_reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
-/// Remembers the longest flight seen in the live trace, scanning only what was appended since
-/// the last frame (and everything again after a fork shortened the trace).
-#[derive(Default)]
-pub struct FlightIndex {
-    scanned: usize,
-    longest: Micros,
-}
-
-impl FlightIndex {
-    pub fn longest(&mut self, trace: &[TraceEvent]) -> Micros {
-        if trace.len() < self.scanned {
-            *self = FlightIndex::default();
-        }
-        self.longest = max_flight(&trace[self.scanned..], self.longest);
-        self.scanned = trace.len();
-        self.longest
-    }
-}
-
 #[derive(Properties, PartialEq)]
 pub struct MotionLayerProps {
     pub geometry: Rc<Geometry>,
@@ -542,17 +523,5 @@ mod tests {
         assert_eq!(point_on_path(a, b, true, 1.0), b);
         // Opposite directions bend to opposite sides.
         assert!(point_on_path(b, a, true, 0.5).y < -8.0);
-    }
-
-    #[test]
-    fn the_flight_index_rescans_after_a_fork() {
-        let s = session();
-        let mut idx = FlightIndex::default();
-        let full = idx.longest(&s.run.sim.trace);
-        assert!(full > Micros::ZERO);
-        assert_eq!(
-            idx.longest(&s.run.sim.trace[..1]),
-            max_flight(&s.run.sim.trace[..1], Micros::ZERO)
-        );
     }
 }
