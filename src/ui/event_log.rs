@@ -8,9 +8,10 @@ use yew::prelude::*;
 
 use super::i18n::{use_lang, Lang};
 use super::inspector::{event_text, use_selection, Selection};
+use super::markup::{esc, on_click, raw};
+use crate::put;
 use super::motion::kind_class;
-use super::player::Action;
-use super::stage::{fmt_time, use_derived, use_index, Shared, StoreRef, TraceIndex};
+use super::stage::{Fixed, fmt_time, use_derived, use_index, Shared, StoreRef, TraceIndex};
 use super::store::use_store;
 use crate::sim::trace::{Importance, TraceEvent, TraceKind};
 
@@ -94,51 +95,43 @@ struct RowsProps {
 #[function_component]
 fn Rows(props: &RowsProps) -> Html {
     let text = props.lang.text();
-    let selection = use_selection();
     let player = props.store.player();
     let live = &player.session.run.sim;
     let index = props.index.0.borrow();
     let current = props.reached.checked_sub(1);
     let last = props.last.min(row_count(&index, props.filter));
-    let items: Html = (props.first.min(last)..last)
-        .filter_map(|pos| {
-            let i = row_at(&index, props.filter, pos);
-            let e = live.trace.get(i)?;
-            let onclick = {
-                let store = props.store.0.clone();
-                let selection = selection.clone();
-                let at = e.at;
-                move |_: MouseEvent| {
-                    store.dispatch(Action::Seek(at));
-                    selection.set(Some(Selection::Event(i)));
-                }
-            };
-            let kind = match &e.kind {
-                TraceKind::Send { kind, .. } => text.kind_name(*kind),
-                TraceKind::Lost { .. } => text.lost,
-                _ => "",
-            };
-            let class = classes!(
-                "log-row",
-                row_class(e),
-                (i >= props.reached).then_some("future"),
-                (Some(i) == current).then_some("current"),
-                (props.selected == Some(i)).then_some("selected"),
-                props.causes.contains(&i).then_some("cause")
-            );
-            Some(html! {
-                <li key={i} {class} style={format!("top:{}px", pos as f64 * ROW_H)}>
-                    <button type="button" {onclick} aria-current={(Some(i) == current).then_some("time")}
-                        title={if i >= props.reached { text.log_future } else { "" }}>
-                        <span class="log-time">{ fmt_time(e.at) }</span>
-                        if !kind.is_empty() { <span class="log-kind">{ kind }</span> }
-                        <span class="log-text">{ event_text(live, i, text) }</span>
-                    </button>
-                </li>
-            })
-        })
-        .collect();
-    html! { <>{ items }</> }
+    let mut out = String::with_capacity(4096);
+    for pos in props.first.min(last)..last {
+        let i = row_at(&index, props.filter, pos);
+        let Some(e) = live.trace.get(i) else { continue };
+        let kind = match &e.kind {
+            TraceKind::Send { kind, .. } => text.kind_name(*kind),
+            TraceKind::Lost { .. } => text.lost,
+            _ => "",
+        };
+        let future = i >= props.reached;
+        put!(
+            out,
+            r#"<li class="log-row {}{}{}{}{}" style="top:{}px"><button type="button" data-seek="{}" data-sel="e{i}"{}{}><span class="log-time">{}</span>"#,
+            row_class(e),
+            if future { " future" } else { "" },
+            if Some(i) == current { " current" } else { "" },
+            if props.selected == Some(i) { " selected" } else { "" },
+            if props.causes.contains(&i) { " cause" } else { "" },
+            Fixed(pos as f64 * ROW_H, 0),
+            e.at.0,
+            if Some(i) == current { r#" aria-current="time""# } else { "" },
+            if future { format!(r#" title="{}""#, esc(text.log_future)) } else { String::new() },
+            fmt_time(e.at)
+        );
+        if !kind.is_empty() {
+            put!(out, r#"<span class="log-kind">{}</span>"#, esc(kind));
+        }
+        put!(out, r#"<span class="log-text">{}</span></button></li>"#, esc(&event_text(live, i, text)));
+    }
+    drop(index);
+    drop(player);
+    raw(out)
 }
 
 #[derive(Properties, PartialEq)]
@@ -237,7 +230,8 @@ fn LogList(props: &LogListProps) -> Html {
             if count == 0 {
                 <p class="muted">{ text.log_empty }</p>
             }
-            <ol class="log" ref={list_ref} {onscroll} aria-label={text.log_rows}>
+            <ol class="log" ref={list_ref} {onscroll} aria-label={text.log_rows}
+                onclick={on_click(&store, &selection, None)}>
                 <li class="log-spacer" aria-hidden="true" style={format!("height:{}px", count as f64 * ROW_H)} />
                 <Rows store={StoreRef(store.clone())} index={index.clone()} version={version} filter={props.filter}
                     reached={reached} first={first} last={last} selected={selected} causes={causes} lang={lang} />

@@ -10,6 +10,8 @@ use yew::prelude::*;
 
 use super::i18n::{fill, use_lang};
 use super::inspector::{use_selection, Selection};
+use super::markup::{on_click, raw};
+use crate::put;
 use super::motion::kind_class;
 use super::player::Action;
 use super::stage::{endpoint_node, f1, fmt_span, host, use_index, Fixed, StoreRef};
@@ -132,7 +134,6 @@ struct ArrowsProps {
 /// only the arrows entering and leaving it change.
 #[function_component]
 fn Arrows(props: &ArrowsProps) -> Html {
-    let selection = use_selection();
     let index = use_index();
     let player = props.store.player();
     let live = &player.session.run.sim;
@@ -143,46 +144,36 @@ fn Arrows(props: &ArrowsProps) -> Html {
     };
     let k = props.plot_w / props.span as f64;
     let x = |t: Micros| (t.0 as f64 - props.epoch.0 as f64) * k;
-    let items: Html = arrows_in(&live.trace, props.from, props.to, longest)
-        .into_iter()
-        .filter_map(|i| {
-            let e = &live.trace[i];
-            let TraceKind::Send { id, from, to, arrive, kind, .. } = &e.kind else {
-                return None;
-            };
-            let la = props.lanes.lane(live, *from)?;
-            let lb = props.lanes.lane(live, *to)?;
-            let (x1, y1, x2, mut y2) = (x(e.at), props.lanes.y(la), x(*arrive), props.lanes.y(lb));
-            if la == lb {
-                // Between two processes of one node: a short hook within the lane.
-                y2 += 7.0;
-            }
-            let lost = live.trace[i..].iter().take_while(|x| x.at <= *arrive).any(
-                |x| matches!(&x.kind, TraceKind::Lost { id: l, .. } if l == id),
-            );
-            let onclick = {
-                let selection = selection.clone();
-                Callback::from(move |ev: MouseEvent| {
-                    ev.stop_propagation();
-                    selection.set(Some(Selection::Event(i)));
-                })
-            };
-            let class = classes!(
-                "st-arrow",
-                kind_class(*kind),
-                lost.then_some("lost"),
-                (props.selected == Some(i)).then_some("selected")
-            );
-            Some(html! {
-                <g key={i} {class} {onclick}>
-                    <line class="hit" x1={f1(x1).to_string()} y1={f1(y1).to_string()} x2={f1(x2).to_string()} y2={f1(y2).to_string()} />
-                    <line x1={f1(x1).to_string()} y1={f1(y1).to_string()} x2={f1(x2).to_string()} y2={f1(y2).to_string()}
-                        marker-end={if lost { "url(#st-lost)" } else { "url(#st-head)" }} />
-                </g>
-            })
-        })
-        .collect();
-    html! { <g class="st-arrows">{ items }</g> }
+    let mut out = String::with_capacity(16384);
+    for i in arrows_in(&live.trace, props.from, props.to, longest) {
+        let e = &live.trace[i];
+        let TraceKind::Send { id, from, to, arrive, kind, .. } = &e.kind else {
+            continue;
+        };
+        let (Some(la), Some(lb)) = (props.lanes.lane(live, *from), props.lanes.lane(live, *to)) else {
+            continue;
+        };
+        let (x1, y1, x2, mut y2) = (x(e.at), props.lanes.y(la), x(*arrive), props.lanes.y(lb));
+        if la == lb {
+            // Between two processes of one node: a short hook within the lane.
+            y2 += 7.0;
+        }
+        let lost = live.trace[i..]
+            .iter()
+            .take_while(|x| x.at <= *arrive)
+            .any(|x| matches!(&x.kind, TraceKind::Lost { id: l, .. } if l == id));
+        let (x1, y1, x2, y2) = (f1(x1), f1(y1), f1(x2), f1(y2));
+        put!(
+            out,
+            r#"<g class="st-arrow {}{}{}" data-sel="e{i}"><line class="hit" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/><line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" marker-end="url(#{})"/></g>"#,
+            kind_class(*kind),
+            if lost { " lost" } else { "" },
+            if props.selected == Some(i) { " selected" } else { "" },
+            if lost { "st-lost" } else { "st-head" }
+        );
+    }
+    drop(player);
+    html! { <g class="st-arrows">{ raw(out) }</g> }
 }
 
 /// The diagram card.
@@ -195,6 +186,7 @@ pub fn SpaceTime() -> Html {
     let derived = super::stage::use_derived();
     let level = use_state_eq(|| None::<usize>);
     let drag = use_mut_ref(|| None::<(f64, Micros, bool)>);
+    let shown_len = use_mut_ref(|| (f64::NEG_INFINITY, 0usize));
     let svg_ref = use_node_ref();
     let player = store.player();
     let live = &player.session.run.sim;
@@ -224,7 +216,18 @@ pub fn SpaceTime() -> Html {
         Micros(origin.0.saturating_sub(span)),
         Micros(origin.0 + 2 * span),
     );
-    let trace_len = live.trace.len();
+    // While the run grows live, the arrows are redrawn at most ten times a second.
+    let trace_len = {
+        let now = super::stage::browser()
+            .and_then(|w| w.performance())
+            .map_or(f64::INFINITY, |p| p.now());
+        let mut s = shown_len.borrow_mut();
+        let len = live.trace.len();
+        if len < s.1 || now - s.0 >= 100.0 || !player.playing {
+            *s = (now, len);
+        }
+        s.1
+    };
     let height = lanes.height();
     // Anomalies where they happened: on the lane of the client that saw them.
     let k = plot_w / span as f64;
@@ -375,7 +378,7 @@ pub fn SpaceTime() -> Html {
                 </defs>
                 <rect class="st-future" x={f1(now_x).to_string()} y="0" width={f1(ST_W - now_x).to_string()} height={Fixed(height, 0).to_string()} />
                 { lane_rows }
-                <g clip-path="url(#st-clip)">
+                <g clip-path="url(#st-clip)" onclick={on_click(&store, &selection, None)}>
                     <g transform={format!("translate({} 0)", Fixed(slide, 2))}>
                         <Arrows store={StoreRef(store.clone())} epoch={epoch} from={from} to={to} span={span} trace_len={trace_len}
                             lanes={lanes.clone()} selected={selected} plot_w={plot_w} />
