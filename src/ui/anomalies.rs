@@ -2,13 +2,12 @@
 //! messages coming back, reordering), each with a plain explanation of the RabbitMQ behaviour
 //! behind it and the notable event that most likely caused it, one click away.
 
-use yew::prelude::*;
-
-use super::i18n::use_lang;
-use super::inspector::{use_selection, Selection};
-use super::player::Action;
-use super::stage::{fmt_time, use_derived, use_slow_store};
-use crate::sim::checker::AnomalyKind;
+use super::i18n::Text;
+use super::markup::esc;
+use super::stage::fmt_time;
+use crate::put;
+use crate::sim::checker::{Anomaly, AnomalyKind};
+use crate::sim::Sim;
 
 fn kind_class(kind: AnomalyKind) -> &'static str {
     match kind {
@@ -19,78 +18,47 @@ fn kind_class(kind: AnomalyKind) -> &'static str {
     }
 }
 
-/// The anomalies card (redrawn when the checker's findings change).
-#[function_component]
-pub fn Anomalies() -> Html {
-    let lang = use_lang();
-    let text = lang.text();
-    let selection = use_selection();
-    let store = use_slow_store();
-    let derived = use_derived();
-    let player = store.player();
-    let found = &derived.anomalies;
-    let items: Html = found
-        .iter()
-        .enumerate()
-        .map(|(k, a)| {
-            let (title, why) = text.anomaly(a.kind);
-            let cause = a.cause.clone().map(|(i, t)| {
-                let at = player.session.run.sim.trace.get(i).map(|e| e.at);
-                let onclick = {
-                    let store = store.clone();
-                    let selection = selection.clone();
-                    move |_: MouseEvent| {
-                        if let Some(at) = at {
-                            store.dispatch(Action::Seek(at));
-                        }
-                        selection.set(Some(Selection::Event(i)));
-                    }
-                };
-                html! {
-                    <p class="cause">
-                        <span class="tool-label">{ text.anom_cause }</span>{ " " }
-                        <button type="button" class="link-btn" {onclick}>
-                            { at.map(fmt_time).unwrap_or_default() }{ " — " }{ t }
-                        </button>
-                    </p>
-                }
-            });
-            let go = {
-                let store = store.clone();
-                let at = a.at;
-                move |_: MouseEvent| store.dispatch(Action::Seek(at))
-            };
-            html! {
-                <li key={k} class={classes!("anomaly", kind_class(a.kind))}>
-                    <div class="anomaly-head">
-                        <span class="flag-icon" aria-hidden="true">{ "⚠" }</span>
-                        <strong>{ title }</strong>
-                        <span class="anomaly-body">{ format!("\"{}\"", a.body) }</span>
-                        <button type="button" class="link-btn" onclick={go}>
-                            { format!("{} {}", text.anom_at, fmt_time(a.at)) }
-                        </button>
-                    </div>
-                    <p>{ why }</p>
-                    { cause.unwrap_or_default() }
-                    <details>
-                        <summary>{ text.anom_detail }</summary>
-                        <code>{ &a.detail }</code>
-                    </details>
-                </li>
-            }
-        })
-        .collect();
-    html! {
-        <section class="card anomalies" aria-labelledby="anom-h">
-            <div class="card-head">
-                <h2 id="anom-h">{ text.anom_heading }</h2>
-                if !found.is_empty() { <span class="count-badge">{ found.len() }</span> }
-            </div>
-            if found.is_empty() {
-                <p class="muted">{ text.anom_none }</p>
-            } else {
-                <ul class="plain anomaly-list">{ items }</ul>
-            }
-        </section>
+/// The anomalies card's content as markup: each anomaly with what it means and its likely
+/// cause, both one click from the clock (see `markup` for the actions).
+pub fn anomalies_markup(sim: &Sim, anomalies: &[Anomaly], text: &Text) -> String {
+    let mut out = String::new();
+    if anomalies.is_empty() {
+        put!(out, r#"<p class="muted">{}</p>"#, esc(text.anom_none));
+        return out;
     }
+    out.push_str(r#"<ul class="plain anomaly-list">"#);
+    for a in anomalies {
+        let (title, why) = text.anomaly(a.kind);
+        put!(
+            out,
+            r#"<li class="anomaly {}"><div class="anomaly-head"><span class="flag-icon" aria-hidden="true">⚠</span><strong>{}</strong><span class="anomaly-body">"{}"</span><button type="button" class="link-btn" data-seek="{}">{} {}</button></div><p>{}</p>"#,
+            kind_class(a.kind),
+            esc(title),
+            esc(&a.body),
+            a.at.0,
+            esc(text.anom_at),
+            fmt_time(a.at),
+            esc(why)
+        );
+        if let Some((i, t)) = &a.cause {
+            if let Some(e) = sim.trace.get(*i) {
+                put!(
+                    out,
+                    r#"<p class="cause"><span class="tool-label">{}</span> <button type="button" class="link-btn" data-seek="{}" data-sel="e{i}">{} — {}</button></p>"#,
+                    esc(text.anom_cause),
+                    e.at.0,
+                    fmt_time(e.at),
+                    esc(t)
+                );
+            }
+        }
+        put!(
+            out,
+            "<details><summary>{}</summary><code>{}</code></details></li>",
+            esc(text.anom_detail),
+            esc(&a.detail)
+        );
+    }
+    out.push_str("</ul>");
+    out
 }

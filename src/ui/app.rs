@@ -7,21 +7,22 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::anomalies::Anomalies;
+use super::anomalies::anomalies_markup;
 use super::cluster_view::ClusterView;
 use super::event_log::EventLog;
 use super::i18n::{fill, Lang};
-use super::inspector::{Inspector, Selection, SelectionHandle};
-use super::legend::Legend;
+use super::inspector::{inspector_card, use_selection, Selection, SelectionHandle};
+use super::legend::legend_markup;
+use super::markup::{on_click, raw};
 use super::lessons::Lessons;
 use super::motion::use_frame_loop;
-use super::notes::SeedNotes;
+use super::notes::{notes_markup, relevant};
 use super::panels::PanelArea;
 use super::player::Player;
 use super::share::{current_hash, load_hash, ShareButton};
 use super::shortcuts::{use_shortcuts, HelpDialog};
 use super::spacetime::SpaceTime;
-use super::stage::{content_key, Derived, Shared, Slow, StoreRef, TraceIndex, Ui};
+use super::stage::{content_key, use_derived, use_index, Derived, Shared, Slow, StoreRef, TraceIndex, Ui};
 use super::store::{Store, StoreHandle};
 use super::timeline::TransportBar;
 
@@ -180,10 +181,19 @@ struct PageProps {
 #[function_component]
 fn Page(props: &PageProps) -> Html {
     let store = super::stage::use_slow_store();
+    let selection = use_selection();
+    let derived = use_derived();
+    let index = use_index();
     let lang = props.lang.clone();
     let theme = props.theme.clone();
-    let content = store.version();
     let text = lang.text();
+    let legend = use_memo(*lang, |lang| legend_markup(lang.text()));
+    let hot = {
+        let player = store.player();
+        index.0.borrow_mut().update(&player.session.run.sim.trace);
+        let ix = index.0.borrow();
+        relevant(player.view(), &ix)
+    };
     let switch: Html = Lang::ALL
         .iter()
         .map(|&choice| {
@@ -231,7 +241,7 @@ fn Page(props: &PageProps) -> Html {
         <div class="app">
             <header class="topbar">
                 <div class="brand">
-                    <BrandMark />
+                    { brand_mark() }
                     <div>
                         <h1>{ "mirrorscope" }</h1>
                         <p class="tagline">{ text.tagline }</p>
@@ -270,11 +280,27 @@ fn Page(props: &PageProps) -> Html {
                     </ContextProvider<StoreHandle>>
                 </div>
                 <aside class="sidebar">
-                    <Inspector store={StoreRef(store.clone())} content={content} />
-                    <Anomalies />
+                    { inspector_card(&store, &selection, text) }
+                    <section class="card anomalies" aria-labelledby="anom-h">
+                        <div class="card-head">
+                            <h2 id="anom-h">{ text.anom_heading }</h2>
+                            if !derived.anomalies.is_empty() {
+                                <span class="count-badge">{ derived.anomalies.len() }</span>
+                            }
+                        </div>
+                        <div onclick={on_click(&store, &selection, None)}>
+                            { raw(anomalies_markup(&store.player().session.run.sim, &derived.anomalies, text)) }
+                        </div>
+                    </section>
                     <Lessons store={StoreRef(store.clone())} />
-                    <SeedNotes />
-                    <Legend lang={*lang} />
+                    <section class="card seed-notes" aria-labelledby="notes-h">
+                        <h2 id="notes-h">{ text.notes_heading }</h2>
+                        { raw(notes_markup(text, hot)) }
+                    </section>
+                    <section class="card legend" aria-labelledby="legend-h">
+                        <h2 id="legend-h">{ text.legend_heading }</h2>
+                        { raw((*legend).clone()) }
+                    </section>
                     <section class="card about">
                         <h2>{ text.about_heading }</h2>
                         <p>{ text.about_body }</p>
@@ -292,8 +318,7 @@ fn Page(props: &PageProps) -> Html {
 }
 
 /// Three linked discs: a queue's master and its two mirrors.
-#[function_component]
-fn BrandMark() -> Html {
+fn brand_mark() -> Html {
     html! {
         <svg class="brand-mark" viewBox="0 0 40 40" aria-hidden="true">
             <path d="M20 8 L9 29 L31 29 Z" />

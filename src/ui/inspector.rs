@@ -9,9 +9,10 @@ use crate::put;
 use super::cluster_view::node_actions;
 use super::legend::state_icon_markup;
 use super::markup::{esc, fact, on_click, raw};
-use super::i18n::{fill, use_lang, Text};
+use super::i18n::{fill, Text};
 use super::lineage::{lineage, message_of_send, HopKind};
-use super::stage::{endpoint_name, fmt_time, replica_role, ReplicaRole, StoreRef};
+use super::stage::{endpoint_name, fmt_time, replica_role, ReplicaRole};
+use super::store::StoreHandle;
 use crate::sim::model::{ClientId, ConfirmOutcome, ProcId};
 use crate::sim::time::Micros;
 use crate::sim::trace::{Importance, TraceKind};
@@ -34,13 +35,6 @@ pub type SelectionHandle = UseStateHandle<Option<Selection>>;
 pub fn use_selection() -> SelectionHandle {
     let own = use_state(|| None);
     use_context::<super::stage::Ui>().map_or(own, |u| u.selection)
-}
-
-#[derive(Properties, PartialEq)]
-pub struct InspectorProps {
-    pub store: StoreRef,
-    /// Redraw when the run's content changes (see `stage::content_key`).
-    pub content: u64,
 }
 
 fn yes_no(text: &Text, b: bool) -> &'static str {
@@ -70,17 +64,14 @@ fn action_button(out: &mut String, class: &str, data: &str, label: &str, enabled
     );
 }
 
-#[function_component]
-pub fn Inspector(props: &InspectorProps) -> Html {
-    let lang = use_lang();
-    let text = lang.text();
-    let selection = use_selection();
-    let store = &props.store;
+/// The inspector card: what is selected, at the cursor. The page draws it whenever the run's
+/// content or the selection changes.
+pub fn inspector_card(store: &StoreHandle, selection: &SelectionHandle, text: &Text) -> Html {
     let player = store.player();
     let view = player.view();
     let live = &player.session.run.sim;
     let mut out = String::with_capacity(2048);
-    match *selection {
+    match **selection {
         None => put!(out, r#"<p class="muted">{}</p>"#, esc(text.insp_empty)),
         Some(Selection::Node(n)) => node_panel(&mut out, view, n, text),
         Some(Selection::Replica(p)) => replica_panel(&mut out, view, p, text),
@@ -88,18 +79,19 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         Some(Selection::Event(i)) => event_panel(&mut out, live, i, player.cursor, text),
     }
     drop(player);
+    let close = {
+        let s = selection.clone();
+        Callback::from(move |_: MouseEvent| s.set(None))
+    };
     html! {
         <section class="card inspector" aria-labelledby="inspector-h">
             <div class="card-head">
                 <h2 id="inspector-h">{ text.insp_heading }</h2>
                 if selection.is_some() {
-                    <button type="button" class="link-btn"
-                        onclick={ let s = selection.clone(); move |_| s.set(None) }>
-                        { text.close }
-                    </button>
+                    <button type="button" class="link-btn" onclick={close}>{ text.close }</button>
                 }
             </div>
-            <div class="insp-body" onclick={on_click(store, &selection, None)}>{ raw(out) }</div>
+            <div class="insp-body" onclick={on_click(store, selection, None)}>{ raw(out) }</div>
         </section>
     }
 }

@@ -2,11 +2,9 @@
 //! with the same classes and shapes as the stage (the message shapes are the stage's own
 //! `<defs>`, referenced by id), so the two cannot drift apart.
 
-use yew::prelude::*;
-
 use super::cluster_view::state_class;
-use super::i18n::{Lang, Text};
-use super::markup::{esc, raw};
+use super::i18n::Text;
+use super::markup::esc;
 use super::motion::{kind_class, shape_href, KINDS};
 use crate::put;
 use crate::sim::NodeState;
@@ -18,11 +16,6 @@ pub const NODE_STATES: [NodeState; 4] = [
     NodeState::Crashed,
     NodeState::Paused,
 ];
-
-#[derive(Properties, PartialEq)]
-pub struct LegendProps {
-    pub lang: Lang,
-}
 
 /// A node state's icon as SVG markup: disc, square, cross or two bars.
 pub fn state_icon_markup(state: NodeState) -> String {
@@ -149,42 +142,28 @@ pub const GLYPH_SYNCED: &str =
     r#"<circle class="glyph" r="5.5"/><path class="glyph-mark" d="M-3 0L-1 2.5L3 -2.5"/>"#;
 pub const GLYPH_UNSYNCED: &str = r#"<circle class="glyph" r="5"/>"#;
 
-#[function_component]
-pub fn Legend(props: &LegendProps) -> Html {
-    let text = props.lang.text();
-    let body = use_memo(props.lang, |lang| legend_markup(lang.text()));
-    html! {
-        <section class="card legend" aria-labelledby="legend-h">
-            <h2 id="legend-h">{ text.legend_heading }</h2>
-            { raw((*body).clone()) }
-        </section>
-    }
-}
-
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ui::ssr::render;
+    use crate::ui::i18n::Lang;
 
     #[test]
     fn lists_every_state_role_and_message_in_the_chosen_language() {
         for lang in Lang::ALL {
             let text = lang.text();
-            let html = render::<Legend>(LegendProps { lang });
+            let html = legend_markup(text);
             for state in NODE_STATES {
-                assert!(
-                    html.contains(&format!(">{}<", text.state(state))),
-                    "{lang:?} {state}: {html}"
-                );
+                assert!(html.contains(&format!(">{}<", esc(text.state(state)))), "{lang:?} {state}: {html}");
                 assert!(html.contains(&state_class(state)), "{lang:?} {state}");
             }
             for k in KINDS {
-                assert!(html.contains(text.kind_name(k)), "{lang:?} {k:?}");
+                assert!(html.contains(&esc(text.kind_name(k))), "{lang:?} {k:?}");
                 assert!(html.contains(kind_class(k)));
             }
             for role in [text.role_master, text.role_synced, text.role_unsynced] {
-                assert!(html.contains(role), "{lang:?} {role}");
+                assert!(html.contains(&esc(role)), "{lang:?} {role}");
             }
+            assert_eq!(html.matches("class=\"legend-item").count(), 23);
         }
     }
 }

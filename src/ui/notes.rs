@@ -2,10 +2,10 @@
 //! queues differently from what RabbitMQ's code does (spec §3.4, §5, §6), each note quoting the
 //! seed and saying what really happens. A note is marked when the run on stage shows it.
 
-use yew::prelude::*;
-
-use super::i18n::use_lang;
-use super::stage::{use_derived, use_index, use_slow_store, TraceIndex};
+use super::i18n::Text;
+use super::markup::esc;
+use super::stage::TraceIndex;
+use crate::put;
 use crate::sim::trace::TraceKind;
 use crate::sim::{NodeState, Sim};
 
@@ -46,44 +46,32 @@ pub fn relevant(sim: &Sim, index: &TraceIndex) -> [bool; 5] {
     ]
 }
 
-/// The notes card.
-#[function_component]
-pub fn SeedNotes() -> Html {
-    let lang = use_lang();
-    let text = lang.text();
-    let store = use_slow_store();
-    // Redrawn with the run's content (a context consumer of the derived views).
-    let _ = use_derived();
-    let index = use_index();
-    let player = store.player();
-    index.0.borrow_mut().update(&player.session.run.sim.trace);
-    let now = relevant(player.view(), &index.0.borrow());
-    let items: Html = text
-        .notes
-        .iter()
-        .zip(now)
-        .map(|(note, hot)| {
-            html! {
-                <li class={classes!("seed-note", hot.then_some("hot"))}>
-                    <details open={hot}>
-                        <summary>
-                            { note.title }
-                            if hot { <span class="pill">{ text.note_relevant }</span> }
-                        </summary>
-                        <p class="claim" lang="zh-CN"><span class="tool-label">{ text.note_seed }</span>{ " " }<q>{ note.claim }</q></p>
-                        <p class="reality"><span class="tool-label">{ text.note_rabbitmq }</span>{ " " }{ note.reality }</p>
-                    </details>
-                </li>
-            }
-        })
-        .collect();
-    html! {
-        <section class="card seed-notes" aria-labelledby="notes-h">
-            <h2 id="notes-h">{ text.notes_heading }</h2>
-            <p class="muted">{ text.notes_intro }</p>
-            <ul class="plain">{ items }</ul>
-        </section>
+/// The notes as markup, the ones the run shows open and marked.
+pub fn notes_markup(text: &Text, hot: [bool; 5]) -> String {
+    let mut out = String::new();
+    put!(out, r#"<p class="muted">{}</p><ul class="plain">"#, esc(text.notes_intro));
+    for (note, hot) in text.notes.iter().zip(hot) {
+        put!(
+            out,
+            r#"<li class="seed-note{}"><details{}><summary>{}"#,
+            if hot { " hot" } else { "" },
+            if hot { " open" } else { "" },
+            esc(note.title)
+        );
+        if hot {
+            put!(out, r#"<span class="pill">{}</span>"#, esc(text.note_relevant));
+        }
+        put!(
+            out,
+            r#"</summary><p class="claim" lang="zh-CN"><span class="tool-label">{}</span> <q>{}</q></p><p class="reality"><span class="tool-label">{}</span> {}</p></details></li>"#,
+            esc(text.note_seed),
+            esc(note.claim),
+            esc(text.note_rabbitmq),
+            esc(note.reality)
+        );
     }
+    out.push_str("</ul>");
+    out
 }
 
 #[cfg(test)]
