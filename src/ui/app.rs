@@ -13,8 +13,8 @@ use super::event_log::EventLog;
 use super::i18n::{fill, Lang};
 use super::inspector::{inspector_card, use_selection, Selection, SelectionHandle};
 use super::legend::legend_markup;
-use super::markup::{on_click, raw};
 use super::lessons::Lessons;
+use super::markup::{on_click, raw};
 use super::motion::use_frame_loop;
 use super::notes::{notes_markup, relevant};
 use super::panels::PanelArea;
@@ -22,7 +22,9 @@ use super::player::Player;
 use super::share::{current_hash, load_hash, ShareButton};
 use super::shortcuts::{use_shortcuts, HelpDialog};
 use super::spacetime::SpaceTime;
-use super::stage::{content_key, use_derived, use_index, Derived, Shared, Slow, StoreRef, TraceIndex, Ui};
+use super::stage::{
+    content_key, use_derived, use_index, Derived, Shared, Slow, StoreRef, TraceIndex, Ui,
+};
 use super::store::{Store, StoreHandle};
 use super::timeline::TransportBar;
 

@@ -4,21 +4,17 @@
 //! messages in flight drawn on top. Each node has a menu for faults; a toolbar sets the
 //! cluster's size and cuts or heals the network.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
-use super::i18n::{fill, use_lang, Lang, Text};
+use super::i18n::{fill, use_lang, Text};
 use super::inspector::{role_text, side_letter, use_selection, Selection};
+use super::layout::{Geometry, CARD_H, CARD_W, CHIP_H, CHIP_W, CLIENT_H, CLIENT_W, VIEW_H, VIEW_W};
 use super::legend::{GLYPH_MASTER, GLYPH_SYNCED, GLYPH_UNSYNCED};
 use super::markup::{esc, on_click, on_key, raw, MenuCallback};
-use crate::put;
-use super::layout::{Geometry, CARD_H, CARD_W, CHIP_H, CHIP_W, CLIENT_H, CLIENT_W, VIEW_H, VIEW_W};
 use super::motion::{path_d, prefers_reduced_motion, shape_defs, MotionLayer};
 use super::player::Action;
-use super::stage::{
-    f1, load, replica_role, use_derived, use_slow_store, Fixed, ReplicaRole, StoreRef,
-};
+use super::stage::{f1, load, replica_role, use_derived, use_slow_store, Fixed, ReplicaRole};
+use crate::put;
 use crate::sim::checker::{Anomaly, AnomalyKind};
 use crate::sim::cluster::MAX_NODES;
 use crate::sim::model::ProcId;
@@ -28,7 +24,6 @@ use crate::sim::{NodeState, Sim};
 pub fn state_class(state: NodeState) -> String {
     format!("state-{}", state.as_str())
 }
-
 
 /// The faults a node's menu offers: label, scenario line, whether it applies now.
 pub fn node_actions(sim: &Sim, n: usize, text: &Text) -> Vec<(&'static str, String, bool)> {
@@ -79,7 +74,9 @@ pub fn client_flags(sim: &Sim, anomalies: &[Anomaly]) -> Vec<usize> {
                 .filter(|a| {
                     let m = sim.messages.get((a.msg.0 as usize).saturating_sub(1));
                     match a.kind {
-                        AnomalyKind::Lost => m.and_then(|m| m.publisher).is_some_and(|(c, _)| c.0 == ci),
+                        AnomalyKind::Lost => {
+                            m.and_then(|m| m.publisher).is_some_and(|(c, _)| c.0 == ci)
+                        }
                         _ => sim.clients[ci].deliveries.iter().any(|d| d.msg == a.msg),
                     }
                 })
@@ -98,7 +95,13 @@ pub struct MenuAt {
 
 /// Everything on the stage but the messages, as SVG markup: links (cut ones marked), client
 /// connections, node cards with their state and replica chips, each queue's GM ring, clients.
-pub fn cluster_markup(sim: &Sim, g: &Geometry, text: &Text, selected: Option<Selection>, flags: &[usize]) -> String {
+pub fn cluster_markup(
+    sim: &Sim,
+    g: &Geometry,
+    text: &Text,
+    selected: Option<Selection>,
+    flags: &[usize],
+) -> String {
     let mut out = String::with_capacity(8192);
     let nodes = &sim.cluster.nodes;
     let side = |n: usize| sim.partition.as_ref().and_then(|s| s.get(n).copied());
@@ -108,8 +111,21 @@ pub fn cluster_markup(sim: &Sim, g: &Geometry, text: &Text, selected: Option<Sel
             let (pa, pb) = (g.nodes[a], g.nodes[b]);
             let cut = side(a) != side(b);
             let up = nodes[a].state.is_running() && nodes[b].state.is_running();
-            let class = if cut { "link-cut" } else if up { "link-up" } else { "link-down" };
-            put!(out, r#"<line class="link {class}" x1="{}" y1="{}" x2="{}" y2="{}"/>"#, f1(pa.x), f1(pa.y), f1(pb.x), f1(pb.y));
+            let class = if cut {
+                "link-cut"
+            } else if up {
+                "link-up"
+            } else {
+                "link-down"
+            };
+            put!(
+                out,
+                r#"<line class="link {class}" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+                f1(pa.x),
+                f1(pa.y),
+                f1(pb.x),
+                f1(pb.y)
+            );
             if cut {
                 let m = pa.lerp(pb, 0.5);
                 put!(
@@ -141,8 +157,16 @@ pub fn cluster_markup(sim: &Sim, g: &Geometry, text: &Text, selected: Option<Sel
     for (n, node) in nodes.iter().enumerate() {
         let p = g.nodes[n];
         let name = esc(&node.name);
-        let sel = if selected == Some(Selection::Node(n)) { " selected" } else { "" };
-        let state = if sim.waiting_boot.contains(&n) { text.booting } else { text.state(node.state) };
+        let sel = if selected == Some(Selection::Node(n)) {
+            " selected"
+        } else {
+            ""
+        };
+        let state = if sim.waiting_boot.contains(&n) {
+            text.booting
+        } else {
+            text.state(node.state)
+        };
         put!(
             out,
             r#"<g class="node {}{sel}" role="group" aria-label="{name}" data-node="{name}" transform="translate({} {})"><title>{name} — {}</title><rect class="node-card" x="{}" y="{}" width="{CARD_W}" height="{CARD_H}" rx="12" data-sel="n{n}"/>"#,
@@ -190,13 +214,18 @@ pub fn cluster_markup(sim: &Sim, g: &Geometry, text: &Text, selected: Option<Sel
                 qname.to_string()
             };
             let down = role == ReplicaRole::Master && !r.alive;
-            let syncing = (role == ReplicaRole::Master).then(|| sim.sync_percent(r.queue)).flatten();
+            let syncing = (role == ReplicaRole::Master)
+                .then(|| sim.sync_percent(r.queue))
+                .flatten();
             let mut label = format!("{qname}: {}", role_text(text, role));
             if down {
                 label = format!("{label} — {}", text.queue_down);
             }
             if let Some(pct) = syncing {
-                label = format!("{label} — {}", fill(text.queue_syncing, &[("p", &pct.to_string())]));
+                label = format!(
+                    "{label} — {}",
+                    fill(text.queue_syncing, &[("p", &pct.to_string())])
+                );
             }
             let (class, glyph) = role_look(role);
             let label = esc(&label);
@@ -204,7 +233,11 @@ pub fn cluster_markup(sim: &Sim, g: &Geometry, text: &Text, selected: Option<Sel
                 out,
                 r#"<g class="chip {class}{}{}" transform="translate({} {})" tabindex="0" role="button" aria-label="{label}" data-sel="r{}"><title>{label}</title><rect class="chip-bg" x="{}" y="{}" width="{CHIP_W}" height="{CHIP_H}" rx="5"/><g transform="translate({} 0)">{glyph}</g><text class="chip-name" x="{}" y="0.5">{}</text><text class="chip-tag" x="{}" y="0.5">{}</text>"#,
                 if down { " down" } else { "" },
-                if selected == Some(Selection::Replica(chip.proc)) { " selected" } else { "" },
+                if selected == Some(Selection::Replica(chip.proc)) {
+                    " selected"
+                } else {
+                    ""
+                },
                 f1(chip.at.x - p.x),
                 f1(chip.at.y - p.y),
                 chip.proc.0,
@@ -235,7 +268,10 @@ pub fn cluster_markup(sim: &Sim, g: &Geometry, text: &Text, selected: Option<Sel
                 f1(at.y - p.y),
                 f1(-CHIP_W / 2.0),
                 f1(-CHIP_H / 2.0),
-                esc(&fill(text.more_replicas, &[("n", &folded.len().to_string())]))
+                esc(&fill(
+                    text.more_replicas,
+                    &[("n", &folded.len().to_string())]
+                ))
             );
         }
         out.push_str("</g>");
@@ -271,7 +307,10 @@ pub fn cluster_markup(sim: &Sim, g: &Geometry, text: &Text, selected: Option<Sel
         let label = if c.connected {
             format!("{} {} → {}", text.w_client, c.name, sim.node_name(c.node))
         } else {
-            format!("{} {} — {}", text.w_client, c.name, text.client_disconnected)
+            format!(
+                "{} {} — {}",
+                text.w_client, c.name, text.client_disconnected
+            )
         };
         let label = esc(&label);
         let name: String = c.name.chars().take(9).collect();
@@ -279,7 +318,11 @@ pub fn cluster_markup(sim: &Sim, g: &Geometry, text: &Text, selected: Option<Sel
             out,
             r#"<g class="client{}{}" transform="translate({} {})" tabindex="0" role="button" aria-label="{label}" data-sel="c{i}"><title>{label}</title><rect class="client-bg" x="{}" y="{}" width="{CLIENT_W}" height="{CLIENT_H}" rx="12"/><path class="client-icon" d="M-34 -5h12v8h-12zM-36 5h16"/><text class="client-name" x="4" y="0.5">{}</text>"#,
             if c.connected { "" } else { " closed" },
-            if selected == Some(Selection::Client(crate::sim::ClientId(i))) { " selected" } else { "" },
+            if selected == Some(Selection::Client(crate::sim::ClientId(i))) {
+                " selected"
+            } else {
+                ""
+            },
             f1(at.x),
             f1(at.y),
             f1(-CLIENT_W / 2.0),
@@ -308,39 +351,6 @@ fn state_shape(state: NodeState) -> &'static str {
         NodeState::Stopped => r#"<rect x="-4.5" y="-4.5" width="9" height="9"/>"#,
         NodeState::Crashed => r#"<path d="M-5 -5L5 5M5 -5L-5 5"/>"#,
         NodeState::Paused => r#"<path d="M-3.5 -5V5M3.5 -5V5"/>"#,
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct ClusterLayerProps {
-    pub store: StoreRef,
-    /// `Derived::structure`: redraw only when what the diagram shows changes.
-    pub structure: u64,
-    /// Per client: how many anomalies its messages show.
-    pub flags: Rc<Vec<usize>>,
-    pub geometry: Rc<Geometry>,
-    pub lang: Lang,
-    pub selection: Option<Selection>,
-    pub on_menu: Callback<MenuAt>,
-}
-
-/// Everything on the stage but the messages: redrawn only when the run's structure or the
-/// selection changes. Clicks and keys are handled once for the whole layer (see `markup`).
-#[function_component]
-pub fn ClusterLayer(props: &ClusterLayerProps) -> Html {
-    let selection = use_selection();
-    let player = props.store.player();
-    let body = cluster_markup(player.view(), &props.geometry, props.lang.text(), props.selection, &props.flags);
-    drop(player);
-    let menu: MenuCallback = {
-        let on_menu = props.on_menu.clone();
-        Callback::from(move |(node, x, y): (usize, f64, f64)| on_menu.emit(MenuAt { node, x, y }))
-    };
-    html! {
-        <g class="cluster-layer" onclick={on_click(&props.store, &selection, Some(menu.clone()))}
-            onkeydown={on_key(&props.store, &selection, Some(menu))}>
-            { raw(body) }
-        </g>
     }
 }
 
@@ -393,9 +403,18 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
         let to = (n as isize + delta).clamp(1, MAX_NODES as isize);
         Callback::from(move |_: MouseEvent| load(&store, format!("cluster nodes={to}")))
     };
-    let on_menu = {
+    let menu_cb: MenuCallback = {
         let menu = menu.clone();
-        Callback::from(move |m: MenuAt| menu.set(Some(m)))
+        Callback::from(move |(node, x, y): (usize, f64, f64)| menu.set(Some(MenuAt { node, x, y })))
+    };
+    // The cards redraw only when the diagram's structure, the selection or the language change.
+    let layer = {
+        let store = store.clone();
+        let geometry = geometry.clone();
+        let flags = flags.clone();
+        use_memo((structure, *selection, lang), move |(_, sel, lang)| {
+            cluster_markup(store.player().view(), &geometry, lang.text(), *sel, &flags)
+        })
     };
     let close_menu = {
         let menu = menu.clone();
@@ -599,8 +618,10 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
                             <line x1="0" y1="0" x2="0" y2="6" />
                         </pattern>
                     </defs>
-                    <ClusterLayer store={StoreRef(store.clone())} structure={structure} flags={flags} geometry={geometry.clone()}
-                        lang={lang} selection={*selection} on_menu={on_menu} />
+                    <g class="cluster-layer" onclick={on_click(&store, &selection, Some(menu_cb.clone()))}
+                        onkeydown={on_key(&store, &selection, Some(menu_cb))}>
+                        { raw((*layer).clone()) }
+                    </g>
                     <MotionLayer geometry={geometry} reduced={*reduced} />
                 </svg>
             </div>

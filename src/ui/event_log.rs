@@ -9,10 +9,10 @@ use yew::prelude::*;
 use super::i18n::{use_lang, Lang};
 use super::inspector::{event_text, use_selection, Selection};
 use super::markup::{esc, on_click, raw};
-use crate::put;
 use super::motion::kind_class;
-use super::stage::{Fixed, fmt_time, use_derived, use_index, Shared, StoreRef, TraceIndex};
+use super::stage::{fmt_time, use_derived, use_index, Fixed, Shared, StoreRef, TraceIndex};
 use super::store::use_store;
+use crate::put;
 use crate::sim::trace::{Importance, TraceEvent, TraceKind};
 
 /// Height of one row, in CSS pixels (the stylesheet uses the same).
@@ -75,8 +75,9 @@ fn row_class(e: &TraceEvent) -> &'static str {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct RowsProps {
+/// What the visible rows depend on (they are redrawn when any of it changes).
+#[derive(PartialEq)]
+struct RowsKey {
     store: StoreRef,
     index: Shared<TraceIndex>,
     /// The index's version (redraw when the trace grows or forks).
@@ -92,8 +93,8 @@ struct RowsProps {
     lang: Lang,
 }
 
-#[function_component]
-fn Rows(props: &RowsProps) -> Html {
+/// The visible rows as markup.
+fn rows_markup(props: &RowsKey) -> String {
     let text = props.lang.text();
     let player = props.store.player();
     let live = &player.session.run.sim;
@@ -116,22 +117,42 @@ fn Rows(props: &RowsProps) -> Html {
             row_class(e),
             if future { " future" } else { "" },
             if Some(i) == current { " current" } else { "" },
-            if props.selected == Some(i) { " selected" } else { "" },
-            if props.causes.contains(&i) { " cause" } else { "" },
+            if props.selected == Some(i) {
+                " selected"
+            } else {
+                ""
+            },
+            if props.causes.contains(&i) {
+                " cause"
+            } else {
+                ""
+            },
             Fixed(pos as f64 * ROW_H, 0),
             e.at.0,
-            if Some(i) == current { r#" aria-current="time""# } else { "" },
-            if future { format!(r#" title="{}""#, esc(text.log_future)) } else { String::new() },
+            if Some(i) == current {
+                r#" aria-current="time""#
+            } else {
+                ""
+            },
+            if future {
+                format!(r#" title="{}""#, esc(text.log_future))
+            } else {
+                String::new()
+            },
             fmt_time(e.at)
         );
         if !kind.is_empty() {
             put!(out, r#"<span class="log-kind">{}</span>"#, esc(kind));
         }
-        put!(out, r#"<span class="log-text">{}</span></button></li>"#, esc(&event_text(live, i, text)));
+        put!(
+            out,
+            r#"<span class="log-text">{}</span></button></li>"#,
+            esc(&event_text(live, i, text))
+        );
     }
     drop(index);
     drop(player);
-    raw(out)
+    out
 }
 
 #[derive(Properties, PartialEq)]
@@ -225,6 +246,21 @@ fn LogList(props: &LogListProps) -> Html {
         Some(Selection::Event(i)) => Some(i),
         _ => None,
     };
+    let rows_html = use_memo(
+        RowsKey {
+            store: StoreRef(store.clone()),
+            index: index.clone(),
+            version,
+            filter: props.filter,
+            reached,
+            first,
+            last,
+            selected,
+            causes,
+            lang,
+        },
+        rows_markup,
+    );
     html! {
         <>
             if count == 0 {
@@ -233,8 +269,7 @@ fn LogList(props: &LogListProps) -> Html {
             <ol class="log" ref={list_ref} {onscroll} aria-label={text.log_rows}
                 onclick={on_click(&store, &selection, None)}>
                 <li class="log-spacer" aria-hidden="true" style={format!("height:{}px", count as f64 * ROW_H)} />
-                <Rows store={StoreRef(store.clone())} index={index.clone()} version={version} filter={props.filter}
-                    reached={reached} first={first} last={last} selected={selected} causes={causes} lang={lang} />
+                { raw((*rows_html).clone()) }
             </ol>
         </>
     }

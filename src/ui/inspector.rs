@@ -7,10 +7,10 @@ use yew::prelude::*;
 use crate::put;
 
 use super::cluster_view::node_actions;
-use super::legend::state_icon_markup;
-use super::markup::{esc, fact, on_click, raw};
 use super::i18n::{fill, Text};
+use super::legend::state_icon_markup;
 use super::lineage::{lineage, message_of_send, HopKind};
+use super::markup::{esc, fact, on_click, raw};
 use super::stage::{endpoint_name, fmt_time, replica_role, ReplicaRole};
 use super::store::StoreHandle;
 use crate::sim::model::{ClientId, ConfirmOutcome, ProcId};
@@ -114,7 +114,14 @@ fn node_panel(out: &mut String, sim: &Sim, n: usize, text: &Text) {
         esc(&state)
     );
     if let Some(sides) = &sim.partition {
-        fact(out, text.f_side, &fill(text.side_label, &[("s", &side_letter(sides.get(n).copied().unwrap_or(0)))]));
+        fact(
+            out,
+            text.f_side,
+            &fill(
+                text.side_label,
+                &[("s", &side_letter(sides.get(n).copied().unwrap_or(0)))],
+            ),
+        );
     }
     put!(out, "</dl><h4>{}</h4>", esc(text.f_queues));
     let mut any = false;
@@ -129,8 +136,21 @@ fn node_panel(out: &mut String, sim: &Sim, n: usize, text: &Text) {
         }
         let name = sim.queues.get(r.queue.0).map_or("?", |q| q.name.as_str());
         out.push_str("<li>");
-        action_button(out, "link-btn", &format!("data-sel=\"r{i}\""), &format!("{name} — {}", role_text(text, role)), true);
-        put!(out, " · {} {} · {} {}</li>", esc(text.f_ready), r.ready.len(), esc(text.f_unacked), r.unacked.len());
+        action_button(
+            out,
+            "link-btn",
+            &format!("data-sel=\"r{i}\""),
+            &format!("{name} — {}", role_text(text, role)),
+            true,
+        );
+        put!(
+            out,
+            " · {} {} · {} {}</li>",
+            esc(text.f_ready),
+            r.ready.len(),
+            esc(text.f_unacked),
+            r.unacked.len()
+        );
     }
     if any {
         out.push_str("</ul>");
@@ -138,21 +158,35 @@ fn node_panel(out: &mut String, sim: &Sim, n: usize, text: &Text) {
         put!(out, r#"<p class="muted">{}</p>"#, esc(text.f_none));
     }
     put!(out, "<h4>{}</h4>", esc(text.f_clients));
-    let clients: Vec<usize> = (0..sim.clients.len()).filter(|&i| sim.clients[i].node == n).collect();
+    let clients: Vec<usize> = (0..sim.clients.len())
+        .filter(|&i| sim.clients[i].node == n)
+        .collect();
     if clients.is_empty() {
         put!(out, r#"<p class="muted">{}</p>"#, esc(text.f_none));
     } else {
         out.push_str("<ul class=\"plain\">");
         for i in clients {
             out.push_str("<li>");
-            action_button(out, "link-btn", &format!("data-sel=\"c{i}\""), &sim.clients[i].name, true);
+            action_button(
+                out,
+                "link-btn",
+                &format!("data-sel=\"c{i}\""),
+                &sim.clients[i].name,
+                true,
+            );
             out.push_str("</li>");
         }
         out.push_str("</ul>");
     }
     out.push_str("<div class=\"btn-row\">");
     for (label, line, enabled) in node_actions(sim, n, text) {
-        action_button(out, "btn", &format!("data-act=\"{}\" data-sel=\"n{n}\"", esc(&line)), label, enabled);
+        action_button(
+            out,
+            "btn",
+            &format!("data-act=\"{}\" data-sel=\"n{n}\"", esc(&line)),
+            label,
+            enabled,
+        );
     }
     out.push_str("</div>");
 }
@@ -177,20 +211,44 @@ fn replica_panel(out: &mut String, sim: &Sim, p: ProcId, text: &Text) {
     );
     fact(out, text.f_role, role_text(text, role));
     put!(out, "<dt>{}</dt><dd>", esc(text.f_node));
-    action_button(out, "link-btn", &format!("data-sel=\"n{node}\""), sim.node_name(node), true);
-    put!(out, "</dd><dt>{}</dt><dd><code>{}</code></dd>", esc(text.f_process), esc(&sim.pid_string(p)));
+    action_button(
+        out,
+        "link-btn",
+        &format!("data-sel=\"n{node}\""),
+        sim.node_name(node),
+        true,
+    );
+    put!(
+        out,
+        "</dd><dt>{}</dt><dd><code>{}</code></dd>",
+        esc(text.f_process),
+        esc(&sim.pid_string(p))
+    );
     fact(out, text.f_alive, yes_no(text, r.alive));
     fact(out, text.f_ready, &r.ready.len().to_string());
     fact(out, text.f_unacked, &r.unacked.len().to_string());
     fact(out, text.f_depth, &r.depth().to_string());
     if role == ReplicaRole::Master {
         if let Some(pct) = sim.sync_percent(r.queue) {
-            fact(out, text.f_state, &fill(text.queue_syncing, &[("p", &pct.to_string())]));
+            fact(
+                out,
+                text.f_state,
+                &fill(text.queue_syncing, &[("p", &pct.to_string())]),
+            );
         }
     } else {
-        fact(out, text.f_synced, yes_no(text, role == ReplicaRole::Synced));
+        fact(
+            out,
+            text.f_synced,
+            yes_no(text, role == ReplicaRole::Synced),
+        );
         // The gap as the mirror itself knows it (master depth last heard over GM minus its own).
-        fact(out, text.f_behind, &r.depth_delta.map_or_else(|| "?".to_string(), |d| d.to_string()));
+        fact(
+            out,
+            text.f_behind,
+            &r.depth_delta
+                .map_or_else(|| "?".to_string(), |d| d.to_string()),
+        );
     }
     fact(out, text.f_gm_buffer, &r.gm.buffer.len().to_string());
     out.push_str("</dl>");
@@ -204,25 +262,58 @@ fn client_panel(out: &mut String, sim: &Sim, c: ClientId, text: &Text) {
         put!(out, r#"<p class="muted">{}</p>"#, esc(text.insp_empty));
         return;
     };
-    let acks = cl.confirms.iter().filter(|x| x.2 == ConfirmOutcome::Ack).count();
+    let acks = cl
+        .confirms
+        .iter()
+        .filter(|x| x.2 == ConfirmOutcome::Ack)
+        .count();
     let nacks = cl.confirms.len() - acks;
-    put!(out, r#"<h3 class="insp-title">{}</h3><dl class="facts">"#, esc(&cl.name));
+    put!(
+        out,
+        r#"<h3 class="insp-title">{}</h3><dl class="facts">"#,
+        esc(&cl.name)
+    );
     fact(out, text.f_node, sim.node_name(cl.node));
     fact(out, text.f_connected, yes_no(text, cl.connected));
-    fact(out, text.f_published, &cl.next_seq.saturating_sub(1).to_string());
+    fact(
+        out,
+        text.f_published,
+        &cl.next_seq.saturating_sub(1).to_string(),
+    );
     fact(out, text.f_confirmed, &format!("{acks} / {nacks}"));
     fact(out, text.f_unconfirmed, &cl.unconfirmed.len().to_string());
     fact(out, text.f_deliveries, &cl.deliveries.len().to_string());
-    fact(out, text.f_redelivered, &cl.deliveries.iter().filter(|d| d.redelivered).count().to_string());
+    fact(
+        out,
+        text.f_redelivered,
+        &cl.deliveries
+            .iter()
+            .filter(|d| d.redelivered)
+            .count()
+            .to_string(),
+    );
     fact(
         out,
         text.f_unacked,
-        &cl.deliveries.iter().filter(|d| !d.acked && d.acked_at.is_none()).count().to_string(),
+        &cl.deliveries
+            .iter()
+            .filter(|d| !d.acked && d.acked_at.is_none())
+            .count()
+            .to_string(),
     );
-    let consumers = if cl.consumers.is_empty() { text.f_none.to_string() } else { cl.consumers.join(", ") };
+    let consumers = if cl.consumers.is_empty() {
+        text.f_none.to_string()
+    } else {
+        cl.consumers.join(", ")
+    };
     fact(out, text.f_consumers, &consumers);
     if let Some(e) = cl.errors.last() {
-        put!(out, "<dt>{}</dt><dd><code>{}</code></dd>", esc(text.f_last_error), esc(e));
+        put!(
+            out,
+            "<dt>{}</dt><dd><code>{}</code></dd>",
+            esc(text.f_last_error),
+            esc(e)
+        );
     }
     out.push_str("</dl>");
 }
@@ -247,11 +338,24 @@ fn event_panel(out: &mut String, live: &Sim, i: usize, cursor: Micros, text: &Te
         put!(out, r#"<p class="muted">{}</p>"#, esc(text.insp_empty));
         return;
     };
-    put!(out, r#"<h3 class="insp-title">{}</h3><dl class="facts">"#, fmt_time(e.at));
+    put!(
+        out,
+        r#"<h3 class="insp-title">{}</h3><dl class="facts">"#,
+        fmt_time(e.at)
+    );
     match &e.kind {
-        TraceKind::Send { id, from, to, arrive, kind, label } => {
+        TraceKind::Send {
+            id,
+            from,
+            to,
+            arrive,
+            kind,
+            label,
+        } => {
             let lost = live.trace[i..].iter().find_map(|x| match &x.kind {
-                TraceKind::Lost { id: l, reason } if l == id && x.at <= cursor => Some(reason.clone()),
+                TraceKind::Lost { id: l, reason } if l == id && x.at <= cursor => {
+                    Some(reason.clone())
+                }
                 _ => None,
             });
             let in_flight = e.at <= cursor && *arrive > cursor && lost.is_none();
@@ -265,7 +369,12 @@ fn event_panel(out: &mut String, live: &Sim, i: usize, cursor: Micros, text: &Te
                 text.s_arrived.to_string()
             };
             fact(out, text.f_kind, text.kind_name(*kind));
-            put!(out, "<dt>{}</dt><dd><code>{}</code></dd>", esc(text.f_event), esc(label));
+            put!(
+                out,
+                "<dt>{}</dt><dd><code>{}</code></dd>",
+                esc(text.f_event),
+                esc(label)
+            );
             fact(out, text.f_from, &endpoint_name(live, *from, text));
             fact(out, text.f_to, &endpoint_name(live, *to, text));
             fact(out, text.f_sent, &fmt_time(e.at));
@@ -274,7 +383,13 @@ fn event_panel(out: &mut String, live: &Sim, i: usize, cursor: Micros, text: &Te
             out.push_str("</dl>");
             if in_flight {
                 out.push_str("<div class=\"drop\">");
-                action_button(out, "btn danger", &format!("data-act=\"drop {id}\""), text.drop_message, true);
+                action_button(
+                    out,
+                    "btn danger",
+                    &format!("data-act=\"drop {id}\""),
+                    text.drop_message,
+                    true,
+                );
                 put!(out, r#"<p class="hint">{}</p></div>"#, esc(text.drop_hint));
             }
             match message_of_send(live, i).and_then(|m| lineage(live, m)) {
@@ -282,12 +397,19 @@ fn event_panel(out: &mut String, live: &Sim, i: usize, cursor: Micros, text: &Te
                     put!(
                         out,
                         r#"<h4>{}</h4><p class="hint">{}</p><ol class="lineage">"#,
-                        esc(&fill(text.lineage_heading, &[("body", &format!("\"{}\"", l.body))])),
+                        esc(&fill(
+                            text.lineage_heading,
+                            &[("body", &format!("\"{}\"", l.body))]
+                        )),
                         esc(text.lineage_hint)
                     );
                     for h in &l.hops {
                         let route = match (h.from, h.to) {
-                            (Some(a), Some(b)) => format!("{} → {}", endpoint_name(live, a, text), endpoint_name(live, b, text)),
+                            (Some(a), Some(b)) => format!(
+                                "{} → {}",
+                                endpoint_name(live, a, text),
+                                endpoint_name(live, b, text)
+                            ),
                             (None, Some(b)) => endpoint_name(live, b, text),
                             _ => String::new(),
                         };
@@ -304,7 +426,11 @@ fn event_panel(out: &mut String, live: &Sim, i: usize, cursor: Micros, text: &Te
                             esc(&route)
                         );
                         if let Some(why) = &h.lost {
-                            put!(out, r#"<span class="hop-lost">{}</span>"#, esc(&fill(text.s_lost, &[("why", why)])));
+                            put!(
+                                out,
+                                r#"<span class="hop-lost">{}</span>"#,
+                                esc(&fill(text.s_lost, &[("why", why)]))
+                            );
                         }
                         out.push_str("</button></li>");
                     }
@@ -331,21 +457,39 @@ fn event_panel(out: &mut String, live: &Sim, i: usize, cursor: Micros, text: &Te
             }
             out.push_str("</dl>");
         }
-        TraceKind::State { text: t, importance } => {
+        TraceKind::State {
+            text: t,
+            importance,
+        } => {
             put!(
                 out,
                 r#"<dt>{}</dt><dd><span class="{}">{}</span></dd></dl>"#,
                 esc(text.f_event),
-                if *importance == Importance::Notable { "notable" } else { "" },
+                if *importance == Importance::Notable {
+                    "notable"
+                } else {
+                    ""
+                },
                 esc(t)
             );
         }
         TraceKind::Input { text: t } => {
-            put!(out, "<dt>{}</dt><dd><code>{}</code></dd></dl>", esc(text.f_input), esc(t));
+            put!(
+                out,
+                "<dt>{}</dt><dd><code>{}</code></dd></dl>",
+                esc(text.f_input),
+                esc(t)
+            );
         }
     }
     out.push_str("<div class=\"btn-row\">");
-    action_button(out, "btn", &format!("data-seek=\"{}\" data-sel=\"e{i}\"", e.at.0), text.go_there, true);
+    action_button(
+        out,
+        "btn",
+        &format!("data-seek=\"{}\" data-sel=\"e{i}\"", e.at.0),
+        text.go_there,
+        true,
+    );
     out.push_str("</div>");
 }
 

@@ -153,7 +153,10 @@ mod tests {
             let text = lang.text();
             let html = legend_markup(text);
             for state in NODE_STATES {
-                assert!(html.contains(&format!(">{}<", esc(text.state(state)))), "{lang:?} {state}: {html}");
+                assert!(
+                    html.contains(&format!(">{}<", esc(text.state(state)))),
+                    "{lang:?} {state}: {html}"
+                );
                 assert!(html.contains(&state_class(state)), "{lang:?} {state}");
             }
             for k in KINDS {

@@ -49,7 +49,11 @@ pub fn relevant(sim: &Sim, index: &TraceIndex) -> [bool; 5] {
 /// The notes as markup, the ones the run shows open and marked.
 pub fn notes_markup(text: &Text, hot: [bool; 5]) -> String {
     let mut out = String::new();
-    put!(out, r#"<p class="muted">{}</p><ul class="plain">"#, esc(text.notes_intro));
+    put!(
+        out,
+        r#"<p class="muted">{}</p><ul class="plain">"#,
+        esc(text.notes_intro)
+    );
     for (note, hot) in text.notes.iter().zip(hot) {
         put!(
             out,
@@ -59,7 +63,11 @@ pub fn notes_markup(text: &Text, hot: [bool; 5]) -> String {
             esc(note.title)
         );
         if hot {
-            put!(out, r#"<span class="pill">{}</span>"#, esc(text.note_relevant));
+            put!(
+                out,
+                r#"<span class="pill">{}</span>"#,
+                esc(text.note_relevant)
+            );
         }
         put!(
             out,

@@ -11,11 +11,13 @@ use yew::prelude::*;
 use super::i18n::{fill, use_lang};
 use super::inspector::{use_selection, Selection};
 use super::markup::{on_click, raw};
-use crate::put;
 use super::motion::kind_class;
 use super::player::Action;
-use super::stage::{endpoint_node, f1, fmt_span, host, use_index, Fixed, StoreRef};
+use super::stage::{
+    endpoint_node, f1, fmt_span, host, use_index, Fixed, Shared, StoreRef, TraceIndex,
+};
 use super::store::use_store;
+use crate::put;
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, TraceEvent, TraceKind};
 use crate::sim::Sim;
@@ -113,8 +115,9 @@ pub fn arrows_in(trace: &[TraceEvent], from: Micros, to: Micros, longest: Micros
     v
 }
 
-#[derive(Properties, PartialEq)]
-struct ArrowsProps {
+/// What the arrows depend on (they are redrawn when any of it changes).
+#[derive(PartialEq)]
+struct ArrowsKey {
     store: StoreRef,
     /// The time at x = 0 of this layer.
     epoch: Micros,
@@ -127,14 +130,14 @@ struct ArrowsProps {
     selected: Option<usize>,
     /// Plot width in viewBox units.
     plot_w: f64,
+    index: Shared<TraceIndex>,
 }
 
 /// The arrows of a window three spans wide, in coordinates relative to `epoch`: the parent
 /// slides this layer as the clock moves; it is redrawn only when the window steps, and then
 /// only the arrows entering and leaving it change.
-#[function_component]
-fn Arrows(props: &ArrowsProps) -> Html {
-    let index = use_index();
+fn arrows_markup(props: &ArrowsKey) -> String {
+    let index = &props.index;
     let player = props.store.player();
     let live = &player.session.run.sim;
     let longest = {
@@ -147,10 +150,19 @@ fn Arrows(props: &ArrowsProps) -> Html {
     let mut out = String::with_capacity(16384);
     for i in arrows_in(&live.trace, props.from, props.to, longest) {
         let e = &live.trace[i];
-        let TraceKind::Send { id, from, to, arrive, kind, .. } = &e.kind else {
+        let TraceKind::Send {
+            id,
+            from,
+            to,
+            arrive,
+            kind,
+            ..
+        } = &e.kind
+        else {
             continue;
         };
-        let (Some(la), Some(lb)) = (props.lanes.lane(live, *from), props.lanes.lane(live, *to)) else {
+        let (Some(la), Some(lb)) = (props.lanes.lane(live, *from), props.lanes.lane(live, *to))
+        else {
             continue;
         };
         let (x1, y1, x2, mut y2) = (x(e.at), props.lanes.y(la), x(*arrive), props.lanes.y(lb));
@@ -168,12 +180,16 @@ fn Arrows(props: &ArrowsProps) -> Html {
             r#"<g class="st-arrow {}{}{}" data-sel="e{i}"><line class="hit" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/><line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" marker-end="url(#{})"/></g>"#,
             kind_class(*kind),
             if lost { " lost" } else { "" },
-            if props.selected == Some(i) { " selected" } else { "" },
+            if props.selected == Some(i) {
+                " selected"
+            } else {
+                ""
+            },
             if lost { "st-lost" } else { "st-head" }
         );
     }
     drop(player);
-    html! { <g class="st-arrows">{ raw(out) }</g> }
+    out
 }
 
 /// The diagram card.
@@ -187,6 +203,7 @@ pub fn SpaceTime() -> Html {
     let level = use_state_eq(|| None::<usize>);
     let drag = use_mut_ref(|| None::<(f64, Micros, bool)>);
     let shown_len = use_mut_ref(|| (f64::NEG_INFINITY, 0usize));
+    let index = use_index();
     let svg_ref = use_node_ref();
     let player = store.player();
     let live = &player.session.run.sim;
@@ -229,6 +246,24 @@ pub fn SpaceTime() -> Html {
         s.1
     };
     let height = lanes.height();
+    let arrows_html = use_memo(
+        ArrowsKey {
+            store: StoreRef(store.clone()),
+            epoch,
+            from,
+            to,
+            span,
+            trace_len,
+            lanes: lanes.clone(),
+            selected: match *selection {
+                Some(Selection::Event(i)) => Some(i),
+                _ => None,
+            },
+            plot_w,
+            index: index.clone(),
+        },
+        arrows_markup,
+    );
     // Anomalies where they happened: on the lane of the client that saw them.
     let k = plot_w / span as f64;
     let flags: Html = derived
@@ -258,10 +293,6 @@ pub fn SpaceTime() -> Html {
         .collect();
     drop(player);
 
-    let selected = match *selection {
-        Some(Selection::Event(i)) => Some(i),
-        _ => None,
-    };
     let units_per_px = {
         let svg_ref = svg_ref.clone();
         move || {
@@ -380,8 +411,7 @@ pub fn SpaceTime() -> Html {
                 { lane_rows }
                 <g clip-path="url(#st-clip)" onclick={on_click(&store, &selection, None)}>
                     <g transform={format!("translate({} 0)", Fixed(slide, 2))}>
-                        <Arrows store={StoreRef(store.clone())} epoch={epoch} from={from} to={to} span={span} trace_len={trace_len}
-                            lanes={lanes.clone()} selected={selected} plot_w={plot_w} />
+                        <g class="st-arrows">{ raw((*arrows_html).clone()) }</g>
                     </g>
                 </g>
                 { flags }

@@ -7,13 +7,15 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::i18n::{fill, use_lang, Lang};
+use super::i18n::{fill, use_lang, Text};
+use super::inspector::use_selection;
+use super::markup::{esc, on_click, raw};
 use super::player::{slider_from_speed, speed_from_slider, Action};
 use super::stage::{
-    fmt_speed, fmt_time, load, load_generation, use_derived, use_index, Fixed, Shared, StoreRef,
-    TraceIndex,
+    fmt_speed, fmt_time, load, load_generation, use_derived, use_index, Fixed, TraceIndex,
 };
 use super::store::{use_store, StoreHandle};
+use crate::put;
 use crate::sim::scenario::session::TimedInput;
 use crate::sim::time::Micros;
 use crate::sim::trace::TraceEvent;
@@ -88,54 +90,37 @@ struct ForkWatch {
     stash: Option<(Vec<TimedInput>, Rc<String>, Micros, u64)>,
 }
 
-#[derive(Properties, PartialEq)]
-pub struct MarksProps {
-    pub store: StoreRef,
-    pub index: Shared<TraceIndex>,
-    /// The index's version: redraw when the trace grows or forks.
-    pub version: u64,
-    pub horizon: Micros,
-    /// When the anomalies of the view happened.
-    pub anomalies: Rc<Vec<Micros>>,
-    /// Where the run last forked, while the reader is told about it.
-    pub fork: Option<Micros>,
-    pub lang: Lang,
-}
-
-/// The marks strip under the Timeline slider: click one to go there.
-#[function_component]
-pub fn TimelineMarks(props: &MarksProps) -> Html {
-    let text = props.lang.text();
-    let player = props.store.player();
-    let live = &player.session.run.sim;
-    let horizon = props.horizon.0.max(1) as f64;
-    let mut all = {
-        let ix = props.index.0.borrow();
-        marks(&live.trace, &ix.inputs, &ix.notable, props.horizon, 300)
-    };
-    all.extend(props.anomalies.iter().map(|&t| (t, MarkKind::Anomaly)));
-    all.extend(props.fork.map(|t| (t, MarkKind::Fork)));
-    let items: Html = all
-        .into_iter()
-        .map(|(t, kind)| {
-            let (class, title) = match kind {
-                MarkKind::Input => ("mark mark-input", text.marker_input),
-                MarkKind::Notable => ("mark mark-notable", text.marker_notable),
-                MarkKind::Anomaly => ("mark mark-anomaly", text.marker_anomaly),
-                MarkKind::Fork => ("mark mark-fork", text.marker_fork),
-            };
-            let onclick = {
-                let store = props.store.0.clone();
-                move |_: MouseEvent| store.dispatch(Action::Seek(t))
-            };
-            let left = (t.0 as f64 / horizon * 100.0).clamp(0.0, 100.0);
-            html! {
-                <button type="button" {class} style={format!("left:{}%", Fixed(left, 2))} tabindex="-1"
-                    title={format!("{title} — {}", fmt_time(t))} aria-label={format!("{title} {}", fmt_time(t))} {onclick} />
-            }
-        })
-        .collect();
-    html! { <div class="marks">{ items }</div> }
+/// The marks under the Timeline slider as markup (each a button that moves the clock).
+pub fn marks_markup(
+    trace: &[TraceEvent],
+    index: &TraceIndex,
+    horizon: Micros,
+    anomalies: &[Micros],
+    fork: Option<Micros>,
+    text: &Text,
+) -> String {
+    let mut all = marks(trace, &index.inputs, &index.notable, horizon, 300);
+    all.extend(anomalies.iter().map(|&t| (t, MarkKind::Anomaly)));
+    all.extend(fork.map(|t| (t, MarkKind::Fork)));
+    let scale = 100.0 / horizon.0.max(1) as f64;
+    let mut out = String::from(r#"<div class="marks">"#);
+    for (t, kind) in all {
+        let (class, title) = match kind {
+            MarkKind::Input => ("mark-input", text.marker_input),
+            MarkKind::Notable => ("mark-notable", text.marker_notable),
+            MarkKind::Anomaly => ("mark-anomaly", text.marker_anomaly),
+            MarkKind::Fork => ("mark-fork", text.marker_fork),
+        };
+        let label = format!("{} — {}", esc(title), fmt_time(t));
+        put!(
+            out,
+            r#"<button type="button" class="mark {class}" style="left:{}%" tabindex="-1" title="{label}" aria-label="{label}" data-seek="{}"></button>"#,
+            Fixed((t.0 as f64 * scale).clamp(0.0, 100.0), 2),
+            t.0
+        );
+    }
+    out.push_str("</div>");
+    out
 }
 
 /// The controls' icons, drawn rather than taken from a font (fonts lack some media symbols).
@@ -179,6 +164,7 @@ pub fn TransportBar() -> Html {
     let text = lang.text();
     let watch = use_mut_ref(ForkWatch::default);
     let notice = use_state_eq(|| None::<ForkNotice>);
+    let selection = use_selection();
     let marks_scale = use_mut_ref(|| Micros::ZERO);
     let derived = use_derived();
     let index = use_index();
@@ -243,7 +229,6 @@ pub fn TransportBar() -> Html {
     let can_step = in_past || player.session.run.sim.has_pending_events();
     index.0.borrow_mut().update(&player.session.run.sim.trace);
     let version = index.0.borrow().version;
-    drop(player);
     // While the run plays live its horizon grows every frame; the marks are placed against a
     // horizon that moves only in steps of a few tenths of a percent, so they are not redrawn
     // on every frame for a shift no one can see.
@@ -255,6 +240,28 @@ pub fn TransportBar() -> Html {
         }
         *shown
     };
+    let fork_at = notice.as_ref().map(|n| n.at);
+    let marks_html = {
+        let store = store.clone();
+        let index = index.clone();
+        let anomaly_times = anomaly_times.clone();
+        use_memo(
+            (version, marks_horizon, derived.structure, fork_at, lang),
+            move |(_, h, _, fork, lang)| {
+                let p = store.player();
+                let ix = index.0.borrow();
+                marks_markup(
+                    &p.session.run.sim.trace,
+                    &ix,
+                    *h,
+                    &anomaly_times,
+                    *fork,
+                    lang.text(),
+                )
+            },
+        )
+    };
+    drop(player);
 
     let on_speed = {
         let store = store.clone();
@@ -335,8 +342,7 @@ pub fn TransportBar() -> Html {
                 <input type="range" min="0" max={horizon.0.to_string()} step="1"
                     aria-label={text.timeline} aria-valuetext={fmt_time(cursor)}
                     value={cursor.0.to_string()} oninput={on_seek} />
-                <TimelineMarks store={StoreRef(store.clone())} index={index.clone()} version={version}
-                    horizon={marks_horizon} anomalies={anomaly_times} fork={notice.as_ref().map(|n| n.at)} lang={lang} />
+                <div onclick={on_click(&store, &selection, None)}>{ raw((*marks_html).clone()) }</div>
             </div>
             if let Some(n) = (*notice).clone() {
                 <div class="notice fork" role="status">
