@@ -420,35 +420,59 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
         let menu = menu.clone();
         Callback::from(move |_: MouseEvent| menu.set(None))
     };
+    // An opened menu takes the focus, so that it can be used from the keyboard.
+    use_effect_with(menu.is_some(), |&open| {
+        if open {
+            let first = super::stage::browser()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector(".node-menu [role=menuitem]").ok().flatten())
+                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+            if let Some(el) = first {
+                let _ = el.focus();
+            }
+        }
+    });
+    // The menu and the partition editor are markup too; a click or change on them is read
+    // from the element's data attributes (see `markup`).
     let menu_html = (*menu).and_then(|m| {
         let player = store.player();
         let sim = player.view();
         let node = sim.cluster.nodes.get(m.node)?;
-        let items: Html = node_actions(sim, m.node, text)
-            .into_iter()
-            .map(|(label, line, enabled)| {
-                let onclick = {
-                    let store = store.clone();
-                    let menu = menu.clone();
-                    let selection = selection.clone();
-                    let node = m.node;
-                    move |_: MouseEvent| {
-                        menu.set(None);
-                        selection.set(Some(Selection::Node(node)));
-                        store.dispatch(Action::Input(line.clone()));
-                    }
-                };
-                html! { <button type="button" role="menuitem" disabled={!enabled} {onclick}>{ label }</button> }
-            })
-            .collect();
-        let inspect = {
+        // Keep the menu on screen on a narrow phone.
+        let width = super::stage::browser()
+            .and_then(|w| w.inner_width().ok())
+            .and_then(|v| v.as_f64())
+            .unwrap_or(1e4);
+        let x = m.x.min(width - 210.0).max(4.0);
+        let mut out = String::new();
+        put!(
+            out,
+            r#"<div class="node-menu" role="menu" aria-label="{}" style="left:{}px;top:{}px"><div class="menu-title">{}</div><button type="button" role="menuitem" data-sel="n{}">{}</button>"#,
+            esc(&fill(text.node_actions, &[("node", &node.name)])),
+            Fixed(x, 0),
+            Fixed(m.y + 6.0, 0),
+            esc(&node.name),
+            m.node,
+            esc(text.menu_inspect)
+        );
+        for (label, line, enabled) in node_actions(sim, m.node, text) {
+            put!(
+                out,
+                r#"<button type="button" role="menuitem" data-act="{}" data-sel="n{}"{}>{}</button>"#,
+                esc(&line),
+                m.node,
+                if enabled { "" } else { " disabled" },
+                esc(label)
+            );
+        }
+        out.push_str("</div>");
+        let act = on_click(&store, &selection, None);
+        let onclick = {
             let menu = menu.clone();
-            let selection = selection.clone();
-            let node = m.node;
-            move |_: MouseEvent| {
+            Callback::from(move |e: MouseEvent| {
+                act.emit(e);
                 menu.set(None);
-                selection.set(Some(Selection::Node(node)));
-            }
+            })
         };
         let onkeydown = {
             let menu = menu.clone();
@@ -458,57 +482,57 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
                 }
             })
         };
-        // Keep the menu on screen on a narrow phone.
-        let x = m.x.min(super::stage::browser().and_then(|w| w.inner_width().ok()).and_then(|v| v.as_f64()).unwrap_or(1e4) - 210.0).max(4.0);
         Some(html! {
             <>
                 <div class="menu-backdrop" onclick={close_menu.clone()} />
-                <div class="node-menu" role="menu" aria-label={fill(text.node_actions, &[("node", &node.name)])}
-                    style={format!("left:{}px;top:{}px", Fixed(x, 0), Fixed(m.y + 6.0, 0))} {onkeydown}>
-                    <div class="menu-title">{ &node.name }</div>
-                    <button type="button" role="menuitem" onclick={inspect}>{ text.menu_inspect }</button>
-                    { items }
-                </div>
+                <div {onclick} {onkeydown}>{ raw(out) }</div>
             </>
         })
     });
 
     let partition_editor = (*draft).clone().map(|sides| {
-        let rows: Html = names
-            .iter()
-            .enumerate()
-            .map(|(i, name)| {
-                let onchange = {
-                    let draft = draft.clone();
-                    let sides = sides.clone();
-                    Callback::from(move |e: Event| {
-                        let v = e
-                            .target_dyn_into::<web_sys::HtmlSelectElement>()
-                            .map(|s| s.selected_index().max(0) as u8)
-                            .unwrap_or(0);
-                        let mut next = sides.clone();
-                        next[i] = v;
-                        draft.set(Some(next));
-                    })
-                };
-                let options: Html = (0..3u8)
-                    .map(|s| html! {
-                        <option selected={sides[i] == s}>{ fill(text.side_name, &[("s", &side_letter(s))]) }</option>
-                    })
-                    .collect();
-                html! {
-                    <label class="side-row">
-                        <span>{ name }</span>
-                        <select aria-label={name.clone()} {onchange}>{ options }</select>
-                    </label>
-                }
-            })
-            .collect();
         let used = {
             let mut v = sides.clone();
             v.sort();
             v.dedup();
             v.len()
+        };
+        let mut out = String::new();
+        put!(
+            out,
+            r#"<h3>{}</h3><p class="hint">{}</p><div class="side-rows">"#,
+            esc(text.partition_title),
+            esc(text.partition_hint)
+        );
+        for (i, name) in names.iter().enumerate() {
+            let name = esc(name);
+            put!(out, r#"<label class="side-row"><span>{name}</span><select aria-label="{name}" data-node="{i}">"#);
+            for side in 0..3u8 {
+                put!(
+                    out,
+                    "<option{}>{}</option>",
+                    if sides[i] == side { " selected" } else { "" },
+                    esc(&fill(text.side_name, &[("s", &side_letter(side))]))
+                );
+            }
+            out.push_str("</select></label>");
+        }
+        out.push_str("</div>");
+        if used < 2 {
+            put!(out, r#"<p class="hint warn">{}</p>"#, esc(text.partition_need_two));
+        }
+        let onchange = {
+            let draft = draft.clone();
+            let sides = sides.clone();
+            Callback::from(move |e: Event| {
+                let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
+                let Some(i) = select.get_attribute("data-node").and_then(|v| v.parse::<usize>().ok()) else { return };
+                let mut next = sides.clone();
+                if let Some(side) = next.get_mut(i) {
+                    *side = select.selected_index().clamp(0, 2) as u8;
+                }
+                draft.set(Some(next));
+            })
         };
         let apply = {
             let store = store.clone();
@@ -537,11 +561,8 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
             move |_: MouseEvent| draft.set(None)
         };
         html! {
-            <div class="partition-editor" role="group" aria-label={text.partition_title}>
-                <h3>{ text.partition_title }</h3>
-                <p class="hint">{ text.partition_hint }</p>
-                <div class="side-rows">{ rows }</div>
-                if used < 2 { <p class="hint warn">{ text.partition_need_two }</p> }
+            <div class="partition-editor" role="group" aria-label={text.partition_title} {onchange}>
+                { raw(out) }
                 <div class="btn-row">
                     <button type="button" class="btn primary" disabled={used < 2} onclick={apply}>{ text.partition_apply }</button>
                     <button type="button" class="btn" onclick={cancel}>{ text.cancel }</button>
