@@ -13,18 +13,16 @@ use super::event_log::EventLog;
 use super::i18n::{fill, Lang};
 use super::inspector::{inspector_card, use_selection, Selection, SelectionHandle};
 use super::legend::legend_markup;
-use super::lessons::Lessons;
+use super::lessons::lessons_card;
 use super::markup::{on_click, raw};
 use super::motion::use_frame_loop;
 use super::notes::{notes_markup, relevant};
 use super::panels::PanelArea;
 use super::player::Player;
-use super::share::{current_hash, load_hash, ShareButton};
-use super::shortcuts::{use_shortcuts, HelpDialog};
+use super::share::{current_hash, load_hash, share_button};
+use super::shortcuts::{help_dialog, use_shortcuts};
 use super::spacetime::SpaceTime;
-use super::stage::{
-    content_key, use_derived, use_index, Derived, Shared, Slow, StoreRef, TraceIndex, Ui,
-};
+use super::stage::{content_key, use_derived, use_index, Derived, Shared, TraceIndex, Ui};
 use super::store::{Store, StoreHandle};
 use super::timeline::TransportBar;
 
@@ -151,22 +149,22 @@ pub fn App(props: &AppProps) -> Html {
         let store = store.clone();
         use_memo(content, move |_| {
             let derived = Rc::new(Derived::of(store.player().view()));
-            Slow { store, derived }
+            (store, derived)
         })
     };
     let ui = Ui {
         lang: *lang,
         selection: selection.clone(),
         index: Shared(index),
+        slow: slow.0.clone(),
+        derived: slow.1.clone(),
     };
 
     html! {
         <ContextProvider<StoreHandle> context={store.clone()}>
-        <ContextProvider<Slow> context={(*slow).clone()}>
         <ContextProvider<Ui> context={ui}>
             <Page {lang} {theme} {help} {link_error} />
         </ContextProvider<Ui>>
-        </ContextProvider<Slow>>
         </ContextProvider<StoreHandle>>
     }
 }
@@ -190,6 +188,21 @@ fn Page(props: &PageProps) -> Html {
     let theme = props.theme.clone();
     let text = lang.text();
     let legend = use_memo(*lang, |lang| legend_markup(lang.text()));
+    let shown = use_state_eq(|| None::<String>);
+    let picked = use_state_eq(|| 0usize);
+    let running = use_state_eq(|| None::<(usize, usize)>);
+    let close_ref = use_node_ref();
+    {
+        // An opened help dialog takes the focus, so that Escape and Tab start from inside it.
+        let close_ref = close_ref.clone();
+        use_effect_with(*props.help, move |&open| {
+            if open {
+                if let Some(el) = close_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
     let hot = {
         let player = store.player();
         index.0.borrow_mut().update(&player.session.run.sim.trace);
@@ -251,7 +264,7 @@ fn Page(props: &PageProps) -> Html {
                 </div>
                 <div class="topbar-tools">
                     <span class="badge">{ text.version_badge }</span>
-                    <ShareButton store={StoreRef(store.clone())} />
+                    { share_button(&store, &shown, text) }
                     <button type="button" class="btn icon" aria-label={text.help_open} title={text.help_open}
                         onclick={open_help}>{ "?" }</button>
                     <button type="button" class="btn" aria-label={text.theme_switch}
@@ -294,7 +307,7 @@ fn Page(props: &PageProps) -> Html {
                             { raw(anomalies_markup(&store.player().session.run.sim, &derived.anomalies, text)) }
                         </div>
                     </section>
-                    <Lessons store={StoreRef(store.clone())} />
+                    { lessons_card(&store, &picked, &running, *lang) }
                     <section class="card seed-notes" aria-labelledby="notes-h">
                         <h2 id="notes-h">{ text.notes_heading }</h2>
                         { raw(notes_markup(text, hot)) }
@@ -314,7 +327,7 @@ fn Page(props: &PageProps) -> Html {
                 <span>{ format!("mirrorscope {}", env!("CARGO_PKG_VERSION")) }</span>
                 <span>{ text.footer }</span>
             </footer>
-            <HelpDialog open={props.help.clone()} />
+            { help_dialog(&props.help, &close_ref, text) }
         </div>
     }
 }

@@ -425,7 +425,11 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
         if open {
             let first = super::stage::browser()
                 .and_then(|w| w.document())
-                .and_then(|d| d.query_selector(".node-menu [role=menuitem]").ok().flatten())
+                .and_then(|d| {
+                    d.query_selector(".node-menu [role=menuitem]")
+                        .ok()
+                        .flatten()
+                })
                 .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
             if let Some(el) = first {
                 let _ = el.focus();

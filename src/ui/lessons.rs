@@ -4,9 +4,10 @@
 
 use yew::prelude::*;
 
-use super::i18n::{fill, use_lang, Lang};
+use super::i18n::{fill, Lang};
 use super::player::Action;
-use super::stage::{load, StoreRef};
+use super::stage::load;
+use super::store::StoreHandle;
 use crate::sim::time::Micros;
 
 /// Text in both languages.
@@ -238,19 +239,16 @@ pub fn start(store: &super::store::StoreHandle, lesson: &Lesson) {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct LessonsProps {
-    pub store: StoreRef,
-}
-
-/// The lessons card.
-#[function_component]
-pub fn Lessons(props: &LessonsProps) -> Html {
-    let lang = use_lang();
+/// The lessons card. `picked` is the lesson in the list; `running` the guided lesson loaded
+/// and its next step (both the page's state).
+pub fn lessons_card(
+    store: &StoreHandle,
+    picked: &UseStateHandle<usize>,
+    running: &UseStateHandle<Option<(usize, usize)>>,
+    lang: Lang,
+) -> Html {
     let text = lang.text();
-    let picked = use_state_eq(|| 0usize);
-    let running = use_state_eq(|| None::<(usize, usize)>);
-    let lesson = LESSONS[(*picked).min(LESSONS.len() - 1)];
+    let lesson = LESSONS[(**picked).min(LESSONS.len() - 1)];
     let on_pick = {
         let picked = picked.clone();
         Callback::from(move |e: Event| {
@@ -260,9 +258,9 @@ pub fn Lessons(props: &LessonsProps) -> Html {
         })
     };
     let on_load = {
-        let store = props.store.0.clone();
+        let store = store.clone();
         let running = running.clone();
-        let idx = *picked;
+        let idx = **picked;
         Callback::from(move |_: MouseEvent| {
             start(&store, &LESSONS[idx]);
             running.set(matches!(LESSONS[idx].kind, LessonKind::Guided { .. }).then_some((idx, 0)));
@@ -271,9 +269,9 @@ pub fn Lessons(props: &LessonsProps) -> Html {
     let options: Html = LESSONS
         .iter()
         .enumerate()
-        .map(|(i, l)| html! { <option selected={i == *picked}>{ l.title.get(lang) }</option> })
+        .map(|(i, l)| html! { <option selected={i == **picked}>{ l.title.get(lang) }</option> })
         .collect();
-    let guided = running.and_then(|(idx, step)| match LESSONS[idx].kind {
+    let guided = (**running).and_then(|(idx, step)| match LESSONS[idx].kind {
         LessonKind::Guided { steps, .. } => Some((idx, step, steps)),
         LessonKind::Scenario { .. } => None,
     });
@@ -283,7 +281,7 @@ pub fn Lessons(props: &LessonsProps) -> Html {
         }
         let s = steps[step];
         let run = {
-            let store = props.store.0.clone();
+            let store = store.clone();
             let running = running.clone();
             Callback::from(move |_: MouseEvent| {
                 for line in s.lines {

@@ -4,9 +4,9 @@
 
 use yew::prelude::*;
 
-use super::i18n::use_lang;
+use super::i18n::Text;
 use super::player::Action;
-use super::stage::{load, StoreRef};
+use super::stage::load;
 use super::store::StoreHandle;
 use crate::sim::time::Micros;
 
@@ -118,19 +118,15 @@ fn replace_hash(hash: &str) {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct ShareProps {
-    pub store: StoreRef,
-}
-
-/// The Share button: writes the link into the address bar, copies it, and shows it.
-#[function_component]
-pub fn ShareButton(props: &ShareProps) -> Html {
-    let lang = use_lang();
-    let text = lang.text();
-    let shown = use_state_eq(|| None::<String>);
+/// The Share button: writes the link into the address bar, copies it, and shows it (in
+/// `shown`, the page's state).
+pub fn share_button(
+    store: &StoreHandle,
+    shown: &UseStateHandle<Option<String>>,
+    text: &Text,
+) -> Html {
     let onclick = {
-        let store = props.store.0.clone();
+        let store = store.clone();
         let shown = shown.clone();
         Callback::from(move |_: MouseEvent| {
             let (scenario, at) = {
@@ -156,7 +152,7 @@ pub fn ShareButton(props: &ShareProps) -> Html {
     html! {
         <div class="share">
             <button type="button" class="btn" {onclick}>{ text.share }</button>
-            if let Some(url) = (*shown).clone() {
+            if let Some(url) = (**shown).clone() {
                 <div class="share-pop" role="status">
                     <label>
                         <span>{ text.share_copied }</span>

@@ -4,7 +4,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::i18n::{use_lang, Text};
+use super::i18n::Text;
 use super::player::Action;
 use super::store::StoreHandle;
 use super::timeline::{nudge_speed, previous_event};
@@ -161,33 +161,14 @@ pub fn use_shortcuts(store: StoreHandle, help: UseStateHandle<bool>) {
     });
 }
 
-#[derive(Properties, PartialEq)]
-pub struct HelpProps {
-    pub open: UseStateHandle<bool>,
-}
-
-/// The list of shortcuts, as a dialog.
-#[function_component]
-pub fn HelpDialog(props: &HelpProps) -> Html {
-    let lang = use_lang();
-    let text = lang.text();
-    let close_ref = use_node_ref();
-    {
-        // Focus lands on the dialog's button, so that Escape and Tab start from inside it.
-        let close_ref = close_ref.clone();
-        use_effect_with(*props.open, move |&open| {
-            if open {
-                if let Some(el) = close_ref.cast::<web_sys::HtmlElement>() {
-                    let _ = el.focus();
-                }
-            }
-        });
-    }
-    if !*props.open {
+/// The list of shortcuts, as a dialog (open while `open` holds; the page gives the focus to
+/// `close_ref`, its button, when it opens).
+pub fn help_dialog(open: &UseStateHandle<bool>, close_ref: &NodeRef, text: &Text) -> Html {
+    if !**open {
         return html! {};
     }
     let close = {
-        let open = props.open.clone();
+        let open = open.clone();
         Callback::from(move |_: MouseEvent| open.set(false))
     };
     let rows: Html = shortcut_list(text)

@@ -304,41 +304,33 @@ impl Derived {
 }
 
 /// What the page shares besides the store, all of it slow to change: the language, the
-/// selection and the trace index. (One context for the three: each context type costs its own
-/// share of the download.)
+/// selection, the trace index, and the run as the slower parts of the page see it (the store
+/// and the views derived from it, replaced only when the run's content changes, see
+/// [`content_key`], not on every frame). One context for all of it: each context type costs
+/// its own share of the download.
 #[derive(Clone)]
 pub struct Ui {
     pub lang: Lang,
     pub selection: SelectionHandle,
     pub index: Shared<TraceIndex>,
+    pub slow: StoreHandle,
+    pub derived: Rc<Derived>,
 }
 
 impl PartialEq for Ui {
     fn eq(&self, other: &Self) -> bool {
-        self.lang == other.lang && self.selection == other.selection
-    }
-}
-
-/// The run as the slower parts of the page see it: the store and the views derived from it,
-/// replaced only when the run's content changes (see [`content_key`]), not on every frame.
-#[derive(Clone)]
-pub struct Slow {
-    pub store: StoreHandle,
-    pub derived: Rc<Derived>,
-}
-
-impl PartialEq for Slow {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.derived, &other.derived)
+        self.lang == other.lang
+            && self.selection == other.selection
+            && Rc::ptr_eq(&self.derived, &other.derived)
     }
 }
 
 /// The slow store from the app's context (the store itself when mounted alone).
 #[hook]
 pub fn use_slow_store() -> StoreHandle {
-    let slow = use_context::<Slow>();
+    let ui = use_context::<Ui>();
     let store = super::store::use_store();
-    slow.map_or(store, |s| s.store)
+    ui.map_or(store, |u| u.slow)
 }
 
 /// The trace index from the app's context; a component mounted alone gets its own (it must then
@@ -352,13 +344,13 @@ pub fn use_index() -> Shared<TraceIndex> {
 /// The derived views from the app's context (computed on the spot when mounted alone).
 #[hook]
 pub fn use_derived() -> Rc<Derived> {
-    let shared = use_context::<Slow>();
+    let shared = use_context::<Ui>();
     let store = super::store::use_store();
     let own = use_memo(shared.is_none(), move |&alone| {
         alone.then(|| Rc::new(Derived::of(store.player().view())))
     });
     shared
-        .map(|d| d.derived)
+        .map(|u| u.derived)
         .or_else(|| (*own).clone())
         .unwrap_or_else(|| {
             Rc::new(Derived {
