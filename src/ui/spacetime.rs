@@ -55,9 +55,12 @@ pub const SPANS: [u64; 17] = [
     120_000_000,
 ];
 
-/// The level that shows about two seconds of wall-clock playback at `speed` (the default).
+/// The default level: about two seconds of wall-clock playback at `speed`, but never more than
+/// 50 ms of the run, since a message hop takes about a millisecond and a whole publish round
+/// (channel, ring, confirms) a few: wider, the arrows of one exchange merge into one line.
+/// (Zooming out shows more.)
 pub fn auto_level(speed: f64) -> usize {
-    let want = 2_000_000.0 * speed;
+    let want = (2_000_000.0 * speed).clamp(5_000.0, 50_000.0);
     SPANS
         .iter()
         .enumerate()
@@ -457,9 +460,10 @@ mod tests {
     }
 
     #[test]
-    fn auto_zoom_follows_the_speed() {
-        assert_eq!(SPANS[auto_level(1.0)], 2_000_000);
+    fn auto_zoom_follows_the_speed_within_readable_bounds() {
         assert_eq!(SPANS[auto_level(0.01)], 20_000);
-        assert!(auto_level(100.0) == SPANS.len() - 1);
+        assert_eq!(SPANS[auto_level(1.0)], 50_000);
+        assert_eq!(SPANS[auto_level(100.0)], 50_000);
+        assert_eq!(SPANS[auto_level(0.0001)], 5_000);
     }
 }
