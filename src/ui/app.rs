@@ -1,21 +1,80 @@
-//! The page: header with the language switch, the cluster diagram, and the side cards.
+//! The page: header (language, theme, share, help), the time controls, the stage with its event
+//! log and space-time diagram, the inspector and the explanations beside it, and the panel area.
 
 use std::rc::Rc;
 
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::anomalies::anomalies_markup;
 use super::cluster_view::ClusterView;
-use super::editor::ScriptsPanel;
-use super::i18n::Lang;
-use super::legend::Legend;
+use super::event_log::EventLog;
+use super::i18n::{fill, Lang};
+use super::inspector::{inspector_card, use_selection, Selection, SelectionHandle};
+use super::legend::legend_markup;
+use super::lessons::lessons_card;
+use super::markup::{on_click, raw};
+use super::motion::use_frame_loop;
+use super::notes::{notes_markup, relevant};
+use super::panels::PanelArea;
 use super::player::Player;
-use super::queues_view::QueuesView;
+use super::share::{current_hash, load_hash, share_button};
+use super::shortcuts::{help_dialog, use_shortcuts};
+use super::spacetime::SpaceTime;
+use super::stage::{content_key, use_derived, use_index, Derived, Shared, TraceIndex, Ui};
 use super::store::{Store, StoreHandle};
-use super::{clients_panel::ClientsPanel, console::Console, policies_view::PoliciesView};
-use crate::sim::Cluster;
+use super::timeline::TransportBar;
 
 /// The cluster a visitor starts with: RabbitMQ's usual three-node demo set-up.
 pub const START_NODES: usize = 3;
+
+/// Where the theme choice is remembered.
+pub const THEME_KEY: &str = "mirrorscope.theme";
+
+/// Light or dark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+
+    /// The reader's last choice, else the system's preference.
+    pub fn initial() -> Theme {
+        let Some(w) = super::stage::browser() else {
+            return Theme::Light;
+        };
+        let stored = w
+            .local_storage()
+            .ok()
+            .flatten()
+            .and_then(|s| s.get_item(THEME_KEY).ok().flatten());
+        match stored.as_deref() {
+            Some("dark") => Theme::Dark,
+            Some("light") => Theme::Light,
+            _ => {
+                let dark = w
+                    .match_media("(prefers-color-scheme: dark)")
+                    .ok()
+                    .flatten()
+                    .is_some_and(|m| m.matches());
+                if dark {
+                    Theme::Dark
+                } else {
+                    Theme::Light
+                }
+            }
+        }
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
@@ -26,37 +85,130 @@ pub struct AppProps {
 #[function_component]
 pub fn App(props: &AppProps) -> Html {
     let lang = use_state_eq(|| props.lang);
+    let theme = use_state_eq(Theme::initial);
     // The one playground state every panel reads and acts on.
     let store = use_reducer(|| Store::new(Player::new()));
-    // Temporary (panels branch): a running clock until the stage's time controls exist.
+    let selection: SelectionHandle = use_state_eq(|| None::<Selection>);
+    let help = use_state_eq(|| false);
+    let link_error = use_state_eq(|| None::<String>);
+    let index = use_mut_ref(TraceIndex::default);
+    let playing = store.player().playing;
+    use_frame_loop(store.dispatcher(), playing);
+    use_shortcuts(store.clone(), help.clone());
+
+    // A session in the URL's hash is loaded on arrival, and again when the hash changes.
     {
         let store = store.clone();
+        let link_error = link_error.clone();
+        let selection = selection.clone();
         use_effect_with((), move |_| {
-            use super::player::Action::{Play, Tick};
-            store.dispatch(Play);
-            let t = gloo_timers::callback::Interval::new(100, move || store.dispatch(Tick(100.0)));
-            move || drop(t)
+            link_error.set(load_hash(&store, &current_hash()));
+            let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+                selection.set(None);
+                link_error.set(load_hash(&store, &current_hash()));
+            });
+            let window = super::stage::browser();
+            if let Some(w) = &window {
+                let _ = w.add_event_listener_with_callback(
+                    "hashchange",
+                    listener.as_ref().unchecked_ref(),
+                );
+            }
+            move || {
+                if let Some(w) = window {
+                    let _ = w.remove_event_listener_with_callback(
+                        "hashchange",
+                        listener.as_ref().unchecked_ref(),
+                    );
+                }
+                drop(listener);
+            }
         });
     }
-    let cluster = use_memo((), |_| {
-        Cluster::with_nodes(START_NODES).expect("START_NODES is within the core's cluster sizes")
-    });
 
     // The document itself sits outside Yew's tree: keep its language (for fonts, screen readers
-    // and the panic panel) and its title in step with the switch.
-    use_effect_with(*lang, |lang| {
-        if let Some(root) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-        {
-            let _ = root.set_attribute("lang", lang.tag());
-        }
-        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+    // and the panic panel), its title and its theme in step with the switches.
+    use_effect_with((*lang, *theme), |(lang, theme)| {
+        if let Some(doc) = super::stage::browser().and_then(|w| w.document()) {
+            if let Some(root) = doc.document_element() {
+                let _ = root.set_attribute("lang", lang.tag());
+                let _ = root.set_attribute("data-theme", theme.as_str());
+            }
             doc.set_title(lang.text().doc_title);
         }
     });
 
+    // This component re-renders on every frame of playback, so it only keeps the shared state
+    // current; the page below redraws when the run's content changes.
+    let content = {
+        let player = store.player();
+        index.borrow_mut().update(&player.session.run.sim.trace);
+        content_key(&player)
+    };
+    let slow = {
+        let store = store.clone();
+        use_memo(content, move |_| {
+            let derived = Rc::new(Derived::of(store.player().view()));
+            (store, derived)
+        })
+    };
+    let ui = Ui {
+        lang: *lang,
+        selection: selection.clone(),
+        index: Shared(index),
+        slow: slow.0.clone(),
+        derived: slow.1.clone(),
+    };
+
+    html! {
+        <ContextProvider<StoreHandle> context={store.clone()}>
+        <ContextProvider<Ui> context={ui}>
+            <Page {lang} {theme} {help} {link_error} />
+        </ContextProvider<Ui>>
+        </ContextProvider<StoreHandle>>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PageProps {
+    lang: UseStateHandle<Lang>,
+    theme: UseStateHandle<Theme>,
+    help: UseStateHandle<bool>,
+    link_error: UseStateHandle<Option<String>>,
+}
+
+/// Everything on the page; redrawn when the run's content, the language or the theme change.
+#[function_component]
+fn Page(props: &PageProps) -> Html {
+    let store = super::stage::use_slow_store();
+    let selection = use_selection();
+    let derived = use_derived();
+    let index = use_index();
+    let lang = props.lang.clone();
+    let theme = props.theme.clone();
     let text = lang.text();
+    let legend = use_memo(*lang, |lang| legend_markup(lang.text()));
+    let shown = use_state_eq(|| None::<String>);
+    let picked = use_state_eq(|| 0usize);
+    let running = use_state_eq(|| None::<(usize, usize)>);
+    let close_ref = use_node_ref();
+    {
+        // An opened help dialog takes the focus, so that Escape and Tab start from inside it.
+        let close_ref = close_ref.clone();
+        use_effect_with(*props.help, move |&open| {
+            if open {
+                if let Some(el) = close_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
+    let hot = {
+        let player = store.player();
+        index.0.borrow_mut().update(&player.session.run.sim.trace);
+        let ix = index.0.borrow();
+        relevant(player.view(), &ix)
+    };
     let switch: Html = Lang::ALL
         .iter()
         .map(|&choice| {
@@ -76,20 +228,35 @@ pub fn App(props: &AppProps) -> Html {
             }
         })
         .collect();
-
-    let running = cluster
-        .nodes
-        .iter()
-        .filter(|n| n.state.is_running())
-        .count();
+    let toggle_theme = {
+        let theme = theme.clone();
+        Callback::from(move |_: MouseEvent| {
+            let next = if *theme == Theme::Dark {
+                Theme::Light
+            } else {
+                Theme::Dark
+            };
+            if let Some(s) = super::stage::browser().and_then(|w| w.local_storage().ok().flatten())
+            {
+                let _ = s.set_item(THEME_KEY, next.as_str());
+            }
+            theme.set(next);
+        })
+    };
+    let open_help = {
+        let help = props.help.clone();
+        Callback::from(move |_: MouseEvent| help.set(true))
+    };
+    let dismiss_link = {
+        let link_error = props.link_error.clone();
+        Callback::from(move |_: MouseEvent| link_error.set(None))
+    };
 
     html! {
-        <ContextProvider<StoreHandle> context={store}>
-        <ContextProvider<Lang> context={*lang}>
         <div class="app">
             <header class="topbar">
                 <div class="brand">
-                    <BrandMark />
+                    { brand_mark() }
                     <div>
                         <h1>{ "mirrorscope" }</h1>
                         <p class="tagline">{ text.tagline }</p>
@@ -97,50 +264,76 @@ pub fn App(props: &AppProps) -> Html {
                 </div>
                 <div class="topbar-tools">
                     <span class="badge">{ text.version_badge }</span>
+                    { share_button(&store, &shown, text) }
+                    <button type="button" class="btn icon" aria-label={text.help_open} title={text.help_open}
+                        onclick={open_help}>{ "?" }</button>
+                    <button type="button" class="btn" aria-label={text.theme_switch}
+                        aria-pressed={(*theme == Theme::Dark).to_string()} onclick={toggle_theme}>
+                        { if *theme == Theme::Dark { text.theme_light } else { text.theme_dark } }
+                    </button>
                     <div class="lang-switch" role="group" aria-label={text.language_switch}>
                         { switch }
                     </div>
                 </div>
             </header>
+            if let Some(e) = (*props.link_error).clone() {
+                <div class="notice error banner" role="alert">
+                    <span>{ fill(text.share_bad_link, &[("why", &e)]) }</span>
+                    <button type="button" class="btn" onclick={dismiss_link}>{ text.dismiss }</button>
+                </div>
+            }
+            <TransportBar />
             <main class="layout">
-                <section class="card cluster-card">
-                    <div class="card-head">
-                        <h2>{ text.cluster_heading }</h2>
-                        <span class="summary">
-                            { text.cluster_summary(cluster.nodes.len(), running) }
-                        </span>
+                <div class="stage-col">
+                    <ClusterView />
+                    <div class="below-stage">
+                        <SpaceTime />
+                        <EventLog />
                     </div>
-                    <ClusterView cluster={Rc::clone(&cluster)} lang={*lang} />
-                    <p class="note">{ text.links_note }</p>
-                </section>
+                    <ContextProvider<StoreHandle> context={store.clone()}>
+                        <PanelArea />
+                    </ContextProvider<StoreHandle>>
+                </div>
                 <aside class="sidebar">
-                    <Legend lang={*lang} />
+                    { inspector_card(&store, &selection, text) }
+                    <section class="card anomalies" aria-labelledby="anom-h">
+                        <div class="card-head">
+                            <h2 id="anom-h">{ text.anom_heading }</h2>
+                            if !derived.anomalies.is_empty() {
+                                <span class="count-badge">{ derived.anomalies.len() }</span>
+                            }
+                        </div>
+                        <div onclick={on_click(&store, &selection, None)}>
+                            { raw(anomalies_markup(&store.player().session.run.sim, &derived.anomalies, text)) }
+                        </div>
+                    </section>
+                    { lessons_card(&store, &picked, &running, *lang) }
+                    <section class="card seed-notes" aria-labelledby="notes-h">
+                        <h2 id="notes-h">{ text.notes_heading }</h2>
+                        { raw(notes_markup(text, hot)) }
+                    </section>
+                    <section class="card legend" aria-labelledby="legend-h">
+                        <h2 id="legend-h">{ text.legend_heading }</h2>
+                        { raw((*legend).clone()) }
+                    </section>
                     <section class="card about">
                         <h2>{ text.about_heading }</h2>
                         <p>{ text.about_body }</p>
                         <p class="muted">{ text.about_deprecation }</p>
                     </section>
                 </aside>
-                // The Python clients panel (mounted here until the stage layout takes it).
-                <ContextProvider<Lang> context={*lang}>
-                    <ScriptsPanel />
-                </ContextProvider<Lang>>
             </main>
-            // Temporary, until the stage's tabbed panel area mounts them.
-            <div class="layout panels-dev"><PoliciesView /><QueuesView /><Console /><ClientsPanel /></div>
             <footer class="footer">
                 <span>{ format!("mirrorscope {}", env!("CARGO_PKG_VERSION")) }</span>
                 <span>{ text.footer }</span>
             </footer>
+            { help_dialog(&props.help, &close_ref, text) }
         </div>
-        </ContextProvider<Lang>>
-        </ContextProvider<StoreHandle>>
     }
 }
 
 /// Three linked discs: a queue's master and its two mirrors.
-#[function_component]
-fn BrandMark() -> Html {
+fn brand_mark() -> Html {
     html! {
         <svg class="brand-mark" viewBox="0 0 40 40" aria-hidden="true">
             <path d="M20 8 L9 29 L31 29 Z" />
@@ -154,20 +347,40 @@ fn BrandMark() -> Html {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::sim::Cluster;
     use crate::ui::ssr::render;
 
     #[test]
-    fn english_page_draws_the_core_cluster() {
+    fn english_page_draws_the_core_cluster_and_the_controls() {
         let html = render::<App>(AppProps { lang: Lang::En });
         for node in Cluster::with_nodes(START_NODES).unwrap().nodes {
             assert!(
                 html.contains(&format!("data-node=\"{}\"", node.name)),
                 "{html}"
             );
+            assert!(
+                html.contains(&format!("aria-label=\"{}\"", node.name)),
+                "{html}"
+            );
         }
         assert!(html.contains("models RabbitMQ 3.10"));
         assert!(html.contains("3 nodes, 3 running"));
         assert!(html.contains("lang=\"en\" aria-pressed=\"true\""), "{html}");
+        for name in [
+            "Play",
+            "Step",
+            "Speed",
+            "Timeline",
+            "Next interesting event",
+        ] {
+            assert!(
+                html.contains(&format!("aria-label=\"{name}\"")),
+                "no control named {name}"
+            );
+        }
+        for tab in ["Policies", "Queues", "Console", "Clients"] {
+            assert!(html.contains(&format!(">{tab}<")), "no tab {tab}");
+        }
     }
 
     #[test]
@@ -179,6 +392,13 @@ mod tests {
             zh.cluster_heading,
             zh.legend_heading,
             zh.about_heading,
+            zh.play,
+            zh.speed,
+            zh.timeline,
+            zh.tab_policies,
+            zh.notes_heading,
+            zh.anom_heading,
+            zh.insp_heading,
         ] {
             assert!(html.contains(s), "missing {s}");
         }

@@ -286,25 +286,7 @@ pub struct Slot {
     pub code: String,
 }
 
-/// The language from a `ContextProvider<Lang>` if the page has one, else the document's
-/// `lang` (English outside a browser).
-#[hook]
-fn use_lang() -> Lang {
-    if let Some(l) = use_context::<Lang>() {
-        return l;
-    }
-    #[cfg(target_arch = "wasm32")]
-    {
-        let tag = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-            .and_then(|e| e.get_attribute("lang"));
-        if let Some(t) = tag {
-            return Lang::from_tag(&t);
-        }
-    }
-    Lang::En
-}
+use super::i18n::use_lang;
 
 /// The Python clients panel (mounted inside the app's store provider).
 #[function_component]

@@ -7,30 +7,8 @@ use yew::prelude::*;
 
 use super::i18n::Lang;
 
-/// The language the panels speak: the [`Lang`] the app provides around its components
-/// (`ContextProvider<Lang>`, which the stage's `i18n::use_lang` reads too), else the document's
-/// `lang` attribute (which the app keeps in step with its switch), else English.
-#[hook]
-pub fn use_lang() -> Lang {
-    match use_context::<Lang>() {
-        Some(lang) => lang,
-        None => document_lang(),
-    }
-}
-
-#[cfg(target_arch = "wasm32")]
-fn document_lang() -> Lang {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.document_element())
-        .and_then(|e| e.get_attribute("lang"))
-        .map_or(Lang::En, |tag| Lang::from_tag(&tag))
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn document_lang() -> Lang {
-    Lang::En
-}
+/// The language the panels speak: the page's (see [`super::i18n::use_lang`]).
+pub use super::i18n::use_lang;
 
 /// The `value` of the element an event came from (input, select or textarea alike).
 pub fn target_value(e: &Event) -> String {

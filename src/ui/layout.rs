@@ -1,47 +1,288 @@
-//! Where the cluster diagram puts its nodes, in SVG user units.
+//! Where the stage draws things, in SVG user units: node cards on a ring, each queue replica as
+//! a chip inside its node's card, clients inside the ring next to their node, and the point
+//! every traced message starts from or arrives at.
+
+use std::collections::BTreeMap;
+use std::f64::consts::FRAC_1_SQRT_2;
+
+use crate::sim::model::{ClientId, ProcId};
+use crate::sim::trace::Endpoint;
+use crate::sim::Sim;
 
 /// The diagram's `viewBox` size.
-pub const VIEW_W: f64 = 640.0;
-pub const VIEW_H: f64 = 440.0;
-/// Radius of a node's disc.
-pub const NODE_R: f64 = 44.0;
-/// Room under each disc for the node's full name.
-pub const LABEL_DROP: f64 = NODE_R + 24.0;
+pub const VIEW_W: f64 = 1000.0;
+pub const VIEW_H: f64 = 660.0;
+/// A node's card.
+pub const CARD_W: f64 = 164.0;
+pub const CARD_H: f64 = 120.0;
+/// A replica chip inside a card.
+pub const CHIP_W: f64 = 148.0;
+pub const CHIP_H: f64 = 20.0;
+/// A client's pill.
+pub const CLIENT_W: f64 = 88.0;
+pub const CLIENT_H: f64 = 24.0;
+/// Chips a card has room for; beyond that the last slot reads `+N`.
+pub const CHIP_SLOTS: usize = 3;
 
-/// The centre of one node's disc.
+const CENTRE: Point = Point {
+    x: VIEW_W / 2.0,
+    y: 330.0,
+};
+const RING_RX: f64 = 350.0;
+const RING_RY: f64 = 225.0;
+/// Clients sit on a smaller ring, this fraction of the way from the centre to their node.
+const CLIENT_RING: f64 = 0.42;
+const CLIENT_STACK: f64 = CLIENT_H + 5.0;
+
+/// A point in the diagram.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Point {
     pub x: f64,
     pub y: f64,
 }
 
-/// Centres for `n` nodes on a ring, the first at the top and the rest clockwise, so that the
-/// drawing reads in the cluster's declared order and every link between two nodes is visible.
-pub fn node_positions(n: usize) -> Vec<Point> {
-    let centre = Point {
-        x: VIEW_W / 2.0,
-        // Nudged up: the labels hang below the discs.
-        y: VIEW_H / 2.0 - 12.0,
-    };
-    if n == 1 {
-        return vec![centre];
+impl Point {
+    pub fn lerp(self, to: Point, f: f64) -> Point {
+        Point {
+            x: self.x + (to.x - self.x) * f,
+            y: self.y + (to.y - self.y) * f,
+        }
     }
-    let ring = 150.0;
-    (0..n)
-        .map(|i| {
-            let angle = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / n as f64;
-            Point {
-                x: centre.x + ring * angle.cos(),
-                y: centre.y + ring * angle.sin(),
+
+    pub fn dist(self, to: Point) -> f64 {
+        let (dx, dy) = (to.x - self.x, to.y - self.y);
+        (dx * dx + dy * dy).sqrt()
+    }
+}
+
+/// cos and sin of the angles of `n` points on a circle, the first at the top, clockwise (for
+/// n = 2 to 9). Tabulated: computing them would pull libm's sine and cosine into the wasm
+/// (several kilobytes) for these 44 constants.
+const RING: [&[(f64, f64)]; 8] = [
+    &[(0.000000, -1.000000), (0.000000, 1.000000)],
+    &[
+        (0.000000, -1.000000),
+        (0.866025, 0.500000),
+        (-0.866025, 0.500000),
+    ],
+    &[
+        (0.000000, -1.000000),
+        (1.000000, 0.000000),
+        (0.000000, 1.000000),
+        (-1.000000, 0.000000),
+    ],
+    &[
+        (0.000000, -1.000000),
+        (0.951057, -0.309017),
+        (0.587785, 0.809017),
+        (-0.587785, 0.809017),
+        (-0.951057, -0.309017),
+    ],
+    &[
+        (0.000000, -1.000000),
+        (0.866025, -0.500000),
+        (0.866025, 0.500000),
+        (0.000000, 1.000000),
+        (-0.866025, 0.500000),
+        (-0.866025, -0.500000),
+    ],
+    &[
+        (0.000000, -1.000000),
+        (0.781831, -0.623490),
+        (0.974928, 0.222521),
+        (0.433884, 0.900969),
+        (-0.433884, 0.900969),
+        (-0.974928, 0.222521),
+        (-0.781831, -0.623490),
+    ],
+    &[
+        (0.000000, -1.000000),
+        (FRAC_1_SQRT_2, -FRAC_1_SQRT_2),
+        (1.000000, 0.000000),
+        (FRAC_1_SQRT_2, FRAC_1_SQRT_2),
+        (0.000000, 1.000000),
+        (-FRAC_1_SQRT_2, FRAC_1_SQRT_2),
+        (-1.000000, 0.000000),
+        (-FRAC_1_SQRT_2, -FRAC_1_SQRT_2),
+    ],
+    &[
+        (0.000000, -1.000000),
+        (0.642788, -0.766044),
+        (0.984808, -0.173648),
+        (0.866025, 0.500000),
+        (0.342020, 0.939693),
+        (-0.342020, 0.939693),
+        (-0.866025, 0.500000),
+        (-0.984808, -0.173648),
+        (-0.642788, -0.766044),
+    ],
+];
+
+/// Card centres for `n` nodes on an ellipse, the first at the top and the rest clockwise, so
+/// the drawing reads in the cluster's declared order.
+pub fn node_positions(n: usize) -> Vec<Point> {
+    match n {
+        0 => Vec::new(),
+        1 => vec![Point {
+            x: CENTRE.x,
+            y: CENTRE.y - 90.0,
+        }],
+        _ => RING[(n - 2).min(RING.len() - 1)]
+            .iter()
+            .map(|&(c, s)| Point {
+                x: CENTRE.x + RING_RX * c,
+                y: CENTRE.y + RING_RY * s,
+            })
+            .collect(),
+    }
+}
+
+/// Offset of chip slot `i` from its card's centre (one column under the header).
+pub fn chip_offset(i: usize) -> Point {
+    Point {
+        x: 0.0,
+        y: -2.0 + i as f64 * (CHIP_H + 3.0),
+    }
+}
+
+/// Where the `k`-th of `m` clients of a node sits, given the node's card centre.
+pub fn client_position(node: Point, nodes: usize, k: usize, m: usize) -> Point {
+    let base = if nodes == 1 {
+        Point {
+            x: node.x,
+            y: node.y + CARD_H / 2.0 + 70.0,
+        }
+    } else {
+        CENTRE.lerp(node, CLIENT_RING)
+    };
+    Point {
+        x: base.x,
+        y: base.y + (k as f64 - (m as f64 - 1.0) / 2.0) * CLIENT_STACK,
+    }
+}
+
+/// One replica chip as the stage draws it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chip {
+    pub proc: ProcId,
+    pub node: usize,
+    pub at: Point,
+}
+
+/// Where everything of one cluster state is drawn.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Geometry {
+    pub nodes: Vec<Point>,
+    /// Drawn replica chips, per node in queue order.
+    pub chips: Vec<Vec<Chip>>,
+    /// Per node: replicas that did not fit, drawn as one `+N` chip at this point.
+    pub overflow: Vec<Option<(Point, Vec<ProcId>)>>,
+    /// Per client (by id): its pill's centre.
+    pub clients: Vec<Point>,
+}
+
+impl Geometry {
+    /// Lays out the live replicas of every queue (masters and mirrors in the queue records)
+    /// and every client of `sim`.
+    pub fn of(sim: &Sim) -> Geometry {
+        let n = sim.cluster.nodes.len();
+        let nodes = node_positions(n);
+        let mut per_node: Vec<Vec<ProcId>> = vec![Vec::new(); n];
+        for q in sim.queues.iter().filter(|q| !q.deleted) {
+            for &p in std::iter::once(&q.master).chain(&q.mirrors) {
+                if let Some(r) = sim.procs.get(p.0) {
+                    if r.pid.node < n && !per_node[r.pid.node].contains(&p) {
+                        per_node[r.pid.node].push(p);
+                    }
+                }
             }
-        })
-        .collect()
+        }
+        let mut chips = Vec::with_capacity(n);
+        let mut overflow = Vec::with_capacity(n);
+        for (node, procs) in per_node.into_iter().enumerate() {
+            let shown = if procs.len() > CHIP_SLOTS {
+                CHIP_SLOTS - 1
+            } else {
+                procs.len()
+            };
+            let centre = nodes[node];
+            let offset = |i: usize| {
+                let o = chip_offset(i);
+                Point {
+                    x: centre.x + o.x,
+                    y: centre.y + o.y,
+                }
+            };
+            chips.push(
+                procs[..shown]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &proc)| Chip {
+                        proc,
+                        node,
+                        at: offset(i),
+                    })
+                    .collect(),
+            );
+            overflow.push((procs.len() > shown).then(|| (offset(shown), procs[shown..].to_vec())));
+        }
+        let mut per_node_clients: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (i, c) in sim.clients.iter().enumerate() {
+            per_node_clients.entry(c.node).or_default().push(i);
+        }
+        let mut clients = vec![CENTRE; sim.clients.len()];
+        for (node, ids) in per_node_clients {
+            let Some(&at) = nodes.get(node) else { continue };
+            for (k, &i) in ids.iter().enumerate() {
+                clients[i] = client_position(at, n, k, ids.len());
+            }
+        }
+        Geometry {
+            nodes,
+            chips,
+            overflow,
+            clients,
+        }
+    }
+
+    /// Where a replica is drawn: its chip, the `+N` chip it is folded into, or (for a process
+    /// no longer in any record, such as a dead master's) its node's card.
+    pub fn proc_point(&self, sim: &Sim, p: ProcId) -> Option<Point> {
+        let node = sim.procs.get(p.0)?.pid.node;
+        if let Some(c) = self.chips.get(node)?.iter().find(|c| c.proc == p) {
+            return Some(c.at);
+        }
+        if let Some(Some((at, folded))) = self.overflow.get(node) {
+            if folded.contains(&p) {
+                return Some(*at);
+            }
+        }
+        self.nodes.get(node).copied()
+    }
+
+    pub fn client_point(&self, c: ClientId) -> Option<Point> {
+        self.clients.get(c.0).copied()
+    }
+
+    /// Where a traced message leaves or arrives.
+    pub fn endpoint(&self, sim: &Sim, e: Endpoint) -> Option<Point> {
+        match e {
+            Endpoint::Proc(p) => self.proc_point(sim, p),
+            Endpoint::Client(c) => self.client_point(c),
+            Endpoint::Node(n) => self.nodes.get(n).copied(),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sim::cluster::MAX_NODES;
+    use crate::sim::scenario::Session;
+
+    fn overlap(a: Point, b: Point, w: f64, h: f64, gap: f64) -> bool {
+        (a.x - b.x).abs() < w + gap && (a.y - b.y).abs() < h + gap
+    }
 
     #[test]
     fn every_cluster_size_fits_without_overlap() {
@@ -50,30 +291,113 @@ mod tests {
             assert_eq!(points.len(), n);
             for p in &points {
                 assert!(
-                    p.x - NODE_R >= 0.0 && p.x + NODE_R <= VIEW_W,
+                    p.x - CARD_W / 2.0 >= 0.0 && p.x + CARD_W / 2.0 <= VIEW_W,
                     "n={n}: {p:?}"
                 );
                 assert!(
-                    p.y - NODE_R >= 0.0 && p.y + LABEL_DROP <= VIEW_H,
+                    p.y - CARD_H / 2.0 >= 0.0 && p.y + CARD_H / 2.0 <= VIEW_H,
                     "n={n}: {p:?}"
                 );
             }
             for (i, a) in points.iter().enumerate() {
                 for b in &points[i + 1..] {
-                    let gap = (a.x - b.x).hypot(a.y - b.y) - 2.0 * NODE_R;
-                    assert!(gap >= 8.0, "n={n}: discs {a:?} and {b:?} too close");
+                    assert!(!overlap(*a, *b, CARD_W, CARD_H, 8.0), "n={n}: {a:?} {b:?}");
+                }
+            }
+            // One client per node: no pill overlaps a card or another pill.
+            let pills: Vec<Point> = points
+                .iter()
+                .map(|&p| client_position(p, n, 0, 1))
+                .collect();
+            for (i, a) in pills.iter().enumerate() {
+                assert!(
+                    a.y + CLIENT_H / 2.0 <= VIEW_H,
+                    "n={n}: pill {a:?} off the diagram"
+                );
+                for b in &pills[i + 1..] {
+                    assert!(
+                        !overlap(*a, *b, CLIENT_W, CLIENT_H, 2.0),
+                        "n={n}: pills {a:?} {b:?}"
+                    );
+                }
+                for c in &points {
+                    let w = (CARD_W + CLIENT_W) / 2.0;
+                    let h = (CARD_H + CLIENT_H) / 2.0;
+                    assert!(
+                        (a.x - c.x).abs() >= w || (a.y - c.y).abs() >= h,
+                        "n={n}: pill {a:?} on card {c:?}"
+                    );
                 }
             }
         }
     }
 
     #[test]
-    fn first_node_is_on_top() {
+    fn chips_stay_inside_their_card() {
+        for i in 0..CHIP_SLOTS {
+            let o = chip_offset(i);
+            assert!(o.x.abs() + CHIP_W / 2.0 <= CARD_W / 2.0, "{i}: {o:?}");
+            assert!(o.y + CHIP_H / 2.0 <= CARD_H / 2.0, "{i}: {o:?}");
+            assert!(
+                o.y - CHIP_H / 2.0 > -CARD_H / 2.0 + 40.0,
+                "{i}: under the header"
+            );
+        }
+    }
+
+    #[test]
+    fn the_ring_table_is_the_unit_circle() {
+        for n in 2..=MAX_NODES {
+            let pts = RING[n - 2];
+            assert_eq!(pts.len(), n);
+            for (i, &(c, s)) in pts.iter().enumerate() {
+                let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / n as f64;
+                assert!(
+                    (c - a.cos()).abs() < 1e-6 && (s - a.sin()).abs() < 1e-6,
+                    "n={n} i={i}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn first_node_is_on_top_and_the_rest_clockwise() {
         let points = node_positions(3);
         assert!(points[0].y < points[1].y && points[0].y < points[2].y);
-        assert!(
-            points[1].x > points[2].x,
-            "clockwise: second node on the right"
+        assert!(points[1].x > points[2].x);
+    }
+
+    #[test]
+    fn replicas_and_clients_get_their_places() {
+        let mut s = Session::new(&["cluster nodes=3"]).unwrap();
+        for line in [
+            r#"rabbitmqctl set_policy ha "^" '{"ha-mode":"all"}'"#,
+            "client app node=node2",
+            "client b node=node2",
+        ] {
+            s.apply(line).unwrap();
+        }
+        for q in 0..5 {
+            s.apply(&format!("app declare q{q}")).unwrap();
+        }
+        s.advance_to(crate::sim::time::Micros::from_ms(50));
+        let sim = &s.run.sim;
+        let g = Geometry::of(sim);
+        for node in 0..3 {
+            assert_eq!(g.chips[node].len(), CHIP_SLOTS - 1, "node {node}");
+            let (_, folded) = g.overflow[node].as_ref().expect("5 replicas fold");
+            assert_eq!(folded.len(), 5 - (CHIP_SLOTS - 1));
+        }
+        // Masters are on node2 (the declaring client's node): its first chip is q0's master.
+        let q0 = sim.find_queue("/", "q0").unwrap();
+        assert_eq!(g.chips[1][0].proc, sim.queue(q0).master);
+        let last = sim.queue(sim.find_queue("/", "q4").unwrap()).master;
+        assert_eq!(
+            g.proc_point(sim, last),
+            Some(g.overflow[1].as_ref().unwrap().0)
         );
+        // Two clients on node2 stack apart.
+        assert_ne!(g.clients[0], g.clients[1]);
+        assert_eq!(g.clients[0].x, g.clients[1].x);
     }
 }

@@ -4,7 +4,8 @@
 //! learner does can be shared, replayed and tested. Plain Rust, so it is tested natively.
 
 use crate::sim::ctl::shell;
-use crate::sim::scenario::{Run, Session};
+use crate::sim::scenario::session::TimedInput;
+use crate::sim::scenario::{parse, Run, Session};
 use crate::sim::time::Micros;
 use crate::sim::trace::{Importance, TraceKind};
 use crate::sim::Sim;
@@ -265,6 +266,14 @@ impl Player {
             self.past = None;
             self.session.advance_to(t);
             self.cursor = t;
+        } else if let (Some(run), true) = (self.past.as_mut(), t >= self.cursor) {
+            // Playing forward through the past: rebuilding the run from time zero on every
+            // frame would cost the whole history each time, so only what lies between the
+            // cursor and `t` is replayed onto the run already on display.
+            match replay_forward(run, self.session.inputs(), self.cursor, t) {
+                Ok(()) => self.cursor = t,
+                Err(e) => self.error = Some(e),
+            }
         } else {
             match self.session.snapshot_at(t) {
                 Ok(run) => {
@@ -333,6 +342,26 @@ impl Default for Player {
     fn default() -> Self {
         Player::new()
     }
+}
+
+/// Carries a replayed run forward from `from` to `to`: the inputs recorded in that span are
+/// applied at their times, exactly as the live session applied them, so the run stays a prefix
+/// of the live one (same trace, same state).
+pub fn replay_forward(
+    run: &mut Run,
+    inputs: &[TimedInput],
+    from: Micros,
+    to: Micros,
+) -> Result<(), String> {
+    for input in inputs.iter().filter(|i| i.at > from && i.at <= to) {
+        run.sim.advance_to(input.at);
+        let steps = parse(&input.line).map_err(|e| e.message)?;
+        if let Some(step) = steps.into_iter().next() {
+            run.step(&step);
+        }
+    }
+    run.sim.advance_to(to);
+    Ok(())
 }
 
 /// Maps a slider position in `0.0..=1.0` to a speed, logarithmically (0.5 is 1×).
@@ -412,6 +441,39 @@ mod tests {
         assert!((speed_from_slider(0.0) - 0.01).abs() < 1e-9);
         assert!((speed_from_slider(1.0) - 100.0).abs() < 1e-6);
         assert!((slider_from_speed(10.0) - 0.75).abs() < 1e-9);
+    }
+
+    #[test]
+    fn playing_through_the_past_matches_the_live_run() {
+        let mut p = Player::new();
+        p.apply(Action::Input(
+            r#"rabbitmqctl set_policy ha "^q" '{"ha-mode":"all"}'"#.into(),
+        ));
+        p.apply(Action::Input("client app node=node2".into()));
+        p.apply(Action::Input("app declare q1 durable".into()));
+        p.apply(Action::Input("app confirm".into()));
+        for i in 0..5 {
+            p.apply(Action::Seek(Micros::from_ms(10 * (i + 1))));
+            p.apply(Action::Input(format!("app publish q1 \"m{i}\"")));
+        }
+        p.apply(Action::Seek(Micros::from_ms(80)));
+        p.apply(Action::Input("kill node1".into()));
+        p.apply(Action::Seek(Micros::from_ms(400)));
+        let live = p.view().trace.clone();
+        // Back to the start, then play forward in small ticks across every input.
+        p.apply(Action::Seek(Micros::from_ms(5)));
+        p.apply(Action::Play);
+        while p.cursor < Micros::from_ms(399) {
+            p.apply(Action::Tick(3.0));
+            let shown = &p.view().trace;
+            assert_eq!(shown[..], live[..shown.len()], "at {:?}", p.cursor);
+            if p.cursor < Micros::from_ms(396) {
+                assert!(p.past.is_some(), "the past is shown until the present");
+            }
+        }
+        p.apply(Action::Pause);
+        p.apply(Action::Seek(Micros::from_ms(400)));
+        assert_eq!(p.view().trace, live);
     }
 
     #[test]

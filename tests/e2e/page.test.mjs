@@ -110,7 +110,8 @@ test('draws the cluster from the core, in English, without errors', async () => 
   for (const name of NODES) {
     await page.locator('svg.cluster-view text.node-name', { hasText: name }).waitFor();
   }
-  assert.equal(await page.locator('.legend .legend-item').count(), 5);
+  // 4 node states, 3 replica roles, 11 message kinds, a lost message, and 4 kinds of line.
+  assert.equal(await page.locator('.legend .legend-item').count(), 23);
   // The diagram must be laid out at a readable size, not collapsed.
   const box = await page.locator('svg.cluster-view').boundingBox();
   assert.ok(box.width > 400 && box.height > 250, `diagram box ${JSON.stringify(box)}`);
