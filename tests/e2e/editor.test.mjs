@@ -102,6 +102,16 @@ ch.basic_consume(queue='orders', on_message_callback=on_message)
 ch.start_consuming()
 `;
 
+/** Opens the page with the Python tab forward and the clock running (scripts live in time). */
+async function open() {
+  await page.goto(baseUrl);
+  const tab = page.getByRole('tab', { name: 'Python', exact: true });
+  await tab.waitFor({ timeout: 30_000 });
+  await tab.click();
+  const play = page.getByRole('button', { name: 'Play', exact: true });
+  if (await play.count()) await play.first().click();
+}
+
 function client(name) {
   return page.getByRole('article', { name: `Client ${name}` });
 }
@@ -114,7 +124,7 @@ async function setCode(name, code) {
 }
 
 test('two clients run pika, lines and wire events are linked both ways', async () => {
-  await page.goto(baseUrl);
+  await open();
   const panel = page.getByRole('region', { name: 'Python clients' });
   await panel.waitFor({ timeout: 30_000 });
 
@@ -154,7 +164,7 @@ test('two clients run pika, lines and wire events are linked both ways', async (
 });
 
 test('Step walks a script one statement at a time; a syntax error is shown where typed', async () => {
-  await page.goto(baseUrl);
+  await open();
   await page.getByRole('region', { name: 'Python clients' }).waitFor({ timeout: 30_000 });
   await page.getByRole('button', { name: 'Add a client' }).click();
   await setCode('app3', "import pika\nch = pika.BlockingConnection().channel()\nprint(ch.basic_get('nope'))\n");
