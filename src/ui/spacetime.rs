@@ -55,12 +55,13 @@ pub const SPANS: [u64; 17] = [
     120_000_000,
 ];
 
-/// The default level: about two seconds of wall-clock playback at `speed`, but never more than
-/// 50 ms of the run, since a message hop takes about a millisecond and a whole publish round
-/// (channel, ring, confirms) a few: wider, the arrows of one exchange merge into one line.
-/// (Zooming out shows more.)
-pub fn auto_level(speed: f64) -> usize {
-    let want = (2_000_000.0 * speed).clamp(5_000.0, 50_000.0);
+/// The default level. While playing: about two seconds of wall-clock playback at `speed`, so
+/// that arrows cross the plot slowly enough to follow. Paused: at most 50 ms of the run, since a
+/// message hop takes about a millisecond and a whole publish round (channel, ring, confirms) a
+/// few; wider, the arrows of one exchange merge into one line. (The zoom buttons override it.)
+pub fn auto_level(speed: f64, playing: bool) -> usize {
+    let upper = if playing { 120_000_000.0 } else { 50_000.0 };
+    let want = (2_000_000.0 * speed).clamp(5_000.0, upper);
     SPANS
         .iter()
         .enumerate()
@@ -221,7 +222,7 @@ pub fn SpaceTime() -> Html {
             Lanes::of(&store.player().session.run.sim)
         })
     };
-    let lv = level.unwrap_or_else(|| auto_level(player.speed));
+    let lv = level.unwrap_or_else(|| auto_level(player.speed, player.playing));
     let span = SPANS[lv.min(SPANS.len() - 1)];
     let cursor = player.cursor;
     let plot_w = ST_W - LABEL_W - 10.0;
@@ -461,9 +462,10 @@ mod tests {
 
     #[test]
     fn auto_zoom_follows_the_speed_within_readable_bounds() {
-        assert_eq!(SPANS[auto_level(0.01)], 20_000);
-        assert_eq!(SPANS[auto_level(1.0)], 50_000);
-        assert_eq!(SPANS[auto_level(100.0)], 50_000);
-        assert_eq!(SPANS[auto_level(0.0001)], 5_000);
+        assert_eq!(SPANS[auto_level(0.01, true)], 20_000);
+        assert_eq!(SPANS[auto_level(1.0, true)], 2_000_000);
+        assert_eq!(SPANS[auto_level(100.0, true)], 120_000_000);
+        assert_eq!(SPANS[auto_level(1.0, false)], 50_000);
+        assert_eq!(SPANS[auto_level(0.0001, false)], 5_000);
     }
 }
