@@ -785,20 +785,7 @@ impl Sim {
                     self.procs[m.0].unacked.remove(x);
                 }
             }
-            GmOp::Requeue { msgs } => {
-                let pr = &mut self.procs[m.0];
-                for x in msgs {
-                    if let Some(u) = pr.unacked.remove(x) {
-                        pr.ready.insert(
-                            u.pos,
-                            Entry {
-                                msg: *x,
-                                delivered: true,
-                            },
-                        );
-                    }
-                }
-            }
+            GmOp::Requeue { msgs } => self.procs[m.0].requeue(msgs),
             GmOp::Depth => {}
             GmOp::DeleteAndTerminate => {
                 self.kill_proc(m);
@@ -956,18 +943,7 @@ impl Sim {
     /// Requeues a set of a master's unacked messages (channel death, reject with requeue).
     pub(crate) fn requeue_on_master(&mut self, q: QueueId, msgs: &[MsgId]) {
         let m = self.queues[q.0].master;
-        let pr = &mut self.procs[m.0];
-        for x in msgs {
-            if let Some(u) = pr.unacked.remove(x) {
-                pr.ready.insert(
-                    u.pos,
-                    Entry {
-                        msg: *x,
-                        delivered: true,
-                    },
-                );
-            }
-        }
+        self.procs[m.0].requeue(msgs);
         self.gm_broadcast(
             m,
             GmOp::Requeue {

@@ -2,7 +2,7 @@
 //! the dead member put on the ring; then the oldest live mirror is promoted, subject to
 //! `ha-promote-on-failure`.
 
-use super::engine::{Ev, Payload, Sim, ToClient};
+use super::engine::{Ev, Payload, Sim};
 use super::model::*;
 use super::policy_def::Promote;
 use super::time::Micros;
@@ -22,12 +22,7 @@ impl Sim {
             r.mirrors.retain(|p| !dead.contains(p));
             r.synced.retain(|p| !dead.contains(p));
             // The dead member's new left neighbour re-sends what was in flight through it.
-            let survivors: Vec<ProcId> = self.queues[q.0]
-                .mirrors
-                .iter()
-                .copied()
-                .filter(|&p| self.procs[p.0].alive)
-                .collect();
+            let survivors = self.live_mirrors(q);
             if self.procs[master.0].alive {
                 self.gm_catchup(master, &survivors);
             }
@@ -38,33 +33,8 @@ impl Sim {
             return;
         }
         // Channels see the master go: consumers with x-cancel-on-ha-failover are cancelled.
-        let cancelled: Vec<Consumer> = self
-            .consumers
-            .iter()
-            .filter(|k| k.queue == q && k.cancel_on_failover)
-            .cloned()
-            .collect();
-        self.consumers
-            .retain(|k| !(k.queue == q && k.cancel_on_failover));
-        for k in cancelled {
-            self.send(
-                Endpoint::Proc(master),
-                Endpoint::Client(k.client),
-                MsgKind::Cancel,
-                format!("basic.cancel {}", k.tag),
-                Payload::ToClient {
-                    client: k.client,
-                    what: ToClient::Cancel { tag: k.tag.clone() },
-                },
-                Micros::ZERO,
-            );
-        }
-        let survivors: Vec<ProcId> = self.queues[q.0]
-            .mirrors
-            .iter()
-            .copied()
-            .filter(|&p| self.procs[p.0].alive)
-            .collect();
+        self.cancel_consumers(q, master, |k| k.cancel_on_failover);
+        let survivors = self.live_mirrors(q);
         if survivors.is_empty() {
             self.queue_goes_down(q);
             return;

@@ -106,6 +106,21 @@ impl Replica {
     pub fn depth(&self) -> u64 {
         (self.ready.len() + self.unacked.len()) as u64
     }
+
+    /// Puts unacked messages back at their positions, flagged redelivered.
+    pub fn requeue(&mut self, msgs: &[MsgId]) {
+        for x in msgs {
+            if let Some(u) = self.unacked.remove(x) {
+                self.ready.insert(
+                    u.pos,
+                    Entry {
+                        msg: *x,
+                        delivered: true,
+                    },
+                );
+            }
+        }
+    }
 }
 
 /// One operation the master broadcasts over GM (the *effect*, not the request).

@@ -454,12 +454,7 @@ impl Sim {
             }
         }
         self.fail_pending_confirms_of(master);
-        let survivors: Vec<ProcId> = self.queues[q.0]
-            .mirrors
-            .iter()
-            .copied()
-            .filter(|&p| self.procs[p.0].alive)
-            .collect();
+        let survivors = self.live_mirrors(q);
         if survivors.is_empty() {
             self.queue_goes_down(q);
         } else {
@@ -511,16 +506,23 @@ impl Sim {
             return;
         }
         let master = self.queues[q.0].master;
-        let gone: Vec<Consumer> = self
-            .consumers
-            .iter()
-            .filter(|k| k.queue == q)
-            .cloned()
-            .collect();
-        self.consumers.retain(|k| k.queue != q);
+        self.cancel_consumers(q, master, |_| true);
+    }
+
+    /// Removes the queue's consumers that `which` selects and sends each a basic.cancel.
+    pub(crate) fn cancel_consumers(
+        &mut self,
+        q: QueueId,
+        from: ProcId,
+        which: impl Fn(&Consumer) -> bool,
+    ) {
+        let (gone, kept): (Vec<Consumer>, Vec<Consumer>) = std::mem::take(&mut self.consumers)
+            .into_iter()
+            .partition(|k| k.queue == q && which(k));
+        self.consumers = kept;
         for k in gone {
             self.send(
-                super::trace::Endpoint::Proc(master),
+                super::trace::Endpoint::Proc(from),
                 super::trace::Endpoint::Client(k.client),
                 super::trace::MsgKind::Cancel,
                 format!("basic.cancel {}", k.tag),
@@ -531,6 +533,16 @@ impl Sim {
                 Micros::ZERO,
             );
         }
+    }
+
+    /// The record's mirrors whose processes are alive, oldest first.
+    pub fn live_mirrors(&self, q: QueueId) -> Vec<ProcId> {
+        self.queues[q.0]
+            .mirrors
+            .iter()
+            .copied()
+            .filter(|&p| self.procs[p.0].alive)
+            .collect()
     }
 
     /// Every process on node `n` stops (graceful) or dies.
