@@ -69,7 +69,16 @@ impl Sim {
         self.clients[c.0].errors.push(reason.to_string());
         let text = format!("client {}: {}", self.clients[c.0].name, reason);
         self.note(text);
+        let consumed: Vec<QueueId> = self
+            .consumers
+            .iter()
+            .filter(|x| x.client == c)
+            .map(|x| x.queue)
+            .collect();
         self.consumers.retain(|x| x.client != c);
+        for q in consumed {
+            self.maybe_auto_delete(q);
+        }
         self.waiting.retain(|(x, _, _)| *x != c);
         for i in 0..self.queues.len() {
             let q = QueueId(i);
@@ -877,6 +886,7 @@ impl Sim {
                     consumer.tag, self.clients[c.0].name
                 );
                 self.note(text);
+                self.queues[q.0].had_consumer = true;
                 self.consumers.push(consumer);
                 self.try_deliver(q);
             }

@@ -250,6 +250,8 @@ pub struct QueueRecord {
     pub down_by_stop: bool,
     /// When the queue went down (for the ~60 s NOT_FOUND retry).
     pub down_since: Option<Micros>,
+    /// Whether a consumer ever subscribed (auto-delete needs one to have come and gone).
+    pub had_consumer: bool,
     /// Set while a partition split this queue: the partition side whose view this record is.
     pub side: Option<u8>,
     /// Messages dropped by `max-length` (so the checker does not call them lost).

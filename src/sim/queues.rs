@@ -209,6 +209,7 @@ impl Sim {
             down_since: None,
             dropped_by_limit: Default::default(),
             side: None,
+            had_consumer: false,
         });
         self.note(format!(
             "queue '{}' in vhost '{}' declared: master {} on {}",
@@ -520,6 +521,7 @@ impl Sim {
             .into_iter()
             .partition(|k| k.queue == q && which(k));
         self.consumers = kept;
+        self.maybe_auto_delete(q);
         for k in gone {
             self.send(
                 super::trace::Endpoint::Proc(from),
@@ -533,6 +535,24 @@ impl Sim {
                 Micros::ZERO,
             );
         }
+    }
+
+    /// An auto-delete queue goes once its last consumer has gone (it must have had one).
+    pub(crate) fn maybe_auto_delete(&mut self, q: QueueId) {
+        let r = &self.queues[q.0];
+        if r.deleted
+            || !r.auto_delete
+            || !r.had_consumer
+            || self.consumers.iter().any(|k| k.queue == q)
+        {
+            return;
+        }
+        let text = format!(
+            "queue '{}' in vhost '{}' auto-deleted: its last consumer went away",
+            r.name, r.vhost
+        );
+        self.delete_queue(q);
+        self.notable(text);
     }
 
     /// The record's mirrors whose processes are alive, oldest first.
