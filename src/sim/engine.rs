@@ -604,6 +604,36 @@ impl Sim {
         id
     }
 
+    /// A new node joins the running cluster (`rabbitmqctl join_cluster` on a fresh node): it
+    /// gets mirrors where policies want one, as any node whose vhost comes up (`on_vhost_up`).
+    pub fn add_node(&mut self) -> Result<usize, String> {
+        let n = self.cluster.nodes.len();
+        if n >= super::cluster::MAX_NODES {
+            return Err(format!(
+                "a cluster has at most {} nodes",
+                super::cluster::MAX_NODES
+            ));
+        }
+        if self.partition.is_some() {
+            return Err("a node cannot join while the network is partitioned".to_string());
+        }
+        let name = (1..)
+            .map(|i| format!("rabbit@node{i}"))
+            .find(|c| self.cluster.nodes.iter().all(|x| &x.name != c))
+            .expect("an unused name exists");
+        self.cluster.nodes.push(super::cluster::Node {
+            name: name.clone(),
+            state: NodeState::Running,
+        });
+        let creation = creation_number(&mut self.rng);
+        self.creation.push(creation);
+        self.next_serial.push(1000);
+        self.halted.push(false);
+        self.notable(format!("{name} joined the cluster"));
+        self.node_up(n, false);
+        Ok(n)
+    }
+
     /// Controlled stop (`stop_app`, `systemctl stop`, `rabbitmqctl stop`).
     pub fn stop_node(&mut self, n: usize) -> Result<(), String> {
         if !self.node_running(n) {

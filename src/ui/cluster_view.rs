@@ -609,7 +609,13 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
                         disabled={!fresh || n <= 1} onclick={resize(-1)}>{ "−" }</button>
                     <output class="size-value">{ n }</output>
                     <button type="button" class="btn icon" aria-label={text.add_node}
-                        disabled={!fresh || n >= MAX_NODES} onclick={resize(1)}>{ "+" }</button>
+                        disabled={n >= MAX_NODES || partitioned} onclick={
+                            // During a run a node joins the live cluster; before, the size is set.
+                            if fresh { resize(1) } else {
+                                let store = store.clone();
+                                Callback::from(move |_: MouseEvent| store.dispatch(Action::Input("join node".into())))
+                            }
+                        }>{ "+" }</button>
                     if !fresh {
                         <button type="button" class="btn" onclick={{
                             let store = store.clone();

@@ -30,6 +30,8 @@ pub enum Action {
     Start(String),
     Partition(Vec<Vec<String>>),
     Heal,
+    /// `join node`: a fresh node joins the running cluster.
+    Join,
     /// `drop ID`: lose one in-flight message (its trace id).
     Drop(u64),
     Wait(Micros),
@@ -495,6 +497,10 @@ fn parse_line(line: &str) -> Result<Action, String> {
         "kill" => Ok(Action::Kill(one("kill")?)),
         "start" => Ok(Action::Start(one("start")?)),
         "heal" => Ok(Action::Heal),
+        "join" => match rest {
+            [w] if w == "node" => Ok(Action::Join),
+            _ => Err("join takes one word: join node".into()),
+        },
         "drop" => match rest {
             [id] => id
                 .trim_start_matches('#')

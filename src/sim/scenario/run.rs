@@ -363,6 +363,13 @@ impl Run {
                     exit_code: 1,
                 },
             })),
+            Action::Join => {
+                let n = self.sim.add_node()?;
+                Ok(Some(CtlOutput::ok(format!(
+                    "{} joined the cluster",
+                    self.sim.node_name(n)
+                ))))
+            }
             Action::Heal => {
                 self.sim.heal()?;
                 Ok(Some(CtlOutput::ok("")))
