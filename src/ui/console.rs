@@ -48,6 +48,16 @@ pub fn shell_quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', r"'\''"))
 }
 
+/// `rabbitmqctl CMD [-p VHOST] ARG`, quoted for the shell (`-p` only outside the default vhost).
+pub fn ctl_line(cmd: &str, vhost: &str, arg: &str) -> String {
+    let vh = if vhost == "/" {
+        String::new()
+    } else {
+        format!("-p {} ", shell_quote(vhost))
+    };
+    format!("rabbitmqctl {cmd} {vh}{}", shell_quote(arg))
+}
+
 /// The prompt of a node's shell: `[root@node1 ~]#`.
 pub fn prompt(node_name: &str) -> String {
     let host = node_name.split_once('@').map_or(node_name, |(_, h)| h);

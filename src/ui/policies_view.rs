@@ -436,12 +436,7 @@ pub fn clear_line(operator: bool, vhost: &str, name: &str) -> String {
     } else {
         "clear_policy"
     };
-    let vh = if vhost == "/" {
-        String::new()
-    } else {
-        format!("-p {} ", shell_quote(vhost))
-    };
-    format!("rabbitmqctl {cmd} {vh}{}", shell_quote(name))
+    super::console::ctl_line(cmd, vhost, name)
 }
 
 /// A replica's role on one node.

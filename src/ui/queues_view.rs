@@ -5,7 +5,7 @@
 
 use yew::prelude::*;
 
-use super::console::{past_notice, shell_quote};
+use super::console::past_notice;
 use super::i18n_panels::{button, fill, text, use_lang, PanelText};
 use super::player::Action;
 use super::store::use_store;
@@ -19,12 +19,7 @@ pub fn sync_line(cancel: bool, vhost: &str, queue: &str) -> String {
     } else {
         "sync_queue"
     };
-    let vh = if vhost == "/" {
-        String::new()
-    } else {
-        format!("-p {} ", shell_quote(vhost))
-    };
-    format!("rabbitmqctl {cmd} {vh}{}", shell_quote(queue))
+    super::console::ctl_line(cmd, vhost, queue)
 }
 
 /// What a row offers: synchronise while some slave is behind, cancel while a sync runs.
