@@ -252,7 +252,7 @@ test('a shared link replays the session; a broken one is reported', async () => 
   });
 });
 
-test('partition and heal; add a node before the run starts', async () => {
+test('partition and heal; add a node before the run starts and during it', async () => {
   await journey({}, async (page) => {
     await open(page, h.baseUrl);
     await english(page);
@@ -268,8 +268,11 @@ test('partition and heal; add a node before the run starts', async () => {
     await page.screenshot({ path: shot('stage-partition.png') });
     await page.getByRole('button', { name: 'Heal the network' }).click();
     await page.locator('svg.cluster-view line.link-cut').first().waitFor({ state: 'detached' });
-    // The run has started: the size is fixed until starting over.
-    assert.ok(await page.getByRole('button', { name: 'Add a node' }).isDisabled());
+    // The run has started: no node can be removed, but one can still join the live cluster.
+    assert.ok(await page.getByRole('button', { name: 'Remove a node' }).isDisabled());
+    await page.getByRole('button', { name: 'Add a node' }).click();
+    await page.getByRole('group', { name: 'rabbit@node5', exact: true }).waitFor();
+    await page.getByRole('group', { name: 'rabbit@node5', exact: true }).getByText('running', { exact: true }).waitFor();
   });
 });
 
