@@ -23,6 +23,16 @@ use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, MsgKind, TraceEvent, TraceKind};
 use crate::sim::{NodeState, Sim};
 
+/// The value of a `Result`, or (from the enclosing host call) the Python exception it holds.
+macro_rules! try_raise {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(e) => return HostResult::Raise(e),
+        }
+    };
+}
+
 /// Ids of the request frames the binding draws (the simulator numbers its own from 1).
 pub const WIRE_ID_BASE: u64 = 1 << 48;
 
@@ -1383,10 +1393,7 @@ impl<'a> Ctx<'a> {
         let conn = self.st.chans[chan].conn;
         macro_rules! bound {
             ($params:expr, $req:expr) => {
-                match bind(&q(method), $params, $req, args, kwargs) {
-                    Ok(b) => b,
-                    Err(e) => return HostResult::Raise(e),
-                }
+                try_raise!(bind(&q(method), $params, $req, args, kwargs))
             };
         }
         macro_rules! open {
@@ -1444,14 +1451,8 @@ impl<'a> Ctx<'a> {
                     ],
                     1
                 );
-                let name = match require_str(opt(&b, 0), "queue") {
-                    Ok(s) => s,
-                    Err(e) => return HostResult::Raise(e),
-                };
-                let arguments = match table_arg(opt(&b, 5), "arguments") {
-                    Ok(a) => a,
-                    Err(e) => return HostResult::Raise(e),
-                };
+                let name = try_raise!(require_str(opt(&b, 0), "queue"));
+                let arguments = try_raise!(table_arg(opt(&b, 5), "arguments"));
                 open!();
                 let d = DeclareArgs {
                     name: name.clone(),
@@ -1497,10 +1498,7 @@ impl<'a> Ctx<'a> {
             }
             "queue_delete" => {
                 let b = bound!(&["queue", "if_unused", "if_empty"], 1);
-                let name = match require_str(opt(&b, 0), "queue") {
-                    Ok(s) => s,
-                    Err(e) => return HostResult::Raise(e),
-                };
+                let name = try_raise!(require_str(opt(&b, 0), "queue"));
                 open!();
                 let at = self.request_to_node(chan, format!("queue.delete {name}"));
                 self.suspend(
@@ -1533,14 +1531,8 @@ impl<'a> Ctx<'a> {
                     ],
                     1
                 );
-                let queue = match require_str(opt(&b, 0), "queue") {
-                    Ok(s) => s,
-                    Err(e) => return HostResult::Raise(e),
-                };
-                let arguments = match table_arg(opt(&b, 3), "arguments") {
-                    Ok(a) => a,
-                    Err(e) => return HostResult::Raise(e),
-                };
+                let queue = try_raise!(require_str(opt(&b, 0), "queue"));
+                let arguments = try_raise!(table_arg(opt(&b, 3), "arguments"));
                 let timeout = match opt(&b, 4) {
                     None | Some(Value::None) => None,
                     Some(v) => match v.as_f64() {
@@ -1825,10 +1817,7 @@ impl<'a> Ctx<'a> {
             }
             "basic_get" => {
                 let b = bound!(&["queue", "auto_ack"], 1);
-                let name = match require_str(opt(&b, 0), "queue") {
-                    Ok(s) => s,
-                    Err(e) => return HostResult::Raise(e),
-                };
+                let name = try_raise!(require_str(opt(&b, 0), "queue"));
                 open!();
                 let c = self.st.chans[chan].client;
                 let vhost = self.st.conns[conn].params.vhost.clone();
@@ -2031,14 +2020,8 @@ impl<'a> Ctx<'a> {
             Ok(b) => b,
             Err(e) => return HostResult::Raise(e),
         };
-        let exchange = match require_str(opt(&b, 0), "exchange") {
-            Ok(s) => s,
-            Err(e) => return HostResult::Raise(e),
-        };
-        let rk = match require_str(opt(&b, 1), "routing_key") {
-            Ok(s) => s,
-            Err(e) => return HostResult::Raise(e),
-        };
+        let exchange = try_raise!(require_str(opt(&b, 0), "exchange"));
+        let rk = try_raise!(require_str(opt(&b, 1), "routing_key"));
         let body: Vec<u8> = match opt(&b, 2) {
             Some(Value::Bytes(b)) => b.to_vec(),
             Some(Value::Str(s)) => s.as_bytes().to_vec(),
@@ -2050,10 +2033,7 @@ impl<'a> Ctx<'a> {
             }
             None => Vec::new(),
         };
-        let props = match self.props_of(opt(&b, 3)) {
-            Ok(p) => p,
-            Err(e) => return HostResult::Raise(e),
-        };
+        let props = try_raise!(self.props_of(opt(&b, 3)));
         let mandatory = truthy(&b, 4, false);
         if let Err(e) = self.check_chan(chan) {
             return HostResult::Raise(e);
@@ -2186,10 +2166,7 @@ impl<'a> Ctx<'a> {
             Ok(b) => b,
             Err(e) => return HostResult::Raise(e),
         };
-        let queue = match require_str(opt(&b, 0), "queue") {
-            Ok(s) => s,
-            Err(e) => return HostResult::Raise(e),
-        };
+        let queue = try_raise!(require_str(opt(&b, 0), "queue"));
         let cb = opt(&b, 1).cloned().unwrap_or(Value::None);
         if !is_callable(&cb) {
             let shown = crate::py::format::repr(self, &cb).unwrap_or_default();
@@ -2208,10 +2185,7 @@ impl<'a> Ctx<'a> {
                 )))
             }
         };
-        let arguments = match table_arg(opt(&b, 5), "arguments") {
-            Ok(a) => a,
-            Err(e) => return HostResult::Raise(e),
-        };
+        let arguments = try_raise!(table_arg(opt(&b, 5), "arguments"));
         if let Err(e) = self.check_chan(chan) {
             return HostResult::Raise(e);
         }
@@ -3239,14 +3213,8 @@ impl<'a> Ctx<'a> {
                 args.into_iter().take(1).collect(),
             )),
             Func::Dumps => {
-                let b = match bind("dumps", &["obj"], 1, args, Vec::new()) {
-                    Ok(b) => b,
-                    Err(e) => return HostResult::Raise(e),
-                };
-                let o = match pyjson::DumpOptions::from_kwargs(&kwargs) {
-                    Ok(o) => o,
-                    Err(e) => return HostResult::Raise(e),
-                };
+                let b = try_raise!(bind("dumps", &["obj"], 1, args, Vec::new()));
+                let o = try_raise!(pyjson::DumpOptions::from_kwargs(&kwargs));
                 let v = opt(&b, 0).cloned().unwrap_or(Value::None);
                 match pyjson::dumps(self, &v, &o) {
                     Ok(s) => HostResult::Return(Value::str(&s)),
@@ -3254,10 +3222,7 @@ impl<'a> Ctx<'a> {
                 }
             }
             Func::Loads => {
-                let b = match bind("loads", &["s"], 1, args, kwargs) {
-                    Ok(b) => b,
-                    Err(e) => return HostResult::Raise(e),
-                };
+                let b = try_raise!(bind("loads", &["s"], 1, args, kwargs));
                 let text = match opt(&b, 0) {
                     Some(Value::Str(s)) => s.to_string(),
                     Some(Value::Bytes(bs)) => match std::str::from_utf8(bs) {
@@ -3299,14 +3264,8 @@ impl<'a> Ctx<'a> {
                 Err(e) => HostResult::Raise(e),
             },
             Cls::UrlParameters => {
-                let b = match bind("URLParameters.__init__", &["url"], 1, args, kwargs) {
-                    Ok(b) => b,
-                    Err(e) => return HostResult::Raise(e),
-                };
-                let url = match require_str(opt(&b, 0), "url") {
-                    Ok(u) => u,
-                    Err(e) => return HostResult::Raise(e),
-                };
+                let b = try_raise!(bind("URLParameters.__init__", &["url"], 1, args, kwargs));
+                let url = try_raise!(require_str(opt(&b, 0), "url"));
                 match self.url_params(&url) {
                     Ok(p) => HostResult::Return(self.new_obj(Obj::Params(p), "URLParameters")),
                     Err(e) => HostResult::Raise(e),
@@ -3329,10 +3288,13 @@ impl<'a> Ctx<'a> {
                 HostResult::Return(self.new_obj(Obj::Credentials(user), "PlainCredentials"))
             }
             Cls::BasicProperties => {
-                let b = match bind("BasicProperties.__init__", &PROP_FIELDS, 0, args, kwargs) {
-                    Ok(b) => b,
-                    Err(e) => return HostResult::Raise(e),
-                };
+                let b = try_raise!(bind(
+                    "BasicProperties.__init__",
+                    &PROP_FIELDS,
+                    0,
+                    args,
+                    kwargs
+                ));
                 let mut props = Vec::new();
                 for (i, name) in PROP_FIELDS.iter().enumerate() {
                     if let Some(v) = opt(&b, i) {
