@@ -718,6 +718,16 @@ mod pretty {
     /// `~p`'s default line length.
     pub const LINE: i64 = 80;
 
+    /// Whether one more element of `elen` columns stays on the current line (io_lib_pretty's test;
+    /// `ld` is the room the closing brackets that follow the last element need).
+    fn fits_on_line(elen: i64, col: i64, w: i64, m: i64, ld: i64) -> bool {
+        if ld == 0 {
+            elen + 1 < LINE - col && w + elen < m
+        } else {
+            elen < LINE - col - ld && w + elen + ld <= m
+        }
+    }
+
     pub enum Kind {
         /// Printed as is and never broken: numbers, atoms, strings, printable binaries.
         Leaf(String),
@@ -954,11 +964,7 @@ mod pretty {
         for (i, e) in rest.iter().enumerate() {
             let ld1 = last_depth(i + 1 < rest.len(), ld);
             let elen = 1 + e.len;
-            let fits = if ld1 == 0 {
-                elen + 1 < LINE - col && w + elen < m
-            } else {
-                elen < LINE - col - ld1 && w + elen + ld1 <= m
-            };
+            let fits = fits_on_line(elen, col, w, m, ld1);
             if fits && e.atomic() {
                 out.push(',');
                 e.write(out);
@@ -1007,11 +1013,7 @@ mod pretty {
         for (i, p) in rest.iter().enumerate() {
             let ld1 = last_depth(i + 1 < rest.len(), ld);
             let elen = 1 + p.len;
-            let fits = if ld1 == 0 {
-                elen + 1 < LINE - col && w + elen < m
-            } else {
-                elen < LINE - col - ld1 && w + elen + ld1 <= m
-            };
+            let fits = fits_on_line(elen, col, w, m, ld1);
             if fits && p.atomic_pair() {
                 out.push(',');
                 p.write(out);
