@@ -237,12 +237,12 @@ fn rabbitmqctl(sim: &mut Sim, on_node: usize, words: &[String]) -> CtlOutput {
     let mut rest = pre;
     rest.extend(words[i + 1..].iter().cloned());
     let res = match cmd.as_str() {
-        "set_policy" => set_policy(sim, on_node, &rest, PolicyKind::User),
-        "set_operator_policy" => set_policy(sim, on_node, &rest, PolicyKind::Operator),
-        "clear_policy" => clear_policy(sim, on_node, &rest, PolicyKind::User),
-        "clear_operator_policy" => clear_policy(sim, on_node, &rest, PolicyKind::Operator),
-        "list_policies" => list_policies(sim, on_node, &rest, PolicyKind::User),
-        "list_operator_policies" => list_policies(sim, on_node, &rest, PolicyKind::Operator),
+        "set_policy" => set_policy(sim, on_node, &rest, PolicyKind::User, cmd),
+        "set_operator_policy" => set_policy(sim, on_node, &rest, PolicyKind::Operator, cmd),
+        "clear_policy" => clear_policy(sim, on_node, &rest, PolicyKind::User, cmd),
+        "clear_operator_policy" => clear_policy(sim, on_node, &rest, PolicyKind::Operator, cmd),
+        "list_policies" => list_policies(sim, on_node, &rest, PolicyKind::User, cmd),
+        "list_operator_policies" => list_policies(sim, on_node, &rest, PolicyKind::Operator, cmd),
         "list_queues" => list_queues(sim, on_node, &rest),
         "cluster_status" => cluster_status(sim, on_node, &rest),
         "stop_app" => node_op(sim, on_node, &rest, "stop_app"),
@@ -273,12 +273,8 @@ fn set_policy(
     on_node: usize,
     words: &[String],
     kind: PolicyKind,
+    cmd: &str,
 ) -> Result<CtlOutput, CtlOutput> {
-    let cmd = if kind == PolicyKind::User {
-        "set_policy"
-    } else {
-        "set_operator_policy"
-    };
     let a = parse_args(words, &["-p", "--vhost", "--priority", "--apply-to"], &[])?;
     arity(cmd, &a, 3, 3)?;
     let priority = a.get(&["--priority"]).unwrap_or("0");
@@ -332,12 +328,8 @@ fn clear_policy(
     on_node: usize,
     words: &[String],
     kind: PolicyKind,
+    cmd: &str,
 ) -> Result<CtlOutput, CtlOutput> {
-    let cmd = if kind == PolicyKind::User {
-        "clear_policy"
-    } else {
-        "clear_operator_policy"
-    };
     let a = parse_args(words, &["-p", "--vhost"], &[])?;
     arity(cmd, &a, 1, 1)?;
     target(sim, on_node, &a, true)?;
@@ -365,12 +357,8 @@ fn list_policies(
     on_node: usize,
     words: &[String],
     kind: PolicyKind,
+    cmd: &str,
 ) -> Result<CtlOutput, CtlOutput> {
-    let cmd = if kind == PolicyKind::User {
-        "list_policies"
-    } else {
-        "list_operator_policies"
-    };
     let a = parse_args(words, &["-p", "--vhost"], &[])?;
     arity(cmd, &a, 0, 0)?;
     target(sim, on_node, &a, true)?;
