@@ -36,12 +36,28 @@ impl fmt::Display for NodeState {
     }
 }
 
+/// Whether the cluster counts a node as one of its own. A node that is no longer a member
+/// keeps its slot (node indices never change) and its own state: it is still a machine with an
+/// Erlang VM that may be up or down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Membership {
+    /// In the cluster (`cluster_status` lists it under Disk Nodes).
+    Member,
+    /// Removed by `forget_cluster_node` from another node: the cluster no longer lists it, but
+    /// its own database still names the old cluster, so it cannot start until it is reset.
+    Forgotten,
+    /// Reset (`rabbitmqctl reset`): it left the cluster and its data is wiped; it can join a
+    /// cluster again with `join_cluster`.
+    Reset,
+}
+
 /// One RabbitMQ node, `rabbit@nodeN` by default.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Node {
     /// Full Erlang node name, e.g. `rabbit@node2`.
     pub name: String,
     pub state: NodeState,
+    pub membership: Membership,
 }
 
 impl Node {
@@ -87,9 +103,22 @@ impl Cluster {
             nodes.push(Node {
                 name,
                 state: NodeState::Running,
+                membership: Membership::Member,
             });
         }
         Ok(Cluster { nodes })
+    }
+
+    /// Whether node `n` is a member of the cluster.
+    pub fn is_member(&self, n: usize) -> bool {
+        self.nodes
+            .get(n)
+            .is_some_and(|x| x.membership == Membership::Member)
+    }
+
+    /// The members' indices, in cluster order.
+    pub fn members(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.nodes.len()).filter(|&n| self.is_member(n))
     }
 
     /// Resolves `rabbit@node2`, `node2` (the part after `@`) or `rabbit2`-style short names to

@@ -5,7 +5,8 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::cluster::{Cluster, NodeState};
+use super::cluster::{Cluster, Membership, NodeState};
+use super::membership::MembershipError;
 use super::model::*;
 use super::policy::PolicyStore;
 use super::rng::Rng;
@@ -604,34 +605,12 @@ impl Sim {
         id
     }
 
-    /// A new node joins the running cluster (`rabbitmqctl join_cluster` on a fresh node): it
-    /// gets mirrors where policies want one, as any node whose vhost comes up (`on_vhost_up`).
-    pub fn add_node(&mut self) -> Result<usize, String> {
-        let n = self.cluster.nodes.len();
-        if n >= super::cluster::MAX_NODES {
-            return Err(format!(
-                "a cluster has at most {} nodes",
-                super::cluster::MAX_NODES
-            ));
-        }
-        if self.partition.is_some() {
-            return Err("a node cannot join while the network is partitioned".to_string());
-        }
-        let name = (1..)
-            .map(|i| format!("rabbit@node{i}"))
-            .find(|c| self.cluster.nodes.iter().all(|x| &x.name != c))
-            .expect("an unused name exists");
-        self.cluster.nodes.push(super::cluster::Node {
-            name: name.clone(),
-            state: NodeState::Running,
-        });
+    /// Per-node tables for a node appended to the cluster.
+    pub(crate) fn grow_node_tables(&mut self) {
         let creation = creation_number(&mut self.rng);
         self.creation.push(creation);
         self.next_serial.push(1000);
         self.halted.push(false);
-        self.notable(format!("{name} joined the cluster"));
-        self.node_up(n, false);
-        Ok(n)
     }
 
     /// Controlled stop (`stop_app`, `systemctl stop`, `rabbitmqctl stop`).
@@ -678,6 +657,13 @@ impl Sim {
     /// boots alone; any other waits (10 × 30 s) for a peer that was running when it stopped,
     /// and then fails with "Timeout contacting cluster nodes".
     pub fn start_node(&mut self, n: usize) -> Result<(), String> {
+        match self.cluster.nodes[n].membership {
+            Membership::Member => {}
+            Membership::Forgotten => {
+                return Err(MembershipError::Inconsistent(n).explain(self));
+            }
+            Membership::Reset => return Err(MembershipError::Standalone(n).explain(self)),
+        }
         if self.node_running(n) {
             return Err(format!("node {} is already running", self.node_name(n)));
         }
@@ -687,7 +673,10 @@ impl Sim {
                 self.node_name(n)
             ));
         }
-        let others_running = (0..self.cluster.nodes.len()).any(|x| x != n && self.node_running(x));
+        let others_running = self
+            .cluster
+            .members()
+            .any(|x| x != n && self.node_running(x));
         let stopped_after: Vec<usize> = match self.stop_order.iter().position(|&x| x == n) {
             Some(i) => self.stop_order[i + 1..].to_vec(),
             None => Vec::new(),
@@ -738,7 +727,7 @@ impl Sim {
         self.waiting_boot.remove(i);
         self.halted[n] = true;
         let peers: Vec<String> = (0..self.cluster.nodes.len())
-            .filter(|&x| x != n)
+            .filter(|&x| x != n && self.is_member(x))
             .map(|x| self.node_name(x).to_string())
             .collect();
         self.notable(format!(

@@ -21,6 +21,7 @@ impl Sim {
             let r = &mut self.queues[q.0];
             r.mirrors.retain(|p| !dead.contains(p));
             r.synced.retain(|p| !dead.contains(p));
+            self.refresh_recoverable(q);
             // The dead member's new left neighbour re-sends what was in flight through it.
             let survivors = self.live_mirrors(q);
             if self.procs[master.0].alive {
@@ -142,6 +143,7 @@ impl Sim {
             }
         }
         self.queues[q.0].next_pos = next + 1;
+        self.refresh_recoverable(q);
         if !requeued.is_empty() {
             self.gm_broadcast(p, GmOp::Requeue { msgs: requeued });
         }

@@ -10,6 +10,7 @@ pub mod dataplane;
 pub mod engine;
 mod failover;
 pub mod json;
+pub mod membership;
 pub mod model;
 mod partition;
 pub mod pcre;
@@ -25,6 +26,6 @@ pub mod time;
 pub mod trace;
 pub mod view;
 
-pub use cluster::{Cluster, Node, NodeState};
+pub use cluster::{Cluster, Membership, Node, NodeState};
 pub use engine::{Config, PartitionHandling, Sim};
 pub use model::{ClientId, MsgId, ProcId, QueueId};

@@ -19,6 +19,12 @@ impl Sim {
         let mut side = vec![u8::MAX; n];
         for (i, s) in sides.iter().enumerate() {
             for &x in s {
+                if !self.cluster.is_member(x) {
+                    return Err(format!(
+                        "{} is not a member of the cluster",
+                        self.node_name(x)
+                    ));
+                }
                 if side[x] != u8::MAX {
                     return Err(format!("{} is on two sides", self.node_name(x)));
                 }
@@ -34,7 +40,7 @@ impl Sim {
             "network partition: {}",
             (0..=extra)
                 .map(|k| (0..n)
-                    .filter(|&x| side[x] == k)
+                    .filter(|&x| side[x] == k && self.cluster.is_member(x))
                     .map(|x| self.node_name(x))
                     .collect::<Vec<_>>()
                     .join(" "))
@@ -77,9 +83,11 @@ impl Sim {
             }
         }
         if self.config.partition_handling == PartitionHandling::PauseMinority {
-            let total = self.cluster.nodes.len();
-            for n in 0..total {
-                let visible = (0..total).filter(|&x| sides[x] == sides[n]).count();
+            // Only members count towards the majority.
+            let members: Vec<usize> = self.cluster.members().collect();
+            let total = members.len();
+            for &n in &members {
+                let visible = members.iter().filter(|&&x| sides[x] == sides[n]).count();
                 // majority/1: alive/total must be > 0.5 to keep running.
                 if visible * 2 <= total && self.node_running(n) {
                     self.notable(format!(
@@ -250,7 +258,9 @@ impl Sim {
         let mut best: Option<(Rank, u8)> = None;
         let max = sides.iter().copied().max().unwrap_or(0);
         for s in 0..=max {
-            let nodes: Vec<usize> = (0..sides.len()).filter(|&x| sides[x] == s).collect();
+            let nodes: Vec<usize> = (0..sides.len())
+                .filter(|&x| sides[x] == s && self.cluster.is_member(x))
+                .collect();
             if nodes.is_empty() {
                 continue;
             }

@@ -308,12 +308,41 @@ impl Sim {
     }
 
     pub(crate) fn kill_proc(&mut self, p: ProcId) {
+        self.stop_proc(p);
         let pr = &mut self.procs[p.0];
-        pr.alive = false;
         pr.ready.clear();
         pr.unacked.clear();
+    }
+
+    /// The process ends but what it held stays on its node's disk: if the cluster later forgets
+    /// the master's node, this node may recover the queue from it (`forget_all_durable`).
+    pub(crate) fn stop_proc(&mut self, p: ProcId) {
+        let pr = &mut self.procs[p.0];
+        pr.alive = false;
         pr.chan_pending.clear();
         pr.gm = GmMember::default();
+    }
+
+    /// `update_recoverable`: nodes holding a mirror are added (oldest first); running nodes
+    /// without one are pruned; stopped nodes stay, as they may hold the data on disk.
+    pub(crate) fn refresh_recoverable(&mut self, q: QueueId) {
+        if !self.queues[q.0].durable {
+            return;
+        }
+        let mirror_nodes: Vec<usize> = self
+            .live_mirrors(q)
+            .iter()
+            .map(|&p| self.proc_node(p))
+            .collect();
+        let running: Vec<usize> = self.running_nodes();
+        let r = &mut self.queues[q.0];
+        r.recoverable
+            .retain(|n| mirror_nodes.contains(n) || !running.contains(n));
+        for n in mirror_nodes {
+            if !r.recoverable.contains(&n) {
+                r.recoverable.push(n);
+            }
+        }
     }
 
     /// Computes the target replica set and adds/drops mirrors to reach it (`update_mirrors`).
@@ -388,10 +417,7 @@ impl Sim {
             super::engine::Payload::GmJoined { member: p },
             Micros::ZERO,
         );
-        let r = &mut self.queues[q.0];
-        if r.durable && !r.recoverable.contains(&node) {
-            r.recoverable.push(node);
-        }
+        self.refresh_recoverable(q);
         let text = format!(
             "Mirrored queue '{}' in vhost '{}': Adding mirror on node {}: {}",
             self.queues[q.0].name,
@@ -422,6 +448,7 @@ impl Sim {
         r.ring.retain(|&x| x != p);
         r.gm_version += 1;
         self.fail_pending_confirms_of(p);
+        self.refresh_recoverable(q);
     }
 
     /// The policy moved the master away: the master is killed with `{shutdown, dropped}`
@@ -588,7 +615,7 @@ impl Sim {
                     );
                     self.notable(text);
                     for p in self.queues[i].mirrors.clone() {
-                        self.kill_proc(p);
+                        self.stop_proc(p);
                         self.fail_pending_confirms_of(p);
                     }
                     let r = &mut self.queues[i];
@@ -603,7 +630,11 @@ impl Sim {
             }
             for p in self.queues[i].mirrors.clone() {
                 if self.procs[p.0].alive && self.proc_node(p) == n {
-                    self.kill_proc(p);
+                    if self.queues[i].durable {
+                        self.stop_proc(p);
+                    } else {
+                        self.kill_proc(p);
+                    }
                     self.fail_pending_confirms_of(p);
                     if self.procs[self.queues[i].master.0].alive {
                         let at = self.now + GM_DEATH_DELAY;
@@ -780,7 +811,9 @@ impl Sim {
         let Some(sides) = self.partition.as_ref().or(self.healed_split.as_ref()) else {
             return String::new();
         };
-        let others: Vec<&str> = (0..self.cluster.nodes.len())
+        let others: Vec<&str> = self
+            .cluster
+            .members()
             .filter(|&x| sides[x] != sides[n])
             .map(|x| self.node_name(x))
             .collect();

@@ -47,6 +47,36 @@ pub fn node_actions(sim: &Sim, n: usize, text: &Text) -> Vec<(&'static str, Stri
     ]
 }
 
+/// The rabbitmqctl lines that take node `n` out of the running cluster, each with the node
+/// it runs on: `stop_app` on the node if its application runs, then `forget_cluster_node` on
+/// a running member. None when no other member runs to do the forgetting.
+pub fn removal_lines(sim: &Sim, n: usize) -> Option<Vec<(usize, String)>> {
+    if !sim.cluster.is_member(n) {
+        return None;
+    }
+    let peer = sim
+        .cluster
+        .members()
+        .find(|&x| x != n && sim.node_running(x))?;
+    let mut lines = Vec::new();
+    if sim.node_running(n) {
+        lines.push((n, "rabbitmqctl stop_app".to_string()));
+    }
+    lines.push((
+        peer,
+        format!("rabbitmqctl forget_cluster_node {}", sim.node_name(n)),
+    ));
+    Some(lines)
+}
+
+/// Runs [`removal_lines`] in the console, where the learner sees each command and its output.
+fn remove_node(store: &super::store::StoreHandle, n: usize) {
+    let lines = removal_lines(store.player().view(), n).unwrap_or_default();
+    for (node, line) in lines {
+        store.dispatch(Action::Console { node, line });
+    }
+}
+
 fn role_tag(text: &Text, role: ReplicaRole) -> &'static str {
     match role {
         ReplicaRole::Master => text.tag_master,
@@ -106,8 +136,9 @@ pub fn cluster_markup(
     let nodes = &sim.cluster.nodes;
     let side = |n: usize| sim.partition.as_ref().and_then(|s| s.get(n).copied());
     out.push_str("<g class=\"links\">");
-    for a in 0..nodes.len() {
-        for b in a + 1..nodes.len() {
+    let members: Vec<usize> = sim.cluster.members().collect();
+    for (i, &a) in members.iter().enumerate() {
+        for &b in &members[i + 1..] {
             let (pa, pb) = (g.nodes[a], g.nodes[b]);
             let cut = side(a) != side(b);
             let up = nodes[a].state.is_running() && nodes[b].state.is_running();
@@ -140,6 +171,9 @@ pub fn cluster_markup(
     }
     out.push_str("</g><g class=\"client-links\">");
     for (i, c) in sim.clients.iter().enumerate() {
+        if !sim.cluster.is_member(c.node) {
+            continue;
+        }
         if let (Some(a), Some(b)) = (g.clients.get(i), g.nodes.get(c.node)) {
             put!(
                 out,
@@ -155,6 +189,9 @@ pub fn cluster_markup(
     out.push_str("</g><g class=\"nodes\">");
     let (hw, hh) = (CARD_W / 2.0, CARD_H / 2.0);
     for (n, node) in nodes.iter().enumerate() {
+        if !sim.cluster.is_member(n) {
+            continue;
+        }
         let p = g.nodes[n];
         let name = esc(&node.name);
         let sel = if selected == Some(Selection::Node(n)) {
@@ -303,6 +340,9 @@ pub fn cluster_markup(
     }
     out.push_str("</g><g class=\"clients\">");
     for (i, c) in sim.clients.iter().enumerate() {
+        if !sim.cluster.is_member(c.node) {
+            continue;
+        }
         let Some(at) = g.clients.get(i) else { continue };
         let label = if c.connected {
             format!("{} {} → {}", text.w_client, c.name, sim.node_name(c.node))
@@ -386,16 +426,22 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
             client_flags(store.player().view(), &derived.anomalies)
         })
     };
-    let n = view.cluster.nodes.len();
+    let n = view.cluster.members().count();
     let running = view
         .cluster
-        .nodes
-        .iter()
-        .filter(|x| x.state.is_running())
+        .members()
+        .filter(|&x| view.node_running(x))
         .count();
+    // The "−" of a live run takes out the last member.
+    let last_member = view.cluster.members().last();
+    let can_remove = last_member.is_some_and(|m| n > 1 && removal_lines(view, m).is_some());
     let fresh = player.session.inputs().is_empty();
     let partitioned = view.partition.is_some();
-    let names: Vec<String> = view.cluster.nodes.iter().map(|x| x.name.clone()).collect();
+    let names: Vec<String> = view
+        .cluster
+        .members()
+        .map(|x| view.node_name(x).to_string())
+        .collect();
     drop(player);
 
     let resize = |delta: isize| {
@@ -469,12 +515,32 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
                 esc(label)
             );
         }
+        let removable = sim.cluster.members().count() > 1
+            && sim.partition.is_none()
+            && removal_lines(sim, m.node).is_some();
+        put!(
+            out,
+            r#"<button type="button" role="menuitem" class="menu-remove" title="{}"{}>{}</button>"#,
+            esc(text.menu_remove_hint),
+            if removable { "" } else { " disabled" },
+            esc(text.menu_remove)
+        );
         out.push_str("</div>");
         let act = on_click(&store, &selection, None);
         let onclick = {
             let menu = menu.clone();
+            let store = store.clone();
+            let node = m.node;
             Callback::from(move |e: MouseEvent| {
-                act.emit(e);
+                let remove = e
+                    .target_dyn_into::<web_sys::Element>()
+                    .and_then(|el| el.closest(".menu-remove").ok().flatten())
+                    .is_some_and(|el| !el.has_attribute("disabled"));
+                if remove {
+                    remove_node(&store, node);
+                } else {
+                    act.emit(e);
+                }
                 menu.set(None);
             })
         };
@@ -606,7 +672,17 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
                     title={if fresh { "" } else { text.size_locked }}>
                     <span class="tool-label">{ text.nodes_label }</span>
                     <button type="button" class="btn icon" aria-label={text.remove_node}
-                        disabled={!fresh || n <= 1} onclick={resize(-1)}>{ "−" }</button>
+                        disabled={if fresh { n <= 1 } else { !can_remove || partitioned }} onclick={
+                            // During a run the last member is stopped and forgotten; before, the size is set.
+                            if fresh { resize(-1) } else {
+                                let store = store.clone();
+                                Callback::from(move |_: MouseEvent| {
+                                    if let Some(m) = last_member {
+                                        remove_node(&store, m);
+                                    }
+                                })
+                            }
+                        }>{ "−" }</button>
                     <output class="size-value">{ n }</output>
                     <button type="button" class="btn icon" aria-label={text.add_node}
                         disabled={n >= MAX_NODES || partitioned} onclick={

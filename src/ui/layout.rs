@@ -186,13 +186,19 @@ impl Geometry {
     /// and every client of `sim`.
     pub fn of(sim: &Sim) -> Geometry {
         let n = sim.cluster.nodes.len();
-        let nodes = node_positions(n);
+        // Nodes that left the cluster keep their index but take no place on the stage.
+        let members: Vec<usize> = sim.cluster.members().collect();
+        let mut nodes = vec![CENTRE; n];
+        for (&m, at) in members.iter().zip(node_positions(members.len())) {
+            nodes[m] = at;
+        }
         let mut per_node: Vec<Vec<ProcId>> = vec![Vec::new(); n];
         for q in sim.queues.iter().filter(|q| !q.deleted) {
             for &p in std::iter::once(&q.master).chain(&q.mirrors) {
                 if let Some(r) = sim.procs.get(p.0) {
-                    if r.pid.node < n && !per_node[r.pid.node].contains(&p) {
-                        per_node[r.pid.node].push(p);
+                    let node = r.pid.node;
+                    if node < n && sim.cluster.is_member(node) && !per_node[node].contains(&p) {
+                        per_node[node].push(p);
                     }
                 }
             }
@@ -228,13 +234,15 @@ impl Geometry {
         }
         let mut per_node_clients: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for (i, c) in sim.clients.iter().enumerate() {
-            per_node_clients.entry(c.node).or_default().push(i);
+            if sim.cluster.is_member(c.node) {
+                per_node_clients.entry(c.node).or_default().push(i);
+            }
         }
         let mut clients = vec![CENTRE; sim.clients.len()];
         for (node, ids) in per_node_clients {
             let Some(&at) = nodes.get(node) else { continue };
             for (k, &i) in ids.iter().enumerate() {
-                clients[i] = client_position(at, n, k, ids.len());
+                clients[i] = client_position(at, members.len(), k, ids.len());
             }
         }
         Geometry {

@@ -21,15 +21,15 @@ const GLOBAL_OPTS: &[&str] = &[
 ];
 
 /// Parsed `--switch value` options and positional arguments.
-struct Args {
-    node: Option<String>,
-    opts: Vec<(String, String)>,
-    pos: Vec<String>,
-    quiet: bool,
+pub(super) struct Args {
+    pub(super) node: Option<String>,
+    pub(super) opts: Vec<(String, String)>,
+    pub(super) pos: Vec<String>,
+    pub(super) quiet: bool,
 }
 
 impl Args {
-    fn get(&self, names: &[&str]) -> Option<&str> {
+    pub(super) fn get(&self, names: &[&str]) -> Option<&str> {
         self.opts
             .iter()
             .rev()
@@ -40,7 +40,11 @@ impl Args {
 
 /// Splits words after the command into options and positionals. `valued` are the command's
 /// own switches that take a value; `flags` those that do not.
-fn parse_args(words: &[String], valued: &[&str], flags: &[&str]) -> Result<Args, CtlOutput> {
+pub(super) fn parse_args(
+    words: &[String],
+    valued: &[&str],
+    flags: &[&str],
+) -> Result<Args, CtlOutput> {
     let mut a = Args {
         node: None,
         opts: Vec::new(),
@@ -94,7 +98,7 @@ fn parse_args(words: &[String], valued: &[&str], flags: &[&str]) -> Result<Args,
     Ok(a)
 }
 
-fn arity(cmd: &str, a: &Args, min: usize, max: usize) -> Result<(), CtlOutput> {
+pub(super) fn arity(cmd: &str, a: &Args, min: usize, max: usize) -> Result<(), CtlOutput> {
     let usage = format::usage(cmd);
     if a.pos.len() < min {
         return Err(CtlOutput::usage(format!(
@@ -110,7 +114,12 @@ fn arity(cmd: &str, a: &Args, min: usize, max: usize) -> Result<(), CtlOutput> {
 }
 
 /// The node the command talks to, which must have its VM up (and, for most commands, rabbit).
-fn target(sim: &Sim, on_node: usize, a: &Args, need_app: bool) -> Result<usize, CtlOutput> {
+pub(super) fn target(
+    sim: &Sim,
+    on_node: usize,
+    a: &Args,
+    need_app: bool,
+) -> Result<usize, CtlOutput> {
     let n = match &a.node {
         Some(name) => match sim.cluster.resolve(name) {
             Ok(n) => n,
@@ -246,6 +255,9 @@ fn rabbitmqctl(sim: &mut Sim, on_node: usize, words: &[String]) -> CtlOutput {
         "list_queues" => list_queues(sim, on_node, &rest),
         "cluster_status" => cluster_status(sim, on_node, &rest),
         "stop_app" => node_op(sim, on_node, &rest, "stop_app"),
+        "forget_cluster_node" => super::membership::forget_cluster_node(sim, on_node, &rest),
+        "reset" | "force_reset" => super::membership::reset(sim, on_node, &rest, cmd),
+        "join_cluster" => super::membership::join_cluster(sim, on_node, &rest),
         "start_app" => node_op(sim, on_node, &rest, "start_app"),
         "stop" | "shutdown" => node_op(sim, on_node, &rest, "stop"),
         "add_vhost" => add_vhost(sim, on_node, &rest),

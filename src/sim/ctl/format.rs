@@ -120,6 +120,8 @@ pub fn usage(cmd: &str) -> String {
         "list_operator_policies" => "list_operator_policies [--vhost <vhost>] [--no-table-headers] [--timeout <timeout>]",
         "sync_queue" => "sync_queue [--vhost <vhost>] <queue>",
         "cancel_sync_queue" => "cancel_sync_queue [--vhost <vhost>] <queue>",
+        "forget_cluster_node" => "forget_cluster_node [--offline] <existing_cluster_member_node>",
+        "join_cluster" => "join_cluster [--disc|--ram] <existing_cluster_member>",
         "add_vhost" => "add_vhost <vhost> [--description <description> --tags \"<tag1>,<tag2>,<...>\" --default-queue-type <quorum|classic|stream>]",
         other => other,
     };
@@ -134,10 +136,14 @@ const COMMANDS: &[&str] = &[
     "clear_policy",
     "cluster_status",
     "eval",
+    "forget_cluster_node",
+    "force_reset",
+    "join_cluster",
     "list_operator_policies",
     "list_policies",
     "list_queues",
     "list_vhosts",
+    "reset",
     "set_operator_policy",
     "set_policy",
     "start_app",
@@ -188,8 +194,8 @@ pub fn cluster_status(sim: &Sim, n: usize) -> String {
         "Cluster status of node {me} ...\nBasics\n\nCluster name: {}\n\nDisk Nodes\n\n",
         sim.node_name(0)
     );
-    for node in &sim.cluster.nodes {
-        out.push_str(&node.name);
+    for m in sim.cluster.members() {
+        out.push_str(sim.node_name(m));
         out.push('\n');
     }
     out.push_str("\nRunning Nodes\n\n");

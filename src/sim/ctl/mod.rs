@@ -3,6 +3,7 @@
 
 mod commands;
 mod format;
+mod membership;
 pub mod shell;
 
 pub use commands::run_words;

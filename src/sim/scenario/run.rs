@@ -364,7 +364,7 @@ impl Run {
                 },
             })),
             Action::Join => {
-                let n = self.sim.add_node()?;
+                let n = self.sim.join_node().map_err(|e| e.explain(&self.sim))?;
                 Ok(Some(CtlOutput::ok(format!(
                     "{} joined the cluster",
                     self.sim.node_name(n)

@@ -1,0 +1,318 @@
+//! Cluster membership during a run: `forget_cluster_node`, `reset`, `join_cluster` and the
+//! scenario's `join node`. Node indices never change: a node that leaves keeps its slot with a
+//! [`Membership`] other than `Member`, so pids, trace endpoints and the UI's node positions stay
+//! valid.
+//!
+//! What forgetting does to queues follows `rabbit_amqqueue:forget_all_durable/1` (spec §6.5):
+//! every durable queue whose master was on the forgotten node gets, as its new master-to-be, the
+//! first node of its `recoverable_slaves` that is a stopped member (that node recovers the queue
+//! from its own disk when it starts); with no such node the record is deleted.
+
+use super::cluster::{Membership, Node, NodeState, MAX_NODES};
+use super::engine::Sim;
+use super::model::{ProcId, QueueId, QueueState, Role};
+
+/// Why a membership change was refused. The rabbitmqctl layer turns each into the real tool's
+/// text; the scenario runner and the UI use [`MembershipError::explain`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MembershipError {
+    /// The named node is not (or no longer) a member of the cluster.
+    NotAClusterNode(usize),
+    /// `forget_cluster_node` of a node whose rabbit application still runs.
+    StillRunning(usize),
+    /// `forget_cluster_node` of the node the command runs on.
+    ForgetSelf,
+    /// `reset` or `join_cluster` on a node whose rabbit application runs.
+    AppRunning(usize),
+    /// `start_app` on a node the cluster forgot: its database still names the old cluster.
+    Inconsistent(usize),
+    /// `start_app` on a reset node: it would start as a cluster of its own, which the
+    /// playground (one cluster) does not show.
+    Standalone(usize),
+    /// `join_cluster` on a node that was forgotten but not reset.
+    NotReset(usize),
+    /// `join_cluster` on a node that already is a member.
+    AlreadyMember(usize),
+    /// A node may not leave or join while the network is partitioned (not modelled).
+    Partitioned,
+    /// `reset` of the last running member: nobody would be left to remove it.
+    NoPeer(usize),
+    /// Nine nodes are the most the playground draws.
+    Full,
+}
+
+impl MembershipError {
+    /// A plain sentence for the scenario runner and the UI.
+    pub fn explain(&self, sim: &Sim) -> String {
+        let name = |n: &usize| sim.node_name(*n).to_string();
+        match self {
+            MembershipError::NotAClusterNode(n) => {
+                format!("{} is not a member of this cluster", name(n))
+            }
+            MembershipError::StillRunning(n) => format!(
+                "{} is running: stop it (rabbitmqctl -n {} stop_app) before forgetting it",
+                name(n),
+                name(n)
+            ),
+            MembershipError::ForgetSelf => {
+                "a node cannot forget itself: run forget_cluster_node on another node".to_string()
+            }
+            MembershipError::AppRunning(n) => format!(
+                "the rabbit application is running on {}: stop it first (stop_app)",
+                name(n)
+            ),
+            MembershipError::Inconsistent(n) => format!(
+                "{} was removed from the cluster; reset it (rabbitmqctl reset) and join_cluster before starting it",
+                name(n)
+            ),
+            MembershipError::Standalone(n) => format!(
+                "{} was reset: it would start as a cluster of its own, which this playground does not show; run join_cluster first",
+                name(n)
+            ),
+            MembershipError::NotReset(n) => format!(
+                "{} still holds the old cluster's database: reset it (rabbitmqctl reset) first",
+                name(n)
+            ),
+            MembershipError::AlreadyMember(n) => {
+                format!("{} is already a member of the cluster", name(n))
+            }
+            MembershipError::Partitioned => {
+                "nodes cannot leave or join while the network is partitioned: heal it first"
+                    .to_string()
+            }
+            MembershipError::NoPeer(n) => format!(
+                "{} is the last running member: no node is left to remove it from",
+                name(n)
+            ),
+            MembershipError::Full => format!("a cluster has at most {MAX_NODES} nodes"),
+        }
+    }
+}
+
+impl Sim {
+    /// Whether node `n` is a member of the cluster.
+    pub fn is_member(&self, n: usize) -> bool {
+        self.cluster.is_member(n)
+    }
+
+    /// `rabbitmqctl -n BY forget_cluster_node N`: removes a stopped member.
+    pub fn forget_node(&mut self, by: usize, n: usize) -> Result<(), MembershipError> {
+        if !self.is_member(n) {
+            return Err(MembershipError::NotAClusterNode(n));
+        }
+        if by == n {
+            return Err(MembershipError::ForgetSelf);
+        }
+        if self.node_running(n) {
+            return Err(MembershipError::StillRunning(n));
+        }
+        if self.partition.is_some() {
+            return Err(MembershipError::Partitioned);
+        }
+        self.notable(format!(
+            "Removing node {} from cluster (forget_cluster_node on {})",
+            self.node_name(n),
+            self.node_name(by)
+        ));
+        self.leave(n, Membership::Forgotten);
+        Ok(())
+    }
+
+    /// `force_load_next_boot` (after an offline forget): `n` boots next without waiting for
+    /// the nodes that stopped after it.
+    pub fn boot_first(&mut self, n: usize) {
+        self.stop_order.retain(|&x| x != n);
+        self.stop_order.push(n);
+    }
+
+    /// `rabbitmqctl -n N reset` on a stopped node: a member leaves the cluster first (a running
+    /// member removes it, as forgetting would); its data is wiped either way.
+    pub fn reset_node(&mut self, n: usize) -> Result<(), MembershipError> {
+        if self.node_running(n) || self.waiting_boot.contains(&n) {
+            return Err(MembershipError::AppRunning(n));
+        }
+        if self.is_member(n) {
+            if self.partition.is_some() {
+                return Err(MembershipError::Partitioned);
+            }
+            let others = self.cluster.members().any(|x| x != n);
+            if others
+                && !self
+                    .cluster
+                    .members()
+                    .any(|x| x != n && self.node_running(x))
+            {
+                return Err(MembershipError::NoPeer(n));
+            }
+            self.notable(format!(
+                "{} resets: it leaves the cluster and its data is wiped",
+                self.node_name(n)
+            ));
+            self.leave(n, Membership::Reset);
+        } else {
+            self.notable(format!("{} resets: its data is wiped", self.node_name(n)));
+            self.cluster.nodes[n].membership = Membership::Reset;
+        }
+        self.wipe(n);
+        Ok(())
+    }
+
+    /// `rabbitmqctl -n N join_cluster PEER`: a reset node with its application stopped joins;
+    /// it stays stopped until `start_app`.
+    pub fn join_cluster(&mut self, n: usize, peer: usize) -> Result<(), MembershipError> {
+        if self.node_running(n) {
+            return Err(MembershipError::AppRunning(n));
+        }
+        match self.cluster.nodes[n].membership {
+            Membership::Member => return Err(MembershipError::AlreadyMember(n)),
+            Membership::Forgotten => return Err(MembershipError::NotReset(n)),
+            Membership::Reset => {}
+        }
+        if !self.is_member(peer) {
+            return Err(MembershipError::NotAClusterNode(peer));
+        }
+        if self.partition.is_some() {
+            return Err(MembershipError::Partitioned);
+        }
+        self.cluster.nodes[n].membership = Membership::Member;
+        self.notable(format!(
+            "{} joined the cluster of {} (its application is still stopped)",
+            self.node_name(n),
+            self.node_name(peer)
+        ));
+        Ok(())
+    }
+
+    /// The scenario's `join node`: the first node that left comes back (reset, joined and
+    /// started), or else a fresh `rabbit@nodeN` joins. Returns its index.
+    pub fn join_node(&mut self) -> Result<usize, MembershipError> {
+        if self.partition.is_some() {
+            return Err(MembershipError::Partitioned);
+        }
+        let Some(n) = (0..self.cluster.nodes.len()).find(|&x| !self.is_member(x)) else {
+            return self.add_node();
+        };
+        if self.cluster.nodes[n].membership == Membership::Forgotten {
+            self.cluster.nodes[n].membership = Membership::Reset;
+            self.wipe(n);
+        }
+        self.cluster.nodes[n].membership = Membership::Member;
+        self.cluster.nodes[n].state = NodeState::Stopped;
+        self.halted[n] = false;
+        self.notable(format!("{} rejoins the cluster", self.node_name(n)));
+        // Not in the stop order any more, so the boot rule never makes it wait.
+        let _ = self.start_node(n);
+        Ok(n)
+    }
+
+    /// A fresh node joins the running cluster (`rabbitmqctl join_cluster` on a new machine):
+    /// it gets mirrors where policies want one, as any node whose vhost comes up.
+    pub(crate) fn add_node(&mut self) -> Result<usize, MembershipError> {
+        let n = self.cluster.nodes.len();
+        if n >= MAX_NODES {
+            return Err(MembershipError::Full);
+        }
+        let name = (1..)
+            .map(|i| format!("rabbit@node{i}"))
+            .find(|c| self.cluster.nodes.iter().all(|x| &x.name != c))
+            .unwrap_or_else(|| format!("rabbit@node{}", n + 1));
+        self.cluster.nodes.push(Node {
+            name: name.clone(),
+            state: NodeState::Running,
+            membership: Membership::Member,
+        });
+        self.grow_node_tables();
+        self.notable(format!("{name} joined the cluster"));
+        self.node_up(n, false);
+        Ok(n)
+    }
+
+    /// Takes `n` out of the cluster: its durable queues move to a stopped mirror node or are
+    /// deleted, and nothing waits for it any more.
+    fn leave(&mut self, n: usize, how: Membership) {
+        self.forget_durable_queues_on(n);
+        self.cluster.nodes[n].membership = how;
+        self.stop_order.retain(|&x| x != n);
+        if let Some(i) = self.waiting_boot.iter().position(|&x| x == n) {
+            self.waiting_boot.remove(i);
+        }
+    }
+
+    /// A reset deletes the node's message stores: nothing it held can be recovered.
+    fn wipe(&mut self, n: usize) {
+        for i in 0..self.procs.len() {
+            if self.procs[i].pid.node == n && !self.procs[i].alive {
+                self.procs[i].ready.clear();
+                self.procs[i].unacked.clear();
+            }
+        }
+    }
+
+    /// `forget_all_durable/1` for node `n` (spec §6.5).
+    fn forget_durable_queues_on(&mut self, n: usize) {
+        for i in 0..self.queues.len() {
+            let q = QueueId(i);
+            let r = &self.queues[i];
+            if r.deleted || !r.durable || self.proc_node(r.master) != n {
+                continue;
+            }
+            if self.procs[r.master.0].alive {
+                continue;
+            }
+            // node_permits_offline_promotion: a member whose application is not running.
+            let heir = r
+                .recoverable
+                .iter()
+                .copied()
+                .find(|&h| h != n && self.is_member(h) && !self.node_running(h));
+            match heir {
+                Some(h) => {
+                    let p = self.latest_replica_on(q, h);
+                    let text = format!(
+                        "queue '{}' in vhost '{}': its master node {} was forgotten; {} will recover it from its own disk when it starts",
+                        self.queues[i].name,
+                        self.queues[i].vhost,
+                        self.node_name(n),
+                        self.node_name(h)
+                    );
+                    self.procs[p.0].role = Role::Master;
+                    let r = &mut self.queues[i];
+                    r.master = p;
+                    r.mirrors.retain(|&x| x != p);
+                    r.synced.retain(|&x| x != p);
+                    r.ring = vec![p];
+                    if r.state == QueueState::Running {
+                        r.state = QueueState::Down;
+                    }
+                    self.notable(text);
+                }
+                None => {
+                    let text = format!(
+                        "queue '{}' in vhost '{}' deleted: its master node {} was forgotten and no stopped mirror node can recover it",
+                        self.queues[i].name,
+                        self.queues[i].vhost,
+                        self.node_name(n)
+                    );
+                    self.delete_queue(q);
+                    self.notable(text);
+                }
+            }
+        }
+    }
+
+    /// The queue's most recent (dead) replica process on node `h`, or an empty one when the
+    /// node kept nothing of it.
+    fn latest_replica_on(&mut self, q: QueueId, h: usize) -> ProcId {
+        let found = (0..self.procs.len())
+            .rev()
+            .find(|&i| self.procs[i].queue == q && self.procs[i].pid.node == h);
+        match found {
+            Some(i) => ProcId(i),
+            None => {
+                let p = self.spawn(q, h, Role::Mirror);
+                self.procs[p.0].alive = false;
+                p
+            }
+        }
+    }
+}
