@@ -43,7 +43,7 @@ fn chaotic_schedule(seed: u64) -> String {
     let mut partitioned = false;
     for _ in 0..(10 + r.below(30)) {
         let c = r.below(3);
-        match r.below(14) {
+        match r.below(17) {
             0..=3 => {
                 s += &format!(
                     "c{c} publish q{} \"m\" count={}\n",
@@ -79,6 +79,16 @@ fn chaotic_schedule(seed: u64) -> String {
                 partitioned = false;
             }
             12 => s += &format!("rabbitmqctl sync_queue q{}\n", r.below(2)),
+            // Membership changes: most are refused (a running node, a partition), some land.
+            14 => {
+                s += &format!(
+                    "on {}: rabbitmqctl forget_cluster_node rabbit@{}\n",
+                    node(&mut r),
+                    node(&mut r)
+                )
+            }
+            15 => s += &format!("on {}: rabbitmqctl reset\n", node(&mut r)),
+            16 => s += "join node\n",
             _ => s += &format!("c{c} nack all requeue\n"),
         }
         s += &format!("wait {}ms\n", r.below(3000));

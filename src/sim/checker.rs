@@ -127,7 +127,11 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
                 && (master.ready.values().any(|e| e.msg == msg)
                     || master.unacked.contains_key(&msg));
             if !held && !on_disk && !r.max_length_dropped(msg) {
-                let at = sim.now();
+                // A deleted record took the message with it: that deletion is the cause.
+                let deleted = if r.deleted { deletion(sim, r) } else { None };
+                let at = deleted
+                    .as_ref()
+                    .map_or(sim.now(), |(i, _)| sim.trace[*i].at);
                 out.push(Anomaly {
                     kind: AnomalyKind::Lost,
                     msg,
@@ -137,7 +141,7 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
                         "confirmed to {} but held by no replica of '{}'",
                         c.name, r.name
                     ),
-                    cause: cause_before(sim, at),
+                    cause: deleted.or_else(|| cause_before(sim, at)),
                 });
             }
         }
@@ -166,6 +170,19 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
     }
     out.sort_by_key(|a| (a.at, a.msg));
     out
+}
+
+/// The trace entry that deleted a queue record, if the trace tells.
+fn deletion(sim: &Sim, r: &crate::sim::model::QueueRecord) -> Option<(usize, String)> {
+    let head = format!("queue '{}' in vhost '{}' deleted", r.name, r.vhost);
+    sim.trace
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(i, e)| match &e.kind {
+            TraceKind::State { text, .. } if text.starts_with(&head) => Some((i, text.clone())),
+            _ => None,
+        })
 }
 
 fn cause_before(sim: &Sim, at: Micros) -> Option<(usize, String)> {

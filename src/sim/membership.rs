@@ -256,7 +256,9 @@ impl Sim {
             if r.deleted || !r.durable || self.proc_node(r.master) != n {
                 continue;
             }
-            if self.procs[r.master.0].alive {
+            // A live mirror is about to be promoted (GM has yet to report the death): on a
+            // real cluster that happens within milliseconds, long before the next command.
+            if self.procs[r.master.0].alive || !self.live_mirrors(q).is_empty() {
                 continue;
             }
             // node_permits_offline_promotion: a member whose application is not running.
@@ -314,5 +316,120 @@ impl Sim {
                 p
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MembershipError;
+    use crate::sim::scenario::Session;
+    use crate::sim::time::Micros;
+
+    fn session(lines: &[&str]) -> Session {
+        let mut s = Session::new(&["cluster nodes=3", "seed 3"]).unwrap();
+        for l in lines {
+            let r = s.apply(l).unwrap();
+            assert_ne!(r.exit_code, 2, "{l}: {}", r.output);
+        }
+        s
+    }
+
+    #[test]
+    fn a_forgotten_node_keeps_its_index_and_leaves_every_count() {
+        let mut s = session(&["on node3: rabbitmqctl stop_app"]);
+        s.run.sim.forget_node(0, 2).unwrap();
+        let sim = &s.run.sim;
+        assert_eq!(sim.cluster.nodes.len(), 3);
+        assert_eq!(sim.cluster.members().collect::<Vec<_>>(), vec![0, 1]);
+        assert_eq!(sim.node_name(2), "rabbit@node3");
+        // Nothing can be done with it as a member any more.
+        assert!(s.run.sim.partition(&[vec![0], vec![2]]).is_err());
+        assert_eq!(
+            s.run.sim.forget_node(0, 2),
+            Err(MembershipError::NotAClusterNode(2))
+        );
+        assert!(s.run.sim.start_node(2).is_err());
+        assert_eq!(
+            s.run.sim.join_cluster(2, 0),
+            Err(MembershipError::NotReset(2))
+        );
+    }
+
+    #[test]
+    fn refusals_leave_the_cluster_as_it_was() {
+        let mut s = session(&[]);
+        assert_eq!(
+            s.run.sim.forget_node(0, 2),
+            Err(MembershipError::StillRunning(2))
+        );
+        assert_eq!(
+            s.run.sim.forget_node(1, 1),
+            Err(MembershipError::ForgetSelf)
+        );
+        assert_eq!(s.run.sim.reset_node(1), Err(MembershipError::AppRunning(1)));
+        assert_eq!(
+            s.run.sim.join_cluster(1, 0),
+            Err(MembershipError::AppRunning(1))
+        );
+        s.run.sim.partition(&[vec![0, 1], vec![2]]).unwrap();
+        s.run.sim.stop_node(2).unwrap();
+        assert_eq!(
+            s.run.sim.forget_node(0, 2),
+            Err(MembershipError::Partitioned)
+        );
+        assert_eq!(s.run.sim.cluster.members().count(), 3);
+    }
+
+    #[test]
+    fn a_pending_promotion_is_not_mistaken_for_a_masterless_queue() {
+        // The master's node stops and is forgotten in the same instant: the synchronised
+        // mirror is still to be promoted, so the queue must survive.
+        let mut s = session(&[
+            r#"rabbitmqctl set_policy ha "^" '{"ha-mode":"all","ha-sync-mode":"automatic"}'"#,
+            "client c node=node3",
+            "c declare q durable",
+            "c publish q \"m\" count=2 persistent",
+            "wait 1s",
+            "on node3: rabbitmqctl stop_app",
+            "rabbitmqctl forget_cluster_node rabbit@node3",
+        ]);
+        s.advance_to(Micros::from_secs(3));
+        let sim = &s.run.sim;
+        let q = sim.find_queue("/", "q").expect("the queue survives");
+        assert!(sim.queue_available(q));
+        assert_ne!(sim.master_node(q), 2);
+        assert_eq!(sim.procs[sim.queue(q).master.0].depth(), 2);
+    }
+
+    #[test]
+    fn an_offline_forget_lets_the_forgetting_node_boot_first() {
+        // The mirrors' nodes stop first, the master's node1 last, and node1 is lost for good.
+        // From node2 (VM up, app stopped) `forget_cluster_node --offline rabbit@node1` makes the
+        // first stopped mirror node in recoverable_slaves (node2 itself) the master-to-be, and
+        // node2 may then boot alone (force_load_next_boot) and recover the messages.
+        let mut s = session(&[
+            r#"rabbitmqctl set_policy ha "^" '{"ha-mode":"all","ha-sync-mode":"automatic"}'"#,
+            "client c node=node1",
+            "c declare q durable",
+            "c publish q \"m\" count=5 persistent",
+            "wait 1s",
+            "on node2: rabbitmqctl stop_app",
+            "wait 1s",
+            "on node3: rabbitmqctl stop_app",
+            "wait 1s",
+            "on node1: rabbitmqctl stop_app",
+            "wait 1s",
+        ]);
+        let r = s
+            .apply("on node2: rabbitmqctl forget_cluster_node --offline rabbit@node1")
+            .unwrap();
+        assert_eq!(r.exit_code, 0, "{}", r.output);
+        let q = s.run.sim.find_queue("/", "q").expect("the record is kept");
+        assert_eq!(s.run.sim.proc_node(s.run.sim.queue(q).master), 1);
+        let r = s.apply("on node2: rabbitmqctl start_app").unwrap();
+        assert_eq!(r.exit_code, 0, "{}", r.output);
+        assert!(s.run.sim.node_running(1), "node2 boots without waiting");
+        let q = s.run.sim.find_queue("/", "q").unwrap();
+        assert_eq!(s.run.sim.procs[s.run.sim.queue(q).master.0].depth(), 5);
     }
 }

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::console::{past_notice, state_index};
+use super::console::past_notice;
 use super::i18n_panels::{
     button, checkbox, fill, options, select_field, target_checked, target_value, text, text_field,
     use_id_prefix, use_lang, use_sync_selects, PanelText,
@@ -286,8 +286,8 @@ fn node_options(sim: &Sim, selected: usize, t: &PanelText) -> Html {
         .nodes
         .iter()
         .enumerate()
-        .map(|(i, n)| {
-            let label = format!("{} ({})", n.name, t.node_states[state_index(n.state)]);
+        .map(|(i, _)| {
+            let label = super::console::node_label(sim, i, t);
             html! { <option value={i.to_string()} selected={i == selected}>{ label }</option> }
         })
         .collect()

@@ -13,7 +13,7 @@ use super::i18n_panels::{
 use super::player::{Action, ConsoleEntry, Player};
 use super::store::use_store;
 use crate::sim::ctl::shell;
-use crate::sim::NodeState;
+use crate::sim::{NodeState, Sim};
 
 /// The accessible name of the command input, the same in every language (tests and assistive
 /// technology find the console by it).
@@ -161,6 +161,18 @@ pub fn state_index(state: NodeState) -> usize {
     }
 }
 
+/// A node as the panels' node pickers list it: its name and state, and whether it left the
+/// cluster (its shell still runs `reset` and `join_cluster`).
+pub fn node_label(sim: &Sim, n: usize, t: &PanelText) -> String {
+    let node = &sim.cluster.nodes[n];
+    let state = t.node_states[state_index(node.state)];
+    if sim.cluster.is_member(n) {
+        format!("{} ({state})", node.name)
+    } else {
+        format!("{} ({state}, {})", node.name, t.not_member)
+    }
+}
+
 /// The notice shown where the learner acts while the display is in the past (acting forks).
 #[inline(never)]
 pub fn past_notice(player: &Player, t: &PanelText) -> Html {
@@ -213,11 +225,8 @@ pub fn Console() -> Html {
 
     let player = store.player();
     let sim = player.view();
-    let nodes: Vec<(String, NodeState)> = sim
-        .cluster
-        .nodes
-        .iter()
-        .map(|n| (n.name.clone(), n.state))
+    let nodes: Vec<(String, String)> = (0..sim.cluster.nodes.len())
+        .map(|n| (sim.node_name(n).to_string(), node_label(sim, n, t)))
         .collect();
     let node_idx = ui.node.min(nodes.len().saturating_sub(1));
     let node_name = nodes.get(node_idx).map(|n| n.0.clone()).unwrap_or_default();
@@ -376,8 +385,7 @@ pub fn Console() -> Html {
     let node_options: Html = nodes
         .iter()
         .enumerate()
-        .map(|(i, (name, state))| {
-            let label = format!("{name} ({})", t.node_states[state_index(*state)]);
+        .map(|(i, (_, label))| {
             html! { <option value={i.to_string()} selected={i == node_idx}>{ label }</option> }
         })
         .collect();

@@ -157,6 +157,8 @@ pub struct PanelText {
     pub result_failed: &'static str,
     pub none: &'static str,
     pub node_states: [&'static str; 4],
+    /// Beside a node that left the cluster (forgotten or reset).
+    pub not_member: &'static str,
 
     // Policies
     pub policies_title: &'static str,
@@ -339,6 +341,7 @@ static EN: PanelText = PanelText {
     result_failed: "Failed",
     none: "none",
     node_states: ["running", "stopped", "crashed", "paused"],
+    not_member: "not in the cluster",
 
     policies_title: "Policies",
     user_policies: "User policies",
@@ -538,6 +541,7 @@ static ZH: PanelText = PanelText {
     result_failed: "失败",
     none: "无",
     node_states: ["运行中", "已停止", "已崩溃", "已暂停"],
+    not_member: "已不在集群中",
 
     policies_title: "策略",
     user_policies: "用户策略",

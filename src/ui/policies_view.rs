@@ -479,7 +479,11 @@ pub fn preview_rows(
     kind: PolicyKind,
     policy: ValidatedPolicy,
 ) -> Vec<PreviewRow> {
-    let nodes: Vec<String> = sim.cluster.nodes.iter().map(|n| n.name.clone()).collect();
+    let nodes: Vec<String> = sim
+        .cluster
+        .members()
+        .map(|n| sim.node_name(n).to_string())
+        .collect();
     let now = sim.queue_views();
     sim.preview_policy(vhost, kind, policy, PREVIEW_SETTLE)
         .into_iter()
@@ -564,7 +568,11 @@ pub fn PoliciesView() -> Html {
     let player = store.player();
     let sim = player.view();
     let version = store.version();
-    let nodes: Vec<String> = sim.cluster.nodes.iter().map(|n| n.name.clone()).collect();
+    let nodes: Vec<String> = sim
+        .cluster
+        .members()
+        .map(|n| sim.node_name(n).to_string())
+        .collect();
     let vhosts = sim.vhosts.clone();
     let past = past_notice(&player, t);
 

@@ -280,7 +280,7 @@ impl Derived {
         let anomalies = check(view);
         let mut h = std::collections::hash_map::DefaultHasher::new();
         for n in &view.cluster.nodes {
-            n.state.hash(&mut h);
+            (n.state, n.membership).hash(&mut h);
         }
         view.waiting_boot.hash(&mut h);
         view.partition.hash(&mut h);
