@@ -153,6 +153,34 @@ async fn the_node_menu_crashes_and_restarts_a_node() {
 }
 
 #[wasm_bindgen_test]
+async fn the_node_menu_removes_a_node_and_plus_brings_it_back() {
+    let root = mount().await;
+    click(&select(&node(&root, "rabbit@node3"), "g.node-head"));
+    settle().await;
+    let menu = select(&document().body().unwrap().unchecked_into(), "[role=menu]");
+    let remove = all(&menu, "[role=menuitem]")
+        .into_iter()
+        .find(|b| b.text_content().unwrap_or_default() == "Remove from cluster")
+        .expect("a Remove item");
+    remove.unchecked_ref::<HtmlElement>().click();
+    settle().await;
+    assert_eq!(all(&root, "svg.cluster-view g.node").len(), 2);
+    assert!(root
+        .query_selector("svg.cluster-view g.node[aria-label=\"rabbit@node3\"]")
+        .unwrap()
+        .is_none());
+    // Only two nodes left: one link between them.
+    assert_eq!(all(&root, "svg.cluster-view line.link").len(), 1);
+    let add = select(&root, "button[aria-label=\"Add a node\"]");
+    add.unchecked_ref::<HtmlElement>().click();
+    settle().await;
+    assert!(node(&root, "rabbit@node3")
+        .class_list()
+        .contains("state-running"));
+    assert_eq!(all(&root, "svg.cluster-view g.node").len(), 3);
+}
+
+#[wasm_bindgen_test]
 async fn a_lesson_places_master_and_slave_chips() {
     let root = mount().await;
     walkthrough(&root, 3).await;

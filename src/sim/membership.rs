@@ -100,11 +100,11 @@ impl Sim {
         if !self.is_member(n) {
             return Err(MembershipError::NotAClusterNode(n));
         }
-        if by == n {
-            return Err(MembershipError::ForgetSelf);
-        }
         if self.node_running(n) {
             return Err(MembershipError::StillRunning(n));
+        }
+        if by == n {
+            return Err(MembershipError::ForgetSelf);
         }
         if self.partition.is_some() {
             return Err(MembershipError::Partitioned);
@@ -364,7 +364,7 @@ mod tests {
         );
         assert_eq!(
             s.run.sim.forget_node(1, 1),
-            Err(MembershipError::ForgetSelf)
+            Err(MembershipError::StillRunning(1))
         );
         assert_eq!(s.run.sim.reset_node(1), Err(MembershipError::AppRunning(1)));
         assert_eq!(

@@ -268,11 +268,49 @@ test('partition and heal; add a node before the run starts and during it', async
     await page.screenshot({ path: shot('stage-partition.png') });
     await page.getByRole('button', { name: 'Heal the network' }).click();
     await page.locator('svg.cluster-view line.link-cut').first().waitFor({ state: 'detached' });
-    // The run has started: no node can be removed, but one can still join the live cluster.
-    assert.ok(await page.getByRole('button', { name: 'Remove a node' }).isDisabled());
+    // The run has started: a node can still join the live cluster, and leave it again.
     await page.getByRole('button', { name: 'Add a node' }).click();
     await page.getByRole('group', { name: 'rabbit@node5', exact: true }).waitFor();
     await page.getByRole('group', { name: 'rabbit@node5', exact: true }).getByText('running', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Remove a node' }).click();
+    await page.getByRole('group', { name: 'rabbit@node5', exact: true }).waitFor({ state: 'detached' });
+    assert.equal(await page.locator('svg.cluster-view g.node').count(), 4);
+  });
+});
+
+test("remove the master's node during the run: the slave takes over; + brings the node back", async () => {
+  await journey({}, async (page) => {
+    await walkthrough(page);
+    const mirror = await nodeWith(page, syncedChip);
+    assert.ok(mirror && mirror !== 'rabbit@node1', `a synchronised slave on another node, got ${mirror}`);
+    await page.getByRole('button', { name: 'Actions for rabbit@node1' }).click();
+    await page.getByRole('menuitem', { name: 'Remove from cluster' }).click();
+    await page.getByRole('group', { name: 'rabbit@node1', exact: true }).waitFor({ state: 'detached' });
+    assert.equal(await page.locator('svg.cluster-view g.node').count(), 2);
+
+    // The console shows what was run, with rabbitmqctl's own output.
+    const tab = page.getByRole('tab', { name: 'Console', exact: true });
+    if (await tab.count()) await tab.click();
+    const log = page.getByRole('log', { name: 'Console output' });
+    await log.getByText('Stopping rabbit application on node rabbit@node1 ...').waitFor();
+    await log.getByText('Removing node rabbit@node1 from the cluster').waitFor();
+
+    // Play until the slave is promoted; the queue keeps its three messages.
+    await page.getByRole('slider', { name: 'Speed' }).fill('500'); // 1×
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await page
+      .getByRole('group', { name: mirror, exact: true })
+      .getByRole('button', { name: masterChip })
+      .waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await page.screenshot({ path: shot('stage-node-removed.png') });
+
+    // + brings node1 back: reset, joined and started (exactly 2 already has its two replicas).
+    await page.getByRole('button', { name: 'Add a node' }).click();
+    const node1 = page.getByRole('group', { name: 'rabbit@node1', exact: true });
+    await node1.getByText('running', { exact: true }).waitFor();
+    assert.equal(await page.locator('svg.cluster-view g.node').count(), 3);
+    await page.screenshot({ path: shot('stage-node-rejoined.png') });
   });
 });
 

@@ -276,7 +276,29 @@ fn rabbitmqctl(sim: &mut Sim, on_node: usize, words: &[String]) -> CtlOutput {
         ))),
     };
     match res {
-        Ok(o) | Err(o) => o,
+        Ok(o) | Err(o) => with_arguments_given(o, cmd, words),
+    }
+}
+
+/// rabbitmqctl follows every argument-validation error with the command line as typed and the
+/// command's usage.
+fn with_arguments_given(o: CtlOutput, cmd: &str, words: &[String]) -> CtlOutput {
+    if o.exit_code != 64
+        || !o.output.starts_with("Error")
+        || o.output.contains("\nArguments given:")
+    {
+        return o;
+    }
+    let (body, usage) = match o.output.find("\nUsage\n") {
+        Some(i) => (
+            o.output[..i].trim_end().to_string(),
+            o.output[i..].to_string(),
+        ),
+        None => (o.output.clone(), format::usage(cmd)),
+    };
+    CtlOutput {
+        output: format!("{body}\nArguments given:\n\t{}\n{usage}", words.join(" ")),
+        exit_code: 64,
     }
 }
 
@@ -431,8 +453,7 @@ fn list_queues(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOut
     for c in &cols {
         if !format::QUEUE_COLUMNS.contains(&c.as_str()) {
             return Err(CtlOutput::usage(format!(
-                "Error (argument validation): Info key(s) {c} are not supported. Acceptable keys: {}",
-                format::QUEUE_COLUMNS.join(", ")
+                "Error (argument validation): Info key(s) {c} are not supported"
             )));
         }
     }
@@ -473,6 +494,9 @@ fn cluster_status(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<Ctl
     let a = parse_args(words, &[], &[])?;
     arity("cluster_status", &a, 0, 0)?;
     let n = target(sim, on_node, &a, false)?;
+    if !sim.node_running(n) {
+        return Err(CtlOutput::usage("Error: this command requires the 'rabbit' app to be running on the target node. Start it with 'rabbitmqctl start_app'."));
+    }
     Ok(CtlOutput::ok(format::cluster_status(sim, n)))
 }
 
@@ -496,6 +520,9 @@ fn node_op(
             )))
         }
         "start_app" => {
+            if sim.cluster.nodes[n].membership == crate::sim::Membership::Forgotten {
+                return Err(super::membership::inconsistent_start(sim, n));
+            }
             if !sim.node_running(n) {
                 if let Err(e) = sim.start_node(n) {
                     return Err(CtlOutput::error(e));

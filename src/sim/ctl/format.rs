@@ -13,12 +13,10 @@ pub const QUEUE_COLUMNS: &[&str] = &[
     "arguments",
     "policy",
     "operator_policy",
-    "effective_policy_definition",
     "pid",
     "owner_pid",
     "slave_pids",
     "synchronised_slave_pids",
-    "recoverable_slaves",
     "messages",
     "messages_ready",
     "messages_unacknowledged",
@@ -64,7 +62,6 @@ pub fn queue_column(sim: &Sim, q: QueueId, col: &str) -> String {
         }
         "policy" => r.policy.clone().unwrap_or_default(),
         "operator_policy" => r.operator_policy.clone().unwrap_or_default(),
-        "effective_policy_definition" => r.effective.to_json_string(),
         "pid" => sim.pid_string(r.master),
         "owner_pid" => match r.exclusive_owner {
             Some(c) => format!(
@@ -77,11 +74,6 @@ pub fn queue_column(sim: &Sim, q: QueueId, col: &str) -> String {
         "slave_pids" if mirrored => pid_list(sim, &r.mirrors),
         "synchronised_slave_pids" if mirrored => pid_list(sim, &r.synced),
         "slave_pids" | "synchronised_slave_pids" => String::new(),
-        "recoverable_slaves" if mirrored && r.durable => {
-            let v: Vec<&str> = r.recoverable.iter().map(|&n| sim.node_name(n)).collect();
-            format!("[{}]", v.join(", "))
-        }
-        "recoverable_slaves" => String::new(),
         "messages" => master.depth().to_string(),
         "messages_ready" => master.ready.len().to_string(),
         "messages_unacknowledged" => master.unacked.len().to_string(),
@@ -122,6 +114,10 @@ pub fn usage(cmd: &str) -> String {
         "cancel_sync_queue" => "cancel_sync_queue [--vhost <vhost>] <queue>",
         "forget_cluster_node" => "forget_cluster_node [--offline] <existing_cluster_member_node>",
         "join_cluster" => "join_cluster [--disc|--ram] <existing_cluster_member>",
+        "list_queues" => "list_queues [--vhost <vhost>] [--online] [--offline] [--local] [--no-table-headers] [<column>, ...] [--timeout <timeout>]",
+        "cluster_status" => "cluster_status [--timeout <timeout>]",
+        "reset" => "reset",
+        "force_reset" => "force_reset",
         "add_vhost" => "add_vhost <vhost> [--description <description> --tags \"<tag1>,<tag2>,<...>\" --default-queue-type <quorum|classic|stream>]",
         other => other,
     };

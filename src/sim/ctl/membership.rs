@@ -1,5 +1,5 @@
 //! rabbitmqctl's cluster membership commands: `forget_cluster_node`, `reset`/`force_reset`
-//! and `join_cluster`, with the texts and exit codes of 3.10.8.
+//! and `join_cluster`, with the texts and exit codes of 3.10.8 (checked against a real cluster).
 
 use super::commands::{arity, parse_args, target};
 use super::format;
@@ -7,27 +7,30 @@ use super::CtlOutput;
 use crate::sim::membership::MembershipError;
 use crate::sim::Sim;
 
-/// The core's refusal as rabbitmqctl prints it.
+/// The CLI's own check before it calls the node (exit 64, no banner).
+const APP_MUST_BE_STOPPED: &str = "Error: this command requires the 'rabbit' app to be stopped on the target node. Stop it with 'rabbitmqctl stop_app'.";
+
+/// The core's refusal as the server reports it (`Error:` and the term, exit 69).
 fn refusal(sim: &Sim, e: MembershipError) -> CtlOutput {
-    let name = |n: usize| sim.node_name(n).to_string();
     let text = match e {
         MembershipError::NotAClusterNode(_) => {
             "{:not_a_cluster_node, 'The node selected is not in the cluster.'}".to_string()
         }
-        MembershipError::StillRunning(n) => format!(
-            "{{:failed_to_remove_node, :\"{0}\", {{:active, 'Mnesia is running', :\"{0}\"}}}}",
-            name(n)
-        ),
-        MembershipError::ForgetSelf => {
-            "{:cannot_remove_self, 'You cannot remove a node from itself.'}".to_string()
+        MembershipError::StillRunning(n) => {
+            let name = sim.node_name(n);
+            format!("RabbitMQ on node {name} must be stopped with 'rabbitmqctl -n {name} stop_app' before it can be removed")
         }
-        MembershipError::AppRunning(n) => format!(
-            "Mnesia is still running on node :\"{}\".\n        Please stop the node with rabbitmqctl stop_app first.",
-            name(n)
-        ),
         other => other.explain(sim),
     };
     CtlOutput::error(text)
+}
+
+/// `banner` on stdout, then what went wrong.
+fn after_banner(banner: &str, o: CtlOutput) -> CtlOutput {
+    CtlOutput {
+        output: format!("{banner}\n{}", o.output),
+        exit_code: o.exit_code,
+    }
 }
 
 /// `forget_cluster_node [--offline] <node>`.
@@ -40,35 +43,31 @@ pub fn forget_cluster_node(
     arity("forget_cluster_node", &a, 1, 1)?;
     let by = target(sim, on_node, &a, false)?;
     let offline = a.get(&["--offline"]).is_some();
+    if offline && sim.node_running(by) {
+        return Err(CtlOutput::usage(
+            "Error: this command requires the target node to be stopped.",
+        ));
+    }
     let gone = a.pos[0].clone();
     let banner = format!("Removing node {gone} from the cluster");
-    let with_banner = |o: CtlOutput| CtlOutput {
-        output: format!("{banner}\n{}", o.output),
-        exit_code: o.exit_code,
+    let n = match sim.cluster.resolve(&gone) {
+        Ok(n) if sim.is_member(n) => n,
+        _ => {
+            return Err(after_banner(
+                &banner,
+                refusal(sim, MembershipError::NotAClusterNode(by)),
+            ))
+        }
     };
-    let Ok(n) = sim.cluster.resolve(&gone) else {
-        return Err(with_banner(refusal(
-            sim,
-            MembershipError::NotAClusterNode(by),
+    if !offline && !sim.node_running(by) {
+        return Err(after_banner(&banner, CtlOutput::error(
+            "{:offline_node_no_offline_flag, 'You are trying to remove a node from an offline node. That is dangerous, but can be done with the --offline flag. Please consult the manual for rabbitmqctl for more information.'}",
         )));
-    };
-    match (offline, sim.node_running(by)) {
-        (true, true) => {
-            return Err(with_banner(CtlOutput::error(
-                "{:online_node_offline_flag, 'You set the --offline flag, which is used to remove nodes remotely from offline nodes, but this node is online.'}",
-            )))
-        }
-        (false, false) => {
-            return Err(with_banner(CtlOutput::error(
-                "{:offline_node_no_offline_flag, 'You are trying to remove a node from an offline node. That is dangerous, but can be done with the --offline flag. Please consult the manual for rabbitmqctl for more information.'}",
-            )))
-        }
-        (true, false) if sim.cluster.members().any(|x| x != n && sim.node_running(x)) => {
-            return Err(with_banner(CtlOutput::error(
-                "{:removing_node_from_offline_node, 'To remove a node remotely from an offline node, the node you are removing from must be a disc node and all the other nodes must be offline.'}",
-            )))
-        }
-        _ => {}
+    }
+    if offline && sim.cluster.members().any(|x| x != n && sim.node_running(x)) {
+        return Err(after_banner(&banner, CtlOutput::error(
+            "{:removing_node_from_offline_node, 'To remove a node remotely from an offline node, the node you are removing from must be a disc node and all the other nodes must be offline.'}",
+        )));
     }
     match sim.forget_node(by, n) {
         Ok(()) => {
@@ -78,7 +77,7 @@ pub fn forget_cluster_node(
             }
             Ok(CtlOutput::ok(banner))
         }
-        Err(e) => Err(with_banner(refusal(sim, e))),
+        Err(e) => Err(after_banner(&banner, refusal(sim, e))),
     }
 }
 
@@ -92,16 +91,13 @@ pub fn reset(
     let a = parse_args(words, &[], &[])?;
     arity(cmd, &a, 0, 0)?;
     let n = target(sim, on_node, &a, false)?;
+    if sim.node_running(n) {
+        return Err(CtlOutput::usage(APP_MUST_BE_STOPPED));
+    }
     let banner = format!("Resetting node {} ...", sim.node_name(n));
     match sim.reset_node(n) {
         Ok(()) => Ok(CtlOutput::ok(banner)),
-        Err(e) => {
-            let o = refusal(sim, e);
-            Err(CtlOutput {
-                output: format!("{banner}\n{}", o.output),
-                exit_code: o.exit_code,
-            })
-        }
+        Err(e) => Err(after_banner(&banner, refusal(sim, e))),
     }
 }
 
@@ -114,20 +110,37 @@ pub fn join_cluster(
     let a = parse_args(words, &[], &["--disc", "--ram"])?;
     arity("join_cluster", &a, 1, 1)?;
     let n = target(sim, on_node, &a, false)?;
+    if sim.node_running(n) {
+        return Err(CtlOutput::usage(APP_MUST_BE_STOPPED));
+    }
     let peer_name = a.pos[0].clone();
     let banner = format!("Clustering node {} with {peer_name}", sim.node_name(n));
     let peer = match sim.cluster.resolve(&peer_name) {
         Ok(p) if !sim.halted[p] => p,
-        _ => return Err(format::unreachable(&peer_name)),
+        _ => return Err(after_banner(&banner, format::unreachable(&peer_name))),
     };
     match sim.join_cluster(n, peer) {
         Ok(()) => Ok(CtlOutput::ok(banner)),
-        Err(e) => {
-            let o = refusal(sim, e);
-            Err(CtlOutput {
-                output: format!("{banner}\n{}", o.output),
-                exit_code: o.exit_code,
-            })
-        }
+        Err(MembershipError::AlreadyMember(_)) => Ok(CtlOutput::ok(format!(
+            "{banner}\nThe node is already a member of this cluster"
+        ))),
+        Err(e) => Err(after_banner(&banner, refusal(sim, e))),
     }
+}
+
+/// `start_app` on a node the cluster forgot: the boot fails, as 3.10.8 reports it.
+pub fn inconsistent_start(sim: &Sim, n: usize) -> CtlOutput {
+    let me = sim.node_name(n);
+    let peer = sim
+        .cluster
+        .members()
+        .filter(|&x| sim.node_running(x))
+        .last()
+        .map_or("", |x| sim.node_name(x));
+    after_banner(
+        &format!("Starting node {me} ..."),
+        CtlOutput::error(format!(
+            "{{:rabbit, {{{{:inconsistent_cluster, 'Node {me} thinks it\\'s clustered with node {peer}, but {peer} disagrees'}}, {{:rabbit, :start, [:normal, []]}}}}}}"
+        )),
+    )
 }
