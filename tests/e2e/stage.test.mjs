@@ -303,7 +303,7 @@ test("remove the master's node during the run: the slave takes over; + brings th
       .getByRole('button', { name: masterChip })
       .waitFor({ timeout: 15_000 });
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
-    await page.screenshot({ path: shot('stage-node-removed.png') });
+    await page.screenshot({ path: shot('stage-node-removed.png'), fullPage: true });
 
     // + brings node1 back: reset, joined and started (exactly 2 already has its two replicas).
     await page.getByRole('button', { name: 'Add a node' }).click();
