@@ -1,7 +1,8 @@
 //! The Queues page as the management UI draws it: every queue with its master node, the
 //! light-blue `+N` pill of synchronised slaves, the red `+U` pill of unsynchronised ones,
 //! `Syncing: P%`, its policy, message counts and state. Rows come from the core's
-//! [`crate::sim::view::QueueView`]; Synchronise and Cancel run `rabbitmqctl` lines.
+//! [`crate::sim::view::QueueView`]; Synchronise and Cancel send the management API's request
+//! (`curl … /api/queues/VHOST/NAME/actions`) from the master's node's shell.
 
 use yew::prelude::*;
 
@@ -12,14 +13,11 @@ use super::store::use_store;
 use crate::sim::view::QueueView;
 use crate::sim::Sim;
 
-/// The `rabbitmqctl` line that starts (or, with `cancel`, stops) a queue's synchronisation.
+/// The request the management UI's Synchronise (or Cancel) button sends. It answers at once
+/// and the sync runs on, so `Syncing: P%` is seen growing; `rabbitmqctl sync_queue` would
+/// wait for the end.
 pub fn sync_line(cancel: bool, vhost: &str, queue: &str) -> String {
-    let cmd = if cancel {
-        "cancel_sync_queue"
-    } else {
-        "sync_queue"
-    };
-    super::console::ctl_line(cmd, vhost, queue)
+    crate::sim::ctl::curl::sync_request(cancel, vhost, queue)
 }
 
 /// What a row offers: synchronise while some slave is behind, cancel while a sync runs.
@@ -257,11 +255,13 @@ mod tests {
 
     #[test]
     fn sync_lines_are_shell_lines() {
-        assert_eq!(sync_line(false, "/", "q1"), "rabbitmqctl sync_queue q1");
+        let words = shell::split(&sync_line(true, "v h", "a b")).unwrap();
+        assert_eq!(words[0], "curl");
         assert_eq!(
-            shell::split(&sync_line(true, "v h", "a b")).unwrap(),
-            vec!["rabbitmqctl", "cancel_sync_queue", "-p", "v h", "a b"]
+            words.last().map(String::as_str),
+            Some("http://localhost:15672/api/queues/v%20h/a%20b/actions")
         );
+        assert!(words.contains(&r#"{"action":"cancel_sync"}"#.to_string()));
     }
 
     #[test]

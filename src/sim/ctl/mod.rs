@@ -2,6 +2,7 @@
 //! RabbitMQ 3.10's banners, tables, `Error:` texts and exit codes out.
 
 mod commands;
+pub mod curl;
 mod format;
 mod membership;
 pub mod shell;

@@ -417,7 +417,7 @@ fn parse_line(line: &str) -> Result<Action, String> {
     let first = line.split_whitespace().next().unwrap_or("");
     let words = if matches!(
         first,
-        "rabbitmqctl" | "systemctl" | "service" | "on" | "sudo"
+        "rabbitmqctl" | "systemctl" | "service" | "on" | "sudo" | "curl"
     ) {
         shell::split(line)?
     } else {
@@ -472,7 +472,7 @@ fn parse_line(line: &str) -> Result<Action, String> {
             )?;
             Ok(Action::Config(kvs))
         }
-        "rabbitmqctl" | "systemctl" | "service" | "sudo" => {
+        "rabbitmqctl" | "systemctl" | "service" | "sudo" | "curl" => {
             Ok(Action::Command { node: None, words })
         }
         "on" => {
