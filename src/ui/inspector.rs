@@ -351,6 +351,7 @@ fn event_panel(out: &mut String, live: &Sim, i: usize, cursor: Micros, text: &Te
             arrive,
             kind,
             label,
+            ..
         } => {
             let lost = live.trace[i..].iter().find_map(|x| match &x.kind {
                 TraceKind::Lost { id: l, reason } if l == id && x.at <= cursor => {

@@ -200,6 +200,7 @@ pub fn lineage(sim: &Sim, msg: MsgId) -> Option<Lineage> {
             arrive,
             kind: MsgKind::Publish,
             label,
+            ..
         } = &e.kind
         {
             if *from == Endpoint::Client(client) && number_after(label, "seq=") == Some(seq) {
