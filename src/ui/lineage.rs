@@ -458,6 +458,22 @@ wait 100ms
     }
 
     #[test]
+    fn a_gm_catchup_after_a_death_is_a_hop_of_what_it_resends() {
+        let s = scenario(include_str!(
+            "../../tests/scenarios/t21_confirms_dead_mirror.scn"
+        ));
+        let sim = &s.run.sim;
+        let with_catchup = sim
+            .messages
+            .iter()
+            .filter_map(|m| lineage(sim, m.id))
+            .inspect(|l| assert_exact(sim, l))
+            .filter(|l| l.hops.iter().any(|h| h.kind == HopKind::GmCatchup))
+            .count();
+        assert!(with_catchup > 0);
+    }
+
+    #[test]
     fn a_lost_send_keeps_its_reason() {
         let s = scenario(
             r#"cluster nodes=3
