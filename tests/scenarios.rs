@@ -95,3 +95,54 @@ fn json_report_has_the_documented_fields() {
         assert!(json.contains(field), "missing {field} in {json}");
     }
 }
+
+#[test]
+fn every_send_names_the_messages_it_carries() {
+    use mirrorscope::sim::trace::{Endpoint, MsgKind, TraceKind};
+    for f in scenario_files() {
+        let text = std::fs::read_to_string(&f).expect("readable");
+        let run = scenario::run_text(&text, None).expect("parses");
+        let sim = &run.sim;
+        for (i, e) in sim.trace.iter().enumerate() {
+            let TraceKind::Send {
+                from,
+                to,
+                kind,
+                label,
+                msgs,
+                ..
+            } = &e.kind
+            else {
+                continue;
+            };
+            let at = format!("{}: trace[{i}] {e}", f.display());
+            let publisher = |m: mirrorscope::sim::MsgId| {
+                sim.messages[(m.0 - 1) as usize]
+                    .publisher
+                    .map(|(c, _)| Endpoint::Client(c))
+            };
+            for m in msgs {
+                assert!(
+                    (1..=sim.messages.len() as u64).contains(&m.0),
+                    "{at}: {m:?}"
+                );
+            }
+            match kind {
+                MsgKind::Publish => {
+                    assert_eq!(msgs.len(), 1, "{at}");
+                    assert_eq!(msgs.single().and_then(publisher), Some(*from), "{at}");
+                }
+                MsgKind::ReplicaConfirm => {
+                    assert_eq!(msgs.len(), 1, "{at}");
+                    assert_eq!(msgs.single().and_then(publisher), Some(*to), "{at}");
+                }
+                // basic.get-empty travels as a delivery of nothing.
+                MsgKind::Deliver if label == "basic.get-empty" => assert!(msgs.is_empty(), "{at}"),
+                MsgKind::Deliver => assert_eq!(msgs.len(), 1, "{at}"),
+                MsgKind::ClientAck => assert!(!msgs.is_empty(), "{at}"),
+                MsgKind::Request | MsgKind::Cancel => assert!(msgs.is_empty(), "{at}"),
+                _ => {}
+            }
+        }
+    }
+}

@@ -5,7 +5,7 @@
 use super::engine::{Ev, MasterReq, Payload, Sim, ToClient, GM_FLUSH_TIMER, MASTER_RETRY};
 use super::json::Json;
 use super::model::*;
-use super::trace::{Endpoint, MsgKind};
+use super::trace::{Endpoint, MsgIds, MsgKind};
 
 /// What the client learns right away from a publish.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +16,13 @@ pub enum PublishResult {
     Unroutable { seq: u64 },
     /// The queue has no live master: nacked at once in confirm mode, else silently dropped.
     Dropped { seq: u64 },
+}
+
+/// The messages a batch of GM publications names, each once.
+pub(crate) fn msgs_of(pubs: &[GmPub]) -> MsgIds {
+    pubs.iter()
+        .flat_map(|p| p.op.msgs().iter().copied())
+        .collect()
 }
 
 impl Sim {
@@ -306,7 +313,7 @@ impl Sim {
             return Err("ChannelWrongStateError: channel is closed".to_string());
         }
         let now = self.now;
-        let mut by_queue: Vec<(QueueId, Vec<u64>)> = Vec::new();
+        let mut by_queue: Vec<(QueueId, Vec<u64>, Vec<MsgId>)> = Vec::new();
         let mut count = 0;
         let cl = &mut self.clients[c.0];
         let mut found = false;
@@ -329,25 +336,33 @@ impl Sim {
                 .position(|r| !r.deleted && r.name == d.queue)
                 .map(QueueId);
             if let Some(qid) = qid {
-                match by_queue.iter_mut().find(|(x, _)| *x == qid) {
-                    Some((_, v)) => v.push(d.delivery_tag),
-                    None => by_queue.push((qid, vec![d.delivery_tag])),
+                match by_queue.iter_mut().find(|(x, _, _)| *x == qid) {
+                    Some((_, v, m)) => {
+                        v.push(d.delivery_tag);
+                        m.push(d.msg);
+                    }
+                    None => by_queue.push((qid, vec![d.delivery_tag], vec![d.msg])),
                 }
             }
         }
         if let (Some(t), false) = (tag, found) {
             return Err(format!("PRECONDITION_FAILED - unknown delivery tag {t}"));
         }
-        for (q, tags) in by_queue {
+        for (q, tags, msgs) in by_queue {
+            let msgs: MsgIds = msgs.into_iter().collect();
             let (req, label) = match reject {
                 None => (
-                    MasterReq::Ack { tags: tags.clone() },
+                    MasterReq::Ack {
+                        tags: tags.clone(),
+                        msgs,
+                    },
                     format!("basic.ack {tags:?}"),
                 ),
                 Some(requeue) => (
                     MasterReq::Reject {
                         tags: tags.clone(),
                         requeue,
+                        msgs,
                     },
                     format!("basic.nack {tags:?} requeue={requeue}"),
                 ),
@@ -403,19 +418,21 @@ impl Sim {
                 }
             }
             Payload::Gm {
-                from,
                 to,
                 origin,
                 pubs,
                 acks_upto,
+                msgs,
             } => {
                 if !self.procs[to.0].alive {
                     self.lost(id, "GM member is dead");
                     return;
                 }
-                self.on_gm(from, to, origin, pubs, acks_upto);
+                self.on_gm(to, origin, pubs, acks_upto, msgs);
             }
-            Payload::ReplicaConfirm { client, seq, from } => {
+            Payload::ReplicaConfirm {
+                client, seq, from, ..
+            } => {
                 if !self.clients[client.0].connected {
                     self.lost(id, "client disconnected");
                     return;
@@ -497,15 +514,21 @@ impl Sim {
                 at,
                 Ev::Fsync {
                     proc: p,
-                    items: vec![(client, seq)],
+                    items: vec![(client, seq, msg)],
                 },
             );
         } else {
-            self.send_replica_confirm(p, client, seq);
+            self.send_replica_confirm(p, client, seq, msg);
         }
     }
 
-    fn send_replica_confirm(&mut self, p: ProcId, client: ClientId, seq: u64) {
+    pub(crate) fn send_replica_confirm(
+        &mut self,
+        p: ProcId,
+        client: ClientId,
+        seq: u64,
+        msg: MsgId,
+    ) {
         self.send(
             Endpoint::Proc(p),
             Endpoint::Client(client),
@@ -515,17 +538,18 @@ impl Sim {
                 client,
                 seq,
                 from: p,
+                msg,
             },
             super::time::Micros::ZERO,
         );
     }
 
-    pub(crate) fn on_fsync(&mut self, p: ProcId, items: Vec<(ClientId, u64)>) {
+    pub(crate) fn on_fsync(&mut self, p: ProcId, items: Vec<(ClientId, u64, MsgId)>) {
         if !self.procs[p.0].alive {
             return;
         }
-        for (c, seq) in items {
-            self.send_replica_confirm(p, c, seq);
+        for (c, seq, msg) in items {
+            self.send_replica_confirm(p, c, seq, msg);
         }
     }
 
@@ -642,7 +666,8 @@ impl Sim {
             .or_default()
             .extend(pubs.iter().cloned());
         if let Some(right) = self.right_of(m) {
-            self.send_gm(m, right, m, pubs, None);
+            let msgs = msgs_of(&pubs);
+            self.send_gm(m, right, m, pubs, None, msgs);
         } else {
             self.procs[m.0].gm.pending.remove(&m);
         }
@@ -655,6 +680,7 @@ impl Sim {
         origin: ProcId,
         pubs: Vec<GmPub>,
         acks_upto: Option<u64>,
+        msgs: MsgIds,
     ) {
         let (kind, label) = if pubs.is_empty() {
             (
@@ -675,11 +701,11 @@ impl Sim {
             kind,
             label,
             Payload::Gm {
-                from,
                 to,
                 origin,
                 pubs,
                 acks_upto,
+                msgs,
             },
             super::time::Micros::ZERO,
         );
@@ -687,11 +713,11 @@ impl Sim {
 
     fn on_gm(
         &mut self,
-        _from: ProcId,
         m: ProcId,
         origin: ProcId,
         pubs: Vec<GmPub>,
         acks_upto: Option<u64>,
+        msgs: MsgIds,
     ) {
         let right = self.right_of(m);
         if let Some(upto) = acks_upto {
@@ -704,7 +730,7 @@ impl Sim {
             }
             if let Some(r) = right {
                 if self.procs[origin.0].alive || r != origin {
-                    self.send_gm(m, r, origin, Vec::new(), Some(upto));
+                    self.send_gm(m, r, origin, Vec::new(), Some(upto), msgs);
                 }
             }
             return;
@@ -716,7 +742,7 @@ impl Sim {
                 v.retain(|p| p.num > upto);
             }
             if let Some(r) = right {
-                self.send_gm(m, r, m, Vec::new(), Some(upto));
+                self.send_gm(m, r, m, Vec::new(), Some(upto), msgs);
             }
             return;
         }
@@ -741,7 +767,7 @@ impl Sim {
             self.apply_on_mirror(m, p);
         }
         if let Some(r) = right {
-            self.send_gm(m, r, origin, pubs, None);
+            self.send_gm(m, r, origin, pubs, None, msgs);
         }
     }
 
@@ -909,14 +935,14 @@ impl Sim {
                     Some((pos, e)) => self.deliver_entry(q, m, c, None, manual_ack, pos, e),
                 }
             }
-            MasterReq::Ack { tags } => {
+            MasterReq::Ack { tags, .. } => {
                 let msgs = self.take_unacked(m, c, &tags);
                 if !msgs.is_empty() {
                     self.gm_broadcast(m, GmOp::Ack { msgs });
                 }
                 self.try_deliver(q);
             }
-            MasterReq::Reject { tags, requeue } => {
+            MasterReq::Reject { tags, requeue, .. } => {
                 let msgs = self.take_unacked(m, c, &tags);
                 if msgs.is_empty() {
                     return;

@@ -11,7 +11,7 @@ use super::model::*;
 use super::policy::PolicyStore;
 use super::rng::Rng;
 use super::time::Micros;
-use super::trace::{Endpoint, Importance, MsgKind, TraceEvent, TraceKind};
+use super::trace::{Endpoint, Importance, MsgIds, MsgKind, TraceEvent, TraceKind};
 
 /// How a partitioned cluster reacts (`cluster_partition_handling`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,19 +84,23 @@ pub(crate) enum Payload {
         to: ProcId,
         confirm: bool,
     },
-    /// A GM activity from `from` to its right neighbour `to`.
+    /// A GM activity to `to`, its sender's right neighbour. The sender is not kept: nothing
+    /// reads it, and the trace entry names it.
     Gm {
-        from: ProcId,
         to: ProcId,
         origin: ProcId,
         pubs: Vec<GmPub>,
         acks_upto: Option<u64>,
+        /// The messages `pubs` name; on the ack lap, those of the first lap it acknowledges
+        /// (the ack itself carries only a number). Computed once per lap, shared by its hops.
+        msgs: MsgIds,
     },
     /// A replica's confirm of a publish to the publishing channel.
     ReplicaConfirm {
         client: ClientId,
         seq: u64,
         from: ProcId,
+        msg: MsgId,
     },
     /// Channel → client.
     ToClient { client: ClientId, what: ToClient },
@@ -144,11 +148,38 @@ pub(crate) enum MasterReq {
     /// master means nothing to a new one).
     Ack {
         tags: Vec<u64>,
+        /// What the channel delivered under those tags, for the trace only.
+        msgs: MsgIds,
     },
     Reject {
         tags: Vec<u64>,
         requeue: bool,
+        /// As for `Ack`.
+        msgs: MsgIds,
     },
+}
+
+impl Payload {
+    /// The published messages this payload carries, as the trace records them.
+    fn msgs(&self) -> MsgIds {
+        match self {
+            Payload::Publish { msg, .. }
+            | Payload::ReplicaConfirm { msg, .. }
+            | Payload::ToClient {
+                what: ToClient::Deliver { msg, .. },
+                ..
+            } => MsgIds::one(*msg),
+            Payload::Gm { msgs, .. }
+            | Payload::ToMaster {
+                req: MasterReq::Ack { msgs, .. } | MasterReq::Reject { msgs, .. },
+                ..
+            } => msgs.clone(),
+            Payload::SyncBatch { entries, .. } => entries.iter().map(|(_, e, _)| e.msg).collect(),
+            Payload::ToClient { .. } | Payload::ToMaster { .. } | Payload::GmJoined { .. } => {
+                MsgIds::NONE
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -162,7 +193,7 @@ pub(crate) enum Ev {
     GmFlush(ProcId),
     Fsync {
         proc: ProcId,
-        items: Vec<(ClientId, u64)>,
+        items: Vec<(ClientId, u64, MsgId)>,
     },
     /// Survivors learn that these replicas of a queue died (after GM's 100 ms pause).
     GmDeaths {
@@ -479,7 +510,8 @@ impl Sim {
         }
     }
 
-    /// Sends a message between nodes, traced with its arrival time.
+    /// Sends a message between nodes, traced with its arrival time and the published messages
+    /// the payload carries (read from the payload so the trace cannot disagree with it).
     pub(crate) fn send(
         &mut self,
         from: Endpoint,
@@ -499,6 +531,7 @@ impl Sim {
         let arrive = depart + lat;
         self.seq += 1;
         let id = self.seq;
+        let msgs = payload.msgs();
         self.trace.push(TraceEvent {
             at: depart,
             kind: TraceKind::Send {
@@ -508,6 +541,7 @@ impl Sim {
                 arrive,
                 kind,
                 label,
+                msgs,
             },
         });
         self.schedule(

@@ -152,19 +152,8 @@ impl Sim {
             self.gm_broadcast(p, GmOp::Publish { msg, pos });
         }
         self.gm_broadcast(p, GmOp::Depth);
-        for (c, seq, _msg) in to_confirm {
-            self.send(
-                Endpoint::Proc(p),
-                Endpoint::Client(c),
-                MsgKind::ReplicaConfirm,
-                format!("confirm seq={seq}"),
-                Payload::ReplicaConfirm {
-                    client: c,
-                    seq,
-                    from: p,
-                },
-                Micros::ZERO,
-            );
+        for (c, seq, msg) in to_confirm {
+            self.send_replica_confirm(p, c, seq, msg);
         }
         if self.queues[q.0].is_mirrored() {
             self.update_mirrors(q);
@@ -213,6 +202,7 @@ impl Sim {
             if missing.is_empty() {
                 continue;
             }
+            let msgs = super::dataplane::msgs_of(&missing);
             let before = self.trace.len();
             self.send(
                 Endpoint::Proc(best),
@@ -220,11 +210,11 @@ impl Sim {
                 MsgKind::GmCatchup,
                 format!("gm catchup ({} pubs)", missing.len()),
                 Payload::Gm {
-                    from: best,
                     to: s,
                     origin,
                     pubs: missing,
                     acks_upto: None,
+                    msgs,
                 },
                 Micros::ZERO,
             );

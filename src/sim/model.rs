@@ -158,6 +158,18 @@ pub enum GmOp {
 }
 
 impl GmOp {
+    /// The messages the op is about (none for `Depth` and `DeleteAndTerminate`).
+    pub fn msgs(&self) -> &[MsgId] {
+        match self {
+            GmOp::Publish { msg, .. }
+            | GmOp::PublishDelivered { msg, .. }
+            | GmOp::Discard { msg }
+            | GmOp::Drop { msg, .. } => std::slice::from_ref(msg),
+            GmOp::Ack { msgs } | GmOp::Requeue { msgs } => msgs,
+            GmOp::Depth | GmOp::DeleteAndTerminate => &[],
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             GmOp::Publish { .. } => "publish",

@@ -2,8 +2,9 @@
 //! time, so the UI can animate it) and every state change. Same seed and inputs ⇒ same trace.
 
 use std::fmt;
+use std::sync::Arc;
 
-use super::model::{ClientId, ProcId};
+use super::model::{ClientId, MsgId, ProcId};
 use super::time::Micros;
 
 /// Where a traced message starts or ends.
@@ -70,6 +71,104 @@ pub enum Importance {
     Notable,
 }
 
+/// The published messages a traced send carries, each once, in id (publish) order.
+///
+/// Most sends carry none or one, so those are stored inline: only a send naming two or more
+/// messages allocates, and a GM activity shares that allocation with every hop of its lap.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MsgIds(Ids);
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+enum Ids {
+    #[default]
+    None,
+    One(MsgId),
+    /// Sorted, without duplicates, at least two: so that equal sets compare equal. A thin
+    /// pointer (not `Arc<[MsgId]>`) keeps the type at 16 bytes: it rides in every trace entry
+    /// and GM payload, and the bench feels each byte.
+    Many(Arc<Vec<MsgId>>),
+}
+
+impl MsgIds {
+    /// No message (requests, cancels, GM joins).
+    pub const NONE: MsgIds = MsgIds(Ids::None);
+
+    pub fn one(id: MsgId) -> MsgIds {
+        MsgIds(Ids::One(id))
+    }
+
+    pub fn as_slice(&self) -> &[MsgId] {
+        match &self.0 {
+            Ids::None => &[],
+            Ids::One(id) => std::slice::from_ref(id),
+            Ids::Many(ids) => ids,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        matches!(self.0, Ids::None)
+    }
+
+    pub fn contains(&self, id: MsgId) -> bool {
+        match &self.0 {
+            Ids::None => false,
+            Ids::One(x) => *x == id,
+            Ids::Many(ids) => ids.binary_search(&id).is_ok(),
+        }
+    }
+
+    /// The message, when exactly one is carried.
+    pub fn single(&self) -> Option<MsgId> {
+        match self.0 {
+            Ids::One(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    pub fn iter(&self) -> std::iter::Copied<std::slice::Iter<'_, MsgId>> {
+        self.as_slice().iter().copied()
+    }
+}
+
+impl From<MsgId> for MsgIds {
+    fn from(id: MsgId) -> MsgIds {
+        MsgIds::one(id)
+    }
+}
+
+impl FromIterator<MsgId> for MsgIds {
+    fn from_iter<I: IntoIterator<Item = MsgId>>(iter: I) -> MsgIds {
+        let mut it = iter.into_iter();
+        let Some(first) = it.next() else {
+            return MsgIds::NONE;
+        };
+        // A GM activity usually names one message several times (publish, then drop): only a
+        // second distinct id is worth a vector.
+        let mut others = it.filter(|&x| x != first);
+        let Some(second) = others.next() else {
+            return MsgIds::one(first);
+        };
+        let mut v = vec![first, second];
+        v.extend(others);
+        v.sort_unstable();
+        v.dedup();
+        MsgIds(Ids::Many(Arc::new(v)))
+    }
+}
+
+impl<'a> IntoIterator for &'a MsgIds {
+    type Item = MsgId;
+    type IntoIter = std::iter::Copied<std::slice::Iter<'a, MsgId>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 /// One trace entry.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TraceKind {
@@ -83,6 +182,11 @@ pub enum TraceKind {
         arrive: Micros,
         kind: MsgKind,
         label: String,
+        /// The published messages it carries: a publish, replica confirm or delivery names its
+        /// message; a GM activity (either lap, or a catchup) the messages its publications
+        /// name; a client's ack / nack / reject the messages its tags name; a sync batch its
+        /// messages. Requests, cancels and GM joins name none.
+        msgs: MsgIds,
     },
     /// A message in flight that never arrived (receiver dead, link cut).
     Lost { id: u64, reason: String },
@@ -122,6 +226,7 @@ impl fmt::Display for TraceEvent {
                 arrive,
                 kind,
                 label,
+                msgs: _,
             } => write!(
                 f,
                 "send #{id} {} {from}->{to} arrive={} {label}",
@@ -131,5 +236,29 @@ impl fmt::Display for TraceEvent {
             TraceKind::Lost { id, reason } => write!(f, "lost #{id} {reason}"),
             TraceKind::State { text, .. } => write!(f, "state {text}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn msg_ids_hold_each_message_once_in_order() {
+        let none: MsgIds = std::iter::empty().collect();
+        assert_eq!(none, MsgIds::NONE);
+        assert!(none.is_empty() && none.single().is_none() && !none.contains(MsgId(1)));
+        let one: MsgIds = [MsgId(4), MsgId(4)].into_iter().collect();
+        assert_eq!(one, MsgIds::one(MsgId(4)));
+        assert_eq!(one.single(), Some(MsgId(4)));
+        let many: MsgIds = [MsgId(9), MsgId(2), MsgId(9), MsgId(5)]
+            .into_iter()
+            .collect();
+        assert_eq!(many.as_slice(), &[MsgId(2), MsgId(5), MsgId(9)]);
+        assert_eq!(many.len(), 3);
+        assert!(many.contains(MsgId(5)) && !many.contains(MsgId(4)));
+        assert_eq!(many.single(), None);
+        let same: MsgIds = [MsgId(5), MsgId(2), MsgId(9)].into_iter().collect();
+        assert_eq!(many, same);
     }
 }

@@ -324,12 +324,15 @@ fn hop_name(text: &Text, k: HopKind) -> &'static str {
         HopKind::Publish { to_master: false } => text.hop_publish_mirror,
         HopKind::Gm => text.hop_gm,
         HopKind::GmAck => text.hop_gm_ack,
+        HopKind::GmCatchup => text.hop_gm_catchup,
         HopKind::ReplicaConfirm => text.hop_replica_confirm,
         HopKind::Confirm(ConfirmOutcome::Ack) => text.hop_confirm_ack,
         HopKind::Confirm(ConfirmOutcome::Nack) => text.hop_confirm_nack,
         HopKind::Deliver { redelivered: false } => text.hop_deliver,
         HopKind::Deliver { redelivered: true } => text.hop_redeliver,
         HopKind::Ack => text.hop_ack,
+        HopKind::Reject => text.hop_reject,
+        HopKind::SyncBatch => text.hop_sync_batch,
     }
 }
 
@@ -351,6 +354,7 @@ fn event_panel(out: &mut String, live: &Sim, i: usize, cursor: Micros, text: &Te
             arrive,
             kind,
             label,
+            ..
         } => {
             let lost = live.trace[i..].iter().find_map(|x| match &x.kind {
                 TraceKind::Lost { id: l, reason } if l == id && x.at <= cursor => {

@@ -1,12 +1,11 @@
-//! A message's lineage read back from the trace: its publish to every replica, the GM ring laps
-//! that carried it, each replica's confirm, the publisher's confirm, every delivery and every
-//! ack. Only display logic: the hops are trace entries the core wrote, matched by what their
-//! records name (publisher and sequence number, delivery tag, times).
-//!
-//! The core's `Send` entries do not carry message ids, so two matches rest on the core's
-//! labels (`… seq=N`, `tag=N`) and the GM laps on timing: the first activity a member sends
-//! after the previous hop reached it is the one that carried the publication on (GM forwards
-//! what it holds, possibly batched with other publications).
+//! A message's lineage read back from the trace: every `Send` that names it (the core records
+//! the published messages each send carries) plus the publisher's confirm. That is its publish
+//! to every replica; each hop of every GM lap whose publications name it (the publish itself,
+//! the drop when it is delivered, the consumer's ack or a requeue, each with its ack lap) and of
+//! any catchup after a death; each replica's confirm; every delivery; the consumer's acks and
+//! rejects; eager-sync batches. Only display logic: nothing is matched by labels or timing.
+
+use std::collections::BTreeMap;
 
 use crate::sim::model::{ConfirmOutcome, MsgId};
 use crate::sim::time::Micros;
@@ -22,6 +21,8 @@ pub enum HopKind {
     Gm,
     /// A GM activity on the second lap (acks).
     GmAck,
+    /// GM's catchup after a death: a survivor resends what another missed.
+    GmCatchup,
     /// A replica's confirm to the publishing channel.
     ReplicaConfirm,
     /// The channel's basic.ack / basic.nack to the publisher (a state entry, not a message).
@@ -30,6 +31,10 @@ pub enum HopKind {
     Deliver { redelivered: bool },
     /// The consumer's basic.ack.
     Ack,
+    /// The consumer's basic.nack / basic.reject.
+    Reject,
+    /// An eager-sync batch from the master to a mirror.
+    SyncBatch,
 }
 
 /// One step of the story, pointing at its trace entry.
@@ -52,265 +57,104 @@ pub struct Lineage {
     pub hops: Vec<Hop>,
 }
 
-/// `… seq=12` → 12.
-fn number_after(label: &str, key: &str) -> Option<u64> {
-    let (_, rest) = label.rsplit_once(key)?;
-    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-    digits.parse().ok()
-}
-
-/// The delivery tags of a `basic.ack [3, 4]` label.
-fn tags_in(label: &str) -> Vec<u64> {
-    let Some(start) = label.find('[') else {
-        return Vec::new();
-    };
-    label[start + 1..]
-        .split(|c: char| !c.is_ascii_digit())
-        .filter_map(|s| s.parse().ok())
-        .collect()
-}
-
-fn lost_reason(sim: &Sim, from: usize, id: u64) -> Option<String> {
-    sim.trace[from..].iter().find_map(|e| match &e.kind {
-        TraceKind::Lost { id: l, reason } if *l == id => Some(reason.clone()),
-        _ => None,
-    })
-}
-
-/// The published message a traced `Send` is about, when it is about exactly one.
+/// The published message a traced `Send` is about, when it carries exactly one.
 pub fn message_of_send(sim: &Sim, index: usize) -> Option<MsgId> {
-    let e = sim.trace.get(index)?;
-    let TraceKind::Send {
-        from,
-        to,
-        kind,
-        label,
-        arrive,
-        ..
-    } = &e.kind
-    else {
-        return None;
-    };
-    match (kind, from, to) {
-        (MsgKind::Publish, Endpoint::Client(c), _)
-        | (MsgKind::ReplicaConfirm, _, Endpoint::Client(c)) => {
-            let seq = number_after(label, "seq=")?;
-            sim.messages
-                .iter()
-                .find(|m| m.publisher == Some((*c, seq)))
-                .map(|m| m.id)
-        }
-        (MsgKind::Deliver, _, Endpoint::Client(c)) => {
-            let tag = number_after(label, "tag=")?;
-            let cl = sim.clients.get(c.0)?;
+    match &sim.trace.get(index)?.kind {
+        TraceKind::Send { msgs, .. } => msgs.single(),
+        _ => None,
+    }
+}
+
+/// Whether the delivery of `msg` arriving at `to` at `arrive` was flagged redelivered.
+fn redelivered(sim: &Sim, msg: MsgId, to: Endpoint, arrive: Micros, label: &str) -> bool {
+    let record = match to {
+        Endpoint::Client(c) => sim.clients.get(c.0).and_then(|cl| {
             cl.deliveries
                 .iter()
-                .find(|d| d.delivery_tag == tag && d.at == *arrive)
-                .map(|d| d.msg)
-        }
-        (MsgKind::ClientAck, Endpoint::Client(c), _) => {
-            let tags = tags_in(label);
-            let cl = sim.clients.get(c.0)?;
-            let mut hits = cl
-                .deliveries
-                .iter()
-                .filter(|d| d.acked_at == Some(e.at) && tags.contains(&d.delivery_tag));
-            let first = hits.next()?;
-            // An ack of several messages is about none of them in particular.
-            hits.next().is_none().then_some(first.msg)
-        }
+                .find(|d| d.msg == msg && d.at == arrive)
+        }),
         _ => None,
-    }
-}
-
-/// Follows one GM lap from `origin` starting at the first activity of `kind` it sends at or
-/// after `after`, hop by hop around the ring until it returns to `origin`.
-fn gm_lap(
-    sim: &Sim,
-    origin: Endpoint,
-    kind: MsgKind,
-    after: Micros,
-    out: &mut Vec<Hop>,
-) -> Option<Micros> {
-    let mut at = after;
-    let mut sender = origin;
-    let hop_kind = if kind == MsgKind::GmAcks {
-        HopKind::GmAck
-    } else {
-        HopKind::Gm
     };
-    let start = sim.trace.partition_point(|e| e.at < after);
-    // A ring has at most one member per node.
-    for _ in 0..=sim.cluster.nodes.len() {
-        let (index, to, arrive, id) =
-            sim.trace[start..]
-                .iter()
-                .enumerate()
-                .find_map(|(i, e)| match &e.kind {
-                    TraceKind::Send {
-                        id,
-                        from,
-                        to,
-                        arrive,
-                        kind: k,
-                        ..
-                    } if *k == kind && *from == sender && e.at >= at => {
-                        Some((start + i, *to, *arrive, *id))
-                    }
-                    _ => None,
-                })?;
-        let lost = lost_reason(sim, index, id);
-        out.push(Hop {
-            index,
-            at: sim.trace[index].at,
-            kind: hop_kind,
-            from: Some(sender),
-            to: Some(to),
-            lost: lost.clone(),
-        });
-        if lost.is_some() {
-            return None;
-        }
-        if to == origin {
-            return Some(arrive);
-        }
-        sender = to;
-        at = arrive;
+    match record {
+        Some(d) => d.redelivered,
+        // A delivery that never arrived left no record; its frame still says what it was.
+        None => label.ends_with("redelivered=true"),
     }
-    None
 }
 
 /// The lineage of a published message.
 pub fn lineage(sim: &Sim, msg: MsgId) -> Option<Lineage> {
     let m = sim.messages.get((msg.0 as usize).checked_sub(1)?)?;
-    let (client, seq) = m.publisher?;
-    let mut hops = Vec::new();
-    // The channel sends to the master first, then to each mirror (§4.3).
-    let mut master_arrival = None;
-    let mut master = None;
-    let sent_from = sim.trace.partition_point(|e| e.at < m.published_at);
-    for (i, e) in sim.trace.iter().enumerate().skip(sent_from) {
-        if e.at > m.published_at {
-            break;
-        }
-        if let TraceKind::Send {
-            id,
-            from,
-            to,
-            arrive,
-            kind: MsgKind::Publish,
-            label,
-        } = &e.kind
-        {
-            if *from == Endpoint::Client(client) && number_after(label, "seq=") == Some(seq) {
-                let to_master = master.is_none();
-                if to_master {
-                    master = Some(*to);
-                    master_arrival = Some(*arrive);
-                }
-                hops.push(Hop {
-                    index: i,
-                    at: e.at,
-                    kind: HopKind::Publish { to_master },
-                    from: Some(*from),
-                    to: Some(*to),
-                    lost: lost_reason(sim, i, *id),
-                });
-            }
-        }
-    }
-    if let (Some(origin), Some(arrived)) = (master, master_arrival) {
-        let master_lost = hops.first().is_some_and(|h| h.lost.is_some());
-        if !master_lost {
-            if let Some(back) = gm_lap(sim, origin, MsgKind::GmPubs, arrived, &mut hops) {
-                gm_lap(sim, origin, MsgKind::GmAcks, back, &mut hops);
-            }
-        }
-    }
-    let from = sim.trace.partition_point(|e| e.at < m.published_at);
-    for (i, e) in sim.trace.iter().enumerate().skip(from) {
-        if let TraceKind::Send {
-            id,
-            from,
-            to,
-            kind: MsgKind::ReplicaConfirm,
-            label,
-            ..
-        } = &e.kind
-        {
-            if *to == Endpoint::Client(client) && number_after(label, "seq=") == Some(seq) {
-                hops.push(Hop {
-                    index: i,
-                    at: e.at,
-                    kind: HopKind::ReplicaConfirm,
-                    from: Some(*from),
-                    to: Some(*to),
-                    lost: lost_reason(sim, i, *id),
-                });
-            }
-        }
-    }
-    let cl = sim.clients.get(client.0)?;
-    if let Some(&(_, _, outcome, at)) = cl.confirms.iter().find(|c| c.1 == msg) {
-        let needle = format!("basic.{outcome} seq={seq} to client {}", cl.name);
-        let start = sim.trace.partition_point(|e| e.at < at);
-        if let Some(i) = sim.trace[start..]
-            .iter()
-            .position(|e| matches!(&e.kind, TraceKind::State { text, .. } if *text == needle))
-        {
-            hops.push(Hop {
-                index: start + i,
-                at,
-                kind: HopKind::Confirm(outcome),
-                from: None,
-                to: Some(Endpoint::Client(client)),
-                lost: None,
-            });
-        }
-    }
-    for (ci, c) in sim.clients.iter().enumerate() {
-        for d in c.deliveries.iter().filter(|d| d.msg == msg) {
-            let to = Endpoint::Client(crate::sim::ClientId(ci));
-            // The delivery was sent before it arrived at `d.at`: search back from there.
-            let end = sim.trace.partition_point(|e| e.at <= d.at);
-            if let Some((i, e)) = sim.trace[..end].iter().enumerate().rev().find(|(_, e)| {
-                matches!(&e.kind, TraceKind::Send { kind: MsgKind::Deliver, to: t, arrive, label, .. }
-                    if *t == to && *arrive == d.at && number_after(label, "tag=") == Some(d.delivery_tag))
-            }) {
-                let from = match &e.kind {
-                    TraceKind::Send { from, .. } => Some(*from),
-                    _ => None,
-                };
-                hops.push(Hop {
-                    index: i,
-                    at: e.at,
-                    kind: HopKind::Deliver {
-                        redelivered: d.redelivered,
+    let mut hops: Vec<Hop> = Vec::new();
+    // Trace id of each hop's send → its hop, to attach a later `Lost`.
+    let mut sent: BTreeMap<u64, usize> = BTreeMap::new();
+    let mut to_master = true;
+    // Nothing names a message before it is published.
+    let first = sim.trace.partition_point(|e| e.at < m.published_at);
+    for (index, e) in sim.trace.iter().enumerate().skip(first) {
+        match &e.kind {
+            TraceKind::Send {
+                id,
+                from,
+                to,
+                arrive,
+                kind,
+                label,
+                msgs,
+            } if msgs.contains(msg) => {
+                let kind = match kind {
+                    // The channel sends to the master first, then to each mirror (§4.3).
+                    MsgKind::Publish => HopKind::Publish {
+                        to_master: std::mem::take(&mut to_master),
                     },
-                    from,
-                    to: Some(to),
+                    MsgKind::GmPubs => HopKind::Gm,
+                    MsgKind::GmAcks => HopKind::GmAck,
+                    MsgKind::GmCatchup => HopKind::GmCatchup,
+                    MsgKind::ReplicaConfirm => HopKind::ReplicaConfirm,
+                    MsgKind::Deliver => HopKind::Deliver {
+                        redelivered: redelivered(sim, msg, *to, *arrive, label),
+                    },
+                    // One kind covers both frames; the label starts with the frame's name.
+                    MsgKind::ClientAck if label.starts_with("basic.ack") => HopKind::Ack,
+                    MsgKind::ClientAck => HopKind::Reject,
+                    MsgKind::SyncBatch => HopKind::SyncBatch,
+                    // The core names no message on these; skip rather than mislabel one.
+                    MsgKind::Confirm | MsgKind::Request | MsgKind::Cancel => continue,
+                };
+                sent.insert(*id, hops.len());
+                hops.push(Hop {
+                    index,
+                    at: e.at,
+                    kind,
+                    from: Some(*from),
+                    to: Some(*to),
                     lost: None,
                 });
             }
-            if let Some(acked) = d.acked_at {
-                let start = sim.trace.partition_point(|e| e.at < acked);
-                if let Some(i) = sim.trace[start..].iter().position(|e| {
-                    e.at == acked
-                        && matches!(&e.kind, TraceKind::Send { kind: MsgKind::ClientAck, from, label, .. }
-                            if *from == to && tags_in(label).contains(&d.delivery_tag))
-                }) {
-                    let i = start + i;
-                    let (to_master, id) = match &sim.trace[i].kind {
-                        TraceKind::Send { to, id, .. } => (Some(*to), *id),
-                        _ => (None, 0),
-                    };
+            TraceKind::Lost { id, reason } => {
+                if let Some(h) = sent.get(id).and_then(|&h| hops.get_mut(h)) {
+                    h.lost = Some(reason.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some((client, seq)) = m.publisher {
+        if let Some(cl) = sim.clients.get(client.0) {
+            if let Some(&(_, _, outcome, at)) = cl.confirms.iter().find(|c| c.1 == msg) {
+                // The confirm is a state entry, not a send: it has only its text to go by.
+                let needle = format!("basic.{outcome} seq={seq} to client {}", cl.name);
+                let start = sim.trace.partition_point(|e| e.at < at);
+                if let Some(i) = sim.trace[start..].iter().position(
+                    |e| matches!(&e.kind, TraceKind::State { text, .. } if *text == needle),
+                ) {
                     hops.push(Hop {
-                        index: i,
-                        at: acked,
-                        kind: HopKind::Ack,
-                        from: Some(to),
-                        to: to_master,
-                        lost: lost_reason(sim, i, id),
+                        index: start + i,
+                        at,
+                        kind: HopKind::Confirm(outcome),
+                        from: None,
+                        to: Some(Endpoint::Client(client)),
+                        lost: None,
                     });
                 }
             }
@@ -349,29 +193,61 @@ mod tests {
         s
     }
 
+    fn scenario(text: &str) -> Session {
+        Session::from_scenario(text).unwrap()
+    }
+
+    fn msg(sim: &Sim, body: &str) -> MsgId {
+        sim.messages.iter().find(|m| m.body == body).unwrap().id
+    }
+
+    fn count(l: &Lineage, k: impl Fn(&HopKind) -> bool) -> usize {
+        l.hops.iter().filter(|h| k(&h.kind)).count()
+    }
+
+    /// The hops are exactly the sends naming the message (plus the publisher's confirm).
+    fn assert_exact(sim: &Sim, l: &Lineage) {
+        let naming: Vec<usize> = (0..sim.trace.len())
+            .filter(|&i| {
+                matches!(&sim.trace[i].kind, TraceKind::Send { msgs, .. } if msgs.contains(l.msg))
+            })
+            .collect();
+        let mut hops: Vec<usize> = l
+            .hops
+            .iter()
+            .filter(|h| !matches!(h.kind, HopKind::Confirm(_)))
+            .map(|h| h.index)
+            .collect();
+        hops.sort_unstable();
+        assert_eq!(hops, naming, "{:#?}", l.hops);
+        assert!(l.hops.windows(2).all(|w| w[0].at <= w[1].at));
+    }
+
     #[test]
     fn a_message_is_followed_from_publish_to_ack() {
         let s = run();
         let sim = &s.run.sim;
-        let msg = sim.messages.iter().find(|m| m.body == "hello").unwrap().id;
-        let l = lineage(sim, msg).expect("a lineage");
-        let count = |k: fn(&HopKind) -> bool| l.hops.iter().filter(|h| k(&h.kind)).count();
-        assert_eq!(count(|k| matches!(k, HopKind::Publish { .. })), 3);
+        let l = lineage(sim, msg(sim, "hello")).expect("a lineage");
+        assert_exact(sim, &l);
+        assert_eq!(count(&l, |k| matches!(k, HopKind::Publish { .. })), 3);
         assert_eq!(
-            count(|k| matches!(k, HopKind::Publish { to_master: true })),
+            count(&l, |k| matches!(k, HopKind::Publish { to_master: true })),
             1
         );
-        // The first lap visits the two mirrors and returns: three hops on a ring of three.
-        assert_eq!(count(|k| *k == HopKind::Gm), 3, "{:#?}", l.hops);
-        assert_eq!(count(|k| *k == HopKind::GmAck), 3, "{:#?}", l.hops);
-        assert_eq!(count(|k| *k == HopKind::ReplicaConfirm), 3);
-        assert_eq!(count(|k| *k == HopKind::Confirm(ConfirmOutcome::Ack)), 1);
+        // Two first laps on a ring of three: the publish (batched with the drop at delivery),
+        // then the consumer's ack. Each is followed by its ack lap.
+        assert_eq!(count(&l, |k| *k == HopKind::Gm), 6, "{:#?}", l.hops);
+        assert_eq!(count(&l, |k| *k == HopKind::GmAck), 6, "{:#?}", l.hops);
+        assert_eq!(count(&l, |k| *k == HopKind::ReplicaConfirm), 3);
         assert_eq!(
-            count(|k| matches!(k, HopKind::Deliver { redelivered: false })),
+            count(&l, |k| *k == HopKind::Confirm(ConfirmOutcome::Ack)),
             1
         );
-        assert_eq!(count(|k| *k == HopKind::Ack), 1);
-        assert!(l.hops.windows(2).all(|w| w[0].at <= w[1].at));
+        assert_eq!(
+            count(&l, |k| matches!(k, HopKind::Deliver { redelivered: false })),
+            1
+        );
+        assert_eq!(count(&l, |k| *k == HopKind::Ack), 1);
         // The publisher's confirm comes after every replica confirmed.
         let confirm = l
             .hops
@@ -390,23 +266,235 @@ mod tests {
     fn sends_name_their_message() {
         let s = run();
         let sim = &s.run.sim;
-        let msg = sim.messages.iter().find(|m| m.body == "hello").unwrap().id;
+        let msg = msg(sim, "hello");
         let l = lineage(sim, msg).unwrap();
         for h in &l.hops {
-            match h.kind {
-                HopKind::Publish { .. }
-                | HopKind::ReplicaConfirm
-                | HopKind::Deliver { .. }
-                | HopKind::Ack => {
-                    assert_eq!(message_of_send(sim, h.index), Some(msg), "{h:?}")
-                }
-                HopKind::Gm | HopKind::GmAck => assert_eq!(message_of_send(sim, h.index), None),
-                HopKind::Confirm(_) => {}
+            if !matches!(h.kind, HopKind::Confirm(_)) {
+                // Only "hello" was published: every send naming it names it alone.
+                assert_eq!(message_of_send(sim, h.index), Some(msg), "{h:?}");
             }
         }
-        assert_eq!(number_after("publish \"a seq=9\" seq=12", "seq="), Some(12));
-        assert_eq!(tags_in("basic.ack [3, 14]"), vec![3, 14]);
         assert_eq!(lineage(sim, MsgId(999)), None);
+        assert_eq!(lineage(sim, MsgId(0)), None);
         assert_eq!(message_of_send(sim, usize::MAX), None);
+    }
+
+    #[test]
+    fn two_publishers_with_the_same_sequence_numbers_share_one_gm_activity() {
+        let s = scenario(
+            r#"cluster nodes=3
+rabbitmqctl set_policy ha "^" '{"ha-mode":"all"}'
+client p1 node=node1
+client p2 node=node1
+p1 declare q durable
+p1 confirm
+p2 confirm
+wait 10ms
+p1 publish q "a" transient
+p2 publish q "b" transient
+wait 100ms
+"#,
+        );
+        let sim = &s.run.sim;
+        let (a, b) = (msg(sim, "a"), msg(sim, "b"));
+        assert_eq!(sim.messages[(a.0 - 1) as usize].publisher.unwrap().1, 1);
+        assert_eq!(sim.messages[(b.0 - 1) as usize].publisher.unwrap().1, 1);
+        let (la, lb) = (lineage(sim, a).unwrap(), lineage(sim, b).unwrap());
+        assert_exact(sim, &la);
+        assert_exact(sim, &lb);
+        let gm = |l: &Lineage| -> Vec<usize> {
+            l.hops
+                .iter()
+                .filter(|h| matches!(h.kind, HopKind::Gm | HopKind::GmAck))
+                .map(|h| h.index)
+                .collect()
+        };
+        // Both publishes reached the master together: one activity carried both, every hop.
+        assert_eq!(gm(&la).len(), 6, "{:#?}", la.hops);
+        assert_eq!(gm(&la), gm(&lb));
+        for i in gm(&la) {
+            assert_eq!(message_of_send(sim, i), None);
+            let TraceKind::Send { msgs, .. } = &sim.trace[i].kind else {
+                panic!("a send")
+            };
+            assert_eq!(msgs.as_slice(), &[a, b]);
+        }
+        // Each publisher's seq=1 confirms are its own, not the other's.
+        for (l, who) in [(&la, "p1"), (&lb, "p2")] {
+            let c = Endpoint::Client(sim.find_client(who).unwrap());
+            let rc: Vec<&Hop> = l
+                .hops
+                .iter()
+                .filter(|h| h.kind == HopKind::ReplicaConfirm)
+                .collect();
+            assert_eq!(rc.len(), 3);
+            assert!(rc.iter().all(|h| h.to == Some(c)));
+            assert!(l
+                .hops
+                .iter()
+                .filter(|h| matches!(h.kind, HopKind::Publish { .. }))
+                .all(|h| h.from == Some(c)));
+        }
+    }
+
+    #[test]
+    fn a_message_delivered_again_after_failover_is_followed_through_the_new_master() {
+        let s = scenario(
+            r#"cluster nodes=3
+rabbitmqctl set_policy ha "^" '{"ha-mode":"all"}'
+client pub node=node1
+pub declare q durable
+pub publish q "m"
+wait 100ms
+client con node=node2
+con consume q ack=manual
+wait 100ms
+kill node1
+wait 1s
+con ack all
+wait 100ms
+"#,
+        );
+        let sim = &s.run.sim;
+        let l = lineage(sim, msg(sim, "m")).unwrap();
+        assert_exact(sim, &l);
+        let delivers: Vec<&Hop> = l
+            .hops
+            .iter()
+            .filter(|h| matches!(h.kind, HopKind::Deliver { .. }))
+            .collect();
+        assert_eq!(delivers.len(), 2, "{:#?}", l.hops);
+        assert_eq!(delivers[0].kind, HopKind::Deliver { redelivered: false });
+        assert_eq!(delivers[1].kind, HopKind::Deliver { redelivered: true });
+        assert_ne!(delivers[0].from, delivers[1].from, "sent by the new master");
+        // The new master's GM laps (the requeue, the second drop, the ack) name it too.
+        let new_master = delivers[1].from;
+        assert!(l
+            .hops
+            .iter()
+            .any(|h| h.kind == HopKind::Gm && h.from == new_master && h.at > delivers[0].at));
+        // Both deliveries carried tag 1 on their own master; both are acked by the one ack.
+        let acks: Vec<&Hop> = l.hops.iter().filter(|h| h.kind == HopKind::Ack).collect();
+        assert_eq!(acks.len(), 1);
+        assert_eq!(message_of_send(sim, delivers[1].index), Some(l.msg));
+    }
+
+    #[test]
+    fn an_ack_of_several_tags_names_every_message_and_a_nack_is_a_reject() {
+        let s = scenario(
+            r#"cluster nodes=3
+rabbitmqctl set_policy ha "^" '{"ha-mode":"all"}'
+client pub node=node1
+client con node=node2
+pub declare q durable
+pub publish q "x" count=3
+wait 100ms
+con consume q ack=manual
+wait 100ms
+con ack all
+wait 100ms
+pub publish q "y"
+wait 100ms
+con nack 4
+wait 100ms
+"#,
+        );
+        let sim = &s.run.sim;
+        let ids: Vec<MsgId> = sim.messages.iter().map(|m| m.id).collect();
+        assert_eq!(ids.len(), 4);
+        let acks: Vec<usize> = (0..sim.trace.len())
+            .filter(|&i| {
+                matches!(
+                    &sim.trace[i].kind,
+                    TraceKind::Send {
+                        kind: MsgKind::ClientAck,
+                        ..
+                    }
+                )
+            })
+            .collect();
+        assert_eq!(acks.len(), 2);
+        let TraceKind::Send { msgs, .. } = &sim.trace[acks[0]].kind else {
+            panic!("a send")
+        };
+        assert_eq!(msgs.as_slice(), &ids[..3]);
+        assert_eq!(message_of_send(sim, acks[0]), None);
+        for &m in &ids[..3] {
+            let l = lineage(sim, m).unwrap();
+            assert_exact(sim, &l);
+            assert!(l
+                .hops
+                .iter()
+                .any(|h| h.index == acks[0] && h.kind == HopKind::Ack));
+            assert_eq!(count(&l, |k| *k == HopKind::Reject), 0);
+        }
+        let y = lineage(sim, ids[3]).unwrap();
+        assert_exact(sim, &y);
+        assert_eq!(message_of_send(sim, acks[1]), Some(ids[3]));
+        assert_eq!(count(&y, |k| *k == HopKind::Reject), 1);
+        assert_eq!(count(&y, |k| *k == HopKind::Ack), 0);
+    }
+
+    #[test]
+    fn an_eager_sync_batch_is_a_hop_of_every_message_it_carries() {
+        let s = scenario(
+            r#"cluster nodes=3
+client app node=node1
+app declare s durable
+app publish s "m" count=3
+wait 100ms
+rabbitmqctl set_policy ha "^s$" '{"ha-mode":"nodes","ha-params":["rabbit@node1","rabbit@node2"]}'
+wait 100ms
+rabbitmqctl sync_queue s
+wait 100ms
+"#,
+        );
+        let sim = &s.run.sim;
+        for m in &sim.messages {
+            let l = lineage(sim, m.id).unwrap();
+            assert_exact(sim, &l);
+            assert_eq!(count(&l, |k| *k == HopKind::SyncBatch), 1, "{:#?}", l.hops);
+        }
+    }
+
+    #[test]
+    fn a_gm_catchup_after_a_death_is_a_hop_of_what_it_resends() {
+        let s = scenario(include_str!(
+            "../../tests/scenarios/t21_confirms_dead_mirror.scn"
+        ));
+        let sim = &s.run.sim;
+        let with_catchup = sim
+            .messages
+            .iter()
+            .filter_map(|m| lineage(sim, m.id))
+            .inspect(|l| assert_exact(sim, l))
+            .filter(|l| l.hops.iter().any(|h| h.kind == HopKind::GmCatchup))
+            .count();
+        assert!(with_catchup > 0);
+    }
+
+    #[test]
+    fn a_lost_send_keeps_its_reason() {
+        let s = scenario(
+            r#"cluster nodes=3
+rabbitmqctl set_policy ha "^" '{"ha-mode":"all"}'
+client pub node=node1
+pub declare q durable
+wait 10ms
+pub publish q "m"
+kill node3
+wait 100ms
+"#,
+        );
+        let sim = &s.run.sim;
+        let l = lineage(sim, msg(sim, "m")).unwrap();
+        assert_exact(sim, &l);
+        assert!(
+            l.hops
+                .iter()
+                .any(|h| matches!(h.kind, HopKind::Publish { .. }) && h.lost.is_some()),
+            "{:#?}",
+            l.hops
+        );
     }
 }

@@ -20,7 +20,7 @@ use crate::sim::json::Json;
 use crate::sim::model::ClientId;
 use crate::sim::queues::DeclareArgs;
 use crate::sim::time::Micros;
-use crate::sim::trace::{Endpoint, MsgKind, TraceEvent, TraceKind};
+use crate::sim::trace::{Endpoint, MsgIds, MsgKind, TraceEvent, TraceKind};
 use crate::sim::{NodeState, Sim};
 
 /// The value of a `Result`, or (from the enclosing host call) the Python exception it holds.
@@ -485,6 +485,7 @@ impl<'a> Ctx<'a> {
                 arrive,
                 kind: MsgKind::Request,
                 label,
+                msgs: MsgIds::NONE,
             },
         });
     }
