@@ -49,15 +49,18 @@ pub struct Anomaly {
 pub fn check(sim: &Sim) -> Vec<Anomaly> {
     let mut out = Vec::new();
     // Every delivery of every message, in time order.
-    // (received at, client index, redelivered flag, acked at)
-    type Seen = (Micros, usize, bool, Option<Micros>);
+    // (received at, client index, redelivered flag, acked at, requeued by the client)
+    type Seen = (Micros, usize, bool, Option<Micros>, bool);
     let mut deliveries: BTreeMap<MsgId, Vec<Seen>> = BTreeMap::new();
     for (ci, c) in sim.clients.iter().enumerate() {
         for d in &c.deliveries {
-            deliveries
-                .entry(d.msg)
-                .or_default()
-                .push((d.at, ci, d.redelivered, d.acked_at));
+            deliveries.entry(d.msg).or_default().push((
+                d.at,
+                ci,
+                d.redelivered,
+                d.acked_at,
+                d.requeued,
+            ));
         }
     }
     for v in deliveries.values_mut() {
@@ -65,8 +68,9 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
     }
     let body = |m: MsgId| sim.messages[(m.0 - 1) as usize].body.clone();
     for (&msg, ds) in &deliveries {
-        if ds.len() > 1 {
-            let later = &ds[1..];
+        // A delivery that follows the client's own requeue was asked for.
+        let later: Vec<Seen> = ds.windows(2).filter(|w| !w[0].4).map(|w| w[1]).collect();
+        if !later.is_empty() {
             let warned = later.iter().all(|d| d.2);
             let at = later[0].0;
             out.push(Anomaly {

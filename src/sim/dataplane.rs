@@ -324,6 +324,7 @@ impl Sim {
             found = true;
             d.acked = true;
             d.acked_at = reject.is_none().then_some(now);
+            d.requeued = reject == Some(true);
             count += 1;
             if let Some(ct) = &d.consumer_tag {
                 if let Some(n) = cl.unacked_by_consumer.get_mut(ct) {
@@ -943,37 +944,42 @@ impl Sim {
                 self.try_deliver(q);
             }
             MasterReq::Reject { tags, requeue, .. } => {
+                if requeue {
+                    let msgs = self.unacked_of(m, c, &tags);
+                    if !msgs.is_empty() {
+                        // Back to `ready` at their old positions, here and on every mirror.
+                        self.requeue_on_master(q, &msgs);
+                    }
+                    return;
+                }
                 let msgs = self.take_unacked(m, c, &tags);
                 if msgs.is_empty() {
                     return;
                 }
-                if requeue {
-                    // take_unacked removed them; put them back by position.
-                    self.gm_broadcast(m, GmOp::Requeue { msgs: msgs.clone() });
-                } else {
-                    self.gm_broadcast(m, GmOp::Ack { msgs });
-                }
+                self.gm_broadcast(m, GmOp::Ack { msgs });
                 self.try_deliver(q);
             }
         }
     }
 
-    /// Removes the unacked entries a client's tags name (tags from another master match none);
-    /// rejected-with-requeue entries go back to `ready` by the caller's GM op on mirrors and
-    /// here on the master.
-    fn take_unacked(&mut self, m: ProcId, c: ClientId, tags: &[u64]) -> Vec<MsgId> {
-        let pr = &mut self.procs[m.0];
-        let hits: Vec<MsgId> = pr
+    /// The master's unacked entries a client's tags name (tags from another master match none).
+    fn unacked_of(&self, m: ProcId, c: ClientId, tags: &[u64]) -> Vec<MsgId> {
+        self.procs[m.0]
             .unacked
             .values()
             .filter(|u| u.client == Some(c) && tags.contains(&u.delivery_tag))
             .map(|u| u.entry.msg)
-            .collect();
-        hits.into_iter()
-            .inspect(|x| {
-                pr.unacked.remove(x);
-            })
             .collect()
+    }
+
+    /// Removes (acks) the unacked entries a client's tags name.
+    fn take_unacked(&mut self, m: ProcId, c: ClientId, tags: &[u64]) -> Vec<MsgId> {
+        let hits = self.unacked_of(m, c, tags);
+        let pr = &mut self.procs[m.0];
+        for x in &hits {
+            pr.unacked.remove(x);
+        }
+        hits
     }
 
     /// Requeues a set of a master's unacked messages (channel death, reject with requeue).
@@ -1105,6 +1111,7 @@ impl Sim {
                     at: now,
                     acked: auto,
                     acked_at: auto.then_some(now),
+                    requeued: false,
                 });
             }
             ToClient::GetEmpty => {

@@ -309,6 +309,9 @@ pub struct Delivery {
     pub acked: bool,
     /// When the client acked it (or received it, for auto-ack).
     pub acked_at: Option<Micros>,
+    /// The client itself sent it back (basic.nack / basic.reject with requeue), so a later
+    /// delivery of the same message is asked for, not an anomaly.
+    pub requeued: bool,
 }
 
 /// Outcome of a confirm-mode publish.
