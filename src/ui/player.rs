@@ -313,7 +313,11 @@ impl Player {
             .nth(1)
             .unwrap_or(&node_name)
             .to_string();
-        let scenario_line = format!("on {short}: {trimmed}");
+        let scenario_line = if is_playground_fault(trimmed) {
+            trimmed.to_string()
+        } else {
+            format!("on {short}: {trimmed}")
+        };
         if let Err(e) = self.fork_at_cursor() {
             self.error = Some(e);
             return;
@@ -335,6 +339,18 @@ impl Player {
             }),
         }
         self.cursor = self.session.now();
+    }
+}
+
+/// The scenario's own fault lines (`partition node1 | node2`, `heal`, `drop 42`, `join node`,
+/// `kill node2`, `stop node2`, `start node2`), which the console takes beside shell commands.
+/// `kill -9 …` (an option first) is the shell's kill.
+pub fn is_playground_fault(line: &str) -> bool {
+    let mut w = line.split_whitespace();
+    match (w.next(), w.next()) {
+        (Some("partition" | "heal" | "drop" | "join"), _) => true,
+        (Some("kill" | "stop" | "start"), Some(arg)) => !arg.starts_with('-') && w.next().is_none(),
+        _ => false,
     }
 }
 
@@ -416,6 +432,38 @@ mod tests {
             .inputs()
             .iter()
             .all(|i| !i.line.contains("systemctl")));
+    }
+
+    #[test]
+    fn the_console_takes_fault_lines_beside_shell_commands() {
+        assert!(is_playground_fault("partition node1 | node2"));
+        assert!(is_playground_fault("kill node2"));
+        assert!(!is_playground_fault("kill -9 $(pidof beam.smp)"));
+        assert!(!is_playground_fault("rabbitmqctl stop_app"));
+        let mut p = Player::new();
+        p.apply(Action::Console {
+            node: 0,
+            line: "partition node1 | node2 node3".into(),
+        });
+        assert!(p.view().partition.is_some());
+        p.apply(Action::Console {
+            node: 0,
+            line: "heal".into(),
+        });
+        assert!(p.view().partition.is_none());
+        p.apply(Action::Console {
+            node: 1,
+            line: "pkill -9 beam.smp".into(),
+        });
+        assert_eq!(
+            p.view().cluster.nodes[1].state,
+            crate::sim::NodeState::Crashed
+        );
+        assert!(
+            p.console.iter().all(|e| e.exit_code == 0),
+            "{:?}",
+            p.console
+        );
     }
 
     #[test]

@@ -146,6 +146,7 @@ pub fn run_words(sim: &mut Sim, on_node: usize, words: &[String]) -> CtlOutput {
         Some("systemctl") | Some("service") => systemctl(sim, on_node, words),
         Some("sudo") => run_words(sim, on_node, &words[1..]),
         Some("curl") => super::curl::curl(sim, on_node, words),
+        Some("pkill" | "killall" | "kill") => super::process::signal(sim, on_node, words),
         Some(other) => CtlOutput {
             output: format!("bash: {other}: command not found"),
             exit_code: 127,

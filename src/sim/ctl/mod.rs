@@ -5,6 +5,7 @@ mod commands;
 pub mod curl;
 mod format;
 mod membership;
+mod process;
 pub mod shell;
 
 pub use commands::run_words;

@@ -417,7 +417,7 @@ fn parse_line(line: &str) -> Result<Action, String> {
     let first = line.split_whitespace().next().unwrap_or("");
     let words = if matches!(
         first,
-        "rabbitmqctl" | "systemctl" | "service" | "on" | "sudo" | "curl"
+        "rabbitmqctl" | "systemctl" | "service" | "on" | "sudo" | "curl" | "pkill" | "killall"
     ) {
         shell::split(line)?
     } else {
@@ -472,7 +472,7 @@ fn parse_line(line: &str) -> Result<Action, String> {
             )?;
             Ok(Action::Config(kvs))
         }
-        "rabbitmqctl" | "systemctl" | "service" | "sudo" | "curl" => {
+        "rabbitmqctl" | "systemctl" | "service" | "sudo" | "curl" | "pkill" | "killall" => {
             Ok(Action::Command { node: None, words })
         }
         "on" => {
