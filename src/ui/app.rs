@@ -190,7 +190,7 @@ fn Page(props: &PageProps) -> Html {
     let legend = use_memo(*lang, |lang| legend_markup(lang.text()));
     let shown = use_state_eq(|| None::<String>);
     let picked = use_state_eq(|| 0usize);
-    let running = use_state_eq(|| None::<(usize, usize)>);
+    let running = use_state_eq(|| None::<super::lessons::Progress>);
     let close_ref = use_node_ref();
     {
         // An opened help dialog takes the focus, so that Escape and Tab start from inside it.

@@ -333,6 +333,8 @@ pub struct Text {
     /// "{i}", "{n}".
     pub lesson_progress: &'static str,
     pub lesson_done: &'static str,
+    /// A step the learner did their own way (console, forms, menus, playing); "{i}".
+    pub lesson_recognised: &'static str,
 
     // Panels.
     pub panels_label: &'static str,
@@ -654,6 +656,7 @@ static EN: Text = Text {
     lesson_run_step: "Do this step",
     lesson_progress: "Step {i} of {n}",
     lesson_done: "All steps done: play, scrub and inspect.",
+    lesson_recognised: "Step {i} is done: the cluster shows it, however you did it.",
 
     panels_label: "Management panels",
     tab_policies: "Policies",
@@ -925,6 +928,7 @@ static ZH: Text = Text {
     lesson_run_step: "执行这一步",
     lesson_progress: "第 {i} 步，共 {n} 步",
     lesson_done: "所有步骤已完成：播放、拖动时间轴并查看详情吧。",
+    lesson_recognised: "第 {i} 步已完成：集群状态表明你已经做到了，无论用的是哪种方式。",
 
     panels_label: "管理面板",
     tab_policies: "策略",
@@ -1016,6 +1020,7 @@ mod tests {
             (EN.node_actions, ZH.node_actions, &["{node}"][..]),
             (EN.share_bad_link, ZH.share_bad_link, &["{why}"][..]),
             (EN.lesson_progress, ZH.lesson_progress, &["{i}", "{n}"][..]),
+            (EN.lesson_recognised, ZH.lesson_recognised, &["{i}"][..]),
             (EN.s_lost, ZH.s_lost, &["{why}"][..]),
             (EN.lineage_heading, ZH.lineage_heading, &["{body}"][..]),
             (EN.st_window, ZH.st_window, &["{span}"][..]),

@@ -6,9 +6,12 @@ use yew::prelude::*;
 
 use super::i18n::{fill, Lang};
 use super::player::Action;
-use super::stage::load;
+use super::stage::{load, load_generation};
 use super::store::StoreHandle;
+use crate::sim::policy_def::HaMode;
 use crate::sim::time::Micros;
+use crate::sim::trace::{Importance, TraceKind};
+use crate::sim::Sim;
 
 /// Text in both languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +35,108 @@ pub struct LessonStep {
     pub say: Bi,
     /// Scenario lines the step runs (none: the step only asks the reader to play or look).
     pub lines: &'static [&'static str],
+    /// How the simulation shows the step done, whichever way the learner did it.
+    pub done: Done,
+}
+
+/// What a step's outcome looks like in the simulation. Each names the effect, not the means:
+/// the learner may type the step's line, use the console, a form, a node's menu or just play.
+/// The lesson queues live in vhost `/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Done {
+    /// The policies in force (user and operator, merged as the broker does) would give
+    /// `queue` `ha-mode: exactly` with `ha-params: replicas`.
+    ExactlyPolicy { queue: &'static str, replicas: u32 },
+    /// `queue` exists and at least `messages` were routed to it.
+    Published {
+        queue: &'static str,
+        messages: usize,
+    },
+    /// Every publish to `queue` from a channel in confirm mode got its confirm (there was at
+    /// least one), or `after` of simulated time passed since the step began.
+    Confirmed { queue: &'static str, after: Micros },
+    /// The node that held `queue`'s master when the step began is no longer running.
+    MasterNodeDown { queue: &'static str },
+    /// A mirror of `queue` was promoted, or `after` passed since the step began.
+    Promoted { queue: &'static str, after: Micros },
+}
+
+/// What a step's check compares with: the simulation as it was when the step became current.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StepStart {
+    pub at: Micros,
+    /// The node holding the step's queue's master then.
+    pub master: Option<usize>,
+}
+
+impl Done {
+    fn queue(self) -> &'static str {
+        match self {
+            Done::ExactlyPolicy { queue, .. }
+            | Done::Published { queue, .. }
+            | Done::Confirmed { queue, .. }
+            | Done::MasterNodeDown { queue }
+            | Done::Promoted { queue, .. } => queue,
+        }
+    }
+
+    fn start(self, sim: &Sim) -> StepStart {
+        StepStart {
+            at: sim.now(),
+            master: sim
+                .find_queue("/", self.queue())
+                .map(|q| sim.master_node(q)),
+        }
+    }
+
+    /// Whether `sim` shows the step done.
+    pub fn holds(self, sim: &Sim, start: &StepStart) -> bool {
+        match self {
+            Done::ExactlyPolicy { queue, replicas } => {
+                let (_, _, def) = sim.policies.effective_for_queue("/", queue);
+                def.ha_mode() == Some(HaMode::Exactly(replicas))
+            }
+            Done::Published { queue, messages } => {
+                let Some(q) = sim.find_queue("/", queue) else {
+                    return false;
+                };
+                sim.messages.iter().filter(|m| m.queue == Some(q)).count() >= messages
+            }
+            Done::Confirmed { queue, after } => {
+                if sim.now() >= start.at.saturating_add(after) {
+                    return true;
+                }
+                let Some(q) = sim.find_queue("/", queue) else {
+                    return false;
+                };
+                let mut confirmed = sim
+                    .messages
+                    .iter()
+                    .filter(|m| m.queue == Some(q))
+                    .filter_map(|m| m.publisher)
+                    .filter_map(|(c, seq)| Some((sim.clients.get(c.0)?, seq)))
+                    .filter(|(c, _)| c.confirm_mode)
+                    .map(|(c, seq)| c.confirms.iter().any(|x| x.0 == seq))
+                    .peekable();
+                confirmed.peek().is_some() && confirmed.all(|ok| ok)
+            }
+            Done::MasterNodeDown { .. } => start
+                .master
+                .is_some_and(|n| n < sim.cluster.nodes.len() && !sim.node_running(n)),
+            Done::Promoted { queue, after } => {
+                // The lesson began on a fresh cluster, so any promotion of the queue in the run
+                // is the one the step describes. Looking only after the step began would miss
+                // it when the learner stopped the node and played on before the card was
+                // redrawn: both steps are then recognised at once, this one after the fact.
+                let promoting = format!("Mirrored queue '{queue}' in vhost '/': Promoting mirror");
+                sim.now() >= start.at.saturating_add(after)
+                    || sim.trace.iter().any(|e| {
+                        matches!(&e.kind, TraceKind::State { text, importance: Importance::Notable }
+                            if text.starts_with(&promoting))
+                    })
+            }
+        }
+    }
 }
 
 /// What a lesson does.
@@ -64,6 +169,10 @@ const WALKTHROUGH: &[LessonStep] = &[
             zh: "设置策略：名称以 queue_ 开头的队列恰好有两个副本（一个 master 和一个 slave），并自动同步。",
         },
         lines: &[r#"rabbitmqctl set_policy ha-two "^queue_" '{"ha-mode":"exactly","ha-params":2,"ha-sync-mode":"automatic"}'"#],
+        done: Done::ExactlyPolicy {
+            queue: "queue_demo",
+            replicas: 2,
+        },
     },
     LessonStep {
         say: Bi {
@@ -76,6 +185,10 @@ const WALKTHROUGH: &[LessonStep] = &[
             "app confirm",
             "app publish queue_demo \"order\" count=3",
         ],
+        done: Done::Published {
+            queue: "queue_demo",
+            messages: 3,
+        },
     },
     LessonStep {
         say: Bi {
@@ -83,6 +196,10 @@ const WALKTHROUGH: &[LessonStep] = &[
             zh: "按播放（慢速：0.01× 到 0.05×）或单步，或执行这一步直接前进 100 毫秒。每条发布都从信道发给 master 和 slave；master 的操作沿 GM 环传播；每个副本确认之后，生产者才收到 basic.ack。",
         },
         lines: &["wait 100ms"],
+        done: Done::Confirmed {
+            queue: "queue_demo",
+            after: Micros(100_000),
+        },
     },
     LessonStep {
         say: Bi {
@@ -90,6 +207,9 @@ const WALKTHROUGH: &[LessonStep] = &[
             zh: "像资料里用 systemctl stop rabbitmq-server 那样停止 master 所在节点：打开 node1 的菜单选择“停止（正常关闭）”，或执行这一步。",
         },
         lines: &["stop rabbit@node1"],
+        done: Done::MasterNodeDown {
+            queue: "queue_demo",
+        },
     },
     LessonStep {
         say: Bi {
@@ -97,6 +217,10 @@ const WALKTHROUGH: &[LessonStep] = &[
             zh: "继续播放（或执行这一步前进一秒）：slave 已同步，因此被提升为 master，仍持有三条消息。node1 上的客户端连接断开了：客户端需要自己重连，broker 不会替它转移。",
         },
         lines: &["wait 1s"],
+        done: Done::Promoted {
+            queue: "queue_demo",
+            after: Micros(1_000_000),
+        },
     },
 ];
 
@@ -239,12 +363,110 @@ pub fn start(store: &super::store::StoreHandle, lesson: &Lesson) {
     }
 }
 
+/// A guided lesson under way (the page's state while one is loaded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Index in [`LESSONS`].
+    pub lesson: usize,
+    /// The current step; the number of steps once all are done.
+    pub step: usize,
+    pub start: StepStart,
+    /// The previous step, when the simulation showed it done before its button was pressed.
+    pub recognised: Option<usize>,
+    /// The session the lesson loaded ([`load_generation`]): loading another ends the lesson.
+    pub generation: u64,
+}
+
+impl Progress {
+    /// A guided lesson's first step, on the freshly loaded `sim`; none for a scenario.
+    pub fn begin(lesson: usize, sim: &Sim, generation: u64) -> Option<Progress> {
+        let steps = guided_steps(lesson)?;
+        let start = steps
+            .first()
+            .map_or(Done::start_default(sim), |s| s.done.start(sim));
+        Some(Progress {
+            lesson,
+            step: 0,
+            start,
+            recognised: None,
+            generation,
+        })
+    }
+
+    pub fn steps(&self) -> &'static [LessonStep] {
+        guided_steps(self.lesson).unwrap_or_default()
+    }
+
+    pub fn current(&self) -> Option<LessonStep> {
+        self.steps().get(self.step).copied()
+    }
+
+    fn enter(self, step: usize, sim: &Sim, recognised: Option<usize>) -> Progress {
+        let start = match self.steps().get(step) {
+            Some(s) => s.done.start(sim),
+            None => Done::start_default(sim),
+        };
+        Progress {
+            step,
+            start,
+            recognised,
+            ..self
+        }
+    }
+
+    /// Moves past every step that `sim` shows done (several, when the learner ran ahead).
+    pub fn update(self, sim: &Sim) -> Progress {
+        let mut p = self;
+        while let Some(s) = p.current() {
+            if !s.done.holds(sim, &p.start) {
+                break;
+            }
+            p = p.enter(p.step + 1, sim, Some(p.step));
+        }
+        p
+    }
+
+    /// What the step's button runs: nothing when `sim` already shows the step done, so that a
+    /// card drawn before the learner acted some other way does not apply the step twice.
+    pub fn lines_to_run(&self, sim: &Sim) -> &'static [&'static str] {
+        match self.current() {
+            Some(s) if !s.done.holds(sim, &self.start) => s.lines,
+            _ => &[],
+        }
+    }
+
+    /// The next step, after the button ran this one's lines on what is now `sim`.
+    pub fn stepped(self, sim: &Sim) -> Progress {
+        if self.current().is_none() {
+            return self;
+        }
+        self.enter(self.step + 1, sim, None)
+    }
+}
+
+impl Done {
+    /// The start of "no step" (all done): nothing to compare with.
+    fn start_default(sim: &Sim) -> StepStart {
+        StepStart {
+            at: sim.now(),
+            master: None,
+        }
+    }
+}
+
+fn guided_steps(lesson: usize) -> Option<&'static [LessonStep]> {
+    match LESSONS.get(lesson)?.kind {
+        LessonKind::Guided { steps, .. } => Some(steps),
+        LessonKind::Scenario { .. } => None,
+    }
+}
+
 /// The lessons card. `picked` is the lesson in the list; `running` the guided lesson loaded
-/// and its next step (both the page's state).
+/// and how far it got (both the page's state).
 pub fn lessons_card(
     store: &StoreHandle,
     picked: &UseStateHandle<usize>,
-    running: &UseStateHandle<Option<(usize, usize)>>,
+    running: &UseStateHandle<Option<Progress>>,
     lang: Lang,
 ) -> Html {
     let text = lang.text();
@@ -263,7 +485,8 @@ pub fn lessons_card(
         let idx = **picked;
         Callback::from(move |_: MouseEvent| {
             start(&store, &LESSONS[idx]);
-            running.set(matches!(LESSONS[idx].kind, LessonKind::Guided { .. }).then_some((idx, 0)));
+            let progress = Progress::begin(idx, store.player().view(), load_generation());
+            running.set(progress);
         })
     };
     let options: Html = LESSONS
@@ -271,28 +494,43 @@ pub fn lessons_card(
         .enumerate()
         .map(|(i, l)| html! { <option selected={i == **picked}>{ l.title.get(lang) }</option> })
         .collect();
-    let guided = (**running).and_then(|(idx, step)| match LESSONS[idx].kind {
-        LessonKind::Guided { steps, .. } => Some((idx, step, steps)),
-        LessonKind::Scenario { .. } => None,
-    });
-    let steps_html = guided.map(|(idx, step, steps)| {
-        if step >= steps.len() {
-            return html! { <p class="lesson-done">{ text.lesson_done }</p> };
-        }
-        let s = steps[step];
+    // The card follows the cluster: whatever the learner did since it was drawn (console,
+    // forms, a node's menu, playing) may have finished the step on show.
+    let progress = (**running)
+        .and_then(|p| (p.generation == load_generation()).then(|| p.update(store.player().view())));
+    if progress != **running {
+        running.set(progress);
+    }
+    let steps_html = progress.map(|p| {
+        let recognised = p.recognised.map(|i| {
+            html! {
+                <p class="lesson-done lesson-recognised">{ fill(text.lesson_recognised, &[("i", &(i + 1).to_string())]) }</p>
+            }
+        });
+        let Some(s) = p.current() else {
+            return html! {
+                <div class="lesson-step" aria-live="polite">
+                    { recognised.unwrap_or_default() }
+                    <p class="lesson-done">{ text.lesson_done }</p>
+                </div>
+            };
+        };
         let run = {
             let store = store.clone();
             let running = running.clone();
             Callback::from(move |_: MouseEvent| {
-                for line in s.lines {
+                let lines = p.lines_to_run(store.player().view());
+                for line in lines {
                     store.dispatch(Action::Input((*line).to_string()));
                 }
-                running.set(Some((idx, step + 1)));
+                let next = p.stepped(store.player().view());
+                running.set(Some(next));
             })
         };
         html! {
             <div class="lesson-step" aria-live="polite">
-                <p class="tool-label">{ fill(text.lesson_progress, &[("i", &(step + 1).to_string()), ("n", &steps.len().to_string())]) }</p>
+                { recognised.unwrap_or_default() }
+                <p class="tool-label">{ fill(text.lesson_progress, &[("i", &(p.step + 1).to_string()), ("n", &p.steps().len().to_string())]) }</p>
                 <p>{ s.say.get(lang) }</p>
                 if !s.lines.is_empty() {
                     <pre class="lines">{ s.lines.join("\n") }</pre>
@@ -318,7 +556,10 @@ pub fn lessons_card(
 mod tests {
     use super::*;
     use crate::sim::scenario::Session;
+    use crate::ui::clients_panel::publish_line;
+    use crate::ui::cluster_view::node_actions;
     use crate::ui::player::Player;
+    use crate::ui::policies_view::PolicyForm;
 
     #[test]
     fn every_scenario_lesson_loads() {
@@ -330,23 +571,193 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_walkthrough_ends_with_the_slave_as_master() {
-        let LessonKind::Guided { setup, steps } = LESSONS[0].kind else {
+    fn walkthrough() -> (Player, Progress) {
+        let LessonKind::Guided { setup, .. } = LESSONS[0].kind else {
             panic!("the first lesson is guided");
         };
         let mut p = Player::new();
         p.apply(Action::Load(setup.into()));
-        for s in steps {
-            for line in s.lines {
-                p.apply(Action::Input((*line).into()));
-                assert_eq!(p.error, None, "{line}");
-            }
+        let progress = Progress::begin(0, p.view(), 0).unwrap();
+        (p, progress)
+    }
+
+    /// Presses the lesson's own button: its lines (unless already done), then the next step.
+    fn press(p: &mut Player, progress: Progress) -> Progress {
+        for line in progress.lines_to_run(p.view()) {
+            p.apply(Action::Input((*line).into()));
+            assert_eq!(p.error, None, "{line}");
         }
+        progress.stepped(p.view())
+    }
+
+    /// Plays in 1 ms ticks until the card moves past `step` (or `limit` of simulated time).
+    fn play_until_past(p: &mut Player, progress: &mut Progress, step: usize, limit: Micros) {
+        let end = p.cursor.saturating_add(limit);
+        p.apply(Action::Play);
+        while progress.step <= step && p.cursor < end {
+            p.apply(Action::Tick(1.0));
+            *progress = progress.update(p.view());
+        }
+        p.apply(Action::Pause);
+    }
+
+    fn master_node(p: &Player) -> usize {
+        let q = p.view().find_queue("/", "queue_demo").unwrap();
+        p.view().master_node(q)
+    }
+
+    #[test]
+    fn the_walkthrough_ends_with_the_slave_as_master() {
+        let (mut p, mut progress) = walkthrough();
+        let steps = progress.steps();
+        for (i, s) in steps.iter().enumerate() {
+            // No step is done before the learner does it (the checks are not vacuous).
+            assert_eq!(progress.update(p.view()).step, i, "before step {}", i + 1);
+            assert_eq!(progress.lines_to_run(p.view()), s.lines);
+            progress = press(&mut p, progress);
+            assert_eq!((progress.step, progress.recognised), (i + 1, None));
+        }
+        // Each line ran once: the wait lines move the clock without being recorded.
+        assert_eq!(p.session.inputs().len(), 6);
         let q = &p.view().queue_views()[0];
         assert_ne!(q.master, "rabbit@node1");
         assert_eq!(q.ready, 3);
         assert!(!p.view().clients[0].connected);
+    }
+
+    #[test]
+    fn the_walkthrough_follows_the_forms_panels_and_menus() {
+        let (mut p, mut progress) = walkthrough();
+        // The Policies form, with its own name and pattern.
+        let form = PolicyForm {
+            name: "mirror-two".into(),
+            pattern: "demo$".into(),
+            apply_to: "queues".into(),
+            ha_mode: "exactly".into(),
+            ha_params_count: "2".into(),
+            ha_sync_mode: "automatic".into(),
+            ..PolicyForm::default()
+        };
+        p.apply(Action::Input(form.set_line()));
+        assert_eq!(p.error, None);
+        progress = progress.update(p.view());
+        assert_eq!((progress.step, progress.recognised), (1, Some(0)));
+        // The clients panel: a client on node2, two publishes, then a third.
+        for line in [
+            "client shop node=node2",
+            "shop declare queue_demo durable",
+            "shop confirm",
+            &publish_line("shop", "queue_demo", "a", true, "2"),
+        ] {
+            p.apply(Action::Input(line.to_string()));
+            assert_eq!(p.error, None, "{line}");
+        }
+        progress = progress.update(p.view());
+        assert_eq!(progress.step, 1, "only two messages so far");
+        p.apply(Action::Input(publish_line(
+            "shop",
+            "queue_demo",
+            "b",
+            true,
+            "1",
+        )));
+        progress = progress.update(p.view());
+        assert_eq!((progress.step, progress.recognised), (2, Some(1)));
+        // Play: the confirms come back well before the step's 100 ms.
+        let started = p.cursor;
+        play_until_past(&mut p, &mut progress, 2, Micros::from_secs(1));
+        assert_eq!((progress.step, progress.recognised), (3, Some(2)));
+        assert!(p.cursor < started + Micros::from_ms(50), "{:?}", p.cursor);
+        // The master is on node2 (the declaring client's node): stop it from its menu.
+        let n = master_node(&p);
+        assert_eq!(n, 1);
+        let (_, stop, _) = node_actions(p.view(), n, Lang::En.text())[0].clone();
+        p.apply(Action::Input(stop));
+        progress = progress.update(p.view());
+        assert_eq!((progress.step, progress.recognised), (4, Some(3)));
+        // Play on until the slave takes over, well before the step's second.
+        let started = p.cursor;
+        play_until_past(&mut p, &mut progress, 4, Micros::from_secs(2));
+        assert_eq!((progress.step, progress.recognised), (5, Some(4)));
+        assert!(p.cursor < started + Micros::from_ms(500), "{:?}", p.cursor);
+        assert_ne!(master_node(&p), 1);
+    }
+
+    #[test]
+    fn the_walkthrough_follows_the_console_without_doing_a_step_twice() {
+        let (mut p, mut progress) = walkthrough();
+        p.apply(Action::Console {
+            node: 2,
+            line: r#"rabbitmqctl set_policy two "^queue_d" '{"ha-mode":"exactly","ha-params":2}'"#
+                .into(),
+        });
+        assert_eq!(p.console[0].exit_code, 0);
+        // A card drawn before the console line: its button finds the step done and runs
+        // nothing.
+        assert!(progress.lines_to_run(p.view()).is_empty());
+        progress = press(&mut p, progress);
+        assert_eq!(p.session.inputs().len(), 1);
+        progress = press(&mut p, progress);
+        assert_eq!(p.session.inputs().len(), 5);
+        // Jump ahead with the step's own wait, then stop the master's node as the seed does.
+        progress = press(&mut p, progress);
+        assert_eq!(progress.step, 3);
+        assert_eq!(master_node(&p), 0);
+        p.apply(Action::Console {
+            node: 0,
+            line: "systemctl stop rabbitmq-server".into(),
+        });
+        assert!(progress.lines_to_run(p.view()).is_empty());
+        progress = progress.update(p.view());
+        assert_eq!((progress.step, progress.recognised), (4, Some(3)));
+        play_until_past(&mut p, &mut progress, 4, Micros::from_secs(2));
+        assert_eq!(progress.step, 5);
+        assert_eq!(p.session.inputs().len(), 6);
+        assert_ne!(master_node(&p), 0);
+    }
+
+    #[test]
+    fn policies_that_do_not_give_queue_demo_two_replicas_are_not_the_step() {
+        for def in [
+            r#"rabbitmqctl set_policy ha "^queue_" '{"ha-mode":"exactly","ha-params":3}'"#,
+            r#"rabbitmqctl set_policy ha "^other" '{"ha-mode":"exactly","ha-params":2}'"#,
+            r#"rabbitmqctl set_policy ha "^queue_" '{"ha-mode":"all"}'"#,
+            r#"rabbitmqctl set_policy --apply-to exchanges ha "^queue_" '{"ha-mode":"exactly","ha-params":2}'"#,
+        ] {
+            let (mut p, progress) = walkthrough();
+            p.apply(Action::Input(def.into()));
+            assert_eq!(p.error, None, "{def}");
+            assert_eq!(progress.update(p.view()).step, 0, "{def}");
+        }
+        // A matching one of higher priority wins over one that does not fit.
+        let (mut p, progress) = walkthrough();
+        p.apply(Action::Input(
+            r#"rabbitmqctl set_policy --priority 5 all "^queue_" '{"ha-mode":"all"}'"#.into(),
+        ));
+        p.apply(Action::Input(
+            r#"rabbitmqctl set_policy two "^queue_" '{"ha-mode":"exactly","ha-params":2}'"#.into(),
+        ));
+        assert_eq!(progress.update(p.view()).step, 0);
+    }
+
+    #[test]
+    fn watching_steps_are_done_when_their_time_has_passed() {
+        let (mut p, mut progress) = walkthrough();
+        progress = press(&mut p, progress);
+        // A publisher without confirms: only the clock can finish the watching step.
+        for line in [
+            "client app node=node1",
+            "app declare queue_demo durable",
+            "app publish queue_demo \"x\" count=3",
+        ] {
+            p.apply(Action::Input(line.into()));
+        }
+        progress = progress.update(p.view());
+        assert_eq!(progress.step, 2);
+        let started = p.cursor;
+        play_until_past(&mut p, &mut progress, 2, Micros::from_secs(1));
+        assert_eq!(progress.step, 3);
+        assert_eq!(p.cursor, started + Micros::from_ms(100));
     }
 
     #[test]
