@@ -695,8 +695,9 @@ mod tests {
         assert!((slider_from_speed(10.0) - 0.75).abs() < 1e-9);
     }
 
-    #[test]
-    fn playing_through_the_past_matches_the_live_run() {
+    /// A 3-node player with an `all` policy and a confirming client `app` on node2 that has
+    /// declared `q1`.
+    fn publisher_on_node2() -> Player {
         let mut p = Player::new();
         p.apply(Action::Input(
             r#"rabbitmqctl set_policy ha "^q" '{"ha-mode":"all"}'"#.into(),
@@ -704,6 +705,12 @@ mod tests {
         p.apply(Action::Input("client app node=node2".into()));
         p.apply(Action::Input("app declare q1 durable".into()));
         p.apply(Action::Input("app confirm".into()));
+        p
+    }
+
+    #[test]
+    fn playing_through_the_past_matches_the_live_run() {
+        let mut p = publisher_on_node2();
         for i in 0..5 {
             p.apply(Action::Seek(Micros::from_ms(10 * (i + 1))));
             p.apply(Action::Input(format!("app publish q1 \"m{i}\"")));
@@ -851,13 +858,7 @@ mod tests {
 
     #[test]
     fn inputs_at_an_event_time_are_not_skipped() {
-        let mut p = Player::new();
-        p.apply(Action::Input(
-            r#"rabbitmqctl set_policy ha "^q" '{"ha-mode":"all"}'"#.into(),
-        ));
-        p.apply(Action::Input("client app node=node2".into()));
-        p.apply(Action::Input("app declare q1 durable".into()));
-        p.apply(Action::Input("app confirm".into()));
+        let mut p = publisher_on_node2();
         // Each input lands on the time of an event, where a checkpoint could be offered.
         for i in 0..6 {
             p.apply(Action::Step);
