@@ -110,6 +110,8 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
         }
     }
     // Lost: confirmed, never delivered, held by no live replica (nor by a down durable master).
+    // Each deleted queue's deletion entry is looked up once, however many messages it took.
+    let mut deletions: BTreeMap<usize, Option<(usize, String)>> = BTreeMap::new();
     for c in &sim.clients {
         for &(_, msg, outcome, _) in &c.confirms {
             if outcome != ConfirmOutcome::Ack || deliveries.contains_key(&msg) {
@@ -132,7 +134,14 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
                     || master.unacked.contains_key(&msg));
             if !held && !on_disk && !r.max_length_dropped(msg) {
                 // A deleted record took the message with it: that deletion is the cause.
-                let deleted = if r.deleted { deletion(sim, r) } else { None };
+                let deleted = if r.deleted {
+                    deletions
+                        .entry(q.0)
+                        .or_insert_with(|| deletion(sim, r))
+                        .clone()
+                } else {
+                    None
+                };
                 let at = deleted
                     .as_ref()
                     .map_or(sim.now(), |(i, _)| sim.trace[*i].at);
