@@ -761,7 +761,7 @@ impl Sim {
         self.waiting_boot.remove(i);
         self.halted[n] = true;
         let peers: Vec<String> = (0..self.cluster.nodes.len())
-            .filter(|&x| x != n && self.is_member(x))
+            .filter(|&x| x != n && self.cluster.is_member(x))
             .map(|x| self.node_name(x).to_string())
             .collect();
         self.notable(format!(

@@ -90,14 +90,9 @@ impl MembershipError {
 }
 
 impl Sim {
-    /// Whether node `n` is a member of the cluster.
-    pub fn is_member(&self, n: usize) -> bool {
-        self.cluster.is_member(n)
-    }
-
     /// `rabbitmqctl -n BY forget_cluster_node N`: removes a stopped member.
     pub fn forget_node(&mut self, by: usize, n: usize) -> Result<(), MembershipError> {
-        if !self.is_member(n) {
+        if !self.cluster.is_member(n) {
             return Err(MembershipError::NotAClusterNode(n));
         }
         if self.node_running(n) {
@@ -131,7 +126,7 @@ impl Sim {
         if self.node_running(n) || self.waiting_boot.contains(&n) {
             return Err(MembershipError::AppRunning(n));
         }
-        if self.is_member(n) {
+        if self.cluster.is_member(n) {
             if self.partition.is_some() {
                 return Err(MembershipError::Partitioned);
             }
@@ -168,7 +163,7 @@ impl Sim {
             Membership::Forgotten => return Err(MembershipError::NotReset(n)),
             Membership::Reset => {}
         }
-        if !self.is_member(peer) {
+        if !self.cluster.is_member(peer) {
             return Err(MembershipError::NotAClusterNode(peer));
         }
         if self.partition.is_some() {
@@ -189,11 +184,10 @@ impl Sim {
         if self.partition.is_some() {
             return Err(MembershipError::Partitioned);
         }
-        let Some(n) = (0..self.cluster.nodes.len()).find(|&x| !self.is_member(x)) else {
+        let Some(n) = (0..self.cluster.nodes.len()).find(|&x| !self.cluster.is_member(x)) else {
             return self.add_node();
         };
         if self.cluster.nodes[n].membership == Membership::Forgotten {
-            self.cluster.nodes[n].membership = Membership::Reset;
             self.wipe(n);
         }
         self.cluster.nodes[n].membership = Membership::Member;
@@ -266,7 +260,7 @@ impl Sim {
                 .recoverable
                 .iter()
                 .copied()
-                .find(|&h| h != n && self.is_member(h) && !self.node_running(h));
+                .find(|&h| h != n && self.cluster.is_member(h) && !self.node_running(h));
             match heir {
                 Some(h) => {
                     let p = self.latest_replica_on(q, h);

@@ -348,7 +348,7 @@ fn set_policy(
     }
 }
 
-fn with_banner(banner: &str, o: CtlOutput) -> CtlOutput {
+pub(super) fn with_banner(banner: &str, o: CtlOutput) -> CtlOutput {
     if banner.is_empty() {
         o
     } else {

@@ -1,7 +1,7 @@
 //! rabbitmqctl's cluster membership commands: `forget_cluster_node`, `reset`/`force_reset`
 //! and `join_cluster`, with the texts and exit codes of 3.10.8 (checked against a real cluster).
 
-use super::commands::{arity, parse_args, target};
+use super::commands::{arity, parse_args, target, with_banner};
 use super::format;
 use super::CtlOutput;
 use crate::sim::membership::MembershipError;
@@ -25,14 +25,6 @@ fn refusal(sim: &Sim, e: MembershipError) -> CtlOutput {
     CtlOutput::error(text)
 }
 
-/// `banner` on stdout, then what went wrong.
-fn after_banner(banner: &str, o: CtlOutput) -> CtlOutput {
-    CtlOutput {
-        output: format!("{banner}\n{}", o.output),
-        exit_code: o.exit_code,
-    }
-}
-
 /// `forget_cluster_node [--offline] <node>`.
 pub fn forget_cluster_node(
     sim: &mut Sim,
@@ -51,21 +43,21 @@ pub fn forget_cluster_node(
     let gone = a.pos[0].clone();
     let banner = format!("Removing node {gone} from the cluster");
     let n = match sim.cluster.resolve(&gone) {
-        Ok(n) if sim.is_member(n) => n,
+        Ok(n) if sim.cluster.is_member(n) => n,
         _ => {
-            return Err(after_banner(
+            return Err(with_banner(
                 &banner,
                 refusal(sim, MembershipError::NotAClusterNode(by)),
             ))
         }
     };
     if !offline && !sim.node_running(by) {
-        return Err(after_banner(&banner, CtlOutput::error(
+        return Err(with_banner(&banner, CtlOutput::error(
             "{:offline_node_no_offline_flag, 'You are trying to remove a node from an offline node. That is dangerous, but can be done with the --offline flag. Please consult the manual for rabbitmqctl for more information.'}",
         )));
     }
     if offline && sim.cluster.members().any(|x| x != n && sim.node_running(x)) {
-        return Err(after_banner(&banner, CtlOutput::error(
+        return Err(with_banner(&banner, CtlOutput::error(
             "{:removing_node_from_offline_node, 'To remove a node remotely from an offline node, the node you are removing from must be a disc node and all the other nodes must be offline.'}",
         )));
     }
@@ -77,7 +69,7 @@ pub fn forget_cluster_node(
             }
             Ok(CtlOutput::ok(banner))
         }
-        Err(e) => Err(after_banner(&banner, refusal(sim, e))),
+        Err(e) => Err(with_banner(&banner, refusal(sim, e))),
     }
 }
 
@@ -97,7 +89,7 @@ pub fn reset(
     let banner = format!("Resetting node {} ...", sim.node_name(n));
     match sim.reset_node(n) {
         Ok(()) => Ok(CtlOutput::ok(banner)),
-        Err(e) => Err(after_banner(&banner, refusal(sim, e))),
+        Err(e) => Err(with_banner(&banner, refusal(sim, e))),
     }
 }
 
@@ -117,14 +109,14 @@ pub fn join_cluster(
     let banner = format!("Clustering node {} with {peer_name}", sim.node_name(n));
     let peer = match sim.cluster.resolve(&peer_name) {
         Ok(p) if !sim.halted[p] => p,
-        _ => return Err(after_banner(&banner, format::unreachable(&peer_name))),
+        _ => return Err(with_banner(&banner, format::unreachable(&peer_name))),
     };
     match sim.join_cluster(n, peer) {
         Ok(()) => Ok(CtlOutput::ok(banner)),
         Err(MembershipError::AlreadyMember(_)) => Ok(CtlOutput::ok(format!(
             "{banner}\nThe node is already a member of this cluster"
         ))),
-        Err(e) => Err(after_banner(&banner, refusal(sim, e))),
+        Err(e) => Err(with_banner(&banner, refusal(sim, e))),
     }
 }
 
@@ -137,7 +129,7 @@ pub fn inconsistent_start(sim: &Sim, n: usize) -> CtlOutput {
         .filter(|&x| sim.node_running(x))
         .last()
         .map_or("", |x| sim.node_name(x));
-    after_banner(
+    with_banner(
         &format!("Starting node {me} ..."),
         CtlOutput::error(format!(
             "{{:rabbit, {{{{:inconsistent_cluster, 'Node {me} thinks it\\'s clustered with node {peer}, but {peer} disagrees'}}, {{:rabbit, :start, [:normal, []]}}}}}}"
