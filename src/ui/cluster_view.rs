@@ -49,9 +49,10 @@ pub fn node_actions(sim: &Sim, n: usize, text: &Text) -> Vec<(&'static str, Stri
 
 /// The rabbitmqctl lines that take node `n` out of the running cluster, each with the node
 /// it runs on: `stop_app` on the node if its application runs, then `forget_cluster_node` on
-/// a running member. None when no other member runs to do the forgetting.
+/// a running member. None when no other member runs to do the forgetting, or while the
+/// network is partitioned (the core refuses membership changes then).
 pub fn removal_lines(sim: &Sim, n: usize) -> Option<Vec<(usize, String)>> {
-    if !sim.cluster.is_member(n) {
+    if !sim.cluster.is_member(n) || sim.partition.is_some() {
         return None;
     }
     let peer = sim
@@ -434,7 +435,7 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
         .count();
     // The "−" of a live run takes out the last member.
     let last_member = view.cluster.members().last();
-    let can_remove = last_member.is_some_and(|m| n > 1 && removal_lines(view, m).is_some());
+    let can_remove = last_member.is_some_and(|m| removal_lines(view, m).is_some());
     let fresh = player.session.inputs().is_empty();
     let partitioned = view.partition.is_some();
     let names: Vec<String> = view
@@ -515,9 +516,7 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
                 esc(label)
             );
         }
-        let removable = sim.cluster.members().count() > 1
-            && sim.partition.is_none()
-            && removal_lines(sim, m.node).is_some();
+        let removable = removal_lines(sim, m.node).is_some();
         put!(
             out,
             r#"<button type="button" role="menuitem" class="menu-remove" title="{}"{}>{}</button>"#,
@@ -672,7 +671,7 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
                     title={if fresh { "" } else { text.size_locked }}>
                     <span class="tool-label">{ text.nodes_label }</span>
                     <button type="button" class="btn icon" aria-label={text.remove_node}
-                        disabled={if fresh { n <= 1 } else { !can_remove || partitioned }} onclick={
+                        disabled={if fresh { n <= 1 } else { !can_remove }} onclick={
                             // During a run the last member is stopped and forgotten; before, the size is set.
                             if fresh { resize(-1) } else {
                                 let store = store.clone();
