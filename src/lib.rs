@@ -1,9 +1,11 @@
 //! mirrorscope: a deterministic simulator of RabbitMQ 3.10 classic mirrored queues, and the
 //! browser playground built on it.
 //!
-//! [`sim`] is the pure core (no DOM, no clock, no OS randomness); the `ui` module (feature `web`)
+//! [`erl`] holds the Erlang-compatible text libraries RabbitMQ's answers depend on (jsx JSON,
+//! `~p` terms, `re`); [`py`] is the Python interpreter pika scripts run in; [`sim`] is the pure core (no DOM, no clock, no OS randomness); the `ui` module (feature `web`)
 //! is a thin Yew view over it.
 
+pub mod erl;
 pub mod py;
 pub mod sim;
 #[cfg(feature = "web")]

@@ -5,12 +5,12 @@
 use std::cell::RefCell;
 use std::time::Duration;
 
+use mirrorscope::sim::scenario::player::{Action, Player};
 use mirrorscope::sim::scenario::Session;
 use mirrorscope::sim::time::Micros;
-use mirrorscope::ui::editor::ScriptsPanel;
+use mirrorscope::ui::context::{Store, StoreHandle};
 use mirrorscope::ui::i18n::Lang;
-use mirrorscope::ui::player::{Action, Player};
-use mirrorscope::ui::store::{Store, StoreHandle};
+use mirrorscope::ui::panels::editor::ScriptsPanel;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Document, Element, HtmlElement, HtmlTextAreaElement};

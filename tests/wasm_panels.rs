@@ -4,15 +4,15 @@
 
 use std::time::Duration;
 
+use mirrorscope::sim::scenario::player::{Action, Player};
 use mirrorscope::sim::scenario::Session;
-use mirrorscope::ui::clients_panel::ClientsPanel;
-use mirrorscope::ui::console::{Console, EXAMPLES, INPUT_NAME};
+use mirrorscope::ui::context::{Store, StoreHandle};
+use mirrorscope::ui::i18n::panels::text;
 use mirrorscope::ui::i18n::Lang;
-use mirrorscope::ui::i18n_panels::text;
-use mirrorscope::ui::player::{Action, Player};
-use mirrorscope::ui::policies_view::PoliciesView;
-use mirrorscope::ui::queues_view::QueuesView;
-use mirrorscope::ui::store::{Store, StoreHandle};
+use mirrorscope::ui::panels::clients::ClientsPanel;
+use mirrorscope::ui::panels::console::{Console, EXAMPLES, INPUT_NAME};
+use mirrorscope::ui::panels::policies::PoliciesView;
+use mirrorscope::ui::panels::queues::QueuesView;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};

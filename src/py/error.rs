@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::exceptions::PyException;
+use crate::py::exceptions::PyException;
 
 /// What kind of problem a [`ParseError`] is, named as Python would name the exception.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

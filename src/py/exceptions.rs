@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
-use super::value::Value;
+use crate::py::value::Value;
 
 /// The built-in exception classes the subset knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -355,7 +355,7 @@ impl PyException {
 impl fmt::Display for PyException {
     /// `ClassName: message`, as the last line of a traceback (without the hint).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let msg = super::format::exc_str_plain(self);
+        let msg = crate::py::format::exc_str_plain(self);
         if msg.is_empty() {
             write!(f, "{}", self.0.class.qualified_name())
         } else {

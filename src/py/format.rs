@@ -3,9 +3,9 @@
 
 use std::rc::Rc;
 
-use super::exceptions::{BuiltinExc, ExcClass, PyException};
-use super::host::{Host, NoHost};
-use super::value::{recursion_error, IterState, Value, ViewKind, MAX_VALUE_DEPTH};
+use crate::py::exceptions::{BuiltinExc, ExcClass, PyException};
+use crate::py::host::{Host, NoHost};
+use crate::py::value::{recursion_error, IterState, Value, ViewKind, MAX_VALUE_DEPTH};
 
 fn type_error(msg: impl AsRef<str>) -> PyException {
     PyException::builtin(BuiltinExc::TypeError, msg)

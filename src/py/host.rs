@@ -4,15 +4,15 @@
 //! the behaviour of host objects — goes through [`Host`]. Host objects are opaque
 //! [`HostRef`] handles; the VM only asks the host about them. A host call may answer now
 //! ([`HostResult::Return`], [`HostResult::Raise`]) or later ([`HostResult::Suspend`]): the VM
-//! then stops, and the driver delivers the answer with [`super::Vm::resume`].
+//! then stops, and the driver delivers the answer with [`crate::py::Vm::resume`].
 //!
 //! Protocol method names the VM uses in [`Host::call`]: `__call__` (calling the object
 //! itself), `__enter__` / `__exit__` (`with`), `__iter__` / `__next__` (`for`; raise
 //! `StopIteration` to end), `__getitem__` / `__setitem__` (indexing), `__len__` (`len`), and
 //! any method name for `obj.method(...)`.
 
-use super::exceptions::{BuiltinExc, PyException};
-use super::value::{HostRef, Value};
+use crate::py::exceptions::{BuiltinExc, PyException};
+use crate::py::value::{HostRef, Value};
 
 /// Identifies a suspended host call; chosen by the host, echoed back by the VM.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -25,11 +25,11 @@ pub enum HostResult {
     Return(Value),
     /// The call raised this exception.
     Raise(PyException),
-    /// The call will complete later; the VM stops with [`super::RunOutcome::Suspended`].
+    /// The call will complete later; the VM stops with [`crate::py::RunOutcome::Suspended`].
     Suspend(SuspendToken),
 }
 
-/// How a suspended host call ended, delivered with [`super::Vm::resume`].
+/// How a suspended host call ended, delivered with [`crate::py::Vm::resume`].
 #[derive(Debug, Clone)]
 pub enum Reply {
     /// It returned this value.

@@ -1,7 +1,8 @@
 //! A small, deterministic, resumable interpreter for the Python subset that pika client
 //! snippets use.
 //!
-//! Pipeline: [`lexer`] → [`parser`] (→ [`ast`]) → [`scope`] + [`compile`] (→ [`bytecode`]) →
+//! Pipeline: [`front::lexer`] → [`front::parser`] (→ [`front::ast`]) → [`front::scope`] +
+//! [`front::compile`] (→ [`front::bytecode`]) →
 //! [`vm`]. Everything the script touches outside itself goes through the [`host::Host`]
 //! trait; [`reference`] is a small host used by the tests (and as an example for the
 //! simulator binding).
@@ -19,7 +20,7 @@
 //! Refused at parse time, with line and column ("… not supported by the mirrorscope Python
 //! subset"): classes, generators, async, decorators, sets, walrus, starred targets, `import *`,
 //! complex numbers, integer literals beyond 64 bits, code nested deeper than the limits in
-//! [`parser`].
+//! [`front::parser`].
 //!
 //! Deliberate deviations: integers are 64-bit (overflow raises `OverflowError` instead of
 //! growing); generator expressions are evaluated eagerly (as list comprehensions); reprs of
@@ -43,28 +44,24 @@
 //! assert_eq!(host.output(), "a\nb\n");
 //! ```
 
-pub mod ast;
 pub mod builtins;
-pub mod bytecode;
-pub mod compile;
 pub mod error;
 pub mod exceptions;
 pub mod format;
+pub mod front;
 pub mod host;
-pub mod lexer;
 pub mod ops;
-pub mod parser;
 pub mod reference;
-pub mod scope;
+pub mod stdlib;
 pub mod value;
 pub mod vm;
 
 #[cfg(test)]
 mod tests;
 
-pub use compile::compile;
 pub use error::{ParseError, ParseErrorKind, Uncaught, VmError};
 pub use exceptions::{BuiltinExc, ExcClass, PyException};
+pub use front::compile::compile;
 pub use host::{Host, HostResult, NoHost, Reply, SuspendToken};
 pub use value::{HostRef, Module, Value};
 pub use vm::{RunOutcome, Vm};

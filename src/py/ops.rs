@@ -3,11 +3,13 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::ast::{BinOp, CmpOp, UnaryOp};
-use super::exceptions::{BuiltinExc, ExcClass, PyException};
-use super::format::percent_format;
-use super::host::{Host, HostResult};
-use super::value::{compare_depth, equals, DictMap, HostRef, IterState, RangeObj, Value, ViewKind};
+use crate::py::exceptions::{BuiltinExc, ExcClass, PyException};
+use crate::py::format::percent_format;
+use crate::py::front::ast::{BinOp, CmpOp, UnaryOp};
+use crate::py::host::{Host, HostResult};
+use crate::py::value::{
+    compare_depth, equals, DictMap, HostRef, IterState, RangeObj, Value, ViewKind,
+};
 
 /// Largest collection or string a single operation may build: beyond it `MemoryError`, so a
 /// typo like `[0] * 10**12` cannot take the browser tab down.

@@ -8,9 +8,9 @@
 //!   `channel.consume(queue)` suspend until the driver resumes them;
 //! * `sys.exit(code)` raises `SystemExit`, `sys.argv` is `['client.py']`.
 
-use super::exceptions::{BuiltinExc, ExcClass, PyException};
-use super::host::{Host, HostResult, SuspendToken};
-use super::value::{HostRef, Module, Value};
+use crate::py::exceptions::{BuiltinExc, ExcClass, PyException};
+use crate::py::host::{Host, HostResult, SuspendToken};
+use crate::py::value::{HostRef, Module, Value};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone)]

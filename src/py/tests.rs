@@ -1,11 +1,11 @@
 //! Tests: the seed snippets, each construct, errors, and the execution model.
 
-use super::error::ParseErrorKind;
-use super::host::Reply;
-use super::reference::ReferenceHost;
-use super::value::Value;
-use super::vm::{RunOutcome, Vm};
-use super::{compile, BuiltinExc};
+use crate::py::error::ParseErrorKind;
+use crate::py::host::Reply;
+use crate::py::reference::ReferenceHost;
+use crate::py::value::Value;
+use crate::py::vm::{RunOutcome, Vm};
+use crate::py::{compile, BuiltinExc};
 
 const SEED_3_1: &str = r#"# Python示例：控制主队列位置
 import pika
@@ -113,7 +113,7 @@ fn last_line(report: &str) -> &str {
     report.lines().last().unwrap_or("")
 }
 
-fn parse_err(src: &str) -> super::ParseError {
+fn parse_err(src: &str) -> crate::py::ParseError {
     match compile(src) {
         Err(e) => e,
         Ok(_) => panic!("expected a parse error for {src:?}"),
@@ -771,14 +771,14 @@ fn suspend_and_resume_with_values_and_exceptions() {
     vm.resume(Reply::Return(Value::Int(42))).unwrap();
     assert_eq!(
         vm.resume(Reply::Return(Value::None)),
-        Err(super::VmError::NotSuspended)
+        Err(crate::py::VmError::NotSuspended)
     );
     let t2 = match vm.run(&mut host, BUDGET) {
         RunOutcome::Suspended(t) => t,
         o => panic!("{o:?}"),
     };
     assert_ne!(t1, t2);
-    vm.resume(Reply::Raise(super::PyException::builtin(
+    vm.resume(Reply::Raise(crate::py::PyException::builtin(
         BuiltinExc::ValueError,
         "interrupted",
     )))
@@ -797,7 +797,7 @@ fn uncaught_exception_from_resume_has_traceback() {
         vm.run(&mut host, BUDGET),
         RunOutcome::Suspended(_)
     ));
-    vm.resume(Reply::Raise(super::PyException::builtin(
+    vm.resume(Reply::Raise(crate::py::PyException::builtin(
         BuiltinExc::KeyboardInterrupt,
         "",
     )))
@@ -882,7 +882,7 @@ fn callback_that_suspends_and_raises() {
     .unwrap();
     assert_eq!(
         vm.call_callback(cb.clone(), vec![], vec![]),
-        Err(super::VmError::NotIdle)
+        Err(crate::py::VmError::NotIdle)
     );
     let inner = match vm.run(&mut host, BUDGET) {
         RunOutcome::Suspended(t) => t,
@@ -925,7 +925,7 @@ fn callback_can_be_any_callable_and_run_after_finish() {
         vm.run(&mut host, BUDGET),
         RunOutcome::CallbackReturned(Value::Int(1))
     ));
-    let print = super::builtins::lookup("print").unwrap();
+    let print = crate::py::builtins::lookup("print").unwrap();
     vm.call_callback(print, vec![Value::str("via builtin")], vec![])
         .unwrap();
     assert!(matches!(
@@ -962,7 +962,7 @@ fn host_iterator_for_loop_suspends_each_item() {
         vm.run(&mut host, BUDGET),
         RunOutcome::Suspended(_)
     ));
-    vm.resume(Reply::Raise(super::PyException::bare(
+    vm.resume(Reply::Raise(crate::py::PyException::bare(
         BuiltinExc::StopIteration,
     )))
     .unwrap();
@@ -1268,8 +1268,11 @@ fn exercise(src: &str, seed: u64) -> bool {
                     }
                 }
                 let reply = match rng.below(3) {
-                    0 => Reply::Raise(super::PyException::builtin(BuiltinExc::StopIteration, "")),
-                    1 => Reply::Raise(super::PyException::new(host.connection_error(), "down")),
+                    0 => Reply::Raise(crate::py::PyException::builtin(
+                        BuiltinExc::StopIteration,
+                        "",
+                    )),
+                    1 => Reply::Raise(crate::py::PyException::new(host.connection_error(), "down")),
                     _ => Reply::Return(Value::tuple(vec![
                         Value::Int(1),
                         Value::None,

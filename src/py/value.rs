@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
-use super::compile::Code;
-use super::exceptions::{BuiltinExc, ExcClass, PyException};
+use crate::py::exceptions::{BuiltinExc, ExcClass, PyException};
+use crate::py::front::compile::Code;
 
 /// An opaque handle to an object owned by the host (a connection, a channel, a module...). The VM
 /// never looks inside: attribute reads, calls and `repr` go back to the host with the handle.
@@ -102,7 +102,7 @@ pub enum Value {
     /// A function defined in the script (`def` or `lambda`).
     Function(Rc<Function>),
     /// A built-in function such as `len`.
-    Builtin(super::builtins::BuiltinFn),
+    Builtin(crate::py::builtins::BuiltinFn),
     /// A built-in type such as `int` (callable).
     Type(TypeKind),
     /// A method of a built-in value bound to it (`"-".join`).

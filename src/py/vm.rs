@@ -12,15 +12,15 @@
 
 use std::rc::Rc;
 
-use super::ast::CmpOp;
-use super::builtins::{self, Kwargs};
-use super::bytecode::{Code, Op, Program, NONE};
-use super::error::{ParseError, Uncaught, VmError};
-use super::exceptions::{BuiltinExc, ExcClass, PyException, TraceEntry};
-use super::format::{self, repr, to_str};
-use super::host::{Host, HostResult, Reply, SuspendToken};
-use super::ops::{self, next_item, Next};
-use super::value::{Cell, Dict, Function, Value};
+use crate::py::builtins::{self, Kwargs};
+use crate::py::error::{ParseError, Uncaught, VmError};
+use crate::py::exceptions::{BuiltinExc, ExcClass, PyException, TraceEntry};
+use crate::py::format::{self, repr, to_str};
+use crate::py::front::ast::CmpOp;
+use crate::py::front::bytecode::{Code, Op, Program, NONE};
+use crate::py::host::{Host, HostResult, Reply, SuspendToken};
+use crate::py::ops::{self, next_item, Next};
+use crate::py::value::{Cell, Dict, Function, Value};
 
 /// Python's default recursion limit.
 pub const MAX_FRAMES: usize = 1000;
@@ -190,7 +190,9 @@ const STDLIB_HINTS: [&str; 16] = [
 impl Vm {
     /// Compiles `source` and prepares to run it.
     pub fn new(source: &str) -> Result<Vm, ParseError> {
-        Ok(Vm::from_program(Rc::new(super::compile::compile(source)?)))
+        Ok(Vm::from_program(Rc::new(
+            crate::py::front::compile::compile(source)?,
+        )))
     }
 
     /// Prepares a compiled program.
@@ -419,7 +421,7 @@ impl Vm {
 
     fn trampoline_frame(&mut self, callable: Value, args: Vec<Value>, kwargs: Kwargs) -> Frame {
         let mut frame = self.new_frame(self.trampoline.clone(), Vec::new(), Vec::new());
-        let mut map = super::value::DictMap::default();
+        let mut map = crate::py::value::DictMap::default();
         for (k, v) in kwargs {
             let _ = map.insert(Value::Str(k), v);
         }
@@ -1501,7 +1503,7 @@ impl Vm {
 
     fn exc_matches(e: &PyException, cls: &Value, depth: usize) -> Result<bool, PyException> {
         if depth > 50 {
-            return Err(super::value::recursion_error());
+            return Err(crate::py::value::recursion_error());
         }
         match cls {
             Value::ExcClass(c) => Ok(e.class().is_subclass_of(c)),
@@ -1622,7 +1624,7 @@ impl Vm {
     fn host_call(
         &mut self,
         host: &mut dyn Host,
-        h: &super::value::HostRef,
+        h: &crate::py::value::HostRef,
         method: &str,
         args: Vec<Value>,
         kwargs: Kwargs,

@@ -1,11 +1,11 @@
 //! The throughput benchmark behind `mirrorscope bench`: a steady publish/consume load on one
 //! `ha-mode: all` queue. The core never reads a clock; the timing closure is the caller's.
 
-use super::cluster::Cluster;
-use super::engine::{Config, Sim};
-use super::policy_def::{parse_set, PolicyKind};
-use super::queues::DeclareArgs;
-use super::time::Micros;
+use crate::sim::cluster::Cluster;
+use crate::sim::engine::{Config, Sim};
+use crate::sim::policy::definition::{parse_set, PolicyKind};
+use crate::sim::queues::DeclareArgs;
+use crate::sim::time::Micros;
 
 /// What one benchmark run measured.
 #[derive(Debug, Clone, Copy)]
@@ -18,7 +18,7 @@ pub struct BenchResult {
 }
 
 /// Builds a cluster with an `all` queue, a consumer and a confirming publisher.
-pub fn setup(nodes: usize) -> (Sim, super::ClientId, super::ClientId) {
+pub fn setup(nodes: usize) -> (Sim, crate::sim::ClientId, crate::sim::ClientId) {
     let cluster = Cluster::with_nodes(nodes).expect("1..=9 nodes");
     let mut sim = Sim::new(
         cluster,
@@ -81,4 +81,18 @@ pub fn steady_load_with(nodes: usize, wall_budget: f64, clock: &dyn Fn() -> f64)
         wall_seconds: clock() - start,
         simulated_seconds: (sim.now().0 - t0.0) as f64 / 1e6,
     }
+}
+
+/// A steady load for watching throughput (and for the frame-time benchmark): five nodes, an
+/// `all` queue, a consumer, and one confirmed publish every 50 ms for 30 s.
+pub fn steady_load() -> String {
+    let mut s = String::from(
+        "cluster nodes=5\nseed 7\nrabbitmqctl set_policy ha-all \"^\" '{\"ha-mode\":\"all\"}'\n\
+         client pub node=node2\nclient con node=node1\npub declare load durable\npub confirm\n\
+         con consume load ack=auto\n",
+    );
+    for i in 1..=600 {
+        s.push_str(&format!("wait 50ms\npub publish load \"m{i}\"\n"));
+    }
+    s
 }

@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use super::engine::Sim;
-use super::model::{ConfirmOutcome, MsgId, QueueState};
-use super::time::Micros;
-use super::trace::{Importance, TraceKind};
+use crate::sim::engine::Sim;
+use crate::sim::model::{ConfirmOutcome, MsgId, QueueState};
+use crate::sim::time::Micros;
+use crate::sim::trace::{Importance, TraceKind};
 
 /// What kind of anomaly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

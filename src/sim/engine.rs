@@ -5,13 +5,13 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::cluster::{Cluster, Membership, NodeState};
-use super::membership::MembershipError;
-use super::model::*;
-use super::policy::PolicyStore;
-use super::rng::Rng;
-use super::time::Micros;
-use super::trace::{Endpoint, Importance, MsgIds, MsgKind, TraceEvent, TraceKind};
+use crate::sim::cluster::{Cluster, Membership, NodeState};
+use crate::sim::membership::MembershipError;
+use crate::sim::model::*;
+use crate::sim::policy::PolicyStore;
+use crate::sim::rng::Rng;
+use crate::sim::time::Micros;
+use crate::sim::trace::{Endpoint, Importance, MsgIds, MsgKind, TraceEvent, TraceKind};
 
 /// How a partitioned cluster reacts (`cluster_partition_handling`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,11 +2,11 @@
 //! the dead member put on the ring; then the oldest live mirror is promoted, subject to
 //! `ha-promote-on-failure`.
 
-use super::engine::{Ev, Payload, Sim};
-use super::model::*;
-use super::policy_def::Promote;
-use super::time::Micros;
-use super::trace::{Endpoint, MsgKind};
+use crate::sim::engine::{Ev, Payload, Sim};
+use crate::sim::model::*;
+use crate::sim::policy::definition::Promote;
+use crate::sim::time::Micros;
+use crate::sim::trace::{Endpoint, MsgKind};
 
 impl Sim {
     pub(crate) fn on_gm_deaths(&mut self, q: QueueId, dead: Vec<ProcId>) {
@@ -202,7 +202,7 @@ impl Sim {
             if missing.is_empty() {
                 continue;
             }
-            let msgs = super::dataplane::msgs_of(&missing);
+            let msgs = crate::sim::dataplane::msgs_of(&missing);
             let before = self.trace.len();
             self.send(
                 Endpoint::Proc(best),
@@ -218,8 +218,8 @@ impl Sim {
                 },
                 Micros::ZERO,
             );
-            if let Some(super::trace::TraceEvent {
-                kind: super::trace::TraceKind::Send { arrive, .. },
+            if let Some(crate::sim::trace::TraceEvent {
+                kind: crate::sim::trace::TraceKind::Send { arrive, .. },
                 ..
             }) = self.trace.get(before)
             {

@@ -8,9 +8,9 @@
 //! first node of its `recoverable_slaves` that is a stopped member (that node recovers the queue
 //! from its own disk when it starts); with no such node the record is deleted.
 
-use super::cluster::{Membership, Node, NodeState, MAX_NODES};
-use super::engine::Sim;
-use super::model::{ProcId, QueueId, QueueState, Role};
+use crate::sim::cluster::{Membership, Node, NodeState, MAX_NODES};
+use crate::sim::engine::Sim;
+use crate::sim::model::{ProcId, QueueId, QueueState, Role};
 
 /// Why a membership change was refused. The rabbitmqctl layer turns each into the real tool's
 /// text; the scenario runner and the UI use [`MembershipError::explain`].

@@ -4,15 +4,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use super::json::Json;
-use super::policy_def::Definition;
-use super::time::Micros;
+use crate::erl::json::Json;
+use crate::sim::policy::definition::Definition;
+use crate::sim::time::Micros;
 
-/// Index of a replica process in [`super::Sim::procs`].
+/// Index of a replica process in [`crate::sim::Sim::procs`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ProcId(pub usize);
 
-/// Index of a queue record in [`super::Sim::queues`].
+/// Index of a queue record in [`crate::sim::Sim::queues`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct QueueId(pub usize);
 

@@ -4,10 +4,10 @@
 //! per side — split brain), `pause_minority` stops the app on the minority, `autoheal` restarts
 //! the losers when the network heals.
 
-use super::cluster::NodeState;
-use super::engine::{Ev, PartitionHandling, Sim, GM_DEATH_DELAY};
-use super::model::*;
-use super::time::Micros;
+use crate::sim::cluster::NodeState;
+use crate::sim::engine::{Ev, PartitionHandling, Sim, GM_DEATH_DELAY};
+use crate::sim::model::*;
+use crate::sim::time::Micros;
 
 impl Sim {
     /// Cuts the network between the given sides (each a list of node indices).

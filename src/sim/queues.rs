@@ -1,12 +1,12 @@
 //! Queue lifecycle and the control plane: declare, policy (re)evaluation, adding and dropping
 //! mirrors, node failures and restarts (spec §1.5, §3, §6.3, §6.5).
 
-use super::engine::{Ev, Sim, GM_DEATH_DELAY};
-use super::json::Json;
-use super::model::*;
-use super::placement::{self, Current};
-use super::policy_def::{HaMode, Promote};
-use super::time::Micros;
+use crate::erl::json::Json;
+use crate::sim::engine::{Ev, Sim, GM_DEATH_DELAY};
+use crate::sim::model::*;
+use crate::sim::placement::{self, Current};
+use crate::sim::policy::definition::{HaMode, Promote};
+use crate::sim::time::Micros;
 
 /// What a client asks for in `queue.declare`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -142,9 +142,9 @@ impl Sim {
         let exclusive_owner = if d.exclusive { client } else { None };
         let locator = match d.args.iter().find(|(k, _)| k == "x-queue-master-locator") {
             Some((_, Json::Str(s))) => match s.as_str() {
-                "client-local" => Some(super::policy_def::Locator::ClientLocal),
-                "min-masters" => Some(super::policy_def::Locator::MinMasters),
-                "random" => Some(super::policy_def::Locator::Random),
+                "client-local" => Some(crate::sim::policy::definition::Locator::ClientLocal),
+                "min-masters" => Some(crate::sim::policy::definition::Locator::MinMasters),
+                "random" => Some(crate::sim::policy::definition::Locator::Random),
                 _ => None,
             },
             _ => effective.master_locator(),
@@ -234,8 +234,8 @@ impl Sim {
     fn warn_ties(&mut self, vhost: &str, name: &str) {
         let m = self.policies.matching(
             vhost,
-            super::policy_def::PolicyKind::User,
-            super::policy::ObjectKind::Queue,
+            crate::sim::policy::definition::PolicyKind::User,
+            crate::sim::policy::ObjectKind::Queue,
             name,
         );
         if let (Some(w), false) = (m.winner, m.tied_with.is_empty()) {
@@ -410,11 +410,11 @@ impl Sim {
         r.gm_version += 1;
         let version = r.gm_version;
         self.send(
-            super::trace::Endpoint::Proc(left),
-            super::trace::Endpoint::Proc(p),
-            super::trace::MsgKind::GmCatchup,
+            crate::sim::trace::Endpoint::Proc(left),
+            crate::sim::trace::Endpoint::Proc(p),
+            crate::sim::trace::MsgKind::GmCatchup,
             format!("gm catchup (join, view v{version})"),
-            super::engine::Payload::GmJoined { member: p },
+            crate::sim::engine::Payload::GmJoined { member: p },
             Micros::ZERO,
         );
         self.refresh_recoverable(q);
@@ -525,7 +525,7 @@ impl Sim {
         r.sync = None;
         self.notable(text);
         // The consumers' channels retry basic.consume for ~60 s, then cancel them.
-        let at = now + super::engine::MASTER_RETRY;
+        let at = now + crate::sim::engine::MASTER_RETRY;
         self.schedule(at, Ev::ConsumersGiveUp { queue: q });
     }
 
@@ -551,13 +551,13 @@ impl Sim {
         self.maybe_auto_delete(q);
         for k in gone {
             self.send(
-                super::trace::Endpoint::Proc(from),
-                super::trace::Endpoint::Client(k.client),
-                super::trace::MsgKind::Cancel,
+                crate::sim::trace::Endpoint::Proc(from),
+                crate::sim::trace::Endpoint::Client(k.client),
+                crate::sim::trace::MsgKind::Cancel,
                 format!("basic.cancel {}", k.tag),
-                super::engine::Payload::ToClient {
+                crate::sim::engine::Payload::ToClient {
                     client: k.client,
-                    what: super::engine::ToClient::Cancel { tag: k.tag.clone() },
+                    what: crate::sim::engine::ToClient::Cancel { tag: k.tag.clone() },
                 },
                 Micros::ZERO,
             );
@@ -777,8 +777,8 @@ impl Sim {
     pub fn set_policy(
         &mut self,
         vhost: &str,
-        kind: super::policy_def::PolicyKind,
-        spec: super::policy_def::ValidatedPolicy,
+        kind: crate::sim::policy::definition::PolicyKind,
+        spec: crate::sim::policy::definition::ValidatedPolicy,
     ) {
         let text = format!(
             "policy '{}' set for pattern '{}' in vhost '{}'",
@@ -795,7 +795,7 @@ impl Sim {
     pub fn clear_policy(
         &mut self,
         vhost: &str,
-        kind: super::policy_def::PolicyKind,
+        kind: crate::sim::policy::definition::PolicyKind,
         name: &str,
     ) -> bool {
         if !self.policies.clear(vhost, kind, name) {

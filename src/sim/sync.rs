@@ -1,11 +1,11 @@
 //! Eager synchronisation (spec §5): the master, blocked, copies its whole queue to the
 //! unsynchronised mirrors in batches of `ha-sync-batch-size`.
 
-use super::engine::{Ev, Payload, Sim, SYNC_PER_MESSAGE};
-use super::model::*;
-use super::policy_def::SyncMode;
-use super::time::Micros;
-use super::trace::{Endpoint, MsgKind};
+use crate::sim::engine::{Ev, Payload, Sim, SYNC_PER_MESSAGE};
+use crate::sim::model::*;
+use crate::sim::policy::definition::SyncMode;
+use crate::sim::time::Micros;
+use crate::sim::trace::{Endpoint, MsgKind};
 
 /// Why `sync_queue` could not run.
 #[derive(Debug, Clone, PartialEq, Eq)]

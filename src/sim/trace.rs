@@ -4,8 +4,8 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::model::{ClientId, MsgId, ProcId};
-use super::time::Micros;
+use crate::sim::model::{ClientId, MsgId, ProcId};
+use crate::sim::time::Micros;
 
 /// Where a traced message starts or ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

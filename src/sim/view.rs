@@ -2,10 +2,10 @@
 //! row (`+N` pills, `Syncing: P%`), and the live preview of a policy before it is applied.
 //! The UI renders these; it never re-derives a rule itself.
 
-use super::engine::Sim;
-use super::model::{QueueId, QueueState};
-use super::policy_def::{PolicyKind, ValidatedPolicy};
-use super::time::Micros;
+use crate::sim::engine::Sim;
+use crate::sim::model::{QueueId, QueueState};
+use crate::sim::policy::definition::{PolicyKind, ValidatedPolicy};
+use crate::sim::time::Micros;
 
 /// A queue as the management UI's Queues page shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -150,7 +150,7 @@ impl Sim {
 
 #[cfg(test)]
 mod tests {
-    use crate::sim::policy_def::{parse_set, PolicyKind};
+    use crate::sim::policy::definition::{parse_set, PolicyKind};
     use crate::sim::scenario::Session;
     use crate::sim::time::Micros;
 

@@ -7,24 +7,24 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::anomalies::anomalies_markup;
-use super::cluster_view::ClusterView;
-use super::event_log::EventLog;
-use super::i18n::{fill, Lang};
-use super::inspector::{inspector_card, use_selection, Selection, SelectionHandle};
-use super::legend::legend_markup;
-use super::lessons::lessons_card;
-use super::markup::{on_click, raw};
-use super::motion::use_frame_loop;
-use super::notes::{notes_markup, relevant};
-use super::panels::PanelArea;
-use super::player::Player;
-use super::share::{current_hash, load_hash, share_button};
-use super::shortcuts::{help_dialog, use_shortcuts};
-use super::spacetime::SpaceTime;
-use super::stage::{content_key, use_derived, use_index, Derived, Shared, TraceIndex, Ui};
-use super::store::{Store, StoreHandle};
-use super::timeline::TransportBar;
+use crate::sim::scenario::player::Player;
+use crate::ui::clock::frame::use_frame_loop;
+use crate::ui::clock::shortcuts::{help_dialog, use_shortcuts};
+use crate::ui::clock::timeline::TransportBar;
+use crate::ui::context::{content_key, use_derived, use_index, Derived, Shared, TraceIndex, Ui};
+use crate::ui::context::{Store, StoreHandle};
+use crate::ui::guide::lessons::lessons_card;
+use crate::ui::guide::notes::{notes_markup, relevant};
+use crate::ui::i18n::{fill, Lang};
+use crate::ui::markup::{on_click, raw};
+use crate::ui::panels::PanelArea;
+use crate::ui::share::{current_hash, load_hash, share_button};
+use crate::ui::stage::anomalies::anomalies_markup;
+use crate::ui::stage::cluster::ClusterView;
+use crate::ui::stage::event_log::EventLog;
+use crate::ui::stage::inspector::{inspector_card, use_selection, Selection, SelectionHandle};
+use crate::ui::stage::legend::legend_markup;
+use crate::ui::stage::spacetime::SpaceTime;
 
 /// The cluster a visitor starts with: RabbitMQ's usual three-node demo set-up.
 pub const START_NODES: usize = 3;
@@ -49,7 +49,7 @@ impl Theme {
 
     /// The reader's last choice, else the system's preference.
     pub fn initial() -> Theme {
-        let Some(w) = super::stage::browser() else {
+        let Some(w) = crate::ui::context::browser() else {
             return Theme::Light;
         };
         let stored = w
@@ -107,7 +107,7 @@ pub fn App(props: &AppProps) -> Html {
                 selection.set(None);
                 link_error.set(load_hash(&store, &current_hash()));
             });
-            let window = super::stage::browser();
+            let window = crate::ui::context::browser();
             if let Some(w) = &window {
                 let _ = w.add_event_listener_with_callback(
                     "hashchange",
@@ -129,7 +129,7 @@ pub fn App(props: &AppProps) -> Html {
     // The document itself sits outside Yew's tree: keep its language (for fonts, screen readers
     // and the panic panel), its title and its theme in step with the switches.
     use_effect_with((*lang, *theme), |(lang, theme)| {
-        if let Some(doc) = super::stage::browser().and_then(|w| w.document()) {
+        if let Some(doc) = crate::ui::context::browser().and_then(|w| w.document()) {
             if let Some(root) = doc.document_element() {
                 let _ = root.set_attribute("lang", lang.tag());
                 let _ = root.set_attribute("data-theme", theme.as_str());
@@ -180,7 +180,7 @@ struct PageProps {
 /// Everything on the page; redrawn when the run's content, the language or the theme change.
 #[function_component]
 fn Page(props: &PageProps) -> Html {
-    let store = super::stage::use_slow_store();
+    let store = crate::ui::context::use_slow_store();
     let selection = use_selection();
     let derived = use_derived();
     let index = use_index();
@@ -190,7 +190,7 @@ fn Page(props: &PageProps) -> Html {
     let legend = use_memo(*lang, |lang| legend_markup(lang.text()));
     let shown = use_state_eq(|| None::<String>);
     let picked = use_state_eq(|| 0usize);
-    let running = use_state_eq(|| None::<super::lessons::Progress>);
+    let running = use_state_eq(|| None::<crate::ui::guide::lessons::Progress>);
     let close_ref = use_node_ref();
     {
         // An opened help dialog takes the focus, so that Escape and Tab start from inside it.
@@ -236,7 +236,8 @@ fn Page(props: &PageProps) -> Html {
             } else {
                 Theme::Dark
             };
-            if let Some(s) = super::stage::browser().and_then(|w| w.local_storage().ok().flatten())
+            if let Some(s) =
+                crate::ui::context::browser().and_then(|w| w.local_storage().ok().flatten())
             {
                 let _ = s.set_item(THEME_KEY, next.as_str());
             }

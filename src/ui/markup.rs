@@ -17,11 +17,11 @@ use std::fmt::Write;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::inspector::{Selection, SelectionHandle};
-use super::player::Action;
-use super::store::StoreHandle;
 use crate::sim::model::{ClientId, ProcId};
+use crate::sim::scenario::player::Action;
 use crate::sim::time::Micros;
+use crate::ui::context::StoreHandle;
+use crate::ui::stage::inspector::{Selection, SelectionHandle};
 
 /// Escapes text for an element's content or a quoted attribute.
 pub fn esc(s: &str) -> String {

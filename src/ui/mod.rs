@@ -1,35 +1,23 @@
 //! The browser front end: Yew components drawing what [`crate::sim`] holds. Nothing here decides
 //! how the cluster behaves; components only read the core's state and send it the reader's input.
+//!
+//! [`app`] is the page. [`context`] is the shared store every component reads; [`fmt`] and
+//! [`markup`] are how things are written; [`i18n`] holds both languages' text. The regions of the
+//! page each have a folder: [`stage`] (the cluster drawing and what is read off it), [`clock`]
+//! (the frame loop and the time controls), [`panels`] (the management-UI views, the console and
+//! the Python editor) and [`guide`] (lessons and the notes on the seeds).
 
-pub mod anomalies;
 pub mod app;
-pub mod clients_panel;
-pub mod cluster_view;
-pub mod console;
-pub mod editor;
-pub mod event_log;
+pub mod clock;
+pub mod context;
+pub mod fmt;
+pub mod guide;
 pub mod i18n;
-pub mod i18n_editor;
-pub mod i18n_panels;
-pub mod inspector;
-pub mod layout;
-pub mod legend;
-pub mod lessons;
-pub mod lineage;
 pub mod markup;
-pub mod motion;
-pub mod notes;
 pub mod panels;
 pub mod panic_panel;
-pub mod player;
-pub mod policies_view;
-pub mod queues_view;
 pub mod share;
-pub mod shortcuts;
-pub mod spacetime;
 pub mod stage;
-pub mod store;
-pub mod timeline;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod ssr;

@@ -8,7 +8,7 @@
 use wasm_bindgen::JsValue;
 use web_sys::Document;
 
-use super::i18n::Lang;
+use crate::ui::i18n::Lang;
 
 /// The panel's element id; only the first panic is shown, as later ones are usually its echoes.
 pub const PANEL_ID: &str = "panic-panel";

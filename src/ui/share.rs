@@ -4,11 +4,11 @@
 
 use yew::prelude::*;
 
-use super::i18n::Text;
-use super::player::Action;
-use super::stage::load;
-use super::store::StoreHandle;
+use crate::sim::scenario::player::Action;
 use crate::sim::time::Micros;
+use crate::ui::context::load;
+use crate::ui::context::StoreHandle;
+use crate::ui::i18n::Text;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -106,14 +106,14 @@ pub fn load_hash(store: &StoreHandle, hash: &str) -> Option<String> {
 
 /// The page's current hash.
 pub fn current_hash() -> String {
-    super::stage::browser()
+    crate::ui::context::browser()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default()
 }
 
 /// Puts a hash in the address bar without a navigation (and without a `hashchange` event).
 fn replace_hash(hash: &str) {
-    if let Some(h) = super::stage::browser().and_then(|w| w.history().ok()) {
+    if let Some(h) = crate::ui::context::browser().and_then(|w| w.history().ok()) {
         let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
     }
 }
@@ -135,10 +135,10 @@ pub fn share_button(
             };
             let hash = hash_for(&scenario, at);
             replace_hash(&hash);
-            let url = super::stage::browser()
+            let url = crate::ui::context::browser()
                 .and_then(|w| w.location().href().ok())
                 .unwrap_or(hash);
-            if let Some(clip) = super::stage::browser().map(|w| w.navigator().clipboard()) {
+            if let Some(clip) = crate::ui::context::browser().map(|w| w.navigator().clipboard()) {
                 // Refused without a user gesture or permission: the link is shown anyway.
                 let _ = clip.write_text(&url);
             }

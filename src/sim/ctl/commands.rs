@@ -1,8 +1,8 @@
 //! Each rabbitmqctl command: argument checking, the call into the simulator, the output.
 
-use super::format;
-use super::CtlOutput;
-use crate::sim::policy_def::{self, PolicyKind};
+use crate::sim::ctl::format;
+use crate::sim::ctl::CtlOutput;
+use crate::sim::policy::definition::{self, PolicyKind};
 use crate::sim::sync::SyncError;
 use crate::sim::Sim;
 
@@ -145,8 +145,8 @@ pub fn run_words(sim: &mut Sim, on_node: usize, words: &[String]) -> CtlOutput {
         Some("rabbitmqctl") => rabbitmqctl(sim, on_node, &words[1..]),
         Some("systemctl") | Some("service") => systemctl(sim, on_node, words),
         Some("sudo") => run_words(sim, on_node, &words[1..]),
-        Some("curl") => super::curl::curl(sim, on_node, words),
-        Some("pkill" | "killall" | "kill") => super::process::signal(sim, on_node, words),
+        Some("curl") => crate::sim::ctl::curl::curl(sim, on_node, words),
+        Some("pkill" | "killall" | "kill") => crate::sim::ctl::process::signal(sim, on_node, words),
         Some(other) => CtlOutput {
             output: format!("bash: {other}: command not found"),
             exit_code: 127,
@@ -257,9 +257,9 @@ fn rabbitmqctl(sim: &mut Sim, on_node: usize, words: &[String]) -> CtlOutput {
         "list_queues" => list_queues(sim, on_node, &rest),
         "cluster_status" => cluster_status(sim, on_node, &rest),
         "stop_app" => node_op(sim, on_node, &rest, "stop_app"),
-        "forget_cluster_node" => super::membership::forget_cluster_node(sim, on_node, &rest),
-        "reset" | "force_reset" => super::membership::reset(sim, on_node, &rest, cmd),
-        "join_cluster" => super::membership::join_cluster(sim, on_node, &rest),
+        "forget_cluster_node" => crate::sim::ctl::membership::forget_cluster_node(sim, on_node, &rest),
+        "reset" | "force_reset" => crate::sim::ctl::membership::reset(sim, on_node, &rest, cmd),
+        "join_cluster" => crate::sim::ctl::membership::join_cluster(sim, on_node, &rest),
         "start_app" => node_op(sim, on_node, &rest, "start_app"),
         "stop" | "shutdown" => node_op(sim, on_node, &rest, "stop"),
         "add_vhost" => add_vhost(sim, on_node, &rest),
@@ -314,9 +314,9 @@ fn set_policy(
     let a = parse_args(words, &["-p", "--vhost", "--priority", "--apply-to"], &[])?;
     arity(cmd, &a, 3, 3)?;
     let priority = a.get(&["--priority"]).unwrap_or("0");
-    if let Err(line) = policy_def::parse_priority_switch(priority) {
+    if let Err(line) = definition::parse_priority_switch(priority) {
         let given = format!("{cmd} {}", words.join(" "));
-        return Err(CtlOutput::usage(policy_def::invalid_options_text(
+        return Err(CtlOutput::usage(definition::invalid_options_text(
             kind,
             &[line],
             &given,
@@ -339,7 +339,7 @@ fn set_policy(
             CtlOutput::error(format!("Virtual host '{vhost}' does not exist")),
         ));
     }
-    match policy_def::parse_set(kind, name, pattern, def, priority, apply_to) {
+    match definition::parse_set(kind, name, pattern, def, priority, apply_to) {
         Ok(spec) => {
             sim.set_policy(&vhost, kind, spec);
             Ok(CtlOutput::ok(banner))
@@ -523,7 +523,7 @@ fn node_op(
         }
         "start_app" => {
             if sim.cluster.nodes[n].membership == crate::sim::Membership::Forgotten {
-                return Err(super::membership::inconsistent_start(sim, n));
+                return Err(crate::sim::ctl::membership::inconsistent_start(sim, n));
             }
             if !sim.node_running(n) {
                 if let Err(e) = sim.start_node(n) {

@@ -4,8 +4,8 @@
 //! The management plugin starts the sync in a process of its own and answers at once (204), so
 //! unlike `rabbitmqctl sync_queue` the request does not wait for the sync to finish.
 
-use super::CtlOutput;
-use crate::sim::json::{self, Json};
+use crate::erl::json::{self, Json};
+use crate::sim::ctl::CtlOutput;
 use crate::sim::Sim;
 
 const NOT_FOUND: &str = r#"{"error":"Object Not Found","reason":"Not Found"}"#;

@@ -1,6 +1,6 @@
 //! How rabbitmqctl 3.10 prints things: tab-separated tables, pids, usage texts.
 
-use super::CtlOutput;
+use crate::sim::ctl::CtlOutput;
 use crate::sim::model::{QueueId, QueueState};
 use crate::sim::Sim;
 

@@ -1,9 +1,9 @@
 //! rabbitmqctl's cluster membership commands: `forget_cluster_node`, `reset`/`force_reset`
 //! and `join_cluster`, with the texts and exit codes of 3.10.8 (checked against a real cluster).
 
-use super::commands::{arity, parse_args, target, with_banner};
-use super::format;
-use super::CtlOutput;
+use crate::sim::ctl::commands::{arity, parse_args, target, with_banner};
+use crate::sim::ctl::format;
+use crate::sim::ctl::CtlOutput;
 use crate::sim::membership::MembershipError;
 use crate::sim::Sim;
 

@@ -10,7 +10,7 @@ pub mod shell;
 
 pub use commands::run_words;
 
-use super::Sim;
+use crate::sim::Sim;
 
 /// What a command printed and its exit code (0 ok, 64 usage, 69 unavailable/failed).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! `kill -9 $(pidof beam.smp)`): SIGKILL is a crash; SIGTERM is the clean shutdown RabbitMQ
 //! (3.8+) performs on it, like `systemctl stop`.
 
-use super::CtlOutput;
+use crate::sim::ctl::CtlOutput;
 use crate::sim::Sim;
 
 /// Whether a word names the VM's process (`beam`, `beam.smp`, or a `pidof`/`pgrep` of it).

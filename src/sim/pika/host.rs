@@ -8,16 +8,16 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use super::exc::{reply_code, socket_module, PikaExceptions};
-use super::pyjson;
-use super::state::*;
+use crate::erl::json::Json;
 use crate::py::format::{float_repr, repr_str, to_str};
+use crate::py::stdlib::json as pyjson;
 use crate::py::{
     BuiltinExc, ExcClass, Host, HostRef, HostResult, Module, PyException, Reply, SuspendToken,
     Value,
 };
-use crate::sim::json::Json;
 use crate::sim::model::ClientId;
+use crate::sim::pika::exc::{reply_code, socket_module, PikaExceptions};
+use crate::sim::pika::state::*;
 use crate::sim::queues::DeclareArgs;
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, MsgIds, MsgKind, TraceEvent, TraceKind};

@@ -25,7 +25,6 @@
 
 mod exc;
 mod host;
-mod pyjson;
 mod script;
 mod state;
 

@@ -1,9 +1,9 @@
 //! One running script: its interpreter, its pika objects, the stack of calls it is suspended
 //! in, and how it moves on as the simulation does.
 
-use super::host::{link_range, Ctx, HostState, Poll, Shared};
-use super::state::{Pending, Wait};
 use crate::py::{BuiltinExc, ParseError, PyException, Reply, RunOutcome, Value, Vm};
+use crate::sim::pika::host::{link_range, Ctx, HostState, Poll, Shared};
+use crate::sim::pika::state::{Pending, Wait};
 use crate::sim::time::Micros;
 use crate::sim::Sim;
 
@@ -382,7 +382,7 @@ impl Script {
     }
 
     fn conn_lost_due(&self, p: &Pending, now: Micros) -> bool {
-        use super::state::{ChanState, ConnState};
+        use crate::sim::pika::state::{ChanState, ConnState};
         let conn = p.conn.and_then(|c| self.st.conns.get(c)).is_some_and(
             |c| matches!(c.state, ConnState::Lost { at, raised: false, .. } if at <= now),
         );

@@ -2,6 +2,7 @@
 //! (see docs/scenario-format.md), its runner and its report.
 
 pub mod parse;
+pub mod player;
 pub mod report;
 pub mod run;
 pub mod session;

@@ -1,8 +1,8 @@
 //! Parses the scenario format (docs/scenario-format.md) into [`Step`]s. Every malformed line is
 //! an error naming its line number; nothing here panics.
 
+use crate::erl::json::{self, Json};
 use crate::sim::ctl::shell;
-use crate::sim::json::{self, Json};
 use crate::sim::time::{parse_duration, Micros};
 
 /// One line (or multi-line command) of a scenario, with its 1-based line number.
@@ -270,7 +270,7 @@ fn python_block(lines: &[&str], i: usize) -> Result<Option<PythonBlock>, ParseEr
     let body: Vec<&str> = lines[i + 1..end].to_vec();
     let mut source = body.join("\n");
     source.push('\n');
-    if let Err(e) = crate::py::compile(&source) {
+    if let Err(e) = crate::py::front::compile::compile(&source) {
         return Err(ParseError {
             line: i + 1 + e.line as usize,
             message: format!(

@@ -1,8 +1,8 @@
 //! What `mirrorscope run` prints: a text report, or one JSON object (`--json`).
 
-use super::run::Run;
-use crate::sim::json::Json;
+use crate::erl::json::Json;
 use crate::sim::model::{ConfirmOutcome, QueueId, QueueState};
+use crate::sim::scenario::run::Run;
 
 fn s(x: impl Into<String>) -> Json {
     Json::Str(x.into())
@@ -167,7 +167,7 @@ pub fn to_json(run: &Run) -> Json {
         })
         .collect();
     let (passed, failed): (Vec<_>, Vec<_>) = run.expectations.iter().partition(|e| e.passed);
-    let exp = |v: Vec<&super::run::ExpectResult>| {
+    let exp = |v: Vec<&crate::sim::scenario::run::ExpectResult>| {
         Json::Array(
             v.iter()
                 .map(|e| {

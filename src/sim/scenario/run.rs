@@ -1,6 +1,5 @@
 //! Runs a parsed scenario against a fresh [`Sim`] and collects what `mirrorscope run` prints.
 
-use super::parse::{Action, ClientOp, Expectation, Step};
 use crate::sim::cluster::Cluster;
 use crate::sim::ctl::{self, CtlOutput};
 use crate::sim::dataplane::PublishResult;
@@ -8,6 +7,7 @@ use crate::sim::engine::{Config, PartitionHandling, Sim};
 use crate::sim::model::{ClientId, ConfirmOutcome, QueueState};
 use crate::sim::pika::Scripts;
 use crate::sim::queues::DeclareArgs;
+use crate::sim::scenario::parse::{Action, ClientOp, Expectation, Step};
 use crate::sim::time::{parse_duration, Micros};
 
 /// What one input line did.

@@ -3,8 +3,8 @@
 //! rebuilt from its inputs up to that moment and the old future is discarded. The session
 //! serialises to the scenario format, so what a learner did can be shared, replayed and tested.
 
-use super::parse::{self, Action, Step};
-use super::run::{run_steps, Run, StepResult};
+use crate::sim::scenario::parse::{self, Action, Step};
+use crate::sim::scenario::run::{run_steps, Run, StepResult};
 use crate::sim::time::Micros;
 
 /// One input with the simulated time it was applied at, and the time after it ran (a step

@@ -1,0 +1,324 @@
+//! The Yew side of [`Player`]: one shared store, provided to every component by context, and
+//! what components derive from it once per change (the trace index, the checker's findings,
+//! the keys that tell a component whether the run it draws has changed). Components read
+//! `store.player()` and send [`Action`]s; nothing else changes the run.
+
+use std::cell::{Ref, RefCell};
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::sim::checker::{check, Anomaly};
+use crate::sim::scenario::player::{Action, Player};
+use crate::sim::time::Micros;
+use crate::sim::trace::{Importance, TraceEvent, TraceKind};
+use crate::sim::Sim;
+use crate::ui::i18n::Lang;
+use crate::ui::stage::inspector::SelectionHandle;
+
+/// The shared playground state. Cloning shares the same player; `version` changes on every
+/// action so that Yew re-renders the components that read it.
+#[derive(Clone)]
+pub struct Store {
+    player: Rc<RefCell<Player>>,
+    version: u64,
+}
+
+impl Store {
+    pub fn new(player: Player) -> Store {
+        Store {
+            player: Rc::new(RefCell::new(player)),
+            version: 0,
+        }
+    }
+
+    /// Read access for rendering.
+    pub fn player(&self) -> Ref<'_, Player> {
+        self.player.borrow()
+    }
+
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+}
+
+impl PartialEq for Store {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.player, &other.player) && self.version == other.version
+    }
+}
+
+impl Reducible for Store {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        self.player.borrow_mut().apply(action);
+        Rc::new(Store {
+            player: self.player.clone(),
+            version: self.version + 1,
+        })
+    }
+}
+
+/// What components get from the context: read with `.player()`, act with `.dispatch(..)`.
+pub type StoreHandle = UseReducerHandle<Store>;
+
+/// The store from the nearest [`ContextProvider`]; panics only if a component is mounted
+/// outside the app (a programming error caught by the component tests).
+#[hook]
+pub fn use_store() -> StoreHandle {
+    use_context::<StoreHandle>().expect("components are mounted inside the app's store provider")
+}
+
+/// The browser window, when there is one: components also render natively (server-side
+/// rendering in the tests), where there is none.
+pub fn browser() -> Option<web_sys::Window> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        None
+    }
+}
+
+/// A hash of everything that changes what the run holds (not where the cursor is between two
+/// events). Components that redraw only when this changes stay still, and cheap, while the
+/// clock merely moves.
+pub fn content_key(player: &Player) -> u64 {
+    let view = player.view();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    view.trace.len().hash(&mut h);
+    view.events_processed.hash(&mut h);
+    player.session.inputs().len().hash(&mut h);
+    player.session.run.sim.trace.len().hash(&mut h);
+    player.horizon().hash(&mut h);
+    player.console.len().hash(&mut h);
+    player.error.hash(&mut h);
+    (player.cursor < player.horizon()).hash(&mut h);
+    load_generation().hash(&mut h);
+    h.finish()
+}
+
+/// Indices into the live trace, kept up to date as it grows (rebuilt after a fork or a new
+/// session), so that per-frame work never rescans the whole run.
+#[derive(Debug, Default)]
+pub struct TraceIndex {
+    /// Entries indexed so far.
+    pub len: usize,
+    last: Option<TraceEvent>,
+    generation: u64,
+    /// Bumped whenever the index changes.
+    pub version: u64,
+    /// The reader's inputs.
+    pub inputs: Vec<usize>,
+    /// Notable state changes (failover, promotion, sync, loss…).
+    pub notable: Vec<usize>,
+    /// Everything but message traffic (the event log's short view).
+    pub key_rows: Vec<usize>,
+    /// The longest time a message spent in flight.
+    pub longest: Micros,
+}
+
+impl TraceIndex {
+    /// Catches up with `trace`; returns whether anything changed.
+    pub fn update(&mut self, trace: &[TraceEvent]) -> bool {
+        let generation = load_generation();
+        let forked = generation != self.generation
+            || trace.len() < self.len
+            || (self.len > 0 && self.last.as_ref() != trace.get(self.len - 1));
+        if forked {
+            *self = TraceIndex {
+                generation,
+                version: self.version + 1,
+                ..TraceIndex::default()
+            };
+        } else if trace.len() == self.len {
+            return false;
+        }
+        for (i, e) in trace.iter().enumerate().skip(self.len) {
+            match &e.kind {
+                TraceKind::Input { .. } => {
+                    self.inputs.push(i);
+                    self.key_rows.push(i);
+                }
+                TraceKind::State { importance, .. } => {
+                    if *importance == Importance::Notable {
+                        self.notable.push(i);
+                    }
+                    self.key_rows.push(i);
+                }
+                TraceKind::Lost { .. } => self.key_rows.push(i),
+                TraceKind::Send { arrive, .. } => {
+                    self.longest = self.longest.max(Micros(arrive.0.saturating_sub(e.at.0)));
+                }
+            }
+        }
+        self.len = trace.len();
+        self.last = trace.last().cloned();
+        self.version += 1;
+        true
+    }
+}
+
+/// A shared value handed to components as a property that never compares unequal (they
+/// redraw on their other, key-like properties).
+pub struct Shared<T>(pub Rc<RefCell<T>>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// What the views derive from the run at the cursor, computed once per change of its content.
+#[derive(Debug)]
+pub struct Derived {
+    /// The core's checker on the view.
+    pub anomalies: Vec<Anomaly>,
+    /// A hash of what the cluster diagram draws (node states, replicas and their roles,
+    /// clients, the partition, anomalies): it changes far less often than the trace.
+    pub structure: u64,
+}
+
+impl Derived {
+    pub fn of(view: &Sim) -> Derived {
+        let anomalies = check(view);
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for n in &view.cluster.nodes {
+            (n.state, n.membership).hash(&mut h);
+        }
+        view.waiting_boot.hash(&mut h);
+        view.partition.hash(&mut h);
+        for (i, q) in view.queues.iter().enumerate() {
+            (q.deleted, q.master, &q.mirrors, &q.synced, &q.ring).hash(&mut h);
+            view.sync_percent(crate::sim::QueueId(i)).hash(&mut h);
+            view.procs.get(q.master.0).map(|p| p.alive).hash(&mut h);
+        }
+        for c in &view.clients {
+            (c.node, c.connected).hash(&mut h);
+        }
+        for a in &anomalies {
+            (a.msg, a.kind.as_str()).hash(&mut h);
+        }
+        view.procs.len().hash(&mut h);
+        Derived {
+            anomalies,
+            structure: h.finish(),
+        }
+    }
+}
+
+/// What the page shares besides the store, all of it slow to change: the language, the
+/// selection, the trace index, and the run as the slower parts of the page see it (the store
+/// and the views derived from it, replaced only when the run's content changes, see
+/// [`content_key`], not on every frame). One context for all of it: each context type costs
+/// its own share of the download.
+#[derive(Clone)]
+pub struct Ui {
+    pub lang: Lang,
+    pub selection: SelectionHandle,
+    pub index: Shared<TraceIndex>,
+    pub slow: StoreHandle,
+    pub derived: Rc<Derived>,
+}
+
+impl PartialEq for Ui {
+    fn eq(&self, other: &Self) -> bool {
+        self.lang == other.lang
+            && self.selection == other.selection
+            && Rc::ptr_eq(&self.derived, &other.derived)
+    }
+}
+
+/// The slow store from the app's context (the store itself when mounted alone).
+#[hook]
+pub fn use_slow_store() -> StoreHandle {
+    let ui = use_context::<Ui>();
+    let store = crate::ui::context::use_store();
+    ui.map_or(store, |u| u.slow)
+}
+
+/// The trace index from the app's context; a component mounted alone gets its own (it must then
+/// bring it up to date itself with [`TraceIndex::update`]).
+#[hook]
+pub fn use_index() -> Shared<TraceIndex> {
+    let own = use_mut_ref(TraceIndex::default);
+    use_context::<Ui>().map_or(Shared(own), |u| u.index)
+}
+
+/// The derived views from the app's context (computed on the spot when mounted alone).
+#[hook]
+pub fn use_derived() -> Rc<Derived> {
+    let shared = use_context::<Ui>();
+    let store = crate::ui::context::use_store();
+    let own = use_memo(shared.is_none(), move |&alone| {
+        alone.then(|| Rc::new(Derived::of(store.player().view())))
+    });
+    shared
+        .map(|u| u.derived)
+        .or_else(|| (*own).clone())
+        .unwrap_or_else(|| {
+            Rc::new(Derived {
+                anomalies: Vec::new(),
+                structure: 0,
+            })
+        })
+}
+
+/// The store handed to a component as a property that never compares unequal, so that the
+/// component redraws only when its other properties (keys derived from the run) change, and
+/// not on every frame the clock ticks.
+#[derive(Clone)]
+pub struct StoreRef(pub StoreHandle);
+
+impl PartialEq for StoreRef {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::ops::Deref for StoreRef {
+    type Target = StoreHandle;
+    fn deref(&self) -> &StoreHandle {
+        &self.0
+    }
+}
+
+thread_local! {
+    static LOADS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Starts a new session from a scenario (lessons, shared links, the cluster size). Counted, so
+/// that watchers can tell a new session from a fork of the old one.
+pub fn load(store: &StoreHandle, scenario: impl Into<String>) {
+    LOADS.with(|l| l.set(l.get() + 1));
+    store.dispatch(crate::sim::scenario::player::Action::Load(scenario.into()));
+}
+
+/// How many sessions [`load`] has started.
+pub fn load_generation() -> u64 {
+    LOADS.with(|l| l.get())
+}
+
+/// Dispatches a scenario line at the cursor (what every button on the stage does).
+pub fn act(store: &StoreHandle, line: impl Into<String>) {
+    store.dispatch(crate::sim::scenario::player::Action::Input(line.into()));
+}
+
+/// A click handler that selects something, for the many clickable parts of the stage.
+pub fn select_cb<T: Clone + 'static>(cb: &Callback<T>, value: T) -> Callback<MouseEvent> {
+    let cb = cb.clone();
+    Callback::from(move |e: MouseEvent| {
+        e.stop_propagation();
+        cb.emit(value.clone());
+    })
+}

@@ -1,0 +1,217 @@
+//! How the page writes what the core holds: times, spans and speeds, and what a trace endpoint
+//! is called.
+
+use crate::sim::model::{ProcId, Role};
+use crate::sim::time::Micros;
+use crate::sim::trace::Endpoint;
+use crate::sim::Sim;
+use crate::ui::i18n::Text;
+
+/// A time on the run's clock, precise enough to tell apart the micro-second steps of the model
+/// and short enough for a control bar: `0.000 s`, `12.345 ms`, `1.234567 s`.
+pub fn fmt_time(t: Micros) -> String {
+    let us = t.0;
+    if us < 1_000_000 {
+        format!("{}.{:03} ms", us / 1_000, us % 1_000)
+    } else {
+        format!("{}.{:06} s", us / 1_000_000, us % 1_000_000)
+    }
+}
+
+/// A number with a fixed count of decimals, written with integer arithmetic: the standard
+/// library's fixed-precision float formatting costs several kilobytes of wasm, and the page
+/// writes coordinates on every frame.
+#[derive(Debug, Clone, Copy)]
+pub struct Fixed(pub f64, pub u8);
+
+impl std::fmt::Display for Fixed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let scale = 10u64.pow(u32::from(self.1));
+        let n = (self.0 * scale as f64).round() as i64;
+        if n < 0 {
+            f.write_str("-")?;
+        }
+        let n = n.unsigned_abs();
+        if self.1 == 0 {
+            write!(f, "{n}")
+        } else {
+            write!(
+                f,
+                "{}.{:0w$}",
+                n / scale,
+                n % scale,
+                w = usize::from(self.1)
+            )
+        }
+    }
+}
+
+/// One decimal (SVG coordinates).
+pub fn f1(v: f64) -> Fixed {
+    Fixed(v, 1)
+}
+
+/// A span of simulated time for labels (the space-time window, the vanish window): `250 µs`,
+/// `20 ms`, `1.5 s`.
+pub fn fmt_span(us: f64) -> String {
+    if us < 1_000.0 {
+        format!("{} µs", Fixed(us, 0))
+    } else if us < 1_000_000.0 {
+        let ms = us / 1_000.0;
+        if ms < 10.0 {
+            format!("{} ms", Fixed(ms, 1))
+        } else {
+            format!("{} ms", Fixed(ms, 0))
+        }
+    } else {
+        format!("{} s", Fixed(us / 1_000_000.0, 1))
+    }
+}
+
+/// Playback speed as people say it: `1×`, `0.05×`, `25×`.
+pub fn fmt_speed(speed: f64) -> String {
+    if speed >= 10.0 {
+        format!("{}×", Fixed(speed, 0))
+    } else if speed >= 1.0 {
+        format!("{}×", Fixed(speed, 1)).replace(".0×", "×")
+    } else if speed >= 0.1 {
+        format!("{}×", Fixed(speed, 2))
+    } else {
+        format!("{}×", Fixed(speed, 3))
+    }
+}
+
+/// The short name of a node (`node2` for `rabbit@node2`), as the diagram labels it.
+pub fn host(sim: &Sim, node: usize) -> &str {
+    sim.cluster.nodes.get(node).map_or("?", |n| n.host())
+}
+
+/// Who sent or received a traced message, in words: `q1 master @node1`, `client app`, `node3`
+/// (replicas in the seeds' words, master and slave, in both languages).
+pub fn endpoint_name(sim: &Sim, e: Endpoint, text: &Text) -> String {
+    match e {
+        Endpoint::Proc(p) => match sim.procs.get(p.0) {
+            Some(r) => {
+                let queue = sim.queues.get(r.queue.0).map_or("?", |q| q.name.as_str());
+                let role = match r.role {
+                    Role::Master => "master",
+                    Role::Mirror => "slave",
+                };
+                format!("{queue} {role} @{}", host(sim, r.pid.node))
+            }
+            None => format!("proc{}", p.0),
+        },
+        Endpoint::Client(c) => match sim.clients.get(c.0) {
+            Some(cl) => format!("{} {}", text.w_client, cl.name),
+            None => format!("{} {}", text.w_client, c.0),
+        },
+        Endpoint::Node(n) => host(sim, n).to_string(),
+    }
+}
+
+/// The node an endpoint lives on (a client lives on the node it is connected to).
+pub fn endpoint_node(sim: &Sim, e: Endpoint) -> Option<usize> {
+    match e {
+        Endpoint::Proc(p) => sim.procs.get(p.0).map(|r| r.pid.node),
+        Endpoint::Client(c) => sim.clients.get(c.0).map(|cl| cl.node),
+        Endpoint::Node(n) => Some(n),
+    }
+}
+
+/// What a replica is in its queue's record right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplicaRole {
+    Master,
+    /// A mirror listed in `sync_slave_pids`.
+    Synced,
+    Unsynced,
+    /// No longer in the record (a dead or dropped process).
+    Gone,
+}
+
+/// The role the core's queue record gives process `p`.
+pub fn replica_role(sim: &Sim, p: ProcId) -> ReplicaRole {
+    let Some(q) = sim.procs.get(p.0).and_then(|r| sim.queues.get(r.queue.0)) else {
+        return ReplicaRole::Gone;
+    };
+    if q.deleted {
+        ReplicaRole::Gone
+    } else if q.master == p {
+        ReplicaRole::Master
+    } else if q.synced.contains(&p) {
+        ReplicaRole::Synced
+    } else if q.mirrors.contains(&p) {
+        ReplicaRole::Unsynced
+    } else {
+        ReplicaRole::Gone
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::player::Player;
+    use crate::ui::i18n::Lang;
+
+    #[test]
+    fn fixed_decimals_match_the_standard_formatting() {
+        for v in [0.0, 1.25, -3.25, 999.95, 1e6 / 7.0, -0.04, 12.5] {
+            for d in 0..4u8 {
+                let want = format!("{v:.*}", usize::from(d));
+                let got = Fixed(v, d).to_string();
+                // Rounding of exact halves may differ (the standard rounds half to even).
+                let close = (got.parse::<f64>().unwrap() - want.parse::<f64>().unwrap()).abs()
+                    <= 10f64.powi(-i32::from(d)) + 1e-9;
+                assert!(close, "{v} with {d}: {got} vs {want}");
+            }
+        }
+        assert_eq!(Fixed(-0.04, 1).to_string(), "0.0");
+        assert_eq!(f1(12.345).to_string(), "12.3");
+    }
+
+    #[test]
+    fn times_read_well_at_every_scale() {
+        assert_eq!(fmt_time(Micros(0)), "0.000 ms");
+        assert_eq!(fmt_time(Micros(1_520)), "1.520 ms");
+        assert_eq!(fmt_time(Micros(2_000_001)), "2.000001 s");
+        assert_eq!(fmt_span(250.0), "250 µs");
+        assert_eq!(fmt_span(2_500.0), "2.5 ms");
+        assert_eq!(fmt_span(20_000.0), "20 ms");
+        assert_eq!(fmt_span(1_500_000.0), "1.5 s");
+        assert_eq!(fmt_speed(1.0), "1×");
+        assert_eq!(fmt_speed(2.5), "2.5×");
+        assert_eq!(fmt_speed(0.05), "0.050×");
+        assert_eq!(fmt_speed(0.25), "0.25×");
+        assert_eq!(fmt_speed(100.0), "100×");
+    }
+
+    #[test]
+    fn endpoints_are_named_from_the_core() {
+        let mut p = Player::new();
+        p.apply(crate::sim::scenario::player::Action::Input(
+            "client app node=node2".into(),
+        ));
+        p.apply(crate::sim::scenario::player::Action::Input(
+            "app declare q1".into(),
+        ));
+        let sim = p.view();
+        assert_eq!(
+            endpoint_name(
+                sim,
+                Endpoint::Client(crate::sim::ClientId(0)),
+                Lang::En.text()
+            ),
+            "client app"
+        );
+        assert_eq!(
+            endpoint_name(sim, Endpoint::Proc(crate::sim::ProcId(0)), Lang::En.text()),
+            "q1 master @node2"
+        );
+        assert_eq!(endpoint_node(sim, Endpoint::Node(2)), Some(2));
+        let before = crate::ui::context::content_key(&p);
+        p.apply(crate::sim::scenario::player::Action::Input(
+            "app publish q1 \"m\"".into(),
+        ));
+        assert_ne!(crate::ui::context::content_key(&p), before);
+    }
+}

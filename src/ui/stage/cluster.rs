@@ -1,0 +1,741 @@
+//! The stage: the cluster as the core holds it at the cursor — node cards with their state,
+//! every queue replica as a chip (master, synchronised or unsynchronised slave), clients tied
+//! to their node, links (cut ones during a partition), each queue's GM ring — with the
+//! messages in flight drawn on top. Each node has a menu for faults; a toolbar sets the
+//! cluster's size and cuts or heals the network.
+
+use yew::prelude::*;
+
+use crate::put;
+use crate::sim::checker::{Anomaly, AnomalyKind};
+use crate::sim::cluster::MAX_NODES;
+use crate::sim::model::ProcId;
+use crate::sim::scenario::player::Action;
+use crate::sim::{NodeState, Sim};
+use crate::ui::context::{load, use_derived, use_slow_store};
+use crate::ui::fmt::{f1, replica_role, Fixed, ReplicaRole};
+use crate::ui::i18n::{fill, use_lang, Text};
+use crate::ui::markup::{esc, on_click, on_key, raw, MenuCallback};
+use crate::ui::stage::inspector::{role_text, side_letter, use_selection, Selection};
+use crate::ui::stage::layout::{
+    Geometry, CARD_H, CARD_W, CHIP_H, CHIP_W, CLIENT_H, CLIENT_W, VIEW_H, VIEW_W,
+};
+use crate::ui::stage::legend::{GLYPH_MASTER, GLYPH_SYNCED, GLYPH_UNSYNCED};
+use crate::ui::stage::motion::{path_d, prefers_reduced_motion, shape_defs, MotionLayer};
+
+/// The CSS class that colours anything standing for a node in `state` (cards, legend swatches).
+pub fn state_class(state: NodeState) -> String {
+    format!("state-{}", state.as_str())
+}
+
+/// The faults a node's menu offers: label, scenario line, whether it applies now.
+pub fn node_actions(sim: &Sim, n: usize, text: &Text) -> Vec<(&'static str, String, bool)> {
+    let Some(node) = sim.cluster.nodes.get(n) else {
+        return Vec::new();
+    };
+    let running = node.state.is_running();
+    let booting = sim.waiting_boot.contains(&n);
+    vec![
+        (text.menu_stop, format!("stop {}", node.name), running),
+        (
+            text.menu_kill,
+            format!("kill {}", node.name),
+            node.state != NodeState::Crashed,
+        ),
+        (
+            text.menu_start,
+            format!("start {}", node.name),
+            !running && !booting,
+        ),
+    ]
+}
+
+/// The rabbitmqctl lines that take node `n` out of the running cluster, each with the node
+/// it runs on: `stop_app` on the node if its application runs, then `forget_cluster_node` on
+/// a running member. None when no other member runs to do the forgetting, or while the
+/// network is partitioned (the core refuses membership changes then).
+pub fn removal_lines(sim: &Sim, n: usize) -> Option<Vec<(usize, String)>> {
+    if !sim.cluster.is_member(n) || sim.partition.is_some() {
+        return None;
+    }
+    let peer = sim
+        .cluster
+        .members()
+        .find(|&x| x != n && sim.node_running(x))?;
+    let mut lines = Vec::new();
+    if sim.node_running(n) {
+        lines.push((n, "rabbitmqctl stop_app".to_string()));
+    }
+    lines.push((
+        peer,
+        format!("rabbitmqctl forget_cluster_node {}", sim.node_name(n)),
+    ));
+    Some(lines)
+}
+
+/// Runs [`removal_lines`] in the console, where the learner sees each command and its output.
+fn remove_node(store: &crate::ui::context::StoreHandle, n: usize) {
+    let lines = removal_lines(store.player().view(), n).unwrap_or_default();
+    for (node, line) in lines {
+        store.dispatch(Action::Console { node, line });
+    }
+}
+
+fn role_tag(text: &Text, role: ReplicaRole) -> &'static str {
+    match role {
+        ReplicaRole::Master => text.tag_master,
+        ReplicaRole::Synced => text.tag_synced,
+        ReplicaRole::Unsynced | ReplicaRole::Gone => text.tag_unsynced,
+    }
+}
+
+/// Class and glyph of a chip: a crown for the master, a filled check disc for a synchronised
+/// slave, a hollow dashed ring for an unsynchronised one.
+fn role_look(role: ReplicaRole) -> (&'static str, &'static str) {
+    match role {
+        ReplicaRole::Master => ("role-master", GLYPH_MASTER),
+        ReplicaRole::Synced => ("role-synced", GLYPH_SYNCED),
+        ReplicaRole::Unsynced | ReplicaRole::Gone => ("role-unsynced", GLYPH_UNSYNCED),
+    }
+}
+
+/// Per client: how many of the anomalies concern it (its deliveries; for a loss, its publish).
+pub fn client_flags(sim: &Sim, anomalies: &[Anomaly]) -> Vec<usize> {
+    (0..sim.clients.len())
+        .map(|ci| {
+            anomalies
+                .iter()
+                .filter(|a| {
+                    let m = sim.messages.get((a.msg.0 as usize).saturating_sub(1));
+                    match a.kind {
+                        AnomalyKind::Lost => {
+                            m.and_then(|m| m.publisher).is_some_and(|(c, _)| c.0 == ci)
+                        }
+                        _ => sim.clients[ci].deliveries.iter().any(|d| d.msg == a.msg),
+                    }
+                })
+                .count()
+        })
+        .collect()
+}
+
+/// Where a node menu opens (page coordinates of what opened it).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MenuAt {
+    pub node: usize,
+    pub x: f64,
+    pub y: f64,
+}
+
+/// Everything on the stage but the messages, as SVG markup: links (cut ones marked), client
+/// connections, node cards with their state and replica chips, each queue's GM ring, clients.
+pub fn cluster_markup(
+    sim: &Sim,
+    g: &Geometry,
+    text: &Text,
+    selected: Option<Selection>,
+    flags: &[usize],
+) -> String {
+    let mut out = String::with_capacity(8192);
+    let nodes = &sim.cluster.nodes;
+    let side = |n: usize| sim.partition.as_ref().and_then(|s| s.get(n).copied());
+    out.push_str("<g class=\"links\">");
+    let members: Vec<usize> = sim.cluster.members().collect();
+    for (i, &a) in members.iter().enumerate() {
+        for &b in &members[i + 1..] {
+            let (pa, pb) = (g.nodes[a], g.nodes[b]);
+            let cut = side(a) != side(b);
+            let up = nodes[a].state.is_running() && nodes[b].state.is_running();
+            let class = if cut {
+                "link-cut"
+            } else if up {
+                "link-up"
+            } else {
+                "link-down"
+            };
+            put!(
+                out,
+                r#"<line class="link {class}" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+                f1(pa.x),
+                f1(pa.y),
+                f1(pb.x),
+                f1(pb.y)
+            );
+            if cut {
+                let m = pa.lerp(pb, 0.5);
+                put!(
+                    out,
+                    r#"<g class="cut-mark" transform="translate({} {})"><title>{}</title><path d="M-7 -7L7 7M7 -7L-7 7"/></g>"#,
+                    f1(m.x),
+                    f1(m.y),
+                    esc(text.link_cut)
+                );
+            }
+        }
+    }
+    out.push_str("</g><g class=\"client-links\">");
+    for (i, c) in sim.clients.iter().enumerate() {
+        if !sim.cluster.is_member(c.node) {
+            continue;
+        }
+        if let (Some(a), Some(b)) = (g.clients.get(i), g.nodes.get(c.node)) {
+            put!(
+                out,
+                r#"<line class="client-link{}" x1="{}" y1="{}" x2="{}" y2="{}"/>"#,
+                if c.connected { "" } else { " closed" },
+                f1(a.x),
+                f1(a.y),
+                f1(b.x),
+                f1(b.y)
+            );
+        }
+    }
+    out.push_str("</g><g class=\"nodes\">");
+    let (hw, hh) = (CARD_W / 2.0, CARD_H / 2.0);
+    for (n, node) in nodes.iter().enumerate() {
+        if !sim.cluster.is_member(n) {
+            continue;
+        }
+        let p = g.nodes[n];
+        let name = esc(&node.name);
+        let sel = if selected == Some(Selection::Node(n)) {
+            " selected"
+        } else {
+            ""
+        };
+        let state = if sim.waiting_boot.contains(&n) {
+            text.booting
+        } else {
+            text.state(node.state)
+        };
+        put!(
+            out,
+            r#"<g class="node {}{sel}" role="group" aria-label="{name}" data-node="{name}" transform="translate({} {})"><title>{name} — {}</title><rect class="node-card" x="{}" y="{}" width="{CARD_W}" height="{CARD_H}" rx="12" data-sel="n{n}"/>"#,
+            state_class(node.state),
+            f1(p.x),
+            f1(p.y),
+            esc(text.state(node.state)),
+            f1(-hw),
+            f1(-hh)
+        );
+        put!(
+            out,
+            r#"<g class="node-head" tabindex="0" role="button" aria-haspopup="menu" aria-label="{}" data-menu="{n}"><rect class="node-head-hit" x="{}" y="{}" width="{CARD_W}" height="44" rx="12"/><text class="node-name" x="{}" y="-44">{name}</text><g class="menu-dots" transform="translate({} -44)"><circle cy="-5" r="1.8"/><circle r="1.8"/><circle cy="5" r="1.8"/></g>"#,
+            esc(&fill(text.node_actions, &[("node", &node.name)])),
+            f1(-hw),
+            f1(-hh),
+            f1(-hw + 12.0),
+            f1(hw - 13.0)
+        );
+        put!(
+            out,
+            r#"<g class="state-glyph {}" transform="translate({} -25)">{}</g><text class="node-state" x="{}" y="-25">{}</text>"#,
+            state_class(node.state),
+            f1(-hw + 17.0),
+            state_shape(node.state),
+            f1(-hw + 28.0),
+            esc(state)
+        );
+        if let Some(s) = side(n) {
+            put!(
+                out,
+                r#"<text class="node-side" x="{}" y="-25" text-anchor="end">{}</text>"#,
+                f1(hw - 10.0),
+                esc(&fill(text.side_label, &[("s", &side_letter(s))]))
+            );
+        }
+        out.push_str("</g>");
+        for chip in &g.chips[n] {
+            let role = replica_role(sim, chip.proc);
+            let r = &sim.procs[chip.proc.0];
+            let qname = sim.queues.get(r.queue.0).map_or("?", |q| q.name.as_str());
+            let short: String = if qname.chars().count() > 15 {
+                qname.chars().take(14).chain(['…']).collect()
+            } else {
+                qname.to_string()
+            };
+            let down = role == ReplicaRole::Master && !r.alive;
+            let syncing = (role == ReplicaRole::Master)
+                .then(|| sim.sync_percent(r.queue))
+                .flatten();
+            let mut label = format!("{qname}: {}", role_text(text, role));
+            if down {
+                label = format!("{label} — {}", text.queue_down);
+            }
+            if let Some(pct) = syncing {
+                label = format!(
+                    "{label} — {}",
+                    fill(text.queue_syncing, &[("p", &pct.to_string())])
+                );
+            }
+            let (class, glyph) = role_look(role);
+            let label = esc(&label);
+            put!(
+                out,
+                r#"<g class="chip {class}{}{}" transform="translate({} {})" tabindex="0" role="button" aria-label="{label}" data-sel="r{}"><title>{label}</title><rect class="chip-bg" x="{}" y="{}" width="{CHIP_W}" height="{CHIP_H}" rx="5"/><g transform="translate({} 0)">{glyph}</g><text class="chip-name" x="{}" y="0.5">{}</text><text class="chip-tag" x="{}" y="0.5">{}</text>"#,
+                if down { " down" } else { "" },
+                if selected == Some(Selection::Replica(chip.proc)) {
+                    " selected"
+                } else {
+                    ""
+                },
+                f1(chip.at.x - p.x),
+                f1(chip.at.y - p.y),
+                chip.proc.0,
+                f1(-CHIP_W / 2.0),
+                f1(-CHIP_H / 2.0),
+                f1(-CHIP_W / 2.0 + 11.0),
+                f1(-CHIP_W / 2.0 + 22.0),
+                esc(&short),
+                f1(CHIP_W / 2.0 - 10.0),
+                esc(role_tag(text, role))
+            );
+            if let Some(pct) = syncing {
+                put!(
+                    out,
+                    r#"<rect class="chip-progress" x="{}" y="{}" width="{}" height="3"/>"#,
+                    f1(-CHIP_W / 2.0),
+                    f1(CHIP_H / 2.0 - 3.0),
+                    f1(CHIP_W * pct as f64 / 100.0)
+                );
+            }
+            out.push_str("</g>");
+        }
+        if let Some((at, folded)) = &g.overflow[n] {
+            put!(
+                out,
+                r#"<g class="chip chip-more" transform="translate({} {})" data-sel="n{n}"><rect class="chip-bg" x="{}" y="{}" width="{CHIP_W}" height="{CHIP_H}" rx="5"/><text class="chip-name" x="0" y="0.5" text-anchor="middle">{}</text></g>"#,
+                f1(at.x - p.x),
+                f1(at.y - p.y),
+                f1(-CHIP_W / 2.0),
+                f1(-CHIP_H / 2.0),
+                esc(&fill(
+                    text.more_replicas,
+                    &[("n", &folded.len().to_string())]
+                ))
+            );
+        }
+        out.push_str("</g>");
+    }
+    out.push_str("</g><g class=\"rings\">");
+    for q in sim.queues.iter().filter(|q| !q.deleted) {
+        let alive: Vec<ProcId> = q
+            .ring
+            .iter()
+            .copied()
+            .filter(|p| sim.procs.get(p.0).is_some_and(|r| r.alive))
+            .collect();
+        if alive.len() < 2 {
+            continue;
+        }
+        let d: String = (0..alive.len())
+            .filter_map(|i| {
+                let a = g.proc_point(sim, alive[i])?;
+                let b = g.proc_point(sim, alive[(i + 1) % alive.len()])?;
+                (a.dist(b) > 1.0).then(|| path_d(a, b, true))
+            })
+            .collect();
+        put!(
+            out,
+            r#"<path class="gm-ring" d="{d}" marker-mid="url(#ring-arrow)" marker-end="url(#ring-arrow)"><title>{} — {}</title></path>"#,
+            esc(text.legend_ring),
+            esc(&q.name)
+        );
+    }
+    out.push_str("</g><g class=\"clients\">");
+    for (i, c) in sim.clients.iter().enumerate() {
+        if !sim.cluster.is_member(c.node) {
+            continue;
+        }
+        let Some(at) = g.clients.get(i) else { continue };
+        let label = if c.connected {
+            format!("{} {} → {}", text.w_client, c.name, sim.node_name(c.node))
+        } else {
+            format!(
+                "{} {} — {}",
+                text.w_client, c.name, text.client_disconnected
+            )
+        };
+        let label = esc(&label);
+        let name: String = c.name.chars().take(9).collect();
+        put!(
+            out,
+            r#"<g class="client{}{}" transform="translate({} {})" tabindex="0" role="button" aria-label="{label}" data-sel="c{i}"><title>{label}</title><rect class="client-bg" x="{}" y="{}" width="{CLIENT_W}" height="{CLIENT_H}" rx="12"/><path class="client-icon" d="M-34 -5h12v8h-12zM-36 5h16"/><text class="client-name" x="4" y="0.5">{}</text>"#,
+            if c.connected { "" } else { " closed" },
+            if selected == Some(Selection::Client(crate::sim::ClientId(i))) {
+                " selected"
+            } else {
+                ""
+            },
+            f1(at.x),
+            f1(at.y),
+            f1(-CLIENT_W / 2.0),
+            f1(-CLIENT_H / 2.0),
+            esc(&name)
+        );
+        if flags.get(i).copied().unwrap_or(0) > 0 {
+            put!(
+                out,
+                r#"<g class="flag" transform="translate({} {})"><path d="M0 -9L9 7H-9Z"/><text y="3.5">!</text></g>"#,
+                f1(CLIENT_W / 2.0 - 2.0),
+                f1(-CLIENT_H / 2.0)
+            );
+        }
+        out.push_str("</g>");
+    }
+    out.push_str("</g>");
+    out
+}
+
+/// A node state's shape: a disc, a square, a cross or two bars, so the state reads without
+/// colour.
+fn state_shape(state: NodeState) -> &'static str {
+    match state {
+        NodeState::Running => r#"<circle r="5"/>"#,
+        NodeState::Stopped => r#"<rect x="-4.5" y="-4.5" width="9" height="9"/>"#,
+        NodeState::Crashed => r#"<path d="M-5 -5L5 5M5 -5L-5 5"/>"#,
+        NodeState::Paused => r#"<path d="M-3.5 -5V5M3.5 -5V5"/>"#,
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ClusterViewProps {
+    /// Open the inspector on a node from its menu.
+    #[prop_or_default]
+    pub on_inspect: Callback<usize>,
+}
+
+/// The stage card: toolbar, diagram with moving messages, node menu, partition editor.
+#[function_component]
+pub fn ClusterView(_props: &ClusterViewProps) -> Html {
+    let store = use_slow_store();
+    let derived = use_derived();
+    let lang = use_lang();
+    let text = lang.text();
+    let selection = use_selection();
+    let menu = use_state_eq(|| None::<MenuAt>);
+    let draft = use_state_eq(|| None::<Vec<u8>>);
+    let reduced = use_memo((), |_| prefers_reduced_motion());
+    let player = store.player();
+    let structure = derived.structure;
+    let view = player.view();
+    let geometry = {
+        let store = store.clone();
+        use_memo(structure, move |_| Geometry::of(store.player().view()))
+    };
+    let flags = {
+        let store = store.clone();
+        let derived = derived.clone();
+        use_memo(structure, move |_| {
+            client_flags(store.player().view(), &derived.anomalies)
+        })
+    };
+    let n = view.cluster.members().count();
+    let running = view
+        .cluster
+        .members()
+        .filter(|&x| view.node_running(x))
+        .count();
+    // The "−" of a live run takes out the last member.
+    let last_member = view.cluster.members().last();
+    let can_remove = last_member.is_some_and(|m| removal_lines(view, m).is_some());
+    let fresh = player.session.inputs().is_empty();
+    let partitioned = view.partition.is_some();
+    let names: Vec<String> = view
+        .cluster
+        .members()
+        .map(|x| view.node_name(x).to_string())
+        .collect();
+    drop(player);
+
+    let resize = |delta: isize| {
+        let store = store.clone();
+        let to = (n as isize + delta).clamp(1, MAX_NODES as isize);
+        Callback::from(move |_: MouseEvent| load(&store, format!("cluster nodes={to}")))
+    };
+    let menu_cb: MenuCallback = {
+        let menu = menu.clone();
+        Callback::from(move |(node, x, y): (usize, f64, f64)| menu.set(Some(MenuAt { node, x, y })))
+    };
+    // The cards redraw only when the diagram's structure, the selection or the language change.
+    let layer = {
+        let store = store.clone();
+        let geometry = geometry.clone();
+        let flags = flags.clone();
+        use_memo((structure, *selection, lang), move |(_, sel, lang)| {
+            cluster_markup(store.player().view(), &geometry, lang.text(), *sel, &flags)
+        })
+    };
+    let close_menu = {
+        let menu = menu.clone();
+        Callback::from(move |_: MouseEvent| menu.set(None))
+    };
+    // An opened menu takes the focus, so that it can be used from the keyboard.
+    use_effect_with(menu.is_some(), |&open| {
+        if open {
+            let first = crate::ui::context::browser()
+                .and_then(|w| w.document())
+                .and_then(|d| {
+                    d.query_selector(".node-menu [role=menuitem]")
+                        .ok()
+                        .flatten()
+                })
+                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+            if let Some(el) = first {
+                let _ = el.focus();
+            }
+        }
+    });
+    // The menu and the partition editor are markup too; a click or change on them is read
+    // from the element's data attributes (see `markup`).
+    let menu_html = (*menu).and_then(|m| {
+        let player = store.player();
+        let sim = player.view();
+        let node = sim.cluster.nodes.get(m.node)?;
+        // Keep the menu on screen on a narrow phone.
+        let width = crate::ui::context::browser()
+            .and_then(|w| w.inner_width().ok())
+            .and_then(|v| v.as_f64())
+            .unwrap_or(1e4);
+        let x = m.x.min(width - 210.0).max(4.0);
+        let mut out = String::new();
+        put!(
+            out,
+            r#"<div class="node-menu" role="menu" aria-label="{}" style="left:{}px;top:{}px"><div class="menu-title">{}</div><button type="button" role="menuitem" data-sel="n{}">{}</button>"#,
+            esc(&fill(text.node_actions, &[("node", &node.name)])),
+            Fixed(x, 0),
+            Fixed(m.y + 6.0, 0),
+            esc(&node.name),
+            m.node,
+            esc(text.menu_inspect)
+        );
+        for (label, line, enabled) in node_actions(sim, m.node, text) {
+            put!(
+                out,
+                r#"<button type="button" role="menuitem" data-act="{}" data-sel="n{}"{}>{}</button>"#,
+                esc(&line),
+                m.node,
+                if enabled { "" } else { " disabled" },
+                esc(label)
+            );
+        }
+        let removable = removal_lines(sim, m.node).is_some();
+        put!(
+            out,
+            r#"<button type="button" role="menuitem" class="menu-remove" title="{}"{}>{}</button>"#,
+            esc(text.menu_remove_hint),
+            if removable { "" } else { " disabled" },
+            esc(text.menu_remove)
+        );
+        out.push_str("</div>");
+        let act = on_click(&store, &selection, None);
+        let onclick = {
+            let menu = menu.clone();
+            let store = store.clone();
+            let node = m.node;
+            Callback::from(move |e: MouseEvent| {
+                let remove = e
+                    .target_dyn_into::<web_sys::Element>()
+                    .and_then(|el| el.closest(".menu-remove").ok().flatten())
+                    .is_some_and(|el| !el.has_attribute("disabled"));
+                if remove {
+                    remove_node(&store, node);
+                } else {
+                    act.emit(e);
+                }
+                menu.set(None);
+            })
+        };
+        let onkeydown = {
+            let menu = menu.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if e.key() == "Escape" {
+                    menu.set(None);
+                }
+            })
+        };
+        Some(html! {
+            <>
+                <div class="menu-backdrop" onclick={close_menu.clone()} />
+                <div {onclick} {onkeydown}>{ raw(out) }</div>
+            </>
+        })
+    });
+
+    let partition_editor = (*draft).clone().map(|sides| {
+        let used = {
+            let mut v = sides.clone();
+            v.sort();
+            v.dedup();
+            v.len()
+        };
+        let mut out = String::new();
+        put!(
+            out,
+            r#"<h3>{}</h3><p class="hint">{}</p><div class="side-rows">"#,
+            esc(text.partition_title),
+            esc(text.partition_hint)
+        );
+        for (i, name) in names.iter().enumerate() {
+            let name = esc(name);
+            put!(out, r#"<label class="side-row"><span>{name}</span><select aria-label="{name}" data-node="{i}">"#);
+            for side in 0..3u8 {
+                put!(
+                    out,
+                    "<option{}>{}</option>",
+                    if sides[i] == side { " selected" } else { "" },
+                    esc(&fill(text.side_name, &[("s", &side_letter(side))]))
+                );
+            }
+            out.push_str("</select></label>");
+        }
+        out.push_str("</div>");
+        if used < 2 {
+            put!(out, r#"<p class="hint warn">{}</p>"#, esc(text.partition_need_two));
+        }
+        let onchange = {
+            let draft = draft.clone();
+            let sides = sides.clone();
+            Callback::from(move |e: Event| {
+                let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
+                let Some(i) = select.get_attribute("data-node").and_then(|v| v.parse::<usize>().ok()) else { return };
+                let mut next = sides.clone();
+                if let Some(side) = next.get_mut(i) {
+                    *side = select.selected_index().clamp(0, 2) as u8;
+                }
+                draft.set(Some(next));
+            })
+        };
+        let apply = {
+            let store = store.clone();
+            let draft = draft.clone();
+            let names = names.clone();
+            let sides = sides.clone();
+            move |_: MouseEvent| {
+                let groups: Vec<String> = (0..3u8)
+                    .map(|s| {
+                        names
+                            .iter()
+                            .zip(&sides)
+                            .filter(|(_, &x)| x == s)
+                            .map(|(n, _)| n.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    })
+                    .filter(|g| !g.is_empty())
+                    .collect();
+                draft.set(None);
+                store.dispatch(Action::Input(format!("partition {}", groups.join(" | "))));
+            }
+        };
+        let cancel = {
+            let draft = draft.clone();
+            move |_: MouseEvent| draft.set(None)
+        };
+        html! {
+            <div class="partition-editor" role="group" aria-label={text.partition_title} {onchange}>
+                { raw(out) }
+                <div class="btn-row">
+                    <button type="button" class="btn primary" disabled={used < 2} onclick={apply}>{ text.partition_apply }</button>
+                    <button type="button" class="btn" onclick={cancel}>{ text.cancel }</button>
+                </div>
+            </div>
+        }
+    });
+
+    let open_partition = {
+        let draft = draft.clone();
+        move |_: MouseEvent| {
+            // Start from a split of the last node against the rest: the usual minority case.
+            let mut sides = vec![0u8; n];
+            if let Some(last) = sides.last_mut() {
+                *last = 1;
+            }
+            draft.set(Some(sides));
+        }
+    };
+    let heal = {
+        let store = store.clone();
+        move |_: MouseEvent| store.dispatch(Action::Input("heal".into()))
+    };
+    let deselect = {
+        let selection = selection.clone();
+        move |_: MouseEvent| selection.set(None)
+    };
+
+    html! {
+        <section class="card cluster-card" aria-labelledby="cluster-h">
+            <div class="card-head">
+                <h2 id="cluster-h">{ text.cluster_heading }</h2>
+                <span class="summary">{ text.cluster_summary(n, running) }</span>
+            </div>
+            <div class="stage-tools">
+                <div class="size-control" role="group" aria-label={text.nodes_label}
+                    title={if fresh { "" } else { text.size_locked }}>
+                    <span class="tool-label">{ text.nodes_label }</span>
+                    <button type="button" class="btn icon" aria-label={text.remove_node}
+                        disabled={if fresh { n <= 1 } else { !can_remove }} onclick={
+                            // During a run the last member is stopped and forgotten; before, the size is set.
+                            if fresh { resize(-1) } else {
+                                let store = store.clone();
+                                Callback::from(move |_: MouseEvent| {
+                                    if let Some(m) = last_member {
+                                        remove_node(&store, m);
+                                    }
+                                })
+                            }
+                        }>{ "−" }</button>
+                    <output class="size-value">{ n }</output>
+                    <button type="button" class="btn icon" aria-label={text.add_node}
+                        disabled={n >= MAX_NODES || partitioned} onclick={
+                            // During a run a node joins the live cluster; before, the size is set.
+                            if fresh { resize(1) } else {
+                                let store = store.clone();
+                                Callback::from(move |_: MouseEvent| store.dispatch(Action::Input("join node".into())))
+                            }
+                        }>{ "+" }</button>
+                    if !fresh {
+                        <button type="button" class="btn" onclick={{
+                            let store = store.clone();
+                            move |_: MouseEvent| load(&store, format!("cluster nodes={n}"))
+                        }}>{ text.new_session }</button>
+                    }
+                </div>
+                <div class="net-control">
+                    if partitioned {
+                        <button type="button" class="btn" onclick={heal}>{ text.heal }</button>
+                    } else {
+                        <button type="button" class="btn" disabled={n < 2 || draft.is_some()} onclick={open_partition}>
+                            { text.partition_open }
+                        </button>
+                    }
+                </div>
+            </div>
+            { partition_editor.unwrap_or_default() }
+            <div class="stage-wrap">
+                <svg class="cluster-view" role="group" aria-label={text.cluster_diagram_label}
+                    viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} preserveAspectRatio="xMidYMid meet"
+                    onclick={deselect}>
+                    <defs>
+                        { shape_defs() }
+                        <marker id="ring-arrow" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="7"
+                            markerHeight="7" orient="auto-start-reverse">
+                            <path d="M1 1L9 5L1 9" />
+                        </marker>
+                        <pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse"
+                            patternTransform="rotate(45)">
+                            <line x1="0" y1="0" x2="0" y2="6" />
+                        </pattern>
+                    </defs>
+                    <g class="cluster-layer" onclick={on_click(&store, &selection, Some(menu_cb.clone()))}
+                        onkeydown={on_key(&store, &selection, Some(menu_cb))}>
+                        { raw((*layer).clone()) }
+                    </g>
+                    <MotionLayer geometry={geometry} reduced={*reduced} />
+                </svg>
+            </div>
+            if *reduced { <p class="hint">{ text.motion_reduced }</p> }
+            { menu_html.unwrap_or_default() }
+        </section>
+    }
+}

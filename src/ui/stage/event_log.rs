@@ -1,0 +1,354 @@
+//! The event log: the live trace as rows (time, kind, what happened), the row at the cursor
+//! highlighted and kept in view, later rows dimmed; choosing a row moves the clock there and
+//! opens it in the inspector. Only the rows in view are in the DOM, so a long run stays fast.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::put;
+use crate::sim::trace::{Importance, TraceEvent, TraceKind};
+use crate::ui::context::use_store;
+use crate::ui::context::{use_derived, use_index, Shared, StoreRef, TraceIndex};
+use crate::ui::fmt::{fmt_time, Fixed};
+use crate::ui::i18n::{use_lang, Lang};
+use crate::ui::markup::{esc, on_click, raw};
+use crate::ui::stage::inspector::{event_text, use_selection, Selection};
+use crate::ui::stage::motion::kind_class;
+
+/// Height of one row, in CSS pixels (the stylesheet uses the same).
+pub const ROW_H: f64 = 24.0;
+/// Rows drawn above and below the visible ones.
+const OVERSCAN: usize = 8;
+
+/// Which entries the log lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filter {
+    All,
+    /// The reader's inputs, state changes and losses (no message traffic).
+    Key,
+}
+
+/// Indices of the trace entries the filter keeps (the index keeps them for the live trace).
+pub fn filtered(trace: &[TraceEvent], filter: Filter) -> Vec<usize> {
+    trace
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| filter == Filter::All || !matches!(e.kind, TraceKind::Send { .. }))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The log's rows: every entry, or the index's key entries.
+fn row_count(index: &TraceIndex, filter: Filter) -> usize {
+    match filter {
+        Filter::All => index.len,
+        Filter::Key => index.key_rows.len(),
+    }
+}
+
+fn row_at(index: &TraceIndex, filter: Filter, pos: usize) -> usize {
+    match filter {
+        Filter::All => pos,
+        Filter::Key => index.key_rows[pos],
+    }
+}
+
+/// Position of the first row at or after trace entry `i`.
+fn row_pos(index: &TraceIndex, filter: Filter, i: usize) -> usize {
+    match filter {
+        Filter::All => i.min(index.len),
+        Filter::Key => index.key_rows.partition_point(|&k| k < i),
+    }
+}
+
+/// The class of a row.
+fn row_class(e: &TraceEvent) -> &'static str {
+    match &e.kind {
+        TraceKind::Input { .. } => "r-input",
+        TraceKind::Send { kind, .. } => kind_class(*kind),
+        TraceKind::Lost { .. } => "r-lost",
+        TraceKind::State {
+            importance: Importance::Notable,
+            ..
+        } => "r-notable",
+        TraceKind::State { .. } => "r-state",
+    }
+}
+
+/// What the visible rows depend on (they are redrawn when any of it changes).
+#[derive(PartialEq)]
+struct RowsKey {
+    store: StoreRef,
+    index: Shared<TraceIndex>,
+    /// The index's version (redraw when the trace grows or forks).
+    version: u64,
+    filter: Filter,
+    /// Trace entries at or before the cursor (the rest are the future).
+    reached: usize,
+    first: usize,
+    last: usize,
+    selected: Option<usize>,
+    /// Trace entries that caused an anomaly.
+    causes: Rc<Vec<usize>>,
+    lang: Lang,
+}
+
+/// The visible rows as markup.
+fn rows_markup(props: &RowsKey) -> String {
+    let text = props.lang.text();
+    let player = props.store.player();
+    let live = &player.session.run.sim;
+    let index = props.index.0.borrow();
+    let current = props.reached.checked_sub(1);
+    let last = props.last.min(row_count(&index, props.filter));
+    let mut out = String::with_capacity(4096);
+    for pos in props.first.min(last)..last {
+        let i = row_at(&index, props.filter, pos);
+        let Some(e) = live.trace.get(i) else { continue };
+        let kind = match &e.kind {
+            TraceKind::Send { kind, .. } => text.kind_name(*kind),
+            TraceKind::Lost { .. } => text.lost,
+            _ => "",
+        };
+        let future = i >= props.reached;
+        put!(
+            out,
+            r#"<li class="log-row {}{}{}{}{}" style="top:{}px"><button type="button" data-seek="{}" data-sel="e{i}"{}{}><span class="log-time">{}</span>"#,
+            row_class(e),
+            if future { " future" } else { "" },
+            if Some(i) == current { " current" } else { "" },
+            if props.selected == Some(i) {
+                " selected"
+            } else {
+                ""
+            },
+            if props.causes.contains(&i) {
+                " cause"
+            } else {
+                ""
+            },
+            Fixed(pos as f64 * ROW_H, 0),
+            e.at.0,
+            if Some(i) == current {
+                r#" aria-current="time""#
+            } else {
+                ""
+            },
+            if future {
+                format!(r#" title="{}""#, esc(text.log_future))
+            } else {
+                String::new()
+            },
+            fmt_time(e.at)
+        );
+        if !kind.is_empty() {
+            put!(out, r#"<span class="log-kind">{}</span>"#, esc(kind));
+        }
+        put!(
+            out,
+            r#"<span class="log-text">{}</span></button></li>"#,
+            esc(&event_text(live, i, text))
+        );
+    }
+    drop(index);
+    drop(player);
+    out
+}
+
+#[derive(Properties, PartialEq)]
+struct LogListProps {
+    filter: Filter,
+    follow: bool,
+}
+
+/// The rows, following the clock. While playing, the row at the cursor moves at most ten
+/// times a second: faster than that no one reads it, and each move costs a redraw.
+#[function_component]
+fn LogList(props: &LogListProps) -> Html {
+    let store = use_store();
+    let lang = use_lang();
+    let text = lang.text();
+    let selection = use_selection();
+    let derived = use_derived();
+    let index = use_index();
+    let scroll = use_state_eq(|| 0.0f64);
+    let viewport = use_state_eq(|| 320.0f64);
+    let shown = use_mut_ref(|| (f64::NEG_INFINITY, 0usize, 0u64));
+    let list_ref = use_node_ref();
+    let player = store.player();
+    let live = &player.session.run.sim;
+    // A log mounted without the app's index keeps its own.
+    index.0.borrow_mut().update(&live.trace);
+    let version = index.0.borrow().version;
+    let exact = live.trace.partition_point(|e| e.at <= player.cursor);
+    let reached = {
+        let now = crate::ui::context::browser()
+            .and_then(|w| w.performance())
+            .map_or(f64::INFINITY, |p| p.now());
+        let mut s = shown.borrow_mut();
+        let stale = !player.playing || now - s.0 >= 100.0 || exact < s.1 || version != s.2;
+        if stale {
+            *s = (now, exact, version);
+        }
+        s.1
+    };
+    drop(player);
+    let (count, current_pos) = {
+        let ix = index.0.borrow();
+        (
+            row_count(&ix, props.filter),
+            row_pos(&ix, props.filter, reached),
+        )
+    };
+    let causes = {
+        let derived = derived.clone();
+        use_memo(derived.structure, move |_| {
+            derived
+                .anomalies
+                .iter()
+                .filter_map(|a| a.cause.as_ref().map(|c| c.0))
+                .collect::<Vec<_>>()
+        })
+    };
+
+    // Keep the current row in view while following the clock.
+    {
+        let list_ref = list_ref.clone();
+        let scroll = scroll.clone();
+        let vp = *viewport;
+        use_effect_with((current_pos, props.follow), move |&(pos, follow)| {
+            if follow {
+                if let Some(el) = list_ref.cast::<web_sys::Element>() {
+                    let top = (pos as f64 * ROW_H - vp + ROW_H * 2.0).max(0.0);
+                    if (el.scroll_top() as f64 - top).abs() >= 1.0 {
+                        el.set_scroll_top(top as i32);
+                    }
+                    scroll.set(top);
+                }
+            }
+        });
+    }
+    let onscroll = {
+        let scroll = scroll.clone();
+        let viewport = viewport.clone();
+        Callback::from(move |e: Event| {
+            if let Some(el) = e.target_dyn_into::<web_sys::Element>() {
+                scroll.set(el.scroll_top() as f64);
+                viewport.set(el.client_height() as f64);
+            }
+        })
+    };
+    let first = ((*scroll / ROW_H) as usize)
+        .saturating_sub(OVERSCAN)
+        .min(count);
+    let last = ((((*scroll + *viewport) / ROW_H) as usize) + OVERSCAN).min(count);
+    let selected = match *selection {
+        Some(Selection::Event(i)) => Some(i),
+        _ => None,
+    };
+    let rows_html = use_memo(
+        RowsKey {
+            store: StoreRef(store.clone()),
+            index: index.clone(),
+            version,
+            filter: props.filter,
+            reached,
+            first,
+            last,
+            selected,
+            causes,
+            lang,
+        },
+        rows_markup,
+    );
+    html! {
+        <>
+            if count == 0 {
+                <p class="muted">{ text.log_empty }</p>
+            }
+            <ol class="log" ref={list_ref} {onscroll} aria-label={text.log_rows}
+                onclick={on_click(&store, &selection, None)}>
+                <li class="log-spacer" aria-hidden="true" style={format!("height:{}px", count as f64 * ROW_H)} />
+                { raw((*rows_html).clone()) }
+            </ol>
+        </>
+    }
+}
+
+/// The log card.
+#[function_component]
+pub fn EventLog() -> Html {
+    let lang = use_lang();
+    let text = lang.text();
+    let filter = use_state_eq(|| Filter::All);
+    let follow = use_state_eq(|| true);
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                filter.set(if s.selected_index() == 1 {
+                    Filter::Key
+                } else {
+                    Filter::All
+                });
+            }
+        })
+    };
+    let on_follow = {
+        let follow = follow.clone();
+        Callback::from(move |e: Event| {
+            if let Some(c) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                follow.set(c.checked());
+            }
+        })
+    };
+    html! {
+        <section class="card log-card" aria-labelledby="log-h">
+            <div class="card-head">
+                <h2 id="log-h">{ text.log_heading }</h2>
+                <div class="log-tools">
+                    <label>
+                        <span class="tool-label">{ text.log_filter }</span>
+                        <select onchange={on_filter}>
+                            <option selected={*filter == Filter::All}>{ text.log_all }</option>
+                            <option selected={*filter == Filter::Key}>{ text.log_key }</option>
+                        </select>
+                    </label>
+                    <label class="check">
+                        <input type="checkbox" checked={*follow} onchange={on_follow} />
+                        { text.log_follow }
+                    </label>
+                </div>
+            </div>
+            <LogList filter={*filter} follow={*follow} />
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::Session;
+    use crate::sim::time::Micros;
+
+    #[test]
+    fn the_key_filter_drops_message_traffic() {
+        let mut s = Session::new(&["cluster nodes=3"]).unwrap();
+        s.apply("client app node=node1").unwrap();
+        s.apply("app declare q").unwrap();
+        s.apply("app publish q \"m\" count=3").unwrap();
+        s.advance_to(Micros::from_ms(20));
+        let trace = &s.run.sim.trace;
+        let all = filtered(trace, Filter::All);
+        let key = filtered(trace, Filter::Key);
+        assert_eq!(all.len(), trace.len());
+        assert!(key.len() < all.len());
+        assert!(key
+            .iter()
+            .all(|&i| !matches!(trace[i].kind, TraceKind::Send { .. })));
+        assert!(key
+            .iter()
+            .any(|&i| matches!(trace[i].kind, TraceKind::Input { .. })));
+    }
+}

@@ -1,0 +1,470 @@
+//! The space-time diagram: a lane per node and per client, time running left to right with the
+//! cursor fixed at seven tenths of the width, and an arrow per message from its sender's lane at
+//! its send time to its receiver's lane at its arrival. Dragging scrubs the clock; choosing an
+//! arrow opens it in the inspector. It reads the same cursor as the stage, so the two move
+//! together.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::put;
+use crate::sim::scenario::player::Action;
+use crate::sim::time::Micros;
+use crate::sim::trace::{Endpoint, TraceEvent, TraceKind};
+use crate::sim::Sim;
+use crate::ui::context::use_store;
+use crate::ui::context::{use_index, Shared, StoreRef, TraceIndex};
+use crate::ui::fmt::{endpoint_node, f1, fmt_span, host, Fixed};
+use crate::ui::i18n::{fill, use_lang};
+use crate::ui::markup::{on_click, raw};
+use crate::ui::stage::inspector::{use_selection, Selection};
+use crate::ui::stage::motion::kind_class;
+
+pub const ST_W: f64 = 1000.0;
+const LABEL_W: f64 = 118.0;
+const LANE_H: f64 = 26.0;
+const TOP: f64 = 14.0;
+/// Where the cursor sits, as a fraction of the plot's width.
+const NOW_AT: f64 = 0.7;
+/// Arrows drawn at most.
+const MAX_ARROWS: usize = 300;
+/// The arrows' coordinates are relative to an epoch that moves only every this many spans, so
+/// that an arrow keeps its coordinates (and its DOM) while it stays in view.
+const EPOCH_SPANS: u64 = 32;
+
+/// The zoom levels: how much simulated time the plot spans.
+pub const SPANS: [u64; 17] = [
+    200,
+    500,
+    1_000,
+    2_000,
+    5_000,
+    10_000,
+    20_000,
+    50_000,
+    100_000,
+    200_000,
+    500_000,
+    1_000_000,
+    2_000_000,
+    5_000_000,
+    10_000_000,
+    30_000_000,
+    120_000_000,
+];
+
+/// The default level. While playing: about two seconds of wall-clock playback at `speed`, so
+/// that arrows cross the plot slowly enough to follow. Paused: at most 50 ms of the run, since a
+/// message hop takes about a millisecond and a whole publish round (channel, ring, confirms) a
+/// few; wider, the arrows of one exchange merge into one line. (The zoom buttons override it.)
+pub fn auto_level(speed: f64, playing: bool) -> usize {
+    let upper = if playing { 120_000_000.0 } else { 50_000.0 };
+    let want = (2_000_000.0 * speed).clamp(5_000.0, upper);
+    SPANS
+        .iter()
+        .enumerate()
+        .min_by(|a, b| {
+            let da = (*a.1 as f64 / want).ln().abs();
+            let db = (*b.1 as f64 / want).ln().abs();
+            da.total_cmp(&db)
+        })
+        .map_or(5, |(i, _)| i)
+}
+
+/// The lanes: every node, then every client.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lanes {
+    pub labels: Vec<String>,
+    nodes: usize,
+}
+
+impl Lanes {
+    pub fn of(sim: &Sim) -> Lanes {
+        let nodes = sim.cluster.nodes.len();
+        let mut labels: Vec<String> = (0..nodes).map(|n| host(sim, n).to_string()).collect();
+        labels.extend(sim.clients.iter().map(|c| format!("▸ {}", c.name)));
+        Lanes { labels, nodes }
+    }
+
+    /// The lane of an endpoint: a client's own lane, else its node's.
+    pub fn lane(&self, sim: &Sim, e: Endpoint) -> Option<usize> {
+        match e {
+            Endpoint::Client(c) => Some(self.nodes + c.0).filter(|&l| l < self.labels.len()),
+            _ => endpoint_node(sim, e),
+        }
+    }
+
+    pub fn y(&self, lane: usize) -> f64 {
+        TOP + lane as f64 * LANE_H + LANE_H / 2.0
+    }
+
+    pub fn height(&self) -> f64 {
+        TOP * 2.0 + self.labels.len() as f64 * LANE_H
+    }
+}
+
+/// Sends visible in `[from, to]`: sent before `to` and arriving after `from` (the latest
+/// [`MAX_ARROWS`] of them).
+pub fn arrows_in(trace: &[TraceEvent], from: Micros, to: Micros, longest: Micros) -> Vec<usize> {
+    let hi = trace.partition_point(|e| e.at <= to);
+    let lo = trace[..hi].partition_point(|e| e.at.0.saturating_add(longest.0) < from.0);
+    let mut v: Vec<usize> = (lo..hi)
+        .rev()
+        .filter(|&i| matches!(&trace[i].kind, TraceKind::Send { arrive, .. } if *arrive >= from))
+        .take(MAX_ARROWS)
+        .collect();
+    v.reverse();
+    v
+}
+
+/// What the arrows depend on (they are redrawn when any of it changes).
+#[derive(PartialEq)]
+struct ArrowsKey {
+    store: StoreRef,
+    /// The time at x = 0 of this layer.
+    epoch: Micros,
+    /// The stepped window of sends to draw.
+    from: Micros,
+    to: Micros,
+    span: u64,
+    trace_len: usize,
+    lanes: Rc<Lanes>,
+    selected: Option<usize>,
+    /// Plot width in viewBox units.
+    plot_w: f64,
+    index: Shared<TraceIndex>,
+}
+
+/// The arrows of a window three spans wide, in coordinates relative to `epoch`: the parent
+/// slides this layer as the clock moves; it is redrawn only when the window steps, and then
+/// only the arrows entering and leaving it change.
+fn arrows_markup(props: &ArrowsKey) -> String {
+    let index = &props.index;
+    let player = props.store.player();
+    let live = &player.session.run.sim;
+    let longest = {
+        let mut ix = index.0.borrow_mut();
+        ix.update(&live.trace);
+        ix.longest
+    };
+    let k = props.plot_w / props.span as f64;
+    let x = |t: Micros| (t.0 as f64 - props.epoch.0 as f64) * k;
+    let mut out = String::with_capacity(16384);
+    for i in arrows_in(&live.trace, props.from, props.to, longest) {
+        let e = &live.trace[i];
+        let TraceKind::Send {
+            id,
+            from,
+            to,
+            arrive,
+            kind,
+            ..
+        } = &e.kind
+        else {
+            continue;
+        };
+        let (Some(la), Some(lb)) = (props.lanes.lane(live, *from), props.lanes.lane(live, *to))
+        else {
+            continue;
+        };
+        let (x1, y1, x2, mut y2) = (x(e.at), props.lanes.y(la), x(*arrive), props.lanes.y(lb));
+        if la == lb {
+            // Between two processes of one node: a short hook within the lane.
+            y2 += 7.0;
+        }
+        let lost = live.trace[i..]
+            .iter()
+            .take_while(|x| x.at <= *arrive)
+            .any(|x| matches!(&x.kind, TraceKind::Lost { id: l, .. } if l == id));
+        let (x1, y1, x2, y2) = (f1(x1), f1(y1), f1(x2), f1(y2));
+        put!(
+            out,
+            r#"<g class="st-arrow {}{}{}" data-sel="e{i}"><line class="hit" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/><line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" marker-end="url(#{})"/></g>"#,
+            kind_class(*kind),
+            if lost { " lost" } else { "" },
+            if props.selected == Some(i) {
+                " selected"
+            } else {
+                ""
+            },
+            if lost { "st-lost" } else { "st-head" }
+        );
+    }
+    drop(player);
+    out
+}
+
+/// The diagram card.
+#[function_component]
+pub fn SpaceTime() -> Html {
+    let store = use_store();
+    let lang = use_lang();
+    let text = lang.text();
+    let selection = use_selection();
+    let derived = crate::ui::context::use_derived();
+    let level = use_state_eq(|| None::<usize>);
+    let drag = use_mut_ref(|| None::<(f64, Micros, bool)>);
+    let shown_len = use_mut_ref(|| (f64::NEG_INFINITY, 0usize));
+    let index = use_index();
+    let svg_ref = use_node_ref();
+    let player = store.player();
+    let live = &player.session.run.sim;
+    let lanes_key = (
+        live.cluster.nodes.len(),
+        live.clients.len(),
+        crate::ui::context::load_generation(),
+    );
+    let lanes = {
+        let store = store.clone();
+        use_memo(lanes_key, move |_| {
+            Lanes::of(&store.player().session.run.sim)
+        })
+    };
+    let lv = level.unwrap_or_else(|| auto_level(player.speed, player.playing));
+    let span = SPANS[lv.min(SPANS.len() - 1)];
+    let cursor = player.cursor;
+    let plot_w = ST_W - LABEL_W - 10.0;
+    let now_x = LABEL_W + NOW_AT * plot_w;
+    // The arrows layer steps every half span; between steps it only slides.
+    let step = (span / 2).max(1);
+    let origin = Micros(cursor.0 / step * step);
+    let epoch_len = span * EPOCH_SPANS;
+    let epoch = Micros(cursor.0 / epoch_len * epoch_len);
+    let slide = now_x + (epoch.0 as f64 - cursor.0 as f64) * plot_w / span as f64;
+    let (from, to) = (
+        Micros(origin.0.saturating_sub(span)),
+        Micros(origin.0 + 2 * span),
+    );
+    // While the run grows live, the arrows are redrawn at most ten times a second.
+    let trace_len = {
+        let now = crate::ui::context::browser()
+            .and_then(|w| w.performance())
+            .map_or(f64::INFINITY, |p| p.now());
+        let mut s = shown_len.borrow_mut();
+        let len = live.trace.len();
+        if len < s.1 || now - s.0 >= 100.0 || !player.playing {
+            *s = (now, len);
+        }
+        s.1
+    };
+    let height = lanes.height();
+    let arrows_html = use_memo(
+        ArrowsKey {
+            store: StoreRef(store.clone()),
+            epoch,
+            from,
+            to,
+            span,
+            trace_len,
+            lanes: lanes.clone(),
+            selected: match *selection {
+                Some(Selection::Event(i)) => Some(i),
+                _ => None,
+            },
+            plot_w,
+            index: index.clone(),
+        },
+        arrows_markup,
+    );
+    // Anomalies where they happened: on the lane of the client that saw them.
+    let k = plot_w / span as f64;
+    let flags: Html = derived
+        .anomalies
+        .iter()
+        .filter_map(|a| {
+            let x = now_x + (a.at.0 as f64 - cursor.0 as f64) * k;
+            if !(LABEL_W..=ST_W).contains(&x) {
+                return None;
+            }
+            let client = live
+                .clients
+                .iter()
+                .position(|c| c.deliveries.iter().any(|d| d.msg == a.msg && d.at == a.at))
+                .or_else(|| {
+                    let m = live.messages.get((a.msg.0 as usize).checked_sub(1)?)?;
+                    m.publisher.map(|(c, _)| c.0)
+                })?;
+            let y = lanes.y(lanes.lane(live, Endpoint::Client(crate::sim::ClientId(client)))?);
+            Some(html! {
+                <g class="st-flag" transform={format!("translate({} {})", f1(x), f1(y - 9.0))}>
+                    <title>{ text.anomaly(a.kind).0 }</title>
+                    <path d="M0 8L-6 -3H6Z" />
+                </g>
+            })
+        })
+        .collect();
+    drop(player);
+
+    let units_per_px = {
+        let svg_ref = svg_ref.clone();
+        move || {
+            svg_ref
+                .cast::<web_sys::Element>()
+                .map(|el| el.get_bounding_client_rect().width())
+                .filter(|w| *w > 0.0)
+                .map_or(1.0, |w| ST_W / w)
+        }
+    };
+    let onpointerdown = {
+        let drag = drag.clone();
+        let store = store.clone();
+        Callback::from(move |e: PointerEvent| {
+            *drag.borrow_mut() = Some((e.client_x() as f64, store.player().cursor, false));
+        })
+    };
+    let onpointermove = {
+        let drag = drag.clone();
+        let store = store.clone();
+        let units_per_px = units_per_px.clone();
+        Callback::from(move |e: PointerEvent| {
+            let mut d = drag.borrow_mut();
+            let Some((x0, t0, moved)) = d.as_mut() else {
+                return;
+            };
+            let dx = (e.client_x() as f64 - *x0) * units_per_px();
+            if dx.abs() > 3.0 {
+                *moved = true;
+            }
+            if *moved {
+                let dt = -dx / plot_w * span as f64;
+                let t = (t0.0 as f64 + dt).max(0.0);
+                store.dispatch(Action::Seek(Micros(t as u64)));
+            }
+        })
+    };
+    let onpointerup = {
+        let drag = drag.clone();
+        let store = store.clone();
+        let svg_ref = svg_ref.clone();
+        Callback::from(move |e: PointerEvent| {
+            let Some((_, t0, moved)) = drag.borrow_mut().take() else {
+                return;
+            };
+            if moved {
+                return;
+            }
+            // A click without a drag: go to the time under the pointer.
+            let Some(el) = svg_ref.cast::<web_sys::Element>() else {
+                return;
+            };
+            let r = el.get_bounding_client_rect();
+            if r.width() <= 0.0 {
+                return;
+            }
+            let x = (e.client_x() as f64 - r.left()) * ST_W / r.width();
+            if x < LABEL_W {
+                return;
+            }
+            let t = t0.0 as f64 + (x - now_x) / plot_w * span as f64;
+            store.dispatch(Action::Seek(Micros(t.max(0.0) as u64)));
+        })
+    };
+    let onpointerleave = {
+        let drag = drag.clone();
+        Callback::from(move |_: PointerEvent| {
+            drag.borrow_mut().take();
+        })
+    };
+    let zoom = |delta: isize| {
+        let level = level.clone();
+        Callback::from(move |_: MouseEvent| {
+            let next = (lv as isize + delta).clamp(0, SPANS.len() as isize - 1) as usize;
+            level.set(Some(next));
+        })
+    };
+    let lane_rows: Html = lanes
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| {
+            let y = lanes.y(i);
+            html! {
+                <g class={classes!("st-lane", (i >= lanes.nodes).then_some("client-lane"))}>
+                    <line x1="118" x2="1000" y1={f1(y).to_string()} y2={f1(y).to_string()} />
+                    <text x="8" y={f1(y + 4.0).to_string()}>{ label }</text>
+                </g>
+            }
+        })
+        .collect();
+    let clip_w = ST_W - LABEL_W;
+    html! {
+        <section class="card st-card" aria-labelledby="st-h">
+            <div class="card-head">
+                <h2 id="st-h">{ text.st_heading }</h2>
+                <div class="st-tools">
+                    <span class="summary">{ fill(text.st_window, &[("span", &fmt_span(span as f64))]) }</span>
+                    <button type="button" class="btn icon" aria-label={text.zoom_in} disabled={lv == 0} onclick={zoom(-1)}>{ "+" }</button>
+                    <button type="button" class="btn icon" aria-label={text.zoom_out} disabled={lv + 1 >= SPANS.len()} onclick={zoom(1)}>{ "−" }</button>
+                </div>
+            </div>
+            <div class="st-scroll">
+            <svg class="spacetime" ref={svg_ref} viewBox={format!("0 0 {ST_W} {}", Fixed(height, 0))} role="img"
+                aria-label={text.st_label} {onpointerdown} {onpointermove} {onpointerup} {onpointerleave}>
+                <defs>
+                    <clipPath id="st-clip"><rect x="118" y="0" width={f1(clip_w).to_string()} height={Fixed(height, 0).to_string()} /></clipPath>
+                    <marker id="st-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto">
+                        <path d="M0 1L10 5L0 9Z" />
+                    </marker>
+                    <marker id="st-lost" viewBox="-6 -6 12 12" markerWidth="9" markerHeight="9">
+                        <path d="M-5 -5L5 5M5 -5L-5 5" />
+                    </marker>
+                </defs>
+                <rect class="st-future" x={f1(now_x).to_string()} y="0" width={f1(ST_W - now_x).to_string()} height={Fixed(height, 0).to_string()} />
+                { lane_rows }
+                <g clip-path="url(#st-clip)" onclick={on_click(&store, &selection, None)}>
+                    <g transform={format!("translate({} 0)", Fixed(slide, 2))}>
+                        <g class="st-arrows">{ raw((*arrows_html).clone()) }</g>
+                    </g>
+                </g>
+                { flags }
+                <line class="st-now" x1={f1(now_x).to_string()} x2={f1(now_x).to_string()} y1="0" y2={Fixed(height, 0).to_string()} />
+            </svg>
+            </div>
+            <p class="hint">{ text.st_hint }</p>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::Session;
+
+    #[test]
+    fn the_window_holds_what_crosses_it() {
+        let mut s = Session::new(&["cluster nodes=3"]).unwrap();
+        s.apply("client app node=node1").unwrap();
+        s.apply("app declare q").unwrap();
+        s.advance_to(Micros::from_ms(10));
+        s.apply("app publish q \"m\"").unwrap();
+        s.advance_to(Micros::from_ms(40));
+        let trace = &s.run.sim.trace;
+        let longest = crate::ui::stage::motion::max_flight(trace, Micros::ZERO);
+        let publish = trace
+            .iter()
+            .position(|e| matches!(e.kind, TraceKind::Send { .. }) && e.at >= Micros::from_ms(10))
+            .unwrap();
+        let at = trace[publish].at;
+        // A window that starts after the send but before the arrival still shows it.
+        let w = arrows_in(trace, Micros(at.0 + 1), Micros(at.0 + 2), longest);
+        assert!(w.contains(&publish));
+        assert!(arrows_in(trace, Micros::from_ms(30), Micros::from_ms(31), longest).is_empty());
+        let lanes = Lanes::of(&s.run.sim);
+        assert_eq!(lanes.labels.len(), 4);
+        assert_eq!(
+            lanes.lane(&s.run.sim, Endpoint::Client(crate::sim::ClientId(0))),
+            Some(3)
+        );
+        assert_eq!(lanes.lane(&s.run.sim, Endpoint::Node(1)), Some(1));
+    }
+
+    #[test]
+    fn auto_zoom_follows_the_speed_within_readable_bounds() {
+        assert_eq!(SPANS[auto_level(0.01, true)], 20_000);
+        assert_eq!(SPANS[auto_level(1.0, true)], 2_000_000);
+        assert_eq!(SPANS[auto_level(100.0, true)], 120_000_000);
+        assert_eq!(SPANS[auto_level(1.0, false)], 50_000);
+        assert_eq!(SPANS[auto_level(0.0001, false)], 5_000);
+    }
+}
