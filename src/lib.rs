@@ -7,6 +7,7 @@
 
 pub mod erl;
 pub mod py;
+pub mod rng;
 pub mod sim;
 #[cfg(feature = "web")]
 pub mod ui;

@@ -1,8 +1,8 @@
 //! Property tests over random schedules, written in the scenario format so that a failure can
 //! be replayed with `mirrorscope run`. `MIRRORSCOPE_SEEDS=N` runs more seeds (the long run).
 
+use mirrorscope::rng::Rng;
 use mirrorscope::sim::checker::{check, AnomalyKind};
-use mirrorscope::sim::rng::Rng;
 use mirrorscope::sim::scenario;
 
 fn seeds(default: u64) -> u64 {

@@ -1061,7 +1061,7 @@ mod pretty {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::rng::Rng;
+    use crate::rng::Rng;
 
     fn ok(text: &str) -> Json {
         parse(text).unwrap_or_else(|e| panic!("{text:?} should parse: {e}"))

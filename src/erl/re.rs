@@ -2540,7 +2540,7 @@ fn emit(node: &Node, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::rng::Rng;
+    use crate::rng::Rng;
 
     fn invalid(src: &str) -> (String, usize) {
         match compile(src) {

@@ -1,11 +1,12 @@
 //! Tests: the seed snippets, each construct, errors, and the execution model.
 
 use crate::py::error::ParseErrorKind;
+use crate::py::exceptions::BuiltinExc;
+use crate::py::front::compile::compile;
 use crate::py::host::Reply;
 use crate::py::reference::ReferenceHost;
 use crate::py::value::Value;
 use crate::py::vm::{RunOutcome, Vm};
-use crate::py::{compile, BuiltinExc};
 
 const SEED_3_1: &str = r#"# Python示例：控制主队列位置
 import pika
@@ -113,7 +114,7 @@ fn last_line(report: &str) -> &str {
     report.lines().last().unwrap_or("")
 }
 
-fn parse_err(src: &str) -> crate::py::ParseError {
+fn parse_err(src: &str) -> crate::py::error::ParseError {
     match compile(src) {
         Err(e) => e,
         Ok(_) => panic!("expected a parse error for {src:?}"),
@@ -771,14 +772,14 @@ fn suspend_and_resume_with_values_and_exceptions() {
     vm.resume(Reply::Return(Value::Int(42))).unwrap();
     assert_eq!(
         vm.resume(Reply::Return(Value::None)),
-        Err(crate::py::VmError::NotSuspended)
+        Err(crate::py::error::VmError::NotSuspended)
     );
     let t2 = match vm.run(&mut host, BUDGET) {
         RunOutcome::Suspended(t) => t,
         o => panic!("{o:?}"),
     };
     assert_ne!(t1, t2);
-    vm.resume(Reply::Raise(crate::py::PyException::builtin(
+    vm.resume(Reply::Raise(crate::py::exceptions::PyException::builtin(
         BuiltinExc::ValueError,
         "interrupted",
     )))
@@ -797,7 +798,7 @@ fn uncaught_exception_from_resume_has_traceback() {
         vm.run(&mut host, BUDGET),
         RunOutcome::Suspended(_)
     ));
-    vm.resume(Reply::Raise(crate::py::PyException::builtin(
+    vm.resume(Reply::Raise(crate::py::exceptions::PyException::builtin(
         BuiltinExc::KeyboardInterrupt,
         "",
     )))
@@ -882,7 +883,7 @@ fn callback_that_suspends_and_raises() {
     .unwrap();
     assert_eq!(
         vm.call_callback(cb.clone(), vec![], vec![]),
-        Err(crate::py::VmError::NotIdle)
+        Err(crate::py::error::VmError::NotIdle)
     );
     let inner = match vm.run(&mut host, BUDGET) {
         RunOutcome::Suspended(t) => t,
@@ -962,7 +963,7 @@ fn host_iterator_for_loop_suspends_each_item() {
         vm.run(&mut host, BUDGET),
         RunOutcome::Suspended(_)
     ));
-    vm.resume(Reply::Raise(crate::py::PyException::bare(
+    vm.resume(Reply::Raise(crate::py::exceptions::PyException::bare(
         BuiltinExc::StopIteration,
     )))
     .unwrap();
@@ -1200,7 +1201,7 @@ const VOCAB: [&str; 96] = [
     "x.y",
 ];
 
-fn mutate(rng: &mut crate::sim::rng::Rng, src: &str) -> String {
+fn mutate(rng: &mut crate::rng::Rng, src: &str) -> String {
     let mut chars: Vec<char> = src.chars().collect();
     let n = 1 + rng.below(4);
     for _ in 0..n {
@@ -1248,7 +1249,7 @@ fn exercise(src: &str, seed: u64) -> bool {
     let Ok(mut vm) = Vm::new(src) else {
         return false;
     };
-    let mut rng = crate::sim::rng::Rng::new(seed);
+    let mut rng = crate::rng::Rng::new(seed);
     for round in 0..30 {
         match vm.run(&mut host, 20_000) {
             RunOutcome::Suspended(_) => {
@@ -1268,11 +1269,14 @@ fn exercise(src: &str, seed: u64) -> bool {
                     }
                 }
                 let reply = match rng.below(3) {
-                    0 => Reply::Raise(crate::py::PyException::builtin(
+                    0 => Reply::Raise(crate::py::exceptions::PyException::builtin(
                         BuiltinExc::StopIteration,
                         "",
                     )),
-                    1 => Reply::Raise(crate::py::PyException::new(host.connection_error(), "down")),
+                    1 => Reply::Raise(crate::py::exceptions::PyException::new(
+                        host.connection_error(),
+                        "down",
+                    )),
                     _ => Reply::Return(Value::tuple(vec![
                         Value::Int(1),
                         Value::None,
@@ -1302,7 +1306,7 @@ fn check_no_panic(src: &str, seed: u64) -> bool {
 
 #[test]
 fn no_panic_on_garbage_and_token_soup() {
-    let mut rng = crate::sim::rng::Rng::new(7);
+    let mut rng = crate::rng::Rng::new(7);
     for i in 0..1500u64 {
         let mut src = String::new();
         let n = rng.below(60);
@@ -1320,7 +1324,7 @@ fn no_panic_on_garbage_and_token_soup() {
 
 /// Random but syntactically valid programs, so that the VM (not just the parser) meets odd
 /// combinations.
-fn gen_expr(rng: &mut crate::sim::rng::Rng, depth: u32) -> String {
+fn gen_expr(rng: &mut crate::rng::Rng, depth: u32) -> String {
     let atoms = [
         "x", "y", "0", "1", "-3", "2.5", "'ab'", "b'z'", "None", "True", "[1, 'a']", "(1, 2)",
         "{'k': 1}", "range(3)", "e", "f",
@@ -1348,7 +1352,7 @@ fn gen_expr(rng: &mut crate::sim::rng::Rng, depth: u32) -> String {
     }
 }
 
-fn gen_block(rng: &mut crate::sim::rng::Rng, indent: usize, depth: u32) -> String {
+fn gen_block(rng: &mut crate::rng::Rng, indent: usize, depth: u32) -> String {
     let pad = " ".repeat(indent);
     let mut out = String::new();
     for _ in 0..1 + rng.below(4) {
@@ -1373,7 +1377,7 @@ fn gen_block(rng: &mut crate::sim::rng::Rng, indent: usize, depth: u32) -> Strin
 
 #[test]
 fn no_panic_on_random_valid_programs() {
-    let mut rng = crate::sim::rng::Rng::new(3);
+    let mut rng = crate::rng::Rng::new(3);
     let mut compiled = 0;
     for i in 0..600u64 {
         let src = format!(
@@ -1402,7 +1406,7 @@ fn no_panic_on_mutated_seeds() {
         "def f(a, b=2, *args, c=3, **kw):\n    return [x for x in args if x] + list(kw)\ntry:\n    print(f(1, 2, 3, c=4, d=5), f'{1.5:.2f}', '%s-%d' % ('a', 2))\nexcept Exception as e:\n    raise\nfinally:\n    print({k: v for k, v in zip('ab', range(2))})\n".to_string(),
         "import pika\nch = pika.BlockingConnection().channel()\nfor m, p, b in ch.consume('q'):\n    with pika.BlockingConnection() as c:\n        print(b.decode(), sorted([3, 1], key=lambda v: -v))\n        break\n".to_string(),
     ];
-    let mut rng = crate::sim::rng::Rng::new(11);
+    let mut rng = crate::rng::Rng::new(11);
     let mut ran = 0;
     for (k, p) in programs.iter().enumerate() {
         assert!(check_no_panic(p, k as u64));
@@ -1423,7 +1427,7 @@ fn no_panic_on_mutated_seeds() {
 #[test]
 #[ignore]
 fn dump_random_programs_for_cpython_comparison() {
-    let mut rng = crate::sim::rng::Rng::new(99);
+    let mut rng = crate::rng::Rng::new(99);
     std::fs::create_dir_all("/tmp/diff").unwrap();
     for i in 0..3000u64 {
         let src = format!(

@@ -18,7 +18,13 @@ pub struct BenchResult {
 }
 
 /// Builds a cluster with an `all` queue, a consumer and a confirming publisher.
-pub fn setup(nodes: usize) -> (Sim, crate::sim::ClientId, crate::sim::ClientId) {
+pub fn setup(
+    nodes: usize,
+) -> (
+    Sim,
+    crate::sim::model::ClientId,
+    crate::sim::model::ClientId,
+) {
     let cluster = Cluster::with_nodes(nodes).expect("1..=9 nodes");
     let mut sim = Sim::new(
         cluster,

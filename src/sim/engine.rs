@@ -5,11 +5,11 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use crate::rng::Rng;
+use crate::sim::cluster::MembershipError;
 use crate::sim::cluster::{Cluster, Membership, NodeState};
-use crate::sim::membership::MembershipError;
 use crate::sim::model::*;
 use crate::sim::policy::PolicyStore;
-use crate::sim::rng::Rng;
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, Importance, MsgIds, MsgKind, TraceEvent, TraceKind};
 
@@ -694,9 +694,9 @@ impl Sim {
         match self.cluster.nodes[n].membership {
             Membership::Member => {}
             Membership::Forgotten => {
-                return Err(MembershipError::Inconsistent(n).explain(self));
+                return Err(MembershipError::Inconsistent(n).explain(&self.cluster));
             }
-            Membership::Reset => return Err(MembershipError::Standalone(n).explain(self)),
+            Membership::Reset => return Err(MembershipError::Standalone(n).explain(&self.cluster)),
         }
         if self.node_running(n) {
             return Err(format!("node {} is already running", self.node_name(n)));

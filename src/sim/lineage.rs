@@ -7,10 +7,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::sim::engine::Sim;
 use crate::sim::model::{ConfirmOutcome, MsgId};
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, MsgKind, TraceKind};
-use crate::sim::Sim;
 
 /// What one hop of a lineage is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

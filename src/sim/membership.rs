@@ -8,86 +8,9 @@
 //! first node of its `recoverable_slaves` that is a stopped member (that node recovers the queue
 //! from its own disk when it starts); with no such node the record is deleted.
 
-use crate::sim::cluster::{Membership, Node, NodeState, MAX_NODES};
+use crate::sim::cluster::{Membership, MembershipError, Node, NodeState, MAX_NODES};
 use crate::sim::engine::Sim;
 use crate::sim::model::{ProcId, QueueId, QueueState, Role};
-
-/// Why a membership change was refused. The rabbitmqctl layer turns each into the real tool's
-/// text; the scenario runner and the UI use [`MembershipError::explain`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MembershipError {
-    /// The named node is not (or no longer) a member of the cluster.
-    NotAClusterNode(usize),
-    /// `forget_cluster_node` of a node whose rabbit application still runs.
-    StillRunning(usize),
-    /// `forget_cluster_node` of the node the command runs on.
-    ForgetSelf,
-    /// `reset` or `join_cluster` on a node whose rabbit application runs.
-    AppRunning(usize),
-    /// `start_app` on a node the cluster forgot: its database still names the old cluster.
-    Inconsistent(usize),
-    /// `start_app` on a reset node: it would start as a cluster of its own, which the
-    /// playground (one cluster) does not show.
-    Standalone(usize),
-    /// `join_cluster` on a node that was forgotten but not reset.
-    NotReset(usize),
-    /// `join_cluster` on a node that already is a member.
-    AlreadyMember(usize),
-    /// A node may not leave or join while the network is partitioned (not modelled).
-    Partitioned,
-    /// `reset` of the last running member: nobody would be left to remove it.
-    NoPeer(usize),
-    /// Nine nodes are the most the playground draws.
-    Full,
-}
-
-impl MembershipError {
-    /// A plain sentence for the scenario runner and the UI.
-    pub fn explain(&self, sim: &Sim) -> String {
-        let name = |n: &usize| sim.node_name(*n).to_string();
-        match self {
-            MembershipError::NotAClusterNode(n) => {
-                format!("{} is not a member of this cluster", name(n))
-            }
-            MembershipError::StillRunning(n) => format!(
-                "{} is running: stop it (rabbitmqctl -n {} stop_app) before forgetting it",
-                name(n),
-                name(n)
-            ),
-            MembershipError::ForgetSelf => {
-                "a node cannot forget itself: run forget_cluster_node on another node".to_string()
-            }
-            MembershipError::AppRunning(n) => format!(
-                "the rabbit application is running on {}: stop it first (stop_app)",
-                name(n)
-            ),
-            MembershipError::Inconsistent(n) => format!(
-                "{} was removed from the cluster; reset it (rabbitmqctl reset) and join_cluster before starting it",
-                name(n)
-            ),
-            MembershipError::Standalone(n) => format!(
-                "{} was reset: it would start as a cluster of its own, which this playground does not show; run join_cluster first",
-                name(n)
-            ),
-            MembershipError::NotReset(n) => format!(
-                "{} still holds the old cluster's database: reset it (rabbitmqctl reset) first",
-                name(n)
-            ),
-            MembershipError::AlreadyMember(n) => {
-                format!("{} is already a member of the cluster", name(n))
-            }
-            MembershipError::Partitioned => {
-                "nodes cannot leave or join while the network is partitioned: heal it first"
-                    .to_string()
-            }
-            MembershipError::NoPeer(n) => format!(
-                "{} is the last running member: no node is left to remove it from",
-                name(n)
-            ),
-            MembershipError::Full => format!("a cluster has at most {MAX_NODES} nodes"),
-        }
-    }
-}
 
 impl Sim {
     /// `rabbitmqctl -n BY forget_cluster_node N`: removes a stopped member.
@@ -315,7 +238,7 @@ impl Sim {
 
 #[cfg(test)]
 mod tests {
-    use super::MembershipError;
+    use crate::sim::cluster::MembershipError;
     use crate::sim::scenario::Session;
     use crate::sim::time::Micros;
 

@@ -1,6 +1,6 @@
 //! The simulation core: a deterministic discrete-event model of a RabbitMQ 3.10 cluster running
 //! classic mirrored queues. Nothing here touches a clock, the DOM or OS randomness: time is
-//! passed in as [`time::Micros`] and randomness comes from a seeded [`rng::Rng`].
+//! passed in as [`time::Micros`] and randomness comes from a seeded [`crate::rng::Rng`].
 
 pub mod bench;
 pub mod checker;
@@ -17,7 +17,6 @@ pub mod pika;
 pub mod placement;
 pub mod policy;
 pub mod queues;
-pub mod rng;
 pub mod scenario;
 pub mod sync;
 pub mod time;

@@ -1,8 +1,8 @@
 //! Where masters and mirrors go (spec §3): `suggested_queue_nodes` for each ha-mode and the
 //! queue-master-locator strategies. Nodes are indices into the cluster's node list.
 
+use crate::rng::Rng;
 use crate::sim::policy::definition::{HaMode, Locator};
-use crate::sim::rng::Rng;
 
 /// The inputs of `suggested_queue_nodes`.
 pub struct Current<'a> {

@@ -1,9 +1,12 @@
 //! The script's `json` module: `json.dumps` and `json.loads` with CPython's defaults and
 //! messages (message bodies are often JSON).
 
+use crate::py::exceptions::BuiltinExc;
+use crate::py::exceptions::ExcClass;
+use crate::py::exceptions::PyException;
 use crate::py::format::{float_repr, repr};
+use crate::py::host::Host;
 use crate::py::value::Value;
-use crate::py::{BuiltinExc, ExcClass, Host, PyException};
 
 /// Nesting limit for both directions (CPython's is the recursion limit).
 const MAX_DEPTH: usize = 200;
@@ -529,7 +532,7 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::py::NoHost;
+    use crate::py::host::NoHost;
 
     fn opts(kw: Vec<(&str, Value)>) -> DumpOptions {
         let kw: Vec<(String, Value)> = kw.into_iter().map(|(k, v)| (k.to_string(), v)).collect();

@@ -5,8 +5,8 @@
 //! unlike `rabbitmqctl sync_queue` the request does not wait for the sync to finish.
 
 use crate::erl::json::{self, Json};
-use crate::sim::ctl::CtlOutput;
-use crate::sim::Sim;
+use crate::sim::ctl::output::CtlOutput;
+use crate::sim::engine::Sim;
 
 const NOT_FOUND: &str = r#"{"error":"Object Not Found","reason":"Not Found"}"#;
 

@@ -1,8 +1,8 @@
 //! How rabbitmqctl 3.10 prints things: tab-separated tables, pids, usage texts.
 
-use crate::sim::ctl::CtlOutput;
+use crate::sim::ctl::output::CtlOutput;
+use crate::sim::engine::Sim;
 use crate::sim::model::{QueueId, QueueState};
-use crate::sim::Sim;
 
 /// Columns `list_queues` accepts (3.10 names; `mirror_pids` arrived in 3.11.4).
 pub const QUEUE_COLUMNS: &[&str] = &[
@@ -37,7 +37,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-fn pid_list(sim: &Sim, pids: &[crate::sim::ProcId]) -> String {
+fn pid_list(sim: &Sim, pids: &[crate::sim::model::ProcId]) -> String {
     let v: Vec<String> = pids.iter().map(|&p| sim.pid_string(p)).collect();
     format!("[{}]", v.join(", "))
 }

@@ -1,11 +1,11 @@
 //! rabbitmqctl's cluster membership commands: `forget_cluster_node`, `reset`/`force_reset`
 //! and `join_cluster`, with the texts and exit codes of 3.10.8 (checked against a real cluster).
 
-use crate::sim::ctl::commands::{arity, parse_args, target, with_banner};
+use crate::sim::cluster::MembershipError;
+use crate::sim::ctl::args::{arity, parse_args, target, with_banner};
 use crate::sim::ctl::format;
-use crate::sim::ctl::CtlOutput;
-use crate::sim::membership::MembershipError;
-use crate::sim::Sim;
+use crate::sim::ctl::output::CtlOutput;
+use crate::sim::engine::Sim;
 
 /// The CLI's own check before it calls the node (exit 64, no banner).
 const APP_MUST_BE_STOPPED: &str = "Error: this command requires the 'rabbit' app to be stopped on the target node. Stop it with 'rabbitmqctl stop_app'.";
@@ -20,7 +20,7 @@ fn refusal(sim: &Sim, e: MembershipError) -> CtlOutput {
             let name = sim.node_name(n);
             format!("RabbitMQ on node {name} must be stopped with 'rabbitmqctl -n {name} stop_app' before it can be removed")
         }
-        other => other.explain(sim),
+        other => other.explain(&sim.cluster),
     };
     CtlOutput::error(text)
 }

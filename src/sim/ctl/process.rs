@@ -2,8 +2,8 @@
 //! `kill -9 $(pidof beam.smp)`): SIGKILL is a crash; SIGTERM is the clean shutdown RabbitMQ
 //! (3.8+) performs on it, like `systemctl stop`.
 
-use crate::sim::ctl::CtlOutput;
-use crate::sim::Sim;
+use crate::sim::ctl::output::CtlOutput;
+use crate::sim::engine::Sim;
 
 /// Whether a word names the VM's process (`beam`, `beam.smp`, or a `pidof`/`pgrep` of it).
 fn names_beam(w: &str) -> bool {

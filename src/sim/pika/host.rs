@@ -15,13 +15,14 @@ use crate::py::{
     BuiltinExc, ExcClass, Host, HostRef, HostResult, Module, PyException, Reply, SuspendToken,
     Value,
 };
+use crate::sim::cluster::NodeState;
+use crate::sim::engine::Sim;
 use crate::sim::model::ClientId;
 use crate::sim::pika::exc::{reply_code, socket_module, PikaExceptions};
 use crate::sim::pika::state::*;
 use crate::sim::queues::DeclareArgs;
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, MsgIds, MsgKind, TraceEvent, TraceKind};
-use crate::sim::{NodeState, Sim};
 
 /// The value of a `Result`, or (from the enclosing host call) the Python exception it holds.
 macro_rules! try_raise {

@@ -32,10 +32,10 @@ pub use host::{OPS_PER_INSTANT, PIKA_VERSION, WIRE_ID_BASE};
 pub use script::{Script, ScriptState, INSTANT_BUDGET};
 
 use crate::py::ParseError;
+use crate::sim::engine::Sim;
 use crate::sim::model::ClientId;
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, TraceKind};
-use crate::sim::Sim;
 use host::Shared;
 
 /// Rounds of script turns at one instant before the driver gives up on that instant (a

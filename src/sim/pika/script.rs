@@ -2,10 +2,10 @@
 //! in, and how it moves on as the simulation does.
 
 use crate::py::{BuiltinExc, ParseError, PyException, Reply, RunOutcome, Value, Vm};
+use crate::sim::engine::Sim;
 use crate::sim::pika::host::{link_range, Ctx, HostState, Poll, Shared};
 use crate::sim::pika::state::{Pending, Wait};
 use crate::sim::time::Micros;
-use crate::sim::Sim;
 
 /// Python instructions a script may run at one simulated instant (without waiting for the
 /// broker or sleeping) before it is stopped: a script that never waits must not hang the page.

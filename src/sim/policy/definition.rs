@@ -942,7 +942,7 @@ fn check_max_age(value: &Json) -> Result<bool, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::rng::Rng;
+    use crate::rng::Rng;
 
     fn user(pattern: &str, definition: &str) -> Result<ValidatedPolicy, String> {
         parse_set(PolicyKind::User, "ha", pattern, definition, "0", "all")

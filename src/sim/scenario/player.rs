@@ -4,12 +4,15 @@
 //! learner does can be shared, replayed and tested. Plain Rust, so it is tested natively.
 
 use crate::sim::ctl::shell;
+use crate::sim::engine::Sim;
 use crate::sim::pika::Scripts;
+use crate::sim::scenario::parse::parse;
+use crate::sim::scenario::parse::Step;
+use crate::sim::scenario::run::Run;
+use crate::sim::scenario::session::Session;
 use crate::sim::scenario::session::TimedInput;
-use crate::sim::scenario::{parse, Run, Session, Step};
 use crate::sim::time::Micros;
 use crate::sim::trace::{Importance, TraceEvent, TraceKind};
-use crate::sim::Sim;
 
 /// Slowest and fastest playback (the Speed slider is logarithmic between them).
 pub const MIN_SPEED: f64 = 0.01;
@@ -778,7 +781,7 @@ mod tests {
         let mut p = busy_player();
         p.checkpoints.spacing = 40;
         let horizon = p.horizon();
-        let mut rng = crate::sim::rng::Rng::new(3);
+        let mut rng = crate::rng::Rng::new(3);
         let mut targets: Vec<Micros> = (0..40).map(|_| Micros(rng.below(horizon.0))).collect();
         // Exactly at inputs (two of them at one instant) and just before them.
         for i in p.session.inputs().iter().step_by(7) {
@@ -914,7 +917,7 @@ mod tests {
 #[cfg(test)]
 mod seek_bench {
     use super::*;
-    use crate::sim::rng::Rng;
+    use crate::rng::Rng;
     use std::mem::size_of;
     use std::time::Instant;
 

@@ -364,7 +364,10 @@ impl Run {
                 },
             })),
             Action::Join => {
-                let n = self.sim.join_node().map_err(|e| e.explain(&self.sim))?;
+                let n = self
+                    .sim
+                    .join_node()
+                    .map_err(|e| e.explain(&self.sim.cluster))?;
                 Ok(Some(CtlOutput::ok(format!(
                     "{} joined the cluster",
                     self.sim.node_name(n)
