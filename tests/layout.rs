@@ -22,14 +22,20 @@ struct File {
 fn module_of(rel: &str) -> ModPath {
     let rel = rel.trim_end_matches(".rs");
     let mut parts: ModPath = rel.split('/').map(str::to_string).collect();
-    if matches!(parts.last().map(String::as_str), Some("mod" | "lib" | "main")) {
+    if matches!(
+        parts.last().map(String::as_str),
+        Some("mod" | "lib" | "main")
+    ) {
         parts.pop();
     }
     parts
 }
 
 fn collect(dir: &Path, root: &Path, out: &mut Vec<File>) {
-    let mut entries: Vec<_> = fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut entries: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
@@ -38,7 +44,11 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<File>) {
             }
             collect(&p, root, out);
         } else if p.extension().is_some_and(|e| e == "rs") {
-            let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = p
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             if rel == "main.rs" {
                 continue;
             }
@@ -77,7 +87,10 @@ fn code_lines(text: &str) -> Vec<(String, usize)> {
                 continue;
             }
             open.push(indent.to_string());
-        } else if open.last().is_some_and(|i| line.trim_end() == format!("{i}}}")) {
+        } else if open
+            .last()
+            .is_some_and(|i| line.trim_end() == format!("{i}}}"))
+        {
             open.pop();
         }
         if !trimmed.is_empty() {
@@ -213,7 +226,10 @@ fn check(files: &[File]) -> Vec<String> {
         .map(|rest| rest.trim_end_matches(" {").trim().to_string())
         .collect();
     let resolve = |p: &ModPath| -> Option<ModPath> {
-        (1..=p.len()).rev().map(|n| p[..n].to_vec()).find(|m| modules.contains(m))
+        (1..=p.len())
+            .rev()
+            .map(|n| p[..n].to_vec())
+            .find(|m| modules.contains(m))
     };
     let mut problems = Vec::new();
     let mut edges: BTreeMap<ModPath, BTreeSet<ModPath>> = BTreeMap::new();
@@ -228,7 +244,7 @@ fn check(files: &[File]) -> Vec<String> {
             // Upward: an item of an ancestor module, not one of its child modules.
             for n in 0..f.module.len() {
                 let anc = &f.module[..n];
-                if p.len() > n && p.starts_with(anc) && !modules.contains(&p[..=n].to_vec()) {
+                if p.len() > n && p.starts_with(anc) && !modules.contains(&p[..=n]) {
                     problems.push(format!(
                         "upward import: {} uses crate::{}",
                         f.module.join("/"),
@@ -244,8 +260,11 @@ fn check(files: &[File]) -> Vec<String> {
         }
     }
     // For every folder, the graph between its children (a child stands for all below it).
-    let folders: BTreeSet<ModPath> =
-        modules.iter().filter(|m| !m.is_empty()).map(|m| m[..m.len() - 1].to_vec()).collect();
+    let folders: BTreeSet<ModPath> = modules
+        .iter()
+        .filter(|m| !m.is_empty())
+        .map(|m| m[..m.len() - 1].to_vec())
+        .collect();
     for folder in folders {
         let child = |m: &ModPath| -> Option<ModPath> {
             (m.len() > folder.len() && m.starts_with(&folder)).then(|| m[..=folder.len()].to_vec())
@@ -264,7 +283,11 @@ fn check(files: &[File]) -> Vec<String> {
         for component in strongly_connected(&adj) {
             if component.len() > 1 {
                 let names: Vec<String> = component.iter().map(|m| m.join("/")).collect();
-                let name = if folder.is_empty() { "src".to_string() } else { folder.join("/") };
+                let name = if folder.is_empty() {
+                    "src".to_string()
+                } else {
+                    folder.join("/")
+                };
                 problems.push(format!("import loop in {name}: {}", names.join(", ")));
             }
         }
@@ -278,11 +301,15 @@ fn check(files: &[File]) -> Vec<String> {
 fn strongly_connected(adj: &BTreeMap<ModPath, BTreeSet<ModPath>>) -> Vec<Vec<ModPath>> {
     let nodes: Vec<&ModPath> = adj.keys().chain(adj.values().flatten()).collect();
     let nodes: BTreeSet<&ModPath> = nodes.into_iter().collect();
-    let index_of: BTreeMap<&ModPath, usize> = nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let index_of: BTreeMap<&ModPath, usize> =
+        nodes.iter().enumerate().map(|(i, n)| (*n, i)).collect();
     let list: Vec<&ModPath> = nodes.into_iter().collect();
     let succ: Vec<Vec<usize>> = list
         .iter()
-        .map(|n| adj.get(*n).map_or(Vec::new(), |s| s.iter().map(|t| index_of[t]).collect()))
+        .map(|n| {
+            adj.get(*n)
+                .map_or(Vec::new(), |s| s.iter().map(|t| index_of[t]).collect())
+        })
         .collect();
     let n = list.len();
     let (mut index, mut low) = (vec![usize::MAX; n], vec![0; n]);
@@ -371,13 +398,22 @@ fn the_check_sees_a_loop_an_upward_import_and_ignores_tests() {
     );
     let files = [
         file("lib.rs", "pub mod a;\n"),
-        file("a/mod.rs", "pub mod x;\npub mod y;\n#[cfg(test)]\nmod tests;\n"),
-        file("a/x.rs", "use crate::a::y::Y; // crate::a::Nope\npub struct X;\n"),
+        file(
+            "a/mod.rs",
+            "pub mod x;\npub mod y;\n#[cfg(test)]\nmod tests;\n",
+        ),
+        file(
+            "a/x.rs",
+            "use crate::a::y::Y; // crate::a::Nope\npub struct X;\n",
+        ),
         file(
             "a/y.rs",
             "pub struct Y;\n#[cfg(test)]\nmod tests {\n    use crate::a::x::X;\n}\n",
         ),
-        file("a/tests.rs", "use crate::a::x::X;\nuse crate::a::Anything;\n"),
+        file(
+            "a/tests.rs",
+            "use crate::a::x::X;\nuse crate::a::Anything;\n",
+        ),
     ];
     assert_eq!(check(&files), Vec::<String>::new());
 }
