@@ -4,6 +4,7 @@
 mod checkpoints;
 pub mod parse;
 pub mod player;
+pub mod print;
 pub mod report;
 pub mod run;
 pub mod session;

@@ -5,7 +5,9 @@
 
 use crate::sim::ctl::shell;
 use crate::sim::engine::Sim;
+use crate::sim::pika::Control;
 use crate::sim::scenario::checkpoints::{replay, Checkpoints};
+use crate::sim::scenario::parse::Action as Line;
 use crate::sim::scenario::run::Run;
 use crate::sim::scenario::session::Session;
 use crate::sim::time::Micros;
@@ -157,7 +159,11 @@ impl Player {
         match action {
             Action::HighlightEvents(_) | Action::SelectEvent(_) => {}
             Action::StepScript(name) => {
-                let line = format!("python {name} step");
+                let line = Line::PythonControl {
+                    name: name.clone(),
+                    control: Control::Step,
+                }
+                .to_string();
                 if let Err(e) = self
                     .fork_at_cursor()
                     .and_then(|_| self.session.apply(&line).map(|_| ()))

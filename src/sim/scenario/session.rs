@@ -4,6 +4,7 @@
 //! serialises to the scenario format, so what a learner did can be shared, replayed and tested.
 
 use crate::sim::scenario::parse::{self, Action, Step};
+use crate::sim::scenario::print::duration_text;
 use crate::sim::scenario::run::{run_steps, Run, StepResult};
 use crate::sim::time::Micros;
 
@@ -194,17 +195,6 @@ impl Session {
             out.push_str(&format!("wait {}\n", duration_text(self.now().0 - t.0)));
         }
         out
-    }
-}
-
-/// The shortest exact duration text: `90s`, `250ms`, `1500us`.
-fn duration_text(us: u64) -> String {
-    if us.is_multiple_of(1_000_000) {
-        format!("{}s", us / 1_000_000)
-    } else if us.is_multiple_of(1_000) {
-        format!("{}ms", us / 1_000)
-    } else {
-        format!("{us}us")
     }
 }
 
