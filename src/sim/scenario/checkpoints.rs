@@ -4,15 +4,15 @@
 //! checkpoints on the way). Every copy is exactly what a full rebuild gives at its time.
 
 use crate::sim::pika::Scripts;
-use crate::sim::scenario::parse::{parse, Step};
 use crate::sim::scenario::run::Run;
 use crate::sim::scenario::session::TimedInput;
 use crate::sim::time::Micros;
 use crate::sim::trace::TraceEvent;
 
 /// Carries a replayed run forward from `from` to `to`: the inputs recorded in that span are
-/// applied at their times exactly as [`Session::snapshot_at`] applies them (same line numbers,
-/// the clock moved only when it is behind the input), so the run equals a rebuild at `to`.
+/// applied at their times exactly as [`Session::snapshot_at`] applies them (the same parsed
+/// steps, the clock moved only when it is behind the input), so the run equals a rebuild at
+/// `to`.
 /// With `marks`, checkpoints are taken on the way.
 ///
 /// [`Session::snapshot_at`]: crate::sim::scenario::session::Session::snapshot_at
@@ -22,8 +22,8 @@ pub(super) fn replay(
     from: Micros,
     to: Micros,
     mut marks: Option<&mut Checkpoints>,
-) -> Result<(), String> {
-    for (n, input) in inputs.iter().enumerate() {
+) {
+    for input in inputs {
         if input.at <= from {
             continue;
         }
@@ -33,12 +33,9 @@ pub(super) fn replay(
         if run.sim.now() < input.at {
             advance(run, input.at, true, marks.as_deref_mut());
         }
-        for st in parse(&input.line).map_err(|e| e.message)? {
-            run.step(&Step { line: n + 1, ..st });
-        }
+        run.step(&input.step);
     }
     advance(run, to, false, marks);
-    Ok(())
 }
 
 /// Moves a replayed run's clock to `t`, offering the checkpoints a copy at each event time on

@@ -131,15 +131,14 @@ impl Player {
     }
 
     /// Brings the live session to the cursor before acting, discarding the future there.
-    fn fork_at_cursor(&mut self) -> Result<(), String> {
+    fn fork_at_cursor(&mut self) {
         // Every caller then records an input at the cursor, which a checkpoint there or later
         // has not seen.
         self.checkpoints.forget_from(self.cursor);
         if self.cursor < self.session.now() {
-            self.session.rewind_to(self.cursor)?;
+            self.session.rewind_to(self.cursor);
         }
         self.past = None;
-        Ok(())
     }
 
     pub fn apply(&mut self, action: Action) {
@@ -164,10 +163,8 @@ impl Player {
                     control: Control::Step,
                 }
                 .to_string();
-                if let Err(e) = self
-                    .fork_at_cursor()
-                    .and_then(|_| self.session.apply(&line).map(|_| ()))
-                {
+                self.fork_at_cursor();
+                if let Err(e) = self.session.apply(&line) {
                     self.error = Some(e);
                 }
                 let run = &mut self.session.run;
@@ -179,10 +176,8 @@ impl Player {
                 self.cursor = self.session.now();
             }
             Action::Input(line) => {
-                if let Err(e) = self
-                    .fork_at_cursor()
-                    .and_then(|_| self.session.apply(&line).map(|_| ()))
-                {
+                self.fork_at_cursor();
+                if let Err(e) = self.session.apply(&line) {
                     self.error = Some(e);
                 }
                 self.cursor = self.session.now();
@@ -282,22 +277,17 @@ impl Player {
             return;
         }
         let past = self.past.take();
-        match self.replay_past(past, t) {
-            Ok(run) => {
-                self.past = Some(run);
-                self.cursor = t;
-            }
-            Err(e) => self.error = Some(e),
-        }
+        self.past = Some(self.replay_past(past, t));
+        self.cursor = t;
     }
 
     /// The run as it was at `t` (before the present), replayed from the closest starting
     /// point: the run on display when `t` is ahead of it (playing forward through the past),
     /// else the latest checkpoint at or before `t`, else time zero.
-    fn replay_past(&mut self, past: Option<Run>, t: Micros) -> Result<Run, String> {
+    fn replay_past(&mut self, past: Option<Run>, t: Micros) -> Run {
         if self.checkpoints.marks.is_empty() && !self.checkpoints.no_base {
             self.checkpoints
-                .start(self.session.snapshot_at(Micros::ZERO)?);
+                .start(self.session.snapshot_at(Micros::ZERO));
         }
         let inputs = self.session.inputs();
         let mark = self.checkpoints.latest_at_or_before(t);
@@ -314,12 +304,8 @@ impl Player {
                 None => return self.session.snapshot_at(t),
             },
         };
-        match replay(&mut run, inputs, from, t, Some(&mut self.checkpoints)) {
-            Ok(()) => Ok(run),
-            // A recorded input that no longer parses cannot happen; if it did, the full
-            // rebuild reports it the way the session always has.
-            Err(_) => self.session.snapshot_at(t),
-        }
+        replay(&mut run, inputs, from, t, Some(&mut self.checkpoints));
+        run
     }
 
     fn console_line(&mut self, node: usize, line: &str) {
@@ -355,10 +341,7 @@ impl Player {
         } else {
             format!("on {short}: {trimmed}")
         };
-        if let Err(e) = self.fork_at_cursor() {
-            self.error = Some(e);
-            return;
-        }
+        self.fork_at_cursor();
         match self.session.apply(&scenario_line) {
             Ok(res) => self.console.push(ConsoleEntry {
                 node: node_name,
@@ -608,7 +591,7 @@ mod tests {
             p.apply(Action::Seek(t));
             assert_eq!(p.error, None);
             assert_eq!(p.cursor, t);
-            let want = p.session.snapshot_at(t).unwrap();
+            let want = p.session.snapshot_at(t);
             assert_same_run(p.view_run(), &want, t);
         }
         assert!(
@@ -620,9 +603,9 @@ mod tests {
         let marks: Vec<Micros> = p.checkpoints.marks.iter().map(|m| m.at).collect();
         for (i, &at) in marks.iter().enumerate() {
             let (run, _) = p.checkpoints.restore(i, None).unwrap();
-            assert_same_run(&run, &p.session.snapshot_at(at).unwrap(), at);
+            assert_same_run(&run, &p.session.snapshot_at(at), at);
             p.apply(Action::Seek(at));
-            assert_same_run(p.view_run(), &p.session.snapshot_at(at).unwrap(), at);
+            assert_same_run(p.view_run(), &p.session.snapshot_at(at), at);
         }
     }
 
@@ -641,7 +624,7 @@ mod tests {
         for t in [100, 650, 700, 701, 1500, 2500, 900] {
             let t = Micros::from_ms(t);
             p.apply(Action::Seek(t));
-            assert_same_run(p.view_run(), &p.session.snapshot_at(t).unwrap(), t);
+            assert_same_run(p.view_run(), &p.session.snapshot_at(t), t);
         }
         assert!(!p.view().node_running(1));
     }
@@ -659,7 +642,7 @@ mod tests {
                 let t = Micros::from_ms(ms).min(Micros(horizon.0 - 1));
                 p.apply(Action::Seek(t));
                 assert_eq!(p.error, None);
-                assert_same_run(p.view_run(), &p.session.snapshot_at(t).unwrap(), t);
+                assert_same_run(p.view_run(), &p.session.snapshot_at(t), t);
             }
             assert_eq!(p.checkpoints.marks.is_empty(), delay.is_empty());
             assert!(p
@@ -686,7 +669,7 @@ mod tests {
         for t in times.into_iter().rev() {
             for t in [t, Micros(t.0 + 1)] {
                 p.apply(Action::Seek(t));
-                assert_same_run(p.view_run(), &p.session.snapshot_at(t).unwrap(), t);
+                assert_same_run(p.view_run(), &p.session.snapshot_at(t), t);
             }
         }
     }
@@ -703,7 +686,7 @@ mod tests {
         assert!(last.run.sim.trace.is_empty());
         let t = Micros::from_ms(1234);
         p.apply(Action::Seek(t));
-        assert_same_run(p.view_run(), &p.session.snapshot_at(t).unwrap(), t);
+        assert_same_run(p.view_run(), &p.session.snapshot_at(t), t);
     }
 
     #[test]
