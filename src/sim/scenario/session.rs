@@ -5,7 +5,6 @@
 //! Each line is parsed once, when it comes in: rebuilds and seeks replay the parsed steps.
 
 use crate::sim::scenario::parse::{self, Action, Step};
-use crate::sim::scenario::print::duration_text;
 use crate::sim::scenario::run::{run_steps, Run, StepResult};
 use crate::sim::time::Micros;
 
@@ -195,7 +194,7 @@ impl Session {
         let mut t = Micros::ZERO;
         for i in &self.inputs {
             if i.at > t {
-                out.push_str(&format!("wait {}\n", duration_text(i.at.0 - t.0)));
+                out.push_str(&format!("{}\n", Action::Wait(Micros(i.at.0 - t.0))));
             }
             out.push_str(&i.line);
             out.push('\n');
@@ -203,7 +202,7 @@ impl Session {
             t = i.after.max(i.at);
         }
         if self.now() > t {
-            out.push_str(&format!("wait {}\n", duration_text(self.now().0 - t.0)));
+            out.push_str(&format!("{}\n", Action::Wait(Micros(self.now().0 - t.0))));
         }
         out
     }
