@@ -1,5 +1,6 @@
 //! Splits a command line into words the way a POSIX shell does for the lines learners paste:
-//! single and double quotes, backslash escapes, and backslash-newline continuations.
+//! single and double quotes, backslash escapes, and backslash-newline continuations; and the
+//! printer beside it, [`quote`] and [`join`], whose lines [`split`] reads back word for word.
 
 /// Splits `line` into words. Errors name what is unterminated.
 pub fn split(line: &str) -> Result<Vec<String>, String> {
@@ -77,6 +78,47 @@ pub fn needs_more(line: &str) -> bool {
     }
 }
 
+/// `word` as it must be typed for a shell to read it back as one word, the way documentation
+/// writes it: bare when no shell treats any of its characters specially (`rabbit@node1`,
+/// `ha-all`), in double quotes when nothing inside is special to them (`"^q"`, `"it's"`, `""`),
+/// else in single quotes (`'{"ha-mode":"all"}'`, `'it'\''s "x"'`).
+pub fn quote(word: &str) -> String {
+    if !word.is_empty() && word.chars().all(is_bare) {
+        return word.to_string();
+    }
+    if !word.contains(['"', '$', '`', '\\', '!', '\n']) {
+        return format!("\"{word}\"");
+    }
+    let mut out = String::with_capacity(word.len() + 2);
+    out.push('\'');
+    let mut prev = None;
+    for c in word.chars() {
+        match c {
+            // Closed, an escaped quote, reopened: the usual way to put ' in single quotes.
+            '\'' => out.push_str("'\\''"),
+            // A scenario file is read line by line, which drops a carriage return before a
+            // line feed; an empty quoted piece between them keeps it.
+            '\n' if prev == Some('\r') => out.push_str("''\n"),
+            c => out.push(c),
+        }
+        prev = Some(c);
+    }
+    out.push('\'');
+    out
+}
+
+/// The words as one command line, each [`quote`]d, separated by spaces.
+pub fn join<S: AsRef<str>>(words: &[S]) -> String {
+    let quoted: Vec<String> = words.iter().map(|w| quote(w.as_ref())).collect();
+    quoted.join(" ")
+}
+
+/// A character no shell treats specially outside quotes (no globbing, expansion, operator,
+/// comment or history), so a word made only of them needs no quoting.
+fn is_bare(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_@%+=:,./-".contains(c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +145,22 @@ mod tests {
         assert!(needs_more("a \"b"));
         assert!(needs_more("a \\"));
         assert_eq!(split("a # comment").unwrap(), vec!["a"]);
+    }
+
+    #[test]
+    fn quotes_like_the_documents() {
+        assert_eq!(quote("mirror_queue"), "mirror_queue");
+        assert_eq!(quote("^queue_"), "\"^queue_\"");
+        assert_eq!(quote(r#"{"ha-mode":"all"}"#), r#"'{"ha-mode":"all"}'"#);
+        assert_eq!(quote("it's"), "\"it's\"");
+        assert_eq!(quote(r#"it's "x""#), r#"'it'\''s "x"'"#);
+        assert_eq!(quote(""), "\"\"");
+        assert_eq!(quote("^a$"), "'^a$'");
+        assert_eq!(quote("a\r\nb"), "'a\r''\nb'");
+        assert_eq!(
+            join(&["rabbitmqctl", "set_policy", "ha all", "^q"]),
+            "rabbitmqctl set_policy \"ha all\" \"^q\""
+        );
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! The scenario format: one line-oriented text format for tests, URLs, lessons and embeds
 //! (see docs/scenario-format.md), its runner and its report.
 
+mod checkpoints;
 pub mod parse;
 pub mod player;
+pub mod print;
 pub mod report;
 pub mod run;
 pub mod session;

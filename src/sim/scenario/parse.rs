@@ -127,7 +127,8 @@ pub enum Expectation {
     },
 }
 
-const QUEUE_KEYS: &[&str] = &[
+/// The checks an `expect queue` line takes.
+pub const QUEUE_KEYS: &[&str] = &[
     "on",
     "master",
     "mirrors",
@@ -143,7 +144,8 @@ const QUEUE_KEYS: &[&str] = &[
     "absent",
     "durable",
 ];
-const CLIENT_KEYS: &[&str] = &[
+/// The checks an `expect client` line takes.
+pub const CLIENT_KEYS: &[&str] = &[
     "connected",
     "deliveries",
     "redelivered",
@@ -156,7 +158,8 @@ const CLIENT_KEYS: &[&str] = &[
     "unacked",
 ];
 
-const SCRIPT_KEYS: &[&str] = &["state", "output", "stdout", "error", "line", "exit"];
+/// The checks an `expect python` line takes.
+pub const SCRIPT_KEYS: &[&str] = &["state", "output", "stdout", "error", "line", "exit"];
 
 /// A parse error: `file:line: message` once the caller adds the file name.
 #[derive(Debug, Clone, PartialEq)]

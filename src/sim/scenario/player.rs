@@ -5,14 +5,13 @@
 
 use crate::sim::ctl::shell;
 use crate::sim::engine::Sim;
-use crate::sim::pika::Scripts;
-use crate::sim::scenario::parse::parse;
-use crate::sim::scenario::parse::Step;
+use crate::sim::pika::Control;
+use crate::sim::scenario::checkpoints::{replay, Checkpoints};
+use crate::sim::scenario::parse::Action as Line;
 use crate::sim::scenario::run::Run;
 use crate::sim::scenario::session::Session;
-use crate::sim::scenario::session::TimedInput;
 use crate::sim::time::Micros;
-use crate::sim::trace::{Importance, TraceEvent, TraceKind};
+use crate::sim::trace::{Importance, TraceKind};
 
 /// Slowest and fastest playback (the Speed slider is logarithmic between them).
 pub const MIN_SPEED: f64 = 0.01;
@@ -132,15 +131,14 @@ impl Player {
     }
 
     /// Brings the live session to the cursor before acting, discarding the future there.
-    fn fork_at_cursor(&mut self) -> Result<(), String> {
+    fn fork_at_cursor(&mut self) {
         // Every caller then records an input at the cursor, which a checkpoint there or later
         // has not seen.
         self.checkpoints.forget_from(self.cursor);
         if self.cursor < self.session.now() {
-            self.session.rewind_to(self.cursor)?;
+            self.session.rewind_to(self.cursor);
         }
         self.past = None;
-        Ok(())
     }
 
     pub fn apply(&mut self, action: Action) {
@@ -160,11 +158,13 @@ impl Player {
         match action {
             Action::HighlightEvents(_) | Action::SelectEvent(_) => {}
             Action::StepScript(name) => {
-                let line = format!("python {name} step");
-                if let Err(e) = self
-                    .fork_at_cursor()
-                    .and_then(|_| self.session.apply(&line).map(|_| ()))
-                {
+                let line = Line::PythonControl {
+                    name: name.clone(),
+                    control: Control::Step,
+                }
+                .to_string();
+                self.fork_at_cursor();
+                if let Err(e) = self.session.apply(&line) {
                     self.error = Some(e);
                 }
                 let run = &mut self.session.run;
@@ -176,10 +176,8 @@ impl Player {
                 self.cursor = self.session.now();
             }
             Action::Input(line) => {
-                if let Err(e) = self
-                    .fork_at_cursor()
-                    .and_then(|_| self.session.apply(&line).map(|_| ()))
-                {
+                self.fork_at_cursor();
+                if let Err(e) = self.session.apply(&line) {
                     self.error = Some(e);
                 }
                 self.cursor = self.session.now();
@@ -279,22 +277,17 @@ impl Player {
             return;
         }
         let past = self.past.take();
-        match self.replay_past(past, t) {
-            Ok(run) => {
-                self.past = Some(run);
-                self.cursor = t;
-            }
-            Err(e) => self.error = Some(e),
-        }
+        self.past = Some(self.replay_past(past, t));
+        self.cursor = t;
     }
 
     /// The run as it was at `t` (before the present), replayed from the closest starting
     /// point: the run on display when `t` is ahead of it (playing forward through the past),
     /// else the latest checkpoint at or before `t`, else time zero.
-    fn replay_past(&mut self, past: Option<Run>, t: Micros) -> Result<Run, String> {
+    fn replay_past(&mut self, past: Option<Run>, t: Micros) -> Run {
         if self.checkpoints.marks.is_empty() && !self.checkpoints.no_base {
             self.checkpoints
-                .start(self.session.snapshot_at(Micros::ZERO)?);
+                .start(self.session.snapshot_at(Micros::ZERO));
         }
         let inputs = self.session.inputs();
         let mark = self.checkpoints.latest_at_or_before(t);
@@ -311,12 +304,8 @@ impl Player {
                 None => return self.session.snapshot_at(t),
             },
         };
-        match replay(&mut run, inputs, from, t, Some(&mut self.checkpoints)) {
-            Ok(()) => Ok(run),
-            // A recorded input that no longer parses cannot happen; if it did, the full
-            // rebuild reports it the way the session always has.
-            Err(_) => self.session.snapshot_at(t),
-        }
+        replay(&mut run, inputs, from, t, Some(&mut self.checkpoints));
+        run
     }
 
     fn console_line(&mut self, node: usize, line: &str) {
@@ -352,10 +341,7 @@ impl Player {
         } else {
             format!("on {short}: {trimmed}")
         };
-        if let Err(e) = self.fork_at_cursor() {
-            self.error = Some(e);
-            return;
-        }
+        self.fork_at_cursor();
         match self.session.apply(&scenario_line) {
             Ok(res) => self.console.push(ConsoleEntry {
                 node: node_name,
@@ -394,199 +380,6 @@ impl Default for Player {
     }
 }
 
-/// Carries a replayed run forward from `from` to `to`: the inputs recorded in that span are
-/// applied at their times exactly as [`Session::snapshot_at`] applies them (same line numbers,
-/// the clock moved only when it is behind the input), so the run equals a rebuild at `to`.
-/// With `marks`, checkpoints are taken on the way.
-fn replay(
-    run: &mut Run,
-    inputs: &[TimedInput],
-    from: Micros,
-    to: Micros,
-    mut marks: Option<&mut Checkpoints>,
-) -> Result<(), String> {
-    for (n, input) in inputs.iter().enumerate() {
-        if input.at <= from {
-            continue;
-        }
-        if input.at > to {
-            break;
-        }
-        if run.sim.now() < input.at {
-            advance(run, input.at, true, marks.as_deref_mut());
-        }
-        for st in parse(&input.line).map_err(|e| e.message)? {
-            run.step(&Step { line: n + 1, ..st });
-        }
-    }
-    advance(run, to, false, marks);
-    Ok(())
-}
-
-/// Moves a replayed run's clock to `t`, offering the checkpoints a copy at each event time on
-/// the way. With `input_at_t` an input is about to be applied at `t`, so the run at `t` itself
-/// is not yet what a rebuild at `t` gives and is not offered.
-fn advance(run: &mut Run, t: Micros, input_at_t: bool, marks: Option<&mut Checkpoints>) {
-    let Some(marks) = marks.filter(|_| run.scripts.is_empty()) else {
-        run.advance_to(t);
-        return;
-    };
-    // Without scripts `Run::advance_to` is the engine's, which runs the same events in the
-    // same order whether it is asked to go to `t` at once or through each event time.
-    while let Some(e) = run.sim.next_event_time().filter(|&e| e <= t) {
-        run.sim.advance_to(e);
-        if e < t || !input_at_t {
-            marks.offer(run);
-        }
-    }
-    run.advance_to(t);
-}
-
-/// Scheduled events replayed between two checkpoints at first: a few tenths of a millisecond
-/// of replay natively (`seek_bench`), against about as long to copy a checkpoint back.
-const MARK_SPACING: u64 = 1_000;
-/// The most checkpoints kept: past it every other one goes and the spacing doubles, so the
-/// memory stays at most this many copies of the run's state (without its trace).
-const MAX_MARKS: usize = 32;
-
-/// Copies of the replayed run at points along the recorded inputs (every [`MARK_SPACING`]
-/// events or so), so that a seek into the past replays at most that much instead of the whole
-/// history. Each is what [`Session::snapshot_at`] gives at its time; a fork forgets those at
-/// or after it. Runs with `python` scripts are copied only before the first script starts (the
-/// interpreter's state cannot be copied).
-#[derive(Debug)]
-struct Checkpoints {
-    /// Sorted by time.
-    marks: Vec<Mark>,
-    /// The replayed trace up to the latest checkpoint. Checkpoints keep none of their own:
-    /// each one's trace is a prefix of the next one's, and a whole trace per checkpoint would
-    /// make the memory grow with the square of the run's length (the trace is most of a Sim).
-    trace: Vec<TraceEvent>,
-    spacing: u64,
-    /// A script runs from time zero: no checkpoint can be taken until the inputs change.
-    no_base: bool,
-}
-
-#[derive(Debug)]
-struct Mark {
-    at: Micros,
-    /// The run at `at` with an empty trace and no scripts.
-    run: Run,
-    trace_len: usize,
-}
-
-impl Default for Checkpoints {
-    fn default() -> Self {
-        Checkpoints {
-            marks: Vec::new(),
-            trace: Vec::new(),
-            spacing: MARK_SPACING,
-            no_base: false,
-        }
-    }
-}
-
-impl Checkpoints {
-    /// The first checkpoint: the run at time zero (nothing when a script already runs there).
-    fn start(&mut self, run: Run) {
-        let mut run = run;
-        self.marks.clear();
-        self.trace.clear();
-        self.push(&mut run);
-        self.no_base = self.marks.is_empty();
-    }
-
-    fn push(&mut self, run: &mut Run) {
-        if !run.scripts.is_empty() {
-            return;
-        }
-        if let Some(new) = run.sim.trace.get(self.trace.len()..) {
-            self.trace.extend_from_slice(new);
-        }
-        let trace = std::mem::take(&mut run.sim.trace);
-        let copy = Run {
-            sim: run.sim.clone(),
-            steps: run.steps.clone(),
-            expectations: run.expectations.clone(),
-            clients: run.clients.clone(),
-            scripts: Scripts::new(),
-        };
-        run.sim.trace = trace;
-        self.marks.push(Mark {
-            at: copy.sim.now(),
-            trace_len: run.sim.trace.len(),
-            run: copy,
-        });
-        if self.marks.len() > MAX_MARKS {
-            let mut i = 0;
-            self.marks.retain(|_| {
-                i += 1;
-                i % 2 == 1
-            });
-            self.spacing = self.spacing.saturating_mul(2);
-        }
-    }
-
-    /// Takes a checkpoint of `run` if it is past the latest one by the spacing. `run` must be
-    /// what a rebuild at its time gives.
-    fn offer(&mut self, run: &mut Run) {
-        let Some(last) = self.marks.last() else {
-            return;
-        };
-        if run.sim.now() > last.at
-            && run.sim.events_processed >= last.run.sim.events_processed + self.spacing
-        {
-            self.push(run);
-        }
-    }
-
-    /// Forgets the checkpoints at or after `t` (inputs are about to change there).
-    fn forget_from(&mut self, t: Micros) {
-        self.marks.retain(|m| m.at < t);
-        if self.marks.is_empty() {
-            self.no_base = false;
-        }
-        self.trace
-            .truncate(self.marks.last().map_or(0, |m| m.trace_len));
-    }
-
-    fn latest_at_or_before(&self, t: Micros) -> Option<usize> {
-        self.marks.partition_point(|m| m.at <= t).checked_sub(1)
-    }
-
-    /// Whether restoring checkpoint `i` saves more replay than it costs, for a run already at
-    /// or before the target.
-    fn worth_restoring(&self, i: usize, run: &Run) -> bool {
-        self.marks.get(i).is_some_and(|m| {
-            m.run.sim.events_processed > run.sim.events_processed.saturating_add(self.spacing)
-        })
-    }
-
-    /// A copy of checkpoint `i` with its trace, and its time. The trace comes from `past` (a
-    /// replay of the same inputs that got at least as far) when there is one, cut to length,
-    /// which saves copying it.
-    fn restore(&self, i: usize, past: Option<Run>) -> Option<(Run, Micros)> {
-        let m = self.marks.get(i)?;
-        let trace = match past.map(|r| r.sim.trace) {
-            Some(mut t) if t.len() >= m.trace_len => {
-                t.truncate(m.trace_len);
-                t
-            }
-            _ => self.trace.get(..m.trace_len)?.to_vec(),
-        };
-        let mut sim = m.run.sim.clone();
-        sim.trace = trace;
-        let run = Run {
-            sim,
-            steps: m.run.steps.clone(),
-            expectations: m.run.expectations.clone(),
-            clients: m.run.clients.clone(),
-            scripts: Scripts::new(),
-        };
-        Some((run, m.at))
-    }
-}
-
 /// Maps a slider position in `0.0..=1.0` to a speed, logarithmically (0.5 is 1×).
 pub fn speed_from_slider(x: f64) -> f64 {
     let (lo, hi) = (MIN_SPEED.ln(), MAX_SPEED.ln());
@@ -602,6 +395,7 @@ pub fn slider_from_speed(s: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::scenario::checkpoints::MAX_MARKS;
 
     #[test]
     fn console_policy_then_failover_then_fork() {
@@ -797,7 +591,7 @@ mod tests {
             p.apply(Action::Seek(t));
             assert_eq!(p.error, None);
             assert_eq!(p.cursor, t);
-            let want = p.session.snapshot_at(t).unwrap();
+            let want = p.session.snapshot_at(t);
             assert_same_run(p.view_run(), &want, t);
         }
         assert!(
@@ -809,9 +603,9 @@ mod tests {
         let marks: Vec<Micros> = p.checkpoints.marks.iter().map(|m| m.at).collect();
         for (i, &at) in marks.iter().enumerate() {
             let (run, _) = p.checkpoints.restore(i, None).unwrap();
-            assert_same_run(&run, &p.session.snapshot_at(at).unwrap(), at);
+            assert_same_run(&run, &p.session.snapshot_at(at), at);
             p.apply(Action::Seek(at));
-            assert_same_run(p.view_run(), &p.session.snapshot_at(at).unwrap(), at);
+            assert_same_run(p.view_run(), &p.session.snapshot_at(at), at);
         }
     }
 
@@ -830,7 +624,7 @@ mod tests {
         for t in [100, 650, 700, 701, 1500, 2500, 900] {
             let t = Micros::from_ms(t);
             p.apply(Action::Seek(t));
-            assert_same_run(p.view_run(), &p.session.snapshot_at(t).unwrap(), t);
+            assert_same_run(p.view_run(), &p.session.snapshot_at(t), t);
         }
         assert!(!p.view().node_running(1));
     }
@@ -848,7 +642,7 @@ mod tests {
                 let t = Micros::from_ms(ms).min(Micros(horizon.0 - 1));
                 p.apply(Action::Seek(t));
                 assert_eq!(p.error, None);
-                assert_same_run(p.view_run(), &p.session.snapshot_at(t).unwrap(), t);
+                assert_same_run(p.view_run(), &p.session.snapshot_at(t), t);
             }
             assert_eq!(p.checkpoints.marks.is_empty(), delay.is_empty());
             assert!(p
@@ -875,7 +669,7 @@ mod tests {
         for t in times.into_iter().rev() {
             for t in [t, Micros(t.0 + 1)] {
                 p.apply(Action::Seek(t));
-                assert_same_run(p.view_run(), &p.session.snapshot_at(t).unwrap(), t);
+                assert_same_run(p.view_run(), &p.session.snapshot_at(t), t);
             }
         }
     }
@@ -892,7 +686,7 @@ mod tests {
         assert!(last.run.sim.trace.is_empty());
         let t = Micros::from_ms(1234);
         p.apply(Action::Seek(t));
-        assert_same_run(p.view_run(), &p.session.snapshot_at(t).unwrap(), t);
+        assert_same_run(p.view_run(), &p.session.snapshot_at(t), t);
     }
 
     #[test]
@@ -911,165 +705,5 @@ mod tests {
     }
 }
 
-/// Scrubbing cost on a busy run. Not a timed test (the figures depend on the machine): run it
-/// with `cargo test --release --lib ui::player::seek_bench -- --ignored --nocapture`. The
-/// rebuild from time zero it compares with is what a backward seek did before checkpoints.
 #[cfg(test)]
-mod seek_bench {
-    use super::*;
-    use crate::rng::Rng;
-    use std::mem::size_of;
-    use std::time::Instant;
-
-    /// Rough heap bytes of a trace: the entries plus their strings.
-    fn trace_bytes(trace: &[TraceEvent]) -> usize {
-        trace
-            .iter()
-            .map(|e| {
-                size_of::<TraceEvent>()
-                    + match &e.kind {
-                        TraceKind::Input { text } => text.capacity(),
-                        TraceKind::Send { label, .. } => label.capacity(),
-                        TraceKind::Lost { reason, .. } => reason.capacity(),
-                        TraceKind::State { text, .. } => text.capacity(),
-                    }
-            })
-            .sum()
-    }
-
-    /// Rough heap bytes of what grows with a run besides its trace: messages, what clients
-    /// received, replicas' contents (B-tree nodes counted at twice the entry), step results.
-    fn state_bytes(run: &Run) -> usize {
-        use crate::sim::model::{Delivery, Entry, Message, Unacked};
-        let sim = &run.sim;
-        let msgs: usize = sim
-            .messages
-            .iter()
-            .map(|m| size_of::<Message>() + m.body.capacity())
-            .sum();
-        let clients: usize = sim
-            .clients
-            .iter()
-            .map(|c| {
-                c.deliveries
-                    .iter()
-                    .map(|d| size_of::<Delivery>() + d.body.capacity() + d.queue.capacity())
-                    .sum::<usize>()
-                    + c.confirms.capacity() * 40
-                    + c.unconfirmed.len() * 2 * 80
-            })
-            .sum();
-        let procs: usize = sim
-            .procs
-            .iter()
-            .map(|p| {
-                p.ready.len() * 2 * (8 + size_of::<Entry>())
-                    + p.unacked.len() * 2 * (8 + size_of::<Unacked>())
-                    + p.gm.pending.values().map(Vec::len).sum::<usize>() * 64
-            })
-            .sum();
-        let steps: usize = run
-            .steps
-            .iter()
-            .map(|s| 64 + s.input.capacity() + s.output.capacity())
-            .sum();
-        msgs + clients + procs + steps
-    }
-
-    fn stats(label: &str, mut ms: Vec<f64>) {
-        ms.sort_by(|a, b| a.total_cmp(b));
-        let mean = ms.iter().sum::<f64>() / ms.len().max(1) as f64;
-        let at = |q: usize| ms.get(ms.len() * q / 100).copied().unwrap_or(0.0);
-        println!(
-            "  {label:<44} n={:<4} mean {mean:6.2} ms  median {:6.2}  p90 {:6.2}  max {:6.2}",
-            ms.len(),
-            at(50),
-            at(90),
-            ms.last().copied().unwrap_or(0.0)
-        );
-    }
-
-    fn timed(f: impl FnOnce()) -> f64 {
-        let s = Instant::now();
-        f();
-        s.elapsed().as_secs_f64() * 1e3
-    }
-
-    #[test]
-    #[ignore]
-    fn backward_seeks_on_a_busy_run() {
-        let t0 = Instant::now();
-        let session = Session::from_scenario(&crate::sim::bench::steady_load()).unwrap();
-        let build = t0.elapsed().as_secs_f64() * 1e3;
-        let sim = &session.run.sim;
-        println!(
-            "busy run (steady_load): {} s simulated, {} inputs, {} events, {} trace entries \
-             (~{} KiB), other state ~{} KiB; built in {build:.1} ms",
-            session.now().0 / 1_000_000,
-            session.inputs().len(),
-            sim.events_processed,
-            sim.trace.len(),
-            trace_bytes(&sim.trace) / 1024,
-            state_bytes(&session.run) / 1024,
-        );
-        println!(
-            "  one clone of the whole Sim at 30 s: {:.2} ms",
-            timed(|| drop(sim.clone()))
-        );
-        let horizon = session.now();
-        let mut rng = Rng::new(42);
-        let targets: Vec<Micros> = (0..60).map(|_| Micros(rng.below(horizon.0))).collect();
-        let drag: Vec<Micros> = (0..300).rev().map(|i| Micros::from_ms(i * 100)).collect();
-
-        println!("before (each backward seek rebuilds from time zero):");
-        stats(
-            "random targets",
-            targets
-                .iter()
-                .map(|&t| timed(|| drop(session.snapshot_at(t))))
-                .collect(),
-        );
-        stats(
-            "dragging back 30 s -> 0 in 100 ms steps",
-            drag.iter()
-                .map(|&t| timed(|| drop(session.snapshot_at(t))))
-                .collect(),
-        );
-
-        let mut p = Player::from_session(session);
-        println!("after (checkpoints):");
-        // The first seek far back replays the whole run once, taking the checkpoints.
-        let first = timed(|| p.apply(Action::Seek(Micros(horizon.0 - 1_000))));
-        println!("  first seek, 1 ms before the present (takes the checkpoints): {first:.2} ms");
-        p.apply(Action::Seek(horizon));
-        let mut from_present = Vec::new();
-        let mut in_past = Vec::new();
-        for &t in &targets {
-            p.apply(Action::Seek(horizon));
-            from_present.push(timed(|| p.apply(Action::Seek(t))));
-            let earlier = Micros(rng.below(t.0.max(1)));
-            in_past.push(timed(|| p.apply(Action::Seek(earlier))));
-            assert_eq!(p.error, None);
-        }
-        stats("random targets, from the present", from_present);
-        stats("random earlier targets, from the past", in_past);
-        p.apply(Action::Seek(horizon));
-        stats(
-            "dragging back 30 s -> 0 in 100 ms steps",
-            drag.iter()
-                .map(|&t| timed(|| p.apply(Action::Seek(t))))
-                .collect(),
-        );
-        let c = &p.checkpoints;
-        let marks: usize = c.marks.iter().map(|m| state_bytes(&m.run)).sum();
-        println!(
-            "memory: {} checkpoints every {} events, ~{} KiB of state together, plus one \
-             trace of {} entries (~{} KiB) they share",
-            c.marks.len(),
-            c.spacing,
-            marks / 1024,
-            c.trace.len(),
-            trace_bytes(&c.trace) / 1024,
-        );
-    }
-}
+mod seek_bench;

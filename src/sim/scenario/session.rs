@@ -2,6 +2,7 @@
 //! time moves forward by steps or to a target, and acting in the past forks: the run is
 //! rebuilt from its inputs up to that moment and the old future is discarded. The session
 //! serialises to the scenario format, so what a learner did can be shared, replayed and tested.
+//! Each line is parsed once, when it comes in: rebuilds and seeks replay the parsed steps.
 
 use crate::sim::scenario::parse::{self, Action, Step};
 use crate::sim::scenario::run::{run_steps, Run, StepResult};
@@ -12,7 +13,11 @@ use crate::sim::time::Micros;
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimedInput {
     pub at: Micros,
+    /// The line as it was typed, for display and sharing.
     pub line: String,
+    /// The line parsed, numbered as the input's place in the session (1-based): what a replay
+    /// runs.
+    pub step: Step,
     pub after: Micros,
 }
 
@@ -21,6 +26,8 @@ pub struct TimedInput {
 pub struct Session {
     /// Set-up lines (`cluster`, `seed`, `config`), applied before time 0.
     setup: Vec<String>,
+    /// The set-up lines parsed, numbered as the lines of `setup` joined.
+    setup_steps: Vec<Step>,
     inputs: Vec<TimedInput>,
     pub run: Run,
 }
@@ -29,9 +36,11 @@ impl Session {
     /// A session from set-up lines such as `cluster nodes=3`, `seed 7`.
     pub fn new(setup: &[&str]) -> Result<Session, String> {
         let setup: Vec<String> = setup.iter().map(|s| s.to_string()).collect();
-        let run = Self::build(&setup, &[])?;
+        let setup_steps = parse::parse(&setup.join("\n")).map_err(|e| e.message)?;
+        let run = Self::build(&setup_steps, &[]);
         Ok(Session {
             setup,
+            setup_steps,
             inputs: Vec::new(),
             run,
         })
@@ -53,6 +62,7 @@ impl Session {
             .collect();
         let setup_steps = &steps[..setup.len()];
         let mut session = Session {
+            setup_steps: numbered_as_joined(setup_steps),
             setup,
             inputs: Vec::new(),
             run: run_steps(setup_steps, None),
@@ -77,24 +87,25 @@ impl Session {
             self.inputs.push(TimedInput {
                 at,
                 line: step.text.clone(),
+                step: Step {
+                    line: self.inputs.len() + 1,
+                    ..step.clone()
+                },
                 after: self.now(),
             });
         }
     }
 
-    fn build(setup: &[String], inputs: &[TimedInput]) -> Result<Run, String> {
-        let steps = parse::parse(&setup.join("\n")).map_err(|e| e.message)?;
-        let mut run = run_steps(&steps, None);
-        for (n, i) in inputs.iter().enumerate() {
+    /// The run from the set-up and the inputs, each applied at its time.
+    fn build(setup: &[Step], inputs: &[TimedInput]) -> Run {
+        let mut run = run_steps(setup, None);
+        for i in inputs {
             if run.sim.now() < i.at {
                 run.advance_to(i.at);
             }
-            let parsed = parse::parse(&i.line).map_err(|e| e.message)?;
-            for st in parsed {
-                run.step(&Step { line: n + 1, ..st });
-            }
+            run.step(&i.step);
         }
-        Ok(run)
+        run
     }
 
     pub fn now(&self) -> Micros {
@@ -158,21 +169,21 @@ impl Session {
     }
 
     /// Rebuilds the run as it was at `t`: inputs after `t` are discarded (a fork).
-    pub fn rewind_to(&mut self, t: Micros) -> Result<(), String> {
+    pub fn rewind_to(&mut self, t: Micros) {
         self.inputs.retain(|i| i.at <= t);
-        let mut run = Self::build(&self.setup, &self.inputs)?;
+        let mut run = Self::build(&self.setup_steps, &self.inputs);
         run.advance_to(t);
         self.run = run;
-        Ok(())
     }
 
     /// Replays the inputs up to `t` into a fresh run without changing this session (the UI
     /// uses it to show the past while scrubbing, before the learner acts there).
-    pub fn snapshot_at(&self, t: Micros) -> Result<Run, String> {
-        let kept: Vec<TimedInput> = self.inputs.iter().filter(|i| i.at <= t).cloned().collect();
-        let mut run = Self::build(&self.setup, &kept)?;
+    pub fn snapshot_at(&self, t: Micros) -> Run {
+        // Inputs are in time order: those up to `t` are a prefix.
+        let kept = self.inputs.partition_point(|i| i.at <= t);
+        let mut run = Self::build(&self.setup_steps, &self.inputs[..kept]);
         run.advance_to(t);
-        Ok(run)
+        run
     }
 
     /// The session as a scenario (set-up, then inputs with `wait` lines between them), ending
@@ -183,7 +194,7 @@ impl Session {
         let mut t = Micros::ZERO;
         for i in &self.inputs {
             if i.at > t {
-                out.push_str(&format!("wait {}\n", duration_text(i.at.0 - t.0)));
+                out.push_str(&format!("{}\n", Action::Wait(Micros(i.at.0 - t.0))));
             }
             out.push_str(&i.line);
             out.push('\n');
@@ -191,21 +202,24 @@ impl Session {
             t = i.after.max(i.at);
         }
         if self.now() > t {
-            out.push_str(&format!("wait {}\n", duration_text(self.now().0 - t.0)));
+            out.push_str(&format!("{}\n", Action::Wait(Micros(self.now().0 - t.0))));
         }
         out
     }
 }
 
-/// The shortest exact duration text: `90s`, `250ms`, `1500us`.
-fn duration_text(us: u64) -> String {
-    if us.is_multiple_of(1_000_000) {
-        format!("{}s", us / 1_000_000)
-    } else if us.is_multiple_of(1_000) {
-        format!("{}ms", us / 1_000)
-    } else {
-        format!("{us}us")
-    }
+/// The steps numbered as a parse of their texts joined by newlines numbers them, which is how
+/// a session's set-up has always been rebuilt (its results carry these numbers).
+fn numbered_as_joined(steps: &[Step]) -> Vec<Step> {
+    let mut line = 1;
+    steps
+        .iter()
+        .map(|st| {
+            let numbered = Step { line, ..st.clone() };
+            line += st.text.lines().count().max(1);
+            numbered
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -230,10 +244,41 @@ mod tests {
         let again = Session::from_scenario(&text).unwrap();
         assert_eq!(again.run.sim.trace, s.run.sim.trace);
         // Acting in the past forks: the publish is gone.
-        s.rewind_to(Micros::from_ms(50)).unwrap();
+        s.rewind_to(Micros::from_ms(50));
         assert_eq!(s.inputs().len(), 3);
         let q = s.run.sim.find_queue("/", "q1").unwrap();
         assert_eq!(s.run.sim.procs[s.run.sim.queue(q).master.0].depth(), 0);
+    }
+
+    #[test]
+    fn inputs_keep_their_parsed_steps_numbered_by_place() {
+        let text = "cluster nodes=2\nseed 4\n\n# a comment\nclient app node=node1\nwait 5ms\n\
+                    rabbitmqctl set_policy ha \"^q\" \\\n  '{\"ha-mode\":\"all\"}'\napp declare q1\n";
+        let s = Session::from_scenario(text).unwrap();
+        let lines: Vec<(usize, &str)> = s
+            .inputs()
+            .iter()
+            .map(|i| (i.step.line, i.line.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (1, "client app node=node1"),
+                (
+                    2,
+                    "rabbitmqctl set_policy ha \"^q\" \\\n  '{\"ha-mode\":\"all\"}'"
+                ),
+                (3, "app declare q1"),
+            ]
+        );
+        for i in s.inputs() {
+            assert_eq!(i.step.text, i.line);
+            assert_eq!(parse::parse(&i.line).unwrap()[0].action, i.step.action);
+        }
+        // The set-up is numbered as its lines joined, as a rebuild has always numbered it.
+        let lines: Vec<usize> = s.setup_steps.iter().map(|st| st.line).collect();
+        assert_eq!(lines, [1, 2]);
+        assert_eq!(s.snapshot_at(s.now()).sim.trace, s.run.sim.trace);
     }
 
     #[test]
@@ -264,7 +309,7 @@ mod tests {
         let replayed = Session::from_scenario(&s.to_scenario()).unwrap();
         assert_eq!(replayed.run.sim.trace, s.run.sim.trace);
         let end = s.now();
-        s.rewind_to(end).unwrap();
+        s.rewind_to(end);
         assert_eq!(s.run.sim.trace, replayed.run.sim.trace);
     }
 }

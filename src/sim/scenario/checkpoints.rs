@@ -1,0 +1,205 @@
+//! Checkpoints for the playground's backward seeks: copies of a replayed run taken along the
+//! recorded inputs, so that showing the past replays a short stretch instead of the whole
+//! history, and the replay that carries a run forward through the recorded inputs (taking
+//! checkpoints on the way). Every copy is exactly what a full rebuild gives at its time.
+
+use crate::sim::pika::Scripts;
+use crate::sim::scenario::run::Run;
+use crate::sim::scenario::session::TimedInput;
+use crate::sim::time::Micros;
+use crate::sim::trace::TraceEvent;
+
+/// Carries a replayed run forward from `from` to `to`: the inputs recorded in that span are
+/// applied at their times exactly as [`Session::snapshot_at`] applies them (the same parsed
+/// steps, the clock moved only when it is behind the input), so the run equals a rebuild at
+/// `to`.
+/// With `marks`, checkpoints are taken on the way.
+///
+/// [`Session::snapshot_at`]: crate::sim::scenario::session::Session::snapshot_at
+pub(super) fn replay(
+    run: &mut Run,
+    inputs: &[TimedInput],
+    from: Micros,
+    to: Micros,
+    mut marks: Option<&mut Checkpoints>,
+) {
+    for input in inputs {
+        if input.at <= from {
+            continue;
+        }
+        if input.at > to {
+            break;
+        }
+        if run.sim.now() < input.at {
+            advance(run, input.at, true, marks.as_deref_mut());
+        }
+        run.step(&input.step);
+    }
+    advance(run, to, false, marks);
+}
+
+/// Moves a replayed run's clock to `t`, offering the checkpoints a copy at each event time on
+/// the way. With `input_at_t` an input is about to be applied at `t`, so the run at `t` itself
+/// is not yet what a rebuild at `t` gives and is not offered.
+fn advance(run: &mut Run, t: Micros, input_at_t: bool, marks: Option<&mut Checkpoints>) {
+    let Some(marks) = marks.filter(|_| run.scripts.is_empty()) else {
+        run.advance_to(t);
+        return;
+    };
+    // Without scripts `Run::advance_to` is the engine's, which runs the same events in the
+    // same order whether it is asked to go to `t` at once or through each event time.
+    while let Some(e) = run.sim.next_event_time().filter(|&e| e <= t) {
+        run.sim.advance_to(e);
+        if e < t || !input_at_t {
+            marks.offer(run);
+        }
+    }
+    run.advance_to(t);
+}
+
+/// Scheduled events replayed between two checkpoints at first: a few tenths of a millisecond
+/// of replay natively (`seek_bench`), against about as long to copy a checkpoint back.
+const MARK_SPACING: u64 = 1_000;
+/// The most checkpoints kept: past it every other one goes and the spacing doubles, so the
+/// memory stays at most this many copies of the run's state (without its trace).
+pub(super) const MAX_MARKS: usize = 32;
+
+/// Copies of the replayed run at points along the recorded inputs (every [`MARK_SPACING`]
+/// events or so), so that a seek into the past replays at most that much instead of the whole
+/// history. Each is what [`Session::snapshot_at`] gives at its time; a fork forgets those at
+/// or after it. Runs with `python` scripts are copied only before the first script starts (the
+/// interpreter's state cannot be copied).
+///
+/// [`Session::snapshot_at`]: crate::sim::scenario::session::Session::snapshot_at
+#[derive(Debug)]
+pub(super) struct Checkpoints {
+    /// Sorted by time.
+    pub(super) marks: Vec<Mark>,
+    /// The replayed trace up to the latest checkpoint. Checkpoints keep none of their own:
+    /// each one's trace is a prefix of the next one's, and a whole trace per checkpoint would
+    /// make the memory grow with the square of the run's length (the trace is most of a Sim).
+    pub(super) trace: Vec<TraceEvent>,
+    pub(super) spacing: u64,
+    /// A script runs from time zero: no checkpoint can be taken until the inputs change.
+    pub(super) no_base: bool,
+}
+
+#[derive(Debug)]
+pub(super) struct Mark {
+    pub(super) at: Micros,
+    /// The run at `at` with an empty trace and no scripts.
+    pub(super) run: Run,
+    pub(super) trace_len: usize,
+}
+
+impl Default for Checkpoints {
+    fn default() -> Self {
+        Checkpoints {
+            marks: Vec::new(),
+            trace: Vec::new(),
+            spacing: MARK_SPACING,
+            no_base: false,
+        }
+    }
+}
+
+impl Checkpoints {
+    /// The first checkpoint: the run at time zero (nothing when a script already runs there).
+    pub(super) fn start(&mut self, run: Run) {
+        let mut run = run;
+        self.marks.clear();
+        self.trace.clear();
+        self.push(&mut run);
+        self.no_base = self.marks.is_empty();
+    }
+
+    fn push(&mut self, run: &mut Run) {
+        if !run.scripts.is_empty() {
+            return;
+        }
+        if let Some(new) = run.sim.trace.get(self.trace.len()..) {
+            self.trace.extend_from_slice(new);
+        }
+        let trace = std::mem::take(&mut run.sim.trace);
+        let copy = Run {
+            sim: run.sim.clone(),
+            steps: run.steps.clone(),
+            expectations: run.expectations.clone(),
+            clients: run.clients.clone(),
+            scripts: Scripts::new(),
+        };
+        run.sim.trace = trace;
+        self.marks.push(Mark {
+            at: copy.sim.now(),
+            trace_len: run.sim.trace.len(),
+            run: copy,
+        });
+        if self.marks.len() > MAX_MARKS {
+            let mut i = 0;
+            self.marks.retain(|_| {
+                i += 1;
+                i % 2 == 1
+            });
+            self.spacing = self.spacing.saturating_mul(2);
+        }
+    }
+
+    /// Takes a checkpoint of `run` if it is past the latest one by the spacing. `run` must be
+    /// what a rebuild at its time gives.
+    pub(super) fn offer(&mut self, run: &mut Run) {
+        let Some(last) = self.marks.last() else {
+            return;
+        };
+        if run.sim.now() > last.at
+            && run.sim.events_processed >= last.run.sim.events_processed + self.spacing
+        {
+            self.push(run);
+        }
+    }
+
+    /// Forgets the checkpoints at or after `t` (inputs are about to change there).
+    pub(super) fn forget_from(&mut self, t: Micros) {
+        self.marks.retain(|m| m.at < t);
+        if self.marks.is_empty() {
+            self.no_base = false;
+        }
+        self.trace
+            .truncate(self.marks.last().map_or(0, |m| m.trace_len));
+    }
+
+    pub(super) fn latest_at_or_before(&self, t: Micros) -> Option<usize> {
+        self.marks.partition_point(|m| m.at <= t).checked_sub(1)
+    }
+
+    /// Whether restoring checkpoint `i` saves more replay than it costs, for a run already at
+    /// or before the target.
+    pub(super) fn worth_restoring(&self, i: usize, run: &Run) -> bool {
+        self.marks.get(i).is_some_and(|m| {
+            m.run.sim.events_processed > run.sim.events_processed.saturating_add(self.spacing)
+        })
+    }
+
+    /// A copy of checkpoint `i` with its trace, and its time. The trace comes from `past` (a
+    /// replay of the same inputs that got at least as far) when there is one, cut to length,
+    /// which saves copying it.
+    pub(super) fn restore(&self, i: usize, past: Option<Run>) -> Option<(Run, Micros)> {
+        let m = self.marks.get(i)?;
+        let trace = match past.map(|r| r.sim.trace) {
+            Some(mut t) if t.len() >= m.trace_len => {
+                t.truncate(m.trace_len);
+                t
+            }
+            _ => self.trace.get(..m.trace_len)?.to_vec(),
+        };
+        let mut sim = m.run.sim.clone();
+        sim.trace = trace;
+        let run = Run {
+            sim,
+            steps: m.run.steps.clone(),
+            expectations: m.run.expectations.clone(),
+            clients: m.run.clients.clone(),
+            scripts: Scripts::new(),
+        };
+        Some((run, m.at))
+    }
+}

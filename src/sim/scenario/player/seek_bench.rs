@@ -1,0 +1,161 @@
+//! Scrubbing cost on a busy run. Not a timed test (the figures depend on the machine): run it
+//! with `cargo test --release --lib sim::scenario::player::seek_bench -- --ignored --nocapture`.
+//! The rebuild from time zero it compares with is what a backward seek did before checkpoints.
+
+use super::*;
+use crate::rng::Rng;
+use crate::sim::trace::TraceEvent;
+use std::mem::size_of;
+use std::time::Instant;
+
+/// Rough heap bytes of a trace: the entries plus their strings.
+fn trace_bytes(trace: &[TraceEvent]) -> usize {
+    trace
+        .iter()
+        .map(|e| {
+            size_of::<TraceEvent>()
+                + match &e.kind {
+                    TraceKind::Input { text } => text.capacity(),
+                    TraceKind::Send { label, .. } => label.capacity(),
+                    TraceKind::Lost { reason, .. } => reason.capacity(),
+                    TraceKind::State { text, .. } => text.capacity(),
+                }
+        })
+        .sum()
+}
+
+/// Rough heap bytes of what grows with a run besides its trace: messages, what clients
+/// received, replicas' contents (B-tree nodes counted at twice the entry), step results.
+fn state_bytes(run: &Run) -> usize {
+    use crate::sim::model::{Delivery, Entry, Message, Unacked};
+    let sim = &run.sim;
+    let msgs: usize = sim
+        .messages
+        .iter()
+        .map(|m| size_of::<Message>() + m.body.capacity())
+        .sum();
+    let clients: usize = sim
+        .clients
+        .iter()
+        .map(|c| {
+            c.deliveries
+                .iter()
+                .map(|d| size_of::<Delivery>() + d.body.capacity() + d.queue.capacity())
+                .sum::<usize>()
+                + c.confirms.capacity() * 40
+                + c.unconfirmed.len() * 2 * 80
+        })
+        .sum();
+    let procs: usize = sim
+        .procs
+        .iter()
+        .map(|p| {
+            p.ready.len() * 2 * (8 + size_of::<Entry>())
+                + p.unacked.len() * 2 * (8 + size_of::<Unacked>())
+                + p.gm.pending.values().map(Vec::len).sum::<usize>() * 64
+        })
+        .sum();
+    let steps: usize = run
+        .steps
+        .iter()
+        .map(|s| 64 + s.input.capacity() + s.output.capacity())
+        .sum();
+    msgs + clients + procs + steps
+}
+
+fn stats(label: &str, mut ms: Vec<f64>) {
+    ms.sort_by(|a, b| a.total_cmp(b));
+    let mean = ms.iter().sum::<f64>() / ms.len().max(1) as f64;
+    let at = |q: usize| ms.get(ms.len() * q / 100).copied().unwrap_or(0.0);
+    println!(
+        "  {label:<44} n={:<4} mean {mean:6.2} ms  median {:6.2}  p90 {:6.2}  max {:6.2}",
+        ms.len(),
+        at(50),
+        at(90),
+        ms.last().copied().unwrap_or(0.0)
+    );
+}
+
+fn timed(f: impl FnOnce()) -> f64 {
+    let s = Instant::now();
+    f();
+    s.elapsed().as_secs_f64() * 1e3
+}
+
+#[test]
+#[ignore]
+fn backward_seeks_on_a_busy_run() {
+    let t0 = Instant::now();
+    let session = Session::from_scenario(&crate::sim::bench::steady_load()).unwrap();
+    let build = t0.elapsed().as_secs_f64() * 1e3;
+    let sim = &session.run.sim;
+    println!(
+        "busy run (steady_load): {} s simulated, {} inputs, {} events, {} trace entries \
+         (~{} KiB), other state ~{} KiB; built in {build:.1} ms",
+        session.now().0 / 1_000_000,
+        session.inputs().len(),
+        sim.events_processed,
+        sim.trace.len(),
+        trace_bytes(&sim.trace) / 1024,
+        state_bytes(&session.run) / 1024,
+    );
+    println!(
+        "  one clone of the whole Sim at 30 s: {:.2} ms",
+        timed(|| drop(sim.clone()))
+    );
+    let horizon = session.now();
+    let mut rng = Rng::new(42);
+    let targets: Vec<Micros> = (0..60).map(|_| Micros(rng.below(horizon.0))).collect();
+    let drag: Vec<Micros> = (0..300).rev().map(|i| Micros::from_ms(i * 100)).collect();
+
+    println!("before (each backward seek rebuilds from time zero):");
+    stats(
+        "random targets",
+        targets
+            .iter()
+            .map(|&t| timed(|| drop(session.snapshot_at(t))))
+            .collect(),
+    );
+    stats(
+        "dragging back 30 s -> 0 in 100 ms steps",
+        drag.iter()
+            .map(|&t| timed(|| drop(session.snapshot_at(t))))
+            .collect(),
+    );
+
+    let mut p = Player::from_session(session);
+    println!("after (checkpoints):");
+    // The first seek far back replays the whole run once, taking the checkpoints.
+    let first = timed(|| p.apply(Action::Seek(Micros(horizon.0 - 1_000))));
+    println!("  first seek, 1 ms before the present (takes the checkpoints): {first:.2} ms");
+    p.apply(Action::Seek(horizon));
+    let mut from_present = Vec::new();
+    let mut in_past = Vec::new();
+    for &t in &targets {
+        p.apply(Action::Seek(horizon));
+        from_present.push(timed(|| p.apply(Action::Seek(t))));
+        let earlier = Micros(rng.below(t.0.max(1)));
+        in_past.push(timed(|| p.apply(Action::Seek(earlier))));
+        assert_eq!(p.error, None);
+    }
+    stats("random targets, from the present", from_present);
+    stats("random earlier targets, from the past", in_past);
+    p.apply(Action::Seek(horizon));
+    stats(
+        "dragging back 30 s -> 0 in 100 ms steps",
+        drag.iter()
+            .map(|&t| timed(|| p.apply(Action::Seek(t))))
+            .collect(),
+    );
+    let c = &p.checkpoints;
+    let marks: usize = c.marks.iter().map(|m| state_bytes(&m.run)).sum();
+    println!(
+        "memory: {} checkpoints every {} events, ~{} KiB of state together, plus one \
+         trace of {} entries (~{} KiB) they share",
+        c.marks.len(),
+        c.spacing,
+        marks / 1024,
+        c.trace.len(),
+        trace_bytes(&c.trace) / 1024,
+    );
+}
