@@ -5,7 +5,7 @@ use crate::py::{HostRef, Reply, Value};
 use crate::sim::model::ClientId;
 use crate::sim::pika::host::ctx::Ctx;
 use crate::sim::pika::state::{Deferred, Wait};
-use crate::sim::time::Micros;
+use crate::sim::queues::DeclareAttempt;
 use crate::sim::trace::Endpoint;
 
 impl Ctx<'_> {
@@ -57,8 +57,11 @@ impl Ctx<'_> {
                 let conn = self.st.chans[chan].conn;
                 let node = self.st.conns[conn].node;
                 let vhost = self.st.conns[conn].params.vhost.clone();
-                match self.sim.declare_queue(Some(c), node, &vhost, args.clone()) {
-                    Ok(q) => {
+                match self
+                    .sim
+                    .declare_queue_retrying(Some(c), node, &vhost, args.clone(), deadline)
+                {
+                    DeclareAttempt::Done(Ok(q)) => {
                         let r = self.sim.queue(q);
                         let name = r.name.clone();
                         let messages = self.sim.procs[r.master.0].ready.len() as i64;
@@ -85,19 +88,16 @@ impl Ctx<'_> {
                             reply: Reply::Return(f),
                         })
                     }
-                    // rabbit_amqqueue:with/4 keeps retrying while the master is dead; a
-                    // promotion or a restart during that time lets the declare through.
-                    Err(e) if e.contains("due to timeout") && now < deadline => {
-                        Some(Wait::Deferred {
-                            at: (now + Micros::from_ms(30)).min(deadline),
-                            op: Deferred::Declare {
-                                chan,
-                                args,
-                                deadline,
-                            },
-                        })
-                    }
-                    Err(e) => Some(self.chan_error_reply(chan, &e)),
+                    // rabbit_amqqueue:with/4 looks again while the master is dead.
+                    DeclareAttempt::RetryAt(at) => Some(Wait::Deferred {
+                        at,
+                        op: Deferred::Declare {
+                            chan,
+                            args,
+                            deadline,
+                        },
+                    }),
+                    DeclareAttempt::Done(Err(e)) => Some(self.chan_error_reply(chan, &e)),
                 }
             }
             Deferred::Delete {
