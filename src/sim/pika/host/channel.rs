@@ -3,7 +3,7 @@
 
 use crate::py::format::repr_str;
 use crate::py::{BuiltinExc, HostRef, HostResult, PyException, Reply, Value};
-use crate::sim::pika::exc::reply_code;
+use crate::sim::pika::exc::{reply_code, PikaExc, PRECONDITION_FAILED};
 use crate::sim::pika::host::args::{
     bind, int_arg, is_callable, not_supported, opt, require_str, table_arg, truthy, try_raise,
     type_error, value_error,
@@ -54,7 +54,7 @@ impl Ctx<'_> {
                     _ if method == "__exit__" => return HostResult::Return(Value::None),
                     _ => {
                         return HostResult::Raise(self.st.exc.new_exc(
-                            "ChannelWrongStateError",
+                            PikaExc::ChannelWrongStateError,
                             vec![Value::str("Channel is closed.")],
                         ))
                     }
@@ -253,7 +253,7 @@ impl Ctx<'_> {
                         at,
                         op: Deferred::ChannelError {
                             chan,
-                            code: 406,
+                            code: PRECONDITION_FAILED,
                             text: "PRECONDITION_FAILED - cannot switch from tx to confirm mode"
                                 .into(),
                         },
@@ -278,7 +278,7 @@ impl Ctx<'_> {
                         at,
                         op: Deferred::ChannelError {
                             chan,
-                            code: 406,
+                            code: PRECONDITION_FAILED,
                             text: "PRECONDITION_FAILED - cannot switch from confirm to tx mode"
                                 .into(),
                         },
@@ -308,7 +308,7 @@ impl Ctx<'_> {
                         at,
                         op: Deferred::ChannelError {
                             chan,
-                            code: 406,
+                            code: PRECONDITION_FAILED,
                             text: "PRECONDITION_FAILED - channel is not transactional".into(),
                         },
                     };
@@ -440,7 +440,7 @@ impl Ctx<'_> {
                 let _ = bound!(&[], 0);
                 if self.st.in_callback > 0 {
                     return HostResult::Raise(self.st.exc.new_exc(
-                        "ReentrancyError",
+                        PikaExc::ReentrancyError,
                         vec![Value::str("start_consuming may not be called from the scope of another BlockingConnection or BlockingChannel callback")],
                     ));
                 }
@@ -507,12 +507,11 @@ impl Ctx<'_> {
                 }
                 if let Err(text) = self.settle(chan, tag, multiple, requeue) {
                     // The broker answers an unknown tag by closing the channel.
-                    let code = reply_code(&text);
                     let at = self.now() + self.lat();
                     self.st.timers.push(Timer {
                         at,
                         chan,
-                        code,
+                        code: PRECONDITION_FAILED,
                         text,
                     });
                 }

@@ -7,7 +7,7 @@ use crate::py::format::repr_str;
 use crate::py::{HostResult, PyException, Reply, Value};
 use crate::sim::cluster::NodeState;
 use crate::sim::model::ClientId;
-use crate::sim::pika::exc::reply_code;
+use crate::sim::pika::exc::PikaExc;
 use crate::sim::pika::host::args::{bind, opt, secs, value_error};
 use crate::sim::pika::host::ctx::Ctx;
 use crate::sim::pika::host::obj::Obj;
@@ -84,7 +84,7 @@ impl Ctx<'_> {
             None => Err((self.st.exc.name_not_known(), now)),
             Some(_) if p.port == 15672 => Err((
                 self.st.exc.new_exc(
-                    "IncompatibleProtocolError",
+                    PikaExc::IncompatibleProtocolError,
                     vec![Value::str("StreamLostError: ('Transport indicated EOF',)")],
                 ),
                 now + rtt,
@@ -94,7 +94,7 @@ impl Ctx<'_> {
             }
             Some(_) if !self.sim.vhosts.iter().any(|v| v == &p.vhost) => Err((
                 self.st.exc.new_exc(
-                    "ProbableAccessDeniedError",
+                    PikaExc::ProbableAccessDeniedError,
                     vec![Value::str(&format!(
                         "ConnectionClosedByBroker: (530) {}",
                         repr_str(&format!("NOT_ALLOWED - vhost {} not found", p.vhost))
@@ -175,7 +175,7 @@ impl Ctx<'_> {
                 "CONNECTION_FORCED - broker forced connection closure with reason 'shutdown'",
             ),
             Loss::Eof => self.st.exc.new_exc(
-                "StreamLostError",
+                PikaExc::StreamLostError,
                 vec![Value::str("Transport indicated EOF")],
             ),
         }
@@ -213,7 +213,7 @@ impl Ctx<'_> {
             }
             ConnState::Lost { raised: false, .. } => Ok(()),
             _ => Err(self.st.exc.new_exc(
-                "ConnectionWrongStateError",
+                PikaExc::ConnectionWrongStateError,
                 vec![Value::str(&format!(
                     "{what} requires an open connection: {}",
                     self.conn_repr(conn)
@@ -230,7 +230,7 @@ impl Ctx<'_> {
             ConnState::Open | ConnState::Lost { raised: false, .. } => {}
             _ => {
                 return Err(self.st.exc.new_exc(
-                    "ChannelWrongStateError",
+                    PikaExc::ChannelWrongStateError,
                     vec![Value::str("Channel is closed.")],
                 ))
             }
@@ -268,7 +268,7 @@ impl Ctx<'_> {
             }
             ChanState::Broken { raised: false, .. } => Ok(()),
             _ => Err(self.st.exc.new_exc(
-                "ChannelWrongStateError",
+                PikaExc::ChannelWrongStateError,
                 vec![Value::str("Channel is closed.")],
             )),
         }
@@ -327,15 +327,14 @@ impl Ctx<'_> {
             };
         }
         let reply = Reply::Raise(self.st.exc.new_exc(
-            "ChannelWrongStateError",
+            PikaExc::ChannelWrongStateError,
             vec![Value::str("Channel is closed.")],
         ));
         Wait::Until { at: now, reply }
     }
 
     /// A channel error the script's request provoked: it arrives with the reply.
-    pub(super) fn chan_error_reply(&mut self, chan: usize, text: &str) -> Wait {
-        let code = reply_code(text);
+    pub(super) fn chan_error_reply(&mut self, chan: usize, code: i64, text: &str) -> Wait {
         let at = self.break_chan(chan, code, text);
         if let ChanState::Broken { code, text, at, .. } = self.st.chans[chan].state.clone() {
             self.st.chans[chan].state = ChanState::Broken {
@@ -379,7 +378,7 @@ impl Ctx<'_> {
                 Some(n) if (1..=2047).contains(&n) => n,
                 _ => {
                     return HostResult::Raise(self.st.exc.new_exc(
-                        "InvalidChannelNumber",
+                        PikaExc::InvalidChannelNumber,
                         vec![Value::Int(v.as_int().unwrap_or(0))],
                     ))
                 }
@@ -505,7 +504,7 @@ impl Ctx<'_> {
                 };
             }
             return HostResult::Raise(self.st.exc.new_exc(
-                "ConnectionWrongStateError",
+                PikaExc::ConnectionWrongStateError,
                 vec![Value::str(&format!(
                     "BlockingConnection.close({code}, {}) called on closed connection.",
                     repr_str(&text)

@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use crate::erl::json::Json;
 use crate::py::format::repr_str;
 use crate::py::{HostRef, HostResult, Value};
+use crate::sim::pika::exc::PikaExc;
 use crate::sim::pika::host::args::{
     bind, is_callable, opt, require_str, secs, table_arg, truthy, try_raise, type_error,
     value_error,
@@ -15,8 +16,8 @@ use crate::sim::pika::state::{ConsumerInfo, Generator, Inbound, Wait};
 use crate::sim::time::Micros;
 
 impl Ctx<'_> {
-    /// Acks or rejects delivery tags on the simulator; `Err` with the broker's text for a tag
-    /// it does not know.
+    /// Acks or rejects delivery tags on the simulator; `Err` with the broker's
+    /// `PRECONDITION_FAILED` text for a tag it does not know.
     pub(super) fn settle(
         &mut self,
         chan: usize,
@@ -106,7 +107,7 @@ impl Ctx<'_> {
                 return HostResult::Raise(
                     self.st
                         .exc
-                        .new_exc("DuplicateConsumerTag", vec![Value::str(t)]),
+                        .new_exc(PikaExc::DuplicateConsumerTag, vec![Value::str(t)]),
                 );
             }
         }

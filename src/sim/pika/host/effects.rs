@@ -3,6 +3,7 @@
 
 use crate::py::{HostRef, Reply, Value};
 use crate::sim::model::ClientId;
+use crate::sim::pika::exc::{reply_code, PRECONDITION_FAILED};
 use crate::sim::pika::host::ctx::Ctx;
 use crate::sim::pika::state::{Deferred, Wait};
 use crate::sim::queues::DeclareAttempt;
@@ -97,7 +98,9 @@ impl Ctx<'_> {
                             deadline,
                         },
                     }),
-                    DeclareAttempt::Done(Err(e)) => Some(self.chan_error_reply(chan, &e)),
+                    DeclareAttempt::Done(Err(e)) => {
+                        Some(self.chan_error_reply(chan, reply_code(&e), &e))
+                    }
                 }
             }
             Deferred::Delete {
@@ -127,12 +130,14 @@ impl Ctx<'_> {
                 if if_unused && has_consumers {
                     return Some(self.chan_error_reply(
                         chan,
+                        PRECONDITION_FAILED,
                         &format!("PRECONDITION_FAILED - queue '{queue}' in vhost '{vhost}' in use"),
                     ));
                 }
                 if if_empty && depth > 0 {
                     return Some(self.chan_error_reply(
                         chan,
+                        PRECONDITION_FAILED,
                         &format!(
                             "PRECONDITION_FAILED - queue '{queue}' in vhost '{vhost}' is not empty"
                         ),
@@ -230,8 +235,7 @@ impl Ctx<'_> {
                 })
             }
             Deferred::ChannelError { chan, code, text } => {
-                let _ = code;
-                Some(self.chan_error_reply(chan, &text))
+                Some(self.chan_error_reply(chan, code, &text))
             }
         }
     }

@@ -142,14 +142,12 @@ impl Ctx<'_> {
                 }
                 match outcome {
                     crate::sim::model::ConfirmOutcome::Nack => {
-                        Poll::Reply(Reply::Raise(self.st.exc.returned("NackError", Vec::new())))
+                        Poll::Reply(Reply::Raise(self.st.exc.nack_error(Vec::new())))
                     }
                     crate::sim::model::ConfirmOutcome::Ack if *mandatory && *unroutable => {
                         let (rk, m) = (routing_key.clone(), *msg);
                         let returned = self.returned_message(&rk, m);
-                        Poll::Reply(Reply::Raise(
-                            self.st.exc.returned("UnroutableError", vec![returned]),
-                        ))
+                        Poll::Reply(Reply::Raise(self.st.exc.unroutable_error(vec![returned])))
                     }
                     crate::sim::model::ConfirmOutcome::Ack => {
                         Poll::Reply(Reply::Return(Value::None))
