@@ -141,6 +141,15 @@ impl PikaExceptions {
         PyException::with_args(self.class(e), args)
     }
 
+    /// `ChannelWrongStateError('Channel is closed.')`: a call on a channel the script (or the
+    /// broker, already reported) closed.
+    pub fn channel_is_closed(&self) -> PyException {
+        self.new_exc(
+            PikaExc::ChannelWrongStateError,
+            vec![Value::str("Channel is closed.")],
+        )
+    }
+
     /// `ChannelClosedByBroker(code, text)` with pika's `reply_code` / `reply_text` properties.
     pub fn channel_closed_by_broker(&self, code: i64, text: &str) -> PyException {
         self.closed(PikaExc::ChannelClosedByBroker, code, text)

@@ -32,10 +32,7 @@ impl Ctx<'_> {
         }
         macro_rules! open {
             () => {
-                if let Err(e) = self.check_chan(chan) {
-                    return HostResult::Raise(e);
-                }
-                if let Err(r) = self.count_op() {
+                if let Err(r) = self.channel_op(chan) {
                     return r;
                 }
             };
@@ -52,12 +49,7 @@ impl Ctx<'_> {
                 match self.st.chans[chan].state {
                     ChanState::Open => {}
                     _ if method == "__exit__" => return HostResult::Return(Value::None),
-                    _ => {
-                        return HostResult::Raise(self.st.exc.new_exc(
-                            PikaExc::ChannelWrongStateError,
-                            vec![Value::str("Channel is closed.")],
-                        ))
-                    }
+                    _ => return HostResult::Raise(self.st.exc.channel_is_closed()),
                 }
                 if !matches!(self.st.conns[conn].state, ConnState::Open) {
                     return HostResult::Return(Value::None);

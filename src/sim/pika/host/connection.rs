@@ -8,7 +8,7 @@ use crate::py::{HostResult, PyException, Reply, Value};
 use crate::sim::cluster::NodeState;
 use crate::sim::model::ClientId;
 use crate::sim::pika::exc::PikaExc;
-use crate::sim::pika::host::args::{bind, opt, secs, value_error};
+use crate::sim::pika::host::args::{bind, opt, secs, try_raise, value_error};
 use crate::sim::pika::host::ctx::Ctx;
 use crate::sim::pika::host::obj::Obj;
 use crate::sim::pika::state::{
@@ -23,16 +23,13 @@ impl Ctx<'_> {
         args: Vec<Value>,
         kwargs: Vec<(String, Value)>,
     ) -> HostResult {
-        let b = match bind(
+        let b = try_raise!(bind(
             "BlockingConnection.__init__",
             &["parameters", "_impl_class"],
             0,
             args,
             kwargs,
-        ) {
-            Ok(b) => b,
-            Err(e) => return HostResult::Raise(e),
-        };
+        ));
         let list: Vec<Params> = match opt(&b, 0) {
             None | Some(Value::None) => vec![Params::default()],
             Some(v @ Value::Host(_)) => match self.params_of(v) {
@@ -228,12 +225,7 @@ impl Ctx<'_> {
         let now = self.now();
         match self.st.conns[conn].state.clone() {
             ConnState::Open | ConnState::Lost { raised: false, .. } => {}
-            _ => {
-                return Err(self.st.exc.new_exc(
-                    PikaExc::ChannelWrongStateError,
-                    vec![Value::str("Channel is closed.")],
-                ))
-            }
+            _ => return Err(self.st.exc.channel_is_closed()),
         }
         if let ConnState::Lost {
             loss,
@@ -267,11 +259,25 @@ impl Ctx<'_> {
                 Err(self.st.exc.channel_closed_by_broker(code, &text))
             }
             ChanState::Broken { raised: false, .. } => Ok(()),
-            _ => Err(self.st.exc.new_exc(
-                PikaExc::ChannelWrongStateError,
-                vec![Value::str("Channel is closed.")],
-            )),
+            _ => Err(self.st.exc.channel_is_closed()),
         }
+    }
+
+    /// A broker call on a channel: refused as [`Ctx::check_chan`] refuses it, and counted against
+    /// the per-instant budget.
+    pub(super) fn channel_op(&mut self, chan: usize) -> Result<(), HostResult> {
+        self.check_chan(chan).map_err(HostResult::Raise)?;
+        self.count_op()
+    }
+
+    /// The simulator clients of a connection: its channels', then the one not handed out yet.
+    pub(super) fn conn_clients(&self, conn: usize) -> Vec<ClientId> {
+        let c = &self.st.conns[conn];
+        c.chans
+            .iter()
+            .map(|&ch| self.st.chans[ch].client)
+            .chain(c.spare_client)
+            .collect()
     }
 
     /// The broker closes a channel: the simulator drops its consumers and requeues its
@@ -326,10 +332,7 @@ impl Ctx<'_> {
                 reply,
             };
         }
-        let reply = Reply::Raise(self.st.exc.new_exc(
-            PikaExc::ChannelWrongStateError,
-            vec![Value::str("Channel is closed.")],
-        ));
+        let reply = Reply::Raise(self.st.exc.channel_is_closed());
         Wait::Until { at: now, reply }
     }
 
@@ -356,16 +359,13 @@ impl Ctx<'_> {
         args: Vec<Value>,
         kwargs: Vec<(String, Value)>,
     ) -> HostResult {
-        let b = match bind(
+        let b = try_raise!(bind(
             "BlockingConnection.channel",
             &["channel_number"],
             0,
             args,
             kwargs,
-        ) {
-            Ok(b) => b,
-            Err(e) => return HostResult::Raise(e),
-        };
+        ));
         if let Err(e) = self.check_conn(conn, "Channel allocation") {
             return HostResult::Raise(e);
         }
@@ -469,16 +469,13 @@ impl Ctx<'_> {
         args: Vec<Value>,
         kwargs: Vec<(String, Value)>,
     ) -> HostResult {
-        let b = match bind(
+        let b = try_raise!(bind(
             "BlockingConnection.close",
             &["reply_code", "reply_text"],
             0,
             args,
             kwargs,
-        ) {
-            Ok(b) => b,
-            Err(e) => return HostResult::Raise(e),
-        };
+        ));
         let code = opt(&b, 0).and_then(|v| v.as_int()).unwrap_or(200);
         let text = opt(&b, 1)
             .and_then(|v| v.as_str().map(str::to_string))
@@ -511,11 +508,7 @@ impl Ctx<'_> {
                 ))],
             ));
         }
-        let client = self.st.conns[conn]
-            .chans
-            .first()
-            .map(|&c| self.st.chans[c].client)
-            .or(self.st.conns[conn].spare_client);
+        let client = self.conn_clients(conn).first().copied();
         let node = self.st.conns[conn].node;
         let arrive = self.now() + self.lat();
         if let Some(c) = client {
@@ -550,13 +543,7 @@ impl Ctx<'_> {
                 continue;
             }
             self.st.conns[conn].state = ConnState::Closed;
-            let clients: Vec<ClientId> = self.st.conns[conn]
-                .chans
-                .iter()
-                .map(|&c| self.st.chans[c].client)
-                .chain(self.st.conns[conn].spare_client)
-                .collect();
-            for c in clients {
+            for c in self.conn_clients(conn) {
                 if self.sim.clients[c.0].connected {
                     self.sim.disconnect_client(c, reason);
                 }

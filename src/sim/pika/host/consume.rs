@@ -59,7 +59,7 @@ impl Ctx<'_> {
         args: Vec<Value>,
         kwargs: Vec<(String, Value)>,
     ) -> HostResult {
-        let b = match bind(
+        let b = try_raise!(bind(
             "BlockingChannel.basic_consume",
             &[
                 "queue",
@@ -72,10 +72,7 @@ impl Ctx<'_> {
             2,
             args,
             kwargs,
-        ) {
-            Ok(b) => b,
-            Err(e) => return HostResult::Raise(e),
-        };
+        ));
         let queue = try_raise!(require_str(opt(&b, 0), "queue"));
         let cb = opt(&b, 1).cloned().unwrap_or(Value::None);
         if !is_callable(&cb) {
@@ -96,10 +93,7 @@ impl Ctx<'_> {
             }
         };
         let arguments = try_raise!(table_arg(opt(&b, 5), "arguments"));
-        if let Err(e) = self.check_chan(chan) {
-            return HostResult::Raise(e);
-        }
-        if let Err(r) = self.count_op() {
+        if let Err(r) = self.channel_op(chan) {
             return r;
         }
         if let Some(t) = &user_tag {
@@ -222,18 +216,7 @@ impl Ctx<'_> {
             .iter()
             .find(|k| k.sim_tag == sim_tag)?
             .clone();
-        let method = self.method_obj(
-            "Basic.Deliver",
-            vec![
-                ("consumer_tag", Value::str(&info.tag)),
-                ("delivery_tag", Value::Int(d.delivery_tag as i64)),
-                ("redelivered", Value::Bool(d.redelivered)),
-                ("exchange", Value::str("")),
-                ("routing_key", Value::str(&d.queue)),
-            ],
-        );
-        let props = self.props_obj_for(d.msg.0);
-        let body = self.body_for(d.msg.0, &d.body);
+        let (method, props, body) = self.delivered(&d, &info.tag);
         let ch = Value::Host(HostRef::new(self.st.chans[chan].obj, "BlockingChannel"));
         Some((info.callback, vec![ch, method, props, body]))
     }

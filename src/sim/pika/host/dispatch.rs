@@ -298,16 +298,13 @@ impl Ctx<'_> {
                     } else {
                         "time_limit"
                     };
-                    let b = match bind(
+                    let b = try_raise!(bind(
                         &format!("BlockingConnection.{m}"),
                         &[name],
                         usize::from(m == "sleep"),
                         args,
                         kwargs,
-                    ) {
-                        Ok(b) => b,
-                        Err(e) => return HostResult::Raise(e),
-                    };
+                    ));
                     if let Err(e) = self.check_conn(ci, "process_data_events") {
                         return HostResult::Raise(e);
                     }
@@ -383,16 +380,13 @@ impl Ctx<'_> {
                 }
             }
             Cls::PlainCredentials => {
-                let b = match bind(
+                let b = try_raise!(bind(
                     "PlainCredentials.__init__",
                     &["username", "password", "erase_on_connect"],
                     2,
                     args,
                     kwargs,
-                ) {
-                    Ok(b) => b,
-                    Err(e) => return HostResult::Raise(e),
-                };
+                ));
                 let user = opt(&b, 0)
                     .and_then(|v| v.as_str().map(str::to_string))
                     .unwrap_or_default();

@@ -2,7 +2,6 @@
 //! the request reaches the broker, and the reply that then travels back.
 
 use crate::py::{HostRef, Reply, Value};
-use crate::sim::model::ClientId;
 use crate::sim::pika::exc::{reply_code, PRECONDITION_FAILED};
 use crate::sim::pika::host::ctx::Ctx;
 use crate::sim::pika::state::{Deferred, Wait};
@@ -204,12 +203,7 @@ impl Ctx<'_> {
                 })
             }
             Deferred::ConnectionClose { conn } => {
-                let clients: Vec<ClientId> = self.st.conns[conn]
-                    .chans
-                    .iter()
-                    .map(|&c| self.st.chans[c].client)
-                    .chain(self.st.conns[conn].spare_client)
-                    .collect();
+                let clients = self.conn_clients(conn);
                 let node = self.st.conns[conn].node;
                 let arrive = now + self.lat();
                 if let Some(&c) = clients.first() {

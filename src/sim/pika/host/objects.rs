@@ -3,6 +3,7 @@
 
 use crate::py::format::{repr_str, to_str};
 use crate::py::Value;
+use crate::sim::model::Delivery;
 use crate::sim::pika::host::ctx::Ctx;
 use crate::sim::pika::host::obj::Obj;
 
@@ -61,5 +62,23 @@ impl Ctx<'_> {
         items.sort();
         let list: Vec<String> = items.iter().map(|s| repr_str(s)).collect();
         format!("<{name}([{}])>", list.join(", "))
+    }
+
+    /// What a consumer receives for a delivery: the `Basic.Deliver` method (with the consumer
+    /// tag the script knows), the properties and the body.
+    pub(super) fn delivered(&mut self, d: &Delivery, consumer_tag: &str) -> (Value, Value, Value) {
+        let method = self.method_obj(
+            "Basic.Deliver",
+            vec![
+                ("consumer_tag", Value::str(consumer_tag)),
+                ("delivery_tag", Value::Int(d.delivery_tag as i64)),
+                ("redelivered", Value::Bool(d.redelivered)),
+                ("exchange", Value::str("")),
+                ("routing_key", Value::str(&d.queue)),
+            ],
+        );
+        let props = self.props_obj_for(d.msg.0);
+        let body = self.body_for(d.msg.0, &d.body);
+        (method, props, body)
     }
 }

@@ -4,8 +4,6 @@
 use crate::py::{BuiltinExc, PyException, Reply, Value};
 use crate::sim::pika::host::ctx::Ctx;
 use crate::sim::pika::state::{ChanState, ConnState, Deferred, Inbound, Pending, Wait};
-use crate::sim::time::Micros;
-use crate::sim::trace::Endpoint;
 
 /// How a suspended call stands after a poll.
 #[derive(Debug)]
@@ -201,21 +199,8 @@ impl Ctx<'_> {
                 else {
                     return Poll::Pending;
                 };
-                let master = self.sim.queue(k.queue).master;
-                let from_node = self.sim.proc_node(master);
-                let to_node = self.sim.clients[c.0].node;
-                let link = if from_node == to_node {
-                    Micros(20)
-                } else {
-                    self.sim.config.latency
-                };
-                let arrive = now + link + self.sim.config.client_latency;
-                self.wire(
-                    Endpoint::Proc(master),
-                    Endpoint::Client(c),
-                    format!("basic.consume-ok {sim_tag}"),
-                    arrive,
-                );
+                let q = k.queue;
+                let arrive = self.consume_ok(c, q, sim_tag);
                 p.wait = Wait::Until {
                     at: arrive,
                     reply: Reply::Return(Value::str(tag)),
@@ -276,22 +261,9 @@ impl Ctx<'_> {
                     let Some(q) = registered else {
                         return Poll::Pending;
                     };
-                    let master = self.sim.queue(q).master;
-                    let from = self.sim.proc_node(master);
-                    let link = if from == self.sim.clients[c.0].node {
-                        Micros(20)
-                    } else {
-                        self.sim.config.latency
-                    };
-                    let arrive = now + link + self.sim.config.client_latency;
+                    let arrive = self.consume_ok(c, q, &tag.unwrap_or_default());
                     *registering = false;
                     *not_before = arrive;
-                    self.wire(
-                        Endpoint::Proc(master),
-                        Endpoint::Client(c),
-                        format!("basic.consume-ok {}", tag.unwrap_or_default()),
-                        arrive,
-                    );
                     return self.poll(p);
                 }
                 if now < *not_before {
@@ -308,18 +280,7 @@ impl Ctx<'_> {
                             return Poll::Pending;
                         };
                         let tag = d.consumer_tag.clone().unwrap_or_default();
-                        let method = self.method_obj(
-                            "Basic.Deliver",
-                            vec![
-                                ("consumer_tag", Value::str(&tag)),
-                                ("delivery_tag", Value::Int(d.delivery_tag as i64)),
-                                ("redelivered", Value::Bool(d.redelivered)),
-                                ("exchange", Value::str("")),
-                                ("routing_key", Value::str(&d.queue)),
-                            ],
-                        );
-                        let props = self.props_obj_for(d.msg.0);
-                        let body = self.body_for(d.msg.0, &d.body);
+                        let (method, props, body) = self.delivered(&d, &tag);
                         Poll::Reply(Reply::Return(Value::tuple(vec![method, props, body])))
                     }
                     Some(Inbound::Cancel(tag)) => {

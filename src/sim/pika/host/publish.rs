@@ -87,16 +87,13 @@ impl Ctx<'_> {
         args: Vec<Value>,
         kwargs: Vec<(String, Value)>,
     ) -> HostResult {
-        let b = match bind(
+        let b = try_raise!(bind(
             "BlockingChannel.basic_publish",
             &["exchange", "routing_key", "body", "properties", "mandatory"],
             3,
             args,
             kwargs,
-        ) {
-            Ok(b) => b,
-            Err(e) => return HostResult::Raise(e),
-        };
+        ));
         let exchange = try_raise!(require_str(opt(&b, 0), "exchange"));
         let rk = try_raise!(require_str(opt(&b, 1), "routing_key"));
         let body: Vec<u8> = match opt(&b, 2) {
@@ -112,10 +109,7 @@ impl Ctx<'_> {
         };
         let props = try_raise!(self.props_of(opt(&b, 3)));
         let mandatory = truthy(&b, 4, false);
-        if let Err(e) = self.check_chan(chan) {
-            return HostResult::Raise(e);
-        }
-        if let Err(r) = self.count_op() {
+        if let Err(r) = self.channel_op(chan) {
             return r;
         }
         let persistent = props

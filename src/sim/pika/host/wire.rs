@@ -1,7 +1,9 @@
 //! Frames the simulator does not put on its wire (queue.declare, channel.open, confirm.select,
 //! basic.qos, basic.cancel, tx.*, connection.close), drawn by the binding as
-//! [`MsgKind::Request`] frames between a client and its node.
+//! [`MsgKind::Request`] frames between a client and its node, and the replies the binding draws
+//! itself (`basic.consume-ok`).
 
+use crate::sim::model::{ClientId, QueueId};
 use crate::sim::pika::host::ctx::Ctx;
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, MsgIds, MsgKind, TraceEvent, TraceKind};
@@ -45,6 +47,25 @@ impl Ctx<'_> {
         let node = self.st.conns[self.st.chans[chan].conn].node;
         let arrive = self.now() + self.lat();
         self.wire(Endpoint::Node(node), Endpoint::Client(c), label, arrive);
+        arrive
+    }
+
+    /// Draws the queue master's `basic.consume-ok` to a client (over the cluster link when the
+    /// master is on another node than the client's); when it arrives.
+    pub(super) fn consume_ok(&mut self, c: ClientId, q: QueueId, tag: &str) -> Micros {
+        let master = self.sim.queue(q).master;
+        let link = if self.sim.proc_node(master) == self.sim.clients[c.0].node {
+            Micros(20)
+        } else {
+            self.sim.config.latency
+        };
+        let arrive = self.now() + link + self.sim.config.client_latency;
+        self.wire(
+            Endpoint::Proc(master),
+            Endpoint::Client(c),
+            format!("basic.consume-ok {tag}"),
+            arrive,
+        );
         arrive
     }
 }
