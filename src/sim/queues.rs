@@ -20,6 +20,21 @@ pub struct DeclareArgs {
     pub args: Vec<(String, Json)>,
 }
 
+/// How long `rabbit_amqqueue:retry_wait/4` sleeps before looking at a queue without a live
+/// master again (`timer:sleep(30)`; `with/3` allows 2000 looks, hence
+/// [`MASTER_RETRY`](crate::sim::engine::MASTER_RETRY)).
+pub const MASTER_RETRY_INTERVAL: Micros = Micros(30_000);
+
+/// One look of a `queue.declare` that `rabbit_amqqueue:with/4` runs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeclareAttempt {
+    /// The broker answers: the queue, or the text of the channel error it closes with.
+    Done(Result<QueueId, String>),
+    /// The queue exists but its master is dead (its node is down, or a mirror is not promoted
+    /// yet): the channel process sleeps and looks again at this moment.
+    RetryAt(Micros),
+}
+
 impl Sim {
     /// Finds a live (not deleted) queue by vhost and name.
     pub fn find_queue(&self, vhost: &str, name: &str) -> Option<QueueId> {
@@ -88,6 +103,30 @@ impl Sim {
 
     fn lookup_node(&self, s: &str) -> Option<usize> {
         self.cluster.nodes.iter().position(|n| n.name == s)
+    }
+
+    /// `queue.declare` as the channel process runs it through `rabbit_amqqueue:with/4`: while
+    /// the queue exists without a live master and `deadline` (the request's arrival plus
+    /// [`MASTER_RETRY`](crate::sim::engine::MASTER_RETRY)) has not come, the caller is told to
+    /// look again [`MASTER_RETRY_INTERVAL`] later, so that a promotion or a restart in the
+    /// meantime lets the declare through; at the deadline the answer is
+    /// [`Sim::declare_queue`]'s (`NOT_FOUND … due to timeout` if the master is still dead).
+    pub fn declare_queue_retrying(
+        &mut self,
+        client: Option<ClientId>,
+        node: usize,
+        vhost: &str,
+        d: DeclareArgs,
+        deadline: Micros,
+    ) -> DeclareAttempt {
+        let now = self.now;
+        let masterless = self
+            .find_queue_from(node, vhost, &d.name)
+            .is_some_and(|q| !self.queue_available(q));
+        if masterless && now < deadline {
+            return DeclareAttempt::RetryAt((now + MASTER_RETRY_INTERVAL).min(deadline));
+        }
+        DeclareAttempt::Done(self.declare_queue(client, node, vhost, d))
     }
 
     /// `queue.declare` from a client connected to `node`. Errors are the broker's channel-error
@@ -825,5 +864,71 @@ impl Sim {
             self.node_name(n),
             others.join(", ")
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::engine::MASTER_RETRY;
+    use crate::sim::queues::{DeclareArgs, DeclareAttempt, MASTER_RETRY_INTERVAL};
+    use crate::sim::scenario::Session;
+
+    fn session(lines: &[&str]) -> Session {
+        let mut s = Session::new(&["cluster nodes=3", "seed 3"]).unwrap();
+        for l in lines {
+            let r = s.apply(l).unwrap();
+            assert_eq!(r.exit_code, 0, "{l}: {}", r.output);
+        }
+        s
+    }
+
+    fn durable(name: &str) -> DeclareArgs {
+        DeclareArgs {
+            name: name.into(),
+            durable: true,
+            ..DeclareArgs::default()
+        }
+    }
+
+    #[test]
+    fn a_declare_looks_again_every_30_ms_until_the_deadline_then_times_out() {
+        let mut s = session(&[
+            "client app node=node1",
+            "app declare s durable",
+            "kill node1",
+        ]);
+        let sim = &mut s.run.sim;
+        let deadline = sim.now() + MASTER_RETRY;
+        let first = sim.declare_queue_retrying(None, 1, "/", durable("s"), deadline);
+        assert_eq!(
+            first,
+            DeclareAttempt::RetryAt(sim.now() + MASTER_RETRY_INTERVAL)
+        );
+        sim.advance_to(deadline);
+        let last = sim.declare_queue_retrying(None, 1, "/", durable("s"), deadline);
+        assert_eq!(
+            last,
+            DeclareAttempt::Done(Err(
+                "NOT_FOUND - failed to perform operation on queue 's' in vhost '/' due to timeout"
+                    .into()
+            ))
+        );
+    }
+
+    #[test]
+    fn a_declare_waiting_for_a_dead_master_goes_through_once_a_mirror_is_promoted() {
+        let mut s = session(&[
+            r#"rabbitmqctl set_policy ha "^s$" '{"ha-mode":"all"}'"#,
+            "client app node=node1",
+            "app declare s durable",
+            "wait 1s",
+            "client g node=node2",
+            "kill node1",
+        ]);
+        let t0 = s.run.sim.now();
+        let r = s.apply("g declare s durable").unwrap();
+        assert_eq!((r.exit_code, r.output.as_str()), (0, "declare-ok s"));
+        let waited = s.run.sim.now().0 - t0.0;
+        assert!(waited > 0 && waited < MASTER_RETRY.0, "waited {waited} µs");
     }
 }

@@ -9,51 +9,88 @@ use crate::py::{BuiltinExc, ExcClass, Module, PyException, Value};
 /// every raise in a script must use these very values).
 #[derive(Debug, Clone)]
 pub struct PikaExceptions {
-    classes: Vec<(&'static str, ExcClass)>,
+    /// Indexed by [`PikaExc`] (`as usize`).
+    classes: Vec<ExcClass>,
     /// `socket.gaierror`: what pika lets through for a host name that does not resolve.
     pub gaierror: ExcClass,
 }
 
-/// (name, base) in definition order; a base is either an earlier entry or `Exception`.
-const HIERARCHY: &[(&str, &str)] = &[
-    ("AMQPError", "Exception"),
-    ("AMQPConnectionError", "AMQPError"),
-    ("ConnectionOpenAborted", "AMQPConnectionError"),
-    ("StreamLostError", "AMQPConnectionError"),
-    ("IncompatibleProtocolError", "AMQPConnectionError"),
-    ("AuthenticationError", "AMQPConnectionError"),
-    ("ProbableAuthenticationError", "AMQPConnectionError"),
-    ("ProbableAccessDeniedError", "AMQPConnectionError"),
-    ("NoFreeChannels", "AMQPConnectionError"),
-    ("ConnectionWrongStateError", "AMQPConnectionError"),
-    ("ConnectionClosed", "AMQPConnectionError"),
-    ("ConnectionClosedByBroker", "ConnectionClosed"),
-    ("ConnectionClosedByClient", "ConnectionClosed"),
-    ("ConnectionBlockedTimeout", "AMQPConnectionError"),
-    ("AMQPHeartbeatTimeout", "AMQPConnectionError"),
-    ("AMQPChannelError", "AMQPError"),
-    ("ChannelWrongStateError", "AMQPChannelError"),
-    ("ChannelClosed", "AMQPChannelError"),
-    ("ChannelClosedByBroker", "ChannelClosed"),
-    ("ChannelClosedByClient", "ChannelClosed"),
-    ("DuplicateConsumerTag", "AMQPChannelError"),
-    ("ConsumerCancelled", "AMQPChannelError"),
-    ("UnroutableError", "AMQPChannelError"),
-    ("NackError", "AMQPChannelError"),
-    ("InvalidChannelNumber", "AMQPError"),
-    ("ProtocolSyntaxError", "AMQPError"),
-    ("UnexpectedFrameError", "ProtocolSyntaxError"),
-    ("ProtocolVersionMismatch", "ProtocolSyntaxError"),
-    ("BodyTooLongError", "ProtocolSyntaxError"),
-    ("InvalidFrameError", "ProtocolSyntaxError"),
-    ("InvalidFieldTypeException", "ProtocolSyntaxError"),
-    ("UnsupportedAMQPFieldException", "ProtocolSyntaxError"),
-    ("MethodNotImplemented", "AMQPError"),
-    ("ChannelError", "Exception"),
-    ("ReentrancyError", "Exception"),
-    ("ShortStringTooLong", "AMQPError"),
-    ("DuplicateGetOkCallback", "ChannelError"),
-];
+/// Declares [`PikaExc`] from one list of `Class: Base` pairs in pika's definition order (a base
+/// is an earlier entry, or Python's `Exception`).
+macro_rules! pika_exceptions {
+    ($($name:ident: $base:ident),* $(,)?) => {
+        /// One of pika's exception classes, named as in `pika/exceptions.py`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum PikaExc {
+            $($name),*
+        }
+
+        impl PikaExc {
+            /// Every class, in definition order (each base before the classes derived from it).
+            const ALL: &'static [PikaExc] = &[$(PikaExc::$name),*];
+
+            /// The class's Python name.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(PikaExc::$name => stringify!($name)),*
+                }
+            }
+
+            /// The pika class it derives from (`None`: Python's `Exception`).
+            fn base(self) -> Option<PikaExc> {
+                match self {
+                    $(PikaExc::$name => pika_exceptions!(@base $base)),*
+                }
+            }
+        }
+    };
+    (@base Exception) => {
+        None
+    };
+    (@base $base:ident) => {
+        Some(PikaExc::$base)
+    };
+}
+
+pika_exceptions! {
+    AMQPError: Exception,
+    AMQPConnectionError: AMQPError,
+    ConnectionOpenAborted: AMQPConnectionError,
+    StreamLostError: AMQPConnectionError,
+    IncompatibleProtocolError: AMQPConnectionError,
+    AuthenticationError: AMQPConnectionError,
+    ProbableAuthenticationError: AMQPConnectionError,
+    ProbableAccessDeniedError: AMQPConnectionError,
+    NoFreeChannels: AMQPConnectionError,
+    ConnectionWrongStateError: AMQPConnectionError,
+    ConnectionClosed: AMQPConnectionError,
+    ConnectionClosedByBroker: ConnectionClosed,
+    ConnectionClosedByClient: ConnectionClosed,
+    ConnectionBlockedTimeout: AMQPConnectionError,
+    AMQPHeartbeatTimeout: AMQPConnectionError,
+    AMQPChannelError: AMQPError,
+    ChannelWrongStateError: AMQPChannelError,
+    ChannelClosed: AMQPChannelError,
+    ChannelClosedByBroker: ChannelClosed,
+    ChannelClosedByClient: ChannelClosed,
+    DuplicateConsumerTag: AMQPChannelError,
+    ConsumerCancelled: AMQPChannelError,
+    UnroutableError: AMQPChannelError,
+    NackError: AMQPChannelError,
+    InvalidChannelNumber: AMQPError,
+    ProtocolSyntaxError: AMQPError,
+    UnexpectedFrameError: ProtocolSyntaxError,
+    ProtocolVersionMismatch: ProtocolSyntaxError,
+    BodyTooLongError: ProtocolSyntaxError,
+    InvalidFrameError: ProtocolSyntaxError,
+    InvalidFieldTypeException: ProtocolSyntaxError,
+    UnsupportedAMQPFieldException: ProtocolSyntaxError,
+    MethodNotImplemented: AMQPError,
+    ChannelError: Exception,
+    ReentrancyError: Exception,
+    ShortStringTooLong: AMQPError,
+    DuplicateGetOkCallback: ChannelError,
+}
 
 impl Default for PikaExceptions {
     fn default() -> Self {
@@ -64,17 +101,14 @@ impl Default for PikaExceptions {
 impl PikaExceptions {
     /// Declares every class.
     pub fn new() -> PikaExceptions {
-        let mut classes: Vec<(&'static str, ExcClass)> = Vec::with_capacity(HIERARCHY.len());
-        for &(name, base) in HIERARCHY {
-            let base = classes
-                .iter()
-                .find(|(n, _)| *n == base)
-                .map(|(_, c)| c.clone())
-                .unwrap_or(ExcClass::Builtin(BuiltinExc::Exception));
-            classes.push((
-                name,
-                ExcClass::new_host("pika.exceptions", name, vec![base]),
-            ));
+        let mut classes: Vec<ExcClass> = Vec::with_capacity(PikaExc::ALL.len());
+        for &e in PikaExc::ALL {
+            let base = e
+                .base()
+                .map_or(ExcClass::Builtin(BuiltinExc::Exception), |b| {
+                    classes[b as usize].clone()
+                });
+            classes.push(ExcClass::new_host("pika.exceptions", e.name(), vec![base]));
         }
         PikaExceptions {
             classes,
@@ -86,44 +120,48 @@ impl PikaExceptions {
         }
     }
 
-    /// The class called `name` (one of pika's; `Exception` for a name pika does not have, which
-    /// only a programming error here could ask for).
-    pub fn class(&self, name: &str) -> ExcClass {
-        self.classes
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, c)| c.clone())
-            .unwrap_or(ExcClass::Builtin(BuiltinExc::Exception))
+    /// This script's class `e`.
+    pub fn class(&self, e: PikaExc) -> ExcClass {
+        self.classes[e as usize].clone()
     }
 
     /// The `pika.exceptions` module.
     pub fn module(&self) -> Value {
         Value::Module(Module::new(
             "pika.exceptions",
-            self.classes
+            PikaExc::ALL
                 .iter()
-                .map(|(n, c)| (*n, Value::ExcClass(c.clone())))
+                .map(|&e| (e.name(), Value::ExcClass(self.class(e))))
                 .collect(),
         ))
     }
 
     /// A class with positional arguments.
-    pub fn new_exc(&self, name: &str, args: Vec<Value>) -> PyException {
-        PyException::with_args(self.class(name), args)
+    pub fn new_exc(&self, e: PikaExc, args: Vec<Value>) -> PyException {
+        PyException::with_args(self.class(e), args)
+    }
+
+    /// `ChannelWrongStateError('Channel is closed.')`: a call on a channel the script (or the
+    /// broker, already reported) closed.
+    pub fn channel_is_closed(&self) -> PyException {
+        self.new_exc(
+            PikaExc::ChannelWrongStateError,
+            vec![Value::str("Channel is closed.")],
+        )
     }
 
     /// `ChannelClosedByBroker(code, text)` with pika's `reply_code` / `reply_text` properties.
     pub fn channel_closed_by_broker(&self, code: i64, text: &str) -> PyException {
-        self.closed("ChannelClosedByBroker", code, text)
+        self.closed(PikaExc::ChannelClosedByBroker, code, text)
     }
 
     /// `ConnectionClosedByBroker(code, text)`.
     pub fn connection_closed_by_broker(&self, code: i64, text: &str) -> PyException {
-        self.closed("ConnectionClosedByBroker", code, text)
+        self.closed(PikaExc::ConnectionClosedByBroker, code, text)
     }
 
     /// `ConnectionClosed`-shaped classes carry `reply_code` and `reply_text`.
-    pub fn closed(&self, class: &str, code: i64, text: &str) -> PyException {
+    pub fn closed(&self, class: PikaExc, code: i64, text: &str) -> PyException {
         self.new_exc(class, vec![Value::Int(code), Value::str(text)])
             .with_attr("reply_code", Value::Int(code))
             .with_attr("reply_text", Value::str(text))
@@ -141,7 +179,7 @@ impl PikaExceptions {
             ),
             Vec::new(),
         );
-        self.new_exc("AMQPConnectionError", vec![Value::Exception(inner)])
+        self.new_exc(PikaExc::AMQPConnectionError, vec![Value::Exception(inner)])
     }
 
     /// `socket.gaierror: [Errno -2] Name or service not known` (pika re-raises the resolver's
@@ -156,17 +194,28 @@ impl PikaExceptions {
         .with_attr("strerror", Value::str("Name or service not known"))
     }
 
-    /// `NackError` / `UnroutableError` with their `messages` list (pika: "1 message(s) NACKed").
-    pub fn returned(&self, class: &str, messages: Vec<Value>) -> PyException {
-        let text = if class == "NackError" {
-            format!("{} message(s) NACKed", messages.len())
-        } else {
-            format!("{} unroutable message(s) returned", messages.len())
-        };
-        self.new_exc(class, vec![Value::str(&text)])
+    /// `NackError` with its `messages` list (pika: "1 message(s) NACKed").
+    pub fn nack_error(&self, messages: Vec<Value>) -> PyException {
+        let text = format!("{} message(s) NACKed", messages.len());
+        self.returned(PikaExc::NackError, &text, messages)
+    }
+
+    /// `UnroutableError` with its `messages` list (pika: "1 unroutable message(s) returned").
+    pub fn unroutable_error(&self, messages: Vec<Value>) -> PyException {
+        let text = format!("{} unroutable message(s) returned", messages.len());
+        self.returned(PikaExc::UnroutableError, &text, messages)
+    }
+
+    /// A class carrying the returned or nacked messages (`e.messages`).
+    fn returned(&self, class: PikaExc, text: &str, messages: Vec<Value>) -> PyException {
+        self.new_exc(class, vec![Value::str(text)])
             .with_attr("messages", Value::list(messages))
     }
 }
+
+/// The AMQP reply code of `PRECONDITION_FAILED` (a request the broker refuses in the state it
+/// finds: an unknown delivery tag, a queue in use, a confirm channel asked for tx…).
+pub const PRECONDITION_FAILED: i64 = 406;
 
 /// AMQP reply codes of the broker's channel- and connection-level errors, from the text's
 /// leading constant (`NOT_FOUND - …`).
@@ -181,7 +230,7 @@ pub fn reply_code(text: &str) -> i64 {
         "ACCESS_REFUSED" => 403,
         "NOT_FOUND" => 404,
         "RESOURCE_LOCKED" => 405,
-        "PRECONDITION_FAILED" => 406,
+        "PRECONDITION_FAILED" => PRECONDITION_FAILED,
         "FRAME_ERROR" => 501,
         "SYNTAX_ERROR" => 502,
         "COMMAND_INVALID" => 503,

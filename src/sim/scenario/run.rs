@@ -6,7 +6,7 @@ use crate::sim::dataplane::PublishResult;
 use crate::sim::engine::{Config, PartitionHandling, Sim};
 use crate::sim::model::{ClientId, ConfirmOutcome, QueueState};
 use crate::sim::pika::Scripts;
-use crate::sim::queues::DeclareArgs;
+use crate::sim::queues::{DeclareArgs, DeclareAttempt};
 use crate::sim::scenario::parse::{Action, ClientOp, Expectation, Step};
 use crate::sim::time::{parse_duration, Micros};
 
@@ -458,17 +458,23 @@ impl Run {
                     passive: *passive,
                     args: args.clone(),
                 };
-                match self.sim.declare_queue(Some(c), node, vhost, d) {
+                // pika waits in queue_declare while rabbit_amqqueue:with/4 retries.
+                let deadline = self.sim.now() + crate::sim::engine::MASTER_RETRY;
+                let answer = loop {
+                    match self
+                        .sim
+                        .declare_queue_retrying(Some(c), node, vhost, d.clone(), deadline)
+                    {
+                        DeclareAttempt::Done(answer) => break answer,
+                        DeclareAttempt::RetryAt(t) => self.advance_to(t),
+                    }
+                };
+                match answer {
                     Ok(q) => Ok(CtlOutput::ok(format!(
                         "declare-ok {}",
                         self.sim.queue(q).name
                     ))),
                     Err(e) => {
-                        if e.contains("due to timeout") {
-                            // rabbit_amqqueue:with/4 retried for ~60 s before giving up.
-                            let t = self.sim.now() + crate::sim::engine::MASTER_RETRY;
-                            self.advance_to(t);
-                        }
                         self.sim.client_error(c, e.clone());
                         Ok(CtlOutput {
                             output: format!("ChannelClosedByBroker: {e}"),

@@ -1,0 +1,30 @@
+//! The [`Host`](crate::py::Host) a script's interpreter talks to: the `pika`, `time`, `sys`,
+//! `json` and `socket` modules over the simulator. Blocking pika calls suspend the interpreter
+//! with a [`Wait`](crate::sim::pika::state::Wait); [`Ctx::poll`] decides, as simulated time
+//! passes, when and how each one returns.
+//!
+//! Requests the simulator does not put on its wire (queue.declare, channel.open, confirm.select,
+//! basic.qos, basic.cancel, tx.*, connection.close) are drawn as
+//! [`MsgKind::Request`](crate::sim::trace::MsgKind::Request) frames between the client and its
+//! node, and take effect when they arrive, one client latency later.
+
+mod args;
+mod channel;
+mod connection;
+mod consume;
+mod ctx;
+mod dispatch;
+mod effects;
+mod modules;
+mod obj;
+mod objects;
+mod params;
+mod poll;
+mod publish;
+mod sync;
+mod wire;
+
+pub use ctx::{link_range, Ctx, HostState, Shared, OPS_PER_INSTANT};
+pub use modules::PIKA_VERSION;
+pub use poll::Poll;
+pub use wire::WIRE_ID_BASE;
