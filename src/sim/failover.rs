@@ -202,7 +202,7 @@ impl Sim {
             if missing.is_empty() {
                 continue;
             }
-            let msgs = crate::sim::dataplane::msgs_of(&missing);
+            let msgs = crate::sim::dataplane::gm::msgs_of(&missing);
             let before = self.trace.len();
             self.send(
                 Endpoint::Proc(best),
