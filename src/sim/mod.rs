@@ -18,6 +18,7 @@ pub mod placement;
 pub mod policy;
 pub mod queues;
 pub mod scenario;
+pub mod state_change;
 pub mod sync;
 pub mod time;
 pub mod trace;

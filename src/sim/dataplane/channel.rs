@@ -3,6 +3,7 @@
 
 use crate::sim::engine::{MasterReq, Payload, Sim, ToClient};
 use crate::sim::model::*;
+use crate::sim::state_change::StateChange;
 use crate::sim::trace::{Endpoint, MsgKind};
 
 impl Sim {
@@ -34,8 +35,10 @@ impl Sim {
             tx_buffer: Vec::new(),
             tx_commits: Vec::new(),
         });
-        let text = format!("client {} connected to {}", name, self.node_name(node));
-        self.note(text);
+        self.changed(StateChange::ClientConnected {
+            client: name.to_string(),
+            node: self.node_name(node).to_string(),
+        });
         Ok(id)
     }
 
@@ -54,8 +57,10 @@ impl Sim {
         }
         self.clients[c.0].connected = false;
         self.clients[c.0].errors.push(reason.to_string());
-        let text = format!("client {}: {}", self.clients[c.0].name, reason);
-        self.note(text);
+        self.changed(StateChange::ClientDisconnected {
+            client: self.clients[c.0].name.clone(),
+            reason: reason.to_string(),
+        });
         let consumed: Vec<QueueId> = self
             .consumers
             .iter()
@@ -170,18 +175,19 @@ impl Sim {
             }
             ToClient::Cancel { tag } => {
                 self.clients[c.0].cancelled.push(tag.clone());
-                let text = format!(
-                    "client {} received basic.cancel for {}",
-                    self.clients[c.0].name, tag
-                );
-                self.notable(text);
+                self.changed(StateChange::ConsumerCancelled {
+                    client: self.clients[c.0].name.clone(),
+                    tag,
+                });
             }
         }
     }
 
     pub(crate) fn client_error(&mut self, c: ClientId, text: String) {
-        let msg = format!("client {}: channel error {}", self.clients[c.0].name, text);
-        self.clients[c.0].errors.push(text);
-        self.notable(msg);
+        self.clients[c.0].errors.push(text.clone());
+        self.changed(StateChange::ChannelError {
+            client: self.clients[c.0].name.clone(),
+            error: text,
+        });
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::sim::engine::{Ev, Payload, Sim};
 use crate::sim::model::*;
+use crate::sim::state_change::StateChange;
 use crate::sim::trace::{Endpoint, MsgKind};
 
 impl Sim {
@@ -17,8 +18,13 @@ impl Sim {
         let cl = &mut self.clients[c.0];
         cl.unconfirmed.remove(&seq);
         cl.confirms.push((seq, msg, outcome, now));
-        let text = format!("basic.{} seq={} to client {}", outcome, seq, cl.name);
-        self.note(text);
+        let change = StateChange::Confirm {
+            client: c,
+            client_name: cl.name.clone(),
+            seq,
+            outcome,
+        };
+        self.changed(change);
     }
 
     /// A replica died: channels stop waiting for its confirms (a benign death, §4.4).

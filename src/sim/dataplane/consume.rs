@@ -4,6 +4,7 @@
 use crate::erl::json::Json;
 use crate::sim::engine::{Ev, MasterReq, Payload, Sim, ToClient, MASTER_RETRY};
 use crate::sim::model::*;
+use crate::sim::state_change::StateChange;
 use crate::sim::trace::{Endpoint, MsgIds, MsgKind};
 
 impl Sim {
@@ -178,11 +179,10 @@ impl Sim {
         }
         match req {
             MasterReq::Consume(consumer) => {
-                let text = format!(
-                    "consumer {} of client {} registered on the master",
-                    consumer.tag, self.clients[c.0].name
-                );
-                self.note(text);
+                self.changed(StateChange::ConsumerRegistered {
+                    tag: consumer.tag.clone(),
+                    client: self.clients[c.0].name.clone(),
+                });
                 self.queues[q.0].had_consumer = true;
                 self.consumers.push(consumer);
                 self.try_deliver(q);

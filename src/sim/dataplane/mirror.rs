@@ -3,6 +3,7 @@
 
 use crate::sim::engine::Sim;
 use crate::sim::model::*;
+use crate::sim::state_change::StateChange;
 
 impl Sim {
     /// A mirror replays one of the master's effects (§4.3).
@@ -91,13 +92,10 @@ impl Sim {
             return;
         }
         self.queues[q.0].synced.insert(0, m);
-        let text = format!(
-            "Mirrored queue '{}' in vhost '{}': Synchronised mirror on node {}",
-            self.queues[q.0].name,
-            self.queues[q.0].vhost,
-            self.node_name(self.proc_node(m))
-        );
-        self.notable(text);
+        self.changed(StateChange::Synchronised {
+            queue: self.queue_name(q),
+            node: self.node_name(self.proc_node(m)).to_string(),
+        });
         // ha-mode nodes: the master leaves once a listed mirror is synchronised (§3.3).
         if matches!(
             self.queues[q.0].effective.ha_mode(),

@@ -3,6 +3,7 @@
 
 use crate::sim::engine::{Payload, Sim};
 use crate::sim::model::*;
+use crate::sim::state_change::StateChange;
 use crate::sim::trace::{Endpoint, MsgKind};
 
 /// What the client learns right away from a publish.
@@ -138,10 +139,7 @@ impl Sim {
                         ack_required: false,
                     },
                 );
-                self.note(format!(
-                    "max-length: message #{} dropped from the head",
-                    dropped.0
-                ));
+                self.changed(StateChange::MaxLengthDrop { msg: dropped });
             }
         }
         if confirm {

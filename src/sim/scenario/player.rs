@@ -918,6 +918,7 @@ mod tests {
 mod seek_bench {
     use super::*;
     use crate::rng::Rng;
+    use crate::sim::state_change::StateChange;
     use std::mem::size_of;
     use std::time::Instant;
 
@@ -931,7 +932,9 @@ mod seek_bench {
                         TraceKind::Input { text } => text.capacity(),
                         TraceKind::Send { label, .. } => label.capacity(),
                         TraceKind::Lost { reason, .. } => reason.capacity(),
-                        TraceKind::State { text, .. } => text.capacity(),
+                        TraceKind::State { change, .. } => {
+                            size_of::<StateChange>() + change.to_string().len()
+                        }
                     }
             })
             .sum()
