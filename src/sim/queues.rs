@@ -3,6 +3,7 @@
 
 use crate::erl::json::Json;
 use crate::sim::engine::{Ev, Sim, GM_DEATH_DELAY};
+use crate::sim::error::DeclareError;
 use crate::sim::model::*;
 use crate::sim::placement::{self, Current};
 use crate::sim::policy::definition::{HaMode, Promote};
@@ -91,15 +92,15 @@ impl Sim {
         self.cluster.nodes.iter().position(|n| n.name == s)
     }
 
-    /// `queue.declare` from a client connected to `node`. Errors are the broker's channel-error
-    /// texts (`NOT_FOUND - …`, `PRECONDITION_FAILED - …`).
+    /// `queue.declare` from a client connected to `node`. Errors display as the broker's
+    /// channel-error texts (`NOT_FOUND - …`, `PRECONDITION_FAILED - …`).
     pub fn declare_queue(
         &mut self,
         client: Option<ClientId>,
         node: usize,
         vhost: &str,
         d: DeclareArgs,
-    ) -> Result<QueueId, String> {
+    ) -> Result<QueueId, DeclareError> {
         let mut d = d;
         if d.name.is_empty() {
             d.name = format!("amq.gen-{}", self.gen_name());
@@ -107,35 +108,39 @@ impl Sim {
         if let Some(q) = self.find_queue_from(node, vhost, &d.name) {
             let r = &self.queues[q.0];
             if !self.queue_available(q) {
-                return Err(format!(
-                    "NOT_FOUND - failed to perform operation on queue '{}' in vhost '{}' due to timeout",
-                    d.name, vhost
-                ));
+                return Err(DeclareError::Timeout {
+                    queue: d.name,
+                    vhost: vhost.to_string(),
+                });
             }
             if !d.passive && r.durable != d.durable {
-                return Err(format!(
-                    "PRECONDITION_FAILED - inequivalent arg 'durable' for queue '{}' in vhost '{}': received '{}' but current is '{}'",
-                    d.name, vhost, d.durable, r.durable
-                ));
+                return Err(DeclareError::InequivalentDurable {
+                    queue: d.name,
+                    vhost: vhost.to_string(),
+                    received: d.durable,
+                    current: r.durable,
+                });
             }
             if let Some(owner) = r.exclusive_owner {
                 if Some(owner) != client {
-                    return Err(format!(
-                        "RESOURCE_LOCKED - cannot obtain exclusive access to locked queue '{}' in vhost '{}'. It could be originally declared on another connection or the exclusive property value does not match that of the original declaration.",
-                        d.name, vhost
-                    ));
+                    return Err(DeclareError::Locked {
+                        queue: d.name,
+                        vhost: vhost.to_string(),
+                    });
                 }
             }
             return Ok(q);
         }
         if d.passive {
-            return Err(format!(
-                "NOT_FOUND - no queue '{}' in vhost '{}'",
-                d.name, vhost
-            ));
+            return Err(DeclareError::NotFound {
+                queue: d.name,
+                vhost: vhost.to_string(),
+            });
         }
         if !self.vhosts.iter().any(|v| v == vhost) {
-            return Err(format!("NOT_ALLOWED - vhost {vhost} not found"));
+            return Err(DeclareError::NoVhost {
+                vhost: vhost.to_string(),
+            });
         }
         let (policy, operator_policy, effective) =
             self.policies.effective_for_queue(vhost, &d.name);

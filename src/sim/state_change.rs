@@ -6,7 +6,14 @@
 use std::fmt;
 
 use crate::sim::model::{ClientId, ConfirmOutcome, MsgId};
-use crate::sim::trace::Importance;
+
+/// How interesting a state change is (the UI's "jump to next interesting event").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Importance {
+    Info,
+    /// Failover, promotion, sync, loss: worth jumping to.
+    Notable,
+}
 
 /// A queue as its log lines name it: `queue 'NAME' in vhost 'VHOST'`.
 #[derive(Debug, Clone, PartialEq, Eq)]

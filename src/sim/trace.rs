@@ -5,6 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::sim::model::{ClientId, MsgId, ProcId};
+pub use crate::sim::state_change::Importance;
 use crate::sim::state_change::StateChange;
 use crate::sim::time::Micros;
 
@@ -62,14 +63,6 @@ impl MsgKind {
             MsgKind::SyncBatch => "sync_batch",
         }
     }
-}
-
-/// How interesting a state change is (the UI's "jump to next interesting event").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Importance {
-    Info,
-    /// Failover, promotion, sync, loss: worth jumping to.
-    Notable,
 }
 
 /// The published messages a traced send carries, each once, in id (publish) order.

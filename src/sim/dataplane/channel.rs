@@ -32,6 +32,7 @@ impl Sim {
             unacked_by_consumer: Default::default(),
             cancelled: Vec::new(),
             errors: Vec::new(),
+            get_empty: 0,
             tx_buffer: Vec::new(),
             tx_commits: Vec::new(),
         });
@@ -171,7 +172,9 @@ impl Sim {
                 });
             }
             ToClient::GetEmpty => {
-                self.clients[c.0].errors.push("basic.get-empty".to_string());
+                let cl = &mut self.clients[c.0];
+                cl.errors.push("basic.get-empty".to_string());
+                cl.get_empty += 1;
             }
             ToClient::Cancel { tag } => {
                 self.clients[c.0].cancelled.push(tag.clone());

@@ -3,6 +3,7 @@
 
 use crate::erl::json::Json;
 use crate::sim::engine::{Ev, MasterReq, Payload, Sim, ToClient, MASTER_RETRY};
+use crate::sim::error::SettleError;
 use crate::sim::model::*;
 use crate::sim::state_change::StateChange;
 use crate::sim::trace::{Endpoint, MsgIds, MsgKind};
@@ -62,7 +63,7 @@ impl Sim {
     }
 
     /// basic.ack of one delivery tag, or (`None`) of everything received and not yet acked.
-    pub fn ack(&mut self, c: ClientId, tag: Option<u64>) -> Result<usize, String> {
+    pub fn ack(&mut self, c: ClientId, tag: Option<u64>) -> Result<usize, SettleError> {
         self.settle(c, tag, None)
     }
 
@@ -72,7 +73,7 @@ impl Sim {
         c: ClientId,
         tag: Option<u64>,
         requeue: bool,
-    ) -> Result<usize, String> {
+    ) -> Result<usize, SettleError> {
         self.settle(c, tag, Some(requeue))
     }
 
@@ -81,9 +82,9 @@ impl Sim {
         c: ClientId,
         tag: Option<u64>,
         reject: Option<bool>,
-    ) -> Result<usize, String> {
+    ) -> Result<usize, SettleError> {
         if !self.clients[c.0].connected {
-            return Err("ChannelWrongStateError: channel is closed".to_string());
+            return Err(SettleError::ChannelClosed);
         }
         let now = self.now;
         let mut by_queue: Vec<(QueueId, Vec<u64>, Vec<MsgId>)> = Vec::new();
@@ -120,7 +121,7 @@ impl Sim {
             }
         }
         if let (Some(t), false) = (tag, found) {
-            return Err(format!("PRECONDITION_FAILED - unknown delivery tag {t}"));
+            return Err(SettleError::UnknownTag(t));
         }
         for (q, tags, msgs) in by_queue {
             let msgs: MsgIds = msgs.into_iter().collect();

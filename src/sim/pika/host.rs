@@ -1947,10 +1947,8 @@ impl<'a> Ctx<'a> {
                 None => self.sim.ack(c, Some(t)),
                 Some(rq) => self.sim.reject(c, Some(t), rq),
             };
-            if let Err(e) = r {
-                if e.starts_with("PRECONDITION_FAILED") {
-                    return Err(e);
-                }
+            if let Err(e @ crate::sim::error::SettleError::UnknownTag(_)) = r {
+                return Err(e.to_string());
             }
         }
         Ok(())
@@ -3006,7 +3004,7 @@ impl<'a> Ctx<'a> {
                     }
                     // rabbit_amqqueue:with/4 keeps retrying while the master is dead; a
                     // promotion or a restart during that time lets the declare through.
-                    Err(e) if e.contains("due to timeout") && now < deadline => {
+                    Err(crate::sim::error::DeclareError::Timeout { .. }) if now < deadline => {
                         Some(Wait::Deferred {
                             at: (now + Micros::from_ms(30)).min(deadline),
                             op: Deferred::Declare {
@@ -3016,7 +3014,7 @@ impl<'a> Ctx<'a> {
                             },
                         })
                     }
-                    Err(e) => Some(self.chan_error_reply(chan, &e)),
+                    Err(e) => Some(self.chan_error_reply(chan, &e.to_string())),
                 }
             }
             Deferred::Delete {
