@@ -187,13 +187,18 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
 
 /// The trace entry that deleted a queue record, if the trace tells.
 fn deletion(sim: &Sim, r: &crate::sim::model::QueueRecord) -> Option<(usize, String)> {
-    let head = format!("queue '{}' in vhost '{}' deleted", r.name, r.vhost);
     sim.trace
         .iter()
         .enumerate()
         .rev()
         .find_map(|(i, e)| match &e.kind {
-            TraceKind::State { text, .. } if text.starts_with(&head) => Some((i, text.clone())),
+            TraceKind::State { change, .. }
+                if change
+                    .deleted_queue()
+                    .is_some_and(|q| q.name == r.name && q.vhost == r.vhost) =>
+            {
+                Some((i, change.to_string()))
+            }
             _ => None,
         })
 }
@@ -205,9 +210,9 @@ fn cause_before(sim: &Sim, at: Micros) -> Option<(usize, String)> {
         .rev()
         .find_map(|(i, e)| match &e.kind {
             TraceKind::State {
-                text,
+                change,
                 importance: Importance::Notable,
-            } if e.at <= at => Some((i, text.clone())),
+            } if e.at <= at => Some((i, change.to_string())),
             _ => None,
         })
 }

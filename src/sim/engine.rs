@@ -10,8 +10,9 @@ use crate::sim::cluster::MembershipError;
 use crate::sim::cluster::{Cluster, Membership, NodeState};
 use crate::sim::model::*;
 use crate::sim::policy::PolicyStore;
+use crate::sim::state_change::{QueueName, StateChange};
 use crate::sim::time::Micros;
-use crate::sim::trace::{Endpoint, Importance, MsgIds, MsgKind, TraceEvent, TraceKind};
+use crate::sim::trace::{Endpoint, MsgIds, MsgKind, TraceEvent, TraceKind};
 
 /// How a partitioned cluster reacts (`cluster_partition_handling`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -372,6 +373,12 @@ impl Sim {
         }
     }
 
+    /// A queue as its log lines name it.
+    pub(crate) fn queue_name(&self, q: QueueId) -> QueueName {
+        let r = &self.queues[q.0];
+        QueueName::new(&r.name, &r.vhost)
+    }
+
     pub fn pid_string(&self, p: ProcId) -> String {
         let pid = self.procs[p.0].pid;
         pid.render(self.node_name(pid.node))
@@ -395,9 +402,7 @@ impl Sim {
             return Err(format!("message #{id} is not in flight at {}", self.now));
         }
         self.dropped.insert(id);
-        self.notable(format!(
-            "message #{id} will be dropped on the wire (user fault)"
-        ));
+        self.changed(StateChange::WireDrop { id });
         Ok(())
     }
 
@@ -469,24 +474,15 @@ impl Sim {
         id
     }
 
-    pub(crate) fn note(&mut self, text: impl Into<String>) {
+    /// Records a state change in the trace.
+    pub(crate) fn changed(&mut self, change: StateChange) {
         let at = self.now;
+        let importance = change.importance();
         self.trace.push(TraceEvent {
             at,
             kind: TraceKind::State {
-                text: text.into(),
-                importance: Importance::Info,
-            },
-        });
-    }
-
-    pub(crate) fn notable(&mut self, text: impl Into<String>) {
-        let at = self.now;
-        self.trace.push(TraceEvent {
-            at,
-            kind: TraceKind::State {
-                text: text.into(),
-                importance: Importance::Notable,
+                change: Box::new(change),
+                importance,
             },
         });
     }
@@ -652,7 +648,9 @@ impl Sim {
         if !self.node_running(n) {
             return Err(format!("node {} is not running", self.node_name(n)));
         }
-        self.notable(format!("{} stopping (controlled)", self.node_name(n)));
+        self.changed(StateChange::NodeStopping {
+            node: self.node_name(n).to_string(),
+        });
         self.take_node_down(n, NodeState::Stopped);
         Ok(())
     }
@@ -662,7 +660,9 @@ impl Sim {
         if matches!(self.cluster.nodes[n].state, NodeState::Crashed) {
             return Err(format!("node {} is already down", self.node_name(n)));
         }
-        self.notable(format!("{} crashed", self.node_name(n)));
+        self.changed(StateChange::NodeCrashed {
+            node: self.node_name(n).to_string(),
+        });
         self.halted[n] = true;
         self.take_node_down(n, NodeState::Crashed);
         Ok(())
@@ -720,11 +720,10 @@ impl Sim {
                 .iter()
                 .map(|&x| self.node_name(x).to_string())
                 .collect();
-            self.notable(format!(
-                "{} is booting: Waiting for Mnesia tables for 30000 ms, 9 retries left; it stopped before [{}], so it waits for one of them (start the last node to stop first)",
-                self.node_name(n),
-                waiting_for.join(", ")
-            ));
+            self.changed(StateChange::BootWaiting {
+                node: self.node_name(n).to_string(),
+                waiting_for,
+            });
             self.waiting_boot.push(n);
             self.halted[n] = false;
             let at = self.now + BOOT_TABLE_WAIT;
@@ -741,15 +740,16 @@ impl Sim {
         self.halted[n] = false;
         self.creation[n] = creation_number(&mut self.rng);
         self.stop_order.retain(|&x| x != n);
-        self.notable(format!("{} started", self.node_name(n)));
+        self.changed(StateChange::NodeStarted {
+            node: self.node_name(n).to_string(),
+        });
         self.after_restart_in_split(n);
         self.node_up(n, crashed);
         // Nodes waiting for a peer's tables can finish booting now.
         for w in std::mem::take(&mut self.waiting_boot) {
-            self.notable(format!(
-                "{} found a running peer and finishes booting",
-                self.node_name(w)
-            ));
+            self.changed(StateChange::BootFinished {
+                node: self.node_name(w).to_string(),
+            });
             self.boot(w);
         }
     }
@@ -764,11 +764,10 @@ impl Sim {
             .filter(|&x| x != n && self.cluster.is_member(x))
             .map(|x| self.node_name(x).to_string())
             .collect();
-        self.notable(format!(
-            "{} failed to boot: Timeout contacting cluster nodes: [{}]",
-            self.node_name(n),
-            peers.join(",")
-        ));
+        self.changed(StateChange::BootFailed {
+            node: self.node_name(n).to_string(),
+            peers,
+        });
     }
 }
 

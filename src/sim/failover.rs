@@ -5,6 +5,7 @@
 use crate::sim::engine::{Ev, Payload, Sim};
 use crate::sim::model::*;
 use crate::sim::policy::definition::Promote;
+use crate::sim::state_change::StateChange;
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, MsgKind};
 
@@ -69,11 +70,9 @@ impl Sim {
         }
         let live_synced = r.synced.iter().any(|&p| self.procs[p.0].alive);
         if r.effective.promote_on_failure() == Promote::WhenSynced && !live_synced {
-            let text = format!(
-                "Mirrored queue '{}' in vhost '{}': no synchronised mirror and ha-promote-on-failure is when-synced: mirrors refuse promotion, delete their contents and stop",
-                r.name, r.vhost
-            );
-            self.notable(text);
+            self.changed(StateChange::PromotionRefused {
+                queue: self.queue_name(q),
+            });
             for p in self.queues[q.0].mirrors.clone() {
                 self.kill_proc(p);
                 self.fail_pending_confirms_of(p);
@@ -90,13 +89,10 @@ impl Sim {
     /// `promote_me`: the mirror becomes master, requeues what it held as pending-ack and
     /// enqueues publishes it had only from channels.
     fn promote(&mut self, q: QueueId, p: ProcId) {
-        let text = format!(
-            "Mirrored queue '{}' in vhost '{}': Promoting mirror {} to leader",
-            self.queues[q.0].name,
-            self.queues[q.0].vhost,
-            self.pid_string(p)
-        );
-        self.notable(text);
+        self.changed(StateChange::Promoted {
+            queue: self.queue_name(q),
+            pid: self.pid_string(p),
+        });
         {
             let r = &mut self.queues[q.0];
             r.master = p;
@@ -202,7 +198,7 @@ impl Sim {
             if missing.is_empty() {
                 continue;
             }
-            let msgs = crate::sim::dataplane::msgs_of(&missing);
+            let msgs = crate::sim::dataplane::gm::msgs_of(&missing);
             let before = self.trace.len();
             self.send(
                 Endpoint::Proc(best),

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use crate::sim::engine::Sim;
 use crate::sim::model::{ConfirmOutcome, MsgId};
+use crate::sim::state_change::StateChange;
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, MsgKind, TraceKind};
 
@@ -142,12 +143,15 @@ pub fn lineage(sim: &Sim, msg: MsgId) -> Option<Lineage> {
     if let Some((client, seq)) = m.publisher {
         if let Some(cl) = sim.clients.get(client.0) {
             if let Some(&(_, _, outcome, at)) = cl.confirms.iter().find(|c| c.1 == msg) {
-                // The confirm is a state entry, not a send: it has only its text to go by.
-                let needle = format!("basic.{outcome} seq={seq} to client {}", cl.name);
+                // The confirm is a state entry, not a send.
                 let start = sim.trace.partition_point(|e| e.at < at);
-                if let Some(i) = sim.trace[start..].iter().position(
-                    |e| matches!(&e.kind, TraceKind::State { text, .. } if *text == needle),
-                ) {
+                if let Some(i) = sim.trace[start..].iter().position(|e| {
+                    matches!(&e.kind, TraceKind::State { change, .. } if matches!(
+                        **change,
+                        StateChange::Confirm { client: c, seq: s, outcome: o, .. }
+                            if c == client && s == seq && o == outcome
+                    ))
+                }) {
                     hops.push(Hop {
                         index: start + i,
                         at,

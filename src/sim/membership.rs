@@ -11,6 +11,7 @@
 use crate::sim::cluster::{Membership, MembershipError, Node, NodeState, MAX_NODES};
 use crate::sim::engine::Sim;
 use crate::sim::model::{ProcId, QueueId, QueueState, Role};
+use crate::sim::state_change::{DeleteCause, StateChange};
 
 impl Sim {
     /// `rabbitmqctl -n BY forget_cluster_node N`: removes a stopped member.
@@ -27,11 +28,10 @@ impl Sim {
         if self.partition.is_some() {
             return Err(MembershipError::Partitioned);
         }
-        self.notable(format!(
-            "Removing node {} from cluster (forget_cluster_node on {})",
-            self.node_name(n),
-            self.node_name(by)
-        ));
+        self.changed(StateChange::NodeForgotten {
+            node: self.node_name(n).to_string(),
+            by: self.node_name(by).to_string(),
+        });
         self.leave(n, Membership::Forgotten);
         Ok(())
     }
@@ -62,13 +62,16 @@ impl Sim {
             {
                 return Err(MembershipError::NoPeer(n));
             }
-            self.notable(format!(
-                "{} resets: it leaves the cluster and its data is wiped",
-                self.node_name(n)
-            ));
+            self.changed(StateChange::NodeReset {
+                node: self.node_name(n).to_string(),
+                left_cluster: true,
+            });
             self.leave(n, Membership::Reset);
         } else {
-            self.notable(format!("{} resets: its data is wiped", self.node_name(n)));
+            self.changed(StateChange::NodeReset {
+                node: self.node_name(n).to_string(),
+                left_cluster: false,
+            });
             self.cluster.nodes[n].membership = Membership::Reset;
         }
         self.wipe(n);
@@ -93,11 +96,10 @@ impl Sim {
             return Err(MembershipError::Partitioned);
         }
         self.cluster.nodes[n].membership = Membership::Member;
-        self.notable(format!(
-            "{} joined the cluster of {} (its application is still stopped)",
-            self.node_name(n),
-            self.node_name(peer)
-        ));
+        self.changed(StateChange::NodeJoinedStopped {
+            node: self.node_name(n).to_string(),
+            peer: self.node_name(peer).to_string(),
+        });
         Ok(())
     }
 
@@ -116,7 +118,9 @@ impl Sim {
         self.cluster.nodes[n].membership = Membership::Member;
         self.cluster.nodes[n].state = NodeState::Stopped;
         self.halted[n] = false;
-        self.notable(format!("{} rejoins the cluster", self.node_name(n)));
+        self.changed(StateChange::NodeRejoins {
+            node: self.node_name(n).to_string(),
+        });
         // Not in the stop order any more, so the boot rule never makes it wait.
         let _ = self.start_node(n);
         Ok(n)
@@ -139,7 +143,7 @@ impl Sim {
             membership: Membership::Member,
         });
         self.grow_node_tables();
-        self.notable(format!("{name} joined the cluster"));
+        self.changed(StateChange::NodeAdded { node: name });
         self.node_up(n, false);
         Ok(n)
     }
@@ -187,13 +191,11 @@ impl Sim {
             match heir {
                 Some(h) => {
                     let p = self.latest_replica_on(q, h);
-                    let text = format!(
-                        "queue '{}' in vhost '{}': its master node {} was forgotten; {} will recover it from its own disk when it starts",
-                        self.queues[i].name,
-                        self.queues[i].vhost,
-                        self.node_name(n),
-                        self.node_name(h)
-                    );
+                    let change = StateChange::MasterForgottenRecoverable {
+                        queue: self.queue_name(q),
+                        node: self.node_name(n).to_string(),
+                        heir: self.node_name(h).to_string(),
+                    };
                     self.procs[p.0].role = Role::Master;
                     let r = &mut self.queues[i];
                     r.master = p;
@@ -203,17 +205,17 @@ impl Sim {
                     if r.state == QueueState::Running {
                         r.state = QueueState::Down;
                     }
-                    self.notable(text);
+                    self.changed(change);
                 }
                 None => {
-                    let text = format!(
-                        "queue '{}' in vhost '{}' deleted: its master node {} was forgotten and no stopped mirror node can recover it",
-                        self.queues[i].name,
-                        self.queues[i].vhost,
-                        self.node_name(n)
-                    );
+                    let change = StateChange::QueueDeleted {
+                        queue: self.queue_name(q),
+                        cause: DeleteCause::MasterForgotten {
+                            node: self.node_name(n).to_string(),
+                        },
+                    };
                     self.delete_queue(q);
-                    self.notable(text);
+                    self.changed(change);
                 }
             }
         }

@@ -349,6 +349,9 @@ pub struct Client {
     pub cancelled: Vec<String>,
     /// Broker errors as pika would raise them (`NOT_FOUND - …`, connection lost).
     pub errors: Vec<String>,
+    /// How many basic.get-empty replies arrived (each also listed in `errors`, as pika shows
+    /// them): a get-empty is an answer, not a failure.
+    pub get_empty: usize,
     /// Publishes made inside an uncommitted transaction.
     pub tx_buffer: Vec<(String, String, bool)>,
     pub tx_commits: Vec<Micros>,

@@ -7,6 +7,7 @@
 use crate::sim::cluster::NodeState;
 use crate::sim::engine::{Ev, PartitionHandling, Sim, GM_DEATH_DELAY};
 use crate::sim::model::*;
+use crate::sim::state_change::{QueueName, StateChange};
 use crate::sim::time::Micros;
 
 impl Sim {
@@ -36,19 +37,16 @@ impl Sim {
         for s in side.iter_mut().filter(|s| **s == u8::MAX) {
             *s = extra;
         }
-        let text = format!(
-            "network partition: {}",
-            (0..=extra)
-                .map(|k| (0..n)
+        let sides: Vec<Vec<String>> = (0..=extra)
+            .map(|k| {
+                (0..n)
                     .filter(|&x| side[x] == k && self.cluster.is_member(x))
-                    .map(|x| self.node_name(x))
+                    .map(|x| self.node_name(x).to_string())
                     .collect::<Vec<_>>()
-                    .join(" "))
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(" | ")
-        );
-        self.notable(text);
+            })
+            .filter(|s| !s.is_empty())
+            .collect();
+        self.changed(StateChange::PartitionRecorded { sides });
         self.partition = Some(side);
         self.partition_epoch += 1;
         // Each side stops hearing the other; it declares the silent peers down after 4 ticks.
@@ -73,10 +71,9 @@ impl Sim {
             return;
         }
         let sides = self.sides();
-        self.notable(format!(
-            "net_tick_timeout: nodes on each side declare the other side down (after net_ticktime {}s ±25%)",
-            self.config.net_ticktime.0 / 1_000_000
-        ));
+        self.changed(StateChange::NetTickTimeout {
+            ticktime_secs: self.config.net_ticktime.0 / 1_000_000,
+        });
         for i in 0..self.queues.len() {
             if !self.queues[i].deleted && self.queue_available(QueueId(i)) {
                 self.split_queue(QueueId(i), &sides);
@@ -90,12 +87,11 @@ impl Sim {
                 let visible = members.iter().filter(|&&x| sides[x] == sides[n]).count();
                 // majority/1: alive/total must be > 0.5 to keep running.
                 if visible * 2 <= total && self.node_running(n) {
-                    self.notable(format!(
-                        "{} pauses itself: it sees {} of {} nodes (pause_minority)",
-                        self.node_name(n),
+                    self.changed(StateChange::NodePaused {
+                        node: self.node_name(n).to_string(),
                         visible,
-                        total
-                    ));
+                        total,
+                    });
                     let _ = self.stop_node(n);
                     self.cluster.nodes[n].state = NodeState::Paused;
                 }
@@ -179,17 +175,14 @@ impl Sim {
                     dead: vec![ghost],
                 },
             );
-            let text = format!(
-                "split brain: queue '{}' in vhost '{}' now has a separate record on the side of {}",
-                self.queues[q.0].name,
-                self.queues[q.0].vhost,
-                moved
+            let change = StateChange::SplitBrain {
+                queue: self.queue_name(q),
+                nodes: moved
                     .iter()
                     .map(|&p| self.node_name(self.proc_node(p)).to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            self.notable(text);
+                    .collect(),
+            };
+            self.changed(change);
         }
         if self.queues[q.0].is_mirrored() {
             self.update_mirrors(q);
@@ -209,7 +202,7 @@ impl Sim {
                 .nodes
                 .iter()
                 .any(|n| n.state == NodeState::Paused);
-        self.notable("network healed".to_string());
+        self.changed(StateChange::NetworkHealed);
         let n = self.cluster.nodes.len();
         match self.config.partition_handling {
             PartitionHandling::PauseMinority => {
@@ -226,10 +219,7 @@ impl Sim {
             }
             PartitionHandling::Autoheal if detected => {
                 let winner = self.autoheal_winner(&sides);
-                self.notable(format!(
-                    "autoheal: the winning partition is side {}; the other nodes restart",
-                    winner
-                ));
+                self.changed(StateChange::AutohealWinner { side: winner });
                 self.partition = None;
                 self.unify_records(&sides, Some(winner));
                 for (x, &side) in sides.iter().enumerate() {
@@ -311,14 +301,12 @@ impl Sim {
             .or_else(|| ids.first().copied());
             for &q in &ids {
                 if Some(q) != survivor {
-                    let text = format!(
-                        "queue '{}' in vhost '{}': the record of side {} is discarded with its messages",
-                        name,
-                        vhost,
-                        self.queues[q.0].side.map_or(0, |s| s)
-                    );
+                    let change = StateChange::SplitRecordDiscarded {
+                        queue: QueueName::new(&name, &vhost),
+                        side: self.queues[q.0].side.map_or(0, |s| s),
+                    };
                     self.delete_queue(q);
-                    self.notable(text);
+                    self.changed(change);
                 }
             }
             if let Some(q) = survivor {

@@ -3,9 +3,11 @@
 
 use crate::erl::json::Json;
 use crate::sim::engine::{Ev, Sim, GM_DEATH_DELAY};
+use crate::sim::error::DeclareError;
 use crate::sim::model::*;
 use crate::sim::placement::{self, Current};
 use crate::sim::policy::definition::{HaMode, Promote};
+use crate::sim::state_change::{DeleteCause, StateChange};
 use crate::sim::time::Micros;
 
 /// What a client asks for in `queue.declare`.
@@ -28,8 +30,8 @@ pub const MASTER_RETRY_INTERVAL: Micros = Micros(30_000);
 /// One look of a `queue.declare` that `rabbit_amqqueue:with/4` runs.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeclareAttempt {
-    /// The broker answers: the queue, or the text of the channel error it closes with.
-    Done(Result<QueueId, String>),
+    /// The broker answers: the queue, or the channel error it closes with.
+    Done(Result<QueueId, DeclareError>),
     /// The queue exists but its master is dead (its node is down, or a mirror is not promoted
     /// yet): the channel process sleeps and looks again at this moment.
     RetryAt(Micros),
@@ -129,15 +131,15 @@ impl Sim {
         DeclareAttempt::Done(self.declare_queue(client, node, vhost, d))
     }
 
-    /// `queue.declare` from a client connected to `node`. Errors are the broker's channel-error
-    /// texts (`NOT_FOUND - …`, `PRECONDITION_FAILED - …`).
+    /// `queue.declare` from a client connected to `node`. Errors display as the broker's
+    /// channel-error texts (`NOT_FOUND - …`, `PRECONDITION_FAILED - …`).
     pub fn declare_queue(
         &mut self,
         client: Option<ClientId>,
         node: usize,
         vhost: &str,
         d: DeclareArgs,
-    ) -> Result<QueueId, String> {
+    ) -> Result<QueueId, DeclareError> {
         let mut d = d;
         if d.name.is_empty() {
             d.name = format!("amq.gen-{}", self.gen_name());
@@ -145,35 +147,39 @@ impl Sim {
         if let Some(q) = self.find_queue_from(node, vhost, &d.name) {
             let r = &self.queues[q.0];
             if !self.queue_available(q) {
-                return Err(format!(
-                    "NOT_FOUND - failed to perform operation on queue '{}' in vhost '{}' due to timeout",
-                    d.name, vhost
-                ));
+                return Err(DeclareError::Timeout {
+                    queue: d.name,
+                    vhost: vhost.to_string(),
+                });
             }
             if !d.passive && r.durable != d.durable {
-                return Err(format!(
-                    "PRECONDITION_FAILED - inequivalent arg 'durable' for queue '{}' in vhost '{}': received '{}' but current is '{}'",
-                    d.name, vhost, d.durable, r.durable
-                ));
+                return Err(DeclareError::InequivalentDurable {
+                    queue: d.name,
+                    vhost: vhost.to_string(),
+                    received: d.durable,
+                    current: r.durable,
+                });
             }
             if let Some(owner) = r.exclusive_owner {
                 if Some(owner) != client {
-                    return Err(format!(
-                        "RESOURCE_LOCKED - cannot obtain exclusive access to locked queue '{}' in vhost '{}'. It could be originally declared on another connection or the exclusive property value does not match that of the original declaration.",
-                        d.name, vhost
-                    ));
+                    return Err(DeclareError::Locked {
+                        queue: d.name,
+                        vhost: vhost.to_string(),
+                    });
                 }
             }
             return Ok(q);
         }
         if d.passive {
-            return Err(format!(
-                "NOT_FOUND - no queue '{}' in vhost '{}'",
-                d.name, vhost
-            ));
+            return Err(DeclareError::NotFound {
+                queue: d.name,
+                vhost: vhost.to_string(),
+            });
         }
         if !self.vhosts.iter().any(|v| v == vhost) {
-            return Err(format!("NOT_ALLOWED - vhost {vhost} not found"));
+            return Err(DeclareError::NoVhost {
+                vhost: vhost.to_string(),
+            });
         }
         let (policy, operator_policy, effective) =
             self.policies.effective_for_queue(vhost, &d.name);
@@ -250,13 +256,11 @@ impl Sim {
             side: None,
             had_consumer: false,
         });
-        self.note(format!(
-            "queue '{}' in vhost '{}' declared: master {} on {}",
-            d.name,
-            vhost,
-            self.pid_string(master),
-            self.node_name(master_node)
-        ));
+        self.changed(StateChange::QueueDeclared {
+            queue: self.queue_name(qid),
+            master: self.pid_string(master),
+            node: self.node_name(master_node).to_string(),
+        });
         if self.queues[qid.0].is_mirrored() {
             self.update_mirrors(qid);
         }
@@ -278,18 +282,16 @@ impl Sim {
             name,
         );
         if let (Some(w), false) = (m.winner, m.tied_with.is_empty()) {
-            let others: Vec<&str> = m.tied_with.iter().map(|p| p.name()).collect();
-            let text = format!(
-                "policies {} and {} have the same priority {} and both match queue '{}': RabbitMQ picks one arbitrarily (ETS hash order); the simulator picks '{}' (first by name)",
-                w.name(),
-                others.join(", "),
-                w.spec.priority,
-                name,
-                w.name()
-            );
+            let change = StateChange::PolicyTie {
+                winner: w.name().to_string(),
+                others: m.tied_with.iter().map(|p| p.name().to_string()).collect(),
+                priority: w.spec.priority,
+                queue: name.to_string(),
+            };
+            let text = change.to_string();
             if !self.warnings.contains(&text) {
-                self.warnings.push(text.clone());
-                self.notable(text);
+                self.warnings.push(text);
+                self.changed(change);
             }
         }
     }
@@ -330,12 +332,11 @@ impl Sim {
         let mirrors = std::mem::take(&mut self.queues[q.0].mirrors);
         for p in mirrors {
             self.kill_proc(p);
-            self.note(format!(
-                "Mirrored queue '{}' in vhost '{}': Dropping queue mirror on node {} (mirroring stopped)",
-                self.queues[q.0].name,
-                self.queues[q.0].vhost,
-                self.node_name(self.proc_node(p))
-            ));
+            self.changed(StateChange::MirrorDropped {
+                queue: self.queue_name(q),
+                node: self.node_name(self.proc_node(p)).to_string(),
+                mirroring_stopped: true,
+            });
         }
         let r = &mut self.queues[q.0];
         r.synced.clear();
@@ -457,14 +458,11 @@ impl Sim {
             Micros::ZERO,
         );
         self.refresh_recoverable(q);
-        let text = format!(
-            "Mirrored queue '{}' in vhost '{}': Adding mirror on node {}: {}",
-            self.queues[q.0].name,
-            self.queues[q.0].vhost,
-            self.node_name(node),
-            self.pid_string(p)
-        );
-        self.note(text);
+        self.changed(StateChange::MirrorAdded {
+            queue: self.queue_name(q),
+            node: self.node_name(node).to_string(),
+            pid: self.pid_string(p),
+        });
         // The joining mirror asks for the master's depth; the answer travels the ring.
         let master = self.queues[q.0].master;
         self.gm_broadcast(master, GmOp::Depth);
@@ -473,13 +471,11 @@ impl Sim {
 
     /// Drops a mirror (`{shutdown, dropped}`): its data is deleted.
     pub(crate) fn drop_mirror(&mut self, q: QueueId, p: ProcId) {
-        let text = format!(
-            "Mirrored queue '{}' in vhost '{}': Dropping queue mirror on node {}",
-            self.queues[q.0].name,
-            self.queues[q.0].vhost,
-            self.node_name(self.proc_node(p))
-        );
-        self.note(text);
+        self.changed(StateChange::MirrorDropped {
+            queue: self.queue_name(q),
+            node: self.node_name(self.proc_node(p)).to_string(),
+            mirroring_stopped: false,
+        });
         self.kill_proc(p);
         let r = &mut self.queues[q.0];
         r.mirrors.retain(|&x| x != p);
@@ -497,13 +493,10 @@ impl Sim {
         if self.queues[q.0].mirrors.is_empty() {
             return; // cannot_drop_only_mirror
         }
-        let text = format!(
-            "Mirrored queue '{}' in vhost '{}': Dropping queue master on node {} (policy moves it)",
-            self.queues[q.0].name,
-            self.queues[q.0].vhost,
-            self.node_name(self.proc_node(master))
-        );
-        self.notable(text);
+        self.changed(StateChange::MasterDropped {
+            queue: self.queue_name(q),
+            node: self.node_name(self.proc_node(master)).to_string(),
+        });
         self.master_dies(q, false, Micros::ZERO);
     }
 
@@ -541,20 +534,17 @@ impl Sim {
         let r = &self.queues[q.0];
         let transient_unmirrored = !r.durable && !r.is_mirrored();
         if transient_unmirrored || r.exclusive_owner.is_some() {
-            let text = format!(
-                "queue '{}' in vhost '{}' deleted: its node went down",
-                r.name, r.vhost
-            );
             self.queues[q.0].deleted = true;
-            self.notable(text);
+            self.changed(StateChange::QueueDeleted {
+                queue: self.queue_name(q),
+                cause: DeleteCause::NodeWentDown,
+            });
             return;
         }
-        let text = format!(
-            "queue '{}' in vhost '{}' is down: master node {} is not running and no mirror was promoted",
-            r.name,
-            r.vhost,
-            self.node_name(self.proc_node(r.master))
-        );
+        let change = StateChange::QueueDown {
+            queue: self.queue_name(q),
+            master_node: self.node_name(self.proc_node(r.master)).to_string(),
+        };
         let now = self.now;
         let r = &mut self.queues[q.0];
         if r.state != QueueState::Stopped {
@@ -562,7 +552,7 @@ impl Sim {
         }
         r.down_since = Some(now);
         r.sync = None;
-        self.notable(text);
+        self.changed(change);
         // The consumers' channels retry basic.consume for ~60 s, then cancel them.
         let at = now + crate::sim::engine::MASTER_RETRY;
         self.schedule(at, Ev::ConsumersGiveUp { queue: q });
@@ -613,12 +603,9 @@ impl Sim {
         {
             return;
         }
-        let text = format!(
-            "queue '{}' in vhost '{}' auto-deleted: its last consumer went away",
-            r.name, r.vhost
-        );
+        let queue = self.queue_name(q);
         self.delete_queue(q);
-        self.notable(text);
+        self.changed(StateChange::QueueAutoDeleted { queue });
     }
 
     /// The record's mirrors whose processes are alive, oldest first.
@@ -648,11 +635,9 @@ impl Sim {
                     && !live_synced
                     && r.effective.promote_on_shutdown() != Promote::Always;
                 if veto {
-                    let text = format!(
-                        "Mirrored queue '{}' in vhost '{}': Stopping all nodes on master shutdown since no synchronised mirror (replica) is available",
-                        r.name, r.vhost
-                    );
-                    self.notable(text);
+                    self.changed(StateChange::MirrorsStopWithMaster {
+                        queue: self.queue_name(q),
+                    });
                     for p in self.queues[i].mirrors.clone() {
                         self.stop_proc(p);
                         self.fail_pending_confirms_of(p);
@@ -748,12 +733,10 @@ impl Sim {
         let old = self.queues[q.0].master;
         let n = self.proc_node(old);
         if !self.queues[q.0].durable {
-            let text = format!(
-                "queue '{}' in vhost '{}' is gone: a transient queue does not survive its master's node restart",
-                self.queues[q.0].name, self.queues[q.0].vhost
-            );
             self.queues[q.0].deleted = true;
-            self.notable(text);
+            self.changed(StateChange::TransientQueueGone {
+                queue: self.queue_name(q),
+            });
             return;
         }
         let mut entries: Vec<(u64, Entry)> = self.procs[old.0]
@@ -780,14 +763,11 @@ impl Sim {
         r.ring = vec![p];
         r.state = QueueState::Running;
         r.down_since = None;
-        let text = format!(
-            "queue '{}' in vhost '{}' recovered on {} with {} persistent messages",
-            self.queues[q.0].name,
-            self.queues[q.0].vhost,
-            self.node_name(n),
-            count
-        );
-        self.notable(text);
+        self.changed(StateChange::QueueRecovered {
+            queue: self.queue_name(q),
+            node: self.node_name(n).to_string(),
+            messages: count,
+        });
         if self.queues[q.0].is_mirrored() {
             self.update_mirrors(q);
         }
@@ -803,11 +783,10 @@ impl Sim {
         self.kill_proc(m);
         self.consumers.retain(|c| c.queue != q);
         self.queues[q.0].deleted = true;
-        let text = format!(
-            "queue '{}' in vhost '{}' deleted",
-            self.queues[q.0].name, self.queues[q.0].vhost
-        );
-        self.note(text);
+        self.changed(StateChange::QueueDeleted {
+            queue: self.queue_name(q),
+            cause: DeleteCause::Deleted,
+        });
     }
 }
 
@@ -819,14 +798,13 @@ impl Sim {
         kind: crate::sim::policy::definition::PolicyKind,
         spec: crate::sim::policy::definition::ValidatedPolicy,
     ) {
-        let text = format!(
-            "policy '{}' set for pattern '{}' in vhost '{}'",
-            spec.name,
-            spec.pattern.source(),
-            vhost
-        );
+        let change = StateChange::PolicySet {
+            name: spec.name.clone(),
+            pattern: spec.pattern.source().to_string(),
+            vhost: vhost.to_string(),
+        };
         self.policies.set(vhost, kind, spec);
-        self.notable(text);
+        self.changed(change);
         self.reapply_policies(vhost);
     }
 
@@ -840,7 +818,10 @@ impl Sim {
         if !self.policies.clear(vhost, kind, name) {
             return false;
         }
-        self.notable(format!("policy '{name}' cleared in vhost '{vhost}'"));
+        self.changed(StateChange::PolicyCleared {
+            name: name.to_string(),
+            vhost: vhost.to_string(),
+        });
         self.reapply_policies(vhost);
         true
     }
@@ -906,12 +887,12 @@ mod tests {
         );
         sim.advance_to(deadline);
         let last = sim.declare_queue_retrying(None, 1, "/", durable("s"), deadline);
+        let DeclareAttempt::Done(Err(e)) = last else {
+            panic!("{last:?}")
+        };
         assert_eq!(
-            last,
-            DeclareAttempt::Done(Err(
-                "NOT_FOUND - failed to perform operation on queue 's' in vhost '/' due to timeout"
-                    .into()
-            ))
+            e.to_string(),
+            "NOT_FOUND - failed to perform operation on queue 's' in vhost '/' due to timeout"
         );
     }
 

@@ -4,6 +4,7 @@
 use crate::sim::engine::{Ev, Payload, Sim, SYNC_PER_MESSAGE};
 use crate::sim::model::*;
 use crate::sim::policy::definition::SyncMode;
+use crate::sim::state_change::{StateChange, SyncEnd};
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, MsgKind};
 
@@ -59,15 +60,13 @@ impl Sim {
             pr.unacked.clear();
         }
         let batch = self.queues[q.0].effective.sync_batch_size();
-        let text = format!(
-            "Mirrored queue '{}' in vhost '{}': Synchronising: {} messages to synchronise; batch size: {}; mirrors [{}] to sync",
-            self.queues[q.0].name,
-            self.queues[q.0].vhost,
-            total,
+        let change = StateChange::SyncStarted {
+            queue: self.queue_name(q),
+            messages: total,
             batch,
-            mirrors.iter().map(|&p| self.pid_string(p)).collect::<Vec<_>>().join(", ")
-        );
-        self.notable(text);
+            mirrors: mirrors.iter().map(|&p| self.pid_string(p)).collect(),
+        };
+        self.changed(change);
         let r = &mut self.queues[q.0];
         r.state = QueueState::Syncing;
         r.sync = Some(SyncRun {
@@ -174,21 +173,18 @@ impl Sim {
                 .all(|&p| !self.procs[p.0].alive || self.queues[q.0].synced.contains(&p))
         });
         if done {
-            self.finish_sync(q, "Synchronising: complete");
+            self.finish_sync(q, SyncEnd::Complete);
         }
     }
 
-    fn finish_sync(&mut self, q: QueueId, how: &str) {
+    fn finish_sync(&mut self, q: QueueId, end: SyncEnd) {
         let r = &mut self.queues[q.0];
         r.sync = None;
         if r.state == QueueState::Syncing {
             r.state = QueueState::Running;
         }
-        let text = format!(
-            "Mirrored queue '{}' in vhost '{}': {}",
-            r.name, r.vhost, how
-        );
-        self.notable(text);
+        let queue = self.queue_name(q);
+        self.changed(StateChange::SyncFinished { queue, end });
         self.unblock(q);
     }
 
@@ -202,7 +198,7 @@ impl Sim {
             pr.ready.clear();
             pr.unacked.clear();
         }
-        self.finish_sync(q, "Synchronising: cancelled");
+        self.finish_sync(q, SyncEnd::Cancelled);
         true
     }
 

@@ -5,6 +5,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::sim::model::{ClientId, MsgId, ProcId};
+pub use crate::sim::state_change::Importance;
+use crate::sim::state_change::StateChange;
 use crate::sim::time::Micros;
 
 /// Where a traced message starts or ends.
@@ -61,14 +63,6 @@ impl MsgKind {
             MsgKind::SyncBatch => "sync_batch",
         }
     }
-}
-
-/// How interesting a state change is (the UI's "jump to next interesting event").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Importance {
-    Info,
-    /// Failover, promotion, sync, loss: worth jumping to.
-    Notable,
 }
 
 /// The published messages a traced send carries, each once, in id (publish) order.
@@ -190,9 +184,11 @@ pub enum TraceKind {
     },
     /// A message in flight that never arrived (receiver dead, link cut).
     Lost { id: u64, reason: String },
-    /// Something changed state; `text` reads like a RabbitMQ log line where one exists.
+    /// Something changed state. Boxed: it is rarer than a send and would otherwise make every
+    /// entry as large as its largest variant. `importance` is always `change.importance()`,
+    /// kept beside it so that readers can filter without a look inside.
     State {
-        text: String,
+        change: Box<StateChange>,
         importance: Importance,
     },
 }
@@ -234,7 +230,7 @@ impl fmt::Display for TraceEvent {
                 arrive.0
             ),
             TraceKind::Lost { id, reason } => write!(f, "lost #{id} {reason}"),
-            TraceKind::State { text, .. } => write!(f, "state {text}"),
+            TraceKind::State { change, .. } => write!(f, "state {change}"),
         }
     }
 }

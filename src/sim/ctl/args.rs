@@ -2,7 +2,7 @@
 //! node, and the banner a command prints before its result.
 
 use crate::sim::ctl::format;
-use crate::sim::ctl::output::CtlOutput;
+use crate::sim::ctl::output::{ArgError, CtlOutput};
 use crate::sim::engine::Sim;
 
 /// Options that every command takes.
@@ -43,7 +43,7 @@ pub(super) fn parse_args(
     words: &[String],
     valued: &[&str],
     flags: &[&str],
-) -> Result<Args, CtlOutput> {
+) -> Result<Args, ArgError> {
     let mut a = Args {
         node: None,
         opts: Vec::new(),
@@ -68,7 +68,7 @@ pub(super) fn parse_args(
                         match words.get(i) {
                             Some(v) => v.clone(),
                             None => {
-                                return Err(CtlOutput::usage(format!(
+                                return Err(ArgError::new(format!(
                                     "Error (argument validation): Invalid options for this command:\n{name} : Missing argument"
                                 )))
                             }
@@ -85,7 +85,7 @@ pub(super) fn parse_args(
             } else if GLOBAL_OPTS.contains(&name.as_str()) || flags.contains(&name.as_str()) {
                 a.opts.push((name, "true".to_string()));
             } else {
-                return Err(CtlOutput::usage(format!(
+                return Err(ArgError::new(format!(
                     "Error (argument validation): Invalid options for this command:\n{name} : unknown switch"
                 )));
             }
@@ -97,19 +97,18 @@ pub(super) fn parse_args(
     Ok(a)
 }
 
-pub(super) fn arity(cmd: &str, a: &Args, min: usize, max: usize) -> Result<(), CtlOutput> {
-    let usage = format::usage(cmd);
-    if a.pos.len() < min {
-        return Err(CtlOutput::usage(format!(
-            "Error (argument validation): not enough arguments.\n{usage}"
-        )));
-    }
-    if a.pos.len() > max {
-        return Err(CtlOutput::usage(format!(
-            "Error (argument validation): too many arguments.\n{usage}"
-        )));
-    }
-    Ok(())
+pub(super) fn arity(cmd: &str, a: &Args, min: usize, max: usize) -> Result<(), ArgError> {
+    let problem = if a.pos.len() < min {
+        "not enough arguments."
+    } else if a.pos.len() > max {
+        "too many arguments."
+    } else {
+        return Ok(());
+    };
+    Err(ArgError {
+        message: format!("Error (argument validation): {problem}"),
+        usage: Some(format::usage(cmd)),
+    })
 }
 
 /// The node the command talks to, which must have its VM up (and, for most commands, rabbit).

@@ -2,7 +2,7 @@
 
 use crate::sim::ctl::args::{arity, parse_args, target, with_banner};
 use crate::sim::ctl::format;
-use crate::sim::ctl::output::CtlOutput;
+use crate::sim::ctl::output::{ArgError, CtlOutput, Refusal};
 use crate::sim::engine::Sim;
 use crate::sim::policy::definition::{self, PolicyKind};
 use crate::sim::sync::SyncError;
@@ -146,29 +146,8 @@ fn rabbitmqctl(sim: &mut Sim, on_node: usize, words: &[String]) -> CtlOutput {
         ))),
     };
     match res {
-        Ok(o) | Err(o) => with_arguments_given(o, cmd, words),
-    }
-}
-
-/// rabbitmqctl follows every argument-validation error with the command line as typed and the
-/// command's usage.
-fn with_arguments_given(o: CtlOutput, cmd: &str, words: &[String]) -> CtlOutput {
-    if o.exit_code != 64
-        || !o.output.starts_with("Error")
-        || o.output.contains("\nArguments given:")
-    {
-        return o;
-    }
-    let (body, usage) = match o.output.find("\nUsage\n") {
-        Some(i) => (
-            o.output[..i].trim_end().to_string(),
-            o.output[i..].to_string(),
-        ),
-        None => (o.output.clone(), format::usage(cmd)),
-    };
-    CtlOutput {
-        output: format!("{body}\nArguments given:\n\t{}\n{usage}", words.join(" ")),
-        exit_code: 64,
+        Ok(o) | Err(Refusal::Answer(o)) => o,
+        Err(Refusal::Args(e)) => e.answer(|| format::usage(cmd), words),
     }
 }
 
@@ -178,17 +157,15 @@ fn set_policy(
     words: &[String],
     kind: PolicyKind,
     cmd: &str,
-) -> Result<CtlOutput, CtlOutput> {
+) -> Result<CtlOutput, Refusal> {
     let a = parse_args(words, &["-p", "--vhost", "--priority", "--apply-to"], &[])?;
     arity(cmd, &a, 3, 3)?;
     let priority = a.get(&["--priority"]).unwrap_or("0");
     if let Err(line) = definition::parse_priority_switch(priority) {
         let given = format!("{cmd} {}", words.join(" "));
-        return Err(CtlOutput::usage(definition::invalid_options_text(
-            kind,
-            &[line],
-            &given,
-        )));
+        return Err(
+            CtlOutput::usage(definition::invalid_options_text(kind, &[line], &given)).into(),
+        );
     }
     let vhost = a.get(&["-p", "--vhost"]).unwrap_or("/").to_string();
     let apply_to = a.get(&["--apply-to"]).unwrap_or("all");
@@ -205,14 +182,15 @@ fn set_policy(
         return Err(with_banner(
             &banner,
             CtlOutput::error(format!("Virtual host '{vhost}' does not exist")),
-        ));
+        )
+        .into());
     }
     match definition::parse_set(kind, name, pattern, def, priority, apply_to) {
         Ok(spec) => {
             sim.set_policy(&vhost, kind, spec);
             Ok(CtlOutput::ok(banner))
         }
-        Err(text) => Err(with_banner(&banner, CtlOutput::error(text))),
+        Err(text) => Err(with_banner(&banner, CtlOutput::error(text)).into()),
     }
 }
 
@@ -222,7 +200,7 @@ fn clear_policy(
     words: &[String],
     kind: PolicyKind,
     cmd: &str,
-) -> Result<CtlOutput, CtlOutput> {
+) -> Result<CtlOutput, Refusal> {
     let a = parse_args(words, &["-p", "--vhost"], &[])?;
     arity(cmd, &a, 1, 1)?;
     target(sim, on_node, &a, true)?;
@@ -238,10 +216,7 @@ fn clear_policy(
     if sim.clear_policy(&vhost, kind, name) {
         Ok(CtlOutput::ok(banner))
     } else {
-        Err(with_banner(
-            &banner,
-            CtlOutput::error("Parameter does not exist"),
-        ))
+        Err(with_banner(&banner, CtlOutput::error("Parameter does not exist")).into())
     }
 }
 
@@ -251,7 +226,7 @@ fn list_policies(
     words: &[String],
     kind: PolicyKind,
     cmd: &str,
-) -> Result<CtlOutput, CtlOutput> {
+) -> Result<CtlOutput, Refusal> {
     let a = parse_args(words, &["-p", "--vhost"], &[])?;
     arity(cmd, &a, 0, 0)?;
     target(sim, on_node, &a, true)?;
@@ -297,7 +272,7 @@ fn list_policies(
     Ok(CtlOutput::ok(out.trim_end_matches('\n')))
 }
 
-fn list_queues(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOutput, CtlOutput> {
+fn list_queues(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOutput, Refusal> {
     let a = parse_args(
         words,
         &["-p", "--vhost"],
@@ -311,9 +286,10 @@ fn list_queues(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOut
     }
     for c in &cols {
         if !format::QUEUE_COLUMNS.contains(&c.as_str()) {
-            return Err(CtlOutput::usage(format!(
+            return Err(ArgError::new(format!(
                 "Error (argument validation): Info key(s) {c} are not supported"
-            )));
+            ))
+            .into());
         }
     }
     let mut out = String::new();
@@ -349,12 +325,12 @@ fn list_queues(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOut
     Ok(CtlOutput::ok(out.trim_end_matches('\n')))
 }
 
-fn cluster_status(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOutput, CtlOutput> {
+fn cluster_status(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOutput, Refusal> {
     let a = parse_args(words, &[], &[])?;
     arity("cluster_status", &a, 0, 0)?;
     let n = target(sim, on_node, &a, false)?;
     if !sim.node_running(n) {
-        return Err(CtlOutput::usage("Error: this command requires the 'rabbit' app to be running on the target node. Start it with 'rabbitmqctl start_app'."));
+        return Err(ArgError::new("Error: this command requires the 'rabbit' app to be running on the target node. Start it with 'rabbitmqctl start_app'.").into());
     }
     Ok(CtlOutput::ok(format::cluster_status(sim, n)))
 }
@@ -364,7 +340,7 @@ fn node_op(
     on_node: usize,
     words: &[String],
     op: &str,
-) -> Result<CtlOutput, CtlOutput> {
+) -> Result<CtlOutput, Refusal> {
     let a = parse_args(words, &[], &[])?;
     arity(op, &a, 0, 0)?;
     let n = target(sim, on_node, &a, false)?;
@@ -380,11 +356,11 @@ fn node_op(
         }
         "start_app" => {
             if sim.cluster.nodes[n].membership == crate::sim::cluster::Membership::Forgotten {
-                return Err(crate::sim::ctl::membership::inconsistent_start(sim, n));
+                return Err(crate::sim::ctl::membership::inconsistent_start(sim, n).into());
             }
             if !sim.node_running(n) {
                 if let Err(e) = sim.start_node(n) {
-                    return Err(CtlOutput::error(e));
+                    return Err(CtlOutput::error(e).into());
                 }
             }
             Ok(CtlOutput::ok(format!("Starting node {name} ...")))
@@ -401,7 +377,7 @@ fn node_op(
     }
 }
 
-fn add_vhost(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOutput, CtlOutput> {
+fn add_vhost(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOutput, Refusal> {
     let a = parse_args(
         words,
         &["--description", "--tags", "--default-queue-type"],
@@ -415,13 +391,14 @@ fn add_vhost(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOutpu
         return Err(with_banner(
             &banner,
             CtlOutput::error(format!("Virtual host '{v}' already exists")),
-        ));
+        )
+        .into());
     }
     sim.vhosts.push(v);
     Ok(CtlOutput::ok(banner))
 }
 
-fn list_vhosts(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOutput, CtlOutput> {
+fn list_vhosts(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOutput, Refusal> {
     let a = parse_args(words, &[], &[])?;
     target(sim, on_node, &a, true)?;
     let mut out = String::from("Listing vhosts ...\nname\n");
@@ -437,7 +414,7 @@ fn sync_queue(
     on_node: usize,
     words: &[String],
     cancel: bool,
-) -> Result<CtlOutput, CtlOutput> {
+) -> Result<CtlOutput, Refusal> {
     let cmd = if cancel {
         "cancel_sync_queue"
     } else {
@@ -457,15 +434,17 @@ fn sync_queue(
         .find_queue_from(n, &vhost, &name)
         .filter(|&q| sim.queue_available(q))
     else {
-        return Err(with_banner(&banner, CtlOutput::error("not_found")));
+        return Err(with_banner(&banner, CtlOutput::error("not_found")).into());
     };
     if cancel {
         sim.cancel_sync(q);
         return Ok(CtlOutput::ok(banner));
     }
     match sim.start_sync(q) {
-        Err(SyncError::NotMirrored) => Err(with_banner(&banner, CtlOutput::error("not_mirrored"))),
-        Err(SyncError::NotFound) => Err(with_banner(&banner, CtlOutput::error("not_found"))),
+        Err(SyncError::NotMirrored) => {
+            Err(with_banner(&banner, CtlOutput::error("not_mirrored")).into())
+        }
+        Err(SyncError::NotFound) => Err(with_banner(&banner, CtlOutput::error("not_found")).into()),
         Ok(_) => {
             // sync_queue is a call with an infinite timeout: it returns when the sync is over.
             sim.run_until(crate::sim::time::Micros::from_secs(3600), |s| {

@@ -4,7 +4,7 @@
 use crate::sim::cluster::MembershipError;
 use crate::sim::ctl::args::{arity, parse_args, target, with_banner};
 use crate::sim::ctl::format;
-use crate::sim::ctl::output::CtlOutput;
+use crate::sim::ctl::output::{ArgError, CtlOutput, Refusal};
 use crate::sim::engine::Sim;
 
 /// The CLI's own check before it calls the node (exit 64, no banner).
@@ -30,36 +30,35 @@ pub fn forget_cluster_node(
     sim: &mut Sim,
     on_node: usize,
     words: &[String],
-) -> Result<CtlOutput, CtlOutput> {
+) -> Result<CtlOutput, Refusal> {
     let a = parse_args(words, &[], &["--offline"])?;
     arity("forget_cluster_node", &a, 1, 1)?;
     let by = target(sim, on_node, &a, false)?;
     let offline = a.get(&["--offline"]).is_some();
     if offline && sim.node_running(by) {
-        return Err(CtlOutput::usage(
-            "Error: this command requires the target node to be stopped.",
-        ));
+        return Err(
+            ArgError::new("Error: this command requires the target node to be stopped.").into(),
+        );
     }
     let gone = a.pos[0].clone();
     let banner = format!("Removing node {gone} from the cluster");
     let n = match sim.cluster.resolve(&gone) {
         Ok(n) if sim.cluster.is_member(n) => n,
         _ => {
-            return Err(with_banner(
-                &banner,
-                refusal(sim, MembershipError::NotAClusterNode(by)),
-            ))
+            return Err(
+                with_banner(&banner, refusal(sim, MembershipError::NotAClusterNode(by))).into(),
+            )
         }
     };
     if !offline && !sim.node_running(by) {
         return Err(with_banner(&banner, CtlOutput::error(
             "{:offline_node_no_offline_flag, 'You are trying to remove a node from an offline node. That is dangerous, but can be done with the --offline flag. Please consult the manual for rabbitmqctl for more information.'}",
-        )));
+        )).into());
     }
     if offline && sim.cluster.members().any(|x| x != n && sim.node_running(x)) {
         return Err(with_banner(&banner, CtlOutput::error(
             "{:removing_node_from_offline_node, 'To remove a node remotely from an offline node, the node you are removing from must be a disc node and all the other nodes must be offline.'}",
-        )));
+        )).into());
     }
     match sim.forget_node(by, n) {
         Ok(()) => {
@@ -69,7 +68,7 @@ pub fn forget_cluster_node(
             }
             Ok(CtlOutput::ok(banner))
         }
-        Err(e) => Err(with_banner(&banner, refusal(sim, e))),
+        Err(e) => Err(with_banner(&banner, refusal(sim, e)).into()),
     }
 }
 
@@ -79,44 +78,40 @@ pub fn reset(
     on_node: usize,
     words: &[String],
     cmd: &str,
-) -> Result<CtlOutput, CtlOutput> {
+) -> Result<CtlOutput, Refusal> {
     let a = parse_args(words, &[], &[])?;
     arity(cmd, &a, 0, 0)?;
     let n = target(sim, on_node, &a, false)?;
     if sim.node_running(n) {
-        return Err(CtlOutput::usage(APP_MUST_BE_STOPPED));
+        return Err(ArgError::new(APP_MUST_BE_STOPPED).into());
     }
     let banner = format!("Resetting node {} ...", sim.node_name(n));
     match sim.reset_node(n) {
         Ok(()) => Ok(CtlOutput::ok(banner)),
-        Err(e) => Err(with_banner(&banner, refusal(sim, e))),
+        Err(e) => Err(with_banner(&banner, refusal(sim, e)).into()),
     }
 }
 
 /// `join_cluster [--disc|--ram] <existing_cluster_member>`.
-pub fn join_cluster(
-    sim: &mut Sim,
-    on_node: usize,
-    words: &[String],
-) -> Result<CtlOutput, CtlOutput> {
+pub fn join_cluster(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOutput, Refusal> {
     let a = parse_args(words, &[], &["--disc", "--ram"])?;
     arity("join_cluster", &a, 1, 1)?;
     let n = target(sim, on_node, &a, false)?;
     if sim.node_running(n) {
-        return Err(CtlOutput::usage(APP_MUST_BE_STOPPED));
+        return Err(ArgError::new(APP_MUST_BE_STOPPED).into());
     }
     let peer_name = a.pos[0].clone();
     let banner = format!("Clustering node {} with {peer_name}", sim.node_name(n));
     let peer = match sim.cluster.resolve(&peer_name) {
         Ok(p) if !sim.halted[p] => p,
-        _ => return Err(with_banner(&banner, format::unreachable(&peer_name))),
+        _ => return Err(with_banner(&banner, format::unreachable(&peer_name)).into()),
     };
     match sim.join_cluster(n, peer) {
         Ok(()) => Ok(CtlOutput::ok(banner)),
         Err(MembershipError::AlreadyMember(_)) => Ok(CtlOutput::ok(format!(
             "{banner}\nThe node is already a member of this cluster"
         ))),
-        Err(e) => Err(with_banner(&banner, refusal(sim, e))),
+        Err(e) => Err(with_banner(&banner, refusal(sim, e)).into()),
     }
 }
 

@@ -30,3 +30,74 @@ impl CtlOutput {
         }
     }
 }
+
+/// Why a command did not run: either its finished answer, or an argument-validation error
+/// that rabbitmqctl completes with the command line as typed and the command's usage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    Answer(CtlOutput),
+    Args(ArgError),
+}
+
+impl From<CtlOutput> for Refusal {
+    fn from(o: CtlOutput) -> Refusal {
+        Refusal::Answer(o)
+    }
+}
+
+impl From<ArgError> for Refusal {
+    fn from(e: ArgError) -> Refusal {
+        Refusal::Args(e)
+    }
+}
+
+/// An `Error…` line that rabbitmqctl follows with `Arguments given:` and a usage (exit 64).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArgError {
+    pub message: String,
+    /// The usage to print, when it is not simply the command's own.
+    pub usage: Option<String>,
+}
+
+impl ArgError {
+    pub fn new(message: impl Into<String>) -> ArgError {
+        ArgError {
+            message: message.into(),
+            usage: None,
+        }
+    }
+
+    /// The whole answer: the message, the command line as typed, then `usage` (the command's
+    /// usage when the error names none).
+    pub fn answer(self, usage: impl FnOnce() -> String, words: &[String]) -> CtlOutput {
+        let usage = self.usage.unwrap_or_else(usage);
+        CtlOutput::usage(format!(
+            "{}\nArguments given:\n\t{}\n{usage}",
+            self.message,
+            words.join(" ")
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_argument_error_is_followed_by_the_line_and_a_usage() {
+        let words = ["a".to_string(), "b".to_string()];
+        let own = ArgError::new("Error (argument validation): x").answer(|| "U".into(), &words);
+        assert_eq!(
+            own,
+            CtlOutput::usage("Error (argument validation): x\nArguments given:\n\ta b\nU")
+        );
+        let named = ArgError {
+            message: "Error: y".into(),
+            usage: Some("\nUsage\n\nz".into()),
+        };
+        assert_eq!(
+            named.answer(|| unreachable!(), &words).output,
+            "Error: y\nArguments given:\n\ta b\n\nUsage\n\nz"
+        );
+    }
+}

@@ -2,8 +2,29 @@
 //! single and double quotes, backslash escapes, and backslash-newline continuations; and the
 //! printer beside it, [`quote`] and [`join`], whose lines [`split`] reads back word for word.
 
+use std::fmt;
+
+/// What a line left open: the shell would ask for more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SplitError {
+    /// A backslash ends the input.
+    EscapeAtEnd,
+    UnterminatedSingleQuote,
+    UnterminatedDoubleQuote,
+}
+
+impl fmt::Display for SplitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SplitError::EscapeAtEnd => "unexpected end of line after '\\'",
+            SplitError::UnterminatedSingleQuote => "unterminated single quote (')",
+            SplitError::UnterminatedDoubleQuote => "unterminated double quote (\")",
+        })
+    }
+}
+
 /// Splits `line` into words. Errors name what is unterminated.
-pub fn split(line: &str) -> Result<Vec<String>, String> {
+pub fn split(line: &str) -> Result<Vec<String>, SplitError> {
     let mut words = Vec::new();
     let mut cur = String::new();
     let mut in_word = false;
@@ -19,7 +40,7 @@ pub fn split(line: &str) -> Result<Vec<String>, String> {
                     cur.push(x);
                     in_word = true;
                 }
-                None => return Err("unexpected end of line after '\\'".to_string()),
+                None => return Err(SplitError::EscapeAtEnd),
             },
             '\'' => {
                 in_word = true;
@@ -27,7 +48,7 @@ pub fn split(line: &str) -> Result<Vec<String>, String> {
                     match chars.next() {
                         Some('\'') => break,
                         Some(x) => cur.push(x),
-                        None => return Err("unterminated single quote (')".to_string()),
+                        None => return Err(SplitError::UnterminatedSingleQuote),
                     }
                 }
             }
@@ -43,10 +64,10 @@ pub fn split(line: &str) -> Result<Vec<String>, String> {
                                 cur.push('\\');
                                 cur.push(x);
                             }
-                            None => return Err("unterminated double quote (\")".to_string()),
+                            None => return Err(SplitError::UnterminatedDoubleQuote),
                         },
                         Some(x) => cur.push(x),
-                        None => return Err("unterminated double quote (\")".to_string()),
+                        None => return Err(SplitError::UnterminatedDoubleQuote),
                     }
                 }
             }
@@ -70,12 +91,9 @@ pub fn split(line: &str) -> Result<Vec<String>, String> {
 }
 
 /// Whether a line ends inside quotes or with a continuation backslash (the console then asks
-/// for the next line, as a shell would).
+/// for the next line, as a shell would). Every [`SplitError`] is such an ending.
 pub fn needs_more(line: &str) -> bool {
-    match split(line) {
-        Ok(_) => false,
-        Err(e) => e.contains("unterminated") || e.contains("end of line"),
-    }
+    split(line).is_err()
 }
 
 /// `word` as it must be typed for a shell to read it back as one word, the way documentation
@@ -122,6 +140,27 @@ fn is_bare(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn split_errors_read_as_before() {
+        assert_eq!(
+            split("a \\").unwrap_err().to_string(),
+            "unexpected end of line after '\\'"
+        );
+        assert_eq!(
+            split("a 'b").unwrap_err().to_string(),
+            "unterminated single quote (')"
+        );
+        assert_eq!(
+            split("a \"b").unwrap_err().to_string(),
+            "unterminated double quote (\")"
+        );
+        assert_eq!(
+            split("a \"b\\").unwrap_err(),
+            SplitError::UnterminatedDoubleQuote
+        );
+        assert!(needs_more("a 'b") && needs_more("a \\") && !needs_more("a 'b'"));
+    }
 
     #[test]
     fn quotes_and_continuations() {

@@ -302,7 +302,10 @@ impl Scripts {
                         hit
                     }
                     TraceKind::Lost { id, .. } => s.st.sends.contains(id),
-                    TraceKind::State { text, .. } => names.iter().any(|n| mentions_client(text, n)),
+                    TraceKind::State { change, .. } => {
+                        let text = change.to_string();
+                        names.iter().any(|n| mentions_client(&text, n))
+                    }
                     TraceKind::Input { .. } => false,
                 };
                 if mine {

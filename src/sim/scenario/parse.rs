@@ -422,7 +422,7 @@ fn parse_line(line: &str) -> Result<Action, String> {
         first,
         "rabbitmqctl" | "systemctl" | "service" | "on" | "sudo" | "curl" | "pkill" | "killall"
     ) {
-        shell::split(line)?
+        shell::split(line).map_err(|e| e.to_string())?
     } else {
         scenario_words(line)?
     };

@@ -475,7 +475,7 @@ impl Run {
                         self.sim.queue(q).name
                     ))),
                     Err(e) => {
-                        self.sim.client_error(c, e.clone());
+                        self.sim.client_error(c, e.to_string());
                         Ok(CtlOutput {
                             output: format!("ChannelClosedByBroker: {e}"),
                             exit_code: 1,
@@ -532,12 +532,13 @@ impl Run {
                 let before = (
                     self.sim.clients[c.0].deliveries.len(),
                     self.sim.clients[c.0].errors.len(),
+                    self.sim.clients[c.0].get_empty,
                 );
                 self.sim.get(c, vhost, queue, *manual_ack)?;
                 // basic.get is synchronous in pika: wait for the reply (or the ~60 s retry).
                 self.run_until(Micros::from_secs(70), |s| {
                     let cl = &s.clients[c.0];
-                    (cl.deliveries.len(), cl.errors.len()) != before || !cl.connected
+                    (cl.deliveries.len(), cl.errors.len()) != (before.0, before.1) || !cl.connected
                 });
                 let cl = &self.sim.clients[c.0];
                 if cl.deliveries.len() > before.0 {
@@ -549,7 +550,7 @@ impl Run {
                 } else if let Some(e) = cl.errors.last().filter(|_| cl.errors.len() > before.1) {
                     Ok(CtlOutput {
                         output: e.clone(),
-                        exit_code: if e == "basic.get-empty" { 0 } else { 1 },
+                        exit_code: if cl.get_empty > before.2 { 0 } else { 1 },
                     })
                 } else {
                     Ok(CtlOutput {
@@ -559,11 +560,14 @@ impl Run {
                 }
             }
             ClientOp::Ack(tag) => {
-                let n = self.sim.ack(c, *tag)?;
+                let n = self.sim.ack(c, *tag).map_err(|e| e.to_string())?;
                 Ok(CtlOutput::ok(format!("acked {n}")))
             }
             ClientOp::Nack { tag, requeue } => {
-                let n = self.sim.reject(c, *tag, *requeue)?;
+                let n = self
+                    .sim
+                    .reject(c, *tag, *requeue)
+                    .map_err(|e| e.to_string())?;
                 Ok(CtlOutput::ok(format!("nacked {n} (requeue={requeue})")))
             }
             ClientOp::TxSelect => {

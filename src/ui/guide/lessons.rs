@@ -7,8 +7,9 @@ use yew::prelude::*;
 use crate::sim::bench::steady_load;
 use crate::sim::policy::definition::HaMode;
 use crate::sim::scenario::player::Action;
+use crate::sim::state_change::StateChange;
 use crate::sim::time::Micros;
-use crate::sim::trace::{Importance, TraceKind};
+use crate::sim::trace::TraceKind;
 use crate::sim::Sim;
 use crate::ui::context::StoreHandle;
 use crate::ui::context::{load, load_generation};
@@ -129,11 +130,13 @@ impl Done {
                 // is the one the step describes. Looking only after the step began would miss
                 // it when the learner stopped the node and played on before the card was
                 // redrawn: both steps are then recognised at once, this one after the fact.
-                let promoting = format!("Mirrored queue '{queue}' in vhost '/': Promoting mirror");
                 sim.now() >= start.at.saturating_add(after)
                     || sim.trace.iter().any(|e| {
-                        matches!(&e.kind, TraceKind::State { text, importance: Importance::Notable }
-                            if text.starts_with(&promoting))
+                        matches!(&e.kind, TraceKind::State { change, .. } if matches!(
+                            &**change,
+                            StateChange::Promoted { queue: q, .. }
+                                if q.name == *queue && q.vhost == "/"
+                        ))
                     })
             }
         }

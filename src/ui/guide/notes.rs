@@ -3,6 +3,7 @@
 //! seed and saying what really happens. A note is marked when the run on stage shows it.
 
 use crate::put;
+use crate::sim::state_change::StateChange;
 use crate::sim::trace::TraceKind;
 use crate::sim::{NodeState, Sim};
 use crate::ui::context::TraceIndex;
@@ -13,23 +14,25 @@ use crate::ui::markup::esc;
 /// indexes the live trace, of which the view's trace is a prefix.
 pub fn relevant(sim: &Sim, index: &TraceIndex) -> [bool; 5] {
     let reached = sim.trace.len();
-    let text_of = |i: usize| match sim.trace.get(i).map(|e| &e.kind) {
-        Some(TraceKind::Input { text }) | Some(TraceKind::State { text, .. }) => text.as_str(),
-        _ => "",
-    };
     let inputs = || {
         index
             .inputs
             .iter()
             .take_while(|&&i| i < reached)
-            .map(|&i| text_of(i))
+            .filter_map(|&i| match sim.trace.get(i).map(|e| &e.kind) {
+                Some(TraceKind::Input { text }) => Some(text.as_str()),
+                _ => None,
+            })
     };
     let notable = || {
         index
             .notable
             .iter()
             .take_while(|&&i| i < reached)
-            .map(|&i| text_of(i))
+            .filter_map(|&i| match sim.trace.get(i).map(|e| &e.kind) {
+                Some(TraceKind::State { change, .. }) => Some(&**change),
+                _ => None,
+            })
     };
     let down = sim
         .cluster
@@ -39,10 +42,15 @@ pub fn relevant(sim: &Sim, index: &TraceIndex) -> [bool; 5] {
     [
         inputs().any(|t| t.contains("\"exactly\"")),
         inputs().any(|t| t.contains("ha-sync-mode"))
-            || notable().any(|t| t.contains("Synchronising")),
+            || notable().any(|c| {
+                matches!(
+                    c,
+                    StateChange::SyncStarted { .. } | StateChange::SyncFinished { .. }
+                )
+            }),
         sim.partition.is_some() || down,
         sim.clients.iter().any(|c| !c.connected),
-        notable().any(|t| t.contains("Promoting")) || down,
+        notable().any(|c| matches!(c, StateChange::Promoted { .. })) || down,
     ]
 }
 

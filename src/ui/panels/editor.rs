@@ -467,7 +467,7 @@ fn describe(sim: &Sim, idx: usize) -> String {
             from, to, label, ..
         } => format!("{label}  {} → {}", end(from), end(to)),
         TraceKind::Lost { reason, .. } => format!("✕ {reason}"),
-        TraceKind::State { text, .. } => text.clone(),
+        TraceKind::State { change, .. } => change.to_string(),
         TraceKind::Input { text } => text.clone(),
     }
 }

@@ -461,10 +461,7 @@ fn event_panel(out: &mut String, live: &Sim, i: usize, cursor: Micros, text: &Te
             }
             out.push_str("</dl>");
         }
-        TraceKind::State {
-            text: t,
-            importance,
-        } => {
+        TraceKind::State { change, importance } => {
             put!(
                 out,
                 r#"<dt>{}</dt><dd><span class="{}">{}</span></dd></dl>"#,
@@ -474,7 +471,7 @@ fn event_panel(out: &mut String, live: &Sim, i: usize, cursor: Micros, text: &Te
                 } else {
                     ""
                 },
-                esc(t)
+                esc(&change.to_string())
             );
         }
         TraceKind::Input { text: t } => {
@@ -514,6 +511,6 @@ pub fn event_text(sim: &Sim, i: usize, text: &Text) -> String {
             )
         }
         TraceKind::Lost { id, reason } => format!("✕ #{id} {reason}"),
-        TraceKind::State { text, .. } => text.clone(),
+        TraceKind::State { change, .. } => change.to_string(),
     }
 }

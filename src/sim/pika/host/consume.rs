@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use crate::erl::json::Json;
 use crate::py::format::repr_str;
 use crate::py::{HostRef, HostResult, Value};
+use crate::sim::error::SettleError;
 use crate::sim::pika::exc::PikaExc;
 use crate::sim::pika::host::args::{
     bind, is_callable, opt, require_str, secs, table_arg, truthy, try_raise, type_error,
@@ -44,10 +45,8 @@ impl Ctx<'_> {
                 None => self.sim.ack(c, Some(t)),
                 Some(rq) => self.sim.reject(c, Some(t), rq),
             };
-            if let Err(e) = r {
-                if e.starts_with("PRECONDITION_FAILED") {
-                    return Err(e);
-                }
+            if let Err(e @ SettleError::UnknownTag(_)) = r {
+                return Err(e.to_string());
             }
         }
         Ok(())

@@ -2,7 +2,7 @@
 //! the request reaches the broker, and the reply that then travels back.
 
 use crate::py::{HostRef, Reply, Value};
-use crate::sim::pika::exc::{reply_code, PRECONDITION_FAILED};
+use crate::sim::pika::exc::PRECONDITION_FAILED;
 use crate::sim::pika::host::ctx::Ctx;
 use crate::sim::pika::state::{Deferred, Wait};
 use crate::sim::queues::DeclareAttempt;
@@ -98,7 +98,7 @@ impl Ctx<'_> {
                         },
                     }),
                     DeclareAttempt::Done(Err(e)) => {
-                        Some(self.chan_error_reply(chan, reply_code(&e), &e))
+                        Some(self.chan_error_reply(chan, i64::from(e.reply_code()), &e.to_string()))
                     }
                 }
             }

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::rng::Rng;
+use crate::sim::state_change::StateChange;
 use crate::sim::trace::TraceEvent;
 use std::mem::size_of;
 use std::time::Instant;
@@ -18,7 +19,9 @@ fn trace_bytes(trace: &[TraceEvent]) -> usize {
                     TraceKind::Input { text } => text.capacity(),
                     TraceKind::Send { label, .. } => label.capacity(),
                     TraceKind::Lost { reason, .. } => reason.capacity(),
-                    TraceKind::State { text, .. } => text.capacity(),
+                    TraceKind::State { change, .. } => {
+                        size_of::<StateChange>() + change.to_string().len()
+                    }
                 }
         })
         .sum()

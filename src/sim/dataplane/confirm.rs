@@ -1,0 +1,100 @@
+//! Publisher confirms (spec §4.4): each replica confirms (after an fsync for persistent
+//! messages on a durable queue), and the channel acks once every live replica has.
+
+use crate::sim::engine::{Ev, Payload, Sim};
+use crate::sim::model::*;
+use crate::sim::state_change::StateChange;
+use crate::sim::trace::{Endpoint, MsgKind};
+
+impl Sim {
+    pub(crate) fn client_confirm(
+        &mut self,
+        c: ClientId,
+        seq: u64,
+        msg: MsgId,
+        outcome: ConfirmOutcome,
+    ) {
+        let now = self.now;
+        let cl = &mut self.clients[c.0];
+        cl.unconfirmed.remove(&seq);
+        cl.confirms.push((seq, msg, outcome, now));
+        let change = StateChange::Confirm {
+            client: c,
+            client_name: cl.name.clone(),
+            seq,
+            outcome,
+        };
+        self.changed(change);
+    }
+
+    /// A replica died: channels stop waiting for its confirms (a benign death, §4.4).
+    pub(crate) fn fail_pending_confirms_of(&mut self, p: ProcId) {
+        for c in 0..self.clients.len() {
+            let mut done = Vec::new();
+            for (seq, pc) in self.clients[c].unconfirmed.iter_mut() {
+                if let Some(i) = pc.waiting.iter().position(|&x| x == p) {
+                    pc.waiting.remove(i);
+                    if pc.waiting.is_empty() {
+                        let outcome = if pc.any_confirmed {
+                            ConfirmOutcome::Ack
+                        } else {
+                            ConfirmOutcome::Nack
+                        };
+                        done.push((*seq, pc.msg, outcome));
+                    }
+                }
+            }
+            for (seq, msg, outcome) in done {
+                self.client_confirm(ClientId(c), seq, msg, outcome);
+            }
+        }
+    }
+
+    pub(super) fn confirm_from(&mut self, p: ProcId, client: ClientId, seq: u64, msg: MsgId) {
+        let q = self.procs[p.0].queue;
+        let persistent = self.messages[(msg.0 - 1) as usize].persistent;
+        if persistent && self.queues[q.0].durable {
+            let at = self.now + self.config.fsync;
+            self.schedule(
+                at,
+                Ev::Fsync {
+                    proc: p,
+                    items: vec![(client, seq, msg)],
+                },
+            );
+        } else {
+            self.send_replica_confirm(p, client, seq, msg);
+        }
+    }
+
+    pub(crate) fn send_replica_confirm(
+        &mut self,
+        p: ProcId,
+        client: ClientId,
+        seq: u64,
+        msg: MsgId,
+    ) {
+        self.send(
+            Endpoint::Proc(p),
+            Endpoint::Client(client),
+            MsgKind::ReplicaConfirm,
+            format!("confirm seq={seq}"),
+            Payload::ReplicaConfirm {
+                client,
+                seq,
+                from: p,
+                msg,
+            },
+            crate::sim::time::Micros::ZERO,
+        );
+    }
+
+    pub(crate) fn on_fsync(&mut self, p: ProcId, items: Vec<(ClientId, u64, MsgId)>) {
+        if !self.procs[p.0].alive {
+            return;
+        }
+        for (c, seq, msg) in items {
+            self.send_replica_confirm(p, c, seq, msg);
+        }
+    }
+}

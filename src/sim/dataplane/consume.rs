@@ -1,0 +1,381 @@
+//! Consumers, basic.get, deliveries and acks: the master's side of a queue's consumers, the
+//! round-robin delivery with prefetch, requeues, and requests retried while a master is dead.
+
+use crate::erl::json::Json;
+use crate::sim::engine::{Ev, MasterReq, Payload, Sim, ToClient, MASTER_RETRY};
+use crate::sim::error::SettleError;
+use crate::sim::model::*;
+use crate::sim::state_change::StateChange;
+use crate::sim::trace::{Endpoint, MsgIds, MsgKind};
+
+impl Sim {
+    /// basic.consume: registered on the master only.
+    pub fn consume(
+        &mut self,
+        c: ClientId,
+        vhost: &str,
+        queue: &str,
+        manual_ack: bool,
+        prefetch: u32,
+        args: &[(String, Json)],
+    ) -> Result<String, String> {
+        let node = self.clients[c.0].node;
+        let Some(q) = self.find_queue_from(node, vhost, queue) else {
+            return Err(format!("NOT_FOUND - no queue '{queue}' in vhost '{vhost}'"));
+        };
+        let cl = &mut self.clients[c.0];
+        let tag = format!("ctag1.{}", cl.consumers.len() + 1);
+        cl.consumers.push(tag.clone());
+        let cancel_on_failover = args
+            .iter()
+            .any(|(k, v)| k == "x-cancel-on-ha-failover" && *v == Json::Bool(true));
+        let consumer = Consumer {
+            client: c,
+            tag: tag.clone(),
+            queue: q,
+            manual_ack,
+            prefetch,
+            cancel_on_failover,
+        };
+        self.send_to_master(
+            c,
+            q,
+            MasterReq::Consume(consumer),
+            format!("basic.consume {tag}"),
+        );
+        Ok(tag)
+    }
+
+    /// basic.get.
+    pub fn get(
+        &mut self,
+        c: ClientId,
+        vhost: &str,
+        queue: &str,
+        manual_ack: bool,
+    ) -> Result<(), String> {
+        let node = self.clients[c.0].node;
+        let Some(q) = self.find_queue_from(node, vhost, queue) else {
+            return Err(format!("NOT_FOUND - no queue '{queue}' in vhost '{vhost}'"));
+        };
+        self.send_to_master(c, q, MasterReq::Get { manual_ack }, "basic.get".to_string());
+        Ok(())
+    }
+
+    /// basic.ack of one delivery tag, or (`None`) of everything received and not yet acked.
+    pub fn ack(&mut self, c: ClientId, tag: Option<u64>) -> Result<usize, SettleError> {
+        self.settle(c, tag, None)
+    }
+
+    /// basic.nack / basic.reject.
+    pub fn reject(
+        &mut self,
+        c: ClientId,
+        tag: Option<u64>,
+        requeue: bool,
+    ) -> Result<usize, SettleError> {
+        self.settle(c, tag, Some(requeue))
+    }
+
+    fn settle(
+        &mut self,
+        c: ClientId,
+        tag: Option<u64>,
+        reject: Option<bool>,
+    ) -> Result<usize, SettleError> {
+        if !self.clients[c.0].connected {
+            return Err(SettleError::ChannelClosed);
+        }
+        let now = self.now;
+        let mut by_queue: Vec<(QueueId, Vec<u64>, Vec<MsgId>)> = Vec::new();
+        let mut count = 0;
+        let cl = &mut self.clients[c.0];
+        let mut found = false;
+        for d in cl.deliveries.iter_mut() {
+            if d.acked || !matches!(tag, Some(t) if t == d.delivery_tag) && tag.is_some() {
+                continue;
+            }
+            found = true;
+            d.acked = true;
+            d.acked_at = reject.is_none().then_some(now);
+            d.requeued = reject == Some(true);
+            count += 1;
+            if let Some(ct) = &d.consumer_tag {
+                if let Some(n) = cl.unacked_by_consumer.get_mut(ct) {
+                    *n = n.saturating_sub(1);
+                }
+            }
+            let qid = self
+                .queues
+                .iter()
+                .position(|r| !r.deleted && r.name == d.queue)
+                .map(QueueId);
+            if let Some(qid) = qid {
+                match by_queue.iter_mut().find(|(x, _, _)| *x == qid) {
+                    Some((_, v, m)) => {
+                        v.push(d.delivery_tag);
+                        m.push(d.msg);
+                    }
+                    None => by_queue.push((qid, vec![d.delivery_tag], vec![d.msg])),
+                }
+            }
+        }
+        if let (Some(t), false) = (tag, found) {
+            return Err(SettleError::UnknownTag(t));
+        }
+        for (q, tags, msgs) in by_queue {
+            let msgs: MsgIds = msgs.into_iter().collect();
+            let (req, label) = match reject {
+                None => (
+                    MasterReq::Ack {
+                        tags: tags.clone(),
+                        msgs,
+                    },
+                    format!("basic.ack {tags:?}"),
+                ),
+                Some(requeue) => (
+                    MasterReq::Reject {
+                        tags: tags.clone(),
+                        requeue,
+                        msgs,
+                    },
+                    format!("basic.nack {tags:?} requeue={requeue}"),
+                ),
+            };
+            self.send_to_master(c, q, req, label);
+        }
+        Ok(count)
+    }
+
+    pub(super) fn master_request(&mut self, c: ClientId, q: QueueId, req: MasterReq) {
+        if self.queues[q.0].deleted {
+            let name = self.queues[q.0].name.clone();
+            let vhost = self.queues[q.0].vhost.clone();
+            self.client_error(
+                c,
+                format!("NOT_FOUND - no queue '{name}' in vhost '{vhost}'"),
+            );
+            return;
+        }
+        let m = self.queues[q.0].master;
+        if !self.procs[m.0].alive {
+            // rabbit_amqqueue:with/4 retries while the record points at a dead master.
+            if !matches!(req, MasterReq::Ack { .. } | MasterReq::Reject { .. }) {
+                let what = match req {
+                    MasterReq::Consume(_) => "basic.consume",
+                    _ => "basic.get",
+                };
+                self.waiting.push((c, q, req));
+                let at = self.now + MASTER_RETRY;
+                self.schedule(
+                    at,
+                    Ev::RetryExpired {
+                        client: c,
+                        queue: q,
+                        what,
+                    },
+                );
+            }
+            return;
+        }
+        match req {
+            MasterReq::Consume(consumer) => {
+                self.changed(StateChange::ConsumerRegistered {
+                    tag: consumer.tag.clone(),
+                    client: self.clients[c.0].name.clone(),
+                });
+                self.queues[q.0].had_consumer = true;
+                self.consumers.push(consumer);
+                self.try_deliver(q);
+            }
+            MasterReq::Get { manual_ack } => {
+                let head = self.procs[m.0].ready.iter().next().map(|(&p, &e)| (p, e));
+                match head {
+                    None => {
+                        self.send(
+                            Endpoint::Proc(m),
+                            Endpoint::Client(c),
+                            MsgKind::Deliver,
+                            "basic.get-empty".to_string(),
+                            Payload::ToClient {
+                                client: c,
+                                what: ToClient::GetEmpty,
+                            },
+                            crate::sim::time::Micros::ZERO,
+                        );
+                    }
+                    Some((pos, e)) => self.deliver_entry(q, m, c, None, manual_ack, pos, e),
+                }
+            }
+            MasterReq::Ack { tags, .. } => {
+                let msgs = self.take_unacked(m, c, &tags);
+                if !msgs.is_empty() {
+                    self.gm_broadcast(m, GmOp::Ack { msgs });
+                }
+                self.try_deliver(q);
+            }
+            MasterReq::Reject { tags, requeue, .. } => {
+                if requeue {
+                    let msgs = self.unacked_of(m, c, &tags);
+                    if !msgs.is_empty() {
+                        // Back to `ready` at their old positions, here and on every mirror.
+                        self.requeue_on_master(q, &msgs);
+                    }
+                    return;
+                }
+                let msgs = self.take_unacked(m, c, &tags);
+                if msgs.is_empty() {
+                    return;
+                }
+                self.gm_broadcast(m, GmOp::Ack { msgs });
+                self.try_deliver(q);
+            }
+        }
+    }
+
+    /// The master's unacked entries a client's tags name (tags from another master match none).
+    fn unacked_of(&self, m: ProcId, c: ClientId, tags: &[u64]) -> Vec<MsgId> {
+        self.procs[m.0]
+            .unacked
+            .values()
+            .filter(|u| u.client == Some(c) && tags.contains(&u.delivery_tag))
+            .map(|u| u.entry.msg)
+            .collect()
+    }
+
+    /// Removes (acks) the unacked entries a client's tags name.
+    fn take_unacked(&mut self, m: ProcId, c: ClientId, tags: &[u64]) -> Vec<MsgId> {
+        let hits = self.unacked_of(m, c, tags);
+        let pr = &mut self.procs[m.0];
+        for x in &hits {
+            pr.unacked.remove(x);
+        }
+        hits
+    }
+
+    /// Requeues a set of a master's unacked messages (channel death, reject with requeue).
+    pub(crate) fn requeue_on_master(&mut self, q: QueueId, msgs: &[MsgId]) {
+        let m = self.queues[q.0].master;
+        self.procs[m.0].requeue(msgs);
+        self.gm_broadcast(
+            m,
+            GmOp::Requeue {
+                msgs: msgs.to_vec(),
+            },
+        );
+        self.try_deliver(q);
+    }
+
+    /// Hands ready messages to consumers with prefetch room, round-robin.
+    pub(crate) fn try_deliver(&mut self, q: QueueId) {
+        let m = self.queues[q.0].master;
+        if self.queues[q.0].deleted
+            || !self.procs[m.0].alive
+            || self.queues[q.0].state != QueueState::Running
+        {
+            return;
+        }
+        loop {
+            let Some((&pos, &e)) = self.procs[m.0].ready.iter().next() else {
+                return;
+            };
+            let idx = self.consumers.iter().position(|k| {
+                k.queue == q && {
+                    let cl = &self.clients[k.client.0];
+                    cl.connected
+                        && (k.prefetch == 0
+                            || !k.manual_ack
+                            || cl.unacked_by_consumer.get(&k.tag).copied().unwrap_or(0)
+                                < k.prefetch)
+                }
+            });
+            let Some(idx) = idx else { return };
+            let k = self.consumers.remove(idx);
+            let (c, tag, manual) = (k.client, k.tag.clone(), k.manual_ack);
+            self.consumers.push(k);
+            self.deliver_entry(q, m, c, Some(tag), manual, pos, e);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn deliver_entry(
+        &mut self,
+        q: QueueId,
+        m: ProcId,
+        c: ClientId,
+        ctag: Option<String>,
+        manual: bool,
+        pos: u64,
+        e: Entry,
+    ) {
+        self.procs[m.0].ready.remove(&pos);
+        let cl = &mut self.clients[c.0];
+        let tag = cl.next_tag;
+        cl.next_tag += 1;
+        if manual {
+            if let Some(t) = &ctag {
+                *cl.unacked_by_consumer.entry(t.clone()).or_insert(0) += 1;
+            }
+            self.procs[m.0].unacked.insert(
+                e.msg,
+                Unacked {
+                    entry: e,
+                    pos,
+                    client: Some(c),
+                    delivery_tag: tag,
+                },
+            );
+        }
+        self.gm_broadcast(
+            m,
+            GmOp::Drop {
+                msg: e.msg,
+                ack_required: manual,
+            },
+        );
+        let body = &self.messages[(e.msg.0 - 1) as usize].body;
+        let label = format!("deliver {:?} tag={} redelivered={}", body, tag, e.delivered);
+        self.send(
+            Endpoint::Proc(m),
+            Endpoint::Client(c),
+            MsgKind::Deliver,
+            label,
+            Payload::ToClient {
+                client: c,
+                what: ToClient::Deliver {
+                    queue: q,
+                    tag: ctag,
+                    delivery_tag: tag,
+                    msg: e.msg,
+                    redelivered: e.delivered,
+                },
+            },
+            crate::sim::time::Micros::ZERO,
+        );
+    }
+
+    pub(crate) fn on_retry_expired(&mut self, c: ClientId, q: QueueId, what: &'static str) {
+        let Some(i) = self.waiting.iter().position(|(x, y, _)| *x == c && *y == q) else {
+            return;
+        };
+        self.waiting.remove(i);
+        let r = &self.queues[q.0];
+        let text = format!(
+            "NOT_FOUND - failed to perform operation on queue '{}' in vhost '{}' due to timeout",
+            r.name, r.vhost
+        );
+        let _ = what;
+        self.client_error(c, text);
+    }
+
+    /// Replays requests that waited for a master once one is live again.
+    pub(crate) fn retry_waiting(&mut self, q: QueueId) {
+        let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.waiting)
+            .into_iter()
+            .partition(|(_, x, _)| *x == q);
+        self.waiting = rest;
+        for (c, q, req) in mine {
+            self.master_request(c, q, req);
+        }
+    }
+}
