@@ -347,14 +347,30 @@ pub struct Client {
     /// Unacked deliveries per consumer tag (the channel's prefetch limiter).
     pub unacked_by_consumer: BTreeMap<String, u32>,
     pub cancelled: Vec<String>,
-    /// Broker errors as pika would raise them (`NOT_FOUND - …`, connection lost).
-    pub errors: Vec<String>,
-    /// How many basic.get-empty replies arrived (each also listed in `errors`, as pika shows
-    /// them): a get-empty is an answer, not a failure.
-    pub get_empty: usize,
+    /// What closed or answered the channel out of band, in order: broker errors as pika would
+    /// raise them (`NOT_FOUND - …`, connection lost) and basic.get-empty replies.
+    pub errors: Vec<ClientError>,
     /// Publishes made inside an uncommitted transaction.
     pub tx_buffer: Vec<(String, String, bool)>,
     pub tx_commits: Vec<Micros>,
+}
+
+/// One entry of a client's [`Client::errors`]: its `Display` is the text pika shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientError {
+    /// basic.get found the queue empty: an answer, listed with the errors as pika shows it.
+    GetEmpty,
+    /// The broker closed the channel or the connection with this text (`NOT_FOUND - …`).
+    Closed(String),
+}
+
+impl fmt::Display for ClientError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientError::GetEmpty => f.write_str("basic.get-empty"),
+            ClientError::Closed(text) => f.write_str(text),
+        }
+    }
 }
 
 impl fmt::Display for ConfirmOutcome {

@@ -32,7 +32,6 @@ impl Sim {
             unacked_by_consumer: Default::default(),
             cancelled: Vec::new(),
             errors: Vec::new(),
-            get_empty: 0,
             tx_buffer: Vec::new(),
             tx_commits: Vec::new(),
         });
@@ -57,7 +56,9 @@ impl Sim {
             return;
         }
         self.clients[c.0].connected = false;
-        self.clients[c.0].errors.push(reason.to_string());
+        self.clients[c.0]
+            .errors
+            .push(ClientError::Closed(reason.to_string()));
         self.changed(StateChange::ClientDisconnected {
             client: self.clients[c.0].name.clone(),
             reason: reason.to_string(),
@@ -172,9 +173,7 @@ impl Sim {
                 });
             }
             ToClient::GetEmpty => {
-                let cl = &mut self.clients[c.0];
-                cl.errors.push("basic.get-empty".to_string());
-                cl.get_empty += 1;
+                self.clients[c.0].errors.push(ClientError::GetEmpty);
             }
             ToClient::Cancel { tag } => {
                 self.clients[c.0].cancelled.push(tag.clone());
@@ -187,7 +186,9 @@ impl Sim {
     }
 
     pub(crate) fn client_error(&mut self, c: ClientId, text: String) {
-        self.clients[c.0].errors.push(text.clone());
+        self.clients[c.0]
+            .errors
+            .push(ClientError::Closed(text.clone()));
         self.changed(StateChange::ChannelError {
             client: self.clients[c.0].name.clone(),
             error: text,

@@ -102,7 +102,10 @@ pub fn clients_json(run: &Run) -> Json {
                         "cancelled",
                         Json::Array(c.cancelled.iter().map(s).collect()),
                     ),
-                    ("errors", Json::Array(c.errors.iter().map(s).collect())),
+                    (
+                        "errors",
+                        Json::Array(c.errors.iter().map(|e| s(e.to_string())).collect()),
+                    ),
                 ])
             })
             .collect(),

@@ -4,7 +4,7 @@ use crate::sim::cluster::Cluster;
 use crate::sim::ctl::{self, CtlOutput};
 use crate::sim::dataplane::PublishResult;
 use crate::sim::engine::{Config, PartitionHandling, Sim};
-use crate::sim::model::{ClientId, ConfirmOutcome, QueueState};
+use crate::sim::model::{ClientError, ClientId, ConfirmOutcome, QueueState};
 use crate::sim::pika::Scripts;
 use crate::sim::queues::{DeclareArgs, DeclareAttempt};
 use crate::sim::scenario::parse::{Action, ClientOp, Expectation, Step};
@@ -436,7 +436,7 @@ impl Run {
                 self.sim.clients[c.0]
                     .errors
                     .last()
-                    .cloned()
+                    .map(ToString::to_string)
                     .unwrap_or_default()
             ));
         }
@@ -532,7 +532,6 @@ impl Run {
                 let before = (
                     self.sim.clients[c.0].deliveries.len(),
                     self.sim.clients[c.0].errors.len(),
-                    self.sim.clients[c.0].get_empty,
                 );
                 self.sim.get(c, vhost, queue, *manual_ack)?;
                 // basic.get is synchronous in pika: wait for the reply (or the ~60 s retry).
@@ -549,8 +548,12 @@ impl Run {
                     )))
                 } else if let Some(e) = cl.errors.last().filter(|_| cl.errors.len() > before.1) {
                     Ok(CtlOutput {
-                        output: e.clone(),
-                        exit_code: if cl.get_empty > before.2 { 0 } else { 1 },
+                        output: e.to_string(),
+                        exit_code: if matches!(e, ClientError::GetEmpty) {
+                            0
+                        } else {
+                            1
+                        },
                     })
                 } else {
                     Ok(CtlOutput {
@@ -775,7 +778,7 @@ impl Run {
                     .count()
                     .to_string(),
                 "error" => {
-                    if !cl.errors.iter().any(|e| e.contains(v.as_str())) {
+                    if !cl.errors.iter().any(|e| e.to_string().contains(v.as_str())) {
                         diff.push(format!(
                             "error: expected one containing {v:?}, got {:?}",
                             cl.errors

@@ -403,7 +403,7 @@ fn client_card(cx: &CardCtx<'_>, index: usize) -> Html {
     let status = if connected {
         html! { <span class="status status-ok">{ "● " }{ t.connected }{ " · " }{ node_name.clone() }</span> }
     } else {
-        let why = c.errors.last().cloned().unwrap_or_default();
+        let why = c.errors.last().map(ToString::to_string).unwrap_or_default();
         html! { <span class="status status-bad">{ "○ " }{ t.closed }{ " · " }{ node_name.clone() }{ " · " }{ why }</span> }
     };
     let confirm_mode = c.confirm_mode;
@@ -648,7 +648,7 @@ fn client_details(
                 </dd>
                 if !c.errors.is_empty() {
                     <dt>{ t.errors }</dt>
-                    <dd><ul class="plain errors">{ for c.errors.iter().map(|e| html! { <li>{ e.clone() }</li> }) }</ul></dd>
+                    <dd><ul class="plain errors">{ for c.errors.iter().map(|e| html! { <li>{ e.to_string() }</li> }) }</ul></dd>
                 }
             </dl>
             <h4>{ format!("{} ({total})", t.deliveries) }</h4>

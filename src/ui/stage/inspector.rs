@@ -312,7 +312,7 @@ fn client_panel(out: &mut String, sim: &Sim, c: ClientId, text: &Text) {
             out,
             "<dt>{}</dt><dd><code>{}</code></dd>",
             esc(text.f_last_error),
-            esc(e)
+            esc(&e.to_string())
         );
     }
     out.push_str("</dl>");

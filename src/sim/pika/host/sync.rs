@@ -2,6 +2,7 @@
 //! cancellations, errors, nodes going down) and when a script next needs attention.
 
 use crate::sim::engine::Sim;
+use crate::sim::model::ClientError;
 use crate::sim::pika::exc::reply_code;
 use crate::sim::pika::host::ctx::{Ctx, HostState};
 use crate::sim::pika::state::{ChanState, ConnState, Inbound, Pending, Timer, Wait};
@@ -86,14 +87,17 @@ impl Ctx<'_> {
                 let i = self.st.chans[chan].seen_errors;
                 self.st.chans[chan].seen_errors += 1;
                 changed = true;
-                let e = self.sim.clients[c.0].errors[i].clone();
-                if e == "basic.get-empty" {
-                    self.st.chans[chan].get_replies.push_back(None);
-                } else if self.sim.clients[c.0].connected
-                    && self.st.chans[chan].state == ChanState::Open
-                {
-                    let code = reply_code(&e);
-                    self.break_chan(chan, code, &e);
+                match self.sim.clients[c.0].errors[i].clone() {
+                    ClientError::GetEmpty => self.st.chans[chan].get_replies.push_back(None),
+                    ClientError::Closed(e) => {
+                        if self.sim.clients[c.0].connected
+                            && self.st.chans[chan].state == ChanState::Open
+                        {
+                            // The close text starts with the AMQP reply-code constant.
+                            let code = reply_code(&e);
+                            self.break_chan(chan, code, &e);
+                        }
+                    }
                 }
             }
         }
