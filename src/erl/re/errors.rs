@@ -2,7 +2,7 @@
 //! (`pcre_compile.c`, by PCRE error number) and the limits PCRE and the simulator put on a
 //! pattern: together they decide which message and offset a refused pattern gets.
 
-use crate::erl::json::Term;
+use crate::erl::term::Term;
 use std::fmt;
 
 /// Why a pattern cannot be used.

@@ -10,7 +10,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::erl::json::{self, Json};
-use crate::sim::policy::definition::{parse_set, PolicyKind, ValidatedPolicy};
+use crate::sim::policy::definition::{PolicyKind, ValidatedPolicy};
+use crate::sim::policy::validate::parse_set;
 use crate::sim::scenario::player::Action;
 use crate::sim::time::Micros;
 use crate::sim::Sim;
