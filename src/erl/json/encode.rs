@@ -47,9 +47,16 @@ impl Json {
     }
 }
 
+/// `s` as a JSON string literal, escaped as [`write_json_string`] escapes it.
+pub fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    write_json_string(s, &mut out);
+    out
+}
+
 /// Appends `s` as a JSON string literal with jsx's escapes: `"`, `\\` and control characters
 /// (`\n`, `\r`, `\t`, `\b`, `\f`, others as `\u00XX`); `/` and non-ASCII text stay raw.
-pub fn write_json_string(s: &str, out: &mut String) {
+fn write_json_string(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {
