@@ -1,5 +1,6 @@
-//! JSON writing as RabbitMQ 3.10 prints a definition (jsx's `encode`): the one JSON writer of
-//! the crate, also used for the text the simulator writes as JSON itself.
+//! JSON writing as RabbitMQ 3.10 prints a definition (jsx's `encode`), and the crate's JSON
+//! string writer for the text the simulator writes as JSON itself (the policy form). The run
+//! report is typed and written by `serde_json` instead, with the same string escapes.
 
 use crate::erl::float::erlang_float;
 use crate::erl::json::value::Json;

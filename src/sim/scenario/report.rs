@@ -38,9 +38,9 @@ pub struct Report<'a> {
 pub struct StepReport<'a> {
     /// 1-based line of the scenario file.
     pub line: usize,
-    /// The step as written (continuation lines joined).
+    /// The step as written (a command continued over several lines keeps its line feeds).
     pub input: &'a str,
-    /// What the step printed (rabbitmqctl's stdout and stderr, as the terminal shows them).
+    /// What the step printed (empty for a set-up line).
     pub output: &'a str,
     /// The step's exit code (0 for steps that are not commands).
     pub exit_code: i32,
@@ -115,7 +115,7 @@ pub struct Expectations<'a> {
 #[derive(Debug, Serialize)]
 pub struct ExpectationRow<'a> {
     pub line: usize,
-    /// The expectation as written, without `expect`.
+    /// The `expect` line as written.
     pub expect: &'a str,
     /// For a failure, each `key: expected X, got Y`; empty for a pass.
     pub diff: &'a [String],
