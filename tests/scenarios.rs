@@ -80,7 +80,7 @@ fn json_report_has_the_documented_fields() {
     )
     .expect("readable");
     let run = scenario::run_text(&text, None).expect("parses");
-    let json = report::to_json(&run).to_json_string();
+    let json = report::to_json(&run);
     for field in [
         "\"steps\"",
         "\"queues\"",

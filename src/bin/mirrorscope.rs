@@ -92,7 +92,7 @@ fn run(args: &[String]) -> ExitCode {
         }
     };
     if json {
-        println!("{}", report::to_json(&run).to_json_string());
+        println!("{}", report::to_json(&run));
     } else {
         print!("{}", report::to_text(&run));
     }

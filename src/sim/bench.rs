@@ -3,7 +3,8 @@
 
 use crate::sim::cluster::Cluster;
 use crate::sim::engine::{Config, Sim};
-use crate::sim::policy::definition::{parse_set, PolicyKind};
+use crate::sim::policy::definition::PolicyKind;
+use crate::sim::policy::validate::parse_set;
 use crate::sim::queues::DeclareArgs;
 use crate::sim::time::Micros;
 

@@ -150,7 +150,8 @@ impl Sim {
 
 #[cfg(test)]
 mod tests {
-    use crate::sim::policy::definition::{parse_set, PolicyKind};
+    use crate::sim::policy::definition::PolicyKind;
+    use crate::sim::policy::validate::parse_set;
     use crate::sim::scenario::Session;
     use crate::sim::time::Micros;
 

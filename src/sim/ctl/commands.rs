@@ -4,7 +4,8 @@ use crate::sim::ctl::args::{arity, parse_args, target, with_banner};
 use crate::sim::ctl::format;
 use crate::sim::ctl::output::{ArgError, CtlOutput, Refusal};
 use crate::sim::engine::Sim;
-use crate::sim::policy::definition::{self, PolicyKind};
+use crate::sim::policy::definition::PolicyKind;
+use crate::sim::policy::validate;
 use crate::sim::sync::SyncError;
 
 /// Runs a command already split into words (`rabbitmqctl …`, `systemctl …`).
@@ -161,11 +162,9 @@ fn set_policy(
     let a = parse_args(words, &["-p", "--vhost", "--priority", "--apply-to"], &[])?;
     arity(cmd, &a, 3, 3)?;
     let priority = a.get(&["--priority"]).unwrap_or("0");
-    if let Err(line) = definition::parse_priority_switch(priority) {
+    if let Err(line) = validate::parse_priority_switch(priority) {
         let given = format!("{cmd} {}", words.join(" "));
-        return Err(
-            CtlOutput::usage(definition::invalid_options_text(kind, &[line], &given)).into(),
-        );
+        return Err(CtlOutput::usage(validate::invalid_options_text(kind, &[line], &given)).into());
     }
     let vhost = a.get(&["-p", "--vhost"]).unwrap_or("/").to_string();
     let apply_to = a.get(&["--apply-to"]).unwrap_or("all");
@@ -185,7 +184,7 @@ fn set_policy(
         )
         .into());
     }
-    match definition::parse_set(kind, name, pattern, def, priority, apply_to) {
+    match validate::parse_set(kind, name, pattern, def, priority, apply_to) {
         Ok(spec) => {
             sim.set_policy(&vhost, kind, spec);
             Ok(CtlOutput::ok(banner))

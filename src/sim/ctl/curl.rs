@@ -5,6 +5,7 @@
 //! unlike `rabbitmqctl sync_queue` the request does not wait for the sync to finish.
 
 use crate::erl::json::{self, Json};
+use crate::percent;
 use crate::sim::ctl::output::CtlOutput;
 use crate::sim::engine::Sim;
 
@@ -64,24 +65,6 @@ fn parse(words: &[String]) -> Result<Request, String> {
     Ok(r)
 }
 
-/// `%2F` → `/`; None for a broken escape.
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 /// `http://localhost:15672/api/queues/%2F/q/actions` → ("/", "q").
 fn queue_action_path(url: &str) -> Option<(String, String)> {
     let path = url
@@ -92,7 +75,7 @@ fn queue_action_path(url: &str) -> Option<(String, String)> {
     let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     match parts.as_slice() {
         ["api", "queues", vhost, name, "actions"] => {
-            Some((percent_decode(vhost)?, percent_decode(name)?))
+            Some((percent::decode(vhost)?, percent::decode(name)?))
         }
         _ => None,
     }

@@ -3,6 +3,7 @@
 //! never merged between user policies.
 
 pub mod definition;
+pub mod validate;
 
 use crate::sim::policy::definition::{ApplyTo, Definition, PolicyKind, ValidatedPolicy};
 

@@ -9,8 +9,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::erl::json::encode::json_string;
 use crate::erl::json::{self, Json};
-use crate::sim::policy::definition::{parse_set, PolicyKind, ValidatedPolicy};
+use crate::sim::policy::definition::{PolicyKind, ValidatedPolicy};
+use crate::sim::policy::validate::parse_set;
 use crate::sim::scenario::player::Action;
 use crate::sim::time::Micros;
 use crate::sim::Sim;
@@ -109,25 +111,6 @@ impl Default for PolicyForm {
     }
 }
 
-/// A JSON string literal.
-fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// A number as typed when it reads as a JSON number, else the text as a JSON string, so that
 /// RabbitMQ's validation names the value (`<<"two">> given`) instead of a decoding error.
 fn number_or_string(s: &str) -> String {
@@ -139,8 +122,7 @@ fn number_or_string(s: &str) -> String {
 }
 
 fn string_list(items: &[String]) -> String {
-    let parts: Vec<String> = items.iter().map(|s| json_string(s)).collect();
-    format!("[{}]", parts.join(","))
+    Json::Array(items.iter().cloned().map(Json::Str).collect()).to_json_string()
 }
 
 fn split_list(s: &str) -> Vec<String> {
@@ -149,29 +131,6 @@ fn split_list(s: &str) -> Vec<String> {
         .filter(|x| !x.is_empty())
         .map(String::from)
         .collect()
-}
-
-/// Compact JSON of a decoded value (for loading keys the form shows as text).
-fn encode(j: &Json) -> String {
-    match j {
-        Json::Null => "null".into(),
-        Json::Bool(b) => b.to_string(),
-        Json::Int(n) => n.to_string(),
-        Json::Float(f) => f.to_string(),
-        Json::Str(s) => json_string(s),
-        Json::Array(items) => format!(
-            "[{}]",
-            items.iter().map(encode).collect::<Vec<_>>().join(",")
-        ),
-        Json::Object(members) => format!(
-            "{{{}}}",
-            members
-                .iter()
-                .map(|(k, v)| format!("{}:{}", json_string(k), encode(v)))
-                .collect::<Vec<_>>()
-                .join(",")
-        ),
-    }
 }
 
 const HA_MODES: [&str; 3] = ["all", "exactly", "nodes"];
@@ -393,7 +352,7 @@ impl PolicyForm {
             }
             let (value, ty) = match v {
                 Json::Str(s) => (s.clone(), ValueType::String),
-                Json::Int(_) | Json::Float(_) => (encode(v), ValueType::Number),
+                Json::Int(_) | Json::Float(_) => (v.to_json_string(), ValueType::Number),
                 Json::Bool(b) => (b.to_string(), ValueType::Boolean),
                 Json::Array(items) if items.iter().all(|i| matches!(i, Json::Str(_))) => (
                     items
@@ -406,7 +365,7 @@ impl PolicyForm {
                         .join(", "),
                     ValueType::List,
                 ),
-                other => (encode(other), ValueType::String),
+                other => (other.to_json_string(), ValueType::String),
             };
             f.extra.push(ExtraKey {
                 key: k.clone(),

@@ -174,7 +174,7 @@ impl Ctx<'_> {
         let (path, query) = path_query.split_once('?').unwrap_or((path_query, ""));
         if let Some(v) = path.strip_prefix('/') {
             if !v.is_empty() {
-                p.vhost = percent_decode(v);
+                p.vhost = crate::percent::decode_lossy(v);
             }
         }
         for pair in query.split('&').filter(|s| !s.is_empty()) {
@@ -223,23 +223,4 @@ impl Ctx<'_> {
             "parameters must be an instance of pika.connection.Parameters or a non-empty sequence of them, but got {shown}"
         ))
     }
-}
-
-pub(super) fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let hex = |c: u8| (c as char).to_digit(16);
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).to_string()
 }
