@@ -547,7 +547,7 @@ mod tests {
     use crate::sim::scenario::player::Player;
     use crate::sim::scenario::Session;
     use crate::ui::panels::clients::publish_line;
-    use crate::ui::panels::policies::PolicyForm;
+    use crate::ui::panels::policies::form::PolicyForm;
     use crate::ui::stage::cluster::node_actions;
 
     #[test]

@@ -5,10 +5,10 @@
 
 use yew::prelude::*;
 
-use crate::ui::i18n::Lang;
+use crate::ui::i18n::lang::Lang;
 
-/// The language the panels speak: the page's (see [`crate::ui::i18n::use_lang`]).
-pub use crate::ui::i18n::use_lang;
+/// The language the panels speak: the page's (see [`crate::ui::i18n::lang::use_lang`]).
+pub use crate::ui::i18n::lang::use_lang;
 
 /// The `value` of the element an event came from (input, select or textarea alike).
 pub fn target_value(e: &Event) -> String {
@@ -769,7 +769,7 @@ pub(crate) mod tests_support {
 
         use super::player_from;
         use crate::ui::context::{Store, StoreHandle};
-        use crate::ui::i18n::Lang;
+        use crate::ui::i18n::lang::Lang;
         use crate::ui::panels::clients::ClientsPanel;
         use crate::ui::panels::console::Console;
         use crate::ui::panels::policies::PoliciesView;
