@@ -12,6 +12,7 @@ use crate::ui::clock::frame::use_frame_loop;
 use crate::ui::clock::shortcuts::{help_dialog, use_shortcuts};
 use crate::ui::clock::timeline::TransportBar;
 use crate::ui::context::{content_key, use_derived, use_index, Derived, Shared, TraceIndex, Ui};
+use crate::ui::context::{use_selection, Selection, SelectionHandle};
 use crate::ui::context::{Store, StoreHandle};
 use crate::ui::guide::lessons::lessons_card;
 use crate::ui::guide::notes::{notes_markup, relevant};
@@ -22,7 +23,7 @@ use crate::ui::share::{current_hash, load_hash, share_button};
 use crate::ui::stage::anomalies::anomalies_markup;
 use crate::ui::stage::cluster::ClusterView;
 use crate::ui::stage::event_log::EventLog;
-use crate::ui::stage::inspector::{inspector_card, use_selection, Selection, SelectionHandle};
+use crate::ui::stage::inspector::inspector_card;
 use crate::ui::stage::legend::legend_markup;
 use crate::ui::stage::spacetime::SpaceTime;
 

@@ -147,6 +147,21 @@ pub fn replica_role(sim: &Sim, p: ProcId) -> ReplicaRole {
     }
 }
 
+/// A replica role's name in the reader's language.
+pub fn role_text(text: &Text, role: ReplicaRole) -> &'static str {
+    match role {
+        ReplicaRole::Master => text.role_master,
+        ReplicaRole::Synced => text.role_synced,
+        ReplicaRole::Unsynced => text.role_unsynced,
+        ReplicaRole::Gone => "—",
+    }
+}
+
+/// A, B, C… for partition sides.
+pub fn side_letter(side: u8) -> String {
+    char::from(b'A' + side.min(25)).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

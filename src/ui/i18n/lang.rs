@@ -1,7 +1,6 @@
-//! Which language the page speaks: [`Lang`], how the reader's choice is found and kept, the
-//! hook components read it with, and [`fill`] for the tables' `{name}` placeholders.
-
-use yew::prelude::*;
+//! Which language the page speaks: [`Lang`], how the reader's choice is found and kept (the
+//! hook components read it with is `context::use_lang`), and [`fill`] for the tables' `{name}`
+//! placeholders.
 
 /// A language the page can be shown in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,15 +55,6 @@ impl Lang {
             let _ = storage.set_item(STORAGE_KEY, self.tag());
         }
     }
-}
-
-/// The language from the app's context (English when a component is mounted on its own).
-#[hook]
-pub fn use_lang() -> Lang {
-    // Hooks run unconditionally: read both contexts, prefer the page's.
-    let ui = use_context::<crate::ui::context::Ui>();
-    let plain = use_context::<Lang>();
-    ui.map(|u| u.lang).or(plain).unwrap_or(Lang::En)
 }
 
 /// Fills `{name}` placeholders.

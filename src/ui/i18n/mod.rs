@@ -6,5 +6,5 @@ pub mod lang;
 pub mod panels;
 pub mod stage;
 
-pub use lang::{fill, use_lang, Lang, STORAGE_KEY};
+pub use lang::{fill, Lang, STORAGE_KEY};
 pub use stage::{Note, Text};

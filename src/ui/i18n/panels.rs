@@ -7,9 +7,6 @@ use yew::prelude::*;
 
 use crate::ui::i18n::lang::Lang;
 
-/// The language the panels speak: the page's (see [`crate::ui::i18n::lang::use_lang`]).
-pub use crate::ui::i18n::lang::use_lang;
-
 /// The `value` of the element an event came from (input, select or textarea alike).
 pub fn target_value(e: &Event) -> String {
     e.target()

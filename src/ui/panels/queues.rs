@@ -9,8 +9,9 @@ use yew::prelude::*;
 use crate::sim::scenario::player::Action;
 use crate::sim::view::QueueView;
 use crate::sim::Sim;
+use crate::ui::context::use_lang;
 use crate::ui::context::use_store;
-use crate::ui::i18n::panels::{button, fill, text, use_lang, PanelText};
+use crate::ui::i18n::panels::{button, fill, text, PanelText};
 use crate::ui::panels::console::past_notice;
 
 /// The request the management UI's Synchronise (or Cancel) button sends. It answers at once

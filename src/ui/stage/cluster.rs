@@ -12,21 +12,17 @@ use crate::sim::cluster::MAX_NODES;
 use crate::sim::model::ProcId;
 use crate::sim::scenario::player::Action;
 use crate::sim::{NodeState, Sim};
+use crate::ui::context::use_lang;
 use crate::ui::context::{load, use_derived, use_slow_store};
-use crate::ui::fmt::{f1, replica_role, Fixed, ReplicaRole};
-use crate::ui::i18n::{fill, use_lang, Text};
+use crate::ui::context::{use_selection, Selection};
+use crate::ui::fmt::{f1, replica_role, role_text, side_letter, Fixed, ReplicaRole};
+use crate::ui::i18n::{fill, Text};
 use crate::ui::markup::{esc, on_click, on_key, raw, MenuCallback};
-use crate::ui::stage::inspector::{role_text, side_letter, use_selection, Selection};
 use crate::ui::stage::layout::{
     Geometry, CARD_H, CARD_W, CHIP_H, CHIP_W, CLIENT_H, CLIENT_W, VIEW_H, VIEW_W,
 };
-use crate::ui::stage::legend::{GLYPH_MASTER, GLYPH_SYNCED, GLYPH_UNSYNCED};
+use crate::ui::stage::legend::{state_class, GLYPH_MASTER, GLYPH_SYNCED, GLYPH_UNSYNCED};
 use crate::ui::stage::motion::{path_d, prefers_reduced_motion, shape_defs, MotionLayer};
-
-/// The CSS class that colours anything standing for a node in `state` (cards, legend swatches).
-pub fn state_class(state: NodeState) -> String {
-    format!("state-{}", state.as_str())
-}
 
 /// The faults a node's menu offers: label, scenario line, whether it applies now.
 pub fn node_actions(sim: &Sim, n: usize, text: &Text) -> Vec<(&'static str, String, bool)> {

@@ -13,12 +13,13 @@ use crate::sim::scenario::player::Action;
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, TraceEvent, TraceKind};
 use crate::sim::Sim;
+use crate::ui::context::use_lang;
 use crate::ui::context::use_store;
 use crate::ui::context::{use_index, Shared, StoreRef, TraceIndex};
+use crate::ui::context::{use_selection, Selection};
 use crate::ui::fmt::{endpoint_node, f1, fmt_span, host, Fixed};
-use crate::ui::i18n::{fill, use_lang};
+use crate::ui::i18n::fill;
 use crate::ui::markup::{on_click, raw};
-use crate::ui::stage::inspector::{use_selection, Selection};
 use crate::ui::stage::motion::kind_class;
 
 pub const ST_W: f64 = 1000.0;

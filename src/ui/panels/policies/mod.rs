@@ -17,8 +17,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::sim::scenario::player::Action;
+use crate::ui::context::use_lang;
 use crate::ui::context::use_store;
-use crate::ui::i18n::panels::{button, text, use_id_prefix, use_lang, use_sync_selects};
+use crate::ui::i18n::panels::{button, text, use_id_prefix, use_sync_selects};
 use crate::ui::panels::console::past_notice;
 use crate::ui::panels::policies::fields::{policy_form, FormEdit};
 use crate::ui::panels::policies::form::PolicyForm;
