@@ -5,6 +5,7 @@
 
 use crate::sim::checker::AnomalyKind;
 use crate::sim::trace::MsgKind;
+use crate::sim::view::node::NodeAction;
 use crate::sim::NodeState;
 use crate::ui::i18n::lang::{fill, Lang};
 
@@ -322,6 +323,15 @@ impl Text {
             self.cluster_summary,
             &[("n", &nodes.to_string()), ("running", &running.to_string())],
         )
+    }
+
+    /// The node menu's label for a fault.
+    pub fn node_action(&self, action: NodeAction) -> &'static str {
+        match action {
+            NodeAction::Stop => self.menu_stop,
+            NodeAction::Kill => self.menu_kill,
+            NodeAction::Start => self.menu_start,
+        }
     }
 
     pub fn kind_name(&self, kind: MsgKind) -> &'static str {

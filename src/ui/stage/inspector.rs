@@ -10,12 +10,12 @@ use crate::sim::lineage::{lineage, message_of_send, HopKind};
 use crate::sim::model::{ClientId, ConfirmOutcome, ProcId};
 use crate::sim::time::Micros;
 use crate::sim::trace::{Importance, TraceKind};
+use crate::sim::view::replica::ReplicaRole;
 use crate::sim::Sim;
 use crate::ui::context::{Selection, SelectionHandle, StoreHandle};
-use crate::ui::fmt::{endpoint_name, fmt_time, replica_role, role_text, side_letter, ReplicaRole};
+use crate::ui::fmt::{endpoint_name, fmt_time, role_text, side_letter};
 use crate::ui::i18n::{fill, Text};
 use crate::ui::markup::{esc, fact, on_click, raw};
-use crate::ui::stage::cluster::node_actions;
 use crate::ui::stage::legend::state_icon_markup;
 
 fn yes_no(text: &Text, b: bool) -> &'static str {
@@ -98,7 +98,7 @@ fn node_panel(out: &mut String, sim: &Sim, n: usize, text: &Text) {
     put!(out, "</dl><h4>{}</h4>", esc(text.f_queues));
     let mut any = false;
     for (i, r) in sim.procs.iter().enumerate() {
-        let role = replica_role(sim, ProcId(i));
+        let role = sim.replica_role(ProcId(i));
         if r.pid.node != n || role == ReplicaRole::Gone {
             continue;
         }
@@ -151,13 +151,13 @@ fn node_panel(out: &mut String, sim: &Sim, n: usize, text: &Text) {
         out.push_str("</ul>");
     }
     out.push_str("<div class=\"btn-row\">");
-    for (label, line, enabled) in node_actions(sim, n, text) {
+    for choice in sim.node_actions(n) {
         action_button(
             out,
             "btn",
-            &format!("data-act=\"{}\" data-sel=\"n{n}\"", esc(&line)),
-            label,
-            enabled,
+            &format!("data-act=\"{}\" data-sel=\"n{n}\"", esc(&choice.line)),
+            text.node_action(choice.action),
+            choice.enabled,
         );
     }
     out.push_str("</div>");
@@ -169,7 +169,7 @@ fn replica_panel(out: &mut String, sim: &Sim, p: ProcId, text: &Text) {
         return;
     };
     let q = sim.queues.get(r.queue.0);
-    let role = replica_role(sim, p);
+    let role = sim.replica_role(p);
     let node = r.pid.node;
     put!(
         out,

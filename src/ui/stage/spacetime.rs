@@ -278,15 +278,8 @@ pub fn SpaceTime() -> Html {
             if !(LABEL_W..=ST_W).contains(&x) {
                 return None;
             }
-            let client = live
-                .clients
-                .iter()
-                .position(|c| c.deliveries.iter().any(|d| d.msg == a.msg && d.at == a.at))
-                .or_else(|| {
-                    let m = live.messages.get((a.msg.0 as usize).checked_sub(1)?)?;
-                    m.publisher.map(|(c, _)| c.0)
-                })?;
-            let y = lanes.y(lanes.lane(live, Endpoint::Client(crate::sim::ClientId(client)))?);
+            let client = live.anomaly_witness(a)?;
+            let y = lanes.y(lanes.lane(live, Endpoint::Client(client))?);
             Some(html! {
                 <g class="st-flag" transform={format!("translate({} {})", f1(x), f1(y - 9.0))}>
                     <title>{ text.anomaly(a.kind).0 }</title>
