@@ -3,7 +3,7 @@
 //! cluster (none while the network is partitioned or no other member runs to forget it).
 
 use crate::sim::engine::Sim;
-use crate::sim::NodeState;
+use crate::sim::cluster::NodeState;
 
 /// A fault the reader can inject on a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
