@@ -3,8 +3,7 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use gloo_events::EventListener;
 use yew::prelude::*;
 
 use crate::sim::scenario::player::Player;
@@ -104,26 +103,14 @@ pub fn App(props: &AppProps) -> Html {
         let selection = selection.clone();
         use_effect_with((), move |_| {
             link_error.set(load_hash(&store, &current_hash()));
-            let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
-                selection.set(None);
-                link_error.set(load_hash(&store, &current_hash()));
+            // Dropping the listener (when the app unmounts) removes it from the window.
+            let listener = crate::ui::context::browser().map(|w| {
+                EventListener::new(&w, "hashchange", move |_| {
+                    selection.set(None);
+                    link_error.set(load_hash(&store, &current_hash()));
+                })
             });
-            let window = crate::ui::context::browser();
-            if let Some(w) = &window {
-                let _ = w.add_event_listener_with_callback(
-                    "hashchange",
-                    listener.as_ref().unchecked_ref(),
-                );
-            }
-            move || {
-                if let Some(w) = window {
-                    let _ = w.remove_event_listener_with_callback(
-                        "hashchange",
-                        listener.as_ref().unchecked_ref(),
-                    );
-                }
-                drop(listener);
-            }
+            move || drop(listener)
         });
     }
 

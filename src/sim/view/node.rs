@@ -2,8 +2,8 @@
 //! each applies in the node's state, and the `rabbitmqctl` lines that take it out of the
 //! cluster (none while the network is partitioned or no other member runs to forget it).
 
-use crate::sim::engine::Sim;
 use crate::sim::cluster::NodeState;
+use crate::sim::engine::Sim;
 
 /// A fault the reader can inject on a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

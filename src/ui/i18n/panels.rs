@@ -122,12 +122,9 @@ pub fn options(items: &[(String, String)], selected: &str) -> Html {
         .collect()
 }
 
-/// Fills `{name}` placeholders of a template.
-pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
-    args.iter().fold(template.to_string(), |s, (k, v)| {
-        s.replace(&format!("{{{k}}}"), v)
-    })
-}
+/// Fills `{name}` placeholders of a template (the same as the stage's, so that the panels'
+/// imports stay in one place).
+pub use crate::ui::i18n::lang::fill;
 
 /// The panels' text in `lang`.
 pub fn text(lang: Lang) -> &'static PanelText {
