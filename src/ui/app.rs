@@ -3,8 +3,7 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use gloo_events::EventListener;
 use yew::prelude::*;
 
 use crate::sim::scenario::player::Player;
@@ -12,6 +11,7 @@ use crate::ui::clock::frame::use_frame_loop;
 use crate::ui::clock::shortcuts::{help_dialog, use_shortcuts};
 use crate::ui::clock::timeline::TransportBar;
 use crate::ui::context::{content_key, use_derived, use_index, Derived, Shared, TraceIndex, Ui};
+use crate::ui::context::{use_selection, Selection, SelectionHandle};
 use crate::ui::context::{Store, StoreHandle};
 use crate::ui::guide::lessons::lessons_card;
 use crate::ui::guide::notes::{notes_markup, relevant};
@@ -22,7 +22,7 @@ use crate::ui::share::{current_hash, load_hash, share_button};
 use crate::ui::stage::anomalies::anomalies_markup;
 use crate::ui::stage::cluster::ClusterView;
 use crate::ui::stage::event_log::EventLog;
-use crate::ui::stage::inspector::{inspector_card, use_selection, Selection, SelectionHandle};
+use crate::ui::stage::inspector::inspector_card;
 use crate::ui::stage::legend::legend_markup;
 use crate::ui::stage::spacetime::SpaceTime;
 
@@ -103,26 +103,14 @@ pub fn App(props: &AppProps) -> Html {
         let selection = selection.clone();
         use_effect_with((), move |_| {
             link_error.set(load_hash(&store, &current_hash()));
-            let listener = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
-                selection.set(None);
-                link_error.set(load_hash(&store, &current_hash()));
+            // Dropping the listener (when the app unmounts) removes it from the window.
+            let listener = crate::ui::context::browser().map(|w| {
+                EventListener::new(&w, "hashchange", move |_| {
+                    selection.set(None);
+                    link_error.set(load_hash(&store, &current_hash()));
+                })
             });
-            let window = crate::ui::context::browser();
-            if let Some(w) = &window {
-                let _ = w.add_event_listener_with_callback(
-                    "hashchange",
-                    listener.as_ref().unchecked_ref(),
-                );
-            }
-            move || {
-                if let Some(w) = window {
-                    let _ = w.remove_event_listener_with_callback(
-                        "hashchange",
-                        listener.as_ref().unchecked_ref(),
-                    );
-                }
-                drop(listener);
-            }
+            move || drop(listener)
         });
     }
 

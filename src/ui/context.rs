@@ -10,12 +10,12 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::sim::checker::{check, Anomaly};
+use crate::sim::model::{ClientId, ProcId};
 use crate::sim::scenario::player::{Action, Player};
 use crate::sim::time::Micros;
 use crate::sim::trace::{Importance, TraceEvent, TraceKind};
 use crate::sim::Sim;
-use crate::ui::i18n::Lang;
-use crate::ui::stage::inspector::SelectionHandle;
+use crate::ui::i18n::lang::Lang;
 
 /// The shared playground state. Cloning shares the same player; `version` changes on every
 /// action so that Yew re-renders the components that read it.
@@ -321,4 +321,32 @@ pub fn select_cb<T: Clone + 'static>(cb: &Callback<T>, value: T) -> Callback<Mou
         e.stop_propagation();
         cb.emit(value.clone());
     })
+}
+
+/// Something on the stage the reader picked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Selection {
+    Node(usize),
+    Replica(ProcId),
+    Client(ClientId),
+    /// A trace entry (a message when it is a `Send`).
+    Event(usize),
+}
+
+/// The shared selection (the app provides it; a component mounted alone gets its own).
+pub type SelectionHandle = UseStateHandle<Option<Selection>>;
+
+#[hook]
+pub fn use_selection() -> SelectionHandle {
+    let own = use_state(|| None);
+    use_context::<Ui>().map_or(own, |u| u.selection)
+}
+
+/// The language from the app's context (English when a component is mounted on its own).
+#[hook]
+pub fn use_lang() -> Lang {
+    // Hooks run unconditionally: read both contexts, prefer the page's.
+    let ui = use_context::<Ui>();
+    let plain = use_context::<Lang>();
+    ui.map(|u| u.lang).or(plain).unwrap_or(Lang::En)
 }

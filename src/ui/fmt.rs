@@ -1,9 +1,10 @@
 //! How the page writes what the core holds: times, spans and speeds, and what a trace endpoint
 //! is called.
 
-use crate::sim::model::{ProcId, Role};
+use crate::sim::model::Role;
 use crate::sim::time::Micros;
 use crate::sim::trace::Endpoint;
+use crate::sim::view::replica::ReplicaRole;
 use crate::sim::Sim;
 use crate::ui::i18n::Text;
 
@@ -118,33 +119,19 @@ pub fn endpoint_node(sim: &Sim, e: Endpoint) -> Option<usize> {
     }
 }
 
-/// What a replica is in its queue's record right now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReplicaRole {
-    Master,
-    /// A mirror listed in `sync_slave_pids`.
-    Synced,
-    Unsynced,
-    /// No longer in the record (a dead or dropped process).
-    Gone,
+/// A replica role's name in the reader's language.
+pub fn role_text(text: &Text, role: ReplicaRole) -> &'static str {
+    match role {
+        ReplicaRole::Master => text.role_master,
+        ReplicaRole::Synced => text.role_synced,
+        ReplicaRole::Unsynced => text.role_unsynced,
+        ReplicaRole::Gone => "—",
+    }
 }
 
-/// The role the core's queue record gives process `p`.
-pub fn replica_role(sim: &Sim, p: ProcId) -> ReplicaRole {
-    let Some(q) = sim.procs.get(p.0).and_then(|r| sim.queues.get(r.queue.0)) else {
-        return ReplicaRole::Gone;
-    };
-    if q.deleted {
-        ReplicaRole::Gone
-    } else if q.master == p {
-        ReplicaRole::Master
-    } else if q.synced.contains(&p) {
-        ReplicaRole::Synced
-    } else if q.mirrors.contains(&p) {
-        ReplicaRole::Unsynced
-    } else {
-        ReplicaRole::Gone
-    }
+/// A, B, C… for partition sides.
+pub fn side_letter(side: u8) -> String {
+    char::from(b'A' + side.min(25)).to_string()
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use crate::sim::model::{ClientId, ProcId};
 use crate::sim::scenario::player::Action;
 use crate::sim::time::Micros;
 use crate::ui::context::StoreHandle;
-use crate::ui::stage::inspector::{Selection, SelectionHandle};
+use crate::ui::context::{Selection, SelectionHandle};
 
 /// Escapes text for an element's content or a quoted attribute.
 pub fn esc(s: &str) -> String {

@@ -8,7 +8,7 @@
 //   node tests/e2e/bench.mjs            (serves ../../dist, or MIRRORSCOPE_DIST)
 //   BENCH_SECONDS=20 node tests/e2e/bench.mjs
 import { fileURLToPath } from 'node:url';
-import { start, newPage, open } from './harness.mjs';
+import { start, newPage, open, clockMoved } from './harness.mjs';
 
 function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
@@ -39,8 +39,14 @@ export async function runBench(page, baseUrl, seconds = Number(process.env.BENCH
   if (speed !== '1×') throw new Error(`the lesson should play at 1×, not ${speed}`);
   const t0 = await page.getByRole('slider', { name: 'Timeline' }).inputValue();
   await page.getByRole('button', { name: 'Play', exact: true }).click();
-  // Warm up, then measure from a clean slate.
-  await page.waitForTimeout(1000);
+  // Warm up until the steady load is on the wire (messages in flight, the clock moving), then
+  // measure from a clean slate.
+  await clockMoved(page);
+  await page.waitForFunction(
+    () => Number(document.querySelector('g.motion')?.getAttribute('data-in-flight')) > 0,
+    undefined,
+    { timeout: 30_000 },
+  );
   await page.evaluate(() => {
     window.__mirrorscopeFrames = [];
     window.__intervals = [];
@@ -55,7 +61,13 @@ export async function runBench(page, baseUrl, seconds = Number(process.env.BENCH
     };
     requestAnimationFrame(loop);
   });
-  await page.waitForTimeout(seconds * 1000);
+  // The window is measured in frames: it closes once the recorded frame intervals add up to
+  // `seconds` (a slow machine measures the same stretch of playback, only later).
+  await page.waitForFunction(
+    (ms) => window.__intervals.reduce((a, b) => a + b, 0) >= ms,
+    seconds * 1000,
+    { timeout: seconds * 1000 * 5 + 30_000, polling: 100 },
+  );
   const data = await page.evaluate(() => {
     window.__stopBench = true;
     return {

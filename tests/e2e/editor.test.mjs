@@ -1,36 +1,12 @@
 // End-to-end: a learner's journey through the Python clients panel on the release dist/, in
 // headless Debian Chromium. Controls are found by role and accessible name. Any page error,
 // console error or failed request fails the test; screenshots go to tests/e2e/out/.
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, newPage, out } from './harness.mjs';
+import { pagePerTest, out } from './harness.mjs';
 import path from 'node:path';
 
-let baseUrl;
-let browser;
-let page;
-let problems;
-
-let h;
-
-before(async () => {
-  h = await start();
-  baseUrl = h.baseUrl;
-  browser = h.browser;
-});
-
-after(async () => {
-  await h?.close();
-});
-
-beforeEach(async () => {
-  ({ page, problems } = await newPage(browser, { viewport: { width: 1280, height: 1000 }, locale: 'en-US' }));
-});
-
-afterEach(async () => {
-  await page.context().close();
-  assert.deepEqual(problems, [], 'the page reported errors');
-});
+const t = pagePerTest({ viewport: { width: 1280, height: 1000 }, locale: 'en-US' });
 
 const PUBLISHER = `import pika
 
@@ -61,16 +37,16 @@ ch.start_consuming()
 
 /** Opens the page with the Python tab forward and the clock running (scripts live in time). */
 async function open() {
-  await page.goto(baseUrl);
-  const tab = page.getByRole('tab', { name: 'Python', exact: true });
+  await t.page.goto(t.baseUrl);
+  const tab = t.page.getByRole('tab', { name: 'Python', exact: true });
   await tab.waitFor({ timeout: 30_000 });
   await tab.click();
-  const play = page.getByRole('button', { name: 'Play', exact: true });
+  const play = t.page.getByRole('button', { name: 'Play', exact: true });
   if (await play.count()) await play.first().click();
 }
 
 function client(name) {
-  return page.getByRole('article', { name: `Client ${name}` });
+  return t.page.getByRole('article', { name: `Client ${name}` });
 }
 
 async function setCode(name, code) {
@@ -82,7 +58,7 @@ async function setCode(name, code) {
 
 test('two clients run pika, lines and wire events are linked both ways', async () => {
   await open();
-  const panel = page.getByRole('region', { name: 'Python clients' });
+  const panel = t.page.getByRole('region', { name: 'Python clients' });
   await panel.waitFor({ timeout: 30_000 });
 
   await setCode('app2', CONSUMER);
@@ -117,13 +93,13 @@ test('two clients run pika, lines and wire events are linked both ways', async (
   assert.equal(await client('app1').locator('.gl.picked').textContent(), '5');
   assert.equal(await declare.getAttribute('aria-pressed'), 'true');
 
-  await page.screenshot({ path: path.join(out, 'editor-run.png'), fullPage: true });
+  await t.page.screenshot({ path: path.join(out, 'editor-run.png'), fullPage: true });
 });
 
 test('Step walks a script one statement at a time; a syntax error is shown where typed', async () => {
   await open();
-  await page.getByRole('region', { name: 'Python clients' }).waitFor({ timeout: 30_000 });
-  await page.getByRole('button', { name: 'Add a client' }).click();
+  await t.page.getByRole('region', { name: 'Python clients' }).waitFor({ timeout: 30_000 });
+  await t.page.getByRole('button', { name: 'Add a client' }).click();
   await setCode('app3', "import pika\nch = pika.BlockingConnection().channel()\nprint(ch.basic_get('nope'))\n");
   const step = client('app3').getByRole('button', { name: 'Step' });
   const status = client('app3').locator('.script-status');
@@ -142,5 +118,5 @@ test('Step walks a script one statement at a time; a syntax error is shown where
   assert.match(await alert.textContent(), /^SyntaxError at line 2, column \d+: /);
   assert.equal(await client('app3').locator('.gl.error').textContent(), '2');
   assert.ok(await client('app3').getByRole('button', { name: 'Run' }).isDisabled());
-  await page.screenshot({ path: path.join(out, 'editor-step.png'), fullPage: true });
+  await t.page.screenshot({ path: path.join(out, 'editor-step.png'), fullPage: true });
 });

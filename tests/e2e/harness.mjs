@@ -1,6 +1,10 @@
-// Shared by the stage journeys and the benchmark: serves the release dist/ on 127.0.0.1, starts
+// Shared by every e2e test file and the benchmark: serves the release dist/ on 127.0.0.1, starts
 // Debian's Chromium through playwright-core, and opens pages that record every page error,
-// console error and failed request (a journey fails on any of them).
+// console error and failed request (a test fails on any of them). `suite()` and `pagePerTest()`
+// register the node:test hooks a test file needs; no test waits a fixed time, each waits for
+// the condition it needs (`clockMoved`, a locator's `waitFor`).
+import { before, after, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -89,4 +93,63 @@ export async function open(page, url) {
 
 export function shot(name) {
   return path.join(out, name);
+}
+
+/**
+ * Serves dist/ and starts the browser before the file's tests, and stops both after them.
+ * Returns the suite's state: `baseUrl` and `browser` once started.
+ */
+export function suite() {
+  const s = { baseUrl: undefined, browser: undefined };
+  let h;
+  before(async () => {
+    h = await start();
+    s.baseUrl = h.baseUrl;
+    s.browser = h.browser;
+  });
+  after(async () => {
+    await h?.close();
+  });
+  return s;
+}
+
+/**
+ * A suite whose every test gets a fresh page (`page`, with `options` for its context); after
+ * each test the page is closed and the test fails if the page reported any problem.
+ */
+export function pagePerTest(options = {}) {
+  const s = suite();
+  s.page = undefined;
+  s.problems = undefined;
+  beforeEach(async () => {
+    ({ page: s.page, problems: s.problems } = await newPage(s.browser, options));
+  });
+  afterEach(async () => {
+    await s.page.context().close();
+    assert.deepEqual(s.problems, [], 'the page reported errors');
+  });
+  return s;
+}
+
+/** Runs `body` on a fresh page of the suite `s`, then fails if the page reported problems. */
+export async function journey(s, options, body) {
+  const { page, problems, context } = await newPage(s.browser, options);
+  try {
+    await body(page);
+  } finally {
+    await context.close();
+  }
+  assert.deepEqual(problems, [], 'the page reported errors');
+}
+
+/**
+ * Waits until the clock has moved past where it is now: the Timeline slider (by its accessible
+ * name, `timeline`, in the page's language) shows a later time than when this was called.
+ */
+export async function clockMoved(page, timeline = 'Timeline', timeout = 15_000) {
+  const slider = page.getByRole('slider', { name: timeline });
+  const from = Number(await slider.inputValue());
+  const el = await slider.elementHandle();
+  await page.waitForFunction(([e, t0]) => Number(e.value) > t0, [el, from], { timeout });
+  return from;
 }

@@ -1,92 +1,65 @@
 // End-to-end: the release dist/ served by a static server on 127.0.0.1 and driven in headless
 // Debian Chromium. Any page error, console error or failed request fails the test; screenshots go
 // to tests/e2e/out/.
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, newPage, out, dist } from './harness.mjs';
+import { pagePerTest, open as openAt, out, dist } from './harness.mjs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 // The default cluster as the core declares it (Cluster::with_nodes(3)).
 const NODES = ['rabbit@node1', 'rabbit@node2', 'rabbit@node3'];
 
-let baseUrl;
-let browser;
-let page;
-let problems;
+const t = pagePerTest({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
 
-let h;
-
-before(async () => {
-  h = await start();
-  baseUrl = h.baseUrl;
-  browser = h.browser;
-});
-
-after(async () => {
-  await h?.close();
-});
-
-beforeEach(async () => {
-  ({ page, problems } = await newPage(browser, { viewport: { width: 1280, height: 800 }, locale: 'en-US' }));
-});
-
-afterEach(async () => {
-  await page.context().close();
-  assert.deepEqual(problems, [], 'the page reported errors');
-});
-
-async function open() {
-  await page.goto(baseUrl);
-  await page.locator('svg.cluster-view g.node').first().waitFor({ timeout: 30_000 });
-}
+const open = () => openAt(t.page, t.baseUrl);
 
 test('draws the cluster from the core, in English, without errors', async () => {
   await open();
-  assert.match(await page.title(), /RabbitMQ 3\.10/);
-  assert.equal(await page.locator('h1').textContent(), 'mirrorscope');
-  assert.equal(await page.locator('.badge').textContent(), 'models RabbitMQ 3.10');
-  const drawn = await page.locator('svg.cluster-view g.node').evaluateAll((gs) =>
+  assert.match(await t.page.title(), /RabbitMQ 3\.10/);
+  assert.equal(await t.page.locator('h1').textContent(), 'mirrorscope');
+  assert.equal(await t.page.locator('.badge').textContent(), 'models RabbitMQ 3.10');
+  const drawn = await t.page.locator('svg.cluster-view g.node').evaluateAll((gs) =>
     gs.map((g) => g.getAttribute('data-node')),
   );
   assert.deepEqual(drawn, NODES);
-  assert.equal(await page.locator('svg.cluster-view line.link-up').count(), 3);
+  assert.equal(await t.page.locator('svg.cluster-view line.link-up').count(), 3);
   for (const name of NODES) {
-    await page.locator('svg.cluster-view text.node-name', { hasText: name }).waitFor();
+    await t.page.locator('svg.cluster-view text.node-name', { hasText: name }).waitFor();
   }
   // 4 node states, 3 replica roles, 11 message kinds, a lost message, and 4 kinds of line.
-  assert.equal(await page.locator('.legend .legend-item').count(), 23);
+  assert.equal(await t.page.locator('.legend .legend-item').count(), 23);
   // The diagram must be laid out at a readable size, not collapsed.
-  const box = await page.locator('svg.cluster-view').boundingBox();
+  const box = await t.page.locator('svg.cluster-view').boundingBox();
   assert.ok(box.width > 400 && box.height > 250, `diagram box ${JSON.stringify(box)}`);
-  await page.screenshot({ path: path.join(out, 'page-en.png'), fullPage: true });
+  await t.page.screenshot({ path: path.join(out, 'page-en.png'), fullPage: true });
 });
 
 test('switches the chrome to Chinese and keeps the choice on reload', async () => {
   await open();
-  await page.locator('button.lang-btn[lang="zh-CN"]').click();
-  await page.locator('html[lang="zh-CN"]').waitFor({ state: 'attached' });
-  assert.equal(await page.locator('.cluster-card h2').textContent(), '集群');
-  assert.equal(await page.locator('.legend h2').textContent(), '图例');
-  assert.match(await page.title(), /经典镜像队列/);
-  assert.equal(await page.locator('button.lang-btn[lang="zh-CN"]').getAttribute('aria-pressed'), 'true');
-  await page.screenshot({ path: path.join(out, 'page-zh.png'), fullPage: true });
+  await t.page.locator('button.lang-btn[lang="zh-CN"]').click();
+  await t.page.locator('html[lang="zh-CN"]').waitFor({ state: 'attached' });
+  assert.equal(await t.page.locator('.cluster-card h2').textContent(), '集群');
+  assert.equal(await t.page.locator('.legend h2').textContent(), '图例');
+  assert.match(await t.page.title(), /经典镜像队列/);
+  assert.equal(await t.page.locator('button.lang-btn[lang="zh-CN"]').getAttribute('aria-pressed'), 'true');
+  await t.page.screenshot({ path: path.join(out, 'page-zh.png'), fullPage: true });
 
-  await page.reload();
-  await page.locator('svg.cluster-view g.node').first().waitFor();
-  assert.equal(await page.locator('.cluster-card h2').textContent(), '集群');
+  await t.page.reload();
+  await t.page.locator('svg.cluster-view g.node').first().waitFor();
+  assert.equal(await t.page.locator('.cluster-card h2').textContent(), '集群');
 
-  await page.locator('button.lang-btn[lang="en"]').click();
-  await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
-  assert.equal(await page.locator('.cluster-card h2').textContent(), 'Cluster');
+  await t.page.locator('button.lang-btn[lang="en"]').click();
+  await t.page.locator('html[lang="en"]').waitFor({ state: 'attached' });
+  assert.equal(await t.page.locator('.cluster-card h2').textContent(), 'Cluster');
 });
 
 test('loads only from its own relative URLs', async () => {
   const requests = [];
-  page.on('request', (req) => requests.push(req.url()));
+  t.page.on('request', (req) => requests.push(req.url()));
   await open();
   assert.ok(requests.some((u) => u.endsWith('.wasm')), 'no wasm was fetched');
-  const foreign = requests.filter((u) => !u.startsWith(baseUrl) && !u.startsWith('data:'));
+  const foreign = requests.filter((u) => !u.startsWith(t.baseUrl) && !u.startsWith('data:'));
   assert.deepEqual(foreign, []);
   const html = await readFile(path.join(dist, 'index.html'), 'utf8');
   assert.doesNotMatch(html, /(src|href)="\/(?!\/)/, 'dist/index.html has an absolute path');

@@ -2,9 +2,9 @@
 // the release dist/, in headless Debian Chromium. Controls are found by role and accessible name;
 // any page error, console error or failed request fails a journey; screenshots go to
 // tests/e2e/out/panels-*.png.
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, newPage, out } from './harness.mjs';
+import { pagePerTest, open as openAt, out } from './harness.mjs';
 import path from 'node:path';
 
 // The corrected command of seed 000, and the same as the seed prints it (full-width colon, a key
@@ -16,45 +16,20 @@ const SEED_AS_PRINTED =
   `rabbitmqctl set_policy --priority 0 --apply-to queues mirror_queue "^queue_" ` +
   `'{"ha-mode ":"exactly","ha-params"：2,"ha-sync-mode":"automatic" }'`;
 
-let baseUrl;
-let browser;
-let page;
-let problems;
-
-let h;
-
-before(async () => {
-  h = await start();
-  baseUrl = h.baseUrl;
-  browser = h.browser;
-});
-
-after(async () => {
-  await h?.close();
-});
-
-beforeEach(async () => {
-  ({ page, problems } = await newPage(browser, { viewport: { width: 1280, height: 900 }, locale: 'en-US' }));
-});
-
-afterEach(async () => {
-  await page.context().close();
-  assert.deepEqual(problems, [], 'the page reported errors');
-});
+const t = pagePerTest({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
 
 async function open() {
-  await page.goto(baseUrl);
-  await page.locator('svg.cluster-view g.node').first().waitFor({ timeout: 30_000 });
+  await openAt(t.page, t.baseUrl);
   // Where the page has time controls, the clock must run for mirrors to join and sync.
-  const play = page.getByRole('button', { name: 'Play', exact: true });
+  const play = t.page.getByRole('button', { name: 'Play', exact: true });
   if (await play.count()) await play.first().click();
 }
 
 /** A panel by its accessible name, bringing its tab forward where the page has tabs. */
 async function panel(name) {
-  const tab = page.getByRole('tab', { name, exact: true });
+  const tab = t.page.getByRole('tab', { name, exact: true });
   if (await tab.count()) await tab.first().click();
-  const region = page.getByRole('region', { name, exact: true });
+  const region = t.page.getByRole('region', { name, exact: true });
   await region.waitFor();
   return region;
 }
@@ -86,13 +61,13 @@ test('a policy set in the console shows as the +N pill in Queues', async () => {
   assert.match(await log.locator('.term-entry').last().textContent(), /exit 0/);
 
   const queues = await panel('Queues');
-  const row = queues.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'queue_a' }) });
+  const row = queues.getByRole('row').filter({ has: t.page.getByRole('rowheader', { name: 'queue_a' }) });
   await row.waitFor();
   // exactly 2 = the master and one slave. Its pill first reads +0 (with a red +1) and, once the
   // empty queue's slave has joined, +1 with the synchronised slave in its tooltip.
   const pill = row.locator('abbr.pill-synced');
   await pill.waitFor();
-  await page.waitForFunction(
+  await t.page.waitForFunction(
     () => document.querySelector('tr[data-queue="queue_a"] abbr.pill-synced')?.textContent === '+1',
     null,
     { timeout: 10_000 },
@@ -122,7 +97,7 @@ test('editing a policy in the form updates the live preview', async () => {
     '{"ha-mode":"exactly","ha-params":2,"ha-sync-mode":"automatic"}',
   );
   const preview = policies.getByRole('region', { name: 'Preview: where master and slaves would be' });
-  const row = preview.getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'queue_a' }) });
+  const row = preview.getByRole('row').filter({ has: t.page.getByRole('rowheader', { name: 'queue_a' }) });
   await row.waitFor();
   let cells = await row.getByRole('cell').allTextContents();
   assert.equal(cells[0], 'master');
@@ -133,7 +108,7 @@ test('editing a policy in the form updates the live preview', async () => {
   await form.getByRole('combobox', { name: 'ha-mode' }).selectOption('nodes');
   await form.getByRole('checkbox', { name: 'rabbit@node2' }).check();
   await form.getByRole('checkbox', { name: 'rabbit@node3' }).check();
-  await page.waitForFunction(() =>
+  await t.page.waitForFunction(() =>
     [...document.querySelectorAll('.preview-table tbody tr')].some((r) =>
       r.textContent.includes('queue_a') && r.querySelectorAll('td')[0]?.textContent.includes('master →'),
     ),
@@ -179,7 +154,7 @@ test('a seed command with its typo gets RabbitMQ\'s real error and a gentle note
   const input = consolePanel.getByRole('textbox', { name: 'rabbitmqctl console' });
   await input.fill("}'");
   await input.press('Enter');
-  await page.waitForFunction(() => document.querySelectorAll('.term-entry').length === 2);
+  await t.page.waitForFunction(() => document.querySelectorAll('.term-entry').length === 2);
   const finished = await consolePanel.locator('.term-entry').last().textContent();
   assert.match(finished, /> }'/);
   assert.match(finished, /Setting policy "mirror_queue"[\s\S]*exit 0/);
@@ -191,10 +166,10 @@ test('a seed command with its typo gets RabbitMQ\'s real error and a gentle note
 });
 
 test('the panels in Chinese at 360 px, and on a dark palette', async () => {
-  await page.setViewportSize({ width: 360, height: 780 });
+  await t.page.setViewportSize({ width: 360, height: 780 });
   await open();
-  await page.locator('button.lang-btn[lang="zh-CN"]').click();
-  await page.locator('html[lang="zh-CN"]').waitFor({ state: 'attached' });
+  await t.page.locator('button.lang-btn[lang="zh-CN"]').click();
+  await t.page.locator('html[lang="zh-CN"]').waitFor({ state: 'attached' });
   const clients = await panel('客户端');
   await clients.getByRole('button', { name: '连接', exact: true }).click();
   await clients.getByRole('button', { name: '声明', exact: true }).click();
@@ -204,12 +179,12 @@ test('the panels in Chinese at 360 px, and on a dark palette', async () => {
   await panel('策略');
   await panel('控制台');
   // Nothing may stick out sideways at 360 px.
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+  const overflow = await t.page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(overflow <= 360, `page is ${overflow} px wide`);
-  await page.screenshot({ path: path.join(out, 'panels-zh-360.png'), fullPage: true });
+  await t.page.screenshot({ path: path.join(out, 'panels-zh-360.png'), fullPage: true });
 
   // A dark palette through main.css's variables restyles the panels.
-  await page.addStyleTag({
+  await t.page.addStyleTag({
     content: `:root { --bg:#0f141c; --surface:#181f2b; --ink:#e6ebf2; --ink-soft:#9aa5b5; --line:#2a3342; }`,
   });
   await (await panel('队列')).screenshot({ path: path.join(out, 'panels-dark-queues.png') });
@@ -253,8 +228,8 @@ test('every control in the panels has a name and is reachable by keyboard', asyn
   const input = consolePanel.getByRole('textbox', { name: 'rabbitmqctl console' });
   await input.fill('rabbitmqctl list_policies');
   await input.focus();
-  await page.keyboard.press('Tab');
-  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Run');
-  await page.keyboard.press('Enter');
+  await t.page.keyboard.press('Tab');
+  assert.equal(await t.page.evaluate(() => document.activeElement.textContent), 'Run');
+  await t.page.keyboard.press('Enter');
   await consolePanel.getByText('Listing policies for vhost "/" ...').waitFor();
 });

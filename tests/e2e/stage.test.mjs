@@ -1,31 +1,15 @@
 // End-to-end journeys on the stage, on the release dist/ in headless Chromium. Controls are
 // found by role and accessible name, in the language each journey switches to first. Any page
 // error, console error or failed request fails a journey; screenshots go to tests/e2e/out/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, newPage, open, shot } from './harness.mjs';
+import { suite, journey as journeyIn, open, shot, clockMoved } from './harness.mjs';
 import { runBench, report, summary } from './bench.mjs';
 
-let h;
-
-before(async () => {
-  h = await start();
-});
-
-after(async () => {
-  await h?.close();
-});
+const h = suite();
 
 /** A fresh page; the journey's body gets it and the page's problems are checked after. */
-async function journey(options, body) {
-  const { page, problems, context } = await newPage(h.browser, options);
-  try {
-    await body(page);
-  } finally {
-    await context.close();
-  }
-  assert.deepEqual(problems, [], 'the page reported errors');
-}
+const journey = (options, body) => journeyIn(h, options, body);
 
 async function english(page) {
   await page.getByRole('button', { name: 'English' }).click();
@@ -189,7 +173,7 @@ test('switches to Chinese: controls carry Chinese names', async () => {
     await page.getByRole('group', { name: 'rabbit@node1', exact: true }).getByText('已停止', { exact: true }).waitFor();
     await page.getByRole('button', { name: '播放', exact: true }).click();
     await page.getByRole('button', { name: '暂停', exact: true }).waitFor();
-    await page.waitForTimeout(800);
+    await clockMoved(page, '时间轴');
     await page.getByRole('button', { name: '暂停', exact: true }).click();
     await page.screenshot({ path: shot('stage-zh.png'), fullPage: true });
   });

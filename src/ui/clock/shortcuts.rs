@@ -1,6 +1,6 @@
 //! Keyboard shortcuts for the time controls, and the help dialog that lists them.
 
-use wasm_bindgen::closure::Closure;
+use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -94,12 +94,15 @@ pub fn use_shortcuts(store: StoreHandle, help: UseStateHandle<bool>) {
     let help_cell = use_mut_ref(|| help.clone());
     *help_cell.borrow_mut() = help.clone();
     use_effect_with((), move |_| {
-        let listener = Closure::<dyn FnMut(KeyboardEvent)>::new(move |e: KeyboardEvent| {
+        let on_key = move |e: &web_sys::Event| {
+            let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+                return;
+            };
             if e.ctrl_key()
                 || e.meta_key()
                 || e.alt_key()
                 || e.default_prevented()
-                || typing_target(&e)
+                || typing_target(e)
             {
                 return;
             }
@@ -143,21 +146,18 @@ pub fn use_shortcuts(store: StoreHandle, help: UseStateHandle<bool>) {
             if let Some(a) = action {
                 store.dispatch(a);
             }
+        };
+        // Not passive (gloo's default): the shortcuts take their keys from the page with
+        // preventDefault. Dropping the listener when the app unmounts removes it.
+        let listener = crate::ui::context::browser().map(|w| {
+            EventListener::new_with_options(
+                &w,
+                "keydown",
+                EventListenerOptions::enable_prevent_default(),
+                on_key,
+            )
         });
-        let window = crate::ui::context::browser();
-        if let Some(w) = &window {
-            let _ =
-                w.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
-        }
-        move || {
-            if let Some(w) = window {
-                let _ = w.remove_event_listener_with_callback(
-                    "keydown",
-                    listener.as_ref().unchecked_ref(),
-                );
-            }
-            drop(listener);
-        }
+        move || drop(listener)
     });
 }
 

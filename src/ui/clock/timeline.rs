@@ -12,12 +12,13 @@ use crate::sim::scenario::player::{slider_from_speed, speed_from_slider, Action}
 use crate::sim::scenario::session::TimedInput;
 use crate::sim::time::Micros;
 use crate::sim::trace::TraceEvent;
+use crate::ui::context::use_lang;
+use crate::ui::context::use_selection;
 use crate::ui::context::{load, load_generation, use_derived, use_index, TraceIndex};
 use crate::ui::context::{use_store, StoreHandle};
 use crate::ui::fmt::{fmt_speed, fmt_time, Fixed};
-use crate::ui::i18n::{fill, use_lang, Text};
+use crate::ui::i18n::{fill, Text};
 use crate::ui::markup::{esc, on_click, raw};
-use crate::ui::stage::inspector::use_selection;
 
 /// Resolution of the Speed slider (its positions map logarithmically to 0.01×–100×).
 pub const SPEED_STEPS: f64 = 1000.0;

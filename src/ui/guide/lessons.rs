@@ -550,8 +550,7 @@ mod tests {
     use crate::sim::scenario::player::Player;
     use crate::sim::scenario::Session;
     use crate::ui::panels::clients::publish_line;
-    use crate::ui::panels::policies::PolicyForm;
-    use crate::ui::stage::cluster::node_actions;
+    use crate::ui::panels::policies::form::PolicyForm;
 
     #[test]
     fn every_scenario_lesson_loads() {
@@ -663,7 +662,7 @@ mod tests {
         // The master is on node2 (the declaring client's node): stop it from its menu.
         let n = master_node(&p);
         assert_eq!(n, 1);
-        let (_, stop, _) = node_actions(p.view(), n, Lang::En.text())[0].clone();
+        let stop = p.view().node_actions(n)[0].line.clone();
         p.apply(Action::Input(stop));
         progress = progress.update(p.view());
         assert_eq!((progress.step, progress.recognised), (4, Some(3)));

@@ -2,7 +2,7 @@
 //! language and forgotten for the other is a compile error).
 
 use crate::sim::pika::ScriptState;
-use crate::ui::i18n::Lang;
+use crate::ui::i18n::lang::Lang;
 
 /// The panel's strings in one language.
 #[derive(Debug, PartialEq, Eq)]

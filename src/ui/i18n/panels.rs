@@ -5,10 +5,7 @@
 
 use yew::prelude::*;
 
-use crate::ui::i18n::Lang;
-
-/// The language the panels speak: the page's (see [`crate::ui::i18n::use_lang`]).
-pub use crate::ui::i18n::use_lang;
+use crate::ui::i18n::lang::Lang;
 
 /// The `value` of the element an event came from (input, select or textarea alike).
 pub fn target_value(e: &Event) -> String {
@@ -125,12 +122,9 @@ pub fn options(items: &[(String, String)], selected: &str) -> Html {
         .collect()
 }
 
-/// Fills `{name}` placeholders of a template.
-pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
-    args.iter().fold(template.to_string(), |s, (k, v)| {
-        s.replace(&format!("{{{k}}}"), v)
-    })
-}
+/// Fills `{name}` placeholders of a template (the same as the stage's, so that the panels'
+/// imports stay in one place).
+pub use crate::ui::i18n::lang::fill;
 
 /// The panels' text in `lang`.
 pub fn text(lang: Lang) -> &'static PanelText {
@@ -769,7 +763,7 @@ pub(crate) mod tests_support {
 
         use super::player_from;
         use crate::ui::context::{Store, StoreHandle};
-        use crate::ui::i18n::Lang;
+        use crate::ui::i18n::lang::Lang;
         use crate::ui::panels::clients::ClientsPanel;
         use crate::ui::panels::console::Console;
         use crate::ui::panels::policies::PoliciesView;

@@ -13,10 +13,10 @@ use crate::sim::model::{Client, ConfirmOutcome};
 use crate::sim::scenario::player::{Action, Player};
 use crate::sim::scenario::{self, Action as Line};
 use crate::sim::{ClientId, Sim};
-use crate::ui::context::use_store;
+use crate::ui::context::{use_lang, use_store};
 use crate::ui::i18n::panels::{
     button, checkbox, fill, options, select_field, target_checked, target_value, text, text_field,
-    use_id_prefix, use_lang, use_sync_selects, PanelText,
+    use_id_prefix, use_sync_selects, PanelText,
 };
 use crate::ui::panels::console::past_notice;
 

@@ -10,9 +10,9 @@ use yew::prelude::*;
 use crate::sim::ctl::shell;
 use crate::sim::scenario::player::{Action, ConsoleEntry, Player};
 use crate::sim::{NodeState, Sim};
-use crate::ui::context::use_store;
+use crate::ui::context::{use_lang, use_store};
 use crate::ui::i18n::panels::{
-    button, fill, select_field, target_value, text, use_lang, PanelText, EXAMPLE_COUNT,
+    button, fill, select_field, target_value, text, PanelText, EXAMPLE_COUNT,
 };
 
 /// The accessible name of the command input, the same in every language (tests and assistive

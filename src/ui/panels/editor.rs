@@ -286,7 +286,7 @@ pub struct Slot {
     pub code: String,
 }
 
-use crate::ui::i18n::use_lang;
+use crate::ui::context::use_lang;
 
 /// The Python clients panel (mounted inside the app's store provider).
 #[function_component]

@@ -15,7 +15,7 @@ pub mod queues;
 
 use yew::prelude::*;
 
-use crate::ui::i18n::use_lang;
+use crate::ui::context::use_lang;
 use crate::ui::panels::clients::ClientsPanel;
 use crate::ui::panels::console::Console;
 use crate::ui::panels::editor::ScriptsPanel;

@@ -1,16 +1,17 @@
 //! The Queues page as the management UI draws it: every queue with its master node, the
 //! light-blue `+N` pill of synchronised slaves, the red `+U` pill of unsynchronised ones,
 //! `Syncing: P%`, its policy, message counts and state. Rows come from the core's
-//! [`crate::sim::view::QueueView`]; Synchronise and Cancel send the management API's request
+//! [`crate::sim::view::queue::QueueView`]; Synchronise and Cancel send the management API's request
 //! (`curl … /api/queues/VHOST/NAME/actions`) from the master's node's shell.
 
 use yew::prelude::*;
 
 use crate::sim::scenario::player::Action;
-use crate::sim::view::QueueView;
+use crate::sim::view::queue::QueueView;
 use crate::sim::Sim;
+use crate::ui::context::use_lang;
 use crate::ui::context::use_store;
-use crate::ui::i18n::panels::{button, fill, text, use_lang, PanelText};
+use crate::ui::i18n::panels::{button, fill, text, PanelText};
 use crate::ui::panels::console::past_notice;
 
 /// The request the management UI's Synchronise (or Cancel) button sends. It answers at once

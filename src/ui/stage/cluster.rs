@@ -7,77 +7,31 @@
 use yew::prelude::*;
 
 use crate::put;
-use crate::sim::checker::{Anomaly, AnomalyKind};
 use crate::sim::cluster::MAX_NODES;
 use crate::sim::model::ProcId;
 use crate::sim::scenario::player::Action;
+use crate::sim::view::replica::ReplicaRole;
 use crate::sim::{NodeState, Sim};
+use crate::ui::context::use_lang;
 use crate::ui::context::{load, use_derived, use_slow_store};
-use crate::ui::fmt::{f1, replica_role, Fixed, ReplicaRole};
-use crate::ui::i18n::{fill, use_lang, Text};
+use crate::ui::context::{use_selection, Selection};
+use crate::ui::fmt::{f1, role_text, side_letter, Fixed};
+use crate::ui::i18n::{fill, Text};
 use crate::ui::markup::{esc, on_click, on_key, raw, MenuCallback};
-use crate::ui::stage::inspector::{role_text, side_letter, use_selection, Selection};
 use crate::ui::stage::layout::{
     Geometry, CARD_H, CARD_W, CHIP_H, CHIP_W, CLIENT_H, CLIENT_W, VIEW_H, VIEW_W,
 };
-use crate::ui::stage::legend::{GLYPH_MASTER, GLYPH_SYNCED, GLYPH_UNSYNCED};
+use crate::ui::stage::legend::{state_class, GLYPH_MASTER, GLYPH_SYNCED, GLYPH_UNSYNCED};
 use crate::ui::stage::motion::{path_d, prefers_reduced_motion, shape_defs, MotionLayer};
 
-/// The CSS class that colours anything standing for a node in `state` (cards, legend swatches).
-pub fn state_class(state: NodeState) -> String {
-    format!("state-{}", state.as_str())
-}
-
-/// The faults a node's menu offers: label, scenario line, whether it applies now.
-pub fn node_actions(sim: &Sim, n: usize, text: &Text) -> Vec<(&'static str, String, bool)> {
-    let Some(node) = sim.cluster.nodes.get(n) else {
-        return Vec::new();
-    };
-    let running = node.state.is_running();
-    let booting = sim.waiting_boot.contains(&n);
-    vec![
-        (text.menu_stop, format!("stop {}", node.name), running),
-        (
-            text.menu_kill,
-            format!("kill {}", node.name),
-            node.state != NodeState::Crashed,
-        ),
-        (
-            text.menu_start,
-            format!("start {}", node.name),
-            !running && !booting,
-        ),
-    ]
-}
-
-/// The rabbitmqctl lines that take node `n` out of the running cluster, each with the node
-/// it runs on: `stop_app` on the node if its application runs, then `forget_cluster_node` on
-/// a running member. None when no other member runs to do the forgetting, or while the
-/// network is partitioned (the core refuses membership changes then).
-pub fn removal_lines(sim: &Sim, n: usize) -> Option<Vec<(usize, String)>> {
-    if !sim.cluster.is_member(n) || sim.partition.is_some() {
-        return None;
-    }
-    let peer = sim
-        .cluster
-        .members()
-        .find(|&x| x != n && sim.node_running(x))?;
-    let mut lines = Vec::new();
-    if sim.node_running(n) {
-        lines.push((n, "rabbitmqctl stop_app".to_string()));
-    }
-    lines.push((
-        peer,
-        format!("rabbitmqctl forget_cluster_node {}", sim.node_name(n)),
-    ));
-    Some(lines)
-}
-
-/// Runs [`removal_lines`] in the console, where the learner sees each command and its output.
+/// Runs the core's removal plan ([`Sim::removal_lines`]) in the console, where the learner sees each command and its output.
 fn remove_node(store: &crate::ui::context::StoreHandle, n: usize) {
-    let lines = removal_lines(store.player().view(), n).unwrap_or_default();
-    for (node, line) in lines {
-        store.dispatch(Action::Console { node, line });
+    let lines = store.player().view().removal_lines(n).unwrap_or_default();
+    for step in lines {
+        store.dispatch(Action::Console {
+            node: step.node,
+            line: step.line,
+        });
     }
 }
 
@@ -97,26 +51,6 @@ fn role_look(role: ReplicaRole) -> (&'static str, &'static str) {
         ReplicaRole::Synced => ("role-synced", GLYPH_SYNCED),
         ReplicaRole::Unsynced | ReplicaRole::Gone => ("role-unsynced", GLYPH_UNSYNCED),
     }
-}
-
-/// Per client: how many of the anomalies concern it (its deliveries; for a loss, its publish).
-pub fn client_flags(sim: &Sim, anomalies: &[Anomaly]) -> Vec<usize> {
-    (0..sim.clients.len())
-        .map(|ci| {
-            anomalies
-                .iter()
-                .filter(|a| {
-                    let m = sim.messages.get((a.msg.0 as usize).saturating_sub(1));
-                    match a.kind {
-                        AnomalyKind::Lost => {
-                            m.and_then(|m| m.publisher).is_some_and(|(c, _)| c.0 == ci)
-                        }
-                        _ => sim.clients[ci].deliveries.iter().any(|d| d.msg == a.msg),
-                    }
-                })
-                .count()
-        })
-        .collect()
 }
 
 /// Where a node menu opens (page coordinates of what opened it).
@@ -246,7 +180,7 @@ pub fn cluster_markup(
         }
         out.push_str("</g>");
         for chip in &g.chips[n] {
-            let role = replica_role(sim, chip.proc);
+            let role = sim.replica_role(chip.proc);
             let r = &sim.procs[chip.proc.0];
             let qname = sim.queues.get(r.queue.0).map_or("?", |q| q.name.as_str());
             let short: String = if qname.chars().count() > 15 {
@@ -427,7 +361,10 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
         let store = store.clone();
         let derived = derived.clone();
         use_memo(structure, move |_| {
-            client_flags(store.player().view(), &derived.anomalies)
+            store
+                .player()
+                .view()
+                .anomalies_per_client(&derived.anomalies)
         })
     };
     let n = view.cluster.members().count();
@@ -438,7 +375,7 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
         .count();
     // The "−" of a live run takes out the last member.
     let last_member = view.cluster.members().last();
-    let can_remove = last_member.is_some_and(|m| removal_lines(view, m).is_some());
+    let can_remove = last_member.is_some_and(|m| view.removal_lines(m).is_some());
     let fresh = player.session.inputs().is_empty();
     let partitioned = view.partition.is_some();
     let names: Vec<String> = view
@@ -509,17 +446,17 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
             m.node,
             esc(text.menu_inspect)
         );
-        for (label, line, enabled) in node_actions(sim, m.node, text) {
+        for choice in sim.node_actions(m.node) {
             put!(
                 out,
                 r#"<button type="button" role="menuitem" data-act="{}" data-sel="n{}"{}>{}</button>"#,
-                esc(&line),
+                esc(&choice.line),
                 m.node,
-                if enabled { "" } else { " disabled" },
-                esc(label)
+                if choice.enabled { "" } else { " disabled" },
+                esc(text.node_action(choice.action))
             );
         }
-        let removable = removal_lines(sim, m.node).is_some();
+        let removable = sim.removal_lines(m.node).is_some();
         put!(
             out,
             r#"<button type="button" role="menuitem" class="menu-remove" title="{}"{}>{}</button>"#,

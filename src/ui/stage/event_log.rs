@@ -8,12 +8,14 @@ use yew::prelude::*;
 
 use crate::put;
 use crate::sim::trace::{Importance, TraceEvent, TraceKind};
+use crate::ui::context::use_lang;
 use crate::ui::context::use_store;
 use crate::ui::context::{use_derived, use_index, Shared, StoreRef, TraceIndex};
+use crate::ui::context::{use_selection, Selection};
 use crate::ui::fmt::{fmt_time, Fixed};
-use crate::ui::i18n::{use_lang, Lang};
+use crate::ui::i18n::Lang;
 use crate::ui::markup::{esc, on_click, raw};
-use crate::ui::stage::inspector::{event_text, use_selection, Selection};
+use crate::ui::stage::inspector::event_text;
 use crate::ui::stage::motion::kind_class;
 
 /// Height of one row, in CSS pixels (the stylesheet uses the same).

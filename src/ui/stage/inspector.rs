@@ -10,47 +10,19 @@ use crate::sim::lineage::{lineage, message_of_send, HopKind};
 use crate::sim::model::{ClientId, ConfirmOutcome, ProcId};
 use crate::sim::time::Micros;
 use crate::sim::trace::{Importance, TraceKind};
+use crate::sim::view::replica::ReplicaRole;
 use crate::sim::Sim;
-use crate::ui::context::StoreHandle;
-use crate::ui::fmt::{endpoint_name, fmt_time, replica_role, ReplicaRole};
+use crate::ui::context::{Selection, SelectionHandle, StoreHandle};
+use crate::ui::fmt::{endpoint_name, fmt_time, role_text, side_letter};
 use crate::ui::i18n::{fill, Text};
 use crate::ui::markup::{esc, fact, on_click, raw};
-use crate::ui::stage::cluster::node_actions;
 use crate::ui::stage::legend::state_icon_markup;
-
-/// Something on the stage the reader picked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Selection {
-    Node(usize),
-    Replica(ProcId),
-    Client(ClientId),
-    /// A trace entry (a message when it is a `Send`).
-    Event(usize),
-}
-
-/// The shared selection (the app provides it; a component mounted alone gets its own).
-pub type SelectionHandle = UseStateHandle<Option<Selection>>;
-
-#[hook]
-pub fn use_selection() -> SelectionHandle {
-    let own = use_state(|| None);
-    use_context::<crate::ui::context::Ui>().map_or(own, |u| u.selection)
-}
 
 fn yes_no(text: &Text, b: bool) -> &'static str {
     if b {
         text.yes
     } else {
         text.no
-    }
-}
-
-pub fn role_text(text: &Text, role: ReplicaRole) -> &'static str {
-    match role {
-        ReplicaRole::Master => text.role_master,
-        ReplicaRole::Synced => text.role_synced,
-        ReplicaRole::Unsynced => text.role_unsynced,
-        ReplicaRole::Gone => "—",
     }
 }
 
@@ -126,7 +98,7 @@ fn node_panel(out: &mut String, sim: &Sim, n: usize, text: &Text) {
     put!(out, "</dl><h4>{}</h4>", esc(text.f_queues));
     let mut any = false;
     for (i, r) in sim.procs.iter().enumerate() {
-        let role = replica_role(sim, ProcId(i));
+        let role = sim.replica_role(ProcId(i));
         if r.pid.node != n || role == ReplicaRole::Gone {
             continue;
         }
@@ -179,21 +151,16 @@ fn node_panel(out: &mut String, sim: &Sim, n: usize, text: &Text) {
         out.push_str("</ul>");
     }
     out.push_str("<div class=\"btn-row\">");
-    for (label, line, enabled) in node_actions(sim, n, text) {
+    for choice in sim.node_actions(n) {
         action_button(
             out,
             "btn",
-            &format!("data-act=\"{}\" data-sel=\"n{n}\"", esc(&line)),
-            label,
-            enabled,
+            &format!("data-act=\"{}\" data-sel=\"n{n}\"", esc(&choice.line)),
+            text.node_action(choice.action),
+            choice.enabled,
         );
     }
     out.push_str("</div>");
-}
-
-/// A, B, C… for partition sides.
-pub fn side_letter(side: u8) -> String {
-    char::from(b'A' + side.min(25)).to_string()
 }
 
 fn replica_panel(out: &mut String, sim: &Sim, p: ProcId, text: &Text) {
@@ -202,7 +169,7 @@ fn replica_panel(out: &mut String, sim: &Sim, p: ProcId, text: &Text) {
         return;
     };
     let q = sim.queues.get(r.queue.0);
-    let role = replica_role(sim, p);
+    let role = sim.replica_role(p);
     let node = r.pid.node;
     put!(
         out,

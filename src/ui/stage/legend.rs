@@ -6,7 +6,6 @@ use crate::put;
 use crate::sim::NodeState;
 use crate::ui::i18n::Text;
 use crate::ui::markup::esc;
-use crate::ui::stage::cluster::state_class;
 use crate::ui::stage::motion::{kind_class, shape_href, KINDS};
 
 /// Every node state, in the order the legend lists them.
@@ -16,6 +15,11 @@ pub const NODE_STATES: [NodeState; 4] = [
     NodeState::Crashed,
     NodeState::Paused,
 ];
+
+/// The CSS class that colours anything standing for a node in `state` (cards, legend swatches).
+pub fn state_class(state: NodeState) -> String {
+    format!("state-{}", state.as_str())
+}
 
 /// A node state's icon as SVG markup: disc, square, cross or two bars.
 pub fn state_icon_markup(state: NodeState) -> String {

@@ -10,10 +10,10 @@ use yew::prelude::*;
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, MsgKind, TraceEvent, TraceKind};
 use crate::ui::context::use_index;
+use crate::ui::context::use_lang;
 use crate::ui::context::use_store;
+use crate::ui::context::{use_selection, Selection};
 use crate::ui::fmt::{f1, Fixed};
-use crate::ui::i18n::use_lang;
-use crate::ui::stage::inspector::{use_selection, Selection};
 use crate::ui::stage::layout::{Geometry, Point};
 
 /// How long a lost message takes to vanish, in wall-clock milliseconds (so it reads the same at

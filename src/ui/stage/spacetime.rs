@@ -13,12 +13,13 @@ use crate::sim::scenario::player::Action;
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, TraceEvent, TraceKind};
 use crate::sim::Sim;
+use crate::ui::context::use_lang;
 use crate::ui::context::use_store;
 use crate::ui::context::{use_index, Shared, StoreRef, TraceIndex};
+use crate::ui::context::{use_selection, Selection};
 use crate::ui::fmt::{endpoint_node, f1, fmt_span, host, Fixed};
-use crate::ui::i18n::{fill, use_lang};
+use crate::ui::i18n::fill;
 use crate::ui::markup::{on_click, raw};
-use crate::ui::stage::inspector::{use_selection, Selection};
 use crate::ui::stage::motion::kind_class;
 
 pub const ST_W: f64 = 1000.0;
@@ -277,15 +278,8 @@ pub fn SpaceTime() -> Html {
             if !(LABEL_W..=ST_W).contains(&x) {
                 return None;
             }
-            let client = live
-                .clients
-                .iter()
-                .position(|c| c.deliveries.iter().any(|d| d.msg == a.msg && d.at == a.at))
-                .or_else(|| {
-                    let m = live.messages.get((a.msg.0 as usize).checked_sub(1)?)?;
-                    m.publisher.map(|(c, _)| c.0)
-                })?;
-            let y = lanes.y(lanes.lane(live, Endpoint::Client(crate::sim::ClientId(client)))?);
+            let client = live.anomaly_witness(a)?;
+            let y = lanes.y(lanes.lane(live, Endpoint::Client(client))?);
             Some(html! {
                 <g class="st-flag" transform={format!("translate({} {})", f1(x), f1(y - 9.0))}>
                     <title>{ text.anomaly(a.kind).0 }</title>

@@ -1,6 +1,5 @@
-//! Read-only views of the simulation for the UI and the runner: the management UI's queue
-//! row (`+N` pills, `Syncing: P%`), and the live preview of a policy before it is applied.
-//! The UI renders these; it never re-derives a rule itself.
+//! The management UI's queue row (`+N` pills, `Syncing: P%`), and the live preview of a
+//! policy before it is applied.
 
 use crate::sim::engine::Sim;
 use crate::sim::model::{QueueId, QueueState};

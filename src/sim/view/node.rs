@@ -1,0 +1,182 @@
+//! What can be done to a node: the faults its menu offers (stop, kill, start) and whether
+//! each applies in the node's state, and the `rabbitmqctl` lines that take it out of the
+//! cluster (none while the network is partitioned or no other member runs to forget it).
+
+use crate::sim::cluster::NodeState;
+use crate::sim::engine::Sim;
+
+/// A fault the reader can inject on a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeAction {
+    /// `stop NODE`: a clean shutdown.
+    Stop,
+    /// `kill NODE`: the node dies at once.
+    Kill,
+    /// `start NODE`: boot a stopped or crashed node.
+    Start,
+}
+
+impl NodeAction {
+    /// The scenario verb.
+    pub fn verb(self) -> &'static str {
+        match self {
+            NodeAction::Stop => "stop",
+            NodeAction::Kill => "kill",
+            NodeAction::Start => "start",
+        }
+    }
+}
+
+/// One entry of a node's menu: the fault, the scenario line that injects it, and whether it
+/// applies now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeChoice {
+    pub action: NodeAction,
+    pub line: String,
+    pub enabled: bool,
+}
+
+/// One `rabbitmqctl` line of a removal and the node whose console runs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CtlStep {
+    pub node: usize,
+    pub line: String,
+}
+
+impl Sim {
+    /// The faults node `n`'s menu offers, in menu order: stop while it runs, kill unless it
+    /// has crashed, start when it is down and not already booting.
+    pub fn node_actions(&self, n: usize) -> Vec<NodeChoice> {
+        let Some(node) = self.cluster.nodes.get(n) else {
+            return Vec::new();
+        };
+        let running = node.state.is_running();
+        let booting = self.waiting_boot.contains(&n);
+        [
+            (NodeAction::Stop, running),
+            (NodeAction::Kill, node.state != NodeState::Crashed),
+            (NodeAction::Start, !running && !booting),
+        ]
+        .into_iter()
+        .map(|(action, enabled)| NodeChoice {
+            action,
+            line: format!("{} {}", action.verb(), node.name),
+            enabled,
+        })
+        .collect()
+    }
+
+    /// The rabbitmqctl lines that take node `n` out of the running cluster, each with the
+    /// node it runs on: `stop_app` on the node if its application runs, then
+    /// `forget_cluster_node` on a running member. None when `n` is no member, when no other
+    /// member runs to do the forgetting, or while the network is partitioned (the core
+    /// refuses membership changes then).
+    pub fn removal_lines(&self, n: usize) -> Option<Vec<CtlStep>> {
+        if !self.cluster.is_member(n) || self.partition.is_some() {
+            return None;
+        }
+        let peer = self
+            .cluster
+            .members()
+            .find(|&x| x != n && self.node_running(x))?;
+        let mut lines = Vec::new();
+        if self.node_running(n) {
+            lines.push(CtlStep {
+                node: n,
+                line: "rabbitmqctl stop_app".to_string(),
+            });
+        }
+        lines.push(CtlStep {
+            node: peer,
+            line: format!("rabbitmqctl forget_cluster_node {}", self.node_name(n)),
+        });
+        Some(lines)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CtlStep, NodeAction};
+    use crate::sim::scenario::Session;
+    use crate::sim::time::Micros;
+
+    fn enabled(s: &Session, n: usize) -> Vec<(NodeAction, bool)> {
+        s.run
+            .sim
+            .node_actions(n)
+            .into_iter()
+            .map(|c| (c.action, c.enabled))
+            .collect()
+    }
+
+    #[test]
+    fn the_menu_follows_the_node_state() {
+        let mut s = Session::new(&["cluster nodes=3"]).unwrap();
+        let lines: Vec<String> = s
+            .run
+            .sim
+            .node_actions(1)
+            .into_iter()
+            .map(|c| c.line)
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "stop rabbit@node2",
+                "kill rabbit@node2",
+                "start rabbit@node2"
+            ]
+        );
+        use NodeAction::*;
+        assert_eq!(enabled(&s, 1), [(Stop, true), (Kill, true), (Start, false)]);
+        s.apply("kill rabbit@node2").unwrap();
+        s.advance_to(Micros::from_ms(10));
+        assert_eq!(
+            enabled(&s, 1),
+            [(Stop, false), (Kill, false), (Start, true)]
+        );
+        s.apply("stop rabbit@node3").unwrap();
+        s.advance_to(Micros::from_secs(5));
+        assert_eq!(enabled(&s, 2), [(Stop, false), (Kill, true), (Start, true)]);
+        assert!(s.run.sim.node_actions(99).is_empty());
+    }
+
+    #[test]
+    fn removal_stops_the_app_then_a_running_peer_forgets_the_node() {
+        let mut s = Session::new(&["cluster nodes=3"]).unwrap();
+        let step = |node: usize, line: &str| CtlStep {
+            node,
+            line: line.to_string(),
+        };
+        assert_eq!(
+            s.run.sim.removal_lines(2),
+            Some(vec![
+                step(2, "rabbitmqctl stop_app"),
+                step(0, "rabbitmqctl forget_cluster_node rabbit@node3"),
+            ])
+        );
+        // A stopped node is only forgotten; the first running peer does it.
+        s.apply("stop rabbit@node1").unwrap();
+        s.advance_to(Micros::from_secs(5));
+        assert_eq!(
+            s.run.sim.removal_lines(0),
+            Some(vec![step(
+                1,
+                "rabbitmqctl forget_cluster_node rabbit@node1"
+            )])
+        );
+        assert_eq!(s.run.sim.removal_lines(99), None);
+    }
+
+    #[test]
+    fn no_removal_during_a_partition_or_without_a_running_peer() {
+        let mut s = Session::new(&["cluster nodes=2"]).unwrap();
+        s.apply("partition node1 | node2").unwrap();
+        s.advance_to(Micros::from_ms(10));
+        assert_eq!(s.run.sim.removal_lines(1), None);
+        let mut s = Session::new(&["cluster nodes=2"]).unwrap();
+        s.apply("stop rabbit@node2").unwrap();
+        s.advance_to(Micros::from_secs(5));
+        assert_eq!(s.run.sim.removal_lines(0), None);
+    }
+}
