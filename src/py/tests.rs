@@ -1,12 +1,12 @@
 //! Tests: the seed snippets, each construct, errors, and the execution model.
 
-use crate::py::error::ParseErrorKind;
-use crate::py::exceptions::BuiltinExc;
 use crate::py::front::compile::compile;
-use crate::py::host::Reply;
+use crate::py::front::error::ParseErrorKind;
 use crate::py::reference::ReferenceHost;
-use crate::py::value::Value;
-use crate::py::vm::{RunOutcome, Vm};
+use crate::py::runtime::host::Reply;
+use crate::py::runtime::object::exception::BuiltinExc;
+use crate::py::runtime::object::value::Value;
+use crate::py::runtime::vm::{RunOutcome, Vm};
 
 const SEED_3_1: &str = r#"# Python示例：控制主队列位置
 import pika
@@ -114,7 +114,7 @@ fn last_line(report: &str) -> &str {
     report.lines().last().unwrap_or("")
 }
 
-fn parse_err(src: &str) -> crate::py::error::ParseError {
+fn parse_err(src: &str) -> crate::py::front::error::ParseError {
     match compile(src) {
         Err(e) => e,
         Ok(_) => panic!("expected a parse error for {src:?}"),
@@ -772,17 +772,19 @@ fn suspend_and_resume_with_values_and_exceptions() {
     vm.resume(Reply::Return(Value::Int(42))).unwrap();
     assert_eq!(
         vm.resume(Reply::Return(Value::None)),
-        Err(crate::py::error::VmError::NotSuspended)
+        Err(crate::py::runtime::error::VmError::NotSuspended)
     );
     let t2 = match vm.run(&mut host, BUDGET) {
         RunOutcome::Suspended(t) => t,
         o => panic!("{o:?}"),
     };
     assert_ne!(t1, t2);
-    vm.resume(Reply::Raise(crate::py::exceptions::PyException::builtin(
-        BuiltinExc::ValueError,
-        "interrupted",
-    )))
+    vm.resume(Reply::Raise(
+        crate::py::runtime::object::value::PyException::builtin(
+            BuiltinExc::ValueError,
+            "interrupted",
+        ),
+    ))
     .unwrap();
     assert!(matches!(vm.run(&mut host, BUDGET), RunOutcome::Finished));
     assert_eq!(host.output(), "got 42\nsleep raised interrupted\nend\n");
@@ -798,10 +800,9 @@ fn uncaught_exception_from_resume_has_traceback() {
         vm.run(&mut host, BUDGET),
         RunOutcome::Suspended(_)
     ));
-    vm.resume(Reply::Raise(crate::py::exceptions::PyException::builtin(
-        BuiltinExc::KeyboardInterrupt,
-        "",
-    )))
+    vm.resume(Reply::Raise(
+        crate::py::runtime::object::value::PyException::builtin(BuiltinExc::KeyboardInterrupt, ""),
+    ))
     .unwrap();
     let RunOutcome::Raised(u) = vm.run(&mut host, BUDGET) else {
         panic!()
@@ -883,7 +884,7 @@ fn callback_that_suspends_and_raises() {
     .unwrap();
     assert_eq!(
         vm.call_callback(cb.clone(), vec![], vec![]),
-        Err(crate::py::error::VmError::NotIdle)
+        Err(crate::py::runtime::error::VmError::NotIdle)
     );
     let inner = match vm.run(&mut host, BUDGET) {
         RunOutcome::Suspended(t) => t,
@@ -926,7 +927,7 @@ fn callback_can_be_any_callable_and_run_after_finish() {
         vm.run(&mut host, BUDGET),
         RunOutcome::CallbackReturned(Value::Int(1))
     ));
-    let print = crate::py::builtins::lookup("print").unwrap();
+    let print = crate::py::runtime::builtins::lookup("print").unwrap();
     vm.call_callback(print, vec![Value::str("via builtin")], vec![])
         .unwrap();
     assert!(matches!(
@@ -963,9 +964,9 @@ fn host_iterator_for_loop_suspends_each_item() {
         vm.run(&mut host, BUDGET),
         RunOutcome::Suspended(_)
     ));
-    vm.resume(Reply::Raise(crate::py::exceptions::PyException::bare(
-        BuiltinExc::StopIteration,
-    )))
+    vm.resume(Reply::Raise(
+        crate::py::runtime::object::value::PyException::bare(BuiltinExc::StopIteration),
+    ))
     .unwrap();
     assert!(matches!(vm.run(&mut host, BUDGET), RunOutcome::Finished));
     assert_eq!(host.output(), "0 1 body\n1 2 body\ndone\n");
@@ -1269,11 +1270,11 @@ fn exercise(src: &str, seed: u64) -> bool {
                     }
                 }
                 let reply = match rng.below(3) {
-                    0 => Reply::Raise(crate::py::exceptions::PyException::builtin(
+                    0 => Reply::Raise(crate::py::runtime::object::value::PyException::builtin(
                         BuiltinExc::StopIteration,
                         "",
                     )),
-                    1 => Reply::Raise(crate::py::exceptions::PyException::new(
+                    1 => Reply::Raise(crate::py::runtime::object::value::PyException::new(
                         host.connection_error(),
                         "down",
                     )),

@@ -3,8 +3,8 @@
 
 use std::rc::Rc;
 
-use crate::py::error::{ParseError, ParseErrorKind};
 use crate::py::front::ast::*;
+use crate::py::front::error::{ParseError, ParseErrorKind};
 use crate::py::front::lexer::{Tok, Token};
 
 /// Most nested brackets / blocks / unary operators the parser accepts.

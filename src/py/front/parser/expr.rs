@@ -2,8 +2,8 @@
 
 use std::rc::Rc;
 
-use crate::py::error::{ParseError, ParseErrorKind};
 use crate::py::front::ast::*;
+use crate::py::front::error::{ParseError, ParseErrorKind};
 use crate::py::front::lexer::Tok;
 use crate::py::front::parser::cursor::{is_keyword, mk, unsupported, Parser};
 

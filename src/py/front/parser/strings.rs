@@ -3,8 +3,8 @@
 
 use std::rc::Rc;
 
-use crate::py::error::{ParseError, ParseErrorKind};
 use crate::py::front::ast::*;
+use crate::py::front::error::{ParseError, ParseErrorKind};
 use crate::py::front::lexer::{decode_escapes, tokenize_embedded, Tok};
 use crate::py::front::parser::cursor::{mk, Parser};
 

@@ -2,9 +2,10 @@
 
 use std::rc::Rc;
 
-use crate::py::exceptions::{BuiltinExc, PyException};
-use crate::py::ops::type_error;
-use crate::py::value::Value;
+use crate::py::runtime::object::exception::BuiltinExc;
+
+use crate::py::runtime::object::value::{PyException, Value};
+use crate::py::runtime::ops::type_error;
 
 /// Keyword arguments as the VM passes them.
 pub type Kwargs = Vec<(Rc<str>, Value)>;

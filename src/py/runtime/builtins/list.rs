@@ -2,17 +2,16 @@
 
 use std::rc::Rc;
 
-use crate::py::builtins::args::{
+use crate::py::runtime::builtins::args::{
     args_between, int_arg, no_attr, no_kwargs, only_kw, opt_index, take_kw, Kwargs,
 };
-use crate::py::builtins::sort::sort_values;
-use crate::py::exceptions::{BuiltinExc, PyException};
-use crate::py::format::repr;
-use crate::py::host::Host;
-use crate::py::ops::{collect, memory_error, type_error, value_error, MAX_LEN};
-use crate::py::value::List;
-use crate::py::value::{equals, Value};
-use crate::py::vm::Vm;
+use crate::py::runtime::builtins::sort::sort_values;
+use crate::py::runtime::format::repr;
+use crate::py::runtime::host::Host;
+use crate::py::runtime::interp::Interp;
+use crate::py::runtime::object::exception::BuiltinExc;
+use crate::py::runtime::object::value::{equals, List, PyException, Value};
+use crate::py::runtime::ops::{collect, memory_error, type_error, value_error, MAX_LEN};
 
 /// Method names of `list`.
 pub(super) const LIST_METHODS: [&str; 11] = [
@@ -22,7 +21,7 @@ pub(super) const LIST_METHODS: [&str; 11] = [
 
 /// Calls a method of a `list`.
 pub(super) fn call_method(
-    vm: &mut Vm,
+    vm: &mut dyn Interp,
     host: &mut dyn Host,
     recv: &Value,
     l: &Rc<List>,

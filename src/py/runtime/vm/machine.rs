@@ -12,15 +12,19 @@
 
 use std::rc::Rc;
 
-use crate::py::builtins::{self, Kwargs};
-use crate::py::error::{ParseError, Uncaught, VmError};
-use crate::py::exceptions::{BuiltinExc, ExcClass, PyException, TraceEntry};
-use crate::py::format::{self, repr, to_str};
+use crate::py::runtime::{builtins, format, ops};
+
 use crate::py::front::ast::CmpOp;
 use crate::py::front::bytecode::{Code, Op, Program, NONE};
-use crate::py::host::{Host, HostResult, Reply, SuspendToken};
-use crate::py::ops::{self, next_item, Next};
-use crate::py::value::{Cell, Dict, Function, Value};
+use crate::py::front::error::ParseError;
+use crate::py::runtime::builtins::Kwargs;
+use crate::py::runtime::error::{Uncaught, VmError};
+use crate::py::runtime::format::{repr, to_str};
+use crate::py::runtime::host::{Host, HostResult, Reply, SuspendToken};
+use crate::py::runtime::interp::Interp;
+use crate::py::runtime::object::exception::{BuiltinExc, ExcClass};
+use crate::py::runtime::object::value::{Cell, Dict, Function, PyException, TraceEntry, Value};
+use crate::py::runtime::ops::{next_item, Next};
 
 /// Python's default recursion limit.
 pub const MAX_FRAMES: usize = 1000;
@@ -421,7 +425,7 @@ impl Vm {
 
     fn trampoline_frame(&mut self, callable: Value, args: Vec<Value>, kwargs: Kwargs) -> Frame {
         let mut frame = self.new_frame(self.trampoline.clone(), Vec::new(), Vec::new());
-        let mut map = crate::py::value::DictMap::default();
+        let mut map = crate::py::runtime::object::value::DictMap::default();
         for (k, v) in kwargs {
             let _ = map.insert(Value::Str(k), v);
         }
@@ -788,8 +792,7 @@ impl Vm {
                     .code
                     .consts
                     .get(i as usize)
-                    .cloned()
-                    .unwrap_or(Value::None);
+                    .map_or(Value::None, Value::from_const);
                 self.push(v);
             }
             Op::LoadFast(i) => {
@@ -1503,7 +1506,7 @@ impl Vm {
 
     fn exc_matches(e: &PyException, cls: &Value, depth: usize) -> Result<bool, PyException> {
         if depth > 50 {
-            return Err(crate::py::value::recursion_error());
+            return Err(crate::py::runtime::object::value::recursion_error());
         }
         match cls {
             Value::ExcClass(c) => Ok(e.class().is_subclass_of(c)),
@@ -1624,7 +1627,7 @@ impl Vm {
     fn host_call(
         &mut self,
         host: &mut dyn Host,
-        h: &crate::py::value::HostRef,
+        h: &crate::py::runtime::object::value::HostRef,
         method: &str,
         args: Vec<Value>,
         kwargs: Kwargs,
@@ -1879,4 +1882,24 @@ fn bind_args(
         }
     }
     Ok((locals, cells))
+}
+
+impl Interp for Vm {
+    fn call_sync(
+        &mut self,
+        host: &mut dyn Host,
+        f: &Value,
+        args: Vec<Value>,
+    ) -> Result<Value, PyException> {
+        Vm::call_sync(self, host, f, args)
+    }
+
+    fn getattr(
+        &mut self,
+        host: &mut dyn Host,
+        obj: &Value,
+        name: &str,
+    ) -> Result<Value, PyException> {
+        Vm::getattr(self, host, obj, name)
+    }
 }

@@ -2,20 +2,21 @@
 
 use std::rc::Rc;
 
-use crate::py::builtins::args::{
+use crate::py::front::ast::CmpOp;
+use crate::py::runtime::builtins::args::{
     arg_range, exactly_one, int_arg, no_kwargs, only_kw, str_arg, take_kw, Kwargs,
 };
-use crate::py::builtins::sort::sort_values;
-use crate::py::builtins::BuiltinFn;
-use crate::py::exceptions::{BuiltinExc, PyException};
-use crate::py::format::{self, format_value, repr, to_str};
-use crate::py::front::ast::CmpOp;
-use crate::py::host::Host;
-use crate::py::ops::{
-    self, collect, host_call_sync, make_iter, next_item, type_error, value_error, Next,
+use crate::py::runtime::builtins::sort::sort_values;
+use crate::py::runtime::format::{format_value, repr, to_str};
+use crate::py::runtime::host::Host;
+use crate::py::runtime::interp::Interp;
+use crate::py::runtime::object::builtin_fn::BuiltinFn;
+use crate::py::runtime::object::exception::BuiltinExc;
+use crate::py::runtime::object::value::{IterState, PyException, TypeKind, Value};
+use crate::py::runtime::ops::{
+    collect, host_call_sync, make_iter, next_item, type_error, value_error, Next,
 };
-use crate::py::value::{IterState, TypeKind, Value};
-use crate::py::vm::Vm;
+use crate::py::runtime::{format, ops};
 
 /// Whether `v` is an instance of the type `t`.
 pub(super) fn is_instance_of_type(v: &Value, t: TypeKind) -> bool {
@@ -44,7 +45,7 @@ pub(super) fn isinstance(
     depth: usize,
 ) -> Result<bool, PyException> {
     if depth > 50 {
-        return Err(crate::py::value::recursion_error());
+        return Err(crate::py::runtime::object::value::recursion_error());
     }
     match cls {
         Value::Type(t) => Ok(is_instance_of_type(v, *t)),
@@ -67,7 +68,7 @@ pub(super) fn isinstance(
 }
 
 pub(super) fn min_max(
-    vm: &mut Vm,
+    vm: &mut dyn Interp,
     host: &mut dyn Host,
     name: &str,
     args: Vec<Value>,
@@ -142,7 +143,7 @@ pub(super) fn round_float(x: f64, nd: i64) -> f64 {
 
 /// Calls a built-in function.
 pub fn call(
-    vm: &mut Vm,
+    vm: &mut dyn Interp,
     host: &mut dyn Host,
     f: BuiltinFn,
     args: Vec<Value>,
@@ -487,15 +488,15 @@ pub fn call(
                 Next::Item(v) => Some(v),
                 Next::Done => None,
                 Next::Host(h, count) => match host.call(&h, "__next__", Vec::new(), Vec::new()) {
-                    crate::py::host::HostResult::Return(v) => Some(match count {
+                    crate::py::runtime::host::HostResult::Return(v) => Some(match count {
                         Some(c) => Value::tuple(vec![Value::Int(c), v]),
                         None => v,
                     }),
-                    crate::py::host::HostResult::Raise(e) if e.is(BuiltinExc::StopIteration) => {
+                    crate::py::runtime::host::HostResult::Raise(e) if e.is(BuiltinExc::StopIteration) => {
                         None
                     }
-                    crate::py::host::HostResult::Raise(e) => return Err(e),
-                    crate::py::host::HostResult::Suspend(_) => return Err(PyException::builtin(
+                    crate::py::runtime::host::HostResult::Raise(e) => return Err(e),
+                    crate::py::runtime::host::HostResult::Suspend(_) => return Err(PyException::builtin(
                         BuiltinExc::RuntimeError,
                         "next() cannot wait for the simulation (use a for loop over the iterator)",
                     )),

@@ -3,9 +3,12 @@
 
 use std::rc::Rc;
 
-use crate::py::exceptions::{BuiltinExc, ExcClass, PyException};
-use crate::py::host::{Host, NoHost};
-use crate::py::value::{recursion_error, IterState, Value, ViewKind, MAX_VALUE_DEPTH};
+use crate::py::runtime::object::exception::{BuiltinExc, ExcClass};
+
+use crate::py::runtime::host::{Host, NoHost};
+use crate::py::runtime::object::value::{
+    recursion_error, IterState, PyException, Value, ViewKind, MAX_VALUE_DEPTH,
+};
 
 fn type_error(msg: impl AsRef<str>) -> PyException {
     PyException::builtin(BuiltinExc::TypeError, msg)
@@ -941,4 +944,16 @@ pub fn percent_format(host: &mut dyn Host, fmt: &str, args: &Value) -> Result<St
         ));
     }
     Ok(out)
+}
+
+impl std::fmt::Display for PyException {
+    /// `ClassName: message`, as the last line of a traceback (without the hint).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let msg = exc_str_plain(self);
+        if msg.is_empty() {
+            write!(f, "{}", self.0.class.qualified_name())
+        } else {
+            write!(f, "{}: {}", self.0.class.qualified_name(), msg)
+        }
+    }
 }

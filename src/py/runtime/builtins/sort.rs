@@ -1,11 +1,10 @@
 //! Sorting for `sorted` and `list.sort`: a stable merge sort with a fallible comparison.
 
-use crate::py::exceptions::PyException;
 use crate::py::front::ast::CmpOp;
-use crate::py::host::Host;
-use crate::py::ops::{self};
-use crate::py::value::Value;
-use crate::py::vm::Vm;
+use crate::py::runtime::host::Host;
+use crate::py::runtime::interp::Interp;
+use crate::py::runtime::object::value::{PyException, Value};
+use crate::py::runtime::ops;
 
 /// Stable merge sort with a fallible "less than" (Rust's own sorts may panic when the order
 /// is not total, which Python values like NaN or mixed types can produce).
@@ -44,7 +43,7 @@ pub(super) fn merge_sort<T: Clone>(
 
 /// Sorts values as `sorted(items, key=key, reverse=reverse)` does.
 pub fn sort_values(
-    vm: &mut Vm,
+    vm: &mut dyn Interp,
     host: &mut dyn Host,
     items: Vec<Value>,
     key: Option<Value>,

@@ -2,11 +2,12 @@
 
 use std::rc::Rc;
 
-use crate::py::builtins::args::{args_between, no_attr, no_kwargs, Kwargs};
-use crate::py::exceptions::{BuiltinExc, ExcClass, PyException};
-use crate::py::host::Host;
-use crate::py::ops::{self, collect};
-use crate::py::value::{Dict, Value, ViewKind};
+use crate::py::runtime::builtins::args::{args_between, no_attr, no_kwargs, Kwargs};
+use crate::py::runtime::host::Host;
+use crate::py::runtime::object::exception::{BuiltinExc, ExcClass};
+use crate::py::runtime::object::value::{Dict, PyException, Value, ViewKind};
+use crate::py::runtime::ops;
+use crate::py::runtime::ops::collect;
 
 /// Method names of `dict`.
 pub(super) const DICT_METHODS: [&str; 11] = [

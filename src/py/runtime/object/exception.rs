@@ -1,15 +1,11 @@
-//! Python exception classes and exception objects.
+//! Python exception classes: the built-in hierarchy and classes declared by the host.
 //!
 //! Built-in classes form a fixed hierarchy ([`BuiltinExc`]); a host declares its own classes
 //! (for example `pika.exceptions.AMQPConnectionError`) with [`ExcClass::new_host`], naming their
 //! bases, so that `except Exception` and `except pika.exceptions.AMQPError` catch them as Python
 //! would.
 
-use std::cell::RefCell;
-use std::fmt;
 use std::rc::Rc;
-
-use crate::py::value::Value;
 
 /// The built-in exception classes the subset knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -227,139 +223,5 @@ impl ExcClass {
     /// Whether this class is `b` or derives from it.
     pub fn is(&self, b: BuiltinExc) -> bool {
         self.is_subclass_of(&ExcClass::Builtin(b))
-    }
-}
-
-/// One line of a traceback: where a frame was when the exception passed through it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TraceEntry {
-    /// 1-based source line.
-    pub line: u32,
-    /// Function name (`<module>` for top-level code).
-    pub function: Rc<str>,
-    /// Identifies the frame instance, so re-raising in the same frame adds no second entry.
-    pub(crate) frame_id: u64,
-}
-
-/// The data of a raised (or created) exception.
-#[derive(Debug)]
-pub struct ExcObj {
-    /// Its class.
-    pub class: ExcClass,
-    /// `e.args`.
-    pub args: Vec<Value>,
-    /// Frames the exception unwound through, innermost first.
-    pub traceback: RefCell<Vec<TraceEntry>>,
-    /// The exception being handled when this one was raised (`__context__`).
-    pub context: RefCell<Option<PyException>>,
-    /// `raise ... from cause` (`__cause__`).
-    pub cause: RefCell<Option<PyException>>,
-    /// Extra advice appended to the traceback's last line only (as CPython's
-    /// "Did you forget to import 'time'?"); never part of `str(e)`.
-    pub hint: RefCell<Option<String>>,
-    /// Extra attributes (`e.reply_code` on a host exception, for example).
-    pub attrs: RefCell<Vec<(Rc<str>, Value)>>,
-}
-
-/// A Python exception instance (shared: raising it again keeps its identity).
-#[derive(Debug, Clone)]
-pub struct PyException(pub Rc<ExcObj>);
-
-impl PyException {
-    /// An instance of `class` with the given `args`.
-    pub fn with_args(class: ExcClass, args: Vec<Value>) -> PyException {
-        PyException(Rc::new(ExcObj {
-            class,
-            args,
-            traceback: RefCell::new(Vec::new()),
-            context: RefCell::new(None),
-            cause: RefCell::new(None),
-            hint: RefCell::new(None),
-            attrs: RefCell::new(Vec::new()),
-        }))
-    }
-
-    /// An instance of `class` with one string argument (or none when `msg` is empty and the
-    /// class is one Python raises bare, like `StopIteration`).
-    pub fn new(class: ExcClass, msg: &str) -> PyException {
-        PyException::with_args(class, vec![Value::str(msg)])
-    }
-
-    /// A built-in exception with a message.
-    pub fn builtin(kind: BuiltinExc, msg: impl AsRef<str>) -> PyException {
-        PyException::new(ExcClass::Builtin(kind), msg.as_ref())
-    }
-
-    /// A built-in exception with no arguments.
-    pub fn bare(kind: BuiltinExc) -> PyException {
-        PyException::with_args(ExcClass::Builtin(kind), Vec::new())
-    }
-
-    /// The class.
-    pub fn class(&self) -> &ExcClass {
-        &self.0.class
-    }
-
-    /// Whether this exception is an instance of `b` (or a subclass).
-    pub fn is(&self, b: BuiltinExc) -> bool {
-        self.0.class.is(b)
-    }
-
-    /// `e.args`.
-    pub fn args(&self) -> &[Value] {
-        &self.0.args
-    }
-
-    /// Whether two handles are the same exception object.
-    pub fn ptr_eq(&self, other: &PyException) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-
-    /// Adds an attribute readable from Python (`e.name`).
-    pub fn with_attr(self, name: &str, value: Value) -> PyException {
-        self.0.attrs.borrow_mut().push((Rc::from(name), value));
-        self
-    }
-
-    /// Reads an extra attribute.
-    pub fn attr(&self, name: &str) -> Option<Value> {
-        self.0
-            .attrs
-            .borrow()
-            .iter()
-            .find(|(k, _)| &**k == name)
-            .map(|(_, v)| v.clone())
-    }
-
-    /// Sets the traceback-only hint.
-    pub fn set_hint(&self, hint: String) {
-        *self.0.hint.borrow_mut() = Some(hint);
-    }
-
-    /// Traceback entries, outermost first (the order Python prints them).
-    pub fn traceback(&self) -> Vec<TraceEntry> {
-        let mut v = self.0.traceback.borrow().clone();
-        v.reverse();
-        v
-    }
-
-    pub(crate) fn push_trace(&self, entry: TraceEntry) {
-        let mut tb = self.0.traceback.borrow_mut();
-        if tb.last().map(|e| e.frame_id) == Some(entry.frame_id) {
-            return;
-        }
-        tb.push(entry);
-    }
-}
-
-impl fmt::Display for PyException {
-    /// `ClassName: message`, as the last line of a traceback (without the hint).
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let msg = crate::py::format::exc_str_plain(self);
-        if msg.is_empty() {
-            write!(f, "{}", self.0.class.qualified_name())
-        } else {
-            write!(f, "{}: {}", self.0.class.qualified_name(), msg)
-        }
     }
 }

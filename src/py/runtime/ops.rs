@@ -3,12 +3,13 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::py::exceptions::{BuiltinExc, ExcClass, PyException};
-use crate::py::format::percent_format;
+use crate::py::runtime::object::exception::{BuiltinExc, ExcClass};
+
 use crate::py::front::ast::{BinOp, CmpOp, UnaryOp};
-use crate::py::host::{Host, HostResult};
-use crate::py::value::{
-    compare_depth, equals, DictMap, HostRef, IterState, RangeObj, Value, ViewKind,
+use crate::py::runtime::format::percent_format;
+use crate::py::runtime::host::{Host, HostResult};
+use crate::py::runtime::object::value::{
+    compare_depth, equals, DictMap, HostRef, IterState, PyException, RangeObj, Value, ViewKind,
 };
 
 /// Largest collection or string a single operation may build: beyond it `MemoryError`, so a

@@ -2,16 +2,17 @@
 
 use std::rc::Rc;
 
-use crate::py::builtins::args::{
+use crate::py::runtime::builtins::args::{
     args_between, int_arg, no_attr, no_kwargs, only_kw, opt_index, str_arg, take_kw, Kwargs,
 };
-use crate::py::builtins::codec::encode;
-use crate::py::exceptions::{BuiltinExc, ExcClass, PyException};
-use crate::py::format::{self, format_value, repr, to_str};
-use crate::py::host::Host;
-use crate::py::ops::{self, collect, memory_error, type_error, value_error, MAX_LEN};
-use crate::py::value::Value;
-use crate::py::vm::Vm;
+use crate::py::runtime::builtins::codec::encode;
+use crate::py::runtime::format::{format_value, repr, to_str};
+use crate::py::runtime::host::Host;
+use crate::py::runtime::interp::Interp;
+use crate::py::runtime::object::exception::{BuiltinExc, ExcClass};
+use crate::py::runtime::object::value::{PyException, Value};
+use crate::py::runtime::ops::{collect, memory_error, type_error, value_error, MAX_LEN};
+use crate::py::runtime::{format, ops};
 
 /// Method names of `str`.
 pub(super) const STR_METHODS: [&str; 42] = [
@@ -113,7 +114,7 @@ pub(super) fn substr_by_chars(s: &str, start: i64, end: i64) -> (&str, usize) {
 }
 
 pub(super) fn str_method(
-    vm: &mut Vm,
+    vm: &mut dyn Interp,
     host: &mut dyn Host,
     s: &Rc<str>,
     name: &str,
@@ -478,7 +479,7 @@ pub(super) fn str_method(
 
 /// `"...".format(*args, **kwargs)`.
 pub fn str_format(
-    vm: &mut Vm,
+    vm: &mut dyn Interp,
     host: &mut dyn Host,
     fmt: &str,
     args: &[Value],
@@ -489,7 +490,7 @@ pub fn str_format(
 
 #[allow(clippy::too_many_arguments)]
 pub(super) fn str_format_depth(
-    vm: &mut Vm,
+    vm: &mut dyn Interp,
     host: &mut dyn Host,
     fmt: &str,
     args: &[Value],

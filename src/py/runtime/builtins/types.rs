@@ -2,13 +2,14 @@
 
 use std::rc::Rc;
 
-use crate::py::builtins::args::{arg_range, int_arg, only_kw, str_arg, take_kw, Kwargs};
-use crate::py::builtins::codec::{decode, encode};
-use crate::py::exceptions::{BuiltinExc, PyException};
-use crate::py::format::{self, to_str};
-use crate::py::host::Host;
-use crate::py::ops::{self, collect, memory_error, type_error, value_error, MAX_LEN};
-use crate::py::value::{Dict, RangeObj, TypeKind, Value};
+use crate::py::runtime::builtins::args::{arg_range, int_arg, only_kw, str_arg, take_kw, Kwargs};
+use crate::py::runtime::builtins::codec::{decode, encode};
+use crate::py::runtime::format::to_str;
+use crate::py::runtime::host::Host;
+use crate::py::runtime::object::exception::BuiltinExc;
+use crate::py::runtime::object::value::{Dict, PyException, RangeObj, TypeKind, Value};
+use crate::py::runtime::ops::{collect, memory_error, type_error, value_error, MAX_LEN};
+use crate::py::runtime::{format, ops};
 
 pub(super) fn parse_int(s: &str, base: i64) -> Option<i64> {
     let t = s.trim();

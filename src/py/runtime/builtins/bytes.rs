@@ -2,11 +2,12 @@
 
 use std::rc::Rc;
 
-use crate::py::builtins::args::{args_between, no_attr, only_kw, str_arg, take_kw, Kwargs};
-use crate::py::builtins::codec::decode;
-use crate::py::exceptions::PyException;
-use crate::py::ops::{type_error, value_error};
-use crate::py::value::Value;
+use crate::py::runtime::builtins::args::{
+    args_between, no_attr, only_kw, str_arg, take_kw, Kwargs,
+};
+use crate::py::runtime::builtins::codec::decode;
+use crate::py::runtime::object::value::{PyException, Value};
+use crate::py::runtime::ops::{type_error, value_error};
 
 /// Method names of `bytes`.
 pub(super) const BYTES_METHODS: [&str; 8] = [

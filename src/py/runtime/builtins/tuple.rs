@@ -1,10 +1,9 @@
 //! Methods of `tuple` (and of `range`, which has the same two).
 
-use crate::py::builtins::args::{args_between, no_attr};
-use crate::py::exceptions::PyException;
-use crate::py::host::Host;
-use crate::py::ops::{collect, value_error};
-use crate::py::value::{equals, Value};
+use crate::py::runtime::builtins::args::{args_between, no_attr};
+use crate::py::runtime::host::Host;
+use crate::py::runtime::object::value::{equals, PyException, Value};
+use crate::py::runtime::ops::{collect, value_error};
 
 /// Method names of `tuple` and `range`.
 pub(super) const TUPLE_METHODS: [&str; 2] = ["index", "count"];

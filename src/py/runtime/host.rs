@@ -11,8 +11,9 @@
 //! `StopIteration` to end), `__getitem__` / `__setitem__` (indexing), `__len__` (`len`), and
 //! any method name for `obj.method(...)`.
 
-use crate::py::exceptions::{BuiltinExc, PyException};
-use crate::py::value::{HostRef, Value};
+use crate::py::runtime::object::exception::BuiltinExc;
+
+use crate::py::runtime::object::value::{HostRef, PyException, Value};
 
 /// Identifies a suspended host call; chosen by the host, echoed back by the VM.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -1,8 +1,9 @@
 //! Text encodings for `str.encode`, `bytes.decode` and the `str` / `bytes` constructors.
 
-use crate::py::exceptions::{BuiltinExc, PyException};
-use crate::py::ops::value_error;
-use crate::py::value::Value;
+use crate::py::runtime::object::exception::BuiltinExc;
+
+use crate::py::runtime::object::value::{PyException, Value};
+use crate::py::runtime::ops::value_error;
 
 pub(super) fn encode(s: &str, encoding: &str) -> Result<Value, PyException> {
     match normalize_encoding(encoding).as_str() {

@@ -13,87 +13,18 @@ mod types;
 
 use std::rc::Rc;
 
-use crate::py::exceptions::{BuiltinExc, ExcClass, PyException};
-use crate::py::host::Host;
-use crate::py::value::{BoundMethod, TypeKind, Value};
-use crate::py::vm::Vm;
+use crate::py::runtime::object::exception::{BuiltinExc, ExcClass};
+
+use crate::py::runtime::host::Host;
+use crate::py::runtime::interp::Interp;
+use crate::py::runtime::object::builtin_fn::FUNCTIONS;
+use crate::py::runtime::object::value::{BoundMethod, PyException, TypeKind, Value};
 use args::no_attr;
 pub use args::Kwargs;
 pub use functions::{call, iter_of};
 pub use sort::sort_values;
 pub use str::str_format;
 pub use types::construct;
-
-/// The built-in functions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[allow(missing_docs)]
-pub enum BuiltinFn {
-    Print,
-    Len,
-    Repr,
-    Isinstance,
-    Issubclass,
-    Min,
-    Max,
-    Sum,
-    Sorted,
-    Enumerate,
-    Zip,
-    Abs,
-    Round,
-    Type,
-    Any,
-    All,
-    Reversed,
-    Iter,
-    Next,
-    Hasattr,
-    Getattr,
-    Callable,
-    Chr,
-    Ord,
-    Hex,
-    Oct,
-    Bin,
-    Divmod,
-    Pow,
-    Format,
-    Ascii,
-}
-
-const FUNCTIONS: [(&str, BuiltinFn); 31] = [
-    ("print", BuiltinFn::Print),
-    ("len", BuiltinFn::Len),
-    ("repr", BuiltinFn::Repr),
-    ("isinstance", BuiltinFn::Isinstance),
-    ("issubclass", BuiltinFn::Issubclass),
-    ("min", BuiltinFn::Min),
-    ("max", BuiltinFn::Max),
-    ("sum", BuiltinFn::Sum),
-    ("sorted", BuiltinFn::Sorted),
-    ("enumerate", BuiltinFn::Enumerate),
-    ("zip", BuiltinFn::Zip),
-    ("abs", BuiltinFn::Abs),
-    ("round", BuiltinFn::Round),
-    ("type", BuiltinFn::Type),
-    ("any", BuiltinFn::Any),
-    ("all", BuiltinFn::All),
-    ("reversed", BuiltinFn::Reversed),
-    ("iter", BuiltinFn::Iter),
-    ("next", BuiltinFn::Next),
-    ("hasattr", BuiltinFn::Hasattr),
-    ("getattr", BuiltinFn::Getattr),
-    ("callable", BuiltinFn::Callable),
-    ("chr", BuiltinFn::Chr),
-    ("ord", BuiltinFn::Ord),
-    ("hex", BuiltinFn::Hex),
-    ("oct", BuiltinFn::Oct),
-    ("bin", BuiltinFn::Bin),
-    ("divmod", BuiltinFn::Divmod),
-    ("pow", BuiltinFn::Pow),
-    ("format", BuiltinFn::Format),
-    ("ascii", BuiltinFn::Ascii),
-];
 
 const TYPES: [(&str, TypeKind); 9] = [
     ("int", TypeKind::Int),
@@ -137,17 +68,6 @@ pub const UNSUPPORTED: [&str; 27] = [
     "setattr",
     "delattr",
 ];
-
-impl BuiltinFn {
-    /// The Python name.
-    pub fn name(self) -> &'static str {
-        FUNCTIONS
-            .iter()
-            .find(|(_, f)| *f == self)
-            .map(|(n, _)| *n)
-            .unwrap_or("?")
-    }
-}
 
 /// The builtin bound to a name, if any.
 pub fn lookup(name: &str) -> Option<Value> {
@@ -194,7 +114,7 @@ pub fn bound_method(v: &Value, name: &str) -> Value {
 
 /// Calls a method of a built-in value.
 pub fn call_method(
-    vm: &mut Vm,
+    vm: &mut dyn Interp,
     host: &mut dyn Host,
     recv: &Value,
     name: &str,

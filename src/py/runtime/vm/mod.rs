@@ -1,0 +1,5 @@
+//! The virtual machine: runs a compiled [`crate::py::front::bytecode::Program`] against a host.
+
+pub mod machine;
+
+pub use machine::{RunOutcome, Vm, MAX_FRAMES, MAX_NESTED, NESTED_BUDGET, STEP_BUDGET};
