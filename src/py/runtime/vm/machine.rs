@@ -24,7 +24,10 @@ use crate::py::runtime::host::{Host, HostResult, Reply, SuspendToken};
 use crate::py::runtime::interp::Interp;
 use crate::py::runtime::object::exception::{BuiltinExc, ExcClass};
 use crate::py::runtime::object::value::{Cell, Dict, Function, PyException, TraceEntry, Value};
-use crate::py::runtime::ops::{next_item, Next};
+use crate::py::runtime::ops::{next_item, type_error, Next};
+use crate::py::runtime::vm::args::bind_args;
+use crate::py::runtime::vm::frame::{ActKind, Activation, Block, Exit, Flow, Frame, Pending};
+use crate::py::runtime::vm::hints::{edit_distance, STDLIB_HINTS};
 
 /// Python's default recursion limit.
 pub const MAX_FRAMES: usize = 1000;
@@ -62,64 +65,6 @@ pub enum RunOutcome {
     CallbackRaised(Uncaught),
 }
 
-#[derive(Debug)]
-enum Block {
-    /// `try`/`with`: on an exception, truncate the stack to `depth` and jump to `handler`.
-    Try { handler: usize, depth: usize },
-    /// Inside an `except`/`finally` handler for `exc` (the exception `raise` re-raises).
-    Handler { exc: PyException },
-}
-
-#[derive(Debug)]
-struct Frame {
-    code: Rc<Code>,
-    pc: usize,
-    stack: Vec<Value>,
-    locals: Vec<Option<Value>>,
-    cells: Vec<Cell>,
-    blocks: Vec<Block>,
-    id: u64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ActKind {
-    Main,
-    Callback,
-    Nested,
-}
-
-#[derive(Debug)]
-struct Pending {
-    token: SuspendToken,
-    /// Set when the suspended call is a `for` loop's `__next__`: `StopIteration` ends the loop.
-    for_exit: Option<usize>,
-    /// Set when the value must be wrapped as `enumerate` does.
-    enumerate: Option<i64>,
-}
-
-#[derive(Debug)]
-struct Activation {
-    kind: ActKind,
-    frames: Vec<Frame>,
-    pending: Option<Pending>,
-    /// An exception delivered by `resume(Reply::Raise)`, raised when execution continues.
-    injected: Option<PyException>,
-}
-
-enum Flow {
-    Next,
-    Suspend(SuspendToken),
-    Return(Value),
-}
-
-enum Exit {
-    Suspend(SuspendToken),
-    Budget,
-    Step(u32),
-    Done(Value),
-    Failed(PyException),
-}
-
 /// A Python interpreter instance running one script.
 pub struct Vm {
     program: Rc<Program>,
@@ -137,59 +82,12 @@ pub struct Vm {
     executed: u64,
 }
 
-fn type_error(msg: impl AsRef<str>) -> PyException {
-    PyException::builtin(BuiltinExc::TypeError, msg)
-}
-
 fn attr_error(v: &Value, name: &str) -> PyException {
     PyException::builtin(
         BuiltinExc::AttributeError,
         format!("'{}' object has no attribute '{}'", v.type_name(), name),
     )
 }
-
-/// CPython's suggestion distance: insertions, deletions and substitutions cost 2, a change of
-/// case only 1.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).map(|j| 2 * j).collect();
-    for i in 1..=a.len() {
-        let mut cur = vec![2 * i; b.len() + 1];
-        for j in 1..=b.len() {
-            let cost = if a[i - 1] == b[j - 1] {
-                0
-            } else if a[i - 1].to_lowercase().eq(b[j - 1].to_lowercase()) {
-                1
-            } else {
-                2
-            };
-            cur[j] = (prev[j] + 2).min(cur[j - 1] + 2).min(prev[j - 1] + cost);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-/// Standard-library modules CPython hints about ("Did you forget to import ...?").
-const STDLIB_HINTS: [&str; 16] = [
-    "time",
-    "sys",
-    "json",
-    "os",
-    "math",
-    "random",
-    "datetime",
-    "logging",
-    "threading",
-    "uuid",
-    "re",
-    "collections",
-    "functools",
-    "itertools",
-    "socket",
-    "traceback",
-];
 
 impl Vm {
     /// Compiles `source` and prepares to run it.
@@ -1751,137 +1649,6 @@ impl Vm {
             ))),
         }
     }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
-fn name_list(names: &[String]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
-    match quoted.len() {
-        0 => String::new(),
-        1 => quoted[0].clone(),
-        2 => format!("{} and {}", quoted[0], quoted[1]),
-        n => format!("{}, and {}", quoted[..n - 1].join(", "), quoted[n - 1]),
-    }
-}
-
-/// Binds call arguments to a function's parameters, with CPython's error messages.
-fn bind_args(
-    func: &Function,
-    args: Vec<Value>,
-    kwargs: Kwargs,
-) -> Result<(Vec<Option<Value>>, Vec<Cell>), PyException> {
-    let code = &func.code;
-    let qn = &code.qualname;
-    let nparams = code.argcount + code.kwonlycount;
-    let mut locals: Vec<Option<Value>> = vec![None; code.local_names.len()];
-    let npos = args.len();
-    let mut extra = Vec::new();
-    for (i, a) in args.into_iter().enumerate() {
-        if i < code.argcount {
-            locals[i] = Some(a);
-        } else {
-            extra.push(a);
-        }
-    }
-    if !extra.is_empty() && code.vararg.is_none() {
-        let ndefaults = code
-            .default_params
-            .iter()
-            .filter(|&&p| (p as usize) < code.argcount)
-            .count();
-        let takes = if ndefaults > 0 {
-            format!(
-                "from {} to {} positional arguments",
-                code.argcount - ndefaults,
-                code.argcount
-            )
-        } else {
-            plural(code.argcount, "positional argument")
-        };
-        let given = if npos == 1 {
-            "1 was given".to_string()
-        } else {
-            format!("{npos} were given")
-        };
-        return Err(type_error(format!("{qn}() takes {takes} but {given}")));
-    }
-    let mut kwdict = Vec::new();
-    for (k, v) in kwargs {
-        match code.local_names[..nparams.min(code.local_names.len())]
-            .iter()
-            .position(|n| *n == k)
-        {
-            Some(i) => {
-                if locals[i].is_some() {
-                    return Err(type_error(format!(
-                        "{qn}() got multiple values for argument '{k}'"
-                    )));
-                }
-                locals[i] = Some(v);
-            }
-            None => {
-                if code.kwarg.is_none() {
-                    return Err(type_error(format!(
-                        "{qn}() got an unexpected keyword argument '{k}'"
-                    )));
-                }
-                kwdict.push((Value::Str(k), v));
-            }
-        }
-    }
-    for (j, &p) in code.default_params.iter().enumerate() {
-        let p = p as usize;
-        if p < locals.len() && locals[p].is_none() {
-            locals[p] = func.defaults.get(j).cloned();
-        }
-    }
-    let missing: Vec<String> = (0..code.argcount)
-        .filter(|&i| locals[i].is_none())
-        .map(|i| code.local_names[i].to_string())
-        .collect();
-    if !missing.is_empty() {
-        return Err(type_error(format!(
-            "{qn}() missing {} required positional argument{}: {}",
-            missing.len(),
-            if missing.len() == 1 { "" } else { "s" },
-            name_list(&missing)
-        )));
-    }
-    let missing_kw: Vec<String> = (code.argcount..nparams)
-        .filter(|&i| locals[i].is_none())
-        .map(|i| code.local_names[i].to_string())
-        .collect();
-    if !missing_kw.is_empty() {
-        return Err(type_error(format!(
-            "{qn}() missing {} required keyword-only argument{}: {}",
-            missing_kw.len(),
-            if missing_kw.len() == 1 { "" } else { "s" },
-            name_list(&missing_kw)
-        )));
-    }
-    if let Some(slot) = code.vararg {
-        locals[slot as usize] = Some(Value::tuple(extra));
-    }
-    if let Some(slot) = code.kwarg {
-        locals[slot as usize] = Some(Value::dict(kwdict)?);
-    }
-    let mut cells: Vec<Cell> = (0..code.n_cellvars)
-        .map(|_| Rc::new(std::cell::RefCell::new(None)))
-        .collect();
-    cells.extend(func.closure.iter().cloned());
-    for &(slot, ci) in &code.cell_params {
-        if let (Some(v), Some(c)) = (locals.get(slot as usize), cells.get(ci as usize)) {
-            *c.borrow_mut() = v.clone();
-        }
-    }
-    Ok((locals, cells))
 }
 
 impl Interp for Vm {
