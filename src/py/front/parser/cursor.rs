@@ -23,8 +23,6 @@ pub(super) fn is_keyword(s: &str) -> bool {
     KEYWORDS.contains(&s)
 }
 
-/// Parses a whole script.
-
 pub(super) struct Parser {
     pub(super) tokens: Vec<Token>,
     pub(super) pos: usize,
