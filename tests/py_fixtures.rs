@@ -18,7 +18,11 @@ const BUDGET: u64 = 10_000_000;
 
 /// The host a fixture asks for in its `# down:` header line.
 fn host_for(source: &str) -> ReferenceHost {
-    match source.lines().next().and_then(|l| l.strip_prefix("# down:")) {
+    match source
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# down:"))
+    {
         Some(hosts) => ReferenceHost::with_down(&hosts.split_whitespace().collect::<Vec<_>>()),
         None => ReferenceHost::new(),
     }
