@@ -3,7 +3,7 @@
 //!
 //! Pipeline: [`front::lexer`] → [`front::parser`] (→ [`front::ast`]) → [`front::scope`] +
 //! [`front::compile`] (→ [`front::bytecode`]) →
-//! [`vm`]. Everything the script touches outside itself goes through the [`host::Host`]
+//! [`runtime::vm`], which needs nothing of the front end but the compiled program. Everything the script touches outside itself goes through the [`host::Host`]
 //! trait; [`reference`] is a small host used by the tests (and as an example for the
 //! simulator binding).
 //!
@@ -44,24 +44,19 @@
 //! assert_eq!(host.output(), "a\nb\n");
 //! ```
 
-pub mod builtins;
-pub mod error;
-pub mod exceptions;
-pub mod format;
 pub mod front;
-pub mod host;
-pub mod ops;
 pub mod reference;
+pub mod runtime;
 pub mod stdlib;
-pub mod value;
-pub mod vm;
 
 #[cfg(test)]
 mod tests;
 
-pub use error::{ParseError, ParseErrorKind, Uncaught, VmError};
-pub use exceptions::{BuiltinExc, ExcClass, PyException};
 pub use front::compile::compile;
-pub use host::{Host, HostResult, NoHost, Reply, SuspendToken};
-pub use value::{HostRef, Module, Value};
-pub use vm::{RunOutcome, Vm};
+pub use front::error::{ParseError, ParseErrorKind};
+pub use runtime::error::{Uncaught, VmError};
+pub use runtime::format;
+pub use runtime::host::{Host, HostResult, NoHost, Reply, SuspendToken};
+pub use runtime::object::exception::{BuiltinExc, ExcClass};
+pub use runtime::object::value::{HostRef, Module, PyException, Value};
+pub use runtime::vm::{RunOutcome, Vm};

@@ -8,9 +8,10 @@
 //!   `channel.consume(queue)` suspend until the driver resumes them;
 //! * `sys.exit(code)` raises `SystemExit`, `sys.argv` is `['client.py']`.
 
-use crate::py::exceptions::{BuiltinExc, ExcClass, PyException};
-use crate::py::host::{Host, HostResult, SuspendToken};
-use crate::py::value::{HostRef, Module, Value};
+use crate::py::runtime::object::exception::{BuiltinExc, ExcClass};
+
+use crate::py::runtime::host::{Host, HostResult, SuspendToken};
+use crate::py::runtime::object::value::{HostRef, Module, PyException, Value};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone)]

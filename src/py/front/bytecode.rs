@@ -5,8 +5,7 @@
 
 use std::rc::Rc;
 
-use crate::py::front::ast::{BinOp, CmpOp, UnaryOp};
-use crate::py::value::Value;
+use crate::py::front::ast::{BinOp, CmpOp, Constant, UnaryOp};
 
 /// Marker for "no keyword names" / "not a method call".
 pub const NONE: u32 = u32::MAX;
@@ -117,8 +116,8 @@ pub struct Code {
     pub ops: Vec<Op>,
     /// Source line of each instruction.
     pub lines: Vec<u32>,
-    /// Constants.
-    pub consts: Vec<Value>,
+    /// Constants (literals; the VM makes each a runtime value as it loads it).
+    pub consts: Vec<Constant>,
     /// Attribute / module / method names.
     pub names: Vec<Rc<str>>,
     /// Keyword-name tables for calls.

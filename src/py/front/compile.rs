@@ -3,13 +3,12 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::py::error::{ParseError, ParseErrorKind};
 use crate::py::front::ast::*;
 pub use crate::py::front::bytecode::{Code, Program};
 use crate::py::front::bytecode::{Op, NONE};
+use crate::py::front::error::{ParseError, ParseErrorKind};
 use crate::py::front::parser::parse_program;
 use crate::py::front::scope::{analyze, comp_key, func_key, Resolution, Scope, ScopeMap};
-use crate::py::value::Value;
 
 /// Parses and compiles a script.
 pub fn compile(source: &str) -> Result<Program, ParseError> {
@@ -26,7 +25,7 @@ pub fn compile(source: &str) -> Result<Program, ParseError> {
             1,
         );
         c.body(&body, true)?;
-        c.emit_const(Value::None);
+        c.emit_const(Constant::None);
         c.emit(Op::Return);
         c.finish(Vec::new(), Vec::new(), 0, 0, None, None, Vec::new())
     };
@@ -74,7 +73,7 @@ struct FnCompiler<'a, 'g> {
     qualname: Rc<str>,
     ops: Vec<Op>,
     lines: Vec<u32>,
-    consts: Vec<Value>,
+    consts: Vec<Constant>,
     names: Vec<Rc<str>>,
     kwnames: Vec<Rc<[Rc<str>]>>,
     codes: Vec<Rc<Code>>,
@@ -186,7 +185,7 @@ impl<'a, 'g> FnCompiler<'a, 'g> {
         }
     }
 
-    fn emit_const(&mut self, v: Value) {
+    fn emit_const(&mut self, v: Constant) {
         let i = self.consts.len() as u32;
         self.consts.push(v);
         self.emit(Op::Const(i));
@@ -290,7 +289,7 @@ impl<'a, 'g> FnCompiler<'a, 'g> {
                 }
                 match v {
                     Some(e) => self.expr(e)?,
-                    None => self.emit_const(Value::None),
+                    None => self.emit_const(Constant::None),
                 }
                 self.unwind_for_return()?;
                 self.emit(Op::Return);
@@ -507,7 +506,7 @@ impl<'a, 'g> FnCompiler<'a, 'g> {
 
     /// `except E as e:` unbinds `e` afterwards, as Python does.
     fn clear_name(&mut self, n: &Rc<str>) {
-        self.emit_const(Value::None);
+        self.emit_const(Constant::None);
         self.store_name(n);
         self.delete_name(n);
     }
@@ -515,7 +514,7 @@ impl<'a, 'g> FnCompiler<'a, 'g> {
     fn exit_none(&mut self) {
         let idx = self.name_idx("__exit__");
         for _ in 0..3 {
-            self.emit_const(Value::None);
+            self.emit_const(Constant::None);
         }
         self.emit(Op::CallMethod(idx, 3, NONE));
         self.emit(Op::Pop);
@@ -776,7 +775,7 @@ impl<'a, 'g> FnCompiler<'a, 'g> {
                 f.line,
             );
             c.body(&f.body, true)?;
-            c.emit_const(Value::None);
+            c.emit_const(Constant::None);
             c.emit(Op::Return);
             let slot = |n: &Rc<str>| scope.params.iter().position(|p| p == n).map(|i| i as u32);
             let cell_params = scope
@@ -870,7 +869,7 @@ impl<'a, 'g> FnCompiler<'a, 'g> {
                 for part in [a, b, c] {
                     match part {
                         Some(x) => self.expr(x)?,
-                        None => self.emit_const(Value::None),
+                        None => self.emit_const(Constant::None),
                     }
                 }
                 self.emit(Op::BuildSlice);
@@ -914,15 +913,7 @@ impl<'a, 'g> FnCompiler<'a, 'g> {
 
     #[inline(never)]
     fn constant(&mut self, c: &Constant) {
-        let v = match c {
-            Constant::None => Value::None,
-            Constant::Bool(b) => Value::Bool(*b),
-            Constant::Int(i) => Value::Int(*i),
-            Constant::Float(f) => Value::Float(*f),
-            Constant::Str(s) => Value::Str(s.clone()),
-            Constant::Bytes(b) => Value::Bytes(b.clone()),
-        };
-        self.emit_const(v);
+        self.emit_const(c.clone());
     }
 
     #[inline(never)]
@@ -959,7 +950,7 @@ impl<'a, 'g> FnCompiler<'a, 'g> {
     fn fstring(&mut self, parts: &'a [FPart]) -> Result<(), ParseError> {
         for p in parts {
             match p {
-                FPart::Lit(s) => self.emit_const(Value::str(s)),
+                FPart::Lit(s) => self.emit_const(Constant::Str(Rc::from(s.as_str()))),
                 FPart::Field {
                     expr,
                     conversion,
@@ -1013,7 +1004,7 @@ impl<'a, 'g> FnCompiler<'a, 'g> {
             for a in args {
                 match a {
                     Arg::Kw(n, x) => {
-                        self.emit_const(Value::Str(n.clone()));
+                        self.emit_const(Constant::Str(n.clone()));
                         self.expr(x)?;
                         self.emit(Op::DictInsert(1));
                     }

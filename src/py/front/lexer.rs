@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use crate::py::error::{ParseError, ParseErrorKind};
+use crate::py::front::error::{ParseError, ParseErrorKind};
 
 /// A token kind.
 #[derive(Debug, Clone, PartialEq)]

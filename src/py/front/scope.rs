@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::py::error::{ParseError, ParseErrorKind};
 use crate::py::front::ast::*;
+use crate::py::front::error::{ParseError, ParseErrorKind};
 
 /// Where a name lives in one scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,12 +1,10 @@
 //! The script's `json` module: `json.dumps` and `json.loads` with CPython's defaults and
 //! messages (message bodies are often JSON).
 
-use crate::py::exceptions::BuiltinExc;
-use crate::py::exceptions::ExcClass;
-use crate::py::exceptions::PyException;
-use crate::py::format::{float_repr, repr};
-use crate::py::host::Host;
-use crate::py::value::Value;
+use crate::py::runtime::format::{float_repr, repr};
+use crate::py::runtime::host::Host;
+use crate::py::runtime::object::exception::{BuiltinExc, ExcClass};
+use crate::py::runtime::object::value::{PyException, Value};
 
 /// Nesting limit for both directions (CPython's is the recursion limit).
 const MAX_DEPTH: usize = 200;
@@ -532,7 +530,7 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::py::host::NoHost;
+    use crate::py::runtime::host::NoHost;
 
     fn opts(kw: Vec<(&str, Value)>) -> DumpOptions {
         let kw: Vec<(String, Value)> = kw.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
@@ -570,7 +568,7 @@ mod tests {
         );
         let e = dumps(&mut NoHost, &Value::bytes(b"x"), &opts(vec![])).unwrap_err();
         assert_eq!(
-            crate::py::format::exc_str_plain(&e),
+            crate::py::runtime::format::exc_str_plain(&e),
             "Object of type bytes is not JSON serializable"
         );
     }
@@ -585,7 +583,8 @@ mod tests {
         let v = loads(r#" {"a": [1, 2.5e3, "x\u00e9\n"], "b": false} "#, &class).unwrap();
         let back = dumps(&mut NoHost, &v, &opts(vec![])).unwrap();
         assert_eq!(back, r#"{"a": [1, 2500.0, "x\u00e9\n"], "b": false}"#);
-        let msg = |s: &str| crate::py::format::exc_str_plain(&loads(s, &class).unwrap_err());
+        let msg =
+            |s: &str| crate::py::runtime::format::exc_str_plain(&loads(s, &class).unwrap_err());
         assert_eq!(msg(""), "Expecting value: line 1 column 1 (char 0)");
         assert_eq!(
             msg("{'a': 1}"),

@@ -1,0 +1,8 @@
+//! The object model: the types every runtime layer shares. Values and exception instances are
+//! one recursive type family (an exception carries values, a value can be an exception), so
+//! they live together in [`value`]; exception classes and built-in function identities carry
+//! no values and sit below.
+
+pub mod builtin_fn;
+pub mod exception;
+pub mod value;

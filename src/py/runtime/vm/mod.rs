@@ -1,0 +1,8 @@
+//! The virtual machine: runs a compiled [`crate::py::front::bytecode::Program`] against a host.
+
+mod args;
+mod frame;
+mod hints;
+pub mod machine;
+
+pub use machine::{RunOutcome, Vm, MAX_FRAMES, MAX_NESTED, NESTED_BUDGET, STEP_BUDGET};

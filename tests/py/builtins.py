@@ -1,0 +1,8 @@
+print(len([1, 2]), str(5), int('42'), int(' -7 '), float('2.5'), bool(''), list('ab'), dict(a=1), tuple([1]))
+print(min(3, 1, 2), max([1, 5, 2]), sum([1, 2, 3]), sorted(['b', 'a']), max(['aa', 'b'], key=len), min([], default=0))
+print(isinstance(True, int), isinstance('x', (int, str)), type(1) == int, repr(None), any([0, 1]), all([]))
+print(list(reversed([1, 2, 3])), list(range(5))[::2], chr(65), ord('a'), hex(255), bin(5))
+print(sorted([(2, 'b'), (1, 'z'), (2, 'a')], key=lambda p: p[0]))
+it = iter([1, 2])
+print(next(it), next(it), next(it, 'end'))
+print(int('ff', 16), int(3.9), int(-3.9), float(3), str(1.0), str([1, 'a']))

@@ -1,0 +1,5 @@
+x = []
+for i in range(100000):
+    x = [x]
+x = None
+print('ok')

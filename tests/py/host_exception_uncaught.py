@@ -1,0 +1,3 @@
+# down: down
+import pika
+pika.BlockingConnection(pika.ConnectionParameters('down'))

@@ -1,0 +1,1 @@
+from pika import nothing

@@ -1,0 +1,7 @@
+def inner(x):
+    return x / 0
+
+def outer():
+    inner(1)
+
+outer()
