@@ -138,8 +138,8 @@ fn every_send_names_the_messages_it_carries() {
                 }
                 // basic.get-empty travels as a delivery of nothing.
                 MsgKind::Deliver if label == "basic.get-empty" => assert!(msgs.is_empty(), "{at}"),
-                MsgKind::Deliver => assert_eq!(msgs.len(), 1, "{at}"),
-                MsgKind::ClientAck => assert!(!msgs.is_empty(), "{at}"),
+                MsgKind::Deliver | MsgKind::Redeliver => assert_eq!(msgs.len(), 1, "{at}"),
+                MsgKind::ClientAck | MsgKind::ClientReject => assert!(!msgs.is_empty(), "{at}"),
                 MsgKind::Request | MsgKind::Cancel => assert!(msgs.is_empty(), "{at}"),
                 _ => {}
             }

@@ -66,23 +66,6 @@ pub fn message_of_send(sim: &Sim, index: usize) -> Option<MsgId> {
     }
 }
 
-/// Whether the delivery of `msg` arriving at `to` at `arrive` was flagged redelivered.
-fn redelivered(sim: &Sim, msg: MsgId, to: Endpoint, arrive: Micros, label: &str) -> bool {
-    let record = match to {
-        Endpoint::Client(c) => sim.clients.get(c.0).and_then(|cl| {
-            cl.deliveries
-                .iter()
-                .find(|d| d.msg == msg && d.at == arrive)
-        }),
-        _ => None,
-    };
-    match record {
-        Some(d) => d.redelivered,
-        // A delivery that never arrived left no record; its frame still says what it was.
-        None => label.ends_with("redelivered=true"),
-    }
-}
-
 /// The lineage of a published message.
 pub fn lineage(sim: &Sim, msg: MsgId) -> Option<Lineage> {
     let m = sim.messages.get((msg.0 as usize).checked_sub(1)?)?;
@@ -112,12 +95,10 @@ pub fn lineage(sim: &Sim, msg: MsgId) -> Option<Lineage> {
                     MsgKind::GmAcks => HopKind::GmAck,
                     MsgKind::GmCatchup => HopKind::GmCatchup,
                     MsgKind::ReplicaConfirm => HopKind::ReplicaConfirm,
-                    MsgKind::Deliver => HopKind::Deliver {
-                        redelivered: redelivered(sim, msg, *to, *arrive, label),
-                    },
-                    // One kind covers both frames; the label starts with the frame's name.
-                    MsgKind::ClientAck if label.starts_with("basic.ack") => HopKind::Ack,
-                    MsgKind::ClientAck => HopKind::Reject,
+                    MsgKind::Deliver => HopKind::Deliver { redelivered: false },
+                    MsgKind::Redeliver => HopKind::Deliver { redelivered: true },
+                    MsgKind::ClientAck => HopKind::Ack,
+                    MsgKind::ClientReject => HopKind::Reject,
                     MsgKind::SyncBatch => HopKind::SyncBatch,
                     // The core names no message on these; skip rather than mislabel one.
                     MsgKind::Confirm | MsgKind::Request | MsgKind::Cancel => continue,
@@ -411,7 +392,7 @@ wait 100ms
                 matches!(
                     &sim.trace[i].kind,
                     TraceKind::Send {
-                        kind: MsgKind::ClientAck,
+                        kind: MsgKind::ClientAck | MsgKind::ClientReject,
                         ..
                     }
                 )

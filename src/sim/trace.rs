@@ -35,10 +35,16 @@ pub enum MsgKind {
     ReplicaConfirm,
     /// basic.ack / basic.nack from the channel to the publishing client.
     Confirm,
-    /// basic.deliver / basic.get-ok to a client.
+    /// basic.deliver / basic.get-ok to a client (or basic.get-empty).
     Deliver,
-    /// A client's basic.ack / nack / reject.
+    /// basic.deliver / basic.get-ok of a message delivered before (`redelivered=true`). Drawn
+    /// and written like [`MsgKind::Deliver`]; the kind carries the flag so that a delivery lost
+    /// on the way still says what it was.
+    Redeliver,
+    /// A client's basic.ack.
     ClientAck,
+    /// A client's basic.nack / basic.reject: drawn and written like [`MsgKind::ClientAck`].
+    ClientReject,
     /// A client's request other than publish and ack (consume, get, declare…).
     Request,
     /// basic.cancel to a consumer.
@@ -56,8 +62,8 @@ impl MsgKind {
             MsgKind::GmCatchup => "gm_catchup",
             MsgKind::ReplicaConfirm => "replica_confirm",
             MsgKind::Confirm => "confirm",
-            MsgKind::Deliver => "deliver",
-            MsgKind::ClientAck => "client_ack",
+            MsgKind::Deliver | MsgKind::Redeliver => "deliver",
+            MsgKind::ClientAck | MsgKind::ClientReject => "client_ack",
             MsgKind::Request => "request",
             MsgKind::Cancel => "cancel",
             MsgKind::SyncBatch => "sync_batch",

@@ -122,10 +122,10 @@ impl Sim {
         label: String,
     ) {
         let master = self.queues[q.0].master;
-        let kind = if matches!(req, MasterReq::Ack { .. } | MasterReq::Reject { .. }) {
-            MsgKind::ClientAck
-        } else {
-            MsgKind::Request
+        let kind = match req {
+            MasterReq::Ack { .. } => MsgKind::ClientAck,
+            MasterReq::Reject { .. } => MsgKind::ClientReject,
+            _ => MsgKind::Request,
         };
         self.send(
             Endpoint::Client(c),

@@ -338,7 +338,11 @@ impl Sim {
         self.send(
             Endpoint::Proc(m),
             Endpoint::Client(c),
-            MsgKind::Deliver,
+            if e.delivered {
+                MsgKind::Redeliver
+            } else {
+                MsgKind::Deliver
+            },
             label,
             Payload::ToClient {
                 client: c,

@@ -302,10 +302,9 @@ impl Scripts {
                         hit
                     }
                     TraceKind::Lost { id, .. } => s.st.sends.contains(id),
-                    TraceKind::State { change, .. } => {
-                        let text = change.to_string();
-                        names.iter().any(|n| mentions_client(&text, n))
-                    }
+                    TraceKind::State { change, .. } => change
+                        .client()
+                        .is_some_and(|c| names.iter().any(|n| n == c)),
                     TraceKind::Input { .. } => false,
                 };
                 if mine {
@@ -357,16 +356,4 @@ impl Scripts {
         }
         None
     }
-}
-
-/// Whether a trace text names this client (`client app:`, `to client app`), not a longer
-/// name that starts the same.
-fn mentions_client(text: &str, name: &str) -> bool {
-    let pat = format!("client {name}");
-    text.match_indices(&pat).any(|(i, _)| {
-        text[i + pat.len()..]
-            .chars()
-            .next()
-            .is_none_or(|c| !(c.is_alphanumeric() || c == '#' || c == '.' || c == '_' || c == '-'))
-    })
 }

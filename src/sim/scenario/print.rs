@@ -259,8 +259,9 @@ fn tag_text(tag: Option<u64>) -> String {
 }
 
 /// A scenario word: bare when the scenario splitter (and the shell check for continued lines)
-/// leaves it whole, else [`quoted`].
-fn word(w: &str) -> String {
+/// leaves it whole, else [`quoted`]. For callers that write one word of a line the learner
+/// may still edit (the UI's forms).
+pub fn word(w: &str) -> String {
     let bare = !w.is_empty()
         && !w.chars().any(|c| {
             c.is_whitespace() || matches!(c, '"' | '\'' | '\\' | '{' | '}' | '[' | ']' | '#')
@@ -273,7 +274,7 @@ fn word(w: &str) -> String {
 }
 
 /// `"…"` with the escapes the scenario format reads (`\"`, `\\`, `\n`, `\t`).
-fn quoted(w: &str) -> String {
+pub fn quoted(w: &str) -> String {
     let mut out = String::with_capacity(w.len() + 2);
     out.push('"');
     for c in w.chars() {

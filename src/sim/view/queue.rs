@@ -30,13 +30,56 @@ pub struct QueueView {
     pub unacked: u64,
     pub durable: bool,
     pub exclusive: bool,
-    /// running, syncing, down (no live master), stopped (offline after a shutdown veto).
-    pub state: &'static str,
+    /// What the management UI's State column says.
+    pub state: RowState,
     /// The partition side whose view this is, during a split brain.
     pub side: Option<u8>,
 }
 
+/// A queue row's State, as the management UI shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowState {
+    Running,
+    /// An eager synchronisation runs (the master is blocked).
+    Syncing,
+    /// No live master.
+    Down,
+    /// Offline after a shutdown veto (`ha-promote-on-shutdown: when-synced`).
+    Stopped,
+}
+
+impl RowState {
+    /// The management UI's word, also the row's CSS class suffix.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowState::Running => "running",
+            RowState::Syncing => "syncing",
+            RowState::Down => "down",
+            RowState::Stopped => "stopped",
+        }
+    }
+}
+
+/// The button a queue row offers, as the management UI's queue page does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncAction {
+    Synchronise,
+    Cancel,
+}
+
 impl QueueView {
+    /// Synchronise while a mirrored queue has unsynchronised mirrors and runs; Cancel while it
+    /// synchronises; nothing otherwise.
+    pub fn sync_action(&self) -> Option<SyncAction> {
+        if self.syncing_percent.is_some() || self.state == RowState::Syncing {
+            Some(SyncAction::Cancel)
+        } else if self.mirrored && !self.unsynced.is_empty() && self.state == RowState::Running {
+            Some(SyncAction::Synchronise)
+        } else {
+            None
+        }
+    }
+
     /// The text of the `+S` pill's tooltip, as the management UI words it.
     pub fn synced_tooltip(&self) -> String {
         if self.synced.is_empty() {
@@ -85,14 +128,14 @@ impl Sim {
             .collect();
         let state = if !self.queue_available(q) {
             if r.state == QueueState::Stopped {
-                "stopped"
+                RowState::Stopped
             } else {
-                "down"
+                RowState::Down
             }
         } else if r.state == QueueState::Syncing {
-            "syncing"
+            RowState::Syncing
         } else {
-            "running"
+            RowState::Running
         };
         QueueView {
             id: q,

@@ -11,7 +11,7 @@ use yew::prelude::*;
 
 use crate::sim::model::{Client, ConfirmOutcome};
 use crate::sim::scenario::player::{Action, Player};
-use crate::sim::scenario::{self, Action as Line};
+use crate::sim::scenario::{self, print, Action as Line};
 use crate::sim::{ClientId, Sim};
 use crate::ui::context::{use_lang, use_store};
 use crate::ui::i18n::panels::{
@@ -22,27 +22,6 @@ use crate::ui::panels::console::past_notice;
 
 /// How many received messages a client card lists (the newest; the count shows them all).
 pub const SHOWN_DELIVERIES: usize = 50;
-
-/// Quotes a word for a scenario line: bare when the scenario tokenizer reads it back as is,
-/// else in double quotes with `\"`, `\\`, `\n`, `\t` escapes.
-pub fn scenario_quote(word: &str) -> String {
-    let bare = |c: char| c.is_ascii_alphanumeric() || "_-.@:/".contains(c);
-    if !word.is_empty() && word.chars().all(bare) {
-        return word.to_string();
-    }
-    let mut out = String::from("\"");
-    for c in word.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
 
 /// Checks a line with the core's scenario parser before sending it: a line that does not
 /// parse is reported where the learner acted, and nothing is sent.
@@ -81,12 +60,12 @@ pub fn free_client_name(sim: &Sim) -> String {
 pub fn consume_line(name: &str, queue: &str, manual: bool, prefetch: &str, cancel: bool) -> String {
     let mut line = format!(
         "{name} consume {} ack={}",
-        scenario_quote(queue),
+        print::word(queue),
         if manual { "manual" } else { "auto" }
     );
     let prefetch = prefetch.trim();
     if !prefetch.is_empty() && prefetch != "0" {
-        line.push_str(&format!(" prefetch={}", scenario_quote(prefetch)));
+        line.push_str(&format!(" prefetch={}", print::word(prefetch)));
     }
     if cancel {
         line.push_str(r#" args={"x-cancel-on-ha-failover":true}"#);
@@ -97,15 +76,10 @@ pub fn consume_line(name: &str, queue: &str, manual: bool, prefetch: &str, cance
 /// The publish line for the chosen options (the body always quoted, as the format's
 /// documentation writes it).
 pub fn publish_line(name: &str, queue: &str, body: &str, persistent: bool, count: &str) -> String {
-    let quoted = scenario_quote(body);
-    let body = if quoted.starts_with('"') {
-        quoted
-    } else {
-        format!("\"{quoted}\"")
-    };
+    let body = print::quoted(body);
     let mut line = format!(
         "{name} publish {} {body} {}",
-        scenario_quote(queue),
+        print::word(queue),
         if persistent {
             "persistent"
         } else {
@@ -114,7 +88,7 @@ pub fn publish_line(name: &str, queue: &str, body: &str, persistent: bool, count
     );
     let count = count.trim();
     if !count.is_empty() && count != "1" {
-        line.push_str(&format!(" count={}", scenario_quote(count)));
+        line.push_str(&format!(" count={}", print::word(count)));
     }
     line
 }
@@ -414,7 +388,7 @@ fn client_card(cx: &CardCtx<'_>, index: usize) -> Html {
         let sent = sent.clone();
         Callback::from(move |_: MouseEvent| send(&store, &sent, line.clone()))
     };
-    let q = crate::ui::panels::clients::scenario_quote(&f.queue);
+    let q = print::word(&f.queue);
     let declare = act(format!(
         "{name} declare {q} {}{}",
         if f.durable { "durable" } else { "transient" },
@@ -694,9 +668,9 @@ mod tests {
 
     #[test]
     fn quoted_words_read_back() {
-        assert_eq!(scenario_quote("queue_a"), "queue_a");
-        assert_eq!(scenario_quote("a b"), "\"a b\"");
-        assert_eq!(scenario_quote(""), "\"\"");
+        assert_eq!(print::word("queue_a"), "queue_a");
+        assert_eq!(print::word("a b"), "\"a b\"");
+        assert_eq!(print::word(""), "\"\"");
         for body in [
             "hello world",
             "say \"hi\"",

@@ -35,27 +35,14 @@ pub const EXAMPLES: [&str; EXAMPLE_COUNT] = [
     "systemctl start rabbitmq-server",
 ];
 
-/// Quotes a word for a POSIX shell line, the way documentation writes it: bare when safe,
-/// in double quotes when nothing inside is special to them, else in single quotes.
-pub fn shell_quote(word: &str) -> String {
-    let bare = |c: char| c.is_ascii_alphanumeric() || "_@%+=:,./-".contains(c);
-    if !word.is_empty() && word.chars().all(bare) {
-        return word.to_string();
-    }
-    if !word.contains(['"', '$', '`', '\\', '!', '\n']) {
-        return format!("\"{word}\"");
-    }
-    format!("'{}'", word.replace('\'', r"'\''"))
-}
-
 /// `rabbitmqctl CMD [-p VHOST] ARG`, quoted for the shell (`-p` only outside the default vhost).
 pub fn ctl_line(cmd: &str, vhost: &str, arg: &str) -> String {
     let vh = if vhost == "/" {
         String::new()
     } else {
-        format!("-p {} ", shell_quote(vhost))
+        format!("-p {} ", shell::quote(vhost))
     };
-    format!("rabbitmqctl {cmd} {vh}{}", shell_quote(arg))
+    format!("rabbitmqctl {cmd} {vh}{}", shell::quote(arg))
 }
 
 /// The prompt of a node's shell: `[root@node1 ~]#`.
@@ -525,16 +512,16 @@ mod tests {
 
     #[test]
     fn quotes_like_the_documents() {
-        assert_eq!(shell_quote("mirror_queue"), "mirror_queue");
-        assert_eq!(shell_quote("^queue_"), "\"^queue_\"");
+        assert_eq!(shell::quote("mirror_queue"), "mirror_queue");
+        assert_eq!(shell::quote("^queue_"), "\"^queue_\"");
         assert_eq!(
-            shell_quote(r#"{"ha-mode":"all"}"#),
+            shell::quote(r#"{"ha-mode":"all"}"#),
             r#"'{"ha-mode":"all"}'"#
         );
-        assert_eq!(shell_quote("it's"), "\"it's\"");
-        assert_eq!(shell_quote(r#"it's "x""#), r#"'it'\''s "x"'"#);
-        assert_eq!(shell_quote(""), "\"\"");
-        assert_eq!(shell_quote("^a$"), r"'^a$'");
+        assert_eq!(shell::quote("it's"), "\"it's\"");
+        assert_eq!(shell::quote(r#"it's "x""#), r#"'it'\''s "x"'"#);
+        assert_eq!(shell::quote(""), "\"\"");
+        assert_eq!(shell::quote("^a$"), r"'^a$'");
         // Whatever the quoting, the core's shell reads back the same word.
         for w in [
             "a b",
@@ -546,7 +533,7 @@ mod tests {
             "中文 名",
             "!",
         ] {
-            let line = format!("cmd {}", shell_quote(w));
+            let line = format!("cmd {}", shell::quote(w));
             assert_eq!(shell::split(&line).unwrap(), vec!["cmd", w], "{line}");
         }
     }

@@ -7,7 +7,7 @@
 use yew::prelude::*;
 
 use crate::sim::scenario::player::Action;
-use crate::sim::view::queue::QueueView;
+use crate::sim::view::queue::{QueueView, RowState, SyncAction};
 use crate::sim::Sim;
 use crate::ui::context::use_lang;
 use crate::ui::context::use_store;
@@ -22,29 +22,12 @@ pub fn sync_line(cancel: bool, vhost: &str, queue: &str) -> String {
 }
 
 /// What a row offers: synchronise while some slave is behind, cancel while a sync runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SyncAction {
-    Synchronise,
-    Cancel,
-}
-
-/// The action a queue's row offers, as the management UI's queue page does.
-pub fn sync_action(q: &QueueView) -> Option<SyncAction> {
-    if q.syncing_percent.is_some() || q.state == "syncing" {
-        Some(SyncAction::Cancel)
-    } else if q.mirrored && !q.unsynced.is_empty() && q.state == "running" {
-        Some(SyncAction::Synchronise)
-    } else {
-        None
-    }
-}
-
-fn state_label(t: &PanelText, state: &str) -> &'static str {
+fn state_label(t: &PanelText, state: RowState) -> &'static str {
     match state {
-        "running" => t.states[0],
-        "syncing" => t.states[1],
-        "down" => t.states[2],
-        _ => t.states[3],
+        RowState::Running => t.states[0],
+        RowState::Syncing => t.states[1],
+        RowState::Down => t.states[2],
+        RowState::Stopped => t.states[3],
     }
 }
 
@@ -155,7 +138,7 @@ pub fn QueuesView() -> Html {
     let rows: Html = queues
         .iter()
         .map(|q| {
-            let action = sync_action(q).map(|a| {
+            let action = q.sync_action().map(|a| {
                 let cancel = a == SyncAction::Cancel;
                 let line = sync_line(cancel, &q.vhost, &q.name);
                 let node = shell_node(sim, q);
@@ -176,14 +159,14 @@ pub fn QueuesView() -> Html {
                 button(label, Some(fill(aria, &[("name", &q.name)])), "btn btn-small", onclick)
             });
             html! {
-                <tr data-queue={q.name.clone()} class={format!("queue-state-{}", q.state)}>
+                <tr data-queue={q.name.clone()} class={format!("queue-state-{}", q.state.as_str())}>
                     if show_vhost { <td data-label={t.col_vhost}>{ q.vhost.clone() }</td> }
                     <th scope="row" data-label={t.col_name}>{ q.name.clone() }</th>
                     <td data-label={t.col_features} class="features">{ features_cell(q, t) }</td>
                     <td data-label={t.col_node} class="node-cell">{ node_cell(q, t) }</td>
                     <td data-label={t.col_mirrors}>{ mirrors_cell(q, t) }</td>
                     <td data-label={t.col_state}>
-                        <span class={classes!("state-badge", format!("state-{}", q.state))}>{ state_label(t, q.state) }</span>
+                        <span class={classes!("state-badge", format!("state-{}", q.state.as_str()))}>{ state_label(t, q.state) }</span>
                     </td>
                     <td data-label={t.col_ready} class="num">{ q.ready }</td>
                     <td data-label={t.col_unacked} class="num">{ q.unacked }</td>
@@ -278,9 +261,9 @@ mod tests {
         ));
         let q = &p.view().queue_views()[0];
         assert_eq!(q.unsynced.len(), 2);
-        assert_eq!(sync_action(q), Some(SyncAction::Synchronise));
+        assert_eq!(q.sync_action(), Some(SyncAction::Synchronise));
         let plain = player_from("cluster nodes=3\nclient app node=node1\napp declare q durable\n");
-        assert_eq!(sync_action(&plain.view().queue_views()[0]), None);
+        assert_eq!(plain.view().queue_views()[0].sync_action(), None);
     }
 }
 

@@ -3,8 +3,9 @@
 
 use crate::erl::json::encode::json_string;
 use crate::erl::json::{self, Json};
+use crate::sim::ctl::shell;
 use crate::sim::policy::definition::PolicyKind;
-use crate::ui::panels::console::{ctl_line, shell_quote};
+use crate::ui::panels::console::ctl_line;
 
 /// The type of a free key's value, as the management UI's type selector offers them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -214,14 +215,14 @@ impl PolicyForm {
         let mut w = vec!["rabbitmqctl".to_string(), cmd.to_string()];
         if self.vhost != "/" {
             w.push("-p".into());
-            w.push(shell_quote(&self.vhost));
+            w.push(shell::quote(&self.vhost));
         }
         w.push("--priority".into());
-        w.push(shell_quote(self.priority_or_default()));
+        w.push(shell::quote(self.priority_or_default()));
         w.push("--apply-to".into());
-        w.push(shell_quote(&self.apply_to));
-        w.push(shell_quote(&self.name));
-        w.push(shell_quote(&self.pattern));
+        w.push(shell::quote(&self.apply_to));
+        w.push(shell::quote(&self.name));
+        w.push(shell::quote(&self.pattern));
         // Definitions go in single quotes, as every document writes them.
         w.push(format!(
             "'{}'",
