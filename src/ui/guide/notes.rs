@@ -3,6 +3,7 @@
 //! seed and saying what really happens. A note is marked when the run on stage shows it.
 
 use crate::put;
+use crate::sim::policy::definition::HaMode;
 use crate::sim::state_change::StateChange;
 use crate::sim::trace::TraceKind;
 use crate::sim::{NodeState, Sim};
@@ -14,16 +15,6 @@ use crate::ui::markup::esc;
 /// indexes the live trace, of which the view's trace is a prefix.
 pub fn relevant(sim: &Sim, index: &TraceIndex) -> [bool; 5] {
     let reached = sim.trace.len();
-    let inputs = || {
-        index
-            .inputs
-            .iter()
-            .take_while(|&&i| i < reached)
-            .filter_map(|&i| match sim.trace.get(i).map(|e| &e.kind) {
-                Some(TraceKind::Input { text }) => Some(text.as_str()),
-                _ => None,
-            })
-    };
     let notable = || {
         index
             .notable
@@ -34,14 +25,16 @@ pub fn relevant(sim: &Sim, index: &TraceIndex) -> [bool; 5] {
                 _ => None,
             })
     };
+    // The policies in force at the cursor, user and operator ones.
+    let definitions = || sim.policies.policies.iter().map(|p| &p.spec.definition);
     let down = sim
         .cluster
         .nodes
         .iter()
         .any(|n| n.state != NodeState::Running);
     [
-        inputs().any(|t| t.contains("\"exactly\"")),
-        inputs().any(|t| t.contains("ha-sync-mode"))
+        definitions().any(|d| matches!(d.ha_mode(), Some(HaMode::Exactly(_)))),
+        definitions().any(|d| d.get("ha-sync-mode").is_some())
             || notable().any(|c| {
                 matches!(
                     c,
