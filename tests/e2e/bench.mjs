@@ -8,7 +8,7 @@
 //   node tests/e2e/bench.mjs            (serves ../../dist, or MIRRORSCOPE_DIST)
 //   BENCH_SECONDS=20 node tests/e2e/bench.mjs
 import { fileURLToPath } from 'node:url';
-import { start, newPage, open, clockMoved } from './harness.mjs';
+import { start, newPage, open } from './harness.mjs';
 
 function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
@@ -39,13 +39,14 @@ export async function runBench(page, baseUrl, seconds = Number(process.env.BENCH
   if (speed !== '1×') throw new Error(`the lesson should play at 1×, not ${speed}`);
   const t0 = await page.getByRole('slider', { name: 'Timeline' }).inputValue();
   await page.getByRole('button', { name: 'Play', exact: true }).click();
-  // Warm up until the steady load is on the wire (messages in flight, the clock moving), then
-  // measure from a clean slate.
-  await clockMoved(page);
+  // Warm up until half a simulated second of the steady load has played (a publish every
+  // 50 ms, so the load is on the wire), then measure from a clean slate. A flight lasts about a
+  // millisecond of simulated time, so waiting for one to be on screen would be a lottery.
+  const timeline = await page.getByRole('slider', { name: 'Timeline' }).elementHandle();
   await page.waitForFunction(
-    () => Number(document.querySelector('g.motion')?.getAttribute('data-in-flight')) > 0,
-    undefined,
-    { timeout: 30_000 },
+    ([e, from]) => Number(e.value) >= from + 500_000,
+    [timeline, Number(t0)],
+    { timeout: 120_000, polling: 100 },
   );
   await page.evaluate(() => {
     window.__mirrorscopeFrames = [];

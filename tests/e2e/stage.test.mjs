@@ -3,7 +3,7 @@
 // error, console error or failed request fails a journey; screenshots go to tests/e2e/out/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { suite, journey as journeyIn, open, shot, clockMoved } from './harness.mjs';
+import { suite, journey as journeyIn, newPage, open, shot, clockMoved } from './harness.mjs';
 import { runBench, report, summary } from './bench.mjs';
 
 const h = suite();
