@@ -64,6 +64,55 @@ impl fmt::Display for DeclareError {
     }
 }
 
+/// A channel error the broker closes a channel with: the AMQP reply code and the reply text
+/// (`NOT_FOUND - no queue 'q' in vhost '/'`), which clients show as they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokerError {
+    pub code: u16,
+    pub text: String,
+}
+
+impl BrokerError {
+    /// `404 NOT_FOUND`: no such queue.
+    pub fn no_queue(queue: &str, vhost: &str) -> BrokerError {
+        BrokerError {
+            code: 404,
+            text: format!("NOT_FOUND - no queue '{queue}' in vhost '{vhost}'"),
+        }
+    }
+
+    /// `404 NOT_FOUND`: `rabbit_amqqueue:with/4` gave up waiting for a live master.
+    pub fn timeout(queue: &str, vhost: &str) -> BrokerError {
+        DeclareError::Timeout {
+            queue: queue.to_string(),
+            vhost: vhost.to_string(),
+        }
+        .into()
+    }
+}
+
+impl fmt::Display for BrokerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// For the scenario runner, which prints the text as the step's error.
+impl From<BrokerError> for String {
+    fn from(e: BrokerError) -> String {
+        e.text
+    }
+}
+
+impl From<DeclareError> for BrokerError {
+    fn from(e: DeclareError) -> BrokerError {
+        BrokerError {
+            code: e.reply_code(),
+            text: e.to_string(),
+        }
+    }
+}
+
 /// Why basic.ack / nack / reject failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SettleError {
@@ -87,6 +136,32 @@ impl fmt::Display for SettleError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn broker_errors_carry_their_reply_code_beside_the_text() {
+        let e = BrokerError::no_queue("q", "/");
+        assert_eq!(
+            (e.code, e.to_string().as_str()),
+            (404, "NOT_FOUND - no queue 'q' in vhost '/'")
+        );
+        let t = BrokerError::timeout("q", "/");
+        assert_eq!(t.code, 404);
+        assert!(t.text.ends_with("due to timeout"));
+        let locked: BrokerError = DeclareError::Locked {
+            queue: "q".into(),
+            vhost: "/".into(),
+        }
+        .into();
+        assert_eq!(locked.code, 405);
+        let durable: BrokerError = DeclareError::InequivalentDurable {
+            queue: "q".into(),
+            vhost: "/".into(),
+            received: true,
+            current: false,
+        }
+        .into();
+        assert_eq!(durable.code, 406);
+    }
 
     #[test]
     fn settle_errors_read_as_before() {

@@ -360,15 +360,18 @@ pub struct Client {
 pub enum ClientError {
     /// basic.get found the queue empty: an answer, listed with the errors as pika shows it.
     GetEmpty,
-    /// The broker closed the channel or the connection with this text (`NOT_FOUND - …`).
-    Closed(String),
+    /// The broker closed the channel (`NOT_FOUND - …`, with its reply code).
+    Channel(crate::sim::error::BrokerError),
+    /// The connection went away, and why.
+    Connection(String),
 }
 
 impl fmt::Display for ClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ClientError::GetEmpty => f.write_str("basic.get-empty"),
-            ClientError::Closed(text) => f.write_str(text),
+            ClientError::Channel(e) => write!(f, "{e}"),
+            ClientError::Connection(text) => f.write_str(text),
         }
     }
 }

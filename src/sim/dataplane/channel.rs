@@ -2,6 +2,7 @@
 //! (confirm, tx), requests sent on to a queue's master, and what a client receives back.
 
 use crate::sim::engine::{MasterReq, Payload, Sim, ToClient};
+use crate::sim::error::BrokerError;
 use crate::sim::model::*;
 use crate::sim::state_change::StateChange;
 use crate::sim::trace::{Endpoint, MsgKind};
@@ -58,7 +59,7 @@ impl Sim {
         self.clients[c.0].connected = false;
         self.clients[c.0]
             .errors
-            .push(ClientError::Closed(reason.to_string()));
+            .push(ClientError::Connection(reason.to_string()));
         self.changed(StateChange::ClientDisconnected {
             client: self.clients[c.0].name.clone(),
             reason: reason.to_string(),
@@ -185,10 +186,9 @@ impl Sim {
         }
     }
 
-    pub(crate) fn client_error(&mut self, c: ClientId, text: String) {
-        self.clients[c.0]
-            .errors
-            .push(ClientError::Closed(text.clone()));
+    pub(crate) fn client_error(&mut self, c: ClientId, error: BrokerError) {
+        let text = error.text.clone();
+        self.clients[c.0].errors.push(ClientError::Channel(error));
         self.changed(StateChange::ChannelError {
             client: self.clients[c.0].name.clone(),
             error: text,

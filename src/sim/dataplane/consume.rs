@@ -3,7 +3,7 @@
 
 use crate::erl::json::Json;
 use crate::sim::engine::{Ev, MasterReq, Payload, Sim, ToClient, MASTER_RETRY};
-use crate::sim::error::SettleError;
+use crate::sim::error::{BrokerError, SettleError};
 use crate::sim::model::*;
 use crate::sim::state_change::StateChange;
 use crate::sim::trace::{Endpoint, MsgIds, MsgKind};
@@ -18,10 +18,10 @@ impl Sim {
         manual_ack: bool,
         prefetch: u32,
         args: &[(String, Json)],
-    ) -> Result<String, String> {
+    ) -> Result<String, BrokerError> {
         let node = self.clients[c.0].node;
         let Some(q) = self.find_queue_from(node, vhost, queue) else {
-            return Err(format!("NOT_FOUND - no queue '{queue}' in vhost '{vhost}'"));
+            return Err(BrokerError::no_queue(queue, vhost));
         };
         let cl = &mut self.clients[c.0];
         let tag = format!("ctag1.{}", cl.consumers.len() + 1);
@@ -53,10 +53,10 @@ impl Sim {
         vhost: &str,
         queue: &str,
         manual_ack: bool,
-    ) -> Result<(), String> {
+    ) -> Result<(), BrokerError> {
         let node = self.clients[c.0].node;
         let Some(q) = self.find_queue_from(node, vhost, queue) else {
-            return Err(format!("NOT_FOUND - no queue '{queue}' in vhost '{vhost}'"));
+            return Err(BrokerError::no_queue(queue, vhost));
         };
         self.send_to_master(c, q, MasterReq::Get { manual_ack }, "basic.get".to_string());
         Ok(())
@@ -151,10 +151,7 @@ impl Sim {
         if self.queues[q.0].deleted {
             let name = self.queues[q.0].name.clone();
             let vhost = self.queues[q.0].vhost.clone();
-            self.client_error(
-                c,
-                format!("NOT_FOUND - no queue '{name}' in vhost '{vhost}'"),
-            );
+            self.client_error(c, BrokerError::no_queue(&name, &vhost));
             return;
         }
         let m = self.queues[q.0].master;
@@ -364,12 +361,9 @@ impl Sim {
         };
         self.waiting.remove(i);
         let r = &self.queues[q.0];
-        let text = format!(
-            "NOT_FOUND - failed to perform operation on queue '{}' in vhost '{}' due to timeout",
-            r.name, r.vhost
-        );
+        let error = BrokerError::timeout(&r.name, &r.vhost);
         let _ = what;
-        self.client_error(c, text);
+        self.client_error(c, error);
     }
 
     /// Replays requests that waited for a master once one is live again.

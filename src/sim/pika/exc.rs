@@ -217,32 +217,6 @@ impl PikaExceptions {
 /// finds: an unknown delivery tag, a queue in use, a confirm channel asked for tx…).
 pub const PRECONDITION_FAILED: i64 = 406;
 
-/// AMQP reply codes of the broker's channel- and connection-level errors, from the text's
-/// leading constant (`NOT_FOUND - …`).
-pub fn reply_code(text: &str) -> i64 {
-    let name = text.split(" - ").next().unwrap_or("");
-    match name {
-        "CONTENT_TOO_LARGE" => 311,
-        "NO_ROUTE" => 312,
-        "NO_CONSUMERS" => 313,
-        "CONNECTION_FORCED" => 320,
-        "INVALID_PATH" => 402,
-        "ACCESS_REFUSED" => 403,
-        "NOT_FOUND" => 404,
-        "RESOURCE_LOCKED" => 405,
-        "PRECONDITION_FAILED" => PRECONDITION_FAILED,
-        "FRAME_ERROR" => 501,
-        "SYNTAX_ERROR" => 502,
-        "COMMAND_INVALID" => 503,
-        "CHANNEL_ERROR" => 504,
-        "UNEXPECTED_FRAME" => 505,
-        "RESOURCE_ERROR" => 506,
-        "NOT_ALLOWED" => 530,
-        "NOT_IMPLEMENTED" => 540,
-        _ => 541,
-    }
-}
-
 /// A `socket` module exposing `gaierror` (some snippets catch `socket.gaierror`).
 pub fn socket_module(exc: &PikaExceptions) -> Value {
     Value::Module(Module::new(

@@ -475,7 +475,7 @@ impl Run {
                         self.sim.queue(q).name
                     ))),
                     Err(e) => {
-                        self.sim.client_error(c, e.to_string());
+                        self.sim.client_error(c, e.clone().into());
                         Ok(CtlOutput {
                             output: format!("ChannelClosedByBroker: {e}"),
                             exit_code: 1,

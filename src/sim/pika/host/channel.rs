@@ -3,7 +3,8 @@
 
 use crate::py::format::repr_str;
 use crate::py::{BuiltinExc, HostRef, HostResult, PyException, Reply, Value};
-use crate::sim::pika::exc::{reply_code, PikaExc, PRECONDITION_FAILED};
+use crate::sim::error::BrokerError;
+use crate::sim::pika::exc::{PikaExc, PRECONDITION_FAILED};
 use crate::sim::pika::host::args::{
     bind, int_arg, is_callable, not_supported, opt, require_str, table_arg, truthy, try_raise,
     type_error, value_error,
@@ -530,14 +531,14 @@ impl Ctx<'_> {
 
     /// A request error known at once (the simulator checks, for instance, that a queue
     /// exists when the request is made): the `channel.close` comes back one round trip later.
-    pub(super) fn deferred_error(&mut self, chan: usize, text: &str) -> Wait {
+    pub(super) fn deferred_error(&mut self, chan: usize, error: &BrokerError) -> Wait {
         let at = self.now() + self.lat();
         Wait::Deferred {
             at,
             op: Deferred::ChannelError {
                 chan,
-                code: reply_code(text),
-                text: text.to_string(),
+                code: i64::from(error.code),
+                text: error.text.clone(),
             },
         }
     }

@@ -3,7 +3,6 @@
 
 use crate::sim::engine::Sim;
 use crate::sim::model::ClientError;
-use crate::sim::pika::exc::reply_code;
 use crate::sim::pika::host::ctx::{Ctx, HostState};
 use crate::sim::pika::state::{ChanState, ConnState, Inbound, Pending, Timer, Wait};
 use crate::sim::time::Micros;
@@ -89,15 +88,15 @@ impl Ctx<'_> {
                 changed = true;
                 match self.sim.clients[c.0].errors[i].clone() {
                     ClientError::GetEmpty => self.st.chans[chan].get_replies.push_back(None),
-                    ClientError::Closed(e) => {
+                    ClientError::Channel(e) => {
                         if self.sim.clients[c.0].connected
                             && self.st.chans[chan].state == ChanState::Open
                         {
-                            // The close text starts with the AMQP reply-code constant.
-                            let code = reply_code(&e);
-                            self.break_chan(chan, code, &e);
+                            self.break_chan(chan, i64::from(e.code), &e.text);
                         }
                     }
+                    // A lost connection reaches the script through the connection's state.
+                    ClientError::Connection(_) => {}
                 }
             }
         }
