@@ -221,29 +221,8 @@ impl Parser {
     /// Left-associative binary operators by precedence climbing (one Rust frame per
     /// precedence change, not per level, to keep recursion shallow).
     pub(super) fn binary(&mut self, min_prec: u8) -> Result<Expr, ParseError> {
-        let mut left = self.unary()?;
-        while let Some((prec, op)) = self.binop() {
-            if prec < min_prec {
-                break;
-            }
-            self.pos += 1;
-            let mut right = self.unary()?;
-            while let Some((next, _)) = self.binop() {
-                if next <= prec {
-                    break;
-                }
-                self.enter()?;
-                let r = self.binary_rest(right, next);
-                self.leave();
-                right = r?;
-            }
-            let (line, col) = (left.line, left.col);
-            left = self.checked(mk(
-                ExprKind::BinOp(op, Box::new(left), Box::new(right)),
-                line,
-                col,
-            ))?;
-        }
+        let first = self.unary()?;
+        let left = self.binary_rest(first, min_prec)?;
         if self.check_op("@") {
             let t = self.peek();
             return Err(unsupported(
