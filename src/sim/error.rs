@@ -75,10 +75,11 @@ pub struct BrokerError {
 impl BrokerError {
     /// `404 NOT_FOUND`: no such queue.
     pub fn no_queue(queue: &str, vhost: &str) -> BrokerError {
-        BrokerError {
-            code: 404,
-            text: format!("NOT_FOUND - no queue '{queue}' in vhost '{vhost}'"),
+        DeclareError::NotFound {
+            queue: queue.to_string(),
+            vhost: vhost.to_string(),
         }
+        .into()
     }
 
     /// `404 NOT_FOUND`: `rabbit_amqqueue:with/4` gave up waiting for a live master.

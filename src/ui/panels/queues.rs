@@ -21,7 +21,7 @@ pub fn sync_line(cancel: bool, vhost: &str, queue: &str) -> String {
     crate::sim::ctl::curl::sync_request(cancel, vhost, queue)
 }
 
-/// What a row offers: synchronise while some slave is behind, cancel while a sync runs.
+/// The State column's word in the page's language.
 fn state_label(t: &PanelText, state: RowState) -> &'static str {
     match state {
         RowState::Running => t.states[0],
