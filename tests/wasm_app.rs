@@ -18,9 +18,25 @@ fn document() -> Document {
     web_sys::window().unwrap().document().unwrap()
 }
 
-/// Lets Yew's scheduler run the renders and effects queued so far.
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(20)).await;
+/// Waits until `done` holds: Yew renders and runs effects when the browser gets to them, which
+/// on a busy machine is later than any fixed pause. Fails after 10 s, naming what it waited for.
+async fn until(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..1000 {
+        if done() {
+            return;
+        }
+        yew::platform::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("waited 10 s for {what}");
+}
+
+fn stored_lang() -> Option<String> {
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.get_item(STORAGE_KEY).unwrap()
+}
+
+fn page_lang() -> Option<String> {
+    document().document_element().unwrap().get_attribute("lang")
 }
 
 /// Mounts the app into a fresh element of its own, so tests do not see each other's pages.
@@ -28,7 +44,12 @@ async fn mount(lang: Lang) -> Element {
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { lang }).render();
-    settle().await;
+    until("the cluster drawn", || {
+        root.query_selector("svg.cluster-view g.node")
+            .unwrap()
+            .is_some()
+    })
+    .await;
     root
 }
 
@@ -71,7 +92,10 @@ async fn the_language_switch_translates_and_remembers() {
 
     let zh_button: HtmlElement = select(&root, "button.lang-btn[lang=\"zh-CN\"]").unchecked_into();
     zh_button.click();
-    settle().await;
+    until("the page in Chinese, remembered", || {
+        page_lang().as_deref() == Some("zh-CN") && stored_lang().as_deref() == Some("zh-CN")
+    })
+    .await;
 
     let zh = Lang::Zh.text();
     assert_eq!(text_of(&root, ".cluster-card h2"), zh.cluster_heading);
@@ -81,19 +105,17 @@ async fn the_language_switch_translates_and_remembers() {
         zh_button.get_attribute("aria-pressed").as_deref(),
         Some("true")
     );
-    let html = document().document_element().unwrap();
-    assert_eq!(html.get_attribute("lang").as_deref(), Some("zh-CN"));
+    assert_eq!(page_lang().as_deref(), Some("zh-CN"));
     assert_eq!(document().title(), zh.doc_title);
-    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
-    assert_eq!(
-        storage.get_item(STORAGE_KEY).unwrap().as_deref(),
-        Some("zh-CN")
-    );
+    assert_eq!(stored_lang().as_deref(), Some("zh-CN"));
     assert_eq!(Lang::from_browser(), Lang::Zh);
 
     let en_button: HtmlElement = select(&root, "button.lang-btn[lang=\"en\"]").unchecked_into();
     en_button.click();
-    settle().await;
+    until("the page in English, remembered", || {
+        page_lang().as_deref() == Some("en") && stored_lang().as_deref() == Some("en")
+    })
+    .await;
     assert_eq!(
         text_of(&root, ".cluster-card h2"),
         Lang::En.text().cluster_heading
