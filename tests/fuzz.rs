@@ -154,7 +154,8 @@ fn gen_policy_json(seed: u64, i: usize) -> String {
     let mut r = rng(seed, i);
     let text = match i % 4 {
         0 => grammar::policy_json(&mut r),
-        1 => grammar::json_value(&mut r, 4),
+        1 if i % 8 == 1 => grammar::json_value(&mut r, 4),
+        1 => grammar::valid_policy(&mut r),
         _ => {
             let base = grammar::policy_json(&mut r);
             mutate::mutate(&base, &mut r, &mut |r| grammar::json_value(r, 2))

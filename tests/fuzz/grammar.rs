@@ -82,7 +82,7 @@ fn queue(r: &mut Rng) -> String {
     match r.below(8) {
         0 => "important.x".to_string(),
         1 => "".to_string(),
-        2 => "q é".to_string(),
+        2 => "q\u{e9}".to_string(),
         _ => format!("q{}", r.below(4)),
     }
 }
@@ -112,10 +112,20 @@ pub fn policy_json(r: &mut Rng) -> String {
         "queue-mode",
         "delivery-limit",
         "x-unknown",
+        "ha-sync-mode",
+        "ha-promote-on-failure",
     ];
     let n = r.below(4) as usize;
     let mut members = Vec::new();
-    for _ in 0..=n {
+    if r.below(4) != 0 {
+        members.push(match r.below(3) {
+            0 => "\"ha-mode\":\"all\"".to_string(),
+            1 => format!("\"ha-mode\":\"exactly\",\"ha-params\":{}", 1 + r.below(4)),
+            _ => "\"ha-mode\":\"nodes\",\"ha-params\":[\"rabbit@node1\",\"rabbit@node3\"]"
+                .to_string(),
+        });
+    }
+    for _ in 0..n {
         let k = pick(r, keys);
         let v = match k {
             "ha-mode" => format!("\"{}\"", pick(r, &["all", "exactly", "nodes", "ALL", ""])),
@@ -125,7 +135,16 @@ pub fn policy_json(r: &mut Rng) -> String {
                 2 => "[]".to_string(),
                 _ => json_value(r, 3),
             },
-            "ha-sync-mode" => format!("\"{}\"", pick(r, &["automatic", "manual", "auto"])),
+            "ha-sync-mode" => format!(
+                "\"{}\"",
+                pick(r, &["automatic", "manual", "automatic", "auto"])
+            ),
+            "max-length" | "message-ttl" | "expires" | "delivery-limit" | "ha-sync-batch-size" => {
+                match r.below(3) {
+                    0 => json_value(r, 1),
+                    _ => small(r).to_string(),
+                }
+            }
             "ha-promote-on-shutdown" | "ha-promote-on-failure" => {
                 format!("\"{}\"", pick(r, &["always", "when-synced", "never"]))
             }
@@ -138,6 +157,31 @@ pub fn policy_json(r: &mut Rng) -> String {
             _ => json_value(r, 2),
         };
         members.push(format!("\"{k}\":{v}"));
+    }
+    format!("{{{}}}", members.join(","))
+}
+
+/// A definition RabbitMQ accepts: a mirroring mode with some of the other keys.
+pub fn valid_policy(r: &mut Rng) -> String {
+    let mut members = vec![match r.below(3) {
+        0 => "\"ha-mode\":\"all\"".to_string(),
+        1 => format!("\"ha-mode\":\"exactly\",\"ha-params\":{}", 1 + r.below(5)),
+        _ => "\"ha-mode\":\"nodes\",\"ha-params\":[\"rabbit@node2\",\"rabbit@node9\"]".to_string(),
+    }];
+    let extras = [
+        "\"ha-sync-mode\":\"automatic\"",
+        "\"ha-sync-mode\":\"manual\"",
+        "\"ha-sync-batch-size\":2",
+        "\"ha-promote-on-shutdown\":\"always\"",
+        "\"ha-promote-on-failure\":\"when-synced\"",
+        "\"queue-master-locator\":\"random\"",
+        "\"max-length\":3",
+        "\"message-ttl\":1000",
+    ];
+    for e in extras {
+        if r.below(3) == 0 {
+            members.push(e.to_string());
+        }
     }
     format!("{{{}}}", members.join(","))
 }
@@ -184,7 +228,8 @@ pub fn regex(r: &mut Rng, depth: u32) -> String {
             out += pick(
                 r,
                 &[
-                    "*", "+", "?", "{2}", "{1,3}", "{0,}", "*?", "++", "{,2}", "{3,1}",
+                    "*", "+", "?", "{2}", "{1,3}", "{0,}", "*?", "+?", "{,2}", "{3,1}", "*", "+",
+                    "++",
                 ],
             );
         }
@@ -201,6 +246,11 @@ pub fn regex(r: &mut Rng, depth: u32) -> String {
 
 fn regex_atom(r: &mut Rng, depth: u32) -> String {
     match r.below(if depth == 0 { 5 } else { 7 }) {
+        _ if r.below(2) == 0 => pick(
+            r,
+            &["q", "important", "\\.", ".", "é", "amq\\.", "a", "[0-9]"],
+        )
+        .to_string(),
         0 => pick(r, &["q", "important", "\\.", ".", "é", "amq\\."]).to_string(),
         1 => pick(
             r,
@@ -311,7 +361,17 @@ pub fn console_line(r: &mut Rng) -> String {
             pick(r, &["%2F", "%2f", "/", "%ZZ"])
         ),
         12 => format!("rabbitmqctl -n rabbit@{} add_vhost v{}", node(r), r.below(2)),
-        _ => format!("kill -{} $(pidof beam.smp)", pick(r, &["9", "TERM", "STOP", "CONT"])),
+        _ => pick(
+            r,
+            &[
+                "kill -9 $(pidof beam.smp)",
+                "kill -TERM $(pidof beam.smp)",
+                "pkill -9 beam.smp",
+                "killall beam.smp",
+                "kill -STOP $(pidof beam.smp)",
+            ],
+        )
+        .to_string(),
     }
 }
 
@@ -349,7 +409,7 @@ fn client_line(r: &mut Rng, c: &str) -> String {
         2 | 3 => format!(
             "{c} publish {q} \"m\" count={}{}",
             1 + small(r),
-            pick(r, &["", " persistent", " mandatory"])
+            pick(r, &["", " persistent", " transient"])
         ),
         4 => format!(
             "{c} consume {q} ack={} prefetch={}",
@@ -361,9 +421,19 @@ fn client_line(r: &mut Rng, c: &str) -> String {
         7 => format!("{c} confirm"),
         8 => format!(
             "{c} {}",
-            pick(r, &["nack all requeue", "cancel", "close", "tx_select"])
+            pick(
+                r,
+                &[
+                    "nack all requeue",
+                    "reject 1 requeue",
+                    "nack 2",
+                    "close",
+                    "tx_select",
+                    "tx_commit"
+                ]
+            )
         ),
-        9 => format!("{c} delete {q}"),
+        9 => format!("{c} get {q} ack={}", pick(r, &["manual", "auto"])),
         _ => format!("expect client {c} confirmed={}", small(r)),
     }
 }
@@ -371,12 +441,19 @@ fn client_line(r: &mut Rng, c: &str) -> String {
 /// One scenario line after the set-up.
 pub fn scenario_line(r: &mut Rng) -> String {
     match r.below(16) {
-        0..=2 => console_line(r),
+        0..=2 => {
+            let l = console_line(r);
+            if l.starts_with("rabbitmqctl") || l.starts_with("systemctl") {
+                l
+            } else {
+                format!("on {}: {l}", node(r))
+            }
+        }
         3 => format!("on {}: {}", node(r), console_line(r)),
         4 => format!("{} {}", pick(r, &["stop", "kill", "start"]), node(r)),
         5 => format!("partition {} | {}", node(r), node(r)),
         6 => "heal".to_string(),
-        7 => format!("join {}", node(r)),
+        7 => "join node".to_string(),
         8 => format!("wait {}", duration(r)),
         9 => format!("client c{} node={}", r.below(3), node(r)),
         10 => format!("drop {}", small(r)),

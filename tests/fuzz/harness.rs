@@ -22,8 +22,9 @@ pub struct Class {
     pub name: &'static str,
     /// The extension of its corpus files.
     pub ext: &'static str,
-    /// Runs the input; `Err` says which property failed (bounds, determinism). A panic is caught.
-    pub check: fn(&str) -> Result<(), String>,
+    /// Runs the input: `Ok(true)` when it got past the parsers and ran, `Err` says which
+    /// property failed (bounds, determinism). A panic is caught.
+    pub check: fn(&str) -> Result<bool, String>,
 }
 
 /// Inputs being checked right now (classes run in parallel test threads), for the memory report.
@@ -69,7 +70,7 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// Checks one input; `Err` is the symptom (a panic, a failed property, a hang).
-pub fn run_one(class: &Class, input: &str) -> Result<(), String> {
+pub fn run_one(class: &Class, input: &str) -> Result<bool, String> {
     IN_FLIGHT
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -85,7 +86,7 @@ pub fn run_one(class: &Class, input: &str) -> Result<(), String> {
     result
 }
 
-fn watch(class: &Class, input: &str) -> Result<(), String> {
+fn watch(class: &Class, input: &str) -> Result<bool, String> {
     let (tx, rx) = mpsc::channel();
     let check = class.check;
     let owned = input.to_string();
@@ -163,6 +164,8 @@ pub fn base_seed() -> u64 {
 /// What a generation run did, printed by the test.
 pub struct Tally {
     pub tried: usize,
+    /// Inputs that got past the parsers and ran.
+    pub ran: usize,
     pub failures: Vec<String>,
     pub elapsed: Duration,
     pub stopped_early: bool,
@@ -182,6 +185,7 @@ pub fn campaign(
     let started = Instant::now();
     let mut tally = Tally {
         tried: 0,
+        ran: 0,
         failures: Vec::new(),
         elapsed: Duration::ZERO,
         stopped_early: false,
@@ -193,23 +197,27 @@ pub fn campaign(
         }
         let input = generate(seed, i);
         tally.tried += 1;
-        if let Err(symptom) = run_one(class, &input) {
-            let path = keep(class, &input);
-            tally.failures.push(format!(
-                "{} input #{i} (kept as {}): {symptom}\n{input:?}",
-                class.name,
-                path.display()
-            ));
-            if symptom.contains("a hang") || tally.failures.len() >= 5 {
-                break;
+        match run_one(class, &input) {
+            Ok(ran) => tally.ran += usize::from(ran),
+            Err(symptom) => {
+                let path = keep(class, &input);
+                tally.failures.push(format!(
+                    "{} input #{i} (kept as {}): {symptom}\n{input:?}",
+                    class.name,
+                    path.display()
+                ));
+                if symptom.contains("a hang") || tally.failures.len() >= 5 {
+                    break;
+                }
             }
         }
     }
     tally.elapsed = started.elapsed();
     println!(
-        "fuzz {}: {} inputs in {:.1} s{} (seed {:#x}), {} failing",
+        "fuzz {}: {} inputs ({} ran past the parsers) in {:.1} s{} (seed {:#x}), {} failing",
         class.name,
         tally.tried,
+        tally.ran,
         tally.elapsed.as_secs_f64(),
         if tally.stopped_early {
             ", stopped at the time budget"

@@ -23,10 +23,11 @@ const PY_SLICES: u32 = 10;
 /// Suspensions (sleeps, host calls) answered before a standalone run is left as it is.
 const PY_RESUMES: u32 = 500;
 
-/// Runs `f` twice and requires the same rendering, which it returns.
-fn twice(what: &str, f: impl Fn() -> Result<String, String>) -> Result<String, String> {
-    let a = f()?;
-    let b = f()?;
+/// Runs `f` twice and requires the same rendering; returns whether the input ran (the flag
+/// `f` gives with its rendering).
+fn twice(what: &str, f: impl Fn() -> Result<(bool, String), String>) -> Result<bool, String> {
+    let (ran, a) = f()?;
+    let (_, b) = f()?;
     if a != b {
         let at = a
             .lines()
@@ -40,7 +41,7 @@ fn twice(what: &str, f: impl Fn() -> Result<String, String>) -> Result<String, S
             b.lines().nth(at).unwrap_or("")
         ));
     }
-    Ok(a)
+    Ok(ran)
 }
 
 fn bounded(sim: &Sim) -> Result<(), String> {
@@ -84,12 +85,11 @@ fn render_player(p: &Player) -> Result<String, String> {
 }
 
 /// A scenario file: parsed, and run when it parses.
-pub fn scenario(text: &str) -> Result<(), String> {
+pub fn scenario(text: &str) -> Result<bool, String> {
     twice("scenario", || match scenario::run_text(text, None) {
-        Err(e) => Ok(format!("{}: {}", e.line, e.message)),
-        Ok(run) => render_run(&run),
+        Err(e) => Ok((false, format!("{}: {}", e.line, e.message))),
+        Ok(run) => Ok((true, render_run(&run)?)),
     })
-    .map(drop)
 }
 
 /// What the console inputs start from: a cluster with a policy, queues and messages.
@@ -132,7 +132,7 @@ pub fn console_entries(text: &str) -> Vec<(usize, String)> {
 }
 
 /// Console lines typed one after another, each followed by half a second of simulated time.
-pub fn console(text: &str) -> Result<(), String> {
+pub fn console(text: &str) -> Result<bool, String> {
     twice("console lines", || {
         let mut p = player_with_setup();
         for (node, line) in console_entries(text) {
@@ -140,20 +140,20 @@ pub fn console(text: &str) -> Result<(), String> {
             let t = Micros(p.cursor.0 + 500_000);
             p.apply(Action::Seek(t));
         }
-        render_player(&p)
+        let ran = p.console.iter().any(|c| c.exit_code == 0);
+        Ok((ran, render_player(&p)?))
     })
-    .map(drop)
 }
 
 /// A policy definition: validated as both kinds, then set on a live cluster.
-pub fn policy_json(text: &str) -> Result<(), String> {
+pub fn policy_json(text: &str) -> Result<bool, String> {
     twice("policy definition", || {
         let mut out = String::new();
+        let mut ran = false;
         for kind in [PolicyKind::User, PolicyKind::Operator] {
-            out += &format!(
-                "{:?}\n",
-                validate::parse_set(kind, "p", "^q", text, "0", "all").map(|p| format!("{p:?}"))
-            );
+            let set = validate::parse_set(kind, "p", "^q", text, "0", "all");
+            ran |= set.is_ok();
+            out += &format!("{:?}\n", set.map(|p| format!("{p:?}")));
         }
         let mut p = player_with_setup();
         p.apply(Action::Console {
@@ -161,9 +161,8 @@ pub fn policy_json(text: &str) -> Result<(), String> {
             line: format!("rabbitmqctl set_policy p '^q' {}", shell::quote(text)),
         });
         p.apply(Action::Seek(Micros(p.cursor.0 + 2_000_000)));
-        Ok(out + &render_player(&p)?)
+        Ok((ran, out + &render_player(&p)?))
     })
-    .map(drop)
 }
 
 /// Names a pattern is tried on: ordinary, empty, at AMQP's length limit, non-ASCII, with a line
@@ -183,9 +182,11 @@ fn names() -> Vec<String> {
 }
 
 /// A policy pattern: compiled as PCRE, matched against names, and given to `set_policy`.
-pub fn regex(text: &str) -> Result<(), String> {
+pub fn regex(text: &str) -> Result<bool, String> {
     twice("pattern", || {
-        let mut out = match re::compile(text) {
+        let compiled = re::compile(text);
+        let ran = compiled.is_ok();
+        let mut out = match compiled {
             Err(e) => format!("{e:?}\n"),
             Ok(p) => names()
                 .iter()
@@ -212,17 +213,16 @@ pub fn regex(text: &str) -> Result<(), String> {
                 shell::quote(text)
             ),
         });
-        Ok(out + &render_player(&p)?)
+        Ok((ran, out + &render_player(&p)?))
     })
-    .map(drop)
 }
 
 /// The standalone interpreter with the reference host: every suspension answered with `None`,
 /// at most `PY_SLICES × PY_SLICE` instructions.
-fn python_alone(src: &str) -> String {
+fn python_alone(src: &str) -> (bool, String) {
     let mut vm = match Vm::new(src) {
         Ok(vm) => vm,
-        Err(e) => return e.report(src),
+        Err(e) => return (false, e.report(src)),
     };
     let mut host = ReferenceHost::new();
     let (mut slices, mut resumes) = (0, 0);
@@ -239,14 +239,14 @@ fn python_alone(src: &str) -> String {
             other => break format!("{other:?}"),
         }
     };
-    format!("{}\n--- {end}\n", host.output())
+    (true, format!("{}\n--- {end}\n", host.output()))
 }
 
 /// A Python script: alone in the interpreter, then as a pika client in a cluster for a few
 /// simulated seconds.
-pub fn python(text: &str) -> Result<(), String> {
+pub fn python(text: &str) -> Result<bool, String> {
     twice("script", || {
-        let alone = python_alone(text);
+        let (ran, alone) = python_alone(text);
         let scn = format!(
             "cluster nodes=3\nclient app node=node1\napp declare q1 durable\npython app <<FUZZ_END\n{text}\nFUZZ_END\nwait 3s\n"
         );
@@ -254,31 +254,30 @@ pub fn python(text: &str) -> Result<(), String> {
             Err(e) => format!("{}: {}", e.line, e.message),
             Ok(run) => render_run(&run)?,
         };
-        Ok(alone + &sim)
+        Ok((ran, alone + &sim))
     })
-    .map(drop)
 }
 
 /// A share link's hash: decoded as the page decodes it, loaded, and shown at its moment.
 #[cfg(feature = "web")]
-pub fn share_link(text: &str) -> Result<(), String> {
+pub fn share_link(text: &str) -> Result<bool, String> {
     use mirrorscope::ui::share;
     twice("share link", || {
         let Some(parsed) = share::parse_hash(text) else {
-            return Ok("no session".to_string());
+            return Ok((false, "no session".to_string()));
         };
         let (scenario, at) = match parsed {
-            Err(e) => return Ok(e),
+            Err(e) => return Ok((false, e)),
             Ok(v) => v,
         };
         let mut p = Player::new();
         p.apply(Action::Load(scenario));
-        if p.error.is_none() {
+        let ran = p.error.is_none();
+        if ran {
             if let Some(t) = at {
                 p.apply(Action::Seek(t));
             }
         }
-        render_player(&p)
+        Ok((ran, render_player(&p)?))
     })
-    .map(drop)
 }
