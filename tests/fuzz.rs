@@ -379,7 +379,7 @@ fn known_python_microsecond_consume() {
 #[test]
 #[ignore = "bounds helper (issue 15): a reconnect loop never closes its connections"]
 fn known_python_reconnect_loop() {
-    known(&PYTHON, "known-reconnect-loop.py");
+    known_with_expectations("known-reconnect-loop.scn");
 }
 
 #[test]

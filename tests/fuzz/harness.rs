@@ -169,6 +169,8 @@ pub struct Tally {
     pub failures: Vec<String>,
     pub elapsed: Duration,
     pub stopped_early: bool,
+    /// The longest one input took (a figure, never judged).
+    pub slowest: Duration,
 }
 
 /// Tries `count × scale()` generated inputs (input `i` from `generate(seed, i)`), stopping early
@@ -189,6 +191,7 @@ pub fn campaign(
         failures: Vec::new(),
         elapsed: Duration::ZERO,
         stopped_early: false,
+        slowest: Duration::ZERO,
     };
     for i in 0..n {
         if started.elapsed() > budget {
@@ -197,7 +200,10 @@ pub fn campaign(
         }
         let input = generate(seed, i);
         tally.tried += 1;
-        match run_one(class, &input) {
+        let one = Instant::now();
+        let result = run_one(class, &input);
+        tally.slowest = tally.slowest.max(one.elapsed());
+        match result {
             Ok(ran) => tally.ran += usize::from(ran),
             Err(symptom) => {
                 let path = keep(class, &input);
@@ -214,11 +220,12 @@ pub fn campaign(
     }
     tally.elapsed = started.elapsed();
     println!(
-        "fuzz {}: {} inputs ({} ran past the parsers) in {:.1} s{} (seed {:#x}), {} failing",
+        "fuzz {}: {} inputs ({} ran past the parsers) in {:.1} s (slowest {:.2} s){} (seed {:#x}), {} failing",
         class.name,
         tally.tried,
         tally.ran,
         tally.elapsed.as_secs_f64(),
+        tally.slowest.as_secs_f64(),
         if tally.stopped_early {
             ", stopped at the time budget"
         } else {
