@@ -9,7 +9,7 @@ use mirrorscope::sim::ctl::shell;
 use mirrorscope::sim::policy::definition::PolicyKind;
 use mirrorscope::sim::policy::validate;
 use mirrorscope::sim::scenario::player::{Action, Player};
-use mirrorscope::sim::scenario::{self, report, Run};
+use mirrorscope::sim::scenario::{self, report, Run, Session};
 use mirrorscope::sim::time::Micros;
 use mirrorscope::sim::Sim;
 
@@ -88,8 +88,35 @@ fn render_player(p: &Player) -> Result<String, String> {
 pub fn scenario(text: &str) -> Result<bool, String> {
     twice("scenario", || match scenario::run_text(text, None) {
         Err(e) => Ok((false, format!("{}: {}", e.line, e.message))),
-        Ok(run) => Ok((true, render_run(&run)?)),
+        Ok(run) => {
+            let rendered = render_run(&run)?;
+            replays_as_shared(text, &run.sim)?;
+            Ok((true, rendered))
+        }
     })
+}
+
+/// A scenario run live in a session (as the page runs it), and the text that session would share,
+/// both give the trace the runner gave.
+fn replays_as_shared(text: &str, sim: &Sim) -> Result<(), String> {
+    let Ok(session) = Session::from_scenario(text) else {
+        return Err("parses for the runner but not for a session".into());
+    };
+    let want = render_sim(sim);
+    if render_sim(&session.run.sim) != want {
+        return Err("a session's trace differs from the runner's".into());
+    }
+    let shared = session.to_scenario();
+    match scenario::run_text(&shared, None) {
+        Ok(run) if render_sim(&run.sim) == want => Ok(()),
+        Ok(_) => Err(format!(
+            "the session's share text runs to another trace:\n{shared}"
+        )),
+        Err(e) => Err(format!(
+            "the session's share text does not parse ({}: {}):\n{shared}",
+            e.line, e.message
+        )),
+    }
 }
 
 /// What the console inputs start from: a cluster with a policy, queues and messages.
@@ -131,7 +158,9 @@ pub fn console_entries(text: &str) -> Vec<(usize, String)> {
     out
 }
 
-/// Console lines typed one after another, each followed by half a second of simulated time.
+/// Console lines typed one after another, each followed by half a second of simulated time;
+/// then the session's share text must replay to the identical trace, and seeking back to the
+/// middle and forward again must show it too.
 pub fn console(text: &str) -> Result<bool, String> {
     twice("console lines", || {
         let mut p = player_with_setup();
@@ -141,7 +170,25 @@ pub fn console(text: &str) -> Result<bool, String> {
             p.apply(Action::Seek(t));
         }
         let ran = p.console.iter().any(|c| c.exit_code == 0);
-        Ok((ran, render_player(&p)?))
+        let rendered = render_player(&p)?;
+        let live = render_sim(&p.session.run.sim);
+        let shared = p.session.to_scenario();
+        let mut q = Player::new();
+        q.apply(Action::Load(shared.clone()));
+        q.apply(Action::Seek(p.session.now()));
+        if q.error.is_some() || render_sim(&q.session.run.sim) != live {
+            return Err(format!(
+                "the session's share text does not replay to the same trace ({:?}):\n{shared}",
+                q.error
+            ));
+        }
+        let end = p.session.now();
+        p.apply(Action::Seek(Micros(end.0 / 2)));
+        p.apply(Action::Seek(end));
+        if render_sim(p.view()) != live {
+            return Err("seeking back to the middle and forward again shows another trace".into());
+        }
+        Ok((ran, rendered))
     })
 }
 
