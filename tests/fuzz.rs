@@ -92,6 +92,27 @@ fn clear_of_known(s: &str) -> String {
     s
 }
 
+/// Comments out set-up lines (`cluster`, `seed`, `config`) after the first other line: the
+/// session shares them as set-up (`known-late-setup-line.scn`, for the scenario module's owner).
+fn setup_first(s: &str) -> String {
+    let mut started = false;
+    s.split('\n')
+        .map(|l| {
+            let t = l.trim_start();
+            let setup = ["cluster", "seed", "config"]
+                .iter()
+                .any(|w| t.split_whitespace().next() == Some(w));
+            if setup && started {
+                format!("# {l}")
+            } else {
+                started |= !setup && !t.is_empty() && !t.starts_with('#');
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Raises every number right after `key` that is below `min` to `min`.
 fn floor_after(s: &str, key: &str, min: f64) -> String {
     let mut out = String::with_capacity(s.len());
@@ -122,7 +143,7 @@ fn gen_scenario(seed: u64, i: usize) -> String {
         let base = &seeds[r.below(seeds.len() as u64) as usize];
         mutate::mutate(base, &mut r, &mut grammar::scenario_line)
     };
-    clear_of_known(&text)
+    setup_first(&clear_of_known(&text))
 }
 
 fn gen_console(seed: u64, i: usize) -> String {
@@ -210,11 +231,11 @@ fn gen_share_link(seed: u64, i: usize) -> String {
         seeds[r.below(seeds.len() as u64) as usize].clone()
     };
     let scenario = if r.below(2) == 0 {
-        clear_of_known(&mutate::mutate(
+        setup_first(&clear_of_known(&mutate::mutate(
             &scenario,
             &mut r,
             &mut grammar::scenario_line,
-        ))
+        )))
     } else {
         scenario
     };
