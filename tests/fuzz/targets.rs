@@ -2,7 +2,7 @@
 //! work bound (events the simulator processed, instructions the interpreter ran) and the same
 //! input twice gives the identical trace and output. A panic is caught by the harness.
 
-use mirrorscope::erl::re;
+use mirrorscope::erl::{json, re};
 use mirrorscope::py::reference::ReferenceHost;
 use mirrorscope::py::{Reply, RunOutcome, Value, Vm};
 use mirrorscope::sim::ctl::shell;
@@ -192,10 +192,28 @@ pub fn console(text: &str) -> Result<bool, String> {
     })
 }
 
+/// A JSON text that jsx reads is read back the same from what it writes (RabbitMQ prints the
+/// definition it stored, and the policy form sends it again).
+fn json_round_trip(text: &str) -> Result<String, String> {
+    let Ok(v) = json::parse(text) else {
+        return Ok("not JSON\n".into());
+    };
+    let written = v.to_json_string();
+    match json::parse(&written) {
+        Ok(again) if again == v => Ok(format!("{written}\n")),
+        Ok(again) => Err(format!(
+            "JSON written back reads as another value: {written:?} reads as {again:?}, was {v:?}"
+        )),
+        Err(e) => Err(format!(
+            "JSON written back does not read: {written:?}: {e:?}"
+        )),
+    }
+}
+
 /// A policy definition: validated as both kinds, then set on a live cluster.
 pub fn policy_json(text: &str) -> Result<bool, String> {
     twice("policy definition", || {
-        let mut out = String::new();
+        let mut out = json_round_trip(text)?;
         let mut ran = false;
         for kind in [PolicyKind::User, PolicyKind::Operator] {
             let set = validate::parse_set(kind, "p", "^q", text, "0", "all");
@@ -317,6 +335,14 @@ pub fn share_link(text: &str) -> Result<bool, String> {
             Err(e) => return Ok((false, e)),
             Ok(v) => v,
         };
+        let again = share::hash_for(&scenario, at.unwrap_or(Micros::ZERO));
+        if share::parse_hash(&again)
+            != Some(Ok((scenario.clone(), Some(at.unwrap_or(Micros::ZERO)))))
+        {
+            return Err(format!(
+                "the link written again ({again}) reads as another session"
+            ));
+        }
         let mut p = Player::new();
         p.apply(Action::Load(scenario));
         let ran = p.error.is_none();
