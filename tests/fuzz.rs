@@ -271,7 +271,7 @@ fn fuzz_scenarios() {
 
 #[test]
 fn fuzz_console_lines() {
-    assert_clean(campaign(&CONSOLE, 250, BUDGET, gen_console));
+    assert_clean(campaign(&CONSOLE, 150, BUDGET, gen_console));
 }
 
 #[test]
