@@ -136,7 +136,7 @@ fn floor_after(s: &str, key: &str, min: f64) -> String {
 
 fn gen_scenario(seed: u64, i: usize) -> String {
     let mut r = rng(seed, i);
-    let text = if i % 3 == 0 {
+    let text = if i.is_multiple_of(3) {
         grammar::scenario(&mut r)
     } else {
         let seeds = grammar::seed_files("tests/scenarios", "scn");
@@ -188,7 +188,7 @@ fn gen_policy_json(seed: u64, i: usize) -> String {
 fn gen_regex(seed: u64, i: usize) -> String {
     let mut r = rng(seed, i);
     let base = grammar::regex(&mut r, 2);
-    let text = if i % 2 == 0 {
+    let text = if i.is_multiple_of(2) {
         base
     } else {
         mutate::mutate(&base, &mut r, &mut |r| grammar::regex(r, 1))
@@ -224,7 +224,7 @@ fn gen_share_link(seed: u64, i: usize) -> String {
     use mirrorscope::sim::time::Micros;
     use mirrorscope::ui::share;
     let mut r = rng(seed, i);
-    let scenario = if i % 2 == 0 {
+    let scenario = if i.is_multiple_of(2) {
         grammar::scenario(&mut r)
     } else {
         let seeds = grammar::seed_files("tests/scenarios", "scn");
