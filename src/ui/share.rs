@@ -4,6 +4,7 @@
 
 use yew::prelude::*;
 
+use crate::sim::limits;
 use crate::sim::scenario::player::Action;
 use crate::sim::time::Micros;
 use crate::ui::context::load;
@@ -77,6 +78,13 @@ pub fn parse_hash(hash: &str) -> Option<Result<(String, Option<Micros>), String>
         }
     }
     let s = scenario?;
+    if s.len() > limits::SHARE_LINK_MAX_CHARS {
+        return Some(Err(format!(
+            "the link carries {} characters, more than the {} a link may carry (a playground limit, docs/limits.md): share a shorter session",
+            limits::thousands(s.len() as u64),
+            limits::thousands(limits::SHARE_LINK_MAX_CHARS as u64)
+        )));
+    }
     Some(
         decode(s)
             .and_then(|b| String::from_utf8(b).map_err(|_| "the text is not UTF-8".to_string()))

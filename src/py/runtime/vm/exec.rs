@@ -54,7 +54,13 @@ impl Vm {
                     f.stack.push(Value::None);
                 }
             }
-            match self.op(host, op) {
+            let mut flow = self.op(host, op);
+            if matches!(flow, Ok(Flow::Next)) {
+                if let Err(e) = self.check_memory() {
+                    flow = Err(e);
+                }
+            }
+            match flow {
                 Ok(Flow::Next) => {}
                 Ok(Flow::Suspend(t)) => return Exit::Suspend(t),
                 Ok(Flow::Return(v)) => {

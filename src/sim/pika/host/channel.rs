@@ -17,6 +17,18 @@ use crate::sim::pika::state::{
 use crate::sim::queues::DeclareArgs;
 
 impl Ctx<'_> {
+    /// pika encodes names as AMQP short strings and refuses, before sending anything, one
+    /// longer than 255 bytes: `ShortStringTooLong` with the encoded bytes as its argument.
+    pub(super) fn short_string(&self, s: &str) -> Result<(), PyException> {
+        if s.len() <= crate::sim::limits::QUEUE_NAME_MAX_BYTES {
+            return Ok(());
+        }
+        Err(self.st.exc.new_exc(
+            PikaExc::ShortStringTooLong,
+            vec![Value::bytes(s.as_bytes())],
+        ))
+    }
+
     pub(super) fn channel_call(
         &mut self,
         chan: usize,
@@ -79,6 +91,7 @@ impl Ctx<'_> {
                     1
                 );
                 let name = try_raise!(require_str(opt(&b, 0), "queue"));
+                try_raise!(self.short_string(&name));
                 let arguments = try_raise!(table_arg(opt(&b, 5), "arguments"));
                 open!();
                 let d = DeclareArgs {

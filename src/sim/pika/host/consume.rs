@@ -146,7 +146,7 @@ impl Ctx<'_> {
             return HostResult::Raise(e);
         }
         let conn = self.st.chans[chan].conn;
-        let until = timeout.map(|t| self.now() + secs(t));
+        let until = timeout.map(|t| self.now() + crate::sim::limits::timer_delay(secs(t)));
         let what = format!("consume({}) — waiting for a message", repr_str(&queue));
         if let Some(g) = &self.st.chans[chan].generator {
             if g.params != (queue.clone(), auto_ack, exclusive) {
