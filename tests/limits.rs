@@ -154,7 +154,7 @@ fn a_script_holding_too_much_memory_gets_memory_error() {
         let r = run(&script(body, "2s"));
         let out = output(&r);
         assert!(
-            out.contains("MemoryError: the script's objects hold more than 256 MB"),
+            out.contains("MemoryError: the script's objects hold more than 512 MB"),
             "{body}: {out}"
         );
         assert_eq!(

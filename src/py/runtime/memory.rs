@@ -15,7 +15,7 @@ use crate::py::runtime::object::charge::take_charged;
 use crate::py::runtime::object::value::Value;
 
 /// Bytes of live Python objects one script may hold.
-pub const MEMORY_LIMIT: u64 = 256 << 20;
+pub const MEMORY_LIMIT: u64 = 512 << 20;
 
 /// Bytes a script may allocate between two measurements without any [`charge`]: a bound on
 /// what each instruction allocates that no charge reports (an `append`, a small string).
@@ -59,44 +59,80 @@ impl Meter {
 /// counting once past [`MEMORY_LIMIT`] (the answer is then only known to be over it).
 pub(crate) fn live_bytes<'a>(roots: impl Iterator<Item = &'a Value>) -> u64 {
     let slot = std::mem::size_of::<Value>() as u64;
-    let mut seen: HashSet<usize> = HashSet::new();
-    let mut todo: Vec<Value> = roots.cloned().collect();
-    let mut total = 0u64;
-    while let Some(v) = todo.pop() {
-        if total > MEMORY_LIMIT {
+    let mut walk = Walk {
+        seen: HashSet::new(),
+        todo: Vec::new(),
+        total: 0,
+    };
+    for v in roots {
+        walk.total += slot;
+        walk.visit(v);
+    }
+    while let Some(v) = walk.todo.pop() {
+        if walk.total > MEMORY_LIMIT {
             break;
         }
-        total += slot;
-        let fresh = |seen: &mut HashSet<usize>, p: usize| seen.insert(p);
         match &v {
-            Value::Str(s) if fresh(&mut seen, s.as_ptr() as usize) => total += s.len() as u64,
-            Value::Bytes(b) if fresh(&mut seen, b.as_ptr() as usize) => total += b.len() as u64,
-            Value::List(l) if fresh(&mut seen, Rc::as_ptr(l) as usize) => {
+            Value::List(l) => {
                 let items = l.items.borrow();
-                total += items.capacity() as u64 * slot;
-                todo.extend(items.iter().cloned());
+                walk.total += items.capacity() as u64 * slot;
+                items.iter().for_each(|x| walk.visit(x));
             }
-            Value::Tuple(t) if fresh(&mut seen, Rc::as_ptr(t) as usize) => {
-                todo.extend(t.items.iter().cloned());
+            Value::Tuple(t) => {
+                walk.total += t.items.len() as u64 * slot;
+                t.items.iter().for_each(|x| walk.visit(x));
             }
-            Value::Dict(d) if fresh(&mut seen, Rc::as_ptr(d) as usize) => {
+            Value::Dict(d) => {
                 let map = d.map.borrow();
-                total += map.slots() as u64 * (2 * slot + 16);
+                walk.total += map.slots() as u64 * (2 * slot + 16);
                 for (k, val) in map.iter() {
-                    todo.push(k.clone());
-                    todo.push(val.clone());
+                    walk.visit(k);
+                    walk.visit(val);
                 }
             }
-            Value::Function(f) if fresh(&mut seen, Rc::as_ptr(f) as usize) => {
-                todo.extend(f.defaults.iter().cloned());
+            Value::Function(f) => {
+                f.defaults.iter().for_each(|x| walk.visit(x));
                 for c in &f.closure {
-                    if fresh(&mut seen, Rc::as_ptr(c) as usize) {
-                        todo.extend(c.borrow().iter().cloned());
+                    if walk.seen.insert(Rc::as_ptr(c) as usize) {
+                        if let Some(x) = c.borrow().as_ref() {
+                            walk.visit(x);
+                        }
                     }
                 }
             }
             _ => {}
         }
     }
-    total
+    walk.total
+}
+
+/// A measurement in progress: containers still to open, and the shared objects already counted.
+struct Walk {
+    seen: HashSet<usize>,
+    todo: Vec<Value>,
+    total: u64,
+}
+
+impl Walk {
+    /// Counts a string's bytes, or queues a container to open, once per shared object; a
+    /// scalar's slot is counted by its container.
+    fn visit(&mut self, v: &Value) {
+        let ptr = match v {
+            Value::Str(s) => s.as_ptr() as usize,
+            Value::Bytes(b) => b.as_ptr() as usize,
+            Value::List(l) => Rc::as_ptr(l) as usize,
+            Value::Tuple(t) => Rc::as_ptr(t) as usize,
+            Value::Dict(d) => Rc::as_ptr(d) as usize,
+            Value::Function(f) => Rc::as_ptr(f) as usize,
+            _ => return,
+        };
+        if !self.seen.insert(ptr) {
+            return;
+        }
+        match v {
+            Value::Str(s) => self.total += s.len() as u64,
+            Value::Bytes(b) => self.total += b.len() as u64,
+            _ => self.todo.push(v.clone()),
+        }
+    }
 }
