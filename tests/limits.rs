@@ -188,3 +188,27 @@ fn a_costly_pattern_answers_match_limit_and_no_match() {
     let q = re::compile(r"^(orders|events|audit)\.[a-z0-9-]+$").expect("compiles");
     assert_eq!(q.run(&format!("orders.{}", "x".repeat(248))), Ok(true));
 }
+
+#[test]
+fn a_polling_script_stops_at_the_run_s_wakeup_limit_so_a_long_wait_stays_short() {
+    let r = run(&script(
+        "import time\nwhile True:\n    time.sleep(0.0001)",
+        "1000h",
+    ));
+    let out = output(&r);
+    assert!(
+        out.contains("the run's scripts have returned from 250,000 blocking calls"),
+        "{out}"
+    );
+    // The wait went on to its end without the script: one wakeup per timer tick, no more.
+    let ticks = limits::SCRIPT_WAKEUPS_MAX + 10;
+    assert!(
+        r.sim.events_processed <= ticks,
+        "{}",
+        r.sim.events_processed
+    );
+    assert_eq!(
+        r.sim.now(),
+        mirrorscope::sim::time::Micros::from_secs(3_600_000)
+    );
+}

@@ -32,6 +32,12 @@ pub const SCRIPT_INSTRUCTIONS_PER_SECOND: u64 = 4_000_000;
 /// simulated second.
 pub const TIMER_RESOLUTION: Micros = Micros(100);
 
+/// Blocking calls (sleeps, broker calls, waits in `consume`) the scripts of one run may return
+/// from in all: this bounds the events scripts cost over any span of simulated time, so a long
+/// `wait` or a far seek stays short even while a script polls. It is 2.5 times the publishes a
+/// run may make, so a consumer can take every message one by one.
+pub const SCRIPT_WAKEUPS_MAX: u64 = 250_000;
+
 /// Connections one script may open over its life (closed ones count: each is a client the
 /// simulator keeps, with its trace).
 pub const SCRIPT_CONNECTIONS_MAX: usize = 1_000;
@@ -40,7 +46,7 @@ pub const SCRIPT_CONNECTIONS_MAX: usize = 1_000;
 pub const SCENARIO_MAX_BYTES: usize = 256 * 1024;
 
 /// Characters of the `s=` part of a share link: the base64url form of [`SCENARIO_MAX_BYTES`].
-pub const SHARE_LINK_MAX_CHARS: usize = SCENARIO_MAX_BYTES.div_ceil(3) * 4;
+pub const SHARE_LINK_MAX_CHARS: usize = (SCENARIO_MAX_BYTES * 4).div_ceil(3);
 
 /// The refusal of a queue name (or routing key) longer than an AMQP short string holds, as a
 /// scenario line's error. pika raises `ShortStringTooLong` instead (see `pika::host`).

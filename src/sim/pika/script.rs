@@ -3,7 +3,7 @@
 
 use crate::py::{BuiltinExc, ParseError, PyException, Reply, RunOutcome, Value, Vm};
 use crate::sim::engine::Sim;
-use crate::sim::limits::{thousands, SCRIPT_INSTRUCTIONS_PER_SECOND};
+use crate::sim::limits::{thousands, SCRIPT_INSTRUCTIONS_PER_SECOND, SCRIPT_WAKEUPS_MAX};
 use crate::sim::pika::host::{link_range, Ctx, HostState, Poll, Shared};
 use crate::sim::pika::state::{Pending, Wait};
 use crate::sim::time::Micros;
@@ -464,6 +464,16 @@ impl Script {
                     Poll::Pending => break,
                     Poll::Reply(r) => {
                         self.waits.pop();
+                        shared.wakeups += 1;
+                        if shared.wakeups > SCRIPT_WAKEUPS_MAX {
+                            let line = self.current_line();
+                            let msg = format!(
+                                "mirrorscope stopped the script at line {line}: the run's scripts have returned from {} blocking calls (sleeps, waits for the broker), the most one run's scripts may (a playground limit, docs/limits.md); sleep longer between polls, or start a new run",
+                                thousands(SCRIPT_WAKEUPS_MAX)
+                            );
+                            self.kill(sim, shared, &msg);
+                            return true;
+                        }
                         if self.vm.resume(r).is_err() {
                             break;
                         }
