@@ -80,6 +80,17 @@ fn a_queue_name_longer_than_a_short_string_is_refused() {
         "{out}"
     );
     assert!(r.sim.queues.is_empty());
+    // So does a routing key, and nothing is published.
+    let r = run(&script(
+        &format!("import pika\nconn = pika.BlockingConnection(pika.ConnectionParameters('node1'))\nch = conn.channel()\nch.basic_publish('', '{name}', 'm')"),
+        "1s",
+    ));
+    assert!(
+        output(&r).contains("pika.exceptions.ShortStringTooLong: b'qqq"),
+        "{}",
+        output(&r)
+    );
+    assert!(r.sim.messages.is_empty());
 }
 
 #[test]

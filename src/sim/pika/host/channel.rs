@@ -91,9 +91,10 @@ impl Ctx<'_> {
                     1
                 );
                 let name = try_raise!(require_str(opt(&b, 0), "queue"));
-                try_raise!(self.short_string(&name));
                 let arguments = try_raise!(table_arg(opt(&b, 5), "arguments"));
                 open!();
+                // pika encodes the frame after checking the channel is open.
+                try_raise!(self.short_string(&name));
                 let d = DeclareArgs {
                     name: name.clone(),
                     passive: truthy(&b, 1, false),
@@ -140,6 +141,7 @@ impl Ctx<'_> {
                 let b = bound!(&["queue", "if_unused", "if_empty"], 1);
                 let name = try_raise!(require_str(opt(&b, 0), "queue"));
                 open!();
+                try_raise!(self.short_string(&name));
                 let at = self.request_to_node(chan, format!("queue.delete {name}"));
                 self.suspend(
                     Wait::Deferred {
@@ -459,6 +461,7 @@ impl Ctx<'_> {
                 let b = bound!(&["queue", "auto_ack"], 1);
                 let name = try_raise!(require_str(opt(&b, 0), "queue"));
                 open!();
+                try_raise!(self.short_string(&name));
                 let c = self.st.chans[chan].client;
                 let vhost = self.st.conns[conn].params.vhost.clone();
                 match self.sim.get(c, &vhost, &name, !truthy(&b, 1, false)) {

@@ -73,6 +73,7 @@ impl Ctx<'_> {
             kwargs,
         ));
         let queue = try_raise!(require_str(opt(&b, 0), "queue"));
+        try_raise!(self.short_string(&queue));
         let cb = opt(&b, 1).cloned().unwrap_or(Value::None);
         if !is_callable(&cb) {
             let shown = crate::py::format::repr(self, &cb).unwrap_or_default();

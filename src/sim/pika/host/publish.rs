@@ -96,8 +96,6 @@ impl Ctx<'_> {
         ));
         let exchange = try_raise!(require_str(opt(&b, 0), "exchange"));
         let rk = try_raise!(require_str(opt(&b, 1), "routing_key"));
-        try_raise!(self.short_string(&exchange));
-        try_raise!(self.short_string(&rk));
         let body: Vec<u8> = match opt(&b, 2) {
             Some(Value::Bytes(b)) => b.to_vec(),
             Some(Value::Str(s)) => s.as_bytes().to_vec(),
@@ -114,6 +112,8 @@ impl Ctx<'_> {
         if let Err(r) = self.channel_op(chan) {
             return r;
         }
+        try_raise!(self.short_string(&exchange));
+        try_raise!(self.short_string(&rk));
         let held = self.sim.messages.len() + self.st.chans[chan].tx_ops.len();
         if let Err(text) = crate::sim::limits::check_run_publishes(held, 1) {
             return HostResult::Raise(PyException::builtin(BuiltinExc::RuntimeError, text));
