@@ -369,8 +369,10 @@ fn random_action(r: &mut Rng) -> Action {
                     .collect(),
             ),
             _ => {
-                let mut nodes: Vec<String> =
-                    (0..1 + r.below(4)).map(|_| random_text(r, 8)).collect();
+                // Names the parser accepts: distinct, each one `@` at most (none here).
+                let mut nodes: Vec<String> = (0..1 + r.below(4))
+                    .map(|k| format!("{}{k}", random_text(r, 8).replace('@', "")))
+                    .collect();
                 if nodes.len() == 1 && nodes[0].starts_with("nodes=") {
                     nodes[0].insert(0, 'x');
                 }

@@ -10,6 +10,7 @@ pub mod dataplane;
 pub mod engine;
 pub mod error;
 mod failover;
+pub mod limits;
 pub mod lineage;
 pub mod membership;
 pub mod model;

@@ -4,6 +4,7 @@
 
 use yew::prelude::*;
 
+use crate::sim::limits;
 use crate::sim::scenario::player::Action;
 use crate::sim::time::Micros;
 use crate::ui::context::load;
@@ -77,6 +78,13 @@ pub fn parse_hash(hash: &str) -> Option<Result<(String, Option<Micros>), String>
         }
     }
     let s = scenario?;
+    if s.trim_end_matches('=').len() > limits::SHARE_LINK_MAX_CHARS {
+        return Some(Err(format!(
+            "the link carries {} characters, more than the {} a link may carry (a playground limit, docs/limits.md): share a shorter session",
+            limits::thousands(s.len() as u64),
+            limits::thousands(limits::SHARE_LINK_MAX_CHARS as u64)
+        )));
+    }
     Some(
         decode(s)
             .and_then(|b| String::from_utf8(b).map_err(|_| "the text is not UTF-8".to_string()))
@@ -172,6 +180,18 @@ pub fn share_button(
 mod tests {
     use super::*;
     use crate::sim::scenario::Session;
+
+    #[test]
+    fn a_link_beyond_its_length_limit_is_refused_in_words() {
+        let at_limit = encode(&vec![b'#'; limits::SCENARIO_MAX_BYTES]);
+        assert_eq!(at_limit.len(), limits::SHARE_LINK_MAX_CHARS);
+        assert!(parse_hash(&format!("#s={at_limit}")).is_some_and(|r| r.is_ok()));
+        let long = "A".repeat(limits::SHARE_LINK_MAX_CHARS + 1);
+        match parse_hash(&format!("#s={long}")) {
+            Some(Err(e)) => assert!(e.contains("more than the 349,526 a link may carry"), "{e}"),
+            other => panic!("expected the length message, got {other:?}"),
+        }
+    }
 
     #[test]
     fn base64url_round_trips() {

@@ -24,10 +24,19 @@ pub(super) enum LfMode {
     Every,
 }
 
+/// The most work one match may take, in steps of [`Matcher::cost`]: beyond it the match stops
+/// as PCRE's does at its `match_limit` (`re:run/3` answers `nomatch`, or `{error, match_limit}`
+/// with `report_errors`). PCRE counts backtracking calls and the engine here does not
+/// backtrack, so the step is the engine's own: one pattern state at one encoded position.
+pub const MATCH_LIMIT: u64 = 1_000_000;
+
 #[derive(Clone)]
 pub(super) struct Matcher {
     pub(super) regex: Regex,
     pub(super) lf_mode: LfMode,
+    /// Pattern states after repetitions are expanded (`a{500}` is 500 of `a`'s), bounding the
+    /// engine's work per encoded character.
+    pub(super) states: u64,
 }
 
 impl Matcher {
@@ -45,7 +54,17 @@ impl Matcher {
         } else {
             LfMode::FinalOnly
         };
-        Ok(Matcher { regex, lf_mode })
+        Ok(Matcher {
+            regex,
+            lf_mode,
+            states: 3 + states(node),
+        })
+    }
+
+    /// The steps a search of a name of `len` bytes may take: every state at every position of
+    /// the encoded name (three characters a byte).
+    pub(super) fn cost(&self, len: usize) -> u64 {
+        self.states.saturating_mul(3 * len as u64 + 1)
     }
 
     pub(super) fn is_match(&self, name: &[u8]) -> bool {
@@ -65,6 +84,21 @@ impl Matcher {
             s.push(trail);
         }
         self.regex.is_match(&s)
+    }
+}
+
+/// The states of `node` with its repetitions expanded, as `regex-lite` compiles them.
+fn states(node: &Node) -> u64 {
+    match node {
+        Node::Empty | Node::Unsupported { .. } => 0,
+        Node::Set(_) => 3,
+        Node::Anchor(_) => 1,
+        Node::Seq(items) => items.iter().map(states).fold(0, u64::saturating_add),
+        Node::Alt(items) => items.iter().map(states).fold(1, u64::saturating_add),
+        Node::Repeat { node, min, max } => {
+            let copies = u64::from(max.unwrap_or(*min).max(*min).max(1));
+            states(node).saturating_mul(copies).saturating_add(1)
+        }
     }
 }
 

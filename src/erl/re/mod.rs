@@ -40,4 +40,5 @@ mod parse;
 mod pattern;
 
 pub use errors::PatternError;
-pub use pattern::{compile, Pattern};
+pub use matcher::MATCH_LIMIT;
+pub use pattern::{compile, MatchLimit, Pattern};

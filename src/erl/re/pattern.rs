@@ -2,7 +2,7 @@
 //! answers whether a name matches.
 
 use crate::erl::re::errors::PatternError;
-use crate::erl::re::matcher::Matcher;
+use crate::erl::re::matcher::{Matcher, MATCH_LIMIT};
 use crate::erl::re::parse::compiler::Compiler;
 use std::fmt;
 
@@ -56,8 +56,34 @@ impl Pattern {
     /// Exact, with one exception no queue name meets in practice: a pattern using both `$`
     /// without `(?m)` (or `\Z`) and `$` with `(?m)`, tested on a name with a line feed before its
     /// last byte, treats the first kind like the second.
+    ///
+    /// A search that would take more than [`MATCH_LIMIT`] steps is not run and answers no
+    /// match, as `re:run/3` does (without `report_errors`) when PCRE's `match_limit` is reached;
+    /// [`Pattern::run`] tells the two apart.
     pub fn is_match(&self, name: &str) -> bool {
-        self.matcher.is_match(name.as_bytes())
+        self.run(name).unwrap_or(false)
+    }
+
+    /// Like `re:run(Name, Pattern, [report_errors])`: whether it matches, or
+    /// `Err(MatchLimit)` (`{error, match_limit}`) when the search would exceed [`MATCH_LIMIT`].
+    pub fn run(&self, name: &str) -> Result<bool, MatchLimit> {
+        if self.matcher.cost(name.len()) > MATCH_LIMIT {
+            return Err(MatchLimit);
+        }
+        Ok(self.matcher.is_match(name.as_bytes()))
+    }
+}
+
+/// `{error, match_limit}`: a search stopped at the matching-cost limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MatchLimit;
+
+impl fmt::Display for MatchLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{{error,match_limit}}: matching this pattern against this name would take more than {MATCH_LIMIT} steps, so it counts as no match (as re:run/3 answers nomatch past PCRE's match_limit); simplify the pattern (fewer or smaller {{n}} repetitions) or shorten the name"
+        )
     }
 }
 

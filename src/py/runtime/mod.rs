@@ -8,6 +8,7 @@ pub mod error;
 pub mod format;
 pub mod host;
 pub mod interp;
+pub mod memory;
 pub mod object;
 pub mod ops;
 pub mod vm;

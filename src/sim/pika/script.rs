@@ -3,6 +3,7 @@
 
 use crate::py::{BuiltinExc, ParseError, PyException, Reply, RunOutcome, Value, Vm};
 use crate::sim::engine::Sim;
+use crate::sim::limits::{thousands, SCRIPT_INSTRUCTIONS_PER_SECOND, SCRIPT_WAKEUPS_MAX};
 use crate::sim::pika::host::{link_range, Ctx, HostState, Poll, Shared};
 use crate::sim::pika::state::{Pending, Wait};
 use crate::sim::time::Micros;
@@ -77,6 +78,9 @@ pub struct Script {
     waits: Vec<Pending>,
     instant: Micros,
     used: u64,
+    /// The simulated second (whole seconds since the start of the run) `second_used` counts.
+    second: u64,
+    second_used: u64,
 }
 
 impl std::fmt::Debug for Script {
@@ -87,18 +91,6 @@ impl std::fmt::Debug for Script {
             .field("line", &self.current_line())
             .finish()
     }
-}
-
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 impl Script {
@@ -123,7 +115,14 @@ impl Script {
             waits: Vec::new(),
             instant: now,
             used: 0,
+            second: now.0 / 1_000_000,
+            second_used: 0,
         })
+    }
+
+    /// Python instructions the script has run so far (what its budgets count).
+    pub fn instructions(&self) -> u64 {
+        self.vm.instructions_executed()
     }
 
     /// Where it is.
@@ -420,6 +419,10 @@ impl Script {
             self.instant = now;
             self.used = 0;
         }
+        if now.0 / 1_000_000 != self.second {
+            self.second = now.0 / 1_000_000;
+            self.second_used = 0;
+        }
         let mut progressed = {
             let mark = sim.trace.len();
             let line = self.current_line();
@@ -461,6 +464,16 @@ impl Script {
                     Poll::Pending => break,
                     Poll::Reply(r) => {
                         self.waits.pop();
+                        shared.wakeups += 1;
+                        if shared.wakeups > SCRIPT_WAKEUPS_MAX {
+                            let line = self.current_line();
+                            let msg = format!(
+                                "mirrorscope stopped the script at line {line}: the run's scripts have returned from {} blocking calls (sleeps, waits for the broker), the most one run's scripts may (a playground limit, docs/limits.md); sleep longer between polls, or start a new run",
+                                thousands(SCRIPT_WAKEUPS_MAX)
+                            );
+                            self.kill(sim, shared, &msg);
+                            return true;
+                        }
                         if self.vm.resume(r).is_err() {
                             break;
                         }
@@ -473,7 +486,9 @@ impl Script {
                     }
                 }
             }
-            let budget = INSTANT_BUDGET.saturating_sub(self.used);
+            let budget = INSTANT_BUDGET
+                .saturating_sub(self.used)
+                .min(SCRIPT_INSTRUCTIONS_PER_SECOND.saturating_sub(self.second_used));
             if budget == 0 {
                 self.stop_for_budget(sim, shared);
                 return true;
@@ -492,7 +507,9 @@ impl Script {
                     self.vm.run(&mut ctx, budget)
                 }
             };
-            self.used += self.vm.instructions_executed().saturating_sub(before);
+            let ran = self.vm.instructions_executed().saturating_sub(before);
+            self.used += ran;
+            self.second_used += ran;
             progressed = true;
             if let Some(reason) = self.st.stop.take() {
                 let line = self.current_line();
@@ -520,7 +537,10 @@ impl Script {
                     }
                 },
                 RunOutcome::BudgetExhausted => {
-                    if self.used >= INSTANT_BUDGET || self.mode != Mode::StepOnce {
+                    if self.used >= INSTANT_BUDGET
+                        || self.second_used >= SCRIPT_INSTRUCTIONS_PER_SECOND
+                        || self.mode != Mode::StepOnce
+                    {
                         self.stop_for_budget(sim, shared);
                         return true;
                     }
@@ -568,10 +588,17 @@ impl Script {
 
     fn stop_for_budget(&mut self, sim: &mut Sim, shared: &mut Shared) {
         let line = self.current_line();
-        let msg = format!(
+        let msg = if self.used < INSTANT_BUDGET {
+            format!(
+                "mirrorscope stopped the script at line {line}: it ran {} Python instructions within one simulated second, the most a script may run however often it sleeps (a playground limit, docs/limits.md); do less work per second, or sleep longer between batches",
+                thousands(SCRIPT_INSTRUCTIONS_PER_SECOND)
+            )
+        } else {
+            format!(
             "mirrorscope stopped the script at line {line}: it ran {} Python instructions without waiting for the broker or for time.sleep() (an endless loop?)",
             thousands(INSTANT_BUDGET)
-        );
+            )
+        };
         self.kill(sim, shared, &msg);
     }
 }

@@ -2,7 +2,9 @@
 //! an error naming its line number; nothing here panics.
 
 use crate::erl::json::{self, Json};
+use crate::sim::cluster::Cluster;
 use crate::sim::ctl::shell;
+use crate::sim::limits;
 use crate::sim::time::{parse_duration, Micros};
 
 /// One line (or multi-line command) of a scenario, with its 1-based line number.
@@ -170,6 +172,7 @@ pub struct ParseError {
 
 /// Parses a whole scenario.
 pub fn parse(text: &str) -> Result<Vec<Step>, ParseError> {
+    limits::check_scenario_size(text.len()).map_err(|message| ParseError { line: 1, message })?;
     let lines: Vec<&str> = text.lines().collect();
     let mut steps = Vec::new();
     let mut i = 0;
@@ -327,8 +330,20 @@ fn kv(words: &[String], allowed: &[&str]) -> Result<Vec<(String, String)>, Strin
 fn json_args(s: &str) -> Result<Vec<(String, Json)>, String> {
     match json::parse(s) {
         Ok(Json::Object(pairs)) => Ok(pairs),
-        Ok(_) => Err(format!("args must be a JSON object, got {s}")),
-        Err(e) => Err(format!("args is not valid JSON: {e:?}")),
+        Ok(_) => Err(format!(
+            "args={s}: args must be a JSON object, e.g. args={{\"x-max-length\":10}}"
+        )),
+        Err(e) => {
+            // Show where the decoder stopped: the text up to that byte, then a marker.
+            let at = e.offset.min(s.len());
+            let at = (0..=at).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0);
+            Err(format!(
+                "args={s}: not valid JSON: {} at byte {} (after '{}'); write a JSON object such as args={{\"x-max-length\":10}}, with no spaces outside quoted strings",
+                e.message,
+                e.offset,
+                &s[..at]
+            ))
+        }
     }
 }
 
@@ -452,6 +467,8 @@ fn parse_line(line: &str) -> Result<Action, String> {
             if rest.is_empty() {
                 return Err("cluster needs nodes=N or a list of node names".into());
             }
+            // The same rules as nodes=N, at parse time rather than when the run starts.
+            Cluster::named(rest)?;
             Ok(Action::Cluster(rest.to_vec()))
         }
         "seed" => match rest {
@@ -646,9 +663,12 @@ fn parse_client_op(rest: &[String]) -> Result<ClientOp, String> {
     };
     let args = &rest[1..];
     let queue = || {
-        args.first()
+        let q = args
+            .first()
             .cloned()
-            .ok_or_else(|| format!("'{verb}' needs a queue name"))
+            .ok_or_else(|| format!("'{verb}' needs a queue name"))?;
+        limits::check_queue_name(&format!("{verb}: the queue name"), &q)?;
+        Ok::<String, String>(q)
     };
     match verb.as_str() {
         "declare" => {
@@ -687,7 +707,11 @@ fn parse_client_op(rest: &[String]) -> Result<ClientOp, String> {
                 .ok_or("publish needs a body: app publish QUEUE \"body\"")?;
             let f = flag_args(&args[2..], &["persistent", "transient", "count"])?;
             let count = match f.iter().find(|(k, _)| k == "count") {
-                Some((_, v)) => v.parse().map_err(|_| format!("count={v}: not a number"))?,
+                Some((_, v)) => {
+                    let n: u64 = v.parse().map_err(|_| format!("count={v}: not a number"))?;
+                    limits::check_publish_count(n)?;
+                    n as u32
+                }
                 None => 1,
             };
             Ok(ClientOp::Publish {

@@ -493,6 +493,7 @@ impl Run {
                 persistent,
                 count,
             } => {
+                crate::sim::limits::check_run_publishes(self.sim.messages.len(), *count as usize)?;
                 let mut out = Vec::new();
                 for i in 1..=*count {
                     let b = if body.contains("{i}") {

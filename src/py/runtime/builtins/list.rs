@@ -50,6 +50,7 @@ pub(super) fn call_method(
             if items.len() + new.len() > MAX_LEN {
                 return Err(memory_error());
             }
+            crate::py::runtime::object::charge::charge(new.len() * std::mem::size_of::<Value>());
             items.extend(new);
             Ok(Value::None)
         }

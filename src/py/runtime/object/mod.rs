@@ -4,5 +4,6 @@
 //! no values and sit below.
 
 pub mod builtin_fn;
+pub(crate) mod charge;
 pub mod exception;
 pub mod value;

@@ -11,6 +11,8 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
+use crate::py::runtime::object::charge::charge;
+
 use crate::py::runtime::object::exception::{BuiltinExc, ExcClass};
 
 use crate::py::front::ast::Constant;
@@ -596,16 +598,19 @@ impl Value {
 
     /// A `str` value.
     pub fn str(s: &str) -> Value {
+        charge(s.len());
         Value::Str(Rc::from(s))
     }
 
     /// A `bytes` value.
     pub fn bytes(b: &[u8]) -> Value {
+        charge(b.len());
         Value::Bytes(Rc::from(b))
     }
 
     /// A new list.
     pub fn list(items: Vec<Value>) -> Value {
+        charge(items.capacity() * std::mem::size_of::<Value>());
         Value::List(Rc::new(List {
             items: RefCell::new(items),
         }))
@@ -613,6 +618,7 @@ impl Value {
 
     /// A new tuple.
     pub fn tuple(items: Vec<Value>) -> Value {
+        charge(items.len() * std::mem::size_of::<Value>());
         Value::Tuple(Rc::new(Tuple { items }))
     }
 

@@ -341,6 +341,9 @@ pub fn inplace(host: &mut dyn Host, op: BinOp, a: &Value, b: &Value) -> Result<V
                 if v.len() + items.len() > MAX_LEN {
                     return Err(memory_error());
                 }
+                crate::py::runtime::object::charge::charge(
+                    items.len() * std::mem::size_of::<Value>(),
+                );
                 v.extend(items);
                 drop(v);
                 return Ok(a.clone());
@@ -352,6 +355,9 @@ pub fn inplace(host: &mut dyn Host, op: BinOp, a: &Value, b: &Value) -> Result<V
                 if out.len() > MAX_LEN {
                     return Err(memory_error());
                 }
+                crate::py::runtime::object::charge::charge(
+                    out.len() * std::mem::size_of::<Value>(),
+                );
                 *l.items.borrow_mut() = out;
                 return Ok(a.clone());
             }

@@ -54,7 +54,13 @@ impl Vm {
                     f.stack.push(Value::None);
                 }
             }
-            match self.op(host, op) {
+            let mut flow = self.op(host, op);
+            if matches!(flow, Ok(Flow::Next)) {
+                if let Err(e) = self.check_memory() {
+                    flow = Err(e);
+                }
+            }
+            match flow {
                 Ok(Flow::Next) => {}
                 Ok(Flow::Suspend(t)) => return Exit::Suspend(t),
                 Ok(Flow::Return(v)) => {
@@ -404,7 +410,15 @@ impl Vm {
                 let s = &self.frame().stack;
                 if let Some(Value::List(l)) = s.len().checked_sub(n as usize).and_then(|i| s.get(i))
                 {
-                    l.items.borrow_mut().extend(items);
+                    // `f(*a, *b)` and `[*a, *b]`: the one-operation cap holds for the whole.
+                    let mut dst = l.items.borrow_mut();
+                    if dst.len() + items.len() > ops::MAX_LEN {
+                        return Err(ops::memory_error());
+                    }
+                    crate::py::runtime::object::charge::charge(
+                        items.len() * std::mem::size_of::<Value>(),
+                    );
+                    dst.extend(items);
                 }
             }
             Op::DictInsert(n) => {

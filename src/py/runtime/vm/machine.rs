@@ -21,6 +21,7 @@ use crate::py::runtime::builtins::{self, Kwargs};
 use crate::py::runtime::error::{Uncaught, VmError};
 use crate::py::runtime::host::{Host, Reply, SuspendToken};
 use crate::py::runtime::interp::Interp;
+use crate::py::runtime::memory::{live_bytes, Meter, MEMORY_LIMIT};
 use crate::py::runtime::object::exception::BuiltinExc;
 use crate::py::runtime::object::value::{Cell, Dict, PyException, Value};
 use crate::py::runtime::vm::frame::{ActKind, Activation, Exit, Frame};
@@ -81,6 +82,7 @@ pub struct Vm {
     pub(super) reraise: bool,
     trampoline: Rc<Code>,
     pub(super) executed: u64,
+    pub(super) meter: Meter,
 }
 
 impl Vm {
@@ -137,6 +139,7 @@ impl Vm {
             reraise: false,
             trampoline,
             executed: 0,
+            meter: Meter::default(),
         };
         let frame = vm.new_frame(program.module.clone(), Vec::new(), Vec::new());
         vm.acts.push(Activation {
@@ -414,6 +417,35 @@ impl Vm {
                 }
             }
         }
+    }
+
+    /// After an instruction: measures the script's live objects when its charges call for it,
+    /// and answers `MemoryError` when they are over [`MEMORY_LIMIT`].
+    pub(super) fn check_memory(&mut self) -> Result<(), PyException> {
+        if !self.meter.after_instruction() {
+            return Ok(());
+        }
+        let mut roots: Vec<Value> = self.globals.iter().flatten().cloned().collect();
+        for act in &self.acts {
+            for f in &act.frames {
+                roots.extend(f.stack.iter().cloned());
+                roots.extend(f.locals.iter().flatten().cloned());
+                for c in &f.cells {
+                    roots.extend(c.borrow().iter().cloned());
+                }
+            }
+        }
+        let live = live_bytes(roots.iter());
+        if !self.meter.measured(live) {
+            return Ok(());
+        }
+        Err(PyException::builtin(
+            BuiltinExc::MemoryError,
+            format!(
+                "the script's objects hold more than {} MB, the most a script may hold (a playground limit, docs/limits.md); keep fewer or smaller objects",
+                MEMORY_LIMIT >> 20
+            ),
+        ))
     }
 
     pub(super) fn act(&mut self) -> &mut Activation {

@@ -17,6 +17,18 @@ use crate::sim::pika::state::{
 use crate::sim::queues::DeclareArgs;
 
 impl Ctx<'_> {
+    /// pika encodes names as AMQP short strings and refuses, before sending anything, one
+    /// longer than 255 bytes: `ShortStringTooLong` with the encoded bytes as its argument.
+    pub(super) fn short_string(&self, s: &str) -> Result<(), PyException> {
+        if s.len() <= crate::sim::limits::QUEUE_NAME_MAX_BYTES {
+            return Ok(());
+        }
+        Err(self.st.exc.new_exc(
+            PikaExc::ShortStringTooLong,
+            vec![Value::bytes(s.as_bytes())],
+        ))
+    }
+
     pub(super) fn channel_call(
         &mut self,
         chan: usize,
@@ -81,6 +93,8 @@ impl Ctx<'_> {
                 let name = try_raise!(require_str(opt(&b, 0), "queue"));
                 let arguments = try_raise!(table_arg(opt(&b, 5), "arguments"));
                 open!();
+                // pika encodes the frame after checking the channel is open.
+                try_raise!(self.short_string(&name));
                 let d = DeclareArgs {
                     name: name.clone(),
                     passive: truthy(&b, 1, false),
@@ -127,6 +141,7 @@ impl Ctx<'_> {
                 let b = bound!(&["queue", "if_unused", "if_empty"], 1);
                 let name = try_raise!(require_str(opt(&b, 0), "queue"));
                 open!();
+                try_raise!(self.short_string(&name));
                 let at = self.request_to_node(chan, format!("queue.delete {name}"));
                 self.suspend(
                     Wait::Deferred {
@@ -446,6 +461,7 @@ impl Ctx<'_> {
                 let b = bound!(&["queue", "auto_ack"], 1);
                 let name = try_raise!(require_str(opt(&b, 0), "queue"));
                 open!();
+                try_raise!(self.short_string(&name));
                 let c = self.st.chans[chan].client;
                 let vhost = self.st.conns[conn].params.vhost.clone();
                 match self.sim.get(c, &vhost, &name, !truthy(&b, 1, false)) {

@@ -4,7 +4,7 @@
 use std::collections::VecDeque;
 
 use crate::py::format::repr_str;
-use crate::py::{HostResult, PyException, Reply, Value};
+use crate::py::{BuiltinExc, HostResult, PyException, Reply, Value};
 use crate::sim::cluster::NodeState;
 use crate::sim::model::ClientId;
 use crate::sim::pika::exc::PikaExc;
@@ -56,6 +56,9 @@ impl Ctx<'_> {
             }
             Some(other) => return HostResult::Raise(self.params_type_error(other)),
         };
+        if let Err(text) = crate::sim::limits::check_script_connections(self.st.conns.len()) {
+            return HostResult::Raise(PyException::builtin(BuiltinExc::RuntimeError, text));
+        }
         let last = list.last().cloned().unwrap_or_default();
         let now = self.now();
         let wait = Wait::Connect(Box::new(Connecting {

@@ -73,6 +73,7 @@ impl Ctx<'_> {
             kwargs,
         ));
         let queue = try_raise!(require_str(opt(&b, 0), "queue"));
+        try_raise!(self.short_string(&queue));
         let cb = opt(&b, 1).cloned().unwrap_or(Value::None);
         if !is_callable(&cb) {
             let shown = crate::py::format::repr(self, &cb).unwrap_or_default();
@@ -146,7 +147,7 @@ impl Ctx<'_> {
             return HostResult::Raise(e);
         }
         let conn = self.st.chans[chan].conn;
-        let until = timeout.map(|t| self.now() + secs(t));
+        let until = timeout.map(|t| self.now() + crate::sim::limits::timer_delay(secs(t)));
         let what = format!("consume({}) — waiting for a message", repr_str(&queue));
         if let Some(g) = &self.st.chans[chan].generator {
             if g.params != (queue.clone(), auto_ack, exclusive) {

@@ -22,6 +22,8 @@ pub const OPS_PER_INSTANT: u32 = 10_000;
 pub struct Shared {
     pub next_wire: u64,
     pub msgs: BTreeMap<u64, StoredMsg>,
+    /// Blocking calls the run's scripts have returned from (`limits::SCRIPT_WAKEUPS_MAX`).
+    pub wakeups: u64,
 }
 
 /// One script's side of the binding: its objects, connections, channels and output.

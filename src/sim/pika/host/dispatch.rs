@@ -312,7 +312,9 @@ impl Ctx<'_> {
                         None if m == "process_data_events" => Some(self.now()),
                         None | Some(Value::None) => None,
                         Some(v) => match v.as_f64() {
-                            Some(s) if s >= 0.0 && s.is_finite() => Some(self.now() + secs(s)),
+                            Some(s) if s >= 0.0 && s.is_finite() => {
+                                Some(self.now() + crate::sim::limits::timer_delay(secs(s)))
+                            }
                             _ => {
                                 return HostResult::Raise(value_error(format!(
                                     "{name} must be a non-negative number"

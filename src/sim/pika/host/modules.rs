@@ -158,7 +158,7 @@ impl Ctx<'_> {
                         "sleep length is too large",
                     ));
                 }
-                let at = self.now() + secs(s);
+                let at = self.now() + crate::sim::limits::timer_delay(secs(s));
                 let shown = match &args[0] {
                     Value::Float(f) => float_repr(*f),
                     v => v.as_int().unwrap_or(0).to_string(),

@@ -2,7 +2,7 @@
 //! returns) and the message store shared between scripts.
 
 use crate::py::format::repr_str;
-use crate::py::{HostResult, PyException, Reply, Value};
+use crate::py::{BuiltinExc, HostResult, PyException, Reply, Value};
 use crate::sim::pika::host::args::{bind, opt, require_str, truthy, try_raise, type_error};
 use crate::sim::pika::host::ctx::Ctx;
 use crate::sim::pika::host::obj::Obj;
@@ -111,6 +111,12 @@ impl Ctx<'_> {
         let mandatory = truthy(&b, 4, false);
         if let Err(r) = self.channel_op(chan) {
             return r;
+        }
+        try_raise!(self.short_string(&exchange));
+        try_raise!(self.short_string(&rk));
+        let held = self.sim.messages.len() + self.st.chans[chan].tx_ops.len();
+        if let Err(text) = crate::sim::limits::check_run_publishes(held, 1) {
+            return HostResult::Raise(PyException::builtin(BuiltinExc::RuntimeError, text));
         }
         let persistent = props
             .iter()
