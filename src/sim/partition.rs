@@ -130,6 +130,7 @@ impl Sim {
             for &p in &moved {
                 self.fail_pending_confirms_of(p);
             }
+            self.end_sync_without_mirrors(q);
             // The ring closes over the cut: in-flight broadcasts reach the remaining mirrors.
             let staying: Vec<ProcId> = self.queues[q.0].mirrors.clone();
             self.gm_catchup(master, &staying);
@@ -145,6 +146,11 @@ impl Sim {
             let mut rec = self.queues[q.0].clone();
             rec.side = Some(side);
             rec.master = ghost;
+            // The master's sync stays on its side.
+            rec.sync = None;
+            if rec.state == QueueState::Syncing {
+                rec.state = QueueState::Running;
+            }
             rec.mirrors = moved.clone();
             rec.synced = self.queues[q.0].synced.clone();
             rec.synced = moved
