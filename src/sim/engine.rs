@@ -302,6 +302,11 @@ pub struct Sim {
     pub(crate) partition_epoch: u64,
     /// After an `ignore`-mode heal: the sides whose records still differ.
     pub(crate) healed_split: Option<Vec<u8>>,
+    /// Whether the sides of the current partition have declared each other down.
+    pub(crate) partition_detected: bool,
+    /// Messages sent across a partition not yet detected, in order (trace id, from node, to
+    /// node, payload): delivered when the network heals, lost when the cut is detected.
+    pub(crate) cut_buffer: Vec<(u64, usize, usize, Payload)>,
     events: BinaryHeap<Reverse<Scheduled>>,
     seq: u64,
     next_msg_id: u64,
@@ -345,6 +350,8 @@ impl Sim {
             partition: None,
             partition_epoch: 0,
             healed_split: None,
+            partition_detected: false,
+            cut_buffer: Vec::new(),
             events: BinaryHeap::new(),
             seq: 0,
             next_msg_id: 1,
@@ -513,7 +520,44 @@ impl Sim {
                 note(*msg, self.now);
             }
         }
+        // Held by TCP across a cut: they arrive when the network heals.
+        for (_, _, _, payload) in &self.cut_buffer {
+            if matches!(
+                payload,
+                Payload::Publish { .. }
+                    | Payload::Gm { .. }
+                    | Payload::SyncBatch { .. }
+                    | Payload::ToClient { .. }
+            ) {
+                for m in payload.msgs().iter() {
+                    note(m, Micros(u64::MAX));
+                }
+            }
+        }
         out
+    }
+
+    /// The network healed before the cut was detected: what TCP held arrives now, in order.
+    pub(crate) fn release_cut_buffer(&mut self) {
+        for (id, from_node, to_node, payload) in std::mem::take(&mut self.cut_buffer) {
+            let at = self.now;
+            self.schedule(
+                at,
+                Ev::Net {
+                    id,
+                    from_node,
+                    to_node,
+                    payload,
+                },
+            );
+        }
+    }
+
+    /// The cut is detected: the links are torn down and what TCP held is lost.
+    pub(crate) fn drop_cut_buffer(&mut self) {
+        for (id, ..) in std::mem::take(&mut self.cut_buffer) {
+            self.lost(id, "link cut by the partition");
+        }
     }
 
     pub(crate) fn schedule(&mut self, at: Micros, ev: Ev) {
@@ -641,7 +685,13 @@ impl Sim {
                     return;
                 }
                 if !self.connected(from_node, to_node) {
-                    self.lost(id, "link cut by the partition");
+                    if self.partition_detected {
+                        self.lost(id, "link cut by the partition");
+                    } else {
+                        // The distribution link still stands: TCP holds what it carries until
+                        // the network heals, or the peers declare each other down.
+                        self.cut_buffer.push((id, from_node, to_node, payload));
+                    }
                     return;
                 }
                 self.on_net(id, payload);
