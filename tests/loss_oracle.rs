@@ -6,6 +6,8 @@
 //! `lost_unconfirmed`), on every schedule, chaotic ones included; and on safe schedules (a
 //! synchronised mirror always survives) no confirmed message may be lost at all.
 //!
+//! Also: every schedule replays to the same trace, byte for byte.
+//!
 //! The schedules have transient and persistent messages in durable and transient queues,
 //! restarts within 150 ms of a fault (`systemctl restart`, `stop_app` + `start_app`, kill then
 //! start), and policy edits in the middle of an eager sync. `MIRRORSCOPE_SEEDS=N` runs N
@@ -18,7 +20,7 @@ use mirrorscope::rng::Rng;
 use mirrorscope::sim::checker::{check, AnomalyKind};
 use mirrorscope::sim::cluster::{Membership, NodeState};
 use mirrorscope::sim::model::{ConfirmOutcome, MsgId};
-use mirrorscope::sim::scenario::Session;
+use mirrorscope::sim::scenario::{self, Session};
 
 fn seeds(default: u64) -> u64 {
     std::env::var("MIRRORSCOPE_SEEDS")
@@ -351,6 +353,20 @@ fn agree(kind: &str, seed: u64, v: &Verdict) {
         "{kind} seed {seed}: the checker's unconfirmed losses (left) differ from the drain's (right)\n{}",
         v.replay
     );
+}
+
+#[test]
+fn random_schedules_never_panic_and_replay_identically() {
+    for seed in 0..seeds(1000) {
+        let text = chaotic_schedule(seed);
+        let run = scenario::run_text(&text, None)
+            .unwrap_or_else(|e| panic!("seed {seed}: line {}: {}\n{text}", e.line, e.message));
+        let again = scenario::run_text(&text, None).expect("parses");
+        assert_eq!(
+            run.sim.trace, again.sim.trace,
+            "seed {seed} is not deterministic:\n{text}"
+        );
+    }
 }
 
 #[test]

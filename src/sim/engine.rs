@@ -165,6 +165,18 @@ pub(crate) enum MasterReq {
 }
 
 impl Payload {
+    /// Whether the messages it names travel in it (a publish, a GM lap or catchup, a sync
+    /// batch, a delivery), rather than being only named (a confirm, an ack).
+    fn carries_copies(&self) -> bool {
+        matches!(
+            self,
+            Payload::Publish { .. }
+                | Payload::Gm { .. }
+                | Payload::SyncBatch { .. }
+                | Payload::ToClient { .. }
+        )
+    }
+
     /// The published messages this payload carries, as the trace records them.
     fn msgs(&self) -> MsgIds {
         match self {
@@ -500,38 +512,25 @@ impl Sim {
                 *t = at;
             }
         };
-        for Reverse(s) in self.events.iter() {
-            if let Ev::Net { payload, .. } = &s.ev {
-                if matches!(
-                    payload,
-                    Payload::Publish { .. }
-                        | Payload::Gm { .. }
-                        | Payload::SyncBatch { .. }
-                        | Payload::ToClient { .. }
-                ) {
-                    for m in payload.msgs().iter() {
-                        note(m, s.at);
-                    }
+        let in_net = self.events.iter().filter_map(|Reverse(s)| match &s.ev {
+            Ev::Net { payload, .. } => Some((payload, s.at)),
+            _ => None,
+        });
+        // Held by TCP across a cut: they arrive when the network heals.
+        let in_tcp = self
+            .cut_buffer
+            .iter()
+            .map(|(_, _, _, payload)| (payload, Micros(u64::MAX)));
+        for (payload, at) in in_net.chain(in_tcp) {
+            if payload.carries_copies() {
+                for m in payload.msgs().iter() {
+                    note(m, at);
                 }
             }
         }
         for (_, payload) in &self.blocked {
             if let Payload::Publish { msg, .. } = payload {
                 note(*msg, self.now);
-            }
-        }
-        // Held by TCP across a cut: they arrive when the network heals.
-        for (_, _, _, payload) in &self.cut_buffer {
-            if matches!(
-                payload,
-                Payload::Publish { .. }
-                    | Payload::Gm { .. }
-                    | Payload::SyncBatch { .. }
-                    | Payload::ToClient { .. }
-            ) {
-                for m in payload.msgs().iter() {
-                    note(m, Micros(u64::MAX));
-                }
             }
         }
         out
