@@ -75,6 +75,10 @@
   function actions(t) {
     var row = el('div', 'panic-actions');
     row.setAttribute('data-trap', '');
+    // Through the CSSOM, which a Content-Security-Policy without 'unsafe-inline' allows.
+    row.style.display = 'flex';
+    row.style.flexWrap = 'wrap';
+    row.style.gap = '8px';
     var url = shareUrl();
     if (url) {
       var b = button(t.link, function () {
@@ -82,7 +86,6 @@
       });
       b.setAttribute('data-trap-link', url);
       row.appendChild(b);
-      row.appendChild(document.createTextNode(' '));
     } else {
       row.appendChild(el('p', 'panic-body', t.none));
     }

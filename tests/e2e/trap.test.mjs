@@ -59,10 +59,15 @@ for (const [name, viewport] of [
       assert.equal(problems.length, 1, problems.join('\n'));
       assert.match(problems[0], /unreachable/i);
       problems.length = 0;
-      // The link brings the session back in a fresh instance: its queue is drawn again.
+      // The link brings the session back in a fresh instance: the same scenario is loaded.
+      const scenario = share.split('&')[0];
       await button.click();
       await page.locator('svg.cluster-view g.node').first().waitFor({ timeout: 30_000 });
-      await page.getByText('q1').first().waitFor({ timeout: 15_000 });
+      await page.waitForFunction(
+        (sc) => (document.documentElement.dataset.share ?? '').split('&')[0] === sc,
+        scenario,
+        { timeout: 15_000 },
+      );
       assert.equal(await page.locator('#panic-panel').count(), 0);
       assert.ok(page.url().includes('#s='), page.url());
     } finally {
