@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, HashSet};
 
 use crate::sim::engine::Sim;
-use crate::sim::model::{ConfirmOutcome, MsgId, QueueState};
+use crate::sim::model::{ConfirmOutcome, FoundLoss, LossWatch, MsgId, QueueId, QueueState};
+use crate::sim::state_change::StateChange;
 use crate::sim::time::Micros;
 use crate::sim::trace::{Importance, TraceKind};
 
@@ -14,6 +15,10 @@ use crate::sim::trace::{Importance, TraceKind};
 pub enum AnomalyKind {
     /// Confirmed to its publisher, and now on no replica and never consumed.
     Lost,
+    /// Published but never confirmed (no confirm mode, or the confirm never came), never
+    /// delivered, and now on no replica. A nacked publish is not counted: its publisher was
+    /// told to publish it again.
+    LostUnconfirmed,
     /// Delivered more than once.
     Duplicate,
     /// Acked by a client, then delivered again.
@@ -26,6 +31,7 @@ impl AnomalyKind {
     pub fn as_str(self) -> &'static str {
         match self {
             AnomalyKind::Lost => "lost",
+            AnomalyKind::LostUnconfirmed => "lost_unconfirmed",
             AnomalyKind::Duplicate => "duplicate",
             AnomalyKind::AckedCameBack => "acked_came_back",
             AnomalyKind::Reordered => "reordered",
@@ -109,77 +115,68 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
             }
         }
     }
-    // Lost: confirmed, never delivered, held by no live replica (nor by a down durable master).
-    // Each deleted queue's deletion entry is looked up once, however many messages it took.
-    let mut deletions: BTreeMap<usize, Option<(usize, String)>> = BTreeMap::new();
-    // What each replica holds, gathered once: looking each message up in every replica's
-    // queue made a run holding 100,000 messages take minutes.
-    let holds = |p: &crate::sim::model::Replica| -> HashSet<MsgId> {
-        p.ready
-            .values()
-            .map(|e| e.msg)
-            .chain(p.unacked.keys().copied())
-            .collect()
-    };
-    let live: HashSet<(usize, MsgId)> = sim
-        .procs
+    // Lost: never delivered, held by no replica (nor by a down durable master's disk), not in
+    // flight, found by the watch the engine keeps up to date.
+    let confirmed: BTreeMap<MsgId, &str> = sim
+        .clients
         .iter()
-        .filter(|p| p.alive)
-        .flat_map(|p| holds(p).into_iter().map(move |m| (p.queue.0, m)))
+        .flat_map(|c| {
+            c.confirms
+                .iter()
+                .filter(|x| x.2 == ConfirmOutcome::Ack)
+                .map(move |x| (x.1, c.name.as_str()))
+        })
         .collect();
-    let mut masters: BTreeMap<usize, HashSet<MsgId>> = BTreeMap::new();
-    for c in &sim.clients {
-        for &(_, msg, outcome, _) in &c.confirms {
-            if outcome != ConfirmOutcome::Ack || deliveries.contains_key(&msg) {
-                continue;
-            }
-            let m = &sim.messages[(msg.0 - 1) as usize];
-            let Some(q) = m.queue else { continue };
-            let held = live.contains(&(q.0, msg));
-            let r = &sim.queues[q.0];
-            let on_disk = !r.deleted
-                && matches!(r.state, QueueState::Down | QueueState::Stopped)
-                && r.durable
-                && m.persistent
-                && masters
-                    .entry(r.master.0)
-                    .or_insert_with(|| holds(&sim.procs[r.master.0]))
-                    .contains(&msg);
-            if !held && !on_disk && !r.max_length_dropped(msg) {
-                // A deleted record took the message with it: that deletion is the cause.
-                let deleted = if r.deleted {
-                    deletions
-                        .entry(q.0)
-                        .or_insert_with(|| deletion(sim, r))
-                        .clone()
-                } else {
-                    None
-                };
-                let at = deleted
-                    .as_ref()
-                    .map_or(sim.now(), |(i, _)| sim.trace[*i].at);
-                out.push(Anomaly {
-                    kind: AnomalyKind::Lost,
-                    msg,
-                    body: m.body.clone(),
-                    at,
-                    detail: format!(
-                        "confirmed to {} but held by no replica of '{}'",
-                        c.name, r.name
-                    ),
-                    cause: deleted.or_else(|| cause_before(sim, at)),
-                });
-            }
-        }
+    // A nacked publish is not a loss: the broker told its publisher to publish it again.
+    let nacked: HashSet<MsgId> = sim
+        .clients
+        .iter()
+        .flat_map(|c| c.confirms.iter())
+        .filter(|x| x.2 == ConfirmOutcome::Nack)
+        .map(|x| x.1)
+        .collect();
+    let settled;
+    let watch = if sim.losses_settled() {
+        &sim.losses
+    } else {
+        let mut w = sim.losses.clone();
+        sim.look_for_losses(&mut w, true);
+        settled = w;
+        &settled
+    };
+    for f in &watch.lost {
+        let m = &sim.messages[(f.msg.0 - 1) as usize];
+        let Some(q) = m.queue else { continue };
+        let name = &sim.queues[q.0].name;
+        let (kind, detail) = match confirmed.get(&f.msg) {
+            Some(client) => (
+                AnomalyKind::Lost,
+                format!("confirmed to {client} but held by no replica of '{name}'"),
+            ),
+            None if nacked.contains(&f.msg) => continue,
+            None => (
+                AnomalyKind::LostUnconfirmed,
+                format!("published to '{name}', never delivered, held by no replica"),
+            ),
+        };
+        out.push(Anomaly {
+            kind,
+            msg: f.msg,
+            body: m.body.clone(),
+            at: f.at,
+            detail,
+            cause: f.cause.clone(),
+        });
     }
-    // Reordering per publisher, as each consumer saw first deliveries.
+    // Reordering per publisher and queue (RabbitMQ orders only within a queue), as each
+    // consumer saw first deliveries.
     for c in &sim.clients {
-        let mut last: BTreeMap<usize, u64> = BTreeMap::new();
+        let mut last: BTreeMap<(usize, &str), u64> = BTreeMap::new();
         for d in c.deliveries.iter().filter(|d| !d.redelivered) {
             let Some((p, seq)) = sim.messages[(d.msg.0 - 1) as usize].publisher else {
                 continue;
             };
-            let prev = last.entry(p.0).or_insert(0);
+            let prev = last.entry((p.0, d.queue.as_str())).or_insert(0);
             if seq < *prev {
                 out.push(Anomaly {
                     kind: AnomalyKind::Reordered,
@@ -198,24 +195,6 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
     out
 }
 
-/// The trace entry that deleted a queue record, if the trace tells.
-fn deletion(sim: &Sim, r: &crate::sim::model::QueueRecord) -> Option<(usize, String)> {
-    sim.trace
-        .iter()
-        .enumerate()
-        .rev()
-        .find_map(|(i, e)| match &e.kind {
-            TraceKind::State { change, .. }
-                if change
-                    .deleted_queue()
-                    .is_some_and(|q| q.name == r.name && q.vhost == r.vhost) =>
-            {
-                Some((i, change.to_string()))
-            }
-            _ => None,
-        })
-}
-
 fn cause_before(sim: &Sim, at: Micros) -> Option<(usize, String)> {
     sim.trace
         .iter()
@@ -228,4 +207,253 @@ fn cause_before(sim: &Sim, at: Micros) -> Option<(usize, String)> {
             } if e.at <= at => Some((i, change.to_string())),
             _ => None,
         })
+}
+
+impl Sim {
+    /// Reads what the steps since the last call added to the run; when one of them may have
+    /// taken messages from a replica (or a message that was only in flight has arrived by
+    /// now), looks which watched messages no replica holds any more. Called by the engine
+    /// between steps, so each loss is found at the step that caused it.
+    pub(crate) fn watch_losses(&mut self) {
+        let mut w = std::mem::take(&mut self.losses);
+        self.read_trace(&mut w);
+        let due = w.look_again_at.is_some_and(|t| t <= self.now);
+        if w.suspect_from.is_some() || due || !w.dropped_at_publish.is_empty() {
+            self.look_for_losses(&mut w, false);
+        }
+        self.losses = w;
+    }
+
+    /// Whether the watch has read the whole run and has nothing left to look at.
+    pub(crate) fn losses_settled(&self) -> bool {
+        let w = &self.losses;
+        w.read == self.trace.len()
+            && w.suspect_from.is_none()
+            && w.dropped_at_publish.is_empty()
+            && w.look_again_at.is_none_or(|t| t > self.now)
+            && w.published == self.messages.len()
+            && w.deliveries_read.len() == self.clients.len()
+            && self
+                .clients
+                .iter()
+                .zip(&w.deliveries_read)
+                .all(|(c, &n)| c.deliveries.len() == n)
+    }
+
+    /// Notes the trace entries not read yet that may have taken a replica's messages.
+    fn read_trace(&self, w: &mut LossWatch) {
+        for i in w.read..self.trace.len() {
+            let suspect = match &self.trace[i].kind {
+                TraceKind::State { change, .. } => !matches!(**change, StateChange::Confirm { .. }),
+                TraceKind::Lost { .. } => true,
+                _ => false,
+            };
+            if suspect && w.suspect_from.is_none() {
+                w.suspect_from = Some(i);
+            }
+        }
+        w.read = self.trace.len();
+    }
+
+    /// Moves the watch to now: new messages are watched, delivered ones are not; every
+    /// watched message that no replica holds and nothing carries is lost, its cause the first
+    /// suspect entry since the last look (or, on a `final_look` with none, the last notable
+    /// entry). A message found lost that a replica holds again (a node's disk recovered) or
+    /// that was delivered after all is taken back.
+    pub(crate) fn look_for_losses(&self, w: &mut LossWatch, final_look: bool) {
+        self.read_trace(w);
+        for m in &self.messages[w.published..] {
+            if m.queue.is_some() {
+                w.open.insert(m.id);
+            }
+        }
+        w.published = self.messages.len();
+        w.deliveries_read.resize(self.clients.len(), 0);
+        let mut delivered = HashSet::new();
+        for (c, read) in self.clients.iter().zip(w.deliveries_read.iter_mut()) {
+            for d in &c.deliveries[*read..] {
+                w.open.remove(&d.msg);
+                delivered.insert(d.msg);
+            }
+            *read = c.deliveries.len();
+        }
+        if !delivered.is_empty() {
+            w.lost.retain(|f| !delivered.contains(&f.msg));
+        }
+        for (msg, at) in std::mem::take(&mut w.dropped_at_publish) {
+            if w.open.remove(&msg) {
+                let cause = cause_before(self, at);
+                w.lost.push(FoundLoss { msg, at, cause });
+            }
+        }
+        let suspect = w.suspect_from.take();
+        if suspect.is_none() && !final_look && w.look_again_at.is_none() {
+            return;
+        }
+        let held = self.held_msgs();
+        let flying = self.msgs_in_flight();
+        // Found lost, but a replica holds it again: watched again.
+        let back: Vec<MsgId> = w
+            .lost
+            .iter()
+            .filter(|f| held.contains(&f.msg) || flying.contains_key(&f.msg))
+            .map(|f| f.msg)
+            .collect();
+        if !back.is_empty() {
+            w.lost.retain(|f| !back.contains(&f.msg));
+            w.open.extend(back);
+        }
+        let mut next_look: Option<Micros> = None;
+        let mut gone = Vec::new();
+        for &msg in &w.open {
+            if held.contains(&msg) {
+                continue;
+            }
+            if let Some(&t) = flying.get(&msg) {
+                if t > self.now {
+                    next_look = Some(next_look.map_or(t, |n| n.min(t)));
+                }
+                continue;
+            }
+            let m = &self.messages[(msg.0 - 1) as usize];
+            let Some(q) = m.queue else { continue };
+            if self.queues[q.0].max_length_dropped(msg) {
+                continue;
+            }
+            gone.push(msg);
+        }
+        for msg in gone {
+            w.open.remove(&msg);
+            let q = self.messages[(msg.0 - 1) as usize].queue;
+            let cause = suspect
+                .and_then(|from| self.cause_from(from, q))
+                .or_else(|| cause_before(self, self.now));
+            let at = cause.as_ref().map_or(self.now, |(i, _)| self.trace[*i].at);
+            w.lost.push(FoundLoss { msg, at, cause });
+        }
+        w.look_again_at = next_look;
+    }
+
+    /// The entry from `from` on that most likely took the last replica: the first notable
+    /// one naming the message's queue, else the first naming it, else the first notable one,
+    /// else the first that may have taken a replica's messages.
+    fn cause_from(&self, from: usize, q: Option<QueueId>) -> Option<(usize, String)> {
+        let name = q.map(|q| self.queue_name(q).to_string());
+        // (notable and naming the queue, naming the queue, notable, any)
+        let mut best: [Option<(usize, String)>; 4] = Default::default();
+        for (i, e) in self.trace.iter().enumerate().skip(from) {
+            let (text, notable) = match &e.kind {
+                TraceKind::State { change, importance }
+                    if !matches!(**change, StateChange::Confirm { .. }) =>
+                {
+                    (change.to_string(), *importance == Importance::Notable)
+                }
+                TraceKind::Lost { id, reason } => {
+                    (format!("message #{id} lost in flight: {reason}"), true)
+                }
+                _ => continue,
+            };
+            let names = name.as_ref().is_some_and(|n| text.contains(n.as_str()));
+            for (slot, fits) in [names && notable, names, notable, true]
+                .into_iter()
+                .enumerate()
+            {
+                if fits && best[slot].is_none() {
+                    best[slot] = Some((i, text.clone()));
+                }
+            }
+            if best[0].is_some() {
+                break;
+            }
+        }
+        best.into_iter().flatten().next()
+    }
+
+    /// Every message a replica holds: a live process's queue, pending acks and channel copies
+    /// not yet seen over GM, and the persistent messages a down durable queue's master keeps
+    /// on its disk.
+    fn held_msgs(&self) -> HashSet<MsgId> {
+        let mut held = HashSet::new();
+        for p in self.procs.iter().filter(|p| p.alive) {
+            held.extend(p.ready.values().map(|e| e.msg));
+            held.extend(p.unacked.keys().copied());
+            held.extend(p.chan_pending.iter().map(|(m, _)| *m));
+        }
+        for r in &self.queues {
+            if r.deleted || !r.durable || !matches!(r.state, QueueState::Down | QueueState::Stopped)
+            {
+                continue;
+            }
+            let master = &self.procs[r.master.0];
+            let persistent = |m: &MsgId| self.messages[(m.0 - 1) as usize].persistent;
+            held.extend(master.ready.values().map(|e| e.msg).filter(persistent));
+            held.extend(master.unacked.keys().copied().filter(persistent));
+        }
+        held
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::checker::{check, AnomalyKind};
+    use crate::sim::scenario::run_text;
+    use crate::sim::time::Micros;
+
+    #[test]
+    fn ordering_is_checked_within_a_queue_only() {
+        // The consumer drains qb before qa: the publisher's later messages come first, but
+        // they are on another queue, which RabbitMQ never orders against the first.
+        let run = run_text(
+            "cluster nodes=1\nclient p node=node1\np declare qa\np declare qb\n\
+             p publish qa \"a\" count=2\np publish qb \"b\" count=2\nwait 10ms\n\
+             client c node=node1\nc consume qb ack=auto\nwait 10ms\nc consume qa ack=auto\nwait 10ms\n",
+            None,
+        )
+        .unwrap();
+        assert_eq!(run.sim.clients[1].deliveries.len(), 4);
+        assert_eq!(check(&run.sim), vec![]);
+    }
+
+    #[test]
+    fn a_loss_names_the_event_that_took_the_last_replica_and_its_time() {
+        // Transient messages in an unmirrored durable queue die with node1's crash at 100 ms
+        // (the queue goes down in that step); node3's later crash is the run's last notable
+        // event, and not the cause.
+        let run = run_text(
+            "cluster nodes=3\nclient p node=node1\np declare q durable\np confirm\n\
+             p publish q \"m\" count=2 transient\nwait 100ms\nkill node1\nwait 1s\n\
+             kill node3\nwait 1s\n",
+            None,
+        )
+        .unwrap();
+        let found = check(&run.sim);
+        assert_eq!(found.len(), 2, "{found:?}");
+        for a in &found {
+            assert_eq!(a.kind, AnomalyKind::Lost);
+            assert_eq!(a.at, Micros::from_ms(100));
+            let (_, text) = a.cause.as_ref().expect("a cause");
+            assert!(text.contains("rabbit@node1"), "{text}");
+            assert!(!text.contains("rabbit@node3"), "{text}");
+        }
+    }
+
+    #[test]
+    fn an_unconfirmed_loss_is_reported_apart_from_confirmed_ones() {
+        let run = run_text(
+            "cluster nodes=2\nclient p node=node1\np declare q durable\n\
+             p publish q \"m\" count=3 transient\nwait 100ms\nkill node1\nwait 1s\n",
+            None,
+        )
+        .unwrap();
+        let found = check(&run.sim);
+        assert_eq!(found.len(), 3, "{found:?}");
+        for a in &found {
+            assert_eq!(a.kind, AnomalyKind::LostUnconfirmed);
+            assert!(
+                a.detail.contains("never delivered, held by no replica"),
+                "{}",
+                a.detail
+            );
+        }
+    }
 }

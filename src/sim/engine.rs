@@ -65,6 +65,10 @@ impl Default for Config {
 
 /// GM's pause before it records a dead neighbour (gm.erl, partial-partition guard).
 pub const GM_DEATH_DELAY: Micros = Micros(100_000);
+/// How often a restarting node looks whether its stop has completed.
+pub const RESTART_POLL: Micros = Micros(10_000);
+/// A restart waits at most this long for its peers' promotions.
+pub const RESTART_WAIT_LIMIT: Micros = Micros(5_000_000);
 /// Mnesia's table wait on boot: 10 retries × 30 s.
 pub const BOOT_TABLE_WAIT: Micros = Micros(300_000_000);
 /// GM's broadcast timer.
@@ -161,6 +165,18 @@ pub(crate) enum MasterReq {
 }
 
 impl Payload {
+    /// Whether the messages it names travel in it (a publish, a GM lap or catchup, a sync
+    /// batch, a delivery), rather than being only named (a confirm, an ack).
+    fn carries_copies(&self) -> bool {
+        matches!(
+            self,
+            Payload::Publish { .. }
+                | Payload::Gm { .. }
+                | Payload::SyncBatch { .. }
+                | Payload::ToClient { .. }
+        )
+    }
+
     /// The published messages this payload carries, as the trace records them.
     fn msgs(&self) -> MsgIds {
         match self {
@@ -222,6 +238,12 @@ pub(crate) enum Ev {
     ConsumersGiveUp {
         queue: QueueId,
     },
+    /// A restarting node looks again whether its peers have finished failing over the queues
+    /// it mastered (its stop completes before its start begins).
+    StartWhenStopped {
+        node: usize,
+        since: Micros,
+    },
     /// A request that waits for a dead master gives up (`NOT_FOUND … due to timeout`).
     RetryExpired {
         client: ClientId,
@@ -269,6 +291,9 @@ pub struct Sim {
     pub halted: Vec<bool>,
     /// Nodes waiting on boot for a peer that was running when they stopped.
     pub waiting_boot: Vec<usize>,
+    /// Nodes told to start while their peers still fail over the queues they mastered: they
+    /// boot once those promotions are done (a real stop completes before the start begins).
+    pub restarting: Vec<usize>,
     /// Order in which nodes stopped (for the last-node-to-stop boot rule).
     pub(crate) stop_order: Vec<usize>,
     pub vhosts: Vec<String>,
@@ -289,6 +314,11 @@ pub struct Sim {
     pub(crate) partition_epoch: u64,
     /// After an `ignore`-mode heal: the sides whose records still differ.
     pub(crate) healed_split: Option<Vec<u8>>,
+    /// Whether the sides of the current partition have declared each other down.
+    pub(crate) partition_detected: bool,
+    /// Messages sent across a partition not yet detected, in order (trace id, from node, to
+    /// node, payload): delivered when the network heals, lost when the cut is detected.
+    pub(crate) cut_buffer: Vec<(u64, usize, usize, Payload)>,
     events: BinaryHeap<Reverse<Scheduled>>,
     seq: u64,
     next_msg_id: u64,
@@ -299,6 +329,8 @@ pub struct Sim {
     pub events_processed: u64,
     /// Log of notable facts the runner reports (warnings such as tied policies).
     pub warnings: Vec<String>,
+    /// The checker's view of losses, kept up to date as events are applied.
+    pub(crate) losses: LossWatch,
 }
 
 impl Sim {
@@ -317,6 +349,7 @@ impl Sim {
             halted: vec![false; n],
             stop_order: Vec::new(),
             waiting_boot: Vec::new(),
+            restarting: Vec::new(),
             vhosts: vec!["/".to_string()],
             policies: PolicyStore::default(),
             queues: Vec::new(),
@@ -329,6 +362,8 @@ impl Sim {
             partition: None,
             partition_epoch: 0,
             healed_split: None,
+            partition_detected: false,
+            cut_buffer: Vec::new(),
             events: BinaryHeap::new(),
             seq: 0,
             next_msg_id: 1,
@@ -336,6 +371,7 @@ impl Sim {
             events_processed: 0,
             dropped: Default::default(),
             warnings: Vec::new(),
+            losses: LossWatch::default(),
         }
     }
 
@@ -422,6 +458,9 @@ impl Sim {
             if s.at > t {
                 break;
             }
+            // What the previous step (an event or an input) did is complete, and the next
+            // event is still in flight: the checker reads the step.
+            self.watch_losses();
             let Reverse(s) = self.events.pop().expect("peeked");
             self.now = s.at;
             self.dispatch(s.ev);
@@ -429,6 +468,7 @@ impl Sim {
         if t > self.now {
             self.now = t;
         }
+        self.watch_losses();
     }
 
     /// Advances by `d`.
@@ -447,15 +487,75 @@ impl Sim {
             }
             match self.next_event_time() {
                 Some(t) if t <= end => {
+                    self.watch_losses();
                     let Reverse(s) = self.events.pop().expect("peeked");
                     self.now = s.at;
                     self.dispatch(s.ev);
                 }
                 _ => {
                     self.now = end;
+                    self.watch_losses();
                     return done(self);
                 }
             }
+        }
+    }
+
+    /// The messages on their way to a replica or a client, each with when it arrives (the
+    /// latest copy): a publish, a GM lap or catchup, a sync batch, a delivery. A publish held
+    /// back in a master's mailbox by a sync is on its way too.
+    pub(crate) fn msgs_in_flight(&self) -> std::collections::HashMap<MsgId, Micros> {
+        let mut out = std::collections::HashMap::new();
+        let mut note = |m: MsgId, at: Micros| {
+            let t = out.entry(m).or_insert(at);
+            if *t < at {
+                *t = at;
+            }
+        };
+        let in_net = self.events.iter().filter_map(|Reverse(s)| match &s.ev {
+            Ev::Net { payload, .. } => Some((payload, s.at)),
+            _ => None,
+        });
+        // Held by TCP across a cut: they arrive when the network heals.
+        let in_tcp = self
+            .cut_buffer
+            .iter()
+            .map(|(_, _, _, payload)| (payload, Micros(u64::MAX)));
+        for (payload, at) in in_net.chain(in_tcp) {
+            if payload.carries_copies() {
+                for m in payload.msgs().iter() {
+                    note(m, at);
+                }
+            }
+        }
+        for (_, payload) in &self.blocked {
+            if let Payload::Publish { msg, .. } = payload {
+                note(*msg, self.now);
+            }
+        }
+        out
+    }
+
+    /// The network healed before the cut was detected: what TCP held arrives now, in order.
+    pub(crate) fn release_cut_buffer(&mut self) {
+        for (id, from_node, to_node, payload) in std::mem::take(&mut self.cut_buffer) {
+            let at = self.now;
+            self.schedule(
+                at,
+                Ev::Net {
+                    id,
+                    from_node,
+                    to_node,
+                    payload,
+                },
+            );
+        }
+    }
+
+    /// The cut is detected: the links are torn down and what TCP held is lost.
+    pub(crate) fn drop_cut_buffer(&mut self) {
+        for (id, ..) in std::mem::take(&mut self.cut_buffer) {
+            self.lost(id, "link cut by the partition");
         }
     }
 
@@ -584,7 +684,13 @@ impl Sim {
                     return;
                 }
                 if !self.connected(from_node, to_node) {
-                    self.lost(id, "link cut by the partition");
+                    if self.partition_detected {
+                        self.lost(id, "link cut by the partition");
+                    } else {
+                        // The distribution link still stands: TCP holds what it carries until
+                        // the network heals, or the peers declare each other down.
+                        self.cut_buffer.push((id, from_node, to_node, payload));
+                    }
                     return;
                 }
                 self.on_net(id, payload);
@@ -606,6 +712,7 @@ impl Sim {
                 queue,
                 what,
             } => self.on_retry_expired(client, queue, what),
+            Ev::StartWhenStopped { node, since } => self.on_start_when_stopped(node, since),
         }
     }
 
@@ -664,6 +771,8 @@ impl Sim {
             node: self.node_name(n).to_string(),
         });
         self.halted[n] = true;
+        // A crash while waiting to start aborts that start.
+        self.restarting.retain(|&x| x != n);
         self.take_node_down(n, NodeState::Crashed);
         Ok(())
     }
@@ -707,6 +816,40 @@ impl Sim {
                 self.node_name(n)
             ));
         }
+        if self.restarting.contains(&n) {
+            return Err(format!(
+                "node {} is already starting (its stop is completing)",
+                self.node_name(n)
+            ));
+        }
+        if self.failover_pending_from(n) {
+            self.restarting.push(n);
+            let at = self.now + RESTART_POLL;
+            let since = self.now;
+            self.schedule(at, Ev::StartWhenStopped { node: n, since });
+            return Ok(());
+        }
+        self.start_stopped(n);
+        Ok(())
+    }
+
+    /// The node may start now: its peers promoted mirrors of the queues it mastered (or gave
+    /// up waiting, after [`RESTART_WAIT_LIMIT`]).
+    fn on_start_when_stopped(&mut self, n: usize, since: Micros) {
+        if !self.restarting.contains(&n) {
+            return;
+        }
+        if self.failover_pending_from(n) && self.now < since + RESTART_WAIT_LIMIT {
+            let at = self.now + RESTART_POLL;
+            self.schedule(at, Ev::StartWhenStopped { node: n, since });
+            return;
+        }
+        self.restarting.retain(|&x| x != n);
+        self.start_stopped(n);
+    }
+
+    /// The boot rule, then the boot.
+    fn start_stopped(&mut self, n: usize) {
         let others_running = self
             .cluster
             .members()
@@ -728,10 +871,9 @@ impl Sim {
             self.halted[n] = false;
             let at = self.now + BOOT_TABLE_WAIT;
             self.schedule(at, Ev::BootTimeout { node: n });
-            return Ok(());
+            return;
         }
         self.boot(n);
-        Ok(())
     }
 
     fn boot(&mut self, n: usize) {

@@ -23,6 +23,7 @@ impl Sim {
             r.mirrors.retain(|p| !dead.contains(p));
             r.synced.retain(|p| !dead.contains(p));
             self.refresh_recoverable(q);
+            self.end_sync_without_mirrors(q);
             // The dead member's new left neighbour re-sends what was in flight through it.
             let survivors = self.live_mirrors(q);
             if self.procs[master.0].alive {
@@ -100,6 +101,8 @@ impl Sim {
             r.synced.retain(|&x| x != p);
             r.state = QueueState::Running;
             r.down_since = None;
+            // The old master's eager sync died with it.
+            r.sync = None;
         }
         let pr = &mut self.procs[p.0];
         pr.role = Role::Master;
@@ -223,5 +226,21 @@ impl Sim {
             }
         }
         latest
+    }
+}
+
+impl Sim {
+    /// Whether a queue mastered on `n` lost its master and still has a live mirror that is
+    /// to be promoted: until that promotion, a start of `n` would recover the queue from `n`'s
+    /// disk and throw the synchronised mirrors away, which a real restart never does (its
+    /// stop completes, mirrors promoted, before its start begins).
+    pub(crate) fn failover_pending_from(&self, n: usize) -> bool {
+        self.queues.iter().any(|r| {
+            !r.deleted
+                && !self.procs[r.master.0].alive
+                && self.proc_node(r.master) == n
+                && !matches!(r.state, QueueState::Down | QueueState::Stopped)
+                && r.mirrors.iter().any(|&p| self.procs[p.0].alive)
+        })
     }
 }

@@ -226,6 +226,8 @@ pub struct SyncRun {
     pub total: u64,
     pub sent: u64,
     pub batch: u64,
+    /// The master has handed its last batch on: the sync ends once no mirror still waits for one.
+    pub all_sent: bool,
 }
 
 /// The queue record as RabbitMQ keeps it in Mnesia (`amqqueue`).
@@ -383,4 +385,40 @@ impl fmt::Display for ConfirmOutcome {
             ConfirmOutcome::Nack => "nack",
         })
     }
+}
+
+/// What the invariant checker has read of the run so far. The engine keeps it up to date as it
+/// applies events, so a loss is found at the step that caused it (and shown as it happens)
+/// instead of by a rescan of the whole run.
+#[derive(Debug, Clone, Default)]
+pub struct LossWatch {
+    /// Trace entries read.
+    pub read: usize,
+    /// Messages read (a prefix of the run's messages).
+    pub published: usize,
+    /// Per client, the deliveries read.
+    pub deliveries_read: Vec<usize>,
+    /// Published, never delivered and not found lost: the messages to watch.
+    pub open: BTreeSet<MsgId>,
+    /// Since the last look: the first trace entry that may have taken messages from a replica
+    /// (a state change other than a confirm, or a message lost in flight).
+    pub suspect_from: Option<usize>,
+    /// When a message that was only in flight at the last look arrives (or is lost on the
+    /// way): look again then.
+    pub look_again_at: Option<Micros>,
+    /// Losses found, in the order found (a message later delivered after all is taken back).
+    pub lost: Vec<FoundLoss>,
+    /// Published without confirms to a queue with no live master: dropped on the spot, with
+    /// when (read at the next look).
+    pub dropped_at_publish: Vec<(MsgId, Micros)>,
+}
+
+/// A message found held by no replica, not in flight and never delivered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundLoss {
+    pub msg: MsgId,
+    /// When the last replica holding it went (the cause's time).
+    pub at: Micros,
+    /// The trace entry that took the last replica holding it, and its text.
+    pub cause: Option<(usize, String)>,
 }

@@ -49,6 +49,7 @@ impl Sim {
         self.changed(StateChange::PartitionRecorded { sides });
         self.partition = Some(side);
         self.partition_epoch += 1;
+        self.partition_detected = false;
         // Each side stops hearing the other; it declares the silent peers down after 4 ticks.
         let tick = self.config.net_ticktime.0 as f64;
         let delay = Micros((tick * (0.75 + 0.5 * self.rng.unit())) as u64);
@@ -74,6 +75,8 @@ impl Sim {
         self.changed(StateChange::NetTickTimeout {
             ticktime_secs: self.config.net_ticktime.0 / 1_000_000,
         });
+        self.partition_detected = true;
+        self.drop_cut_buffer();
         for i in 0..self.queues.len() {
             if !self.queues[i].deleted && self.queue_available(QueueId(i)) {
                 self.split_queue(QueueId(i), &sides);
@@ -130,6 +133,7 @@ impl Sim {
             for &p in &moved {
                 self.fail_pending_confirms_of(p);
             }
+            self.end_sync_without_mirrors(q);
             // The ring closes over the cut: in-flight broadcasts reach the remaining mirrors.
             let staying: Vec<ProcId> = self.queues[q.0].mirrors.clone();
             self.gm_catchup(master, &staying);
@@ -145,6 +149,11 @@ impl Sim {
             let mut rec = self.queues[q.0].clone();
             rec.side = Some(side);
             rec.master = ghost;
+            // The master's sync stays on its side.
+            rec.sync = None;
+            if rec.state == QueueState::Syncing {
+                rec.state = QueueState::Running;
+            }
             rec.mirrors = moved.clone();
             rec.synced = self.queues[q.0].synced.clone();
             rec.synced = moved
@@ -196,6 +205,9 @@ impl Sim {
             return Err("the network is not partitioned".to_string());
         };
         self.partition_epoch += 1;
+        // Before detection the distribution links held: their traffic arrives now.
+        self.release_cut_buffer();
+        self.partition_detected = false;
         let detected = self.queues.iter().any(|q| q.side.is_some())
             || self
                 .cluster

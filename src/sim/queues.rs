@@ -484,6 +484,7 @@ impl Sim {
         r.gm_version += 1;
         self.fail_pending_confirms_of(p);
         self.refresh_recoverable(q);
+        self.end_sync_without_mirrors(q);
     }
 
     /// The policy moved the master away: the master is killed with `{shutdown, dropped}`

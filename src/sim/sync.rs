@@ -74,6 +74,7 @@ impl Sim {
             total,
             sent: 0,
             batch: batch.into(),
+            all_sent: false,
         });
         let now = self.now;
         self.schedule(now, Ev::SyncStep { queue: q });
@@ -105,10 +106,7 @@ impl Sim {
         let chunk: Vec<(u64, Entry, bool)> = all[from..to].to_vec();
         let last = to >= all.len();
         let extra = Micros(SYNC_PER_MESSAGE.0 * chunk.len() as u64);
-        for &p in &run.mirrors {
-            if !self.procs[p.0].alive {
-                continue;
-            }
+        for p in self.sync_targets(q, &run) {
             self.send(
                 Endpoint::Proc(m),
                 Endpoint::Proc(p),
@@ -125,8 +123,13 @@ impl Sim {
         }
         if let Some(s) = self.queues[q.0].sync.as_mut() {
             s.sent = to as u64;
+            s.all_sent = last;
         }
-        if !last {
+        if last {
+            // The syncer hands the last batch on and the master's sync is over, whether or not
+            // a mirror is left to take it (rabbit_mirror_queue_sync: master_done).
+            self.end_sync_without_mirrors(q);
+        } else {
             // The syncer waits for the mirrors to take each batch: about a round trip.
             let at = self.now + self.config.latency + self.config.latency + extra;
             self.schedule(at, Ev::SyncStep { queue: q });
@@ -173,6 +176,33 @@ impl Sim {
                 .all(|&p| !self.procs[p.0].alive || self.queues[q.0].synced.contains(&p))
         });
         if done {
+            self.finish_sync(q, SyncEnd::Complete);
+        }
+    }
+
+    /// The syncing mirrors still alive and still mirrors of the queue (a policy edit, a stop,
+    /// a crash or a partition takes a mirror away in the middle of a sync).
+    fn sync_targets(&self, q: QueueId, run: &SyncRun) -> Vec<ProcId> {
+        let r = &self.queues[q.0];
+        run.mirrors
+            .iter()
+            .copied()
+            .filter(|&p| self.procs[p.0].alive && r.mirrors.contains(&p))
+            .collect()
+    }
+
+    /// A syncing mirror went away: once the last batch is handed on and no mirror still waits
+    /// for it, the sync is over and the queue delivers again (it must not stay `syncing`).
+    pub(crate) fn end_sync_without_mirrors(&mut self, q: QueueId) {
+        let Some(run) = self.queues[q.0].sync.clone() else {
+            return;
+        };
+        let synced = &self.queues[q.0].synced;
+        let waiting = self
+            .sync_targets(q, &run)
+            .iter()
+            .any(|p| !synced.contains(p));
+        if run.all_sent && !waiting {
             self.finish_sync(q, SyncEnd::Complete);
         }
     }

@@ -18,7 +18,7 @@ use crate::ui::guide::notes::{notes_markup, relevant};
 use crate::ui::i18n::{fill, Lang};
 use crate::ui::markup::{on_click, raw};
 use crate::ui::panels::PanelArea;
-use crate::ui::share::{current_hash, load_hash, share_button};
+use crate::ui::share::{current_hash, hash_for, load_hash, share_button};
 use crate::ui::stage::anomalies::anomalies_markup;
 use crate::ui::stage::cluster::ClusterView;
 use crate::ui::stage::event_log::EventLog;
@@ -125,6 +125,25 @@ pub fn App(props: &AppProps) -> Html {
             doc.set_title(lang.text().doc_title);
         }
     });
+
+    // The session's share link, kept on <html data-share> at every input, for trap.js: after a
+    // trap no Rust runs, and its error panel offers to reload the session from this link.
+    let inputs = store.player().session.inputs().len();
+    {
+        let store = store.clone();
+        use_effect_with((inputs, crate::ui::context::load_generation()), move |_| {
+            let hash = {
+                let p = store.player();
+                hash_for(&p.session.to_scenario(), p.cursor)
+            };
+            if let Some(root) = crate::ui::context::browser()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+            {
+                let _ = root.set_attribute("data-share", &hash);
+            }
+        });
+    }
 
     // This component re-renders on every frame of playback, so it only keeps the shared state
     // current; the page below redraws when the run's content changes.

@@ -54,6 +54,9 @@ impl Sim {
         if !self.procs[master.0].alive && self.queues[q.0].state != QueueState::Running {
             if confirm {
                 self.client_confirm(c, seq, id, ConfirmOutcome::Nack);
+            } else {
+                // Silently dropped: the checker counts it lost from now.
+                self.losses.dropped_at_publish.push((id, self.now));
             }
             return Ok(PublishResult::Dropped { seq });
         }

@@ -12,7 +12,9 @@ impl Sim {
     pub fn anomaly_concerns(&self, a: &Anomaly, c: ClientId) -> bool {
         let m = self.messages.get((a.msg.0 as usize).saturating_sub(1));
         match a.kind {
-            AnomalyKind::Lost => m.and_then(|m| m.publisher).is_some_and(|(p, _)| p == c),
+            AnomalyKind::Lost | AnomalyKind::LostUnconfirmed => {
+                m.and_then(|m| m.publisher).is_some_and(|(p, _)| p == c)
+            }
             _ => self
                 .clients
                 .get(c.0)

@@ -238,10 +238,12 @@ pub struct Text {
     pub anom_heading: &'static str,
     pub anom_none: &'static str,
     pub anom_lost: &'static str,
+    pub anom_lost_unconfirmed: &'static str,
     pub anom_duplicate: &'static str,
     pub anom_came_back: &'static str,
     pub anom_reordered: &'static str,
     pub anom_lost_why: &'static str,
+    pub anom_lost_unconfirmed_why: &'static str,
     pub anom_duplicate_why: &'static str,
     pub anom_came_back_why: &'static str,
     pub anom_reordered_why: &'static str,
@@ -353,6 +355,9 @@ impl Text {
     pub fn anomaly(&self, kind: AnomalyKind) -> (&'static str, &'static str) {
         match kind {
             AnomalyKind::Lost => (self.anom_lost, self.anom_lost_why),
+            AnomalyKind::LostUnconfirmed => {
+                (self.anom_lost_unconfirmed, self.anom_lost_unconfirmed_why)
+            }
             AnomalyKind::Duplicate => (self.anom_duplicate, self.anom_duplicate_why),
             AnomalyKind::AckedCameBack => (self.anom_came_back, self.anom_came_back_why),
             AnomalyKind::Reordered => (self.anom_reordered, self.anom_reordered_why),
@@ -547,9 +552,11 @@ static EN: Text = Text {
     anom_heading: "Anomalies",
     anom_none: "None so far: no confirmed message lost, none delivered twice, none back after its ack, none out of order.",
     anom_lost: "Confirmed message lost",
+    anom_lost_unconfirmed: "Unconfirmed message lost",
     anom_duplicate: "Delivered more than once",
     anom_came_back: "Acked message came back",
     anom_reordered: "Delivered out of order",
+    anom_lost_unconfirmed_why: "Published, never delivered, held by no replica — but never confirmed either: the publisher had neither basic.ack nor basic.nack (no confirm mode, or the confirm never came), so RabbitMQ promised nothing and a publisher that wants it must publish again.",
     anom_lost_why: "The publisher got basic.ack, yet no live replica holds the message: every replica that had it is gone (for example an unsynchronised slave was promoted, or the only copies died).",
     anom_duplicate_why: "After a failover the new master requeues every message it held as unacknowledged: it cannot know whether the old master's deliveries were acked. Consumers must tolerate repeats; RabbitMQ marks them redelivered=true.",
     anom_came_back_why: "The consumer acked it, then got it again. The master broadcasts effects such as acks to its slaves over GM in batches (when idle, at most every 25 ms). It died before this ack left its buffer, so the promoted slave still held the message and requeued it — RabbitMQ's HA guide warns acked messages may reappear.",
@@ -819,9 +826,11 @@ static ZH: Text = Text {
     anom_heading: "异常",
     anom_none: "目前没有：没有已确认的消息丢失，没有重复投递，没有 ack 后又回来的消息，也没有乱序。",
     anom_lost: "已确认的消息丢失",
+    anom_lost_unconfirmed: "未确认的消息丢失",
     anom_duplicate: "重复投递",
     anom_came_back: "已 ack 的消息又回来了",
     anom_reordered: "投递乱序",
+    anom_lost_unconfirmed_why: "已发布、从未投递、也没有任何副本持有——但它也从未被确认：生产者既没有收到 basic.ack 也没有收到 basic.nack（未开启确认模式，或确认没有到达），所以 RabbitMQ 没有作出任何承诺，需要它的生产者必须重新发布。",
     anom_lost_why: "生产者收到了 basic.ack，但已没有存活的副本持有这条消息：所有拥有它的副本都没了（例如提升了未同步的 slave，或仅有的副本都死了）。",
     anom_duplicate_why: "故障转移后，新的 master 会把它持有的所有未确认消息重新入队：它无法知道旧 master 的投递是否已被 ack。消费者必须能容忍重复；RabbitMQ 会标记 redelivered=true。",
     anom_came_back_why: "消费者已经 ack 了它，却又收到一次。master 通过 GM 把 ack 等操作分批广播给 slave（空闲时或最多每 25 毫秒一次）。它在这次 ack 离开缓冲区之前就死了，于是被提升的 slave 仍持有这条消息并重新入队——RabbitMQ 的 HA 文档也提醒已 ack 的消息可能重现。",
@@ -933,6 +942,7 @@ mod tests {
         }
         for kind in [
             AnomalyKind::Lost,
+            AnomalyKind::LostUnconfirmed,
             AnomalyKind::Duplicate,
             AnomalyKind::AckedCameBack,
             AnomalyKind::Reordered,

@@ -11,7 +11,7 @@ use crate::ui::markup::esc;
 
 fn kind_class(kind: AnomalyKind) -> &'static str {
     match kind {
-        AnomalyKind::Lost => "a-lost",
+        AnomalyKind::Lost | AnomalyKind::LostUnconfirmed => "a-lost",
         AnomalyKind::Duplicate => "a-duplicate",
         AnomalyKind::AckedCameBack => "a-came-back",
         AnomalyKind::Reordered => "a-reordered",
