@@ -2,7 +2,7 @@
 //! (`cargo test --target wasm32-unknown-unknown --test wasm_app`, run by `./x test`).
 #![cfg(all(target_arch = "wasm32", feature = "web"))]
 
-use std::time::Duration;
+mod wasm_support;
 
 use mirrorscope::sim::Cluster;
 use mirrorscope::ui::app::{App, AppProps, START_NODES};
@@ -10,25 +10,10 @@ use mirrorscope::ui::i18n::{Lang, STORAGE_KEY};
 use mirrorscope::ui::panic_panel::{self, PANEL_ID};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Document, Element, HtmlElement};
+use wasm_support::{document, new_root, select, text_of as text, until};
+use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-/// Waits until `done` holds: Yew renders and runs effects when the browser gets to them, which
-/// on a busy machine is later than any fixed pause. Fails after 10 s, naming what it waited for.
-async fn until(what: &str, done: impl Fn() -> bool) {
-    for _ in 0..1000 {
-        if done() {
-            return;
-        }
-        yew::platform::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("waited 10 s for {what}");
-}
 
 fn stored_lang() -> Option<String> {
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
@@ -41,8 +26,7 @@ fn page_lang() -> Option<String> {
 
 /// Mounts the app into a fresh element of its own, so tests do not see each other's pages.
 async fn mount(lang: Lang) -> Element {
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
+    let root = new_root();
     yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { lang }).render();
     until("the cluster drawn", || {
         root.query_selector("svg.cluster-view g.node")
@@ -53,14 +37,8 @@ async fn mount(lang: Lang) -> Element {
     root
 }
 
-fn select(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-}
-
 fn text_of(root: &Element, selector: &str) -> String {
-    select(root, selector).text_content().unwrap_or_default()
+    text(&select(root, selector))
 }
 
 #[wasm_bindgen_test]

@@ -3,7 +3,6 @@
 #![cfg(all(target_arch = "wasm32", feature = "web"))]
 
 use std::cell::RefCell;
-use std::time::Duration;
 
 use mirrorscope::sim::scenario::player::{Action, Player};
 use mirrorscope::sim::scenario::Session;
@@ -13,8 +12,14 @@ use mirrorscope::ui::i18n::Lang;
 use mirrorscope::ui::panels::editor::ScriptsPanel;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Document, Element, HtmlElement, HtmlTextAreaElement};
+use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
 use yew::prelude::*;
+
+mod wasm_support;
+
+use wasm_support::{
+    all, appears, as_html, gone, new_root, rendered, select, text_at, text_of, until,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -50,17 +55,8 @@ fn store() -> StoreHandle {
     STORE.with(|s| s.borrow().clone().expect("mounted"))
 }
 
-fn document() -> Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(30)).await;
-}
-
 async fn mount(scenario: &str) -> Element {
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
+    let root = new_root();
     yew::Renderer::<Harness>::with_root_and_props(
         root.clone(),
         HarnessProps {
@@ -68,14 +64,9 @@ async fn mount(scenario: &str) -> Element {
         },
     )
     .render();
-    settle().await;
+    appears(&root, "article[data-client]").await;
+    rendered().await;
     root
-}
-
-fn select(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
 }
 
 fn editor(root: &Element, client: &str) -> Element {
@@ -83,16 +74,13 @@ fn editor(root: &Element, client: &str) -> Element {
 }
 
 fn button(scope: &Element, label: &str) -> HtmlElement {
-    let all = scope.query_selector_all("button").unwrap();
-    for i in 0..all.length() {
-        let b: HtmlElement = all.item(i).unwrap().unchecked_into();
-        if b.text_content().unwrap_or_default().trim() == label
-            || b.get_attribute("aria-label").as_deref() == Some(label)
-        {
-            return b;
-        }
-    }
-    panic!("no button {label}");
+    all(scope, "button")
+        .iter()
+        .find(|b| {
+            text_of(b).trim() == label || b.get_attribute("aria-label").as_deref() == Some(label)
+        })
+        .map(as_html)
+        .unwrap_or_else(|| panic!("no button {label}"))
 }
 
 async fn type_code(ed: &Element, code: &str) {
@@ -100,13 +88,24 @@ async fn type_code(ed: &Element, code: &str) {
     area.set_value(code);
     let ev = web_sys::InputEvent::new("input").unwrap();
     area.dispatch_event(&ev).unwrap();
-    settle().await;
+    rendered().await;
 }
 
 fn status(ed: &Element) -> String {
-    select(ed, ".script-status")
-        .text_content()
-        .unwrap_or_default()
+    text_at(ed, ".script-status")
+}
+
+/// Waits until the script's status line reads `want` exactly.
+async fn status_is(ed: &Element, want: &str) {
+    until(&format!("the status {want:?}"), || status(ed) == want).await
+}
+
+/// Waits until the script's status line starts with `start`.
+async fn status_starts(ed: &Element, start: &str) {
+    until(&format!("a status starting {start:?}"), || {
+        status(ed).starts_with(start)
+    })
+    .await
 }
 
 const SCRIPT: &str = "import pika
@@ -121,31 +120,25 @@ async fn typing_recolours_and_flags_syntax_errors_where_typed() {
     let root = mount("cluster nodes=3\n").await;
     let ed = editor(&root, "app1");
     type_code(&ed, "def f(x):\n    return x +\n").await;
+    let alert = appears(&ed, "[role=alert]").await;
     // The colouring follows the text: `def` is a keyword, `f` a function name.
-    assert_eq!(
-        select(&ed, ".code-layer .ln .tok-kw")
-            .text_content()
-            .unwrap(),
-        "def"
-    );
-    assert_eq!(
-        select(&ed, ".code-layer .ln .tok-def")
-            .text_content()
-            .unwrap(),
-        "f"
-    );
-    let alert = select(&ed, "[role=alert]").text_content().unwrap();
+    assert_eq!(text_of(&select(&ed, ".code-layer .ln .tok-kw")), "def");
+    assert_eq!(text_of(&select(&ed, ".code-layer .ln .tok-def")), "f");
+    let alert = text_of(&alert);
     assert!(
         alert.starts_with("SyntaxError at line 2, column"),
         "{alert}"
     );
-    assert!(select(&ed, ".gl.error").text_content().unwrap() == "2");
+    assert!(text_of(&select(&ed, ".gl.error")) == "2");
     let run: HtmlElement = button(&ed, "Run");
     assert!(run.has_attribute("disabled"));
     // Fixed: the alert goes and Run is enabled.
     type_code(&ed, "def f(x):\n    return x + 1\n").await;
-    assert!(ed.query_selector("[role=alert]").unwrap().is_none());
-    assert!(!button(&ed, "Run").has_attribute("disabled"));
+    gone(&ed, "[role=alert]").await;
+    until("Run enabled", || {
+        !button(&ed, "Run").has_attribute("disabled")
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -153,22 +146,19 @@ async fn step_walks_the_script_and_lines_light_up_their_events() {
     let root = mount("cluster nodes=3\n").await;
     let ed = editor(&root, "app1");
     type_code(&ed, SCRIPT).await;
-    assert_eq!(status(&ed), "not started");
+    status_is(&ed, "not started").await;
 
     button(&ed, "Step").click();
-    settle().await;
-    assert_eq!(status(&ed), "paused before line 2");
+    status_is(&ed, "paused before line 2").await;
     assert!(select(&ed, ".ln.current").id().ends_with("-2"));
 
     // BlockingConnection(): Step waits (in simulated time) for the handshake.
     button(&ed, "Step").click();
-    settle().await;
-    assert_eq!(status(&ed), "paused before line 3");
+    status_is(&ed, "paused before line 3").await;
     button(&ed, "Step").click();
-    settle().await;
+    status_is(&ed, "paused before line 4").await;
     button(&ed, "Step").click();
-    settle().await;
-    assert_eq!(status(&ed), "paused before line 5");
+    status_is(&ed, "paused before line 5").await;
     assert!(store().player().session.now() > Micros::ZERO);
 
     // Line 4 declared the queue: hovering its number lights its events for the stage.
@@ -178,15 +168,18 @@ async fn step_walks_the_script_and_lines_light_up_their_events() {
     line4.dispatch_event(&over).unwrap();
     let enter = web_sys::MouseEvent::new("mouseenter").unwrap();
     line4.dispatch_event(&enter).unwrap();
-    settle().await;
+    appears(&ed, ".ln.hovered").await;
+    rendered().await;
     let lit = store().player().highlighted.clone();
     assert_eq!(lit.len(), 3, "{lit:?}");
     assert!(select(&ed, ".ln.hovered").id().ends_with("-4"));
     assert!(ed.query_selector_all(".ev.lit").unwrap().length() >= 2);
     let leave = web_sys::MouseEvent::new("mouseleave").unwrap();
     line4.dispatch_event(&leave).unwrap();
-    settle().await;
-    assert!(store().player().highlighted.is_empty());
+    until("the events unlit", || {
+        store().player().highlighted.is_empty()
+    })
+    .await;
 
     // Picking an event marks the line that caused it.
     let first_declare = {
@@ -196,24 +189,21 @@ async fn step_walks_the_script_and_lines_light_up_their_events() {
     };
     let ev: HtmlElement =
         select(&ed, &format!(".ev button[data-event=\"{first_declare}\"]")).unchecked_into();
-    assert!(ev
-        .text_content()
-        .unwrap()
-        .contains("queue.declare jobs durable"));
+    assert!(text_of(&ev).contains("queue.declare jobs durable"));
     ev.click();
-    settle().await;
+    appears(&ed, ".ln.picked").await;
+    rendered().await;
     assert_eq!(store().player().selected_event, Some(first_declare));
     assert!(select(&ed, ".ln.picked").id().ends_with("-4"));
-    assert!(select(&ed, ".gl.picked").text_content().unwrap() == "4");
+    assert!(text_of(&select(&ed, ".gl.picked")) == "4");
 
     // Run finishes it.
     button(&ed, "Run").click();
-    settle().await;
-    assert!(status(&ed).starts_with("finished"), "{}", status(&ed));
-    assert_eq!(
-        select(&ed, ".script-output").text_content().unwrap(),
-        "declared\n"
-    );
+    status_starts(&ed, "finished").await;
+    until("the script's output", || {
+        text_at(&ed, ".script-output") == "declared\n"
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -223,22 +213,18 @@ async fn run_stop_and_the_node_switch() {
     type_code(&ed, "import pika, time\nch = pika.BlockingConnection().channel()\nwhile True:\n    time.sleep(1)\n").await;
     // Runs on node3: `localhost` is that node.
     button(&ed, "node3").click();
-    settle().await;
-    assert_eq!(
+    until("node3 picked", || {
         button(&ed, "node3")
             .get_attribute("aria-pressed")
-            .as_deref(),
-        Some("true")
-    );
+            .as_deref()
+            == Some("true")
+    })
+    .await;
+    status_is(&ed, "not started").await;
     button(&ed, "Run").click();
-    settle().await;
+    until("the script started", || status(&ed) != "not started").await;
     store().dispatch(Action::Seek(Micros::from_ms(2500)));
-    settle().await;
-    assert!(
-        status(&ed).starts_with("line 4: waiting in time.sleep(1)"),
-        "{}",
-        status(&ed)
-    );
+    status_starts(&ed, "line 4: waiting in time.sleep(1)").await;
     {
         let s = store();
         let p = s.player();
@@ -247,26 +233,15 @@ async fn run_stop_and_the_node_switch() {
         assert!(sim.clients[0].connected);
     }
     button(&ed, "Stop").click();
-    settle().await;
-    assert_eq!(status(&ed), "stopped");
+    status_is(&ed, "stopped").await;
     assert!(!store().player().view_run().sim.clients[0].connected);
-    assert!(select(&ed, ".script-output .stderr")
-        .text_content()
-        .unwrap()
-        .contains("stopped by the user"));
+    let stderr = appears(&ed, ".script-output .stderr").await;
+    assert!(text_of(&stderr).contains("stopped by the user"));
     // Add a third client, then remove it.
     button(&root, "Add a client").click();
-    settle().await;
-    assert!(root
-        .query_selector("article[data-client=\"app3\"]")
-        .unwrap()
-        .is_some());
-    button(&editor(&root, "app3"), "Remove this client").click();
-    settle().await;
-    assert!(root
-        .query_selector("article[data-client=\"app3\"]")
-        .unwrap()
-        .is_none());
+    let app3 = appears(&root, "article[data-client=\"app3\"]").await;
+    button(&app3, "Remove this client").click();
+    gone(&root, "article[data-client=\"app3\"]").await;
 }
 
 #[wasm_bindgen_test]
@@ -275,10 +250,10 @@ async fn a_loaded_scenarios_scripts_get_editors() {
         "cluster nodes=3\npython worker on node=node2 <<EOF\nimport pika\nch = pika.BlockingConnection().channel()\nprint('up')\nEOF\nwait 1s\n",
     )
     .await;
-    let ed = editor(&root, "worker");
+    let ed = appears(&root, "article[data-client=\"worker\"]").await;
     let code: HtmlTextAreaElement = select(&ed, "textarea").unchecked_into();
     assert!(code.value().starts_with("import pika\n"));
-    assert!(status(&ed).starts_with("finished"));
+    status_starts(&ed, "finished").await;
     assert_eq!(
         button(&ed, "node2")
             .get_attribute("aria-pressed")

@@ -2,7 +2,7 @@
 //! store and language providers the app gives it, driven through its controls as a reader would.
 #![cfg(all(target_arch = "wasm32", feature = "web"))]
 
-use std::time::Duration;
+mod wasm_support;
 
 use mirrorscope::sim::scenario::player::{Action, Player};
 use mirrorscope::sim::scenario::Session;
@@ -15,7 +15,11 @@ use mirrorscope::ui::panels::policies::PoliciesView;
 use mirrorscope::ui::panels::queues::QueuesView;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
+use wasm_support::{
+    all, appears, as_html, document, new_root, rendered, select, shows, text_at, text_of, until,
+    until_some,
+};
+use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -68,17 +72,8 @@ fn Harness(p: &HarnessProps) -> Html {
     }
 }
 
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(30)).await;
-}
-
 async fn mount(panel: Panel, scenario: &str, lang: Lang) -> Element {
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
+    let root = new_root();
     yew::Renderer::<Harness>::with_root_and_props(
         root.clone(),
         HarnessProps {
@@ -88,25 +83,9 @@ async fn mount(panel: Panel, scenario: &str, lang: Lang) -> Element {
         },
     )
     .render();
-    settle().await;
+    appears(&root, "section[aria-label]").await;
+    rendered().await;
     root
-}
-
-fn select(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-}
-
-fn all(root: &Element, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .map(|i| list.item(i).unwrap().dyn_into().unwrap())
-        .collect()
-}
-
-fn text_of(el: &Element) -> String {
-    el.text_content().unwrap_or_default()
 }
 
 /// The first element matching `selector` whose text contains `needle`.
@@ -118,10 +97,11 @@ fn with_text(root: &Element, selector: &str, needle: &str) -> Element {
 }
 
 fn click(el: &Element) {
-    el.clone().unchecked_into::<HtmlElement>().click();
+    as_html(el).click();
 }
 
-/// Types into an input or textarea the way a reader does: the value, then an `input` event.
+/// Types into an input or textarea the way a reader does: the value, then an `input` event;
+/// returns once the page has rendered what the event changed.
 async fn type_into(el: &Element, value: &str) {
     if let Some(i) = el.dyn_ref::<HtmlInputElement>() {
         i.set_value(value);
@@ -130,18 +110,19 @@ async fn type_into(el: &Element, value: &str) {
     }
     let ev = web_sys::InputEvent::new("input").unwrap();
     el.dispatch_event(&ev).unwrap();
-    settle().await;
+    rendered().await;
 }
 
-/// Picks a value in a `<select>` and fires `change`.
+/// Picks a value in a `<select>` and fires `change`; returns once the page has rendered it.
 async fn choose(el: &Element, value: &str) {
     js_sys::Reflect::set(el, &"value".into(), &value.into()).unwrap();
     let ev = web_sys::Event::new("change").unwrap();
     el.dispatch_event(&ev).unwrap();
-    settle().await;
+    rendered().await;
 }
 
-/// A key press on an element (with bubbling, as a real one).
+/// A key press on an element (with bubbling, as a real one); returns once the page has
+/// rendered what it did.
 async fn key(el: &Element, key: &str) {
     let ev: web_sys::Event = js_sys::eval(&format!(
         "new KeyboardEvent('keydown', {{ key: '{key}', bubbles: true, cancelable: true }})"
@@ -149,7 +130,7 @@ async fn key(el: &Element, key: &str) {
     .unwrap()
     .unchecked_into();
     el.dispatch_event(&ev).unwrap();
-    settle().await;
+    rendered().await;
 }
 
 /// Runs a scenario line on the store, from outside the panel.
@@ -157,21 +138,35 @@ async fn act(root: &Element, line: &str) {
     let b = select(root, ".harness-act");
     b.set_attribute("data-line", line).unwrap();
     click(&b);
-    settle().await;
+    rendered().await;
 }
 
 fn labelled(root: &Element, label: &str) -> Element {
     select(root, &format!("[aria-label=\"{label}\"]"))
 }
 
-/// The form control a `<label for>` with this text points at.
-fn field(root: &Element, label: &str) -> Element {
-    let l = all(root, "label[for]")
-        .into_iter()
-        .find(|l| text_of(l).trim() == label)
-        .unwrap_or_else(|| panic!("no label {label:?}"));
-    let id = l.get_attribute("for").unwrap();
-    document().get_element_by_id(&id).unwrap()
+/// Waits for the form control a `<label for>` with this text points at (some appear only
+/// once another field asks for them).
+async fn field(root: &Element, label: &str) -> Element {
+    until_some(&format!("a field labelled {label:?}"), || {
+        let l = all(root, "label[for]")
+            .into_iter()
+            .find(|l| text_of(l).trim() == label)?;
+        document().get_element_by_id(&l.get_attribute("for")?)
+    })
+    .await
+}
+
+/// Waits until the policy preview's row for `queue` has cells that `ok` accepts; returns them.
+async fn preview_row(root: &Element, queue: &str, ok: impl Fn(&[String]) -> bool) -> Vec<String> {
+    until_some(&format!("the preview row of {queue}"), || {
+        let row = all(root, ".preview-table tbody tr")
+            .into_iter()
+            .find(|r| text_of(r).contains(queue))?;
+        let cells: Vec<String> = all(&row, "td").iter().map(text_of).collect();
+        ok(&cells).then_some(cells)
+    })
+    .await
 }
 
 const QUEUE: &str = "cluster nodes=3\nclient app node=node1\napp declare queue_a durable\napp publish queue_a \"m\" count=3\nwait 50ms\n";
@@ -182,73 +177,69 @@ async fn policies_form_previews_validates_and_applies() {
     let section = select(&root, "section[aria-label=\"Policies\"]");
     assert!(text_of(&section).contains("… no policies …"));
 
-    type_into(&field(&root, "Name *"), "ha-two").await;
-    type_into(&field(&root, "Pattern *"), "^queue_").await;
-    choose(&field(&root, "ha-mode"), "exactly").await;
-    type_into(&field(&root, "ha-params"), "2").await;
-    choose(&field(&root, "ha-sync-mode"), "automatic").await;
-    assert_eq!(
-        text_of(&select(&root, "[data-testid=definition-json]")),
-        r#"{"ha-mode":"exactly","ha-params":2,"ha-sync-mode":"automatic"}"#
-    );
-    assert!(text_of(&select(&root, ".verdict")).contains("RabbitMQ accepts this policy"));
+    type_into(&field(&root, "Name *").await, "ha-two").await;
+    type_into(&field(&root, "Pattern *").await, "^queue_").await;
+    choose(&field(&root, "ha-mode").await, "exactly").await;
+    type_into(&field(&root, "ha-params").await, "2").await;
+    choose(&field(&root, "ha-sync-mode").await, "automatic").await;
+    let json = r#"{"ha-mode":"exactly","ha-params":2,"ha-sync-mode":"automatic"}"#;
+    until("the definition built from the form", || {
+        text_at(&root, "[data-testid=definition-json]") == json
+    })
+    .await;
+    shows(&root, ".verdict", "RabbitMQ accepts this policy").await;
 
     // The preview: queue_a keeps its master on node1 and gains one slave.
-    let row = with_text(&root, ".preview-table tbody tr", "queue_a");
-    let cells = all(&row, "td");
-    assert_eq!(text_of(&cells[0]), "master");
-    let gained: Vec<String> = cells[1..3].iter().map(text_of).collect();
-    assert_eq!(
-        gained.iter().filter(|c| c.contains("→ slave")).count(),
-        1,
-        "{gained:?}"
-    );
+    let slaves = |cells: &[String]| cells.iter().filter(|c| c.contains("→ slave")).count();
+    let cells = preview_row(&root, "queue_a", |c| c.len() >= 3 && slaves(c) > 0).await;
+    assert_eq!(cells[0], "master");
+    assert_eq!(slaves(&cells[1..3]), 1, "{cells:?}");
 
     // Editing the form recomputes the preview at once.
-    choose(&field(&root, "ha-mode"), "all").await;
-    let row = with_text(&root, ".preview-table tbody tr", "queue_a");
-    let cells = all(&row, "td");
-    assert!(text_of(&cells[1]).contains("→ slave"));
-    assert!(text_of(&cells[2]).contains("→ slave"));
+    choose(&field(&root, "ha-mode").await, "all").await;
+    let cells = preview_row(&root, "queue_a", |c| c.len() >= 3 && slaves(&c[1..3]) == 2).await;
+    assert!(cells[1].contains("→ slave") && cells[2].contains("→ slave"));
 
     // The preview follows the simulation too: with node3 down, ha-mode all has one slave less.
+    // (While the simulation moves the preview is brought up to date on a timer.)
     act(&root, "kill node3").await;
-    yew::platform::time::sleep(Duration::from_millis(400)).await;
-    let row = with_text(&root, ".preview-table tbody tr", "queue_a");
-    let cells = all(&row, "td");
-    assert!(text_of(&cells[1]).contains("→ slave"));
-    assert!(
-        !text_of(&cells[2]).contains("slave"),
-        "{}",
-        text_of(&cells[2])
-    );
+    let cells = preview_row(&root, "queue_a", |c| {
+        c.len() >= 3 && !c[2].contains("slave")
+    })
+    .await;
+    assert!(cells[1].contains("→ slave"), "{cells:?}");
 
     // Bad input: RabbitMQ's text next to the form, and everything typed is still there.
-    type_into(&field(&root, "Pattern *"), "(").await;
-    let verdict = text_of(&select(&root, ".verdict"));
-    assert!(verdict.starts_with("Error:"), "{verdict}");
-    assert!(text_of(&select(&root, ".policy-preview")).contains("No preview"));
-    let name: HtmlInputElement = field(&root, "Name *").unchecked_into();
+    type_into(&field(&root, "Pattern *").await, "(").await;
+    let verdict = shows(&root, ".verdict", "Error:").await;
+    assert!(
+        text_of(&verdict).starts_with("Error:"),
+        "{}",
+        text_of(&verdict)
+    );
+    shows(&root, ".policy-preview", "No preview").await;
+    let name: HtmlInputElement = field(&root, "Name *").await.unchecked_into();
     assert_eq!(name.value(), "ha-two");
-    type_into(&field(&root, "Pattern *"), "^queue_").await;
+    type_into(&field(&root, "Pattern *").await, "^queue_").await;
+    shows(&root, ".verdict", "RabbitMQ accepts this policy").await;
 
     click(&with_text(
         &root,
         "button[type=submit]",
         "Add / update policy",
     ));
-    settle().await;
-    let table = select(&section, "table.data-table");
-    assert!(text_of(&table).contains("ha-two"));
-    assert!(text_of(&select(&root, ".last-result")).contains("exit 0"));
+    shows(&section, "table.data-table", "ha-two").await;
+    shows(&root, ".last-result", "exit 0").await;
 
-    // Edit loads it back; Delete clears it with clear_policy.
+    // Edit loads it back (after the form is cleared); Delete clears it with clear_policy.
+    type_into(&name, "").await;
     click(&labelled(&root, "Edit policy ha-two"));
-    settle().await;
-    assert_eq!(name.value(), "ha-two");
+    until("the policy loaded back into the form", || {
+        name.value() == "ha-two"
+    })
+    .await;
     click(&labelled(&root, "Delete policy ha-two"));
-    settle().await;
-    assert!(text_of(&section).contains("… no policies …"));
+    shows(&root, "section[aria-label=\"Policies\"]", "… no policies …").await;
 }
 
 #[wasm_bindgen_test]
@@ -257,7 +248,7 @@ async fn queues_show_pills_and_synchronise() {
         "{QUEUE}rabbitmqctl set_policy ha \"^queue_\" '{{\"ha-mode\":\"all\"}}'\nwait 200ms\n"
     );
     let root = mount(Panel::Queues, &scn, Lang::En).await;
-    let row = select(&root, "tr[data-queue=queue_a]");
+    let row = appears(&root, "tr[data-queue=queue_a]").await;
     let blue = select(&row, ".pill-synced");
     assert_eq!(text_of(&blue), "+0");
     assert_eq!(
@@ -274,15 +265,20 @@ async fn queues_show_pills_and_synchronise() {
 
     // The management API's request answers at once: the sync is under way, not over.
     click(&labelled(&root, "Synchronise queue queue_a"));
-    settle().await;
-    let row = select(&root, "tr[data-queue=queue_a]");
+    let row = shows(&root, "tr[data-queue=queue_a]", "Syncing:").await;
     assert!(text_of(&row).contains("Syncing: 0%"), "{}", text_of(&row));
-    assert!(text_of(&select(&root, ".last-result"))
-        .contains("http://localhost:15672/api/queues/%2F/queue_a/actions"));
+    shows(
+        &root,
+        ".last-result",
+        "http://localhost:15672/api/queues/%2F/queue_a/actions",
+    )
+    .await;
     click(&labelled(&root, "Cancel synchronisation of queue queue_a"));
-    settle().await;
+    until("the sync cancelled", || {
+        !text_at(&root, "tr[data-queue=queue_a]").contains("Syncing")
+    })
+    .await;
     let row = select(&root, "tr[data-queue=queue_a]");
-    assert!(!text_of(&row).contains("Syncing"));
     assert_eq!(text_of(&select(&row, ".pill-unsynced")), "+2");
 }
 
@@ -294,7 +290,7 @@ async fn console_runs_lines_continues_and_recalls_history() {
 
     // On node2's shell.
     choose(&select(&root, ".panel-bar select"), "1").await;
-    assert!(text_of(&select(&root, ".console-input")).contains("[root@node2 ~]#"));
+    shows(&root, ".console-input", "[root@node2 ~]#").await;
 
     // An open quote continues on the next line, as in a shell.
     type_into(
@@ -303,11 +299,14 @@ async fn console_runs_lines_continues_and_recalls_history() {
     )
     .await;
     key(&input, "Enter").await;
-    assert!(text_of(&select(&root, ".terminal")).contains("ha-all"));
-    assert!(text_of(&select(&root, ".console-input")).contains('>'));
+    shows(&root, ".terminal", "ha-all").await;
+    shows(&root, ".console-input", ">").await;
     type_into(&input, "}'").await;
     key(&input, "Enter").await;
-    let entry = select(&root, ".term-entry");
+    let entry = until_some("the command's answer", || {
+        find_entry(&root).filter(|e| e.has_attribute("data-exit"))
+    })
+    .await;
     assert_eq!(entry.get_attribute("data-exit").as_deref(), Some("0"));
     assert!(text_of(&entry).contains("[root@node2 ~]#"));
     assert!(text_of(&entry).contains("Setting policy \"ha-all\""));
@@ -318,77 +317,89 @@ async fn console_runs_lines_continues_and_recalls_history() {
         ".example-list button",
         "as printed (with its typos)",
     ));
-    settle().await;
-    let failed = all(&root, ".term-entry").pop().unwrap();
+    let failed = until_some("a second answer", || {
+        let entries = all(&root, ".term-entry");
+        (entries.len() >= 2)
+            .then(|| entries.last().cloned())
+            .flatten()
+    })
+    .await;
     assert_eq!(failed.get_attribute("data-exit").as_deref(), Some("69"));
     assert!(text_of(&failed).contains("exit 69"));
     assert!(text_of(&failed).contains("Error:"));
     assert!(text_of(&failed).contains("U+FF1A"));
 
     // ↑ recalls the previous command.
-    key(&input, "ArrowUp").await;
     let area: HtmlTextAreaElement = input.clone().unchecked_into();
-    assert_eq!(area.value(), EXAMPLES[0]);
     key(&input, "ArrowUp").await;
-    assert!(area.value().starts_with("rabbitmqctl set_policy ha-all"));
+    until("the last command recalled", || area.value() == EXAMPLES[0]).await;
+    key(&input, "ArrowUp").await;
+    until("the command before it recalled", || {
+        area.value().starts_with("rabbitmqctl set_policy ha-all")
+    })
+    .await;
     key(&input, "ArrowDown").await;
     key(&input, "ArrowDown").await;
-    assert_eq!(area.value(), "");
+    until("↓ back to an empty line", || area.value().is_empty()).await;
 
     // systemctl stops the node whose shell it is.
     type_into(&input, "systemctl stop rabbitmq-server").await;
     click(&select(&root, ".console-input button[type=submit]"));
-    settle().await;
-    let sel = text_of(&select(&root, ".panel-bar select"));
-    assert!(sel.contains("rabbit@node2 (stopped)"), "{sel}");
+    shows(&root, ".panel-bar select", "rabbit@node2 (stopped)").await;
+}
+
+fn find_entry(root: &Element) -> Option<Element> {
+    all(root, ".term-entry").into_iter().next()
 }
 
 #[wasm_bindgen_test]
 async fn clients_connect_declare_publish_consume_and_ack() {
     let root = mount(Panel::Clients, "cluster nodes=3\n", Lang::En).await;
     click(&with_text(&root, "button", "Connect"));
-    settle().await;
-    let card = select(&root, "article[data-client=app]");
-    assert!(text_of(&card).contains("connected · rabbit@node1"));
+    let card = shows(
+        &root,
+        "article[data-client=app]",
+        "connected · rabbit@node1",
+    )
+    .await;
     click(&with_text(&card, "button", "Declare"));
+    rendered().await;
+    let card = select(&root, "article[data-client=app]");
     click(&with_text(&card, "button", "Enable confirms"));
-    settle().await;
+    rendered().await;
     let card = select(&root, "article[data-client=app]");
     type_into(&select(&card, "input.tiny"), "3").await;
-    click(&with_text(&card, "button", "Publish"));
-    settle().await;
-    // Confirms come later: the publishes wait for them.
     let card = select(&root, "article[data-client=app]");
-    assert!(
-        text_of(&card).contains("(seq 1, 2, 3)"),
-        "{}",
-        text_of(&card)
-    );
-    assert!(text_of(&select(&root, ".last-result"))
-        .contains("app publish queue_a \"m\" persistent count=3"));
+    click(&with_text(&card, "button", "Publish"));
+    // Confirms come later: the publishes wait for them.
+    let card = shows(&root, "article[data-client=app]", "(seq 1, 2, 3)").await;
+    shows(
+        &root,
+        ".last-result",
+        "app publish queue_a \"m\" persistent count=3",
+    )
+    .await;
 
     // basic.get waits for its answer: the first message, tag 1, not yet acked.
     click(&with_text(&card, "button", "Get"));
-    settle().await;
+    let row = appears(&root, "article[data-client=app] table.deliveries tbody tr").await;
     let card = select(&root, "article[data-client=app]");
-    let rows = all(&card, "table.deliveries tbody tr");
-    assert_eq!(rows.len(), 1);
-    assert!(text_of(&rows[0]).contains("m1"));
+    assert_eq!(all(&card, "table.deliveries tbody tr").len(), 1);
+    assert!(text_of(&row).contains("m1"));
     click(&labelled(&card, "Ack delivery tag 1"));
-    settle().await;
-    let card = select(&root, "article[data-client=app]");
-    let row = select(&card, "table.deliveries tbody tr");
-    assert!(text_of(&row).contains("yes"), "{}", text_of(&row));
+    shows(
+        &root,
+        "article[data-client=app] table.deliveries tbody tr",
+        "yes",
+    )
+    .await;
 
+    let card = select(&root, "article[data-client=app]");
     click(&with_text(&card, "button", "Consume"));
-    settle().await;
-    let card = select(&root, "article[data-client=app]");
-    assert!(text_of(&card).contains("ctag1.1"));
+    let card = shows(&root, "article[data-client=app]", "ctag1.1").await;
     click(&with_text(&card, "button", "Close"));
-    settle().await;
-    let card = select(&root, "article[data-client=app]");
+    let card = shows(&root, "article[data-client=app]", "Reconnect").await;
     assert!(text_of(&card).contains("closed"));
-    assert!(text_of(&card).contains("Reconnect"));
 }
 
 #[wasm_bindgen_test]

@@ -2,31 +2,22 @@
 //! (clicks on the node menu, the lesson card, the time controls; keys on the window).
 #![cfg(all(target_arch = "wasm32", feature = "web"))]
 
-use std::time::Duration;
+mod wasm_support;
 
 use mirrorscope::ui::app::{App, AppProps};
 use mirrorscope::ui::i18n::Lang;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use wasm_support::{
+    all, appears, as_html, document, find, gone, new_root, rendered, select, shows, text_at,
+    text_of, until, until_some,
+};
 use web_sys::{
-    Document, Element, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit, MouseEvent,
+    Element, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit, MouseEvent,
     MouseEventInit,
 };
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-async fn sleep(ms: u64) {
-    yew::platform::time::sleep(Duration::from_millis(ms)).await;
-}
-
-/// Lets Yew's scheduler run the renders and effects queued so far.
-async fn settle() {
-    sleep(30).await;
-}
 
 /// A mounted app; dropping it unmounts the app (its window listeners go with it) and removes
 /// its element, so tests do not see each other.
@@ -52,28 +43,15 @@ impl std::ops::Deref for Mounted {
 }
 
 async fn mount() -> Mounted {
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
+    let root = new_root();
     let app = yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { lang: Lang::En })
         .render();
-    settle().await;
+    appears(&root, "svg.cluster-view g.node").await;
+    rendered().await;
     Mounted {
         root,
         app: Some(app),
     }
-}
-
-fn select(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-}
-
-fn all(root: &Element, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .map(|i| list.item(i).unwrap().dyn_into().unwrap())
-        .collect()
 }
 
 /// A bubbling click, as a pointer would give (SVG elements have no `click()`).
@@ -114,88 +92,133 @@ fn press(key: &str) {
     document().body().unwrap().dispatch_event(&e).unwrap();
 }
 
-/// Loads the walkthrough lesson and runs its first `steps` steps.
+/// The step the lesson card is on (1-based), or `None` once every step is done.
+fn lesson_step(root: &Element) -> Option<usize> {
+    let label = text_at(root, ".lessons .lesson-step .tool-label");
+    label.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Loads the walkthrough lesson and runs its first `steps` steps, each once the card shows it.
 async fn walkthrough(root: &Element, steps: usize) {
     button_with_text(root, "Load").click();
-    settle().await;
-    for _ in 0..steps {
+    until("the lesson loaded", || lesson_step(root) == Some(1)).await;
+    for done in 1..=steps {
         button_with_text(root, "Do this step").click();
-        settle().await;
+        until(&format!("step {done} of the lesson done"), || {
+            lesson_step(root).is_none_or(|at| at > done)
+        })
+        .await;
     }
+    rendered().await;
+}
+
+/// The open node menu's item that reads `label`, once the menu is open.
+async fn menu_item(label: &str) -> HtmlElement {
+    let body: Element = document().body().unwrap().unchecked_into();
+    until_some(&format!("the menu item {label:?}"), || {
+        let menu = find(&body, "[role=menu]")?;
+        all(&menu, "[role=menuitem]")
+            .into_iter()
+            .find(|b| text_of(b) == label)
+    })
+    .await
+    .unchecked_into()
+}
+
+/// Waits until the node `name` is drawn in the state `class` (`state-running`, …).
+async fn node_in(root: &Element, name: &str, class: &str) {
+    until(&format!("{name} drawn {class}"), || {
+        find(root, &format!("g.node[aria-label=\"{name}\"]"))
+            .is_some_and(|n| n.class_list().contains(class))
+    })
+    .await
+}
+
+fn node_count(root: &Element) -> usize {
+    all(root, "svg.cluster-view g.node").len()
 }
 
 #[wasm_bindgen_test]
 async fn the_node_menu_crashes_and_restarts_a_node() {
     let root = mount().await;
     click(&select(&node(&root, "rabbit@node2"), "g.node-head"));
-    settle().await;
-    let menu = select(&document().body().unwrap().unchecked_into(), "[role=menu]");
-    let kill = all(&menu, "[role=menuitem]")
-        .into_iter()
-        .find(|b| b.text_content().unwrap_or_default() == "Kill (crash)")
-        .expect("a Kill item");
-    kill.unchecked_ref::<HtmlElement>().click();
-    settle().await;
-    assert!(node(&root, "rabbit@node2")
-        .class_list()
-        .contains("state-crashed"));
-    assert!(
-        document().query_selector("[role=menu]").unwrap().is_none(),
-        "the menu closed"
-    );
+    menu_item("Kill (crash)").await.click();
+    node_in(&root, "rabbit@node2", "state-crashed").await;
+    let body: Element = document().body().unwrap().unchecked_into();
+    gone(&body, "[role=menu]").await;
     // The inspector shows the node, with Start enabled now.
-    let start = button_with_text(&select(&root, ".inspector"), "Start");
-    start.click();
-    settle().await;
-    assert!(node(&root, "rabbit@node2")
-        .class_list()
-        .contains("state-running"));
+    let start = until_some("Start enabled in the inspector", || {
+        let inspector = find(&root, ".inspector")?;
+        all(&inspector, "button")
+            .into_iter()
+            .find(|b| text_of(b).trim() == "Start" && !b.has_attribute("disabled"))
+    })
+    .await;
+    as_html(&start).click();
+    node_in(&root, "rabbit@node2", "state-running").await;
 }
 
 #[wasm_bindgen_test]
 async fn the_node_menu_removes_a_node_and_plus_brings_it_back() {
     let root = mount().await;
     click(&select(&node(&root, "rabbit@node3"), "g.node-head"));
-    settle().await;
-    let menu = select(&document().body().unwrap().unchecked_into(), "[role=menu]");
-    let remove = all(&menu, "[role=menuitem]")
-        .into_iter()
-        .find(|b| b.text_content().unwrap_or_default() == "Remove from cluster")
-        .expect("a Remove item");
-    remove.unchecked_ref::<HtmlElement>().click();
-    settle().await;
-    assert_eq!(all(&root, "svg.cluster-view g.node").len(), 2);
+    menu_item("Remove from cluster").await.click();
+    until("two nodes left", || node_count(&root) == 2).await;
     assert!(root
         .query_selector("svg.cluster-view g.node[aria-label=\"rabbit@node3\"]")
         .unwrap()
         .is_none());
     // Only two nodes left: one link between them.
-    assert_eq!(all(&root, "svg.cluster-view line.link").len(), 1);
-    let add = select(&root, "button[aria-label=\"Add a node\"]");
-    add.unchecked_ref::<HtmlElement>().click();
-    settle().await;
-    assert!(node(&root, "rabbit@node3")
-        .class_list()
-        .contains("state-running"));
-    assert_eq!(all(&root, "svg.cluster-view g.node").len(), 3);
+    until("one link", || {
+        all(&root, "svg.cluster-view line.link").len() == 1
+    })
+    .await;
+    button(&root, "Add a node").click();
+    node_in(&root, "rabbit@node3", "state-running").await;
+    assert_eq!(node_count(&root), 3);
 }
 
 #[wasm_bindgen_test]
 async fn a_lesson_places_master_and_slave_chips() {
     let root = mount().await;
     walkthrough(&root, 3).await;
-    let master = all(&root, "svg.cluster-view g.chip.role-master");
-    assert_eq!(master.len(), 1);
+    let chips = |role: &str| all(&root, &format!("svg.cluster-view g.chip.role-{role}"));
+    until("a master and a synchronised slave", || {
+        chips("master").len() == 1 && chips("synced").len() == 1
+    })
+    .await;
+    let master = chips("master");
     assert_eq!(
         master[0].get_attribute("aria-label").as_deref(),
         Some("queue_demo: master (leader)")
     );
     assert!(node(&root, "rabbit@node1").contains(Some(&master[0])));
-    let synced = all(&root, "svg.cluster-view g.chip.role-synced");
-    assert_eq!(synced.len(), 1, "one synchronised slave");
+    let synced = chips("synced");
     assert!(!node(&root, "rabbit@node1").contains(Some(&synced[0])));
     // A GM ring joins the two replicas.
     assert_eq!(all(&root, "svg.cluster-view path.gm-ring").len(), 1);
+}
+
+/// Counts, from now on, the messages drawn in flight under `root`. A flight is on screen for a
+/// few frames only, so a page-side observer records every one the page draws (a test polling
+/// the DOM could miss them all on a busy machine); read the count with [`flights_seen`].
+fn watch_flights(root: &Element) {
+    root.set_attribute("data-watch-flights", "").unwrap();
+    js_sys::eval(
+        "(() => { const root = document.querySelector('[data-watch-flights]'); \
+         window.__flightsSeen = 0; \
+         new MutationObserver(() => { \
+           window.__flightsSeen += root.querySelectorAll('g.motion g.msg').length; \
+         }).observe(root, { childList: true, subtree: true }); })()",
+    )
+    .unwrap();
+}
+
+fn flights_seen() -> f64 {
+    js_sys::eval("window.__flightsSeen")
+        .unwrap()
+        .as_f64()
+        .unwrap_or(0.0)
 }
 
 #[wasm_bindgen_test]
@@ -208,22 +231,24 @@ async fn play_moves_the_clock_and_messages_fly() {
     speed
         .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
         .unwrap();
-    settle().await;
-    assert_eq!(
-        speed.get_attribute("aria-valuetext").as_deref(),
-        Some("0.010×")
-    );
+    until("the slowest speed", || {
+        speed.get_attribute("aria-valuetext").as_deref() == Some("0.010×")
+    })
+    .await;
+    watch_flights(&root);
     button(&root, "Play").click();
-    let mut seen = 0;
-    for _ in 0..30 {
-        sleep(50).await;
-        seen = seen.max(all(&root, "g.motion g.msg").len());
-    }
+    // However fast the frames come, the clock passes 5 ms of the run and messages are drawn.
+    until("the clock past 5 ms with messages drawn in flight", || {
+        timeline(&root).value_as_number() > 5_000.0 && flights_seen() > 0.0
+    })
+    .await;
     button(&root, "Pause").click();
-    settle().await;
+    until("Play offered again", || {
+        find(&root, "button[aria-label=\"Play\"]").is_some()
+    })
+    .await;
     let t = timeline(&root).value_as_number();
     assert!(t > 5_000.0, "the clock moved to {t} µs");
-    assert!(seen > 0, "messages were drawn in flight");
 }
 
 #[wasm_bindgen_test]
@@ -232,27 +257,22 @@ async fn keys_step_back_and_forth_and_open_the_help() {
     walkthrough(&root, 3).await;
     let end = timeline(&root).value_as_number();
     press("ArrowLeft");
-    settle().await;
-    let back = timeline(&root).value_as_number();
-    assert!(back < end, "{back} < {end}");
+    until("← stepped back", || {
+        timeline(&root).value_as_number() < end
+    })
+    .await;
     press("Home");
-    settle().await;
-    assert_eq!(timeline(&root).value_as_number(), 0.0);
+    until("Home at zero", || timeline(&root).value_as_number() == 0.0).await;
     press("End");
-    settle().await;
-    assert_eq!(timeline(&root).value_as_number(), end);
+    until("End at the end", || {
+        timeline(&root).value_as_number() == end
+    })
+    .await;
+    let doc: Element = document().document_element().unwrap();
     press("?");
-    settle().await;
-    assert!(document()
-        .query_selector("[role=dialog]")
-        .unwrap()
-        .is_some());
+    appears(&doc, "[role=dialog]").await;
     press("Escape");
-    settle().await;
-    assert!(document()
-        .query_selector("[role=dialog]")
-        .unwrap()
-        .is_none());
+    gone(&doc, "[role=dialog]").await;
 }
 
 #[wasm_bindgen_test]
@@ -263,24 +283,17 @@ async fn a_log_row_opens_the_event_and_moves_the_clock() {
     log.set_scroll_top(0);
     log.dispatch_event(&web_sys::Event::new("scroll").unwrap())
         .unwrap();
-    settle().await;
-    let row = all(&log, "li.log-row button")
-        .into_iter()
-        .find(|b| {
-            b.text_content()
-                .unwrap_or_default()
-                .contains("publish \"order2\"")
-        })
-        .expect("the second publish is listed");
-    row.unchecked_ref::<HtmlElement>().click();
-    settle().await;
-    let inspector = select(&root, ".inspector");
-    assert!(inspector
-        .text_content()
-        .unwrap()
-        .contains("Lineage of \"order2\""));
-    assert!(
-        timeline(&root).value_as_number() < 100_000.0,
-        "moved to the publish"
-    );
+    let row = until_some("the second publish listed", || {
+        all(&log, "li.log-row button")
+            .into_iter()
+            .find(|b| text_of(b).contains("publish \"order2\""))
+    })
+    .await;
+    as_html(&row).click();
+    let inspector = shows(&root, ".inspector", "Lineage of \"order2\"").await;
+    assert!(text_of(&inspector).contains("Lineage of \"order2\""));
+    until("the clock moved to the publish", || {
+        timeline(&root).value_as_number() < 100_000.0
+    })
+    .await;
 }

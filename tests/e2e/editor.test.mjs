@@ -3,7 +3,7 @@
 // console error or failed request fails the test; screenshots go to tests/e2e/out/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pagePerTest, out } from './harness.mjs';
+import { pagePerTest, out, eventually } from './harness.mjs';
 import path from 'node:path';
 
 const t = pagePerTest({ viewport: { width: 1280, height: 1000 }, locale: 'en-US' });
@@ -117,6 +117,7 @@ test('Step walks a script one statement at a time; a syntax error is shown where
   const alert = client('app3').getByRole('alert');
   assert.match(await alert.textContent(), /^SyntaxError at line 2, column \d+: /);
   assert.equal(await client('app3').locator('.gl.error').textContent(), '2');
-  assert.ok(await client('app3').getByRole('button', { name: 'Run' }).isDisabled());
+  const run = client('app3').getByRole('button', { name: 'Run' });
+  await eventually('Run disabled', () => run.isDisabled());
   await t.page.screenshot({ path: path.join(out, 'editor-step.png'), fullPage: true });
 });

@@ -1,8 +1,9 @@
 // Shared by every e2e test file and the benchmark: serves the release dist/ on 127.0.0.1, starts
 // Debian's Chromium through playwright-core, and opens pages that record every page error,
-// console error and failed request (a test fails on any of them). `suite()` and `pagePerTest()`
+// console error, failed request and Content-Security-Policy violation (a test fails on any). `suite()` and `pagePerTest()`
 // register the node:test hooks a test file needs; no test waits a fixed time, each waits for
-// the condition it needs (`clockMoved`, a locator's `waitFor`).
+// the condition it needs (`clockMoved`, `eventually`, `doStep`, a locator's `waitFor`): a value
+// read right after an action is read through `eventually`, as the page answers when it gets to it.
 import { before, after, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -71,6 +72,13 @@ export async function newPage(browser, options = {}) {
     viewport: { width: 1280, height: 900 },
     locale: 'en-US',
     ...options,
+  });
+  // Every violation of the page's Content-Security-Policy (index.html) is a problem, whether or
+  // not the browser also logs it.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'}`),
+    );
   });
   const page = await context.newPage();
   const problems = [];
@@ -152,4 +160,38 @@ export async function clockMoved(page, timeline = 'Timeline', timeout = 15_000) 
   const el = await slider.elementHandle();
   await page.waitForFunction(([e, t0]) => Number(e.value) > t0, [el, from], { timeout });
   return from;
+}
+
+/**
+ * Polls `probe` (sync or async) until it returns a truthy value, and returns that value; fails
+ * after `timeout` ms naming `what` and the last value seen. For values a locator cannot wait for
+ * (an attribute's number, an input's value after a key).
+ */
+export async function eventually(what, probe, timeout = 15_000) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`waited ${timeout / 1000} s for ${what} (last: ${last})`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/**
+ * Clicks the lesson card's step button and waits until the card has moved on (its "Step i of n"
+ * changed, or every step is done), so the next action sees the step's effect.
+ */
+export async function doStep(page, button = 'Do this step') {
+  const label = page.locator('.lessons .lesson-step .tool-label');
+  const before = await label.textContent();
+  await page.getByRole('button', { name: button }).click();
+  await page.waitForFunction(
+    (was) => document.querySelector('.lessons .lesson-step .tool-label')?.textContent !== was,
+    before,
+  );
 }

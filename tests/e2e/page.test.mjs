@@ -3,7 +3,7 @@
 // to tests/e2e/out/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pagePerTest, open as openAt, out, dist } from './harness.mjs';
+import { pagePerTest, open as openAt, out, dist, eventually } from './harness.mjs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -63,4 +63,26 @@ test('loads only from its own relative URLs', async () => {
   assert.deepEqual(foreign, []);
   const html = await readFile(path.join(dist, 'index.html'), 'utf8');
   assert.doesNotMatch(html, /(src|href)="\/(?!\/)/, 'dist/index.html has an absolute path');
+});
+
+test('runs under its Content-Security-Policy: no inline script, and a violation is reported', async () => {
+  await open();
+  const csp = await t.page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src '));
+  assert.ok(scriptSrc, csp);
+  assert.doesNotMatch(scriptSrc, /'unsafe-inline'|'unsafe-eval'|\*/, scriptSrc);
+  const html = await readFile(path.join(dist, 'index.html'), 'utf8');
+  assert.deepEqual(html.match(/<script(?![^>]*\ssrc=)[^>]*>/g), null, 'dist/index.html has an inline script');
+
+  // The check can fail: an inline script added now is refused, and the harness hears of it.
+  const ran = await t.page.evaluate(() => {
+    const s = document.createElement('script');
+    s.textContent = 'window.__inlineRan = true';
+    document.head.append(s);
+    return window.__inlineRan === true;
+  });
+  assert.equal(ran, false, 'an inline script ran');
+  await eventually('the violation reported', () => t.problems.some((p) => p.startsWith('console error: CSP violation: script-src-elem')));
+  // Expected here: take it off the list the harness checks after the test.
+  t.problems.splice(0, t.problems.length, ...t.problems.filter((p) => !/CSP violation|Content Security Policy/.test(p)));
 });

@@ -4,7 +4,7 @@
 // tests/e2e/out/panels-*.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pagePerTest, open as openAt, out } from './harness.mjs';
+import { pagePerTest, open as openAt, out, eventually } from './harness.mjs';
 import path from 'node:path';
 
 // The corrected command of seed 000, and the same as the seed prints it (full-width colon, a key
@@ -92,14 +92,16 @@ test('editing a policy in the form updates the live preview', async () => {
   await form.getByRole('combobox', { name: 'ha-mode' }).selectOption('exactly');
   await form.getByRole('textbox', { name: 'ha-params' }).fill('2');
   await form.getByRole('combobox', { name: 'ha-sync-mode' }).selectOption('automatic');
-  assert.equal(
-    await form.getByTestId('definition-json').textContent(),
-    '{"ha-mode":"exactly","ha-params":2,"ha-sync-mode":"automatic"}',
-  );
+  const json = '{"ha-mode":"exactly","ha-params":2,"ha-sync-mode":"automatic"}';
+  const definition = form.getByTestId('definition-json');
+  await eventually(`the definition ${json}`, async () => (await definition.textContent()) === json);
   const preview = policies.getByRole('region', { name: 'Preview: where master and slaves would be' });
   const row = preview.getByRole('row').filter({ has: t.page.getByRole('rowheader', { name: 'queue_a' }) });
   await row.waitFor();
-  let cells = await row.getByRole('cell').allTextContents();
+  let cells = await eventually('the preview of exactly 2', async () => {
+    const c = await row.getByRole('cell').allTextContents();
+    return c.slice(1, 3).some((x) => x.includes('→ slave')) && c;
+  });
   assert.equal(cells[0], 'master');
   assert.equal(cells.slice(1, 3).filter((c) => c.includes('→ slave')).length, 1, cells.join(' | '));
   assert.match(await row.getByRole('rowheader').textContent(), /^queue_aha-two$/);
@@ -162,7 +164,8 @@ test('a seed command with its typo gets RabbitMQ\'s real error and a gentle note
 
   // History: ↑ brings the last command back.
   await input.press('ArrowUp');
-  assert.match(await input.inputValue(), /"ha-mode":"all","ha-sync-mode":"automatic"\n}'$/);
+  const recalled = /"ha-mode":"all","ha-sync-mode":"automatic"\n}'$/;
+  await eventually(`the last command recalled, ${recalled}`, async () => recalled.test(await input.inputValue()));
 });
 
 test('the panels in Chinese at 360 px, and on a dark palette', async () => {
@@ -183,9 +186,11 @@ test('the panels in Chinese at 360 px, and on a dark palette', async () => {
   assert.ok(overflow <= 360, `page is ${overflow} px wide`);
   await t.page.screenshot({ path: path.join(out, 'panels-zh-360.png'), fullPage: true });
 
-  // A dark palette through main.css's variables restyles the panels.
-  await t.page.addStyleTag({
-    content: `:root { --bg:#0f141c; --surface:#181f2b; --ink:#e6ebf2; --ink-soft:#9aa5b5; --line:#2a3342; }`,
+  // A dark palette through main.css's variables restyles the panels (set through the CSSOM: the
+  // page's Content-Security-Policy refuses an added <style> element).
+  await t.page.evaluate(() => {
+    const dark = { '--bg': '#0f141c', '--surface': '#181f2b', '--ink': '#e6ebf2', '--ink-soft': '#9aa5b5', '--line': '#2a3342' };
+    for (const [name, value] of Object.entries(dark)) document.documentElement.style.setProperty(name, value);
   });
   await (await panel('队列')).screenshot({ path: path.join(out, 'panels-dark-queues.png') });
   await (await panel('策略')).screenshot({ path: path.join(out, 'panels-dark-policies.png') });
