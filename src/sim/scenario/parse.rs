@@ -205,7 +205,34 @@ pub fn parse(text: &str) -> Result<Vec<Step>, ParseError> {
             action,
         });
     }
+    setup_first(&steps)?;
     Ok(steps)
+}
+
+/// Set-up lines build the cluster before time 0, so one after another line could only be an
+/// error; refusing it here keeps a scenario and the session that shares it the same run (a
+/// session's share text puts its set-up first, where a late `seed` would take effect).
+fn setup_first(steps: &[Step]) -> Result<(), ParseError> {
+    let is_setup = |st: &Step| {
+        matches!(
+            st.action,
+            Action::Cluster(_) | Action::Seed(_) | Action::Config(_)
+        )
+    };
+    let late = steps
+        .iter()
+        .skip_while(|st| is_setup(st))
+        .find(|st| is_setup(st));
+    match late {
+        Some(st) => Err(ParseError {
+            line: st.line,
+            message: format!(
+                "{}: cluster, seed and config lines must come before everything else",
+                st.text
+            ),
+        }),
+        None => Ok(()),
+    }
 }
 
 struct PythonBlock {
