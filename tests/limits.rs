@@ -201,6 +201,18 @@ fn a_costly_pattern_answers_match_limit_and_no_match() {
 }
 
 #[test]
+fn the_queues_a_costly_pattern_cannot_match_are_named_for_the_policy_form() {
+    let long = "a".repeat(250);
+    let r = run(&format!(
+        "cluster nodes=3\nclient app node=node1\napp declare {long}\napp declare short\n"
+    ));
+    let costly = re::compile("(?:a?){500}a{500}").expect("PCRE compiles it");
+    assert_eq!(r.sim.queues_past_match_limit("/", &costly), vec![long]);
+    let plain = re::compile("^a").expect("compiles");
+    assert!(r.sim.queues_past_match_limit("/", &plain).is_empty());
+}
+
+#[test]
 fn a_polling_script_stops_at_the_run_s_wakeup_limit_so_a_long_wait_stays_short() {
     let r = run(&script(
         "import time\nwhile True:\n    time.sleep(0.0001)",

@@ -1,6 +1,7 @@
 //! The management UI's queue row (`+N` pills, `Syncing: P%`), and the live preview of a
 //! policy before it is applied.
 
+use crate::erl::re::Pattern;
 use crate::sim::engine::Sim;
 use crate::sim::model::{QueueId, QueueState};
 use crate::sim::policy::definition::{PolicyKind, ValidatedPolicy};
@@ -105,6 +106,17 @@ pub struct Placement {
 }
 
 impl Sim {
+    /// The queues of `vhost` that `pattern` cannot be matched against within the regex
+    /// engine's matching-cost limit: RabbitMQ's `re:run/3` answers no match for them
+    /// (`{error, match_limit}` with `report_errors`), so the policy would never apply to them.
+    pub fn queues_past_match_limit(&self, vhost: &str, pattern: &Pattern) -> Vec<String> {
+        self.queues
+            .iter()
+            .filter(|r| !r.deleted && r.vhost == vhost && pattern.run(&r.name).is_err())
+            .map(|r| r.name.clone())
+            .collect()
+    }
+
     /// Every queue not deleted, as the Queues page lists them.
     pub fn queue_views(&self) -> Vec<QueueView> {
         (0..self.queues.len())

@@ -206,6 +206,8 @@ pub struct PanelText {
     pub missing_name: &'static str,
     pub missing_pattern: &'static str,
     pub validation_ok: &'static str,
+    /// "{n}" queues, "{names}" the first few: the pattern is too costly to match them.
+    pub match_limit: &'static str,
     pub preview_title: &'static str,
     pub preview_intro: &'static str,
     pub preview_needs_valid: &'static str,
@@ -394,6 +396,7 @@ static EN: PanelText = PanelText {
     missing_name: "Name is required.",
     missing_pattern: "Pattern is required.",
     validation_ok: "RabbitMQ accepts this policy.",
+    match_limit: "but it would never apply to {n} queue(s) ({names}): matching the pattern against those names costs more than PCRE's match_limit, and RabbitMQ's re:run/3 then answers no match. Use fewer or smaller {m,n} repetitions (docs/limits.md).",
     preview_title: "Preview: where master and slaves would be",
     preview_intro: "Computed by the simulator on a copy of the cluster, as if you applied the \
                     policy now and waited 5 s. Nothing changes until you apply it.",
@@ -588,6 +591,7 @@ static ZH: PanelText = PanelText {
     missing_name: "名称为必填项。",
     missing_pattern: "匹配模式为必填项。",
     validation_ok: "RabbitMQ 会接受这个策略。",
+    match_limit: "但它永远不会应用到 {n} 个队列（{names}）：用该模式匹配这些名字的代价超过 PCRE 的 match_limit，RabbitMQ 的 re:run/3 于是判为不匹配。请减少或缩小 {m,n} 这类重复（见 docs/limits.md）。",
     preview_title: "预览：master 和 slave 将位于哪些节点",
     preview_intro: "由模拟器在集群副本上计算：假设现在应用该策略并等待 5 秒。在你点击应用之前，什么都不会改变。",
     preview_needs_valid: "RabbitMQ 会拒绝这个策略，因此没有预览。",

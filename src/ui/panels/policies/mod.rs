@@ -58,6 +58,11 @@ pub fn PoliciesView() -> Html {
     let verdict = form.validate();
     let missing_name = form.name.trim().is_empty();
     let missing_pattern = form.pattern.is_empty();
+    let past_limit = match &verdict {
+        Ok(p) => sim.queues_past_match_limit(&form.vhost, &p.pattern),
+        Err(_) => Vec::new(),
+    };
+    let verdict_html = verdict_html(t, &verdict, missing_name, missing_pattern, &past_limit);
 
     let (preview, stale) = cached_preview(
         &cache,
@@ -142,7 +147,6 @@ pub fn PoliciesView() -> Html {
     let form_html = policy_form(&form, t, &id, &nodes, &vhosts);
     let json_text = form.definition_json();
     let line_text = form.set_line();
-    let verdict_html = verdict_html(t, &verdict, missing_name, missing_pattern);
     let last_html = last_result(t, last);
 
     html! {

@@ -24,17 +24,32 @@ impl PolicyForm {
 }
 
 /// The verdict under the generated line: a missing required field first, then RabbitMQ's.
+/// `past_limit` names the queues the pattern is too costly to match (it would never apply to
+/// them), which RabbitMQ accepts without a word.
 pub fn verdict_html(
     t: &PanelText,
     verdict: &Result<ValidatedPolicy, String>,
     missing_name: bool,
     missing_pattern: bool,
+    past_limit: &[String],
 ) -> Html {
     match (verdict, missing_name, missing_pattern) {
         (_, true, _) | (_, _, true) => html! {
             <p class="form-error" role="status">
                 { if missing_name { t.missing_name } else { t.missing_pattern } }
             </p>
+        },
+        (Ok(_), ..) if !past_limit.is_empty() => html! {
+            <>
+                <p class="form-ok" role="status">{ "✓ " }{ t.validation_ok }</p>
+                <p class="form-error" role="status" data-testid="match-limit">
+                    { "⚠ " }
+                    { fill(t.match_limit, &[
+                        ("n", &past_limit.len().to_string()),
+                        ("names", &past_limit.iter().take(3).map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ")),
+                    ]) }
+                </p>
+            </>
         },
         (Ok(_), ..) => html! { <p class="form-ok" role="status">{ "✓ " }{ t.validation_ok }</p> },
         (Err(e), ..) => html! {
