@@ -50,7 +50,7 @@ impl Sim {
         self.partition = Some(side);
         self.partition_epoch += 1;
         // Each side stops hearing the other; it declares the silent peers down after 4 ticks.
-        let tick = self.config.net_ticktime.0 as f64;
+        let tick = self.net_ticktime_in_force().0 as f64;
         let delay = Micros((tick * (0.75 + 0.5 * self.rng.unit())) as u64);
         let at = self.now + delay;
         let epoch = self.partition_epoch;
@@ -72,21 +72,24 @@ impl Sim {
         }
         let sides = self.sides();
         self.changed(StateChange::NetTickTimeout {
-            ticktime_secs: self.config.net_ticktime.0 / 1_000_000,
+            ticktime_secs: self.net_ticktime_in_force().0 / 1_000_000,
         });
         for i in 0..self.queues.len() {
             if !self.queues[i].deleted && self.queue_available(QueueId(i)) {
                 self.split_queue(QueueId(i), &sides);
             }
         }
-        if self.config.partition_handling == PartitionHandling::PauseMinority {
+        // Each node follows its own `cluster_partition_handling`.
+        {
             // Only members count towards the majority.
             let members: Vec<usize> = self.cluster.members().collect();
             let total = members.len();
             for &n in &members {
+                let pauses =
+                    self.settings(n).partition_handling == PartitionHandling::PauseMinority;
                 let visible = members.iter().filter(|&&x| sides[x] == sides[n]).count();
                 // majority/1: alive/total must be > 0.5 to keep running.
-                if visible * 2 <= total && self.node_running(n) {
+                if pauses && visible * 2 <= total && self.node_running(n) {
                     self.changed(StateChange::NodePaused {
                         node: self.node_name(n).to_string(),
                         visible,
@@ -204,7 +207,7 @@ impl Sim {
                 .any(|n| n.state == NodeState::Paused);
         self.changed(StateChange::NetworkHealed);
         let n = self.cluster.nodes.len();
-        match self.config.partition_handling {
+        match self.heal_mode() {
             PartitionHandling::PauseMinority => {
                 self.partition = None;
                 // The majority kept running: its records are the truth.
@@ -239,6 +242,21 @@ impl Sim {
             }
         }
         Ok(())
+    }
+
+    /// How a heal is handled: paused nodes come back (pause_minority); else the mode of the
+    /// first member, which autoheal makes its leader.
+    fn heal_mode(&self) -> PartitionHandling {
+        let paused = self
+            .cluster
+            .nodes
+            .iter()
+            .any(|n| n.state == NodeState::Paused);
+        match self.cluster.members().next() {
+            _ if paused => PartitionHandling::PauseMinority,
+            Some(first) => self.settings(first).partition_handling,
+            None => self.config.partition_handling,
+        }
     }
 
     /// autoheal's `make_decision`: most client connections, then most nodes, then the larger

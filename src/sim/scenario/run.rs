@@ -327,6 +327,17 @@ impl Run {
                 };
                 Ok(Some(ctl::run_words(&mut self.sim, n, words)))
             }
+            Action::Redirected {
+                node,
+                words,
+                redirect,
+            } => {
+                let n = match node {
+                    Some(name) => self.node(name)?,
+                    None => 0,
+                };
+                Ok(Some(ctl::run_redirected(&mut self.sim, n, words, redirect)))
+            }
             Action::Stop(n) => {
                 let n = self.node(n)?;
                 self.sim.stop_node(n)?;
