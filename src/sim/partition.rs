@@ -79,27 +79,36 @@ impl Sim {
                 self.split_queue(QueueId(i), &sides);
             }
         }
-        // Each node follows its own `cluster_partition_handling`.
-        {
-            // Only members count towards the majority.
-            let members: Vec<usize> = self.cluster.members().collect();
-            let total = members.len();
-            for &n in &members {
-                let pauses =
-                    self.settings(n).partition_handling == PartitionHandling::PauseMinority;
-                let visible = members.iter().filter(|&&x| sides[x] == sides[n]).count();
-                // majority/1: alive/total must be > 0.5 to keep running.
-                if pauses && visible * 2 <= total && self.node_running(n) {
-                    self.changed(StateChange::NodePaused {
-                        node: self.node_name(n).to_string(),
-                        visible,
-                        total,
-                    });
-                    let _ = self.stop_node(n);
-                    self.cluster.nodes[n].state = NodeState::Paused;
-                }
-            }
+        for (n, visible, total) in self.minority_pauses(&sides) {
+            self.changed(StateChange::NodePaused {
+                node: self.node_name(n).to_string(),
+                visible,
+                total,
+            });
+            let _ = self.stop_node(n);
+            self.cluster.nodes[n].state = NodeState::Paused;
         }
+    }
+
+    /// The running members that pause when the network is cut into `sides` (node → side),
+    /// each with the members it sees and the members in all: those whose own
+    /// `cluster_partition_handling` is `pause_minority` and that see at most half the members
+    /// (`majority/1`: alive/total must be > 0.5 to keep running).
+    pub fn minority_pauses(&self, sides: &[u8]) -> Vec<(usize, usize, usize)> {
+        let members: Vec<usize> = self.cluster.members().collect();
+        let total = members.len();
+        members
+            .iter()
+            .filter(|&&n| {
+                self.settings(n).partition_handling == PartitionHandling::PauseMinority
+                    && self.node_running(n)
+            })
+            .map(|&n| {
+                let visible = members.iter().filter(|&&x| sides[x] == sides[n]).count();
+                (n, visible, total)
+            })
+            .filter(|&(_, visible, total)| visible * 2 <= total)
+            .collect()
     }
 
     /// Gives each side its own view of a queue whose replicas span the cut.

@@ -307,7 +307,7 @@ pub fn quoted(w: &str) -> String {
 }
 
 /// The shortest exact duration text: `90s`, `250ms`, `1500us`.
-fn duration_text(us: u64) -> String {
+pub fn duration_text(us: u64) -> String {
     if us.is_multiple_of(1_000_000) {
         format!("{}s", us / 1_000_000)
     } else if us.is_multiple_of(1_000) {
