@@ -192,6 +192,14 @@ pub fn settings_from(file: Option<&str>) -> Result<NodeSettings, String> {
             },
             "cluster_partition_handling" => match PartitionHandling::from_name(&e.value) {
                 Some(mode) => s.partition_handling = mode,
+                // RabbitMQ takes it; the simulator would run the node with a rule it does not
+                // have, so it says so instead of starting the node.
+                None if e.value == "pause_if_all_down" => {
+                    return Err(format!(
+                        "{CONF_PATH} line {}: cluster_partition_handling = pause_if_all_down is not simulated (the playground has ignore, pause_minority and autoheal); the node was not started",
+                        e.line
+                    ))
+                }
                 None => problems.push((
                     "transform_datatypes",
                     format!(
@@ -266,6 +274,9 @@ mod tests {
             ),
             "{err}"
         );
+        let err =
+            settings_from(Some("cluster_partition_handling = pause_if_all_down\n")).unwrap_err();
+        assert!(err.contains("pause_if_all_down is not simulated"), "{err}");
         let err = settings_from(Some("net_ticktime = 0\n")).unwrap_err();
         assert!(
             err.contains("net_ticktime invalid, non-zero positive integer only"),

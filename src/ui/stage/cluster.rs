@@ -586,7 +586,7 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
         if used < 2 {
             put!(out, r#"<p class="hint warn">{}</p>"#, esc(text.partition_need_two));
         }
-        out.push_str(&outlook_markup(&store.player().view(), &sides, lang.settings_text()));
+        out.push_str(&outlook_markup(store.player().view(), &sides, lang.settings_text()));
         let onchange = {
             let draft = draft.clone();
             let sides = sides.clone();
