@@ -135,7 +135,7 @@ pub fn text(lang: Lang) -> &'static PanelText {
 }
 
 /// Labels of the console's one-click examples, in [`crate::ui::panels::console::EXAMPLES`] order.
-pub const EXAMPLE_COUNT: usize = 10;
+pub const EXAMPLE_COUNT: usize = 12;
 
 /// Every visible string of the four panels in one language.
 #[derive(Debug, PartialEq, Eq)]
@@ -459,6 +459,8 @@ static EN: PanelText = PanelText {
         "Cluster status",
         "Stop this node (systemctl)",
         "Start this node (systemctl)",
+        "Seed 004 §5.1: net_ticktime into rabbitmq.conf (takes effect on restart)",
+        "Show this node's rabbitmq.conf",
     ],
     hint_title: "Why this fails",
     hint_full_width: "The definition contains a full-width “{c}” ({u}), which Chinese input \
@@ -650,6 +652,8 @@ static ZH: PanelText = PanelText {
         "集群状态",
         "停止本节点（systemctl）",
         "启动本节点（systemctl）",
+        "文档 004 §5.1：把 net_ticktime 写进 rabbitmq.conf（重启后生效）",
+        "查看本节点的 rabbitmq.conf",
     ],
     hint_title: "为什么会失败",
     hint_full_width: "定义里有一个全角的“{c}”（{u}），这是中文输入法打出来的。JSON 只认半角的“{a}”，\

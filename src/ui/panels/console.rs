@@ -35,6 +35,8 @@ pub const EXAMPLES: [&str; EXAMPLE_COUNT] = [
     "rabbitmqctl cluster_status",
     "systemctl stop rabbitmq-server",
     "systemctl start rabbitmq-server",
+    "echo \"net_ticktime = 30\" >> /etc/rabbitmq/rabbitmq.conf",
+    "cat /etc/rabbitmq/rabbitmq.conf",
 ];
 
 /// `rabbitmqctl CMD [-p VHOST] ARG`, quoted for the shell (`-p` only outside the default vhost).

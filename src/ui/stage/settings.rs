@@ -414,3 +414,50 @@ mod tests {
         );
     }
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod ssr_tests {
+    use yew::prelude::*;
+
+    use super::{SettingsDialog, SettingsProps};
+    use crate::ui::context::{Store, StoreHandle};
+    use crate::ui::i18n::panels::tests_support::player_from;
+    use crate::ui::i18n::Lang;
+
+    #[derive(Properties, PartialEq)]
+    struct HarnessProps {
+        lang: Lang,
+    }
+
+    #[function_component]
+    fn Harness(p: &HarnessProps) -> Html {
+        let store = use_reducer(|| {
+            Store::new(player_from(
+                "cluster nodes=3\nconfig partition_handling=autoheal net_ticktime=30\n",
+            ))
+        });
+        html! {
+            <ContextProvider<StoreHandle> context={store}>
+                <ContextProvider<Lang> context={p.lang}>
+                    <SettingsDialog on_close={Callback::noop()} />
+                </ContextProvider<Lang>>
+            </ContextProvider<StoreHandle>>
+        }
+    }
+
+    #[test]
+    fn the_dialog_shows_the_settings_in_force_in_both_languages() {
+        for lang in [Lang::En, Lang::Zh] {
+            let t = lang.settings_text();
+            let html = crate::ui::ssr::render::<Harness>(HarnessProps { lang });
+            assert!(html.contains("role=\"dialog\""), "{html}");
+            assert!(html.contains(t.title) && html.contains(t.apply_live));
+            assert!(html.contains("value=\"30\""), "{html}");
+            assert!(html.contains("node2 autoheal 30 s"), "{html}");
+            assert!(html.contains(t.mode_effects[2]));
+            for mode in ["ignore", "pause_minority", "autoheal"] {
+                assert!(html.contains(&format!("value=\"{mode}\"")), "{mode}");
+            }
+        }
+    }
+}
