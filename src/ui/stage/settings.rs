@@ -419,7 +419,7 @@ mod tests {
 mod ssr_tests {
     use yew::prelude::*;
 
-    use super::{SettingsDialog, SettingsProps};
+    use super::SettingsDialog;
     use crate::ui::context::{Store, StoreHandle};
     use crate::ui::i18n::panels::tests_support::player_from;
     use crate::ui::i18n::Lang;
