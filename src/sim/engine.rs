@@ -10,27 +10,11 @@ use crate::sim::cluster::MembershipError;
 use crate::sim::cluster::{Cluster, Membership, NodeState};
 use crate::sim::model::*;
 use crate::sim::policy::PolicyStore;
+use crate::sim::rabbitmq_conf::NodeConf;
+pub use crate::sim::rabbitmq_conf::PartitionHandling;
 use crate::sim::state_change::{QueueName, StateChange};
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, MsgIds, MsgKind, TraceEvent, TraceKind};
-
-/// How a partitioned cluster reacts (`cluster_partition_handling`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PartitionHandling {
-    Ignore,
-    PauseMinority,
-    Autoheal,
-}
-
-impl PartitionHandling {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PartitionHandling::Ignore => "ignore",
-            PartitionHandling::PauseMinority => "pause_minority",
-            PartitionHandling::Autoheal => "autoheal",
-        }
-    }
-}
 
 /// Run-wide settings (the scenario's `config` line).
 #[derive(Debug, Clone, PartialEq)]
@@ -331,6 +315,8 @@ pub struct Sim {
     pub warnings: Vec<String>,
     /// The checker's view of losses, kept up to date as events are applied.
     pub(crate) losses: LossWatch,
+    /// Per node: its `rabbitmq.conf` and the settings its VM started with (`node_conf`).
+    pub confs: Vec<NodeConf>,
 }
 
 impl Sim {
@@ -339,7 +325,10 @@ impl Sim {
         let mut rng = Rng::new(config.seed);
         let n = cluster.nodes.len();
         let creation = (0..n).map(|_| creation_number(&mut rng)).collect();
+        let confs =
+            vec![NodeConf::from_settings(config.net_ticktime, config.partition_handling); n];
         Sim {
+            confs,
             config,
             now: Micros::ZERO,
             rng,
@@ -748,6 +737,10 @@ impl Sim {
         self.creation.push(creation);
         self.next_serial.push(1000);
         self.halted.push(false);
+        self.confs.push(NodeConf::from_settings(
+            self.config.net_ticktime,
+            self.config.partition_handling,
+        ));
     }
 
     /// Controlled stop (`stop_app`, `systemctl stop`, `rabbitmqctl stop`).
@@ -821,6 +814,10 @@ impl Sim {
                 "node {} is already starting (its stop is completing)",
                 self.node_name(n)
             ));
+        }
+        // A VM that starts reads its configuration; `start_app` on a running VM does not.
+        if self.halted[n] {
+            self.read_conf_on_boot(n)?;
         }
         if self.failover_pending_from(n) {
             self.restarting.push(n);

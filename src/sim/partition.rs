@@ -51,7 +51,7 @@ impl Sim {
         self.partition_epoch += 1;
         self.partition_detected = false;
         // Each side stops hearing the other; it declares the silent peers down after 4 ticks.
-        let tick = self.config.net_ticktime.0 as f64;
+        let tick = self.net_ticktime_in_force().0 as f64;
         let delay = Micros((tick * (0.75 + 0.5 * self.rng.unit())) as u64);
         let at = self.now + delay;
         let epoch = self.partition_epoch;
@@ -73,7 +73,7 @@ impl Sim {
         }
         let sides = self.sides();
         self.changed(StateChange::NetTickTimeout {
-            ticktime_secs: self.config.net_ticktime.0 / 1_000_000,
+            ticktime_secs: self.net_ticktime_in_force().0 / 1_000_000,
         });
         self.partition_detected = true;
         self.drop_cut_buffer();
@@ -82,24 +82,36 @@ impl Sim {
                 self.split_queue(QueueId(i), &sides);
             }
         }
-        if self.config.partition_handling == PartitionHandling::PauseMinority {
-            // Only members count towards the majority.
-            let members: Vec<usize> = self.cluster.members().collect();
-            let total = members.len();
-            for &n in &members {
-                let visible = members.iter().filter(|&&x| sides[x] == sides[n]).count();
-                // majority/1: alive/total must be > 0.5 to keep running.
-                if visible * 2 <= total && self.node_running(n) {
-                    self.changed(StateChange::NodePaused {
-                        node: self.node_name(n).to_string(),
-                        visible,
-                        total,
-                    });
-                    let _ = self.stop_node(n);
-                    self.cluster.nodes[n].state = NodeState::Paused;
-                }
-            }
+        for (n, visible, total) in self.minority_pauses(&sides) {
+            self.changed(StateChange::NodePaused {
+                node: self.node_name(n).to_string(),
+                visible,
+                total,
+            });
+            let _ = self.stop_node(n);
+            self.cluster.nodes[n].state = NodeState::Paused;
         }
+    }
+
+    /// The running members that pause when the network is cut into `sides` (node → side),
+    /// each with the members it sees and the members in all: those whose own
+    /// `cluster_partition_handling` is `pause_minority` and that see at most half the members
+    /// (`majority/1`: alive/total must be > 0.5 to keep running).
+    pub fn minority_pauses(&self, sides: &[u8]) -> Vec<(usize, usize, usize)> {
+        let members: Vec<usize> = self.cluster.members().collect();
+        let total = members.len();
+        members
+            .iter()
+            .filter(|&&n| {
+                self.settings(n).partition_handling == PartitionHandling::PauseMinority
+                    && self.node_running(n)
+            })
+            .map(|&n| {
+                let visible = members.iter().filter(|&&x| sides[x] == sides[n]).count();
+                (n, visible, total)
+            })
+            .filter(|&(_, visible, total)| visible * 2 <= total)
+            .collect()
     }
 
     /// Gives each side its own view of a queue whose replicas span the cut.
@@ -216,7 +228,7 @@ impl Sim {
                 .any(|n| n.state == NodeState::Paused);
         self.changed(StateChange::NetworkHealed);
         let n = self.cluster.nodes.len();
-        match self.config.partition_handling {
+        match self.heal_mode() {
             PartitionHandling::PauseMinority => {
                 self.partition = None;
                 // The majority kept running: its records are the truth.
@@ -251,6 +263,21 @@ impl Sim {
             }
         }
         Ok(())
+    }
+
+    /// How a heal is handled: paused nodes come back (pause_minority); else the mode of the
+    /// first member, which autoheal makes its leader.
+    fn heal_mode(&self) -> PartitionHandling {
+        let paused = self
+            .cluster
+            .nodes
+            .iter()
+            .any(|n| n.state == NodeState::Paused);
+        match self.cluster.members().next() {
+            _ if paused => PartitionHandling::PauseMinority,
+            Some(first) => self.settings(first).partition_handling,
+            None => self.config.partition_handling,
+        }
     }
 
     /// autoheal's `make_decision`: most client connections, then most nodes, then the larger

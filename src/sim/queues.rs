@@ -192,7 +192,10 @@ impl Sim {
                 "random" => Some(crate::sim::policy::definition::Locator::Random),
                 _ => None,
             },
-            _ => effective.master_locator(),
+            // The declaring node's `queue_master_locator` is the last default.
+            _ => effective
+                .master_locator()
+                .or(self.settings(node).master_locator),
         };
         let master_node = if d.exclusive {
             node

@@ -1,6 +1,8 @@
 //! Each rabbitmqctl command: argument checking, the call into the simulator, the output.
 
 use crate::sim::ctl::args::{arity, parse_args, target, with_banner};
+use crate::sim::ctl::block::Redirect;
+use crate::sim::ctl::files;
 use crate::sim::ctl::format;
 use crate::sim::ctl::output::{ArgError, CtlOutput, Refusal};
 use crate::sim::engine::Sim;
@@ -16,12 +18,35 @@ pub fn run_words(sim: &mut Sim, on_node: usize, words: &[String]) -> CtlOutput {
         Some("sudo") => run_words(sim, on_node, &words[1..]),
         Some("curl") => crate::sim::ctl::curl::curl(sim, on_node, words),
         Some("pkill" | "killall" | "kill") => crate::sim::ctl::process::signal(sim, on_node, words),
+        Some("echo") => files::echo(words),
+        Some("cat") => files::cat(sim, on_node, words),
         Some(other) => CtlOutput {
             output: format!("bash: {other}: command not found"),
             exit_code: 127,
         },
         None => CtlOutput::ok(""),
     }
+}
+
+/// Runs a command with its output sent to `redirect`'s file instead of the screen.
+pub fn run_redirected(
+    sim: &mut Sim,
+    on_node: usize,
+    words: &[String],
+    redirect: &Redirect,
+) -> CtlOutput {
+    if let Err(refused) = files::check_target(redirect) {
+        return refused;
+    }
+    if words.first().map(String::as_str) == Some("echo") {
+        return files::write_output(sim, on_node, &files::echo_text(words), 0, redirect);
+    }
+    let o = run_words(sim, on_node, words);
+    let mut text = o.output;
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    files::write_output(sim, on_node, &text, o.exit_code, redirect)
 }
 
 fn systemctl(sim: &mut Sim, on_node: usize, words: &[String]) -> CtlOutput {

@@ -232,6 +232,6 @@ pub fn cluster_status(sim: &Sim, n: usize) -> String {
             sim.node_name(x)
         ));
     }
-    out.push_str(&format!("\nFeature flags\n\nFlag: classic_mirrored_queue_version, state: enabled\nFlag: maintenance_mode_status, state: enabled\nFlag: quorum_queue, state: enabled\n\nPartition handling: {}", sim.config.partition_handling.as_str()));
+    out.push_str(&format!("\nFeature flags\n\nFlag: classic_mirrored_queue_version, state: enabled\nFlag: maintenance_mode_status, state: enabled\nFlag: quorum_queue, state: enabled\n\nPartition handling: {}", sim.settings(n).partition_handling.as_str()));
     out
 }

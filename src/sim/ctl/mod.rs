@@ -2,15 +2,17 @@
 //! RabbitMQ 3.10's banners, tables, `Error:` texts and exit codes out.
 
 mod args;
+pub mod block;
 mod commands;
 pub mod curl;
+mod files;
 mod format;
 mod membership;
 mod output;
 mod process;
 pub mod shell;
 
-pub use commands::run_words;
+pub use commands::{run_redirected, run_words};
 pub use output::CtlOutput;
 
 use crate::sim::engine::Sim;

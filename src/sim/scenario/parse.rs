@@ -3,6 +3,7 @@
 
 use crate::erl::json::{self, Json};
 use crate::sim::cluster::Cluster;
+use crate::sim::ctl::block::{self, Redirect};
 use crate::sim::ctl::shell;
 use crate::sim::limits;
 use crate::sim::time::{parse_duration, Micros};
@@ -55,6 +56,13 @@ pub enum Action {
         node: Option<String>,
         paused: bool,
         source: String,
+    },
+    /// A shell command whose output goes to a file (`echo "net_ticktime = 30" >>
+    /// /etc/rabbitmq/rabbitmq.conf`), run on `node` (default: the first node).
+    Redirected {
+        node: Option<String>,
+        words: Vec<String>,
+        redirect: Redirect,
     },
     /// `python NAME step|run|pause|stop`.
     PythonControl {
@@ -460,14 +468,22 @@ fn unescape(s: &str) -> String {
 
 fn parse_line(line: &str) -> Result<Action, String> {
     let first = line.split_whitespace().next().unwrap_or("");
-    let words = if matches!(
+    if matches!(
         first,
-        "rabbitmqctl" | "systemctl" | "service" | "on" | "sudo" | "curl" | "pkill" | "killall"
+        "rabbitmqctl"
+            | "systemctl"
+            | "service"
+            | "on"
+            | "sudo"
+            | "curl"
+            | "pkill"
+            | "killall"
+            | "echo"
+            | "cat"
     ) {
-        shell::split(line).map_err(|e| e.to_string())?
-    } else {
-        scenario_words(line)?
-    };
+        return shell_action(line);
+    }
+    let words = scenario_words(line)?;
     let Some(head) = words.first() else {
         return Err("empty line".into());
     };
@@ -518,27 +534,6 @@ fn parse_line(line: &str) -> Result<Action, String> {
                 ],
             )?;
             Ok(Action::Config(kvs))
-        }
-        "rabbitmqctl" | "systemctl" | "service" | "sudo" | "curl" | "pkill" | "killall" => {
-            Ok(Action::Command { node: None, words })
-        }
-        "on" => {
-            let Some(node) = rest.first() else {
-                return Err("'on' needs a node: on node1: COMMAND".into());
-            };
-            let node = node.trim_end_matches(':').to_string();
-            let cmd: Vec<String> = rest[1..]
-                .iter()
-                .filter(|w| w.as_str() != ":")
-                .cloned()
-                .collect();
-            if cmd.is_empty() {
-                return Err("'on NODE:' needs a command after it".into());
-            }
-            Ok(Action::Command {
-                node: Some(node),
-                words: cmd,
-            })
         }
         "stop" => Ok(Action::Stop(one("stop")?)),
         "kill" => Ok(Action::Kill(one("kill")?)),
@@ -627,6 +622,37 @@ fn parse_line(line: &str) -> Result<Action, String> {
             })
         }
     }
+}
+
+/// A shell line (`rabbitmqctl …`, `on node2: systemctl …`, `echo … >> FILE`): split as the
+/// node's shell splits one command, with its output redirection if it has one.
+fn shell_action(line: &str) -> Result<Action, String> {
+    let (words, redirect) = block::one_command(line)?;
+    let (node, words) = if words.first().map(String::as_str) == Some("on") {
+        let Some(node) = words.get(1) else {
+            return Err("'on' needs a node: on node1: COMMAND".into());
+        };
+        let node = node.trim_end_matches(':').to_string();
+        let cmd: Vec<String> = words[2..]
+            .iter()
+            .filter(|w| w.as_str() != ":")
+            .cloned()
+            .collect();
+        if cmd.is_empty() {
+            return Err("'on NODE:' needs a command after it".into());
+        }
+        (Some(node), cmd)
+    } else {
+        (None, words)
+    };
+    Ok(match redirect {
+        Some(redirect) => Action::Redirected {
+            node,
+            words,
+            redirect,
+        },
+        None => Action::Command { node, words },
+    })
 }
 
 fn parse_expect(rest: &[String]) -> Result<Expectation, String> {

@@ -3,7 +3,7 @@
 //! RabbitMQ: every change to the cluster is a scenario line given to the core, so whatever a
 //! learner does can be shared, replayed and tested. Plain Rust, so it is tested natively.
 
-use crate::sim::ctl::shell;
+use crate::sim::ctl::block::{self, Connector, PieceKind};
 use crate::sim::engine::Sim;
 use crate::sim::pika::Control;
 use crate::sim::scenario::checkpoints::{replay, Checkpoints};
@@ -308,6 +308,8 @@ impl Player {
         run
     }
 
+    /// Runs what was typed or pasted in a node's shell: each command of the block in turn, as
+    /// its own scenario line and console entry (`block`: comments, `;`, `&&`, `||`).
     fn console_line(&mut self, node: usize, line: &str) {
         let node_name = self
             .view()
@@ -320,45 +322,84 @@ impl Player {
         if trimmed.is_empty() {
             return;
         }
-        if let Err(e) = shell::split(trimmed) {
-            self.console.push(ConsoleEntry {
-                node: node_name,
-                input: trimmed.to_string(),
-                output: format!("bash: syntax error: {e}"),
-                exit_code: 2,
-                at: self.cursor,
-            });
+        // The playground's own `partition a | b` is not a pipe.
+        if !trimmed.contains('\n') && is_playground_fault(trimmed) {
+            self.console_command(&node_name, trimmed);
             return;
         }
+        let pieces = match block::split_block(trimmed) {
+            Ok(pieces) => pieces,
+            Err(e) => {
+                self.console_entry(&node_name, trimmed, e.to_string(), 2);
+                return;
+            }
+        };
+        if pieces.is_empty() {
+            // Only comments: the shell reads them and runs nothing.
+            self.console_entry(&node_name, trimmed, String::new(), 0);
+            return;
+        }
+        let mut last_ok = true;
+        for piece in pieces {
+            let runs = match piece.connector {
+                Connector::Always => true,
+                Connector::IfOk => last_ok,
+                Connector::IfFailed => !last_ok,
+            };
+            if !runs {
+                continue;
+            }
+            let code = match piece.kind {
+                PieceKind::Run(cmd) => self.console_command(&node_name, &cmd.text),
+                PieceKind::Unsupported(message) => {
+                    self.console_entry(&node_name, &piece.text, message, 2);
+                    2
+                }
+            };
+            last_ok = code == 0;
+        }
+    }
+
+    /// Runs one command of the console as the scenario line `on NODE: …` and returns its exit
+    /// code.
+    fn console_command(&mut self, node_name: &str, text: &str) -> i32 {
         // The console runs the line on the chosen node, as `on NODE: …` in a scenario.
-        let short = node_name
-            .split('@')
-            .nth(1)
-            .unwrap_or(&node_name)
-            .to_string();
-        let scenario_line = if is_playground_fault(trimmed) {
-            trimmed.to_string()
+        let short = node_name.split('@').nth(1).unwrap_or(node_name);
+        let scenario_line = if is_playground_fault(text) {
+            text.to_string()
         } else {
-            format!("on {short}: {trimmed}")
+            format!("on {short}: {text}")
         };
         self.fork_at_cursor();
-        match self.session.apply(&scenario_line) {
-            Ok(res) => self.console.push(ConsoleEntry {
-                node: node_name,
-                input: trimmed.to_string(),
-                output: res.output,
-                exit_code: res.exit_code,
-                at: res.at,
-            }),
-            Err(e) => self.console.push(ConsoleEntry {
-                node: node_name,
-                input: trimmed.to_string(),
-                output: e,
-                exit_code: 2,
-                at: self.cursor,
-            }),
-        }
+        let code = match self.session.apply(&scenario_line) {
+            Ok(res) => {
+                self.console.push(ConsoleEntry {
+                    node: node_name.to_string(),
+                    input: text.to_string(),
+                    output: res.output,
+                    exit_code: res.exit_code,
+                    at: res.at,
+                });
+                res.exit_code
+            }
+            Err(e) => {
+                self.console_entry(node_name, text, e, 2);
+                2
+            }
+        };
         self.cursor = self.session.now();
+        code
+    }
+
+    /// A console entry for something that did not reach the run.
+    fn console_entry(&mut self, node_name: &str, input: &str, output: String, exit_code: i32) {
+        self.console.push(ConsoleEntry {
+            node: node_name.to_string(),
+            input: input.to_string(),
+            output,
+            exit_code,
+            at: self.cursor,
+        });
     }
 }
 

@@ -55,6 +55,22 @@ impl Display for Action {
                 }
                 f.write_str(&shell::join(words))
             }
+            Action::Redirected {
+                node,
+                words,
+                redirect,
+            } => {
+                if let Some(node) = node {
+                    write!(f, "on {}: ", shell::quote(node))?;
+                }
+                let op = if redirect.append { ">>" } else { ">" };
+                write!(
+                    f,
+                    "{} {op} {}",
+                    shell::join(words),
+                    shell::quote(&redirect.path)
+                )
+            }
             Action::Stop(node) => write!(f, "stop {}", word(node)),
             Action::Kill(node) => write!(f, "kill {}", word(node)),
             Action::Start(node) => write!(f, "start {}", word(node)),
@@ -291,7 +307,7 @@ pub fn quoted(w: &str) -> String {
 }
 
 /// The shortest exact duration text: `90s`, `250ms`, `1500us`.
-fn duration_text(us: u64) -> String {
+pub fn duration_text(us: u64) -> String {
     if us.is_multiple_of(1_000_000) {
         format!("{}s", us / 1_000_000)
     } else if us.is_multiple_of(1_000) {
@@ -347,6 +363,15 @@ mod tests {
         canonical(
             "partition node1|node2 node3",
             "partition node1 | node2 node3",
+        );
+        canonical(
+            "on node2: echo \"net_ticktime = 30\">>/etc/rabbitmq/rabbitmq.conf",
+            "on node2: echo \"net_ticktime = 30\" >> /etc/rabbitmq/rabbitmq.conf",
+        );
+        canonical("echo '>' > /dev/null", "echo \">\" > /dev/null");
+        canonical(
+            "cat /etc/rabbitmq/rabbitmq.conf",
+            "cat /etc/rabbitmq/rabbitmq.conf",
         );
         canonical("python pub continue", "python pub run");
         canonical(

@@ -275,6 +275,11 @@ impl Run {
         self.sim.cluster.resolve(name)
     }
 
+    /// The node whose shell runs a command: `on NODE:`, else the first node.
+    fn shell_node(&self, node: Option<&str>) -> Result<usize, String> {
+        node.map_or(Ok(0), |name| self.node(name))
+    }
+
     fn client(&self, name: &str) -> Result<(ClientId, String), String> {
         self.clients
             .iter()
@@ -321,11 +326,16 @@ impl Run {
                 Err("cluster, seed and config lines must come before everything else".into())
             }
             Action::Command { node, words } => {
-                let n = match node {
-                    Some(name) => self.node(name)?,
-                    None => 0,
-                };
+                let n = self.shell_node(node.as_deref())?;
                 Ok(Some(ctl::run_words(&mut self.sim, n, words)))
+            }
+            Action::Redirected {
+                node,
+                words,
+                redirect,
+            } => {
+                let n = self.shell_node(node.as_deref())?;
+                Ok(Some(ctl::run_redirected(&mut self.sim, n, words, redirect)))
             }
             Action::Stop(n) => {
                 let n = self.node(n)?;

@@ -5,5 +5,6 @@
 
 pub mod anomaly;
 pub mod node;
+pub mod partition;
 pub mod queue;
 pub mod replica;

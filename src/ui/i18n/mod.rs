@@ -4,6 +4,7 @@
 pub mod editor;
 pub mod lang;
 pub mod panels;
+pub mod settings;
 pub mod stage;
 
 pub use lang::{fill, Lang, STORAGE_KEY};

@@ -135,7 +135,7 @@ pub fn text(lang: Lang) -> &'static PanelText {
 }
 
 /// Labels of the console's one-click examples, in [`crate::ui::panels::console::EXAMPLES`] order.
-pub const EXAMPLE_COUNT: usize = 10;
+pub const EXAMPLE_COUNT: usize = 12;
 
 /// Every visible string of the four panels in one language.
 #[derive(Debug, PartialEq, Eq)]
@@ -446,7 +446,7 @@ static EN: PanelText = PanelText {
     console_cancel: "Cancel",
     console_output: "Console output",
     console_empty: "Type a command, e.g. rabbitmqctl list_queues, or pick an example below. Faults: pkill -9 beam.smp crashes this node; partition node1 | node2, heal, drop ID, kill/stop/start NODE act on the cluster.",
-    console_keys: "Enter runs · Shift+Enter new line · ↑/↓ history · Esc cancels",
+    console_keys: "Enter runs · Shift+Enter new line · ↑/↓ history · Esc cancels · paste a whole block from the notes: comments are skipped, each command runs in turn · echo … >> /etc/rabbitmq/rabbitmq.conf, cat it, restart the node",
     console_continues: "The command is not finished: a quote is still open or the line ends \
                         with \\. Type the rest (for the seed's example: }' ) and press Enter, \
                         or Esc to cancel.",
@@ -462,6 +462,8 @@ static EN: PanelText = PanelText {
         "Cluster status",
         "Stop this node (systemctl)",
         "Start this node (systemctl)",
+        "Seed 004 §5.1: net_ticktime into rabbitmq.conf (takes effect on restart)",
+        "Show this node's rabbitmq.conf",
     ],
     hint_title: "Why this fails",
     hint_full_width: "The definition contains a full-width “{c}” ({u}), which Chinese input \
@@ -639,7 +641,7 @@ static ZH: PanelText = PanelText {
     console_cancel: "取消",
     console_output: "控制台输出",
     console_empty: "输入命令，例如 rabbitmqctl list_queues，或点击下面的示例。故障：pkill -9 beam.smp 让本节点崩溃；partition node1 | node2、heal、drop ID、kill/stop/start 节点名 作用于集群。",
-    console_keys: "Enter 运行 · Shift+Enter 换行 · ↑/↓ 历史 · Esc 取消",
+    console_keys: "Enter 运行 · Shift+Enter 换行 · ↑/↓ 历史 · Esc 取消 · 可以粘贴笔记中的整段命令：注释会被跳过，每条命令依次运行 · echo … >> /etc/rabbitmq/rabbitmq.conf、cat 查看、再重启节点",
     console_continues: "命令还没有结束：有引号没有闭合，或行尾是 \\。请输入剩余部分（对于文档中的示例是 }' ）并按 Enter，\
                         或按 Esc 取消。",
     examples_title: "文档中的示例",
@@ -654,6 +656,8 @@ static ZH: PanelText = PanelText {
         "集群状态",
         "停止本节点（systemctl）",
         "启动本节点（systemctl）",
+        "文档 004 §5.1：把 net_ticktime 写进 rabbitmq.conf（重启后生效）",
+        "查看本节点的 rabbitmq.conf",
     ],
     hint_title: "为什么会失败",
     hint_full_width: "定义里有一个全角的“{c}”（{u}），这是中文输入法打出来的。JSON 只认半角的“{a}”，\

@@ -1,13 +1,15 @@
-//! The console: a terminal on one node of the cluster where the learner types `rabbitmqctl …`
-//! and `systemctl stop|start rabbitmq-server` exactly as the documents print them. Each line
-//! goes to the core as [`Action::Console`]; what it prints and its exit code come back from the
-//! core unchanged. The console only adds what a shell adds (continuation lines, history) and,
-//! under a failed command, a plain-language note on the documents' known typos.
+//! The console: a terminal on one node of the cluster where the learner types or pastes
+//! `rabbitmqctl …`, `systemctl stop|start rabbitmq-server`, `echo … >> /etc/rabbitmq/rabbitmq.conf`
+//! — a single line or a whole block from the notes, comments and all — exactly as the documents
+//! print them. What is typed goes to the core as [`Action::Console`], which runs each command of
+//! the block as its own scenario line and console entry; what it prints and its exit code come
+//! back from the core unchanged. The console only adds what a terminal adds (continuation lines,
+//! history) and, under a failed command, a plain-language note on the documents' known typos.
 
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use crate::sim::ctl::shell;
+use crate::sim::ctl::{block, shell};
 use crate::sim::scenario::player::{Action, ConsoleEntry, Player};
 use crate::sim::{NodeState, Sim};
 use crate::ui::context::{use_lang, use_store};
@@ -33,6 +35,8 @@ pub const EXAMPLES: [&str; EXAMPLE_COUNT] = [
     "rabbitmqctl cluster_status",
     "systemctl stop rabbitmq-server",
     "systemctl start rabbitmq-server",
+    "echo \"net_ticktime = 30\" >> /etc/rabbitmq/rabbitmq.conf",
+    "cat /etc/rabbitmq/rabbitmq.conf",
 ];
 
 /// `rabbitmqctl CMD [-p VHOST] ARG`, quoted for the shell (`-p` only outside the default vhost).
@@ -250,7 +254,7 @@ pub fn Console() -> Html {
             let mut lines = pending.clone();
             lines.push(typed);
             let full = lines.join("\n");
-            let more = shell::needs_more(&full);
+            let more = block::needs_more(&full);
             change(&|u| {
                 u.browse = None;
                 u.input.clear();

@@ -16,6 +16,7 @@ use crate::ui::context::use_lang;
 use crate::ui::context::{load, use_derived, use_slow_store};
 use crate::ui::context::{use_selection, Selection};
 use crate::ui::fmt::{f1, role_text, side_letter, Fixed};
+use crate::ui::i18n::settings::SettingsText;
 use crate::ui::i18n::{fill, Text};
 use crate::ui::markup::{esc, on_click, on_key, raw, MenuCallback};
 use crate::ui::stage::layout::{
@@ -23,6 +24,7 @@ use crate::ui::stage::layout::{
 };
 use crate::ui::stage::legend::{state_class, GLYPH_MASTER, GLYPH_SYNCED, GLYPH_UNSYNCED};
 use crate::ui::stage::motion::{path_d, prefers_reduced_motion, shape_defs, MotionLayer};
+use crate::ui::stage::settings::SettingsDialog;
 
 /// Runs the core's removal plan ([`Sim::removal_lines`]) in the console, where the learner sees each command and its output.
 fn remove_node(store: &crate::ui::context::StoreHandle, n: usize) {
@@ -339,6 +341,59 @@ pub struct ClusterViewProps {
     pub on_inspect: Callback<usize>,
 }
 
+/// The partition editor's outlook for the draft `sides` (one per member, in order): the mode
+/// in force, what it does, when the cut is detected and who pauses — the core's answer.
+fn outlook_markup(sim: &Sim, sides: &[u8], t: &SettingsText) -> String {
+    let members: Vec<(usize, u8)> = sim.cluster.members().zip(sides.iter().copied()).collect();
+    let o = sim.partition_outlook(&members);
+    let mut out = String::from(r#"<div class="partition-outlook" role="note">"#);
+    match o.common_mode() {
+        Some(mode) => put!(
+            out,
+            "<p><strong>{}</strong> {}</p>",
+            esc(&fill(t.outlook_mode, &[("mode", mode.as_str())])),
+            esc(t.effect(mode))
+        ),
+        None => {
+            let modes: Vec<String> = o.modes.iter().map(|(n, m)| format!("{n}: {m}")).collect();
+            put!(
+                out,
+                "<p><strong>{}</strong></p>",
+                esc(&fill(t.outlook_mixed, &[("modes", &modes.join(", "))]))
+            );
+        }
+    }
+    let secs = (o.ticktime.0 / 1_000_000).to_string();
+    put!(
+        out,
+        "<p>{}</p>",
+        esc(&fill(t.outlook_detect, &[("t", &secs)]))
+    );
+    if o.pausing.is_empty() {
+        if o.modes
+            .iter()
+            .any(|m| m.1 == crate::sim::PartitionHandling::PauseMinority)
+        {
+            put!(out, "<p>{}</p>", esc(t.outlook_no_pause));
+        }
+    } else {
+        out.push_str("<ul>");
+        for (node, v, n) in &o.pausing {
+            put!(
+                out,
+                "<li>{}</li>",
+                esc(&fill(
+                    t.outlook_pause,
+                    &[("node", node), ("v", &v.to_string()), ("n", &n.to_string())]
+                ))
+            );
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</div>");
+    out
+}
+
 /// The stage card: toolbar, diagram with moving messages, node menu, partition editor.
 #[function_component]
 pub fn ClusterView(_props: &ClusterViewProps) -> Html {
@@ -349,6 +404,7 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
     let selection = use_selection();
     let menu = use_state_eq(|| None::<MenuAt>);
     let draft = use_state_eq(|| None::<Vec<u8>>);
+    let settings_open = use_state_eq(|| false);
     let reduced = use_memo((), |_| prefers_reduced_motion());
     let player = store.player();
     let structure = derived.structure;
@@ -530,6 +586,7 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
         if used < 2 {
             put!(out, r#"<p class="hint warn">{}</p>"#, esc(text.partition_need_two));
         }
+        out.push_str(&outlook_markup(store.player().view(), &sides, lang.settings_text()));
         let onchange = {
             let draft = draft.clone();
             let sides = sides.clone();
@@ -639,6 +696,10 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
                     }
                 </div>
                 <div class="net-control">
+                    <button type="button" class="btn" onclick={{
+                        let settings_open = settings_open.clone();
+                        move |_: MouseEvent| settings_open.set(true)
+                    }}>{ lang.settings_text().open }</button>
                     if partitioned {
                         <button type="button" class="btn" onclick={heal}>{ text.heal }</button>
                     } else {
@@ -673,6 +734,12 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
             </div>
             if *reduced { <p class="hint">{ text.motion_reduced }</p> }
             { menu_html.unwrap_or_default() }
+            if *settings_open {
+                <SettingsDialog on_close={{
+                    let settings_open = settings_open.clone();
+                    Callback::from(move |_| settings_open.set(false))
+                }} />
+            }
         </section>
     }
 }

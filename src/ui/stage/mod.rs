@@ -9,4 +9,5 @@ pub mod inspector;
 pub mod layout;
 pub mod legend;
 pub mod motion;
+pub mod settings;
 pub mod spacetime;
