@@ -292,11 +292,13 @@ impl Sim {
         }
         let held = self.held_msgs();
         let flying = self.msgs_in_flight();
+        let is_held = |m: MsgId| held.get(m.0 as usize).copied().unwrap_or(false);
+        let arrives = |m: MsgId| flying.get(m.0 as usize).copied().flatten();
         // Found lost, but a replica holds it again: watched again.
         let back: Vec<MsgId> = w
             .lost
             .iter()
-            .filter(|f| held.contains(&f.msg) || flying.contains_key(&f.msg))
+            .filter(|f| is_held(f.msg) || arrives(f.msg).is_some())
             .map(|f| f.msg)
             .collect();
         if !back.is_empty() {
@@ -306,10 +308,10 @@ impl Sim {
         let mut next_look: Option<Micros> = None;
         let mut gone = Vec::new();
         for &msg in &w.open {
-            if held.contains(&msg) {
+            if is_held(msg) {
                 continue;
             }
-            if let Some(&t) = flying.get(&msg) {
+            if let Some(t) = arrives(msg) {
                 if t > self.now {
                     next_look = Some(next_look.map_or(t, |n| n.min(t)));
                 }
@@ -372,12 +374,18 @@ impl Sim {
     /// Every message a replica holds: a live process's queue, pending acks and channel copies
     /// not yet seen over GM, and the persistent messages a down durable queue's master keeps
     /// on its disk.
-    fn held_msgs(&self) -> HashSet<MsgId> {
-        let mut held = HashSet::new();
+    fn held_msgs(&self) -> Vec<bool> {
+        // Indexed by message id (dense from 1): filled without hashing, as a look runs often.
+        let mut held = vec![false; self.messages.len() + 1];
+        let mut hold = |m: MsgId| {
+            if let Some(h) = held.get_mut(m.0 as usize) {
+                *h = true;
+            }
+        };
         for p in self.procs.iter().filter(|p| p.alive) {
-            held.extend(p.ready.values().map(|e| e.msg));
-            held.extend(p.unacked.keys().copied());
-            held.extend(p.chan_pending.iter().map(|(m, _)| *m));
+            p.ready.values().for_each(|e| hold(e.msg));
+            p.unacked.keys().for_each(|&m| hold(m));
+            p.chan_pending.iter().for_each(|(m, _)| hold(*m));
         }
         for r in &self.queues {
             if r.deleted || !r.durable || !matches!(r.state, QueueState::Down | QueueState::Stopped)
@@ -386,8 +394,18 @@ impl Sim {
             }
             let master = &self.procs[r.master.0];
             let persistent = |m: &MsgId| self.messages[(m.0 - 1) as usize].persistent;
-            held.extend(master.ready.values().map(|e| e.msg).filter(persistent));
-            held.extend(master.unacked.keys().copied().filter(persistent));
+            master
+                .ready
+                .values()
+                .map(|e| e.msg)
+                .filter(persistent)
+                .for_each(&mut hold);
+            master
+                .unacked
+                .keys()
+                .copied()
+                .filter(persistent)
+                .for_each(&mut hold);
         }
         held
     }

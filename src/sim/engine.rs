@@ -493,12 +493,12 @@ impl Sim {
     /// The messages on their way to a replica or a client, each with when it arrives (the
     /// latest copy): a publish, a GM lap or catchup, a sync batch, a delivery. A publish held
     /// back in a master's mailbox by a sync is on its way too.
-    pub(crate) fn msgs_in_flight(&self) -> std::collections::HashMap<MsgId, Micros> {
-        let mut out = std::collections::HashMap::new();
+    /// Indexed by message id (dense from 1), so that the checker's frequent looks hash nothing.
+    pub(crate) fn msgs_in_flight(&self) -> Vec<Option<Micros>> {
+        let mut out: Vec<Option<Micros>> = vec![None; self.messages.len() + 1];
         let mut note = |m: MsgId, at: Micros| {
-            let t = out.entry(m).or_insert(at);
-            if *t < at {
-                *t = at;
+            if let Some(t) = out.get_mut(m.0 as usize) {
+                *t = Some(t.map_or(at, |t| t.max(at)));
             }
         };
         let in_net = self.events.iter().filter_map(|Reverse(s)| match &s.ev {
