@@ -34,14 +34,14 @@ async function panel(name) {
   return region;
 }
 
-/** Connects a client `app` to node1 and declares queue_a, from the Clients panel. */
-async function declareQueue() {
+/** Connects a client `app` to node1 and declares `name` (queue_a), from the Clients panel. */
+async function declareQueue(name = 'queue_a') {
   const clients = await panel('Clients');
   await clients.getByRole('button', { name: 'Connect', exact: true }).click();
   const actions = clients.getByRole('group', { name: 'Actions of client app' });
-  await actions.getByRole('combobox', { name: 'Queue' }).fill('queue_a');
+  await actions.getByRole('combobox', { name: 'Queue' }).fill(name);
   await actions.getByRole('button', { name: 'Declare', exact: true }).click();
-  await clients.getByText('declare-ok queue_a').waitFor();
+  await clients.getByText(`declare-ok ${name}`).waitFor();
 }
 
 async function runInConsole(line, name = 'Console') {
@@ -80,6 +80,27 @@ test('a policy set in the console shows as the +N pill in Queues', async () => {
   await pill.focus();
   assert.equal(await pill.evaluate((el) => el === document.activeElement), true);
   await queues.screenshot({ path: path.join(out, 'panels-queues-pill.png') });
+});
+
+test('a pattern too costly to match a queue name is named under the verdict', async () => {
+  await open();
+  const long = 'a'.repeat(250);
+  await declareQueue(long);
+  const policies = await panel('Policies');
+  const form = policies.getByRole('form', { name: 'Add / update a policy' });
+  await form.getByRole('textbox', { name: 'Name *' }).fill('costly');
+  await form.getByRole('textbox', { name: 'Pattern *' }).fill('(?:a?){500}a{500}');
+  await form.getByRole('combobox', { name: 'ha-mode' }).selectOption('all');
+  const note = form.getByTestId('match-limit');
+  await note.waitFor();
+  assert.match(await note.textContent(), /never apply to 1 queue\(s\) \('a{250}'\).*match_limit/);
+  // RabbitMQ still accepts the policy: the note sits under its verdict.
+  await form.getByText('RabbitMQ accepts this policy.').waitFor();
+  await form.getByRole('textbox', { name: 'Pattern *' }).fill('^a');
+  await note.waitFor({ state: 'detached' });
+  await form.getByRole('textbox', { name: 'Pattern *' }).fill('(?:a?){500}a{500}');
+  await note.waitFor();
+  await policies.screenshot({ path: path.join(out, 'panels-match-limit.png') });
 });
 
 test('editing a policy in the form updates the live preview', async () => {

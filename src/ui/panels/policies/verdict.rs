@@ -42,7 +42,7 @@ pub fn verdict_html(
         (Ok(_), ..) if !past_limit.is_empty() => html! {
             <>
                 <p class="form-ok" role="status">{ "✓ " }{ t.validation_ok }</p>
-                <p class="form-error" role="status" data-testid="match-limit">
+                <p class="form-error match-limit" role="status" data-testid="match-limit">
                     { "⚠ " }
                     { fill(t.match_limit, &[
                         ("n", &past_limit.len().to_string()),
