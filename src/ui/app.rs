@@ -195,7 +195,7 @@ fn Page(props: &PageProps) -> Html {
     let theme = props.theme.clone();
     let text = lang.text();
     let legend = use_memo(*lang, |lang| legend_markup(lang.text()));
-    let shown = use_state_eq(|| None::<String>);
+    let shown = use_state_eq(|| None::<Result<String, String>>);
     let picked = use_state_eq(|| 0usize);
     let running = use_state_eq(|| None::<crate::ui::guide::lessons::Progress>);
     let close_ref = use_node_ref();

@@ -64,6 +64,16 @@ pub fn hash_for(scenario: &str, at: Micros) -> String {
     format!("#s={}&t={}", encode(scenario.as_bytes()), at.0)
 }
 
+/// The hash for a session, unless its scenario is longer than a link may carry: then the
+/// scenario's length in bytes, for the page to say so instead of giving a link that would not
+/// load (`parse_hash` refuses it).
+pub fn link_hash(scenario: &str, at: Micros) -> Result<String, usize> {
+    if scenario.len() > limits::SCENARIO_MAX_BYTES {
+        return Err(scenario.len());
+    }
+    Ok(hash_for(scenario, at))
+}
+
 /// What a URL hash holds: `None` when it holds no session; otherwise the scenario and the
 /// moment to show, or why it cannot be read.
 pub fn parse_hash(hash: &str) -> Option<Result<(String, Option<Micros>), String>> {
@@ -127,21 +137,34 @@ fn replace_hash(hash: &str) {
 }
 
 /// The Share button: writes the link into the address bar, copies it, and shows it (in
-/// `shown`, the page's state).
+/// `shown`, the page's state), or says why the session cannot travel as a link.
 pub fn share_button(
     store: &StoreHandle,
-    shown: &UseStateHandle<Option<String>>,
+    shown: &UseStateHandle<Option<Result<String, String>>>,
     text: &Text,
 ) -> Html {
     let onclick = {
         let store = store.clone();
         let shown = shown.clone();
+        let too_long = text.share_too_long;
         Callback::from(move |_: MouseEvent| {
             let (scenario, at) = {
                 let p = store.player();
                 (p.session.to_scenario(), p.cursor)
             };
-            let hash = hash_for(&scenario, at);
+            let hash = match link_hash(&scenario, at) {
+                Ok(h) => h,
+                Err(len) => {
+                    shown.set(Some(Err(crate::ui::i18n::lang::fill(
+                        too_long,
+                        &[
+                            ("n", &limits::thousands(len as u64)),
+                            ("max", &limits::thousands(limits::SCENARIO_MAX_BYTES as u64)),
+                        ],
+                    ))));
+                    return;
+                }
+            };
             replace_hash(&hash);
             let url = crate::ui::context::browser()
                 .and_then(|w| w.location().href().ok())
@@ -150,7 +173,7 @@ pub fn share_button(
                 // Refused without a user gesture or permission: the link is shown anyway.
                 let _ = clip.write_text(&url);
             }
-            shown.set(Some(url));
+            shown.set(Some(Ok(url)));
         })
     };
     let close = {
@@ -160,7 +183,13 @@ pub fn share_button(
     html! {
         <div class="share">
             <button type="button" class="btn" {onclick}>{ text.share }</button>
-            if let Some(url) = (**shown).clone() {
+            if let Some(Err(message)) = (**shown).clone() {
+                <div class="share-pop" role="alert">
+                    <p class="form-error">{ message }</p>
+                    <button type="button" class="btn" onclick={close.clone()}>{ text.close }</button>
+                </div>
+            }
+            if let Some(Ok(url)) = (**shown).clone() {
                 <div class="share-pop" role="status">
                     <label>
                         <span>{ text.share_copied }</span>
@@ -180,6 +209,18 @@ pub fn share_button(
 mod tests {
     use super::*;
     use crate::sim::scenario::Session;
+
+    #[test]
+    fn a_session_too_long_for_a_link_gets_no_link() {
+        let fits = "#".repeat(limits::SCENARIO_MAX_BYTES);
+        let hash = link_hash(&fits, Micros(7)).expect("at the limit a link is made");
+        assert!(matches!(parse_hash(&hash), Some(Ok((ref t, Some(Micros(7))))) if *t == fits));
+        let long = "#".repeat(limits::SCENARIO_MAX_BYTES + 1);
+        assert_eq!(
+            link_hash(&long, Micros(7)),
+            Err(limits::SCENARIO_MAX_BYTES + 1)
+        );
+    }
 
     #[test]
     fn a_link_beyond_its_length_limit_is_refused_in_words() {

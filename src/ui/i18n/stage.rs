@@ -44,6 +44,8 @@ pub struct Text {
     pub share: &'static str,
     pub share_copied: &'static str,
     pub share_link_label: &'static str,
+    /// "{n}": the session's length in bytes; "{max}": what a link carries.
+    pub share_too_long: &'static str,
     /// "{why}" is the decoder's or the scenario parser's message.
     pub share_bad_link: &'static str,
     pub help_open: &'static str,
@@ -377,6 +379,7 @@ static EN: Text = Text {
     share: "Share",
     share_copied: "Link copied: it replays this session up to this moment.",
     share_link_label: "Link to this session",
+    share_too_long: "No link made: this session is {n} bytes as a scenario, more than the {max} a link carries, so a link to it would not load (docs/limits.md). Share a shorter session: Start over, or scrub back and act in the past to drop what came after.",
     share_bad_link: "The link's session could not be loaded ({why}); the playground started fresh instead.",
     help_open: "Keyboard shortcuts",
     dismiss: "Dismiss",
@@ -651,6 +654,7 @@ static ZH: Text = Text {
     share: "分享",
     share_copied: "链接已复制：打开它会重放本次会话直到此刻。",
     share_link_label: "本次会话的链接",
+    share_too_long: "未生成链接：本次会话写成场景有 {n} 字节，超过链接能携带的 {max} 字节，这样的链接将无法打开（见 docs/limits.md）。请分享更短的会话：重新开始，或拖回过去再操作以舍弃之后的内容。",
     share_bad_link: "链接中的会话无法加载（{why}），已重新开始。",
     help_open: "键盘快捷键",
     dismiss: "知道了",
