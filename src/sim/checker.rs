@@ -195,6 +195,16 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
     out
 }
 
+/// Whether a trace entry may have taken messages from a replica: any state change but a
+/// confirm, or a message lost in flight.
+fn may_take_messages(kind: &TraceKind) -> bool {
+    match kind {
+        TraceKind::State { change, .. } => !matches!(**change, StateChange::Confirm { .. }),
+        TraceKind::Lost { .. } => true,
+        _ => false,
+    }
+}
+
 fn cause_before(sim: &Sim, at: Micros) -> Option<(usize, String)> {
     sim.trace
         .iter()
@@ -243,12 +253,7 @@ impl Sim {
     /// Notes the trace entries not read yet that may have taken a replica's messages.
     fn read_trace(&self, w: &mut LossWatch) {
         for i in w.read..self.trace.len() {
-            let suspect = match &self.trace[i].kind {
-                TraceKind::State { change, .. } => !matches!(**change, StateChange::Confirm { .. }),
-                TraceKind::Lost { .. } => true,
-                _ => false,
-            };
-            if suspect && w.suspect_from.is_none() {
+            if may_take_messages(&self.trace[i].kind) && w.suspect_from.is_none() {
                 w.suspect_from = Some(i);
             }
         }
@@ -340,28 +345,39 @@ impl Sim {
     /// one naming the message's queue, else the first naming it, else the first notable one,
     /// else the first that may have taken a replica's messages.
     fn cause_from(&self, from: usize, q: Option<QueueId>) -> Option<(usize, String)> {
-        let name = q.map(|q| self.queue_name(q).to_string());
+        let record = q.map(|q| self.queue(q));
+        let about_it = |change: &StateChange| {
+            change
+                .queue()
+                .zip(record)
+                .is_some_and(|(n, r)| n.name == r.name && n.vhost == r.vhost)
+        };
         // (notable and naming the queue, naming the queue, notable, any)
         let mut best: [Option<(usize, String)>; 4] = Default::default();
         for (i, e) in self.trace.iter().enumerate().skip(from) {
-            let (text, notable) = match &e.kind {
-                TraceKind::State { change, importance }
-                    if !matches!(**change, StateChange::Confirm { .. }) =>
-                {
-                    (change.to_string(), *importance == Importance::Notable)
+            if !may_take_messages(&e.kind) {
+                continue;
+            }
+            let (names, notable) = match &e.kind {
+                TraceKind::State { change, importance } => {
+                    (about_it(change), *importance == Importance::Notable)
                 }
-                TraceKind::Lost { id, reason } => {
-                    (format!("message #{id} lost in flight: {reason}"), true)
-                }
-                _ => continue,
+                _ => (false, true),
             };
-            let names = name.as_ref().is_some_and(|n| text.contains(n.as_str()));
             for (slot, fits) in [names && notable, names, notable, true]
                 .into_iter()
                 .enumerate()
             {
                 if fits && best[slot].is_none() {
-                    best[slot] = Some((i, text.clone()));
+                    let text = match &e.kind {
+                        TraceKind::State { change, .. } => change.to_string(),
+                        TraceKind::Lost { id, reason } => {
+                            format!("message #{id} lost in flight: {reason}")
+                        }
+                        // Not read: only entries that may take messages get here.
+                        _ => String::new(),
+                    };
+                    best[slot] = Some((i, text));
                 }
             }
             if best[0].is_some() {

@@ -243,11 +243,28 @@ impl StateChange {
         }
     }
 
-    /// The queue whose record was deleted, when this entry says so (the entries the checker
-    /// names as a lost message's cause).
-    pub fn deleted_queue(&self) -> Option<&QueueName> {
+    /// The queue the change is about (the checker picks a lost message's cause among them).
+    pub fn queue(&self) -> Option<&QueueName> {
+        use StateChange::*;
         match self {
-            StateChange::QueueDeleted { queue, .. } => Some(queue),
+            QueueDeclared { queue, .. }
+            | QueueDeleted { queue, .. }
+            | QueueAutoDeleted { queue }
+            | TransientQueueGone { queue }
+            | QueueRecovered { queue, .. }
+            | QueueDown { queue, .. }
+            | MirrorAdded { queue, .. }
+            | MirrorDropped { queue, .. }
+            | MasterDropped { queue, .. }
+            | Synchronised { queue, .. }
+            | SyncStarted { queue, .. }
+            | SyncFinished { queue, .. }
+            | Promoted { queue, .. }
+            | PromotionRefused { queue }
+            | MirrorsStopWithMaster { queue }
+            | SplitBrain { queue, .. }
+            | SplitRecordDiscarded { queue, .. }
+            | MasterForgottenRecoverable { queue, .. } => Some(queue),
             _ => None,
         }
     }
@@ -728,16 +745,17 @@ mod tests {
     }
 
     #[test]
-    fn deletions_and_clients_are_found_by_variant() {
+    fn queues_and_clients_are_found_by_variant() {
         let gone = StateChange::QueueDeleted {
             queue: q(),
             cause: DeleteCause::NodeWentDown,
         };
-        assert_eq!(gone.deleted_queue(), Some(&q()));
+        assert_eq!(gone.queue(), Some(&q()));
         assert_eq!(
-            StateChange::QueueAutoDeleted { queue: q() }.deleted_queue(),
-            None
+            StateChange::QueueAutoDeleted { queue: q() }.queue(),
+            Some(&q())
         );
+        assert_eq!(StateChange::NodeCrashed { node: s("n") }.queue(), None);
         let conn = StateChange::ClientConnected {
             client: s("app"),
             node: s("n"),
