@@ -538,16 +538,7 @@ pub fn call(
         B::Callable => {
             no_kwargs(name, &kwargs)?;
             let v = exactly_one(name, &args)?;
-            Ok(Value::Bool(matches!(
-                v,
-                Value::Function(_)
-                    | Value::Builtin(_)
-                    | Value::Type(_)
-                    | Value::Method(_)
-                    | Value::ExcClass(_)
-                    | Value::HostMethod(_)
-                    | Value::Host(_)
-            )))
+            Ok(Value::Bool(v.is_callable()))
         }
         B::Chr => {
             no_kwargs(name, &kwargs)?;

@@ -638,6 +638,20 @@ impl Value {
         Value::HostMethod(Rc::new((obj.clone(), Rc::from(name))))
     }
 
+    /// Whether Python's `callable()` answers True for it.
+    pub fn is_callable(&self) -> bool {
+        matches!(
+            self,
+            Value::Function(_)
+                | Value::Builtin(_)
+                | Value::Type(_)
+                | Value::Method(_)
+                | Value::ExcClass(_)
+                | Value::HostMethod(_)
+                | Value::Host(_)
+        )
+    }
+
     /// The Python type name, as error messages print it.
     pub fn type_name(&self) -> String {
         match self {

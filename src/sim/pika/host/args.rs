@@ -128,19 +128,6 @@ pub(super) fn int_arg(v: Option<&Value>, name: &str, default: i64) -> Result<i64
     }
 }
 
-pub(super) fn is_callable(v: &Value) -> bool {
-    matches!(
-        v,
-        Value::Function(_)
-            | Value::Builtin(_)
-            | Value::Method(_)
-            | Value::HostMethod(_)
-            | Value::Type(_)
-            | Value::ExcClass(_)
-            | Value::Host(_)
-    )
-}
-
 /// A Python value as a queue argument (`arguments={'x-cancel-on-ha-failover': True}`).
 pub(super) fn to_json(v: &Value, depth: usize) -> Json {
     if depth > 50 {

@@ -6,8 +6,8 @@ use crate::py::{BuiltinExc, HostRef, HostResult, PyException, Reply, Value};
 use crate::sim::error::BrokerError;
 use crate::sim::pika::exc::{PikaExc, PRECONDITION_FAILED};
 use crate::sim::pika::host::args::{
-    bind, int_arg, is_callable, not_supported, opt, require_str, table_arg, truthy, try_raise,
-    type_error, value_error,
+    bind, int_arg, not_supported, opt, require_str, table_arg, truthy, try_raise, type_error,
+    value_error,
 };
 use crate::sim::pika::host::ctx::Ctx;
 use crate::sim::pika::host::obj::Obj;
@@ -529,7 +529,7 @@ impl Ctx<'_> {
             "add_on_cancel_callback" => {
                 let b = bound!(&["callback"], 1);
                 let cb = opt(&b, 0).cloned().unwrap_or(Value::None);
-                if !is_callable(&cb) {
+                if !cb.is_callable() {
                     return HostResult::Raise(type_error(format!(
                         "callback must be callable, but got {}",
                         cb.type_name()

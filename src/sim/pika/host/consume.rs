@@ -9,8 +9,7 @@ use crate::py::{HostRef, HostResult, Value};
 use crate::sim::error::SettleError;
 use crate::sim::pika::exc::PikaExc;
 use crate::sim::pika::host::args::{
-    bind, is_callable, opt, require_str, secs, table_arg, truthy, try_raise, type_error,
-    value_error,
+    bind, opt, require_str, secs, table_arg, truthy, try_raise, type_error, value_error,
 };
 use crate::sim::pika::host::ctx::Ctx;
 use crate::sim::pika::state::{ConsumerInfo, Generator, Inbound, Wait};
@@ -75,7 +74,7 @@ impl Ctx<'_> {
         let queue = try_raise!(require_str(opt(&b, 0), "queue"));
         try_raise!(self.short_string(&queue));
         let cb = opt(&b, 1).cloned().unwrap_or(Value::None);
-        if !is_callable(&cb) {
+        if !cb.is_callable() {
             let shown = crate::py::format::repr(self, &cb).unwrap_or_default();
             return HostResult::Raise(type_error(format!(
                 "callback must be callable; got {shown}"
