@@ -9,52 +9,94 @@ use crate::sim::scenario::session::TimedInput;
 use crate::sim::time::Micros;
 use crate::sim::trace::TraceEvent;
 
-/// Carries a replayed run forward from `from` to `to`: the inputs recorded in that span are
-/// applied at their times exactly as [`Session::snapshot_at`] applies them (the same parsed
-/// steps, the clock moved only when it is behind the input), so the run equals a rebuild at
-/// `to`.
-/// With `marks`, checkpoints are taken on the way.
+/// A replayed run being carried forward to `to` through the recorded inputs, in slices: the
+/// inputs recorded after its start are applied at their times exactly as
+/// [`Session::snapshot_at`] applies them (the same parsed steps, the clock moved only when it is
+/// behind the input), so once done the run equals a rebuild at `to`, however it was sliced.
 ///
 /// [`Session::snapshot_at`]: crate::sim::scenario::session::Session::snapshot_at
-pub(super) fn replay(
-    run: &mut Run,
-    inputs: &[TimedInput],
-    from: Micros,
-    to: Micros,
-    mut marks: Option<&mut Checkpoints>,
-) {
-    for input in inputs {
-        if input.at <= from {
-            continue;
-        }
-        if input.at > to {
-            break;
-        }
-        if run.sim.now() < input.at {
-            advance(run, input.at, true, marks.as_deref_mut());
-        }
-        run.step(&input.step);
-    }
-    advance(run, to, false, marks);
+#[derive(Debug)]
+pub(super) struct Replaying {
+    pub(super) run: Run,
+    /// Where the replay started (for progress).
+    pub(super) from: Micros,
+    pub(super) to: Micros,
+    /// The next input to apply.
+    next: usize,
 }
 
-/// Moves a replayed run's clock to `t`, offering the checkpoints a copy at each event time on
-/// the way. With `input_at_t` an input is about to be applied at `t`, so the run at `t` itself
-/// is not yet what a rebuild at `t` gives and is not offered.
-fn advance(run: &mut Run, t: Micros, input_at_t: bool, marks: Option<&mut Checkpoints>) {
+impl Replaying {
+    /// A replay of `run`, which holds the inputs up to `from` (all of those at `from`
+    /// included), to `to`.
+    pub(super) fn new(run: Run, inputs: &[TimedInput], from: Micros, to: Micros) -> Replaying {
+        Replaying {
+            run,
+            from,
+            to,
+            next: inputs.partition_point(|i| i.at <= from),
+        }
+    }
+
+    /// Carries the replay on for about `budget` simulator events (an instant's events and an
+    /// input are never split); whether it has reached `to`. With `marks`, checkpoints are taken
+    /// on the way.
+    pub(super) fn work(
+        &mut self,
+        inputs: &[TimedInput],
+        budget: u64,
+        mut marks: Option<&mut Checkpoints>,
+    ) -> bool {
+        let run = &mut self.run;
+        let e0 = run.sim.events_processed;
+        loop {
+            let left = budget.saturating_sub(run.sim.events_processed - e0);
+            if left == 0 {
+                return false;
+            }
+            match inputs.get(self.next).filter(|i| i.at <= self.to) {
+                Some(input) => {
+                    if run.sim.now() < input.at
+                        && !advance(run, input.at, true, marks.as_deref_mut(), left)
+                    {
+                        return false;
+                    }
+                    run.step(&input.step);
+                    self.next += 1;
+                }
+                None => return advance(run, self.to, false, marks, left),
+            }
+        }
+    }
+}
+
+/// Moves a replayed run's clock towards `t` for about `budget` events; whether it got there.
+/// With `marks` a copy is offered to the checkpoints at each event time on the way. With
+/// `input_at_t` an input is about to be applied at `t`, so the run at `t` itself is not yet
+/// what a rebuild at `t` gives and is not offered.
+fn advance(
+    run: &mut Run,
+    t: Micros,
+    input_at_t: bool,
+    marks: Option<&mut Checkpoints>,
+    budget: u64,
+) -> bool {
     let Some(marks) = marks.filter(|_| run.scripts.is_empty()) else {
-        run.advance_to(t);
-        return;
+        return run.advance_within(t, budget);
     };
     // Without scripts `Run::advance_to` is the engine's, which runs the same events in the
     // same order whether it is asked to go to `t` at once or through each event time.
+    let e0 = run.sim.events_processed;
     while let Some(e) = run.sim.next_event_time().filter(|&e| e <= t) {
         run.sim.advance_to(e);
         if e < t || !input_at_t {
             marks.offer(run);
         }
+        if e < t && run.sim.events_processed - e0 >= budget {
+            return false;
+        }
     }
     run.advance_to(t);
+    true
 }
 
 /// Scheduled events replayed between two checkpoints at first: a few tenths of a millisecond

@@ -3,13 +3,13 @@
 //! RabbitMQ: every change to the cluster is a scenario line given to the core, so whatever a
 //! learner does can be shared, replayed and tested. Plain Rust, so it is tested natively.
 
-use crate::sim::ctl::block::{self, Connector, PieceKind};
+use crate::sim::ctl::block::{self, Connector, Piece, PieceKind};
 use crate::sim::engine::Sim;
 use crate::sim::pika::Control;
-use crate::sim::scenario::checkpoints::{replay, Checkpoints};
+use crate::sim::scenario::checkpoints::{Checkpoints, Replaying};
 use crate::sim::scenario::parse::Action as Line;
 use crate::sim::scenario::run::Run;
-use crate::sim::scenario::session::Session;
+use crate::sim::scenario::session::{Loading, Session, STEP_WEIGHT};
 use crate::sim::time::Micros;
 use crate::sim::trace::{Importance, TraceKind};
 
@@ -53,6 +53,13 @@ pub enum Action {
     NextInteresting,
     /// Start over with a scenario (a lesson, a shared URL, an embed).
     Load(String),
+    /// Start over with a scenario, then show the moment `at` (a shared link's `t=`).
+    LoadAt(String, Micros),
+    /// Carry the work in progress on for about this many simulator events (the page sends it
+    /// between frames; [`Player::work`]).
+    Work(u64),
+    /// Abandon the work in progress ([`Player::stop`]).
+    Stop,
     /// `python NAME step`, then let simulated time run until the script stops before its next
     /// statement or ends (at most [`STEP_WAIT`]): one press of the editor's Step.
     StepScript(String),
@@ -65,6 +72,61 @@ pub enum Action {
 /// The longest a Step waits for its statement to finish (`basic_get` on a queue without a
 /// master takes ~60 s to fail).
 pub const STEP_WAIT: Micros = Micros(70_000_000);
+
+/// Long work done in slices ([`Player::work`]), so that the page answers between them.
+#[derive(Debug)]
+enum Work {
+    /// The live session moving forward to `to` (a seek or a tick ahead of the present).
+    Advance { from: Micros, to: Micros },
+    /// The past being replayed for display.
+    Replay(Box<Replaying>),
+    /// A scenario being loaded, then shown at `at`.
+    Load {
+        loading: Box<Loading>,
+        at: Option<Micros>,
+    },
+    /// A pasted console block: its commands still to run.
+    Block {
+        node_name: String,
+        pieces: Vec<Piece>,
+        next: usize,
+        last_ok: bool,
+    },
+}
+
+/// What kind of work is in progress, for the page to name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkKind {
+    /// Moving the clock (a seek, into the future or the past).
+    Seek,
+    /// Loading a scenario (a shared link, a lesson).
+    Load,
+    /// Running the commands of a pasted block.
+    Block,
+}
+
+/// Work in progress: what it is and how far along (0 to 1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Busy {
+    pub kind: WorkKind,
+    pub progress: f64,
+}
+
+/// What a Stop left behind, for the page to say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stopped {
+    /// A seek stopped: the view shows the furthest instant it had fully run (ahead of the
+    /// present, the run stays there; in the past, the view does, as a seek there would show).
+    Seek { reached: Micros },
+    /// Loading stopped: the session before it stays, unchanged.
+    Load,
+    /// A pasted block stopped: its commands not yet run are not run (a console entry says so,
+    /// exit status 130 as bash gives for an interrupt).
+    Block { not_run: usize },
+}
+
+/// The exit status of a console block stopped midway (bash's for SIGINT: 128 + 2).
+pub const STOPPED_EXIT: i32 = 130;
 
 /// The viewer's state around a session.
 #[derive(Debug)]
@@ -85,6 +147,10 @@ pub struct Player {
     pub selected_event: Option<usize>,
     /// Copies of the replayed run, so that a seek into the past replays from near its target.
     checkpoints: Checkpoints,
+    /// Work in progress, carried on by [`Player::work`].
+    work: Option<Work>,
+    /// What the last Stop left, until the next action.
+    pub stopped: Option<Stopped>,
 }
 
 impl Player {
@@ -106,6 +172,8 @@ impl Player {
             highlighted: Vec::new(),
             selected_event: None,
             checkpoints: Checkpoints::default(),
+            work: None,
+            stopped: None,
         }
     }
 
@@ -141,8 +209,43 @@ impl Player {
         self.past = None;
     }
 
+    /// Does what the viewer asked, to the end (tests, the command line, lessons): the page
+    /// uses [`Player::start`] and [`Player::work`] instead, so that long work is sliced.
     pub fn apply(&mut self, action: Action) {
-        // Pointing at things changes nothing in the run (and keeps an error on show).
+        match action {
+            Action::Work(budget) => {
+                self.work(budget);
+            }
+            Action::Stop => self.stop(),
+            action => {
+                self.start(action);
+                while !self.work(u64::MAX) {}
+            }
+        }
+    }
+
+    /// What is in progress, if anything.
+    pub fn busy(&self) -> Option<Busy> {
+        let span = |from: Micros, now: Micros, to: Micros| {
+            (now.0.saturating_sub(from.0) as f64 / to.0.saturating_sub(from.0).max(1) as f64)
+                .clamp(0.0, 1.0)
+        };
+        let (kind, progress) = match self.work.as_ref()? {
+            Work::Advance { from, to } => (WorkKind::Seek, span(*from, self.session.now(), *to)),
+            Work::Replay(r) => (WorkKind::Seek, span(r.from, r.run.sim.now(), r.to)),
+            Work::Load { loading, .. } => (WorkKind::Load, loading.progress()),
+            Work::Block { pieces, next, .. } => {
+                (WorkKind::Block, *next as f64 / pieces.len().max(1) as f64)
+            }
+        };
+        Some(Busy { kind, progress })
+    }
+
+    /// Starts what the viewer asked: short actions are done at once, long ones (seeks, loads,
+    /// pasted blocks) become work that [`Player::work`] carries on in slices. While work is in
+    /// progress the clock's ticks wait for it, and any other action that changes the run first
+    /// abandons it (as a Stop would, without the notice).
+    pub fn start(&mut self, action: Action) {
         match action {
             Action::HighlightEvents(events) => {
                 self.highlighted = events;
@@ -152,11 +255,27 @@ impl Player {
                 self.selected_event = e;
                 return;
             }
-            _ => {}
+            Action::Work(budget) => {
+                self.work(budget);
+                return;
+            }
+            Action::Stop => {
+                self.stop();
+                return;
+            }
+            Action::Tick(_) if self.work.is_some() => return,
+            Action::Play | Action::Pause | Action::TogglePlay | Action::SetSpeed(_) => {}
+            _ => {
+                self.abandon();
+            }
         }
+        self.stopped = None;
         self.error = None;
         match action {
-            Action::HighlightEvents(_) | Action::SelectEvent(_) => {}
+            Action::HighlightEvents(_)
+            | Action::SelectEvent(_)
+            | Action::Work(_)
+            | Action::Stop => {}
             Action::StepScript(name) => {
                 let line = Line::PythonControl {
                     name: name.clone(),
@@ -250,13 +369,154 @@ impl Player {
                     }
                 }
             }
-            Action::Load(text) => match Session::from_scenario(&text) {
-                Ok(s) => {
-                    *self = Player::from_session(s);
-                }
-                Err(e) => self.error = Some(format!("line {}: {}", e.line, e.message)),
-            },
+            Action::Load(text) => self.load(&text, None),
+            Action::LoadAt(text, at) => self.load(&text, Some(at)),
         }
+    }
+
+    fn load(&mut self, text: &str, at: Option<Micros>) {
+        match Loading::new(text) {
+            Ok(loading) => {
+                self.work = Some(Work::Load {
+                    loading: Box::new(loading),
+                    at,
+                })
+            }
+            Err(e) => self.error = Some(format!("line {}: {}", e.line, e.message)),
+        }
+    }
+
+    /// Carries the work in progress on for about `budget` simulator events (an instant's
+    /// events and one input line are never split, a line counting as [`STEP_WEIGHT`] events);
+    /// whether nothing is left. The result is the same however the work is sliced.
+    pub fn work(&mut self, budget: u64) -> bool {
+        let Some(work) = self.work.take() else {
+            return true;
+        };
+        match work {
+            Work::Advance { from, to } => {
+                if self.session.run.advance_within(to, budget) {
+                    self.cursor = to;
+                } else {
+                    self.cursor = self.session.now();
+                    self.work = Some(Work::Advance { from, to });
+                }
+            }
+            Work::Replay(mut r) => {
+                if r.work(self.session.inputs(), budget, Some(&mut self.checkpoints)) {
+                    self.cursor = r.to;
+                    self.past = Some(r.run);
+                } else {
+                    self.work = Some(Work::Replay(r));
+                }
+            }
+            Work::Load { mut loading, at } => {
+                if loading.work(budget) {
+                    *self = Player::from_session(loading.into_session());
+                    if let Some(t) = at {
+                        self.seek(t);
+                    }
+                } else {
+                    self.work = Some(Work::Load { loading, at });
+                }
+            }
+            Work::Block {
+                node_name,
+                pieces,
+                mut next,
+                mut last_ok,
+            } => {
+                let mut spent = 0u64;
+                while let Some(piece) = pieces.get(next) {
+                    if spent >= budget {
+                        break;
+                    }
+                    next += 1;
+                    let runs = match piece.connector {
+                        Connector::Always => true,
+                        Connector::IfOk => last_ok,
+                        Connector::IfFailed => !last_ok,
+                    };
+                    if !runs {
+                        continue;
+                    }
+                    let e0 = self.session.run.sim.events_processed;
+                    let code = match &piece.kind {
+                        PieceKind::Run(cmd) => self.console_command(&node_name, &cmd.text),
+                        PieceKind::Unsupported(message) => {
+                            self.console_entry(&node_name, &piece.text, message.clone(), 2);
+                            2
+                        }
+                    };
+                    spent = spent
+                        .saturating_add(STEP_WEIGHT)
+                        .saturating_add(self.session.run.sim.events_processed - e0);
+                    last_ok = code == 0;
+                }
+                if next < pieces.len() {
+                    self.work = Some(Work::Block {
+                        node_name,
+                        pieces,
+                        next,
+                        last_ok,
+                    });
+                }
+            }
+        }
+        self.work.is_none()
+    }
+
+    /// Abandons the work in progress and says what that left ([`Stopped`]).
+    pub fn stop(&mut self) {
+        self.stopped = self.abandon();
+    }
+
+    /// Abandons the work in progress, leaving the session as it was before it (a seek ahead
+    /// keeps the instants it has fully run: they are the run's own future, not a change).
+    fn abandon(&mut self) -> Option<Stopped> {
+        Some(match self.work.take()? {
+            Work::Advance { .. } => {
+                // A slice ends between two instants; this completes the engine's own end of
+                // an advance there, so the run equals a rebuild at that time.
+                let now = self.session.now();
+                self.session.run.sim.advance_to(now);
+                self.session.advance_to(now);
+                self.cursor = now;
+                Stopped::Seek { reached: now }
+            }
+            Work::Replay(r) => {
+                // The replay may have taken the run on display (playing forward through the
+                // past): what it reached is shown instead, complete as at the end of a seek.
+                let mut run = r.run;
+                let now = run.sim.now();
+                run.sim.advance_to(now);
+                run.advance_to(now);
+                self.past = Some(run);
+                self.cursor = now;
+                Stopped::Seek { reached: now }
+            }
+            Work::Load { .. } => Stopped::Load,
+            Work::Block {
+                node_name,
+                pieces,
+                next,
+                ..
+            } => {
+                let rest: Vec<&str> = pieces[next..].iter().map(|p| p.text.as_str()).collect();
+                self.console_entry(
+                    &node_name,
+                    &rest.join("\n"),
+                    format!(
+                        "^C\nstopped: {} command(s) of the pasted block were not run",
+                        rest.len()
+                    ),
+                    STOPPED_EXIT,
+                );
+                Stopped::Block {
+                    not_run: rest.len(),
+                }
+            }
+        })
     }
 
     fn next_event_after(&self, t: Micros) -> Option<Micros> {
@@ -272,26 +532,28 @@ impl Player {
     fn seek(&mut self, t: Micros) {
         if t >= self.session.now() {
             self.past = None;
-            self.session.advance_to(t);
-            self.cursor = t;
+            self.work = Some(Work::Advance {
+                from: self.session.now(),
+                to: t,
+            });
             return;
         }
         let past = self.past.take();
-        self.past = Some(self.replay_past(past, t));
-        self.cursor = t;
+        let replaying = self.replay_past(past, t);
+        self.work = Some(Work::Replay(Box::new(replaying)));
     }
 
-    /// The run as it was at `t` (before the present), replayed from the closest starting
-    /// point: the run on display when `t` is ahead of it (playing forward through the past),
-    /// else the latest checkpoint at or before `t`, else time zero.
-    fn replay_past(&mut self, past: Option<Run>, t: Micros) -> Run {
+    /// A replay of the run to `t` (before the present), from the closest starting point: the
+    /// run on display when `t` is ahead of it (playing forward through the past), else the
+    /// latest checkpoint at or before `t`, else time zero.
+    fn replay_past(&mut self, past: Option<Run>, t: Micros) -> Replaying {
         if self.checkpoints.marks.is_empty() && !self.checkpoints.no_base {
             self.checkpoints
                 .start(self.session.snapshot_at(Micros::ZERO));
         }
         let inputs = self.session.inputs();
         let mark = self.checkpoints.latest_at_or_before(t);
-        let (mut run, from) = match past {
+        let (run, from) = match past {
             Some(run)
                 if self.cursor <= t
                     && mark.is_none_or(|m| !self.checkpoints.worth_restoring(m, &run)) =>
@@ -300,12 +562,11 @@ impl Player {
             }
             past => match mark.and_then(|m| self.checkpoints.restore(m, past)) {
                 Some(restored) => restored,
-                // No checkpoint (a script started at time zero): rebuild from scratch.
-                None => return self.session.snapshot_at(t),
+                // No checkpoint (a script started at time zero): replay from time zero.
+                None => (self.session.snapshot_at(Micros::ZERO), Micros::ZERO),
             },
         };
-        replay(&mut run, inputs, from, t, Some(&mut self.checkpoints));
-        run
+        Replaying::new(run, inputs, from, t)
     }
 
     /// Runs what was typed or pasted in a node's shell: each command of the block in turn, as
@@ -339,25 +600,13 @@ impl Player {
             self.console_entry(&node_name, trimmed, String::new(), 0);
             return;
         }
-        let mut last_ok = true;
-        for piece in pieces {
-            let runs = match piece.connector {
-                Connector::Always => true,
-                Connector::IfOk => last_ok,
-                Connector::IfFailed => !last_ok,
-            };
-            if !runs {
-                continue;
-            }
-            let code = match piece.kind {
-                PieceKind::Run(cmd) => self.console_command(&node_name, &cmd.text),
-                PieceKind::Unsupported(message) => {
-                    self.console_entry(&node_name, &piece.text, message, 2);
-                    2
-                }
-            };
-            last_ok = code == 0;
-        }
+        // Each command is one slice's worth at most: a block of 200 is carried on by `work`.
+        self.work = Some(Work::Block {
+            node_name,
+            pieces,
+            next: 0,
+            last_ok: true,
+        });
     }
 
     /// Runs one command of the console as the scenario line `on NODE: …` and returns its exit
@@ -575,7 +824,7 @@ mod tests {
 
     /// Everything a replayed run holds except the scripts' interpreters: the whole Sim (its
     /// event queue and random generator included, through Debug), steps and clients.
-    fn assert_same_run(got: &Run, want: &Run, at: Micros) {
+    pub(super) fn assert_same_run(got: &Run, want: &Run, at: Micros) {
         assert_eq!(got.sim.trace.len(), want.sim.trace.len(), "trace at {at:?}");
         assert!(
             format!("{:?}", got.sim) == format!("{:?}", want.sim),
@@ -590,7 +839,7 @@ mod tests {
     }
 
     /// A busy run with a failover, two inputs at one instant and a policy change.
-    fn busy_player() -> Player {
+    pub(super) fn busy_player() -> Player {
         let mut text = String::from(
             "cluster nodes=4\nseed 5\nrabbitmqctl set_policy ha \"^q\" '{\"ha-mode\":\"all\"}'\n\
              client pub node=node2\nclient con node=node1\npub declare q1 durable\npub confirm\n\
@@ -748,3 +997,5 @@ mod tests {
 
 #[cfg(test)]
 mod seek_bench;
+#[cfg(test)]
+mod slices;

@@ -174,6 +174,47 @@ impl Run {
         self.clients.extend(self.scripts.take_new_clients());
     }
 
+    /// Moves the clock towards `t` as [`Run::advance_to`] does, but stops once `budget`
+    /// simulator events have been processed (with scripts: events and script wakeups);
+    /// returns whether `t` was reached. Calling it again
+    /// carries on exactly where it stopped: the same events run in the same order as one
+    /// `advance_to(t)`, so a run advanced in slices equals one advanced at once (the caller
+    /// bounds each slice; the page stays responsive between them).
+    pub fn advance_within(&mut self, t: Micros, budget: u64) -> bool {
+        let now = self.sim.now();
+        if t <= now {
+            // Nothing to bound: no event lies before the clock.
+            self.advance_to(t);
+            return true;
+        }
+        let e0 = self.sim.events_processed;
+        // A slice ends only between two instants short of `t`: the resumed call then takes the
+        // same path as the whole advance (the events of one instant are bounded by the limits).
+        let stopped = if self.scripts.is_empty() {
+            self.sim.run_until(Micros(t.0 - now.0), |s| {
+                s.events_processed - e0 >= budget
+                    && s.now() < t
+                    && s.next_event_time().is_none_or(|e| e > s.now())
+            })
+        } else {
+            // A slice may end between two events of the scripts' loop: the loop settles the
+            // scripts first when it resumes, which a script waiting for a later time or for the
+            // broker ignores (it has nothing new to see).
+            // Scripts' wakeups are no simulator events: every look the loop takes (one per
+            // wakeup and per event) counts against the budget instead.
+            let mut looks = 0u64;
+            self.scripts
+                .run_until(&mut self.sim, Micros(t.0 - now.0), |s, _| {
+                    looks += 1;
+                    looks >= budget
+                        && s.now() < t
+                        && s.next_event_time().is_none_or(|e| e > s.now())
+                })
+        };
+        self.clients.extend(self.scripts.take_new_clients());
+        !stopped
+    }
+
     /// Runs until `done` holds or `limit` of simulated time has passed (scripts run along).
     pub fn run_until(&mut self, limit: Micros, done: impl Fn(&Sim) -> bool) -> bool {
         let held = if self.scripts.is_empty() {

@@ -49,34 +49,9 @@ impl Session {
     /// Loads a scenario: its set-up lines, then every other line as an input, with `wait`
     /// lines moving the clock.
     pub fn from_scenario(text: &str) -> Result<Session, parse::ParseError> {
-        let steps = parse::parse(text)?;
-        let setup: Vec<String> = steps
-            .iter()
-            .take_while(|st| {
-                matches!(
-                    st.action,
-                    Action::Cluster(_) | Action::Seed(_) | Action::Config(_)
-                )
-            })
-            .map(|st| st.text.clone())
-            .collect();
-        let setup_steps = &steps[..setup.len()];
-        let mut session = Session {
-            setup_steps: numbered_as_joined(setup_steps),
-            setup,
-            inputs: Vec::new(),
-            run: run_steps(setup_steps, None),
-        };
-        for st in &steps[setup_steps.len()..] {
-            match st.action {
-                Action::Wait(d) => {
-                    let t = session.run.sim.now() + d;
-                    session.run.advance_to(t);
-                }
-                _ => session.record(st),
-            }
-        }
-        Ok(session)
+        let mut loading = Loading::new(text)?;
+        while !loading.work(u64::MAX) {}
+        Ok(loading.session)
     }
 
     /// Runs one step now and remembers it with the clock before and after.
@@ -205,6 +180,94 @@ impl Session {
             out.push_str(&format!("{}\n", Action::Wait(Micros(self.now().0 - t.0))));
         }
         out
+    }
+}
+
+/// The cost in a slice's budget of running one input line, counted as that many simulator
+/// events (a line's own work is not counted in events; most lines cost far less).
+pub const STEP_WEIGHT: u64 = 200;
+
+/// A scenario being loaded in slices ([`Loading::work`]): the same steps, `wait`s and times as
+/// [`Session::from_scenario`], which is this run to the end at once.
+#[derive(Debug)]
+pub struct Loading {
+    session: Session,
+    /// The lines after the set-up.
+    steps: Vec<Step>,
+    next: usize,
+    /// Where the `wait` line being run moves the clock to.
+    waiting_to: Option<Micros>,
+}
+
+impl Loading {
+    /// Parses the scenario and runs its set-up (bounded: at most nine nodes); a parse error
+    /// is known here, before any slice.
+    pub fn new(text: &str) -> Result<Loading, parse::ParseError> {
+        let mut steps = parse::parse(text)?;
+        let setup_len = steps
+            .iter()
+            .take_while(|st| {
+                matches!(
+                    st.action,
+                    Action::Cluster(_) | Action::Seed(_) | Action::Config(_)
+                )
+            })
+            .count();
+        let rest = steps.split_off(setup_len);
+        let session = Session {
+            setup_steps: numbered_as_joined(&steps),
+            setup: steps.iter().map(|st| st.text.clone()).collect(),
+            inputs: Vec::new(),
+            run: run_steps(&steps, None),
+        };
+        Ok(Loading {
+            session,
+            steps: rest,
+            next: 0,
+            waiting_to: None,
+        })
+    }
+
+    /// Runs the next lines for about `budget` simulator events (a line counts as
+    /// [`STEP_WEIGHT`]); whether the whole scenario is loaded.
+    pub fn work(&mut self, budget: u64) -> bool {
+        let mut spent = 0u64;
+        loop {
+            if spent >= budget {
+                return false;
+            }
+            if let Some(t) = self.waiting_to {
+                let e0 = self.session.run.sim.events_processed;
+                let reached = self.session.run.advance_within(t, budget - spent);
+                spent = spent.saturating_add(self.session.run.sim.events_processed - e0);
+                if !reached {
+                    return false;
+                }
+                self.waiting_to = None;
+            }
+            let Some(st) = self.steps.get(self.next) else {
+                return true;
+            };
+            self.next += 1;
+            match st.action {
+                Action::Wait(d) => self.waiting_to = Some(self.session.run.sim.now() + d),
+                _ => {
+                    let st = st.clone();
+                    self.session.record(&st);
+                    spent = spent.saturating_add(STEP_WEIGHT);
+                }
+            }
+        }
+    }
+
+    /// The share of the scenario's lines run so far.
+    pub fn progress(&self) -> f64 {
+        self.next as f64 / self.steps.len().max(1) as f64
+    }
+
+    /// The loaded session (complete once [`Loading::work`] has said so).
+    pub fn into_session(self) -> Session {
+        self.session
     }
 }
 
