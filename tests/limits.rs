@@ -158,8 +158,8 @@ fn microsecond_sleeps_cost_at_most_one_wakeup_per_timer_resolution() {
 #[test]
 fn a_script_holding_too_much_memory_gets_memory_error() {
     for body in [
-        "a = [[0] * 5000000 for _ in range(200)]\nprint(len(a))",
-        "keep = []\ns = 'a' * 50000000\nwhile True:\n    keep.append(s + 'b')",
+        "a = [[0] * 1000000 for _ in range(1000)]\nprint(len(a))",
+        "keep = []\ns = 'a' * 7000000\nwhile True:\n    keep.append(s + 'b')",
         "import time\nx = []\nwhile True:\n    x.append('a' * 1000000)\n    time.sleep(0.001)",
     ] {
         let r = run(&script(body, "2s"));

@@ -24,8 +24,9 @@
 //!
 //! Deliberate deviations: integers are 64-bit (overflow raises `OverflowError` instead of
 //! growing); generator expressions are evaluated eagerly (as list comprehensions); reprs of
-//! functions carry no address; reference cycles are not collected; collections are capped at
-//! 10 million items (`MemoryError`); `set`, `map`, `filter`, `open`, `input`… are absent and a
+//! functions carry no address; reference cycles are not collected; one operation builds at
+//! most a million items or 8 MB of text and a list holds at most 10 million (`MemoryError`,
+//! `docs/limits.md`); `set`, `map`, `filter`, `open`, `input`… are absent and a
 //! `NameError` for them says so.
 //!
 //! Driving a script:

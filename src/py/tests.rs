@@ -531,7 +531,27 @@ fn budget_stops_infinite_loops_and_continues() {
     assert_eq!(vm.current_line(), 1);
     // Huge work inside one builtin is bounded too.
     let r = raises("x = [0] * (10 ** 12)");
-    assert_eq!(last_line(&r), "MemoryError");
+    assert!(
+        last_line(&r).starts_with("MemoryError: one operation may build at most 1,000,000 items"),
+        "{r}"
+    );
+    // Each operation's own cost is bounded before it runs: `*args`, a range made a list.
+    for big in [
+        "def f(*a):\n    return len(a)\nbig = [0] * 1000000\nf(*big, *big)",
+        "x = list(range(2000000))",
+        "x = 'ab' * 5000000",
+    ] {
+        let r = raises(big);
+        assert!(
+            last_line(&r).starts_with("MemoryError: one operation"),
+            "{big}: {r}"
+        );
+    }
+    // A list still grows past it, one cheap append or extend at a time.
+    assert_eq!(
+        out("x = [0] * 1000000\nx.append(1)\nx.extend([2, 3])\nx += [4]\nprint(len(x))"),
+        "1000004\n"
+    );
     assert_eq!(out("print(sum(range(10 ** 6)))"), "499999500000\n");
     let r = raises("print(sum(range(10 ** 12)))");
     assert!(last_line(&r).starts_with("OverflowError"));

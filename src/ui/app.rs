@@ -25,6 +25,7 @@ use crate::ui::stage::event_log::EventLog;
 use crate::ui::stage::inspector::inspector_card;
 use crate::ui::stage::legend::legend_markup;
 use crate::ui::stage::spacetime::SpaceTime;
+use crate::ui::work::{use_work_driver, WorkIndicator};
 
 /// The cluster a visitor starts with: RabbitMQ's usual three-node demo set-up.
 pub const START_NODES: usize = 3;
@@ -95,6 +96,7 @@ pub fn App(props: &AppProps) -> Html {
     let playing = store.player().playing;
     use_frame_loop(store.dispatcher(), playing);
     use_shortcuts(store.clone(), help.clone());
+    use_work_driver(&store);
 
     // A session in the URL's hash is loaded on arrival, and again when the hash changes.
     {
@@ -290,6 +292,7 @@ fn Page(props: &PageProps) -> Html {
                     <button type="button" class="btn" onclick={dismiss_link}>{ text.dismiss }</button>
                 </div>
             }
+            <WorkIndicator />
             <TransportBar />
             <main class="layout">
                 <div class="stage-col">

@@ -53,7 +53,7 @@ impl Reducible for Store {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        self.player.borrow_mut().apply(action);
+        crate::ui::slices::reduce(&mut self.player.borrow_mut(), action);
         Rc::new(Store {
             player: self.player.clone(),
             version: self.version + 1,

@@ -17,7 +17,9 @@ pub mod markup;
 pub mod panels;
 pub mod panic_panel;
 pub mod share;
+pub mod slices;
 pub mod stage;
+pub mod work;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod ssr;

@@ -51,10 +51,9 @@ pub enum Action {
     Tick(f64),
     /// Jump to the next failover, promotion, sync, loss or other notable event.
     NextInteresting,
-    /// Start over with a scenario (a lesson, a shared URL, an embed).
+    /// Start over with a scenario (a lesson, a shared URL, an embed). A seek asked for while
+    /// it loads is where the loaded session is shown.
     Load(String),
-    /// Start over with a scenario, then show the moment `at` (a shared link's `t=`).
-    LoadAt(String, Micros),
     /// Carry the work in progress on for about this many simulator events (the page sends it
     /// between frames; [`Player::work`]).
     Work(u64),
@@ -264,6 +263,14 @@ impl Player {
                 return;
             }
             Action::Tick(_) if self.work.is_some() => return,
+            // A seek asked for while a session loads (a link's `t=`, a lesson's start) is where
+            // the loaded session is shown.
+            Action::Seek(t) if matches!(self.work, Some(Work::Load { .. })) => {
+                if let Some(Work::Load { at, .. }) = &mut self.work {
+                    *at = Some(t);
+                }
+                return;
+            }
             Action::Play | Action::Pause | Action::TogglePlay | Action::SetSpeed(_) => {}
             _ => {
                 self.abandon();
@@ -369,17 +376,16 @@ impl Player {
                     }
                 }
             }
-            Action::Load(text) => self.load(&text, None),
-            Action::LoadAt(text, at) => self.load(&text, Some(at)),
+            Action::Load(text) => self.load(&text),
         }
     }
 
-    fn load(&mut self, text: &str, at: Option<Micros>) {
+    fn load(&mut self, text: &str) {
         match Loading::new(text) {
             Ok(loading) => {
                 self.work = Some(Work::Load {
                     loading: Box::new(loading),
-                    at,
+                    at: None,
                 })
             }
             Err(e) => self.error = Some(format!("line {}: {}", e.line, e.message)),

@@ -6,6 +6,7 @@ pub mod lang;
 pub mod panels;
 pub mod settings;
 pub mod stage;
+pub mod work;
 
 pub use lang::{fill, Lang, STORAGE_KEY};
 pub use stage::{Note, Text};

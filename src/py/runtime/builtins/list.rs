@@ -11,7 +11,9 @@ use crate::py::runtime::host::Host;
 use crate::py::runtime::interp::Interp;
 use crate::py::runtime::object::exception::BuiltinExc;
 use crate::py::runtime::object::value::{equals, List, PyException, Value};
-use crate::py::runtime::ops::{collect, memory_error, type_error, value_error, MAX_LEN};
+use crate::py::runtime::ops::{
+    collect, list_too_long, memory_error, type_error, value_error, MAX_ITEMS, MAX_LEN,
+};
 
 /// Method names of `list`.
 pub(super) const LIST_METHODS: [&str; 11] = [
@@ -37,8 +39,8 @@ pub(super) fn call_method(
         "append" => {
             args_between(&mname, &args, 1, 1)?;
             let mut items = l.items.borrow_mut();
-            if items.len() >= MAX_LEN {
-                return Err(memory_error());
+            if items.len() >= MAX_ITEMS {
+                return Err(list_too_long());
             }
             items.push(args[0].clone());
             Ok(Value::None)
@@ -47,8 +49,11 @@ pub(super) fn call_method(
             args_between(&mname, &args, 1, 1)?;
             let new = collect(host, &args[0])?;
             let mut items = l.items.borrow_mut();
-            if items.len() + new.len() > MAX_LEN {
+            if new.len() > MAX_LEN {
                 return Err(memory_error());
+            }
+            if items.len() + new.len() > MAX_ITEMS {
+                return Err(list_too_long());
             }
             crate::py::runtime::object::charge::charge(new.len() * std::mem::size_of::<Value>());
             items.extend(new);

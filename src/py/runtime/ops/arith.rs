@@ -338,8 +338,11 @@ pub fn inplace(host: &mut dyn Host, op: BinOp, a: &Value, b: &Value) -> Result<V
                     type_error(format!("'{}' object is not iterable", b.type_name()))
                 })?;
                 let mut v = l.items.borrow_mut();
-                if v.len() + items.len() > MAX_LEN {
+                if items.len() > MAX_LEN {
                     return Err(memory_error());
+                }
+                if v.len() + items.len() > super::errors::MAX_ITEMS {
+                    return Err(super::errors::list_too_long());
                 }
                 crate::py::runtime::object::charge::charge(
                     items.len() * std::mem::size_of::<Value>(),

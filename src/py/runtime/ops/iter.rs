@@ -241,8 +241,11 @@ pub fn collect_simple(v: &Value) -> Option<Vec<Value>> {
 
 /// All items of any iterable; host iterables are driven with immediate host calls.
 pub fn collect(host: &mut dyn Host, v: &Value) -> Result<Vec<Value>, PyException> {
+    // Refused before any copying: the copy is the operation's cost.
     match v {
+        Value::List(l) if l.items.borrow().len() > MAX_LEN => return Err(memory_error()),
         Value::List(l) => return Ok(l.items.borrow().clone()),
+        Value::Tuple(t) if t.items.len() > MAX_LEN => return Err(memory_error()),
         Value::Tuple(t) => return Ok(t.items.clone()),
         Value::Range(r) if r.len() > MAX_LEN as i64 => return Err(memory_error()),
         _ => {}

@@ -389,8 +389,8 @@ impl Vm {
                 if let Some(Value::List(l)) = s.len().checked_sub(n as usize).and_then(|i| s.get(i))
                 {
                     let mut items = l.items.borrow_mut();
-                    if items.len() >= ops::MAX_LEN {
-                        return Err(ops::memory_error());
+                    if items.len() >= ops::MAX_ITEMS {
+                        return Err(ops::list_too_long());
                     }
                     items.push(v);
                 }
