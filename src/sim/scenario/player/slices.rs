@@ -173,17 +173,17 @@ fn slice_bench() {
     heavy.push_str("wait 10s\n");
     let cases: [(&str, String, Action); 3] = [
         (
-            "load: heaviest line (count=10000, all, confirms)",
+            "load_heaviest_line (count=10000, all, confirms)",
             heavy.clone(),
             Action::Load(heavy.clone()),
         ),
         (
-            "load: script polling every 100 µs",
+            "load_polling_script (every 100 µs)",
             scripted_scenario(),
             Action::Load(scripted_scenario()),
         ),
         (
-            "far seek with a polling script (1000 h)",
+            "far_seek_polling (1000 h ahead)",
             scripted_scenario(),
             Action::Seek(Micros::from_secs(3_600_000)),
         ),
