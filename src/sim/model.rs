@@ -296,6 +296,11 @@ pub struct Consumer {
     pub manual_ack: bool,
     pub prefetch: u32,
     pub cancel_on_failover: bool,
+    /// The messages delivered to it that the master may still hold for it: the queue process's
+    /// record of the channel (`rabbit_queue_consumers`), against which its prefetch counts. Only
+    /// the entries the current master holds for this client count, so a promoted master starts
+    /// with the full prefetch, as a real one does.
+    pub held: BTreeSet<MsgId>,
 }
 
 /// A message as a client received it.
@@ -346,8 +351,6 @@ pub struct Client {
     pub confirms: Vec<(u64, MsgId, ConfirmOutcome, Micros)>,
     pub deliveries: Vec<Delivery>,
     pub consumers: Vec<String>,
-    /// Unacked deliveries per consumer tag (the channel's prefetch limiter).
-    pub unacked_by_consumer: BTreeMap<String, u32>,
     pub cancelled: Vec<String>,
     /// What closed or answered the channel out of band, in order: broker errors as pika would
     /// raise them (`NOT_FOUND - …`, connection lost) and basic.get-empty replies.

@@ -30,7 +30,6 @@ impl Sim {
             confirms: Vec::new(),
             deliveries: Vec::new(),
             consumers: Vec::new(),
-            unacked_by_consumer: Default::default(),
             cancelled: Vec::new(),
             errors: Vec::new(),
             tx_buffer: Vec::new(),
