@@ -342,7 +342,11 @@ pub struct PendingConfirm {
 pub struct Client {
     pub name: String,
     pub node: usize,
+    /// The connection is open.
     pub connected: bool,
+    /// The broker closed the channel with a channel error (`404 NOT_FOUND - …`): the
+    /// connection stays open, the channel takes no more calls.
+    pub channel_closed: bool,
     pub confirm_mode: bool,
     pub tx: bool,
     pub next_seq: u64,
@@ -358,6 +362,23 @@ pub struct Client {
     /// Publishes made inside an uncommitted transaction.
     pub tx_buffer: Vec<(String, String, bool)>,
     pub tx_commits: Vec<Micros>,
+}
+
+impl Client {
+    /// Whether the channel takes calls: the connection is open and the broker has not closed
+    /// the channel.
+    pub fn channel_open(&self) -> bool {
+        self.connected && !self.channel_closed
+    }
+
+    /// Why what arrives for a client whose channel is not open is lost (the trace's words).
+    pub fn gone_why(&self) -> &'static str {
+        if self.connected {
+            "channel closed"
+        } else {
+            "client disconnected"
+        }
+    }
 }
 
 /// One entry of a client's [`Client::errors`]: its `Display` is the text pika shows.

@@ -152,22 +152,7 @@ impl Sim {
                     vhost: vhost.to_string(),
                 });
             }
-            if !d.passive && r.durable != d.durable {
-                return Err(DeclareError::InequivalentDurable {
-                    queue: d.name,
-                    vhost: vhost.to_string(),
-                    received: d.durable,
-                    current: r.durable,
-                });
-            }
-            if let Some(owner) = r.exclusive_owner {
-                if Some(owner) != client {
-                    return Err(DeclareError::Locked {
-                        queue: d.name,
-                        vhost: vhost.to_string(),
-                    });
-                }
-            }
+            crate::sim::equivalence::check(r, &d, client, vhost)?;
             return Ok(q);
         }
         if d.passive {

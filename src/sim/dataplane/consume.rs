@@ -3,7 +3,7 @@
 
 use crate::erl::json::Json;
 use crate::sim::engine::{Ev, MasterReq, Payload, Sim, ToClient, MASTER_RETRY};
-use crate::sim::error::{BrokerError, SettleError};
+use crate::sim::error::{BrokerError, DeclareError, SettleError};
 use crate::sim::model::*;
 use crate::sim::state_change::StateChange;
 use crate::sim::trace::{Endpoint, MsgIds, MsgKind};
@@ -19,10 +19,7 @@ impl Sim {
         prefetch: u32,
         args: &[(String, Json)],
     ) -> Result<String, BrokerError> {
-        let node = self.clients[c.0].node;
-        let Some(q) = self.find_queue_from(node, vhost, queue) else {
-            return Err(BrokerError::no_queue(queue, vhost));
-        };
+        let q = self.queue_for(c, vhost, queue)?;
         let cl = &mut self.clients[c.0];
         let tag = format!("ctag1.{}", cl.consumers.len() + 1);
         cl.consumers.push(tag.clone());
@@ -55,12 +52,27 @@ impl Sim {
         queue: &str,
         manual_ack: bool,
     ) -> Result<(), BrokerError> {
+        let q = self.queue_for(c, vhost, queue)?;
+        self.send_to_master(c, q, MasterReq::Get { manual_ack }, "basic.get".to_string());
+        Ok(())
+    }
+
+    /// The queue a basic.get or basic.consume names, as the channel finds it
+    /// (`rabbit_amqqueue:with_exclusive_access_or_die/3`): `404 NOT_FOUND` if there is none,
+    /// `405 RESOURCE_LOCKED` if it is exclusive to another connection.
+    fn queue_for(&self, c: ClientId, vhost: &str, queue: &str) -> Result<QueueId, BrokerError> {
         let node = self.clients[c.0].node;
         let Some(q) = self.find_queue_from(node, vhost, queue) else {
             return Err(BrokerError::no_queue(queue, vhost));
         };
-        self.send_to_master(c, q, MasterReq::Get { manual_ack }, "basic.get".to_string());
-        Ok(())
+        match self.queues[q.0].exclusive_owner {
+            Some(owner) if owner != c => Err(DeclareError::Locked {
+                queue: queue.to_string(),
+                vhost: vhost.to_string(),
+            }
+            .into()),
+            _ => Ok(q),
+        }
     }
 
     /// basic.ack of one delivery tag, or (`None`) of everything received and not yet acked.
@@ -84,7 +96,7 @@ impl Sim {
         tag: Option<u64>,
         reject: Option<bool>,
     ) -> Result<usize, SettleError> {
-        if !self.clients[c.0].connected {
+        if !self.clients[c.0].channel_open() {
             return Err(SettleError::ChannelClosed);
         }
         let now = self.now;
@@ -142,7 +154,7 @@ impl Sim {
             }
             let name = self.queues[q.0].name.clone();
             let vhost = self.queues[q.0].vhost.clone();
-            self.client_error(c, BrokerError::no_queue(&name, &vhost));
+            self.close_channel(c, BrokerError::no_queue(&name, &vhost));
             return;
         }
         let m = self.queues[q.0].master;
@@ -302,7 +314,7 @@ impl Sim {
             };
             let idx = self.consumers.iter().position(|k| {
                 k.queue == q
-                    && self.clients[k.client.0].connected
+                    && self.clients[k.client.0].channel_open()
                     && (k.prefetch == 0 || !k.manual_ack || self.in_use(k, m) < k.prefetch as usize)
             });
             let Some(idx) = idx else { return };
@@ -385,7 +397,7 @@ impl Sim {
         let r = &self.queues[q.0];
         let error = BrokerError::timeout(&r.name, &r.vhost);
         let _ = what;
-        self.client_error(c, error);
+        self.close_channel(c, error);
     }
 
     /// Replays requests that waited for a master once one is live again.
