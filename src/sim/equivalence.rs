@@ -6,7 +6,16 @@ use crate::erl::float::erlang_float;
 use crate::erl::json::Json;
 use crate::sim::error::DeclareError;
 use crate::sim::model::{ClientId, QueueRecord};
-use crate::sim::queues::DeclareArgs;
+
+/// What a `queue.declare` asks for, as far as the check reads it.
+pub(crate) struct Declared<'a> {
+    pub name: &'a str,
+    pub passive: bool,
+    pub durable: bool,
+    pub exclusive: bool,
+    pub auto_delete: bool,
+    pub args: &'a [(String, Json)],
+}
 
 /// The arguments 3.10.8 compares for a classic queue (`rabbit_classic_queue:capabilities/0`,
 /// `queue_arguments`); any other key may differ between declarations.
@@ -31,12 +40,12 @@ const CLASSIC_QUEUE_ARGUMENTS: &[&str] = &[
 /// also ask for the same exclusivity (`strict`), durability, auto-delete and arguments.
 pub(crate) fn check(
     r: &QueueRecord,
-    d: &DeclareArgs,
+    d: &Declared,
     client: Option<ClientId>,
     vhost: &str,
 ) -> Result<(), DeclareError> {
     let locked = || DeclareError::Locked {
-        queue: d.name.clone(),
+        queue: d.name.to_string(),
         vhost: vhost.to_string(),
     };
     if d.passive {
@@ -53,14 +62,14 @@ pub(crate) fn check(
     let durable = d.durable && !d.exclusive;
     if r.durable != durable {
         return Err(DeclareError::InequivalentDurable {
-            queue: d.name.clone(),
+            queue: d.name.to_string(),
             vhost: vhost.to_string(),
             received: durable,
             current: r.durable,
         });
     }
     let inequivalent = |key: &str, received: String, current: String| DeclareError::Inequivalent {
-        queue: d.name.clone(),
+        queue: d.name.to_string(),
         vhost: vhost.to_string(),
         key: key.to_string(),
         received,
@@ -80,7 +89,7 @@ pub(crate) fn check(
             .map(|(_, v)| Field::of(v))
     };
     for key in CLASSIC_QUEUE_ARGUMENTS {
-        let (current, received) = (lookup(&r.args, key), lookup(&d.args, key));
+        let (current, received) = (lookup(&r.args, key), lookup(d.args, key));
         match (&current, &received) {
             (None, None) => {}
             (Some(c), Some(n)) if c.class() == n.class() && c.value == n.value => {}
@@ -162,6 +171,7 @@ mod tests {
     use super::*;
     use crate::sim::cluster::Cluster;
     use crate::sim::engine::{Config, Sim};
+    use crate::sim::queues::DeclareArgs;
 
     fn declare(args: &[(&str, Json)], durable: bool, auto_delete: bool) -> DeclareArgs {
         DeclareArgs {

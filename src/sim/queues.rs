@@ -3,6 +3,7 @@
 
 use crate::erl::json::Json;
 use crate::sim::engine::{Ev, Sim, GM_DEATH_DELAY};
+use crate::sim::equivalence::Declared;
 use crate::sim::error::DeclareError;
 use crate::sim::model::*;
 use crate::sim::placement::{self, Current};
@@ -152,7 +153,15 @@ impl Sim {
                     vhost: vhost.to_string(),
                 });
             }
-            crate::sim::equivalence::check(r, &d, client, vhost)?;
+            let asked = Declared {
+                name: &d.name,
+                passive: d.passive,
+                durable: d.durable,
+                exclusive: d.exclusive,
+                auto_delete: d.auto_delete,
+                args: &d.args,
+            };
+            crate::sim::equivalence::check(r, &asked, client, vhost)?;
             return Ok(q);
         }
         if d.passive {

@@ -786,7 +786,10 @@ mod ssr_tests {
         let scn = "cluster nodes=3\nclient g node=node1\ng get nope\n";
         let html = render_panel(Panel::Clients, scn, Lang::En);
         let card = html.split("data-client=\"g\"").nth(1).unwrap();
-        assert!(card.contains("closed · rabbit@node1 · NOT_FOUND - no queue"), "{card}");
+        assert!(
+            card.contains("closed · rabbit@node1 · NOT_FOUND - no queue"),
+            "{card}"
+        );
         assert!(card.contains(">Reconnect</button>"), "{card}");
         assert!(!card.contains(">Publish</button>"), "{card}");
     }
