@@ -133,15 +133,13 @@ pub(crate) enum MasterReq {
     Get {
         manual_ack: bool,
     },
-    /// basic.ack of these delivery tags (acks name tags, not messages: a tag from an old
-    /// master means nothing to a new one).
+    /// basic.ack: the channel turns its delivery tags into the queue's own ack tags, one per
+    /// message, which is what reaches the master (`rabbit_classic_queue:settle/4`); a tag from
+    /// before a failover thus names the promoted master's copy of the same message.
     Ack {
-        tags: Vec<u64>,
-        /// What the channel delivered under those tags, for the trace only.
         msgs: MsgIds,
     },
     Reject {
-        tags: Vec<u64>,
         requeue: bool,
         /// As for `Ack`.
         msgs: MsgIds,

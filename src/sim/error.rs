@@ -16,7 +16,17 @@ pub enum DeclareError {
         received: bool,
         current: bool,
     },
-    /// The queue is exclusive to another connection.
+    /// A redeclare with another `auto_delete` flag or classic-queue argument: `received` and
+    /// `current` are already as `rabbit_misc:equivalence_fail/4` writes them (`'true'`,
+    /// `none`, `the value '10' of type 'signedint'`).
+    Inequivalent {
+        queue: String,
+        vhost: String,
+        key: String,
+        received: String,
+        current: String,
+    },
+    /// The queue is exclusive to another connection, or its exclusivity differs.
     Locked { queue: String, vhost: String },
     /// A passive declare of a queue that does not exist.
     NotFound { queue: String, vhost: String },
@@ -29,7 +39,7 @@ impl DeclareError {
     pub fn reply_code(&self) -> u16 {
         match self {
             DeclareError::Timeout { .. } | DeclareError::NotFound { .. } => 404,
-            DeclareError::InequivalentDurable { .. } => 406,
+            DeclareError::InequivalentDurable { .. } | DeclareError::Inequivalent { .. } => 406,
             DeclareError::Locked { .. } => 405,
             DeclareError::NoVhost { .. } => 530,
         }
@@ -51,6 +61,16 @@ impl fmt::Display for DeclareError {
             } => write!(
                 f,
                 "PRECONDITION_FAILED - inequivalent arg 'durable' for queue '{queue}' in vhost '{vhost}': received '{received}' but current is '{current}'"
+            ),
+            DeclareError::Inequivalent {
+                queue,
+                vhost,
+                key,
+                received,
+                current,
+            } => write!(
+                f,
+                "PRECONDITION_FAILED - inequivalent arg '{key}' for queue '{queue}' in vhost '{vhost}': received {received} but current is {current}"
             ),
             DeclareError::Locked { queue, vhost } => write!(
                 f,

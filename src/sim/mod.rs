@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod ctl;
 pub mod dataplane;
 pub mod engine;
+mod equivalence;
 pub mod error;
 mod failover;
 pub mod limits;

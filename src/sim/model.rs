@@ -296,6 +296,11 @@ pub struct Consumer {
     pub manual_ack: bool,
     pub prefetch: u32,
     pub cancel_on_failover: bool,
+    /// The messages delivered to it that the master may still hold for it: the queue process's
+    /// record of the channel (`rabbit_queue_consumers`), against which its prefetch counts. Only
+    /// the entries the current master holds for this client count, so a promoted master starts
+    /// with the full prefetch, as a real one does.
+    pub held: BTreeSet<MsgId>,
 }
 
 /// A message as a client received it.
@@ -337,7 +342,11 @@ pub struct PendingConfirm {
 pub struct Client {
     pub name: String,
     pub node: usize,
+    /// The connection is open.
     pub connected: bool,
+    /// The broker closed the channel with a channel error (`404 NOT_FOUND - …`): the
+    /// connection stays open, the channel takes no more calls.
+    pub channel_closed: bool,
     pub confirm_mode: bool,
     pub tx: bool,
     pub next_seq: u64,
@@ -346,8 +355,6 @@ pub struct Client {
     pub confirms: Vec<(u64, MsgId, ConfirmOutcome, Micros)>,
     pub deliveries: Vec<Delivery>,
     pub consumers: Vec<String>,
-    /// Unacked deliveries per consumer tag (the channel's prefetch limiter).
-    pub unacked_by_consumer: BTreeMap<String, u32>,
     pub cancelled: Vec<String>,
     /// What closed or answered the channel out of band, in order: broker errors as pika would
     /// raise them (`NOT_FOUND - …`, connection lost) and basic.get-empty replies.
@@ -355,6 +362,23 @@ pub struct Client {
     /// Publishes made inside an uncommitted transaction.
     pub tx_buffer: Vec<(String, String, bool)>,
     pub tx_commits: Vec<Micros>,
+}
+
+impl Client {
+    /// Whether the channel takes calls: the connection is open and the broker has not closed
+    /// the channel.
+    pub fn channel_open(&self) -> bool {
+        self.connected && !self.channel_closed
+    }
+
+    /// Why what arrives for a client whose channel is not open is lost (the trace's words).
+    pub fn gone_why(&self) -> &'static str {
+        if self.connected {
+            "channel closed"
+        } else {
+            "client disconnected"
+        }
+    }
 }
 
 /// One entry of a client's [`Client::errors`]: its `Display` is the text pika shows.

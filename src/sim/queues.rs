@@ -3,6 +3,7 @@
 
 use crate::erl::json::Json;
 use crate::sim::engine::{Ev, Sim, GM_DEATH_DELAY};
+use crate::sim::equivalence::Declared;
 use crate::sim::error::DeclareError;
 use crate::sim::model::*;
 use crate::sim::placement::{self, Current};
@@ -152,22 +153,15 @@ impl Sim {
                     vhost: vhost.to_string(),
                 });
             }
-            if !d.passive && r.durable != d.durable {
-                return Err(DeclareError::InequivalentDurable {
-                    queue: d.name,
-                    vhost: vhost.to_string(),
-                    received: d.durable,
-                    current: r.durable,
-                });
-            }
-            if let Some(owner) = r.exclusive_owner {
-                if Some(owner) != client {
-                    return Err(DeclareError::Locked {
-                        queue: d.name,
-                        vhost: vhost.to_string(),
-                    });
-                }
-            }
+            let asked = Declared {
+                name: &d.name,
+                passive: d.passive,
+                durable: d.durable,
+                exclusive: d.exclusive,
+                auto_delete: d.auto_delete,
+                args: &d.args,
+            };
+            crate::sim::equivalence::check(r, &asked, client, vhost)?;
             return Ok(q);
         }
         if d.passive {

@@ -22,6 +22,7 @@ impl Sim {
             name: name.to_string(),
             node,
             connected: true,
+            channel_closed: false,
             confirm_mode: false,
             tx: false,
             next_seq: 1,
@@ -30,7 +31,6 @@ impl Sim {
             confirms: Vec::new(),
             deliveries: Vec::new(),
             consumers: Vec::new(),
-            unacked_by_consumer: Default::default(),
             cancelled: Vec::new(),
             errors: Vec::new(),
             tx_buffer: Vec::new(),
@@ -51,7 +51,7 @@ impl Sim {
     }
 
     /// The connection closes (its node went down, or the client closed it): its consumers
-    /// go, its unacked messages are requeued by the masters.
+    /// go, its unacked messages are requeued by the masters, its exclusive queues are deleted.
     pub(crate) fn disconnect_client(&mut self, c: ClientId, reason: &str) {
         if !self.clients[c.0].connected {
             return;
@@ -64,6 +64,29 @@ impl Sim {
             client: self.clients[c.0].name.clone(),
             reason: reason.to_string(),
         });
+        self.release_channel(c, true);
+    }
+
+    /// The broker closes the client's channel with a channel error (`404 NOT_FOUND - …`): the
+    /// client records it; its consumers go and the masters requeue what it had not acked, as
+    /// when a channel process exits. The connection stays open, and so do its exclusive queues.
+    pub(crate) fn close_channel(&mut self, c: ClientId, error: BrokerError) {
+        if !self.clients[c.0].channel_open() {
+            return;
+        }
+        self.clients[c.0].channel_closed = true;
+        let text = error.text.clone();
+        self.clients[c.0].errors.push(ClientError::Channel(error));
+        self.changed(StateChange::ChannelError {
+            client: self.clients[c.0].name.clone(),
+            error: text,
+        });
+        self.release_channel(c, false);
+    }
+
+    /// What a channel holds goes with it: consumers, requests waiting for a master, unacked
+    /// messages (requeued); with the connection, its exclusive queues too.
+    fn release_channel(&mut self, c: ClientId, connection_gone: bool) {
         let consumed: Vec<QueueId> = self
             .consumers
             .iter()
@@ -80,7 +103,7 @@ impl Sim {
             if self.queues[i].deleted {
                 continue;
             }
-            if self.queues[i].exclusive_owner == Some(c) {
+            if connection_gone && self.queues[i].exclusive_owner == Some(c) {
                 self.delete_queue(q);
                 continue;
             }
@@ -184,14 +207,5 @@ impl Sim {
                 });
             }
         }
-    }
-
-    pub(crate) fn client_error(&mut self, c: ClientId, error: BrokerError) {
-        let text = error.text.clone();
-        self.clients[c.0].errors.push(ClientError::Channel(error));
-        self.changed(StateChange::ChannelError {
-            client: self.clients[c.0].name.clone(),
-            error: text,
-        });
     }
 }

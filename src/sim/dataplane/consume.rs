@@ -3,7 +3,7 @@
 
 use crate::erl::json::Json;
 use crate::sim::engine::{Ev, MasterReq, Payload, Sim, ToClient, MASTER_RETRY};
-use crate::sim::error::{BrokerError, SettleError};
+use crate::sim::error::{BrokerError, DeclareError, SettleError};
 use crate::sim::model::*;
 use crate::sim::state_change::StateChange;
 use crate::sim::trace::{Endpoint, MsgIds, MsgKind};
@@ -19,10 +19,7 @@ impl Sim {
         prefetch: u32,
         args: &[(String, Json)],
     ) -> Result<String, BrokerError> {
-        let node = self.clients[c.0].node;
-        let Some(q) = self.find_queue_from(node, vhost, queue) else {
-            return Err(BrokerError::no_queue(queue, vhost));
-        };
+        let q = self.queue_for(c, vhost, queue)?;
         let cl = &mut self.clients[c.0];
         let tag = format!("ctag1.{}", cl.consumers.len() + 1);
         cl.consumers.push(tag.clone());
@@ -36,6 +33,7 @@ impl Sim {
             manual_ack,
             prefetch,
             cancel_on_failover,
+            held: Default::default(),
         };
         self.send_to_master(
             c,
@@ -54,12 +52,27 @@ impl Sim {
         queue: &str,
         manual_ack: bool,
     ) -> Result<(), BrokerError> {
+        let q = self.queue_for(c, vhost, queue)?;
+        self.send_to_master(c, q, MasterReq::Get { manual_ack }, "basic.get".to_string());
+        Ok(())
+    }
+
+    /// The queue a basic.get or basic.consume names, as the channel finds it
+    /// (`rabbit_amqqueue:with_exclusive_access_or_die/3`): `404 NOT_FOUND` if there is none,
+    /// `405 RESOURCE_LOCKED` if it is exclusive to another connection.
+    fn queue_for(&self, c: ClientId, vhost: &str, queue: &str) -> Result<QueueId, BrokerError> {
         let node = self.clients[c.0].node;
         let Some(q) = self.find_queue_from(node, vhost, queue) else {
             return Err(BrokerError::no_queue(queue, vhost));
         };
-        self.send_to_master(c, q, MasterReq::Get { manual_ack }, "basic.get".to_string());
-        Ok(())
+        match self.queues[q.0].exclusive_owner {
+            Some(owner) if owner != c => Err(DeclareError::Locked {
+                queue: queue.to_string(),
+                vhost: vhost.to_string(),
+            }
+            .into()),
+            _ => Ok(q),
+        }
     }
 
     /// basic.ack of one delivery tag, or (`None`) of everything received and not yet acked.
@@ -83,7 +96,7 @@ impl Sim {
         tag: Option<u64>,
         reject: Option<bool>,
     ) -> Result<usize, SettleError> {
-        if !self.clients[c.0].connected {
+        if !self.clients[c.0].channel_open() {
             return Err(SettleError::ChannelClosed);
         }
         let now = self.now;
@@ -100,11 +113,6 @@ impl Sim {
             d.acked_at = reject.is_none().then_some(now);
             d.requeued = reject == Some(true);
             count += 1;
-            if let Some(ct) = &d.consumer_tag {
-                if let Some(n) = cl.unacked_by_consumer.get_mut(ct) {
-                    *n = n.saturating_sub(1);
-                }
-            }
             let qid = self
                 .queues
                 .iter()
@@ -126,19 +134,9 @@ impl Sim {
         for (q, tags, msgs) in by_queue {
             let msgs: MsgIds = msgs.into_iter().collect();
             let (req, label) = match reject {
-                None => (
-                    MasterReq::Ack {
-                        tags: tags.clone(),
-                        msgs,
-                    },
-                    format!("basic.ack {tags:?}"),
-                ),
+                None => (MasterReq::Ack { msgs }, format!("basic.ack {tags:?}")),
                 Some(requeue) => (
-                    MasterReq::Reject {
-                        tags: tags.clone(),
-                        requeue,
-                        msgs,
-                    },
+                    MasterReq::Reject { requeue, msgs },
                     format!("basic.nack {tags:?} requeue={requeue}"),
                 ),
             };
@@ -148,16 +146,21 @@ impl Sim {
     }
 
     pub(super) fn master_request(&mut self, c: ClientId, q: QueueId, req: MasterReq) {
+        let settle = matches!(req, MasterReq::Ack { .. } | MasterReq::Reject { .. });
         if self.queues[q.0].deleted {
+            if settle {
+                // The channel settles with a queue that has gone: nothing answers.
+                return;
+            }
             let name = self.queues[q.0].name.clone();
             let vhost = self.queues[q.0].vhost.clone();
-            self.client_error(c, BrokerError::no_queue(&name, &vhost));
+            self.close_channel(c, BrokerError::no_queue(&name, &vhost));
             return;
         }
         let m = self.queues[q.0].master;
         if !self.procs[m.0].alive {
             // rabbit_amqqueue:with/4 retries while the record points at a dead master.
-            if !matches!(req, MasterReq::Ack { .. } | MasterReq::Reject { .. }) {
+            if !settle {
                 let what = match req {
                     MasterReq::Consume(_) => "basic.consume",
                     _ => "basic.get",
@@ -204,23 +207,29 @@ impl Sim {
                     Some((pos, e)) => self.deliver_entry(q, m, c, None, manual_ack, pos, e),
                 }
             }
-            MasterReq::Ack { tags, .. } => {
-                let msgs = self.take_unacked(m, c, &tags);
+            MasterReq::Ack { msgs, .. } => {
+                if !self.knows_channel(q, m, c) {
+                    return;
+                }
+                let msgs = self.take_unacked(q, m, &msgs);
                 if !msgs.is_empty() {
                     self.gm_broadcast(m, GmOp::Ack { msgs });
                 }
                 self.try_deliver(q);
             }
-            MasterReq::Reject { tags, requeue, .. } => {
+            MasterReq::Reject { requeue, msgs, .. } => {
+                if !self.knows_channel(q, m, c) {
+                    return;
+                }
                 if requeue {
-                    let msgs = self.unacked_of(m, c, &tags);
+                    let msgs = self.unacked_of(m, &msgs);
                     if !msgs.is_empty() {
                         // Back to `ready` at their old positions, here and on every mirror.
                         self.requeue_on_master(q, &msgs);
                     }
                     return;
                 }
-                let msgs = self.take_unacked(m, c, &tags);
+                let msgs = self.take_unacked(q, m, &msgs);
                 if msgs.is_empty() {
                     return;
                 }
@@ -230,24 +239,51 @@ impl Sim {
         }
     }
 
-    /// The master's unacked entries a client's tags name (tags from another master match none).
-    fn unacked_of(&self, m: ProcId, c: ClientId, tags: &[u64]) -> Vec<MsgId> {
-        self.procs[m.0]
-            .unacked
-            .values()
-            .filter(|u| u.client == Some(c) && tags.contains(&u.delivery_tag))
-            .map(|u| u.entry.msg)
+    /// Whether the master has a record of the client's channel (`rabbit_queue_consumers`): a
+    /// consumer on the queue, or messages delivered to it. A settle from a channel it has no
+    /// record of is dropped, as `rabbit_amqqueue_process:subtract_acks/4` drops it.
+    fn knows_channel(&self, q: QueueId, m: ProcId, c: ClientId) -> bool {
+        self.consumers.iter().any(|k| k.client == c && k.queue == q)
+            || self.procs[m.0]
+                .unacked
+                .values()
+                .any(|u| u.client == Some(c))
+    }
+
+    /// The master's unacked entries among `msgs`, whoever holds them. The channel settles by the
+    /// queue's own ack tag, one per message (its sequence id, the same on every replica of a
+    /// queue mirrored from the start), so a tag from before a failover settles the promoted
+    /// master's redelivery of the same message; a message the master does not hold as unacked
+    /// (still ready, or already settled) is left alone, as `rabbit_variable_queue:ack/2` does.
+    fn unacked_of(&self, m: ProcId, msgs: &MsgIds) -> Vec<MsgId> {
+        msgs.iter()
+            .filter(|x| self.procs[m.0].unacked.contains_key(x))
             .collect()
     }
 
-    /// Removes (acks) the unacked entries a client's tags name.
-    fn take_unacked(&mut self, m: ProcId, c: ClientId, tags: &[u64]) -> Vec<MsgId> {
-        let hits = self.unacked_of(m, c, tags);
+    /// Removes (acks) the unacked entries among `msgs`; consumers stop counting them.
+    fn take_unacked(&mut self, q: QueueId, m: ProcId, msgs: &MsgIds) -> Vec<MsgId> {
+        let hits = self.unacked_of(m, msgs);
         let pr = &mut self.procs[m.0];
         for x in &hits {
             pr.unacked.remove(x);
         }
+        for k in self.consumers.iter_mut().filter(|k| k.queue == q) {
+            for x in &hits {
+                k.held.remove(x);
+            }
+        }
         hits
+    }
+
+    /// How many of a consumer's deliveries the master `m` still holds for it: what its
+    /// prefetch counts.
+    fn in_use(&self, k: &Consumer, m: ProcId) -> usize {
+        let unacked = &self.procs[m.0].unacked;
+        k.held
+            .iter()
+            .filter(|x| unacked.get(x).is_some_and(|u| u.client == Some(k.client)))
+            .count()
     }
 
     /// Requeues a set of a master's unacked messages (channel death, reject with requeue).
@@ -277,18 +313,19 @@ impl Sim {
                 return;
             };
             let idx = self.consumers.iter().position(|k| {
-                k.queue == q && {
-                    let cl = &self.clients[k.client.0];
-                    cl.connected
-                        && (k.prefetch == 0
-                            || !k.manual_ack
-                            || cl.unacked_by_consumer.get(&k.tag).copied().unwrap_or(0)
-                                < k.prefetch)
-                }
+                k.queue == q
+                    && self.clients[k.client.0].channel_open()
+                    && (k.prefetch == 0 || !k.manual_ack || self.in_use(k, m) < k.prefetch as usize)
             });
             let Some(idx) = idx else { return };
-            let k = self.consumers.remove(idx);
+            let mut k = self.consumers.remove(idx);
             let (c, tag, manual) = (k.client, k.tag.clone(), k.manual_ack);
+            if manual {
+                for other in self.consumers.iter_mut().filter(|o| o.queue == q) {
+                    other.held.remove(&e.msg);
+                }
+                k.held.insert(e.msg);
+            }
             self.consumers.push(k);
             self.deliver_entry(q, m, c, Some(tag), manual, pos, e);
         }
@@ -310,9 +347,6 @@ impl Sim {
         let tag = cl.next_tag;
         cl.next_tag += 1;
         if manual {
-            if let Some(t) = &ctag {
-                *cl.unacked_by_consumer.entry(t.clone()).or_insert(0) += 1;
-            }
             self.procs[m.0].unacked.insert(
                 e.msg,
                 Unacked {
@@ -363,7 +397,7 @@ impl Sim {
         let r = &self.queues[q.0];
         let error = BrokerError::timeout(&r.name, &r.vhost);
         let _ = what;
-        self.client_error(c, error);
+        self.close_channel(c, error);
     }
 
     /// Replays requests that waited for a master once one is live again.

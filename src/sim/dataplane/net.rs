@@ -45,8 +45,8 @@ impl Sim {
             Payload::ReplicaConfirm {
                 client, seq, from, ..
             } => {
-                if !self.clients[client.0].connected {
-                    self.lost(id, "client disconnected");
+                if !self.clients[client.0].channel_open() {
+                    self.lost(id, self.clients[client.0].gone_why());
                     return;
                 }
                 let mut done = None;
@@ -62,14 +62,14 @@ impl Sim {
                 }
             }
             Payload::ToClient { client, what } => {
-                if !self.clients[client.0].connected {
-                    self.lost(id, "client disconnected");
+                if !self.clients[client.0].channel_open() {
+                    self.lost(id, self.clients[client.0].gone_why());
                     return;
                 }
                 self.client_receives(client, what);
             }
             Payload::ToMaster { client, queue, req } => {
-                if !self.clients[client.0].connected {
+                if !self.clients[client.0].channel_open() {
                     return;
                 }
                 self.master_request(client, queue, req);

@@ -30,6 +30,9 @@ impl Sim {
         if !self.clients[c.0].connected {
             return Err("ChannelWrongStateError: channel is closed (connection lost)".to_string());
         }
+        if self.clients[c.0].channel_closed {
+            return Err("ChannelWrongStateError: Channel is closed.".to_string());
+        }
         let confirm = self.clients[c.0].confirm_mode;
         let seq = self.clients[c.0].next_seq;
         self.clients[c.0].next_seq += 1;

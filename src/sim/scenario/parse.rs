@@ -166,6 +166,7 @@ pub const CLIENT_KEYS: &[&str] = &[
     "cancelled",
     "error",
     "unacked",
+    "channel",
 ];
 
 /// The checks an `expect python` line takes.

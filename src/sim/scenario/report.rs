@@ -372,10 +372,10 @@ pub fn to_text(run: &Run) -> String {
             "\n=== client {} ({}, {})\n",
             c.name,
             sim.node_name(c.node),
-            if c.connected {
-                "connected"
-            } else {
-                "disconnected"
+            match (c.connected, c.channel_closed) {
+                (true, false) => "connected",
+                (true, true) => "connected, channel closed by the broker",
+                (false, _) => "disconnected",
             }
         ));
         for d in &c.deliveries {

@@ -4,6 +4,7 @@ use crate::sim::cluster::Cluster;
 use crate::sim::ctl::{self, CtlOutput};
 use crate::sim::dataplane::PublishResult;
 use crate::sim::engine::{Config, PartitionHandling, Sim};
+use crate::sim::error::{BrokerError, SettleError};
 use crate::sim::model::{ClientError, ClientId, ConfirmOutcome, QueueState};
 use crate::sim::pika::Scripts;
 use crate::sim::queues::{DeclareArgs, DeclareAttempt};
@@ -491,6 +492,13 @@ impl Run {
                     .unwrap_or_default()
             ));
         }
+        if self.sim.clients[c.0].channel_closed && !matches!(op, ClientOp::Close) {
+            // pika refuses a call on a channel the broker closed.
+            return Ok(CtlOutput {
+                output: "ChannelWrongStateError: Channel is closed.".into(),
+                exit_code: 1,
+            });
+        }
         let node = self.sim.clients[c.0].node;
         match op {
             ClientOp::Declare {
@@ -525,13 +533,7 @@ impl Run {
                         "declare-ok {}",
                         self.sim.queue(q).name
                     ))),
-                    Err(e) => {
-                        self.sim.client_error(c, e.clone().into());
-                        Ok(CtlOutput {
-                            output: format!("ChannelClosedByBroker: {e}"),
-                            exit_code: 1,
-                        })
-                    }
+                    Err(e) => Ok(self.channel_error(c, e.into())),
                 }
             }
             ClientOp::Confirm => {
@@ -575,17 +577,22 @@ impl Run {
                 prefetch,
                 args,
             } => {
-                let tag = self
+                match self
                     .sim
-                    .consume(c, vhost, queue, *manual_ack, *prefetch, args)?;
-                Ok(CtlOutput::ok(format!("consume-ok {tag}")))
+                    .consume(c, vhost, queue, *manual_ack, *prefetch, args)
+                {
+                    Ok(tag) => Ok(CtlOutput::ok(format!("consume-ok {tag}"))),
+                    Err(e) => Ok(self.channel_error(c, e)),
+                }
             }
             ClientOp::Get { queue, manual_ack } => {
                 let before = (
                     self.sim.clients[c.0].deliveries.len(),
                     self.sim.clients[c.0].errors.len(),
                 );
-                self.sim.get(c, vhost, queue, *manual_ack)?;
+                if let Err(e) = self.sim.get(c, vhost, queue, *manual_ack) {
+                    return Ok(self.channel_error(c, e));
+                }
                 // basic.get is synchronous in pika: wait for the reply (or the ~60 s retry).
                 self.run_until(Micros::from_secs(70), |s| {
                     let cl = &s.clients[c.0];
@@ -599,12 +606,12 @@ impl Run {
                         d.body, d.delivery_tag, d.redelivered
                     )))
                 } else if let Some(e) = cl.errors.last().filter(|_| cl.errors.len() > before.1) {
-                    Ok(CtlOutput {
-                        output: e.to_string(),
-                        exit_code: if matches!(e, ClientError::GetEmpty) {
-                            0
-                        } else {
-                            1
+                    Ok(match e {
+                        ClientError::Channel(e) => channel_closed_by_broker(e),
+                        ClientError::GetEmpty => CtlOutput::ok(e.to_string()),
+                        ClientError::Connection(_) => CtlOutput {
+                            output: e.to_string(),
+                            exit_code: 1,
                         },
                     })
                 } else {
@@ -614,17 +621,14 @@ impl Run {
                     })
                 }
             }
-            ClientOp::Ack(tag) => {
-                let n = self.sim.ack(c, *tag).map_err(|e| e.to_string())?;
-                Ok(CtlOutput::ok(format!("acked {n}")))
-            }
-            ClientOp::Nack { tag, requeue } => {
-                let n = self
-                    .sim
-                    .reject(c, *tag, *requeue)
-                    .map_err(|e| e.to_string())?;
-                Ok(CtlOutput::ok(format!("nacked {n} (requeue={requeue})")))
-            }
+            ClientOp::Ack(tag) => match self.sim.ack(c, *tag) {
+                Ok(n) => Ok(CtlOutput::ok(format!("acked {n}"))),
+                Err(e) => self.settle_error(c, e),
+            },
+            ClientOp::Nack { tag, requeue } => match self.sim.reject(c, *tag, *requeue) {
+                Ok(n) => Ok(CtlOutput::ok(format!("nacked {n} (requeue={requeue})"))),
+                Err(e) => self.settle_error(c, e),
+            },
             ClientOp::TxSelect => {
                 self.sim.tx_select(c);
                 Ok(CtlOutput::ok("tx.select-ok"))
@@ -641,6 +645,28 @@ impl Run {
                 self.sim.close_client(c);
                 Ok(CtlOutput::ok("connection closed"))
             }
+        }
+    }
+
+    /// The broker closes the client's channel: the client records the error and the line
+    /// fails as pika's call does.
+    fn channel_error(&mut self, c: ClientId, e: BrokerError) -> CtlOutput {
+        let out = channel_closed_by_broker(&e);
+        self.sim.close_channel(c, e);
+        out
+    }
+
+    /// An unknown delivery tag closes the channel with `406 PRECONDITION_FAILED`.
+    fn settle_error(&mut self, c: ClientId, e: SettleError) -> Result<CtlOutput, String> {
+        match e {
+            SettleError::UnknownTag(_) => Ok(self.channel_error(
+                c,
+                BrokerError {
+                    code: 406,
+                    text: e.to_string(),
+                },
+            )),
+            SettleError::ChannelClosed => Err(e.to_string()),
         }
     }
 
@@ -796,6 +822,7 @@ impl Run {
         for (k, v) in checks {
             let got = match k.as_str() {
                 "connected" => cl.connected.to_string(),
+                "channel" => if cl.channel_open() { "open" } else { "closed" }.to_string(),
                 "deliveries" => cl.deliveries.len().to_string(),
                 "redelivered" => cl
                     .deliveries
@@ -845,5 +872,18 @@ impl Run {
             }
         }
         diff
+    }
+}
+
+/// What pika raises when the broker closes the channel: `ChannelClosedByBroker` with the reply
+/// code and text, as Python prints the exception's arguments.
+fn channel_closed_by_broker(e: &BrokerError) -> CtlOutput {
+    CtlOutput {
+        output: format!(
+            "ChannelClosedByBroker: ({}, {})",
+            e.code,
+            crate::py::format::repr_str(&e.text)
+        ),
+        exit_code: 1,
     }
 }

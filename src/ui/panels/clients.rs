@@ -368,12 +368,14 @@ fn client_card(cx: &CardCtx<'_>, index: usize) -> Html {
         ClientId(index),
         c,
         t,
-        !replaced && c.connected,
+        !replaced && c.channel_open(),
         store,
         sent,
     );
     let name = c.name.clone();
-    let connected = c.connected;
+    // A channel the broker closed takes no more calls: the card shows it closed, with the
+    // broker's error, as a lost connection is shown.
+    let connected = c.channel_open();
     let status = if connected {
         html! { <span class="status status-ok">{ "● " }{ t.connected }{ " · " }{ node_name.clone() }</span> }
     } else {
@@ -777,6 +779,19 @@ mod ssr_tests {
         assert!(gone.contains("<option value=\"0\" selected"), "{gone}");
         // The suggested name for the next client is free.
         assert!(html.contains("value=\"app2\""), "{html}");
+    }
+
+    #[test]
+    fn a_channel_the_broker_closed_shows_closed_with_its_error() {
+        let scn = "cluster nodes=3\nclient g node=node1\ng get nope\n";
+        let html = render_panel(Panel::Clients, scn, Lang::En);
+        let card = html.split("data-client=\"g\"").nth(1).unwrap();
+        assert!(
+            card.contains("closed · rabbit@node1 · NOT_FOUND - no queue"),
+            "{card}"
+        );
+        assert!(card.contains(">Reconnect</button>"), "{card}");
+        assert!(!card.contains(">Publish</button>"), "{card}");
     }
 
     #[test]

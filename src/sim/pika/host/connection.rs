@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use crate::py::format::repr_str;
 use crate::py::{BuiltinExc, HostResult, PyException, Reply, Value};
 use crate::sim::cluster::NodeState;
+use crate::sim::error::BrokerError;
 use crate::sim::model::ClientId;
 use crate::sim::pika::exc::PikaExc;
 use crate::sim::pika::host::args::{bind, opt, secs, try_raise, value_error};
@@ -287,10 +288,13 @@ impl Ctx<'_> {
     /// unacked messages; the script learns it when the `channel.close` frame arrives.
     pub(super) fn break_chan(&mut self, chan: usize, code: i64, text: &str) -> Micros {
         let c = self.st.chans[chan].client;
-        if self.sim.clients[c.0].connected {
-            self.sim
-                .disconnect_client(c, &format!("channel closed by the broker: {text}"));
-        }
+        self.sim.close_channel(
+            c,
+            BrokerError {
+                code: u16::try_from(code).unwrap_or(0),
+                text: text.to_string(),
+            },
+        );
         self.st.chans[chan].seen_errors = self.sim.clients[c.0].errors.len();
         let at = self.reply_to_client(chan, format!("channel.close {code} {text}"));
         if matches!(self.st.chans[chan].state, ChanState::Open) {

@@ -36,7 +36,15 @@ impl Ctx<'_> {
         } else {
             vec![tag]
         };
-        if multiple && tags.is_empty() && tag != 0 {
+        // rabbit_channel:collect_acks/5: `multiple` settles up to a tag the channel still
+        // holds, and fails on any other (only 0 means "everything").
+        let held = |t: u64| {
+            self.sim.clients[c.0]
+                .deliveries
+                .iter()
+                .any(|d| !d.acked && d.delivery_tag == t)
+        };
+        if multiple && tag != 0 && !held(tag) {
             return Err(format!("PRECONDITION_FAILED - unknown delivery tag {tag}"));
         }
         for t in tags {

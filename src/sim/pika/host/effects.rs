@@ -2,6 +2,7 @@
 //! the request reaches the broker, and the reply that then travels back.
 
 use crate::py::{HostRef, Reply, Value};
+use crate::sim::error::{BrokerError, DeclareError};
 use crate::sim::pika::exc::PRECONDITION_FAILED;
 use crate::sim::pika::host::ctx::Ctx;
 use crate::sim::pika::state::{Deferred, Wait};
@@ -124,6 +125,14 @@ impl Ctx<'_> {
                         reply: Reply::Return(f),
                     });
                 };
+                if self.sim.queue(q).exclusive_owner.is_some_and(|o| o != c) {
+                    let e: BrokerError = DeclareError::Locked {
+                        queue: queue.clone(),
+                        vhost: vhost.clone(),
+                    }
+                    .into();
+                    return Some(self.chan_error_reply(chan, i64::from(e.code), &e.text));
+                }
                 let depth = self.sim.procs[self.sim.queue(q).master.0].depth() as i64;
                 let has_consumers = self.sim.consumers.iter().any(|k| k.queue == q);
                 if if_unused && has_consumers {
@@ -138,7 +147,7 @@ impl Ctx<'_> {
                         chan,
                         PRECONDITION_FAILED,
                         &format!(
-                            "PRECONDITION_FAILED - queue '{queue}' in vhost '{vhost}' is not empty"
+                            "PRECONDITION_FAILED - queue '{queue}' in vhost '{vhost}' not empty"
                         ),
                     ));
                 }

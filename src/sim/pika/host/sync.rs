@@ -89,9 +89,7 @@ impl Ctx<'_> {
                 match self.sim.clients[c.0].errors[i].clone() {
                     ClientError::GetEmpty => self.st.chans[chan].get_replies.push_back(None),
                     ClientError::Channel(e) => {
-                        if self.sim.clients[c.0].connected
-                            && self.st.chans[chan].state == ChanState::Open
-                        {
+                        if self.st.chans[chan].state == ChanState::Open {
                             self.break_chan(chan, i64::from(e.code), &e.text);
                         }
                     }
