@@ -755,6 +755,40 @@ impl Sim {
         Ok(())
     }
 
+    /// A stop as the tools perform it (`rabbitmqctl stop_app`/`stop`, `systemctl stop`, the
+    /// playground's Stop): they return once the shutdown is complete, so simulated time runs on
+    /// until the peers have promoted mirrors of the queues the node mastered (at most
+    /// [`RESTART_WAIT_LIMIT`]) and the consumers cancelled by those failovers have been told;
+    /// a start typed next acts on a node that has stopped. `halt`
+    /// stops the Erlang VM too.
+    pub fn stop_node_and_wait(&mut self, n: usize, halt: bool) -> Result<(), String> {
+        let stopped = self.stop_node(n);
+        if halt {
+            self.halted[n] = true;
+        }
+        stopped?;
+        self.run_until(RESTART_WAIT_LIMIT, |s| {
+            !s.failover_pending_from(n) && !s.cancel_in_flight()
+        });
+        Ok(())
+    }
+
+    /// Whether a `basic.cancel` (a consumer told of a failover) is still on its way.
+    fn cancel_in_flight(&self) -> bool {
+        self.events.iter().any(|Reverse(s)| {
+            matches!(
+                s.ev,
+                Ev::Net {
+                    payload: Payload::ToClient {
+                        what: ToClient::Cancel { .. },
+                        ..
+                    },
+                    ..
+                }
+            )
+        })
+    }
+
     /// Crash (`kill -9`, power loss).
     pub fn kill_node(&mut self, n: usize) -> Result<(), String> {
         if matches!(self.cluster.nodes[n].state, NodeState::Crashed) {

@@ -80,10 +80,7 @@ fn systemctl(sim: &mut Sim, on_node: usize, words: &[String]) -> CtlOutput {
     let n = on_node;
     match verb {
         Some("stop") => {
-            if sim.node_running(n) {
-                let _ = sim.stop_node(n);
-            }
-            sim.halted[n] = true;
+            let _ = sim.stop_node_and_wait(n, true);
             CtlOutput::ok("")
         }
         Some("start") => {
@@ -98,10 +95,7 @@ fn systemctl(sim: &mut Sim, on_node: usize, words: &[String]) -> CtlOutput {
             CtlOutput::ok("")
         }
         Some("restart") => {
-            if sim.node_running(n) {
-                let _ = sim.stop_node(n);
-            }
-            sim.halted[n] = true;
+            let _ = sim.stop_node_and_wait(n, true);
             match sim.start_node(n) {
                 Ok(()) => CtlOutput::ok(""),
                 Err(e) => CtlOutput {
@@ -376,9 +370,7 @@ fn node_op(
     let name = sim.node_name(n).to_string();
     match op {
         "stop_app" => {
-            if sim.node_running(n) {
-                let _ = sim.stop_node(n);
-            }
+            let _ = sim.stop_node_and_wait(n, false);
             Ok(CtlOutput::ok(format!(
                 "Stopping rabbit application on node {name} ..."
             )))
@@ -395,10 +387,7 @@ fn node_op(
             Ok(CtlOutput::ok(format!("Starting node {name} ...")))
         }
         _ => {
-            if sim.node_running(n) {
-                let _ = sim.stop_node(n);
-            }
-            sim.halted[n] = true;
+            let _ = sim.stop_node_and_wait(n, true);
             Ok(CtlOutput::ok(format!(
                 "Stopping and halting node {name} ..."
             )))

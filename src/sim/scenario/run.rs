@@ -339,8 +339,7 @@ impl Run {
             }
             Action::Stop(n) => {
                 let n = self.node(n)?;
-                self.sim.stop_node(n)?;
-                self.sim.halted[n] = true;
+                self.sim.stop_node_and_wait(n, true)?;
                 Ok(Some(CtlOutput::ok("")))
             }
             Action::Kill(n) => {
