@@ -773,6 +773,20 @@ impl Sim {
         Ok(())
     }
 
+    /// A start as the tools perform it (`systemctl start`, `rabbitmqctl start_app`, the
+    /// playground's Start): on a node whose stop or crash is still being failed over by its
+    /// peers, it returns once that is over and the node has booted (a boot that waits for a
+    /// peer's tables is left waiting: it may take minutes).
+    pub fn start_node_and_wait(&mut self, n: usize) -> Result<(), String> {
+        self.start_node(n)?;
+        if self.restarting.contains(&n) {
+            self.run_until(RESTART_WAIT_LIMIT + RESTART_POLL, |s| {
+                !s.restarting.contains(&n)
+            });
+        }
+        Ok(())
+    }
+
     /// Whether a `basic.cancel` (a consumer told of a failover) is still on its way.
     fn cancel_in_flight(&self) -> bool {
         self.events.iter().any(|Reverse(s)| {

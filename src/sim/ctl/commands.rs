@@ -85,7 +85,7 @@ fn systemctl(sim: &mut Sim, on_node: usize, words: &[String]) -> CtlOutput {
         }
         Some("start") => {
             if !sim.node_running(n) {
-                if let Err(e) = sim.start_node(n) {
+                if let Err(e) = sim.start_node_and_wait(n) {
                     return CtlOutput {
                         output: format!("Job for rabbitmq-server.service failed: {e}"),
                         exit_code: 1,
@@ -96,7 +96,7 @@ fn systemctl(sim: &mut Sim, on_node: usize, words: &[String]) -> CtlOutput {
         }
         Some("restart") => {
             let _ = sim.stop_node_and_wait(n, true);
-            match sim.start_node(n) {
+            match sim.start_node_and_wait(n) {
                 Ok(()) => CtlOutput::ok(""),
                 Err(e) => CtlOutput {
                     output: format!("Job for rabbitmq-server.service failed: {e}"),
@@ -380,7 +380,7 @@ fn node_op(
                 return Err(crate::sim::ctl::membership::inconsistent_start(sim, n).into());
             }
             if !sim.node_running(n) {
-                if let Err(e) = sim.start_node(n) {
+                if let Err(e) = sim.start_node_and_wait(n) {
                     return Err(CtlOutput::error(e).into());
                 }
             }

@@ -349,7 +349,7 @@ impl Run {
             }
             Action::Start(n) => {
                 let n = self.node(n)?;
-                self.sim.start_node(n)?;
+                self.sim.start_node_and_wait(n)?;
                 Ok(Some(CtlOutput::ok("")))
             }
             Action::Partition(sides) => {
