@@ -813,6 +813,14 @@ impl Sim {
         r.is_mirrored() && r.exclusive_owner.is_none()
     }
 
+    /// Whether the queue is in `rabbit_durable_queue` but not in `rabbit_queue`: a durable
+    /// record whose master is dead and that is not replicated (on_node_down took it out).
+    /// `list_queues` lists these as `down` (`rabbit_amqqueue:list_down/1`).
+    pub fn listed_down(&self, q: QueueId) -> bool {
+        let r = &self.queues[q.0];
+        !r.deleted && r.durable && !self.queue_available(q) && !self.replicated(q)
+    }
+
     /// `rabbit_amqqueue:on_node_down(N)`, run by the nodes that see `n` go: the transient
     /// records whose master pid on `n` is dead and that are not replicated are deleted (the
     /// `queues_to_delete_when_node_down` selection). A record kept by its HA policy while its
@@ -912,7 +920,7 @@ impl Sim {
         if_empty: bool,
     ) -> Option<Result<usize, DeleteRefusal>> {
         if !self.queue_available(q) {
-            if self.queues[q.0].durable && !self.replicated(q) {
+            if self.listed_down(q) {
                 return None;
             }
             if if_empty {

@@ -321,21 +321,40 @@ fn list_queues(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOut
             "Timeout: 60.0 seconds ...\nListing queues for vhost {vhost} ...\n"
         ));
     }
-    let rows: Vec<Vec<String>> = sim
+    // Both unless one is asked for; `--local` asks the target node alone, not the down list.
+    let (online, offline) = match (a.get(&["--online"]), a.get(&["--offline"])) {
+        (None, None) => (true, true),
+        (on, off) => (on.is_some(), off.is_some()),
+    };
+    let local = a.get(&["--local"]).is_some();
+    let records: Vec<crate::sim::model::QueueId> = sim
         .queues
         .iter()
         .enumerate()
         .filter(|(_, q)| !q.deleted && q.vhost == vhost)
         .map(|(i, _)| crate::sim::model::QueueId(i))
         .filter(|&q| sim.visible_from(q, n))
-        // Seen on 3.10.8: a queue whose master is down and was not promoted is not listed.
-        .filter(|&q| sim.queue_available(q))
-        .map(|q| {
+        .collect();
+    // The CLI streams `emit_info_down` (durable queues out of rabbit_queue) before the
+    // running nodes' queues. Seen on 3.10.8: a record whose master is down and was not
+    // promoted, kept in rabbit_queue, is in neither list.
+    let down = records
+        .iter()
+        .filter(|&&q| offline && !local && sim.listed_down(q))
+        .map(|&q| {
+            cols.iter()
+                .map(|c| format::queue_column_down(sim, q, c))
+                .collect()
+        });
+    let up = records
+        .iter()
+        .filter(|&&q| (online || local) && sim.queue_available(q))
+        .map(|&q| {
             cols.iter()
                 .map(|c| format::queue_column(sim, q, c))
                 .collect()
-        })
-        .collect();
+        });
+    let rows: Vec<Vec<String>> = down.chain(up).collect();
     let col_refs: Vec<&str> = cols.iter().map(String::as_str).collect();
     if a.get(&["--no-table-headers"]).is_some() {
         for r in &rows {

@@ -95,6 +95,18 @@ pub fn queue_column(sim: &Sim, q: QueueId, col: &str) -> String {
     }
 }
 
+/// One `list_queues` cell of a queue listed as down (`rabbit_queue_type:i_down/3`): the
+/// record's own fields, `down` as the state, and nothing for what only a live process knows.
+pub fn queue_column_down(sim: &Sim, q: QueueId, col: &str) -> String {
+    match col {
+        "name" | "durable" | "auto_delete" | "arguments" | "pid" | "type" => {
+            queue_column(sim, q, col)
+        }
+        "state" => "down".to_string(),
+        _ => String::new(),
+    }
+}
+
 /// The error rabbitmqctl prints when it cannot reach a node's Erlang VM.
 pub fn unreachable(node: &str) -> CtlOutput {
     CtlOutput::error(format!(
