@@ -753,6 +753,54 @@ impl Sim {
         Ok(())
     }
 
+    /// A stop as the tools perform it (`rabbitmqctl stop_app`/`stop`, `systemctl stop`, the
+    /// playground's Stop): they return once the shutdown is complete, so simulated time runs on
+    /// until the peers have promoted mirrors of the queues the node mastered (at most
+    /// [`RESTART_WAIT_LIMIT`]) and the consumers cancelled by those failovers have been told;
+    /// a start typed next acts on a node that has stopped. `halt`
+    /// stops the Erlang VM too.
+    pub fn stop_node_and_wait(&mut self, n: usize, halt: bool) -> Result<(), String> {
+        let stopped = self.stop_node(n);
+        if halt {
+            self.halted[n] = true;
+        }
+        stopped?;
+        self.run_until(RESTART_WAIT_LIMIT, |s| {
+            !s.failover_pending_from(n) && !s.cancel_in_flight()
+        });
+        Ok(())
+    }
+
+    /// A start as the tools perform it (`systemctl start`, `rabbitmqctl start_app`, the
+    /// playground's Start): on a node whose stop or crash is still being failed over by its
+    /// peers, it returns once that is over and the node has booted (a boot that waits for a
+    /// peer's tables is left waiting: it may take minutes).
+    pub fn start_node_and_wait(&mut self, n: usize) -> Result<(), String> {
+        self.start_node(n)?;
+        if self.restarting.contains(&n) {
+            self.run_until(RESTART_WAIT_LIMIT + RESTART_POLL, |s| {
+                !s.restarting.contains(&n)
+            });
+        }
+        Ok(())
+    }
+
+    /// Whether a `basic.cancel` (a consumer told of a failover) is still on its way.
+    fn cancel_in_flight(&self) -> bool {
+        self.events.iter().any(|Reverse(s)| {
+            matches!(
+                s.ev,
+                Ev::Net {
+                    payload: Payload::ToClient {
+                        what: ToClient::Cancel { .. },
+                        ..
+                    },
+                    ..
+                }
+            )
+        })
+    }
+
     /// Crash (`kill -9`, power loss).
     pub fn kill_node(&mut self, n: usize) -> Result<(), String> {
         if matches!(self.cluster.nodes[n].state, NodeState::Crashed) {

@@ -82,6 +82,7 @@ impl Sim {
                 self.split_queue(QueueId(i), &sides);
             }
         }
+        self.drop_unreplicated_across(&sides);
         for (n, visible, total) in self.minority_pauses(&sides) {
             self.changed(StateChange::NodePaused {
                 node: self.node_name(n).to_string(),

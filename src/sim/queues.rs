@@ -23,6 +23,15 @@ pub struct DeclareArgs {
     pub args: Vec<(String, Json)>,
 }
 
+/// Why `rabbit_amqqueue:delete/4` refused to delete a queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeleteRefusal {
+    /// `--if-empty` and messages are ready (or, with no live process, may be).
+    NotEmpty,
+    /// `--if-unused` and the queue has consumers.
+    InUse,
+}
+
 /// How long `rabbit_amqqueue:retry_wait/4` sleeps before looking at a queue without a live
 /// master again (`timer:sleep(30)`; `with/3` allows 2000 looks, hence
 /// [`MASTER_RETRY`](crate::sim::engine::MASTER_RETRY)).
@@ -54,7 +63,10 @@ impl Sim {
         self.queues
             .iter()
             .position(|q| matching(&q) && q.side.is_some() && q.side == side)
-            .or_else(|| self.queues.iter().position(|q| matching(&q)))
+            .or_else(|| {
+                (0..self.queues.len())
+                    .find(|&i| matching(&&self.queues[i]) && self.visible_from(QueueId(i), node))
+            })
             .map(QueueId)
     }
 
@@ -530,8 +542,7 @@ impl Sim {
     /// No live replica is left: the queue is unavailable until the master's node returns.
     pub(crate) fn queue_goes_down(&mut self, q: QueueId) {
         let r = &self.queues[q.0];
-        let transient_unmirrored = !r.durable && !r.is_mirrored();
-        if transient_unmirrored || r.exclusive_owner.is_some() {
+        if !r.durable && !self.replicated(q) {
             self.queues[q.0].deleted = true;
             self.changed(StateChange::QueueDeleted {
                 queue: self.queue_name(q),
@@ -618,6 +629,7 @@ impl Sim {
 
     /// Every process on node `n` stops (graceful) or dies.
     pub(crate) fn node_processes_down(&mut self, n: usize, graceful: bool) {
+        self.delete_unreplicated_of(n);
         for i in 0..self.queues.len() {
             let q = QueueId(i);
             if self.queues[i].deleted {
@@ -676,6 +688,13 @@ impl Sim {
     /// A node (re)starts: queues mastered here and down recover from disk; other queues get
     /// an empty mirror here if their policy wants one (`on_vhost_up`).
     pub(crate) fn node_up(&mut self, n: usize, crashed: bool) {
+        if !self
+            .cluster
+            .members()
+            .any(|x| x != n && self.node_running(x))
+        {
+            self.drop_ram_only_records();
+        }
         for i in 0..self.queues.len() {
             let q = QueueId(i);
             if self.queues[i].deleted {
@@ -731,6 +750,15 @@ impl Sim {
         let old = self.queues[q.0].master;
         let n = self.proc_node(old);
         if !self.queues[q.0].durable {
+            if self.replicated(q) {
+                // The boot's on_node_down(node()) spares replicated records, and only durable
+                // queues are recovered: the record stays with its dead master pid.
+                self.changed(StateChange::TransientQueueStranded {
+                    queue: self.queue_name(q),
+                    node: self.node_name(n).to_string(),
+                });
+                return;
+            }
             self.queues[q.0].deleted = true;
             self.changed(StateChange::TransientQueueGone {
                 queue: self.queue_name(q),
@@ -770,6 +798,140 @@ impl Sim {
             self.update_mirrors(q);
         }
         self.try_deliver(q);
+    }
+
+    /// `rabbit_amqqueue:is_replicated/1` as `on_node_down` reads it: an HA policy applies
+    /// (an exclusive queue is never mirrored, and goes with its owner anyway).
+    pub fn replicated(&self, q: QueueId) -> bool {
+        let r = &self.queues[q.0];
+        r.is_mirrored() && r.exclusive_owner.is_none()
+    }
+
+    /// Whether the queue is in `rabbit_durable_queue` but not in `rabbit_queue`: a durable
+    /// record whose master is dead and that is not replicated (on_node_down took it out).
+    /// `list_queues` lists these as `down` (`rabbit_amqqueue:list_down/1`).
+    pub fn listed_down(&self, q: QueueId) -> bool {
+        let r = &self.queues[q.0];
+        !r.deleted && r.durable && !self.queue_available(q) && !self.replicated(q)
+    }
+
+    /// `rabbit_amqqueue:on_node_down(N)`, run by the nodes that see `n` go: the transient
+    /// records whose master pid on `n` is dead and that are not replicated are deleted (the
+    /// `queues_to_delete_when_node_down` selection). A record kept by its HA policy while its
+    /// master stayed dead (a when-synced refusal, a shutdown veto) goes here once the policy is
+    /// gone. Durable ones live on in `rabbit_durable_queue` and come back with the node.
+    pub(crate) fn delete_unreplicated_of(&mut self, n: usize) {
+        for i in 0..self.queues.len() {
+            let q = QueueId(i);
+            let r = &self.queues[i];
+            if r.deleted
+                || r.durable
+                || self.procs[r.master.0].alive
+                || self.proc_node(r.master) != n
+                || self.replicated(q)
+            {
+                continue;
+            }
+            self.delete_queue_record(q, DeleteCause::NodeWentDown);
+        }
+    }
+
+    /// The first node to start after the whole cluster stopped: `rabbit_queue` is a RAM table,
+    /// so every transient record went with the last node (durable ones are reloaded from
+    /// `rabbit_durable_queue`).
+    fn drop_ram_only_records(&mut self) {
+        for i in 0..self.queues.len() {
+            let r = &self.queues[i];
+            if r.deleted || r.durable || self.procs[r.master.0].alive {
+                continue;
+            }
+            self.queues[i].deleted = true;
+            self.changed(StateChange::TransientQueueGone {
+                queue: self.queue_name(QueueId(i)),
+            });
+        }
+    }
+
+    /// The network was cut into `sides` and each side declared the others' nodes down: each
+    /// runs `on_node_down` for them, so a transient queue that is not replicated stays only in
+    /// its master's side's records (the other sides stop listing it at once).
+    pub(crate) fn drop_unreplicated_across(&mut self, sides: &[u8]) {
+        for i in 0..self.queues.len() {
+            let q = QueueId(i);
+            let r = &self.queues[i];
+            if r.deleted
+                || r.durable
+                || r.side.is_some()
+                || !self.procs[r.master.0].alive
+                || self.replicated(q)
+            {
+                continue;
+            }
+            let mside = sides[self.proc_node(r.master)];
+            let nodes: Vec<String> = self
+                .cluster
+                .members()
+                .filter(|&x| sides[x] != mside && self.node_running(x))
+                .map(|x| self.node_name(x).to_string())
+                .collect();
+            if nodes.is_empty() {
+                continue;
+            }
+            self.queues[i].side = Some(mside);
+            self.changed(StateChange::QueueDeleted {
+                queue: self.queue_name(q),
+                cause: DeleteCause::DeclaredDownAcross { nodes },
+            });
+        }
+    }
+
+    /// A record that goes without a `queue.delete` (its processes are already gone).
+    fn delete_queue_record(&mut self, q: QueueId, cause: DeleteCause) {
+        self.consumers.retain(|c| c.queue != q);
+        self.queues[q.0].deleted = true;
+        self.changed(StateChange::QueueDeleted {
+            queue: self.queue_name(q),
+            cause,
+        });
+    }
+
+    /// Whether `rabbitmqctl delete_queue` (`wait_for_promoted_or_stopped`) must wait: the
+    /// master is dead but a live mirror may still be promoted.
+    pub fn delete_must_wait(&self, q: QueueId) -> bool {
+        !self.queue_available(q) && !self.live_mirrors(q).is_empty()
+    }
+
+    /// `rabbit_amqqueue:delete/4` as `rabbitmqctl delete_queue` calls it; `Ok` holds the
+    /// number of ready messages the queue had. `None` is `not_found`: a durable record whose
+    /// master is dead and that is not replicated lives only in `rabbit_durable_queue`
+    /// (on_node_down took it out of `rabbit_queue`, where `lookup/1` looks).
+    /// A record with no live process at all is force-deleted with 0 messages (`--if-empty`
+    /// refuses it: it may not be empty).
+    pub fn delete_queue_checked(
+        &mut self,
+        q: QueueId,
+        if_unused: bool,
+        if_empty: bool,
+    ) -> Option<Result<usize, DeleteRefusal>> {
+        if !self.queue_available(q) {
+            if self.listed_down(q) {
+                return None;
+            }
+            if if_empty {
+                return Some(Err(DeleteRefusal::NotEmpty));
+            }
+            self.delete_queue(q);
+            return Some(Ok(0));
+        }
+        let ready = self.procs[self.queues[q.0].master.0].ready.len();
+        if if_empty && ready > 0 {
+            return Some(Err(DeleteRefusal::NotEmpty));
+        }
+        if if_unused && self.consumers.iter().any(|k| k.queue == q) {
+            return Some(Err(DeleteRefusal::InUse));
+        }
+        self.delete_queue(q);
+        Some(Ok(ready))
     }
 
     /// Deletes a queue (`queue.delete`).

@@ -46,6 +46,9 @@ pub enum DeleteCause {
     NodeWentDown,
     /// Its master's node was forgotten and no stopped mirror node can recover it.
     MasterForgotten { node: String },
+    /// The nodes across a partition declared its unmirrored master's node down
+    /// (`rabbit_amqqueue:on_node_down`): their side's record goes, the master's side keeps it.
+    DeclaredDownAcross { nodes: Vec<String> },
 }
 
 /// How an eager sync ended.
@@ -94,6 +97,10 @@ pub enum StateChange {
     QueueAutoDeleted { queue: QueueName },
     /// A transient queue did not survive its master's node restart.
     TransientQueueGone { queue: QueueName },
+    /// A transient mirrored queue whose master's node came back with no mirror promoted: no
+    /// node recovers a transient queue, and while an HA policy applies nothing deletes the
+    /// record (`on_node_down` spares replicated queues).
+    TransientQueueStranded { queue: QueueName, node: String },
     /// A durable queue came back with its master's node.
     QueueRecovered {
         queue: QueueName,
@@ -251,6 +258,7 @@ impl StateChange {
             | QueueDeleted { queue, .. }
             | QueueAutoDeleted { queue }
             | TransientQueueGone { queue }
+            | TransientQueueStranded { queue, .. }
             | QueueRecovered { queue, .. }
             | QueueDown { queue, .. }
             | MirrorAdded { queue, .. }
@@ -314,6 +322,11 @@ impl fmt::Display for StateChange {
                 match cause {
                     DeleteCause::Deleted => Ok(()),
                     DeleteCause::NodeWentDown => f.write_str(": its node went down"),
+                    DeleteCause::DeclaredDownAcross { nodes } => {
+                        f.write_str(" on ")?;
+                        joined(f, nodes, ", ")?;
+                        f.write_str(": they declared its unmirrored master's node down")
+                    }
                     DeleteCause::MasterForgotten { node } => write!(
                         f,
                         ": its master node {node} was forgotten and no stopped mirror node can recover it"
@@ -326,6 +339,10 @@ impl fmt::Display for StateChange {
             TransientQueueGone { queue } => write!(
                 f,
                 "{queue} is gone: a transient queue does not survive its master's node restart"
+            ),
+            TransientQueueStranded { queue, node } => write!(
+                f,
+                "{queue} keeps its record with a dead master: {node} is back but recovers no transient queue, and the HA policy keeps the record (every operation on it times out; rabbitmqctl delete_queue removes it)"
             ),
             QueueRecovered {
                 queue,

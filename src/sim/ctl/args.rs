@@ -108,6 +108,7 @@ pub(super) fn arity(cmd: &str, a: &Args, min: usize, max: usize) -> Result<(), A
     Err(ArgError {
         message: format!("Error (argument validation): {problem}"),
         usage: Some(format::usage(cmd)),
+        exit_code: 64,
     })
 }
 

@@ -8,7 +8,11 @@ use crate::sim::ctl::output::{ArgError, CtlOutput, Refusal};
 use crate::sim::engine::Sim;
 use crate::sim::policy::definition::PolicyKind;
 use crate::sim::policy::validate;
+use crate::sim::queues::DeleteRefusal;
 use crate::sim::sync::SyncError;
+
+/// `RequiresRabbitAppRunning`'s refusal (exit 64, with the usage).
+const APP_MUST_RUN: &str = "Error: this command requires the 'rabbit' app to be running on the target node. Start it with 'rabbitmqctl start_app'.";
 
 /// Runs a command already split into words (`rabbitmqctl …`, `systemctl …`).
 pub fn run_words(sim: &mut Sim, on_node: usize, words: &[String]) -> CtlOutput {
@@ -76,15 +80,12 @@ fn systemctl(sim: &mut Sim, on_node: usize, words: &[String]) -> CtlOutput {
     let n = on_node;
     match verb {
         Some("stop") => {
-            if sim.node_running(n) {
-                let _ = sim.stop_node(n);
-            }
-            sim.halted[n] = true;
+            let _ = sim.stop_node_and_wait(n, true);
             CtlOutput::ok("")
         }
         Some("start") => {
             if !sim.node_running(n) {
-                if let Err(e) = sim.start_node(n) {
+                if let Err(e) = sim.start_node_and_wait(n) {
                     return CtlOutput {
                         output: format!("Job for rabbitmq-server.service failed: {e}"),
                         exit_code: 1,
@@ -94,11 +95,8 @@ fn systemctl(sim: &mut Sim, on_node: usize, words: &[String]) -> CtlOutput {
             CtlOutput::ok("")
         }
         Some("restart") => {
-            if sim.node_running(n) {
-                let _ = sim.stop_node(n);
-            }
-            sim.halted[n] = true;
-            match sim.start_node(n) {
+            let _ = sim.stop_node_and_wait(n, true);
+            match sim.start_node_and_wait(n) {
                 Ok(()) => CtlOutput::ok(""),
                 Err(e) => CtlOutput {
                     output: format!("Job for rabbitmq-server.service failed: {e}"),
@@ -159,6 +157,7 @@ fn rabbitmqctl(sim: &mut Sim, on_node: usize, words: &[String]) -> CtlOutput {
         "add_vhost" => add_vhost(sim, on_node, &rest),
         "list_vhosts" => list_vhosts(sim, on_node, &rest),
         "sync_queue" => sync_queue(sim, on_node, &rest, false),
+        "delete_queue" => delete_queue(sim, on_node, &rest),
         "cancel_sync_queue" => sync_queue(sim, on_node, &rest, true),
         "eval" => Ok(CtlOutput {
             output: "Error:\n`rabbitmqctl eval` runs Erlang code inside the broker, which the simulator does not have. Use list_queues (name pid slave_pids synchronised_slave_pids …) to see the same queue records.".to_string(),
@@ -322,21 +321,40 @@ fn list_queues(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOut
             "Timeout: 60.0 seconds ...\nListing queues for vhost {vhost} ...\n"
         ));
     }
-    let rows: Vec<Vec<String>> = sim
+    // Both unless one is asked for; `--local` asks the target node alone, not the down list.
+    let (online, offline) = match (a.get(&["--online"]), a.get(&["--offline"])) {
+        (None, None) => (true, true),
+        (on, off) => (on.is_some(), off.is_some()),
+    };
+    let local = a.get(&["--local"]).is_some();
+    let records: Vec<crate::sim::model::QueueId> = sim
         .queues
         .iter()
         .enumerate()
         .filter(|(_, q)| !q.deleted && q.vhost == vhost)
         .map(|(i, _)| crate::sim::model::QueueId(i))
         .filter(|&q| sim.visible_from(q, n))
-        // Seen on 3.10.8: a queue whose master is down and was not promoted is not listed.
-        .filter(|&q| sim.queue_available(q))
-        .map(|q| {
+        .collect();
+    // The CLI streams `emit_info_down` (durable queues out of rabbit_queue) before the
+    // running nodes' queues. Seen on 3.10.8: a record whose master is down and was not
+    // promoted, kept in rabbit_queue, is in neither list.
+    let down = records
+        .iter()
+        .filter(|&&q| offline && !local && sim.listed_down(q))
+        .map(|&q| {
+            cols.iter()
+                .map(|c| format::queue_column_down(sim, q, c))
+                .collect()
+        });
+    let up = records
+        .iter()
+        .filter(|&&q| (online || local) && sim.queue_available(q))
+        .map(|&q| {
             cols.iter()
                 .map(|c| format::queue_column(sim, q, c))
                 .collect()
-        })
-        .collect();
+        });
+    let rows: Vec<Vec<String>> = down.chain(up).collect();
     let col_refs: Vec<&str> = cols.iter().map(String::as_str).collect();
     if a.get(&["--no-table-headers"]).is_some() {
         for r in &rows {
@@ -354,7 +372,7 @@ fn cluster_status(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<Ctl
     arity("cluster_status", &a, 0, 0)?;
     let n = target(sim, on_node, &a, false)?;
     if !sim.node_running(n) {
-        return Err(ArgError::new("Error: this command requires the 'rabbit' app to be running on the target node. Start it with 'rabbitmqctl start_app'.").into());
+        return Err(ArgError::new(APP_MUST_RUN).into());
     }
     Ok(CtlOutput::ok(format::cluster_status(sim, n)))
 }
@@ -371,9 +389,7 @@ fn node_op(
     let name = sim.node_name(n).to_string();
     match op {
         "stop_app" => {
-            if sim.node_running(n) {
-                let _ = sim.stop_node(n);
-            }
+            let _ = sim.stop_node_and_wait(n, false);
             Ok(CtlOutput::ok(format!(
                 "Stopping rabbit application on node {name} ..."
             )))
@@ -383,17 +399,14 @@ fn node_op(
                 return Err(crate::sim::ctl::membership::inconsistent_start(sim, n).into());
             }
             if !sim.node_running(n) {
-                if let Err(e) = sim.start_node(n) {
+                if let Err(e) = sim.start_node_and_wait(n) {
                     return Err(CtlOutput::error(e).into());
                 }
             }
             Ok(CtlOutput::ok(format!("Starting node {name} ...")))
         }
         _ => {
-            if sim.node_running(n) {
-                let _ = sim.stop_node(n);
-            }
-            sim.halted[n] = true;
+            let _ = sim.stop_node_and_wait(n, true);
             Ok(CtlOutput::ok(format!(
                 "Stopping and halting node {name} ..."
             )))
@@ -431,6 +444,81 @@ fn list_vhosts(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOut
         out.push('\n');
     }
     Ok(CtlOutput::ok(out.trim_end_matches('\n')))
+}
+
+/// `delete_queue <queue_name> [--if-empty|-e] [--if-unused|-u]`: 3.10.8's texts and exit
+/// codes (a refusal is exit 64). A queue whose master is dead waits for a live mirror's
+/// promotion (`wait_for_promoted_or_stopped` looks every 100 ms); with no live process left the
+/// record is force-deleted.
+fn delete_queue(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOutput, Refusal> {
+    let a = parse_args(
+        words,
+        &["-p", "--vhost"],
+        &["--if-empty", "-e", "--if-unused", "-u"],
+    )?;
+    arity("delete_queue", &a, 1, 1)?;
+    let name = a.pos[0].clone();
+    if name.is_empty() {
+        return Err(ArgError::bad_argument("queue name cannot be an empty string").into());
+    }
+    let n = target(sim, on_node, &a, false)?;
+    if !sim.node_running(n) {
+        return Err(ArgError::new(APP_MUST_RUN).into());
+    }
+    let vhost = a.get(&["-p", "--vhost"]).unwrap_or("/").to_string();
+    let if_empty = a.get(&["--if-empty", "-e"]).is_some();
+    let if_unused = a.get(&["--if-unused", "-u"]).is_some();
+    let mut conditions = Vec::new();
+    if if_empty {
+        conditions.push("if queue is empty ");
+    }
+    if if_unused {
+        conditions.push("if queue is unused ");
+    }
+    let banner = if a.quiet {
+        String::new()
+    } else {
+        format!(
+            "Deleting queue '{name}' on vhost '{vhost}' {}...",
+            conditions.join("and ")
+        )
+    };
+    let refused = |text: &str| -> Refusal {
+        with_banner(
+            &banner,
+            CtlOutput {
+                output: format!("Error:\n{text}"),
+                exit_code: 64,
+            },
+        )
+        .into()
+    };
+    let Some(q) = sim.find_queue_from(n, &vhost, &name) else {
+        return Err(refused("Queue not found"));
+    };
+    if sim.delete_must_wait(q) {
+        sim.run_until(crate::sim::engine::RESTART_WAIT_LIMIT, |s| {
+            s.queue(q).deleted || !s.delete_must_wait(q)
+        });
+    }
+    let deleted = |ready: usize| {
+        with_banner(
+            &banner,
+            CtlOutput::ok(format!(
+                "Queue was successfully deleted with {ready} ready messages"
+            )),
+        )
+    };
+    if sim.queue(q).deleted {
+        // wait_for_promoted_or_stopped: `{error, not_found}` is taken as already deleted.
+        return Ok(deleted(0));
+    }
+    match sim.delete_queue_checked(q, if_unused, if_empty) {
+        None => Err(refused("Queue not found")),
+        Some(Err(DeleteRefusal::NotEmpty)) => Err(refused("Queue is not empty")),
+        Some(Err(DeleteRefusal::InUse)) => Err(refused("Queue is in use")),
+        Some(Ok(ready)) => Ok(deleted(ready)),
+    }
 }
 
 fn sync_queue(

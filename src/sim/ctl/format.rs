@@ -95,6 +95,18 @@ pub fn queue_column(sim: &Sim, q: QueueId, col: &str) -> String {
     }
 }
 
+/// One `list_queues` cell of a queue listed as down (`rabbit_queue_type:i_down/3`): the
+/// record's own fields, `down` as the state, and nothing for what only a live process knows.
+pub fn queue_column_down(sim: &Sim, q: QueueId, col: &str) -> String {
+    match col {
+        "name" | "durable" | "auto_delete" | "arguments" | "pid" | "type" => {
+            queue_column(sim, q, col)
+        }
+        "state" => "down".to_string(),
+        _ => String::new(),
+    }
+}
+
 /// The error rabbitmqctl prints when it cannot reach a node's Erlang VM.
 pub fn unreachable(node: &str) -> CtlOutput {
     CtlOutput::error(format!(
@@ -111,6 +123,7 @@ pub fn usage(cmd: &str) -> String {
         "list_policies" => "list_policies [--vhost <vhost>] [--no-table-headers] [--timeout <timeout>]",
         "list_operator_policies" => "list_operator_policies [--vhost <vhost>] [--no-table-headers] [--timeout <timeout>]",
         "sync_queue" => "sync_queue [--vhost <vhost>] <queue>",
+        "delete_queue" => "delete_queue <queue_name> [--if-empty|-e] [--if-unused|-u] [--timeout <timeout>]",
         "cancel_sync_queue" => "cancel_sync_queue [--vhost <vhost>] <queue>",
         "forget_cluster_node" => "forget_cluster_node [--offline] <existing_cluster_member_node>",
         "join_cluster" => "join_cluster [--disc|--ram] <existing_cluster_member>",
@@ -131,6 +144,7 @@ const COMMANDS: &[&str] = &[
     "clear_operator_policy",
     "clear_policy",
     "cluster_status",
+    "delete_queue",
     "eval",
     "forget_cluster_node",
     "force_reset",

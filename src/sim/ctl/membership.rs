@@ -2,10 +2,13 @@
 //! and `join_cluster`, with the texts and exit codes of 3.10.8 (checked against a real cluster).
 
 use crate::sim::cluster::MembershipError;
-use crate::sim::ctl::args::{arity, parse_args, target, with_banner};
+use crate::sim::ctl::args::{arity, parse_args, target, with_banner, Args};
 use crate::sim::ctl::format;
 use crate::sim::ctl::output::{ArgError, CtlOutput, Refusal};
 use crate::sim::engine::Sim;
+
+/// Where the Debian package keeps each node's Mnesia directory (`RABBITMQ_MNESIA_BASE`).
+const MNESIA_BASE: &str = "/var/lib/rabbitmq/mnesia";
 
 /// The CLI's own check before it calls the node (exit 64, no banner).
 const APP_MUST_BE_STOPPED: &str = "Error: this command requires the 'rabbit' app to be stopped on the target node. Stop it with 'rabbitmqctl stop_app'.";
@@ -33,40 +36,73 @@ pub fn forget_cluster_node(
 ) -> Result<CtlOutput, Refusal> {
     let a = parse_args(words, &[], &["--offline"])?;
     arity("forget_cluster_node", &a, 1, 1)?;
-    let by = target(sim, on_node, &a, false)?;
-    let offline = a.get(&["--offline"]).is_some();
-    if offline && sim.node_running(by) {
-        return Err(
-            ArgError::new("Error: this command requires the target node to be stopped.").into(),
-        );
+    if a.get(&["--offline"]).is_some() {
+        return forget_offline(sim, on_node, &a);
     }
+    let by = target(sim, on_node, &a, false)?;
     let gone = a.pos[0].clone();
     let banner = format!("Removing node {gone} from the cluster");
-    let n = match sim.cluster.resolve(&gone) {
-        Ok(n) if sim.cluster.is_member(n) => n,
-        _ => {
-            return Err(
-                with_banner(&banner, refusal(sim, MembershipError::NotAClusterNode(by))).into(),
-            )
-        }
+    let Some(n) = member(sim, &gone) else {
+        return Err(
+            with_banner(&banner, refusal(sim, MembershipError::NotAClusterNode(by))).into(),
+        );
     };
-    if !offline && !sim.node_running(by) {
+    if !sim.node_running(by) {
         return Err(with_banner(&banner, CtlOutput::error(
             "{:offline_node_no_offline_flag, 'You are trying to remove a node from an offline node. That is dangerous, but can be done with the --offline flag. Please consult the manual for rabbitmqctl for more information.'}",
         )).into());
     }
-    if offline && sim.cluster.members().any(|x| x != n && sim.node_running(x)) {
+    match sim.forget_node(by, n) {
+        Ok(()) => Ok(CtlOutput::ok(banner)),
+        Err(e) => Err(with_banner(&banner, refusal(sim, e)).into()),
+    }
+}
+
+/// The cluster member a `forget_cluster_node` argument names, if it is one.
+fn member(sim: &Sim, name: &str) -> Option<usize> {
+    sim.cluster
+        .resolve(name)
+        .ok()
+        .filter(|&n| sim.cluster.is_member(n))
+}
+
+/// `forget_cluster_node --offline`: the CLI refuses a target whose VM answers a ping
+/// (`Validators.node_is_not_running`, exit 64), else impersonates the stopped node, starts its
+/// Mnesia and removes the node from its copy of the schema; `remove_node_offline_node` requires
+/// every other member to be stopped. Texts and exit codes as a real 3.10.8 node gave them.
+fn forget_offline(sim: &mut Sim, on_node: usize, a: &Args) -> Result<CtlOutput, Refusal> {
+    let by = match &a.node {
+        Some(name) => sim
+            .cluster
+            .resolve(name)
+            .map_err(|_| format::unreachable(name))?,
+        None => on_node,
+    };
+    if !sim.halted[by] {
+        return Err(
+            ArgError::new("Error: this command requires the target node to be stopped.").into(),
+        );
+    }
+    let me = sim.node_name(by).to_string();
+    let gone = a.pos[0].clone();
+    let banner = format!(
+        "Removing node {gone} from the cluster. Warning: quorum queues cannot be shrunk in offline mode\n  * Impersonating node: {me}...\n done\n  * Mnesia directory: {MNESIA_BASE}/{me}..."
+    );
+    let Some(n) = member(sim, &gone) else {
+        return Err(
+            with_banner(&banner, refusal(sim, MembershipError::NotAClusterNode(by))).into(),
+        );
+    };
+    if sim.cluster.members().any(|x| x != n && sim.node_running(x)) {
         return Err(with_banner(&banner, CtlOutput::error(
             "{:removing_node_from_offline_node, 'To remove a node remotely from an offline node, the node you are removing from must be a disc node and all the other nodes must be offline.'}",
         )).into());
     }
     match sim.forget_node(by, n) {
         Ok(()) => {
-            if offline {
-                // force_load_next_boot: the node that did the forgetting boots without waiting.
-                sim.boot_first(by);
-            }
-            Ok(CtlOutput::ok(banner))
+            // force_load_next_boot: the node that did the forgetting boots without waiting.
+            sim.boot_first(by);
+            Ok(CtlOutput::ok(format!("{banner}\nok")))
         }
         Err(e) => Err(with_banner(&banner, refusal(sim, e)).into()),
     }

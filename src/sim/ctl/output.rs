@@ -57,6 +57,8 @@ pub struct ArgError {
     pub message: String,
     /// The usage to print, when it is not simply the command's own.
     pub usage: Option<String>,
+    /// 64 (`EX_USAGE`), or 65 (`EX_DATAERR`) for a bad argument.
+    pub exit_code: i32,
 }
 
 impl ArgError {
@@ -64,6 +66,17 @@ impl ArgError {
         ArgError {
             message: message.into(),
             usage: None,
+            exit_code: 64,
+        }
+    }
+
+    /// `{:validation_failure, {:bad_argument, detail}}`: exit 65.
+    pub fn bad_argument(detail: &str) -> ArgError {
+        ArgError {
+            exit_code: 65,
+            ..ArgError::new(format!(
+                "Error (argument validation): Bad argument: {detail}"
+            ))
         }
     }
 
@@ -71,11 +84,14 @@ impl ArgError {
     /// usage when the error names none).
     pub fn answer(self, usage: impl FnOnce() -> String, words: &[String]) -> CtlOutput {
         let usage = self.usage.unwrap_or_else(usage);
-        CtlOutput::usage(format!(
-            "{}\nArguments given:\n\t{}\n{usage}",
-            self.message,
-            words.join(" ")
-        ))
+        CtlOutput {
+            output: format!(
+                "{}\nArguments given:\n\t{}\n{usage}",
+                self.message,
+                words.join(" ")
+            ),
+            exit_code: self.exit_code,
+        }
     }
 }
 
@@ -94,6 +110,7 @@ mod tests {
         let named = ArgError {
             message: "Error: y".into(),
             usage: Some("\nUsage\n\nz".into()),
+            exit_code: 64,
         };
         assert_eq!(
             named.answer(|| unreachable!(), &words).output,

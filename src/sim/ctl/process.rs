@@ -51,10 +51,7 @@ pub fn signal(sim: &mut Sim, on_node: usize, words: &[String]) -> CtlOutput {
     if kill9 {
         let _ = sim.kill_node(on_node);
     } else {
-        if sim.node_running(on_node) {
-            let _ = sim.stop_node(on_node);
-        }
-        sim.halted[on_node] = true;
+        let _ = sim.stop_node_and_wait(on_node, true);
     }
     CtlOutput::ok("")
 }

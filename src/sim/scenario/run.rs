@@ -381,8 +381,7 @@ impl Run {
             }
             Action::Stop(n) => {
                 let n = self.node(n)?;
-                self.sim.stop_node(n)?;
-                self.sim.halted[n] = true;
+                self.sim.stop_node_and_wait(n, true)?;
                 Ok(Some(CtlOutput::ok("")))
             }
             Action::Kill(n) => {
@@ -392,7 +391,7 @@ impl Run {
             }
             Action::Start(n) => {
                 let n = self.node(n)?;
-                self.sim.start_node(n)?;
+                self.sim.start_node_and_wait(n)?;
                 Ok(Some(CtlOutput::ok("")))
             }
             Action::Partition(sides) => {

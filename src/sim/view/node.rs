@@ -45,13 +45,14 @@ pub struct CtlStep {
 
 impl Sim {
     /// The faults node `n`'s menu offers, in menu order: stop while it runs, kill unless it
-    /// has crashed, start when it is down and not already booting.
+    /// has crashed, start when it is down and not already booting (or waiting for its stop to
+    /// complete).
     pub fn node_actions(&self, n: usize) -> Vec<NodeChoice> {
         let Some(node) = self.cluster.nodes.get(n) else {
             return Vec::new();
         };
         let running = node.state.is_running();
-        let booting = self.waiting_boot.contains(&n);
+        let booting = self.waiting_boot.contains(&n) || self.restarting.contains(&n);
         [
             (NodeAction::Stop, running),
             (NodeAction::Kill, node.state != NodeState::Crashed),
@@ -139,6 +140,29 @@ mod tests {
         s.advance_to(Micros::from_secs(5));
         assert_eq!(enabled(&s, 2), [(Stop, false), (Kill, true), (Start, true)]);
         assert!(s.run.sim.node_actions(99).is_empty());
+    }
+
+    #[test]
+    fn start_is_not_offered_while_a_start_waits_for_the_stop_to_complete() {
+        let mut s = Session::new(&["cluster nodes=3"]).unwrap();
+        for line in [
+            r#"rabbitmqctl set_policy ha "^" '{"ha-mode":"all"}'"#,
+            "client c node=node2",
+            "c declare q durable",
+            "wait 100ms",
+            "kill rabbit@node2",
+        ] {
+            s.apply(line).unwrap();
+        }
+        // The core's start (not the tools', which wait): the mirror is not promoted yet.
+        s.run.sim.start_node(1).unwrap();
+        use NodeAction::*;
+        assert_eq!(
+            enabled(&s, 1),
+            [(Stop, false), (Kill, false), (Start, false)]
+        );
+        s.advance_to(Micros::from_secs(1));
+        assert_eq!(enabled(&s, 1), [(Stop, true), (Kill, true), (Start, false)]);
     }
 
     #[test]

@@ -210,6 +210,34 @@ mod tests {
     use crate::sim::time::Micros;
 
     #[test]
+    fn a_stranded_transient_queue_shows_down_until_delete_queue_removes_it() {
+        let mut s = Session::new(&["cluster nodes=3"]).unwrap();
+        for line in [
+            "client app node=node1",
+            "app declare z transient",
+            "app publish z \"x\" count=2 transient",
+            "wait 100ms",
+            r#"rabbitmqctl set_policy hz "^z$" '{"ha-mode":"nodes","ha-params":["rabbit@node1","rabbit@node2"],"ha-promote-on-failure":"when-synced"}'"#,
+            "wait 1s",
+            "kill node1",
+            "wait 1s",
+            "start node1",
+            "wait 1s",
+        ] {
+            s.apply(line).unwrap();
+        }
+        let rows = s.run.sim.queue_views();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].state, super::RowState::Down);
+        assert_eq!(rows[0].master, "rabbit@node1");
+        assert!(rows[0].mirrors.is_empty());
+        assert!(s.run.sim.node_running(0));
+        let r = s.apply("rabbitmqctl delete_queue z").unwrap();
+        assert_eq!(r.exit_code, 0, "{}", r.output);
+        assert!(s.run.sim.queue_views().is_empty());
+    }
+
+    #[test]
     fn queue_view_pills_and_preview() {
         let mut s = Session::new(&["cluster nodes=3"]).unwrap();
         s.apply("client app node=node1").unwrap();
