@@ -303,6 +303,9 @@ pub struct Sim {
     /// Messages sent across a partition not yet detected, in order (trace id, from node, to
     /// node, payload): delivered when the network heals, lost when the cut is detected.
     pub(crate) cut_buffer: Vec<(u64, usize, usize, Payload)>,
+    /// The node monitor's view: `dist_links[a][b]` while `a`'s VM holds a distribution link
+    /// to `b`'s (`node_monitor`).
+    pub(crate) dist_links: Vec<Vec<bool>>,
     events: BinaryHeap<Reverse<Scheduled>>,
     seq: u64,
     next_msg_id: u64,
@@ -353,6 +356,7 @@ impl Sim {
             healed_split: None,
             partition_detected: false,
             cut_buffer: Vec::new(),
+            dist_links: vec![vec![true; n]; n],
             events: BinaryHeap::new(),
             seq: 0,
             next_msg_id: 1,
@@ -448,12 +452,14 @@ impl Sim {
                 break;
             }
             // What the previous step (an event or an input) did is complete, and the next
-            // event is still in flight: the checker reads the step.
+            // event is still in flight: the node monitors react, then the checker reads it.
+            self.node_monitor();
             self.watch_losses();
             let Reverse(s) = self.events.pop().expect("peeked");
             self.now = s.at;
             self.dispatch(s.ev);
         }
+        self.node_monitor();
         if t > self.now {
             self.now = t;
         }
@@ -471,6 +477,7 @@ impl Sim {
     pub fn run_until(&mut self, limit: Micros, mut done: impl FnMut(&Sim) -> bool) -> bool {
         let end = self.now + limit;
         loop {
+            self.node_monitor();
             if done(self) {
                 return true;
             }
@@ -737,6 +744,11 @@ impl Sim {
         self.creation.push(creation);
         self.next_serial.push(1000);
         self.halted.push(false);
+        for row in &mut self.dist_links {
+            row.push(false);
+        }
+        let n = self.dist_links.len() + 1;
+        self.dist_links.push(vec![false; n]);
         self.confs.push(NodeConf::from_settings(
             self.config.net_ticktime,
             self.config.partition_handling,

@@ -15,6 +15,7 @@ pub mod lineage;
 pub mod membership;
 pub mod model;
 pub mod node_conf;
+mod node_monitor;
 mod partition;
 pub mod pika;
 pub mod placement;

@@ -59,6 +59,52 @@ impl Sim {
         Ok(())
     }
 
+    /// The sides whose records differ: those of the current partition, or those an `ignore`
+    /// heal left recorded.
+    pub(crate) fn recorded_sides(&self) -> Option<&Vec<u8>> {
+        self.partition.as_ref().or(self.healed_split.as_ref())
+    }
+
+    /// The `Network Partitions` section of `cluster_status` run on node `n`: nothing while the
+    /// network is cut (the nodes only see their peers down); after a heal that left the
+    /// partition recorded, one line per running node `n` sees, naming the nodes of the other
+    /// sides (each node monitor's `partitions`).
+    pub fn partition_report(&self, n: usize) -> String {
+        let Some(sides) = self.healed_split.as_ref() else {
+            return String::new();
+        };
+        let mut out = String::new();
+        for x in self.running_nodes() {
+            if sides[x] != sides[n] {
+                continue;
+            }
+            let others: Vec<&str> = self
+                .cluster
+                .members()
+                .filter(|&y| sides[y] != sides[x])
+                .map(|y| self.node_name(y))
+                .collect();
+            if !others.is_empty() {
+                out.push_str(&format!(
+                    "Node {} cannot communicate with {}\n",
+                    self.node_name(x),
+                    others.join(", ")
+                ));
+            }
+        }
+        out
+    }
+
+    /// Whether `a` and `b` share a view of the cluster: on the same side of the current
+    /// partition, or of one an `ignore` heal left recorded (Mnesia does not merge the sides:
+    /// each lists only its own side as running).
+    pub fn same_side(&self, a: usize, b: usize) -> bool {
+        match self.recorded_sides() {
+            Some(sides) => sides[a] == sides[b],
+            None => true,
+        }
+    }
+
     /// Side of each node in the current partition.
     fn sides(&self) -> Vec<u8> {
         self.partition
@@ -82,15 +128,8 @@ impl Sim {
                 self.split_queue(QueueId(i), &sides);
             }
         }
-        for (n, visible, total) in self.minority_pauses(&sides) {
-            self.changed(StateChange::NodePaused {
-                node: self.node_name(n).to_string(),
-                visible,
-                total,
-            });
-            let _ = self.stop_node(n);
-            self.cluster.nodes[n].state = NodeState::Paused;
-        }
+        // The node monitors see their peers go down and pause where their mode says so
+        // (`node_monitor`, between this step and the next).
     }
 
     /// The running members that pause when the network is cut into `sides` (node → side),
@@ -98,19 +137,13 @@ impl Sim {
     /// `cluster_partition_handling` is `pause_minority` and that see at most half the members
     /// (`majority/1`: alive/total must be > 0.5 to keep running).
     pub fn minority_pauses(&self, sides: &[u8]) -> Vec<(usize, usize, usize)> {
-        let members: Vec<usize> = self.cluster.members().collect();
-        let total = members.len();
-        members
-            .iter()
-            .filter(|&&n| {
-                self.settings(n).partition_handling == PartitionHandling::PauseMinority
-                    && self.node_running(n)
+        self.cluster
+            .members()
+            .filter(|&n| self.node_running(n))
+            .filter_map(|n| {
+                self.must_pause(n, |x| sides[x] == sides[n])
+                    .map(|(visible, total)| (n, visible, total))
             })
-            .map(|&n| {
-                let visible = members.iter().filter(|&&x| sides[x] == sides[n]).count();
-                (n, visible, total)
-            })
-            .filter(|&(_, visible, total)| visible * 2 <= total)
             .collect()
     }
 
@@ -217,15 +250,12 @@ impl Sim {
             return Err("the network is not partitioned".to_string());
         };
         self.partition_epoch += 1;
-        // Before detection the distribution links held: their traffic arrives now.
+        // Before detection the distribution links held: their traffic arrives now. Once the
+        // sides have declared each other down, Mnesia reports `inconsistent_database` as they
+        // meet again and the partition is recorded, whether or not a queue spans the cut.
         self.release_cut_buffer();
+        let detected = self.partition_detected;
         self.partition_detected = false;
-        let detected = self.queues.iter().any(|q| q.side.is_some())
-            || self
-                .cluster
-                .nodes
-                .iter()
-                .any(|n| n.state == NodeState::Paused);
         self.changed(StateChange::NetworkHealed);
         let n = self.cluster.nodes.len();
         match self.heal_mode() {

@@ -352,10 +352,7 @@ fn list_queues(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOut
 fn cluster_status(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOutput, Refusal> {
     let a = parse_args(words, &[], &[])?;
     arity("cluster_status", &a, 0, 0)?;
-    let n = target(sim, on_node, &a, false)?;
-    if !sim.node_running(n) {
-        return Err(ArgError::new("Error: this command requires the 'rabbit' app to be running on the target node. Start it with 'rabbitmqctl start_app'.").into());
-    }
+    let n = target(sim, on_node, &a, true)?;
     Ok(CtlOutput::ok(format::cluster_status(sim, n)))
 }
 
