@@ -278,6 +278,7 @@ impl Sim {
                 self.unify_records(&sides, Some(winner));
                 for (x, &side) in sides.iter().enumerate() {
                     if side != winner && self.node_running(x) {
+                        self.close_clients_forced(x);
                         let _ = self.stop_node(x);
                         let _ = self.start_node(x);
                     }
