@@ -20,7 +20,7 @@ use crate::sim::trace::{Endpoint, MsgIds, MsgKind, TraceEvent, TraceKind};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub seed: u64,
-    /// `kernel.net_ticktime`: a silent peer is declared down after 0.75–1.25 × this.
+    /// `kernel.net_ticktime`: a silent peer is declared down after 1–1.27 × this (each node on its own).
     pub net_ticktime: Micros,
     /// One-way latency between two nodes.
     pub latency: Micros,
@@ -210,9 +210,11 @@ pub(crate) enum Ev {
     SyncStep {
         queue: QueueId,
     },
-    /// Each side of a partition declares the other side's nodes down.
+    /// A node declares a peer across the cut down (its own tick timeout).
     PartitionDetected {
         epoch: u64,
+        node: usize,
+        peer: usize,
     },
     /// A node waiting for a peer's Mnesia tables gives up.
     BootTimeout {
@@ -298,8 +300,11 @@ pub struct Sim {
     pub(crate) partition_epoch: u64,
     /// After an `ignore`-mode heal: the sides whose records still differ.
     pub(crate) healed_split: Option<Vec<u8>>,
-    /// Whether the sides of the current partition have declared each other down.
-    pub(crate) partition_detected: bool,
+    /// In the current partition, `declared_down[a][b]` once node `a` has declared `b` down
+    /// (each ordered pair on its own tick timeout); empty when the network is whole.
+    pub(crate) declared_down: Vec<Vec<bool>>,
+    /// When each node declares each peer across the cut down (`None`: same side).
+    pub(crate) detect_at: Vec<Vec<Option<Micros>>>,
     /// Messages sent across a partition not yet detected, in order (trace id, from node, to
     /// node, payload): delivered when the network heals, lost when the cut is detected.
     pub(crate) cut_buffer: Vec<(u64, usize, usize, Payload)>,
@@ -354,7 +359,8 @@ impl Sim {
             partition: None,
             partition_epoch: 0,
             healed_split: None,
-            partition_detected: false,
+            declared_down: Vec::new(),
+            detect_at: Vec::new(),
             cut_buffer: Vec::new(),
             dist_links: vec![vec![true; n]; n],
             events: BinaryHeap::new(),
@@ -548,9 +554,13 @@ impl Sim {
         }
     }
 
-    /// The cut is detected: the links are torn down and what TCP held is lost.
-    pub(crate) fn drop_cut_buffer(&mut self) {
-        for (id, ..) in std::mem::take(&mut self.cut_buffer) {
+    /// The link between `a` and `b` is torn down: what TCP held between them is lost.
+    pub(crate) fn drop_cut_buffer(&mut self, a: usize, b: usize) {
+        let (gone, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.cut_buffer)
+            .into_iter()
+            .partition(|&(_, f, t, _)| (f, t) == (a, b) || (f, t) == (b, a));
+        self.cut_buffer = kept;
+        for (id, ..) in gone {
             self.lost(id, "link cut by the partition");
         }
     }
@@ -680,7 +690,7 @@ impl Sim {
                     return;
                 }
                 if !self.connected(from_node, to_node) {
-                    if self.partition_detected {
+                    if self.link_torn(from_node, to_node) {
                         self.lost(id, "link cut by the partition");
                     } else {
                         // The distribution link still stands: TCP holds what it carries until
@@ -700,7 +710,9 @@ impl Sim {
                 dead,
             } => self.on_members_changed(queue, member, dead),
             Ev::SyncStep { queue } => self.on_sync_step(queue),
-            Ev::PartitionDetected { epoch } => self.on_partition_detected(epoch),
+            Ev::PartitionDetected { epoch, node, peer } => {
+                self.on_partition_detected(epoch, node, peer)
+            }
             Ev::BootTimeout { node } => self.on_boot_timeout(node),
             Ev::ConsumersGiveUp { queue } => self.on_consumers_give_up(queue),
             Ev::RetryExpired {

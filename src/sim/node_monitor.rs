@@ -25,7 +25,7 @@ impl Sim {
             && !self.halted[b]
             && self.cluster.is_member(a)
             && self.cluster.is_member(b)
-            && (self.connected(a, b) || !self.partition_detected)
+            && (self.connected(a, b) || !self.declared(a, b))
     }
 
     /// The node monitors take in what the last step changed: each running node that lost a

@@ -60,7 +60,7 @@ const DEFAULT_TICKTIME_SECS: u64 = 60;
 /// What a node took from its configuration when its VM last started.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeSettings {
-    /// `net_ticktime`: a silent peer is declared down after 0.75–1.25 × this.
+    /// `net_ticktime`: a silent peer is declared down after 1–1.27 × this (each node on its own).
     pub net_ticktime: Micros,
     /// `cluster_partition_handling`.
     pub partition_handling: PartitionHandling,

@@ -168,8 +168,12 @@ pub enum StateChange {
     BootFailed { node: String, peers: Vec<String> },
     /// A network partition began; the node names of each side.
     PartitionRecorded { sides: Vec<Vec<String>> },
-    /// Each side declared the other down.
-    NetTickTimeout { ticktime_secs: u64 },
+    /// A node declared a peer across a cut down (its own tick timeout).
+    NetTickTimeout {
+        node: String,
+        peer: String,
+        ticktime_secs: u64,
+    },
     /// pause_minority paused a node.
     NodePaused {
         node: String,
@@ -450,9 +454,13 @@ impl fmt::Display for StateChange {
                 }
                 Ok(())
             }
-            NetTickTimeout { ticktime_secs } => write!(
+            NetTickTimeout {
+                node,
+                peer,
+                ticktime_secs,
+            } => write!(
                 f,
-                "net_tick_timeout: nodes on each side declare the other side down (after net_ticktime {ticktime_secs}s ±25%)"
+                "{node} declares {peer} down: net_tick_timeout (silent past net_ticktime {ticktime_secs}s)"
             ),
             NodePaused {
                 node,
@@ -664,8 +672,8 @@ mod tests {
                 "network partition: rabbit@node1 rabbit@node2 | rabbit@node3",
             ),
             (
-                NetTickTimeout { ticktime_secs: 60 },
-                "net_tick_timeout: nodes on each side declare the other side down (after net_ticktime 60s ±25%)",
+                NetTickTimeout { node: s("rabbit@node1"), peer: s("rabbit@node3"), ticktime_secs: 60 },
+                "rabbit@node1 declares rabbit@node3 down: net_tick_timeout (silent past net_ticktime 60s)",
             ),
             (
                 NodePaused { node: s("rabbit@node3"), visible: 1, total: 3 },
