@@ -216,6 +216,25 @@ pub(crate) enum Ev {
         node: usize,
         peer: usize,
     },
+    /// After a heal, Mnesia on `node` reports `inconsistent_database` for `peer`
+    /// (`creation`: the boot it was scheduled in; a restart drops it).
+    Inconsistent {
+        epoch: u64,
+        node: usize,
+        peer: usize,
+        creation: u32,
+    },
+    /// An autoheal `request_start` from `from` reaches the leader.
+    AutohealRequest {
+        epoch: u64,
+        from: usize,
+    },
+    /// The autoheal winner has seen every loser stop: they start again.
+    AutohealRestart {
+        epoch: u64,
+        winner: usize,
+        losers: Vec<usize>,
+    },
     /// A node waiting for a peer's Mnesia tables gives up.
     BootTimeout {
         node: usize,
@@ -305,6 +324,10 @@ pub struct Sim {
     pub(crate) declared_down: Vec<Vec<bool>>,
     /// When each node declares each peer across the cut down (`None`: same side).
     pub(crate) detect_at: Vec<Vec<Option<Micros>>>,
+    /// Each node monitor's `partitions`: the peers Mnesia reported inconsistent with it.
+    pub(crate) partitions_seen: Vec<Vec<usize>>,
+    /// An autoheal decision is being carried out (the leader ignores new requests).
+    pub(crate) autoheal_busy: bool,
     /// Messages sent across a partition not yet detected, in order (trace id, from node, to
     /// node, payload): delivered when the network heals, lost when the cut is detected.
     pub(crate) cut_buffer: Vec<(u64, usize, usize, Payload)>,
@@ -361,6 +384,8 @@ impl Sim {
             healed_split: None,
             declared_down: Vec::new(),
             detect_at: Vec::new(),
+            partitions_seen: vec![Vec::new(); n],
+            autoheal_busy: false,
             cut_buffer: Vec::new(),
             dist_links: vec![vec![true; n]; n],
             events: BinaryHeap::new(),
@@ -713,6 +738,18 @@ impl Sim {
             Ev::PartitionDetected { epoch, node, peer } => {
                 self.on_partition_detected(epoch, node, peer)
             }
+            Ev::Inconsistent {
+                epoch,
+                node,
+                peer,
+                creation,
+            } => self.on_inconsistent(epoch, node, peer, creation),
+            Ev::AutohealRequest { epoch, from } => self.on_autoheal_request(epoch, from),
+            Ev::AutohealRestart {
+                epoch,
+                winner,
+                losers,
+            } => self.on_autoheal_restart(epoch, winner, losers),
             Ev::BootTimeout { node } => self.on_boot_timeout(node),
             Ev::ConsumersGiveUp { queue } => self.on_consumers_give_up(queue),
             Ev::RetryExpired {
@@ -756,6 +793,7 @@ impl Sim {
         self.creation.push(creation);
         self.next_serial.push(1000);
         self.halted.push(false);
+        self.partitions_seen.push(Vec::new());
         for row in &mut self.dist_links {
             row.push(false);
         }

@@ -349,17 +349,10 @@ impl Sim {
                 }
             }
             PartitionHandling::Autoheal if detected => {
-                let winner = self.autoheal_winner(&sides);
-                self.changed(StateChange::AutohealWinner { side: winner });
+                // The records stay split until the autoheal rounds have restarted one side.
                 self.partition = None;
-                self.unify_records(&sides, Some(winner));
-                for (x, &side) in sides.iter().enumerate() {
-                    if side != winner && self.node_running(x) {
-                        self.close_clients_forced(x);
-                        let _ = self.stop_node(x);
-                        let _ = self.start_node(x);
-                    }
-                }
+                self.healed_split = Some(sides.clone());
+                self.autoheal_after_heal(&sides);
             }
             _ => {
                 // ignore: both masters keep running; the partition stays on record until the
@@ -386,37 +379,6 @@ impl Sim {
             Some(first) => self.settings(first).partition_handling,
             None => self.config.partition_handling,
         }
-    }
-
-    /// autoheal's `make_decision`: most client connections, then most nodes, then the larger
-    /// node list in Erlang term order.
-    fn autoheal_winner(&self, sides: &[u8]) -> u8 {
-        type Rank = (usize, usize, Vec<String>);
-        let mut best: Option<(Rank, u8)> = None;
-        let max = sides.iter().copied().max().unwrap_or(0);
-        for s in 0..=max {
-            let nodes: Vec<usize> = (0..sides.len())
-                .filter(|&x| sides[x] == s && self.cluster.is_member(x))
-                .collect();
-            if nodes.is_empty() {
-                continue;
-            }
-            let conns = self
-                .clients
-                .iter()
-                .filter(|c| c.connected && nodes.contains(&c.node))
-                .count();
-            let mut names: Vec<String> = nodes
-                .iter()
-                .map(|&x| self.node_name(x).to_string())
-                .collect();
-            names.sort();
-            let key = (conns, nodes.len(), names);
-            if best.as_ref().is_none_or(|(k, _)| key > *k) {
-                best = Some((key, s));
-            }
-        }
-        best.map_or(0, |(_, s)| s)
     }
 
     /// Drops the forked records of every side but `keep` (None: the side holding each
@@ -472,6 +434,10 @@ impl Sim {
         let Some(sides) = self.healed_split.clone() else {
             return;
         };
+        // Under autoheal the rounds decide which side a restarted node joins.
+        if self.heal_mode() == PartitionHandling::Autoheal {
+            return;
+        }
         let mine = sides[n];
         let max = sides.iter().copied().max().unwrap_or(0);
         let others: Vec<u8> = (0..=max).filter(|&s| s != mine).collect();

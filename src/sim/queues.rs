@@ -684,7 +684,8 @@ impl Sim {
     pub(crate) fn node_up(&mut self, n: usize, crashed: bool) {
         for i in 0..self.queues.len() {
             let q = QueueId(i);
-            if self.queues[i].deleted {
+            // After a heal that left the records split, a node takes part in its side's only.
+            if self.queues[i].deleted || !self.visible_from(q, n) {
                 continue;
             }
             let master = self.queues[i].master;

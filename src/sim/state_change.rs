@@ -187,8 +187,15 @@ pub enum StateChange {
     },
     /// The partition ended.
     NetworkHealed,
-    /// autoheal chose the winning side.
-    AutohealWinner { side: u8 },
+    /// The autoheal leader decided from the partitions it could see (`make_decision`).
+    AutohealDecision {
+        leader: String,
+        partitions: Vec<Vec<String>>,
+        winner: String,
+        losers: Vec<String>,
+    },
+    /// The autoheal leader refused a request (`check_other_nodes`).
+    AutohealDenied { leader: String, reason: String },
     /// After a partition, one side's record of a queue was discarded.
     SplitRecordDiscarded { queue: QueueName, side: u8 },
     /// `forget_cluster_node`.
@@ -478,10 +485,26 @@ impl fmt::Display for StateChange {
                 joined(f, nodes, ", ")
             }
             NetworkHealed => f.write_str("network healed"),
-            AutohealWinner { side } => write!(
-                f,
-                "autoheal: the winning partition is side {side}; the other nodes restart"
-            ),
+            AutohealDecision {
+                leader,
+                partitions,
+                winner,
+                losers,
+            } => {
+                let parts: Vec<String> = partitions
+                    .iter()
+                    .map(|p| format!("[{}]", p.join(", ")))
+                    .collect();
+                write!(
+                    f,
+                    "autoheal decision by {leader}: partitions [{}], winner {winner}, losers [{}] restart",
+                    parts.join(", "),
+                    losers.join(", ")
+                )
+            }
+            AutohealDenied { leader, reason } => {
+                write!(f, "autoheal request denied by {leader}: {reason}")
+            }
             SplitRecordDiscarded { queue, side } => write!(
                 f,
                 "{queue}: the record of side {side} is discarded with its messages"
@@ -685,8 +708,17 @@ mod tests {
             ),
             (NetworkHealed, "network healed"),
             (
-                AutohealWinner { side: 1 },
-                "autoheal: the winning partition is side 1; the other nodes restart",
+                AutohealDecision {
+                    leader: s("rabbit@node1"),
+                    partitions: vec![vec![s("rabbit@node1"), s("rabbit@node3")], vec![s("rabbit@node2")]],
+                    winner: s("rabbit@node1"),
+                    losers: vec![s("rabbit@node2")],
+                },
+                "autoheal decision by rabbit@node1: partitions [[rabbit@node1, rabbit@node3], [rabbit@node2]], winner rabbit@node1, losers [rabbit@node2] restart",
+            ),
+            (
+                AutohealDenied { leader: s("rabbit@node1"), reason: s("remote nodes disconnected") },
+                "autoheal request denied by rabbit@node1: remote nodes disconnected",
             ),
             (
                 SplitRecordDiscarded { queue: q(), side: 2 },
