@@ -73,7 +73,7 @@ impl Sim {
     fn maybe_autoheal(&mut self, node: usize) {
         if self.partitions_seen[node].is_empty()
             || self.autoheal_busy
-            || self.settings(node).partition_handling != PartitionHandling::Autoheal
+            || self.settings(node).heal_mode() != PartitionHandling::Autoheal
             || self.cluster.members().any(|x| self.halted[x])
         {
             return;

@@ -1,6 +1,6 @@
 //! The node monitor (`rabbit_node_monitor`): which peers' Erlang VMs each node is connected
 //! to, and what its `cluster_partition_handling` does when one of them goes down. As in
-//! 3.10.8's `handle_dead_node`, the check runs on every `nodedown` — a kill, a halted VM
+//! 3.10.8's `handle_dead_node` (for `pause_minority` and `pause_if_all_down`), the check runs on every `nodedown` — a kill, a halted VM
 //! (`rabbitmqctl stop`, `systemctl stop`) or a peer declared down across a network cut — not
 //! only when a partition is seen; a `stop_app` leaves the VM up and is no `nodedown`. A paused
 //! node keeps its VM and polls until its condition holds again (`wait_for_cluster_recovery`).
@@ -78,8 +78,25 @@ impl Sim {
         let members: Vec<usize> = self.cluster.members().collect();
         let total = members.len();
         let visible = members.iter().filter(|&&x| sees(x)).count();
-        match self.settings(a).partition_handling {
+        let settings = self.settings(a);
+        match settings.partition_handling {
             PartitionHandling::PauseMinority if visible * 2 <= total => Some((visible, total)),
+            // `in_preferred_partition`: the preferred nodes that are members; none of them in
+            // reach (a node counts itself), and there was one to reach.
+            PartitionHandling::PauseIfAllDown => {
+                let preferred: Vec<usize> = members
+                    .iter()
+                    .copied()
+                    .filter(|&x| {
+                        settings
+                            .preferred_nodes
+                            .iter()
+                            .any(|p| p == self.node_name(x))
+                    })
+                    .collect();
+                let none_seen = !preferred.is_empty() && !preferred.iter().any(|&x| sees(x));
+                none_seen.then_some((visible, total))
+            }
             _ => None,
         }
     }
@@ -87,11 +104,19 @@ impl Sim {
     /// `await_cluster_recovery`: the rabbit app stops (its clients are told 320
     /// CONNECTION_FORCED), the VM stays up and polls.
     pub(crate) fn pause(&mut self, a: usize, visible: usize, total: usize) {
-        self.changed(StateChange::NodePaused {
-            node: self.node_name(a).to_string(),
-            visible,
-            total,
-        });
+        let node = self.node_name(a).to_string();
+        let change = match self.settings(a).partition_handling {
+            PartitionHandling::PauseIfAllDown => StateChange::NodePausedAllDown {
+                node,
+                preferred: self.settings(a).preferred_nodes.clone(),
+            },
+            _ => StateChange::NodePaused {
+                node,
+                visible,
+                total,
+            },
+        };
+        self.changed(change);
         self.close_clients_forced(a);
         let _ = self.stop_node(a);
         self.cluster.nodes[a].state = NodeState::Paused;

@@ -376,7 +376,7 @@ impl Sim {
             .any(|n| n.state == NodeState::Paused);
         match self.cluster.members().next() {
             _ if paused => PartitionHandling::PauseMinority,
-            Some(first) => self.settings(first).partition_handling,
+            Some(first) => self.settings(first).heal_mode(),
             None => self.config.partition_handling,
         }
     }

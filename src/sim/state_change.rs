@@ -187,6 +187,11 @@ pub enum StateChange {
     },
     /// The partition ended.
     NetworkHealed,
+    /// pause_if_all_down paused a node: none of its preferred nodes is in reach.
+    NodePausedAllDown {
+        node: String,
+        preferred: Vec<String>,
+    },
     /// The autoheal leader decided from the partitions it could see (`make_decision`).
     AutohealDecision {
         leader: String,
@@ -502,6 +507,11 @@ impl fmt::Display for StateChange {
                     losers.join(", ")
                 )
             }
+            NodePausedAllDown { node, preferred } => write!(
+                f,
+                "{node} pauses itself: none of its preferred nodes [{}] is in reach (pause_if_all_down)",
+                preferred.join(", ")
+            ),
             AutohealDenied { leader, reason } => {
                 write!(f, "autoheal request denied by {leader}: {reason}")
             }
@@ -715,6 +725,10 @@ mod tests {
                     losers: vec![s("rabbit@node2")],
                 },
                 "autoheal decision by rabbit@node1: partitions [[rabbit@node1, rabbit@node3], [rabbit@node2]], winner rabbit@node1, losers [rabbit@node2] restart",
+            ),
+            (
+                NodePausedAllDown { node: s("rabbit@node3"), preferred: vec![s("rabbit@node1")] },
+                "rabbit@node3 pauses itself: none of its preferred nodes [rabbit@node1] is in reach (pause_if_all_down)",
             ),
             (
                 AutohealDenied { leader: s("rabbit@node1"), reason: s("remote nodes disconnected") },
