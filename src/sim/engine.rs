@@ -315,6 +315,8 @@ pub struct Sim {
     pub(crate) blocked: Vec<(QueueId, Payload)>,
     /// Partition sides (node → side id); `None` when the network is whole.
     pub partition: Option<Vec<u8>>,
+    /// A single cut link (`partition node1 - node2`): both still reach the other nodes.
+    pub partial_cut: Option<(usize, usize)>,
     /// Bumped by each partition and heal, so stale detection timers do nothing.
     pub(crate) partition_epoch: u64,
     /// After an `ignore`-mode heal: the sides whose records still differ.
@@ -380,6 +382,7 @@ impl Sim {
             waiting: Vec::new(),
             blocked: Vec::new(),
             partition: None,
+            partial_cut: None,
             partition_epoch: 0,
             healed_split: None,
             declared_down: Vec::new(),
@@ -427,6 +430,11 @@ impl Sim {
 
     /// Whether `a` and `b` can talk (both running and on the same side of any partition).
     pub fn connected(&self, a: usize, b: usize) -> bool {
+        if let Some((x, y)) = self.partial_cut {
+            if (a, b) == (x, y) || (a, b) == (y, x) {
+                return false;
+            }
+        }
         match &self.partition {
             Some(sides) => sides[a] == sides[b],
             None => true,

@@ -46,7 +46,12 @@ impl Sim {
             }
         }
         for a in 0..n {
-            if self.cluster.nodes[a].state == NodeState::Paused && self.may_run(a).is_none() {
+            // Paused for a partial partition: `all_nodes_up` must hold, and the cut link does not.
+            let cut_end = self.partial_cut.is_some_and(|(x, y)| x == a || y == a);
+            if self.cluster.nodes[a].state == NodeState::Paused
+                && !cut_end
+                && self.may_run(a).is_none()
+            {
                 // `wait_for_cluster_recovery`: the condition holds, `rabbit:start()`.
                 self.cluster.nodes[a].state = NodeState::Stopped;
                 let _ = self.start_node(a);
@@ -117,6 +122,11 @@ impl Sim {
             },
         };
         self.changed(change);
+        self.pause_node(a);
+    }
+
+    /// The pause itself: the rabbit app stops, the VM stays up.
+    pub(crate) fn pause_node(&mut self, a: usize) {
         self.close_clients_forced(a);
         let _ = self.stop_node(a);
         self.cluster.nodes[a].state = NodeState::Paused;

@@ -16,7 +16,7 @@ pub const TICK_SPREAD: f64 = 0.27;
 impl Sim {
     /// Cuts the network between the given sides (each a list of node indices).
     pub fn partition(&mut self, sides: &[Vec<usize>]) -> Result<(), String> {
-        if self.partition.is_some() {
+        if self.partition.is_some() || self.partial_cut.is_some() {
             return Err("the network is already partitioned: heal it first".to_string());
         }
         let n = self.cluster.nodes.len();
@@ -55,27 +55,133 @@ impl Sim {
         // Each node stops hearing the peers across the cut and declares each down on its own
         // tick timeout: after 1–1.27 × its net_ticktime (measured on 3.10.8 with T = 10 s over
         // 104 node pairs: 9.997–12.646 s, never before T).
+        let members: Vec<usize> = self.cluster.members().collect();
+        let mut pairs = Vec::new();
+        for &a in &members {
+            for &b in &members {
+                if side[a] != side[b] {
+                    pairs.push((a, b));
+                }
+            }
+        }
+        self.schedule_detections(&pairs);
+        Ok(())
+    }
+
+    /// Cuts the one link between `a` and `b` (`partition node1 - node2`): both still reach
+    /// every other node, so when one of them declares the other down, a third node tells it
+    /// the other is still up (`check_partial_partition`) and its mode acts on that.
+    pub fn partial_partition(&mut self, a: usize, b: usize) -> Result<(), String> {
+        if self.partition.is_some() || self.partial_cut.is_some() {
+            return Err("the network is already partitioned: heal it first".to_string());
+        }
+        if a == b {
+            return Err("a link joins two different nodes: partition node1 - node2".to_string());
+        }
+        for x in [a, b] {
+            if !self.cluster.is_member(x) {
+                return Err(format!(
+                    "{} is not a member of the cluster",
+                    self.node_name(x)
+                ));
+            }
+        }
+        self.changed(StateChange::LinkCut {
+            node: self.node_name(a).to_string(),
+            peer: self.node_name(b).to_string(),
+        });
+        self.partial_cut = Some((a, b));
+        self.partition_epoch += 1;
+        self.schedule_detections(&[(a, b), (b, a)]);
+        Ok(())
+    }
+
+    /// Each node of each (node, peer) pair stops hearing the peer and declares it down on its
+    /// own tick timeout: after 1–1.27 × its net_ticktime (measured on 3.10.8 with T = 10 s
+    /// over 104 node pairs: 9.997–12.646 s, never before T).
+    fn schedule_detections(&mut self, pairs: &[(usize, usize)]) {
+        let n = self.cluster.nodes.len();
         self.declared_down = vec![vec![false; n]; n];
         self.detect_at = vec![vec![None; n]; n];
         let epoch = self.partition_epoch;
-        for a in self.cluster.members().collect::<Vec<_>>() {
-            for b in self.cluster.members().collect::<Vec<_>>() {
-                if side[a] == side[b] {
-                    continue;
-                }
-                let at = self.now + self.tick_timeout(a);
-                self.detect_at[a][b] = Some(at);
-                self.schedule(
-                    at,
-                    Ev::PartitionDetected {
-                        epoch,
-                        node: a,
-                        peer: b,
-                    },
-                );
-            }
+        for &(a, b) in pairs {
+            let at = self.now + self.tick_timeout(a);
+            self.detect_at[a][b] = Some(at);
+            self.schedule(
+                at,
+                Ev::PartitionDetected {
+                    epoch,
+                    node: a,
+                    peer: b,
+                },
+            );
         }
-        Ok(())
+    }
+
+    /// `a` declared `b` down across a single cut link: a running node that still sees both
+    /// answers `partial_partition`, and `a`'s mode decides. pause_minority pauses until the
+    /// whole cluster is back; the other modes (pause_if_all_down when in its preferred
+    /// partition) disconnect from that node, which makes it a full partition with `a` alone.
+    fn check_partial_partition(&mut self, a: usize, b: usize) {
+        if !self.node_running(a) || !self.node_running(b) {
+            return;
+        }
+        let Some(proxy) = self.cluster.members().find(|&z| {
+            z != a && z != b && self.node_running(z) && self.connected(z, a) && self.connected(z, b)
+        }) else {
+            return;
+        };
+        let settings = self.settings(a);
+        let mode = settings.partition_handling;
+        let preferred_seen = self.must_pause(a, |x| self.connected(a, x)).is_none();
+        let action = match mode {
+            PartitionHandling::PauseMinority => {
+                "pause_minority: it pauses until the entire cluster recovers".to_string()
+            }
+            PartitionHandling::PauseIfAllDown if !preferred_seen => {
+                "it is about to pause: no further action".to_string()
+            }
+            _ => format!(
+                "it disconnects from {}: a full partition with it alone",
+                self.node_name(proxy)
+            ),
+        };
+        self.changed(StateChange::PartialPartition {
+            node: self.node_name(a).to_string(),
+            down: self.node_name(b).to_string(),
+            proxy: self.node_name(proxy).to_string(),
+            action,
+        });
+        match mode {
+            PartitionHandling::PauseMinority => self.pause_node(a),
+            PartitionHandling::PauseIfAllDown if !preferred_seen => {}
+            _ => self.upgrade_to_full_partition(a),
+        }
+    }
+
+    /// `upgrade_to_full_partition`: `a` and the nodes it still saw drop their links at once
+    /// (an explicit disconnect, not a tick timeout), so the cut becomes `{a} | the others`.
+    fn upgrade_to_full_partition(&mut self, a: usize) {
+        let n = self.cluster.nodes.len();
+        let mut side = vec![1u8; n];
+        side[a] = 0;
+        self.partial_cut = None;
+        self.partition = Some(side.clone());
+        let others: Vec<usize> = self
+            .cluster
+            .members()
+            .filter(|&z| {
+                side[z] != side[a] && !self.declared(z, a) && self.detect_at[z][a].is_none()
+            })
+            .collect();
+        for &z in &others {
+            self.detect_at[a][z] = Some(self.now);
+            self.detect_at[z][a] = Some(self.now);
+        }
+        for &z in &others {
+            self.declare_down(a, z, None);
+            self.declare_down(z, a, None);
+        }
     }
 
     /// How long node `a` takes to declare a silent peer down: the net_kernel ticker checks
@@ -159,14 +265,26 @@ impl Sim {
     /// side splits, its mirrors there promoting once their own nodes have declared the
     /// master's node down. The node monitors react between this step and the next.
     pub(crate) fn on_partition_detected(&mut self, epoch: u64, a: usize, b: usize) {
-        if epoch != self.partition_epoch || self.partition.is_none() || self.declared(a, b) {
+        if epoch != self.partition_epoch
+            || (self.partition.is_none() && self.partial_cut.is_none())
+            || self.declared(a, b)
+        {
+            return;
+        }
+        let ticktime = self.settings(a).net_ticktime.0 / 1_000_000;
+        self.declare_down(a, b, Some(ticktime));
+    }
+
+    /// `a` sees `b` down: after `ticktime_secs` of silence, or (`None`) on a disconnect.
+    fn declare_down(&mut self, a: usize, b: usize, ticktime_secs: Option<u64>) {
+        if self.declared(a, b) {
             return;
         }
         self.declared_down[a][b] = true;
         self.changed(StateChange::NetTickTimeout {
             node: self.node_name(a).to_string(),
             peer: self.node_name(b).to_string(),
-            ticktime_secs: self.settings(a).net_ticktime.0 / 1_000_000,
+            ticktime_secs,
         });
         self.drop_cut_buffer(a, b);
         // The channels on `a` see the replicas on `b` go down: a publish that every replica
@@ -190,6 +308,9 @@ impl Sim {
             if self.queues[i].side.is_none() || self.queues[i].side == Some(sides[m]) {
                 self.split_queue(q, &sides, sides[other]);
             }
+        }
+        if self.partial_cut.is_some() {
+            self.check_partial_partition(a, b);
         }
     }
 
@@ -322,6 +443,16 @@ impl Sim {
     /// Heals the network. `ignore` merges nothing (the operator must restart one side);
     /// `pause_minority` restarts the paused nodes; `autoheal` restarts the losing side.
     pub fn heal(&mut self) -> Result<(), String> {
+        if self.partial_cut.take().is_some() {
+            // The link is back: nothing was split; a node paused for the partial partition
+            // sees every node again and starts (`node_monitor`).
+            self.partition_epoch += 1;
+            self.release_cut_buffer();
+            self.declared_down.clear();
+            self.detect_at.clear();
+            self.changed(StateChange::NetworkHealed);
+            return Ok(());
+        }
         let Some(sides) = self.partition.clone() else {
             return Err("the network is not partitioned".to_string());
         };

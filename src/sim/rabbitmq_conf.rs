@@ -240,8 +240,8 @@ pub fn settings_from(file: Option<&str>) -> Result<NodeSettings, String> {
                 _ => problems.push((
                     "transform_datatypes",
                     format!(
-                        "\"{}\" is not a valid enum value, acceptable values are: ignore, autoheal",
-                        e.value
+                        "Error transforming datatype for: {}\n  - \"{}\" is not a valid enum value, acceptable values are: ignore, autoheal",
+                        e.key, e.value
                     ),
                 )),
             },
@@ -276,7 +276,7 @@ pub fn settings_from(file: Option<&str>) -> Result<NodeSettings, String> {
 const PREFERRED_PREFIX: &str = "cluster_partition_handling.pause_if_all_down.nodes.";
 
 /// rabbit.schema's translation of `cluster_partition_handling = pause_if_all_down`: it needs
-/// at least one node and a recovery strategy.
+/// at least one node and a recovery strategy (texts as a 3.10.8 node prints them).
 fn pause_if_all_down_translation(
     entries: &[ConfEntry],
     s: &NodeSettings,
@@ -293,7 +293,7 @@ fn pause_if_all_down_translation(
     } else if !recover_set {
         problems.push((
             "apply_translations",
-            "Translation for 'rabbit.cluster_partition_handling' found invalid configuration: Recover strategy required for pause_if_all_down".into(),
+            "Translation for 'rabbit.cluster_partition_handling' expected to find setting 'cluster_partition_handling.pause_if_all_down.recover' but was missing".into(),
         ));
     }
 }
@@ -342,6 +342,14 @@ mod tests {
         let ok = settings_from(Some("cluster_partition_handling = pause_if_all_down\ncluster_partition_handling.pause_if_all_down.nodes.1 = rabbit@node1\ncluster_partition_handling.pause_if_all_down.recover = autoheal\n")).unwrap();
         assert_eq!(ok.preferred_nodes, vec!["rabbit@node1".to_string()]);
         assert_eq!(ok.heal_mode(), PartitionHandling::Autoheal);
+        let nodes = "cluster_partition_handling = pause_if_all_down\ncluster_partition_handling.pause_if_all_down.nodes.1 = rabbit@node1\n";
+        let err = settings_from(Some(nodes)).unwrap_err();
+        assert!(err.contains("Error preparing configuration in phase apply_translations:\n  - Translation for 'rabbit.cluster_partition_handling' expected to find setting 'cluster_partition_handling.pause_if_all_down.recover' but was missing"), "{err}");
+        let err = settings_from(Some(&format!(
+            "{nodes}cluster_partition_handling.pause_if_all_down.recover = foo\n"
+        )))
+        .unwrap_err();
+        assert!(err.contains("Error preparing configuration in phase transform_datatypes:\n  - Error transforming datatype for: cluster_partition_handling.pause_if_all_down.recover\n  - \"foo\" is not a valid enum value, acceptable values are: ignore, autoheal"), "{err}");
         let err = settings_from(Some("net_ticktime = 0\n")).unwrap_err();
         assert!(
             err.contains("net_ticktime invalid, non-zero positive integer only"),

@@ -168,11 +168,22 @@ pub enum StateChange {
     BootFailed { node: String, peers: Vec<String> },
     /// A network partition began; the node names of each side.
     PartitionRecorded { sides: Vec<Vec<String>> },
-    /// A node declared a peer across a cut down (its own tick timeout).
+    /// One link was cut (`partition node1 - node2`); both still reach the other nodes.
+    LinkCut { node: String, peer: String },
+    /// `rabbit_node_monitor` found a partial partition: `node` saw `down` go down but `proxy`
+    /// still sees it; `action` is what `node`'s mode does about it.
+    PartialPartition {
+        node: String,
+        down: String,
+        proxy: String,
+        action: String,
+    },
+    /// A node declared a peer across a cut down: its own tick timeout (`ticktime_secs`), or
+    /// `None` when it disconnected on purpose (a partial partition made full).
     NetTickTimeout {
         node: String,
         peer: String,
-        ticktime_secs: u64,
+        ticktime_secs: Option<u64>,
     },
     /// pause_minority paused a node.
     NodePaused {
@@ -469,11 +480,16 @@ impl fmt::Display for StateChange {
             NetTickTimeout {
                 node,
                 peer,
-                ticktime_secs,
+                ticktime_secs: Some(t),
             } => write!(
                 f,
-                "{node} declares {peer} down: net_tick_timeout (silent past net_ticktime {ticktime_secs}s)"
+                "{node} declares {peer} down: net_tick_timeout (silent past net_ticktime {t}s)"
             ),
+            NetTickTimeout {
+                node,
+                peer,
+                ticktime_secs: None,
+            } => write!(f, "{node} sees {peer} down: the link was disconnected"),
             NodePaused {
                 node,
                 visible,
@@ -507,6 +523,19 @@ impl fmt::Display for StateChange {
                     losers.join(", ")
                 )
             }
+            LinkCut { node, peer } => write!(
+                f,
+                "network link cut: {node} - {peer} (both still reach the other nodes)"
+            ),
+            PartialPartition {
+                node,
+                down,
+                proxy,
+                action,
+            } => write!(
+                f,
+                "partial partition detected on {node}: it saw DOWN from {down} but can still see {proxy}, which can see {down}; {action}"
+            ),
             NodePausedAllDown { node, preferred } => write!(
                 f,
                 "{node} pauses itself: none of its preferred nodes [{}] is in reach (pause_if_all_down)",
@@ -705,7 +734,7 @@ mod tests {
                 "network partition: rabbit@node1 rabbit@node2 | rabbit@node3",
             ),
             (
-                NetTickTimeout { node: s("rabbit@node1"), peer: s("rabbit@node3"), ticktime_secs: 60 },
+                NetTickTimeout { node: s("rabbit@node1"), peer: s("rabbit@node3"), ticktime_secs: Some(60) },
                 "rabbit@node1 declares rabbit@node3 down: net_tick_timeout (silent past net_ticktime 60s)",
             ),
             (
@@ -725,6 +754,14 @@ mod tests {
                     losers: vec![s("rabbit@node2")],
                 },
                 "autoheal decision by rabbit@node1: partitions [[rabbit@node1, rabbit@node3], [rabbit@node2]], winner rabbit@node1, losers [rabbit@node2] restart",
+            ),
+            (
+                LinkCut { node: s("rabbit@node1"), peer: s("rabbit@node2") },
+                "network link cut: rabbit@node1 - rabbit@node2 (both still reach the other nodes)",
+            ),
+            (
+                PartialPartition { node: s("rabbit@node1"), down: s("rabbit@node2"), proxy: s("rabbit@node3"), action: s("it disconnects from rabbit@node3") },
+                "partial partition detected on rabbit@node1: it saw DOWN from rabbit@node2 but can still see rabbit@node3, which can see rabbit@node2; it disconnects from rabbit@node3",
             ),
             (
                 NodePausedAllDown { node: s("rabbit@node3"), preferred: vec![s("rabbit@node1")] },
