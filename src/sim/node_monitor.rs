@@ -38,8 +38,8 @@ impl Sim {
             .collect();
         if links != self.dist_links {
             let old = std::mem::replace(&mut self.dist_links, links);
-            for a in 0..n {
-                let lost_peer = (0..n).any(|b| b != a && old[a][b] && !self.dist_links[a][b]);
+            for (a, was) in old.iter().enumerate() {
+                let lost_peer = (0..n).any(|b| b != a && was[b] && !self.dist_links[a][b]);
                 if lost_peer && self.node_running(a) && self.cluster.is_member(a) {
                     self.handle_dead_node(a);
                 }
