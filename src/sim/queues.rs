@@ -776,6 +776,8 @@ impl Sim {
         if self.queues[q.0].is_mirrored() {
             self.update_mirrors(q);
         }
+        // Requests retrying for a live master (`rabbit_amqqueue:with/4`) find this one.
+        self.retry_waiting(q);
         self.try_deliver(q);
     }
 
