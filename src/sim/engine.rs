@@ -20,7 +20,7 @@ use crate::sim::trace::{Endpoint, MsgIds, MsgKind, TraceEvent, TraceKind};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub seed: u64,
-    /// `kernel.net_ticktime`: a silent peer is declared down after 0.75–1.25 × this.
+    /// `kernel.net_ticktime`: a silent peer is declared down after 1–1.27 × this (each node on its own).
     pub net_ticktime: Micros,
     /// One-way latency between two nodes.
     pub latency: Micros,
@@ -208,9 +208,30 @@ pub(crate) enum Ev {
     SyncStep {
         queue: QueueId,
     },
-    /// Each side of a partition declares the other side's nodes down.
+    /// A node declares a peer across the cut down (its own tick timeout).
     PartitionDetected {
         epoch: u64,
+        node: usize,
+        peer: usize,
+    },
+    /// After a heal, Mnesia on `node` reports `inconsistent_database` for `peer`
+    /// (`creation`: the boot it was scheduled in; a restart drops it).
+    Inconsistent {
+        epoch: u64,
+        node: usize,
+        peer: usize,
+        creation: u32,
+    },
+    /// An autoheal `request_start` from `from` reaches the leader.
+    AutohealRequest {
+        epoch: u64,
+        from: usize,
+    },
+    /// The autoheal winner has seen every loser stop: they start again.
+    AutohealRestart {
+        epoch: u64,
+        winner: usize,
+        losers: Vec<usize>,
     },
     /// A node waiting for a peer's Mnesia tables gives up.
     BootTimeout {
@@ -292,15 +313,27 @@ pub struct Sim {
     pub(crate) blocked: Vec<(QueueId, Payload)>,
     /// Partition sides (node → side id); `None` when the network is whole.
     pub partition: Option<Vec<u8>>,
+    /// A single cut link (`partition node1 - node2`): both still reach the other nodes.
+    pub partial_cut: Option<(usize, usize)>,
     /// Bumped by each partition and heal, so stale detection timers do nothing.
     pub(crate) partition_epoch: u64,
     /// After an `ignore`-mode heal: the sides whose records still differ.
     pub(crate) healed_split: Option<Vec<u8>>,
-    /// Whether the sides of the current partition have declared each other down.
-    pub(crate) partition_detected: bool,
+    /// In the current partition, `declared_down[a][b]` once node `a` has declared `b` down
+    /// (each ordered pair on its own tick timeout); empty when the network is whole.
+    pub(crate) declared_down: Vec<Vec<bool>>,
+    /// When each node declares each peer across the cut down (`None`: same side).
+    pub(crate) detect_at: Vec<Vec<Option<Micros>>>,
+    /// Each node monitor's `partitions`: the peers Mnesia reported inconsistent with it.
+    pub(crate) partitions_seen: Vec<Vec<usize>>,
+    /// An autoheal decision is being carried out (the leader ignores new requests).
+    pub(crate) autoheal_busy: bool,
     /// Messages sent across a partition not yet detected, in order (trace id, from node, to
     /// node, payload): delivered when the network heals, lost when the cut is detected.
     pub(crate) cut_buffer: Vec<(u64, usize, usize, Payload)>,
+    /// The node monitor's view: `dist_links[a][b]` while `a`'s VM holds a distribution link
+    /// to `b`'s (`node_monitor`).
+    pub(crate) dist_links: Vec<Vec<bool>>,
     events: BinaryHeap<Reverse<Scheduled>>,
     seq: u64,
     next_msg_id: u64,
@@ -347,10 +380,15 @@ impl Sim {
             waiting: Vec::new(),
             blocked: Vec::new(),
             partition: None,
+            partial_cut: None,
             partition_epoch: 0,
             healed_split: None,
-            partition_detected: false,
+            declared_down: Vec::new(),
+            detect_at: Vec::new(),
+            partitions_seen: vec![Vec::new(); n],
+            autoheal_busy: false,
             cut_buffer: Vec::new(),
+            dist_links: vec![vec![true; n]; n],
             events: BinaryHeap::new(),
             seq: 0,
             next_msg_id: 1,
@@ -390,6 +428,11 @@ impl Sim {
 
     /// Whether `a` and `b` can talk (both running and on the same side of any partition).
     pub fn connected(&self, a: usize, b: usize) -> bool {
+        if let Some((x, y)) = self.partial_cut {
+            if (a, b) == (x, y) || (a, b) == (y, x) {
+                return false;
+            }
+        }
         match &self.partition {
             Some(sides) => sides[a] == sides[b],
             None => true,
@@ -446,12 +489,14 @@ impl Sim {
                 break;
             }
             // What the previous step (an event or an input) did is complete, and the next
-            // event is still in flight: the checker reads the step.
+            // event is still in flight: the node monitors react, then the checker reads it.
+            self.node_monitor();
             self.watch_losses();
             let Reverse(s) = self.events.pop().expect("peeked");
             self.now = s.at;
             self.dispatch(s.ev);
         }
+        self.node_monitor();
         if t > self.now {
             self.now = t;
         }
@@ -469,6 +514,7 @@ impl Sim {
     pub fn run_until(&mut self, limit: Micros, mut done: impl FnMut(&Sim) -> bool) -> bool {
         let end = self.now + limit;
         loop {
+            self.node_monitor();
             if done(self) {
                 return true;
             }
@@ -539,9 +585,13 @@ impl Sim {
         }
     }
 
-    /// The cut is detected: the links are torn down and what TCP held is lost.
-    pub(crate) fn drop_cut_buffer(&mut self) {
-        for (id, ..) in std::mem::take(&mut self.cut_buffer) {
+    /// The link between `a` and `b` is torn down: what TCP held between them is lost.
+    pub(crate) fn drop_cut_buffer(&mut self, a: usize, b: usize) {
+        let (gone, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut self.cut_buffer)
+            .into_iter()
+            .partition(|&(_, f, t, _)| (f, t) == (a, b) || (f, t) == (b, a));
+        self.cut_buffer = kept;
+        for (id, ..) in gone {
             self.lost(id, "link cut by the partition");
         }
     }
@@ -671,7 +721,7 @@ impl Sim {
                     return;
                 }
                 if !self.connected(from_node, to_node) {
-                    if self.partition_detected {
+                    if self.link_torn(from_node, to_node) {
                         self.lost(id, "link cut by the partition");
                     } else {
                         // The distribution link still stands: TCP holds what it carries until
@@ -691,7 +741,21 @@ impl Sim {
                 dead,
             } => self.on_members_changed(queue, member, dead),
             Ev::SyncStep { queue } => self.on_sync_step(queue),
-            Ev::PartitionDetected { epoch } => self.on_partition_detected(epoch),
+            Ev::PartitionDetected { epoch, node, peer } => {
+                self.on_partition_detected(epoch, node, peer)
+            }
+            Ev::Inconsistent {
+                epoch,
+                node,
+                peer,
+                creation,
+            } => self.on_inconsistent(epoch, node, peer, creation),
+            Ev::AutohealRequest { epoch, from } => self.on_autoheal_request(epoch, from),
+            Ev::AutohealRestart {
+                epoch,
+                winner,
+                losers,
+            } => self.on_autoheal_restart(epoch, winner, losers),
             Ev::BootTimeout { node } => self.on_boot_timeout(node),
             Ev::ConsumersGiveUp { queue } => self.on_consumers_give_up(queue),
             Ev::RetryExpired {
@@ -735,6 +799,12 @@ impl Sim {
         self.creation.push(creation);
         self.next_serial.push(1000);
         self.halted.push(false);
+        self.partitions_seen.push(Vec::new());
+        for row in &mut self.dist_links {
+            row.push(false);
+        }
+        let n = self.dist_links.len() + 1;
+        self.dist_links.push(vec![false; n]);
         self.confs.push(NodeConf::from_settings(
             self.config.net_ticktime,
             self.config.partition_handling,

@@ -2,6 +2,7 @@
 //! classic mirrored queues. Nothing here touches a clock, the DOM or OS randomness: time is
 //! passed in as [`time::Micros`] and randomness comes from a seeded [`crate::rng::Rng`].
 
+mod autoheal;
 pub mod bench;
 pub mod checker;
 pub mod cluster;
@@ -16,6 +17,7 @@ pub mod lineage;
 pub mod membership;
 pub mod model;
 pub mod node_conf;
+mod node_monitor;
 mod partition;
 pub mod pika;
 pub mod placement;

@@ -10,10 +10,13 @@ use crate::sim::model::*;
 use crate::sim::state_change::{QueueName, StateChange};
 use crate::sim::time::Micros;
 
+/// How far past net_ticktime a node may declare a silent peer down, as a fraction of it.
+pub const TICK_SPREAD: f64 = 0.27;
+
 impl Sim {
     /// Cuts the network between the given sides (each a list of node indices).
     pub fn partition(&mut self, sides: &[Vec<usize>]) -> Result<(), String> {
-        if self.partition.is_some() {
+        if self.partition.is_some() || self.partial_cut.is_some() {
             return Err("the network is already partitioned: heal it first".to_string());
         }
         let n = self.cluster.nodes.len();
@@ -47,16 +50,207 @@ impl Sim {
             .filter(|s| !s.is_empty())
             .collect();
         self.changed(StateChange::PartitionRecorded { sides });
-        self.partition = Some(side);
+        self.partition = Some(side.clone());
         self.partition_epoch += 1;
-        self.partition_detected = false;
-        // Each side stops hearing the other; it declares the silent peers down after 4 ticks.
-        let tick = self.net_ticktime_in_force().0 as f64;
-        let delay = Micros((tick * (0.75 + 0.5 * self.rng.unit())) as u64);
-        let at = self.now + delay;
-        let epoch = self.partition_epoch;
-        self.schedule(at, Ev::PartitionDetected { epoch });
+        // Each node stops hearing the peers across the cut and declares each down on its own
+        // tick timeout: after 1–1.27 × its net_ticktime (measured on 3.10.8 with T = 10 s over
+        // 104 node pairs: 9.997–12.646 s, never before T).
+        let members: Vec<usize> = self.cluster.members().collect();
+        let mut pairs = Vec::new();
+        for &a in &members {
+            for &b in &members {
+                if side[a] != side[b] {
+                    pairs.push((a, b));
+                }
+            }
+        }
+        self.schedule_detections(&pairs);
         Ok(())
+    }
+
+    /// Cuts the one link between `a` and `b` (`partition node1 - node2`): both still reach
+    /// every other node, so when one of them declares the other down, a third node tells it
+    /// the other is still up (`check_partial_partition`) and its mode acts on that.
+    pub fn partial_partition(&mut self, a: usize, b: usize) -> Result<(), String> {
+        if self.partition.is_some() || self.partial_cut.is_some() {
+            return Err("the network is already partitioned: heal it first".to_string());
+        }
+        if a == b {
+            return Err("a link joins two different nodes: partition node1 - node2".to_string());
+        }
+        for x in [a, b] {
+            if !self.cluster.is_member(x) {
+                return Err(format!(
+                    "{} is not a member of the cluster",
+                    self.node_name(x)
+                ));
+            }
+        }
+        self.changed(StateChange::LinkCut {
+            node: self.node_name(a).to_string(),
+            peer: self.node_name(b).to_string(),
+        });
+        self.partial_cut = Some((a, b));
+        self.partition_epoch += 1;
+        self.schedule_detections(&[(a, b), (b, a)]);
+        Ok(())
+    }
+
+    /// Each node of each (node, peer) pair stops hearing the peer and declares it down on its
+    /// own tick timeout: after 1–1.27 × its net_ticktime (measured on 3.10.8 with T = 10 s
+    /// over 104 node pairs: 9.997–12.646 s, never before T).
+    fn schedule_detections(&mut self, pairs: &[(usize, usize)]) {
+        let n = self.cluster.nodes.len();
+        self.declared_down = vec![vec![false; n]; n];
+        self.detect_at = vec![vec![None; n]; n];
+        let epoch = self.partition_epoch;
+        for &(a, b) in pairs {
+            let at = self.now + self.tick_timeout(a);
+            self.detect_at[a][b] = Some(at);
+            self.schedule(
+                at,
+                Ev::PartitionDetected {
+                    epoch,
+                    node: a,
+                    peer: b,
+                },
+            );
+        }
+    }
+
+    /// `a` declared `b` down across a single cut link: a running node that still sees both
+    /// answers `partial_partition`, and `a`'s mode decides. pause_minority pauses until the
+    /// whole cluster is back; the other modes (pause_if_all_down when in its preferred
+    /// partition) disconnect from that node, which makes it a full partition with `a` alone.
+    fn check_partial_partition(&mut self, a: usize, b: usize) {
+        if !self.node_running(a) || !self.node_running(b) {
+            return;
+        }
+        let Some(proxy) = self.cluster.members().find(|&z| {
+            z != a && z != b && self.node_running(z) && self.connected(z, a) && self.connected(z, b)
+        }) else {
+            return;
+        };
+        let settings = self.settings(a);
+        let mode = settings.partition_handling;
+        let preferred_seen = self.must_pause(a, |x| self.connected(a, x)).is_none();
+        let action = match mode {
+            PartitionHandling::PauseMinority => {
+                "pause_minority: it pauses until the entire cluster recovers".to_string()
+            }
+            PartitionHandling::PauseIfAllDown if !preferred_seen => {
+                "it is about to pause: no further action".to_string()
+            }
+            _ => format!(
+                "it disconnects from {}: a full partition with it alone",
+                self.node_name(proxy)
+            ),
+        };
+        self.changed(StateChange::PartialPartition {
+            node: self.node_name(a).to_string(),
+            down: self.node_name(b).to_string(),
+            proxy: self.node_name(proxy).to_string(),
+            action,
+        });
+        match mode {
+            PartitionHandling::PauseMinority => self.pause_node(a),
+            PartitionHandling::PauseIfAllDown if !preferred_seen => {}
+            _ => self.upgrade_to_full_partition(a),
+        }
+    }
+
+    /// `upgrade_to_full_partition`: `a` and the nodes it still saw drop their links at once
+    /// (an explicit disconnect, not a tick timeout), so the cut becomes `{a} | the others`.
+    fn upgrade_to_full_partition(&mut self, a: usize) {
+        let n = self.cluster.nodes.len();
+        let mut side = vec![1u8; n];
+        side[a] = 0;
+        self.partial_cut = None;
+        self.partition = Some(side.clone());
+        let others: Vec<usize> = self
+            .cluster
+            .members()
+            .filter(|&z| {
+                side[z] != side[a] && !self.declared(z, a) && self.detect_at[z][a].is_none()
+            })
+            .collect();
+        for &z in &others {
+            self.detect_at[a][z] = Some(self.now);
+            self.detect_at[z][a] = Some(self.now);
+        }
+        for &z in &others {
+            self.declare_down(a, z, None);
+            self.declare_down(z, a, None);
+        }
+    }
+
+    /// How long node `a` takes to declare a silent peer down: the net_kernel ticker checks
+    /// every T/4 and gives up after four silent ticks, so T plus up to a little more than a
+    /// tick of phase and scheduling.
+    fn tick_timeout(&mut self, a: usize) -> Micros {
+        let tick = self.settings(a).net_ticktime.0 as f64;
+        Micros((tick * (1.0 + TICK_SPREAD * self.rng.unit())) as u64)
+    }
+
+    /// Whether node `a` has declared `b` down across the current cut.
+    pub(crate) fn declared(&self, a: usize, b: usize) -> bool {
+        self.declared_down
+            .get(a)
+            .and_then(|r| r.get(b))
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// Whether the distribution link between `a` and `b` is gone: either end declared the
+    /// other down, so what TCP held between them is lost rather than delivered at the heal.
+    pub(crate) fn link_torn(&self, a: usize, b: usize) -> bool {
+        self.declared(a, b) || self.declared(b, a)
+    }
+
+    /// The sides whose records differ: those of the current partition, or those an `ignore`
+    /// heal left recorded.
+    pub(crate) fn recorded_sides(&self) -> Option<&Vec<u8>> {
+        self.partition.as_ref().or(self.healed_split.as_ref())
+    }
+
+    /// The `Network Partitions` section of `cluster_status` run on node `n`: nothing while the
+    /// network is cut (the nodes only see their peers down); after a heal that left the
+    /// partition recorded, one line per running node `n` sees, naming the nodes of the other
+    /// sides (each node monitor's `partitions`).
+    pub fn partition_report(&self, n: usize) -> String {
+        let Some(sides) = self.healed_split.as_ref() else {
+            return String::new();
+        };
+        let mut out = String::new();
+        for x in self.running_nodes() {
+            if sides[x] != sides[n] {
+                continue;
+            }
+            let others: Vec<&str> = self
+                .cluster
+                .members()
+                .filter(|&y| sides[y] != sides[x])
+                .map(|y| self.node_name(y))
+                .collect();
+            if !others.is_empty() {
+                out.push_str(&format!(
+                    "Node {} cannot communicate with {}\n",
+                    self.node_name(x),
+                    others.join(", ")
+                ));
+            }
+        }
+        out
+    }
+
+    /// Whether `a` and `b` share a view of the cluster: on the same side of the current
+    /// partition, or of one an `ignore` heal left recorded (Mnesia does not merge the sides:
+    /// each lists only its own side as running).
+    pub fn same_side(&self, a: usize, b: usize) -> bool {
+        match self.recorded_sides() {
+            Some(sides) => sides[a] == sides[b],
+            None => true,
+        }
     }
 
     /// Side of each node in the current partition.
@@ -66,32 +260,76 @@ impl Sim {
             .unwrap_or_else(|| vec![0; self.cluster.nodes.len()])
     }
 
-    /// The silent peers are declared down (`nodedown`, reason `net_tick_timeout`).
-    pub(crate) fn on_partition_detected(&mut self, epoch: u64) {
-        if epoch != self.partition_epoch || self.partition.is_none() {
+    /// Node `a` declares `b` down (`nodedown`, reason `net_tick_timeout`): their link is torn
+    /// down, and a queue whose master is on one of them and whose mirrors are on the other's
+    /// side splits, its mirrors there promoting once their own nodes have declared the
+    /// master's node down. The node monitors react between this step and the next.
+    pub(crate) fn on_partition_detected(&mut self, epoch: u64, a: usize, b: usize) {
+        if epoch != self.partition_epoch
+            || (self.partition.is_none() && self.partial_cut.is_none())
+            || self.declared(a, b)
+        {
             return;
         }
-        let sides = self.sides();
+        let ticktime = self.settings(a).net_ticktime.0 / 1_000_000;
+        self.declare_down(a, b, Some(ticktime));
+    }
+
+    /// `a` sees `b` down: after `ticktime_secs` of silence, or (`None`) on a disconnect.
+    fn declare_down(&mut self, a: usize, b: usize, ticktime_secs: Option<u64>) {
+        if self.declared(a, b) {
+            return;
+        }
+        self.declared_down[a][b] = true;
         self.changed(StateChange::NetTickTimeout {
-            ticktime_secs: self.net_ticktime_in_force().0 / 1_000_000,
+            node: self.node_name(a).to_string(),
+            peer: self.node_name(b).to_string(),
+            ticktime_secs,
         });
-        self.partition_detected = true;
-        self.drop_cut_buffer();
+        self.drop_cut_buffer(a, b);
+        // The channels on `a` see the replicas on `b` go down: a publish that every replica
+        // in reach has confirmed is confirmed now.
+        let on_b: Vec<bool> = self.procs.iter().map(|r| r.pid.node == b).collect();
+        self.channels_see_down(|c| c.node == a, |p| on_b[p.0]);
+        let sides = self.sides();
         for i in 0..self.queues.len() {
-            if !self.queues[i].deleted && self.queue_available(QueueId(i)) {
-                self.split_queue(QueueId(i), &sides);
+            let q = QueueId(i);
+            if self.queues[i].deleted || !self.queue_available(q) {
+                continue;
+            }
+            let m = self.proc_node(self.queues[i].master);
+            let other = if m == a {
+                b
+            } else if m == b {
+                a
+            } else {
+                continue;
+            };
+            if self.queues[i].side.is_none() || self.queues[i].side == Some(sides[m]) {
+                self.split_queue(q, &sides, sides[other]);
             }
         }
         self.drop_unreplicated_across(&sides);
-        for (n, visible, total) in self.minority_pauses(&sides) {
-            self.changed(StateChange::NodePaused {
-                node: self.node_name(n).to_string(),
-                visible,
-                total,
-            });
-            let _ = self.stop_node(n);
-            self.cluster.nodes[n].state = NodeState::Paused;
+        if self.partial_cut.is_some() {
+            self.check_partial_partition(a, b);
         }
+    }
+
+    /// When the first node of `side` holding a mirror of `q` declares the master's node
+    /// `m` down: the moment its mirrors see the master die.
+    fn side_detects(&self, side: u8, m: usize, mirrors: &[ProcId]) -> Micros {
+        mirrors
+            .iter()
+            .filter_map(|&p| {
+                let x = self.proc_node(p);
+                let sides = self.partition.as_ref()?;
+                (sides[x] == side)
+                    .then(|| self.detect_at.get(x)?.get(m).copied().flatten())
+                    .flatten()
+            })
+            .min()
+            .unwrap_or(self.now)
+            .max(self.now)
     }
 
     /// The running members that pause when the network is cut into `sides` (node → side),
@@ -99,39 +337,31 @@ impl Sim {
     /// `cluster_partition_handling` is `pause_minority` and that see at most half the members
     /// (`majority/1`: alive/total must be > 0.5 to keep running).
     pub fn minority_pauses(&self, sides: &[u8]) -> Vec<(usize, usize, usize)> {
-        let members: Vec<usize> = self.cluster.members().collect();
-        let total = members.len();
-        members
-            .iter()
-            .filter(|&&n| {
-                self.settings(n).partition_handling == PartitionHandling::PauseMinority
-                    && self.node_running(n)
+        self.cluster
+            .members()
+            .filter(|&n| self.node_running(n))
+            .filter_map(|n| {
+                self.must_pause(n, |x| sides[x] == sides[n])
+                    .map(|(visible, total)| (n, visible, total))
             })
-            .map(|&n| {
-                let visible = members.iter().filter(|&&x| sides[x] == sides[n]).count();
-                (n, visible, total)
-            })
-            .filter(|&(_, visible, total)| visible * 2 <= total)
             .collect()
     }
 
-    /// Gives each side its own view of a queue whose replicas span the cut.
-    fn split_queue(&mut self, q: QueueId, sides: &[u8]) {
+    /// Gives `side` its own view of a queue whose replicas span the cut (the master's side
+    /// forgets the mirrors there at once).
+    fn split_queue(&mut self, q: QueueId, sides: &[u8], side: u8) {
         let master = self.queues[q.0].master;
-        let mside = sides[self.proc_node(master)];
-        let mut others: Vec<u8> = self.queues[q.0]
+        let m = self.proc_node(master);
+        let mside = sides[m];
+        let has_mirrors_there = self.queues[q.0]
             .mirrors
             .iter()
-            .map(|&p| sides[self.proc_node(p)])
-            .filter(|&s| s != mside)
-            .collect();
-        others.sort();
-        others.dedup();
-        if others.is_empty() {
+            .any(|&p| sides[self.proc_node(p)] == side);
+        if side == mside || !has_mirrors_there {
             return;
         }
         self.queues[q.0].side = Some(mside);
-        for side in others {
+        {
             let moved: Vec<ProcId> = self.queues[q.0]
                 .mirrors
                 .iter()
@@ -143,9 +373,8 @@ impl Sim {
             r.mirrors.retain(|p| !moved.contains(p));
             r.synced.retain(|p| !moved.contains(p));
             r.ring.retain(|p| !moved.contains(p));
-            for &p in &moved {
-                self.fail_pending_confirms_of(p);
-            }
+            // Channels stop waiting for the confirms of replicas across the cut when their own
+            // node declares those replicas' node down (`on_partition_detected`).
             self.end_sync_without_mirrors(q);
             // The ring closes over the cut: in-flight broadcasts reach the remaining mirrors.
             let staying: Vec<ProcId> = self.queues[q.0].mirrors.clone();
@@ -189,7 +418,8 @@ impl Sim {
                     gm.last_seen.insert(ghost, v);
                 }
             }
-            let at = self.now + GM_DEATH_DELAY;
+            // The mirrors there promote once their side has declared the master's node down.
+            let at = self.side_detects(side, m, &moved) + GM_DEATH_DELAY;
             self.schedule(
                 at,
                 Ev::GmDeaths {
@@ -214,19 +444,27 @@ impl Sim {
     /// Heals the network. `ignore` merges nothing (the operator must restart one side);
     /// `pause_minority` restarts the paused nodes; `autoheal` restarts the losing side.
     pub fn heal(&mut self) -> Result<(), String> {
+        if self.partial_cut.take().is_some() {
+            // The link is back: nothing was split; a node paused for the partial partition
+            // sees every node again and starts (`node_monitor`).
+            self.partition_epoch += 1;
+            self.release_cut_buffer();
+            self.declared_down.clear();
+            self.detect_at.clear();
+            self.changed(StateChange::NetworkHealed);
+            return Ok(());
+        }
         let Some(sides) = self.partition.clone() else {
             return Err("the network is not partitioned".to_string());
         };
         self.partition_epoch += 1;
-        // Before detection the distribution links held: their traffic arrives now.
+        // Before detection the distribution links held: their traffic arrives now. Once the
+        // sides have declared each other down, Mnesia reports `inconsistent_database` as they
+        // meet again and the partition is recorded, whether or not a queue spans the cut.
         self.release_cut_buffer();
-        self.partition_detected = false;
-        let detected = self.queues.iter().any(|q| q.side.is_some())
-            || self
-                .cluster
-                .nodes
-                .iter()
-                .any(|n| n.state == NodeState::Paused);
+        let detected = self.declared_down.iter().flatten().any(|&d| d);
+        self.declared_down.clear();
+        self.detect_at.clear();
         self.changed(StateChange::NetworkHealed);
         let n = self.cluster.nodes.len();
         match self.heal_mode() {
@@ -243,16 +481,10 @@ impl Sim {
                 }
             }
             PartitionHandling::Autoheal if detected => {
-                let winner = self.autoheal_winner(&sides);
-                self.changed(StateChange::AutohealWinner { side: winner });
+                // The records stay split until the autoheal rounds have restarted one side.
                 self.partition = None;
-                self.unify_records(&sides, Some(winner));
-                for (x, &side) in sides.iter().enumerate() {
-                    if side != winner && self.node_running(x) {
-                        let _ = self.stop_node(x);
-                        let _ = self.start_node(x);
-                    }
-                }
+                self.healed_split = Some(sides.clone());
+                self.autoheal_after_heal(&sides);
             }
             _ => {
                 // ignore: both masters keep running; the partition stays on record until the
@@ -276,40 +508,9 @@ impl Sim {
             .any(|n| n.state == NodeState::Paused);
         match self.cluster.members().next() {
             _ if paused => PartitionHandling::PauseMinority,
-            Some(first) => self.settings(first).partition_handling,
+            Some(first) => self.settings(first).heal_mode(),
             None => self.config.partition_handling,
         }
-    }
-
-    /// autoheal's `make_decision`: most client connections, then most nodes, then the larger
-    /// node list in Erlang term order.
-    fn autoheal_winner(&self, sides: &[u8]) -> u8 {
-        type Rank = (usize, usize, Vec<String>);
-        let mut best: Option<(Rank, u8)> = None;
-        let max = sides.iter().copied().max().unwrap_or(0);
-        for s in 0..=max {
-            let nodes: Vec<usize> = (0..sides.len())
-                .filter(|&x| sides[x] == s && self.cluster.is_member(x))
-                .collect();
-            if nodes.is_empty() {
-                continue;
-            }
-            let conns = self
-                .clients
-                .iter()
-                .filter(|c| c.connected && nodes.contains(&c.node))
-                .count();
-            let mut names: Vec<String> = nodes
-                .iter()
-                .map(|&x| self.node_name(x).to_string())
-                .collect();
-            names.sort();
-            let key = (conns, nodes.len(), names);
-            if best.as_ref().is_none_or(|(k, _)| key > *k) {
-                best = Some((key, s));
-            }
-        }
-        best.map_or(0, |(_, s)| s)
     }
 
     /// Drops the forked records of every side but `keep` (None: the side holding each
@@ -365,6 +566,10 @@ impl Sim {
         let Some(sides) = self.healed_split.clone() else {
             return;
         };
+        // Under autoheal the rounds decide which side a restarted node joins.
+        if self.heal_mode() == PartitionHandling::Autoheal {
+            return;
+        }
         let mine = sides[n];
         let max = sides.iter().copied().max().unwrap_or(0);
         let others: Vec<u8> = (0..=max).filter(|&s| s != mine).collect();

@@ -58,7 +58,7 @@ impl Sim {
 
     /// The queue as seen from `node`: during a split brain each side has its own record.
     pub fn find_queue_from(&self, node: usize, vhost: &str, name: &str) -> Option<QueueId> {
-        let side = self.partition.as_ref().map(|s| s[node]);
+        let side = self.recorded_sides().map(|s| s[node]);
         let matching = |q: &&QueueRecord| !q.deleted && q.vhost == vhost && q.name == name;
         self.queues
             .iter()
@@ -72,7 +72,7 @@ impl Sim {
 
     /// Whether `node` sees this record (always, unless a partition forked it).
     pub fn visible_from(&self, q: QueueId, node: usize) -> bool {
-        match (self.queues[q.0].side, &self.partition) {
+        match (self.queues[q.0].side, self.recorded_sides()) {
             (Some(side), Some(sides)) => sides[node] == side,
             _ => true,
         }
@@ -697,7 +697,8 @@ impl Sim {
         }
         for i in 0..self.queues.len() {
             let q = QueueId(i);
-            if self.queues[i].deleted {
+            // After a heal that left the records split, a node takes part in its side's only.
+            if self.queues[i].deleted || !self.visible_from(q, n) {
                 continue;
             }
             let master = self.queues[i].master;
@@ -797,6 +798,8 @@ impl Sim {
         if self.queues[q.0].is_mirrored() {
             self.update_mirrors(q);
         }
+        // Requests retrying for a live master (`rabbit_amqqueue:with/4`) find this one.
+        self.retry_waiting(q);
         self.try_deliver(q);
     }
 
@@ -984,27 +987,6 @@ impl Sim {
         });
         self.reapply_policies(vhost);
         true
-    }
-
-    /// The `Network Partitions` section of `cluster_status`, as seen from node `n`.
-    pub fn partition_report(&self, n: usize) -> String {
-        let Some(sides) = self.partition.as_ref().or(self.healed_split.as_ref()) else {
-            return String::new();
-        };
-        let others: Vec<&str> = self
-            .cluster
-            .members()
-            .filter(|&x| sides[x] != sides[n])
-            .map(|x| self.node_name(x))
-            .collect();
-        if others.is_empty() {
-            return String::new();
-        }
-        format!(
-            "Node {} cannot communicate with {}\n",
-            self.node_name(n),
-            others.join(", ")
-        )
     }
 }
 

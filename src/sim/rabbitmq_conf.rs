@@ -16,10 +16,15 @@ pub enum PartitionHandling {
     Ignore,
     PauseMinority,
     Autoheal,
+    /// `pause_if_all_down`: pause when none of the node's preferred nodes (its
+    /// [`NodeSettings::preferred_nodes`]) is reachable; [`NodeSettings::recover`] says what the
+    /// sides do when they meet again.
+    PauseIfAllDown,
 }
 
 impl PartitionHandling {
-    /// Every mode the simulator models, in the order RabbitMQ's documentation lists them.
+    /// The modes a node runs with its settings alone, in the order RabbitMQ's documentation
+    /// lists them (`pause_if_all_down` also needs its nodes and recovery).
     pub const ALL: [PartitionHandling; 3] = [
         PartitionHandling::Ignore,
         PartitionHandling::PauseMinority,
@@ -31,6 +36,7 @@ impl PartitionHandling {
             PartitionHandling::Ignore => "ignore",
             PartitionHandling::PauseMinority => "pause_minority",
             PartitionHandling::Autoheal => "autoheal",
+            PartitionHandling::PauseIfAllDown => "pause_if_all_down",
         }
     }
 
@@ -38,6 +44,7 @@ impl PartitionHandling {
     pub fn from_name(name: &str) -> Option<PartitionHandling> {
         PartitionHandling::ALL
             .into_iter()
+            .chain([PartitionHandling::PauseIfAllDown])
             .find(|m| m.as_str() == name)
     }
 }
@@ -60,10 +67,14 @@ const DEFAULT_TICKTIME_SECS: u64 = 60;
 /// What a node took from its configuration when its VM last started.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeSettings {
-    /// `net_ticktime`: a silent peer is declared down after 0.75–1.25 × this.
+    /// `net_ticktime`: a silent peer is declared down after 1–1.27 × this (each node on its own).
     pub net_ticktime: Micros,
     /// `cluster_partition_handling`.
     pub partition_handling: PartitionHandling,
+    /// `cluster_partition_handling.pause_if_all_down.nodes.*`, as written.
+    pub preferred_nodes: Vec<String>,
+    /// `cluster_partition_handling.pause_if_all_down.recover`: `Ignore` or `Autoheal`.
+    pub recover: PartitionHandling,
     /// `queue_master_locator`: the node's default when neither the declare nor a policy names
     /// one (`None` is RabbitMQ's default, client-local).
     pub master_locator: Option<Locator>,
@@ -74,7 +85,20 @@ impl Default for NodeSettings {
         NodeSettings {
             net_ticktime: Micros::from_secs(DEFAULT_TICKTIME_SECS),
             partition_handling: PartitionHandling::Ignore,
+            preferred_nodes: Vec::new(),
+            recover: PartitionHandling::Ignore,
             master_locator: None,
+        }
+    }
+}
+
+impl NodeSettings {
+    /// What the node does when the sides meet again: its mode, or for `pause_if_all_down` the
+    /// `recover` setting.
+    pub fn heal_mode(&self) -> PartitionHandling {
+        match self.partition_handling {
+            PartitionHandling::PauseIfAllDown => self.recover,
+            m => m,
         }
     }
 }
@@ -109,7 +133,7 @@ impl NodeConf {
             in_force: NodeSettings {
                 net_ticktime,
                 partition_handling,
-                master_locator: None,
+                ..NodeSettings::default()
             },
         }
     }
@@ -192,14 +216,6 @@ pub fn settings_from(file: Option<&str>) -> Result<NodeSettings, String> {
             },
             "cluster_partition_handling" => match PartitionHandling::from_name(&e.value) {
                 Some(mode) => s.partition_handling = mode,
-                // RabbitMQ takes it; the simulator would run the node with a rule it does not
-                // have, so it says so instead of starting the node.
-                None if e.value == "pause_if_all_down" => {
-                    return Err(format!(
-                        "{CONF_PATH} line {}: cluster_partition_handling = pause_if_all_down is not simulated (the playground has ignore, pause_minority and autoheal); the node was not started",
-                        e.line
-                    ))
-                }
                 None => problems.push((
                     "transform_datatypes",
                     format!(
@@ -218,8 +234,25 @@ pub fn settings_from(file: Option<&str>) -> Result<NodeSettings, String> {
                     "queue_master_locator invalid, Invalid queue master locator".into(),
                 )),
             },
+            "cluster_partition_handling.pause_if_all_down.recover" => match e.value.as_str() {
+                "ignore" => s.recover = PartitionHandling::Ignore,
+                "autoheal" => s.recover = PartitionHandling::Autoheal,
+                _ => problems.push((
+                    "transform_datatypes",
+                    format!(
+                        "Error transforming datatype for: {}\n  - \"{}\" is not a valid enum value, acceptable values are: ignore, autoheal",
+                        e.key, e.value
+                    ),
+                )),
+            },
+            k if k.starts_with(PREFERRED_PREFIX) && k.len() > PREFERRED_PREFIX.len() => {
+                s.preferred_nodes.push(e.value.clone())
+            }
             _ => {}
         }
+    }
+    if problems.is_empty() && s.partition_handling == PartitionHandling::PauseIfAllDown {
+        pause_if_all_down_translation(&entries, &s, &mut problems);
     }
     if let Some((phase, _)) = problems.first() {
         let phase = *phase;
@@ -237,6 +270,32 @@ pub fn settings_from(file: Option<&str>) -> Result<NodeSettings, String> {
         ));
     }
     Ok(s)
+}
+
+/// Where `pause_if_all_down`'s node keys start (`….nodes.$name`).
+const PREFERRED_PREFIX: &str = "cluster_partition_handling.pause_if_all_down.nodes.";
+
+/// rabbit.schema's translation of `cluster_partition_handling = pause_if_all_down`: it needs
+/// at least one node and a recovery strategy (texts as a 3.10.8 node prints them).
+fn pause_if_all_down_translation(
+    entries: &[ConfEntry],
+    s: &NodeSettings,
+    problems: &mut Vec<(&str, String)>,
+) {
+    let recover_set = entries
+        .iter()
+        .any(|e| e.key == "cluster_partition_handling.pause_if_all_down.recover");
+    if s.preferred_nodes.is_empty() {
+        problems.push((
+            "apply_translations",
+            "Translation for 'rabbit.cluster_partition_handling' found invalid configuration: Nodes required for pause_if_all_down".into(),
+        ));
+    } else if !recover_set {
+        problems.push((
+            "apply_translations",
+            "Translation for 'rabbit.cluster_partition_handling' expected to find setting 'cluster_partition_handling.pause_if_all_down.recover' but was missing".into(),
+        ));
+    }
 }
 
 /// The log lines, then RabbitMQ's `BOOT FAILED` banner with the startup error term.
@@ -276,7 +335,21 @@ mod tests {
         );
         let err =
             settings_from(Some("cluster_partition_handling = pause_if_all_down\n")).unwrap_err();
-        assert!(err.contains("pause_if_all_down is not simulated"), "{err}");
+        assert!(
+            err.contains("Nodes required for pause_if_all_down"),
+            "{err}"
+        );
+        let ok = settings_from(Some("cluster_partition_handling = pause_if_all_down\ncluster_partition_handling.pause_if_all_down.nodes.1 = rabbit@node1\ncluster_partition_handling.pause_if_all_down.recover = autoheal\n")).unwrap();
+        assert_eq!(ok.preferred_nodes, vec!["rabbit@node1".to_string()]);
+        assert_eq!(ok.heal_mode(), PartitionHandling::Autoheal);
+        let nodes = "cluster_partition_handling = pause_if_all_down\ncluster_partition_handling.pause_if_all_down.nodes.1 = rabbit@node1\n";
+        let err = settings_from(Some(nodes)).unwrap_err();
+        assert!(err.contains("Error preparing configuration in phase apply_translations:\n  - Translation for 'rabbit.cluster_partition_handling' expected to find setting 'cluster_partition_handling.pause_if_all_down.recover' but was missing"), "{err}");
+        let err = settings_from(Some(&format!(
+            "{nodes}cluster_partition_handling.pause_if_all_down.recover = foo\n"
+        )))
+        .unwrap_err();
+        assert!(err.contains("Error preparing configuration in phase transform_datatypes:\n  - Error transforming datatype for: cluster_partition_handling.pause_if_all_down.recover\n  - \"foo\" is not a valid enum value, acceptable values are: ignore, autoheal"), "{err}");
         let err = settings_from(Some("net_ticktime = 0\n")).unwrap_err();
         assert!(
             err.contains("net_ticktime invalid, non-zero positive integer only"),

@@ -175,8 +175,23 @@ pub enum StateChange {
     BootFailed { node: String, peers: Vec<String> },
     /// A network partition began; the node names of each side.
     PartitionRecorded { sides: Vec<Vec<String>> },
-    /// Each side declared the other down.
-    NetTickTimeout { ticktime_secs: u64 },
+    /// One link was cut (`partition node1 - node2`); both still reach the other nodes.
+    LinkCut { node: String, peer: String },
+    /// `rabbit_node_monitor` found a partial partition: `node` saw `down` go down but `proxy`
+    /// still sees it; `action` is what `node`'s mode does about it.
+    PartialPartition {
+        node: String,
+        down: String,
+        proxy: String,
+        action: String,
+    },
+    /// A node declared a peer across a cut down: its own tick timeout (`ticktime_secs`), or
+    /// `None` when it disconnected on purpose (a partial partition made full).
+    NetTickTimeout {
+        node: String,
+        peer: String,
+        ticktime_secs: Option<u64>,
+    },
     /// pause_minority paused a node.
     NodePaused {
         node: String,
@@ -190,8 +205,20 @@ pub enum StateChange {
     },
     /// The partition ended.
     NetworkHealed,
-    /// autoheal chose the winning side.
-    AutohealWinner { side: u8 },
+    /// pause_if_all_down paused a node: none of its preferred nodes is in reach.
+    NodePausedAllDown {
+        node: String,
+        preferred: Vec<String>,
+    },
+    /// The autoheal leader decided from the partitions it could see (`make_decision`).
+    AutohealDecision {
+        leader: String,
+        partitions: Vec<Vec<String>>,
+        winner: String,
+        losers: Vec<String>,
+    },
+    /// The autoheal leader refused a request (`check_other_nodes`).
+    AutohealDenied { leader: String, reason: String },
     /// After a partition, one side's record of a queue was discarded.
     SplitRecordDiscarded { queue: QueueName, side: u8 },
     /// `forget_cluster_node`.
@@ -467,10 +494,19 @@ impl fmt::Display for StateChange {
                 }
                 Ok(())
             }
-            NetTickTimeout { ticktime_secs } => write!(
+            NetTickTimeout {
+                node,
+                peer,
+                ticktime_secs: Some(t),
+            } => write!(
                 f,
-                "net_tick_timeout: nodes on each side declare the other side down (after net_ticktime {ticktime_secs}s ±25%)"
+                "{node} declares {peer} down: net_tick_timeout (silent past net_ticktime {t}s)"
             ),
+            NetTickTimeout {
+                node,
+                peer,
+                ticktime_secs: None,
+            } => write!(f, "{node} sees {peer} down: the link was disconnected"),
             NodePaused {
                 node,
                 visible,
@@ -487,10 +523,44 @@ impl fmt::Display for StateChange {
                 joined(f, nodes, ", ")
             }
             NetworkHealed => f.write_str("network healed"),
-            AutohealWinner { side } => write!(
+            AutohealDecision {
+                leader,
+                partitions,
+                winner,
+                losers,
+            } => {
+                let parts: Vec<String> = partitions
+                    .iter()
+                    .map(|p| format!("[{}]", p.join(", ")))
+                    .collect();
+                write!(
+                    f,
+                    "autoheal decision by {leader}: partitions [{}], winner {winner}, losers [{}] restart",
+                    parts.join(", "),
+                    losers.join(", ")
+                )
+            }
+            LinkCut { node, peer } => write!(
                 f,
-                "autoheal: the winning partition is side {side}; the other nodes restart"
+                "network link cut: {node} - {peer} (both still reach the other nodes)"
             ),
+            PartialPartition {
+                node,
+                down,
+                proxy,
+                action,
+            } => write!(
+                f,
+                "partial partition detected on {node}: it saw DOWN from {down} but can still see {proxy}, which can see {down}; {action}"
+            ),
+            NodePausedAllDown { node, preferred } => write!(
+                f,
+                "{node} pauses itself: none of its preferred nodes [{}] is in reach (pause_if_all_down)",
+                preferred.join(", ")
+            ),
+            AutohealDenied { leader, reason } => {
+                write!(f, "autoheal request denied by {leader}: {reason}")
+            }
             SplitRecordDiscarded { queue, side } => write!(
                 f,
                 "{queue}: the record of side {side} is discarded with its messages"
@@ -681,8 +751,8 @@ mod tests {
                 "network partition: rabbit@node1 rabbit@node2 | rabbit@node3",
             ),
             (
-                NetTickTimeout { ticktime_secs: 60 },
-                "net_tick_timeout: nodes on each side declare the other side down (after net_ticktime 60s ±25%)",
+                NetTickTimeout { node: s("rabbit@node1"), peer: s("rabbit@node3"), ticktime_secs: Some(60) },
+                "rabbit@node1 declares rabbit@node3 down: net_tick_timeout (silent past net_ticktime 60s)",
             ),
             (
                 NodePaused { node: s("rabbit@node3"), visible: 1, total: 3 },
@@ -694,8 +764,29 @@ mod tests {
             ),
             (NetworkHealed, "network healed"),
             (
-                AutohealWinner { side: 1 },
-                "autoheal: the winning partition is side 1; the other nodes restart",
+                AutohealDecision {
+                    leader: s("rabbit@node1"),
+                    partitions: vec![vec![s("rabbit@node1"), s("rabbit@node3")], vec![s("rabbit@node2")]],
+                    winner: s("rabbit@node1"),
+                    losers: vec![s("rabbit@node2")],
+                },
+                "autoheal decision by rabbit@node1: partitions [[rabbit@node1, rabbit@node3], [rabbit@node2]], winner rabbit@node1, losers [rabbit@node2] restart",
+            ),
+            (
+                LinkCut { node: s("rabbit@node1"), peer: s("rabbit@node2") },
+                "network link cut: rabbit@node1 - rabbit@node2 (both still reach the other nodes)",
+            ),
+            (
+                PartialPartition { node: s("rabbit@node1"), down: s("rabbit@node2"), proxy: s("rabbit@node3"), action: s("it disconnects from rabbit@node3") },
+                "partial partition detected on rabbit@node1: it saw DOWN from rabbit@node2 but can still see rabbit@node3, which can see rabbit@node2; it disconnects from rabbit@node3",
+            ),
+            (
+                NodePausedAllDown { node: s("rabbit@node3"), preferred: vec![s("rabbit@node1")] },
+                "rabbit@node3 pauses itself: none of its preferred nodes [rabbit@node1] is in reach (pause_if_all_down)",
+            ),
+            (
+                AutohealDenied { leader: s("rabbit@node1"), reason: s("remote nodes disconnected") },
+                "autoheal request denied by rabbit@node1: remote nodes disconnected",
             ),
             (
                 SplitRecordDiscarded { queue: q(), side: 2 },

@@ -216,6 +216,11 @@ impl Sim {
         let queue = self.queue_name(q);
         self.changed(StateChange::SyncFinished { queue, end });
         self.unblock(q);
+        // A mirror that joined during the sync asked for one too (`maybe_auto_sync`): the
+        // master, busy syncing, takes that call now.
+        if end == SyncEnd::Complete {
+            self.maybe_auto_sync(q);
+        }
     }
 
     /// `cancel_sync_queue`: true when a sync was stopped, false for `{ok, not_syncing}`.

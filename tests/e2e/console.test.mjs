@@ -110,12 +110,13 @@ test('the seed 004 §6.3 script pasted unmodified sets the priorities and echoes
 });
 
 test('echo "net_ticktime = 30" >> rabbitmq.conf and a restart make the partition detected sooner', async () => {
-  // Before: the default net_ticktime (60 s): 45–75 s.
+  // Before: the default net_ticktime (60 s): each node gives up on a silent peer after 60–76.2 s
+  // (1–1.27 × net_ticktime, as a 3.10.8 cluster measured; issue 10).
   await journey(s, DESKTOP, async (page) => {
     await open(page, s.baseUrl);
     const { t0 } = await cutLastNode(page);
     const after = await nextEventAfter(page, t0);
-    assert.ok(after >= 45, `detected after ${after} s`);
+    assert.ok(after >= 60, `detected after ${after} s`);
   });
   await journey(s, DESKTOP, async (page) => {
     await open(page, s.baseUrl);
@@ -127,7 +128,7 @@ test('echo "net_ticktime = 30" >> rabbitmq.conf and a restart make the partition
     const { outlook, t0 } = await cutLastNode(page);
     assert.match(outlook, /net_ticktime \(30 s/);
     const after = await nextEventAfter(page, t0);
-    assert.ok(after >= 22.5 && after <= 37.5, `detected after ${after} s`);
+    assert.ok(after >= 30 && after <= 38.1, `detected after ${after} s`);
   });
 });
 
@@ -163,8 +164,8 @@ test('pause_minority chosen in the settings dialog pauses the minority', async (
       const { outlook, t0 } = await cutLastNode(page, `partition-outlook-${name}.png`);
       assert.match(outlook, /cluster_partition_handling in force: pause_minority/);
       assert.match(outlook, /rabbit@node3 will pause \(it sees 1 of 3 nodes\)/);
-      // The sides give up on each other after 45–75 s; "next interesting" runs ahead a minute
-      // at most per press.
+      // Each node gives up on each silent peer after 60–76.2 s; "next interesting" runs ahead a
+      // minute at most per press.
       const paused = page.locator('svg.cluster-view g.node.state-paused[data-node="rabbit@node3"]');
       let at = t0;
       for (let i = 0; i < 3 && !(await paused.count()); i++) {
@@ -172,7 +173,7 @@ test('pause_minority chosen in the settings dialog pauses the minority', async (
         at = await now(page);
       }
       await paused.waitFor({ timeout: 20_000 });
-      assert.ok(at - t0 >= 45e6 && at - t0 <= 75e6, `paused after ${(at - t0) / 1e6} s`);
+      assert.ok(at - t0 >= 60e6 && at - t0 <= 76.2e6, `paused after ${(at - t0) / 1e6} s`);
       assert.equal(await page.locator('svg.cluster-view g.node.state-paused').count(), 1);
       if (name === 'phone') {
         const panel = await consolePanel(page);

@@ -2,7 +2,7 @@
 //! node, and the banner a command prints before its result.
 
 use crate::sim::ctl::format;
-use crate::sim::ctl::output::{ArgError, CtlOutput};
+use crate::sim::ctl::output::{ArgError, CtlOutput, Refusal};
 use crate::sim::engine::Sim;
 
 /// Options that every command takes.
@@ -112,31 +112,32 @@ pub(super) fn arity(cmd: &str, a: &Args, min: usize, max: usize) -> Result<(), A
     })
 }
 
-/// The node the command talks to, which must have its VM up (and, for most commands, rabbit).
+/// The node the command talks to, which must have its VM up (and, for most commands, rabbit:
+/// 3.10.8's `rabbit_is_running` validator refuses a stopped or paused app with a usage, exit 64).
 pub(super) fn target(
     sim: &Sim,
     on_node: usize,
     a: &Args,
     need_app: bool,
-) -> Result<usize, CtlOutput> {
+) -> Result<usize, Refusal> {
     let n = match &a.node {
         Some(name) => match sim.cluster.resolve(name) {
             Ok(n) => n,
-            Err(_) => return Err(format::unreachable(name)),
+            Err(_) => return Err(format::unreachable(name).into()),
         },
         None => on_node,
     };
     if sim.halted[n] {
-        return Err(format::unreachable(sim.node_name(n)));
+        return Err(format::unreachable(sim.node_name(n)).into());
     }
     if need_app && !sim.node_running(n) {
-        return Err(CtlOutput::error(format!(
-            "rabbit application is not running on node {}.\n * Suggestion: start it with \"rabbitmqctl start_app\" and try again",
-            sim.node_name(n)
-        )));
+        return Err(ArgError::new(APP_MUST_RUN).into());
     }
     Ok(n)
 }
+
+/// `format_validation_error(:rabbit_app_is_stopped)`.
+pub(super) const APP_MUST_RUN: &str = "Error: this command requires the 'rabbit' app to be running on the target node. Start it with 'rabbitmqctl start_app'.";
 
 pub(super) fn with_banner(banner: &str, o: CtlOutput) -> CtlOutput {
     if banner.is_empty() {

@@ -11,9 +11,6 @@ use crate::sim::policy::validate;
 use crate::sim::queues::DeleteRefusal;
 use crate::sim::sync::SyncError;
 
-/// `RequiresRabbitAppRunning`'s refusal (exit 64, with the usage).
-const APP_MUST_RUN: &str = "Error: this command requires the 'rabbit' app to be running on the target node. Start it with 'rabbitmqctl start_app'.";
-
 /// Runs a command already split into words (`rabbitmqctl …`, `systemctl …`).
 pub fn run_words(sim: &mut Sim, on_node: usize, words: &[String]) -> CtlOutput {
     match words.first().map(String::as_str) {
@@ -370,10 +367,7 @@ fn list_queues(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOut
 fn cluster_status(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOutput, Refusal> {
     let a = parse_args(words, &[], &[])?;
     arity("cluster_status", &a, 0, 0)?;
-    let n = target(sim, on_node, &a, false)?;
-    if !sim.node_running(n) {
-        return Err(ArgError::new(APP_MUST_RUN).into());
-    }
+    let n = target(sim, on_node, &a, true)?;
     Ok(CtlOutput::ok(format::cluster_status(sim, n)))
 }
 
@@ -461,10 +455,7 @@ fn delete_queue(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOu
     if name.is_empty() {
         return Err(ArgError::bad_argument("queue name cannot be an empty string").into());
     }
-    let n = target(sim, on_node, &a, false)?;
-    if !sim.node_running(n) {
-        return Err(ArgError::new(APP_MUST_RUN).into());
-    }
+    let n = target(sim, on_node, &a, true)?;
     let vhost = a.get(&["-p", "--vhost"]).unwrap_or("/").to_string();
     let if_empty = a.get(&["--if-empty", "-e"]).is_some();
     let if_unused = a.get(&["--if-unused", "-u"]).is_some();

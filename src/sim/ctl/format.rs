@@ -212,7 +212,7 @@ pub fn cluster_status(sim: &Sim, n: usize) -> String {
     let visible: Vec<usize> = sim
         .running_nodes()
         .into_iter()
-        .filter(|&x| sim.connected(n, x))
+        .filter(|&x| sim.same_side(n, x))
         .collect();
     for &x in &visible {
         out.push_str(sim.node_name(x));

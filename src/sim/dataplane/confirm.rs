@@ -29,10 +29,23 @@ impl Sim {
 
     /// A replica died: channels stop waiting for its confirms (a benign death, §4.4).
     pub(crate) fn fail_pending_confirms_of(&mut self, p: ProcId) {
+        self.channels_see_down(|_| true, |x| x == p);
+    }
+
+    /// The channels of the clients `seeing` picks see the replicas `dead` picks go down (their
+    /// monitors fire): they stop waiting for those replicas' confirms.
+    pub(crate) fn channels_see_down(
+        &mut self,
+        seeing: impl Fn(&Client) -> bool,
+        dead: impl Fn(ProcId) -> bool,
+    ) {
         for c in 0..self.clients.len() {
+            if !seeing(&self.clients[c]) {
+                continue;
+            }
             let mut done = Vec::new();
             for (seq, pc) in self.clients[c].unconfirmed.iter_mut() {
-                if let Some(i) = pc.waiting.iter().position(|&x| x == p) {
+                if let Some(i) = pc.waiting.iter().position(|&x| dead(x)) {
                     pc.waiting.remove(i);
                     if pc.waiting.is_empty() {
                         let outcome = if pc.any_confirmed {

@@ -32,6 +32,8 @@ pub enum Action {
     Kill(String),
     Start(String),
     Partition(Vec<Vec<String>>),
+    /// `partition node1 - node2`: cut the one link between two nodes.
+    PartialPartition(String, String),
     Heal,
     /// `join node`: a fresh node joins the running cluster.
     Join,
@@ -552,6 +554,10 @@ fn parse_line(line: &str) -> Result<Action, String> {
                 .map_err(|_| format!("drop takes a message id such as 42, got '{id}'")),
             _ => Err("drop takes one message id: drop 42".into()),
         },
+        "partition" if rest.len() == 3 && rest[1] == "-" => Ok(Action::PartialPartition(
+            rest[0].to_string(),
+            rest[2].to_string(),
+        )),
         "partition" => {
             let mut sides = vec![Vec::new()];
             for w in rest {
@@ -566,7 +572,7 @@ fn parse_line(line: &str) -> Result<Action, String> {
             }
             if sides.len() < 2 || sides.iter().any(|s| s.is_empty()) {
                 return Err(
-                    "partition needs two or more sides: partition node1 | node2 node3".into(),
+                    "partition needs two or more sides (partition node1 | node2 node3), or one link: partition node1 - node2".into(),
                 );
             }
             Ok(Action::Partition(sides))

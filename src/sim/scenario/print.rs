@@ -85,6 +85,7 @@ impl Display for Action {
                 }
                 Ok(())
             }
+            Action::PartialPartition(a, b) => write!(f, "partition {} - {}", word(a), word(b)),
             Action::Heal => f.write_str("heal"),
             Action::Join => f.write_str("join node"),
             Action::Drop(id) => write!(f, "drop {id}"),

@@ -406,6 +406,11 @@ impl Run {
                 self.sim.partition(&idx)?;
                 Ok(Some(CtlOutput::ok("")))
             }
+            Action::PartialPartition(a, b) => {
+                let (a, b) = (self.node(a)?, self.node(b)?);
+                self.sim.partial_partition(a, b)?;
+                Ok(Some(CtlOutput::ok("")))
+            }
             Action::Drop(id) => Ok(Some(match self.sim.drop_in_flight(*id) {
                 Ok(()) => CtlOutput::ok(""),
                 // A fault that finds nothing to break is a failed action, not a broken line.

@@ -1,5 +1,5 @@
 //! What a network cut would do, for the page's partition editor: the
-//! `cluster_partition_handling` each node runs with, how long until the sides declare each other
+//! `cluster_partition_handling` each node runs with, how long until the nodes declare each other
 //! down, and which nodes `pause_minority` would pause — the core's own rules, asked before the
 //! cut is made.
 
@@ -11,7 +11,7 @@ use crate::sim::time::Micros;
 pub struct PartitionOutlook {
     /// Each member's mode, in cluster order.
     pub modes: Vec<(String, PartitionHandling)>,
-    /// The `net_ticktime` that detects the cut (the sides give up after 0.75–1.25 × it).
+    /// The `net_ticktime` that detects the cut (each node gives up on a silent peer after 1–1.27 × it).
     pub ticktime: Micros,
     /// The members that would pause, with the members each sees and the members in all.
     pub pausing: Vec<(String, usize, usize)>,

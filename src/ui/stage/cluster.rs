@@ -80,7 +80,8 @@ pub fn cluster_markup(
     for (i, &a) in members.iter().enumerate() {
         for &b in &members[i + 1..] {
             let (pa, pb) = (g.nodes[a], g.nodes[b]);
-            let cut = side(a) != side(b);
+            // A cut between sides, or the one link `partition node1 - node2` cut.
+            let cut = !sim.connected(a, b);
             let up = nodes[a].state.is_running() && nodes[b].state.is_running();
             let class = if cut {
                 "link-cut"
@@ -433,7 +434,7 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
     let last_member = view.cluster.members().last();
     let can_remove = last_member.is_some_and(|m| view.removal_lines(m).is_some());
     let fresh = player.session.inputs().is_empty();
-    let partitioned = view.partition.is_some();
+    let partitioned = view.partition.is_some() || view.partial_cut.is_some();
     let names: Vec<String> = view
         .cluster
         .members()
