@@ -31,6 +31,8 @@ pub struct Note {
 /// The page in one language.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Text {
+    /// The language this table is written in (the core's explanations are rendered by it).
+    pub lang: Lang,
     /// The language's own name, shown on its switch button.
     pub endonym: &'static str,
     pub language_switch: &'static str,
@@ -252,6 +254,8 @@ pub struct Text {
     pub anom_cause: &'static str,
     pub anom_detail: &'static str,
     pub anom_at: &'static str,
+    /// A likely cause that is a message lost in flight: "{id}", "{why}".
+    pub anom_lost_in_flight: &'static str,
 
     // Seeds vs RabbitMQ.
     pub notes_heading: &'static str,
@@ -368,6 +372,7 @@ impl Text {
 }
 
 static EN: Text = Text {
+    lang: Lang::En,
     endonym: "English",
     language_switch: "Language",
     doc_title: "mirrorscope · RabbitMQ 3.10 classic mirrored queues",
@@ -567,6 +572,7 @@ static EN: Text = Text {
     anom_cause: "Likely cause",
     anom_detail: "Core's detail",
     anom_at: "at",
+    anom_lost_in_flight: "message #{id} lost in flight: {why}",
 
     notes_heading: "The seeds vs RabbitMQ 3.10",
     notes_intro: "The course notes (seeds) say a few things RabbitMQ's code does differently. What you see on the stage follows the code.",
@@ -643,6 +649,7 @@ static EN: Text = Text {
 };
 
 static ZH: Text = Text {
+    lang: Lang::Zh,
     endonym: "中文",
     language_switch: "语言",
     doc_title: "mirrorscope · RabbitMQ 3.10 经典镜像队列",
@@ -842,6 +849,7 @@ static ZH: Text = Text {
     anom_cause: "可能的原因",
     anom_detail: "内核给出的细节",
     anom_at: "于",
+    anom_lost_in_flight: "消息 #{id} 在途中丢失：{why}",
 
     notes_heading: "种子资料与 RabbitMQ 3.10 的差异",
     notes_intro: "课程资料（种子）里有几处说法与 RabbitMQ 源码的行为不同。舞台上展示的是源码的行为。",

@@ -4,9 +4,10 @@
 
 use crate::put;
 use crate::sim::checker::{Anomaly, AnomalyKind};
+use crate::sim::trace::{TraceEvent, TraceKind};
 use crate::sim::Sim;
 use crate::ui::fmt::fmt_time;
-use crate::ui::i18n::Text;
+use crate::ui::i18n::{fill, Text};
 use crate::ui::markup::esc;
 
 fn kind_class(kind: AnomalyKind) -> &'static str {
@@ -15,6 +16,19 @@ fn kind_class(kind: AnomalyKind) -> &'static str {
         AnomalyKind::Duplicate => "a-duplicate",
         AnomalyKind::AckedCameBack => "a-came-back",
         AnomalyKind::Reordered => "a-reordered",
+    }
+}
+
+/// The entry that most likely caused an anomaly, in the reader's language (the checker names
+/// a state change or a message lost in flight).
+fn cause_text(e: &TraceEvent, text: &Text) -> String {
+    match &e.kind {
+        TraceKind::State { change, .. } => text.change(change),
+        TraceKind::Lost { id, reason } => fill(
+            text.anom_lost_in_flight,
+            &[("id", &id.to_string()), ("why", &text.lost_reason(reason))],
+        ),
+        _ => String::new(),
     }
 }
 
@@ -40,7 +54,7 @@ pub fn anomalies_markup(sim: &Sim, anomalies: &[Anomaly], text: &Text) -> String
             fmt_time(a.at),
             esc(why)
         );
-        if let Some((i, t)) = &a.cause {
+        if let Some((i, _)) = &a.cause {
             if let Some(e) = sim.trace.get(*i) {
                 put!(
                     out,
@@ -48,7 +62,7 @@ pub fn anomalies_markup(sim: &Sim, anomalies: &[Anomaly], text: &Text) -> String
                     esc(text.anom_cause),
                     e.at.0,
                     fmt_time(e.at),
-                    esc(t)
+                    esc(&cause_text(e, text))
                 );
             }
         }
@@ -56,7 +70,7 @@ pub fn anomalies_markup(sim: &Sim, anomalies: &[Anomaly], text: &Text) -> String
             out,
             "<details><summary>{}</summary><code>{}</code></details></li>",
             esc(text.anom_detail),
-            esc(&a.detail)
+            esc(&text.anomaly_detail(&a.detail))
         );
     }
     out.push_str("</ul>");
