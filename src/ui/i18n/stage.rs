@@ -119,6 +119,10 @@ pub struct Text {
     pub tag_master: &'static str,
     pub tag_synced: &'static str,
     pub tag_unsynced: &'static str,
+    /// A replica's message count (ready + unacked) on its chip's label: "{n}".
+    pub chip_messages: &'static str,
+    /// The legend's line for the count on a chip.
+    pub legend_count: &'static str,
     pub queue_down: &'static str,
     /// "{p}".
     pub queue_syncing: &'static str,
@@ -449,6 +453,8 @@ static EN: Text = Text {
     tag_master: "M",
     tag_synced: "S",
     tag_unsynced: "U",
+    chip_messages: "holds {n} messages (ready + unacked)",
+    legend_count: "the number on a replica: the messages it holds (ready + unacked)",
     queue_down: "down: no live master",
     queue_syncing: "syncing {p}%",
     more_replicas: "+{n} more",
@@ -726,6 +732,8 @@ static ZH: Text = Text {
     tag_master: "主",
     tag_synced: "同",
     tag_unsynced: "未",
+    chip_messages: "持有 {n} 条消息（就绪 + 未确认）",
+    legend_count: "副本上的数字：它持有的消息数（就绪 + 未确认）",
     queue_down: "不可用：没有存活的 master",
     queue_syncing: "同步中 {p}%",
     more_replicas: "另有 {n} 个",
