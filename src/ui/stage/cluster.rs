@@ -468,16 +468,25 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
         Callback::from(move |(node, x, y): (usize, f64, f64)| menu.set(Some(MenuAt { node, x, y })))
     };
     // What each replica holds, drawn on its chip.
-    let held: Vec<u64> = store.player().view().procs.iter().map(|r| r.depth()).collect();
+    let held: Vec<u64> = store
+        .player()
+        .view()
+        .procs
+        .iter()
+        .map(|r| r.depth())
+        .collect();
     // The cards redraw only when the diagram's structure, the counts, the selection or the
     // language change.
     let layer = {
         let store = store.clone();
         let geometry = geometry.clone();
         let flags = flags.clone();
-        use_memo((structure, held, *selection, lang), move |(_, _, sel, lang)| {
-            cluster_markup(store.player().view(), &geometry, lang.text(), *sel, &flags)
-        })
+        use_memo(
+            (structure, held, *selection, lang),
+            move |(_, _, sel, lang)| {
+                cluster_markup(store.player().view(), &geometry, lang.text(), *sel, &flags)
+            },
+        )
     };
     let close_menu = {
         let menu = menu.clone();
