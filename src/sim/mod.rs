@@ -5,6 +5,7 @@
 pub mod bench;
 pub mod checker;
 pub mod cluster;
+pub mod conf_schema;
 pub mod ctl;
 pub mod dataplane;
 pub mod engine;
