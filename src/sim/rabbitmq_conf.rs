@@ -306,13 +306,11 @@ mod tests {
     #[test]
     fn unknown_keys_stop_the_boot_as_a_real_node_does() {
         // The texts a 3.10.8 node logged for these files (its lines without their timestamps).
-        let err = settings_from(Some(
-            "net_ticktime = 30\nheartbeat = 600\nfoo_bar = 1\nnet_tickitme = 20\n",
-        ))
-        .unwrap_err();
-        assert_eq!(
-            err,
-            "You've tried to set foo_bar, but there is no setting with that name.
+        const FAILED: &str = "\nBOOT FAILED\n===========\nError during startup: {error,failed_to_prepare_configuration}";
+        for (file, log) in [
+            (
+                "net_ticktime = 30\nheartbeat = 600\nfoo_bar = 1\nnet_tickitme = 20\n",
+                "You've tried to set foo_bar, but there is no setting with that name.
   Did you mean one of these?
     log.dir
     frame_max
@@ -325,19 +323,12 @@ You've tried to set net_tickitme, but there is no setting with that name.
 Error preparing configuration in phase transform_datatypes:
   - Conf file attempted to set unknown variable: net_tickitme
   - Conf file attempted to set unknown variable: foo_bar
-
-BOOT FAILED
-===========
-Error during startup: {error,failed_to_prepare_configuration}"
-        );
-        // With a datatype error beside it (and a validation one, which waits for its phase).
-        let err = settings_from(Some(
-            "net_ticktime = abc\nfoo_bar = 1\nqueue_master_locator = nope\n",
-        ))
-        .unwrap_err();
-        assert_eq!(
-            err,
-            "You've tried to set foo_bar, but there is no setting with that name.
+",
+            ),
+            // With a datatype error beside it (and a validation one, which waits for its phase).
+            (
+                "net_ticktime = abc\nfoo_bar = 1\nqueue_master_locator = nope\n",
+                "You've tried to set foo_bar, but there is no setting with that name.
   Did you mean one of these?
     log.dir
     frame_max
@@ -346,11 +337,14 @@ Error preparing configuration in phase transform_datatypes:
   - Conf file attempted to set unknown variable: foo_bar
   - Error transforming datatype for: net_ticktime
   - \"abc\" cannot be converted to a(n) integer
-
-BOOT FAILED
-===========
-Error during startup: {error,failed_to_prepare_configuration}"
-        );
+",
+            ),
+        ] {
+            assert_eq!(
+                settings_from(Some(file)).unwrap_err(),
+                format!("{log}{FAILED}")
+            );
+        }
         // Keys of the schema the simulator does not model are taken.
         assert!(settings_from(Some(
             "listeners.tcp.default = 5672\nmanagement.tcp.port = 15672\nloopback_users.guest = false\n"

@@ -53,8 +53,8 @@ mod tests {
     use crate::sim::scenario::Session;
     use crate::sim::time::Micros;
 
-    #[test]
-    fn roles_follow_the_queue_record() {
+    /// Three nodes, `q` declared from node1 and mirrored on all, synchronised automatically.
+    fn mirrored_everywhere() -> Session {
         let mut s = Session::new(&["cluster nodes=3"]).unwrap();
         s.apply("client app node=node1").unwrap();
         s.apply("app declare q durable").unwrap();
@@ -62,6 +62,12 @@ mod tests {
             r#"rabbitmqctl set_policy ha "^q$" '{"ha-mode":"all","ha-sync-mode":"automatic"}'"#,
         )
         .unwrap();
+        s
+    }
+
+    #[test]
+    fn roles_follow_the_queue_record() {
+        let mut s = mirrored_everywhere();
         s.advance_to(Micros::from_ms(20));
         let sim = &s.run.sim;
         let q = &sim.queues[0];
@@ -84,13 +90,7 @@ mod tests {
 
     #[test]
     fn a_promoted_slave_was_a_slave_before_its_promotion() {
-        let mut s = Session::new(&["cluster nodes=3"]).unwrap();
-        s.apply("client app node=node1").unwrap();
-        s.apply("app declare q durable").unwrap();
-        s.apply(
-            r#"rabbitmqctl set_policy ha "^q$" '{"ha-mode":"all","ha-sync-mode":"automatic"}'"#,
-        )
-        .unwrap();
+        let mut s = mirrored_everywhere();
         s.advance_to(Micros::from_ms(50));
         s.apply("app publish q \"m\"").unwrap();
         s.advance_to(Micros::from_ms(100));

@@ -782,14 +782,16 @@ mod tests {
 
     #[test]
     fn each_replica_shows_the_messages_it_holds() {
-        let mut s = Session::new(&["cluster nodes=3"]).unwrap();
-        s.apply("client app node=node1").unwrap();
-        s.apply("app declare q durable").unwrap();
-        s.apply(r#"rabbitmqctl set_policy ha "^q$" '{"ha-mode":"all"}'"#)
-            .unwrap();
-        s.advance_to(Micros::from_ms(50));
-        s.apply("app publish q \"m\" count=7").unwrap();
-        s.advance_to(Micros::from_ms(200));
+        let mut s = Session::new(&[
+            "cluster nodes=3",
+            "client app node=node1",
+            "app declare q durable",
+            r#"rabbitmqctl set_policy ha "^q$" '{"ha-mode":"all"}'"#,
+            "wait 50ms",
+            "app publish q \"m\" count=7",
+            "wait 150ms",
+        ])
+        .unwrap();
         let sim = &s.run.sim;
         let g = Geometry::of(sim);
         for lang in Lang::ALL {

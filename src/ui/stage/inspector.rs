@@ -562,37 +562,21 @@ mod tests {
     fn the_inspector_names_the_role_at_the_event() {
         let (s, new, promoted) = promoted_run();
         let sim = &s.run.sim;
-        let early = sim
-            .trace
-            .iter()
-            .position(
-                |e| matches!(&e.kind, TraceKind::Send { to, .. } if *to == Endpoint::Proc(new)),
-            )
-            .unwrap();
-        assert!(early < promoted);
         let host = sim.cluster.nodes[sim.procs[new.0].pid.node]
             .host()
             .to_string();
-        let mut out = String::new();
-        event_panel(&mut out, sim, early, sim.now, Lang::En.text());
-        assert!(
-            out.contains(&format!("<dt>To</dt><dd>q slave @{host}</dd>")),
-            "{out}"
-        );
-        // Today it is the master: the inspector of a later send to it says so.
-        let late = sim
-            .trace
-            .iter()
-            .rposition(
-                |e| matches!(&e.kind, TraceKind::Send { to, .. } if *to == Endpoint::Proc(new)),
-            )
-            .unwrap();
-        let mut out = String::new();
-        event_panel(&mut out, sim, late, sim.now, Lang::En.text());
-        assert!(
-            out.contains(&format!("<dt>To</dt><dd>q master @{host}</dd>")),
-            "{out}"
-        );
+        let sends: Vec<usize> = (0..sim.trace.len())
+            .filter(|&i| matches!(&sim.trace[i].kind, TraceKind::Send { to, .. } if *to == Endpoint::Proc(new)))
+            .collect();
+        // The first send to it came when it was a slave; the last, now that it is the master.
+        let (first, last) = (sends[0], sends[sends.len() - 1]);
+        assert!(first < promoted && last >= promoted);
+        for (i, role) in [(first, "slave"), (last, "master")] {
+            let mut out = String::new();
+            event_panel(&mut out, sim, i, sim.now, Lang::En.text());
+            let to = format!("<dt>To</dt><dd>q {role} @{host}</dd>");
+            assert!(out.contains(&to), "{out}");
+        }
     }
 
     #[test]
