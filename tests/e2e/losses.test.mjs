@@ -15,6 +15,7 @@ const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch:
 const WORDS = {
   en: {
     locale: 'en-US',
+    tag: 'en',
     lesson: 'Lesson',
     load: 'Load',
     present: 'Jump to the present',
@@ -27,6 +28,7 @@ const WORDS = {
   },
   zh: {
     locale: 'zh-CN',
+    tag: 'zh-CN',
     lesson: '课程',
     load: '加载',
     present: '跳到当前',
@@ -44,7 +46,7 @@ const WORDS = {
  *  promoted. Loaded at its start, then the clock is taken to the end of the run. */
 async function lossAtTheEnd(page, w) {
   await open(page, s.baseUrl);
-  await page.locator(`html[lang="${w.locale}"]`).waitFor({ state: 'attached' });
+  await page.locator(`html[lang="${w.tag}"]`).waitFor({ state: 'attached' });
   await page.getByRole('combobox', { name: w.lesson }).selectOption({ index: 2 });
   await page.getByRole('button', { name: w.load, exact: true }).click();
   const timeline = page.getByRole('slider', { name: w.timeline });
