@@ -175,7 +175,8 @@ mod tests {
             for role in [text.role_master, text.role_synced, text.role_unsynced] {
                 assert!(html.contains(&esc(role)), "{lang:?} {role}");
             }
-            assert_eq!(html.matches("class=\"legend-item").count(), 23);
+            assert!(html.contains(&esc(text.legend_count)), "{lang:?}");
+            assert_eq!(html.matches("class=\"legend-item").count(), 24);
         }
     }
 }
