@@ -287,3 +287,35 @@ fn redirected_lines_print_and_parse_back() {
         assert_eq!(steps[0].action, action, "case {case}: {line:?}");
     }
 }
+
+#[test]
+fn an_unknown_key_in_rabbitmq_conf_stops_the_start_where_it_was_typed() {
+    let mut p = Player::new();
+    let e = paste(
+        &mut p,
+        1,
+        "echo 'net_tickitme = 30' >> /etc/rabbitmq/rabbitmq.conf\nsystemctl restart rabbitmq-server",
+    );
+    assert_eq!(e[0].exit_code, 0, "{e:?}");
+    assert_eq!(e[1].exit_code, 1, "{e:?}");
+    assert!(
+        e[1].output.contains(
+            "You've tried to set net_tickitme, but there is no setting with that name.\n  Did you mean one of these?\n    net_ticktime\n"
+        ),
+        "{}",
+        e[1].output
+    );
+    assert!(e[1]
+        .output
+        .contains("  - Conf file attempted to set unknown variable: net_tickitme"));
+    assert!(e[1].output.contains("BOOT FAILED"));
+    assert_ne!(p.view().cluster.nodes[1].state, NodeState::Running);
+    // A key of the schema the simulator does not model is taken, and the node starts.
+    let e = paste(
+        &mut p,
+        1,
+        "echo 'heartbeat = 600' > /etc/rabbitmq/rabbitmq.conf && systemctl start rabbitmq-server",
+    );
+    assert!(e.iter().all(|x| x.exit_code == 0), "{e:?}");
+    assert_eq!(p.view().cluster.nodes[1].state, NodeState::Running);
+}

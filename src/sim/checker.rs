@@ -3,6 +3,7 @@
 //! These are behaviours of classic mirrored queues, reported to teach them, not simulator bugs.
 
 use std::collections::{BTreeMap, HashSet};
+use std::fmt;
 
 use crate::sim::engine::Sim;
 use crate::sim::model::{ConfirmOutcome, FoundLoss, LossWatch, MsgId, QueueId, QueueState};
@@ -39,6 +40,65 @@ impl AnomalyKind {
     }
 }
 
+/// What the checker saw, as data: its `Display` is the English of `mirrorscope run`'s report,
+/// and the page writes it in the reader's language from the fields.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnomalyDetail {
+    /// Delivered `times` times; `warned` when every repeat carried redelivered=true.
+    Delivered { times: usize, warned: bool },
+    /// Acked by `client` at `acked`, delivered again at `again`.
+    CameBack {
+        client: String,
+        acked: Micros,
+        again: Micros,
+    },
+    /// Confirmed to `client`, held by no replica of `queue`.
+    ConfirmedLost { client: String, queue: String },
+    /// Published to `queue`, never delivered, held by no replica.
+    UnconfirmedLost { queue: String },
+    /// `client` got publish `seq` after `after`.
+    Reordered {
+        client: String,
+        seq: u64,
+        after: u64,
+    },
+}
+
+impl fmt::Display for AnomalyDetail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AnomalyDetail::Delivered { times, warned } => write!(
+                f,
+                "delivered {times} times; {}",
+                if *warned {
+                    "each repeat carried redelivered=true"
+                } else {
+                    "a repeat came with redelivered=false"
+                }
+            ),
+            AnomalyDetail::CameBack {
+                client,
+                acked,
+                again,
+            } => write!(
+                f,
+                "acked by {client} at {acked}, delivered again at {again}"
+            ),
+            AnomalyDetail::ConfirmedLost { client, queue } => write!(
+                f,
+                "confirmed to {client} but held by no replica of '{queue}'"
+            ),
+            AnomalyDetail::UnconfirmedLost { queue } => write!(
+                f,
+                "published to '{queue}', never delivered, held by no replica"
+            ),
+            AnomalyDetail::Reordered { client, seq, after } => {
+                write!(f, "{client} got publish seq {seq} after seq {after}")
+            }
+        }
+    }
+}
+
 /// One anomaly, naming the message and the notable event that most likely caused it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Anomaly {
@@ -46,7 +106,7 @@ pub struct Anomaly {
     pub msg: MsgId,
     pub body: String,
     pub at: Micros,
-    pub detail: String,
+    pub detail: AnomalyDetail,
     /// The last notable trace event (failover, drop, veto) at or before `at`.
     pub cause: Option<(usize, String)>,
 }
@@ -84,15 +144,10 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
                 msg,
                 body: body(msg),
                 at,
-                detail: format!(
-                    "delivered {} times; {}",
-                    ds.len(),
-                    if warned {
-                        "each repeat carried redelivered=true"
-                    } else {
-                        "a repeat came with redelivered=false"
-                    }
-                ),
+                detail: AnomalyDetail::Delivered {
+                    times: ds.len(),
+                    warned,
+                },
                 cause: cause_before(sim, at),
             });
         }
@@ -104,10 +159,11 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
                         msg,
                         body: body(msg),
                         at: again.0,
-                        detail: format!(
-                            "acked by {} at {}, delivered again at {}",
-                            sim.clients[d.1].name, acked, again.0
-                        ),
+                        detail: AnomalyDetail::CameBack {
+                            client: sim.clients[d.1].name.clone(),
+                            acked,
+                            again: again.0,
+                        },
                         cause: cause_before(sim, again.0),
                     });
                     break;
@@ -151,12 +207,17 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
         let (kind, detail) = match confirmed.get(&f.msg) {
             Some(client) => (
                 AnomalyKind::Lost,
-                format!("confirmed to {client} but held by no replica of '{name}'"),
+                AnomalyDetail::ConfirmedLost {
+                    client: client.to_string(),
+                    queue: name.clone(),
+                },
             ),
             None if nacked.contains(&f.msg) => continue,
             None => (
                 AnomalyKind::LostUnconfirmed,
-                format!("published to '{name}', never delivered, held by no replica"),
+                AnomalyDetail::UnconfirmedLost {
+                    queue: name.clone(),
+                },
             ),
         };
         out.push(Anomaly {
@@ -183,7 +244,11 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
                     msg: d.msg,
                     body: d.body.clone(),
                     at: d.at,
-                    detail: format!("{} got publish seq {} after seq {}", c.name, seq, prev),
+                    detail: AnomalyDetail::Reordered {
+                        client: c.name.clone(),
+                        seq,
+                        after: *prev,
+                    },
                     cause: cause_before(sim, d.at),
                 });
             } else {
@@ -429,7 +494,7 @@ impl Sim {
 
 #[cfg(test)]
 mod tests {
-    use crate::sim::checker::{check, AnomalyKind};
+    use crate::sim::checker::{check, AnomalyDetail, AnomalyKind};
     use crate::sim::scenario::run_text;
     use crate::sim::time::Micros;
 
@@ -483,10 +548,13 @@ mod tests {
         assert_eq!(found.len(), 3, "{found:?}");
         for a in &found {
             assert_eq!(a.kind, AnomalyKind::LostUnconfirmed);
-            assert!(
-                a.detail.contains("never delivered, held by no replica"),
-                "{}",
-                a.detail
+            assert_eq!(
+                a.detail,
+                AnomalyDetail::UnconfirmedLost { queue: "q".into() }
+            );
+            assert_eq!(
+                a.detail.to_string(),
+                "published to 'q', never delivered, held by no replica"
             );
         }
     }

@@ -781,6 +781,7 @@ impl Sim {
             pid,
             queue,
             role,
+            master_from: (role == Role::Master).then_some(self.trace.len()),
             alive: true,
             started_at: self.now,
             ready: Default::default(),

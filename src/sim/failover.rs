@@ -106,6 +106,7 @@ impl Sim {
         }
         let pr = &mut self.procs[p.0];
         pr.role = Role::Master;
+        pr.master_from = Some(self.trace.len());
         pr.depth_delta = None;
         let requeued: Vec<MsgId> = pr.unacked.keys().copied().collect();
         for u in std::mem::take(&mut pr.unacked).into_values() {

@@ -197,6 +197,7 @@ impl Sim {
                         heir: self.node_name(h).to_string(),
                     };
                     self.procs[p.0].role = Role::Master;
+                    self.procs[p.0].master_from = Some(self.trace.len());
                     let r = &mut self.queues[i];
                     r.master = p;
                     r.mirrors.retain(|&x| x != p);

@@ -6,6 +6,7 @@ mod autoheal;
 pub mod bench;
 pub mod checker;
 pub mod cluster;
+pub mod conf_schema;
 pub mod ctl;
 pub mod dataplane;
 pub mod engine;

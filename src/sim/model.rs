@@ -86,6 +86,10 @@ pub struct Replica {
     pub pid: Pid,
     pub queue: QueueId,
     pub role: Role,
+    /// The trace's length when it became the master (at its start, or at a promotion): trace
+    /// entries from this index on see it as the master, earlier ones as a slave. `None` while
+    /// it is a slave.
+    pub master_from: Option<usize>,
     pub alive: bool,
     pub started_at: Micros,
     /// Ready messages by queue position.

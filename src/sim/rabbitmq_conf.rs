@@ -1,12 +1,14 @@
 //! `rabbitmq.conf` as a node reads it: Cuttlefish's `key = value` format, the keys the
 //! simulator models (`net_ticktime`, `cluster_partition_handling`, `queue_master_locator`) and
 //! the settings a node takes from them. A line Cuttlefish cannot parse, or a value a modelled
-//! key refuses, is RabbitMQ's boot-failure text. Keys the simulator does not model
-//! (`heartbeat`, `tcp_listen_options.*`, …) stay in the file and change nothing. `node_conf`
-//! keeps each node's file and applies it when the node's VM starts.
+//! key refuses, is RabbitMQ's boot-failure text. Keys of RabbitMQ's schema the simulator does
+//! not model (`heartbeat`, `tcp_listen_options.*`, …) stay in the file and change nothing; a key
+//! no schema knows stops the boot as Cuttlefish does (`conf_schema`). `node_conf` keeps each
+//! node's file and applies it when the node's VM starts.
 
 use std::fmt;
 
+use crate::sim::conf_schema;
 use crate::sim::policy::definition::Locator;
 use crate::sim::time::Micros;
 
@@ -201,6 +203,7 @@ pub fn settings_from(file: Option<&str>) -> Result<NodeSettings, String> {
         )
     })?;
     let mut problems: Vec<(&str, String)> = Vec::new();
+    let mut unknown: Vec<&str> = Vec::new();
     for e in &entries {
         match e.key.as_str() {
             "net_ticktime" => match e.value.parse::<i64>() {
@@ -211,7 +214,10 @@ pub fn settings_from(file: Option<&str>) -> Result<NodeSettings, String> {
                 )),
                 Err(_) => problems.push((
                     "transform_datatypes",
-                    format!("\"{}\" cannot be converted to a(n) integer", e.value),
+                    format!(
+                        "Error transforming datatype for: net_ticktime\n  - \"{}\" cannot be converted to a(n) integer",
+                        e.value
+                    ),
                 )),
             },
             "cluster_partition_handling" => match PartitionHandling::from_name(&e.value) {
@@ -248,22 +254,49 @@ pub fn settings_from(file: Option<&str>) -> Result<NodeSettings, String> {
             k if k.starts_with(PREFERRED_PREFIX) && k.len() > PREFERRED_PREFIX.len() => {
                 s.preferred_nodes.push(e.value.clone())
             }
+            key if !conf_schema::is_known(key) => unknown.push(key),
             _ => {}
         }
     }
-    if problems.is_empty() && s.partition_handling == PartitionHandling::PauseIfAllDown {
+    if problems.is_empty()
+        && unknown.is_empty()
+        && s.partition_handling == PartitionHandling::PauseIfAllDown
+    {
         pause_if_all_down_translation(&entries, &s, &mut problems);
     }
-    if let Some((phase, _)) = problems.first() {
-        let phase = *phase;
-        let lines: Vec<String> = problems
-            .iter()
-            .filter(|(p, _)| *p == phase)
-            .map(|(_, m)| format!("  - {m}"))
-            .collect();
+    // Cuttlefish logs each unknown key with its three nearest schema keys (in the file's
+    // order), then lists the unknown keys (last first) ahead of the datatype errors of the
+    // same phase; validation comes only after a clean transform_datatypes.
+    let mut log = String::new();
+    for key in &unknown {
+        log.push_str(&format!(
+            "You've tried to set {key}, but there is no setting with that name.\n  Did you mean one of these?\n"
+        ));
+        for near in conf_schema::suggestions(key) {
+            log.push_str(&format!("    {near}\n"));
+        }
+    }
+    let mut lines: Vec<String> = unknown
+        .iter()
+        .rev()
+        .map(|key| format!("Conf file attempted to set unknown variable: {key}"))
+        .collect();
+    let phase = if lines.is_empty() {
+        problems.first().map(|(phase, _)| *phase)
+    } else {
+        Some("transform_datatypes")
+    };
+    if let Some(phase) = phase {
+        lines.extend(
+            problems
+                .iter()
+                .filter(|(p, _)| *p == phase)
+                .map(|(_, m)| m.clone()),
+        );
+        let lines: Vec<String> = lines.iter().map(|m| format!("  - {m}")).collect();
         return Err(boot_failed(
             &format!(
-                "Error preparing configuration in phase {phase}:\n{}",
+                "{log}Error preparing configuration in phase {phase}:\n{}",
                 lines.join("\n")
             ),
             "failed_to_prepare_configuration",
@@ -315,10 +348,70 @@ mod tests {
         assert_eq!(e[3].key, "net_ticktime");
         assert_eq!(e[3].value, "60");
         assert_eq!(e[3].line, 6);
+        // 3.10.8's schema has no `vm_memory_high_watermark` (only `.relative` and
+        // `.absolute`): a real node refuses this block and does not start.
+        let err = settings_from(Some(text)).unwrap_err();
+        assert!(
+            err.starts_with("You've tried to set vm_memory_high_watermark, but there is no setting with that name.\n  Did you mean one of these?\n    vm_memory_high_watermark.absolute\n    vm_memory_high_watermark.relative\n    vm_memory_high_watermark_paging_ratio\nError preparing configuration in phase transform_datatypes:\n  - Conf file attempted to set unknown variable: vm_memory_high_watermark\n\nBOOT FAILED"),
+            "{err}"
+        );
+        let fixed = text.replace(
+            "vm_memory_high_watermark =",
+            "vm_memory_high_watermark.relative =",
+        );
         assert_eq!(
-            settings_from(Some(text)).unwrap().net_ticktime,
+            settings_from(Some(&fixed)).unwrap().net_ticktime,
             Micros::from_secs(60)
         );
+    }
+
+    #[test]
+    fn unknown_keys_stop_the_boot_as_a_real_node_does() {
+        // The texts a 3.10.8 node logged for these files (its lines without their timestamps).
+        const FAILED: &str = "\nBOOT FAILED\n===========\nError during startup: {error,failed_to_prepare_configuration}";
+        for (file, log) in [
+            (
+                "net_ticktime = 30\nheartbeat = 600\nfoo_bar = 1\nnet_tickitme = 20\n",
+                "You've tried to set foo_bar, but there is no setting with that name.
+  Did you mean one of these?
+    log.dir
+    frame_max
+    heartbeat
+You've tried to set net_tickitme, but there is no setting with that name.
+  Did you mean one of these?
+    net_ticktime
+    cluster_name
+    heartbeat
+Error preparing configuration in phase transform_datatypes:
+  - Conf file attempted to set unknown variable: net_tickitme
+  - Conf file attempted to set unknown variable: foo_bar
+",
+            ),
+            // With a datatype error beside it (and a validation one, which waits for its phase).
+            (
+                "net_ticktime = abc\nfoo_bar = 1\nqueue_master_locator = nope\n",
+                "You've tried to set foo_bar, but there is no setting with that name.
+  Did you mean one of these?
+    log.dir
+    frame_max
+    heartbeat
+Error preparing configuration in phase transform_datatypes:
+  - Conf file attempted to set unknown variable: foo_bar
+  - Error transforming datatype for: net_ticktime
+  - \"abc\" cannot be converted to a(n) integer
+",
+            ),
+        ] {
+            assert_eq!(
+                settings_from(Some(file)).unwrap_err(),
+                format!("{log}{FAILED}")
+            );
+        }
+        // Keys of the schema the simulator does not model are taken.
+        assert!(settings_from(Some(
+            "listeners.tcp.default = 5672\nmanagement.tcp.port = 15672\nloopback_users.guest = false\n"
+        ))
+        .is_ok());
     }
 
     #[test]

@@ -88,19 +88,26 @@ pub fn host(sim: &Sim, node: usize) -> &str {
 }
 
 /// Who sent or received a traced message, in words: `q1 master @node1`, `client app`, `node3`
-/// (replicas in the seeds' words, master and slave, in both languages).
+/// (replicas in the seeds' words, master and slave, in both languages), a replica named by the
+/// role it has now.
 pub fn endpoint_name(sim: &Sim, e: Endpoint, text: &Text) -> String {
+    endpoint_name_at(sim, e, usize::MAX, text)
+}
+
+/// [`endpoint_name`] as of trace entry `entry`: a replica is named by the role it had then (a
+/// slave promoted later was a slave then).
+pub fn endpoint_name_at(sim: &Sim, e: Endpoint, entry: usize, text: &Text) -> String {
     match e {
-        Endpoint::Proc(p) => match sim.procs.get(p.0) {
-            Some(r) => {
+        Endpoint::Proc(p) => match (sim.procs.get(p.0), sim.role_at(p, entry)) {
+            (Some(r), Some(role)) => {
                 let queue = sim.queues.get(r.queue.0).map_or("?", |q| q.name.as_str());
-                let role = match r.role {
+                let role = match role {
                     Role::Master => "master",
                     Role::Mirror => "slave",
                 };
                 format!("{queue} {role} @{}", host(sim, r.pid.node))
             }
-            None => format!("proc{}", p.0),
+            _ => format!("proc{}", p.0),
         },
         Endpoint::Client(c) => match sim.clients.get(c.0) {
             Some(cl) => format!("{} {}", text.w_client, cl.name),

@@ -27,8 +27,9 @@ test('draws the cluster from the core, in English, without errors', async () => 
   for (const name of NODES) {
     await t.page.locator('svg.cluster-view text.node-name', { hasText: name }).waitFor();
   }
-  // 4 node states, 3 replica roles, 11 message kinds, a lost message, and 4 kinds of line.
-  assert.equal(await t.page.locator('.legend .legend-item').count(), 23);
+  // 4 node states, 3 replica roles and their message count, 11 message kinds, a lost message,
+  // and 4 kinds of line.
+  assert.equal(await t.page.locator('.legend .legend-item').count(), 24);
   // The diagram must be laid out at a readable size, not collapsed.
   const box = await t.page.locator('svg.cluster-view').boundingBox();
   assert.ok(box.width > 400 && box.height > 250, `diagram box ${JSON.stringify(box)}`);

@@ -15,8 +15,9 @@ async function english(page) {
   await page.locator('html[lang="en"]').waitFor({ state: 'attached' });
 }
 
-const masterChip = /^queue_demo: master \(leader\)$/;
-const syncedChip = /^queue_demo: slave \(mirror\), synchronised$/;
+// A chip's name is its queue and role, then what it holds.
+const masterChip = /^queue_demo: master \(leader\) — holds \d+ messages/;
+const syncedChip = /^queue_demo: slave \(mirror\), synchronised — holds \d+ messages/;
 
 /** Which node's card holds a chip whose accessible name matches. */
 async function nodeWith(page, name) {

@@ -255,7 +255,7 @@ pub fn anomaly_rows(run: &Run) -> Vec<AnomalyRow> {
             kind: a.kind.as_str(),
             message: a.body,
             at_us: a.at.0,
-            detail: a.detail,
+            detail: a.detail.to_string(),
             cause: a
                 .cause
                 .map(|(trace_index, event)| Cause { trace_index, event }),

@@ -12,6 +12,7 @@ use crate::sim::Sim;
 use crate::ui::context::StoreHandle;
 use crate::ui::context::{load, load_generation};
 use crate::ui::i18n::{fill, Lang};
+use crate::ui::stage::anomalies::LossNotice;
 
 /// Text in both languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -510,6 +511,7 @@ pub fn lessons_card(
                 <button type="button" class="btn" onclick={on_load}>{ text.lesson_load }</button>
             </div>
             <p class="muted">{ lesson.intro.get(lang) }</p>
+            <LossNotice />
             { steps_html.unwrap_or_default() }
         </section>
     }

@@ -1,6 +1,7 @@
 //! The page's two languages: [`lang`] says which one is shown, [`stage`], [`panels`] and
 //! [`editor`] hold each region's strings in both, one table per language.
 
+pub mod changes;
 pub mod editor;
 pub mod lang;
 pub mod panels;

@@ -31,6 +31,8 @@ pub struct Note {
 /// The page in one language.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Text {
+    /// The language this table is written in (the core's explanations are rendered by it).
+    pub lang: Lang,
     /// The language's own name, shown on its switch button.
     pub endonym: &'static str,
     pub language_switch: &'static str,
@@ -117,6 +119,10 @@ pub struct Text {
     pub tag_master: &'static str,
     pub tag_synced: &'static str,
     pub tag_unsynced: &'static str,
+    /// A replica's message count (ready + unacked) on its chip's label: "{n}".
+    pub chip_messages: &'static str,
+    /// The legend's line for the count on a chip.
+    pub legend_count: &'static str,
     pub queue_down: &'static str,
     /// "{p}".
     pub queue_syncing: &'static str,
@@ -252,6 +258,17 @@ pub struct Text {
     pub anom_cause: &'static str,
     pub anom_detail: &'static str,
     pub anom_at: &'static str,
+    /// A likely cause that is a message lost in flight: "{id}", "{why}".
+    pub anom_lost_in_flight: &'static str,
+    /// Losses by kind: "{n}".
+    pub loss_count_confirmed: &'static str,
+    pub loss_count_unconfirmed: &'static str,
+    pub loss_sep: &'static str,
+    /// The notice a lesson shows when the run loses messages.
+    pub loss_notice_title: &'static str,
+    pub loss_notice_hint: &'static str,
+    /// The notice's button to the first loss: "{t}".
+    pub loss_go: &'static str,
 
     // Seeds vs RabbitMQ.
     pub notes_heading: &'static str,
@@ -368,6 +385,7 @@ impl Text {
 }
 
 static EN: Text = Text {
+    lang: Lang::En,
     endonym: "English",
     language_switch: "Language",
     doc_title: "mirrorscope · RabbitMQ 3.10 classic mirrored queues",
@@ -444,6 +462,8 @@ static EN: Text = Text {
     tag_master: "M",
     tag_synced: "S",
     tag_unsynced: "U",
+    chip_messages: "holds {n} messages (ready + unacked)",
+    legend_count: "the number on a replica: the messages it holds (ready + unacked)",
     queue_down: "down: no live master",
     queue_syncing: "syncing {p}%",
     more_replicas: "+{n} more",
@@ -554,8 +574,8 @@ static EN: Text = Text {
 
     anom_heading: "Anomalies",
     anom_none: "None so far: no confirmed message lost, none delivered twice, none back after its ack, none out of order.",
-    anom_lost: "Confirmed message lost",
-    anom_lost_unconfirmed: "Unconfirmed message lost",
+    anom_lost: "Confirmed and lost",
+    anom_lost_unconfirmed: "Published, never delivered, gone from every replica",
     anom_duplicate: "Delivered more than once",
     anom_came_back: "Acked message came back",
     anom_reordered: "Delivered out of order",
@@ -567,6 +587,13 @@ static EN: Text = Text {
     anom_cause: "Likely cause",
     anom_detail: "Core's detail",
     anom_at: "at",
+    anom_lost_in_flight: "message #{id} lost in flight: {why}",
+    loss_count_confirmed: "{n} confirmed and lost",
+    loss_count_unconfirmed: "{n} published, never delivered, gone from every replica (never confirmed)",
+    loss_sep: "; ",
+    loss_notice_title: "Messages were lost:",
+    loss_notice_hint: "Each one is in the Anomalies card, with the moment it was lost and the likely cause.",
+    loss_go: "Go to the first loss ({t})",
 
     notes_heading: "The seeds vs RabbitMQ 3.10",
     notes_intro: "The course notes (seeds) say a few things RabbitMQ's code does differently. What you see on the stage follows the code.",
@@ -643,6 +670,7 @@ static EN: Text = Text {
 };
 
 static ZH: Text = Text {
+    lang: Lang::Zh,
     endonym: "中文",
     language_switch: "语言",
     doc_title: "mirrorscope · RabbitMQ 3.10 经典镜像队列",
@@ -719,6 +747,8 @@ static ZH: Text = Text {
     tag_master: "主",
     tag_synced: "同",
     tag_unsynced: "未",
+    chip_messages: "持有 {n} 条消息（就绪 + 未确认）",
+    legend_count: "副本上的数字：它持有的消息数（就绪 + 未确认）",
     queue_down: "不可用：没有存活的 master",
     queue_syncing: "同步中 {p}%",
     more_replicas: "另有 {n} 个",
@@ -829,8 +859,8 @@ static ZH: Text = Text {
 
     anom_heading: "异常",
     anom_none: "目前没有：没有已确认的消息丢失，没有重复投递，没有 ack 后又回来的消息，也没有乱序。",
-    anom_lost: "已确认的消息丢失",
-    anom_lost_unconfirmed: "未确认的消息丢失",
+    anom_lost: "已确认却丢失",
+    anom_lost_unconfirmed: "已发布、从未投递、所有副本都不再持有",
     anom_duplicate: "重复投递",
     anom_came_back: "已 ack 的消息又回来了",
     anom_reordered: "投递乱序",
@@ -842,6 +872,13 @@ static ZH: Text = Text {
     anom_cause: "可能的原因",
     anom_detail: "内核给出的细节",
     anom_at: "于",
+    anom_lost_in_flight: "消息 #{id} 在途中丢失：{why}",
+    loss_count_confirmed: "{n} 条已确认却丢失",
+    loss_count_unconfirmed: "{n} 条已发布、从未投递、所有副本都不再持有（从未确认）",
+    loss_sep: "；",
+    loss_notice_title: "有消息丢失：",
+    loss_notice_hint: "每一条都列在“异常”卡片里，带有丢失的时刻和可能的原因。",
+    loss_go: "跳到第一次丢失（{t}）",
 
     notes_heading: "种子资料与 RabbitMQ 3.10 的差异",
     notes_intro: "课程资料（种子）里有几处说法与 RabbitMQ 源码的行为不同。舞台上展示的是源码的行为。",

@@ -446,7 +446,7 @@ struct EditorProps {
 }
 
 /// A short text for one trace event, as the event list shows it.
-fn describe(sim: &Sim, idx: usize) -> String {
+fn describe(sim: &Sim, idx: usize, lang: Lang) -> String {
     let Some(ev) = sim.trace.get(idx) else {
         return String::new();
     };
@@ -466,8 +466,8 @@ fn describe(sim: &Sim, idx: usize) -> String {
         TraceKind::Send {
             from, to, label, ..
         } => format!("{label}  {} → {}", end(from), end(to)),
-        TraceKind::Lost { reason, .. } => format!("✕ {reason}"),
-        TraceKind::State { change, .. } => change.to_string(),
+        TraceKind::Lost { reason, .. } => format!("✕ {}", lang.text().lost_reason(reason)),
+        TraceKind::State { change, .. } => lang.text().change(change),
         TraceKind::Input { text } => text.clone(),
     }
 }
@@ -740,7 +740,7 @@ fn ScriptEditor(props: &EditorProps) -> Html {
                                 data-event={i.to_string()}>
                                 <span class="ev-at">{ at }</span>
                                 <span class="ev-line">{ format!("L{l}") }</span>
-                                <span class="ev-text">{ describe(&run.sim, i) }</span>
+                                <span class="ev-text">{ describe(&run.sim, i, props.lang) }</span>
                             </button>
                         </li>
                     }

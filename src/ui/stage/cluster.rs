@@ -55,6 +55,15 @@ fn role_look(role: ReplicaRole) -> (&'static str, &'static str) {
     }
 }
 
+/// A replica's message count as its chip shows it: exact up to 9999, then in thousands.
+fn count_text(n: u64) -> String {
+    if n < 10_000 {
+        n.to_string()
+    } else {
+        format!("{}k", n / 1000)
+    }
+}
+
 /// Where a node menu opens (page coordinates of what opened it).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MenuAt {
@@ -186,16 +195,22 @@ pub fn cluster_markup(
             let role = sim.replica_role(chip.proc);
             let r = &sim.procs[chip.proc.0];
             let qname = sim.queues.get(r.queue.0).map_or("?", |q| q.name.as_str());
-            let short: String = if qname.chars().count() > 15 {
-                qname.chars().take(14).chain(['…']).collect()
+            // The name leaves room for the message count on the right.
+            let short: String = if qname.chars().count() > 10 {
+                qname.chars().take(9).chain(['…']).collect()
             } else {
                 qname.to_string()
             };
+            let held = r.depth();
             let down = role == ReplicaRole::Master && !r.alive;
             let syncing = (role == ReplicaRole::Master)
                 .then(|| sim.sync_percent(r.queue))
                 .flatten();
-            let mut label = format!("{qname}: {}", role_text(text, role));
+            let mut label = format!(
+                "{qname}: {} — {}",
+                role_text(text, role),
+                fill(text.chip_messages, &[("n", &held.to_string())])
+            );
             if down {
                 label = format!("{label} — {}", text.queue_down);
             }
@@ -209,7 +224,7 @@ pub fn cluster_markup(
             let label = esc(&label);
             put!(
                 out,
-                r#"<g class="chip {class}{}{}" transform="translate({} {})" tabindex="0" role="button" aria-label="{label}" data-sel="r{}"><title>{label}</title><rect class="chip-bg" x="{}" y="{}" width="{CHIP_W}" height="{CHIP_H}" rx="5"/><g transform="translate({} 0)">{glyph}</g><text class="chip-name" x="{}" y="0.5">{}</text><text class="chip-tag" x="{}" y="0.5">{}</text>"#,
+                r#"<g class="chip {class}{}{}" transform="translate({} {})" tabindex="0" role="button" aria-label="{label}" data-sel="r{}"><title>{label}</title><rect class="chip-bg" x="{}" y="{}" width="{CHIP_W}" height="{CHIP_H}" rx="5"/><g transform="translate({} 0)">{glyph}</g><text class="chip-name" x="{}" y="0.5">{}</text><text class="chip-count" x="{}" y="0.5">{}</text><text class="chip-tag" x="{}" y="0.5">{}</text>"#,
                 if down { " down" } else { "" },
                 if selected == Some(Selection::Replica(chip.proc)) {
                     " selected"
@@ -224,6 +239,8 @@ pub fn cluster_markup(
                 f1(-CHIP_W / 2.0 + 11.0),
                 f1(-CHIP_W / 2.0 + 22.0),
                 esc(&short),
+                f1(CHIP_W / 2.0 - 21.0),
+                count_text(held),
                 f1(CHIP_W / 2.0 - 10.0),
                 esc(role_tag(text, role))
             );
@@ -451,14 +468,26 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
         let menu = menu.clone();
         Callback::from(move |(node, x, y): (usize, f64, f64)| menu.set(Some(MenuAt { node, x, y })))
     };
-    // The cards redraw only when the diagram's structure, the selection or the language change.
+    // What each replica holds, drawn on its chip.
+    let held: Vec<u64> = store
+        .player()
+        .view()
+        .procs
+        .iter()
+        .map(|r| r.depth())
+        .collect();
+    // The cards redraw only when the diagram's structure, the counts, the selection or the
+    // language change.
     let layer = {
         let store = store.clone();
         let geometry = geometry.clone();
         let flags = flags.clone();
-        use_memo((structure, *selection, lang), move |(_, sel, lang)| {
-            cluster_markup(store.player().view(), &geometry, lang.text(), *sel, &flags)
-        })
+        use_memo(
+            (structure, held, *selection, lang),
+            move |(_, _, sel, lang)| {
+                cluster_markup(store.player().view(), &geometry, lang.text(), *sel, &flags)
+            },
+        )
     };
     let close_menu = {
         let menu = menu.clone();
@@ -742,5 +771,55 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
                 }} />
             }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::Session;
+    use crate::sim::time::Micros;
+    use crate::ui::i18n::Lang;
+
+    #[test]
+    fn each_replica_shows_the_messages_it_holds() {
+        let mut s = Session::new(&[
+            "cluster nodes=3",
+            "client app node=node1",
+            "app declare q durable",
+            r#"rabbitmqctl set_policy ha "^q$" '{"ha-mode":"all"}'"#,
+            "wait 50ms",
+            "app publish q \"m\" count=7",
+            "wait 150ms",
+        ])
+        .unwrap();
+        let sim = &s.run.sim;
+        let g = Geometry::of(sim);
+        for lang in Lang::ALL {
+            let out = cluster_markup(sim, &g, lang.text(), None, &[]);
+            let counts: Vec<&str> = out
+                .split(r#"<text class="chip-count""#)
+                .skip(1)
+                .map(|t| t.split_once('>').unwrap().1.split_once('<').unwrap().0)
+                .collect();
+            assert_eq!(counts, ["7", "7", "7"], "{out}");
+            let label = fill(lang.text().chip_messages, &[("n", "7")]);
+            assert_eq!(out.matches(&esc(&label)).count(), 6, "{out}");
+        }
+        // Consumed away on the master, the mirrors follow over GM.
+        s.apply("client c node=node2").unwrap();
+        s.apply("c consume q ack=auto").unwrap();
+        s.advance_to(Micros::from_secs(1));
+        let sim = &s.run.sim;
+        let out = cluster_markup(sim, &Geometry::of(sim), Lang::En.text(), None, &[]);
+        assert_eq!(out.matches(r#"y="0.5">0</text>"#).count(), 3, "{out}");
+    }
+
+    #[test]
+    fn large_counts_are_shortened() {
+        assert_eq!(count_text(0), "0");
+        assert_eq!(count_text(9999), "9999");
+        assert_eq!(count_text(10_000), "10k");
+        assert_eq!(count_text(123_456), "123k");
     }
 }

@@ -13,7 +13,7 @@ use crate::sim::trace::{Importance, TraceKind};
 use crate::sim::view::replica::ReplicaRole;
 use crate::sim::Sim;
 use crate::ui::context::{Selection, SelectionHandle, StoreHandle};
-use crate::ui::fmt::{endpoint_name, fmt_time, role_text, side_letter};
+use crate::ui::fmt::{endpoint_name_at, fmt_time, role_text, side_letter};
 use crate::ui::i18n::{fill, Text};
 use crate::ui::markup::{esc, fact, on_click, raw};
 use crate::ui::stage::legend::state_icon_markup;
@@ -333,7 +333,7 @@ fn event_panel(out: &mut String, live: &Sim, i: usize, cursor: Micros, text: &Te
             let status = if e.at > cursor {
                 text.s_not_yet.to_string()
             } else if let Some(why) = lost {
-                fill(text.s_lost, &[("why", &why)])
+                fill(text.s_lost, &[("why", &text.lost_reason(&why))])
             } else if *arrive > cursor {
                 text.s_in_flight.to_string()
             } else {
@@ -346,8 +346,8 @@ fn event_panel(out: &mut String, live: &Sim, i: usize, cursor: Micros, text: &Te
                 esc(text.f_event),
                 esc(label)
             );
-            fact(out, text.f_from, &endpoint_name(live, *from, text));
-            fact(out, text.f_to, &endpoint_name(live, *to, text));
+            fact(out, text.f_from, &endpoint_name_at(live, *from, i, text));
+            fact(out, text.f_to, &endpoint_name_at(live, *to, i, text));
             fact(out, text.f_sent, &fmt_time(e.at));
             fact(out, text.f_arrives, &fmt_time(*arrive));
             fact(out, text.f_status, &status);
@@ -378,10 +378,10 @@ fn event_panel(out: &mut String, live: &Sim, i: usize, cursor: Micros, text: &Te
                         let route = match (h.from, h.to) {
                             (Some(a), Some(b)) => format!(
                                 "{} → {}",
-                                endpoint_name(live, a, text),
-                                endpoint_name(live, b, text)
+                                endpoint_name_at(live, a, h.index, text),
+                                endpoint_name_at(live, b, h.index, text)
                             ),
-                            (None, Some(b)) => endpoint_name(live, b, text),
+                            (None, Some(b)) => endpoint_name_at(live, b, h.index, text),
                             _ => String::new(),
                         };
                         put!(
@@ -400,7 +400,7 @@ fn event_panel(out: &mut String, live: &Sim, i: usize, cursor: Micros, text: &Te
                             put!(
                                 out,
                                 r#"<span class="hop-lost">{}</span>"#,
-                                esc(&fill(text.s_lost, &[("why", why)]))
+                                esc(&fill(text.s_lost, &[("why", &text.lost_reason(why))]))
                             );
                         }
                         out.push_str("</button></li>");
@@ -411,7 +411,11 @@ fn event_panel(out: &mut String, live: &Sim, i: usize, cursor: Micros, text: &Te
             }
         }
         TraceKind::Lost { id, reason } => {
-            fact(out, text.f_status, &fill(text.s_lost, &[("why", reason)]));
+            fact(
+                out,
+                text.f_status,
+                &fill(text.s_lost, &[("why", &text.lost_reason(reason))]),
+            );
             let send = live.trace[..i]
                 .iter()
                 .rposition(|x| matches!(&x.kind, TraceKind::Send { id: s, .. } if s == id));
@@ -438,7 +442,7 @@ fn event_panel(out: &mut String, live: &Sim, i: usize, cursor: Micros, text: &Te
                 } else {
                     ""
                 },
-                esc(&change.to_string())
+                esc(&text.change(change))
             );
         }
         TraceKind::Input { text: t } => {
@@ -461,7 +465,8 @@ fn event_panel(out: &mut String, live: &Sim, i: usize, cursor: Micros, text: &Te
     out.push_str("</div>");
 }
 
-/// One trace entry as a line of the event log.
+/// One trace entry as a line of the event log, in the reader's language, a replica named by
+/// its role at that entry.
 pub fn event_text(sim: &Sim, i: usize, text: &Text) -> String {
     let Some(e) = sim.trace.get(i) else {
         return String::new();
@@ -473,11 +478,122 @@ pub fn event_text(sim: &Sim, i: usize, text: &Text) -> String {
         } => {
             format!(
                 "{label}  {} → {}",
-                endpoint_name(sim, *from, text),
-                endpoint_name(sim, *to, text)
+                endpoint_name_at(sim, *from, i, text),
+                endpoint_name_at(sim, *to, i, text)
             )
         }
-        TraceKind::Lost { id, reason } => format!("✕ #{id} {reason}"),
-        TraceKind::State { change, .. } => change.to_string(),
+        TraceKind::Lost { id, reason } => format!("✕ #{id} {}", text.lost_reason(reason)),
+        TraceKind::State { change, .. } => text.change(change),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::Session;
+    use crate::sim::trace::Endpoint;
+    use crate::ui::i18n::Lang;
+
+    /// A run where node2's slave of `q` is promoted when node1 is killed: the publishes it got
+    /// before are rows naming a slave, those after name the master.
+    fn promoted_run() -> (Session, ProcId, usize) {
+        let mut s = Session::new(&["cluster nodes=3"]).unwrap();
+        s.apply("client app node=node3").unwrap();
+        s.apply("app declare q durable").unwrap();
+        s.apply(r#"rabbitmqctl set_policy ha "^q$" '{"ha-mode":"all"}'"#)
+            .unwrap();
+        s.advance_to(Micros::from_ms(50));
+        s.apply("app publish q \"before\"").unwrap();
+        s.advance_to(Micros::from_ms(100));
+        let master = s.run.sim.queues[0].master;
+        let node = s
+            .run
+            .sim
+            .node_name(s.run.sim.procs[master.0].pid.node)
+            .to_string();
+        s.apply(&format!("kill {node}")).unwrap();
+        s.advance_to(Micros::from_secs(5));
+        s.apply("app publish q \"after\"").unwrap();
+        s.advance_to(Micros::from_secs(6));
+        let new = s.run.sim.queues[0].master;
+        assert_ne!(new, master);
+        let promoted = s.run.sim.procs[new.0].master_from.unwrap();
+        (s, new, promoted)
+    }
+
+    /// The rows of sends that reached `p`, split at `promoted`.
+    fn rows_to(sim: &Sim, p: ProcId, promoted: usize, text: &Text) -> (Vec<String>, Vec<String>) {
+        let mut before = Vec::new();
+        let mut after = Vec::new();
+        for (i, e) in sim.trace.iter().enumerate() {
+            if let TraceKind::Send { to, .. } = &e.kind {
+                if *to == Endpoint::Proc(p) {
+                    let row = event_text(sim, i, text);
+                    if i < promoted {
+                        before.push(row);
+                    } else {
+                        after.push(row);
+                    }
+                }
+            }
+        }
+        (before, after)
+    }
+
+    #[test]
+    fn rows_name_the_role_a_replica_had_then() {
+        let (s, new, promoted) = promoted_run();
+        let sim = &s.run.sim;
+        let host = sim.cluster.nodes[sim.procs[new.0].pid.node]
+            .host()
+            .to_string();
+        for lang in Lang::ALL {
+            let text = lang.text();
+            let (before, after) = rows_to(sim, new, promoted, text);
+            assert!(!before.is_empty() && !after.is_empty());
+            let slave = format!("q slave @{host}");
+            let master = format!("q master @{host}");
+            assert!(before.iter().all(|r| r.contains(&slave)), "{before:?}");
+            assert!(after.iter().all(|r| r.contains(&master)), "{after:?}");
+        }
+    }
+
+    #[test]
+    fn the_inspector_names_the_role_at_the_event() {
+        let (s, new, promoted) = promoted_run();
+        let sim = &s.run.sim;
+        let host = sim.cluster.nodes[sim.procs[new.0].pid.node]
+            .host()
+            .to_string();
+        let sends: Vec<usize> = (0..sim.trace.len())
+            .filter(|&i| matches!(&sim.trace[i].kind, TraceKind::Send { to, .. } if *to == Endpoint::Proc(new)))
+            .collect();
+        // The first send to it came when it was a slave; the last, now that it is the master.
+        let (first, last) = (sends[0], sends[sends.len() - 1]);
+        assert!(first < promoted && last >= promoted);
+        for (i, role) in [(first, "slave"), (last, "master")] {
+            let mut out = String::new();
+            event_panel(&mut out, sim, i, sim.now, Lang::En.text());
+            let to = format!("<dt>To</dt><dd>q {role} @{host}</dd>");
+            assert!(out.contains(&to), "{out}");
+        }
+    }
+
+    #[test]
+    fn state_rows_and_losses_read_in_chinese() {
+        let (s, _, _) = promoted_run();
+        let sim = &s.run.sim;
+        let zh = Lang::Zh.text();
+        let promote = sim
+            .trace
+            .iter()
+            .position(|e| matches!(&e.kind, TraceKind::State { change, .. } if matches!(**change, crate::sim::state_change::StateChange::Promoted { .. })))
+            .unwrap();
+        let row = event_text(sim, promote, zh);
+        assert!(row.starts_with("镜像队列"), "{row}");
+        assert!(!row.contains("Promoting"), "{row}");
+        let mut out = String::new();
+        event_panel(&mut out, sim, promote, sim.now, zh);
+        assert!(out.contains("提升为 leader"), "{out}");
     }
 }

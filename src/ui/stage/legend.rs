@@ -95,6 +95,11 @@ pub fn legend_markup(text: &Text) -> String {
     }
     put!(
         out,
+        r#"<li class="legend-item"><svg class="legend-swatch wide" viewBox="-18 -12 36 24" aria-hidden="true"><g class="chip role-synced"><rect class="chip-bg" x="-17" y="-10" width="34" height="20" rx="6"/><text class="chip-count" x="8" y="0.5">12</text></g></svg><span class="legend-label">{}</span></li>"#,
+        esc(text.legend_count)
+    );
+    put!(
+        out,
         "</ul><h3>{}</h3><ul class=\"legend-list\">",
         esc(text.legend_messages)
     );
@@ -170,7 +175,8 @@ mod tests {
             for role in [text.role_master, text.role_synced, text.role_unsynced] {
                 assert!(html.contains(&esc(role)), "{lang:?} {role}");
             }
-            assert_eq!(html.matches("class=\"legend-item").count(), 23);
+            assert!(html.contains(&esc(text.legend_count)), "{lang:?}");
+            assert_eq!(html.matches("class=\"legend-item").count(), 24);
         }
     }
 }

@@ -17,9 +17,9 @@ use crate::ui::context::use_lang;
 use crate::ui::context::use_store;
 use crate::ui::context::{use_index, Shared, StoreRef, TraceIndex};
 use crate::ui::context::{use_selection, Selection};
-use crate::ui::fmt::{endpoint_node, f1, fmt_span, host, Fixed};
-use crate::ui::i18n::fill;
-use crate::ui::markup::{on_click, raw};
+use crate::ui::fmt::{endpoint_name_at, endpoint_node, f1, fmt_span, host, Fixed};
+use crate::ui::i18n::{fill, Lang};
+use crate::ui::markup::{esc, on_click, raw};
 use crate::ui::stage::motion::kind_class;
 
 pub const ST_W: f64 = 1000.0;
@@ -135,6 +135,8 @@ struct ArrowsKey {
     /// Plot width in viewBox units.
     plot_w: f64,
     index: Shared<TraceIndex>,
+    /// The arrows' titles (what was sent, between which replicas as they were then).
+    lang: Lang,
 }
 
 /// The arrows of a window three spans wide, in coordinates relative to `epoch`: the parent
@@ -149,6 +151,7 @@ fn arrows_markup(props: &ArrowsKey) -> String {
         ix.update(&live.trace);
         ix.longest
     };
+    let text = props.lang.text();
     let k = props.plot_w / props.span as f64;
     let x = |t: Micros| (t.0 as f64 - props.epoch.0 as f64) * k;
     let mut out = String::with_capacity(16384);
@@ -181,7 +184,7 @@ fn arrows_markup(props: &ArrowsKey) -> String {
         let (x1, y1, x2, y2) = (f1(x1), f1(y1), f1(x2), f1(y2));
         put!(
             out,
-            r#"<g class="st-arrow {}{}{}" data-sel="e{i}"><line class="hit" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/><line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" marker-end="url(#{})"/></g>"#,
+            r#"<g class="st-arrow {}{}{}" data-sel="e{i}"><title>{}: {} → {}</title><line class="hit" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/><line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" marker-end="url(#{})"/></g>"#,
             kind_class(*kind),
             if lost { " lost" } else { "" },
             if props.selected == Some(i) {
@@ -189,6 +192,9 @@ fn arrows_markup(props: &ArrowsKey) -> String {
             } else {
                 ""
             },
+            esc(text.kind_name(*kind)),
+            esc(&endpoint_name_at(live, *from, i, text)),
+            esc(&endpoint_name_at(live, *to, i, text)),
             if lost { "st-lost" } else { "st-head" }
         );
     }
@@ -265,6 +271,7 @@ pub fn SpaceTime() -> Html {
             },
             plot_w,
             index: index.clone(),
+            lang,
         },
         arrows_markup,
     );
