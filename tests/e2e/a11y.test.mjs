@@ -3,12 +3,12 @@
 // a client on the stage, a node in the inspector) and with a node's menu open; no serious or
 // critical violation is allowed. axe runs inside the page through the DevTools protocol, so the
 // page's Content-Security-Policy stays in force. `MIRRORSCOPE_AXE_ALL=1` prints every violation
-// (moderate and minor ones too) for a closer look.
+// (moderate and minor ones too) for a closer look. The last test walks the node menu by keyboard.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { suite, journey, open, shot, doStep } from './harness.mjs';
+import { suite, journey, open, shot, doStep, eventually } from './harness.mjs';
 
 const s = suite();
 const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -86,3 +86,44 @@ for (const theme of ['light', 'dark']) {
     });
   });
 }
+
+test("the node menu is a keyboard menu: arrows, Home/End, and Escape back to the node's button", async () => {
+  await journey(s, {}, async (page) => {
+    await open(page, s.baseUrl);
+    const focused = () =>
+      page.evaluate(() => {
+        const e = document.activeElement;
+        return e?.getAttribute('role') === 'menuitem' ? e.textContent : e?.getAttribute('aria-label');
+      });
+    const opener = page.getByRole('button', { name: 'Actions for rabbit@node2' });
+    await opener.focus();
+    await page.keyboard.press('Enter');
+    const menu = page.getByRole('menu');
+    await menu.waitFor();
+    // The focus goes into the menu; disabled items (Start, on a running node) are skipped.
+    const items = await menu.locator('[role=menuitem]:not([disabled])').allTextContents();
+    assert.ok(items.length >= 3, items.join(', '));
+    assert.equal(await focused(), items[0]);
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await focused(), items[1]);
+    await page.keyboard.press('End');
+    assert.equal(await focused(), items.at(-1));
+    await page.keyboard.press('ArrowDown'); // wraps to the first
+    assert.equal(await focused(), items[0]);
+    await page.keyboard.press('ArrowUp'); // and back to the last
+    assert.equal(await focused(), items.at(-1));
+    await page.keyboard.press('Home');
+    assert.equal(await focused(), items[0]);
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+    await eventually("the focus back on node2's button", async () => (await focused()) === 'Actions for rabbit@node2');
+    // Enter on an item runs it, and the focus comes back to the node too.
+    await page.keyboard.press('Enter');
+    await menu.waitFor();
+    await page.keyboard.press('ArrowDown'); // Stop (controlled)
+    assert.equal(await focused(), 'Stop (controlled)');
+    await page.keyboard.press('Enter');
+    await page.getByRole('group', { name: 'rabbit@node2', exact: true }).getByText('stopped', { exact: true }).waitFor();
+    await eventually("the focus back on node2's button", async () => (await focused()) === 'Actions for rabbit@node2');
+  });
+});

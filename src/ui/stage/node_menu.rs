@@ -34,9 +34,17 @@ impl MenuKey {
     }
 }
 
+/// Focuses an HTML or an SVG element (the node's button is an SVG `<g>`, which web-sys's
+/// `HtmlElement::focus` does not take): calls the element's own `focus()`.
 fn focus(el: Option<Element>) -> bool {
-    el.and_then(|e| e.dyn_into::<HtmlElement>().ok())
-        .is_some_and(|e| e.focus().is_ok())
+    let Some(el) = el else { return false };
+    if let Some(html) = el.dyn_ref::<HtmlElement>() {
+        return html.focus().is_ok();
+    }
+    js_sys::Reflect::get(&el, &"focus".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .is_some_and(|f| f.call0(&el).is_ok())
 }
 
 fn first_item(menu: &Element) -> Option<Element> {
