@@ -608,12 +608,8 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
                     e.prevent_default();
                     menu.set(None);
                 }
-                Some(key) => {
-                    if node_menu::move_focus(key) {
-                        e.prevent_default();
-                    }
-                }
-                None => {}
+                Some(key) if node_menu::move_focus(key) => e.prevent_default(),
+                _ => {}
             })
         };
         Some(html! {

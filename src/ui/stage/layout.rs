@@ -65,7 +65,7 @@ impl Frame {
                 let last = NARROW_TOP + (narrow_rows(n).max(1) - 1) as f64 * NARROW_PITCH;
                 // A card in the middle at the bottom (one node, or an even count) has its
                 // clients under it.
-                let h = if (n % 2 == 0 && n != 2) || n == 1 {
+                let h = if (n.is_multiple_of(2) && n != 2) || n == 1 {
                     last + NARROW_UNDER_CARD + 2.5 * CLIENT_STACK
                 } else {
                     last + CARD_H / 2.0 + 10.0
@@ -82,7 +82,7 @@ fn narrow_rows(n: usize) -> usize {
     match n {
         0 => 0,
         1 | 2 => 1,
-        _ if n % 2 == 1 => 1 + (n - 1) / 2,
+        _ if !n.is_multiple_of(2) => 1 + (n - 1) / 2,
         _ => 2 + (n - 2) / 2,
     }
 }
@@ -110,13 +110,17 @@ pub fn narrow_positions(n: usize) -> Vec<Point> {
         }
         _ => {}
     }
-    let pairs = if n % 2 == 1 { (n - 1) / 2 } else { (n - 2) / 2 };
+    let pairs = if n.is_multiple_of(2) {
+        (n - 2) / 2
+    } else {
+        (n - 1) / 2
+    };
     let mut out = vec![Point { x: mid, y: row(0) }];
     out.extend((1..=pairs).map(|r| Point {
         x: mid + NARROW_COL,
         y: row(r),
     }));
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         out.push(Point {
             x: mid,
             y: row(pairs + 1),
