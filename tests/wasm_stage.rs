@@ -182,7 +182,12 @@ async fn the_node_menu_removes_a_node_and_plus_brings_it_back() {
 async fn a_lesson_places_master_and_slave_chips() {
     let root = mount().await;
     walkthrough(&root, 3).await;
-    let chips = |role: &str| all(&root, &format!("svg.cluster-view g.chip.role-{role}"));
+    let chips = |role: &str| {
+        all(
+            &root,
+            &format!("svg.cluster-view g.chip.role-{role} [role=button]"),
+        )
+    };
     until("a master and a synchronised slave", || {
         chips("master").len() == 1 && chips("synced").len() == 1
     })

@@ -117,7 +117,7 @@ impl Sim {
         if !down.is_empty() {
             self.changed(StateChange::AutohealDenied {
                 leader: self.node_name(leader).to_string(),
-                reason: format!("nodes down: {}", down.join(", ")),
+                down,
             });
             return;
         }

@@ -7,7 +7,7 @@
 use crate::sim::cluster::NodeState;
 use crate::sim::engine::{Ev, PartitionHandling, Sim, GM_DEATH_DELAY};
 use crate::sim::model::*;
-use crate::sim::state_change::{QueueName, StateChange};
+use crate::sim::state_change::{PartialAction, QueueName, StateChange};
 use crate::sim::time::Micros;
 
 /// How far past net_ticktime a node may declare a silent peer down, as a fraction of it.
@@ -135,16 +135,11 @@ impl Sim {
         let mode = settings.partition_handling;
         let preferred_seen = self.must_pause(a, |x| self.connected(a, x)).is_none();
         let action = match mode {
-            PartitionHandling::PauseMinority => {
-                "pause_minority: it pauses until the entire cluster recovers".to_string()
-            }
-            PartitionHandling::PauseIfAllDown if !preferred_seen => {
-                "it is about to pause: no further action".to_string()
-            }
-            _ => format!(
-                "it disconnects from {}: a full partition with it alone",
-                self.node_name(proxy)
-            ),
+            PartitionHandling::PauseMinority => PartialAction::Pause,
+            PartitionHandling::PauseIfAllDown if !preferred_seen => PartialAction::AboutToPause,
+            _ => PartialAction::Disconnect {
+                from: self.node_name(proxy).to_string(),
+            },
         };
         self.changed(StateChange::PartialPartition {
             node: self.node_name(a).to_string(),

@@ -37,6 +37,34 @@ impl fmt::Display for QueueName {
     }
 }
 
+/// What a node does about a partial partition, by its `cluster_partition_handling`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PartialAction {
+    /// pause_minority: it pauses until the entire cluster recovers.
+    Pause,
+    /// pause_if_all_down with none of its preferred nodes in reach: it pauses anyway.
+    AboutToPause,
+    /// The other modes: it disconnects from the node that still sees both.
+    Disconnect { from: String },
+}
+
+impl fmt::Display for PartialAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PartialAction::Pause => {
+                f.write_str("pause_minority: it pauses until the entire cluster recovers")
+            }
+            PartialAction::AboutToPause => f.write_str("it is about to pause: no further action"),
+            PartialAction::Disconnect { from } => {
+                write!(
+                    f,
+                    "it disconnects from {from}: a full partition with it alone"
+                )
+            }
+        }
+    }
+}
+
 /// Why a queue record was deleted (the entries that read `queue … deleted…`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeleteCause {
@@ -183,7 +211,7 @@ pub enum StateChange {
         node: String,
         down: String,
         proxy: String,
-        action: String,
+        action: PartialAction,
     },
     /// A node declared a peer across a cut down: its own tick timeout (`ticktime_secs`), or
     /// `None` when it disconnected on purpose (a partial partition made full).
@@ -217,8 +245,8 @@ pub enum StateChange {
         winner: String,
         losers: Vec<String>,
     },
-    /// The autoheal leader refused a request (`check_other_nodes`).
-    AutohealDenied { leader: String, reason: String },
+    /// The autoheal leader refused a request (`check_other_nodes`): these members are down.
+    AutohealDenied { leader: String, down: Vec<String> },
     /// After a partition, one side's record of a queue was discarded.
     SplitRecordDiscarded { queue: QueueName, side: u8 },
     /// `forget_cluster_node`.
@@ -558,9 +586,11 @@ impl fmt::Display for StateChange {
                 "{node} pauses itself: none of its preferred nodes [{}] is in reach (pause_if_all_down)",
                 preferred.join(", ")
             ),
-            AutohealDenied { leader, reason } => {
-                write!(f, "autoheal request denied by {leader}: {reason}")
-            }
+            AutohealDenied { leader, down } => write!(
+                f,
+                "autoheal request denied by {leader}: nodes down: {}",
+                down.join(", ")
+            ),
             SplitRecordDiscarded { queue, side } => write!(
                 f,
                 "{queue}: the record of side {side} is discarded with its messages"
@@ -777,16 +807,16 @@ mod tests {
                 "network link cut: rabbit@node1 - rabbit@node2 (both still reach the other nodes)",
             ),
             (
-                PartialPartition { node: s("rabbit@node1"), down: s("rabbit@node2"), proxy: s("rabbit@node3"), action: s("it disconnects from rabbit@node3") },
-                "partial partition detected on rabbit@node1: it saw DOWN from rabbit@node2 but can still see rabbit@node3, which can see rabbit@node2; it disconnects from rabbit@node3",
+                PartialPartition { node: s("rabbit@node1"), down: s("rabbit@node2"), proxy: s("rabbit@node3"), action: PartialAction::Disconnect { from: s("rabbit@node3") } },
+                "partial partition detected on rabbit@node1: it saw DOWN from rabbit@node2 but can still see rabbit@node3, which can see rabbit@node2; it disconnects from rabbit@node3: a full partition with it alone",
             ),
             (
                 NodePausedAllDown { node: s("rabbit@node3"), preferred: vec![s("rabbit@node1")] },
                 "rabbit@node3 pauses itself: none of its preferred nodes [rabbit@node1] is in reach (pause_if_all_down)",
             ),
             (
-                AutohealDenied { leader: s("rabbit@node1"), reason: s("remote nodes disconnected") },
-                "autoheal request denied by rabbit@node1: remote nodes disconnected",
+                AutohealDenied { leader: s("rabbit@node1"), down: vec![s("rabbit@node2")] },
+                "autoheal request denied by rabbit@node1: nodes down: rabbit@node2",
             ),
             (
                 SplitRecordDiscarded { queue: q(), side: 2 },

@@ -253,6 +253,11 @@ fn Page(props: &PageProps) -> Html {
             theme.set(next);
         })
     };
+    let switch_to = if *theme == Theme::Dark {
+        text.theme_light
+    } else {
+        text.theme_dark
+    };
     let open_help = {
         let help = props.help.clone();
         Callback::from(move |_: MouseEvent| help.set(true))
@@ -277,9 +282,10 @@ fn Page(props: &PageProps) -> Html {
                     { share_button(&store, &shown, text) }
                     <button type="button" class="btn icon" aria-label={text.help_open} title={text.help_open}
                         onclick={open_help}>{ "?" }</button>
-                    <button type="button" class="btn" aria-label={text.theme_switch}
-                        aria-pressed={(*theme == Theme::Dark).to_string()} onclick={toggle_theme}>
-                        { if *theme == Theme::Dark { text.theme_light } else { text.theme_dark } }
+                    // Named by the theme it switches to, as it reads (WCAG 2.5.3), with what it is for.
+                    <button type="button" class="btn" title={text.theme_switch}
+                        aria-label={format!("{} ({})", switch_to, text.theme_switch)} onclick={toggle_theme}>
+                        { switch_to }
                     </button>
                     <div class="lang-switch" role="group" aria-label={text.language_switch}>
                         { switch }

@@ -6,7 +6,7 @@
 
 use crate::sim::checker::AnomalyDetail;
 use crate::sim::model::ConfirmOutcome;
-use crate::sim::state_change::{DeleteCause, QueueName, StateChange, SyncEnd};
+use crate::sim::state_change::{DeleteCause, PartialAction, QueueName, StateChange, SyncEnd};
 use crate::ui::i18n::lang::Lang;
 use crate::ui::i18n::stage::Text;
 
@@ -88,6 +88,10 @@ fn zh_change(c: &StateChange) -> String {
             match cause {
                 DeleteCause::Deleted => format!("{q} 已删除"),
                 DeleteCause::NodeWentDown => format!("{q} 已删除：它所在的节点宕机"),
+                DeleteCause::DeclaredDownAcross { nodes } => format!(
+                    "{q} 在 {} 上已删除：它们宣布这个未镜像队列的 master 所在节点宕机",
+                    nodes.join(", ")
+                ),
                 DeleteCause::MasterForgotten { node } => format!(
                     "{q} 已删除：它的 master 节点 {node} 被移出集群，且没有已停止的镜像节点能恢复它"
                 ),
@@ -98,6 +102,10 @@ fn zh_change(c: &StateChange) -> String {
         }
         TransientQueueGone { queue } => format!(
             "{} 不复存在：非持久（transient）队列不会在其 master 节点重启后保留",
+            zh_queue(queue)
+        ),
+        TransientQueueStranded { queue, node } => format!(
+            "{} 保留着记录，但 master 已死：{node} 回来了却不恢复任何非持久队列，而 HA 策略让记录留下（对它的每个操作都会超时；rabbitmqctl delete_queue 可以删除它）",
             zh_queue(queue)
         ),
         QueueRecovered {
@@ -199,8 +207,37 @@ fn zh_change(c: &StateChange) -> String {
                 .collect::<Vec<_>>()
                 .join(" | ")
         ),
-        NetTickTimeout { ticktime_secs } => format!(
-            "net_tick_timeout：每一侧的节点都宣布另一侧宕机（net_ticktime {ticktime_secs} 秒 ±25% 之后）"
+        NetTickTimeout {
+            node,
+            peer,
+            ticktime_secs: Some(t),
+        } => format!("{node} 宣布 {peer} 宕机：net_tick_timeout（超过 net_ticktime {t} 秒没有任何消息）"),
+        NetTickTimeout {
+            node,
+            peer,
+            ticktime_secs: None,
+        } => format!("{node} 看到 {peer} 宕机：连接被断开"),
+        LinkCut { node, peer } => {
+            format!("网络链路被切断：{node} - {peer}（两者仍能联系到其他节点）")
+        }
+        PartialPartition {
+            node,
+            down,
+            proxy,
+            action,
+        } => format!(
+            "{node} 检测到部分分区：它收到 {down} 的 DOWN，但仍能看到同样能看到 {down} 的 {proxy}；{}",
+            match action {
+                PartialAction::Pause => "pause_minority：它暂停，直到整个集群恢复".to_string(),
+                PartialAction::AboutToPause => "它即将暂停：不再采取其他行动".to_string(),
+                PartialAction::Disconnect { from } => {
+                    format!("它断开与 {from} 的连接：变成只有它自己一侧的完整分区")
+                }
+            }
+        ),
+        NodePausedAllDown { node, preferred } => format!(
+            "{node} 暂停自己：它的首选节点 [{}] 一个都联系不到（pause_if_all_down）",
+            preferred.join(", ")
         ),
         NodePaused {
             node,
@@ -213,8 +250,22 @@ fn zh_change(c: &StateChange) -> String {
             nodes.join(", ")
         ),
         NetworkHealed => "网络已恢复".into(),
-        AutohealWinner { side } => {
-            format!("autoheal：获胜的分区是第 {side} 侧；其余节点重启")
+        AutohealDecision {
+            leader,
+            partitions,
+            winner,
+            losers,
+        } => format!(
+            "{leader} 作出 autoheal 决定：分区 [{}]，获胜者 {winner}，失败者 [{}] 重启",
+            partitions
+                .iter()
+                .map(|p| format!("[{}]", p.join(", ")))
+                .collect::<Vec<_>>()
+                .join(", "),
+            losers.join(", ")
+        ),
+        AutohealDenied { leader, down } => {
+            format!("{leader} 拒绝了 autoheal 请求：这些节点宕机：{}", down.join(", "))
         }
         SplitRecordDiscarded { queue, side } => format!(
             "{}：第 {side} 侧的记录连同其消息被丢弃",

@@ -20,10 +20,11 @@ use crate::ui::i18n::settings::SettingsText;
 use crate::ui::i18n::{fill, Text};
 use crate::ui::markup::{esc, on_click, on_key, raw, MenuCallback};
 use crate::ui::stage::layout::{
-    Geometry, CARD_H, CARD_W, CHIP_H, CHIP_W, CLIENT_H, CLIENT_W, VIEW_H, VIEW_W,
+    Frame, Geometry, CARD_H, CARD_W, CHIP_H, CHIP_W, CLIENT_H, CLIENT_W,
 };
 use crate::ui::stage::legend::{state_class, GLYPH_MASTER, GLYPH_SYNCED, GLYPH_UNSYNCED};
 use crate::ui::stage::motion::{path_d, prefers_reduced_motion, shape_defs, MotionLayer};
+use crate::ui::stage::node_menu::{self, MenuKey};
 use crate::ui::stage::settings::SettingsDialog;
 
 /// Runs the core's removal plan ([`Sim::removal_lines`]) in the console, where the learner sees each command and its output.
@@ -166,7 +167,7 @@ pub fn cluster_markup(
         );
         put!(
             out,
-            r#"<g class="node-head" tabindex="0" role="button" aria-haspopup="menu" aria-label="{}" data-menu="{n}"><rect class="node-head-hit" x="{}" y="{}" width="{CARD_W}" height="44" rx="12"/><text class="node-name" x="{}" y="-44">{name}</text><g class="menu-dots" transform="translate({} -44)"><circle cy="-5" r="1.8"/><circle r="1.8"/><circle cy="5" r="1.8"/></g>"#,
+            r#"<g class="node-head" tabindex="0" role="button" aria-haspopup="menu" aria-label="{}" data-menu="{n}"><rect class="node-head-hit" x="{}" y="{}" width="{CARD_W}" height="44" rx="12"/><text class="node-name" x="{}" y="-44">{name}</text><g class="menu-dots" transform="translate({} -44)"><circle cy="-5" r="1.8"/><circle r="1.8"/><circle cy="5" r="1.8"/></g></g>"#,
             esc(&fill(text.node_actions, &[("node", &node.name)])),
             f1(-hw),
             f1(-hh),
@@ -175,7 +176,7 @@ pub fn cluster_markup(
         );
         put!(
             out,
-            r#"<g class="state-glyph {}" transform="translate({} -25)">{}</g><text class="node-state" x="{}" y="-25">{}</text>"#,
+            r#"<g class="node-status"><g class="state-glyph {}" transform="translate({} -25)">{}</g><text class="node-state" x="{}" y="-25">{}</text>"#,
             state_class(node.state),
             f1(-hw + 17.0),
             state_shape(node.state),
@@ -224,7 +225,7 @@ pub fn cluster_markup(
             let label = esc(&label);
             put!(
                 out,
-                r#"<g class="chip {class}{}{}" transform="translate({} {})" tabindex="0" role="button" aria-label="{label}" data-sel="r{}"><title>{label}</title><rect class="chip-bg" x="{}" y="{}" width="{CHIP_W}" height="{CHIP_H}" rx="5"/><g transform="translate({} 0)">{glyph}</g><text class="chip-name" x="{}" y="0.5">{}</text><text class="chip-count" x="{}" y="0.5">{}</text><text class="chip-tag" x="{}" y="0.5">{}</text>"#,
+                r#"<g class="chip {class}{}{}" transform="translate({} {})" data-sel="r{}"><title>{label}</title><rect class="chip-bg" x="{}" y="{}" width="{CHIP_W}" height="{CHIP_H}" rx="5"/><g transform="translate({} 0)">{glyph}</g><text class="chip-name" x="{}" y="0.5">{}</text><text class="chip-count" x="{}" y="0.5">{}</text><text class="chip-tag" x="{}" y="0.5">{}</text>"#,
                 if down { " down" } else { "" },
                 if selected == Some(Selection::Replica(chip.proc)) {
                     " selected"
@@ -253,7 +254,14 @@ pub fn cluster_markup(
                     f1(CHIP_W * pct as f64 / 100.0)
                 );
             }
-            out.push_str("</g>");
+            // The button is a layer over the chip, holding no text: its name says in words what
+            // the chip's letters abbreviate (WCAG 2.5.3 asks a control's name to contain its text).
+            put!(
+                out,
+                r#"<rect class="chip-hit" x="{}" y="{}" width="{CHIP_W}" height="{CHIP_H}" rx="5" tabindex="0" role="button" aria-label="{label}"/></g>"#,
+                f1(-CHIP_W / 2.0),
+                f1(-CHIP_H / 2.0)
+            );
         }
         if let Some((at, folded)) = &g.overflow[n] {
             put!(
@@ -412,6 +420,42 @@ fn outlook_markup(sim: &Sim, sides: &[u8], t: &SettingsText) -> String {
     out
 }
 
+/// Below this width the diagram takes the narrow frame (two columns of cards), which a phone
+/// held upright shows at about twice the wide ring's scale.
+const NARROW_QUERY: &str = "(max-width: 600px)";
+
+fn current_frame() -> Frame {
+    let narrow = crate::ui::context::browser()
+        .and_then(|w| w.match_media(NARROW_QUERY).ok().flatten())
+        .is_some_and(|m| m.matches());
+    if narrow {
+        Frame::Narrow
+    } else {
+        Frame::Wide
+    }
+}
+
+/// The diagram's frame for the window's width, following the window as it is resized or the
+/// phone turned.
+#[hook]
+fn use_frame() -> Frame {
+    let frame = use_state_eq(current_frame);
+    {
+        let frame = frame.clone();
+        use_effect_with((), move |_| {
+            let listener = crate::ui::context::browser()
+                .and_then(|w| w.match_media(NARROW_QUERY).ok().flatten())
+                .map(|query| {
+                    gloo_events::EventListener::new(&query, "change", move |_| {
+                        frame.set(current_frame())
+                    })
+                });
+            move || drop(listener)
+        });
+    }
+    *frame
+}
+
 /// The stage card: toolbar, diagram with moving messages, node menu, partition editor.
 #[function_component]
 pub fn ClusterView(_props: &ClusterViewProps) -> Html {
@@ -427,9 +471,12 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
     let player = store.player();
     let structure = derived.structure;
     let view = player.view();
+    let frame = use_frame();
     let geometry = {
         let store = store.clone();
-        use_memo(structure, move |_| Geometry::of(store.player().view()))
+        use_memo((structure, frame), move |(_, frame)| {
+            Geometry::in_frame(store.player().view(), *frame)
+        })
     };
     let flags = {
         let store = store.clone();
@@ -483,8 +530,8 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
         let geometry = geometry.clone();
         let flags = flags.clone();
         use_memo(
-            (structure, held, *selection, lang),
-            move |(_, _, sel, lang)| {
+            (structure, held, *selection, lang, frame),
+            move |(_, _, sel, lang, _)| {
                 cluster_markup(store.player().view(), &geometry, lang.text(), *sel, &flags)
             },
         )
@@ -493,22 +540,27 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
         let menu = menu.clone();
         Callback::from(move |_: MouseEvent| menu.set(None))
     };
-    // An opened menu takes the focus, so that it can be used from the keyboard.
-    use_effect_with(menu.is_some(), |&open| {
-        if open {
-            let first = crate::ui::context::browser()
-                .and_then(|w| w.document())
-                .and_then(|d| {
-                    d.query_selector(".node-menu [role=menuitem]")
-                        .ok()
-                        .flatten()
-                })
-                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
-            if let Some(el) = first {
-                let _ = el.focus();
+    // An opened menu takes the focus, so that it can be used from the keyboard; a closed one
+    // gives it back to its node's button.
+    let menu_of = use_mut_ref(|| None::<usize>);
+    // Set by "Inspect", done after the focus went back (which may scroll to the node).
+    let reveal = use_mut_ref(|| false);
+    {
+        let reveal = reveal.clone();
+        use_effect_with((*menu).map(|m| m.node), move |&node| {
+            let was = menu_of.replace(node);
+            match (node, was) {
+                (Some(_), _) => node_menu::opened(),
+                (None, Some(n)) => {
+                    node_menu::closed(n);
+                    if reveal.replace(false) {
+                        node_menu::reveal_inspector();
+                    }
+                }
+                (None, None) => {}
             }
-        }
-    });
+        });
+    }
     // The menu and the partition editor are markup too; a click or change on them is read
     // from the element's data attributes (see `markup`).
     let menu_html = (*menu).and_then(|m| {
@@ -556,11 +608,18 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
             let menu = menu.clone();
             let store = store.clone();
             let node = m.node;
+            let reveal = reveal.clone();
             Callback::from(move |e: MouseEvent| {
-                let remove = e
+                let item = e
                     .target_dyn_into::<web_sys::Element>()
-                    .and_then(|el| el.closest(".menu-remove").ok().flatten())
-                    .is_some_and(|el| !el.has_attribute("disabled"));
+                    .and_then(|el| el.closest("[role=menuitem]").ok().flatten());
+                let remove = item.as_ref().is_some_and(|el| {
+                    el.matches(".menu-remove:not([disabled])").unwrap_or(false)
+                });
+                // "Inspect" is the item that selects the node and runs nothing.
+                *reveal.borrow_mut() = item
+                    .as_ref()
+                    .is_some_and(|el| el.has_attribute("data-sel") && !el.has_attribute("data-act"));
                 if remove {
                     remove_node(&store, node);
                 } else {
@@ -571,10 +630,13 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
         };
         let onkeydown = {
             let menu = menu.clone();
-            Callback::from(move |e: KeyboardEvent| {
-                if e.key() == "Escape" {
+            Callback::from(move |e: KeyboardEvent| match MenuKey::of(&e.key()) {
+                Some(MenuKey::Close) => {
+                    e.prevent_default();
                     menu.set(None);
                 }
+                Some(key) if node_menu::move_focus(key) => e.prevent_default(),
+                _ => {}
             })
         };
         Some(html! {
@@ -742,7 +804,7 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
             { partition_editor.unwrap_or_default() }
             <div class="stage-wrap">
                 <svg class="cluster-view" role="group" aria-label={text.cluster_diagram_label}
-                    viewBox={format!("0 0 {VIEW_W} {VIEW_H}")} preserveAspectRatio="xMidYMid meet"
+                    viewBox={format!("0 0 {} {}", geometry.view.0, geometry.view.1)} preserveAspectRatio="xMidYMid meet"
                     onclick={deselect}>
                     <defs>
                         { shape_defs() }

@@ -1,6 +1,8 @@
 //! Where the stage draws things, in SVG user units: node cards on a ring, each queue replica as
 //! a chip inside its node's card, clients inside the ring next to their node, and the point
-//! every traced message starts from or arrives at.
+//! every traced message starts from or arrives at. A phone held upright gets a narrow frame
+//! ([`Frame::Narrow`]): the same cards in two columns, so the drawing fits the screen's width at
+//! a readable size.
 
 use std::collections::BTreeMap;
 use std::f64::consts::FRAC_1_SQRT_2;
@@ -33,6 +35,119 @@ const RING_RY: f64 = 225.0;
 /// Clients sit on a smaller ring, this fraction of the way from the centre to their node.
 const CLIENT_RING: f64 = 0.42;
 const CLIENT_STACK: f64 = CLIENT_H + 5.0;
+
+/// The narrow frame's width: two columns of cards with a lane for the clients between them.
+pub const NARROW_W: f64 = 480.0;
+/// Column centres are this far left and right of the middle.
+const NARROW_COL: f64 = 150.0;
+/// Distance between rows of cards, and the first row's centre.
+const NARROW_PITCH: f64 = 180.0;
+const NARROW_TOP: f64 = 70.0;
+/// A client's place above or below its row's middle, and under a card in the middle.
+const NARROW_CLIENT_DY: f64 = 15.0;
+const NARROW_UNDER_CARD: f64 = CARD_H / 2.0 + 18.0;
+
+/// The drawing's shape: the wide ring, or the narrow two columns for a phone's width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Frame {
+    #[default]
+    Wide,
+    Narrow,
+}
+
+impl Frame {
+    /// The `viewBox` size for `n` member nodes: fixed for the wide ring, as tall as its rows
+    /// for the narrow frame.
+    pub fn size(self, n: usize) -> (f64, f64) {
+        match self {
+            Frame::Wide => (VIEW_W, VIEW_H),
+            Frame::Narrow => {
+                let last = NARROW_TOP + (narrow_rows(n).max(1) - 1) as f64 * NARROW_PITCH;
+                // A card in the middle at the bottom (one node, or an even count) has its
+                // clients under it.
+                let h = if (n.is_multiple_of(2) && n != 2) || n == 1 {
+                    last + NARROW_UNDER_CARD + 2.5 * CLIENT_STACK
+                } else {
+                    last + CARD_H / 2.0 + 10.0
+                };
+                (NARROW_W, h)
+            }
+        }
+    }
+}
+
+/// Rows of the narrow frame: a card in the middle on top, pairs of cards below it, and (for an
+/// even count) one more in the middle at the bottom, so that the ring's order reads clockwise.
+fn narrow_rows(n: usize) -> usize {
+    match n {
+        0 => 0,
+        1 | 2 => 1,
+        _ if !n.is_multiple_of(2) => 1 + (n - 1) / 2,
+        _ => 2 + (n - 2) / 2,
+    }
+}
+
+/// Card centres in the narrow frame: the first on top in the middle, then clockwise down the
+/// right column, the bottom middle (even counts), and up the left column; two nodes side by
+/// side.
+pub fn narrow_positions(n: usize) -> Vec<Point> {
+    let mid = NARROW_W / 2.0;
+    let row = |r: usize| NARROW_TOP + r as f64 * NARROW_PITCH;
+    match n {
+        0 => return Vec::new(),
+        // Side by side: one above the other would leave no room for the top one's clients.
+        2 => {
+            return vec![
+                Point {
+                    x: mid + NARROW_COL,
+                    y: row(0),
+                },
+                Point {
+                    x: mid - NARROW_COL,
+                    y: row(0),
+                },
+            ]
+        }
+        _ => {}
+    }
+    let pairs = if n.is_multiple_of(2) {
+        (n - 2) / 2
+    } else {
+        (n - 1) / 2
+    };
+    let mut out = vec![Point { x: mid, y: row(0) }];
+    out.extend((1..=pairs).map(|r| Point {
+        x: mid + NARROW_COL,
+        y: row(r),
+    }));
+    if n.is_multiple_of(2) {
+        out.push(Point {
+            x: mid,
+            y: row(pairs + 1),
+        });
+    }
+    out.extend((1..=pairs).rev().map(|r| Point {
+        x: mid - NARROW_COL,
+        y: row(r),
+    }));
+    out
+}
+
+/// Where the `k`-th of `m` clients of a node sits in the narrow frame: in the lane between the
+/// columns, above its row's middle for a right-hand card, below it for a left-hand one, and
+/// under a card in the middle.
+fn narrow_client_position(node: Point, k: usize, m: usize) -> Point {
+    let mid = NARROW_W / 2.0;
+    let k = k as f64;
+    let y = if node.x > mid + 1.0 {
+        node.y - NARROW_CLIENT_DY - (m as f64 - 1.0 - k) * CLIENT_STACK
+    } else if node.x < mid - 1.0 {
+        node.y + NARROW_CLIENT_DY + k * CLIENT_STACK
+    } else {
+        node.y + NARROW_UNDER_CARD + k * CLIENT_STACK
+    };
+    Point { x: mid, y }
+}
 
 /// A point in the diagram.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -172,6 +287,8 @@ pub struct Chip {
 /// Where everything of one cluster state is drawn.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Geometry {
+    /// The drawing's `viewBox` width and height.
+    pub view: (f64, f64),
     pub nodes: Vec<Point>,
     /// Drawn replica chips, per node in queue order.
     pub chips: Vec<Vec<Chip>>,
@@ -183,13 +300,27 @@ pub struct Geometry {
 
 impl Geometry {
     /// Lays out the live replicas of every queue (masters and mirrors in the queue records)
-    /// and every client of `sim`.
+    /// and every client of `sim`, on the wide ring.
     pub fn of(sim: &Sim) -> Geometry {
+        Geometry::in_frame(sim, Frame::Wide)
+    }
+
+    /// The same, in `frame`.
+    pub fn in_frame(sim: &Sim, frame: Frame) -> Geometry {
         let n = sim.cluster.nodes.len();
         // Nodes that left the cluster keep their index but take no place on the stage.
         let members: Vec<usize> = sim.cluster.members().collect();
-        let mut nodes = vec![CENTRE; n];
-        for (&m, at) in members.iter().zip(node_positions(members.len())) {
+        let view = frame.size(members.len());
+        let centre = Point {
+            x: view.0 / 2.0,
+            y: view.1 / 2.0,
+        };
+        let mut nodes = vec![centre; n];
+        let places = match frame {
+            Frame::Wide => node_positions(members.len()),
+            Frame::Narrow => narrow_positions(members.len()),
+        };
+        for (&m, at) in members.iter().zip(places) {
             nodes[m] = at;
         }
         let mut per_node: Vec<Vec<ProcId>> = vec![Vec::new(); n];
@@ -238,14 +369,18 @@ impl Geometry {
                 per_node_clients.entry(c.node).or_default().push(i);
             }
         }
-        let mut clients = vec![CENTRE; sim.clients.len()];
+        let mut clients = vec![centre; sim.clients.len()];
         for (node, ids) in per_node_clients {
             let Some(&at) = nodes.get(node) else { continue };
             for (k, &i) in ids.iter().enumerate() {
-                clients[i] = client_position(at, members.len(), k, ids.len());
+                clients[i] = match frame {
+                    Frame::Wide => client_position(at, members.len(), k, ids.len()),
+                    Frame::Narrow => narrow_client_position(at, k, ids.len()),
+                };
             }
         }
         Geometry {
+            view,
             nodes,
             chips,
             overflow,
@@ -294,50 +429,79 @@ mod tests {
 
     #[test]
     fn every_cluster_size_fits_without_overlap() {
-        for n in 1..=MAX_NODES {
-            let points = node_positions(n);
-            assert_eq!(points.len(), n);
-            for p in &points {
-                assert!(
-                    p.x - CARD_W / 2.0 >= 0.0 && p.x + CARD_W / 2.0 <= VIEW_W,
-                    "n={n}: {p:?}"
-                );
-                assert!(
-                    p.y - CARD_H / 2.0 >= 0.0 && p.y + CARD_H / 2.0 <= VIEW_H,
-                    "n={n}: {p:?}"
-                );
-            }
-            for (i, a) in points.iter().enumerate() {
-                for b in &points[i + 1..] {
-                    assert!(!overlap(*a, *b, CARD_W, CARD_H, 8.0), "n={n}: {a:?} {b:?}");
-                }
-            }
-            // One client per node: no pill overlaps a card or another pill.
-            let pills: Vec<Point> = points
-                .iter()
-                .map(|&p| client_position(p, n, 0, 1))
-                .collect();
-            for (i, a) in pills.iter().enumerate() {
-                assert!(
-                    a.y + CLIENT_H / 2.0 <= VIEW_H,
-                    "n={n}: pill {a:?} off the diagram"
-                );
-                for b in &pills[i + 1..] {
+        for frame in [Frame::Wide, Frame::Narrow] {
+            for n in 1..=MAX_NODES {
+                let (w, h) = frame.size(n);
+                let points = match frame {
+                    Frame::Wide => node_positions(n),
+                    Frame::Narrow => narrow_positions(n),
+                };
+                assert_eq!(points.len(), n);
+                for p in &points {
                     assert!(
-                        !overlap(*a, *b, CLIENT_W, CLIENT_H, 2.0),
-                        "n={n}: pills {a:?} {b:?}"
+                        p.x - CARD_W / 2.0 >= 0.0 && p.x + CARD_W / 2.0 <= w,
+                        "{frame:?} n={n}: {p:?}"
+                    );
+                    assert!(
+                        p.y - CARD_H / 2.0 >= 0.0 && p.y + CARD_H / 2.0 <= h,
+                        "{frame:?} n={n}: {p:?}"
                     );
                 }
-                for c in &points {
-                    let w = (CARD_W + CLIENT_W) / 2.0;
-                    let h = (CARD_H + CLIENT_H) / 2.0;
+                for (i, a) in points.iter().enumerate() {
+                    for b in &points[i + 1..] {
+                        assert!(
+                            !overlap(*a, *b, CARD_W, CARD_H, 8.0),
+                            "{frame:?} n={n}: {a:?} {b:?}"
+                        );
+                    }
+                }
+                // One client per node on the ring, two in the narrow frame's lane: no pill
+                // overlaps a card or another pill.
+                let per_node = if frame == Frame::Wide { 1 } else { 2 };
+                let pills: Vec<Point> = points
+                    .iter()
+                    .flat_map(|&p| {
+                        (0..per_node).map(move |k| match frame {
+                            Frame::Wide => client_position(p, n, k, per_node),
+                            Frame::Narrow => narrow_client_position(p, k, per_node),
+                        })
+                    })
+                    .collect();
+                for (i, a) in pills.iter().enumerate() {
                     assert!(
-                        (a.x - c.x).abs() >= w || (a.y - c.y).abs() >= h,
-                        "n={n}: pill {a:?} on card {c:?}"
+                        a.y - CLIENT_H / 2.0 >= 0.0 && a.y + CLIENT_H / 2.0 <= h,
+                        "{frame:?} n={n}: pill {a:?} off the diagram"
                     );
+                    for b in &pills[i + 1..] {
+                        assert!(
+                            !overlap(*a, *b, CLIENT_W, CLIENT_H, 2.0),
+                            "{frame:?} n={n}: pills {a:?} {b:?}"
+                        );
+                    }
+                    for c in &points {
+                        let w = (CARD_W + CLIENT_W) / 2.0;
+                        let h = (CARD_H + CLIENT_H) / 2.0;
+                        assert!(
+                            (a.x - c.x).abs() >= w || (a.y - c.y).abs() >= h,
+                            "{frame:?} n={n}: pill {a:?} on card {c:?}"
+                        );
+                    }
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_narrow_frame_reads_clockwise_and_is_as_tall_as_its_rows() {
+        let p = narrow_positions(3);
+        assert!(p[0].y < p[1].y && p[1].y == p[2].y && p[1].x > p[2].x);
+        let p = narrow_positions(4);
+        assert!(p[2].y > p[1].y && p[2].x == p[0].x && p[3].x < p[0].x);
+        // Three nodes take two rows: the drawing is wider than tall, and much narrower than
+        // the wide ring, so a phone shows it at about twice the scale.
+        let (w, h) = Frame::Narrow.size(3);
+        assert!(h < w && w * 2.0 <= VIEW_W, "{w}x{h}");
+        assert!(Frame::Narrow.size(9).1 > Frame::Narrow.size(3).1);
     }
 
     #[test]

@@ -9,5 +9,6 @@ pub mod inspector;
 pub mod layout;
 pub mod legend;
 pub mod motion;
+pub mod node_menu;
 pub mod settings;
 pub mod spacetime;
