@@ -361,6 +361,14 @@ mod tests {
             "vhost",
             "master",
             "leader",
+            // pause_if_all_down, rabbitmqctl delete_queue, the HA policy, a monitor's DOWN.
+            "if",
+            "all",
+            "HA",
+            "rabbitmqctl",
+            "delete",
+            "queue",
+            "DOWN",
             "basic",
             "ack",
             "nack",
@@ -453,7 +461,7 @@ mod tests {
                     .collect();
                 let text = zh.change(change);
                 // The broker's reply text (NOT_FOUND - …) is AMQP's, printed as the tools do.
-                let text = ["通道错误 ", "通道被 broker 关闭："]
+                let text = ["通道错误 ", "通道被 broker 关闭：", "ConnectionClosedByBroker: "]
                     .iter()
                     .find_map(|m| text.split_once(m).map(|(head, _)| head.to_string()))
                     .unwrap_or(text);
