@@ -203,7 +203,15 @@ impl Player {
         // has not seen.
         self.checkpoints.forget_from(self.cursor);
         if self.cursor < self.session.now() {
-            self.session.rewind_to(self.cursor);
+            match self.past.take() {
+                // The past on display is already the run a rebuild at the cursor gives (the
+                // replay that made it was sliced), so acting there costs no second rebuild,
+                // which the page could not slice.
+                Some(run) if run.sim.now() == self.cursor => {
+                    self.session.adopt_past(self.cursor, run)
+                }
+                _ => self.session.rewind_to(self.cursor),
+            }
         }
         self.past = None;
     }
@@ -826,6 +834,25 @@ mod tests {
         p.apply(Action::Pause);
         p.apply(Action::Seek(Micros::from_ms(400)));
         assert_eq!(p.view().trace, live);
+    }
+
+    #[test]
+    fn acting_in_the_past_on_display_equals_acting_after_a_rebuild() {
+        for at in [130, 505, 812] {
+            let at = Micros::from_ms(at);
+            let mut shown = busy_player();
+            shown.apply(Action::Seek(at));
+            assert!(shown.past.is_some(), "the past is on display at {at:?}");
+            let mut rebuilt = busy_player();
+            rebuilt.apply(Action::Seek(at));
+            rebuilt.past = None;
+            for p in [&mut shown, &mut rebuilt] {
+                p.apply(Action::Input("kill node3".into()));
+                p.apply(Action::Seek(at + Micros::from_ms(300)));
+            }
+            assert_same_run(&shown.session.run, &rebuilt.session.run, at);
+            assert_eq!(shown.session.inputs(), rebuilt.session.inputs());
+        }
     }
 
     /// Everything a replayed run holds except the scripts' interpreters: the whole Sim (its

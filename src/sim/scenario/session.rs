@@ -151,6 +151,13 @@ impl Session {
         self.run = run;
     }
 
+    /// Forgets the inputs after `t` and takes `run` as the present: `run` must be what
+    /// [`Session::rewind_to`] would build at `t` (a finished replay of these inputs to `t`).
+    pub fn adopt_past(&mut self, t: Micros, run: Run) {
+        self.inputs.retain(|i| i.at <= t);
+        self.run = run;
+    }
+
     /// Replays the inputs up to `t` into a fresh run without changing this session (the UI
     /// uses it to show the past while scrubbing, before the learner acts there).
     pub fn snapshot_at(&self, t: Micros) -> Run {
