@@ -461,10 +461,14 @@ mod tests {
                     .collect();
                 let text = zh.change(change);
                 // The broker's reply text (NOT_FOUND - …) is AMQP's, printed as the tools do.
-                let text = ["通道错误 ", "通道被 broker 关闭：", "ConnectionClosedByBroker: "]
-                    .iter()
-                    .find_map(|m| text.split_once(m).map(|(head, _)| head.to_string()))
-                    .unwrap_or(text);
+                let text = [
+                    "通道错误 ",
+                    "通道被 broker 关闭：",
+                    "ConnectionClosedByBroker: ",
+                ]
+                .iter()
+                .find_map(|m| text.split_once(m).map(|(head, _)| head.to_string()))
+                .unwrap_or(text);
                 let left: Vec<String> = english_words(&text)
                     .into_iter()
                     .filter(|w| !names.iter().any(|n| n.contains(w.as_str())))
