@@ -198,6 +198,7 @@ impl Derived {
         }
         view.waiting_boot.hash(&mut h);
         view.partition.hash(&mut h);
+        view.partial_cut.hash(&mut h);
         for (i, q) in view.queues.iter().enumerate() {
             (q.deleted, q.master, &q.mirrors, &q.synced, &q.ring).hash(&mut h);
             view.sync_percent(crate::sim::QueueId(i)).hash(&mut h);

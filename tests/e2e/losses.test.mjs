@@ -62,7 +62,8 @@ async function lossAtTheEnd(page, w) {
 async function chipCounts(page) {
   return page.locator('svg.cluster-view g.chip:not(.chip-more)').evaluateAll((els) =>
     els.map((e) => ({
-      label: e.getAttribute('aria-label'),
+      // The chip's button is a text-free layer over it, named by what the chip abbreviates.
+      label: e.querySelector('.chip-hit')?.getAttribute('aria-label') ?? '',
       count: e.querySelector('.chip-count')?.textContent,
     })),
   );

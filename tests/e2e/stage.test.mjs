@@ -260,6 +260,30 @@ test('partition and heal; add a node before the run starts and during it', async
   });
 });
 
+test('cut a single link from the partition editor (a partial partition), then heal it', async () => {
+  await journey({}, async (page) => {
+    await open(page, h.baseUrl);
+    await english(page);
+    await page.getByRole('button', { name: 'Partition…' }).click();
+    const editor = page.getByRole('group', { name: 'Cut the network into sides' });
+    const first = editor.getByRole('combobox', { name: 'First node of the link' });
+    const second = editor.getByRole('combobox', { name: 'Second node of the link' });
+    await first.selectOption('rabbit@node2');
+    await second.selectOption('rabbit@node2');
+    await eventually('no link from a node to itself', async () => editor.getByRole('button', { name: 'Cut this link' }).isDisabled());
+    await second.selectOption('rabbit@node3');
+    await editor.getByRole('button', { name: 'Cut this link' }).click();
+    // One link is cut; node2 and node3 still reach node1, so every node stays running.
+    await eventually('one link cut', async () => (await page.locator('svg.cluster-view line.link-cut').count()) === 1);
+    for (const n of [1, 2, 3]) {
+      await page.getByRole('group', { name: `rabbit@node${n}`, exact: true }).getByText('running', { exact: true }).waitFor();
+    }
+    await page.screenshot({ path: shot('stage-partial-partition.png') });
+    await page.getByRole('button', { name: 'Heal the network' }).click();
+    await page.locator('svg.cluster-view line.link-cut').first().waitFor({ state: 'detached' });
+  });
+});
+
 test("remove the master's node during the run: the slave takes over; + brings the node back", async () => {
   await journey({}, async (page) => {
     await walkthrough(page);

@@ -94,6 +94,11 @@ pub struct Text {
     /// "{s}": A, B, C.
     pub side_name: &'static str,
     pub partition_apply: &'static str,
+    /// The partial partition: one link cut, both nodes still reaching the others.
+    pub link_title: &'static str,
+    pub link_first: &'static str,
+    pub link_second: &'static str,
+    pub link_apply: &'static str,
     pub cancel: &'static str,
     pub partition_need_two: &'static str,
     /// "{node}".
@@ -438,6 +443,10 @@ static EN: Text = Text {
     partition_hint: "Put each node on a side: every link between two sides is cut. Nodes notice after net_ticktime (60–76 s).",
     side_name: "Side {s}",
     partition_apply: "Cut the links",
+    link_title: "Or cut a single link: both nodes still reach the others (a partial partition).",
+    link_first: "First node of the link",
+    link_second: "Second node of the link",
+    link_apply: "Cut this link",
     cancel: "Cancel",
     partition_need_two: "Put nodes on at least two sides.",
     node_actions: "Actions for {node}",
@@ -723,6 +732,10 @@ static ZH: Text = Text {
     partition_hint: "为每个节点选择一侧：不同侧之间的连接全部切断。节点要过 net_ticktime（60–76 秒）才发现。",
     side_name: "{s} 侧",
     partition_apply: "切断连接",
+    link_title: "或者只切断一条链路：两个节点仍能联系到其他节点（部分分区）。",
+    link_first: "链路的第一个节点",
+    link_second: "链路的第二个节点",
+    link_apply: "切断这条链路",
     cancel: "取消",
     partition_need_two: "至少要把节点分到两侧。",
     node_actions: "{node} 的操作",

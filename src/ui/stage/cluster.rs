@@ -466,6 +466,8 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
     let selection = use_selection();
     let menu = use_state_eq(|| None::<MenuAt>);
     let draft = use_state_eq(|| None::<Vec<u8>>);
+    // The two ends of a single link to cut (indices into the members), while the editor is open.
+    let link = use_state_eq(|| (0usize, 1usize));
     let settings_open = use_state_eq(|| false);
     let reduced = use_memo((), |_| prefers_reduced_motion());
     let player = store.player();
@@ -682,8 +684,15 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
         let onchange = {
             let draft = draft.clone();
             let sides = sides.clone();
+            let link = link.clone();
             Callback::from(move |e: Event| {
                 let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else { return };
+                let chosen = select.selected_index().max(0) as usize;
+                match select.get_attribute("data-link").as_deref() {
+                    Some("0") => return link.set((chosen, link.1)),
+                    Some("1") => return link.set((link.0, chosen)),
+                    _ => {}
+                }
                 let Some(i) = select.get_attribute("data-node").and_then(|v| v.parse::<usize>().ok()) else { return };
                 let mut next = sides.clone();
                 if let Some(side) = next.get_mut(i) {
@@ -718,12 +727,48 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
             let draft = draft.clone();
             move |_: MouseEvent| draft.set(None)
         };
+        let (a, b) = *link;
+        let mut link_out = String::new();
+        put!(link_out, r#"<p class="hint">{}</p><div class="link-row">"#, esc(text.link_title));
+        for (end, (chosen, label)) in [(a, text.link_first), (b, text.link_second)]
+            .into_iter()
+            .enumerate()
+        {
+            put!(link_out, r#"<select aria-label="{}" data-link="{end}">"#, esc(label));
+            for (i, name) in names.iter().enumerate() {
+                put!(
+                    link_out,
+                    "<option{}>{}</option>",
+                    if i == chosen { " selected" } else { "" },
+                    esc(name)
+                );
+            }
+            link_out.push_str("</select>");
+            if end == 0 {
+                link_out.push_str("<span aria-hidden=\"true\">–</span>");
+            }
+        }
+        link_out.push_str("</div>");
+        let cut_link = {
+            let store = store.clone();
+            let draft = draft.clone();
+            let names = names.clone();
+            move |_: MouseEvent| {
+                let (Some(x), Some(y)) = (names.get(a), names.get(b)) else { return };
+                draft.set(None);
+                store.dispatch(Action::Input(format!("partition {x} - {y}")));
+            }
+        };
         html! {
             <div class="partition-editor" role="group" aria-label={text.partition_title} {onchange}>
                 { raw(out) }
                 <div class="btn-row">
                     <button type="button" class="btn primary" disabled={used < 2} onclick={apply}>{ text.partition_apply }</button>
                     <button type="button" class="btn" onclick={cancel}>{ text.cancel }</button>
+                </div>
+                { raw(link_out) }
+                <div class="btn-row">
+                    <button type="button" class="btn" disabled={a == b || a >= names.len() || b >= names.len()} onclick={cut_link}>{ text.link_apply }</button>
                 </div>
             </div>
         }
