@@ -11,7 +11,7 @@ use crate::sim::scenario::parse::Action as Line;
 use crate::sim::scenario::run::Run;
 use crate::sim::scenario::session::{Loading, Session, STEP_WEIGHT};
 use crate::sim::time::Micros;
-use crate::sim::trace::{Importance, TraceKind};
+use crate::sim::trace::{Importance, TraceEvent, TraceKind};
 
 /// Slowest and fastest playback (the Speed slider is logarithmic between them).
 pub const MIN_SPEED: f64 = 0.01;
@@ -72,6 +72,20 @@ pub enum Action {
 /// master takes ~60 s to fail).
 pub const STEP_WAIT: Micros = Micros(70_000_000);
 
+/// How far "next interesting" runs ahead looking for something notable.
+const HUNT_LIMIT: Micros = Micros(60_000_000);
+
+/// A trace entry worth stopping at for "next interesting".
+fn is_notable(e: &TraceEvent) -> bool {
+    matches!(
+        e.kind,
+        TraceKind::State {
+            importance: Importance::Notable,
+            ..
+        }
+    )
+}
+
 /// Long work done in slices ([`Player::work`]), so that the page answers between them.
 #[derive(Debug)]
 enum Work {
@@ -84,6 +98,9 @@ enum Work {
         loading: Box<Loading>,
         at: Option<Micros>,
     },
+    /// "Next interesting" running the live session ahead (a minute at most from `start`)
+    /// until a notable entry follows the trace's first `before` entries.
+    Hunt { start: Micros, before: usize },
     /// A pasted console block: its commands still to run.
     Block {
         node_name: String,
@@ -240,6 +257,10 @@ impl Player {
         let (kind, progress) = match self.work.as_ref()? {
             Work::Advance { from, to } => (WorkKind::Seek, span(*from, self.session.now(), *to)),
             Work::Replay(r) => (WorkKind::Seek, span(r.from, r.run.sim.now(), r.to)),
+            Work::Hunt { start, .. } => (
+                WorkKind::Seek,
+                span(*start, self.session.now(), *start + HUNT_LIMIT),
+            ),
             Work::Load { loading, .. } => (WorkKind::Load, loading.progress()),
             Work::Block { pieces, next, .. } => {
                 (WorkKind::Block, *next as f64 / pieces.len().max(1) as f64)
@@ -339,48 +360,21 @@ impl Player {
             }
             Action::NextInteresting => {
                 let now = self.cursor;
-                let found = self.session.run.sim.trace.iter().find(|e| {
-                    e.at > now
-                        && matches!(
-                            e.kind,
-                            TraceKind::State {
-                                importance: Importance::Notable,
-                                ..
-                            }
-                        )
-                });
+                let found = self
+                    .session
+                    .run
+                    .sim
+                    .trace
+                    .iter()
+                    .find(|e| e.at > now && is_notable(e));
                 match found.map(|e| e.at) {
                     Some(t) => self.seek(t),
+                    // Nothing notable yet: run ahead (up to a minute) until something happens.
                     None => {
-                        // Nothing notable yet: run ahead (up to a minute) until something happens.
-                        let start = self.session.now();
-                        let before = self.session.run.sim.trace.len();
-                        self.session.run.run_until(Micros::from_secs(60), |s| {
-                            s.trace[before..].iter().any(|e| {
-                                matches!(
-                                    e.kind,
-                                    TraceKind::State {
-                                        importance: Importance::Notable,
-                                        ..
-                                    }
-                                )
-                            })
-                        });
-                        let t = self.session.run.sim.trace[before..]
-                            .iter()
-                            .find(|e| {
-                                matches!(
-                                    e.kind,
-                                    TraceKind::State {
-                                        importance: Importance::Notable,
-                                        ..
-                                    }
-                                )
-                            })
-                            .map(|e| e.at)
-                            .unwrap_or(self.session.now().max(start));
-                        self.past = None;
-                        self.cursor = t.max(self.cursor);
+                        self.work = Some(Work::Hunt {
+                            start: self.session.now(),
+                            before: self.session.run.sim.trace.len(),
+                        })
                     }
                 }
             }
@@ -422,6 +416,34 @@ impl Player {
                     self.past = Some(r.run);
                 } else {
                     self.work = Some(Work::Replay(r));
+                }
+            }
+            Work::Hunt { start, before } => {
+                let end = start + HUNT_LIMIT;
+                let now = self.session.now();
+                let e0 = self.session.run.sim.events_processed;
+                let notable = |s: &Sim| s.trace[before..].iter().any(is_notable);
+                if now < end {
+                    // A slice ends only between two instants, as a seek's does, so the hunt in
+                    // slices runs the same events as one run to the first notable entry.
+                    self.session.run.run_until(Micros(end.0 - now.0), |s| {
+                        notable(s)
+                            || (s.events_processed - e0 >= budget
+                                && s.next_event_time().is_none_or(|e| e > s.now()))
+                    });
+                }
+                let sim = &self.session.run.sim;
+                let hit = sim.trace[before..]
+                    .iter()
+                    .find(|e| is_notable(e))
+                    .map(|e| e.at);
+                if hit.is_some() || sim.now() >= end {
+                    let t = hit.unwrap_or(sim.now().max(start));
+                    self.past = None;
+                    self.cursor = t.max(self.cursor);
+                } else {
+                    self.cursor = sim.now();
+                    self.work = Some(Work::Hunt { start, before });
                 }
             }
             Work::Load { mut loading, at } => {
@@ -506,6 +528,14 @@ impl Player {
                 run.sim.advance_to(now);
                 run.advance_to(now);
                 self.past = Some(run);
+                self.cursor = now;
+                Stopped::Seek { reached: now }
+            }
+            Work::Hunt { .. } => {
+                // As a stopped seek ahead: the instants fully run are the run's own future.
+                let now = self.session.now();
+                self.session.run.sim.advance_to(now);
+                self.session.advance_to(now);
                 self.cursor = now;
                 Stopped::Seek { reached: now }
             }

@@ -214,3 +214,29 @@ fn slice_bench() {
         );
     }
 }
+
+#[test]
+fn next_interesting_in_slices_equals_it_at_once() {
+    // The session ends as node1 is killed: the hunt runs ahead to the failover's first notable
+    // entry, then (nothing else coming) a minute on.
+    let text =
+        "cluster nodes=3\nseed 2\nrabbitmqctl set_policy ha \"^q\" '{\"ha-mode\":\"all\"}'\n\
+                client app node=node2\napp declare q1 durable\napp confirm\n\
+                app publish q1 \"a\" count=200\nwait 1s\nkill node1\n";
+    for budget in [1, 7, 500] {
+        let mut whole = Player::from_session(Session::from_scenario(text).unwrap());
+        let mut sliced = Player::from_session(Session::from_scenario(text).unwrap());
+        for hunt in 0..3 {
+            let t0 = whole.cursor;
+            whole.apply(Action::NextInteresting);
+            sliced.start(Action::NextInteresting);
+            let n = slices(&mut sliced, budget);
+            assert!(whole.cursor > t0, "hunt {hunt} moved on");
+            assert_eq!(sliced.cursor, whole.cursor, "budget {budget}, hunt {hunt}");
+            assert_same_run(&sliced.session.run, &whole.session.run, whole.cursor);
+            if budget == 1 && hunt == 0 {
+                assert!(n >= 1, "the hunt took {n} slices");
+            }
+        }
+    }
+}
