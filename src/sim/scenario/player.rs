@@ -511,7 +511,8 @@ impl Player {
     /// keeps the instants it has fully run: they are the run's own future, not a change).
     fn abandon(&mut self) -> Option<Stopped> {
         Some(match self.work.take()? {
-            Work::Advance { .. } => {
+            // A hunt for the next notable entry stops as a seek ahead does.
+            Work::Advance { .. } | Work::Hunt { .. } => {
                 // A slice ends between two instants; this completes the engine's own end of
                 // an advance there, so the run equals a rebuild at that time.
                 let now = self.session.now();
@@ -528,14 +529,6 @@ impl Player {
                 run.sim.advance_to(now);
                 run.advance_to(now);
                 self.past = Some(run);
-                self.cursor = now;
-                Stopped::Seek { reached: now }
-            }
-            Work::Hunt { .. } => {
-                // As a stopped seek ahead: the instants fully run are the run's own future.
-                let now = self.session.now();
-                self.session.run.sim.advance_to(now);
-                self.session.advance_to(now);
                 self.cursor = now;
                 Stopped::Seek { reached: now }
             }
