@@ -361,13 +361,8 @@ mod tests {
             "vhost",
             "master",
             "leader",
-            // pause_if_all_down, rabbitmqctl delete_queue, the HA policy, a monitor's DOWN.
-            "if",
-            "all",
+            // The HA policy, a node monitor's DOWN.
             "HA",
-            "rabbitmqctl",
-            "delete",
-            "queue",
             "DOWN",
             "basic",
             "ack",
@@ -413,6 +408,9 @@ mod tests {
             "closed",
             "TCP",
         ];
+        // Tool terms made of common words, kept whole so that the words alone still count.
+        const TERMS: &[&str] = &["pause_if_all_down", "rabbitmqctl delete_queue"];
+        let s = TERMS.iter().fold(s.to_string(), |s, t| s.replace(t, " "));
         // Quoted names and patterns, and bracketed lists of nodes, are data, not sentences.
         let mut plain = String::new();
         let mut inside = None;
