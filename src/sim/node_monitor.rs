@@ -10,9 +10,10 @@ use crate::sim::engine::{PartitionHandling, Sim};
 use crate::sim::model::ClientId;
 use crate::sim::state_change::StateChange;
 
-/// What a node closing its connections on a pause (or an autoheal restart) tells the clients.
-pub const FORCED_CLOSE: &str =
-    "ConnectionClosedByBroker: (320) CONNECTION_FORCED - broker forced connection closure with reason 'shutdown'";
+/// The reply text of the `connection.close` (320) a node sends its clients when it shuts down
+/// (a pause, an autoheal restart, a stop).
+pub const FORCED_REPLY: &str =
+    "CONNECTION_FORCED - broker forced connection closure with reason 'shutdown'";
 
 impl Sim {
     /// Whether `a`'s VM holds a distribution link to `b`'s: both VMs are up, both are members,
@@ -135,9 +136,11 @@ impl Sim {
     /// A controlled shutdown's `connection.close`: 320 CONNECTION_FORCED to every client of
     /// node `a`.
     pub(crate) fn close_clients_forced(&mut self, a: usize) {
+        // As pika raises it.
+        let reason = format!("ConnectionClosedByBroker: (320) {FORCED_REPLY}");
         for c in 0..self.clients.len() {
             if self.clients[c].node == a && self.clients[c].connected {
-                self.disconnect_client(ClientId(c), FORCED_CLOSE);
+                self.disconnect_client(ClientId(c), &reason);
             }
         }
     }

@@ -171,10 +171,10 @@ impl Ctx<'_> {
 
     pub(super) fn conn_error(&self, loss: &Loss) -> PyException {
         match loss {
-            Loss::Forced => self.st.exc.connection_closed_by_broker(
-                320,
-                "CONNECTION_FORCED - broker forced connection closure with reason 'shutdown'",
-            ),
+            Loss::Forced => self
+                .st
+                .exc
+                .connection_closed_by_broker(320, crate::sim::node_monitor::FORCED_REPLY),
             Loss::Eof => self.st.exc.new_exc(
                 PikaExc::StreamLostError,
                 vec![Value::str("Transport indicated EOF")],
