@@ -40,6 +40,7 @@ pub fn WorkIndicator() -> Html {
             WorkKind::Seek => t.seeking,
             WorkKind::Load => t.loading,
             WorkKind::Block => t.running_block,
+            WorkKind::Step => t.stepping,
         };
         let percent = (busy.progress * 100.0).floor() as u32;
         let stop = {

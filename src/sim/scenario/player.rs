@@ -5,7 +5,7 @@
 
 use crate::sim::ctl::block::{self, Connector, Piece, PieceKind};
 use crate::sim::engine::Sim;
-use crate::sim::pika::Control;
+use crate::sim::pika::{Control, ScriptState, Scripts};
 use crate::sim::scenario::checkpoints::{Checkpoints, Replaying};
 use crate::sim::scenario::parse::Action as Line;
 use crate::sim::scenario::run::Run;
@@ -101,6 +101,13 @@ enum Work {
     /// "Next interesting" running the live session ahead (a minute at most from `start`)
     /// until a notable entry follows the trace's first `before` entries.
     Hunt { start: Micros, before: usize },
+    /// The editor's Step: the live session running until script `name` stops before its next
+    /// statement or ends, or until `end` (the step's start plus [`STEP_WAIT`]).
+    StepScript {
+        name: String,
+        start: Micros,
+        end: Micros,
+    },
     /// A pasted console block: its commands still to run.
     Block {
         node_name: String,
@@ -119,6 +126,8 @@ pub enum WorkKind {
     Load,
     /// Running the commands of a pasted block.
     Block,
+    /// Running a script's statement (the editor's Step).
+    Step,
 }
 
 /// Work in progress: what it is and how far along (0 to 1).
@@ -261,6 +270,9 @@ impl Player {
                 WorkKind::Seek,
                 span(*start, self.session.now(), *start + HUNT_LIMIT),
             ),
+            Work::StepScript { start, end, .. } => {
+                (WorkKind::Step, span(*start, self.session.now(), *end))
+            }
             Work::Load { loading, .. } => (WorkKind::Load, loading.progress()),
             Work::Block { pieces, next, .. } => {
                 (WorkKind::Block, *next as f64 / pieces.len().max(1) as f64)
@@ -322,13 +334,13 @@ impl Player {
                 if let Err(e) = self.session.apply(&line) {
                     self.error = Some(e);
                 }
-                let run = &mut self.session.run;
-                run.run_scripts_until(STEP_WAIT, |_, scripts| {
-                    scripts
-                        .get(&name)
-                        .is_none_or(|s| s.state() != crate::sim::pika::ScriptState::Waiting)
+                let start = self.session.now();
+                self.cursor = start;
+                self.work = Some(Work::StepScript {
+                    name,
+                    start,
+                    end: start + STEP_WAIT,
                 });
-                self.cursor = self.session.now();
             }
             Action::Input(line) => {
                 self.fork_at_cursor();
@@ -446,6 +458,12 @@ impl Player {
                     self.work = Some(Work::Hunt { start, before });
                 }
             }
+            Work::StepScript { name, start, end } => {
+                if !self.step_script_within(&name, end, budget) {
+                    self.work = Some(Work::StepScript { name, start, end });
+                }
+                self.cursor = self.session.now();
+            }
             Work::Load { mut loading, at } => {
                 if loading.work(budget) {
                     *self = Player::from_session(loading.into_session());
@@ -511,8 +529,9 @@ impl Player {
     /// keeps the instants it has fully run: they are the run's own future, not a change).
     fn abandon(&mut self) -> Option<Stopped> {
         Some(match self.work.take()? {
-            // A hunt for the next notable entry stops as a seek ahead does.
-            Work::Advance { .. } | Work::Hunt { .. } => {
+            // A hunt for the next notable entry, or a Step's wait for its statement, stops as a
+            // seek ahead does (the script stays mid-statement and finishes it as time runs on).
+            Work::Advance { .. } | Work::Hunt { .. } | Work::StepScript { .. } => {
                 // A slice ends between two instants; this completes the engine's own end of
                 // an advance there, so the run equals a rebuild at that time.
                 let now = self.session.now();
@@ -554,6 +573,34 @@ impl Player {
                 }
             }
         })
+    }
+
+    /// Runs the live session until script `name` no longer waits inside its statement, or
+    /// until `end`, spending about `budget` looks (simulator events and script wakeups);
+    /// whether the step is over. A slice ends only between two instants and only once the
+    /// run has moved (an event processed or time passed), so every slice makes progress and
+    /// the resumed call takes the same path as the whole wait.
+    fn step_script_within(&mut self, name: &str, end: Micros, budget: u64) -> bool {
+        let waiting = |scripts: &Scripts| {
+            scripts
+                .get(name)
+                .is_some_and(|s| s.state() == ScriptState::Waiting)
+        };
+        let run = &mut self.session.run;
+        let (t0, e0) = (run.sim.now(), run.sim.events_processed);
+        if t0 >= end || !waiting(&run.scripts) {
+            return true;
+        }
+        let mut looks = 0u64;
+        run.run_scripts_until(Micros(end.0 - t0.0), |s, scripts| {
+            if !waiting(scripts) {
+                return true;
+            }
+            looks += 1;
+            let moved = s.now() > t0 || s.events_processed > e0;
+            moved && looks >= budget && s.next_event_time().is_none_or(|e| e > s.now())
+        });
+        run.sim.now() >= end || !waiting(&run.scripts)
     }
 
     fn next_event_after(&self, t: Micros) -> Option<Micros> {

@@ -10,6 +10,8 @@ pub struct WorkText {
     pub seeking: &'static str,
     pub loading: &'static str,
     pub running_block: &'static str,
+    /// The editor's Step waiting for the script's statement to finish.
+    pub stepping: &'static str,
     /// "{p}": percent done.
     pub progress: &'static str,
     pub stop: &'static str,
@@ -32,6 +34,7 @@ static EN: WorkText = WorkText {
     seeking: "Working: running the simulation to the chosen time…",
     loading: "Working: loading the session…",
     running_block: "Working: running the pasted commands…",
+    stepping: "Working: running the script's statement to its end…",
     progress: "{p}% done",
     stop: "Stop",
     stop_hint: "Abandon this work: what was there before it stays",
@@ -44,6 +47,7 @@ static ZH: WorkText = WorkText {
     seeking: "正在处理：模拟运行到所选时间……",
     loading: "正在处理：加载会话……",
     running_block: "正在处理：执行粘贴的命令……",
+    stepping: "正在处理：运行脚本的这一条语句直到结束……",
     progress: "已完成 {p}%",
     stop: "停止",
     stop_hint: "放弃此操作：之前的状态保持不变",

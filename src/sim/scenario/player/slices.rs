@@ -162,6 +162,49 @@ fn a_stopped_block_runs_no_more_commands() {
     assert_eq!(p.console[0].input, "rabbitmqctl stop_app");
 }
 
+/// A paused script beside the polling one, for the editor's Step: its sleep lets the poller
+/// run 20,000 times while the Step waits.
+fn stepping_scenario() -> String {
+    let stepper = "python stepper on node=node2 paused <<EOF\nimport pika, time\nconn = pika.BlockingConnection(pika.ConnectionParameters('localhost'))\nch = conn.channel()\ntime.sleep(2)\nch.queue_declare(queue='s')\nprint('declared')\nEOF\n";
+    format!("{}{stepper}", scripted_scenario())
+}
+
+#[test]
+fn steps_in_slices_equal_steps_at_once() {
+    let steps: Vec<Action> = (0..7)
+        .map(|_| Action::StepScript("stepper".into()))
+        .collect();
+    for budget in [1, 7, 500] {
+        let (whole, sliced, n) = whole_and_sliced(&stepping_scenario(), &steps, budget);
+        assert!(n > steps.len(), "budget {budget}: {n} slices");
+        let out = |p: &Player| p.session.run.scripts.get("stepper").unwrap().output_text();
+        assert_eq!(out(&sliced), out(&whole));
+        assert!(out(&whole).contains("declared"), "{}", out(&whole));
+    }
+}
+
+#[test]
+fn a_stopped_step_leaves_the_script_mid_statement() {
+    let mut p = Player::from_session(Session::from_scenario(&stepping_scenario()).unwrap());
+    for _ in 0..3 {
+        p.apply(Action::StepScript("stepper".into()));
+    }
+    let start = p.horizon();
+    // The fourth statement sleeps 2 s.
+    p.start(Action::StepScript("stepper".into()));
+    assert_eq!(p.busy().map(|b| b.kind), Some(WorkKind::Step));
+    for _ in 0..5 {
+        assert!(!p.work(50));
+    }
+    p.apply(Action::Stop);
+    let reached = p.cursor;
+    assert_eq!(p.stopped, Some(Stopped::Seek { reached }));
+    assert!(reached > start && reached < start + Micros::from_secs(2));
+    let stepper = p.session.run.scripts.get("stepper").unwrap();
+    assert_eq!(stepper.state(), ScriptState::Waiting);
+    same_sim(&p.session.run, &p.session.snapshot_at(reached));
+}
+
 /// The wall time of the longest slice of the heaviest work, at the page's budget.
 #[test]
 #[ignore]
@@ -171,7 +214,7 @@ fn slice_bench() {
         "cluster nodes=3\nrabbitmqctl set_policy ha \"^q\" '{\"ha-mode\":\"all\"}'\nclient app node=node2\napp declare q1 durable\napp confirm\napp publish q1 \"m\" count=10000\n",
     );
     heavy.push_str("wait 10s\n");
-    let cases: [(&str, String, Action); 3] = [
+    let cases: [(&str, String, Action); 4] = [
         (
             "load_heaviest_line (count=10000, all, confirms)",
             heavy.clone(),
@@ -187,6 +230,11 @@ fn slice_bench() {
             scripted_scenario(),
             Action::Seek(Micros::from_secs(3_600_000)),
         ),
+        (
+            "step_over_sleep_beside_polling (2 s)",
+            stepping_scenario(),
+            Action::StepScript("stepper".into()),
+        ),
     ];
     for (label, text, action) in cases {
         let mut p = if matches!(action, Action::Load(_)) {
@@ -194,6 +242,12 @@ fn slice_bench() {
         } else {
             Player::from_session(Session::from_scenario(&text).unwrap())
         };
+        if matches!(action, Action::StepScript(_)) {
+            // The stepper's fourth statement is its sleep.
+            for _ in 0..3 {
+                p.apply(action.clone());
+            }
+        }
         let t0 = Instant::now();
         p.start(action);
         let mut longest = t0.elapsed().as_secs_f64();
