@@ -440,7 +440,7 @@ impl Player {
                     // slices runs the same events as one run to the first notable entry.
                     self.session.run.run_until(Micros(end.0 - now.0), |s| {
                         notable(s)
-                            || (s.events_processed - e0 >= budget
+                            || (s.events_processed - e0 >= budget.max(1)
                                 && s.next_event_time().is_none_or(|e| e > s.now()))
                     });
                 }

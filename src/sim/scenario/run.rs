@@ -203,11 +203,14 @@ impl Run {
             // broker ignores (it has nothing new to see).
             // Scripts' wakeups are no simulator events: every look the loop takes (one per
             // wakeup and per event) counts against the budget instead.
+            // The first look comes before anything ran: a slice ends only once the run moved,
+            // so even a budget of one makes progress.
             let mut looks = 0u64;
             self.scripts
                 .run_until(&mut self.sim, Micros(t.0 - now.0), |s, _| {
                     looks += 1;
                     looks >= budget
+                        && (s.now() > now || s.events_processed > e0)
                         && s.now() < t
                         && s.next_event_time().is_none_or(|e| e > s.now())
                 })

@@ -63,7 +63,7 @@ fn seeks_in_slices_equal_seeks_at_once() {
         let (_, _, n) = whole_and_sliced(&busy, &seeks, budget);
         assert!(n > seeks.len(), "budget {budget}: {n} slices");
     }
-    for budget in [50, 3000] {
+    for budget in [1, 50, 3000] {
         let (_, _, n) = whole_and_sliced(&scripted_scenario(), &seeks, budget);
         assert!(n > seeks.len(), "budget {budget}: {n} slices");
     }
