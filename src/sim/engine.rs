@@ -2,10 +2,8 @@
 //! inputs (stop, kill, start). Queue, data-plane and failover rules live in sibling modules as
 //! further `impl Sim` blocks.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use crate::rng::Rng;
+use crate::sim::agenda::Agenda;
 use crate::sim::cluster::MembershipError;
 use crate::sim::cluster::{Cluster, Membership, NodeState};
 use crate::sim::model::*;
@@ -15,6 +13,7 @@ pub use crate::sim::rabbitmq_conf::PartitionHandling;
 use crate::sim::state_change::{QueueName, StateChange};
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, MsgIds, MsgKind, TraceEvent, TraceKind};
+use std::collections::VecDeque;
 
 /// Run-wide settings (the scenario's `config` line).
 #[derive(Debug, Clone, PartialEq)]
@@ -255,30 +254,6 @@ pub(crate) enum Ev {
     },
 }
 
-#[derive(Debug, Clone)]
-struct Scheduled {
-    at: Micros,
-    seq: u64,
-    ev: Ev,
-}
-
-impl PartialEq for Scheduled {
-    fn eq(&self, o: &Self) -> bool {
-        (self.at, self.seq) == (o.at, o.seq)
-    }
-}
-impl Eq for Scheduled {}
-impl PartialOrd for Scheduled {
-    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Scheduled {
-    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-        (self.at, self.seq).cmp(&(o.at, o.seq))
-    }
-}
-
 /// The simulator: all state of one run.
 #[derive(Debug, Clone)]
 pub struct Sim {
@@ -334,7 +309,7 @@ pub struct Sim {
     /// The node monitor's view: `dist_links[a][b]` while `a`'s VM holds a distribution link
     /// to `b`'s (`node_monitor`).
     pub(crate) dist_links: Vec<Vec<bool>>,
-    events: BinaryHeap<Reverse<Scheduled>>,
+    events: Agenda<Ev>,
     seq: u64,
     next_msg_id: u64,
     pub trace: Vec<TraceEvent>,
@@ -389,7 +364,7 @@ impl Sim {
             autoheal_busy: false,
             cut_buffer: Vec::new(),
             dist_links: vec![vec![true; n]; n],
-            events: BinaryHeap::new(),
+            events: Agenda::default(),
             seq: 0,
             next_msg_id: 1,
             trace: Vec::new(),
@@ -479,22 +454,22 @@ impl Sim {
 
     /// Time of the next scheduled event.
     pub fn next_event_time(&self) -> Option<Micros> {
-        self.events.peek().map(|Reverse(s)| s.at)
+        self.events.next_time()
     }
 
     /// Runs every event scheduled up to `t`, then sets the clock to `t`.
     pub fn advance_to(&mut self, t: Micros) {
-        while let Some(Reverse(s)) = self.events.peek() {
-            if s.at > t {
+        while let Some(at) = self.events.next_time() {
+            if at > t {
                 break;
             }
             // What the previous step (an event or an input) did is complete, and the next
             // event is still in flight: the node monitors react, then the checker reads it.
             self.node_monitor();
             self.watch_losses();
-            let Reverse(s) = self.events.pop().expect("peeked");
-            self.now = s.at;
-            self.dispatch(s.ev);
+            let (at, ev) = self.events.pop().expect("peeked");
+            self.now = at;
+            self.dispatch(ev);
         }
         self.node_monitor();
         if t > self.now {
@@ -521,9 +496,9 @@ impl Sim {
             match self.next_event_time() {
                 Some(t) if t <= end => {
                     self.watch_losses();
-                    let Reverse(s) = self.events.pop().expect("peeked");
-                    self.now = s.at;
-                    self.dispatch(s.ev);
+                    let (at, ev) = self.events.pop().expect("peeked");
+                    self.now = at;
+                    self.dispatch(ev);
                 }
                 _ => {
                     self.now = end;
@@ -545,8 +520,8 @@ impl Sim {
                 *t = Some(t.map_or(at, |t| t.max(at)));
             }
         };
-        let in_net = self.events.iter().filter_map(|Reverse(s)| match &s.ev {
-            Ev::Net { payload, .. } => Some((payload, s.at)),
+        let in_net = self.events.iter().filter_map(|(at, ev)| match ev {
+            Ev::Net { payload, .. } => Some((payload, at)),
             _ => None,
         });
         // Held by TCP across a cut: they arrive when the network heals.
@@ -598,11 +573,7 @@ impl Sim {
 
     pub(crate) fn schedule(&mut self, at: Micros, ev: Ev) {
         self.seq += 1;
-        self.events.push(Reverse(Scheduled {
-            at,
-            seq: self.seq,
-            ev,
-        }));
+        self.events.push(at, self.seq, ev);
     }
 
     pub(crate) fn new_msg_id(&mut self) -> MsgId {
@@ -787,7 +758,7 @@ impl Sim {
             ready: Default::default(),
             unacked: Default::default(),
             depth_delta: None,
-            chan_pending: Vec::new(),
+            chan_pending: VecDeque::new(),
             gm_before_chan: Default::default(),
             gm: GmMember::default(),
         });
@@ -858,9 +829,9 @@ impl Sim {
 
     /// Whether a `basic.cancel` (a consumer told of a failover) is still on its way.
     fn cancel_in_flight(&self) -> bool {
-        self.events.iter().any(|Reverse(s)| {
+        self.events.iter().any(|(_, ev)| {
             matches!(
-                s.ev,
+                ev,
                 Ev::Net {
                     payload: Payload::ToClient {
                         what: ToClient::Cancel { .. },

@@ -2,6 +2,7 @@
 //! classic mirrored queues. Nothing here touches a clock, the DOM or OS randomness: time is
 //! passed in as [`time::Micros`] and randomness comes from a seeded [`crate::rng::Rng`].
 
+mod agenda;
 mod autoheal;
 pub mod bench;
 pub mod checker;

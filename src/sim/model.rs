@@ -1,7 +1,7 @@
 //! The state the simulator keeps: queue records, replica processes, messages, clients. Field
 //! names follow RabbitMQ's own (`slave_pids` = `mirrors`, `sync_slave_pids` = `synced`).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
 
 use crate::erl::json::Json;
@@ -99,7 +99,8 @@ pub struct Replica {
     /// Master depth as last heard over GM minus own depth; `Some(0)` once synchronised (sticky).
     pub depth_delta: Option<i64>,
     /// Publishes received straight from a channel and not yet seen over GM (mirror side).
-    pub chan_pending: Vec<(MsgId, Option<(ClientId, u64)>)>,
+    /// A deque: GM copies arrive in publish order, so the match is nearly always the front.
+    pub chan_pending: VecDeque<(MsgId, Option<(ClientId, u64)>)>,
     /// Seen over GM before the channel's own copy arrived: confirm when it does.
     pub gm_before_chan: BTreeSet<MsgId>,
     /// The GM member's state.

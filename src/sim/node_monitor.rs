@@ -34,10 +34,16 @@ impl Sim {
     /// starts. Run between steps, so an input and an event are handled alike.
     pub(crate) fn node_monitor(&mut self) {
         let n = self.cluster.nodes.len();
-        let links: Vec<Vec<bool>> = (0..n)
-            .map(|a| (0..n).map(|b| self.dist_link(a, b)).collect())
-            .collect();
-        if links != self.dist_links {
+        // Called before every event: compare in place, and build the new matrix only on a change.
+        let same = self.dist_links.len() == n
+            && (0..n).all(|a| {
+                self.dist_links[a].len() == n
+                    && (0..n).all(|b| self.dist_links[a][b] == self.dist_link(a, b))
+            });
+        if !same {
+            let links: Vec<Vec<bool>> = (0..n)
+                .map(|a| (0..n).map(|b| self.dist_link(a, b)).collect())
+                .collect();
             let old = std::mem::replace(&mut self.dist_links, links);
             for (a, was) in old.iter().enumerate() {
                 let lost_peer = (0..n).any(|b| b != a && was[b] && !self.dist_links[a][b]);

@@ -75,7 +75,7 @@ impl Sim {
     fn merge_gm_copy(&mut self, m: ProcId, msg: MsgId) {
         let pr = &mut self.procs[m.0];
         if let Some(i) = pr.chan_pending.iter().position(|(x, _)| *x == msg) {
-            let (_, tag) = pr.chan_pending.remove(i);
+            let (_, tag) = pr.chan_pending.remove(i).expect("found at i");
             if let Some((c, seq)) = tag {
                 self.confirm_from(m, c, seq, msg);
             }

@@ -168,7 +168,7 @@ impl Sim {
             }
         } else {
             let tag = confirm.then_some((client, seq));
-            self.procs[p.0].chan_pending.push((msg, tag));
+            self.procs[p.0].chan_pending.push_back((msg, tag));
         }
     }
 }
