@@ -162,6 +162,37 @@ fn a_stopped_block_runs_no_more_commands() {
     assert_eq!(p.console[0].input, "rabbitmqctl stop_app");
 }
 
+#[test]
+fn an_instant_of_ten_thousand_arrivals_is_split_between_slices() {
+    let text = "cluster nodes=3\nrabbitmqctl set_policy ha \"^q\" '{\"ha-mode\":\"all\"}'\n\
+                client app node=node2\napp declare q1 durable\napp confirm\n\
+                app publish q1 \"m\" count=10000\n";
+    let to = Action::Seek(Micros::from_ms(10));
+    let mut whole = Player::from_session(Session::from_scenario(text).unwrap());
+    whole.apply(to.clone());
+    let mut sliced = Player::from_session(Session::from_scenario(text).unwrap());
+    sliced.start(to);
+    let mut largest = 0;
+    loop {
+        let e0 = sliced.session.run.sim.events_processed;
+        let done = sliced.work(500);
+        largest = largest.max(sliced.session.run.sim.events_processed - e0);
+        if done {
+            break;
+        }
+    }
+    // The publishes reach the master at one instant: 10,000 events that no slice takes whole.
+    assert!(largest <= 500, "{largest} events in one slice");
+    assert_same_run(&sliced.session.run, &whole.session.run, whole.horizon());
+    // Stopped inside that instant, the run is completed to a rebuild at the time reached.
+    let mut stopped = Player::from_session(Session::from_scenario(text).unwrap());
+    stopped.start(Action::Seek(Micros::from_ms(10)));
+    assert!(!stopped.work(500));
+    stopped.apply(Action::Stop);
+    let reached = stopped.cursor;
+    same_sim(&stopped.session.run, &stopped.session.snapshot_at(reached));
+}
+
 /// A paused script beside the polling one, for the editor's Step: its sleep lets the poller
 /// run 20,000 times while the Step waits.
 fn stepping_scenario() -> String {
