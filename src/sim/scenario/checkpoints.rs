@@ -84,10 +84,18 @@ fn advance(
         return run.advance_within(t, budget);
     };
     // Without scripts `Run::advance_to` is the engine's, which runs the same events in the
-    // same order whether it is asked to go to `t` at once or through each event time.
+    // same order whether it is asked to go to `t` at once, through each event time, or event
+    // by event (it looks at the monitors and the checker before each): so one instant's events
+    // may be split between slices, and a checkpoint is offered once an instant is complete.
     let e0 = run.sim.events_processed;
     while let Some(e) = run.sim.next_event_time().filter(|&e| e <= t) {
-        run.sim.advance_to(e);
+        let now = run.sim.now();
+        run.sim.run_until(Micros(e.0 - now.0), |s| {
+            s.events_processed - e0 >= budget.max(1) && s.next_event_time() == Some(e)
+        });
+        if run.sim.next_event_time() == Some(e) {
+            return false;
+        }
         if e < t || !input_at_t {
             marks.offer(run);
         }

@@ -184,6 +184,15 @@ fn an_instant_of_ten_thousand_arrivals_is_split_between_slices() {
     // The publishes reach the master at one instant: 10,000 events that no slice takes whole.
     assert!(largest <= 500, "{largest} events in one slice");
     assert_same_run(&sliced.session.run, &whole.session.run, whole.horizon());
+    // Replaying the past through that instant is split the same way.
+    let back = Action::Seek(Micros::from_ms(3));
+    whole.apply(back.clone());
+    sliced.start(back);
+    let slices = slices(&mut sliced, 500);
+    // ~40,000 events in a handful of instants: whole instants would be a handful of slices.
+    assert!(slices > 60, "{slices} slices");
+    assert_eq!(sliced.cursor, whole.cursor);
+    assert_same_run(sliced.view_run(), whole.view_run(), whole.cursor);
     // Stopped inside that instant, the run is completed to a rebuild at the time reached.
     let mut stopped = Player::from_session(Session::from_scenario(text).unwrap());
     stopped.start(Action::Seek(Micros::from_ms(10)));
