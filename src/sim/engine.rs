@@ -827,6 +827,13 @@ impl Sim {
         Ok(())
     }
 
+    /// Whether any message is on the wire (between nodes, or to or from a client).
+    pub fn net_in_flight(&self) -> bool {
+        self.events
+            .iter()
+            .any(|(_, ev)| matches!(ev, Ev::Net { .. }))
+    }
+
     /// Whether a `basic.cancel` (a consumer told of a failover) is still on its way.
     fn cancel_in_flight(&self) -> bool {
         self.events.iter().any(|(_, ev)| {

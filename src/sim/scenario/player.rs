@@ -45,6 +45,9 @@ pub enum Action {
     /// Run to the next scheduled event.
     Step,
     SetSpeed(f64),
+    /// Skip quiet time while playing: when nothing is on the wire at the cursor, the clock
+    /// jumps to the next thing that happens instead of crawling there at the set speed.
+    SetSkipQuiet(bool),
     /// Move the display cursor (scrubbing); forward of the present runs the simulation.
     Seek(Micros),
     /// Wall-clock time passed, in milliseconds (from requestAnimationFrame or a timer).
@@ -159,6 +162,10 @@ pub struct Player {
     pub session: Session,
     pub playing: bool,
     pub speed: f64,
+    /// Play skips quiet time ([`Action::SetSkipQuiet`]).
+    pub skip_quiet: bool,
+    /// The simulated time the last tick skipped (zero when it moved at the set speed).
+    pub skipped: Micros,
     /// The time on display. Below `session.now()` the view shows `past`.
     pub cursor: Micros,
     /// A replay of the run at `cursor` while the viewer looks at the past.
@@ -190,6 +197,8 @@ impl Player {
             session,
             playing: false,
             speed: 1.0,
+            skip_quiet: false,
+            skipped: Micros(0),
             cursor,
             past: None,
             console: Vec::new(),
@@ -312,7 +321,11 @@ impl Player {
                 }
                 return;
             }
-            Action::Play | Action::Pause | Action::TogglePlay | Action::SetSpeed(_) => {}
+            Action::Play
+            | Action::Pause
+            | Action::TogglePlay
+            | Action::SetSpeed(_)
+            | Action::SetSkipQuiet(_) => {}
             _ => {
                 self.abandon();
             }
@@ -363,11 +376,15 @@ impl Player {
                 }
             }
             Action::SetSpeed(s) => self.speed = s.clamp(MIN_SPEED, MAX_SPEED),
+            Action::SetSkipQuiet(on) => self.skip_quiet = on,
             Action::Seek(t) => self.seek(t),
             Action::Tick(wall_ms) => {
                 if self.playing && wall_ms > 0.0 {
                     let dt = Micros((wall_ms * 1000.0 * self.speed).round() as u64);
-                    self.seek(self.cursor + dt);
+                    let to = self.cursor + dt;
+                    let next = self.quiet_until().filter(|&next| next > to);
+                    self.skipped = next.map_or(Micros(0), |next| Micros(next.0 - to.0));
+                    self.seek(next.unwrap_or(to));
                 }
             }
             Action::NextInteresting => {
@@ -392,6 +409,32 @@ impl Player {
             }
             Action::Load(text) => self.load(&text),
         }
+    }
+
+    /// With skip-quiet on and nothing on the wire at the cursor, the time of the next thing
+    /// that happens (a timer, a script waking, an input recorded ahead in the past): the clock
+    /// may jump there. `None` while a message is in flight, or when nothing is scheduled.
+    fn quiet_until(&self) -> Option<Micros> {
+        if !self.skip_quiet || self.view().net_in_flight() {
+            return None;
+        }
+        let next_input = || {
+            let i = self
+                .session
+                .inputs()
+                .partition_point(|i| i.at <= self.cursor);
+            self.session.inputs().get(i).map(|i| i.at)
+        };
+        let next = match (self.view_run().next_event_time(), next_input()) {
+            (Some(a), Some(b)) => a.min(b),
+            (a, b) => a.or(b)?,
+        };
+        // In the past the horizon ends the replay; live, the run goes on to the next event.
+        Some(if self.past.is_some() {
+            next.min(self.horizon())
+        } else {
+            next
+        })
     }
 
     fn load(&mut self, text: &str) {
@@ -466,7 +509,10 @@ impl Player {
             }
             Work::Load { mut loading, at } => {
                 if loading.work(budget) {
+                    // The viewer's settings (and a Play asked for while it loaded) carry over.
+                    let (playing, speed, skip_quiet) = (self.playing, self.speed, self.skip_quiet);
                     *self = Player::from_session(loading.into_session());
+                    (self.playing, self.speed, self.skip_quiet) = (playing, speed, skip_quiet);
                     if let Some(t) = at {
                         self.seek(t);
                     }
@@ -1098,6 +1144,8 @@ mod tests {
     }
 }
 
+#[cfg(test)]
+mod quiet;
 #[cfg(test)]
 mod seek_bench;
 #[cfg(test)]
