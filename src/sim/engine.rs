@@ -459,19 +459,21 @@ impl Sim {
 
     /// Runs every event scheduled up to `t`, then sets the clock to `t`.
     pub fn advance_to(&mut self, t: Micros) {
-        while let Some(at) = self.events.next_time() {
-            if at > t {
-                break;
-            }
-            // What the previous step (an event or an input) did is complete, and the next
-            // event is still in flight: the node monitors react, then the checker reads it.
+        loop {
+            // What the previous step (an event or an input) did is complete: the node monitors
+            // react first — which may schedule work at this very instant (a paused node
+            // resuming), so the next event is looked up only after them — then the checker
+            // reads it.
             self.node_monitor();
+            match self.events.next_time() {
+                Some(at) if at <= t => {}
+                _ => break,
+            }
             self.watch_losses();
             let (at, ev) = self.events.pop().expect("peeked");
             self.now = at;
             self.dispatch(ev);
         }
-        self.node_monitor();
         if t > self.now {
             self.now = t;
         }

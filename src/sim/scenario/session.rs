@@ -296,6 +296,23 @@ fn numbered_as_joined(steps: &[Step]) -> Vec<Step> {
 mod tests {
     use super::*;
 
+    /// A node paused under pause_minority resumes when a peer's VM comes back, in the node
+    /// monitor's look at the end of an advance: the work it schedules at that instant runs in
+    /// the runner's `wait` as in the session's slices (the runner once skipped it).
+    #[test]
+    fn a_resuming_node_runs_the_same_in_the_runner_and_a_session() {
+        let text =
+            include_str!("../../../tests/scenarios/fidelity_pause_minority_every_nodedown.scn");
+        let runner = crate::sim::scenario::run_text(text, None).unwrap();
+        let session = Session::from_scenario(text).unwrap();
+        assert_eq!(session.run.sim.trace, runner.sim.trace);
+        assert!(runner
+            .sim
+            .trace
+            .iter()
+            .any(|e| e.at.0 == 4_100_020 && e.to_string().contains("gm v11 [depth]")));
+    }
+
     #[test]
     fn apply_advance_rewind_and_serialise() {
         let mut s = Session::new(&["cluster nodes=3", "seed 9"]).unwrap();
