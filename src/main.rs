@@ -8,6 +8,7 @@ fn main() {
     panic_panel::install();
     yew::Renderer::<App>::with_props(AppProps {
         lang: Lang::from_browser(),
+        welcome: true,
     })
     .render();
 }

@@ -27,7 +27,14 @@ fn page_lang() -> Option<String> {
 /// Mounts the app into a fresh element of its own, so tests do not see each other's pages.
 async fn mount(lang: Lang) -> Element {
     let root = new_root();
-    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { lang }).render();
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            lang,
+            welcome: false,
+        },
+    )
+    .render();
     until("the cluster drawn", || {
         root.query_selector("svg.cluster-view g.node")
             .unwrap()

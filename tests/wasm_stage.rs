@@ -44,8 +44,14 @@ impl std::ops::Deref for Mounted {
 
 async fn mount() -> Mounted {
     let root = new_root();
-    let app = yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { lang: Lang::En })
-        .render();
+    let app = yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            lang: Lang::En,
+            welcome: false,
+        },
+    )
+    .render();
     appears(&root, "svg.cluster-view g.node").await;
     rendered().await;
     Mounted {
@@ -238,7 +244,7 @@ async fn play_moves_the_clock_and_messages_fly() {
         .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
         .unwrap();
     until("the slowest speed", || {
-        speed.get_attribute("aria-valuetext").as_deref() == Some("0.010×")
+        speed.get_attribute("aria-valuetext").as_deref() == Some("1 s of page = 10 ms of cluster")
     })
     .await;
     watch_flights(&root);

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use gloo_events::EventListener;
 use yew::prelude::*;
 
-use crate::sim::scenario::player::Player;
+use crate::sim::scenario::player::{Action, Player};
 use crate::ui::clock::frame::use_frame_loop;
 use crate::ui::clock::shortcuts::{help_dialog, use_shortcuts};
 use crate::ui::clock::timeline::TransportBar;
@@ -25,6 +25,7 @@ use crate::ui::stage::event_log::EventLog;
 use crate::ui::stage::inspector::inspector_card;
 use crate::ui::stage::legend::legend_markup;
 use crate::ui::stage::spacetime::SpaceTime;
+use crate::ui::welcome::WelcomeHint;
 use crate::ui::work::{use_work_driver, WorkIndicator};
 
 /// The cluster a visitor starts with: RabbitMQ's usual three-node demo set-up.
@@ -81,6 +82,10 @@ impl Theme {
 pub struct AppProps {
     /// The language to start in (see [`Lang::from_browser`]).
     pub lang: Lang,
+    /// The page as a learner opens it: on the welcome scenario when the URL names no session,
+    /// skipping quiet time (the component tests start on an idle cluster instead).
+    #[prop_or_default]
+    pub welcome: bool,
 }
 
 #[function_component]
@@ -103,8 +108,17 @@ pub fn App(props: &AppProps) -> Html {
         let store = store.clone();
         let link_error = link_error.clone();
         let selection = selection.clone();
+        let welcome = props.welcome;
         use_effect_with((), move |_| {
-            link_error.set(load_hash(&store, &current_hash()));
+            if welcome {
+                store.dispatch(Action::SetSkipQuiet(true));
+            }
+            let hash = current_hash();
+            if welcome && hash.trim_start_matches('#').is_empty() {
+                crate::ui::welcome::start(&store);
+            } else {
+                link_error.set(load_hash(&store, &hash));
+            }
             // Dropping the listener (when the app unmounts) removes it from the window.
             let listener = crate::ui::context::browser().map(|w| {
                 EventListener::new(&w, "hashchange", move |_| {
@@ -299,6 +313,7 @@ fn Page(props: &PageProps) -> Html {
                 </div>
             }
             <WorkIndicator />
+            <WelcomeHint store={store.clone()} />
             <TransportBar />
             <main class="layout">
                 <div class="stage-col">
@@ -369,7 +384,10 @@ mod tests {
 
     #[test]
     fn english_page_draws_the_core_cluster_and_the_controls() {
-        let html = render::<App>(AppProps { lang: Lang::En });
+        let html = render::<App>(AppProps {
+            lang: Lang::En,
+            welcome: false,
+        });
         for node in Cluster::with_nodes(START_NODES).unwrap().nodes {
             assert!(
                 html.contains(&format!("data-node=\"{}\"", node.name)),
@@ -402,7 +420,10 @@ mod tests {
 
     #[test]
     fn chinese_page_translates_the_chrome() {
-        let html = render::<App>(AppProps { lang: Lang::Zh });
+        let html = render::<App>(AppProps {
+            lang: Lang::Zh,
+            welcome: false,
+        });
         let zh = Lang::Zh.text();
         for s in [
             zh.tagline,

@@ -69,19 +69,6 @@ pub fn fmt_span(us: f64) -> String {
     }
 }
 
-/// Playback speed as people say it: `1×`, `0.05×`, `25×`.
-pub fn fmt_speed(speed: f64) -> String {
-    if speed >= 10.0 {
-        format!("{}×", Fixed(speed, 0))
-    } else if speed >= 1.0 {
-        format!("{}×", Fixed(speed, 1)).replace(".0×", "×")
-    } else if speed >= 0.1 {
-        format!("{}×", Fixed(speed, 2))
-    } else {
-        format!("{}×", Fixed(speed, 3))
-    }
-}
-
 /// The short name of a node (`node2` for `rabbit@node2`), as the diagram labels it.
 pub fn host(sim: &Sim, node: usize) -> &str {
     sim.cluster.nodes.get(node).map_or("?", |n| n.host())
@@ -172,11 +159,6 @@ mod tests {
         assert_eq!(fmt_span(2_500.0), "2.5 ms");
         assert_eq!(fmt_span(20_000.0), "20 ms");
         assert_eq!(fmt_span(1_500_000.0), "1.5 s");
-        assert_eq!(fmt_speed(1.0), "1×");
-        assert_eq!(fmt_speed(2.5), "2.5×");
-        assert_eq!(fmt_speed(0.05), "0.050×");
-        assert_eq!(fmt_speed(0.25), "0.25×");
-        assert_eq!(fmt_speed(100.0), "100×");
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod panic_panel;
 pub mod share;
 pub mod slices;
 pub mod stage;
+pub mod welcome;
 pub mod work;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -37,7 +37,7 @@ export async function runBench(page, baseUrl, seconds = Number(process.env.BENCH
   await page.getByRole('button', { name: 'Load', exact: true }).click();
   await page.locator('svg.cluster-view g.node').nth(4).waitFor();
   const speed = await page.getByRole('slider', { name: 'Speed' }).getAttribute('aria-valuetext');
-  if (speed !== '1×') throw new Error(`the lesson should play at 1×, not ${speed}`);
+  if (speed !== '1 s of page = 1.0 s of cluster') throw new Error(`the lesson should play at 1×, not ${speed}`);
   const t0 = await page.getByRole('slider', { name: 'Timeline' }).inputValue();
   await page.getByRole('button', { name: 'Play', exact: true }).click();
   // Warm up until half a simulated second of the steady load has played (a publish every

@@ -37,7 +37,7 @@ ch.start_consuming()
 
 /** Opens the page with the Python tab forward and the clock running (scripts live in time). */
 async function open() {
-  await t.page.goto(t.baseUrl);
+  await t.page.goto(idle(t.baseUrl));
   const tab = t.page.getByRole('tab', { name: 'Python', exact: true });
   await tab.waitFor({ timeout: 30_000 });
   await tab.click();

@@ -93,9 +93,21 @@ export async function newPage(browser, options = {}) {
   return { page, problems, context };
 }
 
-/** Opens a URL and waits for the app to draw its first node. */
+/**
+ * The URL of an idle three-node cluster: a page opened without a session in its hash shows the
+ * welcome scenario playing (see src/ui/welcome.rs), which the journeys that start from nothing
+ * do not want.
+ */
+export function idle(url) {
+  return url.includes('#') ? url : `${url}#s=${Buffer.from('cluster nodes=3\n').toString('base64url')}`;
+}
+
+/**
+ * Opens a URL (an idle cluster when it names no session: `idle`) and waits for the app to draw
+ * its first node.
+ */
 export async function open(page, url) {
-  await page.goto(url);
+  await page.goto(idle(url));
   await page.locator('svg.cluster-view g.node').first().waitFor({ timeout: 30_000 });
 }
 

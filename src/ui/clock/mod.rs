@@ -2,4 +2,5 @@
 
 pub mod frame;
 pub mod shortcuts;
+pub mod speed;
 pub mod timeline;

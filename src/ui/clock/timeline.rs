@@ -12,16 +12,14 @@ use crate::sim::scenario::player::{slider_from_speed, speed_from_slider, Action}
 use crate::sim::scenario::session::TimedInput;
 use crate::sim::time::Micros;
 use crate::sim::trace::TraceEvent;
+use crate::ui::clock::speed::SpeedControl;
 use crate::ui::context::use_lang;
 use crate::ui::context::use_selection;
 use crate::ui::context::{load, load_generation, use_derived, use_index, TraceIndex};
 use crate::ui::context::{use_store, StoreHandle};
-use crate::ui::fmt::{fmt_speed, fmt_time, Fixed};
+use crate::ui::fmt::{fmt_time, Fixed};
 use crate::ui::i18n::{fill, Text};
 use crate::ui::markup::{esc, on_click, raw};
-
-/// Resolution of the Speed slider (its positions map logarithmically to 0.01×–100×).
-pub const SPEED_STEPS: f64 = 1000.0;
 
 /// The time of the last trace entry strictly before `t` (where "step back" goes).
 pub fn previous_event(trace: &[TraceEvent], t: Micros) -> Option<Micros> {
@@ -221,7 +219,6 @@ pub fn TransportBar() -> Html {
     }
 
     let playing = player.playing;
-    let speed = player.speed;
     let error = player.error.clone();
     let prev = previous_event(&player.session.run.sim.trace, cursor);
     // Step goes to the next event: in the past there is always one ahead; in the present only
@@ -263,17 +260,6 @@ pub fn TransportBar() -> Html {
     };
     drop(player);
 
-    let on_speed = {
-        let store = store.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
-                let v = input.value_as_number();
-                if v.is_finite() {
-                    store.dispatch(Action::SetSpeed(speed_from_slider(v / SPEED_STEPS)));
-                }
-            }
-        })
-    };
     let on_seek = {
         let store = store.clone();
         Callback::from(move |e: InputEvent| {
@@ -321,14 +307,7 @@ pub fn TransportBar() -> Html {
                     { btn(text.next_interesting, ICON_NEXT, dispatch_cb(&store, Action::NextInteresting), false) }
                     { btn(text.to_present, ICON_END, dispatch_cb(&store, Action::Seek(horizon)), !in_past) }
                 </div>
-                <label class="speed">
-                    <span class="tool-label">{ text.speed }</span>
-                    <input type="range" min="0" max={SPEED_STEPS.to_string()} step="1"
-                        aria-label={text.speed} aria-valuetext={fmt_speed(speed)}
-                        value={(slider_from_speed(speed) * SPEED_STEPS).round().to_string()}
-                        oninput={on_speed} />
-                    <output class="speed-value">{ fmt_speed(speed) }</output>
-                </label>
+                <SpeedControl />
                 <div class="clock" aria-label={text.clock_label}>
                     <span class="clock-now">{ fmt_time(cursor) }</span>
                     <span class="clock-sep">{ " / " }</span>
