@@ -7,10 +7,56 @@ use std::sync::OnceLock;
 use crate::course::parse::{parse_lesson, Lesson, LessonError};
 
 /// Each lesson file's name and text.
-pub const FILES: &[(&str, &str)] = &[(
-    "walkthrough-stop-master.scn",
-    include_str!("../../lessons/walkthrough-stop-master.scn"),
-)];
+pub const FILES: &[(&str, &str)] = &[
+    (
+        "seed000-cancel-on-failover.scn",
+        include_str!("../../lessons/seed000-cancel-on-failover.scn"),
+    ),
+    (
+        "seed000-master-death.scn",
+        include_str!("../../lessons/seed000-master-death.scn"),
+    ),
+    (
+        "seed000-mirrored-queue.scn",
+        include_str!("../../lessons/seed000-mirrored-queue.scn"),
+    ),
+    (
+        "seed000-plus-two.scn",
+        include_str!("../../lessons/seed000-plus-two.scn"),
+    ),
+    (
+        "seed000-requeue.scn",
+        include_str!("../../lessons/seed000-requeue.scn"),
+    ),
+    (
+        "seed000-set-policy.scn",
+        include_str!("../../lessons/seed000-set-policy.scn"),
+    ),
+    (
+        "seed000-slave-death.scn",
+        include_str!("../../lessons/seed000-slave-death.scn"),
+    ),
+    (
+        "walkthrough-gm-window.scn",
+        include_str!("../../lessons/walkthrough-gm-window.scn"),
+    ),
+    (
+        "walkthrough-split-brain.scn",
+        include_str!("../../lessons/walkthrough-split-brain.scn"),
+    ),
+    (
+        "walkthrough-steady-load.scn",
+        include_str!("../../lessons/walkthrough-steady-load.scn"),
+    ),
+    (
+        "walkthrough-stop-master.scn",
+        include_str!("../../lessons/walkthrough-stop-master.scn"),
+    ),
+    (
+        "walkthrough-unsynced.scn",
+        include_str!("../../lessons/walkthrough-unsynced.scn"),
+    ),
+];
 
 /// Where a lesson sits in the course list: the seeds in their order, then the extras.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
