@@ -541,3 +541,19 @@ fn finish(r: &Reader, d: Draft) -> Result<Step, LessonError> {
     }
     Ok(step)
 }
+
+impl Lesson {
+    /// The scenario that brings a fresh cluster to the start of step `step` (0-based) the
+    /// scripted way: the set-up, then every earlier step's lines. Resuming a lesson at a step
+    /// loads it.
+    pub fn scenario_before(&self, step: usize) -> String {
+        let mut text = self.setup.clone();
+        for s in self.steps.iter().take(step) {
+            for line in &s.lines {
+                text.push('\n');
+                text.push_str(line);
+            }
+        }
+        text
+    }
+}
