@@ -91,8 +91,8 @@ for (const theme of ['light', 'dark']) {
       await stop.tap();
       await node1.getByText('stopped', { exact: true }).waitFor();
       await menu.waitFor({ state: 'detached' });
-      // The lesson saw its last step done: the stop returned with the slave promoted.
-      await page.locator('.lessons .lesson-done:not(.lesson-recognised)').waitFor();
+      // The lesson marks its last step done: the stop returned with the slave promoted.
+      await page.locator('.lessons .lesson-check.done').waitFor();
 
       // Inspect node2: the inspector (below the stage on a phone) comes into view with it.
       await page.getByRole('button', { name: 'Actions for rabbit@node2' }).tap();
