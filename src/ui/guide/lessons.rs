@@ -253,7 +253,7 @@ fn player_markup(
     let quote = step.quote.as_ref().map(|q| {
         html! {
             <blockquote class="seed-quote" lang="zh-CN">
-                <span class="muted">{ t.seed_says }{ "：" }</span>{ q.clone() }
+                <span class="muted">{ t.seed_says }</span>{ q.clone() }
             </blockquote>
         }
     });
