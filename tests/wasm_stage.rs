@@ -109,8 +109,13 @@ async fn walkthrough(root: &Element, steps: usize) {
     button_with_text(root, "Load").click();
     until("the lesson loaded", || lesson_step(root) == Some(1)).await;
     for done in 1..=steps {
-        button_with_text(root, "Do this step").click();
+        button_with_text(root, "Do it for me").click();
         until(&format!("step {done} of the lesson done"), || {
+            find(root, ".lessons .lesson-check.done").is_some()
+        })
+        .await;
+        button_with_text(root, "Next").click();
+        until(&format!("step {done} of the lesson left"), || {
             lesson_step(root).is_none_or(|at| at > done)
         })
         .await;

@@ -13,7 +13,7 @@ use crate::ui::clock::timeline::TransportBar;
 use crate::ui::context::{content_key, use_derived, use_index, Derived, Shared, TraceIndex, Ui};
 use crate::ui::context::{use_selection, Selection, SelectionHandle};
 use crate::ui::context::{Store, StoreHandle};
-use crate::ui::guide::lessons::lessons_card;
+use crate::ui::guide::lessons::LessonsCard;
 use crate::ui::guide::notes::{notes_markup, relevant};
 use crate::ui::i18n::{fill, Lang};
 use crate::ui::markup::{on_click, raw};
@@ -212,8 +212,6 @@ fn Page(props: &PageProps) -> Html {
     let text = lang.text();
     let legend = use_memo(*lang, |lang| legend_markup(lang.text()));
     let shown = use_state_eq(|| None::<Result<String, String>>);
-    let picked = use_state_eq(|| 0usize);
-    let running = use_state_eq(|| None::<crate::ui::guide::lessons::Progress>);
     let close_ref = use_node_ref();
     {
         // An opened help dialog takes the focus, so that Escape and Tab start from inside it.
@@ -339,7 +337,7 @@ fn Page(props: &PageProps) -> Html {
                             { raw(anomalies_markup(&store.player().session.run.sim, &derived.anomalies, text)) }
                         </div>
                     </section>
-                    { lessons_card(&store, &picked, &running, *lang) }
+                    <LessonsCard />
                     <section class="card seed-notes" aria-labelledby="notes-h">
                         <h2 id="notes-h">{ text.notes_heading }</h2>
                         { raw(notes_markup(text, hot)) }

@@ -195,13 +195,19 @@ export async function eventually(what, probe, timeout = 15_000) {
 }
 
 /**
- * Clicks the lesson card's step button and waits until the card has moved on (its "Step i of n"
- * changed, or every step is done), so the next action sees the step's effect.
+ * Clicks the lesson card's "Do it for me", waits until the card took the step's lines (the
+ * button is then disabled), then clicks Next and waits until the card has moved on (its "Step i
+ * of n" changed, or every step is done), so the next action sees the step's effect. A journey
+ * that needs the step done waits for `.lesson-check.done` itself (a step the journey meddled
+ * with may never be).
  */
-export async function doStep(page, button = 'Do this step') {
+export async function doStep(page, button = 'Do it for me', next = 'Next') {
   const label = page.locator('.lessons .lesson-step .tool-label');
   const before = await label.textContent();
-  await page.getByRole('button', { name: button }).click();
+  const doIt = page.locator('.lessons').getByRole('button', { name: button });
+  await doIt.click();
+  await doIt.and(page.locator('[disabled]')).waitFor();
+  await page.locator('.lessons').getByRole('button', { name: next, exact: true }).click();
   await page.waitForFunction(
     (was) => document.querySelector('.lessons .lesson-step .tool-label')?.textContent !== was,
     before,

@@ -13,11 +13,14 @@ const H = 844;
 const PHONE = { viewport: { width: W, height: H }, isMobile: true, hasTouch: true };
 const NODES = ['rabbit@node1', 'rabbit@node2', 'rabbit@node3'];
 
-/** Taps the lesson's step button and waits until the card has moved on. */
+/** Taps the lesson's "Do it for me", then Next once the step is done, and waits until the card
+ *  has moved on. */
 async function tapStep(page) {
   const label = page.locator('.lessons .lesson-step .tool-label');
   const before = await label.textContent();
-  await page.getByRole('button', { name: 'Do this step' }).tap();
+  await page.getByRole('button', { name: 'Do it for me' }).tap();
+  await page.locator('.lessons .lesson-check.done').waitFor();
+  await page.locator('.lessons').getByRole('button', { name: 'Next', exact: true }).tap();
   await page.waitForFunction(
     (was) => document.querySelector('.lessons .lesson-step .tool-label')?.textContent !== was,
     before,
@@ -40,7 +43,7 @@ for (const theme of ['light', 'dark']) {
 
       // The step's text and button are in the first screen, above the stage.
       await page.evaluate(() => window.scrollTo(0, 0));
-      const step = page.getByRole('button', { name: 'Do this step' });
+      const step = page.getByRole('button', { name: 'Do it for me' });
       const stepBox = await step.boundingBox();
       const stageTop = (await page.locator('.cluster-card').boundingBox()).y;
       inside(stepBox, 'the step button');
@@ -88,8 +91,8 @@ for (const theme of ['light', 'dark']) {
       await stop.tap();
       await node1.getByText('stopped', { exact: true }).waitFor();
       await menu.waitFor({ state: 'detached' });
-      // The lesson saw its last step done: the stop returned with the slave promoted.
-      await page.locator('.lessons .lesson-done:not(.lesson-recognised)').waitFor();
+      // The lesson marks its last step done: the stop returned with the slave promoted.
+      await page.locator('.lessons .lesson-check.done').waitFor();
 
       // Inspect node2: the inspector (below the stage on a phone) comes into view with it.
       await page.getByRole('button', { name: 'Actions for rabbit@node2' }).tap();

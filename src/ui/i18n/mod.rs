@@ -3,6 +3,7 @@
 
 pub mod changes;
 pub mod editor;
+pub mod guide;
 pub mod lang;
 pub mod panels;
 pub mod settings;
