@@ -5,6 +5,7 @@
 //! `~p` terms, `re`); [`py`] is the Python interpreter pika scripts run in; [`sim`] is the pure core (no DOM, no clock, no OS randomness); the `ui` module (feature `web`)
 //! is a thin Yew view over it.
 
+pub mod course;
 pub mod erl;
 pub mod percent;
 pub mod py;

@@ -1,0 +1,108 @@
+//! Every lesson of the course, embedded in the binary (`lessons/*.scn`), parsed once.
+//! A new lesson file must be added to [`FILES`]; a test fails while the list and the directory
+//! differ.
+
+use std::sync::OnceLock;
+
+use crate::course::parse::{parse_lesson, Lesson, LessonError};
+
+/// Each lesson file's name and text.
+pub const FILES: &[(&str, &str)] = &[(
+    "walkthrough-stop-master.scn",
+    include_str!("../../lessons/walkthrough-stop-master.scn"),
+)];
+
+/// Where a lesson sits in the course list: the seeds in their order, then the extras.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Group {
+    Seed000,
+    Seed004,
+    Extra,
+}
+
+impl Group {
+    /// From a lesson's `section` ("000 §2", "004 §5", "extra").
+    pub fn of(section: &str) -> Group {
+        if section.starts_with("000") {
+            Group::Seed000
+        } else if section.starts_with("004") {
+            Group::Seed004
+        } else {
+            Group::Extra
+        }
+    }
+}
+
+struct Course {
+    lessons: Vec<Lesson>,
+    errors: Vec<LessonError>,
+}
+
+fn course() -> &'static Course {
+    static COURSE: OnceLock<Course> = OnceLock::new();
+    COURSE.get_or_init(|| {
+        let mut lessons = Vec::new();
+        let mut errors = Vec::new();
+        for (file, text) in FILES {
+            match parse_lesson(&format!("lessons/{file}"), text) {
+                Ok(l) => lessons.push(l),
+                Err(e) => errors.push(e),
+            }
+        }
+        lessons.sort_by(|a, b| {
+            (Group::of(&a.section), a.order, &a.id).cmp(&(Group::of(&b.section), b.order, &b.id))
+        });
+        Course { lessons, errors }
+    })
+}
+
+/// The lessons in course order: seed 000, seed 004, extras; by `order` within each.
+pub fn lessons() -> &'static [Lesson] {
+    &course().lessons
+}
+
+/// The files that did not parse (the lesson test requires none; the page just leaves them out).
+pub fn errors() -> &'static [LessonError] {
+    &course().errors
+}
+
+/// The lesson with this id.
+pub fn find(id: &str) -> Option<&'static Lesson> {
+    lessons().iter().find(|l| l.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_list_is_the_lessons_directory() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/lessons");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .expect("the lessons directory")
+            .map(|e| {
+                e.expect("an entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .filter(|n| n.ends_with(".scn"))
+            .collect();
+        on_disk.sort();
+        let mut listed: Vec<String> = FILES.iter().map(|(n, _)| n.to_string()).collect();
+        listed.sort();
+        assert_eq!(
+            listed, on_disk,
+            "catalog::FILES must list every lessons/*.scn"
+        );
+    }
+
+    #[test]
+    fn every_id_is_its_file_name_and_unique() {
+        assert_eq!(errors(), &[] as &[LessonError]);
+        for (file, _) in FILES {
+            let id = file.trim_end_matches(".scn");
+            assert_eq!(lessons().iter().filter(|l| l.id == id).count(), 1, "{file}");
+        }
+    }
+}
