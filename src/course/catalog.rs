@@ -7,10 +7,56 @@ use std::sync::OnceLock;
 use crate::course::parse::{parse_lesson, Lesson, LessonError};
 
 /// Each lesson file's name and text.
-pub const FILES: &[(&str, &str)] = &[(
-    "walkthrough-stop-master.scn",
-    include_str!("../../lessons/walkthrough-stop-master.scn"),
-)];
+pub const FILES: &[(&str, &str)] = &[
+    (
+        "walkthrough-stop-master.scn",
+        include_str!("../../lessons/walkthrough-stop-master.scn"),
+    ),
+    (
+        "seed004-s1-publish-flow.scn",
+        include_str!("../../lessons/seed004-s1-publish-flow.scn"),
+    ),
+    (
+        "seed004-s2-policies.scn",
+        include_str!("../../lessons/seed004-s2-policies.scn"),
+    ),
+    (
+        "seed004-s3-placement.scn",
+        include_str!("../../lessons/seed004-s3-placement.scn"),
+    ),
+    (
+        "seed004-s4-sync-mode.scn",
+        include_str!("../../lessons/seed004-s4-sync-mode.scn"),
+    ),
+    (
+        "seed004-s5-failover.scn",
+        include_str!("../../lessons/seed004-s5-failover.scn"),
+    ),
+    (
+        "seed004-s6-cost.scn",
+        include_str!("../../lessons/seed004-s6-cost.scn"),
+    ),
+    (
+        "seed004-s7-summary.scn",
+        include_str!("../../lessons/seed004-s7-summary.scn"),
+    ),
+    (
+        "extra-partitions-ignore.scn",
+        include_str!("../../lessons/extra-partitions-ignore.scn"),
+    ),
+    (
+        "extra-partitions-pause-minority.scn",
+        include_str!("../../lessons/extra-partitions-pause-minority.scn"),
+    ),
+    (
+        "extra-partitions-autoheal.scn",
+        include_str!("../../lessons/extra-partitions-autoheal.scn"),
+    ),
+    (
+        "extra-promote-on-shutdown.scn",
+        include_str!("../../lessons/extra-promote-on-shutdown.scn"),
+    ),
+];
 
 /// Where a lesson sits in the course list: the seeds in their order, then the extras.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
