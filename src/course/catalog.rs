@@ -9,6 +9,22 @@ use crate::course::parse::{parse_lesson, Lesson, LessonError};
 /// Each lesson file's name and text.
 pub const FILES: &[(&str, &str)] = &[
     (
+        "extra-partitions-autoheal.scn",
+        include_str!("../../lessons/extra-partitions-autoheal.scn"),
+    ),
+    (
+        "extra-partitions-ignore.scn",
+        include_str!("../../lessons/extra-partitions-ignore.scn"),
+    ),
+    (
+        "extra-partitions-pause-minority.scn",
+        include_str!("../../lessons/extra-partitions-pause-minority.scn"),
+    ),
+    (
+        "extra-promote-on-shutdown.scn",
+        include_str!("../../lessons/extra-promote-on-shutdown.scn"),
+    ),
+    (
         "seed000-cancel-on-failover.scn",
         include_str!("../../lessons/seed000-cancel-on-failover.scn"),
     ),
@@ -35,6 +51,34 @@ pub const FILES: &[(&str, &str)] = &[
     (
         "seed000-slave-death.scn",
         include_str!("../../lessons/seed000-slave-death.scn"),
+    ),
+    (
+        "seed004-s1-publish-flow.scn",
+        include_str!("../../lessons/seed004-s1-publish-flow.scn"),
+    ),
+    (
+        "seed004-s2-policies.scn",
+        include_str!("../../lessons/seed004-s2-policies.scn"),
+    ),
+    (
+        "seed004-s3-placement.scn",
+        include_str!("../../lessons/seed004-s3-placement.scn"),
+    ),
+    (
+        "seed004-s4-sync-mode.scn",
+        include_str!("../../lessons/seed004-s4-sync-mode.scn"),
+    ),
+    (
+        "seed004-s5-failover.scn",
+        include_str!("../../lessons/seed004-s5-failover.scn"),
+    ),
+    (
+        "seed004-s6-cost.scn",
+        include_str!("../../lessons/seed004-s6-cost.scn"),
+    ),
+    (
+        "seed004-s7-summary.scn",
+        include_str!("../../lessons/seed004-s7-summary.scn"),
     ),
     (
         "walkthrough-gm-window.scn",
