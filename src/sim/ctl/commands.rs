@@ -425,6 +425,7 @@ fn add_vhost(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOutpu
         )
         .into());
     }
+    sim.exchanges.add_vhost(&v);
     sim.vhosts.push(v);
     Ok(CtlOutput::ok(banner))
 }
