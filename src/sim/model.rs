@@ -52,6 +52,16 @@ pub struct Message {
     pub published_at: Micros,
     /// The queue it was routed to (none when unroutable).
     pub queue: Option<QueueId>,
+    /// When one publish reached several queues, each queue holds its own copy: the copies
+    /// name the first, whose id the publisher's confirm carries.
+    pub copy_of: Option<MsgId>,
+}
+
+impl Message {
+    /// The id the publisher's confirm of this message carries.
+    pub fn confirmed_as(&self) -> MsgId {
+        self.copy_of.unwrap_or(self.id)
+    }
 }
 
 /// A message as one replica holds it.

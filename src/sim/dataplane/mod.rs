@@ -10,4 +10,4 @@ mod mirror;
 mod net;
 pub mod publish;
 
-pub use publish::PublishResult;
+pub use publish::{Publish, PublishResult};

@@ -113,10 +113,14 @@ pub enum Inbound {
 #[derive(Debug, Clone)]
 pub enum TxOp {
     Publish {
+        exchange: String,
         routing_key: String,
         body: Vec<u8>,
         props: Vec<(String, Plain)>,
+        /// The `headers` property, as a headers exchange reads it.
+        headers: Vec<(String, crate::erl::json::Json)>,
         persistent: bool,
+        mandatory: bool,
     },
     Ack {
         tag: u64,
@@ -338,6 +342,7 @@ pub enum Wait {
         since: Micros,
         mandatory: bool,
         unroutable: bool,
+        exchange: String,
         routing_key: String,
         msg: Option<u64>,
     },

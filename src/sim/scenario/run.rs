@@ -568,6 +568,9 @@ impl Run {
                         PublishResult::Dropped { seq } => {
                             out.push(format!("seq {seq}: queue has no live master: dropped"))
                         }
+                        PublishResult::Refused { error } => {
+                            return Ok(channel_closed_by_broker(&error));
+                        }
                     }
                 }
                 if out.is_empty() {

@@ -11,6 +11,7 @@ use crate::sim::pika::host::args::{
 };
 use crate::sim::pika::host::ctx::Ctx;
 use crate::sim::pika::host::obj::Obj;
+use crate::sim::pika::host::publish::Outgoing;
 use crate::sim::pika::state::{
     ChanState, ConnState, ConsumerInfo, Deferred, Inbound, Timer, TxOp, Wait,
 };
@@ -340,14 +341,23 @@ impl Ctx<'_> {
                 for op in ops {
                     match op {
                         TxOp::Publish {
+                            exchange,
                             routing_key,
                             body,
                             props,
+                            headers,
                             persistent,
+                            mandatory,
                         } => {
-                            if let Some(seq) =
-                                self.sim_publish(chan, &routing_key, &body, props, persistent)
-                            {
+                            let out = Outgoing {
+                                exchange: &exchange,
+                                routing_key: &routing_key,
+                                body: &body,
+                                headers: &headers,
+                                persistent,
+                                mandatory,
+                            };
+                            if let Some(seq) = self.sim_publish(chan, out, props) {
                                 seqs.push(seq);
                             }
                         }

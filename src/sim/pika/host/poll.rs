@@ -122,6 +122,7 @@ impl Ctx<'_> {
                 since,
                 mandatory,
                 unroutable,
+                exchange,
                 routing_key,
                 msg,
             } => {
@@ -143,8 +144,8 @@ impl Ctx<'_> {
                         Poll::Reply(Reply::Raise(self.st.exc.nack_error(Vec::new())))
                     }
                     crate::sim::model::ConfirmOutcome::Ack if *mandatory && *unroutable => {
-                        let (rk, m) = (routing_key.clone(), *msg);
-                        let returned = self.returned_message(&rk, m);
+                        let (x, rk, m) = (exchange.clone(), routing_key.clone(), *msg);
+                        let returned = self.returned_message(&x, &rk, m);
                         Poll::Reply(Reply::Raise(self.st.exc.unroutable_error(vec![returned])))
                     }
                     crate::sim::model::ConfirmOutcome::Ack => {
