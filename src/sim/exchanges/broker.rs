@@ -82,15 +82,23 @@ impl Sim {
             );
         }
         if self.listed_down(q) {
-            return QueuePresence::Refused(BrokerError {
-                code: 404,
-                text: format!(
-                    "NOT_FOUND - home node '{}' of durable queue '{name}' in vhost '{vhost}' is down or inaccessible",
-                    self.node_name(self.master_node(q))
-                ),
-            });
+            return QueuePresence::Refused(self.absent_error(q));
         }
         QueuePresence::Present
+    }
+
+    /// `rabbit_amqqueue:absent/2` for a durable queue whose node is down.
+    pub fn absent_error(&self, q: QueueId) -> BrokerError {
+        let r = &self.queues[q.0];
+        BrokerError {
+            code: 404,
+            text: format!(
+                "NOT_FOUND - home node '{}' of durable queue '{}' in vhost '{}' is down or inaccessible",
+                self.node_name(self.master_node(q)),
+                r.name,
+                r.vhost
+            ),
+        }
     }
 
     fn binding_of(vhost: &str, b: &BindSpec) -> Binding {

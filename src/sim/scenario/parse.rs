@@ -6,6 +6,7 @@ use crate::sim::cluster::Cluster;
 use crate::sim::ctl::block::{self, Redirect};
 use crate::sim::ctl::shell;
 use crate::sim::limits;
+use crate::sim::scenario::exchange_ops::{ExchangeOp, EXCHANGE_KEYS};
 use crate::sim::time::{parse_duration, Micros};
 
 /// One line (or multi-line command) of a scenario, with its 1-based line number.
@@ -110,6 +111,8 @@ pub enum ClientOp {
     TxSelect,
     TxCommit,
     Close,
+    /// An exchange, binding or purge method, or a publish through an exchange.
+    Exchange(ExchangeOp),
 }
 
 /// An `expect` line.
@@ -134,6 +137,12 @@ pub enum Expectation {
     Output(String),
     /// `expect python NAME key=value …`: a script's state, output, error, line.
     Script {
+        name: String,
+        checks: Vec<(String, String)>,
+    },
+    /// `expect exchange NAME [vhost=V] key=value …` (or `absent`).
+    Exchange {
+        vhost: String,
         name: String,
         checks: Vec<(String, String)>,
     },
@@ -169,6 +178,7 @@ pub const CLIENT_KEYS: &[&str] = &[
     "error",
     "unacked",
     "channel",
+    "returned",
 ];
 
 /// The checks an `expect python` line takes.
@@ -705,11 +715,12 @@ fn parse_expect(rest: &[String]) -> Result<Expectation, String> {
                 checks: kv(&rest[2..], SCRIPT_KEYS)?,
             })
         }
+        Some("exchange") => parse_expect_exchange(&rest[1..]),
         Some("output") => match rest.get(1) {
             Some(t) => Ok(Expectation::Output(t.clone())),
             None => Err("expect output needs a quoted text".into()),
         },
-        _ => Err("expect what? (queue, client, python, anomalies, exit, output)".into()),
+        _ => Err("expect what? (queue, client, exchange, python, anomalies, exit, output)".into()),
     }
 }
 
@@ -759,6 +770,11 @@ fn parse_client_op(rest: &[String]) -> Result<ClientOp, String> {
             })
         }
         "confirm" => Ok(ClientOp::Confirm),
+        "publish" if args.first().is_some_and(|a| a.starts_with("exchange=")) => {
+            parse_exchange_publish(args).map(ClientOp::Exchange)
+        }
+        "exchange_declare" | "exchange_delete" | "bind" | "unbind" | "exchange_bind"
+        | "exchange_unbind" | "purge" => parse_exchange_op(verb, args).map(ClientOp::Exchange),
         "publish" => {
             let q = queue()?;
             let body = args
@@ -843,6 +859,151 @@ fn parse_client_op(rest: &[String]) -> Result<ClientOp, String> {
         "close" => Ok(ClientOp::Close),
         other => Err(format!("unknown command or client verb '{other}'")),
     }
+}
+
+/// `expect exchange NAME [vhost=V] checks…`.
+fn parse_expect_exchange(rest: &[String]) -> Result<Expectation, String> {
+    let Some(name) = rest.first() else {
+        return Err("expect exchange needs an exchange name".into());
+    };
+    let mut checks = kv(&rest[1..], &[EXCHANGE_KEYS, &["vhost"]].concat())?;
+    let vhost = match checks.iter().position(|(k, _)| k == "vhost") {
+        Some(i) => checks.remove(i).1,
+        None => "/".into(),
+    };
+    Ok(Expectation::Exchange {
+        vhost,
+        name: name.clone(),
+        checks,
+    })
+}
+
+/// A name or key: any text up to AMQP's 255 bytes (the empty exchange name is the default
+/// exchange).
+fn short_name(verb: &str, what: &str, w: Option<&String>) -> Result<String, String> {
+    let x = w.cloned().ok_or_else(|| format!("'{verb}' needs {what}"))?;
+    limits::check_queue_name(&format!("{verb}: the exchange name"), &x)?;
+    Ok(x)
+}
+
+/// The exchange, binding and purge lines.
+fn parse_exchange_op(verb: &str, args: &[String]) -> Result<ExchangeOp, String> {
+    let json_of = |f: &[(String, String)], key: &str| match f.iter().find(|(k, _)| k == key) {
+        Some((_, v)) => json_args(v),
+        None => Ok(Vec::new()),
+    };
+    let value = |f: &[(String, String)], key: &str| {
+        f.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+    };
+    match verb {
+        "exchange_declare" => {
+            let name = short_name(verb, "an exchange name", args.first())?;
+            let f = kv(
+                &args[1..],
+                &[
+                    "type",
+                    "durable",
+                    "auto_delete",
+                    "internal",
+                    "passive",
+                    "args",
+                ],
+            )?;
+            let has = |k: &str| f.iter().any(|(x, _)| x == k);
+            let kind = value(&f, "type").unwrap_or_else(|| "direct".to_string());
+            limits::check_queue_name("exchange_declare: the type", &kind)?;
+            Ok(ExchangeOp::Declare {
+                name,
+                kind,
+                durable: has("durable"),
+                auto_delete: has("auto_delete"),
+                internal: has("internal"),
+                passive: has("passive"),
+                args: json_of(&f, "args")?,
+            })
+        }
+        "exchange_delete" => {
+            let name = short_name(verb, "an exchange name", args.first())?;
+            let f = kv(&args[1..], &["if_unused"])?;
+            Ok(ExchangeOp::Delete {
+                name,
+                if_unused: !f.is_empty(),
+            })
+        }
+        "bind" | "unbind" => {
+            let queue = short_name(verb, "a queue and an exchange: bind Q X", args.first())?;
+            let exchange = short_name(verb, "an exchange after the queue", args.get(1))?;
+            let f = kv(&args[2.min(args.len())..], &["key", "args"])?;
+            let key = value(&f, "key").unwrap_or_else(|| queue.clone());
+            limits::check_queue_name(&format!("{verb}: the key"), &key)?;
+            Ok(ExchangeOp::QueueBind {
+                queue,
+                exchange,
+                key,
+                args: json_of(&f, "args")?,
+                unbind: verb == "unbind",
+            })
+        }
+        "exchange_bind" | "exchange_unbind" => {
+            let destination = short_name(verb, "a destination and a source", args.first())?;
+            let source = short_name(verb, "a source after the destination", args.get(1))?;
+            let f = kv(&args[2.min(args.len())..], &["key", "args"])?;
+            let key = value(&f, "key").unwrap_or_default();
+            limits::check_queue_name(&format!("{verb}: the key"), &key)?;
+            Ok(ExchangeOp::ExchangeBind {
+                destination,
+                source,
+                key,
+                args: json_of(&f, "args")?,
+                unbind: verb == "exchange_unbind",
+            })
+        }
+        _ => {
+            let queue = short_name(verb, "a queue name", args.first())?;
+            kv(&args[1..], &[])?;
+            Ok(ExchangeOp::Purge { queue })
+        }
+    }
+}
+
+/// `publish exchange=X [key=K] "body" [flags]`.
+fn parse_exchange_publish(args: &[String]) -> Result<ExchangeOp, String> {
+    let exchange = kv(&args[..1], &["exchange"])?.remove(0).1;
+    limits::check_queue_name("publish: the exchange name", &exchange)?;
+    let (key, at) = match args.get(1).filter(|w| w.starts_with("key=")) {
+        Some(w) => (kv(std::slice::from_ref(w), &["key"])?.remove(0).1, 2),
+        None => (String::new(), 1),
+    };
+    limits::check_queue_name("publish: the key", &key)?;
+    let body = args
+        .get(at)
+        .cloned()
+        .ok_or("publish needs a body: app publish exchange=X key=K \"body\"")?;
+    let f = kv(
+        &args[at + 1..],
+        &["persistent", "transient", "count", "mandatory", "headers"],
+    )?;
+    let count = match f.iter().find(|(k, _)| k == "count") {
+        Some((_, v)) => {
+            let n: u64 = v.parse().map_err(|_| format!("count={v}: not a number"))?;
+            limits::check_publish_count(n)?;
+            n as u32
+        }
+        None => 1,
+    };
+    let headers = match f.iter().find(|(k, _)| k == "headers") {
+        Some((_, v)) => json_args(v)?,
+        None => Vec::new(),
+    };
+    Ok(ExchangeOp::Publish {
+        exchange,
+        key,
+        body,
+        persistent: !f.iter().any(|(k, _)| k == "transient"),
+        count,
+        mandatory: f.iter().any(|(k, _)| k == "mandatory"),
+        headers,
+    })
 }
 
 #[cfg(test)]

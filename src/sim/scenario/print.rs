@@ -16,6 +16,7 @@ use std::fmt::{self, Display, Formatter, Write};
 use crate::erl::json::Json;
 use crate::sim::ctl::shell;
 use crate::sim::pika::Control;
+use crate::sim::scenario::exchange_ops::ExchangeOp;
 use crate::sim::scenario::parse::{Action, ClientOp, Expectation, Step};
 
 impl Display for Step {
@@ -216,6 +217,112 @@ fn write_client_op(f: &mut Formatter<'_>, op: &ClientOp) -> fmt::Result {
         ClientOp::TxSelect => f.write_str("tx_select"),
         ClientOp::TxCommit => f.write_str("tx_commit"),
         ClientOp::Close => f.write_str("close"),
+        ClientOp::Exchange(op) => write_exchange_op(f, op),
+    }
+}
+
+/// ` key=value` with the value bare, quoted, or empty (`key=`).
+fn write_kv(f: &mut Formatter<'_>, key: &str, value: &str) -> fmt::Result {
+    if value.is_empty() {
+        write!(f, " {key}=")
+    } else {
+        write!(f, " {key}={}", word(value))
+    }
+}
+
+fn write_exchange_op(f: &mut Formatter<'_>, op: &ExchangeOp) -> fmt::Result {
+    match op {
+        ExchangeOp::Declare {
+            name,
+            kind,
+            durable,
+            auto_delete,
+            internal,
+            passive,
+            args,
+        } => {
+            write!(f, "exchange_declare {}", word(name))?;
+            write_kv(f, "type", kind)?;
+            let flags = [
+                (*durable, "durable"),
+                (*auto_delete, "auto_delete"),
+                (*internal, "internal"),
+                (*passive, "passive"),
+            ];
+            for (on, flag) in flags {
+                if on {
+                    write!(f, " {flag}")?;
+                }
+            }
+            write_json_args(f, args)
+        }
+        ExchangeOp::Delete { name, if_unused } => {
+            write!(f, "exchange_delete {}", word(name))?;
+            if *if_unused {
+                f.write_str(" if_unused")?;
+            }
+            Ok(())
+        }
+        ExchangeOp::QueueBind {
+            queue,
+            exchange,
+            key,
+            args,
+            unbind,
+        } => {
+            let verb = if *unbind { "unbind" } else { "bind" };
+            write!(f, "{verb} {} {}", word(queue), word(exchange))?;
+            write_kv(f, "key", key)?;
+            write_json_args(f, args)
+        }
+        ExchangeOp::ExchangeBind {
+            destination,
+            source,
+            key,
+            args,
+            unbind,
+        } => {
+            let verb = if *unbind {
+                "exchange_unbind"
+            } else {
+                "exchange_bind"
+            };
+            write!(f, "{verb} {} {}", word(destination), word(source))?;
+            write_kv(f, "key", key)?;
+            write_json_args(f, args)
+        }
+        ExchangeOp::Publish {
+            exchange,
+            key,
+            body,
+            persistent,
+            count,
+            mandatory,
+            headers,
+        } => {
+            f.write_str("publish")?;
+            write_kv(f, "exchange", exchange)?;
+            write_kv(f, "key", key)?;
+            write!(f, " {}", quoted(body))?;
+            if !persistent {
+                f.write_str(" transient")?;
+            }
+            if *count != 1 {
+                write!(f, " count={count}")?;
+            }
+            if *mandatory {
+                f.write_str(" mandatory")?;
+            }
+            if !headers.is_empty() {
+                write!(
+                    f,
+                    " headers={}",
+                    Json::Object(headers.clone()).to_json_string()
+                )?;
+            }
+            Ok(())
+        }
+        ExchangeOp::Purge { queue } => write!(f, "purge {}", word(queue)),
     }
 }
 
@@ -244,6 +351,17 @@ fn write_expectation(f: &mut Formatter<'_>, e: &Expectation) -> fmt::Result {
         Expectation::Output(text) => write!(f, "output {}", quoted(text)),
         Expectation::Script { name, checks } => {
             write!(f, "python {}", word(name))?;
+            write_checks(f, checks)
+        }
+        Expectation::Exchange {
+            vhost,
+            name,
+            checks,
+        } => {
+            write!(f, "exchange {}", word(name))?;
+            if vhost != "/" {
+                write!(f, " vhost={}", word(vhost))?;
+            }
             write_checks(f, checks)
         }
     }
@@ -378,6 +496,55 @@ mod tests {
         canonical(
             "python pub on node=node2 <<'END'\nimport pika\nEOF\nEND",
             "python pub on node=node2 <<EOF1\nimport pika\nEOF\nEOF1",
+        );
+    }
+
+    #[test]
+    fn exchange_lines_print_in_canonical_form() {
+        canonical(
+            "app exchange_declare logs type=fanout durable",
+            "app exchange_declare logs type=fanout durable",
+        );
+        canonical(
+            "app exchange_declare d",
+            "app exchange_declare d type=direct",
+        );
+        canonical(
+            "app exchange_declare \"\" passive args={\"alternate-exchange\": \"ae\"}",
+            "app exchange_declare \"\" type=direct passive args={\"alternate-exchange\":\"ae\"}",
+        );
+        canonical(
+            "app exchange_delete x if_unused",
+            "app exchange_delete x if_unused",
+        );
+        canonical("app bind q x", "app bind q x key=q");
+        canonical("app unbind q x key=", "app unbind q x key=");
+        canonical(
+            "app bind q amq.headers key=\"a b\" args={\"x-match\":\"any\"}",
+            "app bind q amq.headers key=\"a b\" args={\"x-match\":\"any\"}",
+        );
+        canonical("app exchange_bind d s", "app exchange_bind d s key=");
+        canonical(
+            "app exchange_unbind d s key=k",
+            "app exchange_unbind d s key=k",
+        );
+        canonical(
+            "app publish exchange=logs \"m\" mandatory count=2 transient",
+            "app publish exchange=logs key= \"m\" transient count=2 mandatory",
+        );
+        canonical(
+            "app publish exchange= key=q m headers={\"a\": 1}",
+            "app publish exchange= key=q \"m\" headers={\"a\":1}",
+        );
+        canonical("app purge q", "app purge q");
+        canonical(
+            "expect exchange x vhost=v type=topic bindings=2",
+            "expect exchange x vhost=v type=topic bindings=2",
+        );
+        canonical("expect exchange x absent", "expect exchange x absent");
+        canonical(
+            "expect client app returned=1",
+            "expect client app returned=1",
         );
     }
 }

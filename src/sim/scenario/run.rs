@@ -5,9 +5,12 @@ use crate::sim::ctl::{self, CtlOutput};
 use crate::sim::dataplane::PublishResult;
 use crate::sim::engine::{Config, PartitionHandling, Sim};
 use crate::sim::error::{BrokerError, SettleError};
+use crate::sim::exchanges::broker::BindSpec;
+use crate::sim::exchanges::{DestKind, ExchangeSpec};
 use crate::sim::model::{ClientError, ClientId, ConfirmOutcome, QueueState};
 use crate::sim::pika::Scripts;
 use crate::sim::queues::{DeclareArgs, DeclareAttempt};
+use crate::sim::scenario::exchange_ops::ExchangeOp;
 use crate::sim::scenario::parse::{Action, ClientOp, Expectation, Step};
 use crate::sim::time::{parse_duration, Micros};
 
@@ -505,6 +508,7 @@ impl Run {
         }
         let node = self.sim.clients[c.0].node;
         match op {
+            ClientOp::Exchange(op) => self.exchange_op(c, vhost, op),
             ClientOp::Declare {
                 queue,
                 durable,
@@ -698,6 +702,11 @@ impl Run {
                 checks,
             } => self.check_queue(vhost, name, checks),
             Expectation::Client { name, checks } => self.check_client(name, checks),
+            Expectation::Exchange {
+                vhost,
+                name,
+                checks,
+            } => self.check_exchange(vhost, name, checks),
             Expectation::Script { name, checks } => self.check_script(name, checks),
             Expectation::Anomalies(checks) => {
                 let found = crate::sim::checker::check(&self.sim);
@@ -856,6 +865,7 @@ impl Run {
                     .count()
                     .to_string(),
                 "unconfirmed" => cl.unconfirmed.len().to_string(),
+                "returned" => self.returned_to(c).to_string(),
                 "cancelled" => cl.cancelled.len().to_string(),
                 "unacked" => cl
                     .deliveries
@@ -872,6 +882,229 @@ impl Run {
                     }
                     continue;
                 }
+                _ => String::new(),
+            };
+            if &got != v {
+                diff.push(format!("{k}: expected {v}, got {got}"));
+            }
+        }
+        diff
+    }
+
+    /// The exchange, binding and purge lines, and publishes through an exchange.
+    fn exchange_op(
+        &mut self,
+        c: ClientId,
+        vhost: &str,
+        op: &ExchangeOp,
+    ) -> Result<CtlOutput, String> {
+        let answer = match op {
+            ExchangeOp::Declare {
+                name,
+                kind,
+                durable,
+                auto_delete,
+                internal,
+                passive,
+                args,
+            } => {
+                let spec = ExchangeSpec {
+                    name: name.clone(),
+                    kind: kind.clone(),
+                    durable: *durable,
+                    auto_delete: *auto_delete,
+                    internal: *internal,
+                    passive: *passive,
+                    args: args.clone(),
+                };
+                self.sim
+                    .exchange_declare(c, vhost, &spec)
+                    .map(|_| "exchange.declare-ok".to_string())
+            }
+            ExchangeOp::Delete { name, if_unused } => self
+                .sim
+                .exchange_delete(c, vhost, name, *if_unused)
+                .map(|()| "exchange.delete-ok".to_string()),
+            ExchangeOp::QueueBind {
+                queue,
+                exchange,
+                key,
+                args,
+                unbind,
+            } => {
+                let b = BindSpec {
+                    source: exchange.clone(),
+                    dest_kind: DestKind::Queue,
+                    dest: queue.clone(),
+                    key: key.clone(),
+                    args: args.clone(),
+                };
+                let ok = if *unbind {
+                    "queue.unbind-ok"
+                } else {
+                    "queue.bind-ok"
+                };
+                self.sim
+                    .bind(c, vhost, &b, *unbind)
+                    .map(|()| ok.to_string())
+            }
+            ExchangeOp::ExchangeBind {
+                destination,
+                source,
+                key,
+                args,
+                unbind,
+            } => {
+                let b = BindSpec {
+                    source: source.clone(),
+                    dest_kind: DestKind::Exchange,
+                    dest: destination.clone(),
+                    key: key.clone(),
+                    args: args.clone(),
+                };
+                let ok = if *unbind {
+                    "exchange.unbind-ok"
+                } else {
+                    "exchange.bind-ok"
+                };
+                self.sim
+                    .bind(c, vhost, &b, *unbind)
+                    .map(|()| ok.to_string())
+            }
+            ExchangeOp::Purge { queue } => match self.sim.purge(c, vhost, queue) {
+                Ok(n) => Ok(format!("queue.purge-ok message_count={n}")),
+                Err(e) => return Ok(self.channel_error(c, e)),
+            },
+            ExchangeOp::Publish {
+                exchange,
+                key,
+                body,
+                persistent,
+                count,
+                mandatory,
+                headers,
+            } => {
+                return self.publish_through(
+                    c,
+                    vhost,
+                    exchange,
+                    key,
+                    body,
+                    *persistent,
+                    *count,
+                    *mandatory,
+                    headers,
+                )
+            }
+        };
+        Ok(match answer {
+            Ok(text) => CtlOutput::ok(text),
+            Err(e) if self.sim.clients[c.0].connected => channel_closed_by_broker(&e),
+            Err(e) => CtlOutput {
+                output: format!(
+                    "ConnectionClosedByBroker: ({}, {})",
+                    e.code,
+                    crate::py::format::repr_str(&e.text)
+                ),
+                exit_code: 1,
+            },
+        })
+    }
+
+    /// `publish exchange=X key=K "body" …`: like a default-exchange publish, with the
+    /// returns of `mandatory`.
+    #[allow(clippy::too_many_arguments)]
+    fn publish_through(
+        &mut self,
+        c: ClientId,
+        vhost: &str,
+        exchange: &str,
+        key: &str,
+        body: &str,
+        persistent: bool,
+        count: u32,
+        mandatory: bool,
+        headers: &[(String, crate::erl::json::Json)],
+    ) -> Result<CtlOutput, String> {
+        crate::sim::limits::check_run_publishes(self.sim.messages.len(), count as usize)?;
+        let mut out = Vec::new();
+        for i in 1..=count {
+            let b = if body.contains("{i}") {
+                body.replace("{i}", &i.to_string())
+            } else if count > 1 {
+                format!("{body}{i}")
+            } else {
+                body.to_string()
+            };
+            let p = crate::sim::dataplane::Publish {
+                exchange,
+                key,
+                body: &b,
+                persistent,
+                headers,
+                mandatory,
+            };
+            match self.sim.publish_to(c, vhost, p)? {
+                PublishResult::Sent { .. } => {}
+                PublishResult::Unroutable { seq } if mandatory => {
+                    out.push(format!("seq {seq}: unroutable, returned (312 NO_ROUTE)"))
+                }
+                PublishResult::Unroutable { seq } => {
+                    out.push(format!("seq {seq}: unroutable, dropped"))
+                }
+                PublishResult::Dropped { seq } => {
+                    out.push(format!("seq {seq}: queue has no live master: dropped"))
+                }
+                PublishResult::Refused { error } => return Ok(channel_closed_by_broker(&error)),
+            }
+        }
+        if out.is_empty() {
+            out.push(format!("published {count}"));
+        }
+        Ok(CtlOutput::ok(out.join("\n")))
+    }
+
+    /// basic.return frames the client received.
+    fn returned_to(&self, c: ClientId) -> usize {
+        self.sim
+            .exchanges
+            .returned
+            .iter()
+            .filter(|(x, _)| *x == c.0)
+            .count()
+    }
+
+    /// `expect exchange NAME …`.
+    fn check_exchange(&self, vhost: &str, name: &str, checks: &[(String, String)]) -> Vec<String> {
+        let x = self.sim.exchanges.get(vhost, name);
+        let mut diff = Vec::new();
+        for (k, v) in checks {
+            let got = match (k.as_str(), x) {
+                ("absent", _) => {
+                    if x.is_some() {
+                        diff.push(format!("exchange '{name}' exists, expected absent"));
+                    }
+                    continue;
+                }
+                (_, None) => {
+                    diff.push(format!("no exchange '{name}' in vhost '{vhost}'"));
+                    break;
+                }
+                ("type", Some(x)) => x.kind.as_str().to_string(),
+                ("durable", Some(x)) => x.durable.to_string(),
+                ("auto_delete", Some(x)) => x.auto_delete.to_string(),
+                ("internal", Some(x)) => x.internal.to_string(),
+                ("bindings", Some(x)) => self
+                    .sim
+                    .exchanges
+                    .from_source(vhost, &x.name)
+                    .count()
+                    .to_string(),
+                ("policy", Some(x)) => self
+                    .sim
+                    .exchange_policy(x)
+                    .map(|p| p.name().to_string())
+                    .unwrap_or_default(),
                 _ => String::new(),
             };
             if &got != v {
