@@ -14,7 +14,8 @@ use crate::sim::exchanges::routing::{field_type, validate_x_match};
 pub enum ExchangeFailure {
     /// The channel is closed with this error.
     Channel(BrokerError),
-    /// The connection is closed with this error (`COMMAND_INVALID`: an unknown type).
+    /// The connection is closed with this error (`COMMAND_INVALID`: a type that is not
+    /// registered).
     Connection(BrokerError),
 }
 
@@ -100,7 +101,9 @@ impl Exchanges {
         let Some(kind) = ExchangeType::parse(&s.kind) else {
             return Err(ExchangeFailure::Connection(BrokerError {
                 code: 503,
-                text: format!("COMMAND_INVALID - unknown exchange type '{}'", s.kind),
+                // A real node says `unknown exchange type` instead when the name is no atom in
+                // its VM; for `foo` and `` it answered `invalid`, as here.
+                text: format!("COMMAND_INVALID - invalid exchange type '{}'", s.kind),
             }));
         };
         if s.name.is_empty() {

@@ -78,14 +78,15 @@ pub struct Binding {
 }
 
 /// The exchanges every vhost has from its creation (`rabbit_vhost:do_add/3`), with their
-/// types; `amq.rabbitmq.trace` is internal. All are durable.
+/// types; `amq.rabbitmq.trace` is internal. All are durable. In the order a real 3.10.8 node
+/// lists them (`rabbit_exchange` is an ETS set: hash order, the same on every node).
 pub const PREDECLARED: &[(&str, ExchangeType, bool)] = &[
-    ("", ExchangeType::Direct, false),
-    ("amq.direct", ExchangeType::Direct, false),
-    ("amq.fanout", ExchangeType::Fanout, false),
     ("amq.headers", ExchangeType::Headers, false),
-    ("amq.match", ExchangeType::Headers, false),
+    ("amq.fanout", ExchangeType::Fanout, false),
+    ("amq.direct", ExchangeType::Direct, false),
+    ("", ExchangeType::Direct, false),
     ("amq.rabbitmq.trace", ExchangeType::Topic, true),
+    ("amq.match", ExchangeType::Headers, false),
     ("amq.topic", ExchangeType::Topic, false),
 ];
 
@@ -93,7 +94,8 @@ pub const PREDECLARED: &[(&str, ExchangeType, bool)] = &[
 /// default exchange are not stored (they are implicit since 3.8, rabbitmq-server#1721).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Exchanges {
-    /// In creation order; the predeclared ones of a vhost come first.
+    /// The predeclared ones of a vhost first, then in creation order (a real node lists
+    /// the ones it created in hash order).
     pub exchanges: Vec<Exchange>,
     /// In creation order.
     pub bindings: Vec<Binding>,
