@@ -192,6 +192,8 @@ impl Sim {
             published_at: self.now,
             queue: None,
             copy_of,
+            via: (!p.exchange.is_empty())
+                .then(|| Box::new((p.exchange.to_string(), p.key.to_string()))),
         });
         id
     }

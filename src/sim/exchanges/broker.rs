@@ -115,7 +115,8 @@ impl Sim {
         }
     }
 
-    /// queue.bind / exchange.bind (`unbind`: queue.unbind / exchange.unbind).
+    /// queue.bind / exchange.bind (`unbind`: queue.unbind / exchange.unbind); a failure
+    /// closes the client's channel.
     pub fn bind(
         &mut self,
         c: ClientId,
@@ -123,17 +124,28 @@ impl Sim {
         b: &BindSpec,
         unbind: bool,
     ) -> Result<(), BrokerError> {
+        self.bind_checked(c, vhost, b, unbind)
+            .map_err(|f| self.exchange_failure(c, f))
+    }
+
+    /// A bind or unbind as the client's channel asks it; the failure is the caller's to apply.
+    pub fn bind_checked(
+        &mut self,
+        c: ClientId,
+        vhost: &str,
+        b: &BindSpec,
+        unbind: bool,
+    ) -> Result<(), ExchangeFailure> {
         let presence = match b.dest_kind {
             DestKind::Queue => self.queue_presence(c, vhost, &b.dest),
             DestKind::Exchange => QueuePresence::Present,
         };
         let binding = Self::binding_of(vhost, b);
-        let r = if unbind {
+        if unbind {
             self.exchanges.unbind(&binding, &presence).map(|_| ())
         } else {
             self.exchanges.bind(binding, &presence).map(|_| ())
-        };
-        r.map_err(|f| self.exchange_failure(c, f))
+        }
     }
 
     /// An exchange's alternate exchange: its `alternate-exchange` argument, else the key of

@@ -53,12 +53,14 @@ pub enum Action {
         op: ClientOp,
     },
     Expect(Expectation),
-    /// `python NAME [on node=NODE] [paused] <<EOF` … `EOF`: start a pika client script.
+    /// `python NAME [on node=NODE] [paused] [argv=A,B] <<EOF` … `EOF`: start a pika client
+    /// script (`argv`: its command-line arguments, `sys.argv[1:]`).
     Python {
         name: String,
         node: Option<String>,
         paused: bool,
         source: String,
+        argv: Vec<String>,
     },
     /// A shell command whose output goes to a file (`echo "net_ticktime = 30" >>
     /// /etc/rabbitmq/rabbitmq.conf`), run on `node` (default: the first node).
@@ -302,17 +304,22 @@ fn python_block(lines: &[&str], i: usize) -> Result<Option<PythonBlock>, ParseEr
     }
     let mut node = None;
     let mut paused = false;
+    let mut argv = Vec::new();
     for w in opts {
         match *w {
             "on" => {}
             "paused" => paused = true,
             w if w.starts_with("node=") => node = Some(w["node=".len()..].to_string()),
-            other => {
-                return Err(err(
-                    i,
-                    format!("python {name}: unknown option '{other}' (use on node=NODE, paused)"),
-                ))
+            w if w.starts_with("argv=") => {
+                argv = script_argv(&w["argv=".len()..])
+                    .map_err(|e| err(i, format!("python {name}: {e}")))?
             }
+            other => return Err(err(
+                i,
+                format!(
+                    "python {name}: unknown option '{other}' (use on node=NODE, paused, argv=A,B)"
+                ),
+            )),
         }
     }
     let Some(end) = (i + 1..lines.len()).find(|&k| lines[k].trim() == delim) else {
@@ -348,6 +355,7 @@ fn python_block(lines: &[&str], i: usize) -> Result<Option<PythonBlock>, ParseEr
                 node,
                 paused,
                 source,
+                argv,
             },
         },
         end,
@@ -859,6 +867,18 @@ fn parse_client_op(rest: &[String]) -> Result<ClientOp, String> {
         "close" => Ok(ClientOp::Close),
         other => Err(format!("unknown command or client verb '{other}'")),
     }
+}
+
+/// A script's `argv=A,B`: its arguments, comma-separated (at most 32, each a short string).
+fn script_argv(s: &str) -> Result<Vec<String>, String> {
+    let argv: Vec<String> = s.split(',').map(str::to_string).collect();
+    if argv.len() > 32 {
+        return Err(format!("argv={s}: at most 32 arguments"));
+    }
+    for a in &argv {
+        limits::check_queue_name("an argv word", a)?;
+    }
+    Ok(argv)
 }
 
 /// `expect exchange NAME [vhost=V] checks…`.

@@ -111,6 +111,7 @@ impl Display for Action {
                 node,
                 paused,
                 source,
+                argv,
             } => {
                 write!(f, "python {name}")?;
                 if let Some(node) = node {
@@ -118,6 +119,9 @@ impl Display for Action {
                 }
                 if *paused {
                     f.write_str(" paused")?;
+                }
+                if !argv.is_empty() {
+                    write!(f, " argv={}", argv.join(","))?;
                 }
                 // The first delimiter no line of the script consists of.
                 let taken = |d: &str| source.lines().any(|l| l.trim() == d);

@@ -446,13 +446,14 @@ impl Run {
                 node,
                 paused,
                 source,
+                argv,
             } => {
                 let home = match node {
                     Some(n) => self.node(n)?,
                     None => 0,
                 };
                 self.scripts
-                    .start(&mut self.sim, name, source, home, *paused)
+                    .start(&mut self.sim, name, source, home, *paused, argv)
                     .map_err(|e| format!("python {name}: {e}"))?;
                 self.clients.extend(self.scripts.take_new_clients());
                 Ok(Some(CtlOutput::ok(self.script_status(name))))

@@ -159,10 +159,9 @@ impl Ctx<'_> {
                 )
             }
             "exchange_declare" | "exchange_delete" | "exchange_bind" | "exchange_unbind"
-            | "queue_bind" | "queue_unbind" => HostResult::Raise(not_supported(
-                &q(method),
-                "the simulator routes through the default exchange only",
-            )),
+            | "queue_bind" | "queue_unbind" | "queue_purge" => {
+                self.exchange_call(chan, method, args, kwargs)
+            }
             "consume" => {
                 let b = bound!(
                     &[
@@ -250,7 +249,7 @@ impl Ctx<'_> {
                 });
                 HostResult::Return(Value::Int(n as i64))
             }
-            "queue_purge" | "basic_recover" | "flow" | "add_on_return_callback" | "publish" => {
+            "basic_recover" | "flow" | "add_on_return_callback" | "publish" => {
                 HostResult::Raise(not_supported(&q(method), "this call is not modelled yet"))
             }
             "confirm_delivery" => {

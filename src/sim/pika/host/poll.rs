@@ -174,13 +174,14 @@ impl Ctx<'_> {
                             .find_queue(&vhost, &d.queue)
                             .map(|q| self.sim.procs[self.sim.queue(q).master.0].ready.len())
                             .unwrap_or(0);
+                        let (exchange, key) = self.route_of(&d);
                         let method = self.method_obj(
                             "Basic.GetOk",
                             vec![
                                 ("delivery_tag", Value::Int(d.delivery_tag as i64)),
                                 ("redelivered", Value::Bool(d.redelivered)),
-                                ("exchange", Value::str("")),
-                                ("routing_key", Value::str(&d.queue)),
+                                ("exchange", Value::str(&exchange)),
+                                ("routing_key", Value::str(&key)),
                                 ("message_count", Value::Int(remaining as i64)),
                             ],
                         );
