@@ -12,6 +12,7 @@ pub mod dataplane;
 pub mod engine;
 mod equivalence;
 pub mod error;
+pub mod exchange_methods;
 pub mod exchanges;
 mod failover;
 pub mod limits;

@@ -61,6 +61,28 @@ pub struct ExchangeSpec {
     pub args: Vec<(String, Json)>,
 }
 
+/// A bind or unbind as the channel received it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BindSpec {
+    pub source: String,
+    pub dest_kind: DestKind,
+    pub dest: String,
+    pub key: String,
+    pub args: Vec<(String, Json)>,
+}
+
+impl BindSpec {
+    /// The AMQP method (`Queue.Bind`, `Exchange.Unbind`, …).
+    pub fn method(&self, unbind: bool) -> &'static str {
+        match (self.dest_kind, unbind) {
+            (DestKind::Queue, false) => "Queue.Bind",
+            (DestKind::Queue, true) => "Queue.Unbind",
+            (DestKind::Exchange, false) => "Exchange.Bind",
+            (DestKind::Exchange, true) => "Exchange.Unbind",
+        }
+    }
+}
+
 /// How the destination queue of a binding looks to `rabbit_binding`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum QueuePresence {

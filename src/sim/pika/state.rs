@@ -323,7 +323,7 @@ pub enum ExchangeCall {
         if_unused: bool,
     },
     Bind {
-        spec: crate::sim::exchanges::broker::BindSpec,
+        spec: crate::sim::exchanges::BindSpec,
         unbind: bool,
     },
     Purge {

@@ -4,52 +4,37 @@
 //! `expect exchange` checks.
 
 use crate::erl::json::Json;
+use crate::sim::exchanges::{BindSpec, ExchangeSpec};
 
 /// A client's exchange, binding or purge method, or a publish through an exchange.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExchangeOp {
     /// `exchange_declare X type=T [durable] [auto_delete] [internal] [passive] [args={…}]`.
-    Declare {
-        name: String,
-        kind: String,
-        durable: bool,
-        auto_delete: bool,
-        internal: bool,
-        passive: bool,
-        args: Vec<(String, Json)>,
-    },
+    Declare(ExchangeSpec),
     /// `exchange_delete X [if_unused]`.
     Delete { name: String, if_unused: bool },
-    /// `bind Q X [key=K] [args={…}]` (`unbind`: queue.unbind). Without `key=` the key is the
-    /// queue's name, as pika's `queue_bind(routing_key=None)` sends it.
-    QueueBind {
-        queue: String,
-        exchange: String,
-        key: String,
-        args: Vec<(String, Json)>,
-        unbind: bool,
-    },
-    /// `exchange_bind DEST SRC [key=K] [args={…}]` (`exchange_unbind`).
-    ExchangeBind {
-        destination: String,
-        source: String,
-        key: String,
-        args: Vec<(String, Json)>,
-        unbind: bool,
-    },
+    /// `bind Q X [key=K] [args={…}]` (without `key=` the key is the queue's name, as pika's
+    /// `queue_bind(routing_key=None)` sends it) or `exchange_bind DEST SRC [key=K] [args={…}]`;
+    /// `unbind`: `unbind` / `exchange_unbind`.
+    Bind { spec: BindSpec, unbind: bool },
     /// `publish exchange=X [key=K] "body" [mandatory] [persistent|transient] [count=N]
     /// [headers={…}]`.
-    Publish {
-        exchange: String,
-        key: String,
-        body: String,
-        persistent: bool,
-        count: u32,
-        mandatory: bool,
-        headers: Vec<(String, Json)>,
-    },
+    Publish(PublishLine),
     /// `purge Q`: queue.purge.
     Purge { queue: String },
+}
+
+/// A publish through an exchange, as its line asks it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublishLine {
+    pub exchange: String,
+    pub key: String,
+    /// With `count=N` the bodies are `body1`…`bodyN` (or `{i}` is replaced).
+    pub body: String,
+    pub persistent: bool,
+    pub count: u32,
+    pub mandatory: bool,
+    pub headers: Vec<(String, Json)>,
 }
 
 /// The checks an `expect exchange` line takes.

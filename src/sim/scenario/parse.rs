@@ -5,8 +5,9 @@ use crate::erl::json::{self, Json};
 use crate::sim::cluster::Cluster;
 use crate::sim::ctl::block::{self, Redirect};
 use crate::sim::ctl::shell;
+use crate::sim::exchanges::{BindSpec, DestKind, ExchangeSpec};
 use crate::sim::limits;
-use crate::sim::scenario::exchange_ops::{ExchangeOp, EXCHANGE_KEYS};
+use crate::sim::scenario::exchange_ops::{ExchangeOp, PublishLine, EXCHANGE_KEYS};
 use crate::sim::time::{parse_duration, Micros};
 
 /// One line (or multi-line command) of a scenario, with its 1-based line number.
@@ -314,12 +315,14 @@ fn python_block(lines: &[&str], i: usize) -> Result<Option<PythonBlock>, ParseEr
                 argv = script_argv(&w["argv=".len()..])
                     .map_err(|e| err(i, format!("python {name}: {e}")))?
             }
-            other => return Err(err(
-                i,
-                format!(
+            other => {
+                return Err(err(
+                    i,
+                    format!(
                     "python {name}: unknown option '{other}' (use on node=NODE, paused, argv=A,B)"
                 ),
-            )),
+                ))
+            }
         }
     }
     let Some(end) = (i + 1..lines.len()).find(|&k| lines[k].trim() == delim) else {
@@ -790,14 +793,7 @@ fn parse_client_op(rest: &[String]) -> Result<ClientOp, String> {
                 .cloned()
                 .ok_or("publish needs a body: app publish QUEUE \"body\"")?;
             let f = flag_args(&args[2..], &["persistent", "transient", "count"])?;
-            let count = match f.iter().find(|(k, _)| k == "count") {
-                Some((_, v)) => {
-                    let n: u64 = v.parse().map_err(|_| format!("count={v}: not a number"))?;
-                    limits::check_publish_count(n)?;
-                    n as u32
-                }
-                None => 1,
-            };
+            let count = publish_count(&f)?;
             Ok(ClientOp::Publish {
                 queue: q,
                 body,
@@ -932,7 +928,7 @@ fn parse_exchange_op(verb: &str, args: &[String]) -> Result<ExchangeOp, String> 
             let has = |k: &str| f.iter().any(|(x, _)| x == k);
             let kind = value(&f, "type").unwrap_or_else(|| "direct".to_string());
             limits::check_queue_name("exchange_declare: the type", &kind)?;
-            Ok(ExchangeOp::Declare {
+            Ok(ExchangeOp::Declare(ExchangeSpec {
                 name,
                 kind,
                 durable: has("durable"),
@@ -940,7 +936,7 @@ fn parse_exchange_op(verb: &str, args: &[String]) -> Result<ExchangeOp, String> 
                 internal: has("internal"),
                 passive: has("passive"),
                 args: json_of(&f, "args")?,
-            })
+            }))
         }
         "exchange_delete" => {
             let name = short_name(verb, "an exchange name", args.first())?;
@@ -950,32 +946,27 @@ fn parse_exchange_op(verb: &str, args: &[String]) -> Result<ExchangeOp, String> 
                 if_unused: !f.is_empty(),
             })
         }
-        "bind" | "unbind" => {
-            let queue = short_name(verb, "a queue and an exchange: bind Q X", args.first())?;
-            let exchange = short_name(verb, "an exchange after the queue", args.get(1))?;
+        "bind" | "unbind" | "exchange_bind" | "exchange_unbind" => {
+            // `bind Q X`: destination first, as pika's `queue_bind(queue, exchange)` and
+            // `exchange_bind(destination, source)` take them.
+            let dest = short_name(verb, "a destination and a source exchange", args.first())?;
+            let source = short_name(verb, "a source exchange after the destination", args.get(1))?;
             let f = kv(&args[2.min(args.len())..], &["key", "args"])?;
-            let key = value(&f, "key").unwrap_or_else(|| queue.clone());
+            let (dest_kind, default_key) = match verb {
+                "bind" | "unbind" => (DestKind::Queue, dest.clone()),
+                _ => (DestKind::Exchange, String::new()),
+            };
+            let key = value(&f, "key").unwrap_or(default_key);
             limits::check_queue_name(&format!("{verb}: the key"), &key)?;
-            Ok(ExchangeOp::QueueBind {
-                queue,
-                exchange,
-                key,
-                args: json_of(&f, "args")?,
-                unbind: verb == "unbind",
-            })
-        }
-        "exchange_bind" | "exchange_unbind" => {
-            let destination = short_name(verb, "a destination and a source", args.first())?;
-            let source = short_name(verb, "a source after the destination", args.get(1))?;
-            let f = kv(&args[2.min(args.len())..], &["key", "args"])?;
-            let key = value(&f, "key").unwrap_or_default();
-            limits::check_queue_name(&format!("{verb}: the key"), &key)?;
-            Ok(ExchangeOp::ExchangeBind {
-                destination,
-                source,
-                key,
-                args: json_of(&f, "args")?,
-                unbind: verb == "exchange_unbind",
+            Ok(ExchangeOp::Bind {
+                spec: BindSpec {
+                    source,
+                    dest_kind,
+                    dest,
+                    key,
+                    args: json_of(&f, "args")?,
+                },
+                unbind: verb.ends_with("unbind"),
             })
         }
         _ => {
@@ -983,6 +974,18 @@ fn parse_exchange_op(verb: &str, args: &[String]) -> Result<ExchangeOp, String> 
             kv(&args[1..], &[])?;
             Ok(ExchangeOp::Purge { queue })
         }
+    }
+}
+
+/// `count=N`: how many bodies a publish line sends (1 when absent).
+fn publish_count(f: &[(String, String)]) -> Result<u32, String> {
+    match f.iter().find(|(k, _)| k == "count") {
+        Some((_, v)) => {
+            let n: u64 = v.parse().map_err(|_| format!("count={v}: not a number"))?;
+            limits::check_publish_count(n)?;
+            Ok(n as u32)
+        }
+        None => Ok(1),
     }
 }
 
@@ -1003,19 +1006,12 @@ fn parse_exchange_publish(args: &[String]) -> Result<ExchangeOp, String> {
         &args[at + 1..],
         &["persistent", "transient", "count", "mandatory", "headers"],
     )?;
-    let count = match f.iter().find(|(k, _)| k == "count") {
-        Some((_, v)) => {
-            let n: u64 = v.parse().map_err(|_| format!("count={v}: not a number"))?;
-            limits::check_publish_count(n)?;
-            n as u32
-        }
-        None => 1,
-    };
+    let count = publish_count(&f)?;
     let headers = match f.iter().find(|(k, _)| k == "headers") {
         Some((_, v)) => json_args(v)?,
         None => Vec::new(),
     };
-    Ok(ExchangeOp::Publish {
+    Ok(ExchangeOp::Publish(PublishLine {
         exchange,
         key,
         body,
@@ -1023,7 +1019,7 @@ fn parse_exchange_publish(args: &[String]) -> Result<ExchangeOp, String> {
         count,
         mandatory: f.iter().any(|(k, _)| k == "mandatory"),
         headers,
-    })
+    }))
 }
 
 #[cfg(test)]

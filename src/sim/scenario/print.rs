@@ -15,6 +15,7 @@ use std::fmt::{self, Display, Formatter, Write};
 
 use crate::erl::json::Json;
 use crate::sim::ctl::shell;
+use crate::sim::exchanges::DestKind;
 use crate::sim::pika::Control;
 use crate::sim::scenario::exchange_ops::ExchangeOp;
 use crate::sim::scenario::parse::{Action, ClientOp, Expectation, Step};
@@ -236,29 +237,21 @@ fn write_kv(f: &mut Formatter<'_>, key: &str, value: &str) -> fmt::Result {
 
 fn write_exchange_op(f: &mut Formatter<'_>, op: &ExchangeOp) -> fmt::Result {
     match op {
-        ExchangeOp::Declare {
-            name,
-            kind,
-            durable,
-            auto_delete,
-            internal,
-            passive,
-            args,
-        } => {
-            write!(f, "exchange_declare {}", word(name))?;
-            write_kv(f, "type", kind)?;
+        ExchangeOp::Declare(x) => {
+            write!(f, "exchange_declare {}", word(&x.name))?;
+            write_kv(f, "type", &x.kind)?;
             let flags = [
-                (*durable, "durable"),
-                (*auto_delete, "auto_delete"),
-                (*internal, "internal"),
-                (*passive, "passive"),
+                (x.durable, "durable"),
+                (x.auto_delete, "auto_delete"),
+                (x.internal, "internal"),
+                (x.passive, "passive"),
             ];
             for (on, flag) in flags {
                 if on {
                     write!(f, " {flag}")?;
                 }
             }
-            write_json_args(f, args)
+            write_json_args(f, &x.args)
         }
         ExchangeOp::Delete { name, if_unused } => {
             write!(f, "exchange_delete {}", word(name))?;
@@ -267,61 +260,36 @@ fn write_exchange_op(f: &mut Formatter<'_>, op: &ExchangeOp) -> fmt::Result {
             }
             Ok(())
         }
-        ExchangeOp::QueueBind {
-            queue,
-            exchange,
-            key,
-            args,
-            unbind,
-        } => {
-            let verb = if *unbind { "unbind" } else { "bind" };
-            write!(f, "{verb} {} {}", word(queue), word(exchange))?;
-            write_kv(f, "key", key)?;
-            write_json_args(f, args)
-        }
-        ExchangeOp::ExchangeBind {
-            destination,
-            source,
-            key,
-            args,
-            unbind,
-        } => {
-            let verb = if *unbind {
-                "exchange_unbind"
-            } else {
-                "exchange_bind"
+        ExchangeOp::Bind { spec, unbind } => {
+            let verb = match (spec.dest_kind, unbind) {
+                (DestKind::Queue, false) => "bind",
+                (DestKind::Queue, true) => "unbind",
+                (DestKind::Exchange, false) => "exchange_bind",
+                (DestKind::Exchange, true) => "exchange_unbind",
             };
-            write!(f, "{verb} {} {}", word(destination), word(source))?;
-            write_kv(f, "key", key)?;
-            write_json_args(f, args)
+            write!(f, "{verb} {} {}", word(&spec.dest), word(&spec.source))?;
+            write_kv(f, "key", &spec.key)?;
+            write_json_args(f, &spec.args)
         }
-        ExchangeOp::Publish {
-            exchange,
-            key,
-            body,
-            persistent,
-            count,
-            mandatory,
-            headers,
-        } => {
+        ExchangeOp::Publish(p) => {
             f.write_str("publish")?;
-            write_kv(f, "exchange", exchange)?;
-            write_kv(f, "key", key)?;
-            write!(f, " {}", quoted(body))?;
-            if !persistent {
+            write_kv(f, "exchange", &p.exchange)?;
+            write_kv(f, "key", &p.key)?;
+            write!(f, " {}", quoted(&p.body))?;
+            if !p.persistent {
                 f.write_str(" transient")?;
             }
-            if *count != 1 {
-                write!(f, " count={count}")?;
+            if p.count != 1 {
+                write!(f, " count={}", p.count)?;
             }
-            if *mandatory {
+            if p.mandatory {
                 f.write_str(" mandatory")?;
             }
-            if !headers.is_empty() {
+            if !p.headers.is_empty() {
                 write!(
                     f,
                     " headers={}",
-                    Json::Object(headers.clone()).to_json_string()
+                    Json::Object(p.headers.clone()).to_json_string()
                 )?;
             }
             Ok(())

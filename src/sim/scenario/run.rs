@@ -5,12 +5,10 @@ use crate::sim::ctl::{self, CtlOutput};
 use crate::sim::dataplane::PublishResult;
 use crate::sim::engine::{Config, PartitionHandling, Sim};
 use crate::sim::error::{BrokerError, SettleError};
-use crate::sim::exchanges::broker::BindSpec;
-use crate::sim::exchanges::{DestKind, ExchangeSpec};
 use crate::sim::model::{ClientError, ClientId, ConfirmOutcome, QueueState};
 use crate::sim::pika::Scripts;
 use crate::sim::queues::{DeclareArgs, DeclareAttempt};
-use crate::sim::scenario::exchange_ops::ExchangeOp;
+use crate::sim::scenario::exchange_ops::{ExchangeOp, PublishLine};
 use crate::sim::scenario::parse::{Action, ClientOp, Expectation, Step};
 use crate::sim::time::{parse_duration, Micros};
 
@@ -900,103 +898,23 @@ impl Run {
         op: &ExchangeOp,
     ) -> Result<CtlOutput, String> {
         let answer = match op {
-            ExchangeOp::Declare {
-                name,
-                kind,
-                durable,
-                auto_delete,
-                internal,
-                passive,
-                args,
-            } => {
-                let spec = ExchangeSpec {
-                    name: name.clone(),
-                    kind: kind.clone(),
-                    durable: *durable,
-                    auto_delete: *auto_delete,
-                    internal: *internal,
-                    passive: *passive,
-                    args: args.clone(),
-                };
-                self.sim
-                    .exchange_declare(c, vhost, &spec)
-                    .map(|_| "exchange.declare-ok".to_string())
-            }
+            ExchangeOp::Declare(spec) => self
+                .sim
+                .exchange_declare(c, vhost, spec)
+                .map(|_| "exchange.declare-ok".to_string()),
             ExchangeOp::Delete { name, if_unused } => self
                 .sim
                 .exchange_delete(c, vhost, name, *if_unused)
                 .map(|()| "exchange.delete-ok".to_string()),
-            ExchangeOp::QueueBind {
-                queue,
-                exchange,
-                key,
-                args,
-                unbind,
-            } => {
-                let b = BindSpec {
-                    source: exchange.clone(),
-                    dest_kind: DestKind::Queue,
-                    dest: queue.clone(),
-                    key: key.clone(),
-                    args: args.clone(),
-                };
-                let ok = if *unbind {
-                    "queue.unbind-ok"
-                } else {
-                    "queue.bind-ok"
-                };
-                self.sim
-                    .bind(c, vhost, &b, *unbind)
-                    .map(|()| ok.to_string())
-            }
-            ExchangeOp::ExchangeBind {
-                destination,
-                source,
-                key,
-                args,
-                unbind,
-            } => {
-                let b = BindSpec {
-                    source: source.clone(),
-                    dest_kind: DestKind::Exchange,
-                    dest: destination.clone(),
-                    key: key.clone(),
-                    args: args.clone(),
-                };
-                let ok = if *unbind {
-                    "exchange.unbind-ok"
-                } else {
-                    "exchange.bind-ok"
-                };
-                self.sim
-                    .bind(c, vhost, &b, *unbind)
-                    .map(|()| ok.to_string())
+            ExchangeOp::Bind { spec, unbind } => {
+                let ok = format!("{}-ok", spec.method(*unbind).to_lowercase());
+                self.sim.bind(c, vhost, spec, *unbind).map(|()| ok)
             }
             ExchangeOp::Purge { queue } => match self.sim.purge(c, vhost, queue) {
                 Ok(n) => Ok(format!("queue.purge-ok message_count={n}")),
                 Err(e) => return Ok(self.channel_error(c, e)),
             },
-            ExchangeOp::Publish {
-                exchange,
-                key,
-                body,
-                persistent,
-                count,
-                mandatory,
-                headers,
-            } => {
-                return self.publish_through(
-                    c,
-                    vhost,
-                    exchange,
-                    key,
-                    body,
-                    *persistent,
-                    *count,
-                    *mandatory,
-                    headers,
-                )
-            }
+            ExchangeOp::Publish(p) => return self.publish_through(c, vhost, p),
         };
         Ok(match answer {
             Ok(text) => CtlOutput::ok(text),
@@ -1014,19 +932,13 @@ impl Run {
 
     /// `publish exchange=X key=K "body" …`: like a default-exchange publish, with the
     /// returns of `mandatory`.
-    #[allow(clippy::too_many_arguments)]
     fn publish_through(
         &mut self,
         c: ClientId,
         vhost: &str,
-        exchange: &str,
-        key: &str,
-        body: &str,
-        persistent: bool,
-        count: u32,
-        mandatory: bool,
-        headers: &[(String, crate::erl::json::Json)],
+        line: &PublishLine,
     ) -> Result<CtlOutput, String> {
+        let (count, body, mandatory) = (line.count, &line.body, line.mandatory);
         crate::sim::limits::check_run_publishes(self.sim.messages.len(), count as usize)?;
         let mut out = Vec::new();
         for i in 1..=count {
@@ -1038,11 +950,11 @@ impl Run {
                 body.to_string()
             };
             let p = crate::sim::dataplane::Publish {
-                exchange,
-                key,
+                exchange: &line.exchange,
+                key: &line.key,
                 body: &b,
-                persistent,
-                headers,
+                persistent: line.persistent,
+                headers: &line.headers,
                 mandatory,
             };
             match self.sim.publish_to(c, vhost, p)? {

@@ -4,10 +4,9 @@
 //! broker's answer there, and the method frame (or the exception) travelling back.
 
 use crate::py::format::repr_str;
-use crate::py::Value as V;
+
 use crate::py::{HostResult, Reply, Value};
-use crate::sim::exchanges::broker::BindSpec;
-use crate::sim::exchanges::{DestKind, ExchangeSpec};
+use crate::sim::exchanges::{BindSpec, DestKind, ExchangeSpec};
 use crate::sim::pika::host::args::{bind, opt, require_str, table_arg, truthy, try_raise};
 use crate::sim::pika::host::ctx::Ctx;
 use crate::sim::pika::state::{ConnState, Deferred, ExchangeCall, Loss, Wait};
@@ -23,7 +22,7 @@ fn exchange_type(v: Option<&Value>) -> Result<String, crate::py::PyException> {
 /// An optional string argument pika passes on as it is (`None` → its default).
 fn str_or(v: Option<&Value>, name: &str, default: &str) -> Result<String, crate::py::PyException> {
     match v {
-        None | Some(V::None) => Ok(default.to_string()),
+        None | Some(Value::None) => Ok(default.to_string()),
         Some(v) => require_str(Some(v), name),
     }
 }
@@ -83,60 +82,48 @@ impl Ctx<'_> {
                     name,
                 )
             }
-            "queue_bind" | "queue_unbind" => {
+            "queue_bind" | "queue_unbind" | "exchange_bind" | "exchange_unbind" => {
+                let on_queue = method.starts_with("queue");
+                let unbind = method.ends_with("unbind");
+                let (names, required) = if on_queue {
+                    (["queue", "exchange"], if unbind { 1 } else { 2 })
+                } else {
+                    (["destination", "source"], if unbind { 0 } else { 2 })
+                };
                 let b = try_raise!(bind(
                     &what,
-                    &["queue", "exchange", "routing_key", "arguments"],
-                    if method == "queue_bind" { 2 } else { 1 },
+                    &[names[0], names[1], "routing_key", "arguments"],
+                    required,
                     args,
                     kwargs,
                 ));
-                let queue = try_raise!(require_str(opt(&b, 0), "queue"));
-                let exchange = try_raise!(str_or(opt(&b, 1), "exchange", ""));
-                // pika sends the queue's name when routing_key is None.
-                let key = try_raise!(str_or(opt(&b, 2), "routing_key", &queue));
+                let dest = match (on_queue, opt(&b, 0)) {
+                    (true, v) => try_raise!(require_str(v, "queue")),
+                    (false, v) => try_raise!(str_or(v, "destination", "")),
+                };
+                let source = try_raise!(str_or(opt(&b, 1), names[1], ""));
+                // pika sends the queue's name when queue_bind's routing_key is None.
+                let default_key = if on_queue { dest.as_str() } else { "" };
+                let key = try_raise!(str_or(opt(&b, 2), "routing_key", default_key));
                 let spec = BindSpec {
-                    source: exchange.clone(),
-                    dest_kind: DestKind::Queue,
-                    dest: queue.clone(),
-                    key: key.clone(),
+                    source,
+                    dest_kind: if on_queue {
+                        DestKind::Queue
+                    } else {
+                        DestKind::Exchange
+                    },
+                    dest: dest.clone(),
+                    key,
                     args: try_raise!(table_arg(opt(&b, 3), "arguments")),
                 };
-                let verb = if method == "queue_bind" {
-                    "bind"
-                } else {
-                    "unbind"
-                };
-                let label = format!("queue.{verb} {queue} {exchange} key={key}");
-                let unbind = method == "queue_unbind";
-                (ExchangeCall::Bind { spec, unbind }, label, queue)
-            }
-            "exchange_bind" | "exchange_unbind" => {
-                let b = try_raise!(bind(
-                    &what,
-                    &["destination", "source", "routing_key", "arguments"],
-                    if method == "exchange_bind" { 2 } else { 0 },
-                    args,
-                    kwargs,
-                ));
-                let destination = try_raise!(str_or(opt(&b, 0), "destination", ""));
-                let source = try_raise!(str_or(opt(&b, 1), "source", ""));
-                let key = try_raise!(str_or(opt(&b, 2), "routing_key", ""));
-                let spec = BindSpec {
-                    source: source.clone(),
-                    dest_kind: DestKind::Exchange,
-                    dest: destination.clone(),
-                    key: key.clone(),
-                    args: try_raise!(table_arg(opt(&b, 3), "arguments")),
-                };
-                let verb = if method == "exchange_bind" {
-                    "bind"
-                } else {
-                    "unbind"
-                };
-                let label = format!("exchange.{verb} {destination} {source} key={key}");
-                let unbind = method == "exchange_unbind";
-                (ExchangeCall::Bind { spec, unbind }, label, destination)
+                let label = format!(
+                    "{} {} {} key={}",
+                    spec.method(unbind).to_lowercase(),
+                    spec.dest,
+                    spec.source,
+                    spec.key
+                );
+                (ExchangeCall::Bind { spec, unbind }, label, dest)
             }
             _ => {
                 let b = try_raise!(bind(&what, &["queue"], 1, args, kwargs));
@@ -186,11 +173,11 @@ impl Ctx<'_> {
                 .delete(&vhost, name, *if_unused)
                 .map(|_| ("Exchange.DeleteOk", Vec::new())),
             ExchangeCall::Bind { spec, unbind } => {
-                let ok = match (spec.dest_kind, unbind) {
-                    (DestKind::Queue, false) => "Queue.BindOk",
-                    (DestKind::Queue, true) => "Queue.UnbindOk",
-                    (DestKind::Exchange, false) => "Exchange.BindOk",
-                    (DestKind::Exchange, true) => "Exchange.UnbindOk",
+                let ok = match spec.method(*unbind) {
+                    "Queue.Bind" => "Queue.BindOk",
+                    "Queue.Unbind" => "Queue.UnbindOk",
+                    "Exchange.Bind" => "Exchange.BindOk",
+                    _ => "Exchange.UnbindOk",
                 };
                 self.sim
                     .bind_checked(c, &vhost, spec, *unbind)

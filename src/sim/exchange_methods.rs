@@ -1,4 +1,5 @@
-//! The simulator's side of exchanges: the exchange and binding methods of a client's channel
+//! The simulator's side of exchanges (`sim/exchanges` holds the records and rules, and
+//! imports nothing of the engine): the exchange and binding methods of a client's channel
 //! (a failure closes the channel, or the connection for an unknown type), the queues a
 //! publish reaches as seen from the client's node, alternate exchanges from an argument or a
 //! policy, and the records that go with a deleted queue or a whole-cluster restart.
@@ -6,22 +7,12 @@
 use crate::erl::json::Json;
 use crate::sim::engine::Sim;
 use crate::sim::error::{BrokerError, DeclareError};
-use crate::sim::exchanges::declare::{ExchangeFailure, ExchangeSpec, QueuePresence};
+use crate::sim::exchanges::declare::{BindSpec, ExchangeFailure, ExchangeSpec, QueuePresence};
 use crate::sim::exchanges::record::{Binding, DestKind, Exchange};
 use crate::sim::exchanges::routing::{route, Delivery};
 use crate::sim::model::{ClientId, QueueId};
 use crate::sim::policy::definition::PolicyKind;
 use crate::sim::policy::ObjectKind;
-
-/// A bind or unbind as the channel received it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BindSpec {
-    pub source: String,
-    pub dest_kind: DestKind,
-    pub dest: String,
-    pub key: String,
-    pub args: Vec<(String, Json)>,
-}
 
 impl Sim {
     /// Applies a failed method to the client: its channel (or connection) closes.
