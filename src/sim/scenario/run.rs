@@ -949,6 +949,8 @@ impl Run {
             } else {
                 body.to_string()
             };
+            // A fan-out makes a message per queue: the run's bound counts every copy.
+            crate::sim::limits::check_run_publishes(self.sim.messages.len(), 1)?;
             let p = crate::sim::dataplane::Publish {
                 exchange: &line.exchange,
                 key: &line.key,
