@@ -632,7 +632,9 @@ fn garbage_never_panics() {
         "ch.basic_qos(prefetch_count=10**6)",
         "ch.queue_declare(None)",
         "ch.queue_declare('q', arguments=[1])",
-        "ch.exchange_declare('x')",
+        "ch.exchange_declare('amq.x')",
+        "ch.queue_bind('q', 'nowhere')",
+        "ch.exchange_declare('x', exchange_type=3)",
         "ch.no_such_method()",
         "conn.channel(channel_number=99999)",
         "time.sleep(-1)",
@@ -821,4 +823,159 @@ python c run
             .count(),
         2
     );
+}
+
+/// RabbitMQ's own Python tutorials (tests/py/tutorials/), pasted unmodified.
+const NEW_TASK: &str = include_str!("py/tutorials/new_task.py");
+const WORKER: &str = include_str!("py/tutorials/worker.py");
+const EMIT_LOG: &str = include_str!("py/tutorials/emit_log.py");
+const RECEIVE_LOGS: &str = include_str!("py/tutorials/receive_logs.py");
+const EMIT_LOG_DIRECT: &str = include_str!("py/tutorials/emit_log_direct.py");
+const RECEIVE_LOGS_DIRECT: &str = include_str!("py/tutorials/receive_logs_direct.py");
+
+/// A `python` block with its options (`on node=… argv=…`).
+fn script(header: &str, source: &str) -> String {
+    format!("python {header} <<EOF\n{source}EOF\n")
+}
+
+#[test]
+fn tutorial_work_queues_run_unmodified_on_a_mirrored_queue() {
+    let text = [
+        "cluster nodes=3\nrabbitmqctl set_policy ha \"^task_queue$\" '{\"ha-mode\":\"all\"}'\n"
+            .to_string(),
+        script("worker on node=node2", WORKER),
+        script("new_task on node=node1 argv=First,message.", NEW_TASK),
+        "wait 3s\n".to_string(),
+        script("new_task on node=node3 argv=Second,message..", NEW_TASK),
+        "wait 5s\nexpect queue task_queue messages=0 mirrors=node1,node3\n".to_string(),
+    ]
+    .concat();
+    let r = run(&text);
+    assert!(r.all_passed(), "{}", scenario::report::to_text(&r));
+    assert!(output(&r, "new_task").contains(" [x] Sent 'Second message..'"));
+    let w = output(&r, "worker");
+    assert!(
+        w.contains(" [*] Waiting for messages. To exit press CTRL+C"),
+        "{w}"
+    );
+    assert!(w.contains(" [x] Received 'First message.'"), "{w}");
+    assert!(w.contains(" [x] Received 'Second message..'"), "{w}");
+    assert_eq!(w.matches(" [x] Done").count(), 2, "{w}");
+    assert_eq!(state(&r, "worker"), "waiting");
+}
+
+#[test]
+fn tutorial_publish_subscribe_fans_out_to_every_receiver() {
+    let text = [
+        "cluster nodes=3\n".to_string(),
+        script("recv1 on node=node1", RECEIVE_LOGS),
+        script("recv2 on node=node3", RECEIVE_LOGS),
+        "wait 100ms\n".to_string(),
+        script("emit_log on node=node2", EMIT_LOG),
+        "wait 1s\nexpect exchange logs type=fanout durable=false bindings=2\n".to_string(),
+        "rabbitmqctl list_bindings source_name destination_kind\n".to_string(),
+    ]
+    .concat();
+    let r = run(&text);
+    assert!(r.all_passed(), "{}", scenario::report::to_text(&r));
+    assert!(output(&r, "emit_log").contains(" [x] Sent 'info: Hello World!'"));
+    for name in ["recv1", "recv2"] {
+        let out = output(&r, name);
+        assert!(out.contains(" [*] Waiting for logs."), "{out}");
+        assert!(out.contains(" [x] 'info: Hello World!'"), "{name}: {out}");
+    }
+    // Each receiver's server-named exclusive queue is bound to `logs`.
+    let listing = &r.steps.last().expect("a step").output;
+    assert_eq!(listing.matches("logs\tqueue").count(), 2, "{listing}");
+}
+
+#[test]
+fn tutorial_routing_delivers_by_severity() {
+    let text = [
+        "cluster nodes=3\n".to_string(),
+        script(
+            "errors on node=node1 argv=warning,error",
+            RECEIVE_LOGS_DIRECT,
+        ),
+        script("infos on node=node2 argv=info", RECEIVE_LOGS_DIRECT),
+        script("nothing on node=node2", RECEIVE_LOGS_DIRECT),
+        "wait 100ms\n".to_string(),
+        script(
+            "emit_log_direct on node=node3 argv=error,Run.,Run.",
+            EMIT_LOG_DIRECT,
+        ),
+        "wait 1s\n".to_string(),
+        script("emit_log_direct on node=node3", EMIT_LOG_DIRECT),
+        "wait 1s\n".to_string(),
+    ]
+    .concat();
+    let r = run(&text);
+    let errors = output(&r, "errors");
+    assert!(errors.contains(" [x] 'error':'Run. Run.'"), "{errors}");
+    assert!(!errors.contains("Hello World"), "{errors}");
+    let infos = output(&r, "infos");
+    assert!(infos.contains(" [x] 'info':'Hello World!'"), "{infos}");
+    assert!(!infos.contains("Run."), "{infos}");
+    let nothing = output(&r, "nothing");
+    assert!(
+        nothing.contains("Usage: nothing.py [info] [warning] [error]"),
+        "{nothing}"
+    );
+    assert_eq!(state(&r, "nothing"), "finished");
+}
+
+#[test]
+fn exchange_calls_answer_as_pika_does() {
+    let source = "import pika
+from pika.exchange_type import ExchangeType
+conn = pika.BlockingConnection(pika.ConnectionParameters('node1'))
+ch = conn.channel()
+ok = ch.exchange_declare(exchange='logs', exchange_type=ExchangeType.fanout, durable=True)
+print(ok.method)
+ch.queue_declare(queue='q1')
+ch.queue_declare(queue='q2')
+print(ch.queue_bind(queue='q1', exchange='logs').method)
+ch.queue_bind('q2', 'logs')
+ch.exchange_bind(destination='logs', source='amq.topic', routing_key='a.#')
+ch.confirm_delivery()
+ch.basic_publish('logs', '', b'm1')
+ch.basic_publish('amq.topic', 'a.b', b'm2')
+print(ch.queue_purge('q1').method)
+try:
+    ch.basic_publish('amq.direct', 'nowhere', b'm3', mandatory=True)
+except pika.exceptions.UnroutableError as e:
+    print('unroutable', e, e.messages[0].method.reply_code, e.messages[0].method.exchange)
+ch.exchange_unbind(destination='logs', source='amq.topic', routing_key='a.#')
+print(ch.queue_unbind(queue='q2', exchange='logs').method)
+ch.queue_unbind('q1', 'logs')
+print(ch.exchange_delete('logs', if_unused=True).method)
+ch.exchange_declare('logs', 'fanout')
+try:
+    ch.exchange_declare('logs', 'direct')
+except pika.exceptions.ChannelClosedByBroker as e:
+    print(e.reply_code, e.reply_text)
+ch = conn.channel()
+try:
+    ch.exchange_declare('x', 'foo')
+except pika.exceptions.ConnectionClosedByBroker as e:
+    print(e.reply_code, e.reply_text)
+print(conn.is_open)
+";
+    let text = with_script("cluster nodes=2", "app", source, "wait 1s");
+    let r = run(&text);
+    let out = output(&r, "app");
+    let expected = "<Exchange.DeclareOk>
+<Queue.BindOk>
+<Queue.PurgeOk(['message_count=2'])>
+unroutable 1 unroutable message(s) returned 312 amq.direct
+<Queue.UnbindOk>
+<Exchange.DeleteOk>
+";
+    assert!(out.starts_with(expected), "{out}");
+    assert!(out.contains("406 PRECONDITION_FAILED - inequivalent arg 'type' for exchange 'logs' in vhost '/': received 'direct' but current is 'fanout'"), "{out}");
+    assert!(
+        out.contains("503 COMMAND_INVALID - invalid exchange type 'foo'\nFalse"),
+        "{out}"
+    );
+    assert_eq!(state(&r, "app"), "finished", "{out}");
 }

@@ -311,6 +311,7 @@ fn random_action(r: &mut Rng) -> Action {
                 node: (r.below(2) == 0).then(|| plain_name(r)),
                 paused: r.below(2) == 0,
                 source,
+                argv: Vec::new(),
             }
         }
         _ => Action::PythonControl {

@@ -204,7 +204,7 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
         let m = &sim.messages[(f.msg.0 - 1) as usize];
         let Some(q) = m.queue else { continue };
         let name = &sim.queues[q.0].name;
-        let (kind, detail) = match confirmed.get(&f.msg) {
+        let (kind, detail) = match confirmed.get(&m.confirmed_as()) {
             Some(client) => (
                 AnomalyKind::Lost,
                 AnomalyDetail::ConfirmedLost {
@@ -212,7 +212,7 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
                     queue: name.clone(),
                 },
             ),
-            None if nacked.contains(&f.msg) => continue,
+            None if nacked.contains(&m.confirmed_as()) => continue,
             None => (
                 AnomalyKind::LostUnconfirmed,
                 AnomalyDetail::UnconfirmedLost {

@@ -276,6 +276,8 @@ pub struct Sim {
     pub(crate) stop_order: Vec<usize>,
     pub vhosts: Vec<String>,
     pub policies: PolicyStore,
+    /// Exchanges and bindings, cluster-wide (Mnesia's tables).
+    pub exchanges: crate::sim::exchanges::Exchanges,
     pub queues: Vec<QueueRecord>,
     pub procs: Vec<Replica>,
     pub messages: Vec<Message>,
@@ -346,6 +348,7 @@ impl Sim {
             waiting_boot: Vec::new(),
             restarting: Vec::new(),
             vhosts: vec!["/".to_string()],
+            exchanges: crate::sim::exchanges::Exchanges::with_vhost("/"),
             policies: PolicyStore::default(),
             queues: Vec::new(),
             procs: Vec::new(),

@@ -117,18 +117,8 @@ impl Field {
     /// `l` (`long`), `bool` as `t`, `str` as `S` (`longstr`), `float` as `d` (`double`), a
     /// `dict` as `F` (`table`), a `list` as `A` (`array`), `None` as `V` (`void`).
     fn of(v: &Json) -> Field {
-        let kind = match v {
-            Json::Int(n) if i32::try_from(*n).is_ok() => "signedint",
-            Json::Int(_) => "long",
-            Json::Bool(_) => "bool",
-            Json::Str(_) => "longstr",
-            Json::Float(_) => "double",
-            Json::Object(_) => "table",
-            Json::Array(_) => "array",
-            Json::Null => "void",
-        };
         Field {
-            kind,
+            kind: crate::sim::exchanges::routing::field_type(v),
             value: v.clone(),
         }
     }

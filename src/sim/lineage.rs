@@ -123,7 +123,8 @@ pub fn lineage(sim: &Sim, msg: MsgId) -> Option<Lineage> {
     }
     if let Some((client, seq)) = m.publisher {
         if let Some(cl) = sim.clients.get(client.0) {
-            if let Some(&(_, _, outcome, at)) = cl.confirms.iter().find(|c| c.1 == msg) {
+            if let Some(&(_, _, outcome, at)) = cl.confirms.iter().find(|c| c.1 == m.confirmed_as())
+            {
                 // The confirm is a state entry, not a send.
                 let start = sim.trace.partition_point(|e| e.at < at);
                 if let Some(i) = sim.trace[start..].iter().position(|e| {

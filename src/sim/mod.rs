@@ -13,6 +13,8 @@ pub mod dataplane;
 pub mod engine;
 mod equivalence;
 pub mod error;
+pub mod exchange_methods;
+pub mod exchanges;
 mod failover;
 pub mod limits;
 pub mod lineage;

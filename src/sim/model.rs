@@ -52,6 +52,28 @@ pub struct Message {
     pub published_at: Micros,
     /// The queue it was routed to (none when unroutable).
     pub queue: Option<QueueId>,
+    /// When one publish reached several queues, each queue holds its own copy: the copies
+    /// name the first, whose id the publisher's confirm carries.
+    pub copy_of: Option<MsgId>,
+    /// The exchange and routing key of a publish through a named exchange (`None`: the
+    /// default exchange, with the queue's name as the key).
+    pub via: Option<Box<(String, String)>>,
+}
+
+impl Message {
+    /// The id the publisher's confirm of this message carries.
+    pub fn confirmed_as(&self) -> MsgId {
+        self.copy_of.unwrap_or(self.id)
+    }
+
+    /// The exchange and routing key a consumer sees (`Basic.Deliver`), for a copy held by
+    /// `queue`.
+    pub fn route<'a>(&'a self, queue: &'a str) -> (&'a str, &'a str) {
+        match &self.via {
+            Some(v) => (v.0.as_str(), v.1.as_str()),
+            None => ("", queue),
+        }
+    }
 }
 
 /// A message as one replica holds it.

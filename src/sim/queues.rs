@@ -544,6 +544,7 @@ impl Sim {
         let r = &self.queues[q.0];
         if !r.durable && !self.replicated(q) {
             self.queues[q.0].deleted = true;
+            self.unbind_gone_queue(q);
             self.changed(StateChange::QueueDeleted {
                 queue: self.queue_name(q),
                 cause: DeleteCause::NodeWentDown,
@@ -694,6 +695,7 @@ impl Sim {
             .any(|x| x != n && self.node_running(x))
         {
             self.drop_ram_only_records();
+            self.drop_transient_exchanges();
         }
         for i in 0..self.queues.len() {
             let q = QueueId(i);
@@ -761,6 +763,7 @@ impl Sim {
                 return;
             }
             self.queues[q.0].deleted = true;
+            self.unbind_gone_queue(q);
             self.changed(StateChange::TransientQueueGone {
                 queue: self.queue_name(q),
             });
@@ -849,6 +852,7 @@ impl Sim {
                 continue;
             }
             self.queues[i].deleted = true;
+            self.unbind_gone_queue(QueueId(i));
             self.changed(StateChange::TransientQueueGone {
                 queue: self.queue_name(QueueId(i)),
             });
@@ -892,6 +896,7 @@ impl Sim {
     fn delete_queue_record(&mut self, q: QueueId, cause: DeleteCause) {
         self.consumers.retain(|c| c.queue != q);
         self.queues[q.0].deleted = true;
+        self.unbind_gone_queue(q);
         self.changed(StateChange::QueueDeleted {
             queue: self.queue_name(q),
             cause,
@@ -946,6 +951,7 @@ impl Sim {
         self.kill_proc(m);
         self.consumers.retain(|c| c.queue != q);
         self.queues[q.0].deleted = true;
+        self.unbind_gone_queue(q);
         self.changed(StateChange::QueueDeleted {
             queue: self.queue_name(q),
             cause: DeleteCause::Deleted,

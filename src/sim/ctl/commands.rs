@@ -144,6 +144,8 @@ fn rabbitmqctl(sim: &mut Sim, on_node: usize, words: &[String]) -> CtlOutput {
         "list_policies" => list_policies(sim, on_node, &rest, PolicyKind::User, cmd),
         "list_operator_policies" => list_policies(sim, on_node, &rest, PolicyKind::Operator, cmd),
         "list_queues" => list_queues(sim, on_node, &rest),
+        "list_exchanges" => crate::sim::ctl::exchanges::list_exchanges(sim, on_node, &rest),
+        "list_bindings" => crate::sim::ctl::exchanges::list_bindings(sim, on_node, &rest),
         "cluster_status" => cluster_status(sim, on_node, &rest),
         "stop_app" => node_op(sim, on_node, &rest, "stop_app"),
         "forget_cluster_node" => crate::sim::ctl::membership::forget_cluster_node(sim, on_node, &rest),
@@ -425,6 +427,7 @@ fn add_vhost(sim: &mut Sim, on_node: usize, words: &[String]) -> Result<CtlOutpu
         )
         .into());
     }
+    sim.exchanges.add_vhost(&v);
     sim.vhosts.push(v);
     Ok(CtlOutput::ok(banner))
 }

@@ -131,6 +131,8 @@ pub fn usage(cmd: &str) -> String {
         "cluster_status" => "cluster_status [--timeout <timeout>]",
         "reset" => "reset",
         "force_reset" => "force_reset",
+        "list_exchanges" => "list_exchanges [--vhost <vhost>] [--no-table-headers] [<column> ...] [--timeout <timeout>]",
+        "list_bindings" => "list_bindings [--vhost <vhost>] [--no-table-headers] [<column> ...] [--timeout <timeout>]",
         "add_vhost" => "add_vhost <vhost> [--description <description> --tags \"<tag1>,<tag2>,<...>\" --default-queue-type <quorum|classic|stream>]",
         other => other,
     };
@@ -149,6 +151,8 @@ const COMMANDS: &[&str] = &[
     "forget_cluster_node",
     "force_reset",
     "join_cluster",
+    "list_bindings",
+    "list_exchanges",
     "list_operator_policies",
     "list_policies",
     "list_queues",

@@ -5,6 +5,7 @@ mod args;
 pub mod block;
 mod commands;
 pub mod curl;
+mod exchanges;
 mod files;
 mod format;
 mod membership;

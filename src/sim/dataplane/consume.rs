@@ -60,7 +60,12 @@ impl Sim {
     /// The queue a basic.get or basic.consume names, as the channel finds it
     /// (`rabbit_amqqueue:with_exclusive_access_or_die/3`): `404 NOT_FOUND` if there is none,
     /// `405 RESOURCE_LOCKED` if it is exclusive to another connection.
-    fn queue_for(&self, c: ClientId, vhost: &str, queue: &str) -> Result<QueueId, BrokerError> {
+    pub(super) fn queue_for(
+        &self,
+        c: ClientId,
+        vhost: &str,
+        queue: &str,
+    ) -> Result<QueueId, BrokerError> {
         let node = self.clients[c.0].node;
         let Some(q) = self.find_queue_from(node, vhost, queue) else {
             return Err(BrokerError::no_queue(queue, vhost));

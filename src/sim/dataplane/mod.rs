@@ -9,5 +9,6 @@ pub(crate) mod gm;
 mod mirror;
 mod net;
 pub mod publish;
+mod purge;
 
-pub use publish::PublishResult;
+pub use publish::{Publish, PublishResult};

@@ -111,8 +111,10 @@ impl Scripts {
         source: &str,
         home: usize,
         paused: bool,
+        argv: &[String],
     ) -> Result<(), ParseError> {
-        let script = Script::new(name, source, home, sim.now(), paused)?;
+        let mut script = Script::new(name, source, home, sim.now(), paused)?;
+        script.set_argv(argv);
         self.link_pending(sim, None);
         if let Some(i) = self.index(name) {
             let shared = &mut self.shared;

@@ -120,6 +120,11 @@ impl Script {
         })
     }
 
+    /// The script's command-line arguments (`sys.argv[1:]`).
+    pub fn set_argv(&mut self, argv: &[String]) {
+        self.st.argv.extend(argv.iter().cloned());
+    }
+
     /// Python instructions the script has run so far (what its budgets count).
     pub fn instructions(&self) -> u64 {
         self.vm.instructions_executed()

@@ -40,6 +40,8 @@ pub enum Loss {
     Forced,
     /// The node crashed: the socket reached EOF.
     Eof,
+    /// The broker closed the connection with a connection error (`503 COMMAND_INVALID`).
+    Closed { code: i64, text: String },
 }
 
 /// A connection's state.
@@ -113,10 +115,14 @@ pub enum Inbound {
 #[derive(Debug, Clone)]
 pub enum TxOp {
     Publish {
+        exchange: String,
         routing_key: String,
         body: Vec<u8>,
         props: Vec<(String, Plain)>,
+        /// The `headers` property, as a headers exchange reads it.
+        headers: Vec<(String, crate::erl::json::Json)>,
         persistent: bool,
+        mandatory: bool,
     },
     Ack {
         tag: u64,
@@ -301,6 +307,40 @@ pub enum Deferred {
         code: i64,
         text: String,
     },
+    /// An exchange, binding or purge method.
+    Exchange {
+        chan: usize,
+        call: ExchangeCall,
+    },
+}
+
+/// An exchange, binding or purge method on its way to the broker.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExchangeCall {
+    Declare(crate::sim::exchanges::ExchangeSpec),
+    Delete {
+        name: String,
+        if_unused: bool,
+    },
+    Bind {
+        spec: crate::sim::exchanges::BindSpec,
+        unbind: bool,
+    },
+    Purge {
+        queue: String,
+    },
+}
+
+impl ExchangeCall {
+    /// The names the frame carries as AMQP short strings.
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            ExchangeCall::Declare(s) => vec![&s.name, &s.kind],
+            ExchangeCall::Delete { name, .. } => vec![name],
+            ExchangeCall::Bind { spec, .. } => vec![&spec.source, &spec.dest, &spec.key],
+            ExchangeCall::Purge { queue } => vec![queue],
+        }
+    }
 }
 
 /// The connection workflow of `BlockingConnection(...)`: every parameter set in turn, for
@@ -338,6 +378,7 @@ pub enum Wait {
         since: Micros,
         mandatory: bool,
         unroutable: bool,
+        exchange: String,
         routing_key: String,
         msg: Option<u64>,
     },
@@ -395,7 +436,8 @@ impl Wait {
                 | Deferred::ConfirmSelect { chan }
                 | Deferred::TxSelect { chan }
                 | Deferred::Cancel { chan, .. }
-                | Deferred::ChannelError { chan, .. } => Some(*chan),
+                | Deferred::ChannelError { chan, .. }
+                | Deferred::Exchange { chan, .. } => Some(*chan),
                 Deferred::ChannelClose { .. }
                 | Deferred::Opened { .. }
                 | Deferred::ConnectionClose { .. } => None,

@@ -2,6 +2,7 @@
 //! (see docs/scenario-format.md), its runner and its report.
 
 mod checkpoints;
+pub mod exchange_ops;
 pub mod parse;
 pub mod player;
 pub mod print;

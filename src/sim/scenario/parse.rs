@@ -5,7 +5,9 @@ use crate::erl::json::{self, Json};
 use crate::sim::cluster::Cluster;
 use crate::sim::ctl::block::{self, Redirect};
 use crate::sim::ctl::shell;
+use crate::sim::exchanges::{BindSpec, DestKind, ExchangeSpec};
 use crate::sim::limits;
+use crate::sim::scenario::exchange_ops::{ExchangeOp, PublishLine, EXCHANGE_KEYS};
 use crate::sim::time::{parse_duration, Micros};
 
 /// One line (or multi-line command) of a scenario, with its 1-based line number.
@@ -52,12 +54,14 @@ pub enum Action {
         op: ClientOp,
     },
     Expect(Expectation),
-    /// `python NAME [on node=NODE] [paused] <<EOF` … `EOF`: start a pika client script.
+    /// `python NAME [on node=NODE] [paused] [argv=A,B] <<EOF` … `EOF`: start a pika client
+    /// script (`argv`: its command-line arguments, `sys.argv[1:]`).
     Python {
         name: String,
         node: Option<String>,
         paused: bool,
         source: String,
+        argv: Vec<String>,
     },
     /// A shell command whose output goes to a file (`echo "net_ticktime = 30" >>
     /// /etc/rabbitmq/rabbitmq.conf`), run on `node` (default: the first node).
@@ -110,6 +114,8 @@ pub enum ClientOp {
     TxSelect,
     TxCommit,
     Close,
+    /// An exchange, binding or purge method, or a publish through an exchange.
+    Exchange(ExchangeOp),
 }
 
 /// An `expect` line.
@@ -134,6 +140,12 @@ pub enum Expectation {
     Output(String),
     /// `expect python NAME key=value …`: a script's state, output, error, line.
     Script {
+        name: String,
+        checks: Vec<(String, String)>,
+    },
+    /// `expect exchange NAME [vhost=V] key=value …` (or `absent`).
+    Exchange {
+        vhost: String,
         name: String,
         checks: Vec<(String, String)>,
     },
@@ -169,6 +181,7 @@ pub const CLIENT_KEYS: &[&str] = &[
     "error",
     "unacked",
     "channel",
+    "returned",
 ];
 
 /// The checks an `expect python` line takes.
@@ -292,15 +305,22 @@ fn python_block(lines: &[&str], i: usize) -> Result<Option<PythonBlock>, ParseEr
     }
     let mut node = None;
     let mut paused = false;
+    let mut argv = Vec::new();
     for w in opts {
         match *w {
             "on" => {}
             "paused" => paused = true,
             w if w.starts_with("node=") => node = Some(w["node=".len()..].to_string()),
+            w if w.starts_with("argv=") => {
+                argv = script_argv(&w["argv=".len()..])
+                    .map_err(|e| err(i, format!("python {name}: {e}")))?
+            }
             other => {
                 return Err(err(
                     i,
-                    format!("python {name}: unknown option '{other}' (use on node=NODE, paused)"),
+                    format!(
+                    "python {name}: unknown option '{other}' (use on node=NODE, paused, argv=A,B)"
+                ),
                 ))
             }
         }
@@ -338,6 +358,7 @@ fn python_block(lines: &[&str], i: usize) -> Result<Option<PythonBlock>, ParseEr
                 node,
                 paused,
                 source,
+                argv,
             },
         },
         end,
@@ -705,11 +726,12 @@ fn parse_expect(rest: &[String]) -> Result<Expectation, String> {
                 checks: kv(&rest[2..], SCRIPT_KEYS)?,
             })
         }
+        Some("exchange") => parse_expect_exchange(&rest[1..]),
         Some("output") => match rest.get(1) {
             Some(t) => Ok(Expectation::Output(t.clone())),
             None => Err("expect output needs a quoted text".into()),
         },
-        _ => Err("expect what? (queue, client, python, anomalies, exit, output)".into()),
+        _ => Err("expect what? (queue, client, exchange, python, anomalies, exit, output)".into()),
     }
 }
 
@@ -759,6 +781,11 @@ fn parse_client_op(rest: &[String]) -> Result<ClientOp, String> {
             })
         }
         "confirm" => Ok(ClientOp::Confirm),
+        "publish" if args.first().is_some_and(|a| a.starts_with("exchange=")) => {
+            parse_exchange_publish(args).map(ClientOp::Exchange)
+        }
+        "exchange_declare" | "exchange_delete" | "bind" | "unbind" | "exchange_bind"
+        | "exchange_unbind" | "purge" => parse_exchange_op(verb, args).map(ClientOp::Exchange),
         "publish" => {
             let q = queue()?;
             let body = args
@@ -766,14 +793,7 @@ fn parse_client_op(rest: &[String]) -> Result<ClientOp, String> {
                 .cloned()
                 .ok_or("publish needs a body: app publish QUEUE \"body\"")?;
             let f = flag_args(&args[2..], &["persistent", "transient", "count"])?;
-            let count = match f.iter().find(|(k, _)| k == "count") {
-                Some((_, v)) => {
-                    let n: u64 = v.parse().map_err(|_| format!("count={v}: not a number"))?;
-                    limits::check_publish_count(n)?;
-                    n as u32
-                }
-                None => 1,
-            };
+            let count = publish_count(&f)?;
             Ok(ClientOp::Publish {
                 queue: q,
                 body,
@@ -843,6 +863,163 @@ fn parse_client_op(rest: &[String]) -> Result<ClientOp, String> {
         "close" => Ok(ClientOp::Close),
         other => Err(format!("unknown command or client verb '{other}'")),
     }
+}
+
+/// A script's `argv=A,B`: its arguments, comma-separated (at most 32, each a short string).
+fn script_argv(s: &str) -> Result<Vec<String>, String> {
+    let argv: Vec<String> = s.split(',').map(str::to_string).collect();
+    if argv.len() > 32 {
+        return Err(format!("argv={s}: at most 32 arguments"));
+    }
+    for a in &argv {
+        limits::check_queue_name("an argv word", a)?;
+    }
+    Ok(argv)
+}
+
+/// `expect exchange NAME [vhost=V] checks…`.
+fn parse_expect_exchange(rest: &[String]) -> Result<Expectation, String> {
+    let Some(name) = rest.first() else {
+        return Err("expect exchange needs an exchange name".into());
+    };
+    let mut checks = kv(&rest[1..], &[EXCHANGE_KEYS, &["vhost"]].concat())?;
+    let vhost = match checks.iter().position(|(k, _)| k == "vhost") {
+        Some(i) => checks.remove(i).1,
+        None => "/".into(),
+    };
+    Ok(Expectation::Exchange {
+        vhost,
+        name: name.clone(),
+        checks,
+    })
+}
+
+/// A name or key: any text up to AMQP's 255 bytes (the empty exchange name is the default
+/// exchange).
+fn short_name(verb: &str, what: &str, w: Option<&String>) -> Result<String, String> {
+    let x = w.cloned().ok_or_else(|| format!("'{verb}' needs {what}"))?;
+    limits::check_queue_name(&format!("{verb}: the exchange name"), &x)?;
+    Ok(x)
+}
+
+/// The exchange, binding and purge lines.
+fn parse_exchange_op(verb: &str, args: &[String]) -> Result<ExchangeOp, String> {
+    let json_of = |f: &[(String, String)], key: &str| match f.iter().find(|(k, _)| k == key) {
+        Some((_, v)) => json_args(v),
+        None => Ok(Vec::new()),
+    };
+    let value = |f: &[(String, String)], key: &str| {
+        f.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+    };
+    match verb {
+        "exchange_declare" => {
+            let name = short_name(verb, "an exchange name", args.first())?;
+            let f = kv(
+                &args[1..],
+                &[
+                    "type",
+                    "durable",
+                    "auto_delete",
+                    "internal",
+                    "passive",
+                    "args",
+                ],
+            )?;
+            let has = |k: &str| f.iter().any(|(x, _)| x == k);
+            let kind = value(&f, "type").unwrap_or_else(|| "direct".to_string());
+            limits::check_queue_name("exchange_declare: the type", &kind)?;
+            Ok(ExchangeOp::Declare(ExchangeSpec {
+                name,
+                kind,
+                durable: has("durable"),
+                auto_delete: has("auto_delete"),
+                internal: has("internal"),
+                passive: has("passive"),
+                args: json_of(&f, "args")?,
+            }))
+        }
+        "exchange_delete" => {
+            let name = short_name(verb, "an exchange name", args.first())?;
+            let f = kv(&args[1..], &["if_unused"])?;
+            Ok(ExchangeOp::Delete {
+                name,
+                if_unused: !f.is_empty(),
+            })
+        }
+        "bind" | "unbind" | "exchange_bind" | "exchange_unbind" => {
+            // `bind Q X`: destination first, as pika's `queue_bind(queue, exchange)` and
+            // `exchange_bind(destination, source)` take them.
+            let dest = short_name(verb, "a destination and a source exchange", args.first())?;
+            let source = short_name(verb, "a source exchange after the destination", args.get(1))?;
+            let f = kv(&args[2.min(args.len())..], &["key", "args"])?;
+            let (dest_kind, default_key) = match verb {
+                "bind" | "unbind" => (DestKind::Queue, dest.clone()),
+                _ => (DestKind::Exchange, String::new()),
+            };
+            let key = value(&f, "key").unwrap_or(default_key);
+            limits::check_queue_name(&format!("{verb}: the key"), &key)?;
+            Ok(ExchangeOp::Bind {
+                spec: BindSpec {
+                    source,
+                    dest_kind,
+                    dest,
+                    key,
+                    args: json_of(&f, "args")?,
+                },
+                unbind: verb.ends_with("unbind"),
+            })
+        }
+        _ => {
+            let queue = short_name(verb, "a queue name", args.first())?;
+            kv(&args[1..], &[])?;
+            Ok(ExchangeOp::Purge { queue })
+        }
+    }
+}
+
+/// `count=N`: how many bodies a publish line sends (1 when absent).
+fn publish_count(f: &[(String, String)]) -> Result<u32, String> {
+    match f.iter().find(|(k, _)| k == "count") {
+        Some((_, v)) => {
+            let n: u64 = v.parse().map_err(|_| format!("count={v}: not a number"))?;
+            limits::check_publish_count(n)?;
+            Ok(n as u32)
+        }
+        None => Ok(1),
+    }
+}
+
+/// `publish exchange=X [key=K] "body" [flags]`.
+fn parse_exchange_publish(args: &[String]) -> Result<ExchangeOp, String> {
+    let exchange = kv(&args[..1], &["exchange"])?.remove(0).1;
+    limits::check_queue_name("publish: the exchange name", &exchange)?;
+    let (key, at) = match args.get(1).filter(|w| w.starts_with("key=")) {
+        Some(w) => (kv(std::slice::from_ref(w), &["key"])?.remove(0).1, 2),
+        None => (String::new(), 1),
+    };
+    limits::check_queue_name("publish: the key", &key)?;
+    let body = args
+        .get(at)
+        .cloned()
+        .ok_or("publish needs a body: app publish exchange=X key=K \"body\"")?;
+    let f = kv(
+        &args[at + 1..],
+        &["persistent", "transient", "count", "mandatory", "headers"],
+    )?;
+    let count = publish_count(&f)?;
+    let headers = match f.iter().find(|(k, _)| k == "headers") {
+        Some((_, v)) => json_args(v)?,
+        None => Vec::new(),
+    };
+    Ok(ExchangeOp::Publish(PublishLine {
+        exchange,
+        key,
+        body,
+        persistent: !f.iter().any(|(k, _)| k == "transient"),
+        count,
+        mandatory: f.iter().any(|(k, _)| k == "mandatory"),
+        headers,
+    }))
 }
 
 #[cfg(test)]

@@ -15,7 +15,9 @@ use std::fmt::{self, Display, Formatter, Write};
 
 use crate::erl::json::Json;
 use crate::sim::ctl::shell;
+use crate::sim::exchanges::DestKind;
 use crate::sim::pika::Control;
+use crate::sim::scenario::exchange_ops::ExchangeOp;
 use crate::sim::scenario::parse::{Action, ClientOp, Expectation, Step};
 
 impl Display for Step {
@@ -110,6 +112,7 @@ impl Display for Action {
                 node,
                 paused,
                 source,
+                argv,
             } => {
                 write!(f, "python {name}")?;
                 if let Some(node) = node {
@@ -117,6 +120,9 @@ impl Display for Action {
                 }
                 if *paused {
                     f.write_str(" paused")?;
+                }
+                if !argv.is_empty() {
+                    write!(f, " argv={}", argv.join(","))?;
                 }
                 // The first delimiter no line of the script consists of.
                 let taken = |d: &str| source.lines().any(|l| l.trim() == d);
@@ -216,6 +222,79 @@ fn write_client_op(f: &mut Formatter<'_>, op: &ClientOp) -> fmt::Result {
         ClientOp::TxSelect => f.write_str("tx_select"),
         ClientOp::TxCommit => f.write_str("tx_commit"),
         ClientOp::Close => f.write_str("close"),
+        ClientOp::Exchange(op) => write_exchange_op(f, op),
+    }
+}
+
+/// ` key=value` with the value bare, quoted, or empty (`key=`).
+fn write_kv(f: &mut Formatter<'_>, key: &str, value: &str) -> fmt::Result {
+    if value.is_empty() {
+        write!(f, " {key}=")
+    } else {
+        write!(f, " {key}={}", word(value))
+    }
+}
+
+fn write_exchange_op(f: &mut Formatter<'_>, op: &ExchangeOp) -> fmt::Result {
+    match op {
+        ExchangeOp::Declare(x) => {
+            write!(f, "exchange_declare {}", word(&x.name))?;
+            write_kv(f, "type", &x.kind)?;
+            let flags = [
+                (x.durable, "durable"),
+                (x.auto_delete, "auto_delete"),
+                (x.internal, "internal"),
+                (x.passive, "passive"),
+            ];
+            for (on, flag) in flags {
+                if on {
+                    write!(f, " {flag}")?;
+                }
+            }
+            write_json_args(f, &x.args)
+        }
+        ExchangeOp::Delete { name, if_unused } => {
+            write!(f, "exchange_delete {}", word(name))?;
+            if *if_unused {
+                f.write_str(" if_unused")?;
+            }
+            Ok(())
+        }
+        ExchangeOp::Bind { spec, unbind } => {
+            let verb = match (spec.dest_kind, unbind) {
+                (DestKind::Queue, false) => "bind",
+                (DestKind::Queue, true) => "unbind",
+                (DestKind::Exchange, false) => "exchange_bind",
+                (DestKind::Exchange, true) => "exchange_unbind",
+            };
+            write!(f, "{verb} {} {}", word(&spec.dest), word(&spec.source))?;
+            write_kv(f, "key", &spec.key)?;
+            write_json_args(f, &spec.args)
+        }
+        ExchangeOp::Publish(p) => {
+            f.write_str("publish")?;
+            write_kv(f, "exchange", &p.exchange)?;
+            write_kv(f, "key", &p.key)?;
+            write!(f, " {}", quoted(&p.body))?;
+            if !p.persistent {
+                f.write_str(" transient")?;
+            }
+            if p.count != 1 {
+                write!(f, " count={}", p.count)?;
+            }
+            if p.mandatory {
+                f.write_str(" mandatory")?;
+            }
+            if !p.headers.is_empty() {
+                write!(
+                    f,
+                    " headers={}",
+                    Json::Object(p.headers.clone()).to_json_string()
+                )?;
+            }
+            Ok(())
+        }
+        ExchangeOp::Purge { queue } => write!(f, "purge {}", word(queue)),
     }
 }
 
@@ -244,6 +323,17 @@ fn write_expectation(f: &mut Formatter<'_>, e: &Expectation) -> fmt::Result {
         Expectation::Output(text) => write!(f, "output {}", quoted(text)),
         Expectation::Script { name, checks } => {
             write!(f, "python {}", word(name))?;
+            write_checks(f, checks)
+        }
+        Expectation::Exchange {
+            vhost,
+            name,
+            checks,
+        } => {
+            write!(f, "exchange {}", word(name))?;
+            if vhost != "/" {
+                write!(f, " vhost={}", word(vhost))?;
+            }
             write_checks(f, checks)
         }
     }
@@ -378,6 +468,55 @@ mod tests {
         canonical(
             "python pub on node=node2 <<'END'\nimport pika\nEOF\nEND",
             "python pub on node=node2 <<EOF1\nimport pika\nEOF\nEOF1",
+        );
+    }
+
+    #[test]
+    fn exchange_lines_print_in_canonical_form() {
+        canonical(
+            "app exchange_declare logs type=fanout durable",
+            "app exchange_declare logs type=fanout durable",
+        );
+        canonical(
+            "app exchange_declare d",
+            "app exchange_declare d type=direct",
+        );
+        canonical(
+            "app exchange_declare \"\" passive args={\"alternate-exchange\": \"ae\"}",
+            "app exchange_declare \"\" type=direct passive args={\"alternate-exchange\":\"ae\"}",
+        );
+        canonical(
+            "app exchange_delete x if_unused",
+            "app exchange_delete x if_unused",
+        );
+        canonical("app bind q x", "app bind q x key=q");
+        canonical("app unbind q x key=", "app unbind q x key=");
+        canonical(
+            "app bind q amq.headers key=\"a b\" args={\"x-match\":\"any\"}",
+            "app bind q amq.headers key=\"a b\" args={\"x-match\":\"any\"}",
+        );
+        canonical("app exchange_bind d s", "app exchange_bind d s key=");
+        canonical(
+            "app exchange_unbind d s key=k",
+            "app exchange_unbind d s key=k",
+        );
+        canonical(
+            "app publish exchange=logs \"m\" mandatory count=2 transient",
+            "app publish exchange=logs key= \"m\" transient count=2 mandatory",
+        );
+        canonical(
+            "app publish exchange= key=q m headers={\"a\": 1}",
+            "app publish exchange= key=q \"m\" headers={\"a\":1}",
+        );
+        canonical("app purge q", "app purge q");
+        canonical(
+            "expect exchange x vhost=v type=topic bindings=2",
+            "expect exchange x vhost=v type=topic bindings=2",
+        );
+        canonical("expect exchange x absent", "expect exchange x absent");
+        canonical(
+            "expect client app returned=1",
+            "expect client app returned=1",
         );
     }
 }

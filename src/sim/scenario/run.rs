@@ -8,6 +8,7 @@ use crate::sim::error::{BrokerError, SettleError};
 use crate::sim::model::{ClientError, ClientId, ConfirmOutcome, QueueState};
 use crate::sim::pika::Scripts;
 use crate::sim::queues::{DeclareArgs, DeclareAttempt};
+use crate::sim::scenario::exchange_ops::{ExchangeOp, PublishLine};
 use crate::sim::scenario::parse::{Action, ClientOp, Expectation, Step};
 use crate::sim::time::{parse_duration, Micros};
 
@@ -446,13 +447,14 @@ impl Run {
                 node,
                 paused,
                 source,
+                argv,
             } => {
                 let home = match node {
                     Some(n) => self.node(n)?,
                     None => 0,
                 };
                 self.scripts
-                    .start(&mut self.sim, name, source, home, *paused)
+                    .start(&mut self.sim, name, source, home, *paused, argv)
                     .map_err(|e| format!("python {name}: {e}"))?;
                 self.clients.extend(self.scripts.take_new_clients());
                 Ok(Some(CtlOutput::ok(self.script_status(name))))
@@ -508,6 +510,7 @@ impl Run {
         }
         let node = self.sim.clients[c.0].node;
         match op {
+            ClientOp::Exchange(op) => self.exchange_op(c, vhost, op),
             ClientOp::Declare {
                 queue,
                 durable,
@@ -570,6 +573,9 @@ impl Run {
                         )),
                         PublishResult::Dropped { seq } => {
                             out.push(format!("seq {seq}: queue has no live master: dropped"))
+                        }
+                        PublishResult::Refused { error } => {
+                            return Ok(channel_closed_by_broker(&error));
                         }
                     }
                 }
@@ -700,6 +706,11 @@ impl Run {
                 checks,
             } => self.check_queue(vhost, name, checks),
             Expectation::Client { name, checks } => self.check_client(name, checks),
+            Expectation::Exchange {
+                vhost,
+                name,
+                checks,
+            } => self.check_exchange(vhost, name, checks),
             Expectation::Script { name, checks } => self.check_script(name, checks),
             Expectation::Anomalies(checks) => {
                 let found = crate::sim::checker::check(&self.sim);
@@ -858,6 +869,7 @@ impl Run {
                     .count()
                     .to_string(),
                 "unconfirmed" => cl.unconfirmed.len().to_string(),
+                "returned" => self.returned_to(c).to_string(),
                 "cancelled" => cl.cancelled.len().to_string(),
                 "unacked" => cl
                     .deliveries
@@ -874,6 +886,145 @@ impl Run {
                     }
                     continue;
                 }
+                _ => String::new(),
+            };
+            if &got != v {
+                diff.push(format!("{k}: expected {v}, got {got}"));
+            }
+        }
+        diff
+    }
+
+    /// The exchange, binding and purge lines, and publishes through an exchange.
+    fn exchange_op(
+        &mut self,
+        c: ClientId,
+        vhost: &str,
+        op: &ExchangeOp,
+    ) -> Result<CtlOutput, String> {
+        let answer = match op {
+            ExchangeOp::Declare(spec) => self
+                .sim
+                .exchange_declare(c, vhost, spec)
+                .map(|_| "exchange.declare-ok".to_string()),
+            ExchangeOp::Delete { name, if_unused } => self
+                .sim
+                .exchange_delete(c, vhost, name, *if_unused)
+                .map(|()| "exchange.delete-ok".to_string()),
+            ExchangeOp::Bind { spec, unbind } => {
+                let ok = format!("{}-ok", spec.method(*unbind).to_lowercase());
+                self.sim.bind(c, vhost, spec, *unbind).map(|()| ok)
+            }
+            ExchangeOp::Purge { queue } => match self.sim.purge(c, vhost, queue) {
+                Ok(n) => Ok(format!("queue.purge-ok message_count={n}")),
+                Err(e) => return Ok(self.channel_error(c, e)),
+            },
+            ExchangeOp::Publish(p) => return self.publish_through(c, vhost, p),
+        };
+        Ok(match answer {
+            Ok(text) => CtlOutput::ok(text),
+            Err(e) if self.sim.clients[c.0].connected => channel_closed_by_broker(&e),
+            Err(e) => CtlOutput {
+                output: format!(
+                    "ConnectionClosedByBroker: ({}, {})",
+                    e.code,
+                    crate::py::format::repr_str(&e.text)
+                ),
+                exit_code: 1,
+            },
+        })
+    }
+
+    /// `publish exchange=X key=K "body" …`: like a default-exchange publish, with the
+    /// returns of `mandatory`.
+    fn publish_through(
+        &mut self,
+        c: ClientId,
+        vhost: &str,
+        line: &PublishLine,
+    ) -> Result<CtlOutput, String> {
+        let (count, body, mandatory) = (line.count, &line.body, line.mandatory);
+        crate::sim::limits::check_run_publishes(self.sim.messages.len(), count as usize)?;
+        let mut out = Vec::new();
+        for i in 1..=count {
+            let b = if body.contains("{i}") {
+                body.replace("{i}", &i.to_string())
+            } else if count > 1 {
+                format!("{body}{i}")
+            } else {
+                body.to_string()
+            };
+            // A fan-out makes a message per queue: the run's bound counts every copy.
+            crate::sim::limits::check_run_publishes(self.sim.messages.len(), 1)?;
+            let p = crate::sim::dataplane::Publish {
+                exchange: &line.exchange,
+                key: &line.key,
+                body: &b,
+                persistent: line.persistent,
+                headers: &line.headers,
+                mandatory,
+            };
+            match self.sim.publish_to(c, vhost, p)? {
+                PublishResult::Sent { .. } => {}
+                PublishResult::Unroutable { seq } if mandatory => {
+                    out.push(format!("seq {seq}: unroutable, returned (312 NO_ROUTE)"))
+                }
+                PublishResult::Unroutable { seq } => {
+                    out.push(format!("seq {seq}: unroutable, dropped"))
+                }
+                PublishResult::Dropped { seq } => {
+                    out.push(format!("seq {seq}: queue has no live master: dropped"))
+                }
+                PublishResult::Refused { error } => return Ok(channel_closed_by_broker(&error)),
+            }
+        }
+        if out.is_empty() {
+            out.push(format!("published {count}"));
+        }
+        Ok(CtlOutput::ok(out.join("\n")))
+    }
+
+    /// basic.return frames the client received.
+    fn returned_to(&self, c: ClientId) -> usize {
+        self.sim
+            .exchanges
+            .returned
+            .iter()
+            .filter(|(x, _)| *x == c.0)
+            .count()
+    }
+
+    /// `expect exchange NAME …`.
+    fn check_exchange(&self, vhost: &str, name: &str, checks: &[(String, String)]) -> Vec<String> {
+        let x = self.sim.exchanges.get(vhost, name);
+        let mut diff = Vec::new();
+        for (k, v) in checks {
+            let got = match (k.as_str(), x) {
+                ("absent", _) => {
+                    if x.is_some() {
+                        diff.push(format!("exchange '{name}' exists, expected absent"));
+                    }
+                    continue;
+                }
+                (_, None) => {
+                    diff.push(format!("no exchange '{name}' in vhost '{vhost}'"));
+                    break;
+                }
+                ("type", Some(x)) => x.kind.as_str().to_string(),
+                ("durable", Some(x)) => x.durable.to_string(),
+                ("auto_delete", Some(x)) => x.auto_delete.to_string(),
+                ("internal", Some(x)) => x.internal.to_string(),
+                ("bindings", Some(x)) => self
+                    .sim
+                    .exchanges
+                    .from_source(vhost, &x.name)
+                    .count()
+                    .to_string(),
+                ("policy", Some(x)) => self
+                    .sim
+                    .exchange_policy(x)
+                    .map(|p| p.name().to_string())
+                    .unwrap_or_default(),
                 _ => String::new(),
             };
             if &got != v {

@@ -10,7 +10,8 @@ use crate::py::runtime::object::value::{PyException, Value};
 use crate::py::runtime::ops::{type_error, value_error};
 
 /// Method names of `bytes`.
-pub(super) const BYTES_METHODS: [&str; 8] = [
+pub(super) const BYTES_METHODS: [&str; 9] = [
+    "count",
     "decode",
     "hex",
     "startswith",
@@ -44,6 +45,36 @@ pub(super) fn call_method(
                 None => "strict".into(),
             };
             decode(b, &enc, &errors)
+        }
+        "count" => {
+            // bytes.count(sub): non-overlapping occurrences (RabbitMQ's worker.py counts dots).
+            args_between(&mname, &args, 1, 1)?;
+            let sub: &[u8] = match &args[0] {
+                Value::Bytes(s) => s,
+                Value::Int(n) if (0..=255).contains(n) => &[*n as u8],
+                Value::Int(_) => return Err(value_error("byte must be in range(0, 256)")),
+                other => {
+                    return Err(type_error(format!(
+                        "argument should be integer or bytes-like object, not '{}'",
+                        other.type_name()
+                    )))
+                }
+            };
+            let n = if sub.is_empty() {
+                b.len() + 1
+            } else {
+                let (mut n, mut i) = (0, 0);
+                while i + sub.len() <= b.len() {
+                    if b[i..i + sub.len()] == *sub {
+                        n += 1;
+                        i += sub.len();
+                    } else {
+                        i += 1;
+                    }
+                }
+                n
+            };
+            Ok(Value::Int(n as i64))
         }
         "hex" => Ok(Value::str(
             &b.iter().map(|x| format!("{x:02x}")).collect::<String>(),

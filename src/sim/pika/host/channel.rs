@@ -11,6 +11,7 @@ use crate::sim::pika::host::args::{
 };
 use crate::sim::pika::host::ctx::Ctx;
 use crate::sim::pika::host::obj::Obj;
+use crate::sim::pika::host::publish::Outgoing;
 use crate::sim::pika::state::{
     ChanState, ConnState, ConsumerInfo, Deferred, Inbound, Timer, TxOp, Wait,
 };
@@ -158,10 +159,9 @@ impl Ctx<'_> {
                 )
             }
             "exchange_declare" | "exchange_delete" | "exchange_bind" | "exchange_unbind"
-            | "queue_bind" | "queue_unbind" => HostResult::Raise(not_supported(
-                &q(method),
-                "the simulator routes through the default exchange only",
-            )),
+            | "queue_bind" | "queue_unbind" | "queue_purge" => {
+                self.exchange_call(chan, method, args, kwargs)
+            }
             "consume" => {
                 let b = bound!(
                     &[
@@ -249,7 +249,7 @@ impl Ctx<'_> {
                 });
                 HostResult::Return(Value::Int(n as i64))
             }
-            "queue_purge" | "basic_recover" | "flow" | "add_on_return_callback" | "publish" => {
+            "basic_recover" | "flow" | "add_on_return_callback" | "publish" => {
                 HostResult::Raise(not_supported(&q(method), "this call is not modelled yet"))
             }
             "confirm_delivery" => {
@@ -340,14 +340,23 @@ impl Ctx<'_> {
                 for op in ops {
                     match op {
                         TxOp::Publish {
+                            exchange,
                             routing_key,
                             body,
                             props,
+                            headers,
                             persistent,
+                            mandatory,
                         } => {
-                            if let Some(seq) =
-                                self.sim_publish(chan, &routing_key, &body, props, persistent)
-                            {
+                            let out = Outgoing {
+                                exchange: &exchange,
+                                routing_key: &routing_key,
+                                body: &body,
+                                headers: &headers,
+                                persistent,
+                                mandatory,
+                            };
+                            if let Some(seq) = self.sim_publish(chan, out, props) {
                                 seqs.push(seq);
                             }
                         }

@@ -179,6 +179,7 @@ impl Ctx<'_> {
                 PikaExc::StreamLostError,
                 vec![Value::str("Transport indicated EOF")],
             ),
+            Loss::Closed { code, text } => self.st.exc.connection_closed_by_broker(*code, text),
         }
     }
 

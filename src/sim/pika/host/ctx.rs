@@ -53,6 +53,8 @@ pub struct HostState {
     /// Broker calls at the current instant, and the instant.
     pub ops: u32,
     pub ops_at: Micros,
+    /// `sys.argv`: the script's file name, then its arguments.
+    pub argv: Vec<String>,
     /// Callbacks running (pika refuses `start_consuming` inside one).
     pub in_callback: usize,
     /// Callbacks waiting to run (several `add_on_cancel_callback`s for one cancel).
@@ -88,6 +90,7 @@ impl HostState {
             timers: Vec::new(),
             ops: 0,
             ops_at: Micros::ZERO,
+            argv: vec![format!("{name}.py")],
             in_callback: 0,
             queued_callbacks: VecDeque::new(),
             new_clients: Vec::new(),

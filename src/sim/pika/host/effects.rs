@@ -240,6 +240,7 @@ impl Ctx<'_> {
             Deferred::ChannelError { chan, code, text } => {
                 Some(self.chan_error_reply(chan, code, &text))
             }
+            Deferred::Exchange { chan, call } => Some(self.exchange_effect(chan, call)),
         }
     }
 }

@@ -15,6 +15,7 @@ mod consume;
 mod ctx;
 mod dispatch;
 mod effects;
+mod exchange;
 mod modules;
 mod obj;
 mod objects;

@@ -1,5 +1,5 @@
 //! The modules a script can import besides `pika`'s classes: the module objects themselves
-//! (`pika`, `pika.exceptions`, `pika.spec`, `time`, `sys`, `json`, `socket`) and the plain
+//! (`pika`, `pika.exceptions`, `pika.spec`, `pika.exchange_type`, `time`, `os`, `sys`, `json`, `socket`) and the plain
 //! functions they hold (`time.sleep`, `sys.exit`, `json.dumps`…).
 
 use crate::py::format::float_repr;
@@ -23,6 +23,7 @@ impl Ctx<'_> {
             "pika" => {
                 let exceptions = self.module("pika.exceptions")?;
                 let spec = self.module("pika.spec")?;
+                let exchange_type = self.module("pika.exchange_type")?;
                 let delivery = Value::Module(Module::new(
                     "pika.delivery_mode.DeliveryMode",
                     vec![("Transient", Value::Int(1)), ("Persistent", Value::Int(2))],
@@ -46,11 +47,27 @@ impl Ctx<'_> {
                         ("DeliveryMode", delivery),
                         ("exceptions", exceptions),
                         ("spec", spec),
+                        ("exchange_type", exchange_type),
                         ("__version__", Value::str(PIKA_VERSION)),
                     ],
                 ))
             }
             "pika.exceptions" => self.st.exc.module(),
+            // `ExchangeType` is a string enum (`StrEnum` on Python 3.11): its members are the
+            // type names, which is what `exchange_declare` sends.
+            "pika.exchange_type" => Value::Module(Module::new(
+                "pika.exchange_type",
+                vec![(
+                    "ExchangeType",
+                    Value::Module(Module::new(
+                        "pika.exchange_type.ExchangeType",
+                        ["direct", "fanout", "headers", "topic"]
+                            .iter()
+                            .map(|t| (*t, Value::str(t)))
+                            .collect(),
+                    )),
+                )],
+            )),
             "pika.spec" => {
                 let bp = self.new_obj(Obj::Class(Cls::BasicProperties), "type");
                 Value::Module(Module::new(
@@ -85,7 +102,7 @@ impl Ctx<'_> {
                     vec![
                         (
                             "argv",
-                            Value::list(vec![Value::str(&format!("{}.py", self.st.name))]),
+                            Value::list(self.st.argv.iter().map(|a| Value::str(a)).collect()),
                         ),
                         ("exit", exit),
                         ("stdout", out),
@@ -112,6 +129,11 @@ impl Ctx<'_> {
                 ))
             }
             "socket" => socket_module(&self.st.exc),
+            // The tutorials' `os._exit(0)` after a KeyboardInterrupt (which never comes here).
+            "os" => {
+                let exit = self.new_obj(Obj::Func(Func::Exit), "builtin_function_or_method");
+                Value::Module(Module::new("os", vec![("_exit", exit)]))
+            }
             _ => return None,
         };
         self.st.modules.push((name.to_string(), m.clone()));

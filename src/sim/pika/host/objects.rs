@@ -64,17 +64,30 @@ impl Ctx<'_> {
         format!("<{name}([{}])>", list.join(", "))
     }
 
+    /// The exchange and routing key a delivery came with.
+    pub(super) fn route_of(&self, d: &Delivery) -> (String, String) {
+        match self.sim.messages.get((d.msg.0 as usize).wrapping_sub(1)) {
+            Some(m) => {
+                let (x, k) = m.route(&d.queue);
+                (x.to_string(), k.to_string())
+            }
+            None => (String::new(), d.queue.clone()),
+        }
+    }
+
     /// What a consumer receives for a delivery: the `Basic.Deliver` method (with the consumer
     /// tag the script knows), the properties and the body.
     pub(super) fn delivered(&mut self, d: &Delivery, consumer_tag: &str) -> (Value, Value, Value) {
+        let (exchange, key) = self.route_of(d);
+        let (exchange, key) = (exchange.as_str(), key.as_str());
         let method = self.method_obj(
             "Basic.Deliver",
             vec![
                 ("consumer_tag", Value::str(consumer_tag)),
                 ("delivery_tag", Value::Int(d.delivery_tag as i64)),
                 ("redelivered", Value::Bool(d.redelivered)),
-                ("exchange", Value::str("")),
-                ("routing_key", Value::str(&d.queue)),
+                ("exchange", Value::str(exchange)),
+                ("routing_key", Value::str(key)),
             ],
         );
         let props = self.props_obj_for(d.msg.0);

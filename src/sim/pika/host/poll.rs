@@ -122,6 +122,7 @@ impl Ctx<'_> {
                 since,
                 mandatory,
                 unroutable,
+                exchange,
                 routing_key,
                 msg,
             } => {
@@ -143,8 +144,8 @@ impl Ctx<'_> {
                         Poll::Reply(Reply::Raise(self.st.exc.nack_error(Vec::new())))
                     }
                     crate::sim::model::ConfirmOutcome::Ack if *mandatory && *unroutable => {
-                        let (rk, m) = (routing_key.clone(), *msg);
-                        let returned = self.returned_message(&rk, m);
+                        let (x, rk, m) = (exchange.clone(), routing_key.clone(), *msg);
+                        let returned = self.returned_message(&x, &rk, m);
                         Poll::Reply(Reply::Raise(self.st.exc.unroutable_error(vec![returned])))
                     }
                     crate::sim::model::ConfirmOutcome::Ack => {
@@ -173,13 +174,14 @@ impl Ctx<'_> {
                             .find_queue(&vhost, &d.queue)
                             .map(|q| self.sim.procs[self.sim.queue(q).master.0].ready.len())
                             .unwrap_or(0);
+                        let (exchange, key) = self.route_of(&d);
                         let method = self.method_obj(
                             "Basic.GetOk",
                             vec![
                                 ("delivery_tag", Value::Int(d.delivery_tag as i64)),
                                 ("redelivered", Value::Bool(d.redelivered)),
-                                ("exchange", Value::str("")),
-                                ("routing_key", Value::str(&d.queue)),
+                                ("exchange", Value::str(&exchange)),
+                                ("routing_key", Value::str(&key)),
                                 ("message_count", Value::Int(remaining as i64)),
                             ],
                         );

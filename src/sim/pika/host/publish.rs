@@ -1,9 +1,13 @@
 //! Publishing: `BasicProperties`, `basic_publish` (confirm mode, transactions, mandatory
 //! returns) and the message store shared between scripts.
 
+use crate::erl::json::Json;
 use crate::py::format::repr_str;
 use crate::py::{BuiltinExc, HostResult, PyException, Reply, Value};
-use crate::sim::pika::host::args::{bind, opt, require_str, truthy, try_raise, type_error};
+use crate::sim::dataplane::PublishResult;
+use crate::sim::pika::host::args::{
+    bind, opt, require_str, to_json, truthy, try_raise, type_error,
+};
 use crate::sim::pika::host::ctx::Ctx;
 use crate::sim::pika::host::obj::Obj;
 use crate::sim::pika::state::{Plain, StoredMsg, Timer, TxOp, Wait};
@@ -27,6 +31,17 @@ pub(super) const PROP_FIELDS: [&str; 14] = [
     "cluster_id",
 ];
 
+/// What one basic.publish sends, as the simulator takes it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Outgoing<'a> {
+    pub exchange: &'a str,
+    pub routing_key: &'a str,
+    pub body: &'a [u8],
+    pub headers: &'a [(String, Json)],
+    pub persistent: bool,
+    pub mandatory: bool,
+}
+
 impl Ctx<'_> {
     pub(super) fn props_of(
         &mut self,
@@ -48,36 +63,42 @@ impl Ctx<'_> {
         }
     }
 
-    /// Publishes on the simulator and stores the message's bytes and properties; the
-    /// publish sequence number in confirm mode.
+    /// Publishes on the simulator and stores the bytes and properties of every copy it
+    /// made (one per routed queue); the publish sequence number in confirm mode.
     pub(super) fn sim_publish(
         &mut self,
         chan: usize,
-        routing_key: &str,
-        body: &[u8],
+        out: Outgoing<'_>,
         props: Vec<(String, Plain)>,
-        persistent: bool,
     ) -> Option<u64> {
         let c = self.st.chans[chan].client;
         let vhost = self.st.conns[self.st.chans[chan].conn].params.vhost.clone();
-        let text = String::from_utf8_lossy(body).to_string();
-        let r = self
-            .sim
-            .publish(c, &vhost, routing_key, &text, persistent)
-            .ok()?;
-        if let Some(m) = self.sim.messages.last() {
+        let text = String::from_utf8_lossy(out.body).to_string();
+        let before = self.sim.messages.len();
+        let p = crate::sim::dataplane::Publish {
+            exchange: out.exchange,
+            key: out.routing_key,
+            body: &text,
+            persistent: out.persistent,
+            headers: out.headers,
+            mandatory: out.mandatory,
+        };
+        let r = self.sim.publish_to(c, &vhost, p).ok()?;
+        for m in before..self.sim.messages.len() {
+            let id = self.sim.messages[m].id.0;
             self.shared.msgs.insert(
-                m.id.0,
+                id,
                 StoredMsg {
-                    body: body.to_vec(),
-                    props,
+                    body: out.body.to_vec(),
+                    props: props.clone(),
                 },
             );
         }
         match r {
-            crate::sim::dataplane::PublishResult::Sent { seq }
-            | crate::sim::dataplane::PublishResult::Unroutable { seq }
-            | crate::sim::dataplane::PublishResult::Dropped { seq } => Some(seq),
+            PublishResult::Sent { seq }
+            | PublishResult::Unroutable { seq }
+            | PublishResult::Dropped { seq } => Some(seq),
+            PublishResult::Refused { .. } => None,
         }
     }
 
@@ -126,31 +147,30 @@ impl Ctx<'_> {
             .map(|(k, v)| (k.clone(), Plain::from_value(v, 0)))
             .collect();
         let conn = self.st.chans[chan].conn;
-        let builtin_exchange = matches!(
-            exchange.as_str(),
-            "amq.direct" | "amq.fanout" | "amq.topic" | "amq.headers" | "amq.match"
-        );
-        if !exchange.is_empty() && !builtin_exchange {
+        let vhost = self.st.conns[conn].params.vhost.clone();
+        if let Some(err) = self.sim.publish_refusal(&vhost, &exchange) {
             // basic.publish is asynchronous: the broker's channel.close comes back later.
             let _ = self.request_to_node(
                 chan,
                 format!("basic.publish exchange={exchange} routing_key={rk}"),
             );
-            let vhost = self.st.conns[conn].params.vhost.clone();
-            let text = format!("NOT_FOUND - no exchange '{exchange}' in vhost '{vhost}'");
             let at = self.now() + self.lat();
             self.st.timers.push(Timer {
                 at,
                 chan,
-                code: 404,
-                text: text.clone(),
+                code: i64::from(err.code),
+                text: err.text.clone(),
             });
             if self.st.chans[chan].confirm {
                 let at2 = at + self.lat();
                 return self.suspend(
                     Wait::Until {
                         at: at2,
-                        reply: Reply::Raise(self.st.exc.channel_closed_by_broker(404, &text)),
+                        reply: Reply::Raise(
+                            self.st
+                                .exc
+                                .channel_closed_by_broker(i64::from(err.code), &err.text),
+                        ),
                     },
                     "basic_publish()",
                     Some(conn),
@@ -158,12 +178,14 @@ impl Ctx<'_> {
             }
             return HostResult::Return(Value::None);
         }
-        // A built-in exchange without bindings routes nowhere: publish to no queue.
-        let rk_for_sim = if builtin_exchange {
-            format!("\u{0}{exchange}")
-        } else {
-            rk.clone()
-        };
+        let headers: Vec<(String, Json)> = props
+            .iter()
+            .find(|(k, _)| k == "headers")
+            .map(|(_, v)| match to_json(v, 0) {
+                Json::Object(pairs) => pairs,
+                _ => Vec::new(),
+            })
+            .unwrap_or_default();
         if self.st.chans[chan].tx {
             let c = self.st.chans[chan].client;
             let node = self.st.conns[conn].node;
@@ -178,22 +200,32 @@ impl Ctx<'_> {
                 arrive,
             );
             self.st.chans[chan].tx_ops.push(TxOp::Publish {
-                routing_key: rk_for_sim,
+                exchange,
+                routing_key: rk,
                 body,
                 props: plain,
+                headers,
                 persistent,
+                mandatory,
             });
             return HostResult::Return(Value::None);
         }
         let unroutable = {
             let c = self.st.chans[chan].client;
-            let vhost = self.st.conns[conn].params.vhost.clone();
             let node = self.sim.clients[c.0].node;
             self.sim
-                .find_queue_from(node, &vhost, &rk_for_sim)
-                .is_none()
+                .route_from(node, &vhost, &exchange, &rk, &headers)
+                .is_empty()
         };
-        let seq = self.sim_publish(chan, &rk_for_sim, &body, plain, persistent);
+        let out = Outgoing {
+            exchange: &exchange,
+            routing_key: &rk,
+            body: &body,
+            headers: &headers,
+            persistent,
+            mandatory,
+        };
+        let seq = self.sim_publish(chan, out, plain);
         let msg = self.sim.messages.last().map(|m| m.id.0);
         if !self.st.chans[chan].confirm {
             return HostResult::Return(Value::None);
@@ -212,6 +244,7 @@ impl Ctx<'_> {
                 since,
                 mandatory,
                 unroutable,
+                exchange,
                 routing_key: rk,
                 msg,
             },
@@ -220,13 +253,18 @@ impl Ctx<'_> {
         )
     }
 
-    pub(super) fn returned_message(&mut self, routing_key: &str, msg: Option<u64>) -> Value {
+    pub(super) fn returned_message(
+        &mut self,
+        exchange: &str,
+        routing_key: &str,
+        msg: Option<u64>,
+    ) -> Value {
         let method = self.method_obj(
             "Basic.Return",
             vec![
                 ("reply_code", Value::Int(312)),
                 ("reply_text", Value::str("NO_ROUTE")),
-                ("exchange", Value::str("")),
+                ("exchange", Value::str(exchange)),
                 ("routing_key", Value::str(routing_key)),
             ],
         );
