@@ -13,6 +13,8 @@ use crate::ui::clock::timeline::TransportBar;
 use crate::ui::context::{content_key, use_derived, use_index, Derived, Shared, TraceIndex, Ui};
 use crate::ui::context::{use_selection, Selection, SelectionHandle};
 use crate::ui::context::{Store, StoreHandle};
+use crate::ui::embed::params::is_embed;
+use crate::ui::embed::view::Embed;
 use crate::ui::guide::lessons::lessons_card;
 use crate::ui::guide::notes::{notes_markup, relevant};
 use crate::ui::i18n::{fill, Lang};
@@ -83,8 +85,18 @@ pub struct AppProps {
     pub lang: Lang,
 }
 
+/// The playground, or the embed when the address asks for it (`?embed`, docs/embedding.md).
 #[function_component]
 pub fn App(props: &AppProps) -> Html {
+    let search = crate::ui::context::browser().and_then(|w| w.location().search().ok());
+    if search.is_some_and(|s| is_embed(&s)) {
+        return html! { <Embed /> };
+    }
+    html! { <Playground lang={props.lang} /> }
+}
+
+#[function_component]
+fn Playground(props: &AppProps) -> Html {
     let lang = use_state_eq(|| props.lang);
     let theme = use_state_eq(Theme::initial);
     // The one playground state every panel reads and acts on.

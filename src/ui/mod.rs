@@ -10,6 +10,7 @@
 pub mod app;
 pub mod clock;
 pub mod context;
+pub mod embed;
 pub mod fmt;
 pub mod guide;
 pub mod i18n;
