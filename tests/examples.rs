@@ -94,8 +94,17 @@ fn the_example_scenarios_meet_their_expectations() {
         let text = std::fs::read_to_string(&f).expect("readable");
         let run = scenario::run_text(&text, None)
             .unwrap_or_else(|e| panic!("{}:{}: {}", f.display(), e.line, e.message));
-        assert!(!run.expectations.is_empty(), "{} has no expect lines", f.display());
-        assert!(run.all_passed(), "{}\n{}", f.display(), report::to_text(&run));
+        assert!(
+            !run.expectations.is_empty(),
+            "{} has no expect lines",
+            f.display()
+        );
+        assert!(
+            run.all_passed(),
+            "{}\n{}",
+            f.display(),
+            report::to_text(&run)
+        );
         assert!(
             run.steps.iter().all(|s| s.exit_code != 2),
             "{}\n{}",

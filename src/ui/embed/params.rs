@@ -47,9 +47,15 @@ pub enum ParamError {
     Unknown(String),
     Theme(String),
     Lang(String),
-    Time { name: &'static str, why: String },
+    Time {
+        name: &'static str,
+        why: String,
+    },
     /// The two values as written.
-    EndBeforeStart { start: String, end: String },
+    EndBeforeStart {
+        start: String,
+        end: String,
+    },
 }
 
 impl ParamError {

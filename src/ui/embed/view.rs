@@ -213,14 +213,11 @@ pub fn Embed() -> Html {
             </>
         },
     };
-    let onkeydown = match &*phase {
-        Phase::Ready(start, end) => on_key(&store, *start, *end),
-        _ => Callback::noop(),
-    };
+    use_keys(&store, &phase);
     html! {
         <ContextProvider<StoreHandle> context={store.clone()}>
         <ContextProvider<Ui> context={ui}>
-            <div class="embed-app" role="region" aria-label={text.region} {onkeydown}>
+            <div class="embed-app" role="region" aria-label={text.region}>
                 { body }
             </div>
         </ContextProvider<Ui>>
@@ -290,44 +287,94 @@ fn toggle_play(store: &StoreHandle, start: Micros, end: Micros) {
     store.dispatch(Action::Play);
 }
 
-/// The keys, heard on the embed's own element: only while the focus is inside it. A control
-/// that uses a key itself (a button's Space, the timeline's arrows) keeps it.
-fn on_key(store: &StoreHandle, start: Micros, end: Micros) -> Callback<KeyboardEvent> {
-    let store = store.clone();
-    Callback::from(move |e: KeyboardEvent| {
-        if e.ctrl_key() || e.meta_key() || e.alt_key() || e.default_prevented() {
-            return;
-        }
-        let tag = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .map(|el| el.tag_name().to_ascii_lowercase())
-            .unwrap_or_default();
-        let own = match tag.as_str() {
-            "button" | "a" => e.key() == " " || e.key() == "Enter",
-            "input" => e.key().starts_with("Arrow") || e.key() == "Home" || e.key() == "End",
-            _ => false,
-        };
-        if own {
-            return;
-        }
-        let (cursor, prev) = {
-            let p = store.player();
-            (p.cursor, previous_event(&p.session.run.sim.trace, p.cursor))
-        };
-        let action = match command_for(&e.key()) {
-            Some(Command::TogglePlay) => {
-                e.prevent_default();
-                toggle_play(&store, start, end);
+/// The keys, heard on the embed's window: an iframe's window gets them only while the focus is
+/// inside the frame, so the host page's own keys are never taken. A control that uses a key
+/// itself (a button's Space, the timeline's arrows) keeps it.
+#[hook]
+fn use_keys(store: &StoreHandle, phase: &UseStateHandle<Phase>) {
+    // The listener is installed once and reads the current store and slice from these cells.
+    let current = use_mut_ref(|| store.clone());
+    *current.borrow_mut() = store.clone();
+    let slice = use_mut_ref(|| None::<(Micros, Micros)>);
+    *slice.borrow_mut() = match **phase {
+        Phase::Ready(start, end) => Some((start, end)),
+        _ => None,
+    };
+    use_effect_with((), move |_| {
+        let on_key = move |e: &web_sys::Event| {
+            let (Some(e), Some((start, end))) = (e.dyn_ref::<KeyboardEvent>(), *slice.borrow())
+            else {
                 return;
-            }
-            Some(Command::Step) if cursor < end => Action::Step,
-            Some(Command::StepBack) => Action::Seek(prev.unwrap_or(start).max(start)),
-            Some(Command::ToStart) => Action::Seek(start),
-            Some(Command::ToPresent) => Action::Seek(end),
-            _ => return,
+            };
+            key(&current.borrow(), e, start, end);
         };
-        e.prevent_default();
-        store.dispatch(action);
-    })
+        let listener = crate::ui::context::browser().map(|w| {
+            gloo_events::EventListener::new_with_options(
+                &w,
+                "keydown",
+                gloo_events::EventListenerOptions::enable_prevent_default(),
+                on_key,
+            )
+        });
+        move || drop(listener)
+    });
+}
+
+fn key(store: &StoreHandle, e: &KeyboardEvent, start: Micros, end: Micros) {
+    if e.ctrl_key() || e.meta_key() || e.alt_key() || e.default_prevented() {
+        return;
+    }
+    let tag = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .map(|el| el.tag_name().to_ascii_lowercase())
+        .unwrap_or_default();
+    let own = match tag.as_str() {
+        "button" | "a" => e.key() == " " || e.key() == "Enter",
+        "input" => e.key().starts_with("Arrow") || e.key() == "Home" || e.key() == "End",
+        _ => false,
+    };
+    if own {
+        return;
+    }
+    let (cursor, prev) = {
+        let p = store.player();
+        (p.cursor, previous_event(&p.session.run.sim.trace, p.cursor))
+    };
+    let action = match command_for(&e.key()) {
+        Some(Command::TogglePlay) => {
+            e.prevent_default();
+            toggle_play(store, start, end);
+            return;
+        }
+        Some(Command::Step) if cursor < end => Action::Step,
+        Some(Command::StepBack) => Action::Seek(prev.unwrap_or(start).max(start)),
+        Some(Command::ToStart) => Action::Seek(start),
+        Some(Command::ToPresent) => Action::Seek(end),
+        _ => return,
+    };
+    e.prevent_default();
+    store.dispatch(action);
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::ui::ssr::render;
+
+    #[test]
+    fn the_embed_draws_its_stage_and_says_it_is_loading_until_its_scenario_is_in() {
+        let html = render::<Embed>(());
+        assert!(
+            html.contains(
+                r#"<div role="region" aria-label="mirrorscope player" class="embed-app">"#
+            ),
+            "{html}"
+        );
+        assert!(html.contains("cluster-view"), "{html}");
+        assert!(html.contains(embed_text(Lang::En).loading), "{html}");
+        // No controls before the slice is known, and nothing that takes the focus.
+        assert!(!html.contains("embed-timeline"), "{html}");
+        assert!(!html.contains("autofocus"), "{html}");
+    }
 }
