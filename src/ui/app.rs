@@ -1,8 +1,6 @@
 //! The page: header (language, theme, share, help), the time controls, the stage with its event
 //! log and space-time diagram, the inspector and the explanations beside it, and the panel area.
 
-use std::rc::Rc;
-
 use gloo_events::EventListener;
 use yew::prelude::*;
 
@@ -10,7 +8,7 @@ use crate::sim::scenario::player::Player;
 use crate::ui::clock::frame::use_frame_loop;
 use crate::ui::clock::shortcuts::{help_dialog, use_shortcuts};
 use crate::ui::clock::timeline::TransportBar;
-use crate::ui::context::{content_key, use_derived, use_index, Derived, Shared, TraceIndex, Ui};
+use crate::ui::context::{use_derived, use_index, use_ui, Ui};
 use crate::ui::context::{use_selection, Selection, SelectionHandle};
 use crate::ui::context::{Store, StoreHandle};
 use crate::ui::embed::params::is_embed;
@@ -104,7 +102,6 @@ fn Playground(props: &AppProps) -> Html {
     let selection: SelectionHandle = use_state_eq(|| None::<Selection>);
     let help = use_state_eq(|| false);
     let link_error = use_state_eq(|| None::<String>);
-    let index = use_mut_ref(TraceIndex::default);
     let playing = store.player().playing;
     use_frame_loop(store.dispatcher(), playing);
     use_shortcuts(store.clone(), help.clone());
@@ -159,27 +156,7 @@ fn Playground(props: &AppProps) -> Html {
         });
     }
 
-    // This component re-renders on every frame of playback, so it only keeps the shared state
-    // current; the page below redraws when the run's content changes.
-    let content = {
-        let player = store.player();
-        index.borrow_mut().update(&player.session.run.sim.trace);
-        content_key(&player)
-    };
-    let slow = {
-        let store = store.clone();
-        use_memo(content, move |_| {
-            let derived = Rc::new(Derived::of(store.player().view()));
-            (store, derived)
-        })
-    };
-    let ui = Ui {
-        lang: *lang,
-        selection: selection.clone(),
-        index: Shared(index),
-        slow: slow.0.clone(),
-        derived: slow.1.clone(),
-    };
+    let ui = use_ui(&store, *lang, selection.clone());
 
     html! {
         <ContextProvider<StoreHandle> context={store.clone()}>

@@ -3,8 +3,6 @@
 //! no focus of its own, answers keys only while the focus is inside it, and waits for Play
 //! unless the host asked for `autoplay`.
 
-use std::rc::Rc;
-
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -13,8 +11,8 @@ use crate::sim::time::Micros;
 use crate::ui::clock::frame::use_frame_loop;
 use crate::ui::clock::shortcuts::{command_for, Command};
 use crate::ui::clock::timeline::{icon, previous_event, ICON_PAUSE, ICON_PLAY};
-use crate::ui::context::{content_key, Derived, Shared, Store, StoreHandle, TraceIndex, Ui};
 use crate::ui::context::{load_generation, Selection};
+use crate::ui::context::{use_ui, Store, StoreHandle, Ui};
 use crate::ui::embed::params::{parse, playground_href, slice, EmbedParams, ParamError};
 use crate::ui::embed::text::embed_text;
 use crate::ui::i18n::Lang;
@@ -87,7 +85,6 @@ pub fn Embed() -> Html {
         .unwrap_or_else(browser_lang);
     let store = use_reducer(|| Store::new(Player::new()));
     let selection = use_state_eq(|| None::<Selection>);
-    let index = use_mut_ref(TraceIndex::default);
     let phase = use_state_eq(|| Phase::Loading);
     let link_at = use_mut_ref(|| None::<Micros>);
     let playing = store.player().playing;
@@ -171,25 +168,7 @@ pub fn Embed() -> Html {
         );
     }
 
-    let content = {
-        let player = store.player();
-        index.borrow_mut().update(&player.session.run.sim.trace);
-        content_key(&player)
-    };
-    let slow = {
-        let store = store.clone();
-        use_memo(content, move |_| {
-            let derived = Rc::new(Derived::of(store.player().view()));
-            (store, derived)
-        })
-    };
-    let ui = Ui {
-        lang,
-        selection,
-        index: Shared(index),
-        slow: slow.0.clone(),
-        derived: slow.1.clone(),
-    };
+    let ui = use_ui(&store, lang, selection);
     let text = embed_text(lang);
     let body = match &*phase {
         Phase::Failed(message) => html! {
