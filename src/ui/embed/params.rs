@@ -167,12 +167,29 @@ fn time(name: &'static str, value: &str) -> Result<Micros, ParamError> {
     parse_duration(value).map_err(|why| ParamError::Time { name, why })
 }
 
-/// The slice the player shows: from `start` (else the link's own time, else zero) to `end`
-/// (else the scenario's end, `horizon`), both kept within the run.
-pub fn slice(p: &EmbedParams, link_at: Option<Micros>, horizon: Micros) -> (Micros, Micros) {
+/// The slice the player shows, from `start` (else zero) to `end` (else the scenario's end,
+/// `horizon`), both kept within the run, and the moment it opens at: `start` when the host
+/// gave one, else the link's own time (`t=`, where its author was) within the slice.
+pub fn slice(p: &EmbedParams, link_at: Option<Micros>, horizon: Micros) -> Slice {
     let end = p.end.unwrap_or(horizon).min(horizon);
-    let start = p.start.or(link_at).unwrap_or(Micros::ZERO).min(end);
-    (start, end)
+    let start = p.start.unwrap_or(Micros::ZERO).min(end);
+    let open_at = match (p.start, link_at) {
+        (None, Some(t)) => t.clamp(start, end),
+        _ => start,
+    };
+    Slice {
+        start,
+        end,
+        open_at,
+    }
+}
+
+/// What the player plays: see [`slice`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slice {
+    pub start: Micros,
+    pub end: Micros,
+    pub open_at: Micros,
 }
 
 /// The full playground's address for the same scenario at `at`: the page's `path` (without the
@@ -248,19 +265,25 @@ mod tests {
     #[test]
     fn the_slice_stays_within_the_run() {
         let h = Micros::from_secs(30);
+        let at = |start: u64, end: u64, open: u64| Slice {
+            start: Micros::from_secs(start),
+            end: Micros::from_secs(end),
+            open_at: Micros::from_secs(open),
+        };
         let none = EmbedParams::default();
-        assert_eq!(slice(&none, None, h), (Micros::ZERO, h));
-        assert_eq!(
-            slice(&none, Some(Micros::from_secs(3)), h),
-            (Micros::from_secs(3), h)
-        );
+        assert_eq!(slice(&none, None, h), at(0, 30, 0));
+        // A link made after playing opens where its author was; Play from there.
+        assert_eq!(slice(&none, Some(Micros::from_secs(3)), h), at(0, 30, 3));
+        assert_eq!(slice(&none, Some(Micros::from_secs(99)), h), at(0, 30, 30));
         let p = parse("?embed&start=2s&end=20s").unwrap();
+        assert_eq!(slice(&p, Some(Micros::from_secs(9)), h), at(2, 20, 2));
+        let open_end = parse("?embed&end=20s").unwrap();
         assert_eq!(
-            slice(&p, Some(Micros::from_secs(9)), h),
-            (Micros::from_secs(2), Micros::from_secs(20))
+            slice(&open_end, Some(Micros::from_secs(25)), h),
+            at(0, 20, 20)
         );
         let beyond = parse("?embed&start=40s&end=50s").unwrap();
-        assert_eq!(slice(&beyond, None, h), (h, h));
+        assert_eq!(slice(&beyond, None, h), at(30, 30, 30));
     }
 
     #[test]

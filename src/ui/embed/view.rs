@@ -13,7 +13,7 @@ use crate::ui::clock::shortcuts::{command_for, Command};
 use crate::ui::clock::timeline::{icon, previous_event, ICON_PAUSE, ICON_PLAY};
 use crate::ui::context::{load_generation, Selection};
 use crate::ui::context::{use_ui, Store, StoreHandle, Ui};
-use crate::ui::embed::params::{parse, playground_href, slice, EmbedParams, ParamError};
+use crate::ui::embed::params::{parse, playground_href, slice, EmbedParams, ParamError, Slice};
 use crate::ui::embed::text::embed_text;
 use crate::ui::i18n::Lang;
 use crate::ui::share::{load_hash, parse_hash};
@@ -135,12 +135,16 @@ pub fn Embed() -> Html {
                 phase.set(Phase::Failed(format!("{}: {e}", embed_text(lang).bad_link)));
                 return;
             }
-            let (start, end) = slice(p, link_at, horizon);
-            if cursor != start {
-                store.dispatch(Action::Seek(start));
+            let Slice {
+                start,
+                end,
+                open_at,
+            } = slice(p, link_at, horizon);
+            if cursor != open_at {
+                store.dispatch(Action::Seek(open_at));
             }
             if p.autoplay && start < end {
-                store.dispatch(Action::Play);
+                toggle_play(&store, start, end);
             }
             phase.set(Phase::Ready(start, end));
         });
