@@ -5,6 +5,7 @@ use gloo_events::EventListener;
 use yew::prelude::*;
 
 use crate::sim::scenario::player::Player;
+use crate::ui::captions::CaptionBar;
 use crate::ui::clock::frame::use_frame_loop;
 use crate::ui::clock::shortcuts::{help_dialog, use_shortcuts};
 use crate::ui::clock::timeline::TransportBar;
@@ -292,6 +293,7 @@ fn Page(props: &PageProps) -> Html {
             <main class="layout">
                 <div class="stage-col">
                     <ClusterView />
+                    <CaptionBar />
                     <div class="below-stage">
                         <SpaceTime />
                         <EventLog />

@@ -6,6 +6,7 @@ pub mod editor;
 pub mod lang;
 pub mod panels;
 pub mod settings;
+pub mod share;
 pub mod stage;
 pub mod work;
 
