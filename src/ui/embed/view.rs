@@ -1,5 +1,5 @@
-//! The embed's page: the stage, Play/Pause and the timeline over the slice, the caption area
-//! and the link to the full playground, filling whatever frame the host page gives it. It takes
+//! The embed's page: the stage, the caption in force, Play/Pause and the timeline over the
+//! slice, the chapters and the link to the full playground, filling whatever frame the host page gives it. It takes
 //! no focus of its own, answers keys only while the focus is inside it, and waits for Play
 //! unless the host asked for `autoplay`.
 
@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use crate::sim::scenario::player::{Action, Player};
 use crate::sim::time::Micros;
+use crate::ui::captions::{CaptionBar, Chapters};
 use crate::ui::clock::frame::use_frame_loop;
 use crate::ui::clock::shortcuts::{command_for, Command};
 use crate::ui::clock::timeline::{icon, previous_event, ICON_PAUSE, ICON_PLAY};
@@ -190,9 +191,13 @@ pub fn Embed() -> Html {
         Phase::Ready(start, end) => html! {
             <>
                 <div class="embed-stage"><ClusterView /></div>
+                <CaptionBar />
                 { controls(&store, lang, *start, *end, playing, cursor.min(horizon)) }
-                <a class="embed-open" href={playground_href(&path, &hash, cursor)} target="_blank"
-                    rel="noopener" title={text.open_title}>{ text.open }{ " ↗" }</a>
+                <div class="embed-foot">
+                    <Chapters />
+                    <a class="embed-open" href={playground_href(&path, &hash, cursor)} target="_blank"
+                        rel="noopener" title={text.open_title}>{ text.open }{ " ↗" }</a>
+                </div>
             </>
         },
     };
