@@ -1,10 +1,11 @@
 // The embed (docs/embedding.md) with dist/ served under a sub-path, /docs/playground/, as a
 // documentation site would: the example page's two players (an iframe and a div turned into one
-// by mirrorscope-embed.js) each play, pause, seek and show their captions without touching the
-// other or scrolling the host page; a damaged link, an over-long link and a bad parameter are
-// answered in the frame; a 320 px player keeps its controls in view; keys and Tab stay inside the
-// player the reader is using. Prints how many times the wasm went over the network for the page
-// with two players. Screenshots: embed-example-{1280,390}.png, embed-320.png.
+// by mirrorscope-embed.js) each play, pause, seek and show their captions (each in its own
+// language) without touching the other or scrolling the host page, and a chapter seeks its own
+// player; a damaged link, an over-long link and a bad parameter are answered in the frame; a
+// 320 px player keeps its controls in view; keys and Tab stay inside the player the reader is
+// using. Prints how many times the wasm went over the network for the page with two players.
+// Screenshots: embed-example-{1280,390}.png, embed-320.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -132,6 +133,11 @@ test('two players on the example page play, pause and seek independently, withou
     const max = Number(await timeline(a.frame).getAttribute('max'));
     await seek(a.frame, Math.floor(max / 2));
     assert.equal(await value(b.frame), 0, 'seeking the first leaves the second alone');
+    // The first player speaks Chinese (lang=zh), the second the browser's English.
+    const caption = (frame) => frame.locator('.caption-bar .caption-text').textContent();
+    await eventually('the first shows its caption in Chinese', async () => /两个 mirror 都已同步|在 node1 上声明/.test(await caption(a.frame)));
+    // The second's first caption comes at 1 s: at its start none is in force.
+    assert.equal(await b.frame.locator('.caption-bar .caption-text').count(), 0, 'the second shows none of the first');
     assert.equal(await page.evaluate(() => scrollY), hostY, 'the host page did not scroll');
 
     // The second: played to its end, where it stops by itself.
@@ -142,6 +148,12 @@ test('two players on the example page play, pause and seek independently, withou
     await b.frame.locator('.embed-bar button.play').click();
     await eventually('the second player stops at its end', async () => !(await playing(b.frame)) && (await value(b.frame)) === bMax);
     assert.equal(await value(a.frame), Math.floor(max / 2), 'the first stayed where it was put');
+    await eventually('the second shows the promotion caption', async () => /node1 crashes/.test(await caption(b.frame)));
+    // A chapter moves the clock to its mark, in that player only.
+    await b.frame.getByRole('button', { name: /mirror joins/ }).click();
+    await eventually('the chapter seeks', async () => (await value(b.frame)) === 3_000_000);
+    await eventually('its caption follows', async () => /A policy adds a mirror on node2/.test(await caption(b.frame)));
+    assert.equal(await value(a.frame), Math.floor(max / 2), 'the first still stayed where it was put');
     assert.equal(await page.evaluate(() => scrollY), hostY2, 'the host page did not scroll');
     for (const p of [a, b]) await noScroll(p.frame, 'a player');
 
