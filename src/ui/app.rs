@@ -1,18 +1,19 @@
 //! The page: header (language, theme, share, help), the time controls, the stage with its event
 //! log and space-time diagram, the inspector and the explanations beside it, and the panel area.
 
-use std::rc::Rc;
-
 use gloo_events::EventListener;
 use yew::prelude::*;
 
 use crate::sim::scenario::player::{Action, Player};
+use crate::ui::captions::CaptionBar;
 use crate::ui::clock::frame::use_frame_loop;
 use crate::ui::clock::shortcuts::{help_dialog, use_shortcuts};
 use crate::ui::clock::timeline::TransportBar;
-use crate::ui::context::{content_key, use_derived, use_index, Derived, Shared, TraceIndex, Ui};
+use crate::ui::context::{use_derived, use_index, use_ui, Ui};
 use crate::ui::context::{use_selection, Selection, SelectionHandle};
 use crate::ui::context::{Store, StoreHandle};
+use crate::ui::embed::params::is_embed;
+use crate::ui::embed::view::Embed;
 use crate::ui::guide::lessons::LessonsCard;
 use crate::ui::guide::notes::{notes_markup, relevant};
 use crate::ui::i18n::{fill, Lang};
@@ -88,8 +89,18 @@ pub struct AppProps {
     pub welcome: bool,
 }
 
+/// The playground, or the embed when the address asks for it (`?embed`, docs/embedding.md).
 #[function_component]
 pub fn App(props: &AppProps) -> Html {
+    let search = crate::ui::context::browser().and_then(|w| w.location().search().ok());
+    if search.is_some_and(|s| is_embed(&s)) {
+        return html! { <Embed /> };
+    }
+    html! { <Playground lang={props.lang} welcome={props.welcome} /> }
+}
+
+#[function_component]
+fn Playground(props: &AppProps) -> Html {
     let lang = use_state_eq(|| props.lang);
     let theme = use_state_eq(Theme::initial);
     // The one playground state every panel reads and acts on.
@@ -97,7 +108,6 @@ pub fn App(props: &AppProps) -> Html {
     let selection: SelectionHandle = use_state_eq(|| None::<Selection>);
     let help = use_state_eq(|| false);
     let link_error = use_state_eq(|| None::<String>);
-    let index = use_mut_ref(TraceIndex::default);
     let playing = store.player().playing;
     use_frame_loop(store.dispatcher(), playing);
     use_shortcuts(store.clone(), help.clone());
@@ -161,27 +171,7 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
-    // This component re-renders on every frame of playback, so it only keeps the shared state
-    // current; the page below redraws when the run's content changes.
-    let content = {
-        let player = store.player();
-        index.borrow_mut().update(&player.session.run.sim.trace);
-        content_key(&player)
-    };
-    let slow = {
-        let store = store.clone();
-        use_memo(content, move |_| {
-            let derived = Rc::new(Derived::of(store.player().view()));
-            (store, derived)
-        })
-    };
-    let ui = Ui {
-        lang: *lang,
-        selection: selection.clone(),
-        index: Shared(index),
-        slow: slow.0.clone(),
-        derived: slow.1.clone(),
-    };
+    let ui = use_ui(&store, *lang, selection.clone());
 
     html! {
         <ContextProvider<StoreHandle> context={store.clone()}>
@@ -316,6 +306,7 @@ fn Page(props: &PageProps) -> Html {
             <main class="layout">
                 <div class="stage-col">
                     <ClusterView />
+                    <CaptionBar />
                     <div class="below-stage">
                         <SpaceTime />
                         <EventLog />

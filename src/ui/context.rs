@@ -240,6 +240,33 @@ impl PartialEq for Ui {
     }
 }
 
+/// The [`Ui`] a page provides around its store (the playground and the embed): it brings the
+/// trace index up to date and derives the slow views once per change of the run's content.
+/// The page re-renders on every frame of playback, so this only keeps the shared state current.
+#[hook]
+pub fn use_ui(store: &StoreHandle, lang: Lang, selection: SelectionHandle) -> Ui {
+    let index = use_mut_ref(TraceIndex::default);
+    let content = {
+        let player = store.player();
+        index.borrow_mut().update(&player.session.run.sim.trace);
+        content_key(&player)
+    };
+    let slow = {
+        let store = store.clone();
+        use_memo(content, move |_| {
+            let derived = Rc::new(Derived::of(store.player().view()));
+            (store, derived)
+        })
+    };
+    Ui {
+        lang,
+        selection,
+        index: Shared(index),
+        slow: slow.0.clone(),
+        derived: slow.1.clone(),
+    }
+}
+
 /// The slow store from the app's context (the store itself when mounted alone).
 #[hook]
 pub fn use_slow_store() -> StoreHandle {

@@ -8,8 +8,10 @@
 //! the Python editor) and [`guide`] (lessons and the notes on the seeds).
 
 pub mod app;
+pub mod captions;
 pub mod clock;
 pub mod context;
+pub mod embed;
 pub mod fmt;
 pub mod guide;
 pub mod i18n;

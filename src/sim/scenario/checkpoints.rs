@@ -177,6 +177,7 @@ impl Checkpoints {
             expectations: run.expectations.clone(),
             clients: run.clients.clone(),
             scripts: Scripts::new(),
+            narration: run.narration.clone(),
         };
         run.sim.trace = trace;
         self.marks.push(Mark {
@@ -249,6 +250,7 @@ impl Checkpoints {
             expectations: m.run.expectations.clone(),
             clients: m.run.clients.clone(),
             scripts: Scripts::new(),
+            narration: m.run.narration.clone(),
         };
         Some((run, m.at))
     }

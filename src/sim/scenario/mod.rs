@@ -1,6 +1,7 @@
 //! The scenario format: one line-oriented text format for tests, URLs, lessons and embeds
 //! (see docs/scenario-format.md), its runner and its report.
 
+pub mod captions;
 mod checkpoints;
 pub mod exchange_ops;
 pub mod parse;

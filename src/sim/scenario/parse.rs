@@ -8,6 +8,7 @@ use crate::sim::ctl::shell;
 use crate::sim::exchanges::{BindSpec, DestKind, ExchangeSpec};
 use crate::sim::limits;
 use crate::sim::scenario::exchange_ops::{ExchangeOp, PublishLine, EXCHANGE_KEYS};
+use crate::sim::scenario::captions::{self, CaptionLine, MarkLine};
 use crate::sim::time::{parse_duration, Micros};
 
 /// One line (or multi-line command) of a scenario, with its 1-based line number.
@@ -75,6 +76,10 @@ pub enum Action {
         name: String,
         control: crate::sim::pika::Control,
     },
+    /// `caption "text" [zh="…"] [at=…] [for=…]`: narration, never acts on the cluster.
+    Caption(CaptionLine),
+    /// `mark "name" [at=…]`: a named moment (a chapter), never acts on the cluster.
+    Mark(MarkLine),
 }
 
 /// What a client does.
@@ -230,6 +235,7 @@ pub fn parse(text: &str) -> Result<Vec<Step>, ParseError> {
         });
     }
     setup_first(&steps)?;
+    narration_count(&steps)?;
     Ok(steps)
 }
 
@@ -624,6 +630,7 @@ fn parse_line(line: &str) -> Result<Action, String> {
             })
         }
         "expect" => parse_expect(rest).map(Action::Expect),
+        "caption" | "mark" => narration_line(head, rest),
         "python" => match rest {
             [name, verb] => match crate::sim::pika::Control::from_word(verb) {
                 Some(control) => Ok(Action::PythonControl {
@@ -650,6 +657,36 @@ fn parse_line(line: &str) -> Result<Action, String> {
             })
         }
     }
+}
+
+/// A `caption` or `mark` line (the narration, see [`captions`]).
+fn narration_line(head: &str, rest: &[String]) -> Result<Action, String> {
+    if head == "caption" {
+        captions::parse_caption(rest, &kv).map(Action::Caption)
+    } else {
+        captions::parse_mark(rest, &kv).map(Action::Mark)
+    }
+}
+
+/// At most [`captions::CAPTIONS_MAX`] captions and as many marks, refused at the first one
+/// too many.
+fn narration_count(steps: &[Step]) -> Result<(), ParseError> {
+    let (mut captions, mut marks) = (0, 0);
+    for st in steps {
+        let (n, what) = match st.action {
+            Action::Caption(_) => (&mut captions, "captions"),
+            Action::Mark(_) => (&mut marks, "marks"),
+            _ => continue,
+        };
+        *n += 1;
+        if *n > captions::CAPTIONS_MAX {
+            return Err(ParseError {
+                line: st.line,
+                message: captions::too_many(what),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A shell line (`rabbitmqctl …`, `on node2: systemctl …`, `echo … >> FILE`): split as the

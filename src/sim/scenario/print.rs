@@ -19,6 +19,7 @@ use crate::sim::exchanges::DestKind;
 use crate::sim::pika::Control;
 use crate::sim::scenario::exchange_ops::ExchangeOp;
 use crate::sim::scenario::parse::{Action, ClientOp, Expectation, Step};
+use crate::sim::time::Micros;
 
 impl Display for Step {
     /// The step's action in canonical form (not `text`, which is the line as it was typed).
@@ -145,7 +146,27 @@ impl Display for Action {
                 };
                 write!(f, "python {} {verb}", word(name))
             }
+            Action::Caption(c) => {
+                write!(f, "caption {}", quoted(&c.en))?;
+                if let Some(zh) = &c.zh {
+                    write!(f, " zh={}", quoted(zh))?;
+                }
+                write_moment(f, "at", c.at)?;
+                write_moment(f, "for", c.duration)
+            }
+            Action::Mark(m) => {
+                write!(f, "mark {}", quoted(&m.name))?;
+                write_moment(f, "at", m.at)
+            }
         }
+    }
+}
+
+/// ` at=2s` for a caption's or mark's optional time.
+fn write_moment(f: &mut Formatter<'_>, key: &str, t: Option<Micros>) -> fmt::Result {
+    match t {
+        Some(t) => write!(f, " {key}={}", duration_text(t.0)),
+        None => Ok(()),
     }
 }
 

@@ -31,6 +31,32 @@ pub struct Report<'a> {
     pub scripts: Vec<ScriptReport<'a>>,
     /// How many events the trace holds.
     pub trace_len: usize,
+    /// The `caption` lines in time order (left out when there are none, so reports of
+    /// scenarios without narration are unchanged).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub captions: Vec<CaptionReport<'a>>,
+    /// The `mark` lines (chapters) in time order (left out when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub marks: Vec<MarkReport<'a>>,
+}
+
+/// A caption placed in time.
+#[derive(Debug, Serialize)]
+pub struct CaptionReport<'a> {
+    /// When it starts showing, in microseconds.
+    pub at_us: u64,
+    /// When it stops (`for=`), or `null`: until the next caption.
+    pub until_us: Option<u64>,
+    pub en: &'a str,
+    /// The Chinese text, or `null` (the player shows `en`).
+    pub zh: Option<&'a str>,
+}
+
+/// A mark (chapter) placed in time.
+#[derive(Debug, Serialize)]
+pub struct MarkReport<'a> {
+    pub at_us: u64,
+    pub name: &'a str,
 }
 
 /// One scenario step and what it printed.
@@ -301,6 +327,26 @@ pub fn report(run: &Run) -> Report<'_> {
         anomalies: anomaly_rows(run),
         scripts: script_reports(run),
         trace_len: run.sim.trace.len(),
+        captions: run
+            .narration
+            .captions
+            .iter()
+            .map(|c| CaptionReport {
+                at_us: c.at.0,
+                until_us: c.until.map(|u| u.0),
+                en: &c.en,
+                zh: c.zh.as_deref(),
+            })
+            .collect(),
+        marks: run
+            .narration
+            .marks
+            .iter()
+            .map(|m| MarkReport {
+                at_us: m.at.0,
+                name: &m.name,
+            })
+            .collect(),
     }
 }
 

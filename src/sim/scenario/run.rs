@@ -9,6 +9,7 @@ use crate::sim::model::{ClientError, ClientId, ConfirmOutcome, QueueState};
 use crate::sim::pika::Scripts;
 use crate::sim::queues::{DeclareArgs, DeclareAttempt};
 use crate::sim::scenario::exchange_ops::{ExchangeOp, PublishLine};
+use crate::sim::scenario::captions::Narration;
 use crate::sim::scenario::parse::{Action, ClientOp, Expectation, Step};
 use crate::sim::time::{parse_duration, Micros};
 
@@ -42,6 +43,8 @@ pub struct Run {
     pub clients: Vec<(String, ClientId, String)>,
     /// The `python` scripts (pika clients) of the run.
     pub scripts: Scripts,
+    /// The `caption` and `mark` lines placed in time (never in the trace).
+    pub narration: Narration,
 }
 
 impl Run {
@@ -96,6 +99,7 @@ pub fn run_steps(steps: &[Step], seed: Option<u64>) -> Run {
                 expectations: Vec::new(),
                 clients: Vec::new(),
                 scripts: Scripts::new(),
+                narration: Narration::default(),
             }
         });
         run.step(step);
@@ -113,6 +117,7 @@ pub fn run_steps(steps: &[Step], seed: Option<u64>) -> Run {
             expectations: Vec::new(),
             clients: Vec::new(),
             scripts: Scripts::new(),
+            narration: Narration::default(),
         }
     })
 }
@@ -350,7 +355,11 @@ impl Run {
     pub fn step(&mut self, step: &Step) {
         // Waiting and checking are not actions on the cluster: the trace must not depend on how
         // the clock was moved, so that a live session and its saved scenario replay the same.
-        if !matches!(step.action, Action::Wait(_) | Action::Expect(_)) {
+        // Nor is narration: a scenario with captions has the same trace as without.
+        if !matches!(
+            step.action,
+            Action::Wait(_) | Action::Expect(_) | Action::Caption(_) | Action::Mark(_)
+        ) {
             // A script's source would flood the trace: its header line stands for it.
             self.sim
                 .record_input(step.text.lines().next().unwrap_or_default());
@@ -476,6 +485,7 @@ impl Run {
                 let (c, vhost) = self.client(client)?;
                 self.client_op(c, &vhost, op).map(Some)
             }
+            Action::Caption(_) | Action::Mark(_) => self.narrate(&step.action).map(Some),
             Action::Expect(e) => {
                 let diff = self.check(e);
                 self.expectations.push(ExpectResult {
@@ -487,6 +497,32 @@ impl Run {
                 Ok(None)
             }
         }
+    }
+
+    /// Places a caption or mark in time; its output says where, so `mirrorscope run` shows
+    /// each at its moment.
+    fn narrate(&mut self, action: &Action) -> Result<CtlOutput, String> {
+        let now = self.sim.now();
+        let out = match action {
+            Action::Caption(line) => {
+                let c = self.narration.add_caption(line, now)?;
+                let mut out = format!("caption at {}", c.at);
+                if let Some(end) = c.until {
+                    out.push_str(&format!(" until {end}"));
+                }
+                out.push_str(&format!(": {}", c.en));
+                if let Some(zh) = &c.zh {
+                    out.push_str(&format!("\n  zh: {zh}"));
+                }
+                out
+            }
+            Action::Mark(line) => {
+                let m = self.narration.add_mark(line, now)?;
+                format!("mark at {}: {}", m.at, m.name)
+            }
+            _ => return Err("not a caption or mark".into()),
+        };
+        Ok(CtlOutput::ok(out))
     }
 
     fn client_op(&mut self, c: ClientId, vhost: &str, op: &ClientOp) -> Result<CtlOutput, String> {

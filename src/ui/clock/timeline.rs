@@ -13,6 +13,7 @@ use crate::sim::scenario::session::TimedInput;
 use crate::sim::time::Micros;
 use crate::sim::trace::TraceEvent;
 use crate::ui::clock::speed::SpeedControl;
+use crate::ui::captions::chapter_ticks;
 use crate::ui::context::use_lang;
 use crate::ui::context::use_selection;
 use crate::ui::context::{load, load_generation, use_derived, use_index, TraceIndex};
@@ -149,6 +150,16 @@ fn btn(
     }
 }
 
+/// What the chapter ticks depend on (a few hundred marks at most: hashed on every frame).
+fn chapters_key(marks: &[crate::sim::scenario::captions::Mark]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for m in marks {
+        (m.at, &m.name).hash(&mut h);
+    }
+    h.finish()
+}
+
 fn dispatch_cb(store: &StoreHandle, action: Action) -> Callback<MouseEvent> {
     let store = store.clone();
     Callback::from(move |_| store.dispatch(action.clone()))
@@ -258,6 +269,14 @@ pub fn TransportBar() -> Html {
             },
         )
     };
+    let chapters_html = {
+        let marks = &player.session.run.narration.marks;
+        let key = (chapters_key(marks), marks_horizon);
+        let store = store.clone();
+        use_memo(key, move |(_, h)| {
+            chapter_ticks(&store.player().session.run.narration.marks, *h)
+        })
+    };
     drop(player);
 
     let on_seek = {
@@ -321,7 +340,7 @@ pub fn TransportBar() -> Html {
                 <input type="range" min="0" max={horizon.0.to_string()} step="1"
                     aria-label={text.timeline} aria-valuetext={fmt_time(cursor)}
                     value={cursor.0.to_string()} oninput={on_seek} />
-                <div onclick={on_click(&store, &selection, None)}>{ raw((*marks_html).clone()) }</div>
+                <div onclick={on_click(&store, &selection, None)}>{ raw((*marks_html).clone()) }{ raw((*chapters_html).clone()) }</div>
             </div>
             if let Some(n) = (*notice).clone() {
                 <div class="notice fork" role="status">

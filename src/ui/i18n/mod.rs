@@ -8,6 +8,7 @@ pub mod lang;
 pub mod panels;
 pub mod settings;
 pub mod speed;
+pub mod share;
 pub mod stage;
 pub mod work;
 
