@@ -6,6 +6,7 @@
 //! is a thin Yew view over it.
 
 pub mod erl;
+pub mod lab;
 pub mod percent;
 pub mod py;
 pub mod rng;
