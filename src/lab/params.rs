@@ -144,8 +144,14 @@ pub const PACED_PUBLISHES_MAX: u64 = 100_000;
 pub const LIST_MAX: usize = 10;
 
 fn within(name: &str, v: u64, lo: u64, hi: u64) -> Result<(), String> {
+    within_unit(name, v, lo, hi, "")
+}
+
+fn within_unit(name: &str, v: u64, lo: u64, hi: u64, unit: &str) -> Result<(), String> {
     if v < lo || v > hi {
-        Err(format!("{name}: {v} is out of range ({lo} to {hi})"))
+        Err(format!(
+            "{name}: {v}{unit} is out of range ({lo}{unit} to {hi}{unit})"
+        ))
     } else {
         Ok(())
     }
@@ -162,7 +168,8 @@ fn list_len(name: &str, n: usize) -> Result<(), String> {
 }
 
 impl LabParams {
-    /// The first parameter out of bounds, named, with its range.
+    /// The first parameter out of bounds, with its range; the message starts with the
+    /// parameter's name as [`LabParams::set`] takes it, then a colon.
     pub fn check(&self) -> Result<(), String> {
         within("nodes", self.nodes.into(), 2, 9)?;
         list_len("mirrors", self.mirrors.len())?;
@@ -186,24 +193,24 @@ impl LabParams {
         let paced = u64::from(self.rate) * u64::from(self.publishers) * u64::from(self.seconds);
         if paced > PACED_PUBLISHES_MAX {
             return Err(format!(
-                "rate × publishers × seconds is {paced} publishes; at most {PACED_PUBLISHES_MAX}"
+                "rate: rate × publishers × seconds is {paced} publishes; at most {PACED_PUBLISHES_MAX}"
             ));
         }
         list_len("batch", self.batches.len())?;
         for &b in &self.batches {
             within("batch", b.into(), 1, 1_000_000)?;
         }
-        within("sync messages", self.sync_messages.into(), 1, 100_000)?;
+        within("sync-messages", self.sync_messages.into(), 1, 100_000)?;
         list_len("ticktime", self.ticktimes.len())?;
         for &t in &self.ticktimes {
             within("ticktime", t.into(), 1, 600)?;
         }
         let c = &self.cost;
-        within("latency (µs)", c.latency_us, 1, 1_000_000)?;
-        within("client latency (µs)", c.client_latency_us, 1, 1_000_000)?;
-        within("fsync (µs)", c.fsync_us, 0, 1_000_000)?;
-        within("op cost (µs)", c.op_cost_us, 0, 100_000)?;
-        within("frame overhead (bytes)", c.frame_overhead, 0, 65_536)?;
+        within_unit("latency", c.latency_us, 1, 1_000_000, "us")?;
+        within_unit("client-latency", c.client_latency_us, 1, 1_000_000, "us")?;
+        within_unit("fsync", c.fsync_us, 0, 1_000_000, "us")?;
+        within_unit("op-cost", c.op_cost_us, 0, 100_000, "us")?;
+        within("frame-overhead", c.frame_overhead, 0, 65_536)?;
         Ok(())
     }
 }
@@ -284,5 +291,41 @@ impl LabParams {
             _ => return Err(format!("unknown parameter '{name}'")),
         }
         Ok(())
+    }
+}
+
+impl LabParams {
+    /// The parameter `name` written as [`LabParams::set`] reads it back.
+    pub fn get(&self, name: &str) -> Option<String> {
+        fn list<T: ToString>(v: &[T]) -> String {
+            v.iter().map(T::to_string).collect::<Vec<_>>().join(",")
+        }
+        let c = &self.cost;
+        Some(match name {
+            "nodes" => self.nodes.to_string(),
+            "mirrors" => self
+                .mirrors
+                .iter()
+                .map(|m| m.label())
+                .collect::<Vec<_>>()
+                .join(","),
+            "publishers" => self.publishers.to_string(),
+            "consumers" => self.consumers.to_string(),
+            "size" => self.size.to_string(),
+            "rate" => self.rate.to_string(),
+            "seconds" => self.seconds.to_string(),
+            "window" => self.window.to_string(),
+            "persistent" => self.persistent.to_string(),
+            "batch" => list(&self.batches),
+            "sync-messages" => self.sync_messages.to_string(),
+            "ticktime" => list(&self.ticktimes),
+            "seed" => self.seed.to_string(),
+            "latency" => format!("{}us", c.latency_us),
+            "client-latency" => format!("{}us", c.client_latency_us),
+            "fsync" => format!("{}us", c.fsync_us),
+            "op-cost" => format!("{}us", c.op_cost_us),
+            "frame-overhead" => c.frame_overhead.to_string(),
+            _ => return None,
+        })
     }
 }

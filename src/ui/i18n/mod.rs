@@ -3,6 +3,7 @@
 
 pub mod changes;
 pub mod editor;
+pub mod lab;
 pub mod lang;
 pub mod panels;
 pub mod settings;
