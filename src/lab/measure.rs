@@ -12,7 +12,7 @@ use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, MsgKind, TraceKind};
 
 /// What the traffic of a run cost, counted frame by frame from the trace's sends.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Traffic {
     /// Frames between two different nodes (the cluster's network).
     pub wire_frames: u64,
@@ -21,6 +21,8 @@ pub struct Traffic {
     /// Every traced frame, client links and frames inside a node included.
     pub all_frames: u64,
     pub all_bytes: u64,
+    /// The cluster-network frames and bytes by kind (`MsgKind::as_str`), in first-seen order.
+    pub wire_by_kind: Vec<(&'static str, u64, u64)>,
 }
 
 /// Whether a kind of frame carries message bodies (publishes, GM publications, deliveries,
@@ -62,6 +64,14 @@ pub fn traffic(sim: &Sim, size: u64, cost: &CostModel) -> Traffic {
         if endpoint_node(sim, *from) != endpoint_node(sim, *to) {
             t.wire_frames += 1;
             t.wire_bytes += bytes;
+            let name = kind.as_str();
+            match t.wire_by_kind.iter_mut().find(|k| k.0 == name) {
+                Some(k) => {
+                    k.1 += 1;
+                    k.2 += bytes;
+                }
+                None => t.wire_by_kind.push((name, 1, bytes)),
+            }
         }
     }
     t

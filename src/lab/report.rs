@@ -134,6 +134,15 @@ pub fn text(params: &LabParams, results: &LabResults) -> String {
                 .unwrap_or_else(|| "-".into()),
         );
     }
+    let _ = writeln!(s, "\nnetwork frames (bytes) per message, by kind:");
+    for r in &results.load {
+        let kinds: Vec<String> = r
+            .wire_by_kind
+            .iter()
+            .map(|(k, f, b)| format!("{k} {f:.2} ({b:.0} B)"))
+            .collect();
+        let _ = writeln!(s, "  {:<8} {}", r.mirrors.label(), kinds.join(", "));
+    }
     let _ = writeln!(s, "\nseed 004 §6.1 beside it:");
     for cmp in compare(results) {
         let Some(col) = cmp.seed else {

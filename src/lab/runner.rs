@@ -28,6 +28,8 @@ pub struct LoadRow {
     /// Cluster-network bytes and frames per published message (paced cell).
     pub wire_bytes_per_msg: f64,
     pub wire_frames_per_msg: f64,
+    /// Per kind of frame: cluster-network frames and bytes per published message.
+    pub wire_by_kind: Vec<(String, f64, f64)>,
     /// Every traced frame's bytes per published message, client links included.
     pub all_bytes_per_msg: f64,
     /// Messages held at the end, each replica counted (messages × replicas).
@@ -182,6 +184,11 @@ impl Lab {
                     saturated_per_sec: None,
                     wire_bytes_per_msg: per(t.wire_bytes),
                     wire_frames_per_msg: per(t.wire_frames),
+                    wire_by_kind: t
+                        .wire_by_kind
+                        .iter()
+                        .map(|&(k, f, b)| (k.to_string(), per(f), per(b)))
+                        .collect(),
                     all_bytes_per_msg: per(t.all_bytes),
                     held_messages: total,
                     held_bytes: total * size,

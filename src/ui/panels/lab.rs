@@ -264,7 +264,7 @@ pub fn LabPanel() -> Html {
         || !snapshot.results.sync.is_empty()
         || !snapshot.results.detect.is_empty();
     html! {
-        <div class="panel lab-panel">
+        <section class="panel lab-panel" aria-label={t.tab}>
             <p class="panel-note">{ t.intro }</p>
             <form onsubmit={on_run} aria-label={t.tab} novalidate=true>
                 <fieldset style="border:0;padding:0;margin:0 0 8px">
@@ -294,7 +294,7 @@ pub fn LabPanel() -> Html {
             if has_results {
                 <LabFigures lang={lang} params={snapshot.params.clone()} results={snapshot.results.clone()} />
             }
-        </div>
+        </section>
     }
 }
 
