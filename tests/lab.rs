@@ -140,10 +140,7 @@ fn bad_params_are_refused_with_their_name() {
     ];
     for (name, value, want) in cases {
         let mut p = LabParams::default();
-        let err = p
-            .set(name, value)
-            .and_then(|_| p.check())
-            .expect_err(name);
+        let err = p.set(name, value).and_then(|_| p.check()).expect_err(name);
         assert!(err.starts_with(want), "{name}={value}: {err}");
     }
     let mut p = LabParams::default();
@@ -160,4 +157,17 @@ fn bad_params_are_refused_with_their_name() {
         ..LabParams::default()
     };
     assert!(p.check().unwrap_err().contains("at most 100000"));
+}
+
+#[test]
+fn every_parameter_reads_back_what_it_writes() {
+    let p = small();
+    let mut q = LabParams::default();
+    for name in mirrorscope::lab::params::PARAM_NAMES {
+        if let Some(text) = p.get(name) {
+            q.set(name, &text)
+                .unwrap_or_else(|e| panic!("{name}={text}: {e}"));
+        }
+    }
+    assert_eq!(p, q);
 }

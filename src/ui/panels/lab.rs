@@ -329,20 +329,21 @@ const MEASURED: &str = "#2f6fb0";
 const MEASURED_LIGHT: &str = "#8fb3dd";
 const SEED: &str = "#d08a2c";
 
+/// Three significant digits at least (a sync of a few ms must not read 0.00 s).
 fn num(v: f64) -> String {
-    if v >= 100.0 {
+    if v >= 100.0 || v == 0.0 {
         format!("{v:.0}")
-    } else if v >= 10.0 {
-        format!("{v:.1}")
     } else {
-        format!("{v:.2}")
+        let decimals = (2.0 - v.abs().log10().floor()).clamp(1.0, 6.0) as usize;
+        format!("{v:.decimals$}")
     }
 }
 
 /// A bar plot as SVG: groups of bars over the x labels, the value over each bar.
 fn plot(id: &str, title: &str, axis: &str, labels: &[String], series: &[Series]) -> Html {
     let (w, h) = (320.0, 210.0);
-    let (left, right, top, bottom) = (8.0, 8.0, 40.0, 36.0);
+    // Room above the bars for the title, the legend and the tallest bar's value.
+    let (left, right, top, bottom) = (8.0, 8.0, 50.0, 36.0);
     let max = series
         .iter()
         .flat_map(|s| s.values.iter().flatten())
@@ -662,6 +663,16 @@ mod tests {
             assert!(html.contains(&describe(lang, &verdict)));
             assert!(html.contains(t.right) || html.contains(t.wrong));
         }
+    }
+
+    #[test]
+    fn plotted_values_keep_three_significant_digits() {
+        assert_eq!(num(0.0039), "0.00390");
+        assert_eq!(num(0.025), "0.0250");
+        assert_eq!(num(3.04), "3.04");
+        assert_eq!(num(12.5), "12.5");
+        assert_eq!(num(958.4), "958");
+        assert_eq!(num(0.0), "0");
     }
 
     #[test]
