@@ -236,7 +236,9 @@ fn micros(name: &str, v: &str) -> Result<u64, String> {
         .map_err(|e| format!("{name}: {e}"))
 }
 
-/// The parameters by name, as the CLI's flags (without `--`) and the page's fields call them.
+/// The parameters by name, as the CLI's flags (without `--`) and the page's fields call them:
+/// the workload, then the cost model (the page's text fields are the first
+/// [`TEXT_PARAMS`]), then `persistent` and the CLI's `scenario`.
 pub const PARAM_NAMES: [&str; 19] = [
     "nodes",
     "mirrors",
@@ -246,7 +248,6 @@ pub const PARAM_NAMES: [&str; 19] = [
     "rate",
     "seconds",
     "window",
-    "persistent",
     "batch",
     "sync-messages",
     "ticktime",
@@ -256,8 +257,13 @@ pub const PARAM_NAMES: [&str; 19] = [
     "fsync",
     "op-cost",
     "frame-overhead",
+    "persistent",
     "scenario",
 ];
+/// How many of [`PARAM_NAMES`] take a text value in a form.
+pub const TEXT_PARAMS: usize = 17;
+/// Where the cost model's parameters start in [`PARAM_NAMES`].
+pub const COST_PARAMS_FROM: usize = 12;
 
 impl LabParams {
     /// Sets the parameter `name` from its text (`mirrors` `0,1,all`; durations such as `1ms`

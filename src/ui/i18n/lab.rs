@@ -1,6 +1,7 @@
 //! The lab panel's text (the cost-of-mirroring lab, `ui::panels::lab`), one table per
 //! language, and the verdicts on the seed's figures written in each language from their numbers.
 
+use crate::lab::params::TEXT_PARAMS;
 use crate::lab::seed::{Figure, Verdict, LATENCY_TOLERANCE, SHARE_TOLERANCE};
 use crate::ui::i18n::lang::Lang;
 
@@ -12,7 +13,7 @@ pub struct LabText {
     pub workload: &'static str,
     pub cost_model: &'static str,
     /// Labels of the parameters, in the order of `FIELDS` in the panel.
-    pub labels: [&'static str; 17],
+    pub labels: [&'static str; TEXT_PARAMS],
     pub run: &'static str,
     pub stop: &'static str,
     /// "{done}", "{total}": experiments.

@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::lab::params::{COST_PARAMS_FROM as COST_FROM, PARAM_NAMES, TEXT_PARAMS};
 use crate::lab::report::compare;
 use crate::lab::runner::LabResults;
 use crate::lab::seed::seed_column;
@@ -17,28 +18,9 @@ use crate::ui::context::use_lang;
 use crate::ui::i18n::lab::{describe, lab_text, LabText};
 use crate::ui::i18n::lang::{fill, Lang};
 
-/// The parameters the form shows, by their `LabParams::set` names, in `LabText::labels` order;
-/// the workload first, then (from `COST_FROM`) the cost model.
-const FIELDS: [&str; 17] = [
-    "nodes",
-    "mirrors",
-    "publishers",
-    "consumers",
-    "size",
-    "rate",
-    "seconds",
-    "window",
-    "batch",
-    "sync-messages",
-    "ticktime",
-    "seed",
-    "latency",
-    "client-latency",
-    "fsync",
-    "op-cost",
-    "frame-overhead",
-];
-const COST_FROM: usize = 12;
+/// The parameters the form shows as text, by their `LabParams::set` names, in
+/// `LabText::labels` order; the workload first, then (from `COST_FROM`) the cost model.
+const FIELDS: &[&str] = PARAM_NAMES.split_at(TEXT_PARAMS).0;
 /// Simulator events per call of `Lab::work`.
 const BUDGET: u64 = 2_000;
 /// Wall time a slice may take before the page gets the browser back, ms.
