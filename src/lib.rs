@@ -7,6 +7,7 @@
 
 pub mod course;
 pub mod erl;
+pub mod lab;
 pub mod percent;
 pub mod py;
 pub mod rng;

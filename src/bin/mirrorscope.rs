@@ -1,8 +1,10 @@
-//! The native command-line runner: `mirrorscope run`, `mirrorscope bench`, `--version`.
+//! The native command-line runner: `mirrorscope run`, `mirrorscope bench`, `mirrorscope lab`,
+//! `--version`.
 
 use std::io::Read;
 use std::process::ExitCode;
 
+use mirrorscope::lab::{self, Lab, LabParams};
 use mirrorscope::sim::bench;
 use mirrorscope::sim::scenario::{self, report};
 
@@ -11,7 +13,15 @@ const USAGE: &str = "usage:
   mirrorscope run [--seed N] [--json] [--trace] FILE|-
                                                  run a scenario (docs/scenario-format.md);
                                                  --trace also prints the event trace
-  mirrorscope bench [--seconds S]                simulated events per second, 3 and 9 nodes";
+  mirrorscope bench [--seconds S]                simulated events per second, 3 and 9 nodes
+  mirrorscope lab [--mirrors 0,1,2,3,4,all] [--size 1024] [--rate 200] [--publishers 2]
+                  [--seconds 5] [--batch 1,64,4096] [--ticktime 10,60] [--json]
+                  [--nodes 5] [--consumers 0] [--window 1] [--persistent false]
+                  [--sync-messages 10000] [--seed 1] [--latency 1ms] [--client-latency 500us]
+                  [--fsync 2ms] [--op-cost 20us] [--frame-overhead 100] [--scenario N]
+                                                 the cost of mirroring (docs/lab.md): the
+                                                 figures by mirror count beside seed 004 §6's;
+                                                 --scenario N prints cell N's scenario";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -25,6 +35,7 @@ fn main() -> ExitCode {
         }
         Some("run") => run(&args[1..]),
         Some("bench") => bench_cmd(&args[1..]),
+        Some("lab") => lab_cmd(&args[1..]),
         Some("--help") | Some("-h") | Some("help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -133,4 +144,85 @@ fn bench_cmd(args: &[String]) -> ExitCode {
         );
     }
     ExitCode::SUCCESS
+}
+
+fn lab_cmd(args: &[String]) -> ExitCode {
+    let mut params = LabParams::default();
+    let mut json = false;
+    let mut scenario_of = None;
+    let mut i = 0;
+    while i < args.len() {
+        let flag = args[i].as_str();
+        if flag == "--json" {
+            json = true;
+            i += 1;
+            continue;
+        }
+        let name = flag.strip_prefix("--").unwrap_or("");
+        if !lab::params::PARAM_NAMES.contains(&name) {
+            eprintln!("mirrorscope lab: unexpected argument '{flag}'\n{USAGE}");
+            return ExitCode::from(64);
+        }
+        let Some(value) = args.get(i + 1) else {
+            eprintln!("mirrorscope lab: {flag} needs a value");
+            return ExitCode::from(64);
+        };
+        let set = if name == "scenario" {
+            lab::params::parse_num::<usize>(name, value).map(|n| scenario_of = Some(n))
+        } else {
+            params.set(name, value)
+        };
+        if let Err(e) = set {
+            eprintln!("mirrorscope lab: {e}");
+            return ExitCode::from(64);
+        }
+        i += 2;
+    }
+    let mut lab = match Lab::new(params) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("mirrorscope lab: {e}");
+            return ExitCode::from(64);
+        }
+    };
+    if let Some(n) = scenario_of {
+        return match lab.scenario(n) {
+            Some(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!(
+                    "mirrorscope lab: --scenario {n}: the cells are numbered 0 to {}",
+                    lab.cells().len() - 1
+                );
+                ExitCode::from(64)
+            }
+        };
+    }
+    while !lab.work(1_000_000) {}
+    if json {
+        let report = lab::report::JsonReport {
+            params: lab.params(),
+            results: lab.results(),
+            compared: lab::report::compare(lab.results()),
+        };
+        match serde_json::to_string_pretty(&report) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("mirrorscope lab: {e}");
+                return ExitCode::from(70);
+            }
+        }
+    } else {
+        print!("{}", lab::report::text(lab.params(), lab.results()));
+        for (n, cell) in lab.cells().iter().enumerate() {
+            println!("cell {n}: {cell:?} (mirrorscope lab ... --scenario {n})");
+        }
+    }
+    if lab.results().errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }

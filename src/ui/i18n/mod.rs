@@ -4,11 +4,12 @@
 pub mod changes;
 pub mod editor;
 pub mod guide;
+pub mod lab;
 pub mod lang;
 pub mod panels;
 pub mod settings;
-pub mod speed;
 pub mod share;
+pub mod speed;
 pub mod stage;
 pub mod work;
 

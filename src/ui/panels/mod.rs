@@ -1,4 +1,5 @@
-//! The panel area under the stage: tabs "Policies", "Queues", "Console", "Clients" and "Python".
+//! The panel area under the stage: tabs "Policies", "Queues", "Console", "Clients", "Python"
+//! and "Lab".
 //!
 //! Each tab mounts one component with no properties that reads the shared store through
 //! `use_store()` and the language through `use_lang()`. [`panel`] is the one place that names
@@ -10,15 +11,18 @@
 pub mod clients;
 pub mod console;
 pub mod editor;
+pub mod lab;
 pub mod policies;
 pub mod queues;
 
 use yew::prelude::*;
 
 use crate::ui::context::use_lang;
+use crate::ui::i18n::lab::lab_text;
 use crate::ui::panels::clients::ClientsPanel;
 use crate::ui::panels::console::Console;
 use crate::ui::panels::editor::ScriptsPanel;
+use crate::ui::panels::lab::LabPanel;
 use crate::ui::panels::policies::PoliciesView;
 use crate::ui::panels::queues::QueuesView;
 
@@ -30,15 +34,17 @@ pub enum Tab {
     Console,
     Clients,
     Scripts,
+    Lab,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 6] = [
         Tab::Policies,
         Tab::Queues,
         Tab::Console,
         Tab::Clients,
         Tab::Scripts,
+        Tab::Lab,
     ];
 
     fn id(self) -> &'static str {
@@ -48,6 +54,7 @@ impl Tab {
             Tab::Console => "console",
             Tab::Clients => "clients",
             Tab::Scripts => "scripts",
+            Tab::Lab => "lab",
         }
     }
 }
@@ -60,6 +67,7 @@ pub fn panel(tab: Tab) -> Html {
         Tab::Console => html! { <Console /> },
         Tab::Clients => html! { <ClientsPanel /> },
         Tab::Scripts => html! { <ScriptsPanel /> },
+        Tab::Lab => html! { <LabPanel /> },
     }
 }
 
@@ -75,6 +83,7 @@ pub fn PanelArea() -> Html {
         Tab::Console => text.tab_console,
         Tab::Clients => text.tab_clients,
         Tab::Scripts => text.tab_scripts,
+        Tab::Lab => lab_text(lang).tab,
     };
     let tabs: Html = Tab::ALL
         .iter()
