@@ -19,7 +19,7 @@ use crate::ui::guide::notes::{notes_markup, relevant};
 use crate::ui::i18n::{fill, Lang};
 use crate::ui::markup::{on_click, raw};
 use crate::ui::panels::PanelArea;
-use crate::ui::share::{current_hash, hash_for, load_hash, share_button};
+use crate::ui::share::{current_hash, hash_for, load_hash_in, ShareButton};
 use crate::ui::stage::anomalies::anomalies_markup;
 use crate::ui::stage::cluster::ClusterView;
 use crate::ui::stage::event_log::EventLog;
@@ -104,13 +104,15 @@ pub fn App(props: &AppProps) -> Html {
         let store = store.clone();
         let link_error = link_error.clone();
         let selection = selection.clone();
+        // A bad link is explained in the language the page opened in.
+        let arrival = *lang;
         use_effect_with((), move |_| {
-            link_error.set(load_hash(&store, &current_hash()));
+            link_error.set(load_hash_in(&store, &current_hash(), arrival));
             // Dropping the listener (when the app unmounts) removes it from the window.
             let listener = crate::ui::context::browser().map(|w| {
                 EventListener::new(&w, "hashchange", move |_| {
                     selection.set(None);
-                    link_error.set(load_hash(&store, &current_hash()));
+                    link_error.set(load_hash_in(&store, &current_hash(), arrival));
                 })
             });
             move || drop(listener)
@@ -198,7 +200,6 @@ fn Page(props: &PageProps) -> Html {
     let theme = props.theme.clone();
     let text = lang.text();
     let legend = use_memo(*lang, |lang| legend_markup(lang.text()));
-    let shown = use_state_eq(|| None::<Result<String, String>>);
     let picked = use_state_eq(|| 0usize);
     let running = use_state_eq(|| None::<crate::ui::guide::lessons::Progress>);
     let close_ref = use_node_ref();
@@ -280,7 +281,7 @@ fn Page(props: &PageProps) -> Html {
                 </div>
                 <div class="topbar-tools">
                     <span class="badge">{ text.version_badge }</span>
-                    { share_button(&store, &shown, text) }
+                    <ShareButton />
                     <button type="button" class="btn icon" aria-label={text.help_open} title={text.help_open}
                         onclick={open_help}>{ "?" }</button>
                     // Named by the theme it switches to, as it reads (WCAG 2.5.3), with what it is for.
