@@ -320,7 +320,6 @@ fn copy(value: &str, status: UseStateHandle<Option<Copied>>) {
     #[cfg(target_arch = "wasm32")]
     {
         use wasm_bindgen::closure::Closure;
-        use wasm_bindgen::JsCast;
         let Some(nav) = crate::ui::context::browser().map(|w| w.navigator()) else {
             return refused();
         };
@@ -330,10 +329,14 @@ fn copy(value: &str, status: UseStateHandle<Option<Copied>>) {
             return refused();
         }
         let promise = nav.clipboard().write_text(value);
-        let ok =
-            Closure::once_into_js(move |_: wasm_bindgen::JsValue| status_ok.set(Some(Copied::Yes)));
-        let err = Closure::once_into_js(move |_: wasm_bindgen::JsValue| refused());
-        let _ = promise.then2(ok.unchecked_ref(), err.unchecked_ref());
+        let ok: Closure<dyn FnMut(wasm_bindgen::JsValue)> =
+            Closure::once(move |_: wasm_bindgen::JsValue| status_ok.set(Some(Copied::Yes)));
+        let err: Closure<dyn FnMut(wasm_bindgen::JsValue)> =
+            Closure::once(move |_: wasm_bindgen::JsValue| refused());
+        let _ = promise.then2(&ok, &err);
+        // One of the two runs once, later: both must outlive this call (a few bytes per Copy).
+        ok.forget();
+        err.forget();
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
