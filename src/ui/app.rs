@@ -19,7 +19,7 @@ use crate::ui::guide::notes::{notes_markup, relevant};
 use crate::ui::i18n::{fill, Lang};
 use crate::ui::markup::{on_click, raw};
 use crate::ui::panels::PanelArea;
-use crate::ui::share::{current_hash, hash_for, load_hash, share_button};
+use crate::ui::share::{current_hash, hash_for, load_hash_in, ShareButton};
 use crate::ui::stage::anomalies::anomalies_markup;
 use crate::ui::stage::cluster::ClusterView;
 use crate::ui::stage::event_log::EventLog;
@@ -119,6 +119,8 @@ fn Playground(props: &AppProps) -> Html {
         let link_error = link_error.clone();
         let selection = selection.clone();
         let welcome = props.welcome;
+        // A bad link is explained in the language the page opened in.
+        let arrival = *lang;
         use_effect_with((), move |_| {
             if welcome {
                 store.dispatch(Action::SetSkipQuiet(true));
@@ -127,13 +129,13 @@ fn Playground(props: &AppProps) -> Html {
             if welcome && hash.trim_start_matches('#').is_empty() {
                 crate::ui::welcome::start(&store);
             } else {
-                link_error.set(load_hash(&store, &hash));
+                link_error.set(load_hash_in(&store, &hash, arrival));
             }
             // Dropping the listener (when the app unmounts) removes it from the window.
             let listener = crate::ui::context::browser().map(|w| {
                 EventListener::new(&w, "hashchange", move |_| {
                     selection.set(None);
-                    link_error.set(load_hash(&store, &current_hash()));
+                    link_error.set(load_hash_in(&store, &current_hash(), arrival));
                 })
             });
             move || drop(listener)
@@ -201,7 +203,6 @@ fn Page(props: &PageProps) -> Html {
     let theme = props.theme.clone();
     let text = lang.text();
     let legend = use_memo(*lang, |lang| legend_markup(lang.text()));
-    let shown = use_state_eq(|| None::<Result<String, String>>);
     let close_ref = use_node_ref();
     {
         // An opened help dialog takes the focus, so that Escape and Tab start from inside it.
@@ -281,7 +282,7 @@ fn Page(props: &PageProps) -> Html {
                 </div>
                 <div class="topbar-tools">
                     <span class="badge">{ text.version_badge }</span>
-                    { share_button(&store, &shown, text) }
+                    <ShareButton />
                     <button type="button" class="btn icon" aria-label={text.help_open} title={text.help_open}
                         onclick={open_help}>{ "?" }</button>
                     // Named by the theme it switches to, as it reads (WCAG 2.5.3), with what it is for.

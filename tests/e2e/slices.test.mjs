@@ -37,7 +37,7 @@ for (const [name, viewport] of [
     await journey(s, { viewport }, async (page) => {
       await open(page, s.baseUrl);
       const before = await page.evaluate(() => document.documentElement.dataset.share);
-      assert.ok(before?.startsWith('#s='), before);
+      assert.ok(before?.startsWith('#v=1&z='), before);
       // Typing the link into the address bar: a hashchange loads it.
       await page.evaluate((h) => {
         location.hash = h;

@@ -208,7 +208,7 @@ test('a shared link replays the session; a broken one is reported', async () => 
     await doStep(page); // stop rabbit@node1
     await page.getByRole('button', { name: 'Share' }).click();
     const link = await page.getByRole('textbox', { name: 'Link to this session' }).inputValue();
-    assert.match(link, /#s=[A-Za-z0-9_-]+&t=\d+$/);
+    assert.match(link, /#v=1&z=[A-Za-z0-9_-]+&t=\d+$/);
 
     const other = await newPage(h.browser);
     try {

@@ -30,7 +30,7 @@ async function trapWithSession(page, baseUrl) {
   await page.goto(link);
   await page.locator('svg.cluster-view g.node').first().waitFor({ timeout: 30_000 });
   // The app keeps the session's link on <html data-share> for trap.js.
-  await page.waitForFunction(() => (document.documentElement.dataset.share ?? '').startsWith('#s='));
+  await page.waitForFunction(() => (document.documentElement.dataset.share ?? '').startsWith('#v=1&z='));
   await page.waitForFunction(() => window.__mirrorscopeWasm !== undefined);
   await page.evaluate(() => {
     // Uncaught, as a trap in an event handler or an animation frame is.
@@ -60,16 +60,16 @@ for (const [name, viewport] of [
       assert.match(problems[0], /unreachable/i);
       problems.length = 0;
       // The link brings the session back in a fresh instance: the same scenario is loaded.
-      const scenario = share.split('&')[0];
+      const scenario = share.split('&').slice(0, 2).join('&'); // v=1&z=…
       await button.click();
       await page.locator('svg.cluster-view g.node').first().waitFor({ timeout: 30_000 });
       await page.waitForFunction(
-        (sc) => (document.documentElement.dataset.share ?? '').split('&')[0] === sc,
+        (sc) => (document.documentElement.dataset.share ?? '').split('&').slice(0, 2).join('&') === sc,
         scenario,
         { timeout: 15_000 },
       );
       assert.equal(await page.locator('#panic-panel').count(), 0);
-      assert.ok(page.url().includes('#s='), page.url());
+      assert.ok(page.url().includes('#v=1&z='), page.url());
     } finally {
       await context.close();
     }

@@ -8,7 +8,7 @@ import { pagePerTest, shot, eventually } from './harness.mjs';
 const desktop = pagePerTest({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
 
 async function clock(page) {
-  return Number(await page.getByRole('slider', { name: 'Timeline' }).getAttribute('value'));
+  return Number(await page.getByRole('slider', { name: 'Timeline' }).inputValue());
 }
 
 test('opens on a mirrored queue at work, playing slowly, with what to try first', async () => {
