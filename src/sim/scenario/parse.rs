@@ -7,8 +7,8 @@ use crate::sim::ctl::block::{self, Redirect};
 use crate::sim::ctl::shell;
 use crate::sim::exchanges::{BindSpec, DestKind, ExchangeSpec};
 use crate::sim::limits;
-use crate::sim::scenario::exchange_ops::{ExchangeOp, PublishLine, EXCHANGE_KEYS};
 use crate::sim::scenario::captions::{self, CaptionLine, MarkLine};
+use crate::sim::scenario::exchange_ops::{ExchangeOp, PublishLine, EXCHANGE_KEYS};
 use crate::sim::time::{parse_duration, Micros};
 
 /// One line (or multi-line command) of a scenario, with its 1-based line number.

@@ -8,8 +8,8 @@ use crate::sim::error::{BrokerError, SettleError};
 use crate::sim::model::{ClientError, ClientId, ConfirmOutcome, QueueState};
 use crate::sim::pika::Scripts;
 use crate::sim::queues::{DeclareArgs, DeclareAttempt};
-use crate::sim::scenario::exchange_ops::{ExchangeOp, PublishLine};
 use crate::sim::scenario::captions::Narration;
+use crate::sim::scenario::exchange_ops::{ExchangeOp, PublishLine};
 use crate::sim::scenario::parse::{Action, ClientOp, Expectation, Step};
 use crate::sim::time::{parse_duration, Micros};
 
@@ -162,9 +162,11 @@ fn apply_setup(setup: &mut Setup, action: &Action) -> Result<(), String> {
 /// `net_ticktime` is in seconds, as in rabbitmq.conf; a unit may be given too.
 fn parse_seconds(v: &str) -> Result<Micros, String> {
     if v.chars().all(|c| c.is_ascii_digit()) {
-        v.parse::<u64>()
-            .map(Micros::from_secs)
-            .map_err(|e| e.to_string())
+        // The same bound as any duration (1e15 µs): a larger count would overflow the clock.
+        match v.parse::<u64>() {
+            Ok(secs) if secs <= 1_000_000_000 => Ok(Micros::from_secs(secs)),
+            _ => Err(format!("invalid duration '{v}': out of range")),
+        }
     } else {
         parse_duration(v)
     }

@@ -12,8 +12,8 @@ use crate::sim::scenario::player::{slider_from_speed, speed_from_slider, Action}
 use crate::sim::scenario::session::TimedInput;
 use crate::sim::time::Micros;
 use crate::sim::trace::TraceEvent;
-use crate::ui::clock::speed::SpeedControl;
 use crate::ui::captions::chapter_ticks;
+use crate::ui::clock::speed::SpeedControl;
 use crate::ui::context::use_lang;
 use crate::ui::context::use_selection;
 use crate::ui::context::{load, load_generation, use_derived, use_index, TraceIndex};
