@@ -283,17 +283,6 @@ pub struct Text {
     pub note_rabbitmq: &'static str,
     pub notes: [Note; 5],
 
-    // Lessons.
-    pub lessons_heading: &'static str,
-    pub lesson_pick: &'static str,
-    pub lesson_load: &'static str,
-    pub lesson_run_step: &'static str,
-    /// "{i}", "{n}".
-    pub lesson_progress: &'static str,
-    pub lesson_done: &'static str,
-    /// A step the learner did their own way (console, forms, menus, playing); "{i}".
-    pub lesson_recognised: &'static str,
-
     // Panels.
     pub panels_label: &'static str,
     pub tab_policies: &'static str,
@@ -637,13 +626,6 @@ static EN: Text = Text {
         },
     ],
 
-    lessons_heading: "Lessons and scenarios",
-    lesson_pick: "Lesson",
-    lesson_load: "Load",
-    lesson_run_step: "Do this step",
-    lesson_progress: "Step {i} of {n}",
-    lesson_done: "All steps done: play, scrub and inspect.",
-    lesson_recognised: "Step {i} is done: the cluster shows it, however you did it.",
 
     panels_label: "Management panels",
     tab_policies: "Policies",
@@ -926,13 +908,6 @@ static ZH: Text = Text {
         },
     ],
 
-    lessons_heading: "课程与场景",
-    lesson_pick: "课程",
-    lesson_load: "加载",
-    lesson_run_step: "执行这一步",
-    lesson_progress: "第 {i} 步，共 {n} 步",
-    lesson_done: "所有步骤已完成：播放、拖动时间轴并查看详情吧。",
-    lesson_recognised: "第 {i} 步已完成：集群状态表明你已经做到了，无论用的是哪种方式。",
 
     panels_label: "管理面板",
     tab_policies: "策略",
