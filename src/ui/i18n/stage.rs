@@ -986,8 +986,6 @@ mod tests {
             (EN.fork_done, ZH.fork_done, &["{t}", "{n}"][..]),
             (EN.node_actions, ZH.node_actions, &["{node}"][..]),
             (EN.share_bad_link, ZH.share_bad_link, &["{why}"][..]),
-            (EN.lesson_progress, ZH.lesson_progress, &["{i}", "{n}"][..]),
-            (EN.lesson_recognised, ZH.lesson_recognised, &["{i}"][..]),
             (EN.s_lost, ZH.s_lost, &["{why}"][..]),
             (EN.lineage_heading, ZH.lineage_heading, &["{body}"][..]),
             (EN.st_window, ZH.st_window, &["{span}"][..]),
