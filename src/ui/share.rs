@@ -4,6 +4,7 @@
 //! its dialog. A link that does not decode or does not parse is reported in words; the page
 //! never fails on it.
 
+pub mod address;
 pub mod dialog;
 pub mod link;
 pub mod snippets;
@@ -15,6 +16,7 @@ use crate::ui::context::StoreHandle;
 use crate::ui::i18n::lang::Lang;
 use crate::ui::i18n::share::share_text;
 
+pub use address::{current_hash, replace_hash};
 pub use dialog::ShareButton;
 pub use link::{decode, encode, hash_for, legacy_hash_for, link_hash, read_hash};
 
@@ -46,19 +48,5 @@ pub fn load_hash_in(store: &StoreHandle, hash: &str, lang: Lang) -> Option<Strin
                 }
             }
         }
-    }
-}
-
-/// The page's current hash.
-pub fn current_hash() -> String {
-    crate::ui::context::browser()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default()
-}
-
-/// Puts a hash in the address bar without a navigation (and without a `hashchange` event).
-pub fn replace_hash(hash: &str) {
-    if let Some(h) = crate::ui::context::browser().and_then(|w| w.history().ok()) {
-        let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
     }
 }

@@ -48,7 +48,7 @@ pub fn ShareButton() -> Html {
                         .and_then(|w| w.location().href().ok())
                         .unwrap_or_default();
                     // The address bar gets the link too, as the button always did.
-                    crate::ui::share::replace_hash(&hash);
+                    crate::ui::share::address::replace_hash(&hash);
                     Opened::Session {
                         href,
                         part: scenario_part(&scenario),
