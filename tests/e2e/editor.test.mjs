@@ -3,7 +3,7 @@
 // console error or failed request fails the test; screenshots go to tests/e2e/out/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pagePerTest, out, eventually } from './harness.mjs';
+import { pagePerTest, out, eventually, idle } from './harness.mjs';
 import path from 'node:path';
 
 const t = pagePerTest({ viewport: { width: 1280, height: 1000 }, locale: 'en-US' });
