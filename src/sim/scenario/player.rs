@@ -713,8 +713,8 @@ impl Player {
         if trimmed.is_empty() {
             return;
         }
-        // The playground's own `partition a | b` is not a pipe.
-        if !trimmed.contains('\n') && is_playground_fault(trimmed) {
+        // The playground's own `partition a | b` is not a pipe, nor a caption's text.
+        if !trimmed.contains('\n') && (is_playground_fault(trimmed) || is_narration(trimmed)) {
             self.console_command(&node_name, trimmed);
             return;
         }
@@ -744,7 +744,7 @@ impl Player {
     fn console_command(&mut self, node_name: &str, text: &str) -> i32 {
         // The console runs the line on the chosen node, as `on NODE: …` in a scenario.
         let short = node_name.split('@').nth(1).unwrap_or(node_name);
-        let scenario_line = if is_playground_fault(text) {
+        let scenario_line = if is_playground_fault(text) || is_narration(text) {
             text.to_string()
         } else {
             format!("on {short}: {text}")
@@ -780,6 +780,13 @@ impl Player {
             at: self.cursor,
         });
     }
+}
+
+/// A `caption "…"` or `mark "…"` line, which the console takes too: a doc writer playing a
+/// scenario captions it where it stands, and Share then carries the captions.
+pub fn is_narration(line: &str) -> bool {
+    let mut w = line.split_whitespace();
+    matches!((w.next(), w.next()), (Some("caption" | "mark"), Some(_)))
 }
 
 /// The scenario's own fault lines (`partition node1 | node2`, `heal`, `drop 42`, `join node`,
@@ -884,6 +891,40 @@ mod tests {
             p.console.iter().all(|e| e.exit_code == 0),
             "{:?}",
             p.console
+        );
+    }
+
+    #[test]
+    fn the_console_takes_captions_and_marks_which_sharing_keeps() {
+        let mut p = Player::new();
+        p.apply(Action::Seek(Micros::from_ms(5)));
+        for line in [
+            "caption \"The master | dies; watch\" zh=\"主节点宕机\"",
+            "mark \"promotion\"",
+        ] {
+            p.apply(Action::Console {
+                node: 0,
+                line: line.into(),
+            });
+            assert_eq!(p.console.last().unwrap().exit_code, 0, "{line}");
+        }
+        let caption = p
+            .view_run()
+            .narration
+            .caption_at(Micros::from_ms(6))
+            .unwrap();
+        assert_eq!(caption.text(false), "The master | dies; watch");
+        let shared = p.session.to_scenario();
+        assert!(shared.contains("mark \"promotion\""), "{shared}");
+        let again = Session::from_scenario(&shared).unwrap();
+        assert_eq!(
+            again
+                .run
+                .narration
+                .caption_at(Micros::from_ms(6))
+                .unwrap()
+                .text(true),
+            "主节点宕机"
         );
     }
 
