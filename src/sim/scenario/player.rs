@@ -714,7 +714,7 @@ impl Player {
             return;
         }
         // The playground's own `partition a | b` is not a pipe, nor a caption's text.
-        if !trimmed.contains('\n') && (is_playground_fault(trimmed) || is_narration(trimmed)) {
+        if !trimmed.contains('\n') && is_scenario_line(trimmed) {
             self.console_command(&node_name, trimmed);
             return;
         }
@@ -744,7 +744,7 @@ impl Player {
     fn console_command(&mut self, node_name: &str, text: &str) -> i32 {
         // The console runs the line on the chosen node, as `on NODE: …` in a scenario.
         let short = node_name.split('@').nth(1).unwrap_or(node_name);
-        let scenario_line = if is_playground_fault(text) || is_narration(text) {
+        let scenario_line = if is_scenario_line(text) {
             text.to_string()
         } else {
             format!("on {short}: {text}")
@@ -780,6 +780,12 @@ impl Player {
             at: self.cursor,
         });
     }
+}
+
+/// A line the console runs as a scenario line rather than in the node's shell: a fault, or a
+/// caption or mark.
+fn is_scenario_line(line: &str) -> bool {
+    is_playground_fault(line) || is_narration(line)
 }
 
 /// A `caption "…"` or `mark "…"` line, which the console takes too: a doc writer playing a
