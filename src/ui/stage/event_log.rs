@@ -90,8 +90,6 @@ struct RowsKey {
     /// The index's version (redraw when the trace grows or forks).
     version: u64,
     filter: Filter,
-    /// Trace entries at or before the cursor (the rest are the future).
-    reached: usize,
     first: usize,
     last: usize,
     selected: Option<usize>,
@@ -101,13 +99,14 @@ struct RowsKey {
 }
 
 /// The visible rows as markup, in groups of [`GROUP`] positions (the group's number, its
-/// markup): a group whose rows did not change keeps its DOM when the rows are redrawn.
+/// markup): a group whose rows did not change keeps its DOM when the rows are redrawn. Where the
+/// clock stands (the current row, the future ones) is not in it: [`mark_reached`] sets that on
+/// the drawn rows, so that the clock moving does not re-create them.
 fn rows_markup(props: &RowsKey) -> Vec<(usize, AttrValue)> {
     let text = props.lang.text();
     let player = props.store.player();
     let live = &player.session.run.sim;
     let index = props.index.0.borrow();
-    let current = props.reached.checked_sub(1);
     let last = props.last.min(row_count(&index, props.filter));
     let mut groups = Vec::new();
     let mut out = String::with_capacity(1024);
@@ -122,13 +121,10 @@ fn rows_markup(props: &RowsKey) -> Vec<(usize, AttrValue)> {
             TraceKind::Lost { .. } => text.lost,
             _ => "",
         };
-        let future = i >= props.reached;
         put!(
             out,
-            r#"<li class="log-row {}{}{}{}{}" style="top:{}px"><button type="button" data-seek="{}" data-sel="e{i}"{}{}><span class="log-time">{}</span>"#,
+            r#"<li class="log-row {}{}{}" style="top:{}px"><button type="button" data-seek="{}" data-sel="e{i}"><span class="log-time">{}</span>"#,
             row_class(e),
-            if future { " future" } else { "" },
-            if Some(i) == current { " current" } else { "" },
             if props.selected == Some(i) {
                 " selected"
             } else {
@@ -141,16 +137,6 @@ fn rows_markup(props: &RowsKey) -> Vec<(usize, AttrValue)> {
             },
             Fixed(pos as f64 * ROW_H, 0),
             e.at.0,
-            if Some(i) == current {
-                r#" aria-current="time""#
-            } else {
-                ""
-            },
-            if future {
-                format!(r#" title="{}""#, esc(text.log_future))
-            } else {
-                String::new()
-            },
             fmt_time(e.at)
         );
         if !kind.is_empty() {
@@ -168,6 +154,52 @@ fn rows_markup(props: &RowsKey) -> Vec<(usize, AttrValue)> {
     drop(index);
     drop(player);
     groups
+}
+
+/// Marks the drawn rows of `list` by where the clock stands: `reached` entries are at or
+/// before the cursor, the last of them current, the rest future. Only the rows whose mark
+/// changed are written to (reading attributes is not layout).
+fn mark_reached(list: &web_sys::Element, reached: usize, future_title: &str) {
+    let current = reached.checked_sub(1);
+    let mut row = list.first_element_child();
+    while let Some(li) = row {
+        row = li.next_element_sibling();
+        let Some(button) = li.first_element_child() else {
+            continue;
+        };
+        let Some(i) = button
+            .get_attribute("data-sel")
+            .and_then(|s| s.strip_prefix('e').and_then(|n| n.parse::<usize>().ok()))
+        else {
+            continue;
+        };
+        let (future, now) = (i >= reached, Some(i) == current);
+        let class = li.get_attribute("class").unwrap_or_default();
+        let mut want: Vec<&str> = class
+            .split(' ')
+            .filter(|c| !c.is_empty() && *c != "future" && *c != "current")
+            .collect();
+        if future {
+            want.push("future");
+        }
+        if now {
+            want.push("current");
+        }
+        let want = want.join(" ");
+        if want != class {
+            let _ = li.set_attribute("class", &want);
+            let _ = if now {
+                button.set_attribute("aria-current", "time")
+            } else {
+                button.remove_attribute("aria-current")
+            };
+            let _ = if future {
+                button.set_attribute("title", future_title)
+            } else {
+                button.remove_attribute("title")
+            };
+        }
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -303,7 +335,6 @@ fn LogList(props: &LogListProps) -> Html {
             index: index.clone(),
             version,
             filter: props.filter,
-            reached,
             first,
             last,
             selected,
@@ -312,6 +343,15 @@ fn LogList(props: &LogListProps) -> Html {
         },
         rows_markup,
     );
+    {
+        let list_ref = list_ref.clone();
+        let rows_html = rows_html.clone();
+        use_effect_with((reached, rows_html, lang), move |(reached, _, lang)| {
+            if let Some(list) = list_ref.cast::<web_sys::Element>() {
+                mark_reached(&list, *reached, lang.text().log_future);
+            }
+        });
+    }
     html! {
         <>
             if count == 0 {

@@ -162,7 +162,21 @@ fn arrows_markup(props: &ArrowsKey) -> Vec<(u64, AttrValue)> {
     let mut slices: Vec<(u64, AttrValue)> = Vec::new();
     let mut out = String::new();
     let mut slice = None;
-    for i in arrows_in(&live.trace, props.from, props.to, longest) {
+    let mut shown = arrows_in(&live.trace, props.from, props.to, longest);
+    // The cut at MAX_ARROWS is widened to the start of its slice, so that the oldest slice drawn
+    // stays the same while the trace grows instead of losing an arrow at every redraw.
+    if let (MAX_ARROWS, Some(&first)) = (shown.len(), shown.first()) {
+        let edge = live.trace[first].at.0 / slice_len * slice_len;
+        let earlier: Vec<usize> = (0..first)
+            .rev()
+            .take_while(|&i| live.trace[i].at.0 >= edge)
+            .filter(|&i| {
+                matches!(&live.trace[i].kind, TraceKind::Send { arrive, .. } if *arrive >= props.from)
+            })
+            .collect();
+        shown.splice(0..0, earlier.into_iter().rev());
+    }
+    for i in shown {
         let e = &live.trace[i];
         let at = e.at.0 / slice_len;
         if slice != Some(at) {
