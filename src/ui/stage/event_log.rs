@@ -253,6 +253,7 @@ fn LogList(props: &LogListProps) -> Html {
         }
         (s.1, s.2, s.3)
     };
+    let playing = player.playing;
     drop(player);
     let current_pos = row_pos(&index.0.borrow(), props.filter, reached);
     let causes = {
@@ -272,7 +273,11 @@ fn LogList(props: &LogListProps) -> Html {
     // playing, when the layout is still clean.
     let vp = *viewport;
     let follow_to = if props.follow {
-        let top = (current_pos as f64 * ROW_H - vp + ROW_H * 2.0).max(0.0);
+        // Within the list's scroll range, as the browser would clamp it: its scroll event then
+        // reports this same position.
+        let top = (current_pos as f64 * ROW_H - vp + ROW_H * 2.0)
+            .min(count as f64 * ROW_H - vp)
+            .max(0.0);
         let mut f = followed.borrow_mut();
         if f.is_none_or(|(pos, at)| pos != current_pos || at != top) {
             *f = Some((current_pos, top));
@@ -319,8 +324,11 @@ fn LogList(props: &LogListProps) -> Html {
         })
     };
     let top = *scroll.borrow();
-    let first = ((top / ROW_H) as usize).saturating_sub(OVERSCAN).min(count) / GROUP * GROUP;
-    let last = ((((top + vp) / ROW_H) as usize) + OVERSCAN)
+    // Following a playing clock, the rows pass faster than anyone scrolls: rows drawn ahead
+    // would only be re-created at the next move (a scroll by hand still draws what it shows).
+    let overscan = if props.follow && playing { 0 } else { OVERSCAN };
+    let first = ((top / ROW_H) as usize).saturating_sub(overscan).min(count) / GROUP * GROUP;
+    let last = ((((top + vp) / ROW_H) as usize) + overscan)
         .div_ceil(GROUP)
         .saturating_mul(GROUP)
         .min(count);
