@@ -1,15 +1,29 @@
-// Frame-time benchmark: the "Steady load" lesson (5 nodes, an ha-mode "all" queue, a publisher
-// confirming 20 messages per simulated second and a consumer) played at 1× in headless
-// Chromium. The app, opened with `?bench`, records for every animation frame the time from the
-// frame's start to the end of Yew's render plus style and layout (script work of the frame); the
-// page also records the intervals between animation frames. Prints percentiles and how many
-// messages were in flight. `./x bench` runs it with the other figures; the e2e tests do not
-// (a figure is read, never asserted).
+// Frame-time benchmark: the "Steady load" lesson (an ha-mode "all" queue, a publisher confirming
+// 20 messages per simulated second and a consumer) on 5 and on 9 nodes, played in headless
+// Chromium at 1× and at the page's default speed ("1 s of page = 10 ms of cluster", where the
+// messages visibly move along their links). The app, opened with `?bench`, records for every
+// animation frame the time from the frame's start to the end of Yew's render plus style and
+// layout (the main-thread work of the frame); the page also records the intervals between
+// animation frames. Prints one table of the four runs beside issue 18's targets, and the
+// figures for `./x bench`'s ledger. The e2e tests do not run it (a figure is read, never
+// asserted).
 //
 //   node tests/e2e/bench.mjs            (serves ../../dist, or MIRRORSCOPE_DIST)
 //   BENCH_SECONDS=20 node tests/e2e/bench.mjs
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { start, newPage, open } from './harness.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const LESSON = readFileSync(path.join(here, '../../lessons/walkthrough-steady-load.scn'), 'utf8');
+
+/** The Speed slider's positions (SPEED_STEPS) map logarithmically to 0.01×–100×. */
+const SLIDER = { 1: 500, 0.01: 0 };
+/** A frame is dropped when the next one comes more than 1.5 display frames (60 Hz) later. */
+const DROPPED_MS = 1.5 * (1000 / 60);
+/** Issue 18's targets for the per-frame work. */
+const TARGET = { mean: 2.5, p95: 6 };
 
 function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
@@ -29,15 +43,39 @@ function summary(values) {
   };
 }
 
-/** Runs the benchmark on an open page; returns { frames, intervals, inFlight, simulated }. */
-export async function runBench(page, baseUrl, seconds = Number(process.env.BENCH_SECONDS ?? 10)) {
-  await open(page, `${baseUrl}?bench`);
-  await page.getByRole('button', { name: 'English' }).click();
-  await page.getByRole('combobox', { name: 'Lesson' }).selectOption({ label: 'Steady load: five nodes, ha-mode all, 20 messages a second' });
-  await page.getByRole('button', { name: 'Load', exact: true }).click();
-  await page.locator('svg.cluster-view g.node').nth(4).waitFor();
-  const speed = await page.getByRole('slider', { name: 'Speed' }).getAttribute('aria-valuetext');
-  if (speed !== '1 s of page = 1.0 s of cluster') throw new Error(`the lesson should play at 1×, not ${speed}`);
+/**
+ * The lesson's set-up (what it loads before its first step) on `nodes` nodes, as a first-format
+ * share link's hash (`#s=`).
+ */
+function lessonHash(nodes) {
+  const setup = LESSON.split(/^# step:/m)[0];
+  const scenario = setup.replace(/^cluster nodes=\d+$/m, `cluster nodes=${nodes}`);
+  return `#s=${Buffer.from(scenario, 'utf8').toString('base64url')}`;
+}
+
+async function setSpeed(page, speed) {
+  const slider = page.getByRole('slider', { name: 'Speed' });
+  await slider.evaluate((e, v) => {
+    e.value = String(v);
+    e.dispatchEvent(new Event('input', { bubbles: true }));
+  }, SLIDER[speed]);
+  const want = speed === 1 ? '1 s of page = 1.0 s of cluster' : '1 s of page = 10 ms of cluster';
+  await page.waitForFunction(
+    ([e, w]) => e.getAttribute('aria-valuetext') === w,
+    [await slider.elementHandle(), want],
+    { timeout: 30_000, polling: 50 },
+  );
+}
+
+/**
+ * Runs one benchmark on an open page: the lesson on `nodes` nodes, warmed up at 1× until half a
+ * simulated second of the load has played, then measured at `speed` for `seconds` of frames.
+ * Returns { frames, intervals, inFlight, simulated }.
+ */
+export async function runBench(page, baseUrl, { nodes = 5, speed = 1, seconds = Number(process.env.BENCH_SECONDS ?? 10) } = {}) {
+  await open(page, `${baseUrl}?bench${lessonHash(nodes)}`);
+  await page.locator('svg.cluster-view g.node').nth(nodes - 1).waitFor();
+  await setSpeed(page, 1);
   const t0 = await page.getByRole('slider', { name: 'Timeline' }).inputValue();
   await page.getByRole('button', { name: 'Play', exact: true }).click();
   // Warm up until half a simulated second of the steady load has played (a publish every
@@ -49,10 +87,13 @@ export async function runBench(page, baseUrl, seconds = Number(process.env.BENCH
     [timeline, Number(t0)],
     { timeout: 120_000, polling: 100 },
   );
+  if (speed !== 1) await setSpeed(page, speed);
+  const t1 = await page.getByRole('slider', { name: 'Timeline' }).inputValue();
   await page.evaluate(() => {
     window.__mirrorscopeFrames = [];
     window.__intervals = [];
     window.__inFlight = [];
+    window.__stopBench = false;
     let last = performance.now();
     const loop = (ts) => {
       window.__intervals.push(ts - last);
@@ -79,22 +120,43 @@ export async function runBench(page, baseUrl, seconds = Number(process.env.BENCH
     };
   });
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
-  const t1 = await page.getByRole('slider', { name: 'Timeline' }).inputValue();
-  return { ...data, simulated: (Number(t1) - Number(t0)) / 1e6 };
+  const t2 = await page.getByRole('slider', { name: 'Timeline' }).inputValue();
+  return { ...data, nodes, speed, simulated: (Number(t2) - Number(t1)) / 1e6 };
 }
 
-/** One line per figure, for logs. */
+/** The share of frame intervals longer than [`DROPPED_MS`]. */
+function droppedShare(intervals) {
+  return intervals.filter((x) => x > DROPPED_MS).length / (intervals.length || 1);
+}
+
+/** One line per figure of one run, for logs. */
 export function report(r) {
   const f = summary(r.frames);
   const iv = summary(r.intervals);
   const fl = summary(r.inFlight);
   const ms = (x) => x.toFixed(2);
   return [
-    `bench: 5 nodes, ha-mode all, 20 publishes per simulated second at 1×; ${r.simulated.toFixed(2)} s simulated`,
-    `bench: frame work (script + style + layout) over ${f.n} frames: p50 ${ms(f.p50)} ms, p95 ${ms(f.p95)} ms, p99 ${ms(f.p99)} ms, max ${ms(f.max)} ms`,
-    `bench: frame intervals: p50 ${ms(iv.p50)} ms, p95 ${ms(iv.p95)} ms, max ${ms(iv.max)} ms`,
+    `bench: ${r.nodes} nodes, ha-mode all, 20 publishes per simulated second at ${r.speed}×; ${r.simulated.toFixed(3)} s simulated`,
+    `bench: frame work (script + style + layout) over ${f.n} frames: mean ${ms(f.mean)} ms, p50 ${ms(f.p50)} ms, p95 ${ms(f.p95)} ms, p99 ${ms(f.p99)} ms, max ${ms(f.max)} ms`,
+    `bench: frame intervals: p50 ${ms(iv.p50)} ms, p95 ${ms(iv.p95)} ms, max ${ms(iv.max)} ms, dropped (> ${ms(DROPPED_MS)} ms) ${(100 * droppedShare(r.intervals)).toFixed(1)} %`,
     `bench: messages in flight per frame: mean ${fl.mean.toFixed(2)}, p95 ${fl.p95}, max ${fl.max}`,
   ].join('\n');
+}
+
+/** The runs side by side with issue 18's targets, as a Markdown table. */
+export function table(runs) {
+  const rows = [
+    '| run | frames | work mean (≤ 2.5 ms) | work p95 (≤ 6 ms) | work max | dropped frames | in flight (mean) |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const r of runs) {
+    const f = summary(r.frames);
+    const mark = (v, t) => `${v.toFixed(2)} ms${v <= t ? '' : ' ✗'}`;
+    rows.push(
+      `| ${r.nodes} nodes, ${r.speed}× | ${f.n} | ${mark(f.mean, TARGET.mean)} | ${mark(f.p95, TARGET.p95)} | ${f.max.toFixed(1)} ms | ${(100 * droppedShare(r.intervals)).toFixed(1)} % | ${summary(r.inFlight).mean.toFixed(1)} |`,
+    );
+  }
+  return rows.join('\n');
 }
 
 export { summary };
@@ -102,14 +164,27 @@ export { summary };
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const h = await start();
   try {
-    const { page, problems } = await newPage(h.browser);
-    const r = await runBench(page, h.baseUrl);
-    console.log(report(r));
+    const runs = [];
+    let problems = [];
+    for (const nodes of [5, 9]) {
+      for (const speed of [1, 0.01]) {
+        // A fresh page per run, so that one run's history does not weigh on the next.
+        const p = await newPage(h.browser);
+        runs.push(await runBench(p.page, h.baseUrl, { nodes, speed }));
+        console.log(report(runs[runs.length - 1]));
+        problems = problems.concat(p.problems);
+        await p.page.context().close();
+      }
+    }
+    console.log(table(runs));
     // For `./x bench`'s ledger (tests/e2e/figures.mjs).
-    const f = summary(r.frames);
-    console.log(`figure frame_work_p50 ${f.p50.toFixed(3)} ms lower`);
-    console.log(`figure frame_work_p95 ${f.p95.toFixed(3)} ms lower`);
-    console.log(`figure frame_interval_p95 ${summary(r.intervals).p95.toFixed(3)} ms lower`);
+    for (const r of runs) {
+      const f = summary(r.frames);
+      const key = `${r.nodes}n_${r.speed === 1 ? '1x' : 'slow'}`;
+      console.log(`figure frame_work_mean_${key} ${f.mean.toFixed(3)} ms lower`);
+      console.log(`figure frame_work_p95_${key} ${f.p95.toFixed(3)} ms lower`);
+      console.log(`figure frames_dropped_${key} ${(100 * droppedShare(r.intervals)).toFixed(2)} % lower`);
+    }
     if (problems.length) {
       console.error(problems.join('\n'));
       process.exitCode = 1;

@@ -37,6 +37,31 @@ fn record_frame(ms: f64) {
     frames.push(&wasm_bindgen::JsValue::from_f64(ms));
 }
 
+thread_local! {
+    /// Whether the frame loop runs (playback), and the DOM writes waiting for its next frame.
+    static LOOPING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static BEFORE: RefCell<Vec<Box<dyn FnOnce()>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `write` at the start of the next display frame while playing, before that frame's tick
+/// changes the DOM: the layout is still clean then, so a write that needs it (a scroll position)
+/// forces no layout of its own. Paused, there is no next tick to wait for: it runs at once.
+pub fn before_next_frame(write: impl FnOnce() + 'static) {
+    if LOOPING.with(|l| l.get()) {
+        BEFORE.with(|b| b.borrow_mut().push(Box::new(write)));
+    } else {
+        write();
+    }
+}
+
+/// Runs the writes [`before_next_frame`] queued.
+fn run_queued() {
+    let queued = BEFORE.with(|b| std::mem::take(&mut *b.borrow_mut()));
+    for write in queued {
+        write();
+    }
+}
+
 fn now_ms() -> f64 {
     crate::ui::context::browser()
         .and_then(|w| w.performance())
@@ -57,8 +82,10 @@ pub fn use_frame_loop(dispatcher: UseReducerDispatcher<Store>, playing: bool) {
             let last = Rc::new(std::cell::Cell::new(None::<f64>));
             let again = cell.clone();
             let handle2 = handle.clone();
+            LOOPING.with(|l| l.set(true));
             *cell.borrow_mut() = Some(Closure::new(move |ts: f64| {
                 let start = now_ms();
+                run_queued();
                 let dt = last.get().map_or(0.0, |l| (ts - l).clamp(0.0, 100.0));
                 last.set(Some(ts));
                 if dt > 0.0 {
@@ -93,6 +120,10 @@ pub fn use_frame_loop(dispatcher: UseReducerDispatcher<Store>, playing: bool) {
         move || {
             if let Some(w) = crate::ui::context::browser() {
                 let _ = w.cancel_animation_frame(handle.get());
+            }
+            if playing {
+                LOOPING.with(|l| l.set(false));
+                run_queued();
             }
             // Dropping the closure ends the loop (it is only reachable through the cell).
             cell.borrow_mut().take();

@@ -73,6 +73,34 @@ pub struct MenuAt {
     pub y: f64,
 }
 
+/// What a replica's chip says in words (its title and its button's name): the queue, the
+/// replica's role, the messages it holds, and whether the queue is down or synchronising.
+pub fn chip_label(sim: &Sim, proc: ProcId, text: &Text) -> String {
+    let role = sim.replica_role(proc);
+    let Some(r) = sim.procs.get(proc.0) else {
+        return String::new();
+    };
+    let qname = sim.queues.get(r.queue.0).map_or("?", |q| q.name.as_str());
+    let mut label = format!(
+        "{qname}: {} — {}",
+        role_text(text, role),
+        fill(text.chip_messages, &[("n", &r.depth().to_string())])
+    );
+    if role == ReplicaRole::Master && !r.alive {
+        label = format!("{label} — {}", text.queue_down);
+    }
+    if let Some(pct) = (role == ReplicaRole::Master)
+        .then(|| sim.sync_percent(r.queue))
+        .flatten()
+    {
+        label = format!(
+            "{label} — {}",
+            fill(text.queue_syncing, &[("p", &pct.to_string())])
+        );
+    }
+    label
+}
+
 /// Everything on the stage but the messages, as SVG markup: links (cut ones marked), client
 /// connections, node cards with their state and replica chips, each queue's GM ring, clients.
 pub fn cluster_markup(
@@ -207,22 +235,8 @@ pub fn cluster_markup(
             let syncing = (role == ReplicaRole::Master)
                 .then(|| sim.sync_percent(r.queue))
                 .flatten();
-            let mut label = format!(
-                "{qname}: {} — {}",
-                role_text(text, role),
-                fill(text.chip_messages, &[("n", &held.to_string())])
-            );
-            if down {
-                label = format!("{label} — {}", text.queue_down);
-            }
-            if let Some(pct) = syncing {
-                label = format!(
-                    "{label} — {}",
-                    fill(text.queue_syncing, &[("p", &pct.to_string())])
-                );
-            }
             let (class, glyph) = role_look(role);
-            let label = esc(&label);
+            let label = esc(&chip_label(sim, chip.proc, text));
             put!(
                 out,
                 r#"<g class="chip {class}{}{}" transform="translate({} {})" data-sel="r{}"><title>{label}</title><rect class="chip-bg" x="{}" y="{}" width="{CHIP_W}" height="{CHIP_H}" rx="5"/><g transform="translate({} 0)">{glyph}</g><text class="chip-name" x="{}" y="0.5">{}</text><text class="chip-count" x="{}" y="0.5">{}</text><text class="chip-tag" x="{}" y="0.5">{}</text>"#,
@@ -347,6 +361,36 @@ pub fn cluster_markup(
     }
     out.push_str("</g>");
     out
+}
+
+/// Brings the chips' counts and names in the drawn diagram up to date with `sim`, touching only
+/// the texts that differ (reading text is not layout, so nothing here forces one).
+fn patch_counts(layer: &web_sys::Element, sim: &Sim, g: &Geometry, text: &Text) {
+    let set = |el: Option<web_sys::Element>, value: &str| {
+        if let Some(el) = el {
+            if el.text_content().as_deref() != Some(value) {
+                el.set_text_content(Some(value));
+            }
+        }
+    };
+    for chip in g.chips.iter().flatten() {
+        let Some(r) = sim.procs.get(chip.proc.0) else {
+            continue;
+        };
+        let Ok(Some(el)) = layer.query_selector(&format!("g.chip[data-sel=\"r{}\"]", chip.proc.0))
+        else {
+            continue;
+        };
+        let count = count_text(r.depth());
+        set(el.query_selector(".chip-count").ok().flatten(), &count);
+        let label = chip_label(sim, chip.proc, text);
+        set(el.query_selector("title").ok().flatten(), &label);
+        if let Ok(Some(hit)) = el.query_selector(".chip-hit") {
+            if hit.get_attribute("aria-label").as_deref() != Some(label.as_str()) {
+                let _ = hit.set_attribute("aria-label", &label);
+            }
+        }
+    }
 }
 
 /// A node state's shape: a disc, a square, a cross or two bars, so the state reads without
@@ -525,19 +569,31 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
         .iter()
         .map(|r| r.depth())
         .collect();
-    // The cards redraw only when the diagram's structure, the counts, the selection or the
-    // language change.
+    // The cards redraw only when the diagram's structure, the selection or the language change.
+    // The counts change with nearly every message: replacing the whole diagram for them made the
+    // browser restyle and lay out every card, so only the few chips' texts are patched instead.
     let layer = {
         let store = store.clone();
         let geometry = geometry.clone();
         let flags = flags.clone();
         use_memo(
-            (structure, held, *selection, lang, frame),
-            move |(_, _, sel, lang, _)| {
+            (structure, *selection, lang, frame),
+            move |(_, sel, lang, _)| {
                 cluster_markup(store.player().view(), &geometry, lang.text(), *sel, &flags)
             },
         )
     };
+    let layer_ref = use_node_ref();
+    {
+        let store = store.clone();
+        let geometry = geometry.clone();
+        let layer_ref = layer_ref.clone();
+        use_effect_with((held, lang), move |(_, lang)| {
+            if let Some(el) = layer_ref.cast::<web_sys::Element>() {
+                patch_counts(&el, store.player().view(), &geometry, lang.text());
+            }
+        });
+    }
     let close_menu = {
         let menu = menu.clone();
         Callback::from(move |_: MouseEvent| menu.set(None))
@@ -862,7 +918,7 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
                             <line x1="0" y1="0" x2="0" y2="6" />
                         </pattern>
                     </defs>
-                    <g class="cluster-layer" onclick={on_click(&store, &selection, Some(menu_cb.clone()))}
+                    <g class="cluster-layer" ref={layer_ref} onclick={on_click(&store, &selection, Some(menu_cb.clone()))}
                         onkeydown={on_key(&store, &selection, Some(menu_cb))}>
                         { raw((*layer).clone()) }
                     </g>

@@ -5,6 +5,7 @@
 use std::rc::Rc;
 
 use yew::prelude::*;
+use yew::virtual_dom::{Key, VList};
 
 use crate::put;
 use crate::sim::trace::{Importance, TraceEvent, TraceKind};
@@ -14,7 +15,7 @@ use crate::ui::context::{use_derived, use_index, Shared, StoreRef, TraceIndex};
 use crate::ui::context::{use_selection, Selection};
 use crate::ui::fmt::{fmt_time, Fixed};
 use crate::ui::i18n::Lang;
-use crate::ui::markup::{esc, on_click, raw};
+use crate::ui::markup::{esc, on_click};
 use crate::ui::stage::inspector::event_text;
 use crate::ui::stage::motion::kind_class;
 
@@ -22,6 +23,9 @@ use crate::ui::stage::motion::kind_class;
 pub const ROW_H: f64 = 24.0;
 /// Rows drawn above and below the visible ones.
 const OVERSCAN: usize = 8;
+/// The rows are drawn in groups of this many positions; the rows drawn start and end on a
+/// group's boundary.
+const GROUP: usize = 8;
 
 /// Which entries the log lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,8 +90,6 @@ struct RowsKey {
     /// The index's version (redraw when the trace grows or forks).
     version: u64,
     filter: Filter,
-    /// Trace entries at or before the cursor (the rest are the future).
-    reached: usize,
     first: usize,
     last: usize,
     selected: Option<usize>,
@@ -96,16 +98,22 @@ struct RowsKey {
     lang: Lang,
 }
 
-/// The visible rows as markup.
-fn rows_markup(props: &RowsKey) -> String {
+/// The visible rows as markup, in groups of [`GROUP`] positions (the group's number, its
+/// markup): a group whose rows did not change keeps its DOM when the rows are redrawn. Where the
+/// clock stands (the current row, the future ones) is not in it: [`mark_reached`] sets that on
+/// the drawn rows, so that the clock moving does not re-create them.
+fn rows_markup(props: &RowsKey) -> Vec<(usize, AttrValue)> {
     let text = props.lang.text();
     let player = props.store.player();
     let live = &player.session.run.sim;
     let index = props.index.0.borrow();
-    let current = props.reached.checked_sub(1);
     let last = props.last.min(row_count(&index, props.filter));
-    let mut out = String::with_capacity(4096);
+    let mut groups = Vec::new();
+    let mut out = String::with_capacity(1024);
     for pos in props.first.min(last)..last {
+        if pos % GROUP == 0 && !out.is_empty() {
+            groups.push((pos / GROUP - 1, AttrValue::from(std::mem::take(&mut out))));
+        }
         let i = row_at(&index, props.filter, pos);
         let Some(e) = live.trace.get(i) else { continue };
         let kind = match &e.kind {
@@ -113,13 +121,10 @@ fn rows_markup(props: &RowsKey) -> String {
             TraceKind::Lost { .. } => text.lost,
             _ => "",
         };
-        let future = i >= props.reached;
         put!(
             out,
-            r#"<li class="log-row {}{}{}{}{}" style="top:{}px"><button type="button" data-seek="{}" data-sel="e{i}"{}{}><span class="log-time">{}</span>"#,
+            r#"<li class="log-row {}{}{}" style="top:{}px"><button type="button" data-seek="{}" data-sel="e{i}"><span class="log-time">{}</span>"#,
             row_class(e),
-            if future { " future" } else { "" },
-            if Some(i) == current { " current" } else { "" },
             if props.selected == Some(i) {
                 " selected"
             } else {
@@ -132,16 +137,6 @@ fn rows_markup(props: &RowsKey) -> String {
             },
             Fixed(pos as f64 * ROW_H, 0),
             e.at.0,
-            if Some(i) == current {
-                r#" aria-current="time""#
-            } else {
-                ""
-            },
-            if future {
-                format!(r#" title="{}""#, esc(text.log_future))
-            } else {
-                String::new()
-            },
             fmt_time(e.at)
         );
         if !kind.is_empty() {
@@ -153,9 +148,58 @@ fn rows_markup(props: &RowsKey) -> String {
             esc(&event_text(live, i, text))
         );
     }
+    if !out.is_empty() {
+        groups.push((last.saturating_sub(1) / GROUP, AttrValue::from(out)));
+    }
     drop(index);
     drop(player);
-    out
+    groups
+}
+
+/// Marks the drawn rows of `list` by where the clock stands: `reached` entries are at or
+/// before the cursor, the last of them current, the rest future. Only the rows whose mark
+/// changed are written to (reading attributes is not layout).
+fn mark_reached(list: &web_sys::Element, reached: usize, future_title: &str) {
+    let current = reached.checked_sub(1);
+    let mut row = list.first_element_child();
+    while let Some(li) = row {
+        row = li.next_element_sibling();
+        let Some(button) = li.first_element_child() else {
+            continue;
+        };
+        let Some(i) = button
+            .get_attribute("data-sel")
+            .and_then(|s| s.strip_prefix('e').and_then(|n| n.parse::<usize>().ok()))
+        else {
+            continue;
+        };
+        let (future, now) = (i >= reached, Some(i) == current);
+        let class = li.get_attribute("class").unwrap_or_default();
+        let mut want: Vec<&str> = class
+            .split(' ')
+            .filter(|c| !c.is_empty() && *c != "future" && *c != "current")
+            .collect();
+        if future {
+            want.push("future");
+        }
+        if now {
+            want.push("current");
+        }
+        let want = want.join(" ");
+        if want != class {
+            let _ = li.set_attribute("class", &want);
+            let _ = if now {
+                button.set_attribute("aria-current", "time")
+            } else {
+                button.remove_attribute("aria-current")
+            };
+            let _ = if future {
+                button.set_attribute("title", future_title)
+            } else {
+                button.remove_attribute("title")
+            };
+        }
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -174,35 +218,44 @@ fn LogList(props: &LogListProps) -> Html {
     let selection = use_selection();
     let derived = use_derived();
     let index = use_index();
-    let scroll = use_state_eq(|| 0.0f64);
+    // Where the list is scrolled, as last written or read: kept out of Yew's state, so that
+    // the list's own scroll events do not redraw it (see `onscroll`).
+    let scroll = use_mut_ref(|| 0.0f64);
     let viewport = use_state_eq(|| 320.0f64);
-    let shown = use_mut_ref(|| (f64::NEG_INFINITY, 0usize, 0u64));
+    let redraw = use_force_update();
+    // What the rows show: (when, entries reached, index version, rows), taken at most ten
+    // times a second while playing.
+    let shown = use_mut_ref(|| (f64::NEG_INFINITY, 0usize, 0u64, 0usize));
+    // The rows drawn last ([first, last) positions), and the scroll position the log last
+    // followed the clock to (with the row it followed).
+    let drawn = use_mut_ref(|| (0usize, 0usize));
+    let followed = use_mut_ref(|| None::<(usize, f64)>);
     let list_ref = use_node_ref();
     let player = store.player();
     let live = &player.session.run.sim;
     // A log mounted without the app's index keeps its own.
     index.0.borrow_mut().update(&live.trace);
-    let version = index.0.borrow().version;
+    let (version, rows) = {
+        let ix = index.0.borrow();
+        (ix.version, row_count(&ix, props.filter))
+    };
     let exact = live.trace.partition_point(|e| e.at <= player.cursor);
-    let reached = {
+    let (reached, version, count) = {
         let now = crate::ui::context::browser()
             .and_then(|w| w.performance())
             .map_or(f64::INFINITY, |p| p.now());
         let mut s = shown.borrow_mut();
-        let stale = !player.playing || now - s.0 >= 100.0 || exact < s.1 || version != s.2;
+        // A trace that grows while playing is shown as it was at the last refresh; one that
+        // shrank or forked (fewer rows) is shown at once.
+        let stale = !player.playing || now - s.0 >= 100.0 || exact < s.1 || rows < s.3;
         if stale {
-            *s = (now, exact, version);
+            *s = (now, exact, version, rows);
         }
-        s.1
+        (s.1, s.2, s.3)
     };
+    let playing = player.playing;
     drop(player);
-    let (count, current_pos) = {
-        let ix = index.0.borrow();
-        (
-            row_count(&ix, props.filter),
-            row_pos(&ix, props.filter, reached),
-        )
-    };
+    let current_pos = row_pos(&index.0.borrow(), props.filter, reached);
     let causes = {
         let derived = derived.clone();
         use_memo(derived.structure, move |_| {
@@ -214,37 +267,72 @@ fn LogList(props: &LogListProps) -> Html {
         })
     };
 
-    // Keep the current row in view while following the clock.
+    // Keep the current row in view while following the clock. The position is worked out
+    // here, so the rows below are drawn for it in this same render; the effect only writes it
+    // to the list (never reading the layout back), at the start of the next frame while
+    // playing, when the layout is still clean.
+    let vp = *viewport;
+    let follow_to = if props.follow {
+        // Within the list's scroll range, as the browser would clamp it: its scroll event then
+        // reports this same position.
+        let top = (current_pos as f64 * ROW_H - vp + ROW_H * 2.0)
+            .min(count as f64 * ROW_H - vp)
+            .max(0.0);
+        let mut f = followed.borrow_mut();
+        if f.is_none_or(|(pos, at)| pos != current_pos || at != top) {
+            *f = Some((current_pos, top));
+            *scroll.borrow_mut() = top;
+            Some(top)
+        } else {
+            None
+        }
+    } else {
+        *followed.borrow_mut() = None;
+        None
+    };
     {
         let list_ref = list_ref.clone();
-        let scroll = scroll.clone();
-        let vp = *viewport;
-        use_effect_with((current_pos, props.follow), move |&(pos, follow)| {
-            if follow {
-                if let Some(el) = list_ref.cast::<web_sys::Element>() {
-                    let top = (pos as f64 * ROW_H - vp + ROW_H * 2.0).max(0.0);
-                    if (el.scroll_top() as f64 - top).abs() >= 1.0 {
+        use_effect_with(follow_to.map(f64::to_bits), move |top| {
+            if let Some(top) = top.map(f64::from_bits) {
+                crate::ui::clock::frame::before_next_frame(move || {
+                    if let Some(el) = list_ref.cast::<web_sys::Element>() {
                         el.set_scroll_top(top as i32);
                     }
-                    scroll.set(top);
-                }
+                });
             }
         });
     }
+    // A scroll redraws the rows only when it brings rows into view that are not drawn (the
+    // rows around the view are drawn ahead): the list's own follow moves stay within them.
     let onscroll = {
         let scroll = scroll.clone();
         let viewport = viewport.clone();
+        let drawn = drawn.clone();
         Callback::from(move |e: Event| {
             if let Some(el) = e.target_dyn_into::<web_sys::Element>() {
-                scroll.set(el.scroll_top() as f64);
-                viewport.set(el.client_height() as f64);
+                let top = el.scroll_top() as f64;
+                let height = el.client_height() as f64;
+                *scroll.borrow_mut() = top;
+                viewport.set(height);
+                let (first, last) = *drawn.borrow();
+                let seen_first = (top / ROW_H) as usize;
+                let seen_last = ((top + height) / ROW_H).ceil() as usize;
+                if seen_first < first || seen_last.min(count) > last {
+                    redraw.force_update();
+                }
             }
         })
     };
-    let first = ((*scroll / ROW_H) as usize)
-        .saturating_sub(OVERSCAN)
+    let top = *scroll.borrow();
+    // Following a playing clock, the rows pass faster than anyone scrolls: rows drawn ahead
+    // would only be re-created at the next move (a scroll by hand still draws what it shows).
+    let overscan = if props.follow && playing { 0 } else { OVERSCAN };
+    let first = ((top / ROW_H) as usize).saturating_sub(overscan).min(count) / GROUP * GROUP;
+    let last = ((((top + vp) / ROW_H) as usize) + overscan)
+        .div_ceil(GROUP)
+        .saturating_mul(GROUP)
         .min(count);
-    let last = ((((*scroll + *viewport) / ROW_H) as usize) + OVERSCAN).min(count);
+    *drawn.borrow_mut() = (first, last);
     let selected = match *selection {
         Some(Selection::Event(i)) => Some(i),
         _ => None,
@@ -255,7 +343,6 @@ fn LogList(props: &LogListProps) -> Html {
             index: index.clone(),
             version,
             filter: props.filter,
-            reached,
             first,
             last,
             selected,
@@ -264,6 +351,15 @@ fn LogList(props: &LogListProps) -> Html {
         },
         rows_markup,
     );
+    {
+        let list_ref = list_ref.clone();
+        let rows_html = rows_html.clone();
+        use_effect_with((reached, rows_html, lang), move |(reached, _, lang)| {
+            if let Some(list) = list_ref.cast::<web_sys::Element>() {
+                mark_reached(&list, *reached, lang.text().log_future);
+            }
+        });
+    }
     html! {
         <>
             if count == 0 {
@@ -272,7 +368,10 @@ fn LogList(props: &LogListProps) -> Html {
             <ol class="log" ref={list_ref} {onscroll} aria-label={text.log_rows}
                 onclick={on_click(&store, &selection, None)}>
                 <li class="log-spacer" aria-hidden="true" style={format!("height:{}px", count as f64 * ROW_H)} />
-                { raw((*rows_html).clone()) }
+                { for rows_html.iter().map(|(k, m)| Html::from(VList::with_children(
+                    vec![Html::from_html_unchecked(m.clone())],
+                    Some(Key::from(*k)),
+                ))) }
             </ol>
         </>
     }

@@ -19,7 +19,7 @@ use crate::ui::context::{use_index, Shared, StoreRef, TraceIndex};
 use crate::ui::context::{use_selection, Selection};
 use crate::ui::fmt::{endpoint_name_at, endpoint_node, f1, fmt_span, host, Fixed};
 use crate::ui::i18n::{fill, Lang};
-use crate::ui::markup::{esc, on_click, raw};
+use crate::ui::markup::{esc, on_click};
 use crate::ui::stage::motion::kind_class;
 
 pub const ST_W: f64 = 1000.0;
@@ -33,6 +33,8 @@ const MAX_ARROWS: usize = 300;
 /// The arrows' coordinates are relative to an epoch that moves only every this many spans, so
 /// that an arrow keeps its coordinates (and its DOM) while it stays in view.
 const EPOCH_SPANS: u64 = 32;
+/// The arrows' markup is cut into this many slices per span (see [`arrows_markup`]).
+const SLICES_PER_SPAN: u64 = 64;
 
 /// The zoom levels: how much simulated time the plot spans.
 pub const SPANS: [u64; 17] = [
@@ -140,9 +142,11 @@ struct ArrowsKey {
 }
 
 /// The arrows of a window three spans wide, in coordinates relative to `epoch`: the parent
-/// slides this layer as the clock moves; it is redrawn only when the window steps, and then
-/// only the arrows entering and leaving it change.
-fn arrows_markup(props: &ArrowsKey) -> String {
+/// slides this layer as the clock moves; it is redrawn only when the window steps or the trace
+/// grows. The markup comes in slices of [`SLICES_PER_SPAN`]ths of a span by send time (the
+/// slice's number, its markup): a slice whose arrows did not change keeps its DOM, so a growing
+/// trace re-creates only the newest slice's arrows instead of all of them.
+fn arrows_markup(props: &ArrowsKey) -> Vec<(u64, AttrValue)> {
     let index = &props.index;
     let player = props.store.player();
     let live = &player.session.run.sim;
@@ -154,9 +158,32 @@ fn arrows_markup(props: &ArrowsKey) -> String {
     let text = props.lang.text();
     let k = props.plot_w / props.span as f64;
     let x = |t: Micros| (t.0 as f64 - props.epoch.0 as f64) * k;
-    let mut out = String::with_capacity(16384);
-    for i in arrows_in(&live.trace, props.from, props.to, longest) {
+    let slice_len = (props.span / SLICES_PER_SPAN).max(1);
+    let mut slices: Vec<(u64, AttrValue)> = Vec::new();
+    let mut out = String::new();
+    let mut slice = None;
+    let mut shown = arrows_in(&live.trace, props.from, props.to, longest);
+    // The cut at MAX_ARROWS is widened to the start of its slice, so that the oldest slice drawn
+    // stays the same while the trace grows instead of losing an arrow at every redraw.
+    if let (MAX_ARROWS, Some(&first)) = (shown.len(), shown.first()) {
+        let edge = live.trace[first].at.0 / slice_len * slice_len;
+        let earlier: Vec<usize> = (0..first)
+            .rev()
+            .take_while(|&i| live.trace[i].at.0 >= edge)
+            .filter(|&i| {
+                matches!(&live.trace[i].kind, TraceKind::Send { arrive, .. } if *arrive >= props.from)
+            })
+            .collect();
+        shown.splice(0..0, earlier.into_iter().rev());
+    }
+    for i in shown {
         let e = &live.trace[i];
+        let at = e.at.0 / slice_len;
+        if slice != Some(at) {
+            if let Some(done) = slice.replace(at) {
+                slices.push((done, AttrValue::from(std::mem::take(&mut out))));
+            }
+        }
         let TraceKind::Send {
             id,
             from,
@@ -198,8 +225,11 @@ fn arrows_markup(props: &ArrowsKey) -> String {
             if lost { "st-lost" } else { "st-head" }
         );
     }
+    if let Some(last) = slice {
+        slices.push((last, AttrValue::from(out)));
+    }
     drop(player);
-    out
+    slices
 }
 
 /// The diagram card.
@@ -415,7 +445,9 @@ pub fn SpaceTime() -> Html {
                 { lane_rows }
                 <g clip-path="url(#st-clip)" onclick={on_click(&store, &selection, None)}>
                     <g transform={format!("translate({} 0)", Fixed(slide, 2))}>
-                        <g class="st-arrows">{ raw((*arrows_html).clone()) }</g>
+                        <g class="st-arrows">{ for arrows_html.iter().map(|(k, m)| html! {
+                            <g key={*k}>{ Html::from_html_unchecked(m.clone()) }</g>
+                        }) }</g>
                     </g>
                 </g>
                 { flags }
