@@ -140,14 +140,18 @@ fn bad_params_are_refused_with_their_name() {
     ];
     for (name, value, want) in cases {
         let mut p = LabParams::default();
-        let err = p.set(name, value).and_then(|_| p.check()).expect_err(name);
+        let err = p
+            .set(name, value)
+            .and_then(|_| p.check())
+            .expect_err(name)
+            .to_string();
         assert!(err.starts_with(want), "{name}={value}: {err}");
     }
     let mut p = LabParams::default();
     p.set("mirrors", "4").unwrap();
     p.set("nodes", "3").unwrap();
     assert_eq!(
-        Lab::new(p).unwrap_err(),
+        Lab::new(p).unwrap_err().to_string(),
         "mirrors: 4 mirrors need 5 nodes (nodes is 3)"
     );
     let p = LabParams {
@@ -156,7 +160,11 @@ fn bad_params_are_refused_with_their_name() {
         seconds: 60,
         ..LabParams::default()
     };
-    assert!(p.check().unwrap_err().contains("at most 100000"));
+    assert!(p
+        .check()
+        .unwrap_err()
+        .to_string()
+        .contains("at most 100000"));
 }
 
 #[test]

@@ -168,7 +168,7 @@ fn lab_cmd(args: &[String]) -> ExitCode {
             return ExitCode::from(64);
         };
         let set = if name == "scenario" {
-            lab::params::parse_num::<usize>(name, value).map(|n| scenario_of = Some(n))
+            lab::params::parse_num::<usize>("scenario", value).map(|n| scenario_of = Some(n))
         } else {
             params.set(name, value)
         };

@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use crate::lab::refusal::Refusal;
+
 /// How many mirrors a queue gets: `exactly N+1` (N mirrors), or `all` (one on every other node).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Mirrors {
@@ -31,16 +33,14 @@ impl Mirrors {
     }
 
     /// Reads `2` or `all`.
-    pub fn parse(s: &str) -> Result<Mirrors, String> {
+    pub fn parse(s: &str) -> Result<Mirrors, Refusal> {
         let s = s.trim();
         if s == "all" {
             return Ok(Mirrors::All);
         }
         match s.parse::<u8>() {
             Ok(n) if n <= 8 => Ok(Mirrors::Exactly(n)),
-            _ => Err(format!(
-                "mirrors: '{s}' is not a number of mirrors from 0 to 8, or 'all'"
-            )),
+            _ => Err(Refusal::NotMirrors { text: s.into() }),
         }
     }
 }
@@ -143,44 +143,57 @@ pub const PACED_PUBLISHES_MAX: u64 = 100_000;
 /// Most values in one list (mirrors, batches, ticktimes).
 pub const LIST_MAX: usize = 10;
 
-fn within(name: &str, v: u64, lo: u64, hi: u64) -> Result<(), String> {
-    within_unit(name, v, lo, hi, "")
+fn within(param: &'static str, v: u64, lo: u64, hi: u64) -> Result<(), Refusal> {
+    within_unit(param, v, lo, hi, "")
 }
 
-fn within_unit(name: &str, v: u64, lo: u64, hi: u64, unit: &str) -> Result<(), String> {
-    if v < lo || v > hi {
-        Err(format!(
-            "{name}: {v}{unit} is out of range ({lo}{unit} to {hi}{unit})"
-        ))
+fn within_unit(
+    param: &'static str,
+    value: u64,
+    lo: u64,
+    hi: u64,
+    unit: &'static str,
+) -> Result<(), Refusal> {
+    if value < lo || value > hi {
+        Err(Refusal::OutOfRange {
+            param,
+            value,
+            lo,
+            hi,
+            unit,
+        })
     } else {
         Ok(())
     }
 }
 
-fn list_len(name: &str, n: usize) -> Result<(), String> {
-    if n == 0 {
-        Err(format!("{name}: give at least one value"))
-    } else if n > LIST_MAX {
-        Err(format!("{name}: at most {LIST_MAX} values ({n} given)"))
+fn list_len(param: &'static str, given: usize) -> Result<(), Refusal> {
+    if given == 0 {
+        Err(Refusal::NoValues { param })
+    } else if given > LIST_MAX {
+        Err(Refusal::TooManyValues {
+            param,
+            given,
+            max: LIST_MAX,
+        })
     } else {
         Ok(())
     }
 }
 
 impl LabParams {
-    /// The first parameter out of bounds, with its range; the message starts with the
+    /// The first parameter out of bounds, with its range; its English text starts with the
     /// parameter's name as [`LabParams::set`] takes it, then a colon.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), Refusal> {
         within("nodes", self.nodes.into(), 2, 9)?;
         list_len("mirrors", self.mirrors.len())?;
         for m in &self.mirrors {
             if let Mirrors::Exactly(n) = m {
                 if *n >= self.nodes {
-                    return Err(format!(
-                        "mirrors: {n} mirrors need {} nodes (nodes is {})",
-                        n + 1,
-                        self.nodes
-                    ));
+                    return Err(Refusal::MirrorsNeedNodes {
+                        mirrors: *n,
+                        nodes: self.nodes,
+                    });
                 }
             }
         }
@@ -192,9 +205,10 @@ impl LabParams {
         within("window", self.window.into(), 1, 16)?;
         let paced = u64::from(self.rate) * u64::from(self.publishers) * u64::from(self.seconds);
         if paced > PACED_PUBLISHES_MAX {
-            return Err(format!(
-                "rate: rate × publishers × seconds is {paced} publishes; at most {PACED_PUBLISHES_MAX}"
-            ));
+            return Err(Refusal::TooManyPublishes {
+                publishes: paced,
+                max: PACED_PUBLISHES_MAX,
+            });
         }
         list_len("batch", self.batches.len())?;
         for &b in &self.batches {
@@ -216,7 +230,7 @@ impl LabParams {
 }
 
 /// Reads a comma-separated list (`1,64,4096`) with `one` for each item.
-pub fn parse_list<T>(s: &str, one: impl Fn(&str) -> Result<T, String>) -> Result<Vec<T>, String> {
+pub fn parse_list<T>(s: &str, one: impl Fn(&str) -> Result<T, Refusal>) -> Result<Vec<T>, Refusal> {
     s.split(',')
         .filter(|x| !x.trim().is_empty())
         .map(|x| one(x.trim()))
@@ -224,16 +238,21 @@ pub fn parse_list<T>(s: &str, one: impl Fn(&str) -> Result<T, String>) -> Result
 }
 
 /// Reads a whole number for the parameter `name`.
-pub fn parse_num<T: std::str::FromStr>(name: &str, s: &str) -> Result<T, String> {
-    s.trim()
-        .parse()
-        .map_err(|_| format!("{name}: '{}' is not a whole number", s.trim()))
+pub fn parse_num<T: std::str::FromStr>(param: &'static str, s: &str) -> Result<T, Refusal> {
+    s.trim().parse().map_err(|_| Refusal::NotNumber {
+        param,
+        text: s.trim().into(),
+    })
 }
 
-fn micros(name: &str, v: &str) -> Result<u64, String> {
+fn micros(param: &'static str, v: &str) -> Result<u64, Refusal> {
     crate::sim::time::parse_duration(v.trim())
         .map(|d| d.0)
-        .map_err(|e| format!("{name}: {e}"))
+        .map_err(|detail| Refusal::NotDuration {
+            param,
+            text: v.trim().into(),
+            detail,
+        })
 }
 
 /// The parameters by name, as the CLI's flags (without `--`) and the page's fields call them:
@@ -268,7 +287,10 @@ pub const COST_PARAMS_FROM: usize = 12;
 impl LabParams {
     /// Sets the parameter `name` from its text (`mirrors` `0,1,all`; durations such as `1ms`
     /// or `500us`, a bare number being milliseconds); the message names the parameter.
-    pub fn set(&mut self, name: &str, v: &str) -> Result<(), String> {
+    pub fn set(&mut self, name: &str, v: &str) -> Result<(), Refusal> {
+        let Some(&name) = PARAM_NAMES.iter().find(|p| **p == name) else {
+            return Err(Refusal::Unknown { name: name.into() });
+        };
         match name {
             "nodes" => self.nodes = parse_num(name, v)?,
             "mirrors" => self.mirrors = parse_list(v, Mirrors::parse)?,
@@ -282,7 +304,7 @@ impl LabParams {
                 self.persistent = match v.trim() {
                     "true" | "yes" | "1" => true,
                     "false" | "no" | "0" => false,
-                    o => return Err(format!("persistent: '{o}' is not true or false")),
+                    o => return Err(Refusal::NotBool { text: o.into() }),
                 }
             }
             "batch" => self.batches = parse_list(v, |x| parse_num("batch", x))?,
@@ -294,7 +316,7 @@ impl LabParams {
             "fsync" => self.cost.fsync_us = micros(name, v)?,
             "op-cost" => self.cost.op_cost_us = micros(name, v)?,
             "frame-overhead" => self.cost.frame_overhead = parse_num(name, v)?,
-            _ => return Err(format!("unknown parameter '{name}'")),
+            _ => return Err(Refusal::Unknown { name: name.into() }),
         }
         Ok(())
     }
