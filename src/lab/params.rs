@@ -61,6 +61,10 @@ pub struct CostModel {
     /// Bytes every traced frame costs besides the message bodies it carries (AMQP frame
     /// header and method, Erlang distribution header).
     pub frame_overhead: u64,
+    /// Bytes per second each direction of a node-to-node link carries (`link_bandwidth=`);
+    /// 0: unlimited. With a limit the simulator weighs each frame as `frame_overhead` plus
+    /// the workload's message size per body it carries, and queues frames behind each other.
+    pub bandwidth: u64,
 }
 
 impl Default for CostModel {
@@ -72,6 +76,7 @@ impl Default for CostModel {
             fsync_us: 2_000,
             op_cost_us: 20,
             frame_overhead: 100,
+            bandwidth: 0,
         }
     }
 }
@@ -140,6 +145,10 @@ impl Default for LabParams {
 
 /// Most publishes one paced cell may make (the simulator's own bound per run is 100,000).
 pub const PACED_PUBLISHES_MAX: u64 = 100_000;
+/// Slowest link the lab takes, bytes/s (0 is unlimited): slower ones would take simulated
+/// hours to carry one cell's traffic.
+pub const BANDWIDTH_MIN: u64 = 100_000;
+pub use crate::sim::bandwidth::BANDWIDTH_MAX;
 /// Most values in one list (mirrors, batches, ticktimes).
 pub const LIST_MAX: usize = 10;
 
@@ -225,6 +234,9 @@ impl LabParams {
         within_unit("fsync", c.fsync_us, 0, 1_000_000, "us")?;
         within_unit("op-cost", c.op_cost_us, 0, 100_000, "us")?;
         within("frame-overhead", c.frame_overhead, 0, 65_536)?;
+        if c.bandwidth != 0 {
+            within("bandwidth", c.bandwidth, BANDWIDTH_MIN, BANDWIDTH_MAX)?;
+        }
         Ok(())
     }
 }
@@ -258,7 +270,7 @@ fn micros(param: &'static str, v: &str) -> Result<u64, Refusal> {
 /// The parameters by name, as the CLI's flags (without `--`) and the page's fields call them:
 /// the workload, then the cost model (the page's text fields are the first
 /// [`TEXT_PARAMS`]), then `persistent` and the CLI's `scenario`.
-pub const PARAM_NAMES: [&str; 19] = [
+pub const PARAM_NAMES: [&str; 20] = [
     "nodes",
     "mirrors",
     "publishers",
@@ -276,11 +288,12 @@ pub const PARAM_NAMES: [&str; 19] = [
     "fsync",
     "op-cost",
     "frame-overhead",
+    "bandwidth",
     "persistent",
     "scenario",
 ];
 /// How many of [`PARAM_NAMES`] take a text value in a form.
-pub const TEXT_PARAMS: usize = 17;
+pub const TEXT_PARAMS: usize = 18;
 /// Where the cost model's parameters start in [`PARAM_NAMES`].
 pub const COST_PARAMS_FROM: usize = 12;
 
@@ -316,6 +329,7 @@ impl LabParams {
             "fsync" => self.cost.fsync_us = micros(name, v)?,
             "op-cost" => self.cost.op_cost_us = micros(name, v)?,
             "frame-overhead" => self.cost.frame_overhead = parse_num(name, v)?,
+            "bandwidth" => self.cost.bandwidth = parse_num(name, v)?,
             _ => return Err(Refusal::Unknown { name: name.into() }),
         }
         Ok(())
@@ -353,6 +367,7 @@ impl LabParams {
             "fsync" => format!("{}us", c.fsync_us),
             "op-cost" => format!("{}us", c.op_cost_us),
             "frame-overhead" => c.frame_overhead.to_string(),
+            "bandwidth" => c.bandwidth.to_string(),
             _ => return None,
         })
     }

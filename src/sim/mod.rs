@@ -4,6 +4,7 @@
 
 mod agenda;
 mod autoheal;
+pub mod bandwidth;
 pub mod bench;
 pub mod checker;
 pub mod cluster;

@@ -561,6 +561,9 @@ fn parse_line(line: &str) -> Result<Action, String> {
                     "fsync",
                     "op_cost",
                     "partition_handling",
+                    "link_bandwidth",
+                    "frame_bytes",
+                    "body_bytes",
                 ],
             )?;
             Ok(Action::Config(kvs))

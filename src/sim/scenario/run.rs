@@ -138,6 +138,9 @@ fn apply_setup(setup: &mut Setup, action: &Action) -> Result<(), String> {
                     "client_latency" => c.client_latency = parse_duration(v)?,
                     "fsync" => c.fsync = parse_duration(v)?,
                     "op_cost" => c.op_cost = parse_duration(v)?,
+                    "link_bandwidth" | "frame_bytes" | "body_bytes" => {
+                        c.wire.set(k, v)?;
+                    }
                     "partition_handling" => {
                         c.partition_handling = match v.as_str() {
                             "ignore" => PartitionHandling::Ignore,
