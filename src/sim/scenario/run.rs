@@ -753,6 +753,12 @@ impl Run {
                 checks,
             } => self.check_exchange(vhost, name, checks),
             Expectation::Script { name, checks } => self.check_script(name, checks),
+            Expectation::Node { name, checks } => match self.node(name) {
+                Ok(n) => crate::sim::scenario::expect_node::check_node(&self.sim, n, checks, |x| {
+                    self.node(x)
+                }),
+                Err(e) => vec![e],
+            },
             Expectation::Anomalies(checks) => {
                 let found = crate::sim::checker::check(&self.sim);
                 checks
