@@ -5,12 +5,12 @@ use serde::Serialize;
 
 use crate::lab::params::CostModel;
 use crate::lab::scenario::{QUEUE, SETTLE_MS};
-pub use crate::sim::bandwidth::carries_bodies;
 use crate::sim::engine::Sim;
 use crate::sim::model::ConfirmOutcome;
 use crate::sim::state_change::{StateChange, SyncEnd};
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, TraceKind};
+pub use crate::sim::wire::carries_bodies;
 
 /// What the traffic of a run cost, counted frame by frame from the trace's sends.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]

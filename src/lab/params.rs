@@ -148,7 +148,7 @@ pub const PACED_PUBLISHES_MAX: u64 = 100_000;
 /// Slowest link the lab takes, bytes/s (0 is unlimited): slower ones would take simulated
 /// hours to carry one cell's traffic.
 pub const BANDWIDTH_MIN: u64 = 100_000;
-pub use crate::sim::bandwidth::BANDWIDTH_MAX;
+pub use crate::sim::wire::BANDWIDTH_MAX;
 /// Most values in one list (mirrors, batches, ticktimes).
 pub const LIST_MAX: usize = 10;
 

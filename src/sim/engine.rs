@@ -31,7 +31,7 @@ pub struct Config {
     pub fsync: Micros,
     pub partition_handling: PartitionHandling,
     /// Per-link bandwidth and what a frame weighs (`link_bandwidth=` etc.; unlimited by default).
-    pub wire: crate::sim::bandwidth::Wire,
+    pub wire: crate::sim::wire::Wire,
 }
 
 impl Default for Config {
@@ -44,7 +44,7 @@ impl Default for Config {
             op_cost: Micros(20),
             fsync: Micros::from_ms(2),
             partition_handling: PartitionHandling::Ignore,
-            wire: crate::sim::bandwidth::Wire::default(),
+            wire: crate::sim::wire::Wire::default(),
         }
     }
 }
@@ -312,7 +312,7 @@ pub struct Sim {
     /// node, payload): delivered when the network heals, lost when the cut is detected.
     pub(crate) cut_buffer: Vec<(u64, usize, usize, Payload)>,
     /// When each direction of each node-to-node link is free again (bandwidth only).
-    pub(crate) link_free: crate::sim::bandwidth::LinkFree,
+    pub(crate) link_free: crate::sim::wire::LinkFree,
     /// The node monitor's view: `dist_links[a][b]` while `a`'s VM holds a distribution link
     /// to `b`'s (`node_monitor`).
     pub(crate) dist_links: Vec<Vec<bool>>,

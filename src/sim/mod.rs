@@ -35,6 +35,7 @@ pub mod sync;
 pub mod time;
 pub mod trace;
 pub mod view;
+pub mod wire;
 
 pub use cluster::{Cluster, Membership, Node, NodeState};
 pub use engine::{Config, PartitionHandling, Sim};

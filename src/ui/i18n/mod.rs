@@ -6,6 +6,7 @@ pub mod editor;
 pub mod guide;
 pub mod lab;
 pub mod lang;
+pub mod link;
 pub mod panels;
 pub mod settings;
 pub mod share;
