@@ -162,10 +162,12 @@ pub fn sync_wait_secs(p: &LabParams, batch: u32) -> u64 {
     let batches = u64::from(p.sync_messages).div_ceil(u64::from(batch));
     let per_batch = 2 * (p.cost.latency_us + p.cost.op_cost_us) + 1_000;
     let mut us = batches * per_batch + u64::from(p.sync_messages) * 10;
-    if p.cost.bandwidth != 0 {
-        let bytes = u64::from(p.sync_messages) * (u64::from(p.size) + p.cost.frame_overhead);
-        us += bytes.saturating_mul(1_000_000) / p.cost.bandwidth;
-    }
+    let bytes = u64::from(p.sync_messages) * (u64::from(p.size) + p.cost.frame_overhead);
+    // 0 is unlimited: no serialisation time.
+    us += bytes
+        .saturating_mul(1_000_000)
+        .checked_div(p.cost.bandwidth)
+        .unwrap_or(0);
     us.div_ceil(1_000_000).min(SYNC_WAIT_MAX_SECS) + 5
 }
 
