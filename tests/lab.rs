@@ -140,14 +140,18 @@ fn bad_params_are_refused_with_their_name() {
     ];
     for (name, value, want) in cases {
         let mut p = LabParams::default();
-        let err = p.set(name, value).and_then(|_| p.check()).expect_err(name);
+        let err = p
+            .set(name, value)
+            .and_then(|_| p.check())
+            .expect_err(name)
+            .to_string();
         assert!(err.starts_with(want), "{name}={value}: {err}");
     }
     let mut p = LabParams::default();
     p.set("mirrors", "4").unwrap();
     p.set("nodes", "3").unwrap();
     assert_eq!(
-        Lab::new(p).unwrap_err(),
+        Lab::new(p).unwrap_err().to_string(),
         "mirrors: 4 mirrors need 5 nodes (nodes is 3)"
     );
     let p = LabParams {
@@ -156,7 +160,11 @@ fn bad_params_are_refused_with_their_name() {
         seconds: 60,
         ..LabParams::default()
     };
-    assert!(p.check().unwrap_err().contains("at most 100000"));
+    assert!(p
+        .check()
+        .unwrap_err()
+        .to_string()
+        .contains("at most 100000"));
 }
 
 #[test]
@@ -170,4 +178,69 @@ fn every_parameter_reads_back_what_it_writes() {
         }
     }
     assert_eq!(p, q);
+}
+
+/// Saturated throughput by mirror count for one message size on links of `bandwidth` B/s.
+fn saturated(size: u32, bandwidth: u64) -> Vec<f64> {
+    let p = LabParams {
+        nodes: 3,
+        mirrors: vec![
+            Mirrors::Exactly(0),
+            Mirrors::Exactly(1),
+            Mirrors::Exactly(2),
+        ],
+        publishers: 2,
+        rate: 50,
+        seconds: 1,
+        size,
+        batches: vec![4096],
+        sync_messages: 10,
+        ticktimes: vec![1],
+        cost: mirrorscope::lab::CostModel {
+            bandwidth,
+            ..Default::default()
+        },
+        ..LabParams::default()
+    };
+    let r = run(p, 1_000_000);
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    r.load
+        .iter()
+        .map(|x| x.saturated_per_sec.expect("saturated cell measured"))
+        .collect()
+}
+
+#[test]
+fn a_finite_bandwidth_makes_big_messages_and_more_mirrors_slower() {
+    let unlimited = saturated(1024, 0);
+    let small = saturated(1024, 2_000_000);
+    let big = saturated(64 * 1024, 2_000_000);
+    for v in [&unlimited, &small, &big] {
+        assert!(v.windows(2).all(|w| w[1] <= w[0]), "more mirrors: {v:?}");
+    }
+    for i in 0..3 {
+        assert!(small[i] <= unlimited[i], "{small:?} vs {unlimited:?}");
+        assert!(big[i] < small[i], "64 KiB {big:?} vs 1 KiB {small:?}");
+    }
+}
+
+#[test]
+fn bandwidth_is_bounded_and_unlimited_writes_no_key() {
+    let mut p = LabParams::default();
+    assert!(!cell_text(&p, Cell::Saturated(Mirrors::Exactly(1))).contains("link_bandwidth"));
+    let err = p
+        .set("bandwidth", "10")
+        .and_then(|_| p.check())
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "bandwidth: 10 is out of range (100000 to 1000000000000)"
+    );
+    p.set("bandwidth", "125000000").unwrap();
+    p.check().unwrap();
+    let text = cell_text(&p, Cell::Saturated(Mirrors::Exactly(1)));
+    assert!(
+        text.contains("link_bandwidth=125000000 frame_bytes=100 body_bytes=1024"),
+        "{text}"
+    );
 }

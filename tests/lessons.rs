@@ -145,7 +145,7 @@ fn predictions_need_both_languages_and_a_condition() {
     let l = parse_lesson("t.scn", &text).unwrap();
     let p = l.steps[0].predict.as_ref().unwrap();
     assert_eq!(p.choices.len(), 2);
-    assert_eq!(p.choices[1].when.text, "expect queue q master=node2");
+    assert_eq!(p.choices[1].when[0].text, "expect queue q master=node2");
     for broken in [
         text.replacen("# choice.if: queue q absent\n", "", 1),
         text.replacen("# explain.zh: E\n", "", 1),
@@ -156,5 +156,53 @@ fn predictions_need_both_languages_and_a_condition() {
         ),
     ] {
         assert!(parse_lesson("t.scn", &broken).is_err(), "{broken}");
+    }
+}
+
+#[test]
+fn a_choice_holds_only_when_all_its_ifs_hold() {
+    let text = "# lesson: t\n# section: x\n# order: 1\n# title.en: T\n# title.zh: T\ncluster nodes=3\nconfig partition_handling=pause_minority\n# step: a\n# say.en: A\n# say.zh: A\n# predict.en: Q\n# predict.zh: Q\n# choice.en: paused, still seen\n# choice.zh: x\n# choice.if: node node1 state=paused\n# choice.if: node node2 sees=node1\n# choice.en: paused and cut off\n# choice.zh: y\n# choice.if: node node1 state=paused\n# choice.if: node node2 not_sees=node1\n# explain.en: E\n# explain.zh: E\npartition node1 | node2 node3\nwait 80s\n";
+    let l = parse_lesson("t.scn", text).expect("parses");
+    let p = l.steps[0].predict.as_ref().unwrap();
+    assert_eq!(p.choices[0].when.len(), 2);
+    let run = run_text(text, None).unwrap();
+    assert_eq!(check::holding(&run, p), [1]);
+    let many = text.replace(
+        "# choice.if: node node2 sees=node1\n",
+        &"# choice.if: node node2 sees=node1\n".repeat(9),
+    );
+    let err = parse_lesson("t.scn", &many).unwrap_err();
+    assert!(err.to_string().contains("at most 8 '.if' lines"), "{err}");
+}
+
+#[test]
+fn expect_node_reads_states_sight_and_partitions() {
+    let run = |tail: &str| {
+        let text = format!("cluster nodes=3\nconfig partition_handling=ignore\n{tail}");
+        let r = run_text(&text, None).unwrap();
+        r.expectations.iter().filter(|e| !e.passed).count()
+    };
+    assert_eq!(
+        run("expect node node1 state=running sees=node2,node3 partitioned=false\n"),
+        0
+    );
+    assert_eq!(
+        run("stop node2\nexpect node node2 state=stopped\nexpect node node1 not_sees=node2\n"),
+        0
+    );
+    assert_eq!(run("partition node1 | node2 node3\nwait 80s\nexpect node node1 not_sees=node2 sees=node1\nheal\nwait 1s\nexpect node node2 partitioned=true\n"), 0);
+    assert_eq!(
+        run("expect node node1 state=paused\nexpect node node1 not_sees=node3\n"),
+        2
+    );
+    for bad in [
+        "expect node node1 state=asleep",
+        "expect node node1 partitioned=maybe",
+        "expect node",
+    ] {
+        assert!(
+            run_text(&format!("cluster nodes=3\n{bad}\n"), None).is_err(),
+            "{bad}"
+        );
     }
 }

@@ -18,7 +18,8 @@ const USAGE: &str = "usage:
                   [--seconds 5] [--batch 1,64,4096] [--ticktime 10,60] [--json]
                   [--nodes 5] [--consumers 0] [--window 1] [--persistent false]
                   [--sync-messages 10000] [--seed 1] [--latency 1ms] [--client-latency 500us]
-                  [--fsync 2ms] [--op-cost 20us] [--frame-overhead 100] [--scenario N]
+                  [--fsync 2ms] [--op-cost 20us] [--frame-overhead 100] [--bandwidth 0]
+                  [--scenario N]
                                                  the cost of mirroring (docs/lab.md): the
                                                  figures by mirror count beside seed 004 §6's;
                                                  --scenario N prints cell N's scenario";
@@ -168,7 +169,7 @@ fn lab_cmd(args: &[String]) -> ExitCode {
             return ExitCode::from(64);
         };
         let set = if name == "scenario" {
-            lab::params::parse_num::<usize>(name, value).map(|n| scenario_of = Some(n))
+            lab::params::parse_num::<usize>("scenario", value).map(|n| scenario_of = Some(n))
         } else {
             params.set(name, value)
         };

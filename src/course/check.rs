@@ -15,10 +15,11 @@ pub fn done(run: &Run, step: &Step) -> Option<bool> {
     (!step.checks.is_empty()).then(|| step.checks.iter().all(|c| holds(run, c)))
 }
 
-/// The choices of `predict` that hold on `run` (after the step's lines ran, exactly one).
+/// The choices of `predict` whose `.if` lines all hold on `run` (after the step's lines ran,
+/// exactly one).
 pub fn holding(run: &Run, predict: &Predict) -> Vec<usize> {
     (0..predict.choices.len())
-        .filter(|&i| holds(run, &predict.choices[i].when))
+        .filter(|&i| predict.choices[i].when.iter().all(|c| holds(run, c)))
         .collect()
 }
 

@@ -24,8 +24,9 @@ pub struct Check {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Choice {
     pub text: Bi,
-    /// Holds after the step's lines ran exactly when this answer is the right one.
-    pub when: Check,
+    /// Hold (all of them: one per `# choice.if:`) after the step's lines ran exactly when this
+    /// answer is the right one.
+    pub when: Vec<Check>,
 }
 
 /// A question asked before a step's lines run.
@@ -179,8 +180,11 @@ impl Reader<'_> {
     }
 }
 
-/// A choice as it is read: its text and its `.if` (file line, condition).
-type DraftChoice = (Bi, Option<(usize, String)>);
+/// Most `# choice.if:` lines one choice may have.
+pub const CHOICE_IFS_MAX: usize = 8;
+
+/// A choice as it is read: its text and its `.if` lines (file line, condition).
+type DraftChoice = (Bi, Vec<(usize, String)>);
 
 /// A step as it is read: its scenario lines' file line numbers and its checks' lines.
 struct Draft {
@@ -343,7 +347,7 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, LessonError> {
                                         en: value.to_string(),
                                         zh: String::new(),
                                     },
-                                    None,
+                                    Vec::new(),
                                 )),
                                 _ => {
                                     let Some(c) = choices.last_mut() else {
@@ -353,8 +357,15 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, LessonError> {
                                     };
                                     if key == "choice.zh" {
                                         append(&mut c.0.zh, value);
-                                    } else if c.1.replace((n, value.to_string())).is_some() {
-                                        return Err(r.err(n, "a choice has one '.if'"));
+                                    } else if c.1.len() >= CHOICE_IFS_MAX {
+                                        return Err(r.err(
+                                            n,
+                                            format!(
+                                                "a choice has at most {CHOICE_IFS_MAX} '.if' lines"
+                                            ),
+                                        ));
+                                    } else {
+                                        c.1.push((n, value.to_string()));
                                     }
                                 }
                             }
@@ -518,7 +529,7 @@ fn finish(r: &Reader, d: Draft) -> Result<Step, LessonError> {
         let choices = choices
             .into_iter()
             .map(|(text, when)| {
-                let Some((n, cond)) = when else {
+                let Some(&(n, _)) = when.first() else {
                     return Err(r.err(
                         at,
                         format!("step '{name}': choice '{}' has no '# choice.if:'", text.en),
@@ -527,10 +538,11 @@ fn finish(r: &Reader, d: Draft) -> Result<Step, LessonError> {
                 if text.zh.is_empty() {
                     return Err(r.err(n, format!("choice '{}' has no '# choice.zh:'", text.en)));
                 }
-                Ok(Choice {
-                    text,
-                    when: check_line(r, n, &format!("expect {cond}"))?,
-                })
+                let when = when
+                    .iter()
+                    .map(|(n, cond)| check_line(r, *n, &format!("expect {cond}")))
+                    .collect::<Result<_, _>>()?;
+                Ok(Choice { text, when })
             })
             .collect::<Result<_, _>>()?;
         step.predict = Some(Predict {

@@ -9,7 +9,8 @@ use crate::sim::engine::Sim;
 use crate::sim::model::ConfirmOutcome;
 use crate::sim::state_change::{StateChange, SyncEnd};
 use crate::sim::time::Micros;
-use crate::sim::trace::{Endpoint, MsgKind, TraceKind};
+use crate::sim::trace::{Endpoint, TraceKind};
+pub use crate::sim::wire::carries_bodies;
 
 /// What the traffic of a run cost, counted frame by frame from the trace's sends.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -23,20 +24,6 @@ pub struct Traffic {
     pub all_bytes: u64,
     /// The cluster-network frames and bytes by kind (`MsgKind::as_str`), in first-seen order.
     pub wire_by_kind: Vec<(&'static str, u64, u64)>,
-}
-
-/// Whether a kind of frame carries message bodies (publishes, GM publications, deliveries,
-/// sync batches) or only ids and tags (confirms, acks, requests).
-pub fn carries_bodies(kind: MsgKind) -> bool {
-    matches!(
-        kind,
-        MsgKind::Publish
-            | MsgKind::GmPubs
-            | MsgKind::GmCatchup
-            | MsgKind::Deliver
-            | MsgKind::Redeliver
-            | MsgKind::SyncBatch
-    )
 }
 
 /// Counts the frames the trace sent, and their bytes by the cost model.

@@ -6,10 +6,12 @@
 
 pub mod measure;
 pub mod params;
+pub mod refusal;
 pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod seed;
 
 pub use params::{CostModel, LabParams, Mirrors};
+pub use refusal::Refusal;
 pub use runner::{Lab, LabResults};

@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use crate::lab::refusal::Refusal;
+
 /// How many mirrors a queue gets: `exactly N+1` (N mirrors), or `all` (one on every other node).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Mirrors {
@@ -31,16 +33,14 @@ impl Mirrors {
     }
 
     /// Reads `2` or `all`.
-    pub fn parse(s: &str) -> Result<Mirrors, String> {
+    pub fn parse(s: &str) -> Result<Mirrors, Refusal> {
         let s = s.trim();
         if s == "all" {
             return Ok(Mirrors::All);
         }
         match s.parse::<u8>() {
             Ok(n) if n <= 8 => Ok(Mirrors::Exactly(n)),
-            _ => Err(format!(
-                "mirrors: '{s}' is not a number of mirrors from 0 to 8, or 'all'"
-            )),
+            _ => Err(Refusal::NotMirrors { text: s.into() }),
         }
     }
 }
@@ -61,6 +61,10 @@ pub struct CostModel {
     /// Bytes every traced frame costs besides the message bodies it carries (AMQP frame
     /// header and method, Erlang distribution header).
     pub frame_overhead: u64,
+    /// Bytes per second each direction of a node-to-node link carries (`link_bandwidth=`);
+    /// 0: unlimited. With a limit the simulator weighs each frame as `frame_overhead` plus
+    /// the workload's message size per body it carries, and queues frames behind each other.
+    pub bandwidth: u64,
 }
 
 impl Default for CostModel {
@@ -72,6 +76,7 @@ impl Default for CostModel {
             fsync_us: 2_000,
             op_cost_us: 20,
             frame_overhead: 100,
+            bandwidth: 0,
         }
     }
 }
@@ -140,47 +145,64 @@ impl Default for LabParams {
 
 /// Most publishes one paced cell may make (the simulator's own bound per run is 100,000).
 pub const PACED_PUBLISHES_MAX: u64 = 100_000;
+/// Slowest link the lab takes, bytes/s (0 is unlimited): slower ones would take simulated
+/// hours to carry one cell's traffic.
+pub const BANDWIDTH_MIN: u64 = 100_000;
+pub use crate::sim::wire::BANDWIDTH_MAX;
 /// Most values in one list (mirrors, batches, ticktimes).
 pub const LIST_MAX: usize = 10;
 
-fn within(name: &str, v: u64, lo: u64, hi: u64) -> Result<(), String> {
-    within_unit(name, v, lo, hi, "")
+fn within(param: &'static str, v: u64, lo: u64, hi: u64) -> Result<(), Refusal> {
+    within_unit(param, v, lo, hi, "")
 }
 
-fn within_unit(name: &str, v: u64, lo: u64, hi: u64, unit: &str) -> Result<(), String> {
-    if v < lo || v > hi {
-        Err(format!(
-            "{name}: {v}{unit} is out of range ({lo}{unit} to {hi}{unit})"
-        ))
+fn within_unit(
+    param: &'static str,
+    value: u64,
+    lo: u64,
+    hi: u64,
+    unit: &'static str,
+) -> Result<(), Refusal> {
+    if value < lo || value > hi {
+        Err(Refusal::OutOfRange {
+            param,
+            value,
+            lo,
+            hi,
+            unit,
+        })
     } else {
         Ok(())
     }
 }
 
-fn list_len(name: &str, n: usize) -> Result<(), String> {
-    if n == 0 {
-        Err(format!("{name}: give at least one value"))
-    } else if n > LIST_MAX {
-        Err(format!("{name}: at most {LIST_MAX} values ({n} given)"))
+fn list_len(param: &'static str, given: usize) -> Result<(), Refusal> {
+    if given == 0 {
+        Err(Refusal::NoValues { param })
+    } else if given > LIST_MAX {
+        Err(Refusal::TooManyValues {
+            param,
+            given,
+            max: LIST_MAX,
+        })
     } else {
         Ok(())
     }
 }
 
 impl LabParams {
-    /// The first parameter out of bounds, with its range; the message starts with the
+    /// The first parameter out of bounds, with its range; its English text starts with the
     /// parameter's name as [`LabParams::set`] takes it, then a colon.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), Refusal> {
         within("nodes", self.nodes.into(), 2, 9)?;
         list_len("mirrors", self.mirrors.len())?;
         for m in &self.mirrors {
             if let Mirrors::Exactly(n) = m {
                 if *n >= self.nodes {
-                    return Err(format!(
-                        "mirrors: {n} mirrors need {} nodes (nodes is {})",
-                        n + 1,
-                        self.nodes
-                    ));
+                    return Err(Refusal::MirrorsNeedNodes {
+                        mirrors: *n,
+                        nodes: self.nodes,
+                    });
                 }
             }
         }
@@ -192,9 +214,10 @@ impl LabParams {
         within("window", self.window.into(), 1, 16)?;
         let paced = u64::from(self.rate) * u64::from(self.publishers) * u64::from(self.seconds);
         if paced > PACED_PUBLISHES_MAX {
-            return Err(format!(
-                "rate: rate × publishers × seconds is {paced} publishes; at most {PACED_PUBLISHES_MAX}"
-            ));
+            return Err(Refusal::TooManyPublishes {
+                publishes: paced,
+                max: PACED_PUBLISHES_MAX,
+            });
         }
         list_len("batch", self.batches.len())?;
         for &b in &self.batches {
@@ -211,12 +234,15 @@ impl LabParams {
         within_unit("fsync", c.fsync_us, 0, 1_000_000, "us")?;
         within_unit("op-cost", c.op_cost_us, 0, 100_000, "us")?;
         within("frame-overhead", c.frame_overhead, 0, 65_536)?;
+        if c.bandwidth != 0 {
+            within("bandwidth", c.bandwidth, BANDWIDTH_MIN, BANDWIDTH_MAX)?;
+        }
         Ok(())
     }
 }
 
 /// Reads a comma-separated list (`1,64,4096`) with `one` for each item.
-pub fn parse_list<T>(s: &str, one: impl Fn(&str) -> Result<T, String>) -> Result<Vec<T>, String> {
+pub fn parse_list<T>(s: &str, one: impl Fn(&str) -> Result<T, Refusal>) -> Result<Vec<T>, Refusal> {
     s.split(',')
         .filter(|x| !x.trim().is_empty())
         .map(|x| one(x.trim()))
@@ -224,22 +250,27 @@ pub fn parse_list<T>(s: &str, one: impl Fn(&str) -> Result<T, String>) -> Result
 }
 
 /// Reads a whole number for the parameter `name`.
-pub fn parse_num<T: std::str::FromStr>(name: &str, s: &str) -> Result<T, String> {
-    s.trim()
-        .parse()
-        .map_err(|_| format!("{name}: '{}' is not a whole number", s.trim()))
+pub fn parse_num<T: std::str::FromStr>(param: &'static str, s: &str) -> Result<T, Refusal> {
+    s.trim().parse().map_err(|_| Refusal::NotNumber {
+        param,
+        text: s.trim().into(),
+    })
 }
 
-fn micros(name: &str, v: &str) -> Result<u64, String> {
+fn micros(param: &'static str, v: &str) -> Result<u64, Refusal> {
     crate::sim::time::parse_duration(v.trim())
         .map(|d| d.0)
-        .map_err(|e| format!("{name}: {e}"))
+        .map_err(|detail| Refusal::NotDuration {
+            param,
+            text: v.trim().into(),
+            detail,
+        })
 }
 
 /// The parameters by name, as the CLI's flags (without `--`) and the page's fields call them:
 /// the workload, then the cost model (the page's text fields are the first
 /// [`TEXT_PARAMS`]), then `persistent` and the CLI's `scenario`.
-pub const PARAM_NAMES: [&str; 19] = [
+pub const PARAM_NAMES: [&str; 20] = [
     "nodes",
     "mirrors",
     "publishers",
@@ -257,18 +288,22 @@ pub const PARAM_NAMES: [&str; 19] = [
     "fsync",
     "op-cost",
     "frame-overhead",
+    "bandwidth",
     "persistent",
     "scenario",
 ];
 /// How many of [`PARAM_NAMES`] take a text value in a form.
-pub const TEXT_PARAMS: usize = 17;
+pub const TEXT_PARAMS: usize = 18;
 /// Where the cost model's parameters start in [`PARAM_NAMES`].
 pub const COST_PARAMS_FROM: usize = 12;
 
 impl LabParams {
     /// Sets the parameter `name` from its text (`mirrors` `0,1,all`; durations such as `1ms`
     /// or `500us`, a bare number being milliseconds); the message names the parameter.
-    pub fn set(&mut self, name: &str, v: &str) -> Result<(), String> {
+    pub fn set(&mut self, name: &str, v: &str) -> Result<(), Refusal> {
+        let Some(&name) = PARAM_NAMES.iter().find(|p| **p == name) else {
+            return Err(Refusal::Unknown { name: name.into() });
+        };
         match name {
             "nodes" => self.nodes = parse_num(name, v)?,
             "mirrors" => self.mirrors = parse_list(v, Mirrors::parse)?,
@@ -282,7 +317,7 @@ impl LabParams {
                 self.persistent = match v.trim() {
                     "true" | "yes" | "1" => true,
                     "false" | "no" | "0" => false,
-                    o => return Err(format!("persistent: '{o}' is not true or false")),
+                    o => return Err(Refusal::NotBool { text: o.into() }),
                 }
             }
             "batch" => self.batches = parse_list(v, |x| parse_num("batch", x))?,
@@ -294,7 +329,8 @@ impl LabParams {
             "fsync" => self.cost.fsync_us = micros(name, v)?,
             "op-cost" => self.cost.op_cost_us = micros(name, v)?,
             "frame-overhead" => self.cost.frame_overhead = parse_num(name, v)?,
-            _ => return Err(format!("unknown parameter '{name}'")),
+            "bandwidth" => self.cost.bandwidth = parse_num(name, v)?,
+            _ => return Err(Refusal::Unknown { name: name.into() }),
         }
         Ok(())
     }
@@ -331,6 +367,7 @@ impl LabParams {
             "fsync" => format!("{}us", c.fsync_us),
             "op-cost" => format!("{}us", c.op_cost_us),
             "frame-overhead" => c.frame_overhead.to_string(),
+            "bandwidth" => c.bandwidth.to_string(),
             _ => return None,
         })
     }

@@ -86,8 +86,17 @@ pub fn text(params: &LabParams, results: &LabResults) -> String {
     let c = &params.cost;
     let _ = writeln!(
         s,
-        "cost model: latency {} µs, client_latency {} µs, fsync {} µs, op_cost {} µs, frame overhead {} B",
-        c.latency_us, c.client_latency_us, c.fsync_us, c.op_cost_us, c.frame_overhead
+        "cost model: latency {} µs, client_latency {} µs, fsync {} µs, op_cost {} µs, frame overhead {} B{}",
+        c.latency_us,
+        c.client_latency_us,
+        c.fsync_us,
+        c.op_cost_us,
+        c.frame_overhead,
+        if c.bandwidth == 0 {
+            String::new()
+        } else {
+            format!(", link bandwidth {} B/s", c.bandwidth)
+        }
     );
     let _ = writeln!(
         s,

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::lab::measure;
 use crate::lab::params::{LabParams, Mirrors};
+use crate::lab::refusal::Refusal;
 use crate::lab::scenario::{cell_text, Cell};
 use crate::sim::scenario::session::{Loading, STEP_WEIGHT};
 
@@ -83,7 +84,7 @@ pub struct Lab {
 
 impl Lab {
     /// Checks the parameters (the message names the first one out of bounds) and lists the cells.
-    pub fn new(params: LabParams) -> Result<Lab, String> {
+    pub fn new(params: LabParams) -> Result<Lab, Refusal> {
         params.check()?;
         let mut cells = Vec::new();
         for &m in &params.mirrors {

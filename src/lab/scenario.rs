@@ -27,8 +27,17 @@ pub enum Cell {
 
 fn header(nodes: u8, p: &LabParams, ticktime: u32) -> String {
     let c: &CostModel = &p.cost;
+    // Only with a limit, so unlimited runs write the scenarios they always did.
+    let wire = if c.bandwidth == 0 {
+        String::new()
+    } else {
+        format!(
+            " link_bandwidth={} frame_bytes={} body_bytes={}",
+            c.bandwidth, c.frame_overhead, p.size
+        )
+    };
     format!(
-        "cluster nodes={nodes}\nseed {}\nconfig net_ticktime={ticktime} latency={}us client_latency={}us fsync={}us op_cost={}us\n",
+        "cluster nodes={nodes}\nseed {}\nconfig net_ticktime={ticktime} latency={}us client_latency={}us fsync={}us op_cost={}us{wire}\n",
         p.seed, c.latency_us, c.client_latency_us, c.fsync_us, c.op_cost_us
     )
 }
@@ -144,13 +153,22 @@ fn saturated(p: &LabParams, m: Mirrors) -> String {
     s
 }
 
+/// Longest a sync cell waits, s: past it the sync shows as not finished.
+pub const SYNC_WAIT_MAX_SECS: u64 = 3_600;
+
 /// Upper bound of a sync's length in the model: a round trip per batch, the per-message
 /// copy cost, with room to spare; the cell waits this long.
 pub fn sync_wait_secs(p: &LabParams, batch: u32) -> u64 {
     let batches = u64::from(p.sync_messages).div_ceil(u64::from(batch));
     let per_batch = 2 * (p.cost.latency_us + p.cost.op_cost_us) + 1_000;
-    let us = batches * per_batch + u64::from(p.sync_messages) * 10;
-    us.div_ceil(1_000_000) + 5
+    let mut us = batches * per_batch + u64::from(p.sync_messages) * 10;
+    let bytes = u64::from(p.sync_messages) * (u64::from(p.size) + p.cost.frame_overhead);
+    // 0 is unlimited: no serialisation time.
+    us += bytes
+        .saturating_mul(1_000_000)
+        .checked_div(p.cost.bandwidth)
+        .unwrap_or(0);
+    us.div_ceil(1_000_000).min(SYNC_WAIT_MAX_SECS) + 5
 }
 
 fn sync(p: &LabParams, batch: u32) -> String {

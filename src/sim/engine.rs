@@ -30,6 +30,8 @@ pub struct Config {
     /// Time to fsync a persistent message in a durable queue before confirming it.
     pub fsync: Micros,
     pub partition_handling: PartitionHandling,
+    /// Per-link bandwidth and what a frame weighs (`link_bandwidth=` etc.; unlimited by default).
+    pub wire: crate::sim::wire::Wire,
 }
 
 impl Default for Config {
@@ -42,6 +44,7 @@ impl Default for Config {
             op_cost: Micros(20),
             fsync: Micros::from_ms(2),
             partition_handling: PartitionHandling::Ignore,
+            wire: crate::sim::wire::Wire::default(),
         }
     }
 }
@@ -308,6 +311,8 @@ pub struct Sim {
     /// Messages sent across a partition not yet detected, in order (trace id, from node, to
     /// node, payload): delivered when the network heals, lost when the cut is detected.
     pub(crate) cut_buffer: Vec<(u64, usize, usize, Payload)>,
+    /// When each direction of each node-to-node link is free again (bandwidth only).
+    pub(crate) link_free: crate::sim::wire::LinkFree,
     /// The node monitor's view: `dist_links[a][b]` while `a`'s VM holds a distribution link
     /// to `b`'s (`node_monitor`).
     pub(crate) dist_links: Vec<Vec<bool>>,
@@ -366,6 +371,7 @@ impl Sim {
             partitions_seen: vec![Vec::new(); n],
             autoheal_busy: false,
             cut_buffer: Vec::new(),
+            link_free: Default::default(),
             dist_links: vec![vec![true; n]; n],
             events: Agenda::default(),
             seq: 0,
@@ -636,11 +642,12 @@ impl Sim {
         if matches!(from, Endpoint::Client(_)) || matches!(to, Endpoint::Client(_)) {
             lat = lat + self.config.client_latency;
         }
+        let msgs = payload.msgs();
+        lat = lat + self.link_delay(from_node, to_node, kind, &msgs);
         let depart = self.now;
         let arrive = depart + lat;
         self.seq += 1;
         let id = self.seq;
-        let msgs = payload.msgs();
         self.trace.push(TraceEvent {
             at: depart,
             kind: TraceKind::Send {

@@ -4,6 +4,7 @@
 
 mod agenda;
 mod autoheal;
+pub mod bandwidth;
 pub mod bench;
 pub mod checker;
 pub mod cluster;
@@ -34,6 +35,7 @@ pub mod sync;
 pub mod time;
 pub mod trace;
 pub mod view;
+pub mod wire;
 
 pub use cluster::{Cluster, Membership, Node, NodeState};
 pub use engine::{Config, PartitionHandling, Sim};

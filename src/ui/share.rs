@@ -14,39 +14,37 @@ use crate::sim::time::Micros;
 use crate::ui::context::load;
 use crate::ui::context::StoreHandle;
 use crate::ui::i18n::lang::Lang;
-use crate::ui::i18n::share::share_text;
 
 pub use address::{current_hash, replace_hash};
 pub use dialog::ShareButton;
 pub use link::{decode, encode, hash_for, legacy_hash_for, link_hash, read_hash};
 
 /// What a URL hash holds: `None` when it holds no session; otherwise the scenario and the
-/// moment to show, or why it cannot be read (in English; [`read_hash`] gives the reason).
+/// moment to show, or why it cannot be read (in English; [`read_hash`] gives the typed reason).
 pub fn parse_hash(hash: &str) -> Option<Result<(String, Option<Micros>), String>> {
-    Some(read_hash(hash)?.map_err(|e| e.message(share_text(Lang::En))))
+    Some(read_hash(hash)?.map_err(|e| e.message(Lang::En)))
 }
 
-/// Loads the session a hash holds. Returns the message to show when it holds a bad one.
-pub fn load_hash(store: &StoreHandle, hash: &str) -> Option<String> {
-    load_hash_in(store, hash, Lang::En)
-}
-
-/// [`load_hash`], with a bad link's message in `lang`.
+/// Loads the session a hash holds (`None`: it holds none). Returns the message to show, in
+/// `lang`, when it holds a bad one.
 pub fn load_hash_in(store: &StoreHandle, hash: &str, lang: Lang) -> Option<String> {
     match read_hash(hash)? {
-        Err(e) => Some(e.message(share_text(lang))),
-        Ok((text, at)) => {
-            load(store, text);
-            let error = store.player().error.clone();
-            match error {
-                Some(e) => Some(e),
-                None => {
-                    if let Some(t) = at {
-                        store.dispatch(Action::Seek(t));
-                    }
-                    None
-                }
-            }
-        }
+        Err(e) => Some(e.message(lang)),
+        Ok((text, at)) => load_read(store, text, at).err(),
     }
+}
+
+/// Loads a scenario a link held, already decoded (the embed reads its hash once and loads
+/// with this), then moves to the link's moment; `Err` is the run's own error when it does not
+/// load.
+pub fn load_read(store: &StoreHandle, text: String, at: Option<Micros>) -> Result<(), String> {
+    load(store, text);
+    let error = store.player().error.clone();
+    if let Some(e) = error {
+        return Err(e);
+    }
+    if let Some(t) = at {
+        store.dispatch(Action::Seek(t));
+    }
+    Ok(())
 }

@@ -188,6 +188,10 @@ test('a damaged link, an over-long link and a bad parameter are answered in the 
     ['index.html?embed&theme=blue#s=YQ', /theme=blue is not a theme/],
     ['index.html?embed&start=5s&end=2s#s=YQ', /end=2s is not after start=5s/],
     ['index.html?embed&lang=zh#s=%%%', /场景链接无法载入/],
+    // The damage itself is worded in the player's language too.
+    ['index.html?embed&lang=zh#s=%%%', /链接已损坏（第 1 个字符不是 base64url）/],
+    ['index.html?embed&lang=zh#v=1&z=ab$d', /第 3 个字符不是 base64url/],
+    ['index.html?embed#v=1&z=ab$d', /character 3 is not base64url/],
   ];
   for (const [url, message] of cases) {
     await journey(s, { viewport: { width: 480, height: 360 } }, async (page) => {

@@ -154,6 +154,11 @@ pub enum Expectation {
         name: String,
         checks: Vec<(String, String)>,
     },
+    /// `expect node NAME state=… sees=… not_sees=… partitioned=…` (`expect_node.rs`).
+    Node {
+        name: String,
+        checks: Vec<(String, String)>,
+    },
 }
 
 /// The checks an `expect queue` line takes.
@@ -561,6 +566,9 @@ fn parse_line(line: &str) -> Result<Action, String> {
                     "fsync",
                     "op_cost",
                     "partition_handling",
+                    "link_bandwidth",
+                    "frame_bytes",
+                    "body_bytes",
                 ],
             )?;
             Ok(Action::Config(kvs))
@@ -764,11 +772,24 @@ fn parse_expect(rest: &[String]) -> Result<Expectation, String> {
             })
         }
         Some("exchange") => parse_expect_exchange(&rest[1..]),
+        Some("node") => {
+            let Some(name) = rest.get(1) else {
+                return Err("expect node needs a node name".into());
+            };
+            let checks = kv(&rest[2..], crate::sim::scenario::expect_node::NODE_KEYS)?;
+            crate::sim::scenario::expect_node::validate(&checks)?;
+            Ok(Expectation::Node {
+                name: name.clone(),
+                checks,
+            })
+        }
         Some("output") => match rest.get(1) {
             Some(t) => Ok(Expectation::Output(t.clone())),
             None => Err("expect output needs a quoted text".into()),
         },
-        _ => Err("expect what? (queue, client, exchange, python, anomalies, exit, output)".into()),
+        _ => Err(
+            "expect what? (queue, client, exchange, node, python, anomalies, exit, output)".into(),
+        ),
     }
 }
 

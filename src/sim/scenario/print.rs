@@ -346,6 +346,10 @@ fn write_expectation(f: &mut Formatter<'_>, e: &Expectation) -> fmt::Result {
             write!(f, "python {}", word(name))?;
             write_checks(f, checks)
         }
+        Expectation::Node { name, checks } => {
+            write!(f, "node {}", word(name))?;
+            write_checks(f, checks)
+        }
         Expectation::Exchange {
             vhost,
             name,

@@ -138,6 +138,9 @@ fn apply_setup(setup: &mut Setup, action: &Action) -> Result<(), String> {
                     "client_latency" => c.client_latency = parse_duration(v)?,
                     "fsync" => c.fsync = parse_duration(v)?,
                     "op_cost" => c.op_cost = parse_duration(v)?,
+                    "link_bandwidth" | "frame_bytes" | "body_bytes" => {
+                        c.wire.set(k, v)?;
+                    }
                     "partition_handling" => {
                         c.partition_handling = match v.as_str() {
                             "ignore" => PartitionHandling::Ignore,
@@ -750,6 +753,12 @@ impl Run {
                 checks,
             } => self.check_exchange(vhost, name, checks),
             Expectation::Script { name, checks } => self.check_script(name, checks),
+            Expectation::Node { name, checks } => match self.node(name) {
+                Ok(n) => crate::sim::scenario::expect_node::check_node(&self.sim, n, checks, |x| {
+                    self.node(x)
+                }),
+                Err(e) => vec![e],
+            },
             Expectation::Anomalies(checks) => {
                 let found = crate::sim::checker::check(&self.sim);
                 checks

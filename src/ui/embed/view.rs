@@ -17,7 +17,7 @@ use crate::ui::context::{use_ui, Store, StoreHandle, Ui};
 use crate::ui::embed::params::{parse, playground_href, slice, EmbedParams, ParamError, Slice};
 use crate::ui::embed::text::embed_text;
 use crate::ui::i18n::Lang;
-use crate::ui::share::{load_hash, parse_hash};
+use crate::ui::share::{load_read, read_hash};
 use crate::ui::stage::cluster::ClusterView;
 use crate::ui::work::use_work_driver;
 
@@ -104,13 +104,14 @@ pub fn Embed() -> Html {
             dress_document(&params, lang);
             let text = embed_text(lang);
             let failed = |why: String| Phase::Failed(format!("{}: {why}", text.bad_link));
-            match (params.as_ref(), parse_hash(&hash)) {
+            // The hash is read once; the decoded text is what loads.
+            match (params.as_ref(), read_hash(&hash)) {
                 (Err(e), _) => phase.set(Phase::Failed(e.message(lang))),
                 (Ok(_), None) => phase.set(Phase::Failed(text.no_scenario.to_string())),
-                (Ok(_), Some(Err(e))) => phase.set(failed(e)),
-                (Ok(_), Some(Ok((_, at)))) => {
+                (Ok(_), Some(Err(e))) => phase.set(failed(e.message(lang))),
+                (Ok(_), Some(Ok((scenario, at)))) => {
                     *link_at.borrow_mut() = at;
-                    if let Some(e) = load_hash(&store, &hash) {
+                    if let Err(e) = load_read(&store, scenario, at) {
                         phase.set(failed(e));
                     }
                 }

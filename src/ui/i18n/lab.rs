@@ -2,6 +2,7 @@
 //! language, and the verdicts on the seed's figures written in each language from their numbers.
 
 use crate::lab::params::TEXT_PARAMS;
+use crate::lab::refusal::Refusal;
 use crate::lab::seed::{Figure, Verdict, LATENCY_TOLERANCE, SHARE_TOLERANCE};
 use crate::ui::i18n::lang::Lang;
 
@@ -64,6 +65,7 @@ static EN: LabText = LabText {
         "Rate per publisher (/s)", "Seconds", "Confirm window", "Sync batch sizes",
         "Messages to sync", "net_ticktime values (s)", "Seed", "Node latency",
         "Client latency", "fsync", "Op cost", "Frame overhead (B)",
+        "Link bandwidth (B/s, 0 = unlimited)",
     ],
     run: "Run",
     stop: "Stop",
@@ -109,6 +111,7 @@ static ZH: LabText = LabText {
         "每个发布者的速率（条/秒）", "秒数", "确认窗口", "同步批量大小",
         "待同步消息数", "net_ticktime 取值（秒）", "随机种子", "节点间延迟",
         "客户端延迟", "fsync 耗时", "单次操作耗时", "每帧开销（字节）",
+        "链路带宽（字节/秒，0 = 不限）",
     ],
     run: "运行",
     stop: "停止",
@@ -209,5 +212,45 @@ fn describe_zh(v: &Verdict) -> String {
                 format!("每条消息的网络字节数为无镜像时的 {:.1} 倍：没有比前一列高，与种子的级别 {} 不符", v.measured, v.seed)
             }
         }
+    }
+}
+
+/// A refused parameter in the page's language (the English is the CLI's own text).
+pub fn refusal(lang: Lang, r: &Refusal) -> String {
+    match lang {
+        Lang::En => r.to_string(),
+        Lang::Zh => refusal_zh(r),
+    }
+}
+
+fn refusal_zh(r: &Refusal) -> String {
+    match r {
+        Refusal::OutOfRange {
+            param,
+            value,
+            lo,
+            hi,
+            unit,
+        } => format!("{param}：{value}{unit} 超出范围（{lo}{unit} 到 {hi}{unit}）"),
+        Refusal::NoValues { param } => format!("{param}：至少要给一个值"),
+        Refusal::TooManyValues { param, given, max } => {
+            format!("{param}：最多 {max} 个值（给了 {given} 个）")
+        }
+        Refusal::MirrorsNeedNodes { mirrors, nodes } => format!(
+            "mirrors：{mirrors} 个镜像需要 {} 个节点（节点数为 {nodes}）",
+            mirrors + 1
+        ),
+        Refusal::TooManyPublishes { publishes, max } => {
+            format!("rate：速率 × 发布者 × 秒数 = {publishes} 次发布，最多 {max} 次")
+        }
+        Refusal::NotMirrors { text } => {
+            format!("mirrors：“{text}”不是 0 到 8 的镜像数，也不是 all")
+        }
+        Refusal::NotNumber { param, text } => format!("{param}：“{text}”不是整数"),
+        Refusal::NotBool { text } => format!("persistent：“{text}”不是 true 或 false"),
+        Refusal::NotDuration { param, text, .. } => {
+            format!("{param}：“{text}”不是时长（数字加单位 us、ms、s 或 min，如 1ms、500us）")
+        }
+        Refusal::Unknown { name } => format!("没有参数“{name}”"),
     }
 }

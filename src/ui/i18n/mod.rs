@@ -3,9 +3,11 @@
 
 pub mod changes;
 pub mod editor;
+pub mod exchanges;
 pub mod guide;
 pub mod lab;
 pub mod lang;
+pub mod link;
 pub mod panels;
 pub mod settings;
 pub mod share;

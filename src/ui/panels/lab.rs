@@ -10,12 +10,13 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::lab::params::{COST_PARAMS_FROM as COST_FROM, PARAM_NAMES, TEXT_PARAMS};
+use crate::lab::refusal::Refusal;
 use crate::lab::report::compare;
 use crate::lab::runner::LabResults;
 use crate::lab::seed::seed_column;
 use crate::lab::{Lab, LabParams};
 use crate::ui::context::use_lang;
-use crate::ui::i18n::lab::{describe, lab_text, LabText};
+use crate::ui::i18n::lab::{describe, lab_text, refusal, LabText};
 use crate::ui::i18n::lang::{fill, Lang};
 
 /// The parameters the form shows as text, by their `LabParams::set` names, in
@@ -102,16 +103,20 @@ fn drive(driver: Rc<Driver>, generation: u64, set: UseStateSetter<Snapshot>) {
 }
 
 /// Reads the form: the parameters, or the field whose text was refused and why.
-fn read_form(values: &[String]) -> Result<LabParams, (usize, String)> {
+fn read_form(values: &[String]) -> Result<LabParams, (usize, Refusal)> {
     let mut p = LabParams::default();
     for (i, name) in FIELDS.iter().enumerate() {
         p.set(name, &values[i]).map_err(|e| (i, e))?;
     }
-    p.check().map_err(|e| {
-        let name = e.split(':').next().unwrap_or_default();
-        (FIELDS.iter().position(|f| *f == name).unwrap_or(0), e)
-    })?;
+    p.check().map_err(|e| (field_of(&e), e))?;
     Ok(p)
+}
+
+/// The form field a refusal belongs under (the first when it names none).
+fn field_of(r: &Refusal) -> usize {
+    r.param()
+        .and_then(|name| FIELDS.iter().position(|f| *f == name))
+        .unwrap_or(0)
 }
 
 /// The panel.
@@ -127,7 +132,7 @@ pub fn LabPanel() -> Html {
             .collect::<Vec<String>>()
     });
     let persistent = use_state_eq(|| false);
-    let error = use_state_eq(|| None::<(usize, String)>);
+    let error = use_state_eq(|| None::<(usize, Refusal)>);
     let driver = use_memo((), |_| Rc::new(Driver::default()));
     let snapshot = use_state(|| Snapshot {
         status: Status::Idle,
@@ -160,7 +165,7 @@ pub fn LabPanel() -> Html {
             let lab = match Lab::new(params) {
                 Ok(l) => l,
                 Err(e) => {
-                    error.set(Some((0, e)));
+                    error.set(Some((field_of(&e), e)));
                     return;
                 }
             };
@@ -212,7 +217,7 @@ pub fn LabPanel() -> Html {
                     maxlength="64" autocomplete="off" spellcheck="false" {oninput}
                     aria-invalid={err.is_some().then_some("true")} />
                 if let Some((_, msg)) = err {
-                    <span class="form-error" role="alert">{ msg.clone() }</span>
+                    <span class="form-error" role="alert">{ refusal(lang, msg) }</span>
                 }
             </label>
         }
@@ -666,15 +671,27 @@ mod tests {
         assert_eq!(read_form(&values), Ok(LabParams::default()));
         let mut bad = values.clone();
         bad[5] = "0".into();
+        let (field, r) = read_form(&bad).unwrap_err();
+        assert_eq!(field, 5);
+        assert_eq!(refusal(Lang::En, &r), "rate: 0 is out of range (1 to 5000)");
+        assert_eq!(refusal(Lang::Zh, &r), "rate：0 超出范围（1 到 5000）");
+        let mut bad = values.clone();
+        bad[13] = "soon".into();
+        let (field, r) = read_form(&bad).unwrap_err();
+        assert_eq!(FIELDS[field], "client-latency");
+        assert!(refusal(Lang::En, &r).starts_with("client-latency: invalid duration"));
         assert_eq!(
-            read_form(&bad),
-            Err((5, "rate: 0 is out of range (1 to 5000)".into()))
+            refusal(Lang::Zh, &r),
+            "client-latency：“soon”不是时长（数字加单位 us、ms、s 或 min，如 1ms、500us）"
         );
         let mut bad = values;
-        bad[13] = "soon".into();
-        let (field, msg) = read_form(&bad).unwrap_err();
-        assert_eq!(FIELDS[field], "client-latency");
-        assert!(msg.starts_with("client-latency:"), "{msg}");
+        bad[0] = "3".into();
+        let (field, r) = read_form(&bad).unwrap_err();
+        assert_eq!(FIELDS[field], "mirrors");
+        assert_eq!(
+            refusal(Lang::Zh, &r),
+            "mirrors：3 个镜像需要 4 个节点（节点数为 3）"
+        );
         let html = render::<LabPanel>(());
         assert!(html.contains("id=\"lab-run\""));
         for label in lab_text(Lang::En).labels {

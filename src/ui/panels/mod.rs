@@ -1,5 +1,5 @@
-//! The panel area under the stage: tabs "Policies", "Queues", "Console", "Clients", "Python"
-//! and "Lab".
+//! The panel area under the stage: tabs "Policies", "Queues", "Exchanges", "Console",
+//! "Clients", "Python" and "Lab".
 //!
 //! Each tab mounts one component with no properties that reads the shared store through
 //! `use_store()` and the language through `use_lang()`. [`panel`] is the one place that names
@@ -11,6 +11,7 @@
 pub mod clients;
 pub mod console;
 pub mod editor;
+pub mod exchanges;
 pub mod lab;
 pub mod policies;
 pub mod queues;
@@ -18,10 +19,12 @@ pub mod queues;
 use yew::prelude::*;
 
 use crate::ui::context::use_lang;
+use crate::ui::i18n::exchanges::exchanges_text;
 use crate::ui::i18n::lab::lab_text;
 use crate::ui::panels::clients::ClientsPanel;
 use crate::ui::panels::console::Console;
 use crate::ui::panels::editor::ScriptsPanel;
+use crate::ui::panels::exchanges::ExchangesView;
 use crate::ui::panels::lab::LabPanel;
 use crate::ui::panels::policies::PoliciesView;
 use crate::ui::panels::queues::QueuesView;
@@ -35,12 +38,14 @@ pub enum Tab {
     Clients,
     Scripts,
     Lab,
+    Exchanges,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] = [
+    pub const ALL: [Tab; 7] = [
         Tab::Policies,
         Tab::Queues,
+        Tab::Exchanges,
         Tab::Console,
         Tab::Clients,
         Tab::Scripts,
@@ -55,6 +60,7 @@ impl Tab {
             Tab::Clients => "clients",
             Tab::Scripts => "scripts",
             Tab::Lab => "lab",
+            Tab::Exchanges => "exchanges",
         }
     }
 }
@@ -68,6 +74,7 @@ pub fn panel(tab: Tab) -> Html {
         Tab::Clients => html! { <ClientsPanel /> },
         Tab::Scripts => html! { <ScriptsPanel /> },
         Tab::Lab => html! { <LabPanel /> },
+        Tab::Exchanges => html! { <ExchangesView /> },
     }
 }
 
@@ -84,6 +91,7 @@ pub fn PanelArea() -> Html {
         Tab::Clients => text.tab_clients,
         Tab::Scripts => text.tab_scripts,
         Tab::Lab => lab_text(lang).tab,
+        Tab::Exchanges => exchanges_text(lang).tab,
     };
     let tabs: Html = Tab::ALL
         .iter()

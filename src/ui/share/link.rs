@@ -6,8 +6,10 @@
 
 use crate::sim::limits;
 use crate::sim::time::Micros;
-use crate::ui::i18n::lang::fill;
-use crate::ui::i18n::share::ShareText;
+use crate::ui::i18n::lang::{fill, Lang};
+use crate::ui::i18n::link::damage;
+pub use crate::ui::i18n::link::Damage;
+use crate::ui::i18n::share::share_text;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -42,7 +44,7 @@ pub fn encode(bytes: &[u8]) -> String {
 }
 
 /// The inverse of [`encode`]; also accepts standard base64 and padding, as links get mangled.
-pub fn decode(text: &str) -> Result<Vec<u8>, String> {
+pub fn decode(text: &str) -> Result<Vec<u8>, Damage> {
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
     let mut acc = 0u32;
     let mut bits = 0;
@@ -53,7 +55,7 @@ pub fn decode(text: &str) -> Result<Vec<u8>, String> {
             b'0'..=b'9' => c - b'0' + 52,
             b'-' | b'+' => 62,
             b'_' | b'/' => 63,
-            _ => return Err(format!("character {} is not base64url", i + 1)),
+            _ => return Err(Damage::NotBase64 { at: i + 1 }),
         };
         acc = (acc << 6) | u32::from(v);
         bits += 6;
@@ -64,7 +66,7 @@ pub fn decode(text: &str) -> Result<Vec<u8>, String> {
         }
     }
     if bits >= 6 {
-        return Err("the text is cut short".to_string());
+        return Err(Damage::CutShort);
     }
     Ok(out)
 }
@@ -74,8 +76,8 @@ pub fn decode(text: &str) -> Result<Vec<u8>, String> {
 pub enum LinkError {
     /// Its scenario part has this many characters, more than `max`.
     TooLong { chars: usize, max: usize },
-    /// It does not decode: what went wrong, in English (a detail for the curious).
-    Damaged(String),
+    /// It does not decode: what went wrong (a detail for the curious).
+    Damaged(Damage),
     /// It names a version this build does not know.
     Newer(String),
     /// It inflates past the scenario limit.
@@ -84,7 +86,8 @@ pub enum LinkError {
 
 impl LinkError {
     /// What to tell the reader, in the page's language.
-    pub fn message(&self, text: &ShareText) -> String {
+    pub fn message(&self, lang: Lang) -> String {
+        let text = share_text(lang);
         match self {
             LinkError::TooLong { chars, max } => fill(
                 text.link_too_long,
@@ -93,7 +96,7 @@ impl LinkError {
                     ("max", &limits::thousands(*max as u64)),
                 ],
             ),
-            LinkError::Damaged(why) => fill(text.link_damaged, &[("where", why)]),
+            LinkError::Damaged(why) => fill(text.link_damaged, &[("where", &damage(lang, why))]),
             LinkError::Newer(v) => fill(text.link_newer, &[("v", v)]),
             LinkError::InflatesTooFar => fill(
                 text.link_inflates_too_far,
@@ -150,11 +153,11 @@ pub fn read_hash(hash: &str) -> Option<Result<(String, Option<Micros>), LinkErro
             if v.parse::<u32>().is_ok_and(|n| n > 1) {
                 Err(LinkError::Newer(v.to_string()))
             } else {
-                Err(LinkError::Damaged(format!("v={v} is not a link version")))
+                Err(LinkError::Damaged(Damage::NotVersion(v.to_string())))
             }
         }
         (_, Some(z), _) => read_packed(z),
-        (Some(_), None, None) => Err(LinkError::Damaged("it has no z= part".into())),
+        (Some(_), None, None) => Err(LinkError::Damaged(Damage::NoPackedPart)),
         (_, None, Some(s)) => read_legacy(s),
         (None, None, None) => return None,
     };
@@ -186,17 +189,16 @@ fn read_packed(z: &str) -> Result<String, LinkError> {
         miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, limits::SCENARIO_MAX_BYTES)
             .map_err(|e| match e.status {
                 miniz_oxide::inflate::TINFLStatus::HasMoreOutput => LinkError::InflatesTooFar,
-                _ => LinkError::Damaged("the compressed text is broken".into()),
+                _ => LinkError::Damaged(Damage::BrokenCompression),
             })?;
     utf8(bytes)
 }
 
 fn utf8(bytes: Vec<u8>) -> Result<String, LinkError> {
     String::from_utf8(bytes).map_err(|e| {
-        LinkError::Damaged(format!(
-            "the text is not UTF-8 at byte {}",
-            e.utf8_error().valid_up_to()
-        ))
+        LinkError::Damaged(Damage::NotUtf8 {
+            at: e.utf8_error().valid_up_to(),
+        })
     })
 }
 
@@ -204,8 +206,6 @@ fn utf8(bytes: Vec<u8>) -> Result<String, LinkError> {
 mod tests {
     use super::*;
     use crate::sim::scenario::Session;
-    use crate::ui::i18n::lang::Lang;
-    use crate::ui::i18n::share::share_text;
 
     fn read(hash: &str) -> Result<(String, Option<Micros>), LinkError> {
         read_hash(hash).expect("a session link")
@@ -326,14 +326,13 @@ mod tests {
 
     #[test]
     fn bad_links_are_reported_in_words() {
-        let en = share_text(Lang::En);
         assert_eq!(read_hash(""), None);
         assert_eq!(read_hash("#section-2"), None);
         // Too long, before any decoding.
         let long = format!("#v=1&z={}", "A".repeat(Z_MAX_CHARS + 1));
         let e = read(&long).unwrap_err();
         assert!(e
-            .message(en)
+            .message(Lang::En)
             .contains("350,001 characters, more than the 350,000"));
         let e = read(&format!(
             "#s={}",
@@ -341,17 +340,17 @@ mod tests {
         ))
         .unwrap_err();
         assert!(e
-            .message(en)
+            .message(Lang::En)
             .contains("more than the 349,526 a link may carry"));
         // Bad base64, bad deflate, bad UTF-8.
         assert_eq!(
             read("#v=1&z=ab$d").unwrap_err(),
-            LinkError::Damaged("character 3 is not base64url".into())
+            LinkError::Damaged(Damage::NotBase64 { at: 3 })
         );
         assert_eq!(
             read(&format!("#v=1&z={}", encode(b"\xff\xff\xff\xff")))
                 .unwrap_err()
-                .message(en),
+                .message(Lang::En),
             "the link is damaged (the compressed text is broken): copy it again from where it was shared"
         );
         let cut = hash_for("cluster nodes=3\nwait 1s\n", Micros::ZERO);
@@ -360,16 +359,18 @@ mod tests {
         let not_utf8 = miniz_oxide::deflate::compress_to_vec(b"ok\xfe", 9);
         assert_eq!(
             read(&format!("#v=1&z={}", encode(&not_utf8))).unwrap_err(),
-            LinkError::Damaged("the text is not UTF-8 at byte 2".into())
+            LinkError::Damaged(Damage::NotUtf8 { at: 2 })
+        );
+        assert_eq!(
+            read("#v=1&z=ab$d").unwrap_err().message(Lang::Zh),
+            "链接已损坏（第 3 个字符不是 base64url）：请从分享处重新复制"
         );
         assert!(read(&format!("#s={}", encode(b"\xff\xfe"))).is_err());
         // A newer version, and nonsense.
         let e = read("#v=2&z=AAAA").unwrap_err();
         assert_eq!(e, LinkError::Newer("2".into()));
-        assert!(e.message(en).contains("made by a newer mirrorscope"));
-        assert!(e
-            .message(share_text(Lang::Zh))
-            .contains("更新版本的 mirrorscope"));
+        assert!(e.message(Lang::En).contains("made by a newer mirrorscope"));
+        assert!(e.message(Lang::Zh).contains("更新版本的 mirrorscope"));
         assert!(matches!(read("#v=x&z=AAAA"), Err(LinkError::Damaged(_))));
         assert!(matches!(read("#v=1"), Err(LinkError::Damaged(_))));
         // Decodes, but is not a scenario: the session reports it when loaded.
@@ -385,9 +386,7 @@ mod tests {
         assert!(z.len() < Z_MAX_CHARS);
         let e = read(&format!("#v=1&z={z}")).unwrap_err();
         assert_eq!(e, LinkError::InflatesTooFar);
-        assert!(e
-            .message(share_text(Lang::En))
-            .contains("more than the 262,144 bytes"));
+        assert!(e.message(Lang::En).contains("more than the 262,144 bytes"));
         // At the limit exactly it loads.
         let full =
             miniz_oxide::deflate::compress_to_vec(&vec![b'#'; limits::SCENARIO_MAX_BYTES], 9);

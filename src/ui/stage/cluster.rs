@@ -550,6 +550,7 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
         .members()
         .map(|x| view.node_name(x).to_string())
         .collect();
+    let exchange_items = crate::ui::stage::exchanges::strip_items(view, &geometry, frame);
     drop(player);
 
     let resize = |delta: isize| {
@@ -922,6 +923,7 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
                         onkeydown={on_key(&store, &selection, Some(menu_cb))}>
                         { raw((*layer).clone()) }
                     </g>
+                    <crate::ui::stage::exchanges::ExchangeStrip items={exchange_items} {lang} />
                     <MotionLayer geometry={geometry} reduced={*reduced} />
                 </svg>
             </div>

@@ -5,6 +5,7 @@
 pub mod anomalies;
 pub mod cluster;
 pub mod event_log;
+pub mod exchanges;
 pub mod inspector;
 pub mod layout;
 pub mod legend;
