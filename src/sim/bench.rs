@@ -93,13 +93,48 @@ pub fn steady_load_with(nodes: usize, wall_budget: f64, clock: &dyn Fn() -> f64)
 /// A steady load for watching throughput (and for the frame-time benchmark): five nodes, an
 /// `all` queue, a consumer, and one confirmed publish every 50 ms for 30 s.
 pub fn steady_load() -> String {
+    steady_load_for(600)
+}
+
+/// The load of [`steady_load`] (the "Steady load" lesson's: 20 confirmed publishes per
+/// simulated second on five nodes) for `publishes` messages, 50 ms apart.
+pub fn steady_load_for(publishes: u32) -> String {
     let mut s = String::from(
         "cluster nodes=5\nseed 7\nrabbitmqctl set_policy ha-all \"^\" '{\"ha-mode\":\"all\"}'\n\
          client pub node=node2\nclient con node=node1\npub declare load durable\npub confirm\n\
          con consume load ack=auto\n",
     );
-    for i in 1..=600 {
+    for i in 1..=publishes {
         s.push_str(&format!("wait 50ms\npub publish load \"m{i}\"\n"));
     }
     s
+}
+
+/// The ceiling for [`steady_load_with`]: the engine's event queue alone doing as many pushes
+/// and pops, of events as large as the engine's, with as many in flight as a busy run keeps
+/// (each pop schedules the next event a link latency or so later). Events per second.
+pub fn agenda_ceiling(events: u64, clock: &dyn Fn() -> f64) -> f64 {
+    use crate::sim::agenda::Agenda;
+    /// As large as the engine's event, so the slab moves as many bytes.
+    type Payload = [u64; std::mem::size_of::<crate::sim::engine::Ev>().div_ceil(8)];
+    const IN_FLIGHT: u64 = 64;
+    let mut agenda: Agenda<Payload> = Agenda::default();
+    let mut seq = 0u64;
+    for i in 0..IN_FLIGHT {
+        seq += 1;
+        agenda.push(Micros(i * 37), seq, [i; std::mem::size_of::<Payload>() / 8]);
+    }
+    let start = clock();
+    let mut sum = 0u64;
+    for _ in 0..events {
+        let Some((at, ev)) = agenda.pop() else { break };
+        sum = sum.wrapping_add(ev[0]);
+        seq += 1;
+        let ev = [sum; std::mem::size_of::<Payload>() / 8];
+        agenda.push(Micros(at.0 + 500 + seq % 1000), seq, ev);
+    }
+    let wall = (clock() - start).max(1e-9);
+    // Keeps the loop's work observable, so it is not optimised away.
+    std::hint::black_box(sum);
+    events as f64 / wall
 }

@@ -649,7 +649,7 @@ impl Sim {
                 to,
                 arrive,
                 kind,
-                label,
+                label: label.into(),
                 msgs,
             },
         });

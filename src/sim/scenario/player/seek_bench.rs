@@ -17,7 +17,7 @@ fn trace_bytes(trace: &[TraceEvent]) -> usize {
             size_of::<TraceEvent>()
                 + match &e.kind {
                     TraceKind::Input { text } => text.capacity(),
-                    TraceKind::Send { label, .. } => label.capacity(),
+                    TraceKind::Send { label, .. } => label.heap_bytes(),
                     TraceKind::Lost { reason, .. } => reason.capacity(),
                     TraceKind::State { change, .. } => {
                         size_of::<StateChange>() + change.to_string().len()
