@@ -135,13 +135,15 @@ fn bench_cmd(args: &[String]) -> ExitCode {
                     return ExitCode::from(64);
                 }
             },
-            "--memory-minutes" => match v.parse::<u32>() {
-                Ok(m) if m <= 600 => minutes = m,
-                _ => {
-                    eprintln!("mirrorscope bench: --memory-minutes needs a whole number from 0 to 600");
-                    return ExitCode::from(64);
+            "--memory-minutes" => {
+                match v.parse::<u32>() {
+                    Ok(m) if m <= 600 => minutes = m,
+                    _ => {
+                        eprintln!("mirrorscope bench: --memory-minutes needs a whole number from 0 to 600");
+                        return ExitCode::from(64);
+                    }
                 }
-            },
+            }
             _ => break,
         }
         rest = tail;

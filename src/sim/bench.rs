@@ -100,7 +100,8 @@ pub fn steady_load() -> String {
     s
 }
 
-const STEADY_SETUP: &str = "cluster nodes=5\nseed 7\nrabbitmqctl set_policy ha-all \"^\" '{\"ha-mode\":\"all\"}'\n\
+const STEADY_SETUP: &str =
+    "cluster nodes=5\nseed 7\nrabbitmqctl set_policy ha-all \"^\" '{\"ha-mode\":\"all\"}'\n\
      client pub node=node2\nclient con node=node1\npub declare load durable\npub confirm\n\
      con consume load ack=auto\n";
 

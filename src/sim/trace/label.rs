@@ -38,6 +38,57 @@ impl Label {
     }
 }
 
+impl Label {
+    /// The text `args` writes, made without a heap string when it is short: for the hot call
+    /// sites (`Label::format(format_args!("confirm seq={seq}"))`), where a `format!` per send
+    /// was an allocation and a free.
+    pub fn format(args: fmt::Arguments<'_>) -> Label {
+        if let Some(s) = args.as_str() {
+            return Label::from(s);
+        }
+        let mut w = Writer {
+            len: 0,
+            bytes: [0; INLINE],
+            spilled: None,
+        };
+        // Writing to a buffer or a `String` cannot fail; a `Display` impl that fails anyway
+        // leaves what it wrote, as `format!` would have panicked instead.
+        let _ = fmt::write(&mut w, args);
+        match w.spilled {
+            Some(s) => Label(Repr::Heap(s.into_boxed_str())),
+            None => Label(Repr::Inline {
+                len: w.len as u8,
+                bytes: w.bytes,
+            }),
+        }
+    }
+}
+
+/// Writes inline until the text outgrows the entry, then moves it to a `String`.
+struct Writer {
+    len: usize,
+    bytes: [u8; INLINE],
+    spilled: Option<String>,
+}
+
+impl fmt::Write for Writer {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        if let Some(heap) = &mut self.spilled {
+            heap.push_str(s);
+        } else if self.len + s.len() <= INLINE {
+            self.bytes[self.len..self.len + s.len()].copy_from_slice(s.as_bytes());
+            self.len += s.len();
+        } else {
+            let mut heap = String::with_capacity(self.len + s.len() + 16);
+            // Only whole `str`s were copied in: the prefix is UTF-8.
+            heap.push_str(std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default());
+            heap.push_str(s);
+            self.spilled = Some(heap);
+        }
+        Ok(())
+    }
+}
+
 impl Default for Label {
     fn default() -> Self {
         Label::from("")
@@ -153,5 +204,22 @@ mod tests {
             assert_eq!(a.heap_bytes() == 0, s.len() <= INLINE, "{s}");
         }
         assert_ne!(Label::from("a"), Label::from("b"));
+        let (seq, body) = (95, "m95");
+        for (made, want) in [
+            (
+                Label::format(format_args!("confirm seq={seq}")),
+                "confirm seq=95",
+            ),
+            (
+                Label::format(format_args!("deliver {body:?} tag={seq} redelivered=false")),
+                "deliver \"m95\" tag=95 redelivered=false",
+            ),
+            (
+                Label::format(format_args!("basic.get-empty")),
+                "basic.get-empty",
+            ),
+        ] {
+            assert_eq!(made, Label::from(want));
+        }
     }
 }

@@ -160,7 +160,22 @@ fn backward_seeks_on_a_busy_run() {
         all.get(all.len() / 2).copied().unwrap_or(0.0),
         all.len(),
     );
-    let c = &p.checkpoints;
+    let c = &mut p.checkpoints;
+    // Where a seek's time goes: copying a checkpoint back (its state and the trace up to it),
+    // the rest is replaying from it.
+    let restores: Vec<f64> = (0..c.marks.len())
+        .map(|i| {
+            c.spare.clear();
+            timed(|| drop(c.restore(i, None)))
+        })
+        .collect();
+    stats("restoring a checkpoint (state + trace copy)", restores);
+    let states: Vec<f64> = c
+        .marks
+        .iter()
+        .map(|m| timed(|| drop(m.run.sim.clone())))
+        .collect();
+    stats("  of which copying its state", states);
     let marks: usize = c.marks.iter().map(|m| state_bytes(&m.run)).sum();
     println!(
         "memory: {} checkpoints every {} events, ~{} KiB of state together, plus one \
