@@ -201,3 +201,30 @@ pub fn memory_of_steady_load(minutes: u32, heap_now: &dyn Fn() -> usize) -> Memo
         scrubbed_bytes,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::session::Session;
+
+    #[test]
+    fn the_long_runs_fit_a_scenario_and_the_memory_bench_plays_the_lesson() {
+        let busy = Session::from_scenario(&busy_run(10)).expect("ten minutes fit the limit");
+        assert!(busy.now() >= Micros::from_ms(600_000));
+        let heap = std::cell::Cell::new(0usize);
+        let r = memory_of_steady_load(1, &|| {
+            heap.set(heap.get() + 1);
+            heap.get()
+        });
+        assert!(r.simulated_minutes >= 1.0, "{r:?}");
+        // Every publish of the minute crosses to five replicas and back.
+        assert!(r.trace_entries > 1200 * 10, "{r:?}");
+        assert_eq!((r.session_bytes, r.scrubbed_bytes), (1, 2));
+        let calls = std::cell::Cell::new(0.0);
+        let clock = || {
+            calls.set(calls.get() + 1.0);
+            calls.get()
+        };
+        assert_eq!(agenda_ceiling(1000, &clock), 1000.0);
+    }
+}
