@@ -500,7 +500,7 @@ print('sent')",
             .events_of_line("app", line)
             .into_iter()
             .filter_map(|i| match &r.sim.trace[i].kind {
-                TraceKind::Send { label, .. } => Some(label.clone()),
+                TraceKind::Send { label, .. } => Some(label.to_string()),
                 _ => None,
             })
             .collect()

@@ -13,7 +13,9 @@ const USAGE: &str = "usage:
   mirrorscope run [--seed N] [--json] [--trace] FILE|-
                                                  run a scenario (docs/scenario-format.md);
                                                  --trace also prints the event trace
-  mirrorscope bench [--seconds S]                simulated events per second, 3 and 9 nodes
+  mirrorscope bench [--seconds S] [--memory-minutes M]
+                                                 simulated events per second, 3 and 9 nodes;
+                                                 the memory M minutes of steady load hold
   mirrorscope lab [--mirrors 0,1,2,3,4,all] [--size 1024] [--rate 200] [--publishers 2]
                   [--seconds 5] [--batch 1,64,4096] [--ticktime 10,60] [--json]
                   [--nodes 5] [--consumers 0] [--window 1] [--persistent false]
@@ -122,20 +124,35 @@ fn run(args: &[String]) -> ExitCode {
 }
 
 fn bench_cmd(args: &[String]) -> ExitCode {
-    let seconds = match args {
-        [] => 2.0,
-        [flag, v] if flag == "--seconds" => match v.parse::<f64>() {
-            Ok(s) if s > 0.0 => s,
-            _ => {
-                eprintln!("mirrorscope bench: --seconds needs a positive number");
-                return ExitCode::from(64);
+    let mut seconds = 2.0;
+    let mut minutes = 0u32;
+    let mut rest = args;
+    while let [flag, v, tail @ ..] = rest {
+        match flag.as_str() {
+            "--seconds" => match v.parse::<f64>() {
+                Ok(s) if s > 0.0 && s <= 3600.0 => seconds = s,
+                _ => {
+                    eprintln!("mirrorscope bench: --seconds needs a number above 0, at most 3600");
+                    return ExitCode::from(64);
+                }
+            },
+            "--memory-minutes" => {
+                match v.parse::<u32>() {
+                    Ok(m) if m <= 600 => minutes = m,
+                    _ => {
+                        eprintln!("mirrorscope bench: --memory-minutes needs a whole number from 0 to 600");
+                        return ExitCode::from(64);
+                    }
+                }
             }
-        },
-        _ => {
-            eprintln!("{USAGE}");
-            return ExitCode::from(64);
+            _ => break,
         }
-    };
+        rest = tail;
+    }
+    if !rest.is_empty() {
+        eprintln!("{USAGE}");
+        return ExitCode::from(64);
+    }
     for nodes in [3, 9] {
         let origin = std::time::Instant::now();
         let r = bench::steady_load_with(nodes, seconds, &|| origin.elapsed().as_secs_f64());
@@ -143,8 +160,83 @@ fn bench_cmd(args: &[String]) -> ExitCode {
             "{} nodes, ha-mode all: {} events, {} messages in {:.2} s simulated {:.1} s -> {:.0} events/s, {:.0} messages/s",
             nodes, r.events, r.messages, r.wall_seconds, r.simulated_seconds, r.events as f64 / r.wall_seconds, r.messages as f64 / r.wall_seconds
         );
+        let origin = std::time::Instant::now();
+        let ceiling = bench::agenda_ceiling(r.events, &|| origin.elapsed().as_secs_f64());
+        println!(
+            "{nodes} nodes, ceiling: the bare event queue doing the same {} pushes and pops -> {ceiling:.0} events/s (the simulator runs at {:.0} % of it; target 2000000 events/s)",
+            r.events,
+            100.0 * r.events as f64 / r.wall_seconds / ceiling
+        );
+    }
+    if minutes > 0 {
+        let r = bench::memory_of_steady_load(minutes, &heap::live);
+        let mb = |b: usize| b as f64 / (1024.0 * 1024.0);
+        println!(
+            "memory, steady load (5 nodes, ha-mode all, 20 publishes/s) for {:.1} simulated minutes: {} trace entries; session {:.1} MB ({:.0} B per entry, {:.2} MB per simulated minute); after scrubbing back (checkpoints + past on display) {:.1} MB; peak {:.1} MB; target under 64 MB for an hour",
+            r.simulated_minutes,
+            r.trace_entries,
+            mb(r.session_bytes),
+            r.session_bytes as f64 / r.trace_entries.max(1) as f64,
+            mb(r.session_bytes) / r.simulated_minutes.max(1e-9),
+            mb(r.scrubbed_bytes),
+            mb(heap::peak()),
+        );
     }
     ExitCode::SUCCESS
+}
+
+/// A heap counter for `bench`'s memory figure: the system allocator, counting the bytes live
+/// and the most that were.
+mod heap {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+    struct Counting;
+
+    static LIVE: AtomicUsize = AtomicUsize::new(0);
+    static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+    #[global_allocator]
+    static ALLOC: Counting = Counting;
+
+    fn grew(by: usize) {
+        let now = LIVE.fetch_add(by, Relaxed) + by;
+        PEAK.fetch_max(now, Relaxed);
+    }
+
+    // SAFETY: every call is passed on to the system allocator unchanged; only counts are kept.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+            grew(l.size());
+            unsafe { System.alloc(l) }
+        }
+        unsafe fn alloc_zeroed(&self, l: Layout) -> *mut u8 {
+            grew(l.size());
+            unsafe { System.alloc_zeroed(l) }
+        }
+        unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+            LIVE.fetch_sub(l.size(), Relaxed);
+            unsafe { System.dealloc(p, l) }
+        }
+        unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+            if new >= l.size() {
+                grew(new - l.size());
+            } else {
+                LIVE.fetch_sub(l.size() - new, Relaxed);
+            }
+            unsafe { System.realloc(p, l, new) }
+        }
+    }
+
+    /// Bytes allocated and not yet freed.
+    pub fn live() -> usize {
+        LIVE.load(Relaxed)
+    }
+
+    /// The most bytes that were live at once.
+    pub fn peak() -> usize {
+        PEAK.load(Relaxed)
+    }
 }
 
 fn lab_cmd(args: &[String]) -> ExitCode {

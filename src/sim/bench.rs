@@ -93,13 +93,138 @@ pub fn steady_load_with(nodes: usize, wall_budget: f64, clock: &dyn Fn() -> f64)
 /// A steady load for watching throughput (and for the frame-time benchmark): five nodes, an
 /// `all` queue, a consumer, and one confirmed publish every 50 ms for 30 s.
 pub fn steady_load() -> String {
-    let mut s = String::from(
-        "cluster nodes=5\nseed 7\nrabbitmqctl set_policy ha-all \"^\" '{\"ha-mode\":\"all\"}'\n\
-         client pub node=node2\nclient con node=node1\npub declare load durable\npub confirm\n\
-         con consume load ack=auto\n",
-    );
+    let mut s = String::from(STEADY_SETUP);
     for i in 1..=600 {
         s.push_str(&format!("wait 50ms\npub publish load \"m{i}\"\n"));
     }
     s
+}
+
+const STEADY_SETUP: &str =
+    "cluster nodes=5\nseed 7\nrabbitmqctl set_policy ha-all \"^\" '{\"ha-mode\":\"all\"}'\n\
+     client pub node=node2\nclient con node=node1\npub declare load durable\npub confirm\n\
+     con consume load ack=auto\n";
+
+/// A busy run of `minutes`: the load of [`steady_load`] (20 confirmed publishes per simulated
+/// second on five nodes), two publishes every 100 ms so that ten minutes fit in a scenario's
+/// size limit.
+pub fn busy_run(minutes: u32) -> String {
+    let mut s = String::from(STEADY_SETUP);
+    for _ in 0..minutes * 600 {
+        s.push_str("wait 100ms\npub publish load \"m\" count=2\n");
+    }
+    s
+}
+
+/// The "Steady load" lesson's run (`lessons/walkthrough-steady-load.scn`: a pika publisher on
+/// node2 sending a confirmed message every 50 ms, an auto-ack consumer on node1) for `minutes`.
+pub fn steady_lesson(minutes: u32) -> String {
+    let n = minutes * 60 * 20;
+    format!(
+        "cluster nodes=5\nseed 7\nrabbitmqctl set_policy ha-all \"^\" '{{\"ha-mode\":\"all\"}}'\n\
+         client con node=node1\npython pub on node=node2 <<EOF\nimport pika\nimport time\n\n\
+         conn = pika.BlockingConnection(pika.ConnectionParameters('node2'))\n\
+         ch = conn.channel()\nch.queue_declare(queue='load', durable=True)\nch.confirm_delivery()\n\
+         for i in range(1, {}):\n    ch.basic_publish(exchange='', routing_key='load', body='m%d' % i)\n\
+         \x20   time.sleep(0.05)\nconn.close()\nEOF\nwait 10ms\ncon consume load ack=auto\nwait {}s\n",
+        n + 1,
+        minutes * 60 + 5
+    )
+}
+
+/// The ceiling for [`steady_load_with`]: the engine's event queue alone doing as many pushes
+/// and pops, of events as large as the engine's, with as many in flight as a busy run keeps
+/// (each pop schedules the next event a link latency or so later). Events per second.
+pub fn agenda_ceiling(events: u64, clock: &dyn Fn() -> f64) -> f64 {
+    use crate::sim::agenda::Agenda;
+    /// As large as the engine's event, so the slab moves as many bytes.
+    type Payload = [u64; std::mem::size_of::<crate::sim::engine::Ev>().div_ceil(8)];
+    const IN_FLIGHT: u64 = 64;
+    let mut agenda: Agenda<Payload> = Agenda::default();
+    let mut seq = 0u64;
+    for i in 0..IN_FLIGHT {
+        seq += 1;
+        agenda.push(Micros(i * 37), seq, [i; std::mem::size_of::<Payload>() / 8]);
+    }
+    let start = clock();
+    let mut sum = 0u64;
+    for _ in 0..events {
+        let Some((at, ev)) = agenda.pop() else { break };
+        sum = sum.wrapping_add(ev[0]);
+        seq += 1;
+        let ev = [sum; std::mem::size_of::<Payload>() / 8];
+        agenda.push(Micros(at.0 + 500 + seq % 1000), seq, ev);
+    }
+    let wall = (clock() - start).max(1e-9);
+    // Keeps the loop's work observable, so it is not optimised away.
+    std::hint::black_box(sum);
+    events as f64 / wall
+}
+
+/// What the playground holds after playing the steady load for a while, as measured by the
+/// caller's heap counter (bytes live).
+#[derive(Debug, Clone, Copy)]
+pub struct MemoryResult {
+    pub simulated_minutes: f64,
+    /// Trace entries of the present run.
+    pub trace_entries: usize,
+    /// Bytes live once the session is built (its inputs, its run and that run's trace).
+    pub session_bytes: usize,
+    /// Bytes live once a seek to just before the present has taken the checkpoints (along the
+    /// whole run) and shows the past.
+    pub scrubbed_bytes: usize,
+}
+
+/// Plays `minutes` of the "Steady load" lesson in a playground player (the session, then one seek back
+/// to just before the present, which takes the checkpoints and keeps the past on display: the
+/// most a scrub holds) and reads
+/// `heap_now` (bytes live) before and after each. Meant for a heap counter installed by the
+/// caller; the core cannot read one itself.
+pub fn memory_of_steady_load(minutes: u32, heap_now: &dyn Fn() -> usize) -> MemoryResult {
+    use crate::sim::scenario::player::{Action, Player};
+    use crate::sim::scenario::session::Session;
+    let text = steady_lesson(minutes);
+    let base = heap_now();
+    let session = Session::from_scenario(&text).expect("the steady load parses");
+    drop(text);
+    let session_bytes = heap_now().saturating_sub(base);
+    let trace_entries = session.run.sim.trace.len();
+    let horizon = session.now();
+    let mut player = Player::from_session(session);
+    player.apply(Action::Seek(Micros(horizon.0.saturating_sub(1_000))));
+    let scrubbed_bytes = heap_now().saturating_sub(base);
+    drop(player);
+    MemoryResult {
+        simulated_minutes: horizon.0 as f64 / 60e6,
+        trace_entries,
+        session_bytes,
+        scrubbed_bytes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::session::Session;
+
+    #[test]
+    fn the_long_runs_fit_a_scenario_and_the_memory_bench_plays_the_lesson() {
+        let busy = Session::from_scenario(&busy_run(10)).expect("ten minutes fit the limit");
+        assert!(busy.now() >= Micros::from_ms(600_000));
+        let heap = std::cell::Cell::new(0usize);
+        let r = memory_of_steady_load(1, &|| {
+            heap.set(heap.get() + 1);
+            heap.get()
+        });
+        assert!(r.simulated_minutes >= 1.0, "{r:?}");
+        // Every publish of the minute crosses to five replicas and back.
+        assert!(r.trace_entries > 1200 * 10, "{r:?}");
+        assert_eq!((r.session_bytes, r.scrubbed_bytes), (1, 2));
+        let calls = std::cell::Cell::new(0.0);
+        let clock = || {
+            calls.set(calls.get() + 1.0);
+            calls.get()
+        };
+        assert_eq!(agenda_ceiling(1000, &clock), 1000.0);
+    }
 }

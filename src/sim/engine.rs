@@ -632,7 +632,20 @@ impl Sim {
         from: Endpoint,
         to: Endpoint,
         kind: MsgKind,
-        label: String,
+        label: impl Into<crate::sim::trace::Label>,
+        payload: Payload,
+        extra: Micros,
+    ) {
+        // One copy of the body below whatever the label's type (a `String` or a `Label`).
+        self.send_labelled(from, to, kind, label.into(), payload, extra);
+    }
+
+    fn send_labelled(
+        &mut self,
+        from: Endpoint,
+        to: Endpoint,
+        kind: MsgKind,
+        label: crate::sim::trace::Label,
         payload: Payload,
         extra: Micros,
     ) {

@@ -4,6 +4,9 @@
 use std::fmt;
 use std::sync::Arc;
 
+mod label;
+pub use label::Label;
+
 use crate::sim::model::{ClientId, MsgId, ProcId};
 pub use crate::sim::state_change::Importance;
 use crate::sim::state_change::StateChange;
@@ -181,7 +184,9 @@ pub enum TraceKind {
         to: Endpoint,
         arrive: Micros,
         kind: MsgKind,
-        label: String,
+        /// What the send says, as written in the trace's text form. Stored without a heap
+        /// allocation when short (nearly every label is): see [`Label`].
+        label: Label,
         /// The published messages it carries: a publish, replica confirm or delivery names its
         /// message; a GM activity (either lap, or a catchup) the messages its publications
         /// name; a client's ack / nack / reject the messages its tags name; a sync batch its

@@ -91,7 +91,7 @@ impl Sim {
             Endpoint::Proc(p),
             Endpoint::Client(client),
             MsgKind::ReplicaConfirm,
-            format!("confirm seq={seq}"),
+            crate::sim::trace::Label::format(format_args!("confirm seq={seq}")),
             Payload::ReplicaConfirm {
                 client,
                 seq,

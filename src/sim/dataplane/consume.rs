@@ -370,7 +370,10 @@ impl Sim {
             },
         );
         let body = &self.messages[(e.msg.0 - 1) as usize].body;
-        let label = format!("deliver {:?} tag={} redelivered={}", body, tag, e.delivered);
+        let label = crate::sim::trace::Label::format(format_args!(
+            "deliver {:?} tag={} redelivered={}",
+            body, tag, e.delivered
+        ));
         self.send(
             Endpoint::Proc(m),
             Endpoint::Client(c),

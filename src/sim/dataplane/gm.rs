@@ -82,14 +82,21 @@ impl Sim {
         let (kind, label) = if pubs.is_empty() {
             (
                 MsgKind::GmAcks,
-                format!("gm acks ≤{}", acks_upto.unwrap_or(0)),
+                crate::sim::trace::Label::format(format_args!(
+                    "gm acks ≤{}",
+                    acks_upto.unwrap_or(0)
+                )),
             )
         } else {
             let names: Vec<&str> = pubs.iter().map(|p| p.op.name()).collect();
             let q = self.procs[from.0].queue;
             (
                 MsgKind::GmPubs,
-                format!("gm v{} [{}]", self.queues[q.0].gm_version, names.join(",")),
+                crate::sim::trace::Label::format(format_args!(
+                    "gm v{} [{}]",
+                    self.queues[q.0].gm_version,
+                    names.join(",")
+                )),
             )
         };
         self.send(

@@ -153,7 +153,8 @@ impl Sim {
             }
         }
         for (to, msg) in sends {
-            let label = format!("publish {:?} seq={}", p.body, seq);
+            let label =
+                crate::sim::trace::Label::format(format_args!("publish {:?} seq={}", p.body, seq));
             self.send(
                 Endpoint::Client(c),
                 Endpoint::Proc(to),

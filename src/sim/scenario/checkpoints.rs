@@ -132,6 +132,11 @@ pub(super) struct Checkpoints {
     pub(super) spacing: u64,
     /// A script runs from time zero: no checkpoint can be taken until the inputs change.
     pub(super) no_base: bool,
+    /// The trace of the past last on display, kept when the viewer went back to the present:
+    /// a replay of the same inputs, so its entries agree with `trace` as far as both go, and
+    /// the next seek back from the present cuts it to length instead of copying the trace
+    /// (the copy was most of such a seek on a long run). Cut with `trace` by a fork.
+    pub(super) spare: Vec<TraceEvent>,
 }
 
 #[derive(Debug)]
@@ -149,6 +154,7 @@ impl Default for Checkpoints {
             trace: Vec::new(),
             spacing: MARK_SPACING,
             no_base: false,
+            spare: Vec::new(),
         }
     }
 }
@@ -216,6 +222,15 @@ impl Checkpoints {
         }
         self.trace
             .truncate(self.marks.last().map_or(0, |m| m.trace_len));
+        self.spare.truncate(self.trace.len());
+    }
+
+    /// Keeps the trace of the past that was on display (`past`, a replay of the recorded
+    /// inputs) for the next restore.
+    pub(super) fn keep_spare(&mut self, past: Option<Run>) {
+        if let Some(run) = past {
+            self.spare = run.sim.trace;
+        }
     }
 
     pub(super) fn latest_at_or_before(&self, t: Micros) -> Option<usize> {
@@ -231,16 +246,26 @@ impl Checkpoints {
     }
 
     /// A copy of checkpoint `i` with its trace, and its time. The trace comes from `past` (a
-    /// replay of the same inputs that got at least as far) when there is one, cut to length,
-    /// which saves copying it.
-    pub(super) fn restore(&self, i: usize, past: Option<Run>) -> Option<(Run, Micros)> {
+    /// replay of the same inputs, whose trace is a prefix of the checkpoints' or extends it)
+    /// when there is one, cut to length or completed from the checkpoints' trace, which saves
+    /// copying the part they share.
+    pub(super) fn restore(&mut self, i: usize, past: Option<Run>) -> Option<(Run, Micros)> {
         let m = self.marks.get(i)?;
-        let trace = match past.map(|r| r.sim.trace) {
+        let past = match past {
+            Some(run) => Some(run.sim.trace),
+            None if !self.spare.is_empty() => Some(std::mem::take(&mut self.spare)),
+            None => None,
+        };
+        let trace = match past {
             Some(mut t) if t.len() >= m.trace_len => {
                 t.truncate(m.trace_len);
                 t
             }
-            _ => self.trace.get(..m.trace_len)?.to_vec(),
+            Some(mut t) => {
+                t.extend_from_slice(self.trace.get(t.len()..m.trace_len)?);
+                t
+            }
+            None => self.trace.get(..m.trace_len)?.to_vec(),
         };
         let mut sim = m.run.sim.clone();
         sim.trace = trace;

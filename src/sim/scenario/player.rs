@@ -494,7 +494,7 @@ impl Player {
                     .map(|e| e.at);
                 if hit.is_some() || sim.now() >= end {
                     let t = hit.unwrap_or(sim.now().max(start));
-                    self.past = None;
+                    self.checkpoints.keep_spare(self.past.take());
                     self.cursor = t.max(self.cursor);
                 } else {
                     self.cursor = sim.now();
@@ -661,7 +661,7 @@ impl Player {
 
     fn seek(&mut self, t: Micros) {
         if t >= self.session.now() {
-            self.past = None;
+            self.checkpoints.keep_spare(self.past.take());
             self.work = Some(Work::Advance {
                 from: self.session.now(),
                 to: t,

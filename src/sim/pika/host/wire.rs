@@ -28,7 +28,7 @@ impl Ctx<'_> {
                 to,
                 arrive,
                 kind: MsgKind::Request,
-                label,
+                label: label.into(),
                 msgs: MsgIds::NONE,
             },
         });
