@@ -149,6 +149,9 @@ impl Sim {
         let unused = !self.consumers.iter().any(|k| k.queue == q);
         let m = self.queues[q.0].master;
         if self.now >= due && unused && self.procs[m.0].alive {
+            // Its messages go with it, as the queue's own argument or policy said.
+            let held: Vec<_> = self.procs[m.0].ready.values().map(|e| e.msg).collect();
+            self.queues[q.0].dropped_by_limit.extend(held);
             self.changed(StateChange::QueueExpired {
                 queue: self.queue_name(q),
                 after_ms: ms,
