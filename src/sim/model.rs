@@ -71,6 +71,8 @@ pub struct MsgProps {
     /// The `headers` property (for a dead letter: the original's plus `x-death` and
     /// `x-first-death-*`).
     pub headers: Vec<(String, Json)>,
+    /// For a dead letter: the message it was made from (whose other properties it keeps).
+    pub origin: Option<MsgId>,
 }
 
 impl Message {

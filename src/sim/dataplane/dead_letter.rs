@@ -194,6 +194,7 @@ impl Sim {
                 props: Some(Box::new(MsgProps {
                     expiration: None,
                     headers: headers.clone(),
+                    origin: Some(msg),
                 })),
             });
             copies.push(id);

@@ -209,6 +209,7 @@ impl Sim {
                 Box::new(MsgProps {
                     expiration: p.expiration.map(str::to_string),
                     headers: p.headers.to_vec(),
+                    origin: None,
                 })
             }),
         });
