@@ -105,26 +105,37 @@ impl QueueLimits {
     pub fn bounded(&self) -> bool {
         self.max_length.is_some() || self.max_length_bytes.is_some()
     }
+}
 
-    /// The management UI's feature abbreviations for these bounds, in its order
-    /// (`Lim`, `Lim B`, `TTL`, `Exp`, `DLX`, `DLK`).
-    pub fn features(&self) -> Vec<&'static str> {
-        let mut f = Vec::new();
-        let flags = [
-            (self.max_length.is_some(), "Lim"),
-            (self.max_length_bytes.is_some(), "Lim B"),
-            (self.message_ttl.is_some(), "TTL"),
-            (self.expires.is_some(), "Exp"),
-            (self.dead_letter_exchange.is_some(), "DLX"),
-            (self.dead_letter_routing_key.is_some(), "DLK"),
-        ];
-        for (on, name) in flags {
-            if on {
-                f.push(name);
-            }
-        }
-        f
-    }
+/// The management UI's abbreviations of a queue's arguments (`KNOWN_ARGS` in its `global.js`,
+/// in that order), each with its tooltip `x-message-ttl: 1000`, as its Features column shows
+/// them (`fmt_features_short`). Limits set by a policy show as the policy's pill instead.
+pub fn arg_features(args: &[(String, Json)]) -> Vec<(&'static str, String)> {
+    const KNOWN: [(&str, &str); 12] = [
+        ("alternate-exchange", "AE"),
+        ("x-message-ttl", "TTL"),
+        ("x-expires", "Exp"),
+        ("x-max-length", "Lim"),
+        ("x-max-length-bytes", "Lim B"),
+        ("x-delivery-limit", "DlL"),
+        ("x-overflow", "Ovfl"),
+        ("x-dead-letter-exchange", "DLX"),
+        ("x-dead-letter-routing-key", "DLK"),
+        ("x-queue-master-locator", "ML"),
+        ("x-max-priority", "Pri"),
+        ("x-single-active-consumer", "SAC"),
+    ];
+    KNOWN
+        .iter()
+        .filter_map(|&(key, short)| {
+            let (_, v) = args.iter().rev().find(|(k, _)| k == key)?;
+            let shown = match v {
+                Json::Str(s) => s.clone(),
+                other => other.to_json_string(),
+            };
+            Some((short, format!("{key}: {shown}")))
+        })
+        .collect()
 }
 
 /// Why a message left a queue without being consumed: the `reason` of its `x-death` entry
@@ -318,7 +329,15 @@ mod tests {
         assert_eq!(l.message_ttl, Some(500));
         assert_eq!(l.overflow(), Overflow::DropHead);
         assert_eq!(l.dead_letter_exchange.as_deref(), Some("arg"));
-        assert_eq!(l.features(), vec!["Lim", "TTL", "DLX"]);
+        let shorts: Vec<&str> = arg_features(&args(&[
+            ("x-dead-letter-exchange", Json::Str("dlx".into())),
+            ("x-max-length", Json::Int(10)),
+            ("x-message-ttl", Json::Int(500)),
+        ]))
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+        assert_eq!(shorts, ["TTL", "Lim", "DLX"]);
         let only_policy = QueueLimits::resolve(&[], &policy);
         assert_eq!(only_policy.max_length, Some(5));
         assert_eq!(only_policy.overflow(), Overflow::RejectPublish);
