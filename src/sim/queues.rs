@@ -342,6 +342,7 @@ impl Sim {
             } else if now_mirrored {
                 self.update_mirrors(q);
             }
+            self.bounds_changed(q);
         }
     }
 

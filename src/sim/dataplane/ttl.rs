@@ -134,6 +134,21 @@ impl Sim {
         }
     }
 
+    /// A policy change re-read the queue's bounds (`process_args_policy/1`): a lower length
+    /// limit drops at once, the `x-expires` clock starts again, and the head is looked at.
+    /// Deadlines already given stay as they were.
+    pub(crate) fn bounds_changed(&mut self, q: QueueId) {
+        let m = self.queues[q.0].master;
+        if self.queues[q.0].deleted || !self.procs[m.0].alive {
+            return;
+        }
+        self.drop_head_over_limit(m, q);
+        if self.queue_limits(q).expires.is_some() {
+            self.touch_queue(q);
+        }
+        self.drop_expired(q);
+    }
+
     pub(crate) fn on_bounds_timer(&mut self, q: QueueId) {
         if self.queues[q.0].deleted {
             return;
