@@ -55,10 +55,12 @@ impl Sim {
             self.queues[q.0].dropped_by_limit.insert(msg);
             self.queues[q.0].bounds.removed.insert(msg.0, Removal::Maxlen);
         }
+        // The mirrors drop their channel copy (`discard`), so a promoted master does not
+        // enqueue it: a 3.10.8 cluster, asked, held 2 of 3 publishes to a `max-length` 2
+        // `reject-publish` queue after its master's node stopped, with confirms or without.
+        self.gm_broadcast(m, GmOp::Discard { msg });
         if confirm {
-            // `send_reject_publish/3`: the channel nacks the publish, and the mirrors drop
-            // their channel copy (`discard`). Without confirms nothing is said to anyone.
-            self.gm_broadcast(m, GmOp::Discard { msg });
+            // `send_reject_publish/3`: the channel nacks the publish.
             let seen = self.messages[(msg.0 - 1) as usize].confirmed_as();
             if self.clients[client.0].unconfirmed.contains_key(&seq) {
                 self.client_confirm(client, seq, seen, ConfirmOutcome::Nack);
