@@ -253,7 +253,9 @@ pub(crate) enum Ev {
         what: &'static str,
     },
     /// A queue's TTL or `x-expires` timer fires (`dataplane::ttl`).
-    BoundsTimer { queue: QueueId },
+    BoundsTimer {
+        queue: QueueId,
+    },
 }
 
 /// The simulator: all state of one run.

@@ -71,9 +71,7 @@ impl QueueLimits {
                 Json::Int(n) if *n >= 0 => Some(*n as u64),
                 _ => None,
             });
-            let p = policy
-                .get_i64(k)
-                .and_then(|n| u64::try_from(n).ok());
+            let p = policy.get_i64(k).and_then(|n| u64::try_from(n).ok());
             match (a, p) {
                 (Some(a), Some(p)) => Some(a.min(p)),
                 (a, p) => a.or(p),
@@ -271,7 +269,10 @@ mod tests {
     use super::*;
 
     fn args(pairs: &[(&str, Json)]) -> Vec<(String, Json)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
     }
 
     #[test]

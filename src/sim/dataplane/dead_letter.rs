@@ -99,9 +99,9 @@ fn is_cycle(queue: &str, deaths: &[Json]) -> bool {
     else {
         return false;
     };
-    deaths[..=at].iter().all(|d| {
-        matches!(field(d, "reason"), Some(Json::Str(r)) if r != "rejected")
-    })
+    deaths[..=at]
+        .iter()
+        .all(|d| matches!(field(d, "reason"), Some(Json::Str(r)) if r != "rejected"))
 }
 
 impl Sim {
@@ -143,7 +143,12 @@ impl Sim {
 
     /// `rabbit_dead_letter:publish/5`: the exchange used and the copies routed, or `None`
     /// when the queue has no dead-letter exchange or it does not exist (`with_dlx/3`).
-    fn dead_letter(&mut self, q: QueueId, msg: MsgId, why: Removal) -> Option<(String, Vec<MsgId>)> {
+    fn dead_letter(
+        &mut self,
+        q: QueueId,
+        msg: MsgId,
+        why: Removal,
+    ) -> Option<(String, Vec<MsgId>)> {
         let limits = self.queue_limits(q);
         let dlx = limits.dead_letter_exchange?;
         let vhost = self.queues[q.0].vhost.clone();
@@ -152,12 +157,17 @@ impl Sim {
         let orig = self.messages[(msg.0 - 1) as usize].clone();
         let (ox, okey) = orig.route(&qname);
         let (ox, okey) = (ox.to_string(), okey.to_string());
-        let key = limits.dead_letter_routing_key.unwrap_or_else(|| okey.clone());
+        let key = limits
+            .dead_letter_routing_key
+            .unwrap_or_else(|| okey.clone());
         let props = orig.props.as_deref().cloned().unwrap_or_default();
         let mut entry = vec![
             ("reason".to_string(), Json::Str(why.as_str().to_string())),
             ("queue".to_string(), Json::Str(qname.clone())),
-            ("time".to_string(), Json::Int((self.now.0 / 1_000_000) as i64)),
+            (
+                "time".to_string(),
+                Json::Int((self.now.0 / 1_000_000) as i64),
+            ),
             ("exchange".to_string(), Json::Str(ox)),
             (
                 "routing-keys".to_string(),
@@ -237,7 +247,10 @@ mod tests {
             ("queue".into(), Json::Str(q.into())),
             ("time".into(), Json::Int(7)),
             ("exchange".into(), Json::Str("".into())),
-            ("routing-keys".into(), Json::Array(vec![Json::Str(q.into())])),
+            (
+                "routing-keys".into(),
+                Json::Array(vec![Json::Str(q.into())]),
+            ),
         ]
     }
 
@@ -247,20 +260,26 @@ mod tests {
         let keys: Vec<&str> = h.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(
             keys,
-            ["x-death", "x-first-death-exchange", "x-first-death-queue", "x-first-death-reason"]
+            [
+                "x-death",
+                "x-first-death-exchange",
+                "x-first-death-queue",
+                "x-first-death-reason"
+            ]
         );
         let again = with_x_death(&h, entry("work", "expired"));
-        let Json::Array(d) = &again[0].1 else { panic!() };
+        let Json::Array(d) = &again[0].1 else {
+            panic!()
+        };
         assert_eq!(d.len(), 1);
         let Json::Object(f) = &d[0] else { panic!() };
         assert!(f.contains(&("count".to_string(), Json::Int(2))));
         let other = with_x_death(&again, entry("retry", "rejected"));
-        let Json::Array(d) = &other[0].1 else { panic!() };
+        let Json::Array(d) = &other[0].1 else {
+            panic!()
+        };
         assert_eq!(d.len(), 2);
         // The first death's headers stay.
-        assert!(other.contains(&(
-            "x-first-death-queue".to_string(),
-            Json::Str("work".into())
-        )));
+        assert!(other.contains(&("x-first-death-queue".to_string(), Json::Str("work".into()))));
     }
 }

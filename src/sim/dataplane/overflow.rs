@@ -53,7 +53,10 @@ impl Sim {
             self.remove_on_purpose(q, msg, Removal::Maxlen);
         } else {
             self.queues[q.0].dropped_by_limit.insert(msg);
-            self.queues[q.0].bounds.removed.insert(msg.0, Removal::Maxlen);
+            self.queues[q.0]
+                .bounds
+                .removed
+                .insert(msg.0, Removal::Maxlen);
         }
         // The mirrors drop their channel copy (`discard`), so a promoted master does not
         // enqueue it: a 3.10.8 cluster, asked, held 2 of 3 publishes to a `max-length` 2

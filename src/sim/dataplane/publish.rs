@@ -95,7 +95,9 @@ impl Sim {
         if self.clients[c.0].channel_closed {
             return Err("ChannelWrongStateError: Channel is closed.".to_string());
         }
-        let bad_expiry = p.expiration.and_then(crate::sim::dataplane::ttl::expiration_error);
+        let bad_expiry = p
+            .expiration
+            .and_then(crate::sim::dataplane::ttl::expiration_error);
         if let Some(text) = bad_expiry {
             let error = BrokerError {
                 code: 406,

@@ -87,10 +87,7 @@ impl Sim {
         {
             return;
         }
-        loop {
-            let Some((&pos, &e)) = self.procs[m.0].ready.iter().next() else {
-                break;
-            };
+        while let Some((&pos, &e)) = self.procs[m.0].ready.iter().next() {
             match self.queues[q.0].bounds.expiry.get(&e.msg.0) {
                 Some(&at) if at <= self.now => {}
                 _ => break,
@@ -153,7 +150,11 @@ impl Sim {
         if self.queues[q.0].deleted {
             return;
         }
-        if self.queues[q.0].bounds.ttl_timer.is_some_and(|t| t <= self.now) {
+        if self.queues[q.0]
+            .bounds
+            .ttl_timer
+            .is_some_and(|t| t <= self.now)
+        {
             self.queues[q.0].bounds.ttl_timer = None;
             self.drop_expired(q);
         }
@@ -180,7 +181,6 @@ impl Sim {
 mod tests {
     use super::parse_expiration;
 
-
     #[test]
     fn expiration_is_a_string_of_digits() {
         assert_eq!(parse_expiration("60000"), Some(60000));
@@ -190,7 +190,10 @@ mod tests {
         assert_eq!(parse_expiration(""), None);
         let e = |s: &str| super::expiration_error(s).unwrap();
         assert_eq!(e("abc"), "invalid expiration 'abc': no_integer");
-        assert_eq!(e("1.5"), "invalid expiration '1.5': {leftover_string,\".5\"}");
+        assert_eq!(
+            e("1.5"),
+            "invalid expiration '1.5': {leftover_string,\".5\"}"
+        );
         assert_eq!(e("-1"), "invalid expiration '-1': {value_negative,-1}");
     }
 }
