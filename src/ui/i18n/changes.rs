@@ -392,6 +392,11 @@ mod tests {
     fn english_words(s: &str) -> Vec<String> {
         const KEPT: &[&str] = &[
             "vhost",
+            // The overflow mode, the queue argument and the TTL as RabbitMQ names them.
+            "reject",
+            "publish",
+            "expires",
+            "TTL",
             "master",
             "leader",
             // The HA policy, a node monitor's DOWN.
