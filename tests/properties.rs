@@ -143,6 +143,7 @@ fn random_client_op(r: &mut Rng) -> ClientOp {
             body: random_text(r, 12),
             persistent: r.below(2) == 0,
             count: r.below(4) as u32,
+            expiration: (r.below(3) == 0).then(|| r.below(100_000).to_string()),
         },
         3 => ClientOp::Consume {
             queue: random_text(r, 8),

@@ -255,6 +255,10 @@ pub(crate) enum Ev {
         queue: QueueId,
         what: &'static str,
     },
+    /// A queue's TTL or `x-expires` timer fires (`dataplane::ttl`).
+    BoundsTimer {
+        queue: QueueId,
+    },
 }
 
 /// The simulator: all state of one run.
@@ -760,6 +764,7 @@ impl Sim {
                 what,
             } => self.on_retry_expired(client, queue, what),
             Ev::StartWhenStopped { node, since } => self.on_start_when_stopped(node, since),
+            Ev::BoundsTimer { queue } => self.on_bounds_timer(queue),
         }
     }
 

@@ -32,6 +32,9 @@ pub enum DeclareError {
     NotFound { queue: String, vhost: String },
     /// The vhost does not exist.
     NoVhost { vhost: String },
+    /// A new queue's argument failed its check (`invalid arg 'x-max-length' for queue …`):
+    /// the text after `PRECONDITION_FAILED - `.
+    InvalidArg { text: String },
 }
 
 impl DeclareError {
@@ -39,7 +42,9 @@ impl DeclareError {
     pub fn reply_code(&self) -> u16 {
         match self {
             DeclareError::Timeout { .. } | DeclareError::NotFound { .. } => 404,
-            DeclareError::InequivalentDurable { .. } | DeclareError::Inequivalent { .. } => 406,
+            DeclareError::InequivalentDurable { .. }
+            | DeclareError::Inequivalent { .. }
+            | DeclareError::InvalidArg { .. } => 406,
             DeclareError::Locked { .. } => 405,
             DeclareError::NoVhost { .. } => 530,
         }
@@ -80,6 +85,7 @@ impl fmt::Display for DeclareError {
                 write!(f, "NOT_FOUND - no queue '{queue}' in vhost '{vhost}'")
             }
             DeclareError::NoVhost { vhost } => write!(f, "NOT_ALLOWED - vhost {vhost} not found"),
+            DeclareError::InvalidArg { text } => write!(f, "PRECONDITION_FAILED - {text}"),
         }
     }
 }

@@ -27,6 +27,7 @@ mod partition;
 pub mod pika;
 pub mod placement;
 pub mod policy;
+pub mod queue_args;
 pub mod queues;
 pub mod rabbitmq_conf;
 pub mod scenario;

@@ -58,6 +58,21 @@ pub struct Message {
     /// The exchange and routing key of a publish through a named exchange (`None`: the
     /// default exchange, with the queue's name as the key).
     pub via: Option<Box<(String, String)>>,
+    /// The properties the broker itself reads or writes: the `expiration` it was published
+    /// with, and for a dead letter its headers with `x-death` (`None`: neither).
+    pub props: Option<Box<MsgProps>>,
+}
+
+/// A message's `expiration` property and the headers the broker wrote into it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MsgProps {
+    /// Per-message TTL in milliseconds, as published (a string of digits).
+    pub expiration: Option<String>,
+    /// The `headers` property (for a dead letter: the original's plus `x-death` and
+    /// `x-first-death-*`).
+    pub headers: Vec<(String, Json)>,
+    /// For a dead letter: the message it was made from (whose other properties it keeps).
+    pub origin: Option<MsgId>,
 }
 
 impl Message {
@@ -295,8 +310,12 @@ pub struct QueueRecord {
     pub had_consumer: bool,
     /// Set while a partition split this queue: the partition side whose view this record is.
     pub side: Option<u8>,
-    /// Messages dropped by `max-length` (so the checker does not call them lost).
+    /// Messages that left the queue on purpose without a consumer: dropped by a length
+    /// limit, refused, expired, dead-lettered or purged (so the checker does not call them
+    /// lost).
     pub dropped_by_limit: BTreeSet<MsgId>,
+    /// TTL deadlines, the `x-expires` clock and why messages left.
+    pub bounds: crate::sim::queue_args::BoundsState,
 }
 
 impl QueueRecord {
@@ -304,7 +323,8 @@ impl QueueRecord {
         self.exclusive_owner.is_none() && self.effective.is_mirroring()
     }
 
-    /// Whether `max-length` dropped this message from the head (not a loss: the policy said so).
+    /// Whether a limit, a TTL, a dead-lettering or a purge took this message (not a loss: the
+    /// queue's arguments or policy said so).
     pub fn max_length_dropped(&self, msg: MsgId) -> bool {
         self.dropped_by_limit.contains(&msg)
     }

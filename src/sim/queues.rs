@@ -174,6 +174,7 @@ impl Sim {
                 args: &d.args,
             };
             crate::sim::equivalence::check(r, &asked, client, vhost)?;
+            self.touch_queue(q);
             return Ok(q);
         }
         if d.passive {
@@ -186,6 +187,9 @@ impl Sim {
             return Err(DeclareError::NoVhost {
                 vhost: vhost.to_string(),
             });
+        }
+        if let Some(text) = crate::sim::queue_args::check_new_queue(&d.name, vhost, &d.args) {
+            return Err(DeclareError::InvalidArg { text });
         }
         let (policy, operator_policy, effective) =
             self.policies.effective_for_queue(vhost, &d.name);
@@ -262,6 +266,10 @@ impl Sim {
             down_by_stop: false,
             down_since: None,
             dropped_by_limit: Default::default(),
+            bounds: crate::sim::queue_args::BoundsState {
+                last_used: self.now,
+                ..Default::default()
+            },
             side: None,
             had_consumer: false,
         });
@@ -273,6 +281,7 @@ impl Sim {
         if self.queues[qid.0].is_mirrored() {
             self.update_mirrors(qid);
         }
+        self.touch_queue(qid);
         Ok(qid)
     }
 
@@ -333,6 +342,7 @@ impl Sim {
             } else if now_mirrored {
                 self.update_mirrors(q);
             }
+            self.bounds_changed(q);
         }
     }
 

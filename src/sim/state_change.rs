@@ -265,6 +265,20 @@ pub enum StateChange {
         node: String,
         heir: String,
     },
+    /// A message left a queue without a consumer: its TTL expired (`expired`), a length limit
+    /// dropped or refused it (`maxlen`), or a consumer rejected it (`rejected`); `dead_letters`
+    /// are the copies its dead-letter exchange routed (none: discarded).
+    MessageRemoved {
+        msg: MsgId,
+        queue: QueueName,
+        reason: &'static str,
+        exchange: Option<String>,
+        dead_letters: Vec<MsgId>,
+    },
+    /// `reject-publish`: the master refused a publish over the queue's limit.
+    PublishRejected { msg: MsgId, queue: QueueName },
+    /// `x-expires`: the queue went unused for that long and was deleted.
+    QueueExpired { queue: QueueName, after_ms: u64 },
 }
 
 impl StateChange {
@@ -277,6 +291,8 @@ impl StateChange {
             | Confirm { .. }
             | ConsumerRegistered { .. }
             | MaxLengthDrop { .. }
+            | MessageRemoved { .. }
+            | PublishRejected { .. }
             | QueueDeclared { .. }
             | QueueDeleted {
                 cause: DeleteCause::Deleted,
@@ -327,7 +343,10 @@ impl StateChange {
             | MirrorsStopWithMaster { queue }
             | SplitBrain { queue, .. }
             | SplitRecordDiscarded { queue, .. }
-            | MasterForgottenRecoverable { queue, .. } => Some(queue),
+            | MasterForgottenRecoverable { queue, .. }
+            | MessageRemoved { queue, .. }
+            | PublishRejected { queue, .. }
+            | QueueExpired { queue, .. } => Some(queue),
             _ => None,
         }
     }
@@ -620,6 +639,41 @@ impl fmt::Display for StateChange {
                 f,
                 "{queue}: its master node {node} was forgotten; {heir} will recover it from its own disk when it starts"
             ),
+            MessageRemoved {
+                msg,
+                queue,
+                reason,
+                exchange,
+                dead_letters,
+            } => {
+                let what = match *reason {
+                    "expired" => "expired",
+                    "rejected" => "rejected by its consumer",
+                    _ => "over the length limit",
+                };
+                write!(f, "{queue}: message #{} {what}", msg.0)?;
+                match exchange {
+                    None => f.write_str(", discarded"),
+                    Some(x) if dead_letters.is_empty() => write!(
+                        f,
+                        ", dead-lettered to exchange '{x}' (routed to no queue)"
+                    ),
+                    Some(x) => {
+                        let ids: Vec<String> =
+                            dead_letters.iter().map(|m| format!("#{}", m.0)).collect();
+                        write!(f, ", dead-lettered to exchange '{x}' as ")?;
+                        joined(f, &ids, ", ")
+                    }
+                }
+            }
+            PublishRejected { msg, queue } => write!(
+                f,
+                "{queue}: publish of message #{} rejected (overflow reject-publish)",
+                msg.0
+            ),
+            QueueExpired { queue, after_ms } => {
+                write!(f, "{queue} expired: unused for {after_ms} ms (x-expires), deleted")
+            }
         }
     }
 }

@@ -95,6 +95,7 @@ impl Sim {
             .collect();
         self.consumers.retain(|x| x.client != c);
         for q in consumed {
+            self.touch_queue(q);
             self.maybe_auto_delete(q);
         }
         self.waiting.retain(|(x, _, _)| *x != c);

@@ -191,9 +191,12 @@ impl Sim {
                 });
                 self.queues[q.0].had_consumer = true;
                 self.consumers.push(consumer);
+                self.touch_queue(q);
                 self.try_deliver(q);
             }
             MasterReq::Get { manual_ack } => {
+                self.touch_queue(q);
+                self.drop_expired(q);
                 let head = self.procs[m.0].ready.iter().next().map(|(&p, &e)| (p, e));
                 match head {
                     None => {
@@ -238,7 +241,8 @@ impl Sim {
                 if msgs.is_empty() {
                     return;
                 }
-                self.gm_broadcast(m, GmOp::Ack { msgs });
+                self.gm_broadcast(m, GmOp::Ack { msgs: msgs.clone() });
+                self.dead_letter_rejected(q, &msgs);
                 self.try_deliver(q);
             }
         }
@@ -314,6 +318,8 @@ impl Sim {
             return;
         }
         loop {
+            // A fetch looks at the head's deadline first (`fetch/2`, `drop_expired_msgs/1`).
+            self.drop_expired(q);
             let Some((&pos, &e)) = self.procs[m.0].ready.iter().next() else {
                 return;
             };

@@ -5,10 +5,13 @@
 mod channel;
 mod confirm;
 mod consume;
+mod dead_letter;
 pub(crate) mod gm;
 mod mirror;
 mod net;
+mod overflow;
 pub mod publish;
 mod purge;
+pub mod ttl;
 
 pub use publish::{Publish, PublishResult};

@@ -5,7 +5,6 @@ use crate::erl::json::Json;
 use crate::sim::engine::{Payload, Sim};
 use crate::sim::error::BrokerError;
 use crate::sim::model::*;
-use crate::sim::state_change::StateChange;
 use crate::sim::trace::{Endpoint, MsgKind};
 
 /// What the client learns right away from a publish.
@@ -34,6 +33,8 @@ pub struct Publish<'a> {
     /// The `headers` property (what a headers exchange reads).
     pub headers: &'a [(String, Json)],
     pub mandatory: bool,
+    /// The `expiration` property: a per-message TTL in milliseconds, as a string of digits.
+    pub expiration: Option<&'a str>,
 }
 
 impl Sim {
@@ -56,6 +57,7 @@ impl Sim {
                 persistent,
                 headers: &[],
                 mandatory: false,
+                expiration: None,
             },
         )
     }
@@ -92,6 +94,17 @@ impl Sim {
         }
         if self.clients[c.0].channel_closed {
             return Err("ChannelWrongStateError: Channel is closed.".to_string());
+        }
+        let bad_expiry = p
+            .expiration
+            .and_then(crate::sim::dataplane::ttl::expiration_error);
+        if let Some(text) = bad_expiry {
+            let error = BrokerError {
+                code: 406,
+                text: format!("PRECONDITION_FAILED - {text}"),
+            };
+            self.close_channel(c, error.clone());
+            return Ok(PublishResult::Refused { error });
         }
         if let Some(error) = self.publish_refusal(vhost, p.exchange) {
             self.close_channel(c, error.clone());
@@ -195,6 +208,13 @@ impl Sim {
             copy_of,
             via: (!p.exchange.is_empty())
                 .then(|| Box::new((p.exchange.to_string(), p.key.to_string()))),
+            props: (p.expiration.is_some() || !p.headers.is_empty()).then(|| {
+                Box::new(MsgProps {
+                    expiration: p.expiration.map(str::to_string),
+                    headers: p.headers.to_vec(),
+                    origin: None,
+                })
+            }),
         });
         id
     }
@@ -218,6 +238,10 @@ impl Sim {
             }
             return;
         }
+        if self.refuse_over_limit(m, q, client, seq, msg, confirm) {
+            self.queues[q.0].next_pos -= 1;
+            return;
+        }
         self.procs[m.0].ready.insert(
             pos,
             Entry {
@@ -225,27 +249,14 @@ impl Sim {
                 delivered: false,
             },
         );
+        self.set_expiry(q, msg);
         self.gm_broadcast(m, GmOp::Publish { msg, pos });
-        if let Some(max) = self.queues[q.0].effective.max_length() {
-            while self.procs[m.0].ready.len() as u64 > max.max(0) as u64 {
-                let (&p0, e) = self.procs[m.0].ready.iter().next().expect("non-empty");
-                let dropped = e.msg;
-                self.procs[m.0].ready.remove(&p0);
-                self.queues[q.0].dropped_by_limit.insert(dropped);
-                self.gm_broadcast(
-                    m,
-                    GmOp::Drop {
-                        msg: dropped,
-                        ack_required: false,
-                    },
-                );
-                self.changed(StateChange::MaxLengthDrop { msg: dropped });
-            }
-        }
+        self.drop_head_over_limit(m, q);
         if confirm {
             self.confirm_from(m, client, seq, msg);
         }
         self.try_deliver(q);
+        self.drop_expired(q);
     }
 
     pub(super) fn mirror_channel_copy(

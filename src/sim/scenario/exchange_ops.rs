@@ -35,6 +35,8 @@ pub struct PublishLine {
     pub count: u32,
     pub mandatory: bool,
     pub headers: Vec<(String, Json)>,
+    /// `expiration=MS`: the per-message TTL property.
+    pub expiration: Option<String>,
 }
 
 /// The checks an `expect exchange` line takes.

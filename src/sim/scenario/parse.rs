@@ -99,6 +99,8 @@ pub enum ClientOp {
         body: String,
         persistent: bool,
         count: u32,
+        /// `expiration=MS`: the per-message TTL property.
+        expiration: Option<String>,
     },
     Consume {
         queue: String,
@@ -850,13 +852,17 @@ fn parse_client_op(rest: &[String]) -> Result<ClientOp, String> {
                 .get(1)
                 .cloned()
                 .ok_or("publish needs a body: app publish QUEUE \"body\"")?;
-            let f = flag_args(&args[2..], &["persistent", "transient", "count"])?;
+            let f = flag_args(
+                &args[2..],
+                &["persistent", "transient", "count", "expiration"],
+            )?;
             let count = publish_count(&f)?;
             Ok(ClientOp::Publish {
                 queue: q,
                 body,
                 persistent: !f.iter().any(|(k, _)| k == "transient"),
                 count,
+                expiration: publish_expiration(&f)?,
             })
         }
         "consume" => {
@@ -1062,7 +1068,14 @@ fn parse_exchange_publish(args: &[String]) -> Result<ExchangeOp, String> {
         .ok_or("publish needs a body: app publish exchange=X key=K \"body\"")?;
     let f = kv(
         &args[at + 1..],
-        &["persistent", "transient", "count", "mandatory", "headers"],
+        &[
+            "persistent",
+            "transient",
+            "count",
+            "mandatory",
+            "headers",
+            "expiration",
+        ],
     )?;
     let count = publish_count(&f)?;
     let headers = match f.iter().find(|(k, _)| k == "headers") {
@@ -1077,7 +1090,22 @@ fn parse_exchange_publish(args: &[String]) -> Result<ExchangeOp, String> {
         count,
         mandatory: f.iter().any(|(k, _)| k == "mandatory"),
         headers,
+        expiration: publish_expiration(&f)?,
     }))
+}
+
+/// A publish line's `expiration=MS` (the per-message TTL property, as pika sends it: a
+/// string of digits). What the broker would refuse is refused here, with its words.
+fn publish_expiration(f: &[(String, String)]) -> Result<Option<String>, String> {
+    let Some((_, v)) = f.iter().find(|(k, _)| k == "expiration") else {
+        return Ok(None);
+    };
+    match crate::sim::dataplane::ttl::expiration_error(v) {
+        None => Ok(Some(v.clone())),
+        Some(e) => Err(format!(
+            "expiration={v}: the broker would close the channel (406 PRECONDITION_FAILED - {e}); write the TTL in milliseconds, e.g. expiration=60000"
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -200,6 +200,7 @@ fn write_client_op(f: &mut Formatter<'_>, op: &ClientOp) -> fmt::Result {
             body,
             persistent,
             count,
+            expiration,
         } => {
             write!(f, "publish {} {}", word(queue), quoted(body))?;
             if !persistent {
@@ -207,6 +208,9 @@ fn write_client_op(f: &mut Formatter<'_>, op: &ClientOp) -> fmt::Result {
             }
             if *count != 1 {
                 write!(f, " count={count}")?;
+            }
+            if let Some(e) = expiration {
+                write!(f, " expiration={e}")?;
             }
             Ok(())
         }
@@ -305,6 +309,9 @@ fn write_exchange_op(f: &mut Formatter<'_>, op: &ExchangeOp) -> fmt::Result {
             }
             if p.mandatory {
                 f.write_str(" mandatory")?;
+            }
+            if let Some(e) = &p.expiration {
+                write!(f, " expiration={e}")?;
             }
             if !p.headers.is_empty() {
                 write!(

@@ -596,6 +596,7 @@ impl Run {
                 body,
                 persistent,
                 count,
+                expiration,
             } => {
                 crate::sim::limits::check_run_publishes(self.sim.messages.len(), *count as usize)?;
                 let mut out = Vec::new();
@@ -607,7 +608,16 @@ impl Run {
                     } else {
                         body.clone()
                     };
-                    match self.sim.publish(c, vhost, queue, &b, *persistent)? {
+                    let p = crate::sim::dataplane::Publish {
+                        exchange: "",
+                        key: queue,
+                        body: &b,
+                        persistent: *persistent,
+                        headers: &[],
+                        mandatory: false,
+                        expiration: expiration.as_deref(),
+                    };
+                    match self.sim.publish_to(c, vhost, p)? {
                         PublishResult::Sent { .. } => {}
                         PublishResult::Unroutable { seq } => out.push(format!(
                             "seq {seq}: unroutable (no queue '{queue}'), dropped"
@@ -1010,6 +1020,7 @@ impl Run {
                 persistent: line.persistent,
                 headers: &line.headers,
                 mandatory,
+                expiration: line.expiration.as_deref(),
             };
             match self.sim.publish_to(c, vhost, p)? {
                 PublishResult::Sent { .. } => {}

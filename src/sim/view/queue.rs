@@ -35,6 +35,8 @@ pub struct QueueView {
     pub state: RowState,
     /// The partition side whose view this is, during a split brain.
     pub side: Option<u8>,
+    /// The Features column's argument abbreviations (`TTL`, `Lim`, `DLX`, …) and tooltips.
+    pub arg_features: Vec<(&'static str, String)>,
 }
 
 /// A queue row's State, as the management UI shows it.
@@ -167,6 +169,7 @@ impl Sim {
             exclusive: r.exclusive_owner.is_some(),
             state,
             side: r.side,
+            arg_features: crate::sim::queue_args::arg_features(&r.args),
         }
     }
 

@@ -291,6 +291,39 @@ fn zh_change(c: &StateChange) -> String {
             "{}：它的 master 节点 {node} 被移出集群；{heir} 启动时会从自己的磁盘恢复它",
             zh_queue(queue)
         ),
+        MessageRemoved {
+            msg,
+            queue,
+            reason,
+            exchange,
+            dead_letters,
+        } => {
+            let what = match *reason {
+                "expired" => "已过期（TTL）",
+                "rejected" => "被消费者拒绝",
+                _ => "超出长度上限",
+            };
+            let then = match exchange {
+                None => "，被丢弃".to_string(),
+                Some(x) if dead_letters.is_empty() => {
+                    format!("，死信发往交换机 '{x}'（没有路由到任何队列）")
+                }
+                Some(x) => {
+                    let ids: Vec<String> = dead_letters.iter().map(|m| format!("#{}", m.0)).collect();
+                    format!("，死信发往交换机 '{x}'，成为 {}", ids.join("、"))
+                }
+            };
+            format!("{}：消息 #{} {what}{then}", zh_queue(queue), msg.0)
+        }
+        PublishRejected { msg, queue } => format!(
+            "{}：消息 #{} 的发布被拒绝（溢出策略 reject-publish）",
+            zh_queue(queue),
+            msg.0
+        ),
+        QueueExpired { queue, after_ms } => format!(
+            "{} 已过期：{after_ms} 毫秒未被使用（x-expires），已删除",
+            zh_queue(queue)
+        ),
     }
 }
 
@@ -359,6 +392,11 @@ mod tests {
     fn english_words(s: &str) -> Vec<String> {
         const KEPT: &[&str] = &[
             "vhost",
+            // The overflow mode, the queue argument and the TTL as RabbitMQ names them.
+            "reject",
+            "publish",
+            "expires",
+            "TTL",
             "master",
             "leader",
             // The HA policy, a node monitor's DOWN.

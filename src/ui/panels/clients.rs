@@ -691,6 +691,7 @@ mod tests {
                             body: b,
                             persistent,
                             count,
+                            ..
                         },
                     ..
                 } => {

@@ -110,6 +110,9 @@ fn features_cell(q: &QueueView, t: &PanelText) -> Html {
         <>
             if q.durable { <abbr class="feature" title={format!("{}: true", t.durable)}>{ "D" }</abbr> }
             if q.exclusive { <abbr class="feature" title={format!("{}: true", t.exclusive)}>{ "Excl" }</abbr> }
+            { for q.arg_features.iter().map(|(short, title)| html! {
+                <>{ " " }<abbr class="feature" title={title.clone()}>{ *short }</abbr></>
+            }) }
             if let Some(p) = &q.policy {
                 { " " }<abbr class="pill pill-policy" title={t.policy_pill}>{ p.clone() }</abbr>
             }
@@ -304,6 +307,23 @@ mod ssr_tests {
         let plain = html.split("data-queue=\"plain\"").nth(1).unwrap();
         let plain_row = plain.split("</tr>").next().unwrap();
         assert!(!plain_row.contains("pill-synced"), "{plain_row}");
+    }
+
+    #[test]
+    fn features_show_the_limit_arguments_as_the_management_ui_does() {
+        let scn = concat!(
+            "cluster nodes=1\n",
+            "client app node=node1\n",
+            "app declare capped args={\"x-max-length\":5,\"x-message-ttl\":1000,\"x-dead-letter-exchange\":\"dlx\"}\n",
+        );
+        let html = render_panel(Panel::Queues, scn, Lang::En);
+        let row = html.split("data-queue=\"capped\"").nth(1).unwrap();
+        let features = row.split("</td>").next().unwrap();
+        let ttl = features.find(">TTL</abbr>").expect(features);
+        let lim = features.find(">Lim</abbr>").expect(features);
+        let dlx = features.find(">DLX</abbr>").expect(features);
+        assert!(ttl < lim && lim < dlx, "{features}");
+        assert!(features.contains("title=\"x-max-length: 5\""), "{features}");
     }
 
     #[test]

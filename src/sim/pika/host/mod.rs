@@ -13,6 +13,7 @@ mod channel;
 mod connection;
 mod consume;
 mod ctx;
+mod dead_letters;
 mod dispatch;
 mod effects;
 mod exchange;

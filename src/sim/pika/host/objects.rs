@@ -33,8 +33,11 @@ impl Ctx<'_> {
                 .iter()
                 .map(|(k, v)| (k.clone(), v.to_value()))
                 .collect(),
-            None if persistent => vec![("delivery_mode".into(), Value::Int(2))],
-            None => Vec::new(),
+            None => match self.dead_letter_props(msg) {
+                Some(p) => p.iter().map(|(k, v)| (k.clone(), v.to_value())).collect(),
+                None if persistent => vec![("delivery_mode".into(), Value::Int(2))],
+                None => Vec::new(),
+            },
         };
         props.retain(|(_, v)| !matches!(v, Value::None));
         self.new_obj(Obj::Props(props), "BasicProperties")

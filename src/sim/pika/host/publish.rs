@@ -75,6 +75,10 @@ impl Ctx<'_> {
         let vhost = self.st.conns[self.st.chans[chan].conn].params.vhost.clone();
         let text = String::from_utf8_lossy(out.body).to_string();
         let before = self.sim.messages.len();
+        let expiration = props.iter().find_map(|(k, v)| match v {
+            Plain::Str(s) if k == "expiration" => Some(s.as_str()),
+            _ => None,
+        });
         let p = crate::sim::dataplane::Publish {
             exchange: out.exchange,
             key: out.routing_key,
@@ -82,6 +86,7 @@ impl Ctx<'_> {
             persistent: out.persistent,
             headers: out.headers,
             mandatory: out.mandatory,
+            expiration,
         };
         let r = self.sim.publish_to(c, &vhost, p).ok()?;
         for m in before..self.sim.messages.len() {
