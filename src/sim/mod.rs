@@ -28,11 +28,13 @@ pub mod placement;
 pub mod policy;
 pub mod queues;
 pub mod rabbitmq_conf;
+mod record_caps;
 pub mod scenario;
 pub mod state_change;
 pub mod sync;
 pub mod time;
 pub mod trace;
+pub mod vhosts;
 pub mod view;
 
 pub use cluster::{Cluster, Membership, Node, NodeState};

@@ -23,6 +23,7 @@ mod params;
 mod poll;
 mod publish;
 mod sync;
+mod vhost;
 mod wire;
 
 pub use ctx::{link_range, Ctx, HostState, Shared, OPS_PER_INSTANT};

@@ -94,7 +94,10 @@ impl Ctx<'_> {
                         }
                     }
                     // A lost connection reaches the script through the connection's state.
-                    ClientError::Connection(_) => {}
+                    e @ ClientError::Connection(_) => {
+                        let conn = self.st.chans[chan].conn;
+                        self.broker_closed(conn, &e);
+                    }
                 }
             }
         }
