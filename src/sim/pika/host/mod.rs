@@ -22,6 +22,7 @@ mod objects;
 mod params;
 mod poll;
 mod publish;
+mod returns;
 mod sync;
 mod vhost;
 mod wire;

@@ -164,6 +164,12 @@ impl Ctx<'_> {
                 _ => {}
             }
         }
+        // A basic.return reaching a script that processes events wakes it.
+        if pending.is_some_and(|p| matches!(p.wait, Wait::Events { .. } | Wait::Consuming { .. })) {
+            if let Some(t) = crate::sim::pika::host::returns::Returns::next_at(st) {
+                consider(t);
+            }
+        }
         best.filter(|t| *t > now)
     }
 }
