@@ -480,10 +480,14 @@ impl Run {
                     .sim
                     .vhost_access(vhost, crate::sim::vhosts::DEFAULT_USER)
                 {
-                    return Err(format!(
-                        "ProbableAccessDeniedError: ConnectionClosedByBroker: ({}) {}",
-                        e.code, e.text
-                    ));
+                    // The client's failure, as pika raises it; not a scenario error.
+                    return Ok(Some(CtlOutput {
+                        output: format!(
+                            "ProbableAccessDeniedError: ConnectionClosedByBroker: ({}) {}",
+                            e.code, e.text
+                        ),
+                        exit_code: 1,
+                    }));
                 }
                 let c = self.sim.connect(name, n)?;
                 self.sim.note_client_vhost(c, vhost);
