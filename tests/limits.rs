@@ -273,7 +273,9 @@ fn exchange_declares_beyond_the_exchange_cap_are_refused_at_their_line() {
     let refused = &r.steps[n - 2];
     assert_eq!(refused.exit_code, 2, "{}", refused.output);
     assert!(
-        refused.output.contains("the cluster has 2,000 exchanges, the most it may hold"),
+        refused
+            .output
+            .contains("the cluster has 2,000 exchanges, the most it may hold"),
         "{}",
         refused.output
     );
