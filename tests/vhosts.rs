@@ -5,27 +5,20 @@
 
 use mirrorscope::sim::scenario::{self, report, Run};
 
-fn run(text: &str) -> Run {
-    match scenario::run_text(text, None) {
-        Ok(r) => r,
-        Err(e) => panic!("line {}: {}", e.line, e.message),
-    }
+/// Runs `setup`, then the script `app`, then `after`: the script's output and the run.
+fn run_app(setup: &str, source: &str, after: &str) -> (String, Run) {
+    let text = format!("{setup}\npython app <<EOF\n{source}\nEOF\n{after}\n");
+    let r = scenario::run_text(&text, None)
+        .unwrap_or_else(|e| panic!("line {}: {}", e.line, e.message));
+    let out = r.scripts.get("app").expect("the script ran").output_text();
+    (out, r)
 }
 
-fn output(r: &Run, name: &str) -> String {
-    r.scripts.get(name).expect("script exists").output_text()
-}
-
-fn with_script(setup: &str, name: &str, source: &str, after: &str) -> String {
-    format!("{setup}\npython {name} <<EOF\n{source}\nEOF\n{after}\n")
-}
-
-/// What a real 3.10.8 node and pika 1.3.2 answered (see the module doc of `sim::vhosts`).
+/// As a real 3.10.8 node and pika 1.3.2 answered these four connections.
 #[test]
 fn connecting_to_a_missing_vhost_or_one_without_permissions_is_refused() {
-    let r = run(&with_script(
+    let (out, _) = run_app(
         "cluster nodes=3\nrabbitmqctl add_vhost v1",
-        "app",
         "import pika
 def show(label, f):
     try:
@@ -38,9 +31,9 @@ show('missing-url', lambda: pika.BlockingConnection(pika.URLParameters('amqp://g
 show('noperm', lambda: pika.BlockingConnection(pika.ConnectionParameters('localhost', virtual_host='v1')))
 show('default-url', lambda: pika.BlockingConnection(pika.URLParameters('amqp://guest:guest@localhost:5672/%2F')))",
         "wait 1s\nrabbitmqctl set_permissions -p v1 guest \".*\" \".*\" \".*\"",
-    ));
+    );
     assert_eq!(
-        output(&r, "app"),
+        out,
         "missing ProbableAccessDeniedError (\"ConnectionClosedByBroker: (530) 'NOT_ALLOWED - vhost nope not found'\",)\n\
          missing-url ProbableAccessDeniedError (\"ConnectionClosedByBroker: (530) 'NOT_ALLOWED - vhost nope not found'\",)\n\
          noperm ProbableAccessDeniedError ('ConnectionClosedByBroker: (530) \"NOT_ALLOWED - access to vhost \\'v1\\' refused for user \\'guest\\'\"',)\n\
@@ -50,9 +43,8 @@ show('default-url', lambda: pika.BlockingConnection(pika.URLParameters('amqp://g
 
 #[test]
 fn the_same_queue_name_in_two_vhosts_is_two_queues() {
-    let r = run(&with_script(
+    let (out, r) = run_app(
         "cluster nodes=3\nrabbitmqctl add_vhost v1\nrabbitmqctl set_permissions -p v1 guest \".*\" \".*\" \".*\"",
-        "app",
         "import pika
 a = pika.BlockingConnection(pika.ConnectionParameters('localhost', virtual_host='v1')).channel()
 b = pika.BlockingConnection(pika.URLParameters('amqp://localhost/%2F')).channel()
@@ -64,16 +56,15 @@ b.basic_publish('', 'jobs', b'three')
 b.connection.sleep(0.5)
 print(a.queue_declare('jobs', passive=True).method.message_count, b.queue_declare('jobs', passive=True).method.message_count)",
         "wait 1s\nrabbitmqctl list_queues -p v1\nexpect output \"jobs\t2\"\nrabbitmqctl list_queues\nexpect output \"jobs\t1\"",
-    ));
-    assert_eq!(output(&r, "app"), "2 1\n");
+    );
+    assert_eq!(out, "2 1\n");
     assert!(r.all_passed(), "{}", report::to_text(&r));
 }
 
 #[test]
 fn delete_vhost_closes_its_clients_with_connection_forced() {
-    let r = run(&with_script(
+    let (out, r) = run_app(
         "cluster nodes=3\nrabbitmqctl add_vhost v2\nrabbitmqctl set_permissions -p v2 guest \".*\" \".*\" \".*\"\nrabbitmqctl set_policy -p v2 ha \"^q\" '{\"ha-mode\":\"all\"}'",
-        "app",
         "import pika
 c = pika.BlockingConnection(pika.ConnectionParameters('localhost', virtual_host='v2'))
 ch = c.channel()
@@ -88,9 +79,9 @@ except Exception as e:
 other = pika.BlockingConnection().channel()
 print(other.queue_declare('q1').method.queue)",
         "wait 2s\nexpect queue q1 vhost=v2 master=node1 mirrors=node2,node3\nrabbitmqctl delete_vhost v2\nexpect queue q1 vhost=v2 absent\nwait 10s\nrabbitmqctl list_vhosts\nexpect output \"/\"",
-    ));
+    );
     assert_eq!(
-        output(&r, "app"),
+        out,
         "connected v2\nConnectionClosedByBroker 320 CONNECTION_FORCED - vhost 'v2' is deleted\nq1\n"
     );
     assert!(r.all_passed(), "{}", report::to_text(&r));
@@ -100,9 +91,8 @@ print(other.queue_declare('q1').method.queue)",
 /// processed, not inside basic_publish; in confirm mode the publish raises instead.
 #[test]
 fn returned_mandatory_messages_reach_the_return_callback() {
-    let r = run(&with_script(
+    let (out, _) = run_app(
         "cluster nodes=3",
-        "app",
         "import pika
 
 connection = pika.BlockingConnection(pika.ConnectionParameters('localhost'))
@@ -126,9 +116,9 @@ except pika.exceptions.UnroutableError as e:
 connection.process_data_events(time_limit=1)
 connection.close()",
         "wait 5s",
-    ));
+    );
     assert_eq!(
-        output(&r, "app"),
+        out,
         "published\nreturned: 1 312 NO_ROUTE no-such-queue b'hello'\nunroutable 1\n"
     );
 }

@@ -34,6 +34,7 @@ pub mod state_change;
 pub mod sync;
 pub mod time;
 pub mod trace;
+mod vhost_methods;
 pub mod vhosts;
 pub mod view;
 

@@ -4,8 +4,8 @@
 //! command given a vhost that does not exist.
 
 use crate::sim::ctl::args::{arity, parse_args, target, with_banner, Args};
-use crate::sim::ctl::format;
-use crate::sim::ctl::output::{ArgError, CtlOutput, Refusal};
+use crate::sim::ctl::exchanges::{columns, listing};
+use crate::sim::ctl::output::{CtlOutput, Refusal};
 use crate::sim::engine::Sim;
 use crate::sim::vhosts::{AddVhostError, Permission, VhostMeta, DEFAULT_USER};
 
@@ -104,23 +104,7 @@ pub(super) fn list_vhosts(
 ) -> Result<CtlOutput, Refusal> {
     let a = parse_args(words, &[], &["--no-table-headers"])?;
     target(sim, on_node, &a, true)?;
-    let cols: Vec<String> = if a.pos.is_empty() {
-        vec!["name".to_string()]
-    } else {
-        a.pos.clone()
-    };
-    let bad: Vec<&str> = cols
-        .iter()
-        .map(String::as_str)
-        .filter(|c| !VHOST_COLUMNS.contains(c))
-        .collect();
-    if !bad.is_empty() {
-        return Err(ArgError::new(format!(
-            "Error (argument validation): Info key(s) {} are not supported",
-            bad.join(",")
-        ))
-        .into());
-    }
+    let cols = columns(&a.pos, VHOST_COLUMNS, &["name"])?;
     let rows: Vec<Vec<String>> = sim
         .vhost_table
         .meta
@@ -129,7 +113,8 @@ pub(super) fn list_vhosts(
         .collect();
     let headers = a.get(&["--no-table-headers"]).is_none();
     Ok(listing(
-        &banner(&a, "Listing vhosts ...".to_string()),
+        "Listing vhosts ...".to_string(),
+        a.quiet,
         headers,
         &cols,
         &rows,
@@ -147,29 +132,6 @@ fn vhost_cell(m: &VhostMeta, col: &str) -> String {
             .clone()
             .unwrap_or_else(|| "undefined".to_string()),
     }
-}
-
-/// The banner, then the table (its header unless `--no-table-headers`, and none when
-/// nothing is listed, as 3.10.8's table formatter does).
-fn listing(banner: &str, headers: bool, cols: &[String], rows: &[Vec<String>]) -> CtlOutput {
-    let mut out = String::new();
-    if !banner.is_empty() {
-        out.push_str(banner);
-        out.push('\n');
-    }
-    if rows.is_empty() {
-        return CtlOutput::ok(out.trim_end_matches('\n'));
-    }
-    if headers {
-        let refs: Vec<&str> = cols.iter().map(String::as_str).collect();
-        out.push_str(&format::table(&refs, rows));
-    } else {
-        for r in rows {
-            out.push_str(&r.join("\t"));
-            out.push('\n');
-        }
-    }
-    CtlOutput::ok(out.trim_end_matches('\n'))
 }
 
 /// `set_permissions [-p <vhost>] <user> <conf> <write> <read>`. The playground has one user,
@@ -249,10 +211,6 @@ pub(super) fn list_permissions(
         .iter()
         .map(|c| c.to_string())
         .collect();
-    Ok(listing(
-        &b,
-        a.get(&["--no-table-headers"]).is_none(),
-        &cols,
-        &rows,
-    ))
+    let headers = a.get(&["--no-table-headers"]).is_none();
+    Ok(listing(b, a.quiet, headers, &cols, &rows))
 }

@@ -64,7 +64,7 @@ pub struct HostState {
     /// Why the binding stopped the script, if it did.
     pub stop: Option<String>,
     /// Return callbacks and the `basic.return`s on their way (`returns`).
-    pub returns: crate::sim::pika::host::returns::Returns,
+    pub returns: crate::sim::pika::host::return_queue::Returns,
 }
 
 impl HostState {

@@ -22,6 +22,7 @@ mod objects;
 mod params;
 mod poll;
 mod publish;
+mod return_queue;
 mod returns;
 mod sync;
 mod vhost;

@@ -6,36 +6,9 @@
 //! (see `poll`), and the callbacks are not called.
 
 use crate::py::{HostRef, Value};
-use crate::sim::pika::host::ctx::{Ctx, HostState};
+use crate::sim::pika::host::ctx::Ctx;
 use crate::sim::pika::host::obj::Obj;
-use crate::sim::time::Micros;
-
-/// A `basic.return` on its way to the script.
-#[derive(Debug, Clone)]
-struct InFlight {
-    chan: usize,
-    /// When the frame reaches the client.
-    at: Micros,
-    exchange: String,
-    routing_key: String,
-    /// The simulator's message id (for the properties and body).
-    msg: Option<u64>,
-}
-
-/// The return callbacks of a script's channels and the returns not yet dispatched.
-#[derive(Debug, Default)]
-pub struct Returns {
-    /// (channel, callback), in the order they were added.
-    callbacks: Vec<(usize, Value)>,
-    in_flight: Vec<InFlight>,
-}
-
-impl Returns {
-    /// When the next return to be dispatched reaches its client.
-    pub fn next_at(st: &HostState) -> Option<Micros> {
-        st.returns.in_flight.iter().map(|r| r.at).min()
-    }
-}
+use crate::sim::pika::host::return_queue::InFlight;
 
 impl Ctx<'_> {
     /// `add_on_return_callback(callback)`. pika wraps the callback without checking it, so a

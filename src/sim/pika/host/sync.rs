@@ -166,7 +166,7 @@ impl Ctx<'_> {
         }
         // A basic.return reaching a script that processes events wakes it.
         if pending.is_some_and(|p| matches!(p.wait, Wait::Events { .. } | Wait::Consuming { .. })) {
-            if let Some(t) = crate::sim::pika::host::returns::Returns::next_at(st) {
+            if let Some(t) = st.returns.next_at() {
                 consider(t);
             }
         }
