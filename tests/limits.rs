@@ -235,3 +235,77 @@ fn a_polling_script_stops_at_the_run_s_wakeup_limit_so_a_long_wait_stays_short()
         mirrorscope::sim::time::Micros::from_secs(3_600_000)
     );
 }
+
+#[test]
+fn add_vhost_beyond_the_vhost_cap_is_refused_at_its_line() {
+    let mut text = String::from("cluster nodes=1\n");
+    for i in 1..=limits::VHOSTS_MAX {
+        text.push_str(&format!("rabbitmqctl add_vhost v{i}\n"));
+    }
+    let r = run(&text);
+    assert_eq!(r.sim.vhosts.len(), limits::VHOSTS_MAX);
+    let last = r.steps.last().expect("a step");
+    assert_eq!(last.exit_code, 69, "{}", last.output);
+    assert!(
+        last.output
+            .contains("the cluster has 100 virtual hosts, the most it may hold"),
+        "{}",
+        last.output
+    );
+    // Deleting one makes room again.
+    text.push_str("rabbitmqctl delete_vhost v1\nrabbitmqctl add_vhost again\n");
+    let r = run(&text);
+    assert_eq!(r.steps.last().expect("a step").exit_code, 0);
+}
+
+#[test]
+fn exchange_declares_beyond_the_exchange_cap_are_refused_at_their_line() {
+    let mut text = String::from("cluster nodes=1\nclient app node=node1\n");
+    // Each vhost has 7 predeclared exchanges.
+    let room = limits::EXCHANGES_MAX - 7;
+    for i in 0..=room {
+        text.push_str(&format!("app exchange_declare x{i} type=fanout\n"));
+    }
+    text.push_str("app exchange_declare x0 type=fanout\n");
+    let r = run(&text);
+    assert_eq!(r.sim.exchanges.exchanges.len(), limits::EXCHANGES_MAX);
+    let n = r.steps.len();
+    let refused = &r.steps[n - 2];
+    assert_eq!(refused.exit_code, 2, "{}", refused.output);
+    assert!(
+        refused
+            .output
+            .contains("the cluster has 2,000 exchanges, the most it may hold"),
+        "{}",
+        refused.output
+    );
+    // Redeclaring an existing one creates nothing and is not refused.
+    assert_eq!(r.steps[n - 1].exit_code, 0, "{}", r.steps[n - 1].output);
+}
+
+#[test]
+fn a_binding_loop_in_pika_stops_at_the_binding_cap_with_runtime_error() {
+    let r = run(&format!(
+        "cluster nodes=1\n{}",
+        script(
+            "import pika
+ch = pika.BlockingConnection().channel()
+ch.queue_declare('q')
+n = 0
+try:
+    while True:
+        ch.queue_bind('q', 'amq.direct', routing_key='k%d' % n)
+        n += 1
+except RuntimeError as e:
+    print(n, e)
+ch.queue_bind('q', 'amq.direct', routing_key='k0')
+print('rebind ok')",
+            "1h"
+        )
+    ));
+    assert_eq!(r.sim.exchanges.bindings.len(), limits::BINDINGS_MAX);
+    assert_eq!(
+        output(&r),
+        "10000 the cluster has 10,000 bindings, the most it may hold (a playground limit, docs/limits.md): queue_unbind the ones you no longer use\nrebind ok\n"
+    );
+}

@@ -282,6 +282,8 @@ pub struct Sim {
     /// Order in which nodes stopped (for the last-node-to-stop boot rule).
     pub(crate) stop_order: Vec<usize>,
     pub vhosts: Vec<String>,
+    /// The vhosts' metadata and permissions, and each client's vhost.
+    pub vhost_table: crate::sim::vhosts::VhostTable,
     pub policies: PolicyStore,
     /// Exchanges and bindings, cluster-wide (Mnesia's tables).
     pub exchanges: crate::sim::exchanges::Exchanges,
@@ -357,6 +359,7 @@ impl Sim {
             waiting_boot: Vec::new(),
             restarting: Vec::new(),
             vhosts: vec!["/".to_string()],
+            vhost_table: Default::default(),
             exchanges: crate::sim::exchanges::Exchanges::with_vhost("/"),
             policies: PolicyStore::default(),
             queues: Vec::new(),

@@ -42,6 +42,16 @@ pub const SCRIPT_WAKEUPS_MAX: u64 = 250_000;
 /// simulator keeps, with its trace).
 pub const SCRIPT_CONNECTIONS_MAX: usize = 1_000;
 
+/// Virtual hosts a cluster may have at once (`/` included).
+pub const VHOSTS_MAX: usize = 100;
+
+/// Exchanges the cluster may hold at once, over all vhosts (each vhost's seven predeclared
+/// ones included).
+pub const EXCHANGES_MAX: usize = 2_000;
+
+/// Explicit bindings the cluster may hold at once, over all vhosts.
+pub const BINDINGS_MAX: usize = 10_000;
+
 /// Bytes of scenario text (a file, a pasted session, the text a share link carries).
 pub const SCENARIO_MAX_BYTES: usize = 256 * 1024;
 
@@ -91,6 +101,31 @@ pub fn check_script_connections(opened: usize) -> Result<(), String> {
     Err(format!(
         "this script has opened {} connections, the most one script may open (a playground limit, docs/limits.md): close connections you no longer use and reuse one (conn.close())",
         thousands(opened as u64)
+    ))
+}
+
+/// The refusal of one more vhost when the cluster has `have`.
+pub fn check_vhosts(have: usize) -> Result<(), String> {
+    check_records(have, VHOSTS_MAX, "virtual hosts", "delete_vhost")
+}
+
+/// The refusal of one more exchange when the cluster has `have`.
+pub fn check_exchanges(have: usize) -> Result<(), String> {
+    check_records(have, EXCHANGES_MAX, "exchanges", "exchange_delete")
+}
+
+/// The refusal of one more binding when the cluster has `have`.
+pub fn check_bindings(have: usize) -> Result<(), String> {
+    check_records(have, BINDINGS_MAX, "bindings", "queue_unbind")
+}
+
+fn check_records(have: usize, max: usize, what: &str, remove: &str) -> Result<(), String> {
+    if have < max {
+        return Ok(());
+    }
+    Err(format!(
+        "the cluster has {} {what}, the most it may hold (a playground limit, docs/limits.md): {remove} the ones you no longer use",
+        thousands(have as u64)
     ))
 }
 

@@ -30,11 +30,14 @@ pub mod policy;
 pub mod queue_args;
 pub mod queues;
 pub mod rabbitmq_conf;
+mod record_caps;
 pub mod scenario;
 pub mod state_change;
 pub mod sync;
 pub mod time;
 pub mod trace;
+mod vhost_methods;
+pub mod vhosts;
 pub mod view;
 pub mod wire;
 

@@ -361,7 +361,21 @@ pub fn console_line(r: &mut Rng) -> String {
             pick(r, &["sync", "cancel_sync", "bogus"]),
             pick(r, &["%2F", "%2f", "/", "%ZZ"])
         ),
-        12 => format!("rabbitmqctl -n rabbit@{} add_vhost v{}", node(r), r.below(2)),
+        12 => format!(
+            "rabbitmqctl -n rabbit@{} {} v{}",
+            node(r),
+            pick(
+                r,
+                &[
+                    "add_vhost",
+                    "delete_vhost",
+                    "set_permissions guest '.*' '.*' '.*' -p",
+                    "list_permissions -p",
+                    "list_queues -p",
+                ]
+            ),
+            r.below(2)
+        ),
         _ => pick(
             r,
             &[
@@ -456,7 +470,12 @@ pub fn scenario_line(r: &mut Rng) -> String {
         6 => "heal".to_string(),
         7 => "join node".to_string(),
         8 => format!("wait {}", duration(r)),
-        9 => format!("client c{} node={}", r.below(3), node(r)),
+        9 => format!(
+            "client c{} node={}{}",
+            r.below(3),
+            node(r),
+            pick(r, &["", "", " vhost=v0", " vhost=/"])
+        ),
         10 => format!("drop {}", small(r)),
         11 => format!(
             "expect queue {} master={} messages={}",

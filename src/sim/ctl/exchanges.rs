@@ -30,7 +30,11 @@ const BINDING_COLUMNS: &[&str] = &[
 ];
 
 /// A listing's column words, checked against what the command accepts (`InfoKeys`).
-fn columns(pos: &[String], allowed: &[&str], default: &[&str]) -> Result<Vec<String>, Refusal> {
+pub(super) fn columns(
+    pos: &[String],
+    allowed: &[&str],
+    default: &[&str],
+) -> Result<Vec<String>, Refusal> {
     let cols: Vec<String> = if pos.is_empty() {
         default.iter().map(|c| c.to_string()).collect()
     } else {
@@ -62,7 +66,7 @@ fn args_text(args: &[(String, crate::erl::json::Json)]) -> String {
 }
 
 /// The banner (unless `--quiet`) and the table (headers unless `--no-table-headers`).
-fn listing(
+pub(super) fn listing(
     banner: String,
     quiet: bool,
     headers: bool,

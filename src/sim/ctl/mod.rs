@@ -12,6 +12,7 @@ mod membership;
 mod output;
 mod process;
 pub mod shell;
+mod vhosts;
 
 pub use commands::{run_redirected, run_words};
 pub use output::CtlOutput;

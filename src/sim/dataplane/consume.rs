@@ -107,6 +107,8 @@ impl Sim {
         let now = self.now;
         let mut by_queue: Vec<(QueueId, Vec<u64>, Vec<MsgId>)> = Vec::new();
         let mut count = 0;
+        // A delivery names its queue; the client's vhost tells which queue of that name.
+        let vhost = self.vhost_table.client_vhost(c).to_string();
         let cl = &mut self.clients[c.0];
         let mut found = false;
         for d in cl.deliveries.iter_mut() {
@@ -121,7 +123,7 @@ impl Sim {
             let qid = self
                 .queues
                 .iter()
-                .position(|r| !r.deleted && r.name == d.queue)
+                .position(|r| !r.deleted && r.vhost == vhost && r.name == d.queue)
                 .map(QueueId);
             if let Some(qid) = qid {
                 match by_queue.iter_mut().find(|(x, _, _)| *x == qid) {

@@ -479,7 +479,21 @@ impl Run {
             }
             Action::Client { name, node, vhost } => {
                 let n = self.node(node)?;
+                if let Err(e) = self
+                    .sim
+                    .vhost_access(vhost, crate::sim::vhosts::DEFAULT_USER)
+                {
+                    // The client's failure, as pika raises it; not a scenario error.
+                    return Ok(Some(CtlOutput {
+                        output: format!(
+                            "ProbableAccessDeniedError: ConnectionClosedByBroker: ({}) {}",
+                            e.code, e.text
+                        ),
+                        exit_code: 1,
+                    }));
+                }
                 let c = self.sim.connect(name, n)?;
+                self.sim.note_client_vhost(c, vhost);
                 self.clients.push((name.clone(), c, vhost.clone()));
                 Ok(Some(CtlOutput::ok(format!(
                     "connected to {}",
@@ -959,6 +973,11 @@ impl Run {
         vhost: &str,
         op: &ExchangeOp,
     ) -> Result<CtlOutput, String> {
+        match op {
+            ExchangeOp::Declare(spec) => self.sim.exchange_cap(vhost, spec)?,
+            ExchangeOp::Bind { spec, unbind } => self.sim.binding_cap(vhost, spec, *unbind)?,
+            _ => {}
+        }
         let answer = match op {
             ExchangeOp::Declare(spec) => self
                 .sim

@@ -249,7 +249,13 @@ impl Ctx<'_> {
                 });
                 HostResult::Return(Value::Int(n as i64))
             }
-            "basic_recover" | "flow" | "add_on_return_callback" | "publish" => {
+            "add_on_return_callback" => {
+                let b = bound!(&["callback"], 1);
+                let cb = opt(&b, 0).cloned().unwrap_or(Value::None);
+                self.add_on_return_callback(chan, cb);
+                HostResult::Return(Value::None)
+            }
+            "basic_recover" | "flow" | "publish" => {
                 HostResult::Raise(not_supported(&q(method), "this call is not modelled yet"))
             }
             "confirm_delivery" => {

@@ -93,17 +93,10 @@ impl Ctx<'_> {
             Some(node) if p.port != 5672 || !self.sim.node_running(node) => {
                 Err((self.st.exc.connection_refused(), now + rtt))
             }
-            Some(_) if !self.sim.vhosts.iter().any(|v| v == &p.vhost) => Err((
-                self.st.exc.new_exc(
-                    PikaExc::ProbableAccessDeniedError,
-                    vec![Value::str(&format!(
-                        "ConnectionClosedByBroker: (530) {}",
-                        repr_str(&format!("NOT_ALLOWED - vhost {} not found", p.vhost))
-                    ))],
-                ),
-                now + rtt + rtt,
-            )),
-            Some(node) => Ok(node),
+            Some(node) => match self.vhost_refusal(&p.vhost) {
+                Some(e) => Err((e, now + rtt + rtt)),
+                None => Ok(node),
+            },
         };
         match outcome {
             Ok(node) => {
@@ -116,6 +109,7 @@ impl Ctx<'_> {
                         return self.next_attempt(w, now + rtt);
                     }
                 };
+                self.sim.note_client_vhost(client, &p.vhost);
                 self.st.new_clients.push((name, client, p.vhost.clone()));
                 let obj = self.new_obj(Obj::Connection(number - 1), "BlockingConnection");
                 let obj_id = match &obj {
@@ -401,6 +395,7 @@ impl Ctx<'_> {
                 match self.sim.connect(&name, node) {
                     Ok(c) => {
                         let vhost = self.st.conns[conn].params.vhost.clone();
+                        self.sim.note_client_vhost(c, &vhost);
                         self.st.new_clients.push((name, c, vhost));
                         c
                     }

@@ -233,6 +233,9 @@ impl Ctx<'_> {
         if let Some(cb) = self.st.queued_callbacks.pop_front() {
             return Some(cb);
         }
+        if let Some(cb) = self.next_return(conn) {
+            return Some(cb);
+        }
         for chan in self.st.conns[conn].chans.clone() {
             while let Some(ev) = self.st.chans[chan].inbox.pop_front() {
                 match ev {

@@ -63,6 +63,8 @@ pub struct HostState {
     pub new_clients: Vec<(String, ClientId, String)>,
     /// Why the binding stopped the script, if it did.
     pub stop: Option<String>,
+    /// Return callbacks and the `basic.return`s on their way (`returns`).
+    pub returns: crate::sim::pika::host::return_queue::Returns,
 }
 
 impl HostState {
@@ -95,6 +97,7 @@ impl HostState {
             queued_callbacks: VecDeque::new(),
             new_clients: Vec::new(),
             stop: None,
+            returns: Default::default(),
         }
     }
 

@@ -144,6 +144,12 @@ impl Ctx<'_> {
         for name in call.names() {
             try_raise!(self.short_string(name));
         }
+        if let Err(text) = self.record_cap(chan, &call) {
+            return HostResult::Raise(crate::py::PyException::builtin(
+                crate::py::BuiltinExc::RuntimeError,
+                text,
+            ));
+        }
         let at = self.request_to_node(chan, label);
         let conn = self.st.chans[chan].conn;
         self.suspend(

@@ -23,7 +23,10 @@ mod objects;
 mod params;
 mod poll;
 mod publish;
+mod return_queue;
+mod returns;
 mod sync;
+mod vhost;
 mod wire;
 
 pub use ctx::{link_range, Ctx, HostState, Shared, OPS_PER_INSTANT};

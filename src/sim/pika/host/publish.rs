@@ -233,6 +233,9 @@ impl Ctx<'_> {
         let seq = self.sim_publish(chan, out, plain);
         let msg = self.sim.messages.last().map(|m| m.id.0);
         if !self.st.chans[chan].confirm {
+            if mandatory && unroutable {
+                self.note_return(chan, &exchange, &rk, msg);
+            }
             return HostResult::Return(Value::None);
         }
         let Some(seq) = seq else {
@@ -264,22 +267,7 @@ impl Ctx<'_> {
         routing_key: &str,
         msg: Option<u64>,
     ) -> Value {
-        let method = self.method_obj(
-            "Basic.Return",
-            vec![
-                ("reply_code", Value::Int(312)),
-                ("reply_text", Value::str("NO_ROUTE")),
-                ("exchange", Value::str(exchange)),
-                ("routing_key", Value::str(routing_key)),
-            ],
-        );
-        let (props, body) = match msg {
-            Some(m) => (self.props_obj_for(m), self.body_for(m, "")),
-            None => (
-                self.new_obj(Obj::Props(Vec::new()), "BasicProperties"),
-                Value::bytes(b""),
-            ),
-        };
+        let (method, props, body) = self.returned_parts(exchange, routing_key, msg);
         self.new_obj(
             Obj::Returned {
                 method,

@@ -94,7 +94,10 @@ impl Ctx<'_> {
                         }
                     }
                     // A lost connection reaches the script through the connection's state.
-                    ClientError::Connection(_) => {}
+                    e @ ClientError::Connection(_) => {
+                        let conn = self.st.chans[chan].conn;
+                        self.broker_closed(conn, &e);
+                    }
                 }
             }
         }
@@ -159,6 +162,12 @@ impl Ctx<'_> {
                     }
                 }
                 _ => {}
+            }
+        }
+        // A basic.return reaching a script that processes events wakes it.
+        if pending.is_some_and(|p| matches!(p.wait, Wait::Events { .. } | Wait::Consuming { .. })) {
+            if let Some(t) = st.returns.next_at() {
+                consider(t);
             }
         }
         best.filter(|t| *t > now)
