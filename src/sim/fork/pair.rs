@@ -58,8 +58,9 @@ fn lines_after(player: &Player, t: Micros) -> String {
     out
 }
 
-/// Inputs the base scenario records (every line but set-up, `wait` and `expect`).
-fn base_inputs(base: &str) -> usize {
+/// Inputs the base scenario records (every line but set-up, `wait` and `expect`): the side's
+/// own lines follow them in each side's session.
+pub fn base_inputs(base: &str) -> usize {
     parse(base).map_or(0, |steps| {
         steps
             .iter()
@@ -75,6 +76,17 @@ fn base_inputs(base: &str) -> usize {
             })
             .count()
     })
+}
+
+/// The fork instant of two loaded sides: when a side's own lines ran (`base_inputs` from
+/// [`base_inputs`]).
+pub fn fork_instant(spec: &ForkSpec, base_inputs: usize, a: &Player, b: &Player) -> Micros {
+    [(Side::A, a), (Side::B, b)]
+        .into_iter()
+        .filter(|(s, _)| !spec.variation(*s).lines.is_empty())
+        .filter_map(|(_, p)| p.session.inputs().get(base_inputs).map(|i| i.at))
+        .min()
+        .unwrap_or(Micros::ZERO)
 }
 
 /// Two runs in lock-step.
@@ -145,18 +157,7 @@ impl ForkPair {
 
     /// The fork instant: when the sides' own lines ran (known once loaded).
     pub fn fork_at(&self) -> Micros {
-        [Side::A, Side::B]
-            .into_iter()
-            .filter(|&s| !self.spec.variation(s).lines.is_empty())
-            .filter_map(|s| {
-                self.side(s)
-                    .session
-                    .inputs()
-                    .get(self.base_inputs)
-                    .map(|i| i.at)
-            })
-            .min()
-            .unwrap_or(Micros::ZERO)
+        fork_instant(&self.spec, self.base_inputs, &self.a, &self.b)
     }
 
     /// What the viewer asked, applied to both sides alike: play, pause and the speed are the

@@ -3,6 +3,7 @@
 
 pub mod changes;
 pub mod editor;
+pub mod fork;
 pub mod guide;
 pub mod lab;
 pub mod lang;

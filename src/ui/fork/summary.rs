@@ -1,0 +1,119 @@
+//! The outcome table under the two stages: each metric for A and B and the difference in
+//! words, then which mirrors were promoted; all from `sim::fork::outcome`.
+
+use yew::prelude::*;
+
+use crate::sim::fork::outcome::{differences, value_text, Metric, Outcome};
+use crate::ui::i18n::fork::ForkText;
+
+/// The table, captioned with the two sides' labels.
+pub fn summary_markup(a: &Outcome, b: &Outcome, labels: (&str, &str), text: &ForkText) -> Html {
+    let diffs = differences(a, b);
+    let rows: Html = Metric::ALL
+        .iter()
+        .map(|&m| {
+            let d = diffs.iter().find(|d| d.metric == m);
+            let harm = d.is_some() && m.is_harm();
+            html! {
+                <tr class={classes!(d.is_some().then_some("differs"), harm.then_some("harm"))}
+                    data-metric={format!("{m:?}")}>
+                    <th scope="row">{ text.metric(m) }</th>
+                    <td data-side="a">{ value_text(m, m.of(a)) }</td>
+                    <td data-side="b">{ value_text(m, m.of(b)) }</td>
+                    <td>{ d.map_or_else(|| text.same.to_string(), |d| text.sentence(d)) }</td>
+                </tr>
+            }
+        })
+        .collect();
+    let promoted = |o: &Outcome| {
+        if o.promoted.is_empty() {
+            text.promoted_none.to_string()
+        } else {
+            o.promoted
+                .iter()
+                .map(|(q, node)| format!("{q} → {node}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let words: Html = if diffs.is_empty() {
+        html! { <p class="muted fork-none">{ text.no_difference }</p> }
+    } else {
+        diffs
+            .iter()
+            .filter(|d| d.metric.is_harm())
+            .map(|d| html! { <p class="fork-sentence">{ text.sentence(d) }</p> })
+            .collect()
+    };
+    html! {
+        <section class="card fork-summary" aria-labelledby="fork-summary-h">
+            <h2 id="fork-summary-h">{ text.summary }</h2>
+            <div class="fork-words" aria-live="polite">{ words }</div>
+            <div class="table-scroll">
+                <table class="fork-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{ text.metric }</th>
+                            <th scope="col">{ format!("A · {}", labels.0) }</th>
+                            <th scope="col">{ format!("B · {}", labels.1) }</th>
+                            <th scope="col">{ text.difference }</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        { rows }
+                        <tr data-metric="promoted-to">
+                            <th scope="row">{ text.promoted_to }</th>
+                            <td data-side="a">{ promoted(a) }</td>
+                            <td data-side="b">{ promoted(b) }</td>
+                            <td></td>
+                        </tr>
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::sim::fork::pair::ForkPair;
+    use crate::sim::fork::presets::preset;
+    use crate::sim::fork::spec::ForkSpec;
+    use crate::ui::i18n::fork::fork_text;
+    use crate::ui::i18n::Lang;
+    use crate::ui::ssr::render;
+
+    #[derive(Properties, PartialEq)]
+    struct ProbeProps {
+        lang: Lang,
+    }
+
+    /// The promote-on-shutdown preset over a master stopped with an unsynchronised mirror.
+    #[function_component]
+    fn Probe(props: &ProbeProps) -> Html {
+        let base = "cluster nodes=3\nseed 5\nclient app node=node1\napp declare s durable\napp confirm\napp publish s \"old\" count=10 persistent\nwait 100ms\nrabbitmqctl set_policy ha-nodes \"^s$\" '{\"ha-mode\":\"nodes\",\"ha-params\":[\"rabbit@node1\",\"rabbit@node2\"]}'\nwait 100ms\n";
+        let (a, b) = preset("promote-on-shutdown").unwrap().variations();
+        let mut spec = ForkSpec::new(base, a, b).unwrap();
+        spec.after = "client pub node=node3\npub confirm\npub publish s \"new\" count=5 persistent\nwait 100ms\non node1: rabbitmqctl stop_app\nwait 1s\n".into();
+        let (oa, ob, _) = ForkPair::loaded(spec).outcomes();
+        summary_markup(&oa, &ob, ("when-synced", "always"), fork_text(props.lang))
+    }
+
+    #[test]
+    fn the_table_says_which_side_lost_what_in_both_languages() {
+        let en = render::<Probe>(ProbeProps { lang: Lang::En });
+        assert!(
+            en.contains("Side B: 10 more confirmed messages lost than side A."),
+            "{en}"
+        );
+        assert!(
+            en.contains("A · when-synced") && en.contains("B · always"),
+            "{en}"
+        );
+        assert!(en.contains("s → rabbit@node2"), "{en}");
+        let zh = render::<Probe>(ProbeProps { lang: Lang::Zh });
+        assert!(zh.contains("B 边比 A 边多 10（已确认消息丢失）。"), "{zh}");
+        assert!(zh.contains("分叉以来的结果"), "{zh}");
+    }
+}
