@@ -35,9 +35,11 @@ const link = (text, t) => `#v=1&z=${zlib.deflateRawSync(Buffer.from(text)).toStr
 
 const WORDS = {
   en: { locale: 'en-US', fork: 'Fork', play: 'Play both', sideA: 'A · when-synced', sideB: 'B · always',
-    lost: 'Side B: 10 more confirmed messages lost than side A.', keepB: 'Keep B', clock: 'Timeline of both runs' },
+    lost: 'Side B: 10 more confirmed messages lost than side A.', keepB: 'Keep B', clock: 'Timeline of both runs',
+    same: 'Cannot fork: the two sides apply the same lines: nothing would differ' },
   zh: { locale: 'zh-CN', fork: '分叉', play: '两边播放', sideA: 'A · when-synced', sideB: 'B · always',
-    lost: 'B 边比 A 边多 10（已确认消息丢失）。', keepB: '保留 B', clock: '两边运行的时间轴' },
+    lost: 'B 边比 A 边多 10（已确认消息丢失）。', keepB: '保留 B', clock: '两边运行的时间轴',
+    same: '无法分叉：两边执行的行完全相同：不会有任何差别' },
 };
 
 const cell = (page, metric, side) => page.locator(`.fork-table tr[data-metric="${metric}"] td[data-side="${side}"]`);
@@ -50,6 +52,12 @@ async function forkAndPlay(page, words) {
   await dialog.waitFor();
   assert.equal(await page.locator('#fork-preset').inputValue(), '0');
   assert.match(await page.locator('#fork-b-lines').inputValue(), /"ha-promote-on-shutdown":"always"/);
+  // The same lines on both sides are refused where they were typed, in the page's language.
+  await page.locator('#fork-b-lines').fill(await page.locator('#fork-a-lines').inputValue());
+  assert.equal(await page.locator('#fork-preset').inputValue(), 'custom');
+  await dialog.getByRole('button', { name: words.fork, exact: true }).click();
+  await dialog.getByRole('alert').getByText(words.same).waitFor();
+  await page.locator('#fork-preset').selectOption('0');
   await dialog.getByRole('button', { name: words.fork, exact: true }).click();
   const view = page.locator('.fork-view');
   await view.waitFor();
@@ -80,7 +88,12 @@ test('fork a running scenario with a preset, play both, read the outcome (deskto
     await slider.fill('1000000');
     await eventually('both sides at 1 s', async () => (await page.locator('#fork-clock').textContent()) === '1.000000 s');
     await eventually('the loss still shown at 1 s', async () => (await cell(page, 'Lost', 'b').textContent()) === '10');
-    await page.screenshot({ path: shot('fork-desktop-en.png'), fullPage: true });
+    // Side A's queue has been down since the stop at 300 ms; side B's never was.
+    await eventually('the downtime at 1 s', async () => (await cell(page, 'Downtime', 'a').textContent()) === '700 ms');
+    assert.equal(await cell(page, 'Downtime', 'b').textContent(), '0 µs');
+    await page.screenshot({ path: shot('fork-desktop-en.png') });
+    await view.locator('.fork-summary').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shot('fork-desktop-en-summary.png') });
 
     // The fork's link reopens the fork.
     await page.getByRole('button', { name: 'Link to this fork' }).click();

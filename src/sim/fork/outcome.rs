@@ -29,9 +29,13 @@ pub struct Outcome {
     /// Messages delivered more than once.
     pub duplicates: u64,
     /// Time since the fork that queues spent down (no replica running, no mirror promoted),
-    /// summed over queues.
+    /// summed over queues, up to the run's present.
     pub downtime: Micros,
-    /// Queues down at this instant.
+    /// The part of `downtime` from queues that are up again.
+    pub downtime_closed: Micros,
+    /// When each queue down at the run's present went down (no earlier than the fork).
+    pub down_since: Vec<Micros>,
+    /// Queues down at the run's present.
     pub down_now: u64,
     /// Consumers cancelled by the broker (failover with `x-cancel-on-ha-failover`, queue gone).
     pub cancels: u64,
@@ -68,6 +72,7 @@ pub fn outcome(sim: &Sim, anomalies: &[Anomaly], since: Micros) -> Outcome {
         ..Outcome::default()
     };
     let now = sim.now();
+    let since = since.min(now);
     // Queue (vhost, name) → down since.
     let mut down: BTreeMap<(String, String), Micros> = BTreeMap::new();
     let mut total = Micros::ZERO;
@@ -104,12 +109,24 @@ pub fn outcome(sim: &Sim, anomalies: &[Anomaly], since: Micros) -> Outcome {
             _ => {}
         }
     }
-    o.down_now = down.len() as u64;
-    for from in down.into_values() {
-        close(from, now);
-    }
-    o.downtime = total;
+    o.downtime_closed = total;
+    o.down_since = down.into_values().map(|from| from.max(since)).collect();
+    o.down_now = o.down_since.len() as u64;
+    o.downtime = o.downtime_at(now);
     o
+}
+
+impl Outcome {
+    /// The downtime as it stands at `t` (no earlier than the run's last state change): the
+    /// queues still down have been down until `t`. The page reads it on every frame without
+    /// reading the run again.
+    pub fn downtime_at(&self, t: Micros) -> Micros {
+        self.down_since
+            .iter()
+            .fold(self.downtime_closed, |acc, &from| {
+                acc + Micros(t.0.saturating_sub(from.0))
+            })
+    }
 }
 
 /// What is compared between the sides.

@@ -4,8 +4,8 @@
 
 use crate::sim::checker::check;
 use crate::sim::fork::outcome::{differences, outcome, Difference, Outcome};
-use crate::sim::fork::spec::{ForkError, ForkSpec, Side, Variation};
-use crate::sim::limits::{thousands, PUBLISHES_PER_RUN_MAX};
+use crate::sim::fork::spec::{ForkError, ForkErrorKind, ForkSpec, Side, Variation};
+use crate::sim::limits::PUBLISHES_PER_RUN_MAX;
 use crate::sim::scenario::parse::{parse, Action as Line};
 use crate::sim::scenario::player::{Action, Player, MAX_SPEED, MIN_SPEED};
 use crate::sim::time::Micros;
@@ -20,14 +20,8 @@ pub const FORK_MESSAGES_MAX: usize = PUBLISHES_PER_RUN_MAX / 2;
 pub fn fork_at_cursor(player: &Player, a: Variation, b: Variation) -> Result<ForkSpec, ForkError> {
     let sim = &player.session.run.sim;
     if sim.messages.len() > FORK_MESSAGES_MAX {
-        return Err(ForkError {
-            line: 0,
-            message: format!(
-                "this run holds {} messages; a fork keeps two runs, so it forks runs of at most {} messages",
-                thousands(sim.messages.len() as u64),
-                thousands(FORK_MESSAGES_MAX as u64)
-            ),
-        });
+        let messages = sim.messages.len();
+        return Err(ForkError::new(0, ForkErrorKind::RunTooLarge { messages }));
     }
     let t = player.cursor.min(player.horizon());
     let base = player.session.to_scenario_until(t);

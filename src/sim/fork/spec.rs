@@ -11,7 +11,7 @@
 //! Each side is then an ordinary scenario (the base, its own lines, the common rest), so the
 //! two share every event before the fork instant by determinism, not by copying.
 
-use crate::sim::limits::SCENARIO_MAX_BYTES;
+use crate::sim::limits::{thousands, PUBLISHES_PER_RUN_MAX, SCENARIO_MAX_BYTES};
 use crate::sim::scenario::parse::parse;
 
 /// Lines a side may apply at the fork instant.
@@ -54,12 +54,91 @@ pub struct ForkSpec {
     pub after: String,
 }
 
-/// Why a fork cannot be made or read, in English, naming the line where there is one.
+/// Why a fork cannot be made or read, as data (the page writes it in the reader's language).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ForkErrorKind {
+    /// `fork a:` with no line after the colon.
+    EmptyLine,
+    /// A label longer than [`LABEL_MAX_CHARS`].
+    LabelTooLong,
+    /// The fork text, or a side's scenario, has this many bytes: more than a scenario holds.
+    TooLong { bytes: usize },
+    /// A fork line after the lines both sides run.
+    SplitBlock,
+    /// No `fork` line at all.
+    NoForkLine,
+    /// A side applies more than [`SIDE_LINES_MAX`] lines.
+    TooManyLines { side: Side, lines: usize },
+    /// A side's line holds a line break.
+    MultiLine { side: Side },
+    /// A side's scenario does not parse: the parser's line and message.
+    SideParse {
+        side: Side,
+        line: usize,
+        message: String,
+    },
+    /// Both sides apply the same lines.
+    SameLines,
+    /// The run holds this many messages, too many to keep twice.
+    RunTooLarge { messages: usize },
+}
+
+/// Why a fork cannot be made or read, naming the line of the fork text where there is one;
+/// `message` is the English.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ForkError {
     /// 1-based line of the fork text (0 when the text as a whole is at fault).
     pub line: usize,
+    pub kind: ForkErrorKind,
     pub message: String,
+}
+
+impl ForkError {
+    pub fn new(line: usize, kind: ForkErrorKind) -> ForkError {
+        let s = |side: &Side| side.letter();
+        let message = match &kind {
+            ForkErrorKind::EmptyLine => "`fork a:` needs a scenario line after the colon".into(),
+            ForkErrorKind::LabelTooLong => {
+                format!("a side's label holds at most {LABEL_MAX_CHARS} characters")
+            }
+            ForkErrorKind::TooLong { bytes } => format!(
+                "the fork is {} bytes long; a scenario holds at most {} bytes",
+                thousands(*bytes as u64),
+                thousands(SCENARIO_MAX_BYTES as u64)
+            ),
+            ForkErrorKind::SplitBlock => {
+                "the fork lines form one block: a fork line after the lines both sides run".into()
+            }
+            ForkErrorKind::NoForkLine => {
+                "no fork line: a fork names what side a and side b do (`fork a: LINE`)".into()
+            }
+            ForkErrorKind::TooManyLines { side, lines } => format!(
+                "side {} has {lines} lines; a side applies at most {SIDE_LINES_MAX} at the fork",
+                s(side)
+            ),
+            ForkErrorKind::MultiLine { side } => {
+                format!("side {0}: one scenario line per `fork {0}:` line", s(side))
+            }
+            ForkErrorKind::SideParse {
+                side,
+                line,
+                message,
+            } => format!("side {}, line {line}: {message}", s(side)),
+            ForkErrorKind::SameLines => {
+                "the two sides apply the same lines: nothing would differ".into()
+            }
+            ForkErrorKind::RunTooLarge { messages } => format!(
+                "this run holds {} messages; a fork keeps two runs, so it forks runs of at most {} messages",
+                thousands(*messages as u64),
+                thousands((PUBLISHES_PER_RUN_MAX / 2) as u64)
+            ),
+        };
+        ForkError {
+            line,
+            kind,
+            message,
+        }
+    }
 }
 
 impl std::fmt::Display for ForkError {
@@ -72,11 +151,8 @@ impl std::fmt::Display for ForkError {
     }
 }
 
-fn error(line: usize, message: impl Into<String>) -> ForkError {
-    ForkError {
-        line,
-        message: message.into(),
-    }
+fn error(line: usize, kind: ForkErrorKind) -> ForkError {
+    ForkError::new(line, kind)
 }
 
 /// The word a heredoc (`python app <<EOF`, `<<'END'`) ends with, if the line opens one: its
@@ -113,7 +189,7 @@ fn fork_piece(line: &str, n: usize) -> Result<Option<Piece<'_>>, ForkError> {
     if let Some(body) = rest.strip_prefix(':') {
         let body = body.trim();
         if body.is_empty() {
-            return Err(error(n, "`fork a:` needs a scenario line after the colon"));
+            return Err(error(n, ForkErrorKind::EmptyLine));
         }
         return Ok(Some(Piece::Line(side, body)));
     }
@@ -122,10 +198,7 @@ fn fork_piece(line: &str, n: usize) -> Result<Option<Piece<'_>>, ForkError> {
         return Ok(None);
     };
     if unquoted.chars().count() > LABEL_MAX_CHARS {
-        return Err(error(
-            n,
-            format!("a side's label holds at most {LABEL_MAX_CHARS} characters"),
-        ));
+        return Err(error(n, ForkErrorKind::LabelTooLong));
     }
     Ok(Some(Piece::Label(side, unquoted.to_string())))
 }
@@ -165,7 +238,7 @@ impl ForkSpec {
     /// Reads a fork text (see the module's doc).
     pub fn parse(text: &str) -> Result<ForkSpec, ForkError> {
         if text.len() > SCENARIO_MAX_BYTES {
-            return Err(error(0, too_long(text.len())));
+            return Err(error(0, ForkErrorKind::TooLong { bytes: text.len() }));
         }
         let mut base = String::new();
         let mut after = String::new();
@@ -194,10 +267,7 @@ impl ForkSpec {
                     out.push('\n');
                 }
                 _ if phase == 2 => {
-                    return Err(error(
-                        n,
-                        "the fork lines form one block: a fork line after the lines both sides run",
-                    ));
+                    return Err(error(n, ForkErrorKind::SplitBlock));
                 }
                 Piece::Label(side, label) => {
                     phase = 1;
@@ -216,10 +286,7 @@ impl ForkSpec {
             }
         }
         if phase == 0 {
-            return Err(error(
-                0,
-                "no fork line: a fork names what side a and side b do (`fork a: LINE`)",
-            ));
+            return Err(error(0, ForkErrorKind::NoForkLine));
         }
         let spec = ForkSpec { base, a, b, after };
         spec.validate()?;
@@ -269,49 +336,35 @@ impl ForkSpec {
     fn validate(&self) -> Result<(), ForkError> {
         for side in [Side::A, Side::B] {
             let v = self.variation(side);
-            let s = side.letter();
             if v.lines.len() > SIDE_LINES_MAX {
-                return Err(error(0, format!("side {s} has {} lines; a side applies at most {SIDE_LINES_MAX} at the fork", v.lines.len())));
+                let lines = v.lines.len();
+                return Err(error(0, ForkErrorKind::TooManyLines { side, lines }));
             }
             if v.label.chars().count() > LABEL_MAX_CHARS {
-                return Err(error(
-                    0,
-                    format!("side {s}'s label holds at most {LABEL_MAX_CHARS} characters"),
-                ));
+                return Err(error(0, ForkErrorKind::LabelTooLong));
             }
-            for l in &v.lines {
-                if l.contains('\n') {
-                    return Err(error(
-                        0,
-                        format!("side {s}: one scenario line per `fork {s}:` line"),
-                    ));
-                }
+            if v.lines.iter().any(|l| l.contains('\n')) {
+                return Err(error(0, ForkErrorKind::MultiLine { side }));
             }
             let text = self.side_text(side);
             if text.len() > SCENARIO_MAX_BYTES {
-                return Err(error(0, too_long(text.len())));
+                return Err(error(0, ForkErrorKind::TooLong { bytes: text.len() }));
             }
             if let Err(e) = parse(&text) {
+                let (line, message) = (e.line, e.message);
                 return Err(error(
                     0,
-                    format!("side {s}, line {}: {}", e.line, e.message),
+                    ForkErrorKind::SideParse {
+                        side,
+                        line,
+                        message,
+                    },
                 ));
             }
         }
         if self.a.lines == self.b.lines {
-            return Err(error(
-                0,
-                "the two sides apply the same lines: nothing would differ",
-            ));
+            return Err(error(0, ForkErrorKind::SameLines));
         }
         Ok(())
     }
-}
-
-fn too_long(bytes: usize) -> String {
-    format!(
-        "the fork is {} bytes long; a scenario holds at most {} bytes",
-        crate::sim::limits::thousands(bytes as u64),
-        crate::sim::limits::thousands(SCENARIO_MAX_BYTES as u64)
-    )
 }

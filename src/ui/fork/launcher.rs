@@ -14,7 +14,7 @@ use crate::sim::scenario::player::Action;
 use crate::ui::context::{use_lang, use_slow_store};
 use crate::ui::fmt::fmt_time;
 use crate::ui::fork::state::{ForkHandle, ForkOpen};
-use crate::ui::i18n::fork::{fork_text, ForkText};
+use crate::ui::i18n::fork::{error_text, fork_text, ForkText};
 use crate::ui::i18n::lang::{fill, Lang};
 
 /// The dialog's fields: the two sides' labels and lines, as typed.
@@ -105,7 +105,7 @@ pub fn ForkButton(props: &ForkButtonProps) -> Html {
                 }
                 Err(e) => error.set(Some(fill(
                     fork_text(lang).refused,
-                    &[("why", &e.to_string())],
+                    &[("why", &error_text(lang, &e))],
                 ))),
             }
         })

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use crate::sim::fork::spec::{is_fork, ForkSpec};
 use crate::sim::time::Micros;
 use crate::ui::fork::state::{ForkHandle, ForkOpen};
-use crate::ui::i18n::fork::fork_text;
+use crate::ui::i18n::fork::{error_text, fork_text};
 use crate::ui::i18n::lang::{fill, Lang};
 use crate::ui::share::link::{link_hash, read_hash};
 
@@ -20,7 +20,7 @@ pub fn fork_in_hash(hash: &str, lang: Lang) -> Option<Result<ForkOpen, String>> 
     Some(
         ForkSpec::parse(&text)
             .map(|spec| ForkOpen { spec, at })
-            .map_err(|e| fill(fork_text(lang).refused, &[("why", &e.to_string())])),
+            .map_err(|e| fill(fork_text(lang).refused, &[("why", &error_text(lang, &e))])),
     )
 }
 
@@ -62,6 +62,6 @@ mod tests {
             Micros(0),
         );
         let e = fork_in_hash(&bad, Lang::Zh).unwrap().unwrap_err();
-        assert!(e.starts_with("无法分叉："), "{e}");
+        assert_eq!(e, "无法分叉：两边执行的行完全相同：不会有任何差别");
     }
 }

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::sim::fork::outcome::{differences, value_text, Metric, Outcome};
+use crate::sim::fork::outcome::{differences, Metric, Outcome};
 use crate::ui::i18n::fork::ForkText;
 
 /// The table, captioned with the two sides' labels.
@@ -18,8 +18,8 @@ pub fn summary_markup(a: &Outcome, b: &Outcome, labels: (&str, &str), text: &For
                 <tr class={classes!(d.is_some().then_some("differs"), harm.then_some("harm"))}
                     data-metric={format!("{m:?}")}>
                     <th scope="row">{ text.metric(m) }</th>
-                    <td data-side="a">{ value_text(m, m.of(a)) }</td>
-                    <td data-side="b">{ value_text(m, m.of(b)) }</td>
+                    <td data-side="a">{ text.value(m, m.of(a)) }</td>
+                    <td data-side="b">{ text.value(m, m.of(b)) }</td>
                     <td>{ d.map_or_else(|| text.same.to_string(), |d| text.sentence(d)) }</td>
                 </tr>
             }
@@ -84,25 +84,28 @@ mod tests {
     use crate::ui::i18n::Lang;
     use crate::ui::ssr::render;
 
-    #[derive(Properties, PartialEq)]
-    struct ProbeProps {
-        lang: Lang,
-    }
-
-    /// The promote-on-shutdown preset over a master stopped with an unsynchronised mirror.
+    /// The promote-on-shutdown preset over a master stopped with an unsynchronised mirror,
+    /// summarised in English, then in Chinese.
     #[function_component]
-    fn Probe(props: &ProbeProps) -> Html {
+    fn Probe() -> Html {
         let base = "cluster nodes=3\nseed 5\nclient app node=node1\napp declare s durable\napp confirm\napp publish s \"old\" count=10 persistent\nwait 100ms\nrabbitmqctl set_policy ha-nodes \"^s$\" '{\"ha-mode\":\"nodes\",\"ha-params\":[\"rabbit@node1\",\"rabbit@node2\"]}'\nwait 100ms\n";
         let (a, b) = preset("promote-on-shutdown").unwrap().variations();
         let mut spec = ForkSpec::new(base, a, b).unwrap();
         spec.after = "client pub node=node3\npub confirm\npub publish s \"new\" count=5 persistent\nwait 100ms\non node1: rabbitmqctl stop_app\nwait 1s\n".into();
         let (oa, ob, _) = ForkPair::loaded(spec).outcomes();
-        summary_markup(&oa, &ob, ("when-synced", "always"), fork_text(props.lang))
+        let labels = ("when-synced", "always");
+        html! {
+            <>
+                <div id="en">{ summary_markup(&oa, &ob, labels, fork_text(Lang::En)) }</div>
+                <div id="zh">{ summary_markup(&oa, &ob, labels, fork_text(Lang::Zh)) }</div>
+            </>
+        }
     }
 
     #[test]
     fn the_table_says_which_side_lost_what_in_both_languages() {
-        let en = render::<Probe>(ProbeProps { lang: Lang::En });
+        let html = render::<Probe>(());
+        let (en, zh) = html.split_once("id=\"zh\"").unwrap();
         assert!(
             en.contains("Side B: 10 more confirmed messages lost than side A."),
             "{en}"
@@ -112,7 +115,6 @@ mod tests {
             "{en}"
         );
         assert!(en.contains("s → rabbit@node2"), "{en}");
-        let zh = render::<Probe>(ProbeProps { lang: Lang::Zh });
         assert!(zh.contains("B 边比 A 边多 10（已确认消息丢失）。"), "{zh}");
         assert!(zh.contains("分叉以来的结果"), "{zh}");
     }

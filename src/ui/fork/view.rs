@@ -219,7 +219,13 @@ pub fn ForkView(props: &ForkViewProps) -> Html {
             }
         })
     };
-    let (oa, ob) = (&outcomes.0, &outcomes.1);
+    // The downtime of queues still down runs on with the clock between changes of the runs.
+    let at_cursor = |o: &crate::sim::fork::outcome::Outcome| {
+        let mut o = o.clone();
+        o.downtime = o.downtime_at(cursor.max(fork_at));
+        o
+    };
+    let (oa, ob) = (&at_cursor(&outcomes.0), &at_cursor(&outcomes.1));
     html! {
         <div class="fork-view" role="region" aria-label={text.heading}>
             <header class="fork-head">

@@ -2,7 +2,11 @@
 //! outcome table, and the difference between the sides written in each language from the
 //! core's numbers.
 
-use crate::sim::fork::outcome::{value_text, Difference, Metric};
+use crate::sim::fork::outcome::{Difference, Metric};
+use crate::sim::fork::pair::FORK_MESSAGES_MAX;
+use crate::sim::fork::spec::{ForkError, ForkErrorKind, Side, LABEL_MAX_CHARS, SIDE_LINES_MAX};
+use crate::sim::limits::{thousands, SCENARIO_MAX_BYTES};
+use crate::ui::fmt::fmt_span;
 use crate::ui::i18n::lang::{fill, Lang};
 
 /// The fork in one language.
@@ -70,6 +74,15 @@ impl ForkText {
         self.metrics[i]
     }
 
+    /// A metric's value as the table writes it (downtime as a span of time: `0 µs`,
+    /// `700 ms`, `1.5 s`).
+    pub fn value(&self, m: Metric, v: u64) -> String {
+        match m {
+            Metric::Downtime => fmt_span(v as f64),
+            _ => v.to_string(),
+        }
+    }
+
     /// The difference as a sentence: which side has more of it, and by how much.
     pub fn sentence(&self, d: &Difference) -> String {
         let (side, other, by) = if d.a > d.b {
@@ -82,7 +95,7 @@ impl ForkText {
             &[
                 ("side", side),
                 ("other", other),
-                ("n", &value_text(d.metric, by)),
+                ("n", &self.value(d.metric, by)),
                 ("what", self.metric(d.metric)),
             ],
         )
@@ -190,3 +203,50 @@ static ZH: ForkText = ForkText {
     ],
     more: "{side} 边比 {other} 边多 {n}（{what}）。",
 };
+
+/// Why a fork was refused, in the reader's language (a side's parse error keeps the parser's
+/// English message, as the console shows it).
+pub fn error_text(lang: Lang, e: &ForkError) -> String {
+    if lang == Lang::En {
+        return e.to_string();
+    }
+    let side = |s: &Side| s.letter().to_ascii_uppercase();
+    let why = match &e.kind {
+        ForkErrorKind::EmptyLine => "`fork a:` 的冒号后面需要一条场景行".to_string(),
+        ForkErrorKind::LabelTooLong => format!("一边的名称最多 {LABEL_MAX_CHARS} 个字符"),
+        ForkErrorKind::TooLong { bytes } => format!(
+            "分叉长 {} 字节；一个场景最多 {} 字节",
+            thousands(*bytes as u64),
+            thousands(SCENARIO_MAX_BYTES as u64)
+        ),
+        ForkErrorKind::SplitBlock => {
+            "fork 行必须连成一块：两边共同执行的行之后又出现了 fork 行".to_string()
+        }
+        ForkErrorKind::NoForkLine => {
+            "没有 fork 行：分叉要写明 A 边和 B 边各做什么（`fork a: 行`）".to_string()
+        }
+        ForkErrorKind::TooManyLines { side: s, lines } => format!(
+            "{} 边有 {lines} 行；一边在分叉时最多执行 {SIDE_LINES_MAX} 行",
+            side(s)
+        ),
+        ForkErrorKind::MultiLine { side: s } => {
+            format!("{} 边：每个 `fork` 行只放一条场景行", side(s))
+        }
+        ForkErrorKind::SideParse {
+            side: s,
+            line,
+            message,
+        } => format!("{} 边第 {line} 行：{message}", side(s)),
+        ForkErrorKind::SameLines => "两边执行的行完全相同：不会有任何差别".to_string(),
+        ForkErrorKind::RunTooLarge { messages } => format!(
+            "这次运行有 {} 条消息；分叉要同时保存两次运行，所以最多只能分叉 {} 条消息的运行",
+            thousands(*messages as u64),
+            thousands(FORK_MESSAGES_MAX as u64)
+        ),
+    };
+    if e.line > 0 {
+        format!("第 {} 行：{why}", e.line)
+    } else {
+        why
+    }
+}
