@@ -20,7 +20,9 @@ pub fn summary_markup(a: &Outcome, b: &Outcome, labels: (&str, &str), text: &For
                     <th scope="row">{ text.metric(m) }</th>
                     <td data-side="a">{ text.value(m, m.of(a)) }</td>
                     <td data-side="b">{ text.value(m, m.of(b)) }</td>
-                    <td>{ d.map_or_else(|| text.same.to_string(), |d| text.sentence(d)) }</td>
+                    <td title={d.map(|d| text.sentence(d))}>
+                        { d.map_or_else(|| text.same.to_string(), |d| text.compact(d)) }
+                    </td>
                 </tr>
             }
         })
@@ -36,6 +38,8 @@ pub fn summary_markup(a: &Outcome, b: &Outcome, labels: (&str, &str), text: &For
                 .join(", ")
         }
     };
+    // The harmful differences as sentences above the table; the table's last column has them
+    // all, short.
     let words: Html = if diffs.is_empty() {
         html! { <p class="muted fork-none">{ text.no_difference }</p> }
     } else {
@@ -115,6 +119,7 @@ mod tests {
             "{en}"
         );
         assert!(en.contains("s → rabbit@node2"), "{en}");
+        assert!(en.contains(">B +10<") && en.contains(">A +1.0 s<"), "{en}");
         assert!(zh.contains("B 边比 A 边多 10（已确认消息丢失）。"), "{zh}");
         assert!(zh.contains("分叉以来的结果"), "{zh}");
     }

@@ -83,6 +83,16 @@ impl ForkText {
         }
     }
 
+    /// The difference in a table cell: the side with more, and how much more (`B +10`).
+    pub fn compact(&self, d: &Difference) -> String {
+        let (side, by) = if d.a > d.b {
+            ("A", d.a - d.b)
+        } else {
+            ("B", d.b - d.a)
+        };
+        format!("{side} +{}", self.value(d.metric, by))
+    }
+
     /// The difference as a sentence: which side has more of it, and by how much.
     pub fn sentence(&self, d: &Difference) -> String {
         let (side, other, by) = if d.a > d.b {
