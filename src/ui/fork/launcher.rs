@@ -113,7 +113,7 @@ pub fn ForkButton(props: &ForkButtonProps) -> Html {
     let title = fill(text.button_title, &[("t", &fmt_time(cursor))]);
     html! {
         <div class="fork-launch">
-            <button type="button" class="btn fork-btn" title={title.clone()} aria-label={title}
+            <button type="button" class="btn fork-btn" title={title}
                 aria-haspopup="dialog" aria-expanded={open.to_string()} onclick={toggle.clone()}>
                 { text.button }
             </button>
