@@ -3,8 +3,48 @@
 
 use yew::prelude::*;
 
-use crate::sim::fork::outcome::{differences, Metric, Outcome};
+use crate::sim::fork::outcome::{differences, Difference, Metric, Outcome};
+use crate::ui::fmt::fmt_span;
 use crate::ui::i18n::fork::ForkText;
+use crate::ui::i18n::lang::fill;
+
+/// A metric's value as the table writes it (downtime as a span of time: `0 µs`, `700 ms`,
+/// `1.5 s`).
+pub fn value(m: Metric, v: u64) -> String {
+    match m {
+        Metric::Downtime => fmt_span(v as f64),
+        _ => v.to_string(),
+    }
+}
+
+/// The side with more, and how much more.
+fn ahead(d: &Difference) -> (&'static str, &'static str, String) {
+    if d.a > d.b {
+        ("A", "B", value(d.metric, d.a - d.b))
+    } else {
+        ("B", "A", value(d.metric, d.b - d.a))
+    }
+}
+
+/// The difference in a table cell: `B +10`.
+pub fn compact(d: &Difference) -> String {
+    let (side, _, by) = ahead(d);
+    format!("{side} +{by}")
+}
+
+/// The difference as a sentence: which side has more of it, and by how much.
+pub fn sentence(d: &Difference, text: &ForkText) -> String {
+    let (side, other, by) = ahead(d);
+    fill(
+        text.more,
+        &[
+            ("side", side),
+            ("other", other),
+            ("n", &by),
+            ("what", text.metric(d.metric)),
+        ],
+    )
+}
 
 /// The table, captioned with the two sides' labels.
 pub fn summary_markup(a: &Outcome, b: &Outcome, labels: (&str, &str), text: &ForkText) -> Html {
@@ -18,10 +58,10 @@ pub fn summary_markup(a: &Outcome, b: &Outcome, labels: (&str, &str), text: &For
                 <tr class={classes!(d.is_some().then_some("differs"), harm.then_some("harm"))}
                     data-metric={format!("{m:?}")}>
                     <th scope="row">{ text.metric(m) }</th>
-                    <td data-side="a">{ text.value(m, m.of(a)) }</td>
-                    <td data-side="b">{ text.value(m, m.of(b)) }</td>
-                    <td title={d.map(|d| text.sentence(d))}>
-                        { d.map_or_else(|| text.same.to_string(), |d| text.compact(d)) }
+                    <td data-side="a">{ value(m, m.of(a)) }</td>
+                    <td data-side="b">{ value(m, m.of(b)) }</td>
+                    <td title={d.map(|d| sentence(d, text))}>
+                        { d.map_or_else(|| text.same.to_string(), |d| compact(d)) }
                     </td>
                 </tr>
             }
@@ -46,7 +86,7 @@ pub fn summary_markup(a: &Outcome, b: &Outcome, labels: (&str, &str), text: &For
         diffs
             .iter()
             .filter(|d| d.metric.is_harm())
-            .map(|d| html! { <p class="fork-sentence">{ text.sentence(d) }</p> })
+            .map(|d| html! { <p class="fork-sentence">{ sentence(d, text) }</p> })
             .collect()
     };
     html! {

@@ -2,12 +2,11 @@
 //! outcome table, and the difference between the sides written in each language from the
 //! core's numbers.
 
-use crate::sim::fork::outcome::{Difference, Metric};
+use crate::sim::fork::outcome::Metric;
 use crate::sim::fork::pair::FORK_MESSAGES_MAX;
 use crate::sim::fork::spec::{ForkError, ForkErrorKind, Side, LABEL_MAX_CHARS, SIDE_LINES_MAX};
 use crate::sim::limits::{thousands, SCENARIO_MAX_BYTES};
-use crate::ui::fmt::fmt_span;
-use crate::ui::i18n::lang::{fill, Lang};
+use crate::ui::i18n::lang::Lang;
 
 /// The fork in one language.
 #[derive(Debug, PartialEq, Eq)]
@@ -72,43 +71,6 @@ impl ForkText {
     pub fn metric(&self, m: Metric) -> &'static str {
         let i = Metric::ALL.iter().position(|&x| x == m).unwrap_or(0);
         self.metrics[i]
-    }
-
-    /// A metric's value as the table writes it (downtime as a span of time: `0 µs`,
-    /// `700 ms`, `1.5 s`).
-    pub fn value(&self, m: Metric, v: u64) -> String {
-        match m {
-            Metric::Downtime => fmt_span(v as f64),
-            _ => v.to_string(),
-        }
-    }
-
-    /// The difference in a table cell: the side with more, and how much more (`B +10`).
-    pub fn compact(&self, d: &Difference) -> String {
-        let (side, by) = if d.a > d.b {
-            ("A", d.a - d.b)
-        } else {
-            ("B", d.b - d.a)
-        };
-        format!("{side} +{}", self.value(d.metric, by))
-    }
-
-    /// The difference as a sentence: which side has more of it, and by how much.
-    pub fn sentence(&self, d: &Difference) -> String {
-        let (side, other, by) = if d.a > d.b {
-            ("A", "B", d.a - d.b)
-        } else {
-            ("B", "A", d.b - d.a)
-        };
-        fill(
-            self.more,
-            &[
-                ("side", side),
-                ("other", other),
-                ("n", &self.value(d.metric, by)),
-                ("what", self.metric(d.metric)),
-            ],
-        )
     }
 }
 
