@@ -61,7 +61,7 @@ pub fn summary_markup(a: &Outcome, b: &Outcome, labels: (&str, &str), text: &For
                     <td data-side="a">{ value(m, m.of(a)) }</td>
                     <td data-side="b">{ value(m, m.of(b)) }</td>
                     <td title={d.map(|d| sentence(d, text))}>
-                        { d.map_or_else(|| text.same.to_string(), |d| compact(d)) }
+                        { d.map_or_else(|| text.same.to_string(), compact) }
                     </td>
                 </tr>
             }
