@@ -17,6 +17,7 @@ pub mod error;
 pub mod exchange_methods;
 pub mod exchanges;
 mod failover;
+pub mod fork;
 pub mod limits;
 pub mod lineage;
 pub mod membership;

@@ -14,6 +14,7 @@ use crate::ui::context::{use_selection, Selection, SelectionHandle};
 use crate::ui::context::{Store, StoreHandle};
 use crate::ui::embed::params::is_embed;
 use crate::ui::embed::view::Embed;
+use crate::ui::fork::{launcher::ForkButton, state::ForkHandle, view::ForkView};
 use crate::ui::guide::lessons::LessonsCard;
 use crate::ui::guide::notes::{notes_markup, relevant};
 use crate::ui::i18n::{fill, Lang};
@@ -108,6 +109,7 @@ fn Playground(props: &AppProps) -> Html {
     let selection: SelectionHandle = use_state_eq(|| None::<Selection>);
     let help = use_state_eq(|| false);
     let link_error = use_state_eq(|| None::<String>);
+    let fork: ForkHandle = use_state_eq(|| None);
     let playing = store.player().playing;
     use_frame_loop(store.dispatcher(), playing);
     use_shortcuts(store.clone(), help.clone());
@@ -118,6 +120,7 @@ fn Playground(props: &AppProps) -> Html {
         let store = store.clone();
         let link_error = link_error.clone();
         let selection = selection.clone();
+        let fork = fork.clone();
         let welcome = props.welcome;
         // A bad link is explained in the language the page opened in.
         let arrival = *lang;
@@ -128,6 +131,8 @@ fn Playground(props: &AppProps) -> Html {
             let hash = current_hash();
             if welcome && hash.trim_start_matches('#').is_empty() {
                 crate::ui::welcome::start(&store);
+            } else if let Some(e) = crate::ui::fork::route::open_link(&fork, &hash, arrival) {
+                link_error.set(e);
             } else {
                 link_error.set(load_hash_in(&store, &hash, arrival));
             }
@@ -135,7 +140,11 @@ fn Playground(props: &AppProps) -> Html {
             let listener = crate::ui::context::browser().map(|w| {
                 EventListener::new(&w, "hashchange", move |_| {
                     selection.set(None);
-                    link_error.set(load_hash_in(&store, &current_hash(), arrival));
+                    let hash = current_hash();
+                    match crate::ui::fork::route::open_link(&fork, &hash, arrival) {
+                        Some(e) => link_error.set(e),
+                        None => link_error.set(load_hash_in(&store, &hash, arrival)),
+                    }
                 })
             });
             move || drop(listener)
@@ -178,7 +187,7 @@ fn Playground(props: &AppProps) -> Html {
     html! {
         <ContextProvider<StoreHandle> context={store.clone()}>
         <ContextProvider<Ui> context={ui}>
-            <Page {lang} {theme} {help} {link_error} />
+            <Page {lang} {theme} {help} {link_error} {fork} />
         </ContextProvider<Ui>>
         </ContextProvider<StoreHandle>>
     }
@@ -190,6 +199,7 @@ struct PageProps {
     theme: UseStateHandle<Theme>,
     help: UseStateHandle<bool>,
     link_error: UseStateHandle<Option<String>>,
+    fork: ForkHandle,
 }
 
 /// Everything on the page; redrawn when the run's content, the language or the theme change.
@@ -283,6 +293,7 @@ fn Page(props: &PageProps) -> Html {
                 <div class="topbar-tools">
                     <span class="badge">{ text.version_badge }</span>
                     <ShareButton />
+                    <ForkButton fork={props.fork.clone()} />
                     <button type="button" class="btn icon" aria-label={text.help_open} title={text.help_open}
                         onclick={open_help}>{ "?" }</button>
                     // Named by the theme it switches to, as it reads (WCAG 2.5.3), with what it is for.
@@ -350,6 +361,9 @@ fn Page(props: &PageProps) -> Html {
                 <span>{ text.footer }</span>
             </footer>
             { help_dialog(&props.help, &close_ref, text) }
+            if let Some(open) = (*props.fork).clone() {
+                <ForkView fork={props.fork.clone()} {open} />
+            }
         </div>
     }
 }

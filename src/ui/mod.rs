@@ -13,6 +13,7 @@ pub mod clock;
 pub mod context;
 pub mod embed;
 pub mod fmt;
+pub mod fork;
 pub mod guide;
 pub mod i18n;
 pub mod markup;

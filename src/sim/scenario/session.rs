@@ -171,10 +171,18 @@ impl Session {
     /// The session as a scenario (set-up, then inputs with `wait` lines between them), ending
     /// with a wait up to the current time.
     pub fn to_scenario(&self) -> String {
+        self.to_scenario_until(self.now())
+    }
+
+    /// The session as a scenario up to `t` (no later than the present): the inputs applied by
+    /// then, ending with a wait up to `t`. An A/B fork starts from it.
+    pub fn to_scenario_until(&self, t_end: Micros) -> String {
+        let t_end = t_end.min(self.now());
         let mut out = self.setup.join("\n");
         out.push('\n');
         let mut t = Micros::ZERO;
-        for i in &self.inputs {
+        let kept = self.inputs.partition_point(|i| i.at <= t_end);
+        for i in &self.inputs[..kept] {
             if i.at > t {
                 out.push_str(&format!("{}\n", Action::Wait(Micros(i.at.0 - t.0))));
             }
@@ -183,8 +191,8 @@ impl Session {
             // A wait is relative to the clock after the previous line, which may have moved it.
             t = i.after.max(i.at);
         }
-        if self.now() > t {
-            out.push_str(&format!("{}\n", Action::Wait(Micros(self.now().0 - t.0))));
+        if t_end > t {
+            out.push_str(&format!("{}\n", Action::Wait(Micros(t_end.0 - t.0))));
         }
         out
     }

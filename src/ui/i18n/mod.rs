@@ -4,6 +4,7 @@
 pub mod changes;
 pub mod editor;
 pub mod exchanges;
+pub mod fork;
 pub mod guide;
 pub mod lab;
 pub mod lang;
