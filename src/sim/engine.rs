@@ -325,6 +325,10 @@ pub struct Sim {
     pub(crate) losses: LossWatch,
     /// Per node: its `rabbitmq.conf` and the settings its VM started with (`node_conf`).
     pub confs: Vec<NodeConf>,
+    /// The nodes under maintenance (`rabbitmq-upgrade drain`).
+    pub maintenance: crate::sim::maintenance::Maintenance,
+    /// The queue supervisors' recent restarts (`crash QUEUE on NODE`).
+    pub(crate) crashes: crate::sim::crash::Restarts,
 }
 
 impl Sim {
@@ -375,6 +379,8 @@ impl Sim {
             dropped: Default::default(),
             warnings: Vec::new(),
             losses: LossWatch::default(),
+            maintenance: Default::default(),
+            crashes: Default::default(),
         }
     }
 
@@ -978,6 +984,7 @@ impl Sim {
         self.cluster.nodes[n].state = NodeState::Running;
         self.halted[n] = false;
         self.creation[n] = creation_number(&mut self.rng);
+        self.maintenance.node_booted(n);
         self.stop_order.retain(|&x| x != n);
         self.changed(StateChange::NodeStarted {
             node: self.node_name(n).to_string(),

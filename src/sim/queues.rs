@@ -224,6 +224,7 @@ impl Sim {
                 }
                 _ => self.running_nodes_from(node),
             };
+            let candidates = self.without_drained(candidates);
             let counts: Vec<usize> = (0..self.cluster.nodes.len())
                 .map(|n| self.masters_on(n))
                 .collect();
@@ -749,7 +750,7 @@ impl Sim {
 
     /// The master's node is back: durable queues recover their persistent messages as master;
     /// transient ones are gone.
-    fn recover_queue(&mut self, q: QueueId, crashed: bool) {
+    pub(crate) fn recover_queue(&mut self, q: QueueId, crashed: bool) {
         let old = self.queues[q.0].master;
         let n = self.proc_node(old);
         if !self.queues[q.0].durable {

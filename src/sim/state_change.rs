@@ -265,6 +265,19 @@ pub enum StateChange {
         node: String,
         heir: String,
     },
+    /// `rabbitmq-upgrade drain`: the node is marked for maintenance, its listeners suspended,
+    /// its client connections closed.
+    NodeDrained { node: String, connections: usize },
+    /// `rabbitmq-upgrade revive`.
+    NodeRevived { node: String },
+    /// A queue process was killed while its node runs; `restarted` unless its supervisor
+    /// reached its restart limit.
+    QueueProcessKilled {
+        queue: QueueName,
+        node: String,
+        master: bool,
+        restarted: bool,
+    },
 }
 
 impl StateChange {
@@ -327,7 +340,8 @@ impl StateChange {
             | MirrorsStopWithMaster { queue }
             | SplitBrain { queue, .. }
             | SplitRecordDiscarded { queue, .. }
-            | MasterForgottenRecoverable { queue, .. } => Some(queue),
+            | MasterForgottenRecoverable { queue, .. }
+            | QueueProcessKilled { queue, .. } => Some(queue),
             _ => None,
         }
     }
@@ -620,6 +634,33 @@ impl fmt::Display for StateChange {
                 f,
                 "{queue}: its master node {node} was forgotten; {heir} will recover it from its own disk when it starts"
             ),
+            NodeDrained { node, connections } => write!(
+                f,
+                "{node} is put into maintenance (drain) mode: listeners suspended, closed {connections} local client connections"
+            ),
+            NodeRevived { node } => write!(
+                f,
+                "{node} is revived from maintenance (drain) mode: listeners resumed"
+            ),
+            QueueProcessKilled {
+                queue,
+                node,
+                master,
+                restarted,
+            } => {
+                let role = if *master { "master" } else { "mirror" };
+                if *restarted {
+                    write!(
+                        f,
+                        "{queue}: its {role} process on {node} was killed; its supervisor restarts it"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "{queue}: its {role} process on {node} was killed; its supervisor reached its restart limit (5 in 10 s) and gives up"
+                    )
+                }
+            }
         }
     }
 }

@@ -291,6 +291,29 @@ fn zh_change(c: &StateChange) -> String {
             "{}：它的 master 节点 {node} 被移出集群；{heir} 启动时会从自己的磁盘恢复它",
             zh_queue(queue)
         ),
+        NodeDrained { node, connections } => format!(
+            "{node} 进入维护（drain）模式：监听暂停，关闭了 {connections} 个本地客户端连接"
+        ),
+        NodeRevived { node } => format!("{node} 退出维护（drain）模式：监听恢复"),
+        QueueProcessKilled {
+            queue,
+            node,
+            master,
+            restarted,
+        } => {
+            let role = if *master { "master" } else { "镜像" };
+            if *restarted {
+                format!(
+                    "{}：它在 {node} 上的{role}进程被杀死；监督者重启了它",
+                    zh_queue(queue)
+                )
+            } else {
+                format!(
+                    "{}：它在 {node} 上的{role}进程被杀死；监督者达到重启上限（10 秒内 5 次），不再重启",
+                    zh_queue(queue)
+                )
+            }
+        }
     }
 }
 
