@@ -14,8 +14,6 @@
 //!
 //! A sixth exit within ten seconds makes the supervisor give up: that replica stays dead.
 
-use std::collections::BTreeMap;
-
 use crate::sim::engine::{Ev, Sim, GM_DEATH_DELAY};
 use crate::sim::model::{ProcId, QueueId, QueueState, Role};
 use crate::sim::state_change::StateChange;
@@ -25,15 +23,6 @@ use crate::sim::time::Micros;
 pub const RESTART_INTENSITY: usize = 5;
 /// …within this period.
 pub const RESTART_PERIOD: Micros = Micros(10_000_000);
-
-/// The queue supervisors' memory of recent restarts, and killed masters waiting for a promotion.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Restarts {
-    /// Per (queue, node): when its supervisor restarted the process, within the period.
-    recent: BTreeMap<(usize, usize), Vec<Micros>>,
-    /// A killed master's restarted process on this node waits for a mirror's promotion.
-    awaiting_promotion: Vec<(QueueId, usize)>,
-}
 
 impl Sim {
     /// Kills queue `q`'s process on node `n` (master or mirror). Errors name what is missing.

@@ -326,9 +326,9 @@ pub struct Sim {
     /// Per node: its `rabbitmq.conf` and the settings its VM started with (`node_conf`).
     pub confs: Vec<NodeConf>,
     /// The nodes under maintenance (`rabbitmq-upgrade drain`).
-    pub maintenance: crate::sim::maintenance::Maintenance,
+    pub maintenance: crate::sim::ops_state::Maintenance,
     /// The queue supervisors' recent restarts (`crash QUEUE on NODE`).
-    pub(crate) crashes: crate::sim::crash::Restarts,
+    pub(crate) crashes: crate::sim::ops_state::Restarts,
 }
 
 impl Sim {
@@ -961,7 +961,8 @@ impl Sim {
             Some(i) => self.stop_order[i + 1..].to_vec(),
             None => Vec::new(),
         };
-        if !others_running && !stopped_after.is_empty() {
+        let forced = self.maintenance.take_force_boot(n);
+        if !others_running && !stopped_after.is_empty() && !forced {
             let waiting_for: Vec<String> = stopped_after
                 .iter()
                 .map(|&x| self.node_name(x).to_string())

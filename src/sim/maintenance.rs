@@ -11,8 +11,6 @@
 //! `suggested_queue_nodes` (where mirrors go) does not. A successful boot of the node's rabbit
 //! application resets its status (`rabbit:do_run_postlaunch_phase`).
 
-use std::collections::BTreeSet;
-
 use crate::sim::engine::Sim;
 use crate::sim::model::{ClientId, QueueId};
 use crate::sim::state_change::StateChange;
@@ -23,19 +21,6 @@ pub const MAINTENANCE_REPLY: &str = "CONNECTION_FORCED - Node was put into maint
 /// How pika reports that close; the pika binding reads it back to fail the script's connection.
 pub fn maintenance_close_reason() -> String {
     format!("ConnectionClosedByBroker: (320) {MAINTENANCE_REPLY}")
-}
-
-/// The nodes under maintenance (the `rabbit_node_maintenance_states` table).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Maintenance {
-    drained: BTreeSet<usize>,
-}
-
-impl Maintenance {
-    /// A booted node is back to regular operation.
-    pub fn node_booted(&mut self, n: usize) {
-        self.drained.remove(&n);
-    }
 }
 
 impl Sim {

@@ -24,6 +24,7 @@ pub mod membership;
 pub mod model;
 pub mod node_conf;
 mod node_monitor;
+pub mod ops_state;
 mod partition;
 pub mod pika;
 pub mod placement;

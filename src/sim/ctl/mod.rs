@@ -8,10 +8,15 @@ pub mod curl;
 mod exchanges;
 mod files;
 mod format;
+mod health;
+mod listing;
 mod membership;
 mod output;
 mod process;
+pub mod queues_cmd;
 pub mod shell;
+mod tool;
+pub mod upgrade;
 
 pub use commands::{run_redirected, run_words};
 pub use output::CtlOutput;

@@ -14,6 +14,7 @@ mod connection;
 mod consume;
 mod ctx;
 mod dispatch;
+mod drained;
 mod effects;
 mod exchange;
 mod modules;
