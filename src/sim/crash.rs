@@ -83,19 +83,13 @@ impl Sim {
     /// joins as a new empty mirror at once (the master lives elsewhere).
     fn mirror_killed(&mut self, q: QueueId, p: ProcId, n: usize, restarted: bool) {
         self.kill_proc(p);
-        self.fail_pending_confirms_of(p);
         if !restarted {
             // `slaves_to_start_on_failure` leaves out the dead member's node, so no mirror
             // comes back there until the policy is evaluated again.
-            let r = &mut self.queues[q.0];
-            r.mirrors.retain(|&x| x != p);
-            r.synced.retain(|&x| x != p);
-            r.ring.retain(|&x| x != p);
-            r.gm_version += 1;
-            self.refresh_recoverable(q);
-            self.end_sync_without_mirrors(q);
+            self.forget_mirror(q, p);
             return;
         }
+        self.fail_pending_confirms_of(p);
         let at = self.now + GM_DEATH_DELAY;
         self.schedule(
             at,

@@ -487,6 +487,11 @@ impl Sim {
             mirroring_stopped: false,
         });
         self.kill_proc(p);
+        self.forget_mirror(q, p);
+    }
+
+    /// A dead mirror leaves the record, the ring and any sync at once.
+    pub(crate) fn forget_mirror(&mut self, q: QueueId, p: ProcId) {
         let r = &mut self.queues[q.0];
         r.mirrors.retain(|&x| x != p);
         r.synced.retain(|&x| x != p);

@@ -229,45 +229,62 @@ pub fn list_connections(
     on_node: usize,
     words: &[String],
 ) -> Result<CtlOutput, Refusal> {
-    let a = parse_args(words, &[], &["--no-table-headers"])?;
-    let cols = columns(
-        "list_connections",
-        &a,
-        CONNECTION_KEYS,
-        &["user", "peer_host", "peer_port", "state"],
-    )?;
-    let n = target(sim, on_node, &a, true)?;
-    let rows = listed_clients(sim, n)
-        .into_iter()
-        .map(|c| {
-            let cl = &sim.clients[c.0];
-            cols.iter()
-                .map(|col| match col.as_str() {
-                    "pid" => connection_pid(sim, c),
-                    "name" => connection_name(c),
-                    "port" => "5672".to_string(),
-                    "host" | "peer_host" => "127.0.0.1".to_string(),
-                    "peer_port" => (50000 + c.0).to_string(),
-                    "ssl" => "false".to_string(),
-                    "state" => "running".to_string(),
-                    "channels" => u8::from(!cl.channel_closed).to_string(),
-                    "protocol" => "{0,9,1}".to_string(),
-                    "auth_mechanism" => "PLAIN".to_string(),
-                    "user" => "guest".to_string(),
-                    "vhost" => client_vhost(sim, c),
-                    "timeout" => "60".to_string(),
-                    "frame_max" => "131072".to_string(),
-                    _ => "2047".to_string(),
-                })
-                .collect()
-        })
-        .collect();
-    Ok(listing(
-        "Listing connections ...".to_string(),
-        &a,
-        &cols,
-        rows,
-    ))
+    let spec = ClientListing {
+        cmd: "list_connections",
+        keys: CONNECTION_KEYS,
+        defaults: &["user", "peer_host", "peer_port", "state"],
+        banner: "Listing connections ...",
+    };
+    spec.run(sim, on_node, words, |_, _| true, connection_cell)
+}
+
+fn connection_cell(sim: &Sim, c: ClientId, col: &str) -> String {
+    match col {
+        "pid" => connection_pid(sim, c),
+        "name" => connection_name(c),
+        "port" => "5672".to_string(),
+        "host" | "peer_host" => "127.0.0.1".to_string(),
+        "peer_port" => (50000 + c.0).to_string(),
+        "ssl" => "false".to_string(),
+        "state" => "running".to_string(),
+        "channels" => u8::from(!sim.clients[c.0].channel_closed).to_string(),
+        "protocol" => "{0,9,1}".to_string(),
+        "auth_mechanism" => "PLAIN".to_string(),
+        "user" => "guest".to_string(),
+        "vhost" => client_vhost(sim, c),
+        "timeout" => "60".to_string(),
+        "frame_max" => "131072".to_string(),
+        _ => "2047".to_string(),
+    }
+}
+
+/// A listing with one row per listed client (a connection, or its channel).
+struct ClientListing {
+    cmd: &'static str,
+    keys: &'static [&'static str],
+    defaults: &'static [&'static str],
+    banner: &'static str,
+}
+
+impl ClientListing {
+    fn run(
+        &self,
+        sim: &mut Sim,
+        on_node: usize,
+        words: &[String],
+        keep: impl Fn(&Sim, ClientId) -> bool,
+        cell: impl Fn(&Sim, ClientId, &str) -> String,
+    ) -> Result<CtlOutput, Refusal> {
+        let a = parse_args(words, &[], &["--no-table-headers"])?;
+        let cols = columns(self.cmd, &a, self.keys, self.defaults)?;
+        let n = target(sim, on_node, &a, true)?;
+        let rows = listed_clients(sim, n)
+            .into_iter()
+            .filter(|&c| keep(sim, c))
+            .map(|c| cols.iter().map(|col| cell(sim, c, col)).collect())
+            .collect();
+        Ok(listing(self.banner.to_string(), &a, &cols, rows))
+    }
 }
 
 /// The vhost a client's connection opened: that of its queues and consumers, else `/`.
@@ -285,45 +302,44 @@ pub fn list_channels(
     on_node: usize,
     words: &[String],
 ) -> Result<CtlOutput, Refusal> {
-    let a = parse_args(words, &[], &["--no-table-headers"])?;
-    let cols = columns(
-        "list_channels",
-        &a,
-        CHANNEL_KEYS,
-        &["pid", "user", "consumer_count", "messages_unacknowledged"],
-    )?;
-    let n = target(sim, on_node, &a, true)?;
-    let rows = listed_clients(sim, n)
-        .into_iter()
-        .filter(|&c| !sim.clients[c.0].channel_closed)
-        .map(|c| {
-            let cl = &sim.clients[c.0];
-            cols.iter()
-                .map(|col| match col.as_str() {
-                    "pid" => channel_pid(sim, c),
-                    "connection" => connection_pid(sim, c),
-                    "name" => format!("{} (1)", connection_name(c)),
-                    "number" => "1".to_string(),
-                    "user" => "guest".to_string(),
-                    "vhost" => client_vhost(sim, c),
-                    "transactional" => cl.tx.to_string(),
-                    "confirm" => cl.confirm_mode.to_string(),
-                    "consumer_count" => sim
-                        .consumers
-                        .iter()
-                        .filter(|k| k.client == c)
-                        .count()
-                        .to_string(),
-                    "messages_unacknowledged" => unacked_of(sim, c).to_string(),
-                    "messages_uncommitted" => cl.tx_buffer.len().to_string(),
-                    "messages_unconfirmed" => cl.unconfirmed.len().to_string(),
-                    "prefetch_count" => prefetch_of(sim, c).to_string(),
-                    _ => "0".to_string(),
-                })
-                .collect()
-        })
-        .collect();
-    Ok(listing("Listing channels ...".to_string(), &a, &cols, rows))
+    let spec = ClientListing {
+        cmd: "list_channels",
+        keys: CHANNEL_KEYS,
+        defaults: &["pid", "user", "consumer_count", "messages_unacknowledged"],
+        banner: "Listing channels ...",
+    };
+    spec.run(
+        sim,
+        on_node,
+        words,
+        |sim, c| !sim.clients[c.0].channel_closed,
+        channel_cell,
+    )
+}
+
+fn channel_cell(sim: &Sim, c: ClientId, col: &str) -> String {
+    let cl = &sim.clients[c.0];
+    match col {
+        "pid" => channel_pid(sim, c),
+        "connection" => connection_pid(sim, c),
+        "name" => format!("{} (1)", connection_name(c)),
+        "number" => "1".to_string(),
+        "user" => "guest".to_string(),
+        "vhost" => client_vhost(sim, c),
+        "transactional" => cl.tx.to_string(),
+        "confirm" => cl.confirm_mode.to_string(),
+        "consumer_count" => sim
+            .consumers
+            .iter()
+            .filter(|k| k.client == c)
+            .count()
+            .to_string(),
+        "messages_unacknowledged" => unacked_of(sim, c).to_string(),
+        "messages_uncommitted" => cl.tx_buffer.len().to_string(),
+        "messages_unconfirmed" => cl.unconfirmed.len().to_string(),
+        "prefetch_count" => prefetch_of(sim, c).to_string(),
+        _ => "0".to_string(),
+    }
 }
 
 /// `purge_queue [-p VHOST] <queue>`: the banner alone on success, `not_found` otherwise.
