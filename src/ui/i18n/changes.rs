@@ -292,9 +292,9 @@ fn zh_change(c: &StateChange) -> String {
             zh_queue(queue)
         ),
         NodeDrained { node, connections } => format!(
-            "{node} 进入维护（drain）模式：监听暂停，关闭了 {connections} 个本地客户端连接"
+            "{node} 进入维护模式（排空）：监听暂停，关闭了 {connections} 个本地客户端连接"
         ),
-        NodeRevived { node } => format!("{node} 退出维护（drain）模式：监听恢复"),
+        NodeRevived { node } => format!("{node} 退出维护模式：监听恢复"),
         QueueProcessKilled {
             queue,
             node,
