@@ -336,6 +336,10 @@ pub struct Sim {
     pub(crate) losses: LossWatch,
     /// Per node: its `rabbitmq.conf` and the settings its VM started with (`node_conf`).
     pub confs: Vec<NodeConf>,
+    /// The nodes under maintenance (`rabbitmq-upgrade drain`).
+    pub maintenance: crate::sim::ops_state::Maintenance,
+    /// The queue supervisors' recent restarts (`crash QUEUE on NODE`).
+    pub(crate) crashes: crate::sim::ops_state::Restarts,
 }
 
 impl Sim {
@@ -388,6 +392,8 @@ impl Sim {
             dropped: Default::default(),
             warnings: Vec::new(),
             losses: LossWatch::default(),
+            maintenance: Default::default(),
+            crashes: Default::default(),
         }
     }
 
@@ -983,7 +989,8 @@ impl Sim {
             Some(i) => self.stop_order[i + 1..].to_vec(),
             None => Vec::new(),
         };
-        if !others_running && !stopped_after.is_empty() {
+        let forced = self.maintenance.take_force_boot(n);
+        if !others_running && !stopped_after.is_empty() && !forced {
             let waiting_for: Vec<String> = stopped_after
                 .iter()
                 .map(|&x| self.node_name(x).to_string())
@@ -1006,6 +1013,7 @@ impl Sim {
         self.cluster.nodes[n].state = NodeState::Running;
         self.halted[n] = false;
         self.creation[n] = creation_number(&mut self.rng);
+        self.maintenance.node_booted(n);
         self.stop_order.retain(|&x| x != n);
         self.changed(StateChange::NodeStarted {
             node: self.node_name(n).to_string(),

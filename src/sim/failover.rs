@@ -143,6 +143,7 @@ impl Sim {
             }
         }
         self.queues[q.0].next_pos = next + 1;
+        self.rejoin_after_promotion(q);
         self.refresh_recoverable(q);
         if !requeued.is_empty() {
             self.gm_broadcast(p, GmOp::Requeue { msgs: requeued });

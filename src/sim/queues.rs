@@ -228,6 +228,7 @@ impl Sim {
                 }
                 _ => self.running_nodes_from(node),
             };
+            let candidates = self.without_drained(candidates);
             let counts: Vec<usize> = (0..self.cluster.nodes.len())
                 .map(|n| self.masters_on(n))
                 .collect();
@@ -496,6 +497,11 @@ impl Sim {
             mirroring_stopped: false,
         });
         self.kill_proc(p);
+        self.forget_mirror(q, p);
+    }
+
+    /// A dead mirror leaves the record, the ring and any sync at once.
+    pub(crate) fn forget_mirror(&mut self, q: QueueId, p: ProcId) {
         let r = &mut self.queues[q.0];
         r.mirrors.retain(|&x| x != p);
         r.synced.retain(|&x| x != p);
@@ -759,7 +765,7 @@ impl Sim {
 
     /// The master's node is back: durable queues recover their persistent messages as master;
     /// transient ones are gone.
-    fn recover_queue(&mut self, q: QueueId, crashed: bool) {
+    pub(crate) fn recover_queue(&mut self, q: QueueId, crashed: bool) {
         let old = self.queues[q.0].master;
         let n = self.proc_node(old);
         if !self.queues[q.0].durable {

@@ -279,6 +279,19 @@ pub enum StateChange {
     PublishRejected { msg: MsgId, queue: QueueName },
     /// `x-expires`: the queue went unused for that long and was deleted.
     QueueExpired { queue: QueueName, after_ms: u64 },
+    /// `rabbitmq-upgrade drain`: the node is marked for maintenance, its listeners suspended,
+    /// its client connections closed.
+    NodeDrained { node: String, connections: usize },
+    /// `rabbitmq-upgrade revive`.
+    NodeRevived { node: String },
+    /// A queue process was killed while its node runs; `restarted` unless its supervisor
+    /// reached its restart limit.
+    QueueProcessKilled {
+        queue: QueueName,
+        node: String,
+        master: bool,
+        restarted: bool,
+    },
 }
 
 impl StateChange {
@@ -346,7 +359,8 @@ impl StateChange {
             | MasterForgottenRecoverable { queue, .. }
             | MessageRemoved { queue, .. }
             | PublishRejected { queue, .. }
-            | QueueExpired { queue, .. } => Some(queue),
+            | QueueExpired { queue, .. }
+            | QueueProcessKilled { queue, .. } => Some(queue),
             _ => None,
         }
     }
@@ -673,6 +687,33 @@ impl fmt::Display for StateChange {
             ),
             QueueExpired { queue, after_ms } => {
                 write!(f, "{queue} expired: unused for {after_ms} ms (x-expires), deleted")
+            }
+            NodeDrained { node, connections } => write!(
+                f,
+                "{node} is put into maintenance (drain) mode: listeners suspended, closed {connections} local client connections"
+            ),
+            NodeRevived { node } => write!(
+                f,
+                "{node} is revived from maintenance (drain) mode: listeners resumed"
+            ),
+            QueueProcessKilled {
+                queue,
+                node,
+                master,
+                restarted,
+            } => {
+                let role = if *master { "master" } else { "mirror" };
+                if *restarted {
+                    write!(
+                        f,
+                        "{queue}: its {role} process on {node} was killed; its supervisor restarts it"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "{queue}: its {role} process on {node} was killed; its supervisor reached its restart limit (5 in 10 s) and gives up"
+                    )
+                }
             }
         }
     }

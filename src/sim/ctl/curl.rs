@@ -100,6 +100,16 @@ pub fn curl(sim: &mut Sim, on_node: usize, words: &[String]) -> CtlOutput {
             exit_code: 7,
         };
     }
+    if req.method == "GET" {
+        if let Some((status, body)) = crate::sim::ctl::health::answer(sim, on_node, &req.url) {
+            let head = if req.show_headers {
+                format!("HTTP/1.1 {status}\ncontent-type: application/json\n\n")
+            } else {
+                String::new()
+            };
+            return CtlOutput::ok(format!("{head}{body}"));
+        }
+    }
     let Some((vhost, name)) = queue_action_path(&req.url).filter(|_| req.method == "POST") else {
         return CtlOutput {
             output: "The playground's management API answers only POST /api/queues/VHOST/NAME/actions with {\"action\":\"sync\"} or {\"action\":\"cancel_sync\"}; use rabbitmqctl for the rest.".to_string(),

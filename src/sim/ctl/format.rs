@@ -153,16 +153,21 @@ const COMMANDS: &[&str] = &[
     "delete_queue",
     "delete_vhost",
     "eval",
+    "force_boot",
     "forget_cluster_node",
     "force_reset",
     "join_cluster",
     "list_bindings",
+    "list_channels",
+    "list_connections",
+    "list_consumers",
     "list_exchanges",
     "list_operator_policies",
     "list_permissions",
     "list_policies",
     "list_queues",
     "list_vhosts",
+    "purge_queue",
     "reset",
     "set_operator_policy",
     "set_permissions",
@@ -238,10 +243,12 @@ pub fn cluster_status(sim: &Sim, n: usize) -> String {
     }
     out.push_str("\nMaintenance status\n\n");
     for &x in &visible {
-        out.push_str(&format!(
-            "Node: {}, status: not under maintenance\n",
-            sim.node_name(x)
-        ));
+        let status = if sim.is_drained(x) {
+            "marked for maintenance"
+        } else {
+            "not under maintenance"
+        };
+        out.push_str(&format!("Node: {}, status: {status}\n", sim.node_name(x)));
     }
     out.push_str("\nAlarms\n\n(none)\n\nNetwork Partitions\n\n");
     let parts = sim.partition_report(n);

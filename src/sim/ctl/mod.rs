@@ -8,11 +8,16 @@ pub mod curl;
 mod exchanges;
 mod files;
 mod format;
+mod health;
+mod listing;
 mod membership;
 mod output;
 mod process;
+pub mod queues_cmd;
 pub mod shell;
 mod vhosts;
+mod tool;
+pub mod upgrade;
 
 pub use commands::{run_redirected, run_words};
 pub use output::CtlOutput;

@@ -11,7 +11,7 @@ impl Sim {
     /// Opens a connection (with one channel) to `node`; pika's `AMQPConnectionError` when the
     /// node is not running.
     pub fn connect(&mut self, name: &str, node: usize) -> Result<ClientId, String> {
-        if !self.node_running(node) {
+        if !self.node_running(node) || self.is_drained(node) {
             return Err(format!(
                 "AMQPConnectionError: could not connect to {} (connection refused)",
                 self.node_name(node)

@@ -17,6 +17,12 @@ impl Sim {
             }
             return Err(BrokerError::timeout(queue, vhost));
         }
+        Ok(self.purge_ready(q))
+    }
+
+    /// The live master of `q` drops its ready messages: how many.
+    pub(crate) fn purge_ready(&mut self, q: crate::sim::model::QueueId) -> usize {
+        let m = self.queues[q.0].master;
         let msgs: Vec<MsgId> = self.procs[m.0].ready.values().map(|e| e.msg).collect();
         self.procs[m.0].ready.clear();
         for &msg in &msgs {
@@ -30,6 +36,6 @@ impl Sim {
                 },
             );
         }
-        Ok(msgs.len())
+        msgs.len()
     }
 }

@@ -5,6 +5,7 @@ pub mod captions;
 mod checkpoints;
 pub mod exchange_ops;
 pub mod expect_node;
+pub mod fault_lines;
 pub mod parse;
 pub mod player;
 pub mod print;

@@ -80,6 +80,12 @@ pub enum Action {
     Caption(CaptionLine),
     /// `mark "name" [at=…]`: a named moment (a chapter), never acts on the cluster.
     Mark(MarkLine),
+    /// `crash QUEUE on NODE [vhost=V]`: kill that replica's process, its node running on.
+    CrashQueue {
+        queue: String,
+        node: String,
+        vhost: String,
+    },
 }
 
 /// What a client does.
@@ -513,6 +519,8 @@ fn parse_line(line: &str) -> Result<Action, String> {
             | "on"
             | "sudo"
             | "curl"
+            | "rabbitmq-queues"
+            | "rabbitmq-upgrade"
             | "pkill"
             | "killall"
             | "echo"
@@ -577,6 +585,13 @@ fn parse_line(line: &str) -> Result<Action, String> {
         }
         "stop" => Ok(Action::Stop(one("stop")?)),
         "kill" => Ok(Action::Kill(one("kill")?)),
+        "crash" => crate::sim::scenario::fault_lines::parse_crash(rest).map(|c| {
+            Action::CrashQueue {
+                queue: c.queue,
+                node: c.node,
+                vhost: c.vhost,
+            }
+        }),
         "start" => Ok(Action::Start(one("start")?)),
         "heal" => Ok(Action::Heal),
         "join" => match rest {

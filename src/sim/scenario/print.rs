@@ -76,6 +76,13 @@ impl Display for Action {
             }
             Action::Stop(node) => write!(f, "stop {}", word(node)),
             Action::Kill(node) => write!(f, "kill {}", word(node)),
+            Action::CrashQueue { queue, node, vhost } => {
+                write!(f, "crash {} on {}", word(queue), word(node))?;
+                if vhost != "/" {
+                    write!(f, " vhost={}", word(vhost))?;
+                }
+                Ok(())
+            }
             Action::Start(node) => write!(f, "start {}", word(node)),
             Action::Partition(sides) => {
                 f.write_str("partition")?;

@@ -407,6 +407,15 @@ impl Run {
                 self.sim.kill_node(n)?;
                 Ok(Some(CtlOutput::ok("")))
             }
+            Action::CrashQueue { queue, node, vhost } => {
+                let n = self.node(node)?;
+                let q = self
+                    .sim
+                    .find_queue_from(n, vhost, queue)
+                    .ok_or_else(|| format!("crash: no queue '{queue}' in vhost '{vhost}'"))?;
+                self.sim.crash_queue_process(q, n)?;
+                Ok(Some(CtlOutput::ok("")))
+            }
             Action::Start(n) => {
                 let n = self.node(n)?;
                 self.sim.start_node_and_wait(n)?;

@@ -5,7 +5,7 @@
 use crate::sim::cluster::NodeState;
 use crate::sim::engine::Sim;
 
-/// A fault the reader can inject on a node.
+/// A fault the reader can inject on a node, or its maintenance mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NodeAction {
     /// `stop NODE`: a clean shutdown.
@@ -14,15 +14,21 @@ pub enum NodeAction {
     Kill,
     /// `start NODE`: boot a stopped or crashed node.
     Start,
+    /// `on NODE: rabbitmq-upgrade drain`: maintenance mode.
+    Drain,
+    /// `on NODE: rabbitmq-upgrade revive`: back from maintenance mode.
+    Revive,
 }
 
 impl NodeAction {
-    /// The scenario verb.
+    /// The scenario verb (`rabbitmq-upgrade`'s command for drain and revive).
     pub fn verb(self) -> &'static str {
         match self {
             NodeAction::Stop => "stop",
             NodeAction::Kill => "kill",
             NodeAction::Start => "start",
+            NodeAction::Drain => "drain",
+            NodeAction::Revive => "revive",
         }
     }
 }
@@ -46,7 +52,7 @@ pub struct CtlStep {
 impl Sim {
     /// The faults node `n`'s menu offers, in menu order: stop while it runs, kill unless it
     /// has crashed, start when it is down and not already booting (or waiting for its stop to
-    /// complete).
+    /// complete); then, while it runs, drain (or revive when it is drained).
     pub fn node_actions(&self, n: usize) -> Vec<NodeChoice> {
         let Some(node) = self.cluster.nodes.get(n) else {
             return Vec::new();
@@ -64,7 +70,29 @@ impl Sim {
             line: format!("{} {}", action.verb(), node.name),
             enabled,
         })
+        .chain(self.maintenance_choice(n))
         .collect()
+    }
+
+    /// Drain while the node runs outside maintenance, revive while it is drained.
+    fn maintenance_choice(&self, n: usize) -> Option<NodeChoice> {
+        if !self.node_running(n) {
+            return None;
+        }
+        let action = if self.is_drained(n) {
+            NodeAction::Revive
+        } else {
+            NodeAction::Drain
+        };
+        Some(NodeChoice {
+            action,
+            line: format!(
+                "on {}: rabbitmq-upgrade {}",
+                self.node_name(n),
+                action.verb()
+            ),
+            enabled: true,
+        })
     }
 
     /// The rabbitmqctl lines that take node `n` out of the running cluster, each with the
@@ -125,11 +153,20 @@ mod tests {
             [
                 "stop rabbit@node2",
                 "kill rabbit@node2",
-                "start rabbit@node2"
+                "start rabbit@node2",
+                "on rabbit@node2: rabbitmq-upgrade drain"
             ]
         );
         use NodeAction::*;
-        assert_eq!(enabled(&s, 1), [(Stop, true), (Kill, true), (Start, false)]);
+        assert_eq!(
+            enabled(&s, 1),
+            [(Stop, true), (Kill, true), (Start, false), (Drain, true)]
+        );
+        s.apply("on rabbit@node2: rabbitmq-upgrade drain").unwrap();
+        assert_eq!(
+            enabled(&s, 1),
+            [(Stop, true), (Kill, true), (Start, false), (Revive, true)]
+        );
         s.apply("kill rabbit@node2").unwrap();
         s.advance_to(Micros::from_ms(10));
         assert_eq!(
@@ -162,7 +199,10 @@ mod tests {
             [(Stop, false), (Kill, false), (Start, false)]
         );
         s.advance_to(Micros::from_secs(1));
-        assert_eq!(enabled(&s, 1), [(Stop, true), (Kill, true), (Start, false)]);
+        assert_eq!(
+            enabled(&s, 1),
+            [(Stop, true), (Kill, true), (Start, false), (Drain, true)]
+        );
     }
 
     #[test]

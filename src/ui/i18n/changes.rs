@@ -324,6 +324,29 @@ fn zh_change(c: &StateChange) -> String {
             "{} 已过期：{after_ms} 毫秒未被使用（x-expires），已删除",
             zh_queue(queue)
         ),
+        NodeDrained { node, connections } => format!(
+            "{node} 进入维护模式（排空）：监听暂停，关闭了 {connections} 个本地客户端连接"
+        ),
+        NodeRevived { node } => format!("{node} 退出维护模式：监听恢复"),
+        QueueProcessKilled {
+            queue,
+            node,
+            master,
+            restarted,
+        } => {
+            let role = if *master { "master" } else { "镜像" };
+            if *restarted {
+                format!(
+                    "{}：它在 {node} 上的{role}进程被杀死；监督者重启了它",
+                    zh_queue(queue)
+                )
+            } else {
+                format!(
+                    "{}：它在 {node} 上的{role}进程被杀死；监督者达到重启上限（10 秒内 5 次），不再重启",
+                    zh_queue(queue)
+                )
+            }
+        }
     }
 }
 

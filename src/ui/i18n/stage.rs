@@ -107,6 +107,8 @@ pub struct Text {
     pub menu_stop: &'static str,
     pub menu_kill: &'static str,
     pub menu_start: &'static str,
+    pub menu_drain: &'static str,
+    pub menu_revive: &'static str,
     pub menu_remove: &'static str,
     pub menu_remove_hint: &'static str,
     pub booting: &'static str,
@@ -346,6 +348,8 @@ impl Text {
             NodeAction::Stop => self.menu_stop,
             NodeAction::Kill => self.menu_kill,
             NodeAction::Start => self.menu_start,
+            NodeAction::Drain => self.menu_drain,
+            NodeAction::Revive => self.menu_revive,
         }
     }
 
@@ -443,6 +447,8 @@ static EN: Text = Text {
     menu_stop: "Stop (controlled)",
     menu_kill: "Kill (crash)",
     menu_start: "Start",
+    menu_drain: "Drain (maintenance mode)",
+    menu_revive: "Revive (leave maintenance)",
     menu_remove: "Remove from cluster",
     menu_remove_hint: "Runs rabbitmqctl stop_app on this node, then forget_cluster_node on a running node. Queues whose master was here move to a stopped mirror node, or are deleted.",
     booting: "booting: waiting for a peer",
@@ -725,6 +731,8 @@ static ZH: Text = Text {
     menu_stop: "停止（正常关闭）",
     menu_kill: "强杀（崩溃）",
     menu_start: "启动",
+    menu_drain: "排空（维护模式）",
+    menu_revive: "恢复（退出维护模式）",
     menu_remove: "移出集群",
     menu_remove_hint: "先在该节点上执行 rabbitmqctl stop_app，再在一个运行中的节点上执行 forget_cluster_node。master 在此节点上的队列会转到一个已停止的镜像节点，否则被删除。",
     booting: "启动中：等待其他节点",

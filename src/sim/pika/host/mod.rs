@@ -15,6 +15,7 @@ mod consume;
 mod ctx;
 mod dead_letters;
 mod dispatch;
+mod drained;
 mod effects;
 mod exchange;
 mod modules;

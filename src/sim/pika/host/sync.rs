@@ -4,6 +4,7 @@
 use crate::sim::engine::Sim;
 use crate::sim::model::ClientError;
 use crate::sim::pika::host::ctx::{Ctx, HostState};
+use crate::sim::pika::host::drained::drained_loss;
 use crate::sim::pika::state::{ChanState, ConnState, Inbound, Pending, Timer, Wait};
 use crate::sim::time::Micros;
 
@@ -19,6 +20,14 @@ impl Ctx<'_> {
             let node = self.st.conns[conn].node;
             if self.st.conns[conn].state == ConnState::Open && !self.sim.node_running(node) {
                 let loss = self.loss_of(node);
+                self.st.conns[conn].state = ConnState::Lost {
+                    loss,
+                    at: now + lat,
+                    raised: false,
+                };
+                changed = true;
+            }
+            if let Some(loss) = drained_loss(self.sim, self.st, conn) {
                 self.st.conns[conn].state = ConnState::Lost {
                     loss,
                     at: now + lat,
@@ -110,6 +119,7 @@ impl Ctx<'_> {
         st.conns
             .iter()
             .any(|c| c.state == ConnState::Open && !sim.node_running(c.node))
+            || (0..st.conns.len()).any(|c| drained_loss(sim, st, c).is_some())
             || st.timers.iter().any(|t| t.at <= now)
             || st.chans.iter().any(|ch| {
                 let cl = &sim.clients[ch.client.0];
