@@ -15,9 +15,9 @@ mod output;
 mod process;
 pub mod queues_cmd;
 pub mod shell;
-mod vhosts;
 mod tool;
 pub mod upgrade;
+mod vhosts;
 
 pub use commands::{run_redirected, run_words};
 pub use output::CtlOutput;
