@@ -15,7 +15,7 @@
 //! A sixth exit within ten seconds makes the supervisor give up: that replica stays dead (the
 //! only one: the record stays, every operation on it times out).
 
-use crate::sim::engine::{Ev, Sim, GM_DEATH_DELAY};
+use crate::sim::engine::{Ev, Sim};
 use crate::sim::model::{ProcId, QueueId, QueueState, Role};
 use crate::sim::state_change::StateChange;
 use crate::sim::time::Micros;
@@ -91,14 +91,7 @@ impl Sim {
             return;
         }
         self.fail_pending_confirms_of(p);
-        let at = self.now + GM_DEATH_DELAY;
-        self.schedule(
-            at,
-            Ev::GmDeaths {
-                queue: q,
-                dead: vec![p],
-            },
-        );
+        self.schedule_gm_death(q, p);
         self.add_mirror(q, n);
         self.maybe_auto_sync(q);
     }

@@ -490,6 +490,19 @@ impl Sim {
     }
 
     /// Drops a mirror (`{shutdown, dropped}`): its data is deleted.
+    /// The ring hears of a member's death once its neighbours' monitors fire: `GM_DEATH_DELAY`
+    /// after a death the ring's own node sees at once (the process died, its node did not).
+    pub(crate) fn schedule_gm_death(&mut self, q: QueueId, p: ProcId) {
+        let at = self.now + GM_DEATH_DELAY;
+        self.schedule(
+            at,
+            Ev::GmDeaths {
+                queue: q,
+                dead: vec![p],
+            },
+        );
+    }
+
     pub(crate) fn drop_mirror(&mut self, q: QueueId, p: ProcId) {
         self.changed(StateChange::MirrorDropped {
             queue: self.queue_name(q),
@@ -688,14 +701,7 @@ impl Sim {
                     }
                     self.fail_pending_confirms_of(p);
                     if self.procs[self.queues[i].master.0].alive {
-                        let at = self.now + GM_DEATH_DELAY;
-                        self.schedule(
-                            at,
-                            Ev::GmDeaths {
-                                queue: q,
-                                dead: vec![p],
-                            },
-                        );
+                        self.schedule_gm_death(q, p);
                     }
                 }
             }
