@@ -998,25 +998,22 @@ mod tests {
 
     #[test]
     fn a_drained_node_wears_the_maintenance_badge() {
-        let mut s = Session::new(&["cluster nodes=3", "wait 50ms"]).unwrap();
-        let out = cluster_markup(
-            &s.run.sim,
-            &Geometry::of(&s.run.sim),
-            Lang::En.text(),
-            None,
-            &[],
-        );
-        assert!(!out.contains("node-maint"), "{out}");
-        s.apply("on rabbit@node1: rabbitmq-upgrade drain").unwrap();
-        s.advance_to(Micros::from_secs(1));
-        for lang in Lang::ALL {
-            let out = cluster_markup(
+        let draw = |s: &Session, lang: Lang| {
+            cluster_markup(
                 &s.run.sim,
                 &Geometry::of(&s.run.sim),
                 lang.text(),
                 None,
                 &[],
-            );
+            )
+        };
+        let mut s = Session::new(&["cluster nodes=3", "wait 50ms"]).unwrap();
+        let out = draw(&s, Lang::En);
+        assert!(!out.contains("node-maint"), "{out}");
+        s.apply("on rabbit@node1: rabbitmq-upgrade drain").unwrap();
+        s.advance_to(Micros::from_secs(1));
+        for lang in Lang::ALL {
+            let out = draw(&s, lang);
             assert_eq!(out.matches("node-maint").count(), 1, "{out}");
             let label = fill(lang.text().maintenance_label, &[("node", "rabbit@node1")]);
             assert!(
@@ -1027,13 +1024,7 @@ mod tests {
         }
         s.apply("on rabbit@node1: rabbitmq-upgrade revive").unwrap();
         s.advance_to(Micros::from_secs(2));
-        let out = cluster_markup(
-            &s.run.sim,
-            &Geometry::of(&s.run.sim),
-            Lang::En.text(),
-            None,
-            &[],
-        );
+        let out = draw(&s, Lang::En);
         assert!(!out.contains("node-maint"), "{out}");
     }
 
