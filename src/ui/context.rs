@@ -193,8 +193,8 @@ impl Derived {
     pub fn of(view: &Sim) -> Derived {
         let anomalies = check(view);
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        for n in &view.cluster.nodes {
-            (n.state, n.membership).hash(&mut h);
+        for (i, n) in view.cluster.nodes.iter().enumerate() {
+            (n.state, n.membership, view.is_drained(i)).hash(&mut h);
         }
         view.waiting_boot.hash(&mut h);
         view.partition.hash(&mut h);

@@ -140,6 +140,10 @@ pub struct Text {
     pub in_flight: &'static str,
     /// "{s}".
     pub side_label: &'static str,
+    /// The short badge on a drained node.
+    pub maintenance_badge: &'static str,
+    /// "{node}": the badge's accessible label.
+    pub maintenance_label: &'static str,
     pub link_cut: &'static str,
     pub lost: &'static str,
     pub motion_reduced: &'static str,
@@ -474,6 +478,8 @@ static EN: Text = Text {
     client_disconnected: "disconnected",
     in_flight: "{n} in flight",
     side_label: "side {s}",
+    maintenance_badge: "maintenance",
+    maintenance_label: "{node} is in maintenance mode (drained)",
     link_cut: "link cut by the partition",
     lost: "lost",
     motion_reduced: "Reduced motion is on: messages rest on their routes instead of moving.",
@@ -758,6 +764,8 @@ static ZH: Text = Text {
     client_disconnected: "已断开",
     in_flight: "{n} 条传输中",
     side_label: "{s} 侧",
+    maintenance_badge: "维护模式",
+    maintenance_label: "{node} 处于维护模式（已排空）",
     link_cut: "连接被网络分区切断",
     lost: "丢失",
     motion_reduced: "已开启减少动态效果：消息停在路线上，不再移动。",

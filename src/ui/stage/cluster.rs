@@ -211,11 +211,24 @@ pub fn cluster_markup(
             f1(-hw + 28.0),
             esc(state)
         );
+        // A drained node takes the right of its status row; a partition side moves left of it.
+        let drained = sim.is_drained(n);
+        if drained {
+            put!(
+                out,
+                r#"<g class="node-maint" role="img" aria-label="{}"><title>{}</title><rect x="{}" y="-35" width="{MAINT_W}" height="16" rx="8"/><text x="{}" y="-23.5" text-anchor="middle">{}</text></g>"#,
+                esc(&fill(text.maintenance_label, &[("node", &node.name)])),
+                esc(&fill(text.maintenance_label, &[("node", &node.name)])),
+                f1(hw - 8.0 - MAINT_W),
+                f1(hw - 8.0 - MAINT_W / 2.0),
+                esc(text.maintenance_badge)
+            );
+        }
         if let Some(s) = side(n) {
             put!(
                 out,
                 r#"<text class="node-side" x="{}" y="-25" text-anchor="end">{}</text>"#,
-                f1(hw - 10.0),
+                f1(hw - 10.0 - if drained { MAINT_W + 4.0 } else { 0.0 }),
                 esc(&fill(text.side_label, &[("s", &side_letter(s))]))
             );
         }
@@ -466,6 +479,9 @@ fn outlook_markup(sim: &Sim, sides: &[u8], t: &SettingsText) -> String {
 
 /// Below this width the diagram takes the narrow frame (two columns of cards), which a phone
 /// held upright shows at about twice the wide ring's scale.
+/// Width of the maintenance badge on a drained node.
+const MAINT_W: f64 = 68.0;
+
 const NARROW_QUERY: &str = "(max-width: 600px)";
 
 fn current_frame() -> Frame {
@@ -978,6 +994,38 @@ mod tests {
         let sim = &s.run.sim;
         let out = cluster_markup(sim, &Geometry::of(sim), Lang::En.text(), None, &[]);
         assert_eq!(out.matches(r#"y="0.5">0</text>"#).count(), 3, "{out}");
+    }
+
+    #[test]
+    fn a_drained_node_wears_the_maintenance_badge() {
+        let draw = |s: &Session, lang: Lang| {
+            cluster_markup(
+                &s.run.sim,
+                &Geometry::of(&s.run.sim),
+                lang.text(),
+                None,
+                &[],
+            )
+        };
+        let mut s = Session::new(&["cluster nodes=3", "wait 50ms"]).unwrap();
+        let out = draw(&s, Lang::En);
+        assert!(!out.contains("node-maint"), "{out}");
+        s.apply("on rabbit@node1: rabbitmq-upgrade drain").unwrap();
+        s.advance_to(Micros::from_secs(1));
+        for lang in Lang::ALL {
+            let out = draw(&s, lang);
+            assert_eq!(out.matches("node-maint").count(), 1, "{out}");
+            let label = fill(lang.text().maintenance_label, &[("node", "rabbit@node1")]);
+            assert!(
+                out.contains(&format!(r#"aria-label="{}""#, esc(&label))),
+                "{out}"
+            );
+            assert!(out.contains(lang.text().maintenance_badge), "{out}");
+        }
+        s.apply("on rabbit@node1: rabbitmq-upgrade revive").unwrap();
+        s.advance_to(Micros::from_secs(2));
+        let out = draw(&s, Lang::En);
+        assert!(!out.contains("node-maint"), "{out}");
     }
 
     #[test]
