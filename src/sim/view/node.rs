@@ -4,6 +4,7 @@
 
 use crate::sim::cluster::NodeState;
 use crate::sim::engine::Sim;
+use crate::sim::scenario::print::word;
 
 /// A fault the reader can inject on a node, or its maintenance mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +42,21 @@ pub struct NodeChoice {
     pub line: String,
     pub enabled: bool,
 }
+
+/// A queue process the node menu can kill (`crash QUEUE on NODE`): one live replica on the node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcessCrashChoice {
+    /// The queue's name (its vhost is in the line when it is not `/`).
+    pub queue: String,
+    /// The replica is the queue's master (else a mirror).
+    pub master: bool,
+    /// The scenario line that kills it.
+    pub line: String,
+}
+
+/// At most this many queue processes are offered in one node's menu; the console's `crash`
+/// line reaches the rest (a menu taller than a phone's screen helps no one).
+pub const MENU_PROCESS_CRASHES: usize = 8;
 
 /// One `rabbitmqctl` line of a removal and the node whose console runs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +109,50 @@ impl Sim {
             ),
             enabled: true,
         })
+    }
+
+    /// The queue processes alive on running node `n`, masters first, then by queue order, at
+    /// most [`MENU_PROCESS_CRASHES`]: what the menu's "crash the queue process" entries kill.
+    pub fn process_crash_choices(&self, n: usize) -> Vec<ProcessCrashChoice> {
+        if !self.node_running(n) {
+            return Vec::new();
+        }
+        let on_node =
+            |p: crate::sim::model::ProcId| self.procs[p.0].alive && self.proc_node(p) == n;
+        let mut found: Vec<(bool, usize)> = self
+            .queues
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| !q.deleted)
+            .filter_map(|(i, q)| {
+                if on_node(q.master) {
+                    Some((true, i))
+                } else if q.mirrors.iter().any(|&p| on_node(p)) {
+                    Some((false, i))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        // Masters first: killing one is the interesting case (a promotion follows).
+        found.sort_by_key(|&(master, i)| (!master, i));
+        found
+            .into_iter()
+            .take(MENU_PROCESS_CRASHES)
+            .map(|(master, i)| {
+                let q = &self.queues[i];
+                let vhost = if q.vhost == "/" {
+                    String::new()
+                } else {
+                    format!(" vhost={}", word(&q.vhost))
+                };
+                ProcessCrashChoice {
+                    queue: q.name.clone(),
+                    master,
+                    line: format!("crash {} on {}{vhost}", word(&q.name), self.node_name(n)),
+                }
+            })
+            .collect()
     }
 
     /// The rabbitmqctl lines that take node `n` out of the running cluster, each with the
@@ -242,5 +302,66 @@ mod tests {
         s.apply("stop rabbit@node2").unwrap();
         s.advance_to(Micros::from_secs(5));
         assert_eq!(s.run.sim.removal_lines(0), None);
+    }
+
+    #[test]
+    fn the_menu_offers_each_live_queue_process_masters_first() {
+        let mut s = Session::new(&["cluster nodes=3"]).unwrap();
+        for line in [
+            r#"rabbitmqctl set_policy ha "^ha\." '{"ha-mode":"all"}'"#,
+            "rabbitmqctl add_vhost v1",
+            r#"rabbitmqctl set_permissions -p v1 guest ".*" ".*" ".*""#,
+            "client a node=node1",
+            "client b node=node2",
+            "client c node=node1 vhost=v1",
+            "b declare ha.b",
+            "a declare ha.a",
+            "a declare plain",
+            "c declare other",
+            "wait 1s",
+        ] {
+            s.apply(line).unwrap();
+        }
+        let choices = s.run.sim.process_crash_choices(0);
+        let lines: Vec<&str> = choices.iter().map(|c| c.line.as_str()).collect();
+        assert_eq!(
+            lines,
+            [
+                "crash ha.a on rabbit@node1",
+                "crash plain on rabbit@node1",
+                "crash other on rabbit@node1 vhost=v1",
+                "crash ha.b on rabbit@node1",
+            ]
+        );
+        assert_eq!(
+            choices.iter().map(|c| c.master).collect::<Vec<_>>(),
+            [true, true, true, false]
+        );
+        // Node 3 holds only ha.* mirrors.
+        let on3: Vec<String> = s
+            .run
+            .sim
+            .process_crash_choices(2)
+            .into_iter()
+            .map(|c| c.line)
+            .collect();
+        assert_eq!(
+            on3,
+            ["crash ha.b on rabbit@node3", "crash ha.a on rabbit@node3"]
+        );
+        // Every offered line runs; a killed mirror comes back (restarted) and stays offered.
+        for c in &choices {
+            s.apply(&c.line).unwrap();
+        }
+        s.advance_to(Micros::from_secs(3));
+        assert!(s
+            .run
+            .sim
+            .process_crash_choices(0)
+            .iter()
+            .any(|c| c.line == "crash ha.b on rabbit@node1"));
+        s.apply("stop rabbit@node3").unwrap();
+        s.advance_to(Micros::from_secs(10));
+        assert!(s.run.sim.process_crash_choices(2).is_empty());
     }
 }

@@ -109,6 +109,12 @@ pub struct Text {
     pub menu_start: &'static str,
     pub menu_drain: &'static str,
     pub menu_revive: &'static str,
+    /// The heading of the node menu's queue processes (`crash QUEUE on NODE`).
+    pub menu_crash_heading: &'static str,
+    /// "{queue}": kill that queue's master process on this node.
+    pub menu_crash_master: &'static str,
+    /// "{queue}": kill that queue's mirror process on this node.
+    pub menu_crash_mirror: &'static str,
     pub menu_remove: &'static str,
     pub menu_remove_hint: &'static str,
     pub booting: &'static str,
@@ -453,6 +459,9 @@ static EN: Text = Text {
     menu_start: "Start",
     menu_drain: "Drain (maintenance mode)",
     menu_revive: "Revive (leave maintenance)",
+    menu_crash_heading: "Crash a queue process (the node keeps running)",
+    menu_crash_master: "Crash {queue}'s master",
+    menu_crash_mirror: "Crash {queue}'s mirror",
     menu_remove: "Remove from cluster",
     menu_remove_hint: "Runs rabbitmqctl stop_app on this node, then forget_cluster_node on a running node. Queues whose master was here move to a stopped mirror node, or are deleted.",
     booting: "booting: waiting for a peer",
@@ -739,6 +748,9 @@ static ZH: Text = Text {
     menu_start: "启动",
     menu_drain: "排空（维护模式）",
     menu_revive: "恢复（退出维护模式）",
+    menu_crash_heading: "杀死一个队列进程（节点继续运行）",
+    menu_crash_master: "杀死 {queue} 的 master 进程",
+    menu_crash_mirror: "杀死 {queue} 的镜像进程",
     menu_remove: "移出集群",
     menu_remove_hint: "先在该节点上执行 rabbitmqctl stop_app，再在一个运行中的节点上执行 forget_cluster_node。master 在此节点上的队列会转到一个已停止的镜像节点，否则被删除。",
     booting: "启动中：等待其他节点",
@@ -1001,6 +1013,8 @@ mod tests {
         for (en, zh, keys) in [
             (EN.fork_done, ZH.fork_done, &["{t}", "{n}"][..]),
             (EN.node_actions, ZH.node_actions, &["{node}"][..]),
+            (EN.menu_crash_master, ZH.menu_crash_master, &["{queue}"][..]),
+            (EN.menu_crash_mirror, ZH.menu_crash_mirror, &["{queue}"][..]),
             (EN.share_bad_link, ZH.share_bad_link, &["{why}"][..]),
             (EN.s_lost, ZH.s_lost, &["{why}"][..]),
             (EN.lineage_heading, ZH.lineage_heading, &["{body}"][..]),

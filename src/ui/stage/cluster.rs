@@ -669,6 +669,28 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
                 esc(text.node_action(choice.action))
             );
         }
+        let crashes = sim.process_crash_choices(m.node);
+        if !crashes.is_empty() {
+            put!(
+                out,
+                r#"<div class="menu-group" role="presentation">{}</div>"#,
+                esc(text.menu_crash_heading)
+            );
+        }
+        for c in crashes {
+            let label = if c.master {
+                text.menu_crash_master
+            } else {
+                text.menu_crash_mirror
+            };
+            put!(
+                out,
+                r#"<button type="button" role="menuitem" class="menu-crash" data-act="{}" data-sel="n{}">{}</button>"#,
+                esc(&c.line),
+                m.node,
+                esc(&fill(label, &[("queue", &c.queue)]))
+            );
+        }
         let removable = sim.removal_lines(m.node).is_some();
         put!(
             out,
