@@ -73,6 +73,16 @@ pub struct MenuAt {
     pub y: f64,
 }
 
+/// The queue's name on its chips: `vhost/name` outside the default vhost, so two vhosts'
+/// queues of one name stay apart on the stage (the management UI shows a vhost column).
+fn chip_queue_name(sim: &Sim, q: crate::sim::model::QueueId) -> String {
+    match sim.queues.get(q.0) {
+        None => "?".to_string(),
+        Some(q) if q.vhost == "/" => q.name.clone(),
+        Some(q) => format!("{}/{}", q.vhost, q.name),
+    }
+}
+
 /// What a replica's chip says in words (its title and its button's name): the queue, the
 /// replica's role, the messages it holds, and whether the queue is down or synchronising.
 pub fn chip_label(sim: &Sim, proc: ProcId, text: &Text) -> String {
@@ -80,7 +90,7 @@ pub fn chip_label(sim: &Sim, proc: ProcId, text: &Text) -> String {
     let Some(r) = sim.procs.get(proc.0) else {
         return String::new();
     };
-    let qname = sim.queues.get(r.queue.0).map_or("?", |q| q.name.as_str());
+    let qname = chip_queue_name(sim, r.queue);
     let mut label = format!(
         "{qname}: {} — {}",
         role_text(text, role),
@@ -236,7 +246,7 @@ pub fn cluster_markup(
         for chip in &g.chips[n] {
             let role = sim.replica_role(chip.proc);
             let r = &sim.procs[chip.proc.0];
-            let qname = sim.queues.get(r.queue.0).map_or("?", |q| q.name.as_str());
+            let qname = chip_queue_name(sim, r.queue);
             // The name leaves room for the message count on the right.
             let short: String = if qname.chars().count() > 10 {
                 qname.chars().take(9).chain(['…']).collect()
@@ -1016,6 +1026,26 @@ mod tests {
         let sim = &s.run.sim;
         let out = cluster_markup(sim, &Geometry::of(sim), Lang::En.text(), None, &[]);
         assert_eq!(out.matches(r#"y="0.5">0</text>"#).count(), 3, "{out}");
+    }
+
+    #[test]
+    fn chips_outside_the_default_vhost_name_it() {
+        let mut s = Session::new(&[
+            "cluster nodes=1",
+            "rabbitmqctl add_vhost v1",
+            r#"rabbitmqctl set_permissions -p v1 guest ".*" ".*" ".*""#,
+            "client a node=node1",
+            "client b node=node1 vhost=v1",
+            "a declare q",
+            "b declare q",
+        ])
+        .unwrap();
+        s.advance_to(Micros::from_secs(1));
+        let sim = &s.run.sim;
+        let out = cluster_markup(sim, &Geometry::of(sim), Lang::En.text(), None, &[]);
+        assert!(out.contains(r#"y="0.5">q</text>"#), "{out}");
+        assert!(out.contains(r#"y="0.5">v1/q</text>"#), "{out}");
+        assert!(out.contains(r#"aria-label="v1/q: master"#), "{out}");
     }
 
     #[test]
