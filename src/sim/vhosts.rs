@@ -82,6 +82,12 @@ impl VhostTable {
         }
     }
 
+    /// Removes a user's permissions in a vhost; clearing what was never set is no error.
+    pub fn clear_permission(&mut self, user: &str, vhost: &str) {
+        self.permissions
+            .retain(|p| !(p.user == user && p.vhost == vhost));
+    }
+
     /// The permissions set in a vhost.
     pub fn of_vhost<'a>(&'a self, vhost: &'a str) -> impl Iterator<Item = &'a Permission> + 'a {
         self.permissions.iter().filter(move |p| p.vhost == vhost)

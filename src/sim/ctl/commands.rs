@@ -160,6 +160,10 @@ fn rabbitmqctl(sim: &mut Sim, on_node: usize, words: &[String]) -> CtlOutput {
         "delete_vhost" => crate::sim::ctl::vhosts::delete_vhost(sim, on_node, &rest),
         "set_permissions" => crate::sim::ctl::vhosts::set_permissions(sim, on_node, &rest),
         "list_permissions" => crate::sim::ctl::vhosts::list_permissions(sim, on_node, &rest),
+        "clear_permissions" => crate::sim::ctl::vhosts::clear_permissions(sim, on_node, &rest),
+        "list_user_permissions" => {
+            crate::sim::ctl::vhosts::list_user_permissions(sim, on_node, &rest)
+        }
         "sync_queue" => sync_queue(sim, on_node, &rest, false),
         "delete_queue" => delete_queue(sim, on_node, &rest),
         "purge_queue" => crate::sim::ctl::listing::purge_queue(sim, on_node, &rest),

@@ -138,6 +138,8 @@ pub fn usage(cmd: &str) -> String {
         "list_vhosts" => "list_vhosts [--no-table-headers] [<column> ...] [--timeout <timeout>]",
         "set_permissions" => "set_permissions [--vhost <vhost>] <username> <conf> <write> <read>",
         "list_permissions" => "list_permissions [--vhost <vhost>] [--no-table-headers] [--timeout <timeout>]",
+        "clear_permissions" => "clear_permissions [--vhost <vhost>] <username>",
+        "list_user_permissions" => "list_user_permissions [--no-table-headers] <username> [--timeout <timeout>]",
         other => other,
     };
     format!("\nUsage\n\nrabbitmqctl [--node <node>] [--longnames] [--quiet] {args}")
@@ -148,6 +150,7 @@ const COMMANDS: &[&str] = &[
     "add_vhost",
     "cancel_sync_queue",
     "clear_operator_policy",
+    "clear_permissions",
     "clear_policy",
     "cluster_status",
     "delete_queue",
@@ -166,6 +169,7 @@ const COMMANDS: &[&str] = &[
     "list_permissions",
     "list_policies",
     "list_queues",
+    "list_user_permissions",
     "list_vhosts",
     "purge_queue",
     "reset",

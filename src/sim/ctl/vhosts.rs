@@ -1,7 +1,7 @@
 //! rabbitmqctl's virtual host and permission commands as 3.10.8's CLI answers them:
 //! `add_vhost` (with `--description`, `--tags`, `--default-queue-type`), `delete_vhost`,
-//! `list_vhosts [<column> ...]`, `set_permissions`, `list_permissions`, and the answer of a
-//! command given a vhost that does not exist.
+//! `list_vhosts [<column> ...]`, `set_permissions`, `clear_permissions`, `list_permissions`,
+//! `list_user_permissions`, and the answer of a command given a vhost that does not exist.
 
 use crate::sim::ctl::args::{arity, parse_args, target, with_banner, Args};
 use crate::sim::ctl::exchanges::{columns, listing};
@@ -16,6 +16,7 @@ const VHOST_COLUMNS: &[&str] = &[
     "description",
     "tags",
     "default_queue_type",
+    "cluster_state",
 ];
 
 /// `Virtual host 'v' does not exist`, exit 65: what `list_policies`, `set_policy`,
@@ -105,11 +106,12 @@ pub(super) fn list_vhosts(
     let a = parse_args(words, &[], &["--no-table-headers"])?;
     target(sim, on_node, &a, true)?;
     let cols = columns(&a.pos, VHOST_COLUMNS, &["name"])?;
+    let state = cluster_state(sim);
     let rows: Vec<Vec<String>> = sim
         .vhost_table
         .meta
         .iter()
-        .map(|m| cols.iter().map(|c| vhost_cell(m, c)).collect())
+        .map(|m| cols.iter().map(|c| vhost_cell(m, c, &state)).collect())
         .collect();
     let headers = a.get(&["--no-table-headers"]).is_none();
     Ok(listing(
@@ -121,8 +123,25 @@ pub(super) fn list_vhosts(
     ))
 }
 
-fn vhost_cell(m: &VhostMeta, col: &str) -> String {
+/// `cluster_state`: every vhost runs on every node whose app runs, listed as the real 3.10.8
+/// cluster printed it (`[{rabbit3@h, running}, {rabbit2@h, running}, …]`, the last node first; a
+/// node whose app is stopped is left out).
+fn cluster_state(sim: &Sim) -> String {
+    let running: Vec<String> = sim
+        .cluster
+        .members()
+        .filter(|&n| sim.node_running(n))
+        .map(|n| format!("{{{}, running}}", sim.node_name(n)))
+        .collect();
+    format!(
+        "[{}]",
+        running.into_iter().rev().collect::<Vec<_>>().join(", ")
+    )
+}
+
+fn vhost_cell(m: &VhostMeta, col: &str, cluster_state: &str) -> String {
     match col {
+        "cluster_state" => cluster_state.to_string(),
         "name" => m.name.clone(),
         "tracing" => "false".to_string(),
         "description" => m.description.clone(),
@@ -151,14 +170,7 @@ pub(super) fn set_permissions(
         format!("Setting permissions for user \"{user}\" in vhost \"{vhost}\" ..."),
     );
     if user != DEFAULT_USER {
-        return Err(with_banner(
-            &b,
-            CtlOutput {
-                output: format!("Error:\nUser {user} does not exist"),
-                exit_code: 67,
-            },
-        )
-        .into());
+        return Err(with_banner(&b, no_user(user)).into());
     }
     if !sim.vhosts.contains(&vhost) {
         return Err(with_banner(
@@ -208,6 +220,90 @@ pub(super) fn list_permissions(
         return Ok(CtlOutput::ok(format!("{b}\n")));
     }
     let cols: Vec<String> = ["user", "configure", "write", "read"]
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let headers = a.get(&["--no-table-headers"]).is_none();
+    Ok(listing(b, a.quiet, headers, &cols, &rows))
+}
+
+/// `clear_permissions [-p <vhost>] <user>`: an unknown user is exit 67, a missing vhost 69;
+/// clearing permissions that were never set succeeds (as 3.10.8 answered).
+pub(super) fn clear_permissions(
+    sim: &mut Sim,
+    on_node: usize,
+    words: &[String],
+) -> Result<CtlOutput, Refusal> {
+    let a = parse_args(words, &["-p", "--vhost"], &[])?;
+    arity("clear_permissions", &a, 1, 1)?;
+    target(sim, on_node, &a, true)?;
+    let vhost = vhost_of(&a);
+    let user = &a.pos[0];
+    let b = banner(
+        &a,
+        format!("Clearing permissions for user \"{user}\" in vhost \"{vhost}\" ..."),
+    );
+    if user != DEFAULT_USER {
+        return Err(with_banner(&b, no_user(user)).into());
+    }
+    if !sim.vhosts.contains(&vhost) {
+        return Err(with_banner(
+            &b,
+            CtlOutput::error(format!("Virtual host {vhost} does not exist")),
+        )
+        .into());
+    }
+    sim.vhost_table.clear_permission(user, &vhost);
+    Ok(CtlOutput::ok(b))
+}
+
+/// `Error:\nUser u does not exist`, exit 67: `set_permissions` and `clear_permissions` for a
+/// user the broker does not have.
+fn no_user(user: &str) -> CtlOutput {
+    CtlOutput {
+        output: format!("Error:\nUser {user} does not exist"),
+        exit_code: 67,
+    }
+}
+
+/// `list_user_permissions [--no-table-headers] <user>`: the user's vhosts and patterns, or
+/// `{:no_such_user, "u"}` (exit 69) for a user the broker does not have.
+pub(super) fn list_user_permissions(
+    sim: &mut Sim,
+    on_node: usize,
+    words: &[String],
+) -> Result<CtlOutput, Refusal> {
+    let a = parse_args(words, &[], &["--no-table-headers"])?;
+    arity("list_user_permissions", &a, 1, 1)?;
+    target(sim, on_node, &a, true)?;
+    let user = &a.pos[0];
+    let b = banner(&a, format!("Listing permissions for user \"{user}\" ..."));
+    if user != DEFAULT_USER {
+        return Err(with_banner(
+            &b,
+            CtlOutput::error(format!("{{:no_such_user, \"{user}\"}}")),
+        )
+        .into());
+    }
+    let rows: Vec<Vec<String>> = sim
+        .vhost_table
+        .permissions
+        .iter()
+        .filter(|p| &p.user == user)
+        .map(|p| {
+            vec![
+                p.vhost.clone(),
+                p.configure.clone(),
+                p.write.clone(),
+                p.read.clone(),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        // 3.10.8 prints an empty line after the banner here, as list_permissions does.
+        return Ok(CtlOutput::ok(format!("{b}\n")));
+    }
+    let cols: Vec<String> = ["vhost", "configure", "write", "read"]
         .iter()
         .map(|c| c.to_string())
         .collect();
