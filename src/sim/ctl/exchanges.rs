@@ -4,6 +4,7 @@
 
 use crate::sim::ctl::args::{parse_args, target};
 use crate::sim::ctl::format;
+use crate::sim::ctl::format::args_text;
 use crate::sim::ctl::output::{ArgError, CtlOutput, Refusal};
 use crate::sim::engine::Sim;
 use crate::sim::exchanges::{Binding, DestKind};
@@ -57,13 +58,6 @@ pub(super) fn columns(
 
 /// An `arguments` cell as the CLI prints a binding's or an exchange's table:
 /// `[{"a",1},{"x-match","any"}]`.
-fn args_text(args: &[(String, crate::erl::json::Json)]) -> String {
-    let v: Vec<String> = args
-        .iter()
-        .map(|(k, v)| format!("{{\"{k}\",{}}}", v.to_json_string()))
-        .collect();
-    format!("[{}]", v.join(","))
-}
 
 /// The banner (unless `--quiet`) and the table (headers unless `--no-table-headers`).
 pub(super) fn listing(

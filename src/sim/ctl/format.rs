@@ -52,14 +52,7 @@ pub fn queue_column(sim: &Sim, q: QueueId, col: &str) -> String {
         "durable" => r.durable.to_string(),
         "auto_delete" => r.auto_delete.to_string(),
         "exclusive" => r.exclusive_owner.is_some().to_string(),
-        "arguments" => {
-            let v: Vec<String> = r
-                .args
-                .iter()
-                .map(|(k, v)| format!("{{\"{k}\",{}}}", v.to_json_string()))
-                .collect();
-            format!("[{}]", v.join(", "))
-        }
+        "arguments" => args_text(&r.args),
         "policy" => r.policy.clone().unwrap_or_default(),
         "operator_policy" => r.operator_policy.clone().unwrap_or_default(),
         "pid" => sim.pid_string(r.master),
@@ -270,4 +263,21 @@ pub fn cluster_status(sim: &Sim, n: usize) -> String {
     }
     out.push_str(&format!("\nFeature flags\n\nFlag: classic_mirrored_queue_version, state: enabled\nFlag: maintenance_mode_status, state: enabled\nFlag: quorum_queue, state: enabled\n\nPartition handling: {}", sim.settings(n).partition_handling.as_str()));
     out
+}
+
+/// A queue's or exchange's `arguments` as `list_queues` / `list_exchanges` print them:
+/// `[{"x-message-ttl",5000},{"x-dead-letter-exchange",[]}]`, with no space between the tuples and
+/// an empty string as `[]` (the CLI prints an empty binary as the empty list; seen on 3.10.8).
+pub fn args_text(args: &[(String, crate::erl::json::Json)]) -> String {
+    let v: Vec<String> = args
+        .iter()
+        .map(|(k, v)| {
+            let value = match v {
+                crate::erl::json::Json::Str(s) if s.is_empty() => "[]".to_string(),
+                v => v.to_json_string(),
+            };
+            format!("{{\"{k}\",{value}}}")
+        })
+        .collect();
+    format!("[{}]", v.join(","))
 }
