@@ -56,9 +56,6 @@ pub(super) fn columns(
     Ok(cols)
 }
 
-/// An `arguments` cell as the CLI prints a binding's or an exchange's table:
-/// `[{"a",1},{"x-match","any"}]`.
-
 /// The banner (unless `--quiet`) and the table (headers unless `--no-table-headers`).
 pub(super) fn listing(
     banner: String,
