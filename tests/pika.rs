@@ -979,3 +979,49 @@ unroutable 1 unroutable message(s) returned 312 amq.direct
     );
     assert_eq!(state(&r, "app"), "finished", "{out}");
 }
+
+/// `repr()` of the exceptions the binding raises is pika 1.3.2's own `__repr__` (what a real pika
+/// printed for the same instances), not Python's default `Class(args)`.
+#[test]
+fn exceptions_print_pika_s_repr() {
+    let script = "import pika
+conn = pika.BlockingConnection(pika.ConnectionParameters('node1'))
+ch = conn.channel()
+try:
+    ch.queue_declare('nope', passive=True)
+except pika.exceptions.ChannelClosedByBroker as e:
+    print(repr(e))
+    print(str(e))
+ch = conn.channel()
+ch.confirm_delivery()
+try:
+    ch.basic_publish('amq.direct', 'nowhere', b'x', mandatory=True)
+except pika.exceptions.UnroutableError as e:
+    print(repr(e))
+    print([e])
+conn2 = pika.BlockingConnection(pika.ConnectionParameters('node2'))
+conn2.sleep(2)
+";
+    let r = run(&with_script(
+        "cluster nodes=2",
+        "app",
+        script,
+        "wait 500ms\non rabbit@node2: rabbitmq-upgrade drain\nwait 3s",
+    ));
+    let out = output(&r, "app");
+    assert!(
+        out.starts_with(
+            "ChannelClosedByBroker: (404) \"NOT_FOUND - no queue 'nope' in vhost '/'\"\n\
+             (404, \"NOT_FOUND - no queue 'nope' in vhost '/'\")\n\
+             UnroutableError: 1 unroutable messages returned by broker\n\
+             [UnroutableError: 1 unroutable messages returned by broker]\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.ends_with(
+            "pika.exceptions.ConnectionClosedByBroker: (320, 'CONNECTION_FORCED - Node was put into maintenance mode')\n"
+        ),
+        "{out}"
+    );
+}

@@ -51,6 +51,12 @@ pub fn exc_str_plain(e: &PyException) -> String {
     exc_str(&mut NoHost, e).unwrap_or_default()
 }
 
+/// `repr(v)` without a host (host objects print as `<Type object>`): for texts a host class's
+/// `__repr__` builds from its arguments.
+pub fn repr_plain(v: &Value) -> String {
+    repr(&mut NoHost, v).unwrap_or_default()
+}
+
 /// `repr` of a `str`.
 pub fn repr_str(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {
@@ -292,10 +298,14 @@ fn repr_into(
         )),
         Value::ExcClass(c) => out.push_str(&format!("<class '{}'>", c.qualified_name())),
         Value::Exception(e) => {
-            out.push_str(e.class().name());
-            out.push('(');
-            seq(host, e.args(), out, seen)?;
-            out.push(')');
+            if let Some(text) = e.class().repr_hook().and_then(|r| r(e)) {
+                out.push_str(&text);
+            } else {
+                out.push_str(e.class().name());
+                out.push('(');
+                seq(host, e.args(), out, seen)?;
+                out.push(')');
+            }
         }
         Value::Module(m) => out.push_str(&format!("<module '{}'>", m.name)),
         Value::Host(h) => out.push_str(&host.repr(h)),

@@ -3,7 +3,8 @@
 //! instances the binding raises with pika's argument shapes (`ChannelClosedByBroker(404,
 //! "NOT_FOUND - …")` prints as `(404, "NOT_FOUND - …")`).
 
-use crate::py::{BuiltinExc, ExcClass, Module, PyException, Value};
+use crate::py::runtime::object::exception::ExcRepr;
+use crate::py::{format, BuiltinExc, ExcClass, Module, NoHost, PyException, Value};
 
 /// The classes of one script's `pika.exceptions` module (host classes compare by identity, so
 /// every raise in a script must use these very values).
@@ -92,6 +93,72 @@ pika_exceptions! {
     DuplicateGetOkCallback: ChannelError,
 }
 
+impl PikaExc {
+    /// The `__repr__` the class itself defines in pika 1.3 (its subclasses inherit it), for the
+    /// classes the binding raises; the others fall back to their nearest base's.
+    fn repr(self) -> Option<ExcRepr> {
+        use PikaExc::*;
+        Some(match self {
+            AMQPError => |e| {
+                Some(format!(
+                    "{}: An unspecified AMQP error has occurred; {}",
+                    e.class().name(),
+                    args_tuple(e)
+                ))
+            },
+            AMQPConnectionError => |e| {
+                Some(match e.args() {
+                    [code, text] => format!(
+                        "{}: ({}) {}",
+                        e.class().name(),
+                        format::to_str(&mut NoHost, code).unwrap_or_default(),
+                        format::to_str(&mut NoHost, text).unwrap_or_default()
+                    ),
+                    _ => format!("{}: {}", e.class().name(), args_tuple(e)),
+                })
+            },
+            ProbableAccessDeniedError => |e| {
+                Some(format!(
+                    "{}: Client was disconnected at a connection stage indicating a probable \
+                     denial of access to the specified virtual host: {}",
+                    e.class().name(),
+                    args_tuple(e)
+                ))
+            },
+            // pika's `reply_code` / `reply_text` properties read `self.args`.
+            ConnectionClosed | ChannelClosed => |e| match e.args() {
+                [code, text] => Some(format!(
+                    "{}: ({}) {}",
+                    e.class().name(),
+                    format::repr_plain(code),
+                    format::repr_plain(text)
+                )),
+                _ => None,
+            },
+            AMQPChannelError => |e| Some(format!("{}: {}", e.class().name(), args_tuple(e))),
+            ConsumerCancelled => {
+                |e| Some(format!("{}: Server cancelled consumer", e.class().name()))
+            }
+            UnroutableError | NackError => |e| {
+                let n = match e.attr("messages")? {
+                    Value::List(l) => l.items.borrow().len(),
+                    _ => return None,
+                };
+                Some(format!(
+                    "{}: {n} unroutable messages returned by broker",
+                    e.class().name()
+                ))
+            },
+            _ => return None,
+        })
+    }
+}
+
+/// `self.args` as `%s` prints it: the tuple's repr.
+fn args_tuple(e: &PyException) -> String {
+    format::repr_plain(&Value::tuple(e.args().to_vec()))
+}
+
 impl Default for PikaExceptions {
     fn default() -> Self {
         PikaExceptions::new()
@@ -108,7 +175,12 @@ impl PikaExceptions {
                 .map_or(ExcClass::Builtin(BuiltinExc::Exception), |b| {
                     classes[b as usize].clone()
                 });
-            classes.push(ExcClass::new_host("pika.exceptions", e.name(), vec![base]));
+            classes.push(match e.repr() {
+                Some(repr) => {
+                    ExcClass::new_host_with_repr("pika.exceptions", e.name(), vec![base], repr)
+                }
+                None => ExcClass::new_host("pika.exceptions", e.name(), vec![base]),
+            });
         }
         PikaExceptions {
             classes,

@@ -140,7 +140,13 @@ pub struct HostExcClass {
     pub module: String,
     /// Base classes (at least one; `Exception` when the host names none).
     pub bases: Vec<ExcClass>,
+    /// The class's own `__repr__`, when it defines one (pika's `ConnectionClosed` prints
+    /// `ConnectionClosedByBroker: (320) '…'`); `None` there means "as Python's default".
+    pub repr: Option<ExcRepr>,
 }
+
+/// A host class's `__repr__`: the instance's text, or `None` to fall back to Python's default.
+pub type ExcRepr = fn(&crate::py::runtime::object::value::PyException) -> Option<String>;
 
 /// An exception class: built in, or declared by the host. Host classes compare by identity, so a
 /// host must hand out the same `ExcClass` value wherever the class is reachable.
@@ -174,7 +180,38 @@ impl ExcClass {
             name: name.to_string(),
             module: module.to_string(),
             bases,
+            repr: None,
         }))
+    }
+
+    /// A host class that defines its own `__repr__` (its subclasses inherit it).
+    pub fn new_host_with_repr(
+        module: &str,
+        name: &str,
+        bases: Vec<ExcClass>,
+        repr: ExcRepr,
+    ) -> ExcClass {
+        let bases = if bases.is_empty() {
+            vec![ExcClass::Builtin(BuiltinExc::Exception)]
+        } else {
+            bases
+        };
+        ExcClass::Host(Rc::new(HostExcClass {
+            name: name.to_string(),
+            module: module.to_string(),
+            bases,
+            repr: Some(repr),
+        }))
+    }
+
+    /// The `__repr__` this class defines or inherits from a host base, first found depth-first.
+    pub fn repr_hook(&self) -> Option<ExcRepr> {
+        match self {
+            ExcClass::Builtin(_) => None,
+            ExcClass::Host(h) => h
+                .repr
+                .or_else(|| h.bases.iter().find_map(ExcClass::repr_hook)),
+        }
     }
 
     /// The class name (`ValueError`, `AMQPConnectionError`).
