@@ -148,6 +148,17 @@ fn send(
     }
 }
 
+/// The line that connects client `index` again, to `node` and back into its own vhost.
+fn reconnect_line(sim: &Sim, index: usize, node: &str) -> String {
+    let name = sim.clients.get(index).map_or("", |c| c.name.as_str());
+    let vhost = sim.vhost_table.client_vhost(ClientId(index));
+    if vhost == "/" {
+        format!("client {name} node={node}")
+    } else {
+        format!("client {name} node={node} vhost={}", print::word(vhost))
+    }
+}
+
 /// The clients panel.
 #[function_component]
 pub fn ClientsPanel() -> Html {
@@ -345,7 +356,17 @@ fn client_card(cx: &CardCtx<'_>, index: usize) -> Html {
         return html! {};
     };
     let replaced = sim.clients[index + 1..].iter().any(|o| o.name == c.name);
-    let node_name = sim.node_name(c.node).to_string();
+    // The vhost joins the node once there are several, as the management UI's Connections
+    // table adds its "Virtual host" column then.
+    let connected_to = if sim.vhosts.len() > 1 {
+        format!(
+            "{} · vhost {}",
+            sim.node_name(c.node),
+            sim.vhost_table.client_vhost(ClientId(index))
+        )
+    } else {
+        sim.node_name(c.node).to_string()
+    };
     // Reconnecting suggests the same node if it is up, else the first one that is.
     let reconnect_node = form
         .node
@@ -377,10 +398,10 @@ fn client_card(cx: &CardCtx<'_>, index: usize) -> Html {
     // broker's error, as a lost connection is shown.
     let connected = c.channel_open();
     let status = if connected {
-        html! { <span class="status status-ok">{ "● " }{ t.connected }{ " · " }{ node_name.clone() }</span> }
+        html! { <span class="status status-ok">{ "● " }{ t.connected }{ " · " }{ connected_to.clone() }</span> }
     } else {
         let why = c.errors.last().map(ToString::to_string).unwrap_or_default();
-        html! { <span class="status status-bad">{ "○ " }{ t.closed }{ " · " }{ node_name.clone() }{ " · " }{ why }</span> }
+        html! { <span class="status status-bad">{ "○ " }{ t.closed }{ " · " }{ connected_to.clone() }{ " · " }{ why }</span> }
     };
     let confirm_mode = c.confirm_mode;
 
@@ -418,7 +439,7 @@ fn client_card(cx: &CardCtx<'_>, index: usize) -> Html {
     let ack_all = act(format!("{name} ack all"));
     let close = act(format!("{name} close"));
     let reconnect = act(reconnect_to
-        .map(|n| format!("client {name} node={n}"))
+        .map(|n| reconnect_line(sim, index, &n))
         .unwrap_or_default());
 
     // One callback shape per kind of control, each storing into one field of the card's form.
@@ -748,6 +769,7 @@ mod tests {
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod ssr_tests {
+    use super::reconnect_line;
     use crate::ui::i18n::panels::tests_support::{render_panel, Panel};
     use crate::ui::i18n::Lang;
 
@@ -793,6 +815,39 @@ mod ssr_tests {
         );
         assert!(card.contains(">Reconnect</button>"), "{card}");
         assert!(!card.contains(">Publish</button>"), "{card}");
+    }
+
+    #[test]
+    fn with_several_vhosts_a_card_names_its_vhost_and_reconnects_there() {
+        let scn = concat!(
+            "cluster nodes=3\n",
+            "rabbitmqctl add_vhost v1\n",
+            "rabbitmqctl set_permissions -p v1 guest \".*\" \".*\" \".*\"\n",
+            "client a node=node1\n",
+            "client b node=node2 vhost=v1\n",
+            "b close\n",
+        );
+        let html = render_panel(Panel::Clients, scn, Lang::En);
+        assert!(
+            html.contains("connected · rabbit@node1 · vhost /"),
+            "{html}"
+        );
+        let b = html.split("data-client=\"b\"").nth(1).unwrap();
+        assert!(b.contains("closed · rabbit@node2 · vhost v1"), "{b}");
+        let p = crate::ui::i18n::panels::tests_support::player_from(scn);
+        let sim = p.view();
+        assert_eq!(
+            reconnect_line(sim, 1, "node3"),
+            "client b node=node3 vhost=v1"
+        );
+        assert_eq!(reconnect_line(sim, 0, "node1"), "client a node=node1");
+        // One vhost: the card says only the node.
+        let html = render_panel(
+            Panel::Clients,
+            "cluster nodes=1\nclient a node=node1\n",
+            Lang::En,
+        );
+        assert!(html.contains("connected · rabbit@node1</span>"), "{html}");
     }
 
     #[test]
