@@ -295,7 +295,7 @@ fn regex_atom(r: &mut Rng, depth: u32) -> String {
 /// A console line as the Console panel runs it.
 pub fn console_line(r: &mut Rng) -> String {
     let q = queue(r);
-    match r.below(14) {
+    match r.below(15) {
         0 | 1 => format!(
             "rabbitmqctl set_policy {}{}p{} '{}' '{}'",
             pick(r, &["", "--priority 1 ", "--priority -5 ", "--priority x "]),
@@ -376,6 +376,7 @@ pub fn console_line(r: &mut Rng) -> String {
             ),
             r.below(2)
         ),
+        13 => operating_line(r, &q),
         _ => pick(
             r,
             &[
@@ -390,10 +391,67 @@ pub fn console_line(r: &mut Rng) -> String {
     }
 }
 
+/// The operating commands of issue 16: maintenance mode, rebalancing, the sync-critical
+/// checks, the listings, purges and the health endpoint.
+fn operating_line(r: &mut Rng, q: &str) -> String {
+    match r.below(4) {
+        0 => format!(
+            "rabbitmq-upgrade {}",
+            pick(
+                r,
+                &[
+                    "drain",
+                    "revive",
+                    "await_online_synchronized_mirror",
+                    "bogus"
+                ]
+            )
+        ),
+        1 => format!(
+            "rabbitmq-queues {}",
+            pick(
+                r,
+                &[
+                    "rebalance all",
+                    "rebalance classic --queue-pattern '^q'",
+                    "rebalance quorum --vhost-pattern '('",
+                    "check_if_node_is_mirror_sync_critical",
+                    "check_if_node_is_mirror_sync_critical --formatter json",
+                    "rebalance",
+                ]
+            )
+        ),
+        2 => format!(
+            "rabbitmqctl {}",
+            pick(
+                r,
+                &[
+                    "list_consumers",
+                    "list_connections",
+                    "list_channels",
+                    "list_exchanges name type arguments",
+                    "list_bindings",
+                    "force_boot",
+                    "clear_permissions guest",
+                    "clear_permissions -p v0 guest",
+                    "list_user_permissions guest",
+                    "list_vhosts name cluster_state",
+                ]
+            )
+        ),
+        _ => match r.below(3) {
+            0 => format!("rabbitmqctl purge_queue {q}"),
+            1 => format!("rabbitmqctl delete_queue {q} --if-empty"),
+            _ => "curl -s http://localhost:15672/api/health/checks/node-is-mirror-sync-critical"
+                .to_string(),
+        },
+    }
+}
+
 /// A client operation line for client `c`.
 fn client_line(r: &mut Rng, c: &str) -> String {
     let q = queue(r);
-    match r.below(11) {
+    match r.below(12) {
         0 => format!(
             "{c} declare {q} {}",
             pick(
@@ -416,6 +474,9 @@ fn client_line(r: &mut Rng, c: &str) -> String {
                     "{\"x-cancel-on-ha-failover\":true}",
                     "{\"x-max-length\":1}",
                     "{\"x-queue-type\":\"quorum\"}",
+                    "{\"x-message-ttl\":5,\"x-dead-letter-exchange\":\"dlx\"}",
+                    "{\"x-overflow\":\"reject-publish-dlx\",\"x-max-length\":0}",
+                    "{\"x-expires\":1}",
                     "{bad",
                     "{}",
                 ]
@@ -449,7 +510,38 @@ fn client_line(r: &mut Rng, c: &str) -> String {
             )
         ),
         9 => format!("{c} get {q} ack={}", pick(r, &["manual", "auto"])),
+        10 => exchange_line(r, c, &q),
         _ => format!("expect client {c} confirmed={}", small(r)),
+    }
+}
+
+/// Exchanges and bindings (issue 16 item 1) for client `c`.
+fn exchange_line(r: &mut Rng, c: &str, q: &str) -> String {
+    let x = pick(r, &["dlx", "logs", "amq.topic", "", "amq.rabbitmq.trace"]);
+    match r.below(5) {
+        0 => format!(
+            "{c} exchange_declare {} type={}{}",
+            if x.is_empty() { "\"\"" } else { x },
+            pick(r, &["fanout", "direct", "topic", "headers", "x-bogus"]),
+            pick(
+                r,
+                &["", " durable", " internal", " passive", " auto_delete"]
+            )
+        ),
+        1 => format!(
+            "{c} bind {q} {} key={}",
+            if x.is_empty() { "dlx" } else { x },
+            pick(r, &["#", "a.*", "", "q0"])
+        ),
+        2 => format!("{c} unbind {q} {}", if x.is_empty() { "logs" } else { x }),
+        3 => format!(
+            "{c} exchange_delete {}",
+            if x.is_empty() { "logs" } else { x }
+        ),
+        _ => format!(
+            "{c} exchange_bind logs {}",
+            if x.is_empty() { "dlx" } else { x }
+        ),
     }
 }
 
@@ -476,6 +568,7 @@ pub fn scenario_line(r: &mut Rng) -> String {
             node(r),
             pick(r, &["", "", " vhost=v0", " vhost=/"])
         ),
+        10 if r.below(2) == 0 => format!("crash {} on {}", queue(r), node(r)),
         10 => format!("drop {}", small(r)),
         11 => format!(
             "expect queue {} master={} messages={}",
