@@ -154,11 +154,12 @@ impl Sim {
             .get(&origin)
             .copied()
             .unwrap_or(0);
-        let fresh: Vec<GmPub> = pubs.iter().filter(|p| p.num > seen).cloned().collect();
-        if fresh.is_empty() && !self.procs[origin.0].alive {
+        // Read in place, not collected: this runs at every hop of every lap.
+        let fresh = |p: &&GmPub| p.num > seen;
+        if !pubs.iter().any(|p| fresh(&p)) && !self.procs[origin.0].alive {
             return; // the dead origin's lap ends at the member that already had it
         }
-        for p in &fresh {
+        for p in pubs.iter().filter(fresh) {
             self.procs[m.0].gm.last_seen.insert(origin, p.num);
             self.procs[m.0]
                 .gm
