@@ -3,25 +3,54 @@
 //! heap instead of whole events (over 100 bytes each), which was half of the time spent on an
 //! instant with ten thousand publishes in flight.
 
-use std::cmp::Reverse;
+use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::fmt;
 
 use crate::sim::time::Micros;
 
 /// Where an event sits: its time, then the order it was scheduled in (ties at one time run in
-/// scheduling order), then its slot in the slab.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// scheduling order), and its slot in the slab.
+#[derive(Debug, Clone, Copy)]
 struct Key {
     at: Micros,
     seq: u64,
     slot: u32,
 }
 
+impl Key {
+    /// Time and order as one number: each push has its own `seq`, so this alone orders keys,
+    /// and one integer comparison per step of a sift is cheaper than comparing field by field.
+    fn order(&self) -> u128 {
+        (u128::from(self.at.0) << 64) | u128::from(self.seq)
+    }
+}
+
+/// Reversed, so that the standard max-heap pops the earliest key first.
+impl Ord for Key {
+    fn cmp(&self, other: &Key) -> Ordering {
+        other.order().cmp(&self.order())
+    }
+}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Key) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        self.order() == other.order()
+    }
+}
+
+impl Eq for Key {}
+
 /// Events of type `E` waiting for their time.
 #[derive(Clone)]
 pub(crate) struct Agenda<E> {
-    keys: BinaryHeap<Reverse<Key>>,
+    keys: BinaryHeap<Key>,
     slots: Vec<Option<E>>,
     /// Slots emptied by pops, reused before the slab grows.
     free: Vec<u32>,
@@ -50,17 +79,17 @@ impl<E> Agenda<E> {
                 u32::try_from(self.slots.len() - 1).expect("fewer than 2^32 pending events")
             }
         };
-        self.keys.push(Reverse(Key { at, seq, slot }));
+        self.keys.push(Key { at, seq, slot });
     }
 
     /// The time of the next event.
     pub(crate) fn next_time(&self) -> Option<Micros> {
-        self.keys.peek().map(|Reverse(k)| k.at)
+        self.keys.peek().map(|k| k.at)
     }
 
     /// Takes the next event (the earliest; of one time, the first scheduled).
     pub(crate) fn pop(&mut self) -> Option<(Micros, E)> {
-        let Reverse(k) = self.keys.pop()?;
+        let k = self.keys.pop()?;
         let ev = self.slots[k.slot as usize]
             .take()
             .expect("a key's slot holds its event");
@@ -74,7 +103,7 @@ impl<E> Agenda<E> {
 
     /// Every pending event with its time, in no particular order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (Micros, &E)> {
-        self.keys.iter().map(|Reverse(k)| {
+        self.keys.iter().map(|k| {
             let ev = self.slots[k.slot as usize]
                 .as_ref()
                 .expect("a key's slot holds its event");
@@ -87,8 +116,8 @@ impl<E> Agenda<E> {
 /// the history of their slabs (runs are compared by their debug text).
 impl<E: fmt::Debug> fmt::Debug for Agenda<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut keys: Vec<Key> = self.keys.iter().map(|Reverse(k)| *k).collect();
-        keys.sort_unstable();
+        let mut keys: Vec<Key> = self.keys.iter().copied().collect();
+        keys.sort_unstable_by_key(|k| k.order());
         f.debug_list()
             .entries(
                 keys.iter()

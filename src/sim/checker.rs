@@ -9,7 +9,7 @@ use crate::sim::engine::Sim;
 use crate::sim::model::{ConfirmOutcome, FoundLoss, LossWatch, MsgId, QueueId, QueueState};
 use crate::sim::state_change::StateChange;
 use crate::sim::time::Micros;
-use crate::sim::trace::{Importance, TraceKind};
+use crate::sim::trace::{Importance, TraceEvent, TraceKind};
 
 /// What kind of anomaly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -270,6 +270,14 @@ fn may_take_messages(kind: &TraceKind) -> bool {
     }
 }
 
+/// Notes the trace entries not read yet that may have taken a replica's messages.
+fn read_trace(trace: &[TraceEvent], w: &mut LossWatch) {
+    if w.suspect_from.is_none() {
+        w.suspect_from = (w.read..trace.len()).find(|&i| may_take_messages(&trace[i].kind));
+    }
+    w.read = trace.len();
+}
+
 fn cause_before(sim: &Sim, at: Micros) -> Option<(usize, String)> {
     sim.trace
         .iter()
@@ -290,13 +298,16 @@ impl Sim {
     /// now), looks which watched messages no replica holds any more. Called by the engine
     /// between steps, so each loss is found at the step that caused it.
     pub(crate) fn watch_losses(&mut self) {
-        let mut w = std::mem::take(&mut self.losses);
-        self.read_trace(&mut w);
+        // Runs before every event and nearly always finds nothing to look at: the watch is
+        // moved out (and back) only when there is.
+        read_trace(&self.trace, &mut self.losses);
+        let w = &self.losses;
         let due = w.look_again_at.is_some_and(|t| t <= self.now);
         if w.suspect_from.is_some() || due || !w.dropped_at_publish.is_empty() {
+            let mut w = std::mem::take(&mut self.losses);
             self.look_for_losses(&mut w, false);
+            self.losses = w;
         }
-        self.losses = w;
     }
 
     /// Whether the watch has read the whole run and has nothing left to look at.
@@ -315,23 +326,13 @@ impl Sim {
                 .all(|(c, &n)| c.deliveries.len() == n)
     }
 
-    /// Notes the trace entries not read yet that may have taken a replica's messages.
-    fn read_trace(&self, w: &mut LossWatch) {
-        for i in w.read..self.trace.len() {
-            if may_take_messages(&self.trace[i].kind) && w.suspect_from.is_none() {
-                w.suspect_from = Some(i);
-            }
-        }
-        w.read = self.trace.len();
-    }
-
     /// Moves the watch to now: new messages are watched, delivered ones are not; every
     /// watched message that no replica holds and nothing carries is lost, its cause the first
     /// suspect entry since the last look (or, on a `final_look` with none, the last notable
     /// entry). A message found lost that a replica holds again (a node's disk recovered) or
     /// that was delivered after all is taken back.
     pub(crate) fn look_for_losses(&self, w: &mut LossWatch, final_look: bool) {
-        self.read_trace(w);
+        read_trace(&self.trace, w);
         for m in &self.messages[w.published..] {
             if m.queue.is_some() {
                 w.open.insert(m.id);

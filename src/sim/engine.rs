@@ -14,6 +14,7 @@ use crate::sim::state_change::{QueueName, StateChange};
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, MsgIds, MsgKind, TraceEvent, TraceKind};
 use std::collections::VecDeque;
+use std::fmt;
 
 /// Run-wide settings (the scenario's `config` line).
 #[derive(Debug, Clone, PartialEq)]
@@ -261,6 +262,25 @@ pub(crate) enum Ev {
     },
 }
 
+/// What the node monitor's links are computed from (the VMs halted, the members, the
+/// partition, the cut link, the peers declared down), as it last saw them: while the run's
+/// tables equal these, `Sim::dist_links` is up to date (`node_monitor`).
+#[derive(Clone, Default, PartialEq)]
+pub(crate) struct LinkInputs {
+    pub(crate) halted: Vec<bool>,
+    pub(crate) members: Vec<bool>,
+    pub(crate) partition: Option<Vec<u8>>,
+    pub(crate) partial_cut: Option<(usize, usize)>,
+    pub(crate) declared_down: Vec<Vec<bool>>,
+}
+
+/// A cache: two runs in the same state print alike whatever it last saw.
+impl fmt::Debug for LinkInputs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LinkInputs")
+    }
+}
+
 /// The simulator: all state of one run.
 #[derive(Debug, Clone)]
 pub struct Sim {
@@ -322,6 +342,10 @@ pub struct Sim {
     /// The node monitor's view: `dist_links[a][b]` while `a`'s VM holds a distribution link
     /// to `b`'s (`node_monitor`).
     pub(crate) dist_links: Vec<Vec<bool>>,
+    /// What `dist_links` was last computed from (`node_monitor`).
+    pub(crate) link_inputs: LinkInputs,
+    /// Reused to write the hot sends' labels.
+    pub(crate) label_buf: crate::sim::label_text::LabelBuf,
     events: Agenda<Ev>,
     seq: u64,
     next_msg_id: u64,
@@ -384,6 +408,8 @@ impl Sim {
             cut_buffer: Vec::new(),
             link_free: Default::default(),
             dist_links: vec![vec![true; n]; n],
+            link_inputs: Default::default(),
+            label_buf: Default::default(),
             events: Agenda::default(),
             seq: 0,
             next_msg_id: 1,

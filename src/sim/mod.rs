@@ -19,6 +19,7 @@ pub mod exchange_methods;
 pub mod exchanges;
 mod failover;
 pub mod fork;
+mod label_text;
 pub mod limits;
 pub mod lineage;
 pub mod maintenance;

@@ -8,6 +8,7 @@
 //! the Python editor) and [`guide`] (lessons and the notes on the seeds).
 
 pub mod app;
+pub mod bench;
 pub mod captions;
 pub mod clock;
 pub mod context;

@@ -2,6 +2,7 @@
 //! messages on a durable queue), and the channel acks once every live replica has.
 
 use crate::sim::engine::{Ev, Payload, Sim};
+use crate::sim::label_text::LabelText;
 use crate::sim::model::*;
 use crate::sim::state_change::StateChange;
 use crate::sim::trace::{Endpoint, MsgKind};
@@ -87,11 +88,14 @@ impl Sim {
         seq: u64,
         msg: MsgId,
     ) {
+        let mut text = LabelText::take(&mut self.label_buf);
+        text.str("confirm seq=").num(seq);
+        let label = text.finish(&mut self.label_buf);
         self.send(
             Endpoint::Proc(p),
             Endpoint::Client(client),
             MsgKind::ReplicaConfirm,
-            crate::sim::trace::Label::format(format_args!("confirm seq={seq}")),
+            label,
             Payload::ReplicaConfirm {
                 client,
                 seq,

@@ -4,6 +4,7 @@
 use crate::erl::json::Json;
 use crate::sim::engine::{Ev, MasterReq, Payload, Sim, ToClient, MASTER_RETRY};
 use crate::sim::error::{BrokerError, DeclareError, SettleError};
+use crate::sim::label_text::LabelText;
 use crate::sim::model::*;
 use crate::sim::state_change::StateChange;
 use crate::sim::trace::{Endpoint, MsgIds, MsgKind};
@@ -378,10 +379,14 @@ impl Sim {
             },
         );
         let body = &self.messages[(e.msg.0 - 1) as usize].body;
-        let label = crate::sim::trace::Label::format(format_args!(
-            "deliver {:?} tag={} redelivered={}",
-            body, tag, e.delivered
-        ));
+        let mut text = LabelText::take(&mut self.label_buf);
+        text.str("deliver ")
+            .quoted(body)
+            .str(" tag=")
+            .num(tag)
+            .str(" redelivered=")
+            .bool(e.delivered);
+        let label = text.finish(&mut self.label_buf);
         self.send(
             Endpoint::Proc(m),
             Endpoint::Client(c),

@@ -2,6 +2,7 @@
 //! alive members; a first lap carries the publications, a second lap the acks that retire them.
 
 use crate::sim::engine::{Ev, Payload, Sim, GM_FLUSH_TIMER};
+use crate::sim::label_text::LabelText;
 use crate::sim::model::*;
 use crate::sim::trace::{Endpoint, MsgIds, MsgKind};
 
@@ -79,26 +80,23 @@ impl Sim {
         acks_upto: Option<u64>,
         msgs: MsgIds,
     ) {
-        let (kind, label) = if pubs.is_empty() {
-            (
-                MsgKind::GmAcks,
-                crate::sim::trace::Label::format(format_args!(
-                    "gm acks ≤{}",
-                    acks_upto.unwrap_or(0)
-                )),
-            )
+        let mut text = LabelText::take(&mut self.label_buf);
+        let kind = if pubs.is_empty() {
+            text.str("gm acks ≤").num(acks_upto.unwrap_or(0));
+            MsgKind::GmAcks
         } else {
-            let names: Vec<&str> = pubs.iter().map(|p| p.op.name()).collect();
             let q = self.procs[from.0].queue;
-            (
-                MsgKind::GmPubs,
-                crate::sim::trace::Label::format(format_args!(
-                    "gm v{} [{}]",
-                    self.queues[q.0].gm_version,
-                    names.join(",")
-                )),
-            )
+            text.str("gm v").num(self.queues[q.0].gm_version).str(" [");
+            for (i, p) in pubs.iter().enumerate() {
+                if i > 0 {
+                    text.str(",");
+                }
+                text.str(p.op.name());
+            }
+            text.str("]");
+            MsgKind::GmPubs
         };
+        let label = text.finish(&mut self.label_buf);
         self.send(
             Endpoint::Proc(from),
             Endpoint::Proc(to),
@@ -156,11 +154,12 @@ impl Sim {
             .get(&origin)
             .copied()
             .unwrap_or(0);
-        let fresh: Vec<GmPub> = pubs.iter().filter(|p| p.num > seen).cloned().collect();
-        if fresh.is_empty() && !self.procs[origin.0].alive {
+        // Read in place, not collected: this runs at every hop of every lap.
+        let fresh = |p: &&GmPub| p.num > seen;
+        if !pubs.iter().any(|p| fresh(&p)) && !self.procs[origin.0].alive {
             return; // the dead origin's lap ends at the member that already had it
         }
-        for p in &fresh {
+        for p in pubs.iter().filter(fresh) {
             self.procs[m.0].gm.last_seen.insert(origin, p.num);
             self.procs[m.0]
                 .gm

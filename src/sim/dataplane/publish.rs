@@ -4,6 +4,7 @@
 use crate::erl::json::Json;
 use crate::sim::engine::{Payload, Sim};
 use crate::sim::error::BrokerError;
+use crate::sim::label_text::LabelText;
 use crate::sim::model::*;
 use crate::sim::trace::{Endpoint, MsgKind};
 
@@ -165,14 +166,16 @@ impl Sim {
                 );
             }
         }
+        // Every replica's copy carries the same text: written once.
+        let mut text = LabelText::take(&mut self.label_buf);
+        text.str("publish ").quoted(p.body).str(" seq=").num(seq);
+        let label = text.finish(&mut self.label_buf);
         for (to, msg) in sends {
-            let label =
-                crate::sim::trace::Label::format(format_args!("publish {:?} seq={}", p.body, seq));
             self.send(
                 Endpoint::Client(c),
                 Endpoint::Proc(to),
                 MsgKind::Publish,
-                label,
+                label.clone(),
                 Payload::Publish {
                     client: c,
                     seq,
