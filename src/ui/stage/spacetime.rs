@@ -701,6 +701,44 @@ mod tests {
     }
 
     #[test]
+    fn a_shared_head_is_the_markers_triangle_at_the_lines_end() {
+        // #st-head on a 1.6-wide line: 9.6 units long, its tip 0.96 beyond the end.
+        let mut d = String::new();
+        head(&mut d, 0.0, 0.0, 10.0, 0.0);
+        assert_eq!(d, "M1.4 -3.8L11.0 0.0L1.4 3.8Z");
+        // Pointing down the lane (a hook within one node) it turns with the line.
+        let mut d = String::new();
+        head(&mut d, 5.0, 0.0, 5.0, 20.0);
+        assert_eq!(d, "M8.8 11.4L5.0 21.0L1.2 11.4Z");
+    }
+
+    #[test]
+    fn the_pointer_finds_the_nearest_arrow_within_the_hit_stroke() {
+        let drawn = [
+            Drawn {
+                index: 3,
+                x1: 0.0,
+                y1: 0.0,
+                x2: 100.0,
+                y2: 0.0,
+            },
+            Drawn {
+                index: 7,
+                x1: 0.0,
+                y1: 6.0,
+                x2: 100.0,
+                y2: 6.0,
+            },
+        ];
+        assert_eq!(nearest(&drawn, 50.0, 1.0), Some(3));
+        assert_eq!(nearest(&drawn, 50.0, 5.0), Some(7));
+        // Past an end, the distance is to that end.
+        assert_eq!(nearest(&drawn, 103.0, 0.0), Some(3));
+        assert_eq!(nearest(&drawn, 50.0, 12.0), None);
+        assert_eq!(nearest(&drawn, 106.0, 0.0), None);
+    }
+
+    #[test]
     fn auto_zoom_follows_the_speed_within_readable_bounds() {
         assert_eq!(SPANS[auto_level(0.01, true)], 20_000);
         assert_eq!(SPANS[auto_level(1.0, true)], 2_000_000);
