@@ -8,9 +8,20 @@
 // figures for `./x bench`'s ledger. The e2e tests do not run it (a figure is read, never
 // asserted).
 //
+// Issue 18 also asks for RaftScope (github.com/ongardie/raftscope) side by side, measured in the
+// same run. It is on no package registry (npm, PyPI, crates.io, Debian), so it is measured when
+// RAFTSCOPE names a checkout of it with its two submodules (bootstrap-slider,
+// bootstrap-contextmenu); without one, the table says it was not measured. RaftScope runs with
+// 5 or 9 servers (its NUM_SERVERS, rewritten as the page loads), a client request every 50 ms of
+// its simulated time, at 1× and at 1/100× (its default speed, the same "1 s = 10 ms"); its frame
+// work is timed the same way: its animation-frame callback, then style and layout forced.
+//
 //   node tests/e2e/bench.mjs            (serves ../../dist, or MIRRORSCOPE_DIST)
 //   BENCH_SECONDS=20 node tests/e2e/bench.mjs
-import { readFileSync } from 'node:fs';
+//   RAFTSCOPE=/path/to/raftscope node tests/e2e/bench.mjs
+import { readFileSync, existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { start, newPage, open } from './harness.mjs';
@@ -124,6 +135,111 @@ export async function runBench(page, baseUrl, { nodes = 5, speed = 1, seconds = 
   return { ...data, nodes, speed, simulated: (Number(t2) - Number(t1)) / 1e6 };
 }
 
+/** Serves a RaftScope checkout on 127.0.0.1; returns { url, close }. */
+export async function serveRaftScope(dir) {
+  const root = path.resolve(dir);
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+  const server = createServer(async (req, res) => {
+    const urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const file = path.join(root, urlPath.endsWith('/') ? `${urlPath}index.html` : urlPath);
+    if (!file.startsWith(root + path.sep)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}/`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/** RaftScope's speed slider: 10^value times slower than real time. */
+const RAFTSCOPE_SLIDER = { 1: 0, 0.01: 2 };
+
+/**
+ * RaftScope on `nodes` servers at `speed`, measured like [`runBench`]: once a leader is elected
+ * a client request goes to it every 50 ms of simulated time; frames are recorded for `seconds`.
+ */
+export async function runRaftScope(page, url, { nodes = 5, speed = 1, seconds = Number(process.env.BENCH_SECONDS ?? 10) } = {}) {
+  await page.route('**/raft.js', async (route) => {
+    const res = await route.fetch();
+    const body = (await res.text()).replace(/var NUM_SERVERS = \d+;/, `var NUM_SERVERS = ${nodes};`);
+    await route.fulfill({ response: res, body });
+  });
+  // Every animation-frame callback of the page is timed with the style and layout it leaves,
+  // as the app's `?bench` mode times its own frame.
+  await page.addInitScript(() => {
+    const raw = window.requestAnimationFrame.bind(window);
+    window.__rawRAF = raw;
+    window.__frames = [];
+    window.__measure = false;
+    window.requestAnimationFrame = (cb) =>
+      raw((ts) => {
+        const start = performance.now();
+        cb(ts);
+        if (window.__measure) {
+          document.body.getBoundingClientRect();
+          window.__frames.push(performance.now() - start);
+        }
+      });
+  });
+  await page.goto(url);
+  await page.waitForFunction((n) => window.state?.current?.servers.length === n, nodes, { timeout: 30_000 });
+  await page.evaluate((v) => $('#speed').slider('setValue', v), RAFTSCOPE_SLIDER[1]);
+  await page.waitForFunction(() => state.current.servers.some((s) => s.state === 'leader'), null, { timeout: 60_000, polling: 100 });
+  await page.evaluate((v) => $('#speed').slider('setValue', v), RAFTSCOPE_SLIDER[speed]);
+  const t1 = await page.evaluate(() => state.current.time);
+  await page.evaluate(() => {
+    window.__intervals = [];
+    window.__inFlight = [];
+    window.__stop = false;
+    window.__frames = [];
+    window.__measure = true;
+    let last = performance.now();
+    let next = state.current.time;
+    const loop = (ts) => {
+      window.__intervals.push(ts - last);
+      last = ts;
+      window.__inFlight.push(document.querySelectorAll('#messages > *').length);
+      // The steady load: a client request to the leader every 50 ms of simulated time, as
+      // RaftScope's "C" key sends one.
+      if (state.current.time >= next) {
+        next = state.current.time + 50_000;
+        const leader = state.current.servers
+          .filter((s) => s.state === 'leader')
+          .sort((a, b) => b.term - a.term)[0];
+        if (leader) {
+          state.fork();
+          raft.clientRequest(state.current, leader);
+          state.save();
+        }
+      }
+      if (!window.__stop) window.__rawRAF(loop);
+    };
+    window.__rawRAF(loop);
+  });
+  await page.waitForFunction(
+    (ms) => window.__intervals.reduce((a, b) => a + b, 0) >= ms,
+    seconds * 1000,
+    { timeout: seconds * 1000 * 5 + 30_000, polling: 100 },
+  );
+  const data = await page.evaluate(() => {
+    window.__stop = true;
+    window.__measure = false;
+    return { frames: window.__frames, intervals: window.__intervals.slice(1), inFlight: window.__inFlight };
+  });
+  const t2 = await page.evaluate(() => state.current.time);
+  return { ...data, nodes, speed, app: 'RaftScope', simulated: (t2 - t1) / 1e6 };
+}
+
 /** The share of frame intervals longer than [`DROPPED_MS`]. */
 function droppedShare(intervals) {
   return intervals.filter((x) => x > DROPPED_MS).length / (intervals.length || 1);
@@ -136,7 +252,9 @@ export function report(r) {
   const fl = summary(r.inFlight);
   const ms = (x) => x.toFixed(2);
   return [
-    `bench: ${r.nodes} nodes, ha-mode all, 20 publishes per simulated second at ${r.speed}×; ${r.simulated.toFixed(3)} s simulated`,
+    r.app === 'RaftScope'
+      ? `bench: RaftScope, ${r.nodes} servers, 20 client requests per simulated second at ${r.speed}×; ${r.simulated.toFixed(3)} s simulated`
+      : `bench: ${r.nodes} nodes, ha-mode all, 20 publishes per simulated second at ${r.speed}×; ${r.simulated.toFixed(3)} s simulated`,
     `bench: frame work (script + style + layout) over ${f.n} frames: mean ${ms(f.mean)} ms, p50 ${ms(f.p50)} ms, p95 ${ms(f.p95)} ms, p99 ${ms(f.p99)} ms, max ${ms(f.max)} ms`,
     `bench: frame intervals: p50 ${ms(iv.p50)} ms, p95 ${ms(iv.p95)} ms, max ${ms(iv.max)} ms, dropped (> ${ms(DROPPED_MS)} ms) ${(100 * droppedShare(r.intervals)).toFixed(1)} %`,
     `bench: messages in flight per frame: mean ${fl.mean.toFixed(2)}, p95 ${fl.p95}, max ${fl.max}`,
@@ -153,7 +271,7 @@ export function table(runs) {
     const f = summary(r.frames);
     const mark = (v, t) => `${v.toFixed(2)} ms${v <= t ? '' : ' ✗'}`;
     rows.push(
-      `| ${r.nodes} nodes, ${r.speed}× | ${f.n} | ${mark(f.mean, TARGET.mean)} | ${mark(f.p95, TARGET.p95)} | ${f.max.toFixed(1)} ms | ${(100 * droppedShare(r.intervals)).toFixed(1)} % | ${summary(r.inFlight).mean.toFixed(1)} |`,
+      `| ${r.app === 'RaftScope' ? 'RaftScope, ' : ''}${r.nodes} nodes, ${r.speed}× | ${f.n} | ${mark(f.mean, TARGET.mean)} | ${mark(f.p95, TARGET.p95)} | ${f.max.toFixed(1)} ms | ${(100 * droppedShare(r.intervals)).toFixed(1)} % | ${summary(r.inFlight).mean.toFixed(1)} |`,
     );
   }
   return rows.join('\n');
@@ -166,6 +284,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
     const runs = [];
     let problems = [];
+    const raftscope = process.env.RAFTSCOPE && existsSync(path.join(process.env.RAFTSCOPE, 'raft.js'))
+      ? await serveRaftScope(process.env.RAFTSCOPE)
+      : null;
     for (const nodes of [5, 9]) {
       for (const speed of [1, 0.01]) {
         // A fresh page per run, so that one run's history does not weigh on the next.
@@ -174,13 +295,26 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
         console.log(report(runs[runs.length - 1]));
         problems = problems.concat(p.problems);
         await p.page.context().close();
+        if (raftscope) {
+          // Right after the same run, so both see the machine as loaded as it then is.
+          const q = await newPage(h.browser);
+          runs.push(await runRaftScope(q.page, raftscope.url, { nodes, speed }));
+          console.log(report(runs[runs.length - 1]));
+          await q.page.context().close();
+        }
       }
     }
+    await raftscope?.close();
     console.log(table(runs));
+    if (!raftscope) {
+      console.log(
+        'bench: RaftScope not measured: it is on no package registry reachable here; set RAFTSCOPE to a checkout of github.com/ongardie/raftscope with its submodules',
+      );
+    }
     // For `./x bench`'s ledger (tests/e2e/figures.mjs).
     for (const r of runs) {
       const f = summary(r.frames);
-      const key = `${r.nodes}n_${r.speed === 1 ? '1x' : 'slow'}`;
+      const key = `${r.app === 'RaftScope' ? 'raftscope_' : ''}${r.nodes}n_${r.speed === 1 ? '1x' : 'slow'}`;
       console.log(`figure frame_work_mean_${key} ${f.mean.toFixed(3)} ms lower`);
       console.log(`figure frame_work_p95_${key} ${f.p95.toFixed(3)} ms lower`);
       console.log(`figure frames_dropped_${key} ${(100 * droppedShare(r.intervals)).toFixed(2)} % lower`);

@@ -27,6 +27,9 @@ const OVERSCAN: usize = 8;
 /// group's boundary.
 const GROUP: usize = 8;
 
+/// More rows than the list shows at once (320 px of 24 px rows).
+const BUSY_ROWS: usize = 14;
+
 /// Which entries the log lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Filter {
@@ -209,7 +212,8 @@ struct LogListProps {
 }
 
 /// The rows, following the clock. While playing, the row at the cursor moves at most ten
-/// times a second: faster than that no one reads it, and each move costs a redraw.
+/// times a second (four when rows pass faster than the list shows them): faster than that no
+/// one reads it, and each move costs a redraw.
 #[function_component]
 fn LogList(props: &LogListProps) -> Html {
     let store = use_store();
@@ -246,8 +250,15 @@ fn LogList(props: &LogListProps) -> Html {
             .map_or(f64::INFINITY, |p| p.now());
         let mut s = shown.borrow_mut();
         // A trace that grows while playing is shown as it was at the last refresh; one that
-        // shrank or forked (fewer rows) is shown at once.
-        let stale = !player.playing || now - s.0 >= 100.0 || exact < s.1 || rows < s.3;
+        // shrank or forked (fewer rows) is shown at once. When more rows pass in a tenth of a
+        // second than the list shows (1× on a busy cluster), no one reads them either way:
+        // the list then moves four times a second, each move re-creating every row in view.
+        let interval = if exact.abs_diff(s.1) > BUSY_ROWS {
+            250.0
+        } else {
+            100.0
+        };
+        let stale = !player.playing || now - s.0 >= interval || exact < s.1 || rows < s.3;
         if stale {
             *s = (now, exact, version, rows);
         }

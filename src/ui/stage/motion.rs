@@ -14,6 +14,7 @@ use crate::ui::context::use_lang;
 use crate::ui::context::use_store;
 use crate::ui::context::{use_selection, Selection};
 use crate::ui::fmt::{f1, Fixed};
+use crate::ui::markup::on_click;
 use crate::ui::stage::layout::{Geometry, Point};
 
 /// How long a lost message takes to vanish, in wall-clock milliseconds (so it reads the same at
@@ -276,14 +277,9 @@ pub fn MotionLayer(props: &MotionLayerProps) -> Html {
                 .or_else(|| g.endpoint(view, f.from))?;
             let b = g.endpoint(live, f.to).or_else(|| g.endpoint(view, f.to))?;
             let ring = is_ring(f.kind);
-            let onclick = {
-                let selection = selection.clone();
-                let i = f.index;
-                Callback::from(move |e: MouseEvent| {
-                    e.stop_propagation();
-                    selection.set(Some(Selection::Event(i)));
-                })
-            };
+            // Chosen through the layer's one delegated handler: a handler per dot, made anew
+            // on every frame, was registered again on every frame for every dot.
+            let sel = format!("e{}", f.index);
             let title = text.kind_name(f.kind);
             let class = classes!(
                 "msg",
@@ -294,7 +290,7 @@ pub fn MotionLayer(props: &MotionLayerProps) -> Html {
             Some(if let Some(age) = f.vanishing {
                 let p = b;
                 html! {
-                    <g key={f.index} {class} {onclick}
+                    <g key={f.index} {class} data-sel={sel}
                         transform={format!("translate({} {})", f1(p.x), f1(p.y))}
                         opacity={Fixed(1.0 - age, 2).to_string()}>
                         <title>{ format!("{title} — {}", text.lost) }</title>
@@ -307,7 +303,7 @@ pub fn MotionLayer(props: &MotionLayerProps) -> Html {
                 // No movement: the route is drawn with the message resting half way.
                 let p = point_on_path(a, b, ring, 0.5);
                 html! {
-                    <g key={f.index} {class} {onclick}>
+                    <g key={f.index} {class} data-sel={sel}>
                         <title>{ title }</title>
                         <path class="route" d={path_d(a, b, ring)} />
                         <use href={shape_href(f.kind)}
@@ -317,7 +313,7 @@ pub fn MotionLayer(props: &MotionLayerProps) -> Html {
             } else {
                 let p = point_on_path(a, b, ring, f.progress);
                 html! {
-                    <g key={f.index} {class} {onclick}
+                    <g key={f.index} {class} data-sel={sel}
                         transform={format!("translate({} {})", f1(p.x), f1(p.y))}>
                         <title>{ title }</title>
                         <circle class="hit" r="10" />
@@ -328,7 +324,7 @@ pub fn MotionLayer(props: &MotionLayerProps) -> Html {
         })
         .collect();
     html! {
-        <g class="motion" data-in-flight={in_flight.to_string()}
+        <g class="motion" onclick={on_click(&store, &selection, None)} data-in-flight={in_flight.to_string()}
             data-drawn={flights.len().min(MAX_DRAWN).to_string()}>
             { dots }
         </g>

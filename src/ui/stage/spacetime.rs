@@ -6,6 +6,7 @@
 
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::put;
@@ -141,12 +142,108 @@ struct ArrowsKey {
     lang: Lang,
 }
 
+/// An arrow drawn inside its slice's shared paths, in the layer's coordinates: what a pointer
+/// over those paths is matched against (see [`nearest`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Drawn {
+    /// Index of its `Send` in the trace.
+    pub index: usize,
+    pub x1: f64,
+    pub y1: f64,
+    pub x2: f64,
+    pub y2: f64,
+}
+
+/// The arrows layer: its markup in slices, and the arrows drawn in shared paths.
+#[derive(PartialEq)]
+struct Arrows {
+    slices: Vec<(u64, AttrValue)>,
+    drawn: Rc<Vec<Drawn>>,
+}
+
+/// The arrowhead of `#st-head` (viewBox 0 0 10 10, 6 stroke widths wide, its reference point
+/// at x = 9) at the end of a line drawn 1.6 units wide, as a closed path: heads drawn as one
+/// path per slice look like the marker without an element per arrow.
+fn head(out: &mut String, x1: f64, y1: f64, x2: f64, y2: f64) {
+    let (dx, dy) = (x2 - x1, y2 - y1);
+    let len = (dx * dx + dy * dy).sqrt();
+    // A zero-length line orients its marker along the x axis.
+    let (ux, uy) = if len > 1e-9 {
+        (dx / len, dy / len)
+    } else {
+        (1.0, 0.0)
+    };
+    let (nx, ny) = (-uy, ux);
+    let s = 6.0 * 1.6 / 10.0;
+    let at = |mx: f64, my: f64| {
+        let (a, b) = ((mx - 9.0) * s, (my - 5.0) * s);
+        (f1(x2 + a * ux + b * nx), f1(y2 + a * uy + b * ny))
+    };
+    let ((ax, ay), (bx, by), (cx, cy)) = (at(0.0, 1.0), at(10.0, 5.0), at(0.0, 9.0));
+    put!(out, "M{ax} {ay}L{bx} {by}L{cx} {cy}Z");
+}
+
+/// The arrow of `drawn` nearest to (`x`, `y`) (layer coordinates), if one passes within the
+/// width of the hit stroke.
+pub fn nearest(drawn: &[Drawn], x: f64, y: f64) -> Option<usize> {
+    let dist = |d: &Drawn| {
+        let (dx, dy) = (d.x2 - d.x1, d.y2 - d.y1);
+        let l2 = dx * dx + dy * dy;
+        let t = if l2 > 0.0 {
+            (((x - d.x1) * dx + (y - d.y1) * dy) / l2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let (px, py) = (d.x1 + t * dx - x, d.y1 + t * dy - y);
+        px * px + py * py
+    };
+    drawn
+        .iter()
+        .map(|d| (dist(d), d.index))
+        .filter(|(d2, _)| *d2 <= HIT_R * HIT_R)
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, i)| i)
+}
+
+/// Half the width of the arrows' hit stroke (`.st-hit` in the stylesheet is twice this).
+const HIT_R: f64 = 4.5;
+
+/// One arrow as its own element, with its title and hit line: the selected one, a lost one (its
+/// own dashes and cross) and the one under the pointer.
+fn arrow_element(
+    out: &mut String,
+    live: &Sim,
+    i: usize,
+    text: &crate::ui::i18n::Text,
+    class: &str,
+    (x1, y1, x2, y2): (f64, f64, f64, f64),
+    lost: bool,
+) {
+    let TraceKind::Send { from, to, kind, .. } = &live.trace[i].kind else {
+        return;
+    };
+    let (x1, y1, x2, y2) = (f1(x1), f1(y1), f1(x2), f1(y2));
+    put!(
+        out,
+        r#"<g class="st-arrow {}{}{class}" data-sel="e{i}"><title>{}: {} → {}</title><line class="hit" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/><line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" marker-end="url(#{})"/></g>"#,
+        kind_class(*kind),
+        if lost { " lost" } else { "" },
+        esc(text.kind_name(*kind)),
+        esc(&endpoint_name_at(live, *from, i, text)),
+        esc(&endpoint_name_at(live, *to, i, text)),
+        if lost { "st-lost" } else { "st-head" }
+    );
+}
+
 /// The arrows of a window three spans wide, in coordinates relative to `epoch`: the parent
 /// slides this layer as the clock moves; it is redrawn only when the window steps or the trace
 /// grows. The markup comes in slices of [`SLICES_PER_SPAN`]ths of a span by send time (the
 /// slice's number, its markup): a slice whose arrows did not change keeps its DOM, so a growing
-/// trace re-creates only the newest slice's arrows instead of all of them.
-fn arrows_markup(props: &ArrowsKey) -> Vec<(u64, AttrValue)> {
+/// trace re-creates only the newest slice's arrows instead of all of them. Within a slice the
+/// arrows share a few paths (a line path per kind, one path of heads, one hit path): at 1× a
+/// busy cluster sends over a thousand messages a second, and an element per arrow cost the
+/// page most of its frame. The selected and the lost arrows keep their own elements.
+fn arrows_markup(props: &ArrowsKey) -> Arrows {
     let index = &props.index;
     let player = props.store.player();
     let live = &player.session.run.sim;
@@ -160,8 +257,34 @@ fn arrows_markup(props: &ArrowsKey) -> Vec<(u64, AttrValue)> {
     let x = |t: Micros| (t.0 as f64 - props.epoch.0 as f64) * k;
     let slice_len = (props.span / SLICES_PER_SPAN).max(1);
     let mut slices: Vec<(u64, AttrValue)> = Vec::new();
-    let mut out = String::new();
+    let mut drawn = Vec::new();
     let mut slice = None;
+    // The slice being written: its hit path, its line paths by kind class, its heads, and the
+    // arrows drawn as elements.
+    let mut hit = String::new();
+    let mut lines: Vec<(&'static str, String)> = Vec::new();
+    let mut heads = String::new();
+    let mut singles = String::new();
+    let flush = |hit: &mut String,
+                 lines: &mut Vec<(&'static str, String)>,
+                 heads: &mut String,
+                 singles: &mut String| {
+        let mut out = String::with_capacity(hit.len() * 3 + singles.len() + 64);
+        if !hit.is_empty() {
+            put!(out, r#"<path class="st-hit" d="{hit}"/>"#);
+        }
+        for (class, d) in lines.drain(..) {
+            put!(out, r#"<path class="st-bulk {class}" d="{d}"/>"#);
+        }
+        if !heads.is_empty() {
+            put!(out, r#"<path class="st-heads" d="{heads}"/>"#);
+        }
+        out.push_str(singles);
+        hit.clear();
+        heads.clear();
+        singles.clear();
+        AttrValue::from(out)
+    };
     let mut shown = arrows_in(&live.trace, props.from, props.to, longest);
     // The cut at MAX_ARROWS is widened to the start of its slice, so that the oldest slice drawn
     // stays the same while the trace grows instead of losing an arrow at every redraw.
@@ -181,7 +304,7 @@ fn arrows_markup(props: &ArrowsKey) -> Vec<(u64, AttrValue)> {
         let at = e.at.0 / slice_len;
         if slice != Some(at) {
             if let Some(done) = slice.replace(at) {
-                slices.push((done, AttrValue::from(std::mem::take(&mut out))));
+                slices.push((done, flush(&mut hit, &mut lines, &mut heads, &mut singles)));
             }
         }
         let TraceKind::Send {
@@ -208,28 +331,43 @@ fn arrows_markup(props: &ArrowsKey) -> Vec<(u64, AttrValue)> {
             .iter()
             .take_while(|x| x.at <= *arrive)
             .any(|x| matches!(&x.kind, TraceKind::Lost { id: l, .. } if l == id));
-        let (x1, y1, x2, y2) = (f1(x1), f1(y1), f1(x2), f1(y2));
-        put!(
-            out,
-            r#"<g class="st-arrow {}{}{}" data-sel="e{i}"><title>{}: {} → {}</title><line class="hit" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/><line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" marker-end="url(#{})"/></g>"#,
-            kind_class(*kind),
-            if lost { " lost" } else { "" },
-            if props.selected == Some(i) {
+        if lost || props.selected == Some(i) {
+            let class = if props.selected == Some(i) {
                 " selected"
             } else {
                 ""
-            },
-            esc(text.kind_name(*kind)),
-            esc(&endpoint_name_at(live, *from, i, text)),
-            esc(&endpoint_name_at(live, *to, i, text)),
-            if lost { "st-lost" } else { "st-head" }
-        );
+            };
+            arrow_element(&mut singles, live, i, text, class, (x1, y1, x2, y2), lost);
+            continue;
+        }
+        let class = kind_class(*kind);
+        let d = match lines.iter_mut().find(|(c, _)| *c == class) {
+            Some((_, d)) => d,
+            None => {
+                lines.push((class, String::new()));
+                &mut lines.last_mut().expect("just pushed").1
+            }
+        };
+        let (a, b, c, dd) = (f1(x1), f1(y1), f1(x2), f1(y2));
+        put!(d, "M{a} {b}L{c} {dd}");
+        put!(hit, "M{a} {b}L{c} {dd}");
+        head(&mut heads, x1, y1, x2, y2);
+        drawn.push(Drawn {
+            index: i,
+            x1,
+            y1,
+            x2,
+            y2,
+        });
     }
     if let Some(last) = slice {
-        slices.push((last, AttrValue::from(out)));
+        slices.push((last, flush(&mut hit, &mut lines, &mut heads, &mut singles)));
     }
     drop(player);
-    slices
+    Arrows {
+        slices,
+        drawn: Rc::new(drawn),
+    }
 }
 
 /// The diagram card.
@@ -242,6 +380,9 @@ pub fn SpaceTime() -> Html {
     let derived = crate::ui::context::use_derived();
     let level = use_state_eq(|| None::<usize>);
     let drag = use_mut_ref(|| None::<(f64, Micros, bool)>);
+    // The arrow under the pointer, drawn as its own element (with its title) over the shared
+    // paths.
+    let hover = use_state_eq(|| None::<usize>);
     let shown_len = use_mut_ref(|| (f64::NEG_INFINITY, 0usize));
     let index = use_index();
     let svg_ref = use_node_ref();
@@ -344,13 +485,46 @@ pub fn SpaceTime() -> Html {
             *drag.borrow_mut() = Some((e.client_x() as f64, store.player().cursor, false));
         })
     };
+    // The arrow of the shared paths under a pointer event: its position in the layer's
+    // coordinates (the layer is slid by `slide`), matched against the arrows drawn.
+    let arrow_at = {
+        let svg_ref = svg_ref.clone();
+        let drawn = arrows_html.drawn.clone();
+        move |e: &MouseEvent| -> Option<usize> {
+            let target: web_sys::Element = e.target()?.dyn_into().ok()?;
+            if target.get_attribute("class").as_deref() != Some("st-hit") {
+                return None;
+            }
+            let r = svg_ref
+                .cast::<web_sys::Element>()?
+                .get_bounding_client_rect();
+            if r.width() <= 0.0 {
+                return None;
+            }
+            let k = ST_W / r.width();
+            let x = (e.client_x() as f64 - r.left()) * k - slide;
+            let y = (e.client_y() as f64 - r.top()) * k;
+            nearest(&drawn, x, y)
+        }
+    };
     let onpointermove = {
         let drag = drag.clone();
         let store = store.clone();
         let units_per_px = units_per_px.clone();
+        let hover = hover.clone();
+        let arrow_at = arrow_at.clone();
         Callback::from(move |e: PointerEvent| {
             let mut d = drag.borrow_mut();
             let Some((x0, t0, moved)) = d.as_mut() else {
+                // Over the shared paths, the arrow under the pointer gets its own element;
+                // over that element (its hit line), it stays.
+                let on_own = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .is_some_and(|t| t.closest(".st-hover").ok().flatten().is_some());
+                if !on_own {
+                    hover.set(arrow_at(&e));
+                }
                 return;
             };
             let dx = (e.client_x() as f64 - *x0) * units_per_px();
@@ -393,9 +567,42 @@ pub fn SpaceTime() -> Html {
     };
     let onpointerleave = {
         let drag = drag.clone();
+        let hover = hover.clone();
         Callback::from(move |_: PointerEvent| {
             drag.borrow_mut().take();
+            hover.set(None);
         })
+    };
+    // A click on the shared paths selects the arrow under it (a touch has no hover first).
+    let onclick = {
+        let delegated = on_click(&store, &selection, None);
+        let selection = selection.clone();
+        Callback::from(move |e: MouseEvent| match arrow_at(&e) {
+            Some(i) => {
+                e.stop_propagation();
+                selection.set(Some(Selection::Event(i)));
+            }
+            None => delegated.emit(e),
+        })
+    };
+    let hovered = {
+        let p = store.player();
+        let live = &p.session.run.sim;
+        let mut out = String::new();
+        if let Some(d) = hover.and_then(|i| arrows_html.drawn.iter().find(|d| d.index == i)) {
+            if live.trace.get(d.index).is_some() {
+                arrow_element(
+                    &mut out,
+                    live,
+                    d.index,
+                    text,
+                    " st-hover",
+                    (d.x1, d.y1, d.x2, d.y2),
+                    false,
+                );
+            }
+        }
+        (!out.is_empty()).then(|| Html::from_html_unchecked(AttrValue::from(out)))
     };
     let zoom = |delta: isize| {
         let level = level.clone();
@@ -443,11 +650,12 @@ pub fn SpaceTime() -> Html {
                 </defs>
                 <rect class="st-future" x={f1(now_x).to_string()} y="0" width={f1(ST_W - now_x).to_string()} height={Fixed(height, 0).to_string()} />
                 { lane_rows }
-                <g clip-path="url(#st-clip)" onclick={on_click(&store, &selection, None)}>
+                <g clip-path="url(#st-clip)" {onclick}>
                     <g transform={format!("translate({} 0)", Fixed(slide, 2))}>
-                        <g class="st-arrows">{ for arrows_html.iter().map(|(k, m)| html! {
+                        <g class="st-arrows">{ for arrows_html.slices.iter().map(|(k, m)| html! {
                             <g key={*k}>{ Html::from_html_unchecked(m.clone()) }</g>
                         }) }</g>
+                        { for hovered }
                     </g>
                 </g>
                 { flags }
@@ -490,6 +698,44 @@ mod tests {
             Some(3)
         );
         assert_eq!(lanes.lane(&s.run.sim, Endpoint::Node(1)), Some(1));
+    }
+
+    #[test]
+    fn a_shared_head_is_the_markers_triangle_at_the_lines_end() {
+        // #st-head on a 1.6-wide line: 9.6 units long, its tip 0.96 beyond the end.
+        let mut d = String::new();
+        head(&mut d, 0.0, 0.0, 10.0, 0.0);
+        assert_eq!(d, "M1.4 -3.8L11.0 0.0L1.4 3.8Z");
+        // Pointing down the lane (a hook within one node) it turns with the line.
+        let mut d = String::new();
+        head(&mut d, 5.0, 0.0, 5.0, 20.0);
+        assert_eq!(d, "M8.8 11.4L5.0 21.0L1.2 11.4Z");
+    }
+
+    #[test]
+    fn the_pointer_finds_the_nearest_arrow_within_the_hit_stroke() {
+        let drawn = [
+            Drawn {
+                index: 3,
+                x1: 0.0,
+                y1: 0.0,
+                x2: 100.0,
+                y2: 0.0,
+            },
+            Drawn {
+                index: 7,
+                x1: 0.0,
+                y1: 6.0,
+                x2: 100.0,
+                y2: 6.0,
+            },
+        ];
+        assert_eq!(nearest(&drawn, 50.0, 1.0), Some(3));
+        assert_eq!(nearest(&drawn, 50.0, 5.0), Some(7));
+        // Past an end, the distance is to that end.
+        assert_eq!(nearest(&drawn, 103.0, 0.0), Some(3));
+        assert_eq!(nearest(&drawn, 50.0, 12.0), None);
+        assert_eq!(nearest(&drawn, 106.0, 0.0), None);
     }
 
     #[test]
