@@ -13,8 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.resolve(process.argv[2] ?? process.env.MIRRORSCOPE_DIST ?? path.join(here, '../../dist'));
-const runs = Number(process.argv[3] ?? 5);
+const runs = Number(process.argv[2] ?? 5);
+const dists = process.argv.slice(3).map((d) => path.resolve(d));
+if (!dists.length) dists.push(path.resolve(process.env.MIRRORSCOPE_DIST ?? path.join(here, '../../dist')));
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -23,8 +24,12 @@ const TYPES = {
   '.css': 'text/css',
 };
 const cache = new Map();
+// One server; the first part of the path picks the dist/ (`/0/`, `/1/`, …).
 const server = createServer(async (req, res) => {
-  const urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  const [, which, ...rest] = decodeURIComponent(new URL(req.url, 'http://x').pathname).split('/');
+  const dist = dists[Number(which)];
+  if (!dist) return res.writeHead(404).end();
+  const urlPath = `/${rest.join('/')}`;
   const file = path.join(dist, urlPath.endsWith('/') ? `${urlPath}index.html` : urlPath);
   if (!file.startsWith(dist + path.sep)) return res.writeHead(403).end();
   try {
@@ -40,7 +45,7 @@ const server = createServer(async (req, res) => {
   }
 });
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const url = `http://127.0.0.1:${server.address().port}/`;
+const base = `http://127.0.0.1:${server.address().port}/`;
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
@@ -51,7 +56,7 @@ const browser = await chromium.launch({
 const THROTTLED = { offline: false, latency: 40, downloadThroughput: 1_000_000, uploadThroughput: 500_000 };
 
 /** One fresh load; the page-relative milliseconds of each mark. */
-async function load(throttle) {
+async function load(url, throttle) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
@@ -85,14 +90,21 @@ async function load(throttle) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 for (const throttle of [false, true]) {
-  const all = [];
-  for (let i = 0; i < runs; i++) all.push(await load(throttle));
+  const all = dists.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    for (let d = 0; d < dists.length; d++) all[d].push(await load(`${base}${d}/`, throttle));
+  }
   const label = throttle ? 'throttled 8 Mbit/s, 40 ms' : 'full speed';
-  const m = (k) => Math.round(median(all.map((x) => x[k])));
-  console.log(`paint: ${label.padEnd(26)} first contentful paint ${String(m('fcp')).padStart(5)} ms, stage drawn ${String(m('stage')).padStart(5)} ms, lessons ready ${String(m('lessons')).padStart(5)} ms (median of ${runs})`);
-  const key = throttle ? 'throttled' : 'local';
-  console.log(`figure first_paint_${key} ${m('fcp')} ms lower`);
-  console.log(`figure stage_drawn_${key} ${m('stage')} ms lower`);
+  for (let d = 0; d < dists.length; d++) {
+    const m = (k) => Math.round(median(all[d].map((x) => x[k])));
+    const name = dists.length > 1 ? ` ${dists[d]}` : '';
+    console.log(`paint:${name} ${label}: first contentful paint ${m('fcp')} ms, stage drawn ${m('stage')} ms, lessons ready ${m('lessons')} ms (median of ${runs})`);
+    if (dists.length === 1) {
+      const key = throttle ? 'throttled' : 'local';
+      console.log(`figure first_paint_${key} ${m('fcp')} ms lower`);
+      console.log(`figure stage_drawn_${key} ${m('stage')} ms lower`);
+    }
+  }
 }
 await browser.close();
 server.close();
