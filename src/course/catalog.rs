@@ -1,106 +1,52 @@
-//! Every lesson of the course, embedded in the binary (`lessons/*.scn`), parsed once.
-//! A new lesson file must be added to [`FILES`]; a test fails while the list and the directory
-//! differ.
+//! Every lesson of the course (`lessons/*.scn`), parsed once. Natively and in the default build
+//! the texts are embedded; with the `fetched-lessons` feature (the page trunk builds) they are
+//! not: the page fetches them from `dist/lessons/` and hands them to [`install`], so the first
+//! screen does not download every lesson's text (issue 18). A new lesson file must be added to
+//! [`NAMES`]; a test fails while the list and the directory differ.
 
 use std::sync::OnceLock;
 
 use crate::course::parse::{parse_lesson, Lesson, LessonError};
 
-/// Each lesson file's name and text.
-pub const FILES: &[(&str, &str)] = &[
-    (
-        "extra-partitions-autoheal.scn",
-        include_str!("../../lessons/extra-partitions-autoheal.scn"),
-    ),
-    (
-        "extra-partitions-ignore.scn",
-        include_str!("../../lessons/extra-partitions-ignore.scn"),
-    ),
-    (
-        "extra-partitions-pause-minority.scn",
-        include_str!("../../lessons/extra-partitions-pause-minority.scn"),
-    ),
-    (
-        "extra-promote-on-shutdown.scn",
-        include_str!("../../lessons/extra-promote-on-shutdown.scn"),
-    ),
-    (
-        "seed000-cancel-on-failover.scn",
-        include_str!("../../lessons/seed000-cancel-on-failover.scn"),
-    ),
-    (
-        "seed000-master-death.scn",
-        include_str!("../../lessons/seed000-master-death.scn"),
-    ),
-    (
-        "seed000-mirrored-queue.scn",
-        include_str!("../../lessons/seed000-mirrored-queue.scn"),
-    ),
-    (
-        "seed000-plus-two.scn",
-        include_str!("../../lessons/seed000-plus-two.scn"),
-    ),
-    (
-        "seed000-requeue.scn",
-        include_str!("../../lessons/seed000-requeue.scn"),
-    ),
-    (
-        "seed000-set-policy.scn",
-        include_str!("../../lessons/seed000-set-policy.scn"),
-    ),
-    (
-        "seed000-slave-death.scn",
-        include_str!("../../lessons/seed000-slave-death.scn"),
-    ),
-    (
-        "seed004-s1-publish-flow.scn",
-        include_str!("../../lessons/seed004-s1-publish-flow.scn"),
-    ),
-    (
-        "seed004-s2-policies.scn",
-        include_str!("../../lessons/seed004-s2-policies.scn"),
-    ),
-    (
-        "seed004-s3-placement.scn",
-        include_str!("../../lessons/seed004-s3-placement.scn"),
-    ),
-    (
-        "seed004-s4-sync-mode.scn",
-        include_str!("../../lessons/seed004-s4-sync-mode.scn"),
-    ),
-    (
-        "seed004-s5-failover.scn",
-        include_str!("../../lessons/seed004-s5-failover.scn"),
-    ),
-    (
-        "seed004-s6-cost.scn",
-        include_str!("../../lessons/seed004-s6-cost.scn"),
-    ),
-    (
-        "seed004-s7-summary.scn",
-        include_str!("../../lessons/seed004-s7-summary.scn"),
-    ),
-    (
-        "walkthrough-gm-window.scn",
-        include_str!("../../lessons/walkthrough-gm-window.scn"),
-    ),
-    (
-        "walkthrough-split-brain.scn",
-        include_str!("../../lessons/walkthrough-split-brain.scn"),
-    ),
-    (
-        "walkthrough-steady-load.scn",
-        include_str!("../../lessons/walkthrough-steady-load.scn"),
-    ),
-    (
-        "walkthrough-stop-master.scn",
-        include_str!("../../lessons/walkthrough-stop-master.scn"),
-    ),
-    (
-        "walkthrough-unsynced.scn",
-        include_str!("../../lessons/walkthrough-unsynced.scn"),
-    ),
-];
+/// Declares [`NAMES`] and, unless the texts are fetched, [`FILES`] from one list of file names,
+/// so the two cannot differ.
+macro_rules! lesson_files {
+    ($($file:literal),* $(,)?) => {
+        /// Every lesson file's name (`lessons/NAME`).
+        pub const NAMES: &[&str] = &[$($file),*];
+
+        /// Each lesson file's name and text, embedded.
+        #[cfg(not(feature = "fetched-lessons"))]
+        pub const FILES: &[(&str, &str)] =
+            &[$(($file, include_str!(concat!("../../lessons/", $file)))),*];
+    };
+}
+
+lesson_files!(
+    "extra-partitions-autoheal.scn",
+    "extra-partitions-ignore.scn",
+    "extra-partitions-pause-minority.scn",
+    "extra-promote-on-shutdown.scn",
+    "seed000-cancel-on-failover.scn",
+    "seed000-master-death.scn",
+    "seed000-mirrored-queue.scn",
+    "seed000-plus-two.scn",
+    "seed000-requeue.scn",
+    "seed000-set-policy.scn",
+    "seed000-slave-death.scn",
+    "seed004-s1-publish-flow.scn",
+    "seed004-s2-policies.scn",
+    "seed004-s3-placement.scn",
+    "seed004-s4-sync-mode.scn",
+    "seed004-s5-failover.scn",
+    "seed004-s6-cost.scn",
+    "seed004-s7-summary.scn",
+    "walkthrough-gm-window.scn",
+    "walkthrough-split-brain.scn",
+    "walkthrough-steady-load.scn",
+    "walkthrough-stop-master.scn",
+    "walkthrough-unsynced.scn",
+);
 
 /// Where a lesson sits in the course list: the seeds in their order, then the extras.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -128,32 +74,56 @@ struct Course {
     errors: Vec<LessonError>,
 }
 
-fn course() -> &'static Course {
-    static COURSE: OnceLock<Course> = OnceLock::new();
-    COURSE.get_or_init(|| {
-        let mut lessons = Vec::new();
-        let mut errors = Vec::new();
-        for (file, text) in FILES {
-            match parse_lesson(&format!("lessons/{file}"), text) {
-                Ok(l) => lessons.push(l),
-                Err(e) => errors.push(e),
-            }
+static COURSE: OnceLock<Course> = OnceLock::new();
+
+/// Parses the lesson files (name, text) into the course, in course order.
+fn build<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> Course {
+    let mut lessons = Vec::new();
+    let mut errors = Vec::new();
+    for (file, text) in files {
+        match parse_lesson(&format!("lessons/{file}"), text) {
+            Ok(l) => lessons.push(l),
+            Err(e) => errors.push(e),
         }
-        lessons.sort_by(|a, b| {
-            (Group::of(&a.section), a.order, &a.id).cmp(&(Group::of(&b.section), b.order, &b.id))
-        });
-        Course { lessons, errors }
-    })
+    }
+    lessons.sort_by(|a, b| {
+        (Group::of(&a.section), a.order, &a.id).cmp(&(Group::of(&b.section), b.order, &b.id))
+    });
+    Course { lessons, errors }
 }
 
-/// The lessons in course order: seed 000, seed 004, extras; by `order` within each.
+#[cfg(not(feature = "fetched-lessons"))]
+fn course() -> Option<&'static Course> {
+    Some(COURSE.get_or_init(|| build(FILES.iter().copied())))
+}
+
+#[cfg(feature = "fetched-lessons")]
+fn course() -> Option<&'static Course> {
+    COURSE.get()
+}
+
+/// Installs the fetched lesson files (name, text); the first call wins, as the texts of one
+/// page load do not change.
+#[cfg(feature = "fetched-lessons")]
+pub fn install(files: &[(String, String)]) {
+    COURSE.get_or_init(|| build(files.iter().map(|(f, t)| (f.as_str(), t.as_str()))));
+}
+
+/// Whether the lessons are there to show: always when they are embedded, once [`install`]ed
+/// when they are fetched.
+pub fn loaded() -> bool {
+    course().is_some()
+}
+
+/// The lessons in course order: seed 000, seed 004, extras; by `order` within each. Empty while
+/// fetched lessons have not arrived.
 pub fn lessons() -> &'static [Lesson] {
-    &course().lessons
+    course().map_or(&[], |c| &c.lessons)
 }
 
 /// The files that did not parse (the lesson test requires none; the page just leaves them out).
 pub fn errors() -> &'static [LessonError] {
-    &course().errors
+    course().map_or(&[], |c| &c.errors)
 }
 
 /// The lesson with this id.
@@ -179,18 +149,18 @@ mod tests {
             .filter(|n| n.ends_with(".scn"))
             .collect();
         on_disk.sort();
-        let mut listed: Vec<String> = FILES.iter().map(|(n, _)| n.to_string()).collect();
+        let mut listed: Vec<String> = NAMES.iter().map(|n| n.to_string()).collect();
         listed.sort();
         assert_eq!(
             listed, on_disk,
-            "catalog::FILES must list every lessons/*.scn"
+            "catalog::NAMES must list every lessons/*.scn"
         );
     }
 
     #[test]
     fn every_id_is_its_file_name_and_unique() {
         assert_eq!(errors(), &[] as &[LessonError]);
-        for (file, _) in FILES {
+        for file in NAMES {
             let id = file.trim_end_matches(".scn");
             assert_eq!(lessons().iter().filter(|l| l.id == id).count(), 1, "{file}");
         }

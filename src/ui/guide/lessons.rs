@@ -95,29 +95,54 @@ pub fn LessonsCard() -> Html {
     let picked = use_state_eq(|| 0usize);
     let running = use_state_eq(|| None::<Progress>);
     let unknown = use_state_eq(|| None::<String>);
+    // Whether the course list can be shown: at once when the lessons are embedded, once they
+    // have arrived when the page fetches them; `fetch_failed` says why they did not.
+    let ready = use_state_eq(catalog::loaded);
+    let fetch_failed = use_state_eq(|| None::<String>);
+    #[cfg(feature = "fetched-lessons")]
     {
-        // The lesson the URL names, on arrival and whenever the hash changes.
+        let ready = ready.clone();
+        let fetch_failed = fetch_failed.clone();
+        use_effect_with((), move |_| {
+            if !catalog::loaded() {
+                yew::platform::spawn_local(async move {
+                    match crate::ui::guide::fetch::lesson_files().await {
+                        Ok(files) => {
+                            catalog::install(&files);
+                            ready.set(true);
+                        }
+                        Err(why) => fetch_failed.set(Some(why)),
+                    }
+                });
+            }
+        });
+    }
+    {
+        // The lesson the URL names, on arrival (once the lessons are there) and whenever the
+        // hash changes.
         let store = store.clone();
         let running = running.clone();
         let picked = picked.clone();
         let unknown = unknown.clone();
-        use_effect_with((), move |_| {
-            let follow: Rc<dyn Fn()> = Rc::new(move || {
-                let Some(r) = route::current() else {
-                    return;
-                };
-                match resolve(&r) {
-                    Ok((i, step)) => {
-                        picked.set(i);
-                        unknown.set(None);
-                        running.set(open(&store, i, step));
+        use_effect_with(*ready, move |ready| {
+            let listener = ready.then(|| {
+                let follow: Rc<dyn Fn()> = Rc::new(move || {
+                    let Some(r) = route::current() else {
+                        return;
+                    };
+                    match resolve(&r) {
+                        Ok((i, step)) => {
+                            picked.set(i);
+                            unknown.set(None);
+                            running.set(open(&store, i, step));
+                        }
+                        Err(id) => unknown.set(Some(id)),
                     }
-                    Err(id) => unknown.set(Some(id)),
-                }
+                });
+                follow();
+                crate::ui::context::browser()
+                    .map(|w| EventListener::new(&w, "hashchange", move |_| follow()))
             });
-            follow();
-            let listener = crate::ui::context::browser()
-                .map(|w| EventListener::new(&w, "hashchange", move |_| follow()));
             move || drop(listener)
         });
     }
@@ -169,9 +194,16 @@ pub fn LessonsCard() -> Html {
         <section class="card lessons" aria-labelledby="lessons-h">
             <h2 id="lessons-h">{ t.heading }</h2>
             <div class="lesson-pick">
-                <select aria-label={t.pick} onchange={on_pick}>{ options(*picked, lang, t) }</select>
-                <button type="button" class="btn" onclick={on_load}>{ t.load }</button>
+                if *ready {
+                    <select aria-label={t.pick} onchange={on_pick}>{ options(*picked, lang, t) }</select>
+                } else {
+                    <select aria-label={t.pick} disabled=true><option>{ t.loading }</option></select>
+                }
+                <button type="button" class="btn" disabled={!*ready} onclick={on_load}>{ t.load }</button>
             </div>
+            if let Some(why) = (*fetch_failed).clone() {
+                <p class="notice error" role="alert">{ fill(t.fetch_failed, &[("why", &why)]) }</p>
+            }
             if let Some(id) = (*unknown).clone() {
                 <p class="notice error" role="alert">{ fill(t.unknown, &[("id", &id)]) }</p>
             }

@@ -37,6 +37,10 @@ pub struct GuideText {
     pub lines: &'static str,
     /// "{id}": a `#lesson=` link naming no lesson.
     pub unknown: &'static str,
+    /// The course list while the page fetches the lessons' texts.
+    pub loading: &'static str,
+    /// "{why}": the lessons' texts could not be fetched.
+    pub fetch_failed: &'static str,
 }
 
 pub fn guide_text(lang: Lang) -> &'static GuideText {
@@ -74,6 +78,8 @@ static EN: GuideText = GuideText {
     finished: "All steps done: play, scrub and inspect.",
     lines: "What this step runs",
     unknown: "No lesson is called '{id}'.",
+    loading: "Loading the lessons…",
+    fetch_failed: "The lessons could not be loaded ({why}). Reload the page to try again.",
 };
 
 static ZH: GuideText = GuideText {
@@ -104,6 +110,8 @@ static ZH: GuideText = GuideText {
     finished: "所有步骤已完成：播放、拖动时间轴并查看详情吧。",
     lines: "这一步执行的命令",
     unknown: "没有名为 '{id}' 的课程。",
+    loading: "正在加载课程……",
+    fetch_failed: "课程加载失败（{why}）。请重新加载页面再试。",
 };
 
 #[cfg(test)]
@@ -117,6 +125,7 @@ mod tests {
             (EN.was, ZH.was, &["{c}"][..]),
             (EN.score, ZH.score, &["{r}", "{n}"][..]),
             (EN.unknown, ZH.unknown, &["{id}"][..]),
+            (EN.fetch_failed, ZH.fetch_failed, &["{why}"][..]),
         ] {
             for k in keys {
                 assert!(en.contains(k) && zh.contains(k), "{k} in {en} / {zh}");
