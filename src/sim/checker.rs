@@ -271,15 +271,11 @@ fn may_take_messages(kind: &TraceKind) -> bool {
 }
 
 fn cause_before(sim: &Sim, at: Micros) -> Option<(usize, String)> {
+    // Through the trace's own look-up: it answers the same once the entry is thinned away.
     sim.trace
-        .iter()
-        .enumerate()
-        .rev()
-        .find_map(|(i, e)| match &e.kind {
-            TraceKind::State {
-                change,
-                importance: Importance::Notable,
-            } if e.at <= at => Some((i, change.to_string())),
+        .last_notable_at_or_before(at)
+        .and_then(|(i, e)| match &e.kind {
+            TraceKind::State { change, .. } => Some((i, change.to_string())),
             _ => None,
         })
 }
@@ -317,9 +313,11 @@ impl Sim {
 
     /// Notes the trace entries not read yet that may have taken a replica's messages.
     fn read_trace(&self, w: &mut LossWatch) {
-        for i in w.read..self.trace.len() {
-            if may_take_messages(&self.trace[i].kind) && w.suspect_from.is_none() {
-                w.suspect_from = Some(i);
+        // Addresses, not positions: the oldest entries may have been thinned away since.
+        if w.suspect_from.is_none() {
+            let unread = self.trace.since(w.read);
+            if let Some(i) = unread.iter().position(|e| may_take_messages(&e.kind)) {
+                w.suspect_from = Some(self.trace.len() - unread.len() + i);
             }
         }
         w.read = self.trace.len();
@@ -400,10 +398,25 @@ impl Sim {
             let cause = suspect
                 .and_then(|from| self.cause_from(from, q))
                 .or_else(|| cause_before(self, self.now));
-            let at = cause.as_ref().map_or(self.now, |(i, _)| self.trace[*i].at);
+            let at = cause
+                .as_ref()
+                .map_or(self.now, |(i, _)| self.entry_time(*i));
             w.lost.push(FoundLoss { msg, at, cause });
         }
         w.look_again_at = next_look;
+    }
+
+    /// The time of trace entry `i`: a cause's, which may be the last notable change kept
+    /// aside by a thinned trace.
+    fn entry_time(&self, i: usize) -> Micros {
+        match self.trace.get(i) {
+            Some(e) => e.at,
+            None => self
+                .trace
+                .last_notable_at_or_before(self.now)
+                .filter(|(a, _)| *a == i)
+                .map_or(self.now, |(_, e)| e.at),
+        }
     }
 
     /// The entry from `from` on that most likely took the last replica: the first notable
@@ -419,7 +432,7 @@ impl Sim {
         };
         // (notable and naming the queue, naming the queue, notable, any)
         let mut best: [Option<(usize, String)>; 4] = Default::default();
-        for (i, e) in self.trace.iter().enumerate().skip(from) {
+        for (i, e) in self.trace.addressed_from(from) {
             if !may_take_messages(&e.kind) {
                 continue;
             }

@@ -5,7 +5,9 @@ use std::fmt;
 use std::sync::Arc;
 
 mod label;
+mod store;
 pub use label::Label;
+pub use store::{Thinning, Trace, TraceMark};
 
 use crate::sim::model::{ClientId, MsgId, ProcId};
 pub use crate::sim::state_change::Importance;
@@ -129,6 +131,15 @@ impl MsgIds {
         match self.0 {
             Ids::One(id) => Some(id),
             _ => None,
+        }
+    }
+
+    /// Heap bytes this set holds beyond its own size, shared ones included (for memory
+    /// figures).
+    pub fn heap_bytes(&self) -> usize {
+        match &self.0 {
+            Ids::Many(ids) => ids.capacity() * std::mem::size_of::<MsgId>(),
+            _ => 0,
         }
     }
 

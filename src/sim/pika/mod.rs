@@ -285,8 +285,8 @@ impl Scripts {
             let queue = s.watched_queue(sim);
             let line = s.current_line();
             let already: usize = s.st.links.last().map_or(0, |l| l.1 as usize + 1);
-            for idx in from.max(already)..to {
-                let ev = &sim.trace[idx];
+            // Addresses: entries a thinned trace dropped are not offered.
+            for (idx, ev) in sim.trace.addressed_from(from.max(already)) {
                 let mine = match &ev.kind {
                     TraceKind::Send { from, to, id, .. } => {
                         let client =

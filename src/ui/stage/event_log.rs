@@ -8,7 +8,7 @@ use yew::prelude::*;
 use yew::virtual_dom::{Key, VList};
 
 use crate::put;
-use crate::sim::trace::{Importance, TraceEvent, TraceKind};
+use crate::sim::trace::{Importance, Trace, TraceEvent, TraceKind};
 use crate::ui::context::use_lang;
 use crate::ui::context::use_store;
 use crate::ui::context::{use_derived, use_index, Shared, StoreRef, TraceIndex};
@@ -36,10 +36,9 @@ pub enum Filter {
 }
 
 /// Indices of the trace entries the filter keeps (the index keeps them for the live trace).
-pub fn filtered(trace: &[TraceEvent], filter: Filter) -> Vec<usize> {
+pub fn filtered(trace: &Trace, filter: Filter) -> Vec<usize> {
     trace
-        .iter()
-        .enumerate()
+        .addressed()
         .filter(|(_, e)| filter == Filter::All || !matches!(e.kind, TraceKind::Send { .. }))
         .map(|(i, _)| i)
         .collect()
@@ -48,14 +47,14 @@ pub fn filtered(trace: &[TraceEvent], filter: Filter) -> Vec<usize> {
 /// The log's rows: every entry, or the index's key entries.
 fn row_count(index: &TraceIndex, filter: Filter) -> usize {
     match filter {
-        Filter::All => index.len,
+        Filter::All => index.len - index.base,
         Filter::Key => index.key_rows.len(),
     }
 }
 
 fn row_at(index: &TraceIndex, filter: Filter, pos: usize) -> usize {
     match filter {
-        Filter::All => pos,
+        Filter::All => index.base + pos,
         Filter::Key => index.key_rows[pos],
     }
 }
