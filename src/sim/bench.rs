@@ -170,6 +170,11 @@ pub struct MemoryResult {
     pub trace_entries: usize,
     /// Of those, the entries its (thinned) trace still holds.
     pub held_entries: usize,
+    /// Bytes the present's trace holds ([`Trace::heap_bytes`]): the rest of the session's
+    /// bytes is the cluster's state and the inputs.
+    ///
+    /// [`Trace::heap_bytes`]: crate::sim::trace::Trace::heap_bytes
+    pub trace_bytes: usize,
     /// Bytes live once the session is built (its inputs, its run and that run's trace).
     pub session_bytes: usize,
     /// Bytes live once a seek to just before the present has taken the checkpoints (along the
@@ -191,6 +196,7 @@ pub fn memory_of_steady_load(minutes: u32, heap_now: &dyn Fn() -> usize) -> Memo
     let session_bytes = heap_now().saturating_sub(base);
     let trace = &player.session.run.sim.trace;
     let (trace_entries, held_entries) = (trace.len(), trace.iter().len());
+    let trace_bytes = trace.heap_bytes();
     let horizon = player.horizon();
     player.apply(Action::Seek(Micros(horizon.0.saturating_sub(1_000))));
     let scrubbed_bytes = heap_now().saturating_sub(base);
@@ -199,6 +205,7 @@ pub fn memory_of_steady_load(minutes: u32, heap_now: &dyn Fn() -> usize) -> Memo
         simulated_minutes: horizon.0 as f64 / 60e6,
         trace_entries,
         held_entries,
+        trace_bytes,
         session_bytes,
         scrubbed_bytes,
     }

@@ -91,6 +91,14 @@ pub struct Thinned {
     pub at_cursor: bool,
 }
 
+/// The history a past on display keeps in full (a replay of the same inputs as the present,
+/// whose trace already holds these entries): the last minute before the cursor, so that
+/// scrubbing holds little besides the present, and a seek copies little.
+pub const PAST_HISTORY: Thinning = Thinning {
+    keep: Micros(60_000_000),
+    every: Micros(15_000_000),
+};
+
 /// The longest a Step waits for its statement to finish (`basic_get` on a queue without a
 /// master takes ~60 s to fail).
 pub const STEP_WAIT: Micros = Micros(70_000_000);
@@ -710,9 +718,17 @@ impl Player {
     /// run on display when `t` is ahead of it (playing forward through the past), else the
     /// latest checkpoint at or before `t`, else time zero.
     fn replay_past(&mut self, past: Option<Run>, t: Micros) -> Replaying {
+        let thinning = self.session.thinning().map(|h| Thinning {
+            keep: h.keep.min(PAST_HISTORY.keep),
+            every: h.every.min(PAST_HISTORY.every),
+        });
+        let from_zero = |session: &Session| {
+            let mut run = session.snapshot_at(Micros::ZERO);
+            run.sim.trace.set_thinning(thinning);
+            run
+        };
         if self.checkpoints.marks.is_empty() && !self.checkpoints.no_base {
-            self.checkpoints
-                .start(self.session.snapshot_at(Micros::ZERO));
+            self.checkpoints.start(from_zero(&self.session));
         }
         let inputs = self.session.inputs();
         let mark = self.checkpoints.latest_at_or_before(t);
@@ -729,7 +745,7 @@ impl Player {
             }) {
                 Some(restored) => restored,
                 // No checkpoint (a script started at time zero): replay from time zero.
-                None => (self.session.snapshot_at(Micros::ZERO), Micros::ZERO),
+                None => (from_zero(&self.session), Micros::ZERO),
             },
         };
         Replaying::new(run, inputs, from, t)

@@ -170,8 +170,16 @@ impl Session {
 
     /// Forgets the inputs after `t` and takes `run` as the present: `run` must be what
     /// [`Session::rewind_to`] would build at `t` (a finished replay of these inputs to `t`).
-    pub fn adopt_past(&mut self, t: Micros, run: Run) {
+    pub fn adopt_past(&mut self, t: Micros, mut run: Run) {
         self.inputs.retain(|i| i.at <= t);
+        // The past on display may keep a shorter history than the present: the present's
+        // trace holds the same entries and more of them before, so it is kept, cut back.
+        let mut trace = std::mem::take(&mut self.run.sim.trace);
+        if trace.base() <= run.sim.trace.base() && trace.len() >= run.sim.trace.len() {
+            trace.truncate(run.sim.trace.len());
+            run.sim.trace = trace;
+        }
+        run.sim.trace.set_thinning(self.thinning);
         self.run = run;
     }
 

@@ -61,9 +61,18 @@ impl Trace {
     /// Records an entry (entries come in time order); may drop old detail when thinning.
     pub fn push(&mut self, e: TraceEvent) {
         let at = e.at;
-        self.entries.push(e);
         if self.thinning.is_some() {
+            if self.entries.len() == self.entries.capacity() {
+                // A thinned trace settles at a few minutes of entries: grown by a quarter at a
+                // time, its vector ends close to that instead of up to twice it (the entries
+                // are most of a long session's memory).
+                let more = (self.entries.len() / 4).max(1024);
+                self.entries.reserve_exact(more);
+            }
+            self.entries.push(e);
             self.thin_to(at);
+        } else {
+            self.entries.push(e);
         }
     }
 
@@ -165,13 +174,24 @@ impl Trace {
 
     /// A copy holding this trace's entries before address `end` (those it still holds).
     pub fn prefix(&self, end: usize) -> Trace {
-        let n = end.saturating_sub(self.base).min(self.entries.len());
+        self.part(self.base, end)
+    }
+
+    /// A copy holding this trace's entries from address `from` to `end` (those it still
+    /// holds), as a trace that dropped those before `from`.
+    fn part(&self, from: usize, end: usize) -> Trace {
+        let hi = end.clamp(self.base, self.len()) - self.base;
+        let lo = from.clamp(self.base, self.base + hi) - self.base;
+        let last_dropped_notable = match self.entries[..lo].iter().rposition(is_notable) {
+            Some(i) => Some((self.base + i, self.entries[i].clone())),
+            None => self.last_dropped_notable.clone(),
+        };
         Trace {
-            base: self.base,
-            entries: self.entries[..n].to_vec(),
+            base: self.base + lo,
+            entries: self.entries[lo..hi].to_vec(),
             thinning: self.thinning,
             cut: self.cut,
-            last_dropped_notable: self.last_dropped_notable.clone(),
+            last_dropped_notable,
         }
     }
 
@@ -211,7 +231,9 @@ impl Trace {
             self.entries
                 .extend_from_slice(&live.entries[from..end - live.base]);
         } else if live.base <= end && live.len() >= end {
-            self = live.prefix(end);
+            // Only what the mark's own thinning keeps (the present may keep more).
+            let from = mark.cut.map_or(0, |c| live.partition_point(|e| e.at < c));
+            self = live.part(from, end);
         } else {
             self = Trace {
                 base: end,
@@ -220,6 +242,9 @@ impl Trace {
             };
         }
         self.thinning = mark.thinning;
+        if let Some(at) = self.entries.last().map(|e| e.at) {
+            self.thin_to(at);
+        }
         self.cut = self.cut.max(mark.cut);
         self
     }
@@ -415,6 +440,47 @@ mod tests {
         assert_eq!(late.len(), 300);
         late.extend_from(&thinned);
         assert_eq!(late, thinned);
+    }
+
+    #[test]
+    fn a_trace_rewound_to_a_mark_holds_that_runs_entries_up_to_it() {
+        let (live_keep, past_keep) = (Micros::from_ms(200), Micros::from_ms(50));
+        let thin = |keep| {
+            Some(Thinning {
+                keep,
+                every: Micros::from_ms(10),
+            })
+        };
+        let mut whole = Trace::new();
+        let mut live = Trace::new();
+        live.set_thinning(thin(live_keep));
+        let mut past = Trace::new();
+        past.set_thinning(thin(past_keep));
+        let mut marks = Vec::new();
+        for ms in 0..600u64 {
+            for t in [&mut whole, &mut live, &mut past] {
+                t.push(input(ms, &format!("i{ms}")));
+            }
+            if ms % 37 == 0 {
+                marks.push(past.mark());
+            }
+        }
+        for m in &marks {
+            let shorter = {
+                let mut t = past.clone();
+                t.truncate(m.end.saturating_sub(5).max(t.base()));
+                t
+            };
+            for from in [Trace::new(), past.clone(), shorter] {
+                let got = from.rewound_to(m, &live);
+                assert_eq!(got.len(), m.end);
+                assert!(got.iter().len() <= 61, "{}", got.iter().len());
+                assert!(got.addressed().all(|(a, e)| whole[a] == *e));
+                if m.end > live.base() {
+                    assert!(got.get(m.end - 1).is_some(), "{}", m.end);
+                }
+            }
+        }
     }
 
     #[test]
