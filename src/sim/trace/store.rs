@@ -135,6 +135,9 @@ impl Trace {
         if let Some(at) = self.entries.last().map(|e| e.at) {
             if self.thinning.is_some() {
                 self.thin_to(at);
+                // A long trace thinned at last gives back what its vector no longer needs.
+                let len = self.entries.len();
+                self.entries.shrink_to(len + len / 4);
             }
         }
     }
