@@ -691,13 +691,19 @@ impl Player {
     }
 
     fn next_event_after(&self, t: Micros) -> Option<Micros> {
-        self.session
-            .run
-            .sim
-            .trace
-            .iter()
-            .map(|e| e.at)
-            .find(|&at| at > t)
+        let trace = &self.session.run.sim.trace;
+        if trace.thinned_before().is_some_and(|cut| t < cut) {
+            // The trace no longer says what happens next there: the replayed run's own
+            // schedule does (and the inputs recorded ahead).
+            let i = self.session.inputs().partition_point(|i| i.at <= t);
+            let input = self.session.inputs().get(i).map(|i| i.at);
+            let event = self.view_run().next_event_time().filter(|&e| e > t);
+            return match (event, input) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        trace.iter().map(|e| e.at).find(|&at| at > t)
     }
 
     fn seek(&mut self, t: Micros) {

@@ -74,6 +74,25 @@ fn seeks_into_the_thinned_past_show_the_unthinned_state() {
         held_agree(&p.view().trace, &want.sim.trace, t);
         assert_eq!(p.thinned().map(|h| h.at_cursor), Some(t < before));
     }
+    // Stepping through the thinned past goes event by event (its scheduled events, which the
+    // trace no longer lists), never past the next traced entry an unthinned run steps to.
+    p.apply(Action::Seek(Micros::from_ms(480)));
+    let mut w = Player::from_session(loaded(None));
+    w.apply(Action::Seek(Micros::from_ms(480)));
+    for _ in 0..6 {
+        let was = p.cursor;
+        p.apply(Action::Step);
+        while w.cursor <= was {
+            w.apply(Action::Step);
+        }
+        assert!(
+            p.cursor > was && p.cursor <= w.cursor,
+            "{was:?} {:?}",
+            p.cursor
+        );
+        assert!(p.cursor < before);
+        assert_eq!(state(p.view()), state(&whole.snapshot_at(p.cursor).sim));
+    }
     // Acting in the thinned past forks as anywhere else: the run goes on from the state shown.
     let t = Micros::from_ms(700);
     p.apply(Action::Seek(t));
