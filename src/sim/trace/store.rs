@@ -13,7 +13,8 @@
 
 use std::ops::{Deref, Index, Range, RangeFrom, RangeFull, RangeTo};
 
-use super::{Importance, TraceEvent, TraceKind};
+use super::entry::{TraceEvent, TraceKind};
+use crate::sim::state_change::Importance;
 use crate::sim::time::Micros;
 
 /// How much detail a thinned trace keeps: every entry of the last `keep` of simulated time,
