@@ -82,6 +82,11 @@ impl Trace {
         self.base + self.entries.len()
     }
 
+    /// Whether no entry is held (entries may have been recorded and dropped: see `len`).
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     /// The address of the oldest entry still held.
     pub fn base(&self) -> usize {
         self.base
@@ -165,7 +170,20 @@ impl Trace {
     /// Forgets every entry from address `end` on (a run rewound), keeping the addresses
     /// before it.
     pub fn truncate(&mut self, end: usize) {
-        self.entries.truncate(end.saturating_sub(self.base));
+        if end < self.base {
+            // Everything held goes: the trace ends at `end`, what it kept aside with it.
+            self.entries.clear();
+            self.base = end;
+            if self
+                .last_dropped_notable
+                .as_ref()
+                .is_some_and(|(a, _)| *a >= end)
+            {
+                self.last_dropped_notable = None;
+            }
+        } else {
+            self.entries.truncate(end - self.base);
+        }
     }
 
     /// Drops every entry, as if none had been recorded.
@@ -440,6 +458,12 @@ mod tests {
         late.set_thinning(Some(thin));
         assert_eq!(late, thinned);
         // A rewound trace keeps its addresses.
+        let mut short = late.clone();
+        short.truncate(100);
+        assert_eq!(
+            (short.len(), short.base(), short.iter().len()),
+            (100, 100, 0)
+        );
         late.truncate(300);
         assert_eq!(late.len(), 300);
         late.extend_from(&thinned);

@@ -62,7 +62,7 @@ fn row_at(index: &TraceIndex, filter: Filter, pos: usize) -> usize {
 /// Position of the first row at or after trace entry `i`.
 fn row_pos(index: &TraceIndex, filter: Filter, i: usize) -> usize {
     match filter {
-        Filter::All => i.min(index.len),
+        Filter::All => i.clamp(index.base, index.len) - index.base,
         Filter::Key => index.key_rows.partition_point(|&k| k < i),
     }
 }
