@@ -106,3 +106,34 @@ fn seeks_into_the_thinned_past_show_the_unthinned_state() {
     assert_eq!(state(p.view()), state(w.view()));
     held_agree(&p.view().trace, &w.view().trace, p.cursor);
 }
+
+#[test]
+fn a_thinned_scripted_run_keeps_its_scripts_and_their_recent_links() {
+    let text = include_str!("../../../../tests/scenarios/pika_confirms_master_kill.scn");
+    let load = |thinning| {
+        let mut l = Loading::new(text).unwrap();
+        l.set_thinning(thinning);
+        while !l.work(300) {}
+        l.into_session()
+    };
+    let (whole, thin) = (load(None), load(Some(SHORT)));
+    let (w, t) = (&whole.run, &thin.run);
+    assert!(t.sim.trace.base() > 0);
+    assert_eq!(state(&t.sim), state(&w.sim));
+    let outputs =
+        |r: &Run| -> Vec<String> { r.scripts.all().iter().map(|s| s.output_text()).collect() };
+    assert_eq!(outputs(t), outputs(w));
+    // Links to dropped entries are forgotten; the others are the unthinned run's.
+    let base = t.sim.trace.base();
+    for (a, b) in t.scripts.all().iter().zip(w.scripts.all()) {
+        let kept: Vec<(u32, u32)> = b
+            .links()
+            .iter()
+            .copied()
+            .filter(|&(_, i)| i as usize >= base)
+            .collect();
+        assert!(a.links().iter().all(|&(_, i)| i as usize >= base));
+        assert_eq!(a.links(), &kept[..]);
+        assert!(a.links().len() < b.links().len());
+    }
+}
