@@ -38,7 +38,7 @@ pub fn ThinnedNotice(props: &ThinnedProps) -> Html {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::sim::time::Micros;
