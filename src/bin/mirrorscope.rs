@@ -172,10 +172,12 @@ fn bench_cmd(args: &[String]) -> ExitCode {
         let r = bench::memory_of_steady_load(minutes, &heap::live);
         let mb = |b: usize| b as f64 / (1024.0 * 1024.0);
         println!(
-            "memory, steady load (5 nodes, ha-mode all, 20 publishes/s) for {:.1} simulated minutes: {} trace entries; session {:.1} MB ({:.0} B per entry, {:.2} MB per simulated minute); after scrubbing back (checkpoints + past on display) {:.1} MB; peak {:.1} MB; target under 64 MB for an hour",
+            "memory, steady load (5 nodes, ha-mode all, 20 publishes/s) for {:.1} simulated minutes: {} trace entries ({} held); session {:.1} MB ({:.1} MB of it the trace; {:.0} B per entry, {:.2} MB per simulated minute); after scrubbing back (checkpoints + past on display) {:.1} MB; peak {:.1} MB; target under 64 MB for an hour",
             r.simulated_minutes,
             r.trace_entries,
+            r.held_entries,
             mb(r.session_bytes),
+            mb(r.trace_bytes),
             r.session_bytes as f64 / r.trace_entries.max(1) as f64,
             mb(r.session_bytes) / r.simulated_minutes.max(1e-9),
             mb(r.scrubbed_bytes),

@@ -166,8 +166,15 @@ pub fn agenda_ceiling(events: u64, clock: &dyn Fn() -> f64) -> f64 {
 #[derive(Debug, Clone, Copy)]
 pub struct MemoryResult {
     pub simulated_minutes: f64,
-    /// Trace entries of the present run.
+    /// Trace entries the present run recorded.
     pub trace_entries: usize,
+    /// Of those, the entries its (thinned) trace still holds.
+    pub held_entries: usize,
+    /// Bytes the present's trace holds ([`Trace::heap_bytes`]): the rest of the session's
+    /// bytes is the cluster's state and the inputs.
+    ///
+    /// [`Trace::heap_bytes`]: crate::sim::trace::Trace::heap_bytes
+    pub trace_bytes: usize,
     /// Bytes live once the session is built (its inputs, its run and that run's trace).
     pub session_bytes: usize,
     /// Bytes live once a seek to just before the present has taken the checkpoints (along the
@@ -175,28 +182,30 @@ pub struct MemoryResult {
     pub scrubbed_bytes: usize,
 }
 
-/// Plays `minutes` of the "Steady load" lesson in a playground player (the session, then one seek back
-/// to just before the present, which takes the checkpoints and keeps the past on display: the
-/// most a scrub holds) and reads
-/// `heap_now` (bytes live) before and after each. Meant for a heap counter installed by the
-/// caller; the core cannot read one itself.
+/// Plays `minutes` of the "Steady load" lesson in a playground player, loaded as the page
+/// loads a lesson (so its trace is thinned as it runs), then seeks back to just before the
+/// present, which takes the checkpoints and keeps the past on display (the most a scrub
+/// holds), and reads `heap_now` (bytes live) before and after each. Meant for a heap counter
+/// installed by the caller; the core cannot read one itself.
 pub fn memory_of_steady_load(minutes: u32, heap_now: &dyn Fn() -> usize) -> MemoryResult {
     use crate::sim::scenario::player::{Action, Player};
-    use crate::sim::scenario::session::Session;
     let text = steady_lesson(minutes);
     let base = heap_now();
-    let session = Session::from_scenario(&text).expect("the steady load parses");
-    drop(text);
+    let mut player = Player::new();
+    player.apply(Action::Load(text));
     let session_bytes = heap_now().saturating_sub(base);
-    let trace_entries = session.run.sim.trace.len();
-    let horizon = session.now();
-    let mut player = Player::from_session(session);
+    let trace = &player.session.run.sim.trace;
+    let (trace_entries, held_entries) = (trace.len(), trace.iter().len());
+    let trace_bytes = trace.heap_bytes();
+    let horizon = player.horizon();
     player.apply(Action::Seek(Micros(horizon.0.saturating_sub(1_000))));
     let scrubbed_bytes = heap_now().saturating_sub(base);
     drop(player);
     MemoryResult {
         simulated_minutes: horizon.0 as f64 / 60e6,
         trace_entries,
+        held_entries,
+        trace_bytes,
         session_bytes,
         scrubbed_bytes,
     }

@@ -9,7 +9,7 @@ use crate::sim::engine::Sim;
 use crate::sim::model::{ConfirmOutcome, FoundLoss, LossWatch, MsgId, QueueId, QueueState};
 use crate::sim::state_change::StateChange;
 use crate::sim::time::Micros;
-use crate::sim::trace::{Importance, TraceEvent, TraceKind};
+use crate::sim::trace::{Importance, Trace, TraceKind};
 
 /// What kind of anomaly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -271,23 +271,23 @@ fn may_take_messages(kind: &TraceKind) -> bool {
 }
 
 /// Notes the trace entries not read yet that may have taken a replica's messages.
-fn read_trace(trace: &[TraceEvent], w: &mut LossWatch) {
+fn read_trace(trace: &Trace, w: &mut LossWatch) {
+    // Addresses, not positions: the oldest entries may have been thinned away since.
     if w.suspect_from.is_none() {
-        w.suspect_from = (w.read..trace.len()).find(|&i| may_take_messages(&trace[i].kind));
+        let unread = trace.since(w.read);
+        if let Some(i) = unread.iter().position(|e| may_take_messages(&e.kind)) {
+            w.suspect_from = Some(trace.len() - unread.len() + i);
+        }
     }
     w.read = trace.len();
 }
 
 fn cause_before(sim: &Sim, at: Micros) -> Option<(usize, String)> {
+    // Through the trace's own look-up: it answers the same once the entry is thinned away.
     sim.trace
-        .iter()
-        .enumerate()
-        .rev()
-        .find_map(|(i, e)| match &e.kind {
-            TraceKind::State {
-                change,
-                importance: Importance::Notable,
-            } if e.at <= at => Some((i, change.to_string())),
+        .last_notable_at_or_before(at)
+        .and_then(|(i, e)| match &e.kind {
+            TraceKind::State { change, .. } => Some((i, change.to_string())),
             _ => None,
         })
 }
@@ -401,10 +401,25 @@ impl Sim {
             let cause = suspect
                 .and_then(|from| self.cause_from(from, q))
                 .or_else(|| cause_before(self, self.now));
-            let at = cause.as_ref().map_or(self.now, |(i, _)| self.trace[*i].at);
+            let at = cause
+                .as_ref()
+                .map_or(self.now, |(i, _)| self.entry_time(*i));
             w.lost.push(FoundLoss { msg, at, cause });
         }
         w.look_again_at = next_look;
+    }
+
+    /// The time of trace entry `i`: a cause's, which may be the last notable change kept
+    /// aside by a thinned trace.
+    fn entry_time(&self, i: usize) -> Micros {
+        match self.trace.get(i) {
+            Some(e) => e.at,
+            None => self
+                .trace
+                .last_notable_at_or_before(self.now)
+                .filter(|(a, _)| *a == i)
+                .map_or(self.now, |(_, e)| e.at),
+        }
     }
 
     /// The entry from `from` on that most likely took the last replica: the first notable
@@ -420,7 +435,7 @@ impl Sim {
         };
         // (notable and naming the queue, naming the queue, notable, any)
         let mut best: [Option<(usize, String)>; 4] = Default::default();
-        for (i, e) in self.trace.iter().enumerate().skip(from) {
+        for (i, e) in self.trace.addressed_from(from) {
             if !may_take_messages(&e.kind) {
                 continue;
             }

@@ -12,7 +12,7 @@ use crate::sim::rabbitmq_conf::NodeConf;
 pub use crate::sim::rabbitmq_conf::PartitionHandling;
 use crate::sim::state_change::{QueueName, StateChange};
 use crate::sim::time::Micros;
-use crate::sim::trace::{Endpoint, MsgIds, MsgKind, TraceEvent, TraceKind};
+use crate::sim::trace::{Endpoint, MsgIds, MsgKind, Trace, TraceEvent, TraceKind};
 use std::collections::VecDeque;
 use std::fmt;
 
@@ -349,7 +349,7 @@ pub struct Sim {
     events: Agenda<Ev>,
     seq: u64,
     next_msg_id: u64,
-    pub trace: Vec<TraceEvent>,
+    pub trace: Trace,
     /// In-flight messages (trace ids) the user chose to drop.
     pub(crate) dropped: std::collections::BTreeSet<u64>,
     /// Scheduled events handled so far (the benchmark's unit).
@@ -413,7 +413,7 @@ impl Sim {
             events: Agenda::default(),
             seq: 0,
             next_msg_id: 1,
-            trace: Vec::new(),
+            trace: Trace::new(),
             events_processed: 0,
             dropped: Default::default(),
             warnings: Vec::new(),

@@ -75,7 +75,8 @@ pub fn lineage(sim: &Sim, msg: MsgId) -> Option<Lineage> {
     let mut to_master = true;
     // Nothing names a message before it is published.
     let first = sim.trace.partition_point(|e| e.at < m.published_at);
-    for (index, e) in sim.trace.iter().enumerate().skip(first) {
+    // Hops carry trace addresses; a trace thinned since the publish gives the hops it holds.
+    for (index, e) in sim.trace.addressed_from(first) {
         match &e.kind {
             TraceKind::Send {
                 id,
@@ -127,7 +128,7 @@ pub fn lineage(sim: &Sim, msg: MsgId) -> Option<Lineage> {
             {
                 // The confirm is a state entry, not a send.
                 let start = sim.trace.partition_point(|e| e.at < at);
-                if let Some(i) = sim.trace[start..].iter().position(|e| {
+                if let Some((index, _)) = sim.trace.addressed_from(start).find(|(_, e)| {
                     matches!(&e.kind, TraceKind::State { change, .. } if matches!(
                         **change,
                         StateChange::Confirm { client: c, seq: s, outcome: o, .. }
@@ -135,7 +136,7 @@ pub fn lineage(sim: &Sim, msg: MsgId) -> Option<Lineage> {
                     ))
                 }) {
                     hops.push(Hop {
-                        index: start + i,
+                        index,
                         at,
                         kind: HopKind::Confirm(outcome),
                         from: None,

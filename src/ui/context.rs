@@ -13,7 +13,7 @@ use crate::sim::checker::{check, Anomaly};
 use crate::sim::model::{ClientId, ProcId};
 use crate::sim::scenario::player::{Action, Player};
 use crate::sim::time::Micros;
-use crate::sim::trace::{Importance, TraceEvent, TraceKind};
+use crate::sim::trace::{Importance, Trace, TraceEvent, TraceKind};
 use crate::sim::Sim;
 use crate::ui::i18n::lang::Lang;
 
@@ -107,7 +107,10 @@ pub fn content_key(player: &Player) -> u64 {
 #[derive(Debug, Default)]
 pub struct TraceIndex {
     /// Entries indexed so far.
+    /// The address after the last entry read (entries are indexed by trace address).
     pub len: usize,
+    /// The address of the oldest entry the trace still holds.
+    pub base: usize,
     last: Option<TraceEvent>,
     generation: u64,
     /// Bumped whenever the index changes.
@@ -124,7 +127,7 @@ pub struct TraceIndex {
 
 impl TraceIndex {
     /// Catches up with `trace`; returns whether anything changed.
-    pub fn update(&mut self, trace: &[TraceEvent]) -> bool {
+    pub fn update(&mut self, trace: &Trace) -> bool {
         let generation = load_generation();
         let forked = generation != self.generation
             || trace.len() < self.len
@@ -135,10 +138,18 @@ impl TraceIndex {
                 version: self.version + 1,
                 ..TraceIndex::default()
             };
-        } else if trace.len() == self.len {
+        } else if trace.len() == self.len && trace.base() == self.base {
             return false;
         }
-        for (i, e) in trace.iter().enumerate().skip(self.len) {
+        if trace.base() > self.base {
+            // Thinned: the entries before the trace's base are gone (indices are addresses).
+            self.base = trace.base();
+            let kept = |v: &mut Vec<usize>| v.retain(|&i| i >= trace.base());
+            kept(&mut self.inputs);
+            kept(&mut self.notable);
+            kept(&mut self.key_rows);
+        }
+        for (i, e) in trace.addressed_from(self.len) {
             match &e.kind {
                 TraceKind::Input { .. } => {
                     self.inputs.push(i);

@@ -31,6 +31,8 @@ mod state;
 pub use host::{OPS_PER_INSTANT, PIKA_VERSION, WIRE_ID_BASE};
 pub use script::{Script, ScriptState, INSTANT_BUDGET};
 
+use std::collections::BTreeMap;
+
 use crate::py::ParseError;
 use crate::sim::engine::Sim;
 use crate::sim::model::ClientId;
@@ -68,6 +70,10 @@ impl Control {
     }
 }
 
+/// Trace ids are numbered by sequences below this many bits (the engine's sends, a script's
+/// client frames from [`WIRE_ID_BASE`] on).
+const ID_SEQUENCE_BITS: u32 = WIRE_ID_BASE.trailing_zeros();
+
 /// Every script of a run, and the driver that moves them with the simulation.
 #[derive(Debug, Default)]
 pub struct Scripts {
@@ -75,6 +81,8 @@ pub struct Scripts {
     shared: Shared,
     /// Trace entries up to here have been offered to the waiting scripts for linking.
     linked: usize,
+    /// The trace's base when the links were last cut to it ([`Scripts::forget_thinned`]).
+    forgotten: usize,
 }
 
 impl Scripts {
@@ -259,11 +267,40 @@ impl Scripts {
         }
     }
 
+    /// Once the trace dropped old entries, forgets the scripts' links to them, and the ids of
+    /// the frames they sent (a frame's loss comes within its flight, long before its entry is
+    /// thinned): links are for the editor to show, and an hour of a script's links to entries
+    /// long gone would hold megabytes.
+    fn forget_thinned(&mut self, sim: &Sim) {
+        let base = sim.trace.base();
+        if base <= self.forgotten {
+            return;
+        }
+        self.forgotten = base;
+        // Trace ids come from a few increasing sequences (told apart by their top bits): in
+        // each, the ids below the first one still held are of dropped frames.
+        let mut first: BTreeMap<u64, u64> = BTreeMap::new();
+        for e in sim.trace.iter() {
+            if let TraceKind::Send { id, .. } = e.kind {
+                first.entry(id >> ID_SEQUENCE_BITS).or_insert(id);
+            }
+        }
+        for s in &mut self.list {
+            s.st.links.retain(|&(_, i)| i as usize >= base);
+            s.st.sends.retain(|&id| {
+                first
+                    .get(&(id >> ID_SEQUENCE_BITS))
+                    .is_some_and(|&held| id >= held)
+            });
+        }
+    }
+
     /// Offers trace entries not yet seen to the scripts that wait on them: frames to or from
     /// their clients (and their losses), state changes naming their clients, and the
     /// replication traffic of the queue their current call concerns. `skip` already linked
     /// its own entries.
     fn link_pending(&mut self, sim: &Sim, skip: Option<usize>) {
+        self.forget_thinned(sim);
         let from = self.linked;
         let to = sim.trace.len();
         self.linked = to;
@@ -285,8 +322,8 @@ impl Scripts {
             let queue = s.watched_queue(sim);
             let line = s.current_line();
             let already: usize = s.st.links.last().map_or(0, |l| l.1 as usize + 1);
-            for idx in from.max(already)..to {
-                let ev = &sim.trace[idx];
+            // Addresses: entries a thinned trace dropped are not offered.
+            for (idx, ev) in sim.trace.addressed_from(from.max(already)) {
                 let mine = match &ev.kind {
                     TraceKind::Send { from, to, id, .. } => {
                         let client =

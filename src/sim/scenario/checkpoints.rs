@@ -7,7 +7,7 @@ use crate::sim::pika::Scripts;
 use crate::sim::scenario::run::Run;
 use crate::sim::scenario::session::TimedInput;
 use crate::sim::time::Micros;
-use crate::sim::trace::TraceEvent;
+use crate::sim::trace::{Trace, TraceMark};
 
 /// A replayed run being carried forward to `to` through the recorded inputs, in slices: the
 /// inputs recorded after its start are applied at their times exactly as
@@ -111,32 +111,33 @@ fn advance(
 /// of replay natively (`seek_bench`), against about as long to copy a checkpoint back.
 const MARK_SPACING: u64 = 1_000;
 /// The most checkpoints kept: past it every other one goes and the spacing doubles, so the
-/// memory stays at most this many copies of the run's state (without its trace).
-pub(super) const MAX_MARKS: usize = 32;
+/// memory stays at most this many copies of the run's state (without its trace). A seek
+/// costs a copy of one and a replay of up to the spacing: at 32 the ten-minute busy run
+/// (258,000 events) spaced them 16,000 events apart, some 30 ms of replay natively, past
+/// the 33 ms a seek may take; at 64 they are 8,000 apart.
+pub(super) const MAX_MARKS: usize = 64;
 
 /// Copies of the replayed run at points along the recorded inputs (every [`MARK_SPACING`]
 /// events or so), so that a seek into the past replays at most that much instead of the whole
-/// history. Each is what [`Session::snapshot_at`] gives at its time; a fork forgets those at
-/// or after it. Runs with `python` scripts are copied only before the first script starts (the
-/// interpreter's state cannot be copied).
+/// history. Each is what [`Session::snapshot_at`] gives at its time, but for its trace: a
+/// checkpoint keeps none of its own (it would copy the present's), and a restore takes the
+/// entries from the past on display or the present's trace, which record the same run (those
+/// the present's trace has thinned away are not given back: the state is). A fork forgets
+/// the checkpoints at or after it. Runs with `python` scripts are copied only before the first
+/// script starts (the interpreter's state cannot be copied).
 ///
 /// [`Session::snapshot_at`]: crate::sim::scenario::session::Session::snapshot_at
 #[derive(Debug)]
 pub(super) struct Checkpoints {
     /// Sorted by time.
     pub(super) marks: Vec<Mark>,
-    /// The replayed trace up to the latest checkpoint. Checkpoints keep none of their own:
-    /// each one's trace is a prefix of the next one's, and a whole trace per checkpoint would
-    /// make the memory grow with the square of the run's length (the trace is most of a Sim).
-    pub(super) trace: Vec<TraceEvent>,
     pub(super) spacing: u64,
     /// A script runs from time zero: no checkpoint can be taken until the inputs change.
     pub(super) no_base: bool,
     /// The trace of the past last on display, kept when the viewer went back to the present:
-    /// a replay of the same inputs, so its entries agree with `trace` as far as both go, and
-    /// the next seek back from the present cuts it to length instead of copying the trace
-    /// (the copy was most of such a seek on a long run). Cut with `trace` by a fork.
-    pub(super) spare: Vec<TraceEvent>,
+    /// a replay of the same inputs, so the next seek back from the present cuts it to length
+    /// instead of copying the present's trace (the copy was most of such a seek on a long run).
+    pub(super) spare: Option<Trace>,
 }
 
 #[derive(Debug)]
@@ -144,17 +145,17 @@ pub(super) struct Mark {
     pub(super) at: Micros,
     /// The run at `at` with an empty trace and no scripts.
     pub(super) run: Run,
-    pub(super) trace_len: usize,
+    /// Where the run's trace ended at `at`.
+    pub(super) trace: TraceMark,
 }
 
 impl Default for Checkpoints {
     fn default() -> Self {
         Checkpoints {
             marks: Vec::new(),
-            trace: Vec::new(),
             spacing: MARK_SPACING,
             no_base: false,
-            spare: Vec::new(),
+            spare: None,
         }
     }
 }
@@ -164,7 +165,6 @@ impl Checkpoints {
     pub(super) fn start(&mut self, run: Run) {
         let mut run = run;
         self.marks.clear();
-        self.trace.clear();
         self.push(&mut run);
         self.no_base = self.marks.is_empty();
     }
@@ -173,9 +173,7 @@ impl Checkpoints {
         if !run.scripts.is_empty() {
             return;
         }
-        if let Some(new) = run.sim.trace.get(self.trace.len()..) {
-            self.trace.extend_from_slice(new);
-        }
+        let mark = run.sim.trace.mark();
         let trace = std::mem::take(&mut run.sim.trace);
         let copy = Run {
             sim: run.sim.clone(),
@@ -188,7 +186,7 @@ impl Checkpoints {
         run.sim.trace = trace;
         self.marks.push(Mark {
             at: copy.sim.now(),
-            trace_len: run.sim.trace.len(),
+            trace: mark,
             run: copy,
         });
         if self.marks.len() > MAX_MARKS {
@@ -220,16 +218,17 @@ impl Checkpoints {
         if self.marks.is_empty() {
             self.no_base = false;
         }
-        self.trace
-            .truncate(self.marks.last().map_or(0, |m| m.trace_len));
-        self.spare.truncate(self.trace.len());
+        let end = self.marks.last().map_or(0, |m| m.trace.end);
+        if let Some(spare) = &mut self.spare {
+            spare.truncate(end);
+        }
     }
 
     /// Keeps the trace of the past that was on display (`past`, a replay of the recorded
     /// inputs) for the next restore.
     pub(super) fn keep_spare(&mut self, past: Option<Run>) {
         if let Some(run) = past {
-            self.spare = run.sim.trace;
+            self.spare = Some(run.sim.trace);
         }
     }
 
@@ -245,30 +244,22 @@ impl Checkpoints {
         })
     }
 
-    /// A copy of checkpoint `i` with its trace, and its time. The trace comes from `past` (a
-    /// replay of the same inputs, whose trace is a prefix of the checkpoints' or extends it)
-    /// when there is one, cut to length or completed from the checkpoints' trace, which saves
-    /// copying the part they share.
-    pub(super) fn restore(&mut self, i: usize, past: Option<Run>) -> Option<(Run, Micros)> {
+    /// A copy of checkpoint `i` with its trace, and its time. The trace is `past`'s (a replay
+    /// of the same inputs) or the spare one, cut to length or completed from `live` (the
+    /// present's trace), which saves copying the part they share.
+    pub(super) fn restore(
+        &mut self,
+        i: usize,
+        past: Option<Run>,
+        live: &Trace,
+    ) -> Option<(Run, Micros)> {
         let m = self.marks.get(i)?;
-        let past = match past {
-            Some(run) => Some(run.sim.trace),
-            None if !self.spare.is_empty() => Some(std::mem::take(&mut self.spare)),
-            None => None,
-        };
-        let trace = match past {
-            Some(mut t) if t.len() >= m.trace_len => {
-                t.truncate(m.trace_len);
-                t
-            }
-            Some(mut t) => {
-                t.extend_from_slice(self.trace.get(t.len()..m.trace_len)?);
-                t
-            }
-            None => self.trace.get(..m.trace_len)?.to_vec(),
+        let from = match past {
+            Some(run) => run.sim.trace,
+            None => self.spare.take().unwrap_or_default(),
         };
         let mut sim = m.run.sim.clone();
-        sim.trace = trace;
+        sim.trace = from.rewound_to(&m.trace, live);
         let run = Run {
             sim,
             steps: m.run.steps.clone(),

@@ -11,7 +11,7 @@ use crate::sim::scenario::parse::Action as Line;
 use crate::sim::scenario::run::Run;
 use crate::sim::scenario::session::{Loading, Session, STEP_WEIGHT};
 use crate::sim::time::Micros;
-use crate::sim::trace::{Importance, TraceEvent, TraceKind};
+use crate::sim::trace::{Importance, Thinning, TraceEvent, TraceKind};
 
 /// Slowest and fastest playback (the Speed slider is logarithmic between them).
 pub const MIN_SPEED: f64 = 0.01;
@@ -70,6 +70,34 @@ pub enum Action {
     /// The trace event the viewer picked (the editor then marks the line that caused it).
     SelectEvent(Option<usize>),
 }
+
+/// How much of the trace the playground keeps in full: every entry of the last few simulated
+/// minutes, older detail dropped a minute at a time (the state at any time stays reachable:
+/// seeks rebuild it from checkpoints and the recorded inputs). The steady-load lesson records
+/// about 24,000 entries a simulated minute, some 2.5 MB: five minutes of them keep an hour of
+/// play well under the page's 64 MB (`mirrorscope bench --memory-minutes 60`).
+pub const HISTORY: Thinning = Thinning {
+    keep: Micros(5 * 60_000_000),
+    every: Micros(60_000_000),
+};
+
+/// How far the run's history was thinned ([`Player::thinned`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Thinned {
+    /// Before this time only the cluster's state is kept (checkpoints and the inputs), not
+    /// each message and state change.
+    pub before: Micros,
+    /// The cursor is in that thinned past: the state shown is exact, its events are gone.
+    pub at_cursor: bool,
+}
+
+/// The history a past on display keeps in full (a replay of the same inputs as the present,
+/// whose trace already holds these entries): the last minute before the cursor, so that
+/// scrubbing holds little besides the present, and a seek copies little.
+pub const PAST_HISTORY: Thinning = Thinning {
+    keep: Micros(60_000_000),
+    every: Micros(15_000_000),
+};
 
 /// The longest a Step waits for its statement to finish (`basic_get` on a queue without a
 /// master takes ~60 s to fail).
@@ -191,7 +219,9 @@ impl Player {
         Player::from_session(Session::new(&["cluster nodes=3"]).expect("a 3-node cluster is valid"))
     }
 
-    pub fn from_session(session: Session) -> Player {
+    /// The player of `session`, whose traces it thins from now on ([`HISTORY`]).
+    pub fn from_session(mut session: Session) -> Player {
+        session.set_thinning(Some(HISTORY));
         let cursor = session.now();
         Player {
             session,
@@ -225,6 +255,16 @@ impl Player {
             Some(run) => &run.sim,
             None => &self.session.run.sim,
         }
+    }
+
+    /// Whether the run's history was thinned, and where: what the page says about it. `None`
+    /// while every entry since time zero is kept.
+    pub fn thinned(&self) -> Option<Thinned> {
+        let before = self.session.run.sim.trace.thinned_before()?;
+        Some(Thinned {
+            before,
+            at_cursor: self.cursor < before,
+        })
     }
 
     /// The latest simulated time reached (the right end of the timeline).
@@ -439,7 +479,8 @@ impl Player {
 
     fn load(&mut self, text: &str) {
         match Loading::new(text) {
-            Ok(loading) => {
+            Ok(mut loading) => {
+                loading.set_thinning(Some(HISTORY));
                 self.work = Some(Work::Load {
                     loading: Box::new(loading),
                     at: None,
@@ -650,13 +691,19 @@ impl Player {
     }
 
     fn next_event_after(&self, t: Micros) -> Option<Micros> {
-        self.session
-            .run
-            .sim
-            .trace
-            .iter()
-            .map(|e| e.at)
-            .find(|&at| at > t)
+        let trace = &self.session.run.sim.trace;
+        if trace.thinned_before().is_some_and(|cut| t < cut) {
+            // The trace no longer says what happens next there: the replayed run's own
+            // schedule does (and the inputs recorded ahead).
+            let i = self.session.inputs().partition_point(|i| i.at <= t);
+            let input = self.session.inputs().get(i).map(|i| i.at);
+            let event = self.view_run().next_event_time().filter(|&e| e > t);
+            return match (event, input) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        trace.iter().map(|e| e.at).find(|&at| at > t)
     }
 
     fn seek(&mut self, t: Micros) {
@@ -677,9 +724,17 @@ impl Player {
     /// run on display when `t` is ahead of it (playing forward through the past), else the
     /// latest checkpoint at or before `t`, else time zero.
     fn replay_past(&mut self, past: Option<Run>, t: Micros) -> Replaying {
+        let thinning = self.session.thinning().map(|h| Thinning {
+            keep: h.keep.min(PAST_HISTORY.keep),
+            every: h.every.min(PAST_HISTORY.every),
+        });
+        let from_zero = |session: &Session| {
+            let mut run = session.snapshot_at(Micros::ZERO);
+            run.sim.trace.set_thinning(thinning);
+            run
+        };
         if self.checkpoints.marks.is_empty() && !self.checkpoints.no_base {
-            self.checkpoints
-                .start(self.session.snapshot_at(Micros::ZERO));
+            self.checkpoints.start(from_zero(&self.session));
         }
         let inputs = self.session.inputs();
         let mark = self.checkpoints.latest_at_or_before(t);
@@ -690,10 +745,13 @@ impl Player {
             {
                 (run, self.cursor)
             }
-            past => match mark.and_then(|m| self.checkpoints.restore(m, past)) {
+            past => match mark.and_then(|m| {
+                self.checkpoints
+                    .restore(m, past, &self.session.run.sim.trace)
+            }) {
                 Some(restored) => restored,
                 // No checkpoint (a script started at time zero): replay from time zero.
-                None => (self.session.snapshot_at(Micros::ZERO), Micros::ZERO),
+                None => (from_zero(&self.session), Micros::ZERO),
             },
         };
         Replaying::new(run, inputs, from, t)
@@ -1036,6 +1094,11 @@ mod tests {
 
     /// A busy run with a failover, two inputs at one instant and a policy change.
     pub(super) fn busy_player() -> Player {
+        Player::from_session(Session::from_scenario(&busy_text()).unwrap())
+    }
+
+    /// The scenario of [`busy_player`].
+    pub(super) fn busy_text() -> String {
         let mut text = String::from(
             "cluster nodes=4\nseed 5\nrabbitmqctl set_policy ha \"^q\" '{\"ha-mode\":\"all\"}'\n\
              client pub node=node2\nclient con node=node1\npub declare q1 durable\npub confirm\n\
@@ -1053,7 +1116,7 @@ mod tests {
             }
         }
         text.push_str("start node1\nwait 500ms\n");
-        Player::from_session(Session::from_scenario(&text).unwrap())
+        text
     }
 
     #[test]
@@ -1088,7 +1151,10 @@ mod tests {
         // Every checkpoint is the rebuild at its own time.
         let marks: Vec<Micros> = p.checkpoints.marks.iter().map(|m| m.at).collect();
         for (i, &at) in marks.iter().enumerate() {
-            let (run, _) = p.checkpoints.restore(i, None).unwrap();
+            let (run, _) = p
+                .checkpoints
+                .restore(i, None, &p.session.run.sim.trace)
+                .unwrap();
             assert_same_run(&run, &p.session.snapshot_at(at), at);
             p.apply(Action::Seek(at));
             assert_same_run(p.view_run(), &p.session.snapshot_at(at), at);
@@ -1168,7 +1234,7 @@ mod tests {
         assert!(p.checkpoints.marks.len() <= MAX_MARKS);
         assert!(p.checkpoints.spacing >= 8, "{}", p.checkpoints.spacing);
         let last = p.checkpoints.marks.last().unwrap();
-        assert_eq!(p.checkpoints.trace.len(), last.trace_len);
+        assert!(last.trace.end > 0);
         assert!(last.run.sim.trace.is_empty());
         let t = Micros::from_ms(1234);
         p.apply(Action::Seek(t));
@@ -1197,3 +1263,5 @@ mod quiet;
 mod seek_bench;
 #[cfg(test)]
 mod slices;
+#[cfg(test)]
+mod thinning;

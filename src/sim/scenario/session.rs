@@ -7,6 +7,7 @@
 use crate::sim::scenario::parse::{self, Action, Step};
 use crate::sim::scenario::run::{run_steps, Run, StepResult};
 use crate::sim::time::Micros;
+use crate::sim::trace::Thinning;
 
 /// One input with the simulated time it was applied at, and the time after it ran (a step
 /// such as `get` or a timed-out declare moves the clock itself).
@@ -30,6 +31,8 @@ pub struct Session {
     setup_steps: Vec<Step>,
     inputs: Vec<TimedInput>,
     pub run: Run,
+    /// How the runs of this session thin their traces (`None`: they keep every entry).
+    thinning: Option<Thinning>,
 }
 
 impl Session {
@@ -37,12 +40,13 @@ impl Session {
     pub fn new(setup: &[&str]) -> Result<Session, String> {
         let setup: Vec<String> = setup.iter().map(|s| s.to_string()).collect();
         let setup_steps = parse::parse(&setup.join("\n")).map_err(|e| e.message)?;
-        let run = Self::build(&setup_steps, &[]);
+        let run = Self::build(&setup_steps, &[], None);
         Ok(Session {
             setup,
             setup_steps,
             inputs: Vec::new(),
             run,
+            thinning: None,
         })
     }
 
@@ -71,9 +75,22 @@ impl Session {
         }
     }
 
+    /// Thins the traces of this session's runs (the present's at once, and every rebuild's),
+    /// or stops thinning them. Thinning changes only what the trace keeps, never the run.
+    pub fn set_thinning(&mut self, thinning: Option<Thinning>) {
+        self.thinning = thinning;
+        self.run.sim.trace.set_thinning(thinning);
+    }
+
+    /// How this session's runs thin their traces.
+    pub fn thinning(&self) -> Option<Thinning> {
+        self.thinning
+    }
+
     /// The run from the set-up and the inputs, each applied at its time.
-    fn build(setup: &[Step], inputs: &[TimedInput]) -> Run {
+    fn build(setup: &[Step], inputs: &[TimedInput], thinning: Option<Thinning>) -> Run {
         let mut run = run_steps(setup, None);
+        run.sim.trace.set_thinning(thinning);
         for i in inputs {
             if run.sim.now() < i.at {
                 run.advance_to(i.at);
@@ -146,15 +163,23 @@ impl Session {
     /// Rebuilds the run as it was at `t`: inputs after `t` are discarded (a fork).
     pub fn rewind_to(&mut self, t: Micros) {
         self.inputs.retain(|i| i.at <= t);
-        let mut run = Self::build(&self.setup_steps, &self.inputs);
+        let mut run = Self::build(&self.setup_steps, &self.inputs, self.thinning);
         run.advance_to(t);
         self.run = run;
     }
 
     /// Forgets the inputs after `t` and takes `run` as the present: `run` must be what
     /// [`Session::rewind_to`] would build at `t` (a finished replay of these inputs to `t`).
-    pub fn adopt_past(&mut self, t: Micros, run: Run) {
+    pub fn adopt_past(&mut self, t: Micros, mut run: Run) {
         self.inputs.retain(|i| i.at <= t);
+        // The past on display may keep a shorter history than the present: the present's
+        // trace holds the same entries and more of them before, so it is kept, cut back.
+        let mut trace = std::mem::take(&mut self.run.sim.trace);
+        if trace.base() <= run.sim.trace.base() && trace.len() >= run.sim.trace.len() {
+            trace.truncate(run.sim.trace.len());
+            run.sim.trace = trace;
+        }
+        run.sim.trace.set_thinning(self.thinning);
         self.run = run;
     }
 
@@ -163,7 +188,7 @@ impl Session {
     pub fn snapshot_at(&self, t: Micros) -> Run {
         // Inputs are in time order: those up to `t` are a prefix.
         let kept = self.inputs.partition_point(|i| i.at <= t);
-        let mut run = Self::build(&self.setup_steps, &self.inputs[..kept]);
+        let mut run = Self::build(&self.setup_steps, &self.inputs[..kept], self.thinning);
         run.advance_to(t);
         run
     }
@@ -234,6 +259,7 @@ impl Loading {
             setup: steps.iter().map(|st| st.text.clone()).collect(),
             inputs: Vec::new(),
             run: run_steps(&steps, None),
+            thinning: None,
         };
         Ok(Loading {
             session,
@@ -273,6 +299,12 @@ impl Loading {
                 }
             }
         }
+    }
+
+    /// Thins the loading session's traces from now on ([`Session::set_thinning`]), so a long
+    /// scenario never holds its whole trace while it loads.
+    pub fn set_thinning(&mut self, thinning: Option<Thinning>) {
+        self.session.set_thinning(thinning);
     }
 
     /// The share of the scenario's lines run so far.

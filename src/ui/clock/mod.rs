@@ -3,4 +3,5 @@
 pub mod frame;
 pub mod shortcuts;
 pub mod speed;
+pub mod thinned;
 pub mod timeline;

@@ -11,9 +11,10 @@ use crate::put;
 use crate::sim::scenario::player::{slider_from_speed, speed_from_slider, Action};
 use crate::sim::scenario::session::TimedInput;
 use crate::sim::time::Micros;
-use crate::sim::trace::TraceEvent;
+use crate::sim::trace::Trace;
 use crate::ui::captions::chapter_ticks;
 use crate::ui::clock::speed::SpeedControl;
+use crate::ui::clock::thinned::ThinnedNotice;
 use crate::ui::context::use_lang;
 use crate::ui::context::use_selection;
 use crate::ui::context::{load, load_generation, use_derived, use_index, TraceIndex};
@@ -23,9 +24,9 @@ use crate::ui::i18n::{fill, Text};
 use crate::ui::markup::{esc, on_click, raw};
 
 /// The time of the last trace entry strictly before `t` (where "step back" goes).
-pub fn previous_event(trace: &[TraceEvent], t: Micros) -> Option<Micros> {
+pub fn previous_event(trace: &Trace, t: Micros) -> Option<Micros> {
     let i = trace.partition_point(|e| e.at < t);
-    i.checked_sub(1).map(|i| trace[i].at)
+    trace.get(i.checked_sub(1)?).map(|e| e.at)
 }
 
 /// The speed one keyboard notch away: ×2 or ÷2 along the slider's range.
@@ -47,7 +48,7 @@ pub enum MarkKind {
 /// `trace`), at most one of a kind per `buckets`-th of `horizon` (a long run would otherwise
 /// draw thousands on top of each other).
 pub fn marks(
-    trace: &[TraceEvent],
+    trace: &Trace,
     inputs: &[usize],
     notable: &[usize],
     horizon: Micros,
@@ -91,7 +92,7 @@ struct ForkWatch {
 
 /// The marks under the Timeline slider as markup (each a button that moves the clock).
 pub fn marks_markup(
-    trace: &[TraceEvent],
+    trace: &Trace,
     index: &TraceIndex,
     horizon: Micros,
     anomalies: &[Micros],
@@ -279,6 +280,7 @@ pub fn TransportBar() -> Html {
             chapter_ticks(&store.player().session.run.narration.marks, *h)
         })
     };
+    let thinned = player.thinned();
     drop(player);
 
     let on_seek = {
@@ -345,6 +347,7 @@ pub fn TransportBar() -> Html {
                 <div class="marks-frame" style={format!("transform:scaleX({})", Fixed(squeeze, 5))}
                     onclick={on_click(&store, &selection, None)}>{ raw((*marks_html).clone()) }{ raw((*chapters_html).clone()) }</div>
             </div>
+            <ThinnedNotice {thinned} />
             if let Some(n) = (*notice).clone() {
                 <div class="notice fork" role="status">
                     <span>{ fill(text.fork_done, &[("t", &fmt_time(n.at)), ("n", &n.discarded.to_string())]) }</span>

@@ -14,6 +14,7 @@ pub mod settings;
 pub mod share;
 pub mod speed;
 pub mod stage;
+pub mod thinned;
 pub mod work;
 
 pub use lang::{fill, Lang, STORAGE_KEY};

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use yew::virtual_dom::{Key, VList};
 
 use crate::put;
-use crate::sim::trace::{Importance, TraceEvent, TraceKind};
+use crate::sim::trace::{Importance, Trace, TraceEvent, TraceKind};
 use crate::ui::context::use_lang;
 use crate::ui::context::use_store;
 use crate::ui::context::{use_derived, use_index, Shared, StoreRef, TraceIndex};
@@ -39,10 +39,9 @@ pub enum Filter {
 }
 
 /// Indices of the trace entries the filter keeps (the index keeps them for the live trace).
-pub fn filtered(trace: &[TraceEvent], filter: Filter) -> Vec<usize> {
+pub fn filtered(trace: &Trace, filter: Filter) -> Vec<usize> {
     trace
-        .iter()
-        .enumerate()
+        .addressed()
         .filter(|(_, e)| filter == Filter::All || !matches!(e.kind, TraceKind::Send { .. }))
         .map(|(i, _)| i)
         .collect()
@@ -51,14 +50,14 @@ pub fn filtered(trace: &[TraceEvent], filter: Filter) -> Vec<usize> {
 /// The log's rows: every entry, or the index's key entries.
 fn row_count(index: &TraceIndex, filter: Filter) -> usize {
     match filter {
-        Filter::All => index.len,
+        Filter::All => index.len - index.base,
         Filter::Key => index.key_rows.len(),
     }
 }
 
 fn row_at(index: &TraceIndex, filter: Filter, pos: usize) -> usize {
     match filter {
-        Filter::All => pos,
+        Filter::All => index.base + pos,
         Filter::Key => index.key_rows[pos],
     }
 }
@@ -66,7 +65,7 @@ fn row_at(index: &TraceIndex, filter: Filter, pos: usize) -> usize {
 /// Position of the first row at or after trace entry `i`.
 fn row_pos(index: &TraceIndex, filter: Filter, i: usize) -> usize {
     match filter {
-        Filter::All => i.min(index.len),
+        Filter::All => i.clamp(index.base, index.len) - index.base,
         Filter::Key => index.key_rows.partition_point(|&k| k < i),
     }
 }

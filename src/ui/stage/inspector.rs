@@ -416,9 +416,11 @@ fn event_panel(out: &mut String, live: &Sim, i: usize, cursor: Micros, text: &Te
                 text.f_status,
                 &fill(text.s_lost, &[("why", &text.lost_reason(reason))]),
             );
-            let send = live.trace[..i]
+            let before = &live.trace[..i];
+            let send = before
                 .iter()
-                .rposition(|x| matches!(&x.kind, TraceKind::Send { id: s, .. } if s == id));
+                .rposition(|x| matches!(&x.kind, TraceKind::Send { id: s, .. } if s == id))
+                .map(|p| i - before.len() + p);
             if let Some(s) = send {
                 put!(out, "<dt>{}</dt><dd>", esc(text.f_event));
                 action_button(

@@ -8,7 +8,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::sim::time::Micros;
-use crate::sim::trace::{Endpoint, MsgKind, TraceEvent, TraceKind};
+use crate::sim::trace::{Endpoint, MsgKind, Trace, TraceEvent, TraceKind};
 use crate::ui::context::use_index;
 use crate::ui::context::use_lang;
 use crate::ui::context::use_store;
@@ -52,12 +52,13 @@ pub fn max_flight(trace: &[TraceEvent], max: Micros) -> Micros {
 /// The messages in flight at `t`, and those lost within `vanish` before `t`, oldest first.
 /// `trace` is ordered by time (the core appends at the current time), so only the entries sent
 /// within `longest` (see [`max_flight`]) before `t` are looked at.
-pub fn flights_at(trace: &[TraceEvent], t: Micros, longest: Micros, vanish: Micros) -> Vec<Flight> {
+pub fn flights_at(trace: &Trace, t: Micros, longest: Micros, vanish: Micros) -> Vec<Flight> {
+    // Addresses: the trace is in time order, so the whole trace's partition points bound it.
     let hi = trace.partition_point(|e| e.at <= t);
     let reach = longest.0.saturating_add(vanish.0);
-    let lo = trace[..hi].partition_point(|e| e.at.0.saturating_add(reach) < t.0);
+    let lo = trace.partition_point(|e| e.at.0.saturating_add(reach) < t.0);
     let mut out = Vec::new();
-    for (index, e) in trace.iter().enumerate().take(hi).skip(lo) {
+    for (index, e) in trace.addressed_from(lo).take_while(|&(i, _)| i < hi) {
         if let TraceKind::Send {
             id,
             from,

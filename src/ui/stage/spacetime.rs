@@ -12,7 +12,7 @@ use yew::prelude::*;
 use crate::put;
 use crate::sim::scenario::player::Action;
 use crate::sim::time::Micros;
-use crate::sim::trace::{Endpoint, TraceEvent, TraceKind};
+use crate::sim::trace::{Endpoint, Trace, TraceKind};
 use crate::sim::Sim;
 use crate::ui::context::use_lang;
 use crate::ui::context::use_store;
@@ -110,9 +110,10 @@ impl Lanes {
 
 /// Sends visible in `[from, to]`: sent before `to` and arriving after `from` (the latest
 /// [`MAX_ARROWS`] of them).
-pub fn arrows_in(trace: &[TraceEvent], from: Micros, to: Micros, longest: Micros) -> Vec<usize> {
+pub fn arrows_in(trace: &Trace, from: Micros, to: Micros, longest: Micros) -> Vec<usize> {
+    // Addresses: the trace is in time order, so the whole trace's partition points bound it.
     let hi = trace.partition_point(|e| e.at <= to);
-    let lo = trace[..hi].partition_point(|e| e.at.0.saturating_add(longest.0) < from.0);
+    let lo = trace.partition_point(|e| e.at.0.saturating_add(longest.0) < from.0);
     let mut v: Vec<usize> = (lo..hi)
         .rev()
         .filter(|&i| matches!(&trace[i].kind, TraceKind::Send { arrive, .. } if *arrive >= from))
@@ -290,7 +291,7 @@ fn arrows_markup(props: &ArrowsKey) -> Arrows {
     // stays the same while the trace grows instead of losing an arrow at every redraw.
     if let (MAX_ARROWS, Some(&first)) = (shown.len(), shown.first()) {
         let edge = live.trace[first].at.0 / slice_len * slice_len;
-        let earlier: Vec<usize> = (0..first)
+        let earlier: Vec<usize> = (live.trace.base()..first)
             .rev()
             .take_while(|&i| live.trace[i].at.0 >= edge)
             .filter(|&i| {

@@ -194,9 +194,9 @@ impl Ctx<'_> {
 
 /// Links trace events `from..` (appended by the script's own work) to `line`.
 pub fn link_range(sim: &Sim, st: &mut HostState, from: usize, line: u32) {
-    for i in from..sim.trace.len() {
+    for (i, e) in sim.trace.addressed_from(from) {
         st.links.push((line, i as u32));
-        if let TraceKind::Send { id, .. } = &sim.trace[i].kind {
+        if let TraceKind::Send { id, .. } = &e.kind {
             st.sends.insert(*id);
         }
     }

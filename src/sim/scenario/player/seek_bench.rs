@@ -163,10 +163,11 @@ fn backward_seeks_on_a_busy_run() {
     let c = &mut p.checkpoints;
     // Where a seek's time goes: copying a checkpoint back (its state and the trace up to it),
     // the rest is replaying from it.
+    let live = &p.session.run.sim.trace;
     let restores: Vec<f64> = (0..c.marks.len())
         .map(|i| {
-            c.spare.clear();
-            timed(|| drop(c.restore(i, None)))
+            c.spare = None;
+            timed(|| drop(c.restore(i, None, live)))
         })
         .collect();
     stats("restoring a checkpoint (state + trace copy)", restores);
@@ -178,12 +179,13 @@ fn backward_seeks_on_a_busy_run() {
     stats("  of which copying its state", states);
     let marks: usize = c.marks.iter().map(|m| state_bytes(&m.run)).sum();
     println!(
-        "memory: {} checkpoints every {} events, ~{} KiB of state together, plus one \
-         trace of {} entries (~{} KiB) they share",
+        "memory: {} checkpoints every {} events, ~{} KiB of state together; their trace is \
+         the present's ({} entries held of {}, ~{} KiB)",
         c.marks.len(),
         c.spacing,
         marks / 1024,
-        c.trace.len(),
-        trace_bytes(&c.trace) / 1024,
+        live.iter().len(),
+        live.len(),
+        live.heap_bytes() / 1024,
     );
 }
