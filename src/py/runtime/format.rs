@@ -298,7 +298,11 @@ fn repr_into(
         )),
         Value::ExcClass(c) => out.push_str(&format!("<class '{}'>", c.qualified_name())),
         Value::Exception(e) => {
-            if let Some(text) = e.class().repr_hook().and_then(|r| r(e)) {
+            if let Some(text) = e
+                .class()
+                .repr_hook()
+                .and_then(|r| r(e as &dyn std::any::Any))
+            {
                 out.push_str(&text);
             } else {
                 out.push_str(e.class().name());

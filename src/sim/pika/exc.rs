@@ -100,6 +100,7 @@ impl PikaExc {
         use PikaExc::*;
         Some(match self {
             AMQPError => |e| {
+                let e = instance(e)?;
                 Some(format!(
                     "{}: An unspecified AMQP error has occurred; {}",
                     e.class().name(),
@@ -107,6 +108,7 @@ impl PikaExc {
                 ))
             },
             AMQPConnectionError => |e| {
+                let e = instance(e)?;
                 Some(match e.args() {
                     [code, text] => format!(
                         "{}: ({}) {}",
@@ -118,6 +120,7 @@ impl PikaExc {
                 })
             },
             ProbableAccessDeniedError => |e| {
+                let e = instance(e)?;
                 Some(format!(
                     "{}: Client was disconnected at a connection stage indicating a probable \
                      denial of access to the specified virtual host: {}",
@@ -126,20 +129,28 @@ impl PikaExc {
                 ))
             },
             // pika's `reply_code` / `reply_text` properties read `self.args`.
-            ConnectionClosed | ChannelClosed => |e| match e.args() {
-                [code, text] => Some(format!(
-                    "{}: ({}) {}",
-                    e.class().name(),
-                    format::repr_plain(code),
-                    format::repr_plain(text)
-                )),
-                _ => None,
+            ConnectionClosed | ChannelClosed => |e| {
+                let e = instance(e)?;
+                match e.args() {
+                    [code, text] => Some(format!(
+                        "{}: ({}) {}",
+                        e.class().name(),
+                        format::repr_plain(code),
+                        format::repr_plain(text)
+                    )),
+                    _ => None,
+                }
             },
-            AMQPChannelError => |e| Some(format!("{}: {}", e.class().name(), args_tuple(e))),
-            ConsumerCancelled => {
-                |e| Some(format!("{}: Server cancelled consumer", e.class().name()))
-            }
+            AMQPChannelError => |e| {
+                let e = instance(e)?;
+                Some(format!("{}: {}", e.class().name(), args_tuple(e)))
+            },
+            ConsumerCancelled => |e| {
+                let e = instance(e)?;
+                Some(format!("{}: Server cancelled consumer", e.class().name()))
+            },
             UnroutableError | NackError => |e| {
+                let e = instance(e)?;
                 let n = match e.attr("messages")? {
                     Value::List(l) => l.items.borrow().len(),
                     _ => return None,
@@ -152,6 +163,11 @@ impl PikaExc {
             _ => return None,
         })
     }
+}
+
+/// The instance an [`ExcRepr`] is handed.
+fn instance(e: &dyn std::any::Any) -> Option<&PyException> {
+    e.downcast_ref()
 }
 
 /// `self.args` as `%s` prints it: the tuple's repr.
@@ -213,7 +229,7 @@ impl PikaExceptions {
         PyException::with_args(self.class(e), args)
     }
 
-    /// `ChannelWrongStateError('Channel is closed.')`: a call on a channel the script (or the
+    /// `ChannelWrongStateError: ('Channel is closed.',)` (its repr): a call on a channel the script (or the
     /// broker, already reported) closed.
     pub fn channel_is_closed(&self) -> PyException {
         self.new_exc(

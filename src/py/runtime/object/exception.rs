@@ -146,7 +146,9 @@ pub struct HostExcClass {
 }
 
 /// A host class's `__repr__`: the instance's text, or `None` to fall back to Python's default.
-pub type ExcRepr = fn(&crate::py::runtime::object::value::PyException) -> Option<String>;
+/// The instance (a `PyException`) comes as `Any`: its type lives beside `Value`, which holds
+/// this module's classes, and naming it here would make the two modules import each other.
+pub type ExcRepr = fn(&dyn std::any::Any) -> Option<String>;
 
 /// An exception class: built in, or declared by the host. Host classes compare by identity, so a
 /// host must hand out the same `ExcClass` value wherever the class is reachable.
