@@ -1,0 +1,37 @@
+// `./x bench`'s browser figures can be taken from this release dist/ (issue 18: "the test tier
+// only checks that the bench runs"): a short frame recording of the steady-load lesson, the
+// wasm's events-per-second export and its memory export each answer with figures of the right
+// shape. Nothing here compares a figure with a target: a busy machine measures slowly, not
+// wrongly.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { suite, journey, open } from './harness.mjs';
+import { runBench, summary } from './bench.mjs';
+import { runEvents } from './events.mjs';
+
+const s = suite();
+
+test('the frame bench records frames of the steady load', async () => {
+  await journey(s, { viewport: { width: 1280, height: 900 } }, async (page) => {
+    const r = await runBench(page, s.baseUrl, { nodes: 5, speed: 1, seconds: 1 });
+    assert.ok(r.frames.length > 0, 'no frame was timed');
+    assert.ok(r.intervals.length > 0, 'no frame interval was recorded');
+    const work = summary(r.frames);
+    assert.ok(Number.isFinite(work.mean) && work.mean >= 0, `frame work ${JSON.stringify(work)}`);
+    assert.ok(r.simulated > 0, 'the clock did not move while measuring');
+  });
+});
+
+test('the wasm exports the events and memory benches', async () => {
+  await journey(s, {}, async (page) => {
+    await open(page, s.baseUrl);
+    const events = await runEvents(page, 3, 0.05);
+    assert.ok(events.events > 0 && events.wall > 0 && events.ceiling > 0, JSON.stringify(events));
+    const memory = await page.evaluate(() => Array.from(window.wasmBindings.benchMemory(1)));
+    assert.equal(memory.length, 7, JSON.stringify(memory));
+    const [minutes, entries, held, , before, loaded, scrubbed] = memory;
+    assert.ok(minutes >= 1 && entries > 0 && held > 0 && held <= entries, JSON.stringify(memory));
+    // Linear memory never shrinks: each reading is at least the one before it.
+    assert.ok(before > 0 && loaded >= before && scrubbed >= loaded, JSON.stringify(memory));
+  });
+});
