@@ -132,7 +132,7 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
     for v in deliveries.values_mut() {
         v.sort_by_key(|x| x.0);
     }
-    let body = |m: MsgId| sim.messages[(m.0 - 1) as usize].body.clone();
+    let body = |m: MsgId| sim.messages[(m.0 - 1) as usize].body.to_string();
     for (&msg, ds) in &deliveries {
         // A delivery that follows the client's own requeue was asked for.
         let later: Vec<Seen> = ds.windows(2).filter(|w| !w[0].4).map(|w| w[1]).collect();
@@ -223,7 +223,7 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
         out.push(Anomaly {
             kind,
             msg: f.msg,
-            body: m.body.clone(),
+            body: m.body.to_string(),
             at: f.at,
             detail,
             cause: f.cause.clone(),
@@ -237,12 +237,12 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
             let Some((p, seq)) = sim.messages[(d.msg.0 - 1) as usize].publisher else {
                 continue;
             };
-            let prev = last.entry((p.0, d.queue.as_str())).or_insert(0);
+            let prev = last.entry((p.0, &*d.queue)).or_insert(0);
             if seq < *prev {
                 out.push(Anomaly {
                     kind: AnomalyKind::Reordered,
                     msg: d.msg,
-                    body: d.body.clone(),
+                    body: d.body.to_string(),
                     at: d.at,
                     detail: AnomalyDetail::Reordered {
                         client: c.name.clone(),

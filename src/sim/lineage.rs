@@ -150,7 +150,7 @@ pub fn lineage(sim: &Sim, msg: MsgId) -> Option<Lineage> {
     hops.sort_by_key(|h| (h.at, h.index));
     Some(Lineage {
         msg,
-        body: m.body.clone(),
+        body: m.body.to_string(),
         hops,
     })
 }
@@ -185,7 +185,7 @@ mod tests {
     }
 
     fn msg(sim: &Sim, body: &str) -> MsgId {
-        sim.messages.iter().find(|m| m.body == body).unwrap().id
+        sim.messages.iter().find(|m| &*m.body == body).unwrap().id
     }
 
     fn count(l: &Lineage, k: impl Fn(&HopKind) -> bool) -> usize {

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
+use std::rc::Rc;
 
 use crate::erl::json::Json;
 use crate::sim::policy::definition::Definition;
@@ -44,7 +45,8 @@ impl Pid {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     pub id: MsgId,
-    pub body: String,
+    /// Shared with every delivery of it (a consumer's record holds the same text).
+    pub body: Rc<str>,
     /// `delivery_mode=2`.
     pub persistent: bool,
     /// Who published it, with the channel's publish sequence number (for confirms and checks).
@@ -355,10 +357,13 @@ pub struct Consumer {
 pub struct Delivery {
     pub delivery_tag: u64,
     pub msg: MsgId,
-    pub body: String,
+    /// The message's own text, shared with it.
+    pub body: Rc<str>,
     pub redelivered: bool,
-    pub queue: String,
-    pub consumer_tag: Option<String>,
+    /// Shared with the client's other deliveries from the same queue and consumer: a client
+    /// keeps every delivery it got, and these texts repeat.
+    pub queue: Rc<str>,
+    pub consumer_tag: Option<Rc<str>>,
     pub at: Micros,
     pub acked: bool,
     /// When the client acked it (or received it, for auto-ack).

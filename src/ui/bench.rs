@@ -42,7 +42,9 @@ fn linear_memory_bytes() -> Option<usize> {
     #[cfg(target_arch = "wasm32")]
     {
         use wasm_bindgen::JsCast;
-        let memory = wasm_bindgen::memory().dyn_into::<js_sys::WebAssembly::Memory>().ok()?;
+        let memory = wasm_bindgen::memory()
+            .dyn_into::<js_sys::WebAssembly::Memory>()
+            .ok()?;
         let buffer = memory.buffer().dyn_into::<js_sys::ArrayBuffer>().ok()?;
         Some(buffer.byte_length() as usize)
     }

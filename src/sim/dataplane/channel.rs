@@ -1,6 +1,8 @@
 //! Clients and their channels: connections opening and closing, the channel's modes
 //! (confirm, tx), requests sent on to a queue's master, and what a client receives back.
 
+use std::rc::Rc;
+
 use crate::sim::engine::{MasterReq, Payload, Sim, ToClient};
 use crate::sim::error::BrokerError;
 use crate::sim::model::*;
@@ -176,7 +178,18 @@ impl Sim {
                 redelivered,
             } => {
                 let body = self.messages[(msg.0 - 1) as usize].body.clone();
-                let qname = self.queues[queue.0].name.clone();
+                // A client keeps every delivery: the queue's name and the consumer tag are
+                // shared with its last delivery when they repeat it, as they nearly always do.
+                let last = self.clients[c.0].deliveries.last();
+                let qname = &self.queues[queue.0].name;
+                let qname = match last {
+                    Some(l) if *l.queue == **qname => l.queue.clone(),
+                    _ => Rc::from(qname.as_str()),
+                };
+                let ctag = match (last.and_then(|l| l.consumer_tag.as_ref()), &tag) {
+                    (Some(lt), Some(t)) if **lt == **t => Some(lt.clone()),
+                    _ => tag.as_deref().map(Rc::from),
+                };
                 let now = self.now;
                 let auto = tag.as_ref().is_some_and(|t| {
                     !self
@@ -190,7 +203,7 @@ impl Sim {
                     body,
                     redelivered,
                     queue: qname,
-                    consumer_tag: tag,
+                    consumer_tag: ctag,
                     at: now,
                     acked: auto,
                     acked_at: auto.then_some(now),

@@ -124,7 +124,7 @@ impl Sim {
             let qid = self
                 .queues
                 .iter()
-                .position(|r| !r.deleted && r.vhost == vhost && r.name == d.queue)
+                .position(|r| !r.deleted && r.vhost == vhost && *r.name == *d.queue)
                 .map(QueueId);
             if let Some(qid) = qid {
                 match by_queue.iter_mut().find(|(x, _, _)| *x == qid) {

@@ -203,7 +203,7 @@ impl Sim {
         let id = self.new_msg_id();
         self.messages.push(Message {
             id,
-            body: p.body.to_string(),
+            body: p.body.into(),
             persistent: p.persistent,
             publisher: Some((c, seq)),
             published_at: self.now,

@@ -933,7 +933,7 @@ impl Run {
                 "received" => cl
                     .deliveries
                     .iter()
-                    .map(|d| d.body.as_str())
+                    .map(|d| &*d.body)
                     .collect::<Vec<_>>()
                     .join(","),
                 "confirmed" => cl

@@ -221,7 +221,7 @@ impl Ctx<'_> {
         let info = self.st.chans[chan]
             .consumers
             .iter()
-            .find(|k| k.sim_tag == sim_tag)?
+            .find(|k| *k.sim_tag == *sim_tag)?
             .clone();
         let (method, props, body) = self.delivered(&d, &info.tag);
         let ch = Value::Host(HostRef::new(self.st.chans[chan].obj, "BlockingChannel"));

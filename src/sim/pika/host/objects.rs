@@ -43,10 +43,17 @@ impl Ctx<'_> {
         self.new_obj(Obj::Props(props), "BasicProperties")
     }
 
-    pub(super) fn body_for(&self, msg: u64, text: &str) -> Value {
+    /// Message `msg`'s body as pika hands it over: the bytes published, which are the
+    /// simulator's text of it unless a copy was stored (`sim_publish`).
+    pub(super) fn body_for(&self, msg: u64) -> Value {
         match self.shared.msgs.get(&msg) {
             Some(s) => Value::bytes(&s.body),
-            None => Value::bytes(text.as_bytes()),
+            None => Value::bytes(
+                self.sim
+                    .messages
+                    .get((msg as usize).wrapping_sub(1))
+                    .map_or(&b""[..], |m| m.body.as_bytes()),
+            ),
         }
     }
 
@@ -74,7 +81,7 @@ impl Ctx<'_> {
                 let (x, k) = m.route(&d.queue);
                 (x.to_string(), k.to_string())
             }
-            None => (String::new(), d.queue.clone()),
+            None => (String::new(), d.queue.to_string()),
         }
     }
 
@@ -94,7 +101,7 @@ impl Ctx<'_> {
             ],
         );
         let props = self.props_obj_for(d.msg.0);
-        let body = self.body_for(d.msg.0, &d.body);
+        let body = self.body_for(d.msg.0);
         (method, props, body)
     }
 }

@@ -186,7 +186,7 @@ impl Ctx<'_> {
                             ],
                         );
                         let props = self.props_obj_for(d.msg.0);
-                        let body = self.body_for(d.msg.0, &d.body);
+                        let body = self.body_for(d.msg.0);
                         Poll::Reply(Reply::Return(Value::tuple(vec![method, props, body])))
                     }
                 }

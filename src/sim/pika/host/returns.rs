@@ -87,7 +87,7 @@ impl Ctx<'_> {
             ],
         );
         let (props, body) = match msg {
-            Some(m) => (self.props_obj_for(m), self.body_for(m, "")),
+            Some(m) => (self.props_obj_for(m), self.body_for(m)),
             None => (
                 self.new_obj(Obj::Props(Vec::new()), "BasicProperties"),
                 Value::bytes(b""),

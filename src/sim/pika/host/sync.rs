@@ -67,10 +67,10 @@ impl Ctx<'_> {
                     Some(t) => {
                         let ch = &mut self.st.chans[chan];
                         match &mut ch.generator {
-                            Some(g) if g.sim_tag.as_deref() == Some(t.as_str()) => {
+                            Some(g) if g.sim_tag.as_deref() == Some(&*t) => {
                                 g.pending.push_back(Inbound::Delivery(i))
                             }
-                            _ if ch.consumers.iter().any(|k| k.sim_tag == t) => {
+                            _ if ch.consumers.iter().any(|k| *k.sim_tag == *t) => {
                                 ch.inbox.push_back(Inbound::Delivery(i))
                             }
                             _ => {}

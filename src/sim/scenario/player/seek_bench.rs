@@ -35,7 +35,7 @@ fn state_bytes(run: &Run) -> usize {
     let msgs: usize = sim
         .messages
         .iter()
-        .map(|m| size_of::<Message>() + m.body.capacity())
+        .map(|m| size_of::<Message>() + m.body.len())
         .sum();
     let clients: usize = sim
         .clients
@@ -43,7 +43,7 @@ fn state_bytes(run: &Run) -> usize {
         .map(|c| {
             c.deliveries
                 .iter()
-                .map(|d| size_of::<Delivery>() + d.body.capacity() + d.queue.capacity())
+                .map(|d| size_of::<Delivery>() + d.queue.len())
                 .sum::<usize>()
                 + c.confirms.capacity() * 40
                 + c.unconfirmed.len() * 2 * 80
