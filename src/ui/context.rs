@@ -115,6 +115,9 @@ pub struct TraceIndex {
     generation: u64,
     /// Bumped whenever the index changes.
     pub version: u64,
+    /// Bumped whenever `inputs` or `notable` change: what the timeline's marks are drawn from,
+    /// which changes far less often than the index (not with each message).
+    pub marks_version: u64,
     /// The reader's inputs.
     pub inputs: Vec<usize>,
     /// Notable state changes (failover, promotion, sync, loss…).
@@ -136,6 +139,7 @@ impl TraceIndex {
             *self = TraceIndex {
                 generation,
                 version: self.version + 1,
+                marks_version: self.marks_version + 1,
                 ..TraceIndex::default()
             };
         } else if trace.len() == self.len && trace.base() == self.base {
@@ -145,19 +149,25 @@ impl TraceIndex {
             // Thinned: the entries before the trace's base are gone (indices are addresses).
             self.base = trace.base();
             let kept = |v: &mut Vec<usize>| v.retain(|&i| i >= trace.base());
+            let marks = (self.inputs.len(), self.notable.len());
             kept(&mut self.inputs);
             kept(&mut self.notable);
             kept(&mut self.key_rows);
+            if marks != (self.inputs.len(), self.notable.len()) {
+                self.marks_version += 1;
+            }
         }
         for (i, e) in trace.addressed_from(self.len) {
             match &e.kind {
                 TraceKind::Input { .. } => {
                     self.inputs.push(i);
                     self.key_rows.push(i);
+                    self.marks_version += 1;
                 }
                 TraceKind::State { importance, .. } => {
                     if *importance == Importance::Notable {
                         self.notable.push(i);
+                        self.marks_version += 1;
                     }
                     self.key_rows.push(i);
                 }
@@ -251,16 +261,74 @@ impl PartialEq for Ui {
     }
 }
 
+/// While the run plays, its content changes on nearly every frame; the slow parts of the page
+/// (the panels, the diagram's structure, the checker's findings) follow it at most this often.
+/// Redrawing them and running the checker on every frame was most of a frame's work, and grew
+/// with the run's length.
+pub const SLOW_EVERY_MS: f64 = 250.0;
+
+/// The wall clock in milliseconds (`performance.now()`); `None` off the browser.
+pub fn wall_ms() -> Option<f64> {
+    browser().and_then(|w| w.performance()).map(|p| p.now())
+}
+
+/// What the reader did to the run (an input, a console line, a load or fork, an error, play
+/// or pause): the slow views follow such a change at once, even while the run plays.
+fn acted_key(player: &Player) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    player.session.inputs().len().hash(&mut h);
+    player.console.len().hash(&mut h);
+    player.error.hash(&mut h);
+    player.playing.hash(&mut h);
+    load_generation().hash(&mut h);
+    h.finish()
+}
+
+/// The content key the slow views were last derived for, and when.
+#[derive(Default)]
+struct SlowClock {
+    applied: Option<(u64, u64)>,
+    at_ms: f64,
+}
+
+impl SlowClock {
+    /// The content key to derive the slow views for: the run's own when it changed while
+    /// paused, after the reader acted, or once [`SLOW_EVERY_MS`] have passed while it plays;
+    /// else the one they show. A playing run is drawn every frame, so a skipped change is
+    /// taken up by a later frame; pausing counts as acting.
+    fn due(&mut self, content: u64, acted: u64, playing: bool, now: Option<f64>) -> u64 {
+        let refresh = match self.applied {
+            None => true,
+            Some((c, _)) if c == content => false,
+            Some((_, a)) => {
+                !playing || a != acted || now.is_none_or(|t| t - self.at_ms >= SLOW_EVERY_MS)
+            }
+        };
+        if refresh {
+            self.applied = Some((content, acted));
+            self.at_ms = now.unwrap_or(0.0);
+        }
+        self.applied.map_or(content, |(c, _)| c)
+    }
+}
+
 /// The [`Ui`] a page provides around its store (the playground and the embed): it brings the
-/// trace index up to date and derives the slow views once per change of the run's content.
-/// The page re-renders on every frame of playback, so this only keeps the shared state current.
+/// trace index up to date and derives the slow views when the run's content changes (while it
+/// plays, at most every [`SLOW_EVERY_MS`]). The page re-renders on every frame of playback, so
+/// this only keeps the shared state current.
 #[hook]
 pub fn use_ui(store: &StoreHandle, lang: Lang, selection: SelectionHandle) -> Ui {
     let index = use_mut_ref(TraceIndex::default);
+    let clock = use_mut_ref(SlowClock::default);
     let content = {
         let player = store.player();
         index.borrow_mut().update(&player.session.run.sim.trace);
-        content_key(&player)
+        clock.borrow_mut().due(
+            content_key(&player),
+            acted_key(&player),
+            player.playing,
+            wall_ms(),
+        )
     };
     let slow = {
         let store = store.clone();
@@ -388,4 +456,29 @@ pub fn use_lang() -> Lang {
     let ui = use_context::<Ui>();
     let plain = use_context::<Lang>();
     ui.map(|u| u.lang).or(plain).unwrap_or(Lang::En)
+}
+
+#[cfg(test)]
+mod slow_clock_tests {
+    use super::*;
+
+    #[test]
+    fn a_playing_run_refreshes_the_slow_views_at_their_cadence_and_at_once_when_acted_on() {
+        let mut c = SlowClock::default();
+        assert_eq!(c.due(1, 7, true, Some(0.0)), 1);
+        // Playing, nothing acted: a new content waits for the cadence.
+        assert_eq!(c.due(2, 7, true, Some(100.0)), 1);
+        assert_eq!(c.due(3, 7, true, Some(249.0)), 1);
+        assert_eq!(c.due(4, 7, true, Some(250.0)), 4);
+        assert_eq!(c.due(5, 7, true, Some(300.0)), 4);
+        // The reader acted (an input, a pause): at once.
+        assert_eq!(c.due(6, 8, true, Some(301.0)), 6);
+        assert_eq!(c.due(7, 8, false, Some(302.0)), 7);
+        // Paused: every change at once.
+        assert_eq!(c.due(8, 8, false, Some(303.0)), 8);
+        // Off the browser (no clock): every change at once.
+        assert_eq!(c.due(9, 8, true, None), 9);
+        // Unchanged content keeps its key.
+        assert_eq!(c.due(9, 8, true, Some(304.0)), 9);
+    }
 }

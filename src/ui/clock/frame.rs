@@ -63,9 +63,7 @@ fn run_queued() {
 }
 
 fn now_ms() -> f64 {
-    crate::ui::context::browser()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
+    crate::ui::context::wall_ms().unwrap_or(0.0)
 }
 
 /// Ticks the player once per display frame while it plays (requestAnimationFrame), with the

@@ -237,7 +237,7 @@ pub fn TransportBar() -> Html {
     // while something is scheduled.
     let can_step = in_past || player.session.run.sim.has_pending_events();
     index.0.borrow_mut().update(&player.session.run.sim.trace);
-    let version = index.0.borrow().version;
+    let marks_version = index.0.borrow().marks_version;
     // While the run plays live its horizon grows every frame. The marks are placed against a
     // horizon that moves only in steps of two percent, and squeezed onto the real one by a
     // transform (a change the browser makes without laying out or re-creating them): at 1×
@@ -257,7 +257,13 @@ pub fn TransportBar() -> Html {
         let index = index.clone();
         let anomaly_times = anomaly_times.clone();
         use_memo(
-            (version, marks_horizon, derived.structure, fork_at, lang),
+            (
+                marks_version,
+                marks_horizon,
+                derived.structure,
+                fork_at,
+                lang,
+            ),
             move |(_, h, _, fork, lang)| {
                 let p = store.player();
                 let ix = index.0.borrow();

@@ -102,7 +102,7 @@ pub fn cached_preview(
     verdict: &Result<ValidatedPolicy, String>,
     incomplete: bool,
 ) -> (Option<Vec<PreviewRow>>, bool) {
-    let now_ms = wall_ms();
+    let now_ms = crate::ui::context::wall_ms().unwrap_or(0.0);
     let mut c = cache.borrow_mut();
     let fresh = c.as_ref().is_some_and(|c| {
         c.form == *form && (c.version == version || now_ms - c.at_ms < PREVIEW_EVERY_MS)
@@ -121,18 +121,6 @@ pub fn cached_preview(
     }
     let stale = c.as_ref().is_some_and(|c| c.version != version);
     (c.as_ref().and_then(|c| c.rows.clone()), stale)
-}
-
-/// The wall clock in milliseconds (0 off the browser, where nothing is throttled).
-fn wall_ms() -> f64 {
-    #[cfg(target_arch = "wasm32")]
-    {
-        js_sys::Date::now()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        0.0
-    }
 }
 
 #[inline(never)]
