@@ -18,7 +18,7 @@ use crate::ui::clock::thinned::ThinnedNotice;
 use crate::ui::context::use_lang;
 use crate::ui::context::use_selection;
 use crate::ui::context::{load, load_generation, use_derived, use_index, TraceIndex};
-use crate::ui::context::{use_store, StoreHandle};
+use crate::ui::context::{use_store, wall_ms, StoreHandle, SLOW_EVERY_MS};
 use crate::ui::fmt::{fmt_time, Fixed};
 use crate::ui::i18n::{fill, Text};
 use crate::ui::markup::{esc, on_click, raw};
@@ -175,7 +175,7 @@ pub fn TransportBar() -> Html {
     let watch = use_mut_ref(ForkWatch::default);
     let notice = use_state_eq(|| None::<ForkNotice>);
     let selection = use_selection();
-    let marks_scale = use_mut_ref(|| Micros::ZERO);
+    let marks_scale = use_mut_ref(|| (Micros::ZERO, 0.0));
     let derived = use_derived();
     let index = use_index();
     let anomaly_times = {
@@ -239,16 +239,20 @@ pub fn TransportBar() -> Html {
     index.0.borrow_mut().update(&player.session.run.sim.trace);
     let marks_version = index.0.borrow().marks_version;
     // While the run plays live its horizon grows every frame. The marks are placed against a
-    // horizon that moves only in steps of two percent, and squeezed onto the real one by a
-    // transform (a change the browser makes without laying out or re-creating them): at 1×
-    // they were re-created on nearly every frame. A mark 8 px wide narrows by at most 0.16 px.
+    // horizon that moves only in steps of two percent, at most every `SLOW_EVERY_MS` (a
+    // young run's horizon grows two percent within a few frames), and squeezed onto the real
+    // one by a transform (a change the browser makes without laying out or re-creating them):
+    // at 1× they were re-created on nearly every frame. A mark 8 px wide narrows by a fraction
+    // of a pixel, by two at the most.
     let marks_horizon = {
         let mut shown = marks_scale.borrow_mut();
-        let drift = horizon.0.abs_diff(shown.0) as f64 / horizon.0.max(1) as f64;
-        if horizon < *shown || drift > 0.02 {
-            *shown = horizon;
+        let drift = horizon.0.abs_diff(shown.0 .0) as f64 / horizon.0.max(1) as f64;
+        let now = wall_ms();
+        let waited = now.is_none_or(|t| t - shown.1 >= SLOW_EVERY_MS);
+        if horizon < shown.0 || (drift > 0.02 && waited) || drift > 0.25 {
+            *shown = (horizon, now.unwrap_or(0.0));
         }
-        *shown
+        shown.0
     };
     let squeeze = marks_horizon.0.max(1) as f64 / horizon.0.max(1) as f64;
     let fork_at = notice.as_ref().map(|n| n.at);
