@@ -117,9 +117,19 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
     // Every delivery of every message, in time order.
     // (received at, client index, redelivered flag, acked at, requeued by the client)
     type Seen = (Micros, usize, bool, Option<Micros>, bool);
+    // Only a message delivered more than once can be a duplicate or come back after its ack:
+    // the others (nearly all) are counted, never collected, as the page checks a long run
+    // several times a second.
+    let mut times = vec![0u8; sim.messages.len() + 1];
+    for d in sim.clients.iter().flat_map(|c| &c.deliveries) {
+        if let Some(n) = times.get_mut(d.msg.0 as usize) {
+            *n = n.saturating_add(1);
+        }
+    }
+    let repeated = |m: MsgId| times.get(m.0 as usize).is_none_or(|&n| n > 1);
     let mut deliveries: BTreeMap<MsgId, Vec<Seen>> = BTreeMap::new();
     for (ci, c) in sim.clients.iter().enumerate() {
-        for d in &c.deliveries {
+        for d in c.deliveries.iter().filter(|d| repeated(d.msg)) {
             deliveries.entry(d.msg).or_default().push((
                 d.at,
                 ci,
@@ -173,24 +183,6 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
     }
     // Lost: never delivered, held by no replica (nor by a down durable master's disk), not in
     // flight, found by the watch the engine keeps up to date.
-    let confirmed: BTreeMap<MsgId, &str> = sim
-        .clients
-        .iter()
-        .flat_map(|c| {
-            c.confirms
-                .iter()
-                .filter(|x| x.2 == ConfirmOutcome::Ack)
-                .map(move |x| (x.1, c.name.as_str()))
-        })
-        .collect();
-    // A nacked publish is not a loss: the broker told its publisher to publish it again.
-    let nacked: HashSet<MsgId> = sim
-        .clients
-        .iter()
-        .flat_map(|c| c.confirms.iter())
-        .filter(|x| x.2 == ConfirmOutcome::Nack)
-        .map(|x| x.1)
-        .collect();
     let settled;
     let watch = if sim.losses_settled() {
         &sim.losses
@@ -200,6 +192,33 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
         settled = w;
         &settled
     };
+    // Who was told each lost message was confirmed: read only when something was lost (every
+    // publish of a long run has its confirm).
+    let lost: HashSet<MsgId> = watch
+        .lost
+        .iter()
+        .map(|f| sim.messages[(f.msg.0 - 1) as usize].confirmed_as())
+        .collect();
+    let confirmed: BTreeMap<MsgId, &str> = sim
+        .clients
+        .iter()
+        .filter(|_| !lost.is_empty())
+        .flat_map(|c| {
+            c.confirms
+                .iter()
+                .filter(|x| x.2 == ConfirmOutcome::Ack && lost.contains(&x.1))
+                .map(move |x| (x.1, c.name.as_str()))
+        })
+        .collect();
+    // A nacked publish is not a loss: the broker told its publisher to publish it again.
+    let nacked: HashSet<MsgId> = sim
+        .clients
+        .iter()
+        .filter(|_| !lost.is_empty())
+        .flat_map(|c| c.confirms.iter())
+        .filter(|x| x.2 == ConfirmOutcome::Nack && lost.contains(&x.1))
+        .map(|x| x.1)
+        .collect();
     for f in &watch.lost {
         let m = &sim.messages[(f.msg.0 - 1) as usize];
         let Some(q) = m.queue else { continue };
