@@ -169,16 +169,7 @@ pub(super) fn set_permissions(
         &a,
         format!("Setting permissions for user \"{user}\" in vhost \"{vhost}\" ..."),
     );
-    if user != DEFAULT_USER {
-        return Err(with_banner(&b, no_user(user)).into());
-    }
-    if !sim.vhosts.contains(&vhost) {
-        return Err(with_banner(
-            &b,
-            CtlOutput::error(format!("Virtual host {vhost} does not exist")),
-        )
-        .into());
-    }
+    permission_target(sim, &b, user, &vhost)?;
     sim.vhost_table.set_permission(Permission {
         user: user.clone(),
         vhost,
@@ -206,25 +197,9 @@ pub(super) fn list_permissions(
     let rows: Vec<Vec<String>> = sim
         .vhost_table
         .of_vhost(&vhost)
-        .map(|p| {
-            vec![
-                p.user.clone(),
-                p.configure.clone(),
-                p.write.clone(),
-                p.read.clone(),
-            ]
-        })
+        .map(|p| permission_row(p, &p.user))
         .collect();
-    if rows.is_empty() {
-        // 3.10.8 prints an empty line after the banner here.
-        return Ok(CtlOutput::ok(format!("{b}\n")));
-    }
-    let cols: Vec<String> = ["user", "configure", "write", "read"]
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
-    let headers = a.get(&["--no-table-headers"]).is_none();
-    Ok(listing(b, a.quiet, headers, &cols, &rows))
+    Ok(permission_listing(&a, b, "user", rows))
 }
 
 /// `clear_permissions [-p <vhost>] <user>`: an unknown user is exit 67, a missing vhost 69;
@@ -243,18 +218,49 @@ pub(super) fn clear_permissions(
         &a,
         format!("Clearing permissions for user \"{user}\" in vhost \"{vhost}\" ..."),
     );
+    permission_target(sim, &b, user, &vhost)?;
+    sim.vhost_table.clear_permission(user, &vhost);
+    Ok(CtlOutput::ok(b))
+}
+
+/// The refusals `set_permissions` and `clear_permissions` share, after their banner: a user
+/// the broker does not have (exit 67), then a missing vhost.
+fn permission_target(sim: &Sim, b: &str, user: &str, vhost: &str) -> Result<(), Refusal> {
     if user != DEFAULT_USER {
-        return Err(with_banner(&b, no_user(user)).into());
+        return Err(with_banner(b, no_user(user)).into());
     }
-    if !sim.vhosts.contains(&vhost) {
+    if !sim.vhosts.iter().any(|v| v == vhost) {
         return Err(with_banner(
-            &b,
+            b,
             CtlOutput::error(format!("Virtual host {vhost} does not exist")),
         )
         .into());
     }
-    sim.vhost_table.clear_permission(user, &vhost);
-    Ok(CtlOutput::ok(b))
+    Ok(())
+}
+
+/// One row of `list_permissions` (`first` the user) or `list_user_permissions` (the vhost).
+fn permission_row(p: &Permission, first: &str) -> Vec<String> {
+    vec![
+        first.to_string(),
+        p.configure.clone(),
+        p.write.clone(),
+        p.read.clone(),
+    ]
+}
+
+/// A permissions listing under its banner, its first column named `first`; with no row,
+/// 3.10.8 prints an empty line after the banner.
+fn permission_listing(a: &Args, b: String, first: &str, rows: Vec<Vec<String>>) -> CtlOutput {
+    if rows.is_empty() {
+        return CtlOutput::ok(format!("{b}\n"));
+    }
+    let cols: Vec<String> = [first, "configure", "write", "read"]
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let headers = a.get(&["--no-table-headers"]).is_none();
+    listing(b, a.quiet, headers, &cols, &rows)
 }
 
 /// `Error:\nUser u does not exist`, exit 67: `set_permissions` and `clear_permissions` for a
@@ -290,23 +296,7 @@ pub(super) fn list_user_permissions(
         .permissions
         .iter()
         .filter(|p| &p.user == user)
-        .map(|p| {
-            vec![
-                p.vhost.clone(),
-                p.configure.clone(),
-                p.write.clone(),
-                p.read.clone(),
-            ]
-        })
+        .map(|p| permission_row(p, &p.vhost))
         .collect();
-    if rows.is_empty() {
-        // 3.10.8 prints an empty line after the banner here, as list_permissions does.
-        return Ok(CtlOutput::ok(format!("{b}\n")));
-    }
-    let cols: Vec<String> = ["vhost", "configure", "write", "read"]
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
-    let headers = a.get(&["--no-table-headers"]).is_none();
-    Ok(listing(b, a.quiet, headers, &cols, &rows))
+    Ok(permission_listing(&a, b, "vhost", rows))
 }

@@ -244,9 +244,7 @@ fn LogList(props: &LogListProps) -> Html {
     };
     let exact = live.trace.partition_point(|e| e.at <= player.cursor);
     let (reached, version, count) = {
-        let now = crate::ui::context::browser()
-            .and_then(|w| w.performance())
-            .map_or(f64::INFINITY, |p| p.now());
+        let now = crate::ui::context::wall_ms().unwrap_or(f64::INFINITY);
         let mut s = shown.borrow_mut();
         // A trace that grows while playing is shown as it was at the last refresh; one that
         // shrank or forked (fewer rows) is shown at once. When more rows pass in a tenth of a

@@ -417,9 +417,7 @@ pub fn SpaceTime() -> Html {
     );
     // While the run grows live, the arrows are redrawn at most ten times a second.
     let trace_len = {
-        let now = crate::ui::context::browser()
-            .and_then(|w| w.performance())
-            .map_or(f64::INFINITY, |p| p.now());
+        let now = crate::ui::context::wall_ms().unwrap_or(f64::INFINITY);
         let mut s = shown_len.borrow_mut();
         let len = live.trace.len();
         if len < s.1 || now - s.0 >= 100.0 || !player.playing {

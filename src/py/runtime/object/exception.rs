@@ -173,17 +173,7 @@ impl PartialEq for ExcClass {
 impl ExcClass {
     /// Declares a host exception class. With no bases it derives from `Exception`.
     pub fn new_host(module: &str, name: &str, bases: Vec<ExcClass>) -> ExcClass {
-        let bases = if bases.is_empty() {
-            vec![ExcClass::Builtin(BuiltinExc::Exception)]
-        } else {
-            bases
-        };
-        ExcClass::Host(Rc::new(HostExcClass {
-            name: name.to_string(),
-            module: module.to_string(),
-            bases,
-            repr: None,
-        }))
+        ExcClass::host(module, name, bases, None)
     }
 
     /// A host class that defines its own `__repr__` (its subclasses inherit it).
@@ -193,6 +183,10 @@ impl ExcClass {
         bases: Vec<ExcClass>,
         repr: ExcRepr,
     ) -> ExcClass {
+        ExcClass::host(module, name, bases, Some(repr))
+    }
+
+    fn host(module: &str, name: &str, bases: Vec<ExcClass>, repr: Option<ExcRepr>) -> ExcClass {
         let bases = if bases.is_empty() {
             vec![ExcClass::Builtin(BuiltinExc::Exception)]
         } else {
@@ -202,7 +196,7 @@ impl ExcClass {
             name: name.to_string(),
             module: module.to_string(),
             bases,
-            repr: Some(repr),
+            repr,
         }))
     }
 
