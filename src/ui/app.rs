@@ -9,9 +9,9 @@ use crate::ui::captions::CaptionBar;
 use crate::ui::clock::frame::use_frame_loop;
 use crate::ui::clock::shortcuts::{help_dialog, use_shortcuts};
 use crate::ui::clock::timeline::TransportBar;
-use crate::ui::context::{use_derived, use_index, use_ui, Ui};
+use crate::ui::context::Store;
+use crate::ui::context::{provide, use_derived, use_index, use_ui};
 use crate::ui::context::{use_selection, Selection, SelectionHandle};
-use crate::ui::context::{Store, StoreHandle};
 use crate::ui::embed::params::is_embed;
 use crate::ui::embed::view::Embed;
 use crate::ui::fork::{launcher::ForkButton, state::ForkHandle, view::ForkView};
@@ -184,13 +184,11 @@ fn Playground(props: &AppProps) -> Html {
 
     let ui = use_ui(&store, *lang, selection.clone());
 
-    html! {
-        <ContextProvider<StoreHandle> context={store.clone()}>
-        <ContextProvider<Ui> context={ui}>
-            <Page {lang} {theme} {help} {link_error} {fork} />
-        </ContextProvider<Ui>>
-        </ContextProvider<StoreHandle>>
-    }
+    provide(
+        &store,
+        ui,
+        html! { <Page {lang} {theme} {help} {link_error} {fork} /> },
+    )
 }
 
 #[derive(Properties, PartialEq)]
@@ -323,9 +321,7 @@ fn Page(props: &PageProps) -> Html {
                         <SpaceTime />
                         <EventLog />
                     </div>
-                    <ContextProvider<StoreHandle> context={store.clone()}>
-                        <PanelArea />
-                    </ContextProvider<StoreHandle>>
+                    <PanelArea />
                 </div>
                 <aside class="sidebar">
                     { inspector_card(&store, &selection, text) }

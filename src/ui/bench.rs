@@ -14,7 +14,7 @@ use crate::sim::bench;
 /// browser), which the budget could never run out on.
 #[wasm_bindgen(js_name = benchEvents)]
 pub fn bench_events(nodes: usize, seconds: f64) -> Vec<f64> {
-    let Some(performance) = crate::ui::context::browser().and_then(|w| w.performance()) else {
+    let Some(performance) = crate::ui::context::performance() else {
         return Vec::new();
     };
     let nodes = nodes.clamp(1, 9);

@@ -64,11 +64,39 @@ impl Reducible for Store {
 /// What components get from the context: read with `.player()`, act with `.dispatch(..)`.
 pub type StoreHandle = UseReducerHandle<Store>;
 
-/// The store from the nearest [`ContextProvider`]; panics only if a component is mounted
-/// outside the app (a programming error caught by the component tests).
+/// The store as it is on every frame of playback, for the parts of the page that follow the
+/// clock (the transport, the moving messages, the space-time cursor, the log, the captions).
+/// A page provides it beside a [`StoreHandle`] context that holds the slow store (see
+/// [`provide`]): a component re-renders whenever a context it reads changes, so the rest of the
+/// page, which reads only the slow one, is left alone while the clock ticks.
+#[derive(Clone, PartialEq)]
+pub struct Clocked(pub StoreHandle);
+
+/// The store as it is on every frame (a page's [`Clocked`] store; a component mounted alone
+/// gets the plain store it is given). Panics only if a component is mounted outside any
+/// store provider (a programming error caught by the component tests).
 #[hook]
 pub fn use_store() -> StoreHandle {
-    use_context::<StoreHandle>().expect("components are mounted inside the app's store provider")
+    let clocked = use_context::<Clocked>();
+    let plain = use_context::<StoreHandle>();
+    clocked
+        .map(|c| c.0)
+        .or(plain)
+        .expect("components are mounted inside the app's store provider")
+}
+
+/// Wraps a page's `body` in its contexts: the store on every frame for the parts that follow
+/// the clock ([`Clocked`]), the slow store for the rest ([`use_slow_store`]) and the [`Ui`].
+pub fn provide(store: &StoreHandle, ui: Ui, body: Html) -> Html {
+    html! {
+        <ContextProvider<Clocked> context={Clocked(store.clone())}>
+        <ContextProvider<StoreHandle> context={ui.slow.clone()}>
+        <ContextProvider<Ui> context={ui}>
+            { body }
+        </ContextProvider<Ui>>
+        </ContextProvider<StoreHandle>>
+        </ContextProvider<Clocked>>
+    }
 }
 
 /// The browser window, when there is one: components also render natively (server-side
@@ -267,9 +295,15 @@ impl PartialEq for Ui {
 /// with the run's length.
 pub const SLOW_EVERY_MS: f64 = 250.0;
 
+/// The page's `performance` object, for a clock read many times (a work slice's budget);
+/// `None` off the browser.
+pub fn performance() -> Option<web_sys::Performance> {
+    browser().and_then(|w| w.performance())
+}
+
 /// The wall clock in milliseconds (`performance.now()`); `None` off the browser.
 pub fn wall_ms() -> Option<f64> {
-    browser().and_then(|w| w.performance()).map(|p| p.now())
+    performance().map(|p| p.now())
 }
 
 /// What the reader did to the run (an input, a console line, a load or fork, an error, play
@@ -346,12 +380,12 @@ pub fn use_ui(store: &StoreHandle, lang: Lang, selection: SelectionHandle) -> Ui
     }
 }
 
-/// The slow store from the app's context (the store itself when mounted alone).
+/// The slow store: in a page, the run as its slow parts see it (replaced at most every
+/// [`SLOW_EVERY_MS`] while it plays, see [`provide`]); the store itself when mounted alone.
+/// Reading it does not re-render a component on every frame.
 #[hook]
 pub fn use_slow_store() -> StoreHandle {
-    let ui = use_context::<Ui>();
-    let store = crate::ui::context::use_store();
-    ui.map_or(store, |u| u.slow)
+    use_context::<StoreHandle>().expect("components are mounted inside the app's store provider")
 }
 
 /// The trace index from the app's context; a component mounted alone gets its own (it must then
@@ -366,7 +400,7 @@ pub fn use_index() -> Shared<TraceIndex> {
 #[hook]
 pub fn use_derived() -> Rc<Derived> {
     let shared = use_context::<Ui>();
-    let store = crate::ui::context::use_store();
+    let store = use_slow_store();
     let own = use_memo(shared.is_none(), move |&alone| {
         alone.then(|| Rc::new(Derived::of(store.player().view())))
     });

@@ -32,6 +32,8 @@ pub fn reduce(player: &mut Player, action: Action) {
     }
 }
 
+/// Not `context::performance`: the store's reducer in `context` calls this module, and a
+/// folder's modules import each other one way only (`tests/layout.rs`).
 fn performance() -> Option<web_sys::Performance> {
     #[cfg(target_arch = "wasm32")]
     {

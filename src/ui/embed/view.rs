@@ -13,7 +13,7 @@ use crate::ui::clock::frame::use_frame_loop;
 use crate::ui::clock::shortcuts::{command_for, Command};
 use crate::ui::clock::timeline::{icon, previous_event, ICON_PAUSE, ICON_PLAY};
 use crate::ui::context::{load_generation, Selection};
-use crate::ui::context::{use_ui, Store, StoreHandle, Ui};
+use crate::ui::context::{provide, use_ui, Store, StoreHandle};
 use crate::ui::embed::params::{parse, playground_href, slice, EmbedParams, ParamError, Slice};
 use crate::ui::embed::text::embed_text;
 use crate::ui::i18n::Lang;
@@ -203,15 +203,15 @@ pub fn Embed() -> Html {
         },
     };
     use_keys(&store, &phase);
-    html! {
-        <ContextProvider<StoreHandle> context={store.clone()}>
-        <ContextProvider<Ui> context={ui}>
+    provide(
+        &store,
+        ui,
+        html! {
             <div class="embed-app" role="region" aria-label={text.region}>
                 { body }
             </div>
-        </ContextProvider<Ui>>
-        </ContextProvider<StoreHandle>>
-    }
+        },
+    )
 }
 
 /// Play/Pause, the timeline over the slice and the clock.

@@ -16,7 +16,7 @@ use crate::sim::time::Micros;
 use crate::ui::clock::frame::use_frame_loop;
 use crate::ui::clock::timeline::{icon, ICON_PAUSE, ICON_PLAY, ICON_START};
 use crate::ui::context::{content_key, load, use_lang, use_store, use_ui, Selection};
-use crate::ui::context::{Store, StoreHandle, Ui};
+use crate::ui::context::{provide, Store, StoreHandle};
 use crate::ui::fmt::fmt_time;
 use crate::ui::fork::route::fork_hash;
 use crate::ui::fork::state::{ForkHandle, ForkOpen};
@@ -55,11 +55,7 @@ fn SideStage(props: &SideProps) -> Html {
             if let Some(e) = error {
                 <p class="form-error" role="alert">{ e }</p>
             }
-            <ContextProvider<StoreHandle> context={props.store.clone()}>
-            <ContextProvider<Ui> context={ui}>
-                <ClusterView />
-            </ContextProvider<Ui>>
-            </ContextProvider<StoreHandle>>
+            { provide(&props.store, ui, html! { <ClusterView /> }) }
         </section>
     }
 }

@@ -13,7 +13,7 @@ use crate::sim::model::{Client, ConfirmOutcome};
 use crate::sim::scenario::player::{Action, Player};
 use crate::sim::scenario::{self, print, Action as Line};
 use crate::sim::{ClientId, Sim};
-use crate::ui::context::{use_lang, use_store};
+use crate::ui::context::{use_lang, use_slow_store};
 use crate::ui::i18n::panels::{
     button, checkbox, fill, options, select_field, target_checked, target_value, text, text_field,
     use_id_prefix, use_sync_selects, PanelText,
@@ -162,7 +162,7 @@ fn reconnect_line(sim: &Sim, index: usize, node: &str) -> String {
 /// The clients panel.
 #[function_component]
 pub fn ClientsPanel() -> Html {
-    let store = use_store();
+    let store = use_slow_store();
     let t = text(use_lang());
     let id = use_id_prefix("cli");
     let root = use_node_ref();

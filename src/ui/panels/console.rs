@@ -12,7 +12,7 @@ use yew::prelude::*;
 use crate::sim::ctl::{block, shell};
 use crate::sim::scenario::player::{Action, ConsoleEntry, Player};
 use crate::sim::{NodeState, Sim};
-use crate::ui::context::{use_lang, use_store};
+use crate::ui::context::{use_lang, use_slow_store};
 use crate::ui::i18n::panels::{
     button, fill, select_field, target_value, text, PanelText, EXAMPLE_COUNT,
 };
@@ -208,7 +208,7 @@ fn history(console: &[ConsoleEntry]) -> Vec<String> {
 /// The terminal: pick the node whose shell it is, type, read the real output.
 #[function_component]
 pub fn Console() -> Html {
-    let store = use_store();
+    let store = use_slow_store();
     let t = text(use_lang());
     let ui = use_state(ConsoleUi::default);
     let screen = use_node_ref();

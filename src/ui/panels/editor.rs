@@ -13,7 +13,7 @@ use crate::sim::pika::{Script, ScriptState};
 use crate::sim::scenario::player::Action;
 use crate::sim::trace::{Endpoint, TraceKind};
 use crate::sim::Sim;
-use crate::ui::context::use_store;
+use crate::ui::context::use_slow_store;
 use crate::ui::i18n::editor::{text, EditorText};
 use crate::ui::i18n::Lang;
 
@@ -291,7 +291,7 @@ use crate::ui::context::use_lang;
 /// The Python clients panel (mounted inside the app's store provider).
 #[function_component]
 pub fn ScriptsPanel() -> Html {
-    let store = use_store();
+    let store = use_slow_store();
     let lang = use_lang();
     let t = text(lang);
     let slots = {
@@ -474,7 +474,7 @@ fn describe(sim: &Sim, idx: usize, lang: Lang) -> String {
 
 #[function_component]
 fn ScriptEditor(props: &EditorProps) -> Html {
-    let store = use_store();
+    let store = use_slow_store();
     let t: &EditorText = text(props.lang);
     let hovered = use_state(|| None::<u32>);
     let slot = &props.slot;

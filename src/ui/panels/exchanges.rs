@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::sim::engine::Sim;
 use crate::sim::exchanges::record::{Binding, DestKind, Exchange};
-use crate::ui::context::{use_lang, use_store};
+use crate::ui::context::{use_lang, use_slow_store};
 use crate::ui::i18n::exchanges::{exchanges_text, ExchangesText};
 use crate::ui::i18n::lang::fill;
 
@@ -57,7 +57,7 @@ fn bound_queues(sim: &Sim) -> Vec<(String, String)> {
 /// The Exchanges page.
 #[function_component]
 pub fn ExchangesView() -> Html {
-    let store = use_store();
+    let store = use_slow_store();
     let t = exchanges_text(use_lang());
     let player = store.player();
     let sim = player.view();

@@ -54,10 +54,6 @@ struct Driver {
     generation: Cell<u64>,
 }
 
-fn performance() -> Option<web_sys::Performance> {
-    crate::ui::context::browser().and_then(|w| w.performance())
-}
-
 /// Runs the lab for one slice, publishes what it measured, and asks for the next slice after
 /// the browser's turn.
 fn drive(driver: Rc<Driver>, generation: u64, set: UseStateSetter<Snapshot>) {
@@ -69,7 +65,7 @@ fn drive(driver: Rc<Driver>, generation: u64, set: UseStateSetter<Snapshot>) {
         let Some(lab) = slot.as_mut() else {
             return;
         };
-        let clock = performance();
+        let clock = crate::ui::context::performance();
         let start = clock.as_ref().map(|c| c.now());
         let finished = loop {
             if lab.work(BUDGET) {

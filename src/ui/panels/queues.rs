@@ -10,7 +10,7 @@ use crate::sim::scenario::player::Action;
 use crate::sim::view::queue::{QueueView, RowState, SyncAction};
 use crate::sim::Sim;
 use crate::ui::context::use_lang;
-use crate::ui::context::use_store;
+use crate::ui::context::use_slow_store;
 use crate::ui::i18n::panels::{button, fill, text, PanelText};
 use crate::ui::panels::console::past_notice;
 
@@ -126,7 +126,7 @@ fn features_cell(q: &QueueView, t: &PanelText) -> Html {
 /// The Queues page.
 #[function_component]
 pub fn QueuesView() -> Html {
-    let store = use_store();
+    let store = use_slow_store();
     let t = text(use_lang());
     // The line last run from here and the console length before it (its result is there).
     let sent = use_state(|| None::<(String, usize)>);

@@ -18,7 +18,7 @@ use yew::prelude::*;
 
 use crate::sim::scenario::player::Action;
 use crate::ui::context::use_lang;
-use crate::ui::context::use_store;
+use crate::ui::context::use_slow_store;
 use crate::ui::i18n::panels::{button, text, use_id_prefix, use_sync_selects};
 use crate::ui::panels::console::past_notice;
 use crate::ui::panels::policies::fields::{policy_form, FormEdit};
@@ -32,7 +32,7 @@ use crate::ui::panels::policies::verdict::{last_result, verdict_html};
 /// Admin → Policies.
 #[function_component]
 pub fn PoliciesView() -> Html {
-    let store = use_store();
+    let store = use_slow_store();
     let t = text(use_lang());
     let id = use_id_prefix("pol");
     let form = use_reducer(PolicyForm::default);
