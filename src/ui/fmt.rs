@@ -19,6 +19,28 @@ pub fn fmt_time(t: Micros) -> String {
     }
 }
 
+/// A time rounded for prose ("before 2 min 30 s"): whole milliseconds under a second, tenths of
+/// a second under a minute, whole seconds beyond. The clock's own six decimals
+/// ([`fmt_time`]) read as noise in a sentence.
+pub fn fmt_time_prose(t: Micros) -> String {
+    let us = t.0;
+    if us < 1_000_000 {
+        return format!("{} ms", (us + 500) / 1_000);
+    }
+    if us < 60_000_000 {
+        let tenths = (us + 50_000) / 100_000;
+        return match tenths % 10 {
+            0 => format!("{} s", tenths / 10),
+            d => format!("{}.{d} s", tenths / 10),
+        };
+    }
+    let secs = (us + 500_000) / 1_000_000;
+    match secs % 60 {
+        0 => format!("{} min", secs / 60),
+        s => format!("{} min {s} s", secs / 60),
+    }
+}
+
 /// A number with a fixed count of decimals, written with integer arithmetic: the standard
 /// library's fixed-precision float formatting costs several kilobytes of wasm, and the page
 /// writes coordinates on every frame.
@@ -131,6 +153,21 @@ pub fn side_letter(side: u8) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prose_times_are_rounded_to_what_a_sentence_needs() {
+        let cases = [
+            (Micros(1_499), "1 ms"),
+            (Micros(999_400), "999 ms"),
+            (Micros::from_secs(1), "1 s"),
+            (Micros(2_460_000), "2.5 s"),
+            (Micros::from_secs(120), "2 min"),
+            (Micros(150_400_000), "2 min 30 s"),
+        ];
+        for (t, want) in cases {
+            assert_eq!(fmt_time_prose(t), want, "{t:?}");
+        }
+    }
     use crate::sim::scenario::player::Player;
     use crate::ui::i18n::Lang;
 

@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::sim::scenario::player::Thinned;
 use crate::ui::context::use_lang;
-use crate::ui::fmt::fmt_time;
+use crate::ui::fmt::fmt_time_prose;
 use crate::ui::i18n::lang::fill;
 use crate::ui::i18n::thinned::thinned_text;
 
@@ -33,7 +33,7 @@ pub fn ThinnedNotice(props: &ThinnedProps) -> Html {
     };
     html! {
         <div class={classes!("notice", "thinned", t.at_cursor.then_some("here"))} role="status">
-            { fill(words, &[("t", &fmt_time(t.before))]) }
+            { fill(words, &[("t", &fmt_time_prose(t.before))]) }
         </div>
     }
 }
@@ -54,7 +54,7 @@ mod tests {
             let html = render::<ThinnedNotice>(ThinnedProps {
                 thinned: Some(Thinned { before, at_cursor }),
             });
-            assert!(html.contains(&fmt_time(before)), "{html}");
+            assert!(html.contains("before 4 min"), "{html}");
             assert_eq!(html.contains("here"), at_cursor, "{html}");
         }
         for lang in [Lang::En, Lang::Zh] {
