@@ -66,9 +66,9 @@ pub type StoreHandle = UseReducerHandle<Store>;
 
 /// The store as it is on every frame of playback, for the parts of the page that follow the
 /// clock (the transport, the moving messages, the space-time cursor, the log, the captions).
-/// A page provides it beside a [`StoreHandle`] context that holds the slow store (see
-/// [`provide`]): a component re-renders whenever a context it reads changes, so the rest of the
-/// page, which reads only the slow one, is left alone while the clock ticks.
+/// A page provides it beside the [`Slow`] store (see [`provide`]): a component re-renders
+/// whenever a context it reads changes, so the rest of the page, which reads only the slow
+/// one, is left alone while the clock ticks.
 #[derive(Clone, PartialEq)]
 pub struct Clocked(pub StoreHandle);
 
@@ -85,16 +85,36 @@ pub fn use_store() -> StoreHandle {
         .expect("components are mounted inside the app's store provider")
 }
 
+/// The store as the slow parts of a page see it: it compares equal until the run's content key
+/// they were last derived for changes ([`use_ui`]). A cloned [`StoreHandle`] cannot serve:
+/// Yew's clone takes the reducer's current state, so a copy kept from an earlier frame
+/// compares unequal to the next frame's, and every reader of it would re-render each frame.
+#[derive(Clone)]
+pub struct Slow {
+    store: StoreHandle,
+    key: u64,
+}
+
+impl PartialEq for Slow {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.store.player, &other.store.player) && self.key == other.key
+    }
+}
+
 /// Wraps a page's `body` in its contexts: the store on every frame for the parts that follow
 /// the clock ([`Clocked`]), the slow store for the rest ([`use_slow_store`]) and the [`Ui`].
 pub fn provide(store: &StoreHandle, ui: Ui, body: Html) -> Html {
+    let slow = Slow {
+        store: store.clone(),
+        key: ui.slow_key,
+    };
     html! {
         <ContextProvider<Clocked> context={Clocked(store.clone())}>
-        <ContextProvider<StoreHandle> context={ui.slow.clone()}>
+        <ContextProvider<Slow> context={slow}>
         <ContextProvider<Ui> context={ui}>
             { body }
         </ContextProvider<Ui>>
-        </ContextProvider<StoreHandle>>
+        </ContextProvider<Slow>>
         </ContextProvider<Clocked>>
     }
 }
@@ -268,16 +288,16 @@ impl Derived {
 }
 
 /// What the page shares besides the store, all of it slow to change: the language, the
-/// selection, the trace index, and the run as the slower parts of the page see it (the store
-/// and the views derived from it, replaced only when the run's content changes, see
-/// [`content_key`], not on every frame). One context for all of it: each context type costs
-/// its own share of the download.
+/// selection, the trace index, and the run as the slower parts of the page see it (the content
+/// key they follow and the views derived from it, replaced only when the run's content
+/// changes, see [`content_key`], not on every frame).
 #[derive(Clone)]
 pub struct Ui {
     pub lang: Lang,
     pub selection: SelectionHandle,
     pub index: Shared<TraceIndex>,
-    pub slow: StoreHandle,
+    /// The content key the slow views were last derived for ([`Slow`]).
+    pub slow_key: u64,
     pub derived: Rc<Derived>,
 }
 
@@ -364,19 +384,18 @@ pub fn use_ui(store: &StoreHandle, lang: Lang, selection: SelectionHandle) -> Ui
             wall_ms(),
         )
     };
-    let slow = {
+    let derived = {
         let store = store.clone();
         use_memo(content, move |_| {
-            let derived = Rc::new(Derived::of(store.player().view()));
-            (store, derived)
+            Rc::new(Derived::of(store.player().view()))
         })
     };
     Ui {
         lang,
         selection,
         index: Shared(index),
-        slow: slow.0.clone(),
-        derived: slow.1.clone(),
+        slow_key: content,
+        derived: (*derived).clone(),
     }
 }
 
@@ -385,7 +404,11 @@ pub fn use_ui(store: &StoreHandle, lang: Lang, selection: SelectionHandle) -> Ui
 /// Reading it does not re-render a component on every frame.
 #[hook]
 pub fn use_slow_store() -> StoreHandle {
-    use_context::<StoreHandle>().expect("components are mounted inside the app's store provider")
+    let slow = use_context::<Slow>();
+    let plain = use_context::<StoreHandle>();
+    slow.map(|s| s.store)
+        .or(plain)
+        .expect("components are mounted inside the app's store provider")
 }
 
 /// The trace index from the app's context; a component mounted alone gets its own (it must then
