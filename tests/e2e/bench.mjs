@@ -58,7 +58,7 @@ function summary(values) {
  * The lesson's set-up (what it loads before its first step) on `nodes` nodes, as a first-format
  * share link's hash (`#s=`).
  */
-function lessonHash(nodes) {
+export function lessonHash(nodes) {
   const setup = LESSON.split(/^# step:/m)[0];
   const scenario = setup.replace(/^cluster nodes=\d+$/m, `cluster nodes=${nodes}`);
   return `#s=${Buffer.from(scenario, 'utf8').toString('base64url')}`;

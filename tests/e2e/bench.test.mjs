@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { suite, journey, open } from './harness.mjs';
-import { runBench, summary } from './bench.mjs';
+import { runBench, summary, lessonHash } from './bench.mjs';
 import { runEvents } from './events.mjs';
 
 const s = suite();
@@ -33,5 +33,39 @@ test('the wasm exports the events and memory benches', async () => {
     assert.ok(minutes >= 1 && entries > 0 && held > 0 && held <= entries, JSON.stringify(memory));
     // Linear memory never shrinks: each reading is at least the one before it.
     assert.ok(before > 0 && loaded >= before && scrubbed >= loaded, JSON.stringify(memory));
+  });
+});
+
+// The page's slow parts (the header, the stage's structure, the panels) follow a playing run at
+// most every 250 ms (context::SLOW_EVERY_MS); only the clock, the moving messages, the
+// space-time cursor and the log follow it on every frame. The Fork button's title names the
+// cursor's time and is drawn by a slow part, so it may change at most four times a second
+// however fast or slow the frames come (it changed on every frame while the slow store
+// compared unequal each frame).
+test('while the run plays, the slow parts of the page follow it at most four times a second', async () => {
+  await journey(s, { viewport: { width: 1280, height: 900 } }, async (page) => {
+    await open(page, `${s.baseUrl}${lessonHash(5)}`);
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    const r = await page.evaluate(() => new Promise((resolve) => {
+      const button = document.querySelector('.fork-btn');
+      let changes = 0;
+      let frames = 0;
+      const observer = new MutationObserver((ms) => { changes += ms.length; });
+      observer.observe(button, { attributes: true, attributeFilter: ['title'] });
+      const start = performance.now();
+      const frame = () => {
+        frames += 1;
+        const ms = performance.now() - start;
+        if (frames >= 90 && ms >= 1500) {
+          observer.disconnect();
+          resolve({ frames, changes, ms });
+        } else {
+          requestAnimationFrame(frame);
+        }
+      };
+      requestAnimationFrame(frame);
+    }));
+    assert.ok(r.changes >= 1, `the Fork button never followed the run: ${JSON.stringify(r)}`);
+    assert.ok(r.changes <= Math.ceil(r.ms / 250) + 2, `the slow parts re-rendered too often: ${JSON.stringify(r)}`);
   });
 });
