@@ -189,3 +189,64 @@ fn backward_seeks_on_a_busy_run() {
         live.heap_bytes() / 1024,
     );
 }
+
+/// The page's welcome scenario (two pika scripts: a confirmed publish every 50 ms, a consumer
+/// acking each) played for ten minutes: a scripted busy run. A rebuild runs the scripts too.
+#[test]
+#[ignore]
+fn backward_seeks_on_a_scripted_run() {
+    let text = format!("{}wait 600s\n", include_str!("../../../ui/welcome.scn"));
+    let t0 = Instant::now();
+    let session = Session::from_scenario(&text).unwrap();
+    let build = t0.elapsed().as_secs_f64() * 1e3;
+    let sim = &session.run.sim;
+    println!(
+        "scripted run (welcome): {} s simulated, {} scripts, {} events, {} trace entries; \
+         built in {build:.1} ms",
+        session.now().0 / 1_000_000,
+        session.run.scripts.all().len(),
+        sim.events_processed,
+        sim.trace.len(),
+    );
+    let horizon = session.now();
+    let mut rng = Rng::new(42);
+    let targets: Vec<Micros> = (0..12).map(|_| Micros(rng.below(horizon.0))).collect();
+    // Dragging back the last 30 s by seconds, then jumps of a minute down to zero.
+    let end_ms = horizon.0 / 1_000;
+    let drag: Vec<Micros> = (1..=30)
+        .map(|i| Micros::from_ms(end_ms.saturating_sub(i * 1_000)))
+        .chain((1..=9).rev().map(|m| Micros::from_ms(m * 60_000)))
+        .collect();
+    let mut p = Player::from_session(session);
+    let first = timed(|| p.apply(Action::Seek(Micros(horizon.0 - 1_000))));
+    println!("  first seek, 1 ms before the present (takes the checkpoints): {first:.2} ms");
+    let mut from_present = Vec::new();
+    let mut in_past = Vec::new();
+    for &t in &targets {
+        p.apply(Action::Seek(horizon));
+        from_present.push(timed(|| p.apply(Action::Seek(t))));
+        let earlier = Micros(rng.below(t.0.max(1)));
+        in_past.push(timed(|| p.apply(Action::Seek(earlier))));
+        assert_eq!(p.error, None);
+    }
+    p.apply(Action::Seek(horizon));
+    let dragging: Vec<f64> = drag
+        .iter()
+        .map(|&t| timed(|| p.apply(Action::Seek(t))))
+        .collect();
+    let mut all: Vec<f64> = [&from_present[..], &in_past[..], &dragging[..]].concat();
+    stats("random targets, from the present", from_present);
+    stats("random earlier targets, from the past", in_past);
+    stats("dragging back the last 30 s, then by minutes", dragging);
+    all.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "backward seeks on the {}-minute scripted run: worst {:.2} ms, median {:.2} ms of {} \
+         ({} checkpoints every {} events)",
+        horizon.0 / 60_000_000,
+        all.last().copied().unwrap_or(0.0),
+        all.get(all.len() / 2).copied().unwrap_or(0.0),
+        all.len(),
+        p.checkpoints.marks.len(),
+        p.checkpoints.spacing,
+    );
+}
