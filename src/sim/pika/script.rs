@@ -1,10 +1,11 @@
 //! One running script: its interpreter, its pika objects, the stack of calls it is suspended
 //! in, and how it moves on as the simulation does.
 
+use crate::py::Copier;
 use crate::py::{BuiltinExc, ParseError, PyException, Reply, RunOutcome, Value, Vm};
 use crate::sim::engine::Sim;
 use crate::sim::limits::{thousands, SCRIPT_INSTRUCTIONS_PER_SECOND, SCRIPT_WAKEUPS_MAX};
-use crate::sim::pika::host::{link_range, Ctx, HostState, Poll, Shared};
+use crate::sim::pika::host::{link_range, rebound, Ctx, HostState, Poll, Shared};
 use crate::sim::pika::state::{Pending, Wait};
 use crate::sim::time::Micros;
 
@@ -118,6 +119,41 @@ impl Script {
             second: now.0 / 1_000_000,
             second_used: 0,
         })
+    }
+
+    /// A copy that goes on exactly as this one would: its interpreter, its pika objects and the
+    /// calls it waits in, every Python object copied once through `c`.
+    pub(super) fn copy(&self, c: &mut Copier) -> Script {
+        let Script {
+            name,
+            source,
+            home,
+            started,
+            vm,
+            st,
+            mode,
+            end,
+            waits,
+            instant,
+            used,
+            second,
+            second_used,
+        } = self;
+        Script {
+            name: name.clone(),
+            source: source.clone(),
+            home: *home,
+            started: *started,
+            vm: vm.copy(c),
+            st: st.copy(c),
+            mode: *mode,
+            end: end.clone(),
+            waits: rebound(c, waits.clone()),
+            instant: *instant,
+            used: *used,
+            second: *second,
+            second_used: *second_used,
+        }
     }
 
     /// The script's command-line arguments (`sys.argv[1:]`).

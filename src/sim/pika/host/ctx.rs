@@ -18,7 +18,7 @@ use crate::sim::trace::TraceKind;
 pub const OPS_PER_INSTANT: u32 = 10_000;
 
 /// State shared by every script of a run (messages published by one, consumed by another).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Shared {
     pub next_wire: u64,
     pub msgs: BTreeMap<u64, StoredMsg>,
