@@ -161,6 +161,11 @@ impl Script {
         self.st.argv.extend(argv.iter().cloned());
     }
 
+    /// Its bound global variables, in first-mention order.
+    pub fn globals(&self) -> Vec<(String, Value)> {
+        self.vm.globals()
+    }
+
     /// Python instructions the script has run so far (what its budgets count).
     pub fn instructions(&self) -> u64 {
         self.vm.instructions_executed()
