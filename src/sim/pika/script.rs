@@ -375,12 +375,19 @@ impl Script {
                 !self.st.chans[*chan].get_replies.is_empty() || self.conn_lost_due(top, now)
             }
             Wait::Confirm {
-                chan, seq, since, ..
+                chan,
+                seq,
+                confirms_from,
+                since,
+                ..
             } => {
                 let c = self.st.chans[*chan].client;
                 let lat = sim.config.client_latency + Micros(20);
+                let confirms = &sim.clients[c.0].confirms;
                 (due(*since + lat + lat)
-                    && sim.clients[c.0].confirms.iter().rev().any(|x| x.0 == *seq))
+                    && confirms
+                        .get(*confirms_from..)
+                        .is_some_and(|new| new.iter().any(|x| x.0 == *seq)))
                     || self.conn_lost_due(top, now)
             }
             Wait::ConsumeOk { chan, sim_tag, .. } => {
