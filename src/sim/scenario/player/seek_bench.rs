@@ -197,7 +197,11 @@ fn backward_seeks_on_a_busy_run() {
 fn backward_seeks_on_a_scripted_run() {
     let text = format!("{}wait 600s\n", include_str!("../../../ui/welcome.scn"));
     let t0 = Instant::now();
-    let session = Session::from_scenario(&text).unwrap();
+    // Loaded as the page loads it, with its trace thinning.
+    let mut loading = Loading::new(&text).unwrap();
+    loading.set_thinning(Some(HISTORY));
+    while !loading.work(u64::MAX) {}
+    let session = loading.into_session();
     let build = t0.elapsed().as_secs_f64() * 1e3;
     let sim = &session.run.sim;
     println!(
@@ -217,7 +221,16 @@ fn backward_seeks_on_a_scripted_run() {
         .map(|i| Micros::from_ms(end_ms.saturating_sub(i * 1_000)))
         .chain((1..=9).rev().map(|m| Micros::from_ms(m * 60_000)))
         .collect();
+    println!("before (each backward seek replays from time zero):");
+    stats(
+        "random targets",
+        targets[..3]
+            .iter()
+            .map(|&t| timed(|| drop(session.snapshot_at(t))))
+            .collect(),
+    );
     let mut p = Player::from_session(session);
+    println!("after (checkpoints taken while the scripts run):");
     let first = timed(|| p.apply(Action::Seek(Micros(horizon.0 - 1_000))));
     println!("  first seek, 1 ms before the present (takes the checkpoints): {first:.2} ms");
     let mut from_present = Vec::new();
@@ -249,4 +262,19 @@ fn backward_seeks_on_a_scripted_run() {
         p.checkpoints.marks.len(),
         p.checkpoints.spacing,
     );
+    let c = &mut p.checkpoints;
+    let live = &p.session.run.sim.trace;
+    let restores: Vec<f64> = (0..c.marks.len())
+        .map(|i| {
+            c.spare = None;
+            timed(|| drop(c.restore(i, None, live)))
+        })
+        .collect();
+    stats("restoring a checkpoint (state + trace copy)", restores);
+    let scripts: Vec<f64> = c
+        .marks
+        .iter()
+        .map(|m| timed(|| drop(m.run.scripts.try_clone())))
+        .collect();
+    stats("  of which copying its scripts", scripts);
 }
