@@ -71,9 +71,38 @@ impl Copier {
         (!c.too_deep).then_some(out)
     }
 
+    /// Replaces `v` with its copy, leaving it alone when the copy would be `v` itself (a
+    /// host's records hold many strings and numbers: cloning those only to drop the original
+    /// was most of copying them).
+    pub fn replace(&mut self, v: &mut Value) {
+        if !Copier::shared(v) {
+            *v = self.value(v);
+        }
+    }
+
+    /// Whether `v`'s copy is `v` itself: nothing mutable can be reached from it.
+    fn shared(v: &Value) -> bool {
+        matches!(
+            v,
+            Value::None
+                | Value::Bool(_)
+                | Value::Int(_)
+                | Value::Float(_)
+                | Value::Str(_)
+                | Value::Bytes(_)
+                | Value::Range(_)
+                | Value::Builtin(_)
+                | Value::Type(_)
+                | Value::ExcClass(_)
+                | Value::Host(_)
+                | Value::HostMethod(_)
+        )
+    }
+
     /// The copy of `v` (the same copy each time the same object is asked for).
     pub fn value(&mut self, v: &Value) -> Value {
         match v {
+            // As `shared` lists them (named here so that a new kind of value must be placed).
             Value::None
             | Value::Bool(_)
             | Value::Int(_)

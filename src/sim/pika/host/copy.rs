@@ -20,7 +20,7 @@ pub trait Rebind {
 
 impl Rebind for Value {
     fn rebind(&mut self, c: &mut Copier) {
-        *self = c.value(self);
+        c.replace(self);
     }
 }
 
