@@ -75,13 +75,13 @@ impl Copier {
     /// host's records hold many strings and numbers: cloning those only to drop the original
     /// was most of copying them).
     pub fn replace(&mut self, v: &mut Value) {
-        if !Copier::shared(v) {
+        if !Copier::is_shared(v) {
             *v = self.value(v);
         }
     }
 
     /// Whether `v`'s copy is `v` itself: nothing mutable can be reached from it.
-    fn shared(v: &Value) -> bool {
+    pub fn is_shared(v: &Value) -> bool {
         matches!(
             v,
             Value::None
@@ -102,7 +102,7 @@ impl Copier {
     /// The copy of `v` (the same copy each time the same object is asked for).
     pub fn value(&mut self, v: &Value) -> Value {
         match v {
-            // As `shared` lists them (named here so that a new kind of value must be placed).
+            // As `is_shared` lists them (named here so that a new kind of value must be placed).
             Value::None
             | Value::Bool(_)
             | Value::Int(_)

@@ -5,6 +5,7 @@
 //! The walks name every field and variant: a new one holding a value must be looked at here.
 
 use std::collections::VecDeque;
+use std::rc::Rc;
 
 use crate::py::{Copier, PyException, Reply, Value};
 use crate::sim::pika::host::ctx::HostState;
@@ -114,6 +115,39 @@ impl Rebind for Obj {
             | Obj::Channel(_)
             | Obj::ConsumeGen { .. }
             | Obj::Stream { .. } => {}
+        }
+    }
+}
+
+impl Obj {
+    /// Whether a copy may share this object: no value in it can change.
+    fn is_plain(&self) -> bool {
+        let plain = |v: &Value| Copier::is_shared(v);
+        match self {
+            Obj::Params(p) => p.extra.iter().all(|(_, v)| plain(v)),
+            Obj::Props(props) => props.iter().all(|(_, v)| plain(v)),
+            Obj::Frame { channel: _, method } => plain(method),
+            Obj::Method { name: _, fields } => fields.iter().all(|(_, v)| plain(v)),
+            Obj::Returned {
+                method,
+                props,
+                body,
+            } => plain(method) && plain(props) && plain(body),
+            Obj::Class(_)
+            | Obj::Func(_)
+            | Obj::Credentials(_)
+            | Obj::Connection(_)
+            | Obj::Channel(_)
+            | Obj::ConsumeGen { .. }
+            | Obj::Stream { .. } => true,
+        }
+    }
+}
+
+impl Rebind for Rc<Obj> {
+    fn rebind(&mut self, c: &mut Copier) {
+        if !self.is_plain() {
+            *self = Rc::new(rebound(c, Obj::clone(self)));
         }
     }
 }

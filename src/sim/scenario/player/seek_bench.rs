@@ -79,6 +79,17 @@ fn stats(label: &str, mut ms: Vec<f64>) {
     );
 }
 
+/// The process's resident memory (Linux), for the rough size of what a step kept.
+fn resident_mib() -> f64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: f64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0.0);
+    pages * 4096.0 / (1 << 20) as f64
+}
+
 fn timed(f: impl FnOnce()) -> f64 {
     let s = Instant::now();
     f();
@@ -231,7 +242,9 @@ fn backward_seeks_on_a_scripted_run() {
     );
     let mut p = Player::from_session(session);
     println!("after (checkpoints taken while the scripts run):");
+    let rss0 = resident_mib();
     let first = timed(|| p.apply(Action::Seek(Micros(horizon.0 - 1_000))));
+    let grown = resident_mib() - rss0;
     println!("  first seek, 1 ms before the present (takes the checkpoints): {first:.2} ms");
     let mut from_present = Vec::new();
     let mut in_past = Vec::new();
@@ -277,4 +290,30 @@ fn backward_seeks_on_a_scripted_run() {
         .map(|m| timed(|| drop(m.run.scripts.try_clone())))
         .collect();
     stats("  of which copying its scripts", scripts);
+    let no_scripts: Vec<Run> = p
+        .checkpoints
+        .marks
+        .iter()
+        .map(|m| Run {
+            sim: m.run.sim.clone(),
+            steps: m.run.steps.clone(),
+            expectations: m.run.expectations.clone(),
+            clients: m.run.clients.clone(),
+            scripts: Scripts::new(),
+            narration: m.run.narration.clone(),
+        })
+        .collect();
+    let with = resident_mib();
+    let copies: Vec<Scripts> = p
+        .checkpoints
+        .marks
+        .iter()
+        .filter_map(|m| m.run.scripts.try_clone())
+        .collect();
+    println!(
+        "memory: the process grew by {grown:.0} MiB taking the checkpoints (and the past on \
+         display); their scripts' copies hold {:.0} MiB of it",
+        resident_mib() - with
+    );
+    drop((no_scripts, copies));
 }
