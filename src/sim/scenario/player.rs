@@ -886,7 +886,7 @@ pub fn slider_from_speed(s: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::scenario::checkpoints::MAX_MARKS;
+    use crate::sim::scenario::checkpoints::{Mark, MAX_MARKS};
 
     #[test]
     fn console_policy_then_failover_then_fork() {
@@ -1278,6 +1278,68 @@ mod tests {
                 p.apply(Action::Seek(horizon));
             }
         }
+        assert_marks_rebuild(&mut p);
+    }
+
+    #[test]
+    fn checkpoints_inside_callbacks_and_of_ended_scripts_give_the_rebuilt_run() {
+        // A consumer whose callback publishes with confirms (so it waits inside the callback),
+        // keeping its state in a closure, a dict keyed by a function and a cycle; a script that
+        // fails, and one stopped by an input.
+        let text = "cluster nodes=3\nseed 4\n\
+            rabbitmqctl set_policy ha \"^\" '{\"ha-mode\":\"all\"}'\n\
+            python feed on node=node1 <<EOF\nimport pika, time\n\
+            conn = pika.BlockingConnection(pika.ConnectionParameters('localhost'))\n\
+            ch = conn.channel()\nch.queue_declare(queue='in')\n\
+            for i in range(400):\n    ch.basic_publish(exchange='', routing_key='in', body=str(i))\n\
+            \x20   time.sleep(0.01)\nEOF\n\
+            python relay on node=node2 <<EOF\nimport pika\n\
+            conn = pika.BlockingConnection(pika.ConnectionParameters('localhost'))\n\
+            ch = conn.channel()\nch.queue_declare(queue='in')\nch.queue_declare(queue='out')\n\
+            ch.confirm_delivery()\nseen = []\nseen.append(seen)\n\
+            def counter():\n    n = [0]\n    def bump():\n        n[0] += 1\n        return n[0]\n    return bump\n\
+            bump = counter()\nby = {bump: []}\n\
+            def relay(c, m, p, body):\n    k = bump()\n    by[bump].append((k, body))\n\
+            \x20   ch.basic_publish(exchange='', routing_key='out', body=body)\n\
+            \x20   c.basic_ack(delivery_tag=m.delivery_tag)\n    if k % 100 == 0:\n\
+            \x20       print(k, len(seen), by[bump][-1])\n\
+            ch.basic_consume(queue='in', on_message_callback=relay)\nch.start_consuming()\nEOF\n\
+            python bad on node=node3 <<EOF\nimport time\nx = {}\ntime.sleep(0.5)\nprint(x['k'])\nEOF\n\
+            wait 2s\npython feed stop\nwait 1s\n";
+        let mut p = Player::from_session(Session::from_scenario(text).unwrap());
+        p.checkpoints.spacing = 50;
+        let horizon = p.horizon();
+        let mut rng = crate::rng::Rng::new(5);
+        let mut targets: Vec<Micros> = (0..14).map(|_| Micros(rng.below(horizon.0))).collect();
+        targets.extend([
+            Micros::from_ms(2000),
+            Micros::from_ms(2001),
+            Micros::from_ms(600),
+        ]);
+        for (n, &t) in targets.iter().enumerate() {
+            if n % 4 == 0 {
+                p.apply(Action::Seek(horizon));
+            }
+            p.apply(Action::Seek(t));
+            assert_eq!(p.error, None);
+            assert_same_run(p.view_run(), &p.session.snapshot_at(t), t);
+        }
+        let end = p.session.run.scripts.all();
+        assert_eq!(end[0].state(), ScriptState::Stopped);
+        assert!(end[1].output_text().contains("200 1 (200, b'199')"));
+        assert_eq!(end[2].state(), ScriptState::Failed);
+        // Some checkpoints hold the relay waiting inside its callback, and the failed script.
+        let relay_in_callback = |m: &&Mark| {
+            m.run.scripts.all()[1]
+                .waiting_on()
+                .is_some_and(|w| w.contains("confirm"))
+        };
+        let failed = |m: &&Mark| m.run.scripts.all()[2].state() == ScriptState::Failed;
+        assert!(p
+            .checkpoints
+            .marks
+            .iter()
+            .any(|m| relay_in_callback(&m) && failed(&m)));
         assert_marks_rebuild(&mut p);
     }
 
