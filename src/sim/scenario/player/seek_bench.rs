@@ -1,6 +1,8 @@
 //! Scrubbing cost on a busy run. Not a timed test (the figures depend on the machine): run it
 //! with `cargo test --release --lib sim::scenario::player::seek_bench -- --ignored --nocapture`.
 //! The rebuild from time zero it compares with is what a backward seek did before checkpoints.
+//! A scripted busy run follows (the welcome scenario's pika scripts), whose seeks replayed from
+//! time zero before checkpoints copied scripts.
 
 use super::*;
 use crate::rng::Rng;
@@ -199,12 +201,13 @@ fn backward_seeks_on_a_busy_run() {
         live.len(),
         live.heap_bytes() / 1024,
     );
+    backward_seeks_on_a_scripted_run();
 }
 
 /// The page's welcome scenario (two pika scripts: a confirmed publish every 50 ms, a consumer
 /// acking each) played for ten minutes: a scripted busy run. A rebuild runs the scripts too.
-#[test]
-#[ignore]
+/// Run after the busy run's figures, not beside them (two benches at once would time each
+/// other), and printed after its own heading line, which `./x bench` keys its figures by.
 fn backward_seeks_on_a_scripted_run() {
     let text = format!("{}wait 600s\n", include_str!("../../../ui/welcome.scn"));
     let t0 = Instant::now();
