@@ -59,6 +59,7 @@ pub use runtime::error::{Uncaught, VmError};
 pub use runtime::format;
 pub use runtime::host::{Host, HostResult, NoHost, Reply, SuspendToken};
 pub use runtime::memory::MEMORY_LIMIT;
+pub use runtime::object::deep_copy::Copier;
 pub use runtime::object::exception::{BuiltinExc, ExcClass};
 pub use runtime::object::value::{HostRef, Module, PyException, Value};
 pub use runtime::vm::{RunOutcome, Vm};

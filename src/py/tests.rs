@@ -991,3 +991,5 @@ fn run_files_for_cpython_comparison() {
         std::fs::write(format!("{path}.out"), text).unwrap();
     }
 }
+
+mod copies;

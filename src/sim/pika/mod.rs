@@ -33,7 +33,7 @@ pub use script::{Script, ScriptState, INSTANT_BUDGET};
 
 use std::collections::BTreeMap;
 
-use crate::py::ParseError;
+use crate::py::{Copier, ParseError};
 use crate::sim::engine::Sim;
 use crate::sim::model::ClientId;
 use crate::sim::time::Micros;
@@ -89,6 +89,23 @@ impl Scripts {
     /// No scripts.
     pub fn new() -> Scripts {
         Scripts::default()
+    }
+
+    /// A copy that goes on exactly as these scripts would (the interpreters' states included);
+    /// `None` when some script holds objects nested too deeply to copy.
+    pub fn try_clone(&self) -> Option<Scripts> {
+        let Scripts {
+            list,
+            shared,
+            linked,
+            forgotten,
+        } = self;
+        Copier::copy(|c| Scripts {
+            list: list.iter().map(|s| s.copy(c)).collect(),
+            shared: shared.clone(),
+            linked: *linked,
+            forgotten: *forgotten,
+        })
     }
 
     /// Every script, in the order they were started (restarted ones included).

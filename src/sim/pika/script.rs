@@ -1,10 +1,11 @@
 //! One running script: its interpreter, its pika objects, the stack of calls it is suspended
 //! in, and how it moves on as the simulation does.
 
+use crate::py::Copier;
 use crate::py::{BuiltinExc, ParseError, PyException, Reply, RunOutcome, Value, Vm};
 use crate::sim::engine::Sim;
 use crate::sim::limits::{thousands, SCRIPT_INSTRUCTIONS_PER_SECOND, SCRIPT_WAKEUPS_MAX};
-use crate::sim::pika::host::{link_range, Ctx, HostState, Poll, Shared};
+use crate::sim::pika::host::{link_range, rebound, Ctx, HostState, Poll, Shared};
 use crate::sim::pika::state::{Pending, Wait};
 use crate::sim::time::Micros;
 
@@ -120,9 +121,49 @@ impl Script {
         })
     }
 
+    /// A copy that goes on exactly as this one would: its interpreter, its pika objects and the
+    /// calls it waits in, every Python object copied once through `c`.
+    pub(super) fn copy(&self, c: &mut Copier) -> Script {
+        let Script {
+            name,
+            source,
+            home,
+            started,
+            vm,
+            st,
+            mode,
+            end,
+            waits,
+            instant,
+            used,
+            second,
+            second_used,
+        } = self;
+        Script {
+            name: name.clone(),
+            source: source.clone(),
+            home: *home,
+            started: *started,
+            vm: vm.copy(c),
+            st: st.copy(c),
+            mode: *mode,
+            end: end.clone(),
+            waits: rebound(c, waits.clone()),
+            instant: *instant,
+            used: *used,
+            second: *second,
+            second_used: *second_used,
+        }
+    }
+
     /// The script's command-line arguments (`sys.argv[1:]`).
     pub fn set_argv(&mut self, argv: &[String]) {
         self.st.argv.extend(argv.iter().cloned());
+    }
+
+    /// Its bound global variables, in first-mention order.
+    pub fn globals(&self) -> Vec<(String, Value)> {
+        self.vm.globals()
     }
 
     /// Python instructions the script has run so far (what its budgets count).
@@ -334,12 +375,19 @@ impl Script {
                 !self.st.chans[*chan].get_replies.is_empty() || self.conn_lost_due(top, now)
             }
             Wait::Confirm {
-                chan, seq, since, ..
+                chan,
+                seq,
+                confirms_from,
+                since,
+                ..
             } => {
                 let c = self.st.chans[*chan].client;
                 let lat = sim.config.client_latency + Micros(20);
+                let confirms = &sim.clients[c.0].confirms;
                 (due(*since + lat + lat)
-                    && sim.clients[c.0].confirms.iter().rev().any(|x| x.0 == *seq))
+                    && confirms
+                        .get(*confirms_from..)
+                        .is_some_and(|new| new.iter().any(|x| x.0 == *seq)))
                     || self.conn_lost_due(top, now)
             }
             Wait::ConsumeOk { chan, sim_tag, .. } => {

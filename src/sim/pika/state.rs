@@ -375,6 +375,9 @@ pub enum Wait {
     Confirm {
         chan: usize,
         seq: u64,
+        /// How many confirms the channel's client had before the publish: its confirm comes
+        /// after them (a long run holds thousands, and the wait looks after every event).
+        confirms_from: usize,
         since: Micros,
         mandatory: bool,
         unroutable: bool,

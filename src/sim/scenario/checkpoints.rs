@@ -3,7 +3,6 @@
 //! history, and the replay that carries a run forward through the recorded inputs (taking
 //! checkpoints on the way). Every copy is exactly what a full rebuild gives at its time.
 
-use crate::sim::pika::Scripts;
 use crate::sim::scenario::run::Run;
 use crate::sim::scenario::session::TimedInput;
 use crate::sim::time::Micros;
@@ -70,9 +69,9 @@ impl Replaying {
 }
 
 /// Moves a replayed run's clock towards `t` for about `budget` events; whether it got there.
-/// With `marks` a copy is offered to the checkpoints at each event time on the way. With
-/// `input_at_t` an input is about to be applied at `t`, so the run at `t` itself is not yet
-/// what a rebuild at `t` gives and is not offered.
+/// With `marks` a copy is offered to the checkpoints on the way, wherever the run is what a
+/// rebuild at its time gives. With `input_at_t` an input is about to be applied at `t`, so the
+/// run at `t` itself is not yet what a rebuild at `t` gives and is not offered.
 fn advance(
     run: &mut Run,
     t: Micros,
@@ -80,9 +79,12 @@ fn advance(
     marks: Option<&mut Checkpoints>,
     budget: u64,
 ) -> bool {
-    let Some(marks) = marks.filter(|_| run.scripts.is_empty()) else {
+    let Some(marks) = marks else {
         return run.advance_within(t, budget);
     };
+    if !run.scripts.is_empty() {
+        return advance_scripted(run, t, input_at_t, marks, budget);
+    }
     // Without scripts `Run::advance_to` is the engine's, which runs the same events in the
     // same order whether it is asked to go to `t` at once, through each event time, or event
     // by event (it looks at the monitors and the checker before each): so one instant's events
@@ -107,6 +109,48 @@ fn advance(
     true
 }
 
+/// [`advance`] for a run with scripts. Their wakeups are no simulator events, and a rebuild's
+/// last step is not the engine's: [`Run::advance_to`] at a time where the scripts watch the
+/// broker stops after the *first* event at that time (the scripts settled after it), and
+/// leaves the instant's other events for later. So the run is offered only where it is what
+/// a rebuild gives by construction: where `Run::advance_to` brought it, to `t` or to the next
+/// event or wakeup once a checkpoint is due. It gets there through [`Run::advance_within`]'s
+/// slices, which end only between two instants with the scripts settled, and from there
+/// advancing to a time gives what advancing there at once gives (as a past on display does
+/// when it plays forward).
+fn advance_scripted(
+    run: &mut Run,
+    t: Micros,
+    input_at_t: bool,
+    marks: &mut Checkpoints,
+    budget: u64,
+) -> bool {
+    let mut left = budget.max(1);
+    loop {
+        let slice = left.min(marks.events_until_due(run).max(1));
+        if run.advance_within(t, slice) {
+            if !input_at_t {
+                marks.offer(run);
+            }
+            return true;
+        }
+        let now = run.sim.now();
+        let next = [run.sim.next_event_time(), run.scripts.next_time(&run.sim)]
+            .into_iter()
+            .flatten()
+            .filter(|&e| e > now)
+            .min();
+        if let Some(e) = next.filter(|&e| e < t && marks.events_until_due(run) == 0) {
+            run.advance_to(e);
+            marks.offer(run);
+        }
+        left -= slice;
+        if left == 0 {
+            return false;
+        }
+    }
+}
+
 /// Scheduled events replayed between two checkpoints at first: a few tenths of a millisecond
 /// of replay natively (`seek_bench`), against about as long to copy a checkpoint back.
 const MARK_SPACING: u64 = 1_000;
@@ -123,17 +167,22 @@ pub(super) const MAX_MARKS: usize = 64;
 /// checkpoint keeps none of its own (it would copy the present's), and a restore takes the
 /// entries from the past on display or the present's trace, which record the same run (those
 /// the present's trace has thinned away are not given back: the state is). A fork forgets
-/// the checkpoints at or after it. Runs with `python` scripts are copied only before the first
-/// script starts (the interpreter's state cannot be copied).
+/// the checkpoints at or after it. Runs with `python` scripts are copied with their scripts,
+/// interpreters included ([`Scripts::try_clone`]), so a copy resumes as the run would.
 ///
 /// [`Session::snapshot_at`]: crate::sim::scenario::session::Session::snapshot_at
+/// [`Scripts::try_clone`]: crate::sim::pika::Scripts::try_clone
 #[derive(Debug)]
 pub(super) struct Checkpoints {
     /// Sorted by time.
     pub(super) marks: Vec<Mark>,
     pub(super) spacing: u64,
-    /// A script runs from time zero: no checkpoint can be taken until the inputs change.
+    /// The run at time zero could not be copied (a script holds objects nested too deeply):
+    /// no checkpoint is taken until the inputs change.
     pub(super) no_base: bool,
+    /// Events processed when a copy was last refused (a script's objects nested too deeply):
+    /// the next try waits for the spacing, as after a checkpoint.
+    refused_at: Option<u64>,
     /// The trace of the past last on display, kept when the viewer went back to the present:
     /// a replay of the same inputs, so the next seek back from the present cuts it to length
     /// instead of copying the present's trace (the copy was most of such a seek on a long run).
@@ -143,7 +192,7 @@ pub(super) struct Checkpoints {
 #[derive(Debug)]
 pub(super) struct Mark {
     pub(super) at: Micros,
-    /// The run at `at` with an empty trace and no scripts.
+    /// The run at `at` with an empty trace.
     pub(super) run: Run,
     /// Where the run's trace ended at `at`.
     pub(super) trace: TraceMark,
@@ -155,13 +204,14 @@ impl Default for Checkpoints {
             marks: Vec::new(),
             spacing: MARK_SPACING,
             no_base: false,
+            refused_at: None,
             spare: None,
         }
     }
 }
 
 impl Checkpoints {
-    /// The first checkpoint: the run at time zero (nothing when a script already runs there).
+    /// The first checkpoint: the run at time zero (nothing when it cannot be copied).
     pub(super) fn start(&mut self, run: Run) {
         let mut run = run;
         self.marks.clear();
@@ -170,9 +220,10 @@ impl Checkpoints {
     }
 
     fn push(&mut self, run: &mut Run) {
-        if !run.scripts.is_empty() {
+        let Some(scripts) = run.scripts.try_clone() else {
+            self.refused_at = Some(run.sim.events_processed);
             return;
-        }
+        };
         let mark = run.sim.trace.mark();
         let trace = std::mem::take(&mut run.sim.trace);
         let copy = Run {
@@ -180,7 +231,7 @@ impl Checkpoints {
             steps: run.steps.clone(),
             expectations: run.expectations.clone(),
             clients: run.clients.clone(),
-            scripts: Scripts::new(),
+            scripts,
             narration: run.narration.clone(),
         };
         run.sim.trace = trace;
@@ -205,16 +256,30 @@ impl Checkpoints {
         let Some(last) = self.marks.last() else {
             return;
         };
-        if run.sim.now() > last.at
-            && run.sim.events_processed >= last.run.sim.events_processed + self.spacing
-        {
+        if run.sim.now() > last.at && self.events_until_due(run) == 0 {
             self.push(run);
         }
+    }
+
+    /// Events `run` has yet to process before [`Checkpoints::offer`] takes a copy of it.
+    fn events_until_due(&self, run: &Run) -> u64 {
+        let Some(last) = self.marks.last() else {
+            return u64::MAX;
+        };
+        let since = last
+            .run
+            .sim
+            .events_processed
+            .max(self.refused_at.unwrap_or(0));
+        since
+            .saturating_add(self.spacing)
+            .saturating_sub(run.sim.events_processed)
     }
 
     /// Forgets the checkpoints at or after `t` (inputs are about to change there).
     pub(super) fn forget_from(&mut self, t: Micros) {
         self.marks.retain(|m| m.at < t);
+        self.refused_at = None;
         if self.marks.is_empty() {
             self.no_base = false;
         }
@@ -244,7 +309,8 @@ impl Checkpoints {
         })
     }
 
-    /// A copy of checkpoint `i` with its trace, and its time. The trace is `past`'s (a replay
+    /// A copy of checkpoint `i` with its trace, and its time (`None` if there is no such
+    /// checkpoint, or its scripts could not be copied again). The trace is `past`'s (a replay
     /// of the same inputs) or the spare one, cut to length or completed from `live` (the
     /// present's trace), which saves copying the part they share.
     pub(super) fn restore(
@@ -254,6 +320,7 @@ impl Checkpoints {
         live: &Trace,
     ) -> Option<(Run, Micros)> {
         let m = self.marks.get(i)?;
+        let scripts = m.run.scripts.try_clone()?;
         let from = match past {
             Some(run) => run.sim.trace,
             None => self.spare.take().unwrap_or_default(),
@@ -265,7 +332,7 @@ impl Checkpoints {
             steps: m.run.steps.clone(),
             expectations: m.run.expectations.clone(),
             clients: m.run.clients.clone(),
-            scripts: Scripts::new(),
+            scripts,
             narration: m.run.narration.clone(),
         };
         Some((run, m.at))

@@ -750,7 +750,7 @@ impl Player {
                     .restore(m, past, &self.session.run.sim.trace)
             }) {
                 Some(restored) => restored,
-                // No checkpoint (a script started at time zero): replay from time zero.
+                // No checkpoint (the run at time zero could not be copied): replay from time zero.
                 None => (from_zero(&self.session), Micros::ZERO),
             },
         };
@@ -886,7 +886,7 @@ pub fn slider_from_speed(s: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::scenario::checkpoints::MAX_MARKS;
+    use crate::sim::scenario::checkpoints::{Mark, MAX_MARKS};
 
     #[test]
     fn console_policy_then_failover_then_fork() {
@@ -1087,9 +1087,49 @@ mod tests {
         assert_eq!(got.steps, want.steps, "steps at {at:?}");
         assert_eq!(got.expectations, want.expectations, "at {at:?}");
         assert_eq!(got.clients, want.clients, "clients at {at:?}");
-        let outputs =
-            |r: &Run| -> Vec<String> { r.scripts.all().iter().map(|s| s.output_text()).collect() };
-        assert_eq!(outputs(got), outputs(want), "scripts at {at:?}");
+        assert_eq!(scripts_of(got), scripts_of(want), "scripts at {at:?}");
+    }
+
+    /// What can be seen of a run's scripts: each one's state, line, wait, instruction count,
+    /// exit code, output, globals, and its links to the trace entries still held.
+    fn scripts_of(run: &Run) -> Vec<String> {
+        let base = run.sim.trace.base() as u32;
+        run.scripts
+            .all()
+            .iter()
+            .map(|s| {
+                let globals: Vec<String> = s
+                    .globals()
+                    .iter()
+                    .map(|(n, v)| format!("{n}={}", crate::py::format::repr_plain(v)))
+                    .collect();
+                let links: Vec<_> = s.links().iter().filter(|l| l.1 >= base).collect();
+                format!(
+                    "{} {:?} line {} {:?} {} {:?}\n{}\n{globals:?}\n{links:?}",
+                    s.name,
+                    s.state(),
+                    s.current_line(),
+                    s.waiting_on(),
+                    s.instructions(),
+                    s.exit_code(),
+                    s.output_text(),
+                )
+            })
+            .collect()
+    }
+
+    /// Every checkpoint is the rebuild at its own time, and so is a seek to it.
+    fn assert_marks_rebuild(p: &mut Player) {
+        let marks: Vec<Micros> = p.checkpoints.marks.iter().map(|m| m.at).collect();
+        for (i, &at) in marks.iter().enumerate() {
+            let (run, _) = p
+                .checkpoints
+                .restore(i, None, &p.session.run.sim.trace)
+                .unwrap();
+            assert_same_run(&run, &p.session.snapshot_at(at), at);
+            p.apply(Action::Seek(at));
+            assert_same_run(p.view_run(), &p.session.snapshot_at(at), at);
+        }
     }
 
     /// A busy run with a failover, two inputs at one instant and a policy change.
@@ -1148,17 +1188,7 @@ mod tests {
             "{}",
             p.checkpoints.marks.len()
         );
-        // Every checkpoint is the rebuild at its own time.
-        let marks: Vec<Micros> = p.checkpoints.marks.iter().map(|m| m.at).collect();
-        for (i, &at) in marks.iter().enumerate() {
-            let (run, _) = p
-                .checkpoints
-                .restore(i, None, &p.session.run.sim.trace)
-                .unwrap();
-            assert_same_run(&run, &p.session.snapshot_at(at), at);
-            p.apply(Action::Seek(at));
-            assert_same_run(p.view_run(), &p.session.snapshot_at(at), at);
-        }
+        assert_marks_rebuild(&mut p);
     }
 
     #[test]
@@ -1184,7 +1214,8 @@ mod tests {
     #[test]
     fn runs_with_scripts_replay_the_same() {
         let text = include_str!("../../../tests/scenarios/pika_confirms_master_kill.scn");
-        // Once with the script from time zero (no checkpoint possible), once started later.
+        // Once with the script from time zero, once started later: checkpoints are taken
+        // while it runs either way.
         for delay in ["", "wait 300ms\n"] {
             let text = text.replacen("python pub", &format!("{delay}python pub"), 1);
             let mut p = Player::from_session(Session::from_scenario(&text).unwrap());
@@ -1196,13 +1227,120 @@ mod tests {
                 assert_eq!(p.error, None);
                 assert_same_run(p.view_run(), &p.session.snapshot_at(t), t);
             }
-            assert_eq!(p.checkpoints.marks.is_empty(), delay.is_empty());
+            assert!(!p.checkpoints.no_base);
             assert!(p
                 .checkpoints
                 .marks
                 .iter()
-                .all(|m| m.at < Micros::from_ms(300)));
+                .any(|m| !m.run.scripts.is_empty() && m.at > Micros::from_ms(1000)));
+            assert_marks_rebuild(&mut p);
         }
+    }
+
+    #[test]
+    fn seeking_in_the_welcome_scenario_gives_the_rebuilt_run() {
+        // Two scripts from the first instants on (a publisher sleeping between confirmed
+        // publishes, a consumer acking in its callback): every checkpoint copies both.
+        let text = format!("{}wait 3s\n", include_str!("../../ui/welcome.scn"));
+        let mut p = Player::from_session(Session::from_scenario(&text).unwrap());
+        p.checkpoints.spacing = 60;
+        let horizon = p.horizon();
+        let mut rng = crate::rng::Rng::new(11);
+        let mut targets: Vec<Micros> = (0..16).map(|_| Micros(rng.below(horizon.0))).collect();
+        targets.extend([Micros::ZERO, Micros::from_ms(20), Micros(horizon.0 - 1)]);
+        for (n, &t) in targets.iter().enumerate() {
+            if n % 5 == 0 {
+                p.apply(Action::Seek(horizon));
+            }
+            p.apply(Action::Seek(t));
+            assert_eq!(p.error, None);
+            assert_same_run(p.view_run(), &p.session.snapshot_at(t), t);
+        }
+        assert!(
+            p.checkpoints.marks.len() > 10,
+            "{}",
+            p.checkpoints.marks.len()
+        );
+        assert!(p
+            .checkpoints
+            .marks
+            .iter()
+            .all(|m| m.run.scripts.all().len() == 1 + (m.at >= Micros::from_ms(20)) as usize));
+        // Seeking back and forth among the checkpoints and just after them.
+        let marks: Vec<Micros> = p.checkpoints.marks.iter().map(|m| m.at).collect();
+        for (i, &at) in marks.iter().enumerate().rev() {
+            for t in [Micros(at.0 + 1), at, Micros(at.0 + 7_000)] {
+                let t = t.min(horizon);
+                p.apply(Action::Seek(t));
+                assert_same_run(p.view_run(), &p.session.snapshot_at(t), t);
+            }
+            if i % 3 == 0 {
+                p.apply(Action::Seek(horizon));
+            }
+        }
+        assert_marks_rebuild(&mut p);
+    }
+
+    #[test]
+    fn checkpoints_inside_callbacks_and_of_ended_scripts_give_the_rebuilt_run() {
+        // A consumer whose callback publishes with confirms (so it waits inside the callback),
+        // keeping its state in a closure, a dict keyed by a function and a cycle; a script that
+        // fails, and one stopped by an input.
+        let text = "cluster nodes=3\nseed 4\n\
+            rabbitmqctl set_policy ha \"^\" '{\"ha-mode\":\"all\"}'\n\
+            python feed on node=node1 <<EOF\nimport pika, time\n\
+            conn = pika.BlockingConnection(pika.ConnectionParameters('localhost'))\n\
+            ch = conn.channel()\nch.queue_declare(queue='in')\n\
+            for i in range(400):\n    ch.basic_publish(exchange='', routing_key='in', body=str(i))\n\
+            \x20   time.sleep(0.01)\nEOF\n\
+            python relay on node=node2 <<EOF\nimport pika\n\
+            conn = pika.BlockingConnection(pika.ConnectionParameters('localhost'))\n\
+            ch = conn.channel()\nch.queue_declare(queue='in')\nch.queue_declare(queue='out')\n\
+            ch.confirm_delivery()\nseen = []\nseen.append(seen)\n\
+            def counter():\n    n = [0]\n    def bump():\n        n[0] += 1\n        return n[0]\n    return bump\n\
+            bump = counter()\nby = {bump: []}\n\
+            def relay(c, m, p, body):\n    k = bump()\n    by[bump].append((k, body))\n\
+            \x20   ch.basic_publish(exchange='', routing_key='out', body=body)\n\
+            \x20   c.basic_ack(delivery_tag=m.delivery_tag)\n    if k % 100 == 0:\n\
+            \x20       print(k, len(seen), by[bump][-1])\n\
+            ch.basic_consume(queue='in', on_message_callback=relay)\nch.start_consuming()\nEOF\n\
+            python bad on node=node3 <<EOF\nimport time\nx = {}\ntime.sleep(0.5)\nprint(x['k'])\nEOF\n\
+            wait 2s\npython feed stop\nwait 1s\n";
+        let mut p = Player::from_session(Session::from_scenario(text).unwrap());
+        p.checkpoints.spacing = 50;
+        let horizon = p.horizon();
+        let mut rng = crate::rng::Rng::new(5);
+        let mut targets: Vec<Micros> = (0..14).map(|_| Micros(rng.below(horizon.0))).collect();
+        targets.extend([
+            Micros::from_ms(2000),
+            Micros::from_ms(2001),
+            Micros::from_ms(600),
+        ]);
+        for (n, &t) in targets.iter().enumerate() {
+            if n % 4 == 0 {
+                p.apply(Action::Seek(horizon));
+            }
+            p.apply(Action::Seek(t));
+            assert_eq!(p.error, None);
+            assert_same_run(p.view_run(), &p.session.snapshot_at(t), t);
+        }
+        let end = p.session.run.scripts.all();
+        assert_eq!(end[0].state(), ScriptState::Stopped);
+        assert!(end[1].output_text().contains("200 1 (200, b'199')"));
+        assert_eq!(end[2].state(), ScriptState::Failed);
+        // Some checkpoints hold the relay waiting inside its callback, and the failed script.
+        let relay_in_callback = |m: &&Mark| {
+            m.run.scripts.all()[1]
+                .waiting_on()
+                .is_some_and(|w| w.contains("confirm"))
+        };
+        let failed = |m: &&Mark| m.run.scripts.all()[2].state() == ScriptState::Failed;
+        assert!(p
+            .checkpoints
+            .marks
+            .iter()
+            .any(|m| relay_in_callback(&m) && failed(&m)));
+        assert_marks_rebuild(&mut p);
     }
 
     #[test]

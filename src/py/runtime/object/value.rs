@@ -507,6 +507,28 @@ impl DictMap {
         None
     }
 
+    /// The same entries with every key and value mapped through `f`, in the same slots (removed
+    /// ones included, so iteration by slot and the memory measure see the same dict). The
+    /// index is rebuilt: objects are keyed by their address, which a copy does not share.
+    pub(crate) fn map_entries(&self, mut f: impl FnMut(&Value) -> Value) -> DictMap {
+        let mut index = HashMap::default();
+        let entries = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(slot, e)| {
+                e.as_ref().map(|(k, v)| {
+                    let k = f(k);
+                    if let Ok(key) = Key::of(&k) {
+                        index.insert(key, slot);
+                    }
+                    (k, f(v))
+                })
+            })
+            .collect();
+        DictMap { entries, index }
+    }
+
     fn take_all(&mut self) -> Vec<Value> {
         self.index.clear();
         self.entries

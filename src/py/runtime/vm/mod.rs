@@ -2,6 +2,7 @@
 
 mod args;
 mod calls;
+mod copy;
 mod exec;
 mod frame;
 mod hints;

@@ -4,6 +4,7 @@
 //! lines.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::rc::Rc;
 
 use crate::py::{BuiltinExc, ExcClass, HostRef, HostResult, SuspendToken, Value};
 use crate::sim::engine::Sim;
@@ -18,7 +19,7 @@ use crate::sim::trace::TraceKind;
 pub const OPS_PER_INSTANT: u32 = 10_000;
 
 /// State shared by every script of a run (messages published by one, consumed by another).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Shared {
     pub next_wire: u64,
     pub msgs: BTreeMap<u64, StoredMsg>,
@@ -34,7 +35,8 @@ pub struct HostState {
     pub home: usize,
     pub exc: PikaExceptions,
     pub(super) json_error: ExcClass,
-    pub(super) objects: Vec<Obj>,
+    /// Never changed once made, so copies of the state share those holding no mutable value.
+    pub(super) objects: Vec<Rc<Obj>>,
     pub(super) modules: Vec<(String, Value)>,
     pub conns: Vec<Conn>,
     pub chans: Vec<Chan>,
@@ -140,7 +142,7 @@ impl Ctx<'_> {
     }
 
     pub(super) fn new_obj(&mut self, obj: Obj, type_name: &str) -> Value {
-        self.st.objects.push(obj);
+        self.st.objects.push(Rc::new(obj));
         Value::Host(HostRef::new(self.st.objects.len() as u64, type_name))
     }
 
@@ -148,6 +150,7 @@ impl Ctx<'_> {
         (id as usize)
             .checked_sub(1)
             .and_then(|i| self.st.objects.get(i))
+            .map(|o| &**o)
     }
 
     pub(super) fn token(&mut self) -> SuspendToken {

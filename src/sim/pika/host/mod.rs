@@ -12,6 +12,7 @@ mod args;
 mod channel;
 mod connection;
 mod consume;
+mod copy;
 mod ctx;
 mod dead_letters;
 mod dispatch;
@@ -30,6 +31,7 @@ mod sync;
 mod vhost;
 mod wire;
 
+pub use copy::rebound;
 pub use ctx::{link_range, Ctx, HostState, Shared, OPS_PER_INSTANT};
 pub use modules::PIKA_VERSION;
 pub use poll::Poll;

@@ -119,6 +119,7 @@ impl Ctx<'_> {
             Wait::Confirm {
                 chan,
                 seq,
+                confirms_from,
                 since,
                 mandatory,
                 unroutable,
@@ -129,9 +130,8 @@ impl Ctx<'_> {
                 let c = self.st.chans[*chan].client;
                 let found = self.sim.clients[c.0]
                     .confirms
-                    .iter()
-                    .rev()
-                    .find(|x| x.0 == *seq)
+                    .get(*confirms_from..)
+                    .and_then(|new| new.iter().rev().find(|x| x.0 == *seq))
                     .map(|x| x.2);
                 let Some(outcome) = found else {
                     return Poll::Pending;

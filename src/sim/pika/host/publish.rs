@@ -235,6 +235,9 @@ impl Ctx<'_> {
             persistent,
             mandatory,
         };
+        let confirms_from = self.sim.clients[self.st.chans[chan].client.0]
+            .confirms
+            .len();
         let seq = self.sim_publish(chan, out, plain);
         let msg = self.sim.messages.last().map(|m| m.id.0);
         if !self.st.chans[chan].confirm {
@@ -254,6 +257,7 @@ impl Ctx<'_> {
             Wait::Confirm {
                 chan,
                 seq,
+                confirms_from,
                 since,
                 mandatory,
                 unroutable,

@@ -1,6 +1,8 @@
 //! Scrubbing cost on a busy run. Not a timed test (the figures depend on the machine): run it
 //! with `cargo test --release --lib sim::scenario::player::seek_bench -- --ignored --nocapture`.
 //! The rebuild from time zero it compares with is what a backward seek did before checkpoints.
+//! A scripted busy run follows (the welcome scenario's pika scripts), whose seeks replayed from
+//! time zero before checkpoints copied scripts.
 
 use super::*;
 use crate::rng::Rng;
@@ -77,6 +79,17 @@ fn stats(label: &str, mut ms: Vec<f64>) {
         at(90),
         ms.last().copied().unwrap_or(0.0)
     );
+}
+
+/// The process's resident memory (Linux), for the rough size of what a step kept.
+fn resident_mib() -> f64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: f64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0.0);
+    pages * 4096.0 / (1 << 20) as f64
 }
 
 fn timed(f: impl FnOnce()) -> f64 {
@@ -188,4 +201,122 @@ fn backward_seeks_on_a_busy_run() {
         live.len(),
         live.heap_bytes() / 1024,
     );
+    backward_seeks_on_a_scripted_run();
+}
+
+/// The page's welcome scenario (two pika scripts: a confirmed publish every 50 ms, a consumer
+/// acking each) played for ten minutes: a scripted busy run. A rebuild runs the scripts too.
+/// Run after the busy run's figures, not beside them (two benches at once would time each
+/// other), and printed after its own heading line, which `./x bench` keys its figures by.
+fn backward_seeks_on_a_scripted_run() {
+    let text = format!("{}wait 600s\n", include_str!("../../../ui/welcome.scn"));
+    let t0 = Instant::now();
+    // Loaded as the page loads it, with its trace thinning.
+    let mut loading = Loading::new(&text).unwrap();
+    loading.set_thinning(Some(HISTORY));
+    while !loading.work(u64::MAX) {}
+    let session = loading.into_session();
+    let build = t0.elapsed().as_secs_f64() * 1e3;
+    let sim = &session.run.sim;
+    println!(
+        "scripted run (welcome): {} s simulated, {} scripts, {} events, {} trace entries; \
+         built in {build:.1} ms",
+        session.now().0 / 1_000_000,
+        session.run.scripts.all().len(),
+        sim.events_processed,
+        sim.trace.len(),
+    );
+    let horizon = session.now();
+    let mut rng = Rng::new(42);
+    let targets: Vec<Micros> = (0..12).map(|_| Micros(rng.below(horizon.0))).collect();
+    // Dragging back the last 30 s by seconds, then jumps of a minute down to zero.
+    let end_ms = horizon.0 / 1_000;
+    let drag: Vec<Micros> = (1..=30)
+        .map(|i| Micros::from_ms(end_ms.saturating_sub(i * 1_000)))
+        .chain((1..=9).rev().map(|m| Micros::from_ms(m * 60_000)))
+        .collect();
+    println!("before (each backward seek replays from time zero):");
+    stats(
+        "random targets",
+        targets[..3]
+            .iter()
+            .map(|&t| timed(|| drop(session.snapshot_at(t))))
+            .collect(),
+    );
+    let mut p = Player::from_session(session);
+    println!("after (checkpoints taken while the scripts run):");
+    let rss0 = resident_mib();
+    let first = timed(|| p.apply(Action::Seek(Micros(horizon.0 - 1_000))));
+    let grown = resident_mib() - rss0;
+    println!("  first seek, 1 ms before the present (takes the checkpoints): {first:.2} ms");
+    let mut from_present = Vec::new();
+    let mut in_past = Vec::new();
+    for &t in &targets {
+        p.apply(Action::Seek(horizon));
+        from_present.push(timed(|| p.apply(Action::Seek(t))));
+        let earlier = Micros(rng.below(t.0.max(1)));
+        in_past.push(timed(|| p.apply(Action::Seek(earlier))));
+        assert_eq!(p.error, None);
+    }
+    p.apply(Action::Seek(horizon));
+    let dragging: Vec<f64> = drag
+        .iter()
+        .map(|&t| timed(|| p.apply(Action::Seek(t))))
+        .collect();
+    let mut all: Vec<f64> = [&from_present[..], &in_past[..], &dragging[..]].concat();
+    stats("random targets, from the present", from_present);
+    stats("random earlier targets, from the past", in_past);
+    stats("dragging back the last 30 s, then by minutes", dragging);
+    all.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "backward seeks on the {}-minute scripted run: worst {:.2} ms, median {:.2} ms of {} \
+         ({} checkpoints every {} events)",
+        horizon.0 / 60_000_000,
+        all.last().copied().unwrap_or(0.0),
+        all.get(all.len() / 2).copied().unwrap_or(0.0),
+        all.len(),
+        p.checkpoints.marks.len(),
+        p.checkpoints.spacing,
+    );
+    let c = &mut p.checkpoints;
+    let live = &p.session.run.sim.trace;
+    let restores: Vec<f64> = (0..c.marks.len())
+        .map(|i| {
+            c.spare = None;
+            timed(|| drop(c.restore(i, None, live)))
+        })
+        .collect();
+    stats("restoring a checkpoint (state + trace copy)", restores);
+    let scripts: Vec<f64> = c
+        .marks
+        .iter()
+        .map(|m| timed(|| drop(m.run.scripts.try_clone())))
+        .collect();
+    stats("  of which copying its scripts", scripts);
+    let no_scripts: Vec<Run> = p
+        .checkpoints
+        .marks
+        .iter()
+        .map(|m| Run {
+            sim: m.run.sim.clone(),
+            steps: m.run.steps.clone(),
+            expectations: m.run.expectations.clone(),
+            clients: m.run.clients.clone(),
+            scripts: Scripts::new(),
+            narration: m.run.narration.clone(),
+        })
+        .collect();
+    let with = resident_mib();
+    let copies: Vec<Scripts> = p
+        .checkpoints
+        .marks
+        .iter()
+        .filter_map(|m| m.run.scripts.try_clone())
+        .collect();
+    println!(
+        "memory: the process grew by {grown:.0} MiB taking the checkpoints (and the past on \
+         display); their scripts' copies hold {:.0} MiB of it",
+        resident_mib() - with
+    );
+    drop((no_scripts, copies));
 }
