@@ -19,6 +19,11 @@ pub fn cluster_time_per_second(speed: f64) -> String {
     fmt_span(speed * 1_000_000.0)
 }
 
+/// The skipped-time note changes at most this often while playing.
+const SKIP_NOTE_EVERY_MS: f64 = 250.0;
+/// And stays this long after the last skip.
+const SKIP_NOTE_HOLD_MS: f64 = 1000.0;
+
 #[function_component]
 pub fn SpeedControl() -> Html {
     let store = use_store();
@@ -45,6 +50,24 @@ pub fn SpeedControl() -> Html {
         let store = store.clone();
         Callback::from(move |_: Event| store.dispatch(Action::SetSkipQuiet(!skip)))
     };
+    // At 1× the run skips a quiet stretch on nearly every other frame: the note is held for a
+    // second and changes at most four times a second, readable instead of flickering (and one
+    // text change instead of a node added and removed on each frame).
+    let held = use_mut_ref(|| None::<(String, f64)>);
+    let note = {
+        let now = crate::ui::context::wall_ms().unwrap_or(0.0);
+        let mut held = held.borrow_mut();
+        match held.as_ref() {
+            _ if !playing => *held = None,
+            Some((_, at)) if now - at < SKIP_NOTE_EVERY_MS => {}
+            _ if skipped > Micros(0) => {
+                *held = Some((fill(t.skipped, &[("d", &fmt_span(skipped.0 as f64))]), now));
+            }
+            Some((_, at)) if now - at < SKIP_NOTE_HOLD_MS => {}
+            _ => *held = None,
+        }
+        held.as_ref().map(|(text, _)| text.clone())
+    };
     let label = lang.text().speed;
     html! {
         <div class="speed-group">
@@ -60,11 +83,7 @@ pub fn SpeedControl() -> Html {
                 <input type="checkbox" checked={skip} onchange={on_skip} />
                 <span>{ t.skip }</span>
             </label>
-            <span class="skipped" aria-hidden="true">
-                if playing && skipped > Micros(0) {
-                    { fill(t.skipped, &[("d", &fmt_span(skipped.0 as f64))]) }
-                }
-            </span>
+            <span class="skipped" aria-hidden="true">{ note.unwrap_or_default() }</span>
         </div>
     }
 }

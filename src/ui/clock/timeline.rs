@@ -234,8 +234,11 @@ pub fn TransportBar() -> Html {
     let error = player.error.clone();
     let prev = previous_event(&player.session.run.sim.trace, cursor);
     // Step goes to the next event: in the past there is always one ahead; in the present only
-    // while something is scheduled.
-    let can_step = in_past || player.session.run.sim.has_pending_events();
+    // while something is scheduled. While playing it stays enabled: whether an event is
+    // scheduled at this instant changes from frame to frame, and a button that flickers
+    // between enabled and disabled can be neither read nor clicked (a step with nothing
+    // scheduled does nothing).
+    let can_step = in_past || playing || player.session.run.sim.has_pending_events();
     index.0.borrow_mut().update(&player.session.run.sim.trace);
     let marks_version = index.0.borrow().marks_version;
     // While the run plays live its horizon grows every frame. The marks are placed against a
