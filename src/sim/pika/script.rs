@@ -231,6 +231,11 @@ impl Script {
         }
     }
 
+    /// How many frames this script sent are still remembered (for a size estimate).
+    pub fn sends_len(&self) -> usize {
+        self.st.sends.len()
+    }
+
     /// (line, trace index) pairs: which trace events each executed line caused.
     pub fn links(&self) -> &[(u32, u32)] {
         &self.st.links

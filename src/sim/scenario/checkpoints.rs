@@ -160,6 +160,63 @@ const MARK_SPACING: u64 = 1_000;
 /// (258,000 events) spaced them 16,000 events apart, some 30 ms of replay natively, past
 /// the 33 ms a seek may take; at 64 they are 8,000 apart.
 pub(super) const MAX_MARKS: usize = 64;
+/// The most the checkpoints' copies may hold together (estimated by [`state_bytes`]): past it
+/// every other one goes and the spacing doubles, as past [`MAX_MARKS`]. A run's state grows
+/// with it (what each client received, the scripts' records), so an hour's copies are each
+/// several megabytes: without a bound, 64 of them held 409 MB after an hour of the steady
+/// load (the tab's memory must stay under 64 MB). Long runs pay with longer seeks instead.
+pub(super) const MAX_MARK_BYTES: usize = 8 << 20;
+
+/// Rough heap bytes of what grows with a run besides its trace: messages, what clients
+/// received, replicas' contents (B-tree nodes counted at twice the entry), step results, the
+/// scripts' output and links.
+pub(super) fn state_bytes(run: &Run) -> usize {
+    use crate::sim::model::{Delivery, Entry, Message, Unacked};
+    use std::mem::size_of;
+    let sim = &run.sim;
+    let msgs: usize = sim
+        .messages
+        .iter()
+        .map(|m| size_of::<Message>() + m.body.len())
+        .sum();
+    let clients: usize = sim
+        .clients
+        .iter()
+        .map(|c| {
+            c.deliveries
+                .iter()
+                .map(|d| size_of::<Delivery>() + d.queue.len())
+                .sum::<usize>()
+                + c.confirms.capacity() * 40
+                + c.unconfirmed.len() * 2 * 80
+        })
+        .sum();
+    let procs: usize = sim
+        .procs
+        .iter()
+        .map(|p| {
+            p.ready.len() * 2 * (8 + size_of::<Entry>())
+                + p.unacked.len() * 2 * (8 + size_of::<Unacked>())
+                + p.gm.pending.values().map(Vec::len).sum::<usize>() * 64
+        })
+        .sum();
+    let steps: usize = run
+        .steps
+        .iter()
+        .map(|s| 64 + s.input.capacity() + s.output.capacity())
+        .sum();
+    let scripts: usize = run
+        .scripts
+        .all()
+        .iter()
+        .map(|s| {
+            std::mem::size_of_val(s.links())
+                + s.sends_len() * 48
+                + s.output().iter().map(|(_, t)| 32 + t.len()).sum::<usize>()
+        })
+        .sum();
+    msgs + clients + procs + steps + scripts
+}
 
 /// Copies of the replayed run at points along the recorded inputs (every [`MARK_SPACING`]
 /// events or so), so that a seek into the past replays at most that much instead of the whole
@@ -192,6 +249,8 @@ pub(super) struct Checkpoints {
 #[derive(Debug)]
 pub(super) struct Mark {
     pub(super) at: Micros,
+    /// [`state_bytes`] of `run`, taken once.
+    pub(super) bytes: usize,
     /// The run at `at` with an empty trace.
     pub(super) run: Run,
     /// Where the run's trace ended at `at`.
@@ -237,10 +296,15 @@ impl Checkpoints {
         run.sim.trace = trace;
         self.marks.push(Mark {
             at: copy.sim.now(),
+            bytes: state_bytes(&copy),
             trace: mark,
             run: copy,
         });
-        if self.marks.len() > MAX_MARKS {
+        let held = |marks: &[Mark]| marks.iter().map(|m| m.bytes).sum::<usize>();
+        while self.marks.len() > MAX_MARKS
+            || (self.marks.len() > 1 && held(&self.marks) > MAX_MARK_BYTES)
+        {
+            // The first (the run at time zero, or where the inputs last changed) always stays.
             let mut i = 0;
             self.marks.retain(|_| {
                 i += 1;

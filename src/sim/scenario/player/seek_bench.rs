@@ -29,45 +29,6 @@ fn trace_bytes(trace: &[TraceEvent]) -> usize {
         .sum()
 }
 
-/// Rough heap bytes of what grows with a run besides its trace: messages, what clients
-/// received, replicas' contents (B-tree nodes counted at twice the entry), step results.
-fn state_bytes(run: &Run) -> usize {
-    use crate::sim::model::{Delivery, Entry, Message, Unacked};
-    let sim = &run.sim;
-    let msgs: usize = sim
-        .messages
-        .iter()
-        .map(|m| size_of::<Message>() + m.body.len())
-        .sum();
-    let clients: usize = sim
-        .clients
-        .iter()
-        .map(|c| {
-            c.deliveries
-                .iter()
-                .map(|d| size_of::<Delivery>() + d.queue.len())
-                .sum::<usize>()
-                + c.confirms.capacity() * 40
-                + c.unconfirmed.len() * 2 * 80
-        })
-        .sum();
-    let procs: usize = sim
-        .procs
-        .iter()
-        .map(|p| {
-            p.ready.len() * 2 * (8 + size_of::<Entry>())
-                + p.unacked.len() * 2 * (8 + size_of::<Unacked>())
-                + p.gm.pending.values().map(Vec::len).sum::<usize>() * 64
-        })
-        .sum();
-    let steps: usize = run
-        .steps
-        .iter()
-        .map(|s| 64 + s.input.capacity() + s.output.capacity())
-        .sum();
-    msgs + clients + procs + steps
-}
-
 fn stats(label: &str, mut ms: Vec<f64>) {
     ms.sort_by(|a, b| a.total_cmp(b));
     let mean = ms.iter().sum::<f64>() / ms.len().max(1) as f64;
@@ -114,7 +75,7 @@ fn backward_seeks_on_a_busy_run() {
         sim.events_processed,
         sim.trace.len(),
         trace_bytes(&sim.trace) / 1024,
-        state_bytes(&session.run) / 1024,
+        crate::sim::scenario::checkpoints::state_bytes(&session.run) / 1024,
     );
     println!(
         "  one clone of the whole Sim at the end: {:.2} ms",
@@ -190,7 +151,11 @@ fn backward_seeks_on_a_busy_run() {
         .map(|m| timed(|| drop(m.run.sim.clone())))
         .collect();
     stats("  of which copying its state", states);
-    let marks: usize = c.marks.iter().map(|m| state_bytes(&m.run)).sum();
+    let marks: usize = c
+        .marks
+        .iter()
+        .map(|m| crate::sim::scenario::checkpoints::state_bytes(&m.run))
+        .sum();
     println!(
         "memory: {} checkpoints every {} events, ~{} KiB of state together; their trace is \
          the present's ({} entries held of {}, ~{} KiB)",
