@@ -164,8 +164,9 @@ pub(super) const MAX_MARKS: usize = 64;
 /// every other one goes and the spacing doubles, as past [`MAX_MARKS`]. A run's state grows
 /// with it (what each client received, the scripts' records), so an hour's copies are each
 /// several megabytes: without a bound, 64 of them held 409 MB after an hour of the steady
-/// load (the tab's memory must stay under 64 MB). Long runs pay with longer seeks instead.
-pub(super) const MAX_MARK_BYTES: usize = 8 << 20;
+/// load (the tab's memory must stay under 64 MB; at 8 MiB its wasm memory still reached
+/// 65.4 MB). Long runs pay with longer seeks instead.
+pub(super) const MAX_MARK_BYTES: usize = 4 << 20;
 
 /// Rough heap bytes of what grows with a run besides its trace: messages, what clients
 /// received, replicas' contents (B-tree nodes counted at twice the entry), step results, the
@@ -304,13 +305,7 @@ impl Checkpoints {
         while self.marks.len() > MAX_MARKS
             || (self.marks.len() > 1 && held(&self.marks) > MAX_MARK_BYTES)
         {
-            // The first (the run at time zero, or where the inputs last changed) always stays.
-            let mut i = 0;
-            self.marks.retain(|_| {
-                i += 1;
-                i % 2 == 1
-            });
-            self.spacing = self.spacing.saturating_mul(2);
+            self.thin();
         }
     }
 
@@ -320,9 +315,39 @@ impl Checkpoints {
         let Some(last) = self.marks.last() else {
             return;
         };
-        if run.sim.now() > last.at && self.events_until_due(run) == 0 {
-            self.push(run);
+        if run.sim.now() <= last.at || self.events_until_due(run) != 0 {
+            return;
         }
+        // Thin before copying, so that the copies never hold more than the budget and the one
+        // being taken (the tab's memory is the most it ever held): a doubled spacing may then
+        // make this copy not due yet.
+        let bytes = state_bytes(run);
+        if bytes > MAX_MARK_BYTES {
+            // A copy alone would be over the budget (late in a long run): none is taken, not
+            // even for a moment, and the next offer comes later.
+            self.refused_at = Some(run.sim.events_processed);
+            self.spacing = self.spacing.saturating_mul(2);
+            return;
+        }
+        let held = self.marks.iter().map(|m| m.bytes).sum::<usize>();
+        if self.marks.len() > 1 && held + bytes > MAX_MARK_BYTES {
+            self.thin();
+            if self.events_until_due(run) != 0 {
+                return;
+            }
+        }
+        self.push(run);
+    }
+
+    /// Drops every other checkpoint (the first, the run at time zero or where the inputs last
+    /// changed, stays) and doubles the spacing of those to come.
+    fn thin(&mut self) {
+        let mut i = 0;
+        self.marks.retain(|_| {
+            i += 1;
+            i % 2 == 1
+        });
+        self.spacing = self.spacing.saturating_mul(2);
     }
 
     /// Events `run` has yet to process before [`Checkpoints::offer`] takes a copy of it.
