@@ -59,6 +59,38 @@ fn timed(f: impl FnOnce()) -> f64 {
     s.elapsed().as_secs_f64() * 1e3
 }
 
+/// Times the seeks both benches make on a player at `horizon`: from the present to each target
+/// and then to a random earlier time, then dragging back along `drag`. Prints each kind's
+/// figures; returns all the times, sorted.
+fn seek_pattern(
+    p: &mut Player,
+    horizon: Micros,
+    targets: &[Micros],
+    drag: &[Micros],
+    rng: &mut Rng,
+) -> Vec<f64> {
+    let mut from_present = Vec::new();
+    let mut in_past = Vec::new();
+    for &t in targets {
+        p.apply(Action::Seek(horizon));
+        from_present.push(timed(|| p.apply(Action::Seek(t))));
+        let earlier = Micros(rng.below(t.0.max(1)));
+        in_past.push(timed(|| p.apply(Action::Seek(earlier))));
+        assert_eq!(p.error, None);
+    }
+    p.apply(Action::Seek(horizon));
+    let dragging: Vec<f64> = drag
+        .iter()
+        .map(|&t| timed(|| p.apply(Action::Seek(t))))
+        .collect();
+    let mut all: Vec<f64> = [&from_present[..], &in_past[..], &dragging[..]].concat();
+    stats("random targets, from the present", from_present);
+    stats("random earlier targets, from the past", in_past);
+    stats("dragging back the last 30 s, then by minutes", dragging);
+    all.sort_by(|a, b| a.total_cmp(b));
+    all
+}
+
 #[test]
 #[ignore]
 fn backward_seeks_on_a_busy_run() {
@@ -107,25 +139,7 @@ fn backward_seeks_on_a_busy_run() {
     let first = timed(|| p.apply(Action::Seek(Micros(horizon.0 - 1_000))));
     println!("  first seek, 1 ms before the present (takes the checkpoints): {first:.2} ms");
     p.apply(Action::Seek(horizon));
-    let mut from_present = Vec::new();
-    let mut in_past = Vec::new();
-    for &t in &targets {
-        p.apply(Action::Seek(horizon));
-        from_present.push(timed(|| p.apply(Action::Seek(t))));
-        let earlier = Micros(rng.below(t.0.max(1)));
-        in_past.push(timed(|| p.apply(Action::Seek(earlier))));
-        assert_eq!(p.error, None);
-    }
-    p.apply(Action::Seek(horizon));
-    let dragging: Vec<f64> = drag
-        .iter()
-        .map(|&t| timed(|| p.apply(Action::Seek(t))))
-        .collect();
-    let mut all: Vec<f64> = [&from_present[..], &in_past[..], &dragging[..]].concat();
-    stats("random targets, from the present", from_present);
-    stats("random earlier targets, from the past", in_past);
-    stats("dragging back the last 30 s, then by minutes", dragging);
-    all.sort_by(|a, b| a.total_cmp(b));
+    let all = seek_pattern(&mut p, horizon, &targets, &drag, &mut rng);
     println!(
         "backward seeks on the {}-minute busy run: worst {:.2} ms, median {:.2} ms of {} \
          (target: each within 33 ms, two frames; natively here, wasm is about 3x slower)",
@@ -214,25 +228,7 @@ fn backward_seeks_on_a_scripted_run() {
     let first = timed(|| p.apply(Action::Seek(Micros(horizon.0 - 1_000))));
     let grown = resident_mib() - rss0;
     println!("  first seek, 1 ms before the present (takes the checkpoints): {first:.2} ms");
-    let mut from_present = Vec::new();
-    let mut in_past = Vec::new();
-    for &t in &targets {
-        p.apply(Action::Seek(horizon));
-        from_present.push(timed(|| p.apply(Action::Seek(t))));
-        let earlier = Micros(rng.below(t.0.max(1)));
-        in_past.push(timed(|| p.apply(Action::Seek(earlier))));
-        assert_eq!(p.error, None);
-    }
-    p.apply(Action::Seek(horizon));
-    let dragging: Vec<f64> = drag
-        .iter()
-        .map(|&t| timed(|| p.apply(Action::Seek(t))))
-        .collect();
-    let mut all: Vec<f64> = [&from_present[..], &in_past[..], &dragging[..]].concat();
-    stats("random targets, from the present", from_present);
-    stats("random earlier targets, from the past", in_past);
-    stats("dragging back the last 30 s, then by minutes", dragging);
-    all.sort_by(|a, b| a.total_cmp(b));
+    let all = seek_pattern(&mut p, horizon, &targets, &drag, &mut rng);
     println!(
         "backward seeks on the {}-minute scripted run: worst {:.2} ms, median {:.2} ms of {} \
          ({} checkpoints every {} events)",
