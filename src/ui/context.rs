@@ -66,9 +66,9 @@ pub type StoreHandle = UseReducerHandle<Store>;
 
 /// The store as it is on every frame of playback, for the parts of the page that follow the
 /// clock (the transport, the moving messages, the space-time cursor, the log, the captions).
-/// A page provides it beside the [`Slow`] store (see [`provide`]): a component re-renders
-/// whenever a context it reads changes, so the rest of the page, which reads only the slow
-/// one, is left alone while the clock ticks.
+/// A page provides it beside the [`Ui`] (see [`provide`]): a component re-renders whenever a
+/// context it reads changes, so the rest of the page, which reads the store through the slow
+/// `Ui`, is left alone while the clock ticks.
 #[derive(Clone, PartialEq)]
 pub struct Clocked(pub StoreHandle);
 
@@ -85,36 +85,15 @@ pub fn use_store() -> StoreHandle {
         .expect("components are mounted inside the app's store provider")
 }
 
-/// The store as the slow parts of a page see it: it compares equal until the run's content key
-/// they were last derived for changes ([`use_ui`]). A cloned [`StoreHandle`] cannot serve:
-/// Yew's clone takes the reducer's current state, so a copy kept from an earlier frame
-/// compares unequal to the next frame's, and every reader of it would re-render each frame.
-#[derive(Clone)]
-pub struct Slow {
-    store: StoreHandle,
-    key: u64,
-}
-
-impl PartialEq for Slow {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.store.player, &other.store.player) && self.key == other.key
-    }
-}
-
 /// Wraps a page's `body` in its contexts: the store on every frame for the parts that follow
-/// the clock ([`Clocked`]), the slow store for the rest ([`use_slow_store`]) and the [`Ui`].
+/// the clock ([`Clocked`]), and the [`Ui`], through which the rest reads the store
+/// ([`use_slow_store`]).
 pub fn provide(store: &StoreHandle, ui: Ui, body: Html) -> Html {
-    let slow = Slow {
-        store: store.clone(),
-        key: ui.slow_key,
-    };
     html! {
         <ContextProvider<Clocked> context={Clocked(store.clone())}>
-        <ContextProvider<Slow> context={slow}>
         <ContextProvider<Ui> context={ui}>
             { body }
         </ContextProvider<Ui>>
-        </ContextProvider<Slow>>
         </ContextProvider<Clocked>>
     }
 }
@@ -287,17 +266,21 @@ impl Derived {
     }
 }
 
-/// What the page shares besides the store, all of it slow to change: the language, the
-/// selection, the trace index, and the run as the slower parts of the page see it (the content
-/// key they follow and the views derived from it, replaced only when the run's content
-/// changes, see [`content_key`], not on every frame).
+/// What the page shares besides the store on every frame, all of it slow to change: the
+/// language, the selection, the trace index, and the run as the slower parts of the page see
+/// it (the store and the views derived from it, replaced only when the run's content changes,
+/// see [`content_key`], not on every frame). One context for all of it: each context type
+/// costs its own share of the download.
 #[derive(Clone)]
 pub struct Ui {
     pub lang: Lang,
     pub selection: SelectionHandle,
     pub index: Shared<TraceIndex>,
-    /// The content key the slow views were last derived for ([`Slow`]).
-    pub slow_key: u64,
+    /// The store, for the slow parts ([`use_slow_store`]). Not compared: a clone of Yew's
+    /// reducer handle takes the reducer's current state, so a handle kept from an earlier frame
+    /// differs from the next frame's, and a context compared on it would re-render its readers
+    /// on every frame. The `Ui` changes with `derived` instead.
+    pub store: StoreHandle,
     pub derived: Rc<Derived>,
 }
 
@@ -394,7 +377,7 @@ pub fn use_ui(store: &StoreHandle, lang: Lang, selection: SelectionHandle) -> Ui
         lang,
         selection,
         index: Shared(index),
-        slow_key: content,
+        store: store.clone(),
         derived: (*derived).clone(),
     }
 }
@@ -404,9 +387,9 @@ pub fn use_ui(store: &StoreHandle, lang: Lang, selection: SelectionHandle) -> Ui
 /// Reading it does not re-render a component on every frame.
 #[hook]
 pub fn use_slow_store() -> StoreHandle {
-    let slow = use_context::<Slow>();
+    let ui = use_context::<Ui>();
     let plain = use_context::<StoreHandle>();
-    slow.map(|s| s.store)
+    ui.map(|u| u.store)
         .or(plain)
         .expect("components are mounted inside the app's store provider")
 }
