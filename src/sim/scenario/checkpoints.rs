@@ -160,8 +160,8 @@ const MARK_SPACING: u64 = 1_000;
 /// (258,000 events) spaced them 16,000 events apart, some 30 ms of replay natively, past
 /// the 33 ms a seek may take; at 64 they are 8,000 apart.
 pub(super) const MAX_MARKS: usize = 64;
-/// The most the checkpoints' copies may hold together (estimated by [`state_bytes`]): past it
-/// every other one goes and the spacing doubles, as past [`MAX_MARKS`]. A run's state grows
+/// The most the checkpoints' copies may hold together (estimated by [`state_bytes`]): before a
+/// copy would pass it, every other one goes and the spacing doubles, as past [`MAX_MARKS`]. A run's state grows
 /// with it (what each client received, the scripts' records), so an hour's copies are each
 /// several megabytes: without a bound, 64 of them held 409 MB after an hour of the steady
 /// load (the tab's memory must stay under 64 MB; at 8 MiB its wasm memory still reached
@@ -275,11 +275,13 @@ impl Checkpoints {
     pub(super) fn start(&mut self, run: Run) {
         let mut run = run;
         self.marks.clear();
-        self.push(&mut run);
+        let bytes = state_bytes(&run);
+        self.push(&mut run, bytes);
         self.no_base = self.marks.is_empty();
     }
 
-    fn push(&mut self, run: &mut Run) {
+    /// Keeps a copy of `run`, whose [`state_bytes`] are `bytes`.
+    fn push(&mut self, run: &mut Run, bytes: usize) {
         let Some(scripts) = run.scripts.try_clone() else {
             self.refused_at = Some(run.sim.events_processed);
             return;
@@ -297,14 +299,11 @@ impl Checkpoints {
         run.sim.trace = trace;
         self.marks.push(Mark {
             at: copy.sim.now(),
-            bytes: state_bytes(&copy),
+            bytes,
             trace: mark,
             run: copy,
         });
-        let held = |marks: &[Mark]| marks.iter().map(|m| m.bytes).sum::<usize>();
-        while self.marks.len() > MAX_MARKS
-            || (self.marks.len() > 1 && held(&self.marks) > MAX_MARK_BYTES)
-        {
+        if self.marks.len() > MAX_MARKS {
             self.thin();
         }
     }
@@ -318,25 +317,32 @@ impl Checkpoints {
         if run.sim.now() <= last.at || self.events_until_due(run) != 0 {
             return;
         }
-        // Thin before copying, so that the copies never hold more than the budget and the one
-        // being taken (the tab's memory is the most it ever held): a doubled spacing may then
-        // make this copy not due yet.
+        // The budget is kept before copying, never by dropping a copy just taken: the tab's
+        // memory is the most it ever held.
         let bytes = state_bytes(run);
-        if bytes > MAX_MARK_BYTES {
-            // A copy alone would be over the budget (late in a long run): none is taken, not
-            // even for a moment, and the next offer comes later.
+        let first = self.marks[0].bytes;
+        if first + bytes > MAX_MARK_BYTES {
+            // Even beside the first checkpoint alone (which always stays) the copy would pass
+            // the budget (late in a long run): none is taken, and the next offer comes later.
             self.refused_at = Some(run.sim.events_processed);
             self.spacing = self.spacing.saturating_mul(2);
             return;
         }
-        let held = self.marks.iter().map(|m| m.bytes).sum::<usize>();
-        if self.marks.len() > 1 && held + bytes > MAX_MARK_BYTES {
-            self.thin();
+        if self.held_bytes() + bytes > MAX_MARK_BYTES {
+            while self.held_bytes() + bytes > MAX_MARK_BYTES {
+                self.thin();
+            }
+            // The spacing doubled with each thinning: this copy may not be due any more.
             if self.events_until_due(run) != 0 {
                 return;
             }
         }
-        self.push(run);
+        self.push(run, bytes);
+    }
+
+    /// What the checkpoints hold together, by [`state_bytes`].
+    fn held_bytes(&self) -> usize {
+        self.marks.iter().map(|m| m.bytes).sum()
     }
 
     /// Drops every other checkpoint (the first, the run at time zero or where the inputs last
