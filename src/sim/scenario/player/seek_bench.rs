@@ -59,6 +59,20 @@ fn timed(f: impl FnOnce()) -> f64 {
     s.elapsed().as_secs_f64() * 1e3
 }
 
+/// Where both benches seek on a run ending at `horizon`: `count` random targets, and a drag
+/// back over the last 30 s by steps of `step_ms`, then by minutes down to zero. Returns the
+/// random source for the seeks' earlier targets too.
+fn seek_plan(horizon: Micros, count: usize, step_ms: u64) -> (Rng, Vec<Micros>, Vec<Micros>) {
+    let mut rng = Rng::new(42);
+    let targets = (0..count).map(|_| Micros(rng.below(horizon.0))).collect();
+    let end_ms = horizon.0 / 1_000;
+    let drag = (1..=30_000 / step_ms)
+        .map(|i| Micros::from_ms(end_ms.saturating_sub(i * step_ms)))
+        .chain((1..=9).rev().map(|m| Micros::from_ms(m * 60_000)))
+        .collect();
+    (rng, targets, drag)
+}
+
 /// Times the seeks both benches make on a player at `horizon`: from the present to each target
 /// and then to a random earlier time, then dragging back along `drag`. Prints each kind's
 /// figures; returns all the times, sorted.
@@ -114,14 +128,7 @@ fn backward_seeks_on_a_busy_run() {
         timed(|| drop(sim.clone()))
     );
     let horizon = session.now();
-    let mut rng = Rng::new(42);
-    let targets: Vec<Micros> = (0..60).map(|_| Micros(rng.below(horizon.0))).collect();
-    // Dragging back the last 30 s, then jumps of a minute down to zero.
-    let end_ms = horizon.0 / 1_000;
-    let drag: Vec<Micros> = (1..=300)
-        .map(|i| Micros::from_ms(end_ms.saturating_sub(i * 100)))
-        .chain((1..=9).rev().map(|m| Micros::from_ms(m * 60_000)))
-        .collect();
+    let (mut rng, targets, drag) = seek_plan(horizon, 60, 100);
 
     // A rebuild costs the whole run: a few samples say enough.
     println!("before (each backward seek rebuilds from time zero):");
@@ -206,14 +213,7 @@ fn backward_seeks_on_a_scripted_run() {
         sim.trace.len(),
     );
     let horizon = session.now();
-    let mut rng = Rng::new(42);
-    let targets: Vec<Micros> = (0..12).map(|_| Micros(rng.below(horizon.0))).collect();
-    // Dragging back the last 30 s by seconds, then jumps of a minute down to zero.
-    let end_ms = horizon.0 / 1_000;
-    let drag: Vec<Micros> = (1..=30)
-        .map(|i| Micros::from_ms(end_ms.saturating_sub(i * 1_000)))
-        .chain((1..=9).rev().map(|m| Micros::from_ms(m * 60_000)))
-        .collect();
+    let (mut rng, targets, drag) = seek_plan(horizon, 12, 1_000);
     println!("before (each backward seek replays from time zero):");
     stats(
         "random targets",
