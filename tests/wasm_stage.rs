@@ -216,17 +216,20 @@ async fn a_lesson_places_master_and_slave_chips() {
     assert_eq!(all(&root, "svg.cluster-view path.gm-ring").len(), 1);
 }
 
-/// Counts, from now on, the messages drawn in flight under `root`. A flight is on screen for a
-/// few frames only, so a page-side observer records every one the page draws (a test polling
-/// the DOM could miss them all on a busy machine); read the count with [`flights_seen`].
+/// Counts, from now on, the messages drawn in flight under `root` (the motion canvas says how
+/// many it painted in its `data-drawn`). A flight is on screen for a few frames only, so a
+/// page-side observer records every count the page paints (a test polling the DOM could miss
+/// them all on a busy machine); read the sum with [`flights_seen`].
 fn watch_flights(root: &Element) {
     root.set_attribute("data-watch-flights", "").unwrap();
     js_sys::eval(
         "(() => { const root = document.querySelector('[data-watch-flights]'); \
          window.__flightsSeen = 0; \
          new MutationObserver(() => { \
-           window.__flightsSeen += root.querySelectorAll('g.motion g.msg').length; \
-         }).observe(root, { childList: true, subtree: true }); })()",
+           const c = root.querySelector('canvas.motion'); \
+           window.__flightsSeen += Number(c ? c.getAttribute('data-drawn') : 0); \
+         }).observe(root, { childList: true, subtree: true, attributes: true, \
+           attributeFilter: ['data-drawn'] }); })()",
     )
     .unwrap();
 }

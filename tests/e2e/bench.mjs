@@ -109,7 +109,7 @@ export async function runBench(page, baseUrl, { nodes = 5, speed = 1, seconds = 
     const loop = (ts) => {
       window.__intervals.push(ts - last);
       last = ts;
-      const m = document.querySelector('g.motion');
+      const m = document.querySelector('canvas.motion');
       if (m) window.__inFlight.push(Number(m.getAttribute('data-in-flight')));
       if (!window.__stopBench) requestAnimationFrame(loop);
     };

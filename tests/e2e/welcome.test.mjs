@@ -29,7 +29,7 @@ test('opens on a mirrored queue at work, playing slowly, with what to try first'
   await eventually('the clock past 100 ms of cluster time', async () => (await clock(page)) > start + 100_000, 60_000);
   await eventually('a frame that skipped quiet time', async () => (await page.locator('.skipped').textContent()).includes('skipped'), 60_000);
   // Messages are drawn on the wire at some frame.
-  await eventually('a message drawn in flight', async () => Number((await page.locator('g.motion').getAttribute('data-in-flight')) ?? 0) > 0, 60_000);
+  await eventually('a message drawn in flight', async () => Number((await page.locator('canvas.motion').getAttribute('data-in-flight')) ?? 0) > 0, 60_000);
   await page.screenshot({ path: shot('welcome-desktop.png') });
   // Skipping can be turned off; the hint goes once the learner acts.
   await skip.click();
@@ -48,4 +48,38 @@ test('在手机上也以中文打开欢迎场景', async () => {
   assert.match(await hint.textContent(), /先试试：点击 node1/);
   await eventually('the speed in Chinese', async () => (await page.locator('.speed-value').textContent()) === '1 秒 = 10 ms', 30_000);
   await page.screenshot({ path: shot('welcome-phone-zh.png') });
+});
+
+test('a message in flight is chosen by clicking it on the stage', async () => {
+  const page = desktop.page;
+  await page.goto(desktop.baseUrl);
+  await page.getByRole('button', { name: 'Pause', exact: true }).waitFor({ timeout: 60_000 });
+  const canvas = page.locator('canvas.motion');
+  const drawn = async () => Number((await canvas.getAttribute('data-drawn')) ?? 0);
+  // Paused with a message on the wire (a flight lasts a few frames, so pause until one is).
+  await eventually('paused with a message drawn', async () => {
+    if ((await page.getByRole('button', { name: 'Play', exact: true }).count()) === 1) {
+      if ((await drawn()) > 0) return true;
+      await page.getByRole('button', { name: 'Play', exact: true }).click();
+    }
+    if ((await drawn()) > 0) await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    return false;
+  }, 60_000);
+  // The messages are painted, not elements: find one painted pixel and click there.
+  const at = await canvas.evaluate((c) => {
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const r = c.getBoundingClientRect();
+    for (let i = 3; i < data.length; i += 4) {
+      if (data[i] > 200) {
+        const px = ((i - 3) / 4) % c.width;
+        const py = Math.floor((i - 3) / 4 / c.width);
+        return { x: r.left + (px * r.width) / c.width, y: r.top + (py * r.height) / c.height };
+      }
+    }
+    return null;
+  });
+  assert.ok(at, 'a message is painted on the canvas');
+  await page.mouse.click(at.x, at.y);
+  // The inspector opens on it: a message's facts begin with its kind.
+  await page.locator('.inspector dt', { hasText: 'Kind' }).waitFor({ timeout: 10_000 });
 });

@@ -972,8 +972,8 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
                         { raw((*layer).clone()) }
                     </g>
                     <crate::ui::stage::exchanges::ExchangeStrip items={exchange_items} {lang} />
-                    <MotionLayer geometry={geometry} reduced={*reduced} />
                 </svg>
+                <MotionLayer geometry={geometry} reduced={*reduced} />
             </div>
             if *reduced { <p class="hint">{ text.motion_reduced }</p> }
             { menu_html.unwrap_or_default() }

@@ -6,7 +6,7 @@ use crate::put;
 use crate::sim::NodeState;
 use crate::ui::i18n::Text;
 use crate::ui::markup::esc;
-use crate::ui::stage::motion::{kind_class, shape_href, KINDS};
+use crate::ui::stage::motion::{kind_class, shape_id, KINDS};
 
 /// Every node state, in the order the legend lists them.
 pub const NODE_STATES: [NodeState; 4] = [
@@ -105,9 +105,9 @@ pub fn legend_markup(text: &Text) -> String {
     );
     for k in KINDS {
         let swatch = format!(
-            r#"<g class="msg {}"><use href="{}"/></g>"#,
+            r##"<g class="msg {}"><use href="#{}"/></g>"##,
             kind_class(k),
-            shape_href(k)
+            shape_id(k)
         );
         item(&mut out, &swatch, text.kind_name(k), true);
     }

@@ -1,21 +1,20 @@
 //! Messages in motion: every `Send` of the trace is drawn travelling along its link from its
 //! send time to its arrival time, and every `Lost` one vanishes where it died. Positions are
 //! recomputed on each display frame from the cursor, so scrubbing, stepping and playing all
-//! show the same picture for the same instant.
+//! show the same picture for the same instant: which messages fly and where is worked out
+//! here and in [`dots`]; [`canvas`] paints them.
 
-use std::rc::Rc;
+pub mod canvas;
+pub mod dots;
+
+pub use canvas::MotionLayer;
 
 use yew::prelude::*;
 
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, MsgKind, Trace, TraceEvent, TraceKind};
-use crate::ui::context::use_index;
-use crate::ui::context::use_lang;
-use crate::ui::context::use_store;
-use crate::ui::context::{use_selection, Selection};
-use crate::ui::fmt::{f1, Fixed};
-use crate::ui::markup::on_click;
-use crate::ui::stage::layout::{Geometry, Point};
+use crate::ui::fmt::f1;
+use crate::ui::stage::layout::Point;
 
 /// How long a lost message takes to vanish, in wall-clock milliseconds (so it reads the same at
 /// every playback speed).
@@ -186,41 +185,49 @@ pub const KINDS: [MsgKind; 11] = [
     MsgKind::SyncBatch,
 ];
 
-/// The shape of each message kind, drawn once in the diagram's `<defs>` and reused by `<use>`
-/// (keeps a frame's DOM small). Shapes differ as well as colours.
+/// The shape of each message kind as SVG path data around its centre, by `<defs>` id: one
+/// table for the stage's canvas ([`canvas`]) and the legend's swatches (which `<use>` the
+/// diagram's `<defs>`), so the two cannot drift apart. Shapes differ as well as colours.
+pub const SHAPES: [(&str, &str); 12] = [
+    ("m-publish", "M-6 0A6 6 0 1 0 6 0A6 6 0 1 0 -6 0Z"),
+    ("m-gm", "M0 -7L7 0L0 7L-7 0Z"),
+    ("m-gmack", "M0 -5L5 0L0 5L-5 0Z"),
+    ("m-catchup", "M0 -7L7 0L0 7L-7 0Z"),
+    ("m-rconfirm", "M-6 5L0 -6L6 5Z"),
+    ("m-confirm", "M-6 -5L0 6L6 -5Z"),
+    ("m-deliver", "M-6 -6H6V6H-6Z"),
+    ("m-ack", "M-4.5 -4.5H4.5V4.5H-4.5Z"),
+    ("m-request", "M-4 0A4 4 0 1 0 4 0A4 4 0 1 0 -4 0Z"),
+    ("m-cancel", "M-5 -5L5 5M5 -5L-5 5"),
+    ("m-sync", "M-8 -5H8V-1H-8ZM-8 1H8V5H-8Z"),
+    (LOST_SHAPE, "M-7 -7L7 7M7 -7L-7 7"),
+];
+
+/// The `<defs>` id of the cross a lost message vanishes under.
+pub const LOST_SHAPE: &str = "m-lost";
+
+/// The message shapes as the diagram's `<defs>` (the legend refers to them by id).
 pub fn shape_defs() -> Html {
-    html! {
-        <>
-            <circle id="m-publish" r="6" />
-            <path id="m-gm" d="M0 -7L7 0L0 7L-7 0Z" />
-            <path id="m-gmack" d="M0 -5L5 0L0 5L-5 0Z" />
-            <path id="m-catchup" d="M0 -7L7 0L0 7L-7 0Z" />
-            <path id="m-rconfirm" d="M-6 5L0 -6L6 5Z" />
-            <path id="m-confirm" d="M-6 -5L0 6L6 -5Z" />
-            <rect id="m-deliver" x="-6" y="-6" width="12" height="12" />
-            <rect id="m-ack" x="-4.5" y="-4.5" width="9" height="9" />
-            <circle id="m-request" r="4" />
-            <path id="m-cancel" d="M-5 -5L5 5M5 -5L-5 5" />
-            <path id="m-sync" d="M-8 -5H8V-1H-8ZM-8 1H8V5H-8Z" />
-            <path id="m-lost" d="M-7 -7L7 7M7 -7L-7 7" />
-        </>
-    }
+    SHAPES
+        .iter()
+        .map(|(id, d)| html! { <path id={*id} d={*d} /> })
+        .collect()
 }
 
-/// The `<use>` target of a kind's shape.
-pub fn shape_href(kind: MsgKind) -> &'static str {
+/// The `<defs>` id of a kind's shape.
+pub fn shape_id(kind: MsgKind) -> &'static str {
     match kind {
-        MsgKind::Publish => "#m-publish",
-        MsgKind::GmPubs => "#m-gm",
-        MsgKind::GmAcks => "#m-gmack",
-        MsgKind::GmCatchup => "#m-catchup",
-        MsgKind::ReplicaConfirm => "#m-rconfirm",
-        MsgKind::Confirm => "#m-confirm",
-        MsgKind::Deliver | MsgKind::Redeliver => "#m-deliver",
-        MsgKind::ClientAck | MsgKind::ClientReject => "#m-ack",
-        MsgKind::Request => "#m-request",
-        MsgKind::Cancel => "#m-cancel",
-        MsgKind::SyncBatch => "#m-sync",
+        MsgKind::Publish => "m-publish",
+        MsgKind::GmPubs => "m-gm",
+        MsgKind::GmAcks => "m-gmack",
+        MsgKind::GmCatchup => "m-catchup",
+        MsgKind::ReplicaConfirm => "m-rconfirm",
+        MsgKind::Confirm => "m-confirm",
+        MsgKind::Deliver | MsgKind::Redeliver => "m-deliver",
+        MsgKind::ClientAck | MsgKind::ClientReject => "m-ack",
+        MsgKind::Request => "m-request",
+        MsgKind::Cancel => "m-cancel",
+        MsgKind::SyncBatch => "m-sync",
     }
 }
 
@@ -233,103 +240,6 @@ pub fn prefers_reduced_motion() -> bool {
                 .flatten()
         })
         .is_some_and(|m| m.matches())
-}
-
-#[derive(Properties, PartialEq)]
-pub struct MotionLayerProps {
-    pub geometry: Rc<Geometry>,
-    pub reduced: bool,
-}
-
-/// The moving messages, redrawn every frame. Positions come from the live trace: the past on
-/// display is always a prefix of it, so the same messages fly whether the reader plays, steps
-/// or scrubs.
-#[function_component]
-pub fn MotionLayer(props: &MotionLayerProps) -> Html {
-    let store = use_store();
-    let lang = use_lang();
-    let selection = use_selection();
-    let index = use_index();
-    let player = store.player();
-    let live = &player.session.run.sim;
-    let view = player.view();
-    let t = player.cursor;
-    let longest = {
-        // The app keeps the index current; a layer mounted alone keeps its own.
-        let mut ix = index.0.borrow_mut();
-        ix.update(&live.trace);
-        ix.longest
-    };
-    let vanish = Micros((VANISH_WALL_MS * 1000.0 * player.speed) as u64);
-    let flights = flights_at(&live.trace, t, longest, vanish);
-    let in_flight = flights.iter().filter(|f| f.vanishing.is_none()).count();
-    let selected = match *selection {
-        Some(Selection::Event(i)) => Some(i),
-        _ => None,
-    };
-    let text = lang.text();
-    let g = &props.geometry;
-    let dots: Html = flights
-        .iter()
-        .take(MAX_DRAWN)
-        .filter_map(|f| {
-            let a = g
-                .endpoint(live, f.from)
-                .or_else(|| g.endpoint(view, f.from))?;
-            let b = g.endpoint(live, f.to).or_else(|| g.endpoint(view, f.to))?;
-            let ring = is_ring(f.kind);
-            // Chosen through the layer's one delegated handler: a handler per dot, made anew
-            // on every frame, was registered again on every frame for every dot.
-            let sel = format!("e{}", f.index);
-            let title = text.kind_name(f.kind);
-            let class = classes!(
-                "msg",
-                kind_class(f.kind),
-                f.vanishing.is_some().then_some("vanishing"),
-                (selected == Some(f.index)).then_some("selected")
-            );
-            Some(if let Some(age) = f.vanishing {
-                let p = b;
-                html! {
-                    <g key={f.index} {class} data-sel={sel}
-                        transform={format!("translate({} {})", f1(p.x), f1(p.y))}
-                        opacity={Fixed(1.0 - age, 2).to_string()}>
-                        <title>{ format!("{title} — {}", text.lost) }</title>
-                        <use href={shape_href(f.kind)} />
-                        <use class="lost-mark" href="#m-lost"
-                            transform={format!("scale({})", Fixed(1.0 + age, 2))} />
-                    </g>
-                }
-            } else if props.reduced {
-                // No movement: the route is drawn with the message resting half way.
-                let p = point_on_path(a, b, ring, 0.5);
-                html! {
-                    <g key={f.index} {class} data-sel={sel}>
-                        <title>{ title }</title>
-                        <path class="route" d={path_d(a, b, ring)} />
-                        <use href={shape_href(f.kind)}
-                            transform={format!("translate({} {})", f1(p.x), f1(p.y))} />
-                    </g>
-                }
-            } else {
-                let p = point_on_path(a, b, ring, f.progress);
-                html! {
-                    <g key={f.index} {class} data-sel={sel}
-                        transform={format!("translate({} {})", f1(p.x), f1(p.y))}>
-                        <title>{ title }</title>
-                        <circle class="hit" r="10" />
-                        <use href={shape_href(f.kind)} />
-                    </g>
-                }
-            })
-        })
-        .collect();
-    html! {
-        <g class="motion" onclick={on_click(&store, &selection, None)} data-in-flight={in_flight.to_string()}
-            data-drawn={flights.len().min(MAX_DRAWN).to_string()}>
-            { dots }
-        </g>
-    }
 }
 
 #[cfg(test)]
