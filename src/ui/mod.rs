@@ -17,6 +17,7 @@ pub mod fmt;
 pub mod fork;
 pub mod guide;
 pub mod i18n;
+pub mod kept;
 pub mod markup;
 pub mod panels;
 pub mod panic_panel;

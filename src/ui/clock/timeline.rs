@@ -21,6 +21,7 @@ use crate::ui::context::{load, load_generation, use_derived, use_index, TraceInd
 use crate::ui::context::{use_store, wall_ms, StoreHandle, SLOW_EVERY_MS};
 use crate::ui::fmt::{fmt_time, Fixed};
 use crate::ui::i18n::{fill, Text};
+use crate::ui::kept::Kept;
 use crate::ui::markup::{esc, on_click, raw};
 
 /// The time of the last trace entry strictly before `t` (where "step back" goes).
@@ -161,6 +162,14 @@ fn chapters_key(marks: &[crate::sim::scenario::captions::Mark]) -> u64 {
     h.finish()
 }
 
+/// A time on the clock, in a box as wide as its text in the monospace font (`.clock-t`): the
+/// figures change on every frame of playback, and a box of its own size is laid out alone
+/// instead of with the whole page. Its width changes only when the text's length does.
+fn clock_figure(time: String) -> Html {
+    let width = format!("width:{}ch", time.chars().count());
+    html! { <span class="clock-t" style={width}>{ time }</span> }
+}
+
 fn dispatch_cb(store: &StoreHandle, action: Action) -> Callback<MouseEvent> {
     let store = store.clone();
     Callback::from(move |_| store.dispatch(action.clone()))
@@ -274,14 +283,14 @@ pub fn TransportBar() -> Html {
             move |(_, h, _, fork, lang)| {
                 let p = store.player();
                 let ix = index.0.borrow();
-                marks_markup(
+                raw(marks_markup(
                     &p.session.run.sim.trace,
                     &ix,
                     *h,
                     &anomaly_times,
                     *fork,
                     lang.text(),
-                )
+                ))
             },
         )
     };
@@ -290,7 +299,10 @@ pub fn TransportBar() -> Html {
         let key = (chapters_key(marks), marks_horizon);
         let store = store.clone();
         use_memo(key, move |(_, h)| {
-            chapter_ticks(&store.player().session.run.narration.marks, *h)
+            raw(chapter_ticks(
+                &store.player().session.run.narration.marks,
+                *h,
+            ))
         })
     };
     let thinned = player.thinned();
@@ -345,9 +357,9 @@ pub fn TransportBar() -> Html {
                 </div>
                 <SpeedControl />
                 <div class="clock" aria-label={text.clock_label}>
-                    <span class="clock-now">{ fmt_time(cursor) }</span>
+                    <span class="clock-now">{ clock_figure(fmt_time(cursor)) }</span>
                     <span class="clock-sep">{ " / " }</span>
-                    <span class="clock-end">{ fmt_time(horizon) }</span>
+                    <span class="clock-end">{ clock_figure(fmt_time(horizon)) }</span>
                     <span class={classes!("clock-state", in_past.then_some("past"))}>
                         { if in_past { text.in_past } else { text.at_present } }
                     </span>
@@ -358,7 +370,7 @@ pub fn TransportBar() -> Html {
                     aria-label={text.timeline} aria-valuetext={fmt_time(cursor)}
                     value={cursor.0.to_string()} oninput={on_seek} />
                 <div class="marks-frame" style={format!("transform:scaleX({})", Fixed(squeeze, 5))}
-                    onclick={on_click(&store, &selection, None)}>{ raw((*marks_html).clone()) }{ raw((*chapters_html).clone()) }</div>
+                    onclick={on_click(&store, &selection, None)}><Kept html={marks_html} /><Kept html={chapters_html} /></div>
             </div>
             <ThinnedNotice {thinned} />
             if let Some(n) = (*notice).clone() {

@@ -15,6 +15,7 @@ use crate::ui::context::{use_derived, use_index, Shared, StoreRef, TraceIndex};
 use crate::ui::context::{use_selection, Selection};
 use crate::ui::fmt::{fmt_time, Fixed};
 use crate::ui::i18n::Lang;
+use crate::ui::kept::{ByPtr, Kept};
 use crate::ui::markup::{esc, on_click};
 use crate::ui::stage::inspector::event_text;
 use crate::ui::stage::motion::kind_class;
@@ -357,12 +358,22 @@ fn LogList(props: &LogListProps) -> Html {
             causes,
             lang,
         },
-        rows_markup,
+        |key| {
+            rows_markup(key)
+                .into_iter()
+                .map(|(k, m)| {
+                    Html::from(VList::with_children(
+                        vec![Html::from_html_unchecked(m)],
+                        Some(Key::from(k)),
+                    ))
+                })
+                .collect::<Html>()
+        },
     );
     {
         let list_ref = list_ref.clone();
-        let rows_html = rows_html.clone();
-        use_effect_with((reached, rows_html, lang), move |(reached, _, lang)| {
+        let rows = ByPtr(rows_html.clone());
+        use_effect_with((reached, rows, lang), move |(reached, _, lang)| {
             if let Some(list) = list_ref.cast::<web_sys::Element>() {
                 mark_reached(&list, *reached, lang.text().log_future);
             }
@@ -376,10 +387,7 @@ fn LogList(props: &LogListProps) -> Html {
             <ol class="log" ref={list_ref} {onscroll} aria-label={text.log_rows}
                 onclick={on_click(&store, &selection, None)}>
                 <li class="log-spacer" aria-hidden="true" style={format!("height:{}px", count as f64 * ROW_H)} />
-                { for rows_html.iter().map(|(k, m)| Html::from(VList::with_children(
-                    vec![Html::from_html_unchecked(m.clone())],
-                    Some(Key::from(*k)),
-                ))) }
+                <Kept html={rows_html} />
             </ol>
         </>
     }

@@ -20,6 +20,7 @@ use crate::ui::context::{use_index, Shared, StoreRef, TraceIndex};
 use crate::ui::context::{use_selection, Selection};
 use crate::ui::fmt::{endpoint_name_at, endpoint_node, f1, fmt_span, host, Fixed};
 use crate::ui::i18n::{fill, Lang};
+use crate::ui::kept::Kept;
 use crate::ui::markup::{esc, on_click};
 use crate::ui::stage::motion::kind_class;
 
@@ -155,10 +156,10 @@ pub struct Drawn {
     pub y2: f64,
 }
 
-/// The arrows layer: its markup in slices, and the arrows drawn in shared paths.
-#[derive(PartialEq)]
+/// The arrows layer: its slices' markup (keyed by slice, in a [`Kept`]), and the arrows drawn
+/// in shared paths.
 struct Arrows {
-    slices: Vec<(u64, AttrValue)>,
+    slices: Rc<Html>,
     drawn: Rc<Vec<Drawn>>,
 }
 
@@ -365,8 +366,12 @@ fn arrows_markup(props: &ArrowsKey) -> Arrows {
         slices.push((last, flush(&mut hit, &mut lines, &mut heads, &mut singles)));
     }
     drop(player);
+    let slices = slices
+        .into_iter()
+        .map(|(k, m)| html! { <g key={k}>{ Html::from_html_unchecked(m) }</g> })
+        .collect::<Html>();
     Arrows {
-        slices,
+        slices: Rc::new(slices),
         drawn: Rc::new(drawn),
     }
 }
@@ -610,20 +615,22 @@ pub fn SpaceTime() -> Html {
             level.set(Some(next));
         })
     };
-    let lane_rows: Html = lanes
-        .labels
-        .iter()
-        .enumerate()
-        .map(|(i, label)| {
-            let y = lanes.y(i);
-            html! {
-                <g class={classes!("st-lane", (i >= lanes.nodes).then_some("client-lane"))}>
-                    <line x1="118" x2="1000" y1={f1(y).to_string()} y2={f1(y).to_string()} />
-                    <text x="8" y={f1(y + 4.0).to_string()}>{ label }</text>
-                </g>
-            }
-        })
-        .collect();
+    let lane_rows = use_memo(lanes.clone(), |lanes| {
+        lanes
+            .labels
+            .iter()
+            .enumerate()
+            .map(|(i, label)| {
+                let y = lanes.y(i);
+                html! {
+                    <g class={classes!("st-lane", (i >= lanes.nodes).then_some("client-lane"))}>
+                        <line x1="118" x2="1000" y1={f1(y).to_string()} y2={f1(y).to_string()} />
+                        <text x="8" y={f1(y + 4.0).to_string()}>{ label }</text>
+                    </g>
+                }
+            })
+            .collect::<Html>()
+    });
     let clip_w = ST_W - LABEL_W;
     html! {
         <section class="card st-card" aria-labelledby="st-h">
@@ -648,12 +655,10 @@ pub fn SpaceTime() -> Html {
                     </marker>
                 </defs>
                 <rect class="st-future" x={f1(now_x).to_string()} y="0" width={f1(ST_W - now_x).to_string()} height={Fixed(height, 0).to_string()} />
-                { lane_rows }
+                <Kept html={lane_rows} />
                 <g clip-path="url(#st-clip)" {onclick}>
                     <g transform={format!("translate({} 0)", Fixed(slide, 2))}>
-                        <g class="st-arrows">{ for arrows_html.slices.iter().map(|(k, m)| html! {
-                            <g key={*k}>{ Html::from_html_unchecked(m.clone()) }</g>
-                        }) }</g>
+                        <g class="st-arrows"><Kept html={arrows_html.slices.clone()} /></g>
                         { for hovered }
                     </g>
                 </g>
