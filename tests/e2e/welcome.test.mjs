@@ -83,3 +83,37 @@ test('a message in flight is chosen by clicking it on the stage', async () => {
   // The inspector opens on it: a message's facts begin with its kind.
   await page.locator('.inspector dt', { hasText: 'Kind' }).waitFor({ timeout: 10_000 });
 });
+
+test('an arrow of the space-time diagram is chosen by clicking it', async () => {
+  const page = desktop.page;
+  await page.goto(desktop.baseUrl);
+  await page.getByRole('button', { name: 'Pause', exact: true }).waitFor({ timeout: 60_000 });
+  const canvas = page.locator('canvas.st-canvas');
+  // The arrows are painted over the future's shade: a painted pixel unlike the shade (read in
+  // the plot's top-right corner, always in the future) is an arrow.
+  const arrowPixel = () =>
+    canvas.evaluate((c) => {
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const at = (x, y) => (y * c.width + x) * 4;
+      const shade = at(c.width - 2, 1);
+      const r = c.getBoundingClientRect();
+      for (let i = 0; i < data.length; i += 4) {
+        const same = [0, 1, 2].every((k) => Math.abs(data[i + k] - data[shade + k]) < 8);
+        if (data[i + 3] > 200 && !same) {
+          const px = (i / 4) % c.width;
+          const py = Math.floor(i / 4 / c.width);
+          return { x: r.left + (px * r.width) / c.width, y: r.top + (py * r.height) / c.height };
+        }
+      }
+      return null;
+    });
+  await eventually('an arrow painted', async () => (await arrowPixel()) !== null, 60_000);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await page.getByRole('button', { name: 'Play', exact: true }).waitFor();
+  await canvas.scrollIntoViewIfNeeded();
+  let at = null;
+  await eventually('an arrow painted while paused', async () => (at = await arrowPixel()) !== null, 30_000);
+  await page.mouse.click(at.x, at.y);
+  // The inspector opens on the message that arrow carries.
+  await page.locator('.inspector dt', { hasText: 'Kind' }).waitFor({ timeout: 10_000 });
+});

@@ -989,7 +989,7 @@ mod tests {
             assert_ne!(EN.state(state), ZH.state(state));
             assert_ne!(EN.state_hint(state), ZH.state_hint(state));
         }
-        for kind in crate::ui::stage::motion::KINDS {
+        for kind in crate::ui::stage::kinds::KINDS {
             assert_ne!(EN.kind_name(kind), ZH.kind_name(kind));
         }
         for (en, zh) in EN.notes.iter().zip(&ZH.notes) {

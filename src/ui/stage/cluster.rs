@@ -19,11 +19,12 @@ use crate::ui::fmt::{f1, role_text, side_letter, Fixed};
 use crate::ui::i18n::settings::SettingsText;
 use crate::ui::i18n::{fill, Text};
 use crate::ui::markup::{esc, on_click, on_key, raw, MenuCallback};
+use crate::ui::stage::kinds::shape_defs;
 use crate::ui::stage::layout::{
     Frame, Geometry, CARD_H, CARD_W, CHIP_H, CHIP_W, CLIENT_H, CLIENT_W,
 };
 use crate::ui::stage::legend::{state_class, GLYPH_MASTER, GLYPH_SYNCED, GLYPH_UNSYNCED};
-use crate::ui::stage::motion::{path_d, prefers_reduced_motion, shape_defs, MotionLayer};
+use crate::ui::stage::motion::{path_d, prefers_reduced_motion, MotionLayer};
 use crate::ui::stage::node_menu::{self, MenuKey};
 use crate::ui::stage::settings::SettingsDialog;
 

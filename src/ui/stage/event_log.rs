@@ -18,7 +18,7 @@ use crate::ui::i18n::Lang;
 use crate::ui::kept::{ByPtr, Kept};
 use crate::ui::markup::{esc, on_click};
 use crate::ui::stage::inspector::event_text;
-use crate::ui::stage::motion::kind_class;
+use crate::ui::stage::kinds::kind_class;
 
 /// Height of one row, in CSS pixels (the stylesheet uses the same).
 pub const ROW_H: f64 = 24.0;

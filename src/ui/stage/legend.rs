@@ -6,7 +6,7 @@ use crate::put;
 use crate::sim::NodeState;
 use crate::ui::i18n::Text;
 use crate::ui::markup::esc;
-use crate::ui::stage::motion::{kind_class, shape_id, KINDS};
+use crate::ui::stage::kinds::{kind_class, shape_id, KINDS};
 
 /// Every node state, in the order the legend lists them.
 pub const NODE_STATES: [NodeState; 4] = [

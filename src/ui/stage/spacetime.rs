@@ -7,6 +7,7 @@
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
+use web_sys::{HtmlCanvasElement, Path2d};
 use yew::prelude::*;
 
 use crate::put;
@@ -22,7 +23,8 @@ use crate::ui::fmt::{endpoint_name_at, endpoint_node, f1, fmt_span, host, Fixed}
 use crate::ui::i18n::{fill, Lang};
 use crate::ui::kept::Kept;
 use crate::ui::markup::{esc, on_click};
-use crate::ui::stage::motion::kind_class;
+use crate::ui::stage::kinds::kind_class;
+use crate::ui::stage::paint::{observe_size, Surface};
 
 pub const ST_W: f64 = 1000.0;
 const LABEL_W: f64 = 118.0;
@@ -35,8 +37,6 @@ const MAX_ARROWS: usize = 300;
 /// The arrows' coordinates are relative to an epoch that moves only every this many spans, so
 /// that an arrow keeps its coordinates (and its DOM) while it stays in view.
 const EPOCH_SPANS: u64 = 32;
-/// The arrows' markup is cut into this many slices per span (see [`arrows_markup`]).
-const SLICES_PER_SPAN: u64 = 64;
 
 /// The zoom levels: how much simulated time the plot spans.
 pub const SPANS: [u64; 17] = [
@@ -144,7 +144,7 @@ struct ArrowsKey {
     lang: Lang,
 }
 
-/// An arrow drawn inside its slice's shared paths, in the layer's coordinates: what a pointer
+/// An arrow painted on the canvas, in the layer's coordinates: what a pointer
 /// over those paths is matched against (see [`nearest`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Drawn {
@@ -156,16 +156,22 @@ pub struct Drawn {
     pub y2: f64,
 }
 
-/// The arrows layer: its slices' markup (keyed by slice, in a [`Kept`]), and the arrows drawn
-/// in shared paths.
+/// The arrows of the window: what the canvas paints (their path data, in the layer's
+/// coordinates), the few drawn as elements, and where each painted one lies (for the pointer).
 struct Arrows {
-    slices: Rc<Html>,
+    /// A line path per kind class (`k-publish`…).
+    lines: Vec<(&'static str, String)>,
+    /// Every painted arrow's head, as one path.
+    heads: String,
+    /// The selected and the lost arrows, as elements with their titles.
+    singles: Rc<Html>,
+    has_singles: bool,
     drawn: Rc<Vec<Drawn>>,
 }
 
 /// The arrowhead of `#st-head` (viewBox 0 0 10 10, 6 stroke widths wide, its reference point
 /// at x = 9) at the end of a line drawn 1.6 units wide, as a closed path: heads drawn as one
-/// path per slice look like the marker without an element per arrow.
+/// path look like the marker without an element per arrow.
 fn head(out: &mut String, x1: f64, y1: f64, x2: f64, y2: f64) {
     let (dx, dy) = (x2 - x1, y2 - y1);
     let len = (dx * dx + dy * dy).sqrt();
@@ -207,7 +213,8 @@ pub fn nearest(drawn: &[Drawn], x: f64, y: f64) -> Option<usize> {
         .map(|(_, i)| i)
 }
 
-/// Half the width of the arrows' hit stroke (`.st-hit` in the stylesheet is twice this).
+/// How near a painted arrow the pointer must be to hit it (an arrow drawn as an element has a
+/// hit line twice this wide, `.st-arrow .hit` in the stylesheet).
 const HIT_R: f64 = 4.5;
 
 /// One arrow as its own element, with its title and hit line: the selected one, a lost one (its
@@ -237,15 +244,13 @@ fn arrow_element(
     );
 }
 
-/// The arrows of a window three spans wide, in coordinates relative to `epoch`: the parent
-/// slides this layer as the clock moves; it is redrawn only when the window steps or the trace
-/// grows. The markup comes in slices of [`SLICES_PER_SPAN`]ths of a span by send time (the
-/// slice's number, its markup): a slice whose arrows did not change keeps its DOM, so a growing
-/// trace re-creates only the newest slice's arrows instead of all of them. Within a slice the
-/// arrows share a few paths (a line path per kind, one path of heads, one hit path): at 1× a
-/// busy cluster sends over a thousand messages a second, and an element per arrow cost the
-/// page most of its frame. The selected and the lost arrows keep their own elements.
-fn arrows_markup(props: &ArrowsKey) -> Arrows {
+/// The arrows of a window three spans wide, in coordinates relative to `epoch`: the canvas
+/// slides them as the clock moves; they are worked out again only when the window steps or the
+/// trace grows. At 1× a busy cluster sends over a thousand messages a second: an element per
+/// arrow cost the page most of its frame, and even shared paths were re-created, styled and
+/// laid out ten times a second. Painted, they are a line path per kind and one path of heads.
+/// The selected and the lost arrows keep their own elements (a title, dashes, a cross).
+fn arrows_of(props: &ArrowsKey) -> Arrows {
     let index = &props.index;
     let player = props.store.player();
     let live = &player.session.run.sim;
@@ -257,58 +262,12 @@ fn arrows_markup(props: &ArrowsKey) -> Arrows {
     let text = props.lang.text();
     let k = props.plot_w / props.span as f64;
     let x = |t: Micros| (t.0 as f64 - props.epoch.0 as f64) * k;
-    let slice_len = (props.span / SLICES_PER_SPAN).max(1);
-    let mut slices: Vec<(u64, AttrValue)> = Vec::new();
     let mut drawn = Vec::new();
-    let mut slice = None;
-    // The slice being written: its hit path, its line paths by kind class, its heads, and the
-    // arrows drawn as elements.
-    let mut hit = String::new();
     let mut lines: Vec<(&'static str, String)> = Vec::new();
     let mut heads = String::new();
     let mut singles = String::new();
-    let flush = |hit: &mut String,
-                 lines: &mut Vec<(&'static str, String)>,
-                 heads: &mut String,
-                 singles: &mut String| {
-        let mut out = String::with_capacity(hit.len() * 3 + singles.len() + 64);
-        if !hit.is_empty() {
-            put!(out, r#"<path class="st-hit" d="{hit}"/>"#);
-        }
-        for (class, d) in lines.drain(..) {
-            put!(out, r#"<path class="st-bulk {class}" d="{d}"/>"#);
-        }
-        if !heads.is_empty() {
-            put!(out, r#"<path class="st-heads" d="{heads}"/>"#);
-        }
-        out.push_str(singles);
-        hit.clear();
-        heads.clear();
-        singles.clear();
-        AttrValue::from(out)
-    };
-    let mut shown = arrows_in(&live.trace, props.from, props.to, longest);
-    // The cut at MAX_ARROWS is widened to the start of its slice, so that the oldest slice drawn
-    // stays the same while the trace grows instead of losing an arrow at every redraw.
-    if let (MAX_ARROWS, Some(&first)) = (shown.len(), shown.first()) {
-        let edge = live.trace[first].at.0 / slice_len * slice_len;
-        let earlier: Vec<usize> = (live.trace.base()..first)
-            .rev()
-            .take_while(|&i| live.trace[i].at.0 >= edge)
-            .filter(|&i| {
-                matches!(&live.trace[i].kind, TraceKind::Send { arrive, .. } if *arrive >= props.from)
-            })
-            .collect();
-        shown.splice(0..0, earlier.into_iter().rev());
-    }
-    for i in shown {
+    for i in arrows_in(&live.trace, props.from, props.to, longest) {
         let e = &live.trace[i];
-        let at = e.at.0 / slice_len;
-        if slice != Some(at) {
-            if let Some(done) = slice.replace(at) {
-                slices.push((done, flush(&mut hit, &mut lines, &mut heads, &mut singles)));
-            }
-        }
         let TraceKind::Send {
             id,
             from,
@@ -350,9 +309,7 @@ fn arrows_markup(props: &ArrowsKey) -> Arrows {
                 &mut lines.last_mut().expect("just pushed").1
             }
         };
-        let (a, b, c, dd) = (f1(x1), f1(y1), f1(x2), f1(y2));
-        put!(d, "M{a} {b}L{c} {dd}");
-        put!(hit, "M{a} {b}L{c} {dd}");
+        put!(d, "M{} {}L{} {}", f1(x1), f1(y1), f1(x2), f1(y2));
         head(&mut heads, x1, y1, x2, y2);
         drawn.push(Drawn {
             index: i,
@@ -362,17 +319,76 @@ fn arrows_markup(props: &ArrowsKey) -> Arrows {
             y2,
         });
     }
-    if let Some(last) = slice {
-        slices.push((last, flush(&mut hit, &mut lines, &mut heads, &mut singles)));
-    }
     drop(player);
-    let slices = slices
-        .into_iter()
-        .map(|(k, m)| html! { <g key={k}>{ Html::from_html_unchecked(m) }</g> })
-        .collect::<Html>();
     Arrows {
-        slices: Rc::new(slices),
+        lines,
+        heads,
+        has_singles: !singles.is_empty(),
+        singles: Rc::new(Html::from_html_unchecked(AttrValue::from(singles))),
         drawn: Rc::new(drawn),
+    }
+}
+
+/// What the arrows' canvas keeps between frames: the paths made from the last [`Arrows`] (by
+/// its address), and the canvas itself.
+#[derive(Default)]
+struct ArrowPainter {
+    surface: Surface,
+    /// The arrows the paths were made from, and the paths: a line path per kind class, the
+    /// heads.
+    made_from: Option<Rc<Arrows>>,
+    lines: Vec<(&'static str, Path2d)>,
+    heads: Option<Path2d>,
+    /// Where the layer is slid to, the cursor's x and the plot's height (`viewBox` units).
+    slide: f64,
+    now_x: f64,
+    height: f64,
+}
+
+impl ArrowPainter {
+    /// Takes the arrows to paint, making their paths when they are new.
+    fn take(&mut self, arrows: &Rc<Arrows>) {
+        if self
+            .made_from
+            .as_ref()
+            .is_some_and(|a| Rc::ptr_eq(a, arrows))
+        {
+            return;
+        }
+        self.lines = arrows
+            .lines
+            .iter()
+            .filter_map(|(class, d)| Some((*class, Path2d::new_with_path_string(d).ok()?)))
+            .collect();
+        self.heads = Path2d::new_with_path_string(&arrows.heads).ok();
+        self.made_from = Some(arrows.clone());
+    }
+
+    /// The future's shade and the arrows slid into place, clipped to the plot; the diagram's
+    /// `viewBox` is as wide as [`ST_W`] and fills the canvas's width.
+    fn paint(&mut self, canvas: &HtmlCanvasElement) {
+        let Some((ctx, palette)) = self.surface.begin(canvas) else {
+            return;
+        };
+        let k = self.surface.size.0 / ST_W * self.surface.ratio();
+        let _ = ctx.set_transform(k, 0.0, 0.0, k, 0.0, 0.0);
+        ctx.set_fill_style_str(&palette.surface_2);
+        ctx.fill_rect(self.now_x, 0.0, ST_W - self.now_x, self.height);
+        ctx.save();
+        ctx.begin_path();
+        ctx.rect(LABEL_W, 0.0, ST_W - LABEL_W, self.height);
+        ctx.clip();
+        let _ = ctx.set_transform(k, 0.0, 0.0, k, self.slide * k, 0.0);
+        ctx.set_line_width(1.6);
+        for (class, path) in &self.lines {
+            ctx.set_stroke_style_str(palette.class(class));
+            ctx.stroke_with_path(path);
+        }
+        if let Some(heads) = &self.heads {
+            ctx.set_fill_style_str(&palette.ink_soft);
+            ctx.fill_with_path_2d(heads);
+        }
+        ctx.restore();
     }
 }
 
@@ -431,7 +447,7 @@ pub fn SpaceTime() -> Html {
         s.1
     };
     let height = lanes.height();
-    let arrows_html = use_memo(
+    let arrows = use_memo(
         ArrowsKey {
             store: StoreRef(store.clone()),
             epoch,
@@ -448,8 +464,30 @@ pub fn SpaceTime() -> Html {
             index: index.clone(),
             lang,
         },
-        arrows_markup,
+        arrows_of,
     );
+    let canvas_ref = use_node_ref();
+    let painter = use_mut_ref(ArrowPainter::default);
+    {
+        let (canvas_ref, painter, arrows) = (canvas_ref.clone(), painter.clone(), arrows.clone());
+        use_effect(move || {
+            if let Some(canvas) = canvas_ref.cast::<HtmlCanvasElement>() {
+                let mut p = painter.borrow_mut();
+                p.take(&arrows);
+                (p.slide, p.now_x, p.height) = (slide, now_x, height);
+                p.paint(&canvas);
+            }
+        });
+    }
+    {
+        let (canvas_ref, painter) = (canvas_ref.clone(), painter.clone());
+        use_effect_with((), move |_| {
+            let observer = canvas_ref
+                .cast::<HtmlCanvasElement>()
+                .and_then(|c| observe_size(&c, &painter, |p| &mut p.surface, ArrowPainter::paint));
+            move || drop(observer)
+        });
+    }
     // Anomalies where they happened: on the lane of the client that saw them.
     let k = plot_w / span as f64;
     let flags: Html = derived
@@ -489,16 +527,12 @@ pub fn SpaceTime() -> Html {
             *drag.borrow_mut() = Some((e.client_x() as f64, store.player().cursor, false));
         })
     };
-    // The arrow of the shared paths under a pointer event: its position in the layer's
-    // coordinates (the layer is slid by `slide`), matched against the arrows drawn.
+    // The painted arrow under a pointer event: its position in the layer's coordinates (the
+    // layer is slid by `slide`), matched against the arrows painted. Within the plot only.
     let arrow_at = {
         let svg_ref = svg_ref.clone();
-        let drawn = arrows_html.drawn.clone();
+        let drawn = arrows.drawn.clone();
         move |e: &MouseEvent| -> Option<usize> {
-            let target: web_sys::Element = e.target()?.dyn_into().ok()?;
-            if target.get_attribute("class").as_deref() != Some("st-hit") {
-                return None;
-            }
             let r = svg_ref
                 .cast::<web_sys::Element>()?
                 .get_bounding_client_rect();
@@ -506,9 +540,11 @@ pub fn SpaceTime() -> Html {
                 return None;
             }
             let k = ST_W / r.width();
-            let x = (e.client_x() as f64 - r.left()) * k - slide;
+            let x = (e.client_x() as f64 - r.left()) * k;
             let y = (e.client_y() as f64 - r.top()) * k;
-            nearest(&drawn, x, y)
+            (x >= LABEL_W)
+                .then(|| nearest(&drawn, x - slide, y))
+                .flatten()
         }
     };
     let onpointermove = {
@@ -542,10 +578,13 @@ pub fn SpaceTime() -> Html {
             }
         })
     };
+    // A click without a drag chooses the arrow under the pointer (painted, or an element with
+    // its own action, left to the click); elsewhere it goes to the time under the pointer.
     let onpointerup = {
         let drag = drag.clone();
         let store = store.clone();
         let svg_ref = svg_ref.clone();
+        let selection = selection.clone();
         Callback::from(move |e: PointerEvent| {
             let Some((_, t0, moved)) = drag.borrow_mut().take() else {
                 return;
@@ -553,7 +592,17 @@ pub fn SpaceTime() -> Html {
             if moved {
                 return;
             }
-            // A click without a drag: go to the time under the pointer.
+            let own = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|t| t.closest("[data-sel]").ok().flatten().is_some());
+            if own {
+                return;
+            }
+            if let Some(i) = arrow_at(&e) {
+                selection.set(Some(Selection::Event(i)));
+                return;
+            }
             let Some(el) = svg_ref.cast::<web_sys::Element>() else {
                 return;
             };
@@ -577,23 +626,14 @@ pub fn SpaceTime() -> Html {
             hover.set(None);
         })
     };
-    // A click on the shared paths selects the arrow under it (a touch has no hover first).
-    let onclick = {
-        let delegated = on_click(&store, &selection, None);
-        let selection = selection.clone();
-        Callback::from(move |e: MouseEvent| match arrow_at(&e) {
-            Some(i) => {
-                e.stop_propagation();
-                selection.set(Some(Selection::Event(i)));
-            }
-            None => delegated.emit(e),
-        })
-    };
+    // The arrows drawn as elements (the selected, the lost, the one under the pointer) and the
+    // flags carry their own actions.
+    let onclick = on_click(&store, &selection, None);
     let hovered = {
         let p = store.player();
         let live = &p.session.run.sim;
         let mut out = String::new();
-        if let Some(d) = hover.and_then(|i| arrows_html.drawn.iter().find(|d| d.index == i)) {
+        if let Some(d) = hover.and_then(|i| arrows.drawn.iter().find(|d| d.index == i)) {
             if live.trace.get(d.index).is_some() {
                 arrow_element(
                     &mut out,
@@ -642,9 +682,10 @@ pub fn SpaceTime() -> Html {
                     <button type="button" class="btn icon" aria-label={text.zoom_out} disabled={lv + 1 >= SPANS.len()} onclick={zoom(1)}>{ "−" }</button>
                 </div>
             </div>
-            <div class="st-scroll">
+            <div class="st-scroll"><div class="st-plot">
+            <canvas class="st-canvas" ref={canvas_ref} aria-hidden="true" />
             <svg class="spacetime" ref={svg_ref} viewBox={format!("0 0 {ST_W} {}", Fixed(height, 0))} role="img"
-                aria-label={text.st_label} {onpointerdown} {onpointermove} {onpointerup} {onpointerleave}>
+                aria-label={text.st_label} {onpointerdown} {onpointermove} {onpointerup} {onpointerleave} {onclick}>
                 <defs>
                     <clipPath id="st-clip"><rect x="118" y="0" width={f1(clip_w).to_string()} height={Fixed(height, 0).to_string()} /></clipPath>
                     <marker id="st-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto">
@@ -654,18 +695,20 @@ pub fn SpaceTime() -> Html {
                         <path d="M-5 -5L5 5M5 -5L-5 5" />
                     </marker>
                 </defs>
-                <rect class="st-future" x={f1(now_x).to_string()} y="0" width={f1(ST_W - now_x).to_string()} height={Fixed(height, 0).to_string()} />
                 <Kept html={lane_rows} />
-                <g clip-path="url(#st-clip)" {onclick}>
-                    <g transform={format!("translate({} 0)", Fixed(slide, 2))}>
-                        <g class="st-arrows"><Kept html={arrows_html.slices.clone()} /></g>
-                        { for hovered }
+                // Only while there is something to slide: moving an empty group costs a layout.
+                if arrows.has_singles || hovered.is_some() {
+                    <g clip-path="url(#st-clip)">
+                        <g transform={format!("translate({} 0)", Fixed(slide, 2))}>
+                            <Kept html={arrows.singles.clone()} />
+                            { for hovered }
+                        </g>
                     </g>
-                </g>
+                }
                 { flags }
                 <line class="st-now" x1={f1(now_x).to_string()} x2={f1(now_x).to_string()} y1="0" y2={Fixed(height, 0).to_string()} />
             </svg>
-            </div>
+            </div></div>
             <p class="hint">{ text.st_hint }</p>
         </section>
     }

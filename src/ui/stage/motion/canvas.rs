@@ -14,7 +14,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_events::{EventListener, EventListenerOptions, EventListenerPhase};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, Path2d};
 use yew::prelude::*;
@@ -26,11 +25,11 @@ use crate::ui::context::use_lang;
 use crate::ui::context::use_store;
 use crate::ui::context::{use_selection, Selection};
 use crate::ui::i18n::Lang;
+use crate::ui::stage::kinds::{shape_id, LOST_SHAPE, SHAPES};
 use crate::ui::stage::layout::{Geometry, Point};
 use crate::ui::stage::motion::dots::{dots, hit, Dot};
-use crate::ui::stage::motion::{
-    flights_at, kind_class, shape_id, LOST_SHAPE, SHAPES, VANISH_WALL_MS,
-};
+use crate::ui::stage::motion::flights::{flights_at, VANISH_WALL_MS};
+use crate::ui::stage::paint::{observe_size, Surface};
 
 #[derive(Properties, PartialEq)]
 pub struct MotionLayerProps {
@@ -55,52 +54,6 @@ fn look(kind: MsgKind) -> (Fill, f64) {
     }
 }
 
-/// The stylesheet's colours, read once per theme (reading computed style costs a style pass).
-struct Colours {
-    theme: Option<String>,
-    /// By kind class, e.g. `k-publish`.
-    kinds: Vec<(&'static str, String)>,
-    surface: String,
-    ink: String,
-    crashed: String,
-}
-
-impl Colours {
-    fn read(el: &web_sys::Element, theme: Option<String>) -> Option<Colours> {
-        let style = crate::ui::context::browser()?
-            .get_computed_style(el)
-            .ok()??;
-        let var = |name: &str| {
-            style
-                .get_property_value(name)
-                .map(|v| v.trim().to_string())
-                .unwrap_or_default()
-        };
-        let kinds = crate::ui::stage::motion::KINDS
-            .iter()
-            .map(|&k| {
-                let class = kind_class(k);
-                (class, var(&format!("--{class}")))
-            })
-            .collect();
-        Some(Colours {
-            theme,
-            kinds,
-            surface: var("--surface"),
-            ink: var("--ink"),
-            crashed: var("--crashed"),
-        })
-    }
-
-    fn kind(&self, kind: MsgKind) -> &str {
-        let class = kind_class(kind);
-        self.kinds
-            .iter()
-            .find(|(c, _)| *c == class)
-            .map_or("", |(_, v)| v.as_str())
-    }
-}
-
 /// What the canvas keeps between frames: the dots last painted (for the pointer's hit test and
 /// a repaint after a resize), its size, and what is costly to make again.
 #[derive(Default)]
@@ -108,12 +61,8 @@ struct Painter {
     dots: Vec<Dot>,
     /// The diagram's `viewBox` size.
     view: (f64, f64),
-    /// The canvas's size in CSS pixels, as last observed, and the device pixel ratio then.
-    size: (f64, f64),
-    ratio: f64,
-    context: Option<CanvasRenderingContext2d>,
+    surface: Surface,
     shapes: Vec<(&'static str, Path2d)>,
-    colours: Option<Colours>,
 }
 
 /// Where the `viewBox` lands in a box of `size` (`preserveAspectRatio="xMidYMid meet"`, as
@@ -151,34 +100,11 @@ impl Painter {
     }
 
     fn paint(&mut self, canvas: &HtmlCanvasElement) {
-        let (w, h) = self.size;
-        if w <= 0.0 || h <= 0.0 {
-            return;
-        }
-        if self.context.is_none() {
-            self.context = canvas
-                .get_context("2d")
-                .ok()
-                .flatten()
-                .and_then(|c| c.dyn_into().ok());
-        }
-        let Some(ctx) = self.context.clone() else {
+        let Some((ctx, colours)) = self.surface.begin(canvas) else {
             return;
         };
-        let theme = crate::ui::context::browser()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-            .and_then(|e| e.get_attribute("data-theme"));
-        if self.colours.as_ref().is_none_or(|c| c.theme != theme) {
-            self.colours = Colours::read(canvas, theme);
-        }
-        let ratio = self.ratio.max(1.0);
-        let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
-        ctx.clear_rect(0.0, 0.0, w * ratio, h * ratio);
-        let Some(colours) = self.colours.take() else {
-            return;
-        };
-        let (s, ox, oy) = fit(self.view, self.size);
+        let ratio = self.surface.ratio();
+        let (s, ox, oy) = fit(self.view, self.surface.size);
         let k = s * ratio;
         let at = |ctx: &CanvasRenderingContext2d, p: Point, scale: f64| {
             let _ = ctx.set_transform(
@@ -243,48 +169,7 @@ impl Painter {
         }
         ctx.set_global_alpha(1.0);
         self.dots = dots;
-        self.colours = Some(colours);
     }
-}
-
-/// Keeps the canvas's backing store at its displayed size (times the device pixel ratio) and
-/// repaints when that changes. A `ResizeObserver` reports the size after the browser's own
-/// layout, so no frame reads the layout back.
-fn observe_size(canvas: &HtmlCanvasElement, painter: &Rc<RefCell<Painter>>) -> Option<impl Drop> {
-    struct Observer {
-        observer: web_sys::ResizeObserver,
-        /// Called by the observer: it lives as long as the observer does.
-        _on_resize: Closure<dyn FnMut(js_sys::Array)>,
-    }
-    impl Drop for Observer {
-        fn drop(&mut self) {
-            self.observer.disconnect();
-        }
-    }
-    let (c, p) = (canvas.clone(), painter.clone());
-    let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-        let Some(entry) = entries
-            .get(0)
-            .dyn_into::<web_sys::ResizeObserverEntry>()
-            .ok()
-        else {
-            return;
-        };
-        let rect = entry.content_rect();
-        let ratio = crate::ui::context::browser().map_or(1.0, |w| w.device_pixel_ratio());
-        let mut p = p.borrow_mut();
-        p.size = (rect.width(), rect.height());
-        p.ratio = ratio;
-        c.set_width((rect.width() * ratio).round().max(0.0) as u32);
-        c.set_height((rect.height() * ratio).round().max(0.0) as u32);
-        p.paint(&c);
-    });
-    let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok()?;
-    observer.observe(canvas);
-    Some(Observer {
-        observer,
-        _on_resize: on_resize,
-    })
 }
 
 /// A click on a dot selects its message (before the diagram under it sees the click), and the
@@ -412,7 +297,9 @@ pub fn MotionLayer(props: &MotionLayerProps) -> Html {
         let selection = selection.clone();
         use_effect_with(lang, move |&lang| {
             let canvas = canvas_ref.cast::<HtmlCanvasElement>();
-            let observer = canvas.as_ref().and_then(|c| observe_size(c, &painter));
+            let observer = canvas
+                .as_ref()
+                .and_then(|c| observe_size(c, &painter, |p| &mut p.surface, Painter::paint));
             let listeners = canvas
                 .as_ref()
                 .map(|c| pointer_listeners(c, &painter, selection, lang));
@@ -441,7 +328,7 @@ mod tests {
 
     #[test]
     fn every_kind_has_a_shape_and_hollow_kinds_are_outlined_in_their_colour() {
-        for k in crate::ui::stage::motion::KINDS {
+        for k in crate::ui::stage::kinds::KINDS {
             assert!(SHAPES.iter().any(|(id, _)| *id == shape_id(k)), "{k:?}");
         }
         assert!(look(MsgKind::ClientAck).0 == Fill::Surface);

@@ -5,7 +5,8 @@
 
 use crate::sim::trace::{Endpoint, MsgKind};
 use crate::ui::stage::layout::Point;
-use crate::ui::stage::motion::{control_point, is_ring, point_on_path, Flight, MAX_DRAWN};
+use crate::ui::stage::motion::flights::{Flight, MAX_DRAWN};
+use crate::ui::stage::motion::route::{control_point, is_ring, point_on_path};
 
 /// How far from a dot's centre a pointer still hits it, in `viewBox` units (a dot is 12 wide:
 /// the margin makes a moving one catchable).
