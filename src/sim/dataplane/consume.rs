@@ -111,12 +111,20 @@ impl Sim {
         // A delivery names its queue; the client's vhost tells which queue of that name.
         let vhost = self.vhost_table.client_vhost(c).to_string();
         let cl = &mut self.clients[c.0];
-        let mut found = false;
-        for d in cl.deliveries.iter_mut() {
-            if d.acked || !matches!(tag, Some(t) if t == d.delivery_tag) && tag.is_some() {
-                continue;
-            }
-            found = true;
+        // Found by reading, then written one by one: a write copies the chunk it is in if a
+        // checkpoint shares it (`SharedVec`), so only the settled deliveries' chunks are.
+        let settled: Vec<usize> = cl
+            .deliveries
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| {
+                !(d.acked || !matches!(tag, Some(t) if t == d.delivery_tag) && tag.is_some())
+            })
+            .map(|(i, _)| i)
+            .collect();
+        let found = !settled.is_empty();
+        for i in settled {
+            let d = &mut cl.deliveries[i];
             d.acked = true;
             d.acked_at = reject.is_none().then_some(now);
             d.requeued = reject == Some(true);

@@ -6,7 +6,7 @@
 use crate::sim::ctl::block::{self, Connector, Piece, PieceKind};
 use crate::sim::engine::Sim;
 use crate::sim::pika::{Control, ScriptState, Scripts};
-use crate::sim::scenario::checkpoints::{Checkpoints, Replaying};
+use crate::sim::scenario::checkpoints::{Checkpoints, Marking, Replaying};
 use crate::sim::scenario::parse::Action as Line;
 use crate::sim::scenario::run::Run;
 use crate::sim::scenario::session::{Loading, Session, STEP_WEIGHT};
@@ -507,7 +507,11 @@ impl Player {
                 }
             }
             Work::Replay(mut r) => {
-                if r.work(self.session.inputs(), budget, Some(&mut self.checkpoints)) {
+                let marking = Marking {
+                    marks: &mut self.checkpoints,
+                    present: &self.session.run,
+                };
+                if r.work(self.session.inputs(), budget, Some(marking)) {
                     self.cursor = r.to;
                     self.past = Some(r.run);
                 } else {

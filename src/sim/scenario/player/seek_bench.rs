@@ -172,17 +172,12 @@ fn backward_seeks_on_a_busy_run() {
         .map(|m| timed(|| drop(m.run.sim.clone())))
         .collect();
     stats("  of which copying its state", states);
-    let marks: usize = c
-        .marks
-        .iter()
-        .map(|m| crate::sim::scenario::checkpoints::state_bytes(&m.run))
-        .sum();
     println!(
-        "memory: {} checkpoints every {} events, ~{} KiB of state together; their trace is \
-         the present's ({} entries held of {}, ~{} KiB)",
+        "memory: {} checkpoints every {} events, ~{} KiB beyond the histories they share; \
+         their trace is the present's ({} entries held of {}, ~{} KiB)",
         c.marks.len(),
         c.spacing,
-        marks / 1024,
+        c.held_bytes() / 1024,
         live.iter().len(),
         live.len(),
         live.heap_bytes() / 1024,
@@ -231,13 +226,14 @@ fn backward_seeks_on_a_scripted_run() {
     let all = seek_pattern(&mut p, horizon, &targets, &drag, &mut rng);
     println!(
         "backward seeks on the {}-minute scripted run: worst {:.2} ms, median {:.2} ms of {} \
-         ({} checkpoints every {} events)",
+         ({} checkpoints every {} events, ~{} KiB beyond the histories they share)",
         horizon.0 / 60_000_000,
         all.last().copied().unwrap_or(0.0),
         all.get(all.len() / 2).copied().unwrap_or(0.0),
         all.len(),
         p.checkpoints.marks.len(),
         p.checkpoints.spacing,
+        p.checkpoints.held_bytes() / 1024,
     );
     let c = &mut p.checkpoints;
     let live = &p.session.run.sim.trace;
