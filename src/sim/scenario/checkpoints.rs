@@ -185,19 +185,24 @@ fn advance_scripted(
 /// Scheduled events replayed between two checkpoints at first: a few tenths of a millisecond
 /// of replay natively (`seek_bench`), against about as long to copy a checkpoint back.
 const MARK_SPACING: u64 = 1_000;
-/// The most checkpoints kept: past it every other one goes and the spacing doubles, so the
-/// memory stays at most this many copies of the run's state (without its trace). A seek
-/// costs a copy of one and a replay of up to the spacing: at 32 the ten-minute busy run
-/// (258,000 events) spaced them 16,000 events apart, some 30 ms of replay natively, past
-/// the 33 ms a seek may take; at 64 they are 8,000 apart.
-pub(super) const MAX_MARKS: usize = 64;
-/// The most the checkpoints' copies may hold together (estimated by [`state_bytes`]): before a
-/// copy would pass it, every other one goes and the spacing doubles, as past [`MAX_MARKS`]. A run's state grows
-/// with it (what each client received, the scripts' records), so an hour's copies are each
-/// several megabytes: without a bound, 64 of them held 409 MB after an hour of the steady
-/// load (the tab's memory must stay under 64 MB; at 8 MiB its wasm memory still reached
-/// 65.4 MB). Long runs pay with longer seeks instead.
-pub(super) const MAX_MARK_BYTES: usize = 4 << 20;
+/// The most checkpoints kept: past it every other one goes and the spacing doubles. A seek
+/// costs a copy of one (a few pointers per history, they share them) and a replay of up to
+/// the spacing: at 64 the ten-minute scripted run (the welcome scenario, 244,000 events, its
+/// scripts slow the replay) spaced them 4,000 events apart and a seek took up to 24 ms
+/// natively, and a run a little longer would have had them 8,000 apart (31 ms); at 128 they
+/// are 2,000 apart and seeks take up to 11 ms.
+pub(super) const MAX_MARKS: usize = 128;
+/// The most the checkpoints may hold beyond one copy of the run's histories ([`held_bytes`]):
+/// before a copy would pass it, every other one goes and the spacing doubles, as past
+/// [`MAX_MARKS`]. Copies share the histories (messages, deliveries, the scripts' records), so
+/// each costs its own state and the last chunks it was writing, some 25 KB on the busy runs,
+/// and the scripts' records the run has since forgotten (its trace thinned). When each copy
+/// held the whole history, 64 of them held 409 MB after an hour of the steady load, and a
+/// budget of 4 MiB (the tab's memory must stay under 64 MB) left two checkpoints on the
+/// ten-minute runs; now an hour and a seek back take 46 MB of wasm memory.
+///
+/// [`held_bytes`]: Checkpoints::held_bytes
+pub(super) const MAX_MARK_BYTES: usize = 8 << 20;
 
 /// Rough heap bytes of what grows with a run besides its trace: its own state
 /// ([`own_bytes`]) and its shared histories ([`history_bytes_not_in`]) whole (for `seek_bench`).

@@ -138,7 +138,7 @@ mod tests {
         }
         let copy = s.clone();
         s.retain_held(|top| (top == 0).then_some(1_200));
-        plain.retain(|&id| id < WIRE_ID_BASE && id >= 1_200);
+        plain.retain(|id| (1_200..WIRE_ID_BASE).contains(id));
         assert_eq!(s.len(), plain.len());
         for id in (0..20_000).chain(WIRE_ID_BASE..WIRE_ID_BASE + 3_000) {
             assert_eq!(s.contains(id), plain.contains(&id), "{id}");
