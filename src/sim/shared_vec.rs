@@ -180,24 +180,38 @@ impl<T> SharedVec<T> {
     }
 }
 
+/// How many chunks behind the newest full one a chunk that differs from `other`'s is compared
+/// again by [`SharedVec::share_from`]: a recent element may yet be written as the other's was
+/// (a delivery acked), an old one that still differs most likely never will (a fork).
+const RETRY_CHUNKS: usize = 16;
+
 impl<T: PartialEq> SharedVec<T> {
     /// Takes `other`'s chunk in place of each full chunk of this vector that holds the same
-    /// elements at the same place (each chunk is compared once, when first found full). A run
-    /// replayed to show the past computes the very history the present run holds: sharing it
-    /// instead of holding it twice keeps a long run's seeks from doubling its memory.
+    /// elements at the same place. Each chunk is compared from when it is full until it is
+    /// shared or [`RETRY_CHUNKS`] older than the newest full chunk, so a call costs the
+    /// chunks filled since the last one and at most that many more. A run replayed to show
+    /// the past computes the very history the present run holds: sharing it instead of holding
+    /// it twice keeps a long run's seeks from doubling its memory.
     pub fn share_from(&mut self, other: &SharedVec<T>) {
         let full = (self.head + self.len) >> CHUNK_BITS;
         let start = self.compared.max(self.dropped).max(other.dropped) - self.dropped;
+        // The first chunk to compare next time: past those now shared or given up, up to the
+        // first that may still come to be the same.
+        let mut next = None;
         for i in start..full {
             let Some(theirs) = other.chunks.get(i + self.dropped - other.dropped) else {
                 break;
             };
             let mine = &mut self.chunks[i];
-            if theirs.len() == CHUNK && !Rc::ptr_eq(mine, theirs) && **mine == **theirs {
+            let same = Rc::ptr_eq(mine, theirs) || **mine == **theirs;
+            if same {
                 *mine = Rc::clone(theirs);
+            } else if i + RETRY_CHUNKS >= full {
+                next.get_or_insert(i);
             }
         }
-        self.compared = self.compared.max(self.dropped + full);
+        let next = self.dropped + next.unwrap_or(full);
+        self.compared = self.compared.max(next);
     }
 }
 
@@ -510,10 +524,22 @@ mod tests {
             (5, 2, 2 * CHUNK, 6)
         );
         assert_eq!(a.len(), 3 * CHUNK + 2);
-        // A chunk is compared once: written alike later, it is not taken.
+        // A recent chunk is compared again: written alike later, it is taken.
         b[CHUNK + 1] = CHUNK + 1;
+        b[2 * CHUNK] = 2 * CHUNK;
         a.share_from(&b);
-        assert_eq!(a.bytes_not_in(&b, |_| 0), pointers + 4 * CHUNK * slot);
+        // But for the first (shared, then written by `a`) and the last (not full).
+        assert_eq!(a.bytes_not_in(&b, |_| 0), pointers + 2 * CHUNK * slot);
+        // One that still differs long after is given up.
+        let mut a = numbers(RETRY_CHUNKS * CHUNK + 2 * CHUNK);
+        let mut b = numbers(RETRY_CHUNKS * CHUNK + 2 * CHUNK);
+        b[0] = 1;
+        a.share_from(&b);
+        b[0] = 0;
+        a.share_from(&b);
+        let pointers = a.chunks.capacity() * std::mem::size_of::<Rc<Vec<usize>>>();
+        assert_eq!(a.bytes_not_in(&b, |_| 0), pointers + CHUNK * slot);
+        assert!(!Rc::ptr_eq(&a.chunks[0], &b.chunks[0]));
     }
 
     #[test]
