@@ -272,6 +272,11 @@ impl Player {
         self.session.now()
     }
 
+    /// How many checkpoints seeks into the past restore from (for the seek benches).
+    pub fn checkpoint_count(&self) -> usize {
+        self.checkpoints.marks.len()
+    }
+
     /// Brings the live session to the cursor before acting, discarding the future there.
     fn fork_at_cursor(&mut self) {
         // Every caller then records an input at the cursor, which a checkpoint there or later
