@@ -1,11 +1,13 @@
 //! The throughput benchmark behind `mirrorscope bench`: a steady publish/consume load on one
 //! `ha-mode: all` queue. The core never reads a clock; the timing closure is the caller's.
 
+use crate::rng::Rng;
 use crate::sim::cluster::Cluster;
 use crate::sim::engine::{Config, Sim};
 use crate::sim::policy::definition::PolicyKind;
 use crate::sim::policy::validate::parse_set;
 use crate::sim::queues::DeclareArgs;
+use crate::sim::scenario::player::{Action, Player};
 use crate::sim::time::Micros;
 
 /// What one benchmark run measured.
@@ -188,7 +190,6 @@ pub struct MemoryResult {
 /// holds), and reads `heap_now` (bytes live) before and after each. Meant for a heap counter
 /// installed by the caller; the core cannot read one itself.
 pub fn memory_of_steady_load(minutes: u32, heap_now: &dyn Fn() -> usize) -> MemoryResult {
-    use crate::sim::scenario::player::{Action, Player};
     let text = steady_lesson(minutes);
     let base = heap_now();
     let mut player = Player::new();
@@ -209,6 +210,83 @@ pub fn memory_of_steady_load(minutes: u32, heap_now: &dyn Fn() -> usize) -> Memo
         session_bytes,
         scrubbed_bytes,
     }
+}
+
+/// Where the seek benches seek on a run ending at `horizon`: `count` random targets, and a drag
+/// back over the last 30 s by steps of `step_ms`, then by minutes down to zero. Returns the
+/// random source for the seeks' earlier targets too.
+pub fn seek_plan(horizon: Micros, count: usize, step_ms: u64) -> (Rng, Vec<Micros>, Vec<Micros>) {
+    let mut rng = Rng::new(42);
+    let targets = (0..count).map(|_| Micros(rng.below(horizon.0))).collect();
+    let end_ms = horizon.0 / 1_000;
+    let drag = (1..=30_000 / step_ms)
+        .map(|i| Micros::from_ms(end_ms.saturating_sub(i * step_ms)))
+        .chain((1..=9).rev().map(|m| Micros::from_ms(m * 60_000)))
+        .collect();
+    (rng, targets, drag)
+}
+
+/// How long backward seeks took on one run, in milliseconds of the caller's clock.
+#[derive(Debug, Clone, Default)]
+pub struct SeekTimes {
+    /// The first seek, to just before the present: it replays the whole run, taking the
+    /// checkpoints.
+    pub first: f64,
+    /// From the present to each random target.
+    pub from_present: Vec<f64>,
+    /// From each of those to a random earlier time.
+    pub in_past: Vec<f64>,
+    /// Dragging back the last 30 s, then by minutes.
+    pub dragging: Vec<f64>,
+}
+
+impl SeekTimes {
+    /// Every seek after the first, fastest first.
+    pub fn all_sorted(&self) -> Vec<f64> {
+        let mut all = [
+            &self.from_present[..],
+            &self.in_past[..],
+            &self.dragging[..],
+        ]
+        .concat();
+        all.sort_by(|a, b| a.total_cmp(b));
+        all
+    }
+}
+
+/// Times the backward seeks of [`seek_plan`] (`count` targets, a drag by `step_ms`) on a player
+/// at its present: the first one to just before the present, then from the present to each
+/// target and on to a random earlier time, then the drag. `clock` reads milliseconds. An
+/// error if a seek left one (the seeks' times would mean nothing).
+pub fn backward_seeks(
+    p: &mut Player,
+    count: usize,
+    step_ms: u64,
+    clock: &dyn Fn() -> f64,
+) -> Result<SeekTimes, String> {
+    let timed = |p: &mut Player, t: Micros| {
+        let start = clock();
+        p.apply(Action::Seek(t));
+        clock() - start
+    };
+    let horizon = p.horizon();
+    let (mut rng, targets, drag) = seek_plan(horizon, count, step_ms);
+    let mut times = SeekTimes {
+        first: timed(p, Micros(horizon.0.saturating_sub(1_000))),
+        ..SeekTimes::default()
+    };
+    for &t in &targets {
+        p.apply(Action::Seek(horizon));
+        times.from_present.push(timed(p, t));
+        let earlier = Micros(rng.below(t.0.max(1)));
+        times.in_past.push(timed(p, earlier));
+        if let Some(e) = &p.error {
+            return Err(e.clone());
+        }
+    }
+    p.apply(Action::Seek(horizon));
+    times.dragging = drag.iter().map(|&t| timed(p, t)).collect();
+    Ok(times)
 }
 
 #[cfg(test)]

@@ -352,7 +352,7 @@ impl Sim {
     /// that was delivered after all is taken back.
     pub(crate) fn look_for_losses(&self, w: &mut LossWatch, final_look: bool) {
         read_trace(&self.trace, w);
-        for m in &self.messages[w.published..] {
+        for m in self.messages.range(w.published..) {
             if m.queue.is_some() {
                 w.open.insert(m.id);
             }
@@ -361,7 +361,7 @@ impl Sim {
         w.deliveries_read.resize(self.clients.len(), 0);
         let mut delivered = HashSet::new();
         for (c, read) in self.clients.iter().zip(w.deliveries_read.iter_mut()) {
-            for d in &c.deliveries[*read..] {
+            for d in c.deliveries.range(*read..) {
                 w.open.remove(&d.msg);
                 delivered.insert(d.msg);
             }

@@ -10,6 +10,7 @@ use crate::sim::model::*;
 use crate::sim::policy::PolicyStore;
 use crate::sim::rabbitmq_conf::NodeConf;
 pub use crate::sim::rabbitmq_conf::PartitionHandling;
+use crate::sim::shared_vec::SharedVec;
 use crate::sim::state_change::{QueueName, StateChange};
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, MsgIds, MsgKind, Trace, TraceEvent, TraceKind};
@@ -309,7 +310,8 @@ pub struct Sim {
     pub exchanges: crate::sim::exchanges::Exchanges,
     pub queues: Vec<QueueRecord>,
     pub procs: Vec<Replica>,
-    pub messages: Vec<Message>,
+    /// Every message published: a shared history (checkpoints share it with the run).
+    pub messages: SharedVec<Message>,
     pub clients: Vec<Client>,
     /// Consumers, in round-robin order; they belong to the queue, whichever process is master.
     pub consumers: Vec<Consumer>,
@@ -392,7 +394,7 @@ impl Sim {
             policies: PolicyStore::default(),
             queues: Vec::new(),
             procs: Vec::new(),
-            messages: Vec::new(),
+            messages: SharedVec::new(),
             clients: Vec::new(),
             consumers: Vec::new(),
             waiting: Vec::new(),

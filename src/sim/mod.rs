@@ -38,6 +38,7 @@ pub mod rabbitmq_conf;
 pub mod rebalance;
 mod record_caps;
 pub mod scenario;
+pub mod shared_vec;
 pub mod state_change;
 pub mod sync;
 pub mod time;

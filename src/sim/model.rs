@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use crate::erl::json::Json;
 use crate::sim::policy::definition::Definition;
+use crate::sim::shared_vec::SharedVec;
 use crate::sim::time::Micros;
 
 /// Index of a replica process in [`crate::sim::Sim::procs`].
@@ -404,8 +405,10 @@ pub struct Client {
     pub next_seq: u64,
     pub next_tag: u64,
     pub unconfirmed: BTreeMap<u64, PendingConfirm>,
-    pub confirms: Vec<(u64, MsgId, ConfirmOutcome, Micros)>,
-    pub deliveries: Vec<Delivery>,
+    /// Every confirm received and every delivery, in order: shared histories (checkpoints
+    /// share them with the run).
+    pub confirms: SharedVec<(u64, MsgId, ConfirmOutcome, Micros)>,
+    pub deliveries: SharedVec<Delivery>,
     pub consumers: Vec<String>,
     pub cancelled: Vec<String>,
     /// What closed or answered the channel out of band, in order: broker errors as pika would

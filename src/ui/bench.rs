@@ -1,7 +1,9 @@
 //! The simulator's speed in the browser, for `./x bench`: the release wasm exports
 //! `benchEvents`, the very load `mirrorscope bench` runs natively, timed by `performance.now()`,
 //! so that the native and the wasm events per second are printed side by side
-//! (`tests/e2e/events.mjs` calls it in headless Chromium). Nothing in the page calls it.
+//! (`tests/e2e/events.mjs` calls it in headless Chromium), `benchMemory` and `benchSeeks`, the
+//! memory and the backward seeks `mirrorscope bench` and `seek_bench` measure natively
+//! (`tests/e2e/memory.mjs`, `tests/e2e/seeks.mjs`). Nothing in the page calls them.
 
 use wasm_bindgen::prelude::*;
 
@@ -78,4 +80,56 @@ pub fn bench_memory(minutes: u32) -> Vec<f64> {
     ];
     out.extend(readings.into_inner());
     out
+}
+
+/// Times backward seeks on a ten-minute run in a playground player of its own, as `seek_bench`
+/// does natively ([`bench::backward_seeks`]): the busy run (the steady load as scenario
+/// lines, 60 random targets and a drag back by 100 ms) or, with `scripted`, the welcome
+/// scenario's pika scripts (12 targets, a drag by seconds). Returns `[milliseconds to build the
+/// run, the first seek (which takes the checkpoints), seeks timed, median, worst, mean from the
+/// present, mean from the past, mean dragging, checkpoints kept]`; empty where there is no
+/// `performance` clock, or if a seek failed.
+#[wasm_bindgen(js_name = benchSeeks)]
+pub fn bench_seeks(scripted: bool) -> Vec<f64> {
+    use crate::sim::scenario::player::{Player, HISTORY};
+    use crate::sim::scenario::session::{Loading, Session};
+    let Some(performance) = crate::ui::context::performance() else {
+        return Vec::new();
+    };
+    let clock = || performance.now();
+    let start = clock();
+    let session = if scripted {
+        // Loaded as the page loads it, with its trace thinning.
+        let text = format!("{}wait 600s\n", crate::ui::welcome::WELCOME);
+        let Ok(mut loading) = Loading::new(&text) else {
+            return Vec::new();
+        };
+        loading.set_thinning(Some(HISTORY));
+        while !loading.work(u64::MAX) {}
+        loading.into_session()
+    } else {
+        match Session::from_scenario(&bench::busy_run(10)) {
+            Ok(session) => session,
+            Err(_) => return Vec::new(),
+        }
+    };
+    let built = clock() - start;
+    let mut player = Player::from_session(session);
+    let (count, step_ms) = if scripted { (12, 1_000) } else { (60, 100) };
+    let Ok(times) = bench::backward_seeks(&mut player, count, step_ms, &clock) else {
+        return Vec::new();
+    };
+    let all = times.all_sorted();
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    vec![
+        built,
+        times.first,
+        all.len() as f64,
+        all.get(all.len() / 2).copied().unwrap_or(0.0),
+        all.last().copied().unwrap_or(0.0),
+        mean(&times.from_present),
+        mean(&times.in_past),
+        mean(&times.dragging),
+        player.checkpoint_count() as f64,
+    ]
 }

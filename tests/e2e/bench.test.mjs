@@ -1,8 +1,8 @@
 // `./x bench`'s browser figures can be taken from this release dist/ (issue 18: "the test tier
 // only checks that the bench runs"): a short frame recording of the steady-load lesson, the
-// wasm's events-per-second export and its memory export each answer with figures of the right
-// shape. Nothing here compares a figure with a target: a busy machine measures slowly, not
-// wrongly.
+// wasm's events-per-second export, its memory export and its seeks export each answer with
+// figures of the right shape. Nothing here compares a figure with a target: a busy machine
+// measures slowly, not wrongly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { suite, journey, open } from './harness.mjs';
@@ -33,6 +33,19 @@ test('the wasm exports the events and memory benches', async () => {
     assert.ok(minutes >= 1 && entries > 0 && held > 0 && held <= entries, JSON.stringify(memory));
     // Linear memory never shrinks: each reading is at least the one before it.
     assert.ok(before > 0 && loaded >= before && scrubbed >= loaded, JSON.stringify(memory));
+  });
+});
+
+test('the wasm exports the seeks bench', async () => {
+  await journey(s, {}, async (page) => {
+    await open(page, s.baseUrl);
+    const seeks = await page.evaluate(() => Array.from(window.wasmBindings.benchSeeks(false)));
+    assert.equal(seeks.length, 9, JSON.stringify(seeks));
+    const [built, first, n, median, worst, , , , marks] = seeks;
+    // 60 targets, each from the present and on to an earlier time, a 30 s drag by 100 ms
+    // and 9 minutes: 429 seeks, on a run that keeps checkpoints.
+    assert.ok(built > 0 && first > 0 && n === 429 && marks > 1, JSON.stringify(seeks));
+    assert.ok(median >= 0 && worst >= median, JSON.stringify(seeks));
   });
 });
 

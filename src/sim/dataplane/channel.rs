@@ -6,6 +6,7 @@ use std::rc::Rc;
 use crate::sim::engine::{MasterReq, Payload, Sim, ToClient};
 use crate::sim::error::BrokerError;
 use crate::sim::model::*;
+use crate::sim::shared_vec::SharedVec;
 use crate::sim::state_change::StateChange;
 use crate::sim::trace::{Endpoint, MsgKind};
 
@@ -30,8 +31,8 @@ impl Sim {
             next_seq: 1,
             next_tag: 1,
             unconfirmed: Default::default(),
-            confirms: Vec::new(),
-            deliveries: Vec::new(),
+            confirms: SharedVec::new(),
+            deliveries: SharedVec::new(),
             consumers: Vec::new(),
             cancelled: Vec::new(),
             errors: Vec::new(),

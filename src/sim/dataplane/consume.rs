@@ -111,12 +111,23 @@ impl Sim {
         // A delivery names its queue; the client's vhost tells which queue of that name.
         let vhost = self.vhost_table.client_vhost(c).to_string();
         let cl = &mut self.clients[c.0];
-        let mut found = false;
-        for d in cl.deliveries.iter_mut() {
-            if d.acked || !matches!(tag, Some(t) if t == d.delivery_tag) && tag.is_some() {
-                continue;
+        // Found by reading, then written one by one: a write copies the chunk it is in if a
+        // checkpoint shares it (`SharedVec`), so only the settled deliveries' chunks are. An
+        // ack looks through all the client's deliveries: a loop over slices keeps that scan as
+        // fast as over one `Vec`.
+        let mut settled: Vec<usize> = Vec::new();
+        let mut i = 0;
+        for slice in cl.deliveries.slices() {
+            for d in slice {
+                if !(d.acked || !matches!(tag, Some(t) if t == d.delivery_tag) && tag.is_some()) {
+                    settled.push(i);
+                }
+                i += 1;
             }
-            found = true;
+        }
+        let found = !settled.is_empty();
+        for i in settled {
+            let d = &mut cl.deliveries[i];
             d.acked = true;
             d.acked_at = reject.is_none().then_some(now);
             d.requeued = reject == Some(true);

@@ -38,7 +38,7 @@ use crate::sim::engine::Sim;
 use crate::sim::model::ClientId;
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, TraceKind};
-use host::Shared;
+use host::{Shared, ID_SEQUENCE_BITS};
 
 /// Rounds of script turns at one instant before the driver gives up on that instant (a
 /// safety net: each script's own budget already bounds its work).
@@ -69,10 +69,6 @@ impl Control {
         }
     }
 }
-
-/// Trace ids are numbered by sequences below this many bits (the engine's sends, a script's
-/// client frames from [`WIRE_ID_BASE`] on).
-const ID_SEQUENCE_BITS: u32 = WIRE_ID_BASE.trailing_zeros();
 
 /// Every script of a run, and the driver that moves them with the simulation.
 #[derive(Debug, Default)]
@@ -111,6 +107,14 @@ impl Scripts {
     /// Every script, in the order they were started (restarted ones included).
     pub fn all(&self) -> &[Script] {
         &self.list
+    }
+
+    /// Shares the records of `other`'s scripts (the same run's, replayed) where they hold the
+    /// same ([`Script::share_records_from`]).
+    pub fn share_records_from(&mut self, other: &Scripts) {
+        for (s, o) in self.list.iter_mut().zip(&other.list) {
+            s.share_records_from(o);
+        }
     }
 
     /// The latest script with this name.
@@ -304,11 +308,7 @@ impl Scripts {
         }
         for s in &mut self.list {
             s.st.links.retain(|&(_, i)| i as usize >= base);
-            s.st.sends.retain(|&id| {
-                first
-                    .get(&(id >> ID_SEQUENCE_BITS))
-                    .is_some_and(|&held| id >= held)
-            });
+            s.st.sends.retain_held(|top| first.get(&top).copied());
         }
     }
 
@@ -357,7 +357,7 @@ impl Scripts {
                         }
                         hit
                     }
-                    TraceKind::Lost { id, .. } => s.st.sends.contains(id),
+                    TraceKind::Lost { id, .. } => s.st.sends.contains(*id),
                     TraceKind::State { change, .. } => change
                         .client()
                         .is_some_and(|c| names.iter().any(|n| n == c)),

@@ -5,8 +5,9 @@ use crate::py::Copier;
 use crate::py::{BuiltinExc, ParseError, PyException, Reply, RunOutcome, Value, Vm};
 use crate::sim::engine::Sim;
 use crate::sim::limits::{thousands, SCRIPT_INSTRUCTIONS_PER_SECOND, SCRIPT_WAKEUPS_MAX};
-use crate::sim::pika::host::{link_range, rebound, Ctx, HostState, Poll, Shared};
+use crate::sim::pika::host::{link_range, rebound, Ctx, HostState, Poll, SentIds, Shared};
 use crate::sim::pika::state::{Pending, Wait};
+use crate::sim::shared_vec::SharedVec;
 use crate::sim::time::Micros;
 
 /// Python instructions a script may run at one simulated instant (without waiting for the
@@ -237,8 +238,24 @@ impl Script {
     }
 
     /// (line, trace index) pairs: which trace events each executed line caused.
-    pub fn links(&self) -> &[(u32, u32)] {
+    pub fn links(&self) -> &SharedVec<(u32, u32)> {
         &self.st.links
+    }
+
+    /// Heap bytes of the records this script keeps for as long as the trace (its links and
+    /// the ids of its frames) that `other`'s do not share (all of them without `other`).
+    pub fn records_not_in(&self, other: Option<&Script>) -> usize {
+        let (links, sends) = match other {
+            Some(o) => (&o.st.links, &o.st.sends),
+            None => (&SharedVec::new(), &SentIds::new()),
+        };
+        self.st.links.bytes_not_in(links, |_| 0) + self.st.sends.bytes_not_in(sends)
+    }
+
+    /// Shares `other`'s records where they hold the same (see [`SharedVec::share_from`]).
+    pub fn share_records_from(&mut self, other: &Script) {
+        self.st.links.share_from(&other.st.links);
+        self.st.sends.share_from(&other.st.sends);
     }
 
     /// The names of the simulator clients its channels use.
@@ -390,9 +407,8 @@ impl Script {
                 let lat = sim.config.client_latency + Micros(20);
                 let confirms = &sim.clients[c.0].confirms;
                 (due(*since + lat + lat)
-                    && confirms
-                        .get(*confirms_from..)
-                        .is_some_and(|new| new.iter().any(|x| x.0 == *seq)))
+                    && *confirms_from <= confirms.len()
+                    && confirms.range(*confirms_from..).any(|x| x.0 == *seq))
                     || self.conn_lost_due(top, now)
             }
             Wait::ConsumeOk { chan, sim_tag, .. } => {

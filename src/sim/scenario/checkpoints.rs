@@ -43,7 +43,7 @@ impl Replaying {
         &mut self,
         inputs: &[TimedInput],
         budget: u64,
-        mut marks: Option<&mut Checkpoints>,
+        mut marks: Option<Marking<'_>>,
     ) -> bool {
         let run = &mut self.run;
         let e0 = run.sim.events_processed;
@@ -55,7 +55,13 @@ impl Replaying {
             match inputs.get(self.next).filter(|i| i.at <= self.to) {
                 Some(input) => {
                     if run.sim.now() < input.at
-                        && !advance(run, input.at, true, marks.as_deref_mut(), left)
+                        && !advance(
+                            run,
+                            input.at,
+                            true,
+                            marks.as_mut().map(Marking::again),
+                            left,
+                        )
                     {
                         return false;
                     }
@@ -68,6 +74,31 @@ impl Replaying {
     }
 }
 
+/// Where a replay takes checkpoints: into `marks`, sharing the histories of `present`, the
+/// run it replays ([`Checkpoints::offer`]).
+pub(super) struct Marking<'a> {
+    pub(super) marks: &'a mut Checkpoints,
+    pub(super) present: &'a Run,
+}
+
+impl Marking<'_> {
+    /// The same marking, for one call.
+    fn again(&mut self) -> Marking<'_> {
+        Marking {
+            marks: self.marks,
+            present: self.present,
+        }
+    }
+
+    fn offer(&mut self, run: &mut Run) {
+        self.marks.offer(run, self.present);
+    }
+
+    fn events_until_due(&self, run: &Run) -> u64 {
+        self.marks.events_until_due(run)
+    }
+}
+
 /// Moves a replayed run's clock towards `t` for about `budget` events; whether it got there.
 /// With `marks` a copy is offered to the checkpoints on the way, wherever the run is what a
 /// rebuild at its time gives. With `input_at_t` an input is about to be applied at `t`, so the
@@ -76,10 +107,10 @@ fn advance(
     run: &mut Run,
     t: Micros,
     input_at_t: bool,
-    marks: Option<&mut Checkpoints>,
+    marks: Option<Marking<'_>>,
     budget: u64,
 ) -> bool {
-    let Some(marks) = marks else {
+    let Some(mut marks) = marks else {
         return run.advance_within(t, budget);
     };
     if !run.scripts.is_empty() {
@@ -122,7 +153,7 @@ fn advance_scripted(
     run: &mut Run,
     t: Micros,
     input_at_t: bool,
-    marks: &mut Checkpoints,
+    mut marks: Marking<'_>,
     budget: u64,
 ) -> bool {
     let mut left = budget.max(1);
@@ -154,43 +185,43 @@ fn advance_scripted(
 /// Scheduled events replayed between two checkpoints at first: a few tenths of a millisecond
 /// of replay natively (`seek_bench`), against about as long to copy a checkpoint back.
 const MARK_SPACING: u64 = 1_000;
-/// The most checkpoints kept: past it every other one goes and the spacing doubles, so the
-/// memory stays at most this many copies of the run's state (without its trace). A seek
-/// costs a copy of one and a replay of up to the spacing: at 32 the ten-minute busy run
-/// (258,000 events) spaced them 16,000 events apart, some 30 ms of replay natively, past
-/// the 33 ms a seek may take; at 64 they are 8,000 apart.
-pub(super) const MAX_MARKS: usize = 64;
-/// The most the checkpoints' copies may hold together (estimated by [`state_bytes`]): before a
-/// copy would pass it, every other one goes and the spacing doubles, as past [`MAX_MARKS`]. A run's state grows
-/// with it (what each client received, the scripts' records), so an hour's copies are each
-/// several megabytes: without a bound, 64 of them held 409 MB after an hour of the steady
-/// load (the tab's memory must stay under 64 MB; at 8 MiB its wasm memory still reached
-/// 65.4 MB). Long runs pay with longer seeks instead.
-pub(super) const MAX_MARK_BYTES: usize = 4 << 20;
+/// The most checkpoints kept: past it every other one goes and the spacing doubles. A seek
+/// costs a copy of one (a few pointers per history, they share them) and a replay of up to
+/// the spacing: at 64 the ten-minute scripted run (the welcome scenario, 244,000 events, its
+/// scripts slow the replay) spaced them 4,000 events apart and a seek took up to 24 ms
+/// natively, and a run a little longer would have had them 8,000 apart (31 ms); at 128 they
+/// are 2,000 apart and seeks take up to 11 ms.
+pub(super) const MAX_MARKS: usize = 128;
+/// The most the checkpoints may hold beyond one copy of the run's histories ([`held_bytes`]):
+/// before a copy would pass it, every other one goes and the spacing doubles, as past
+/// [`MAX_MARKS`]. Copies share the histories (messages, deliveries, the scripts' records), so
+/// each costs its own state and the last chunks it was writing, some 25 KB on the busy runs,
+/// and the scripts' records the run has since forgotten (its trace thinned). When each copy
+/// held the whole history, 64 of them held 409 MB after an hour of the steady load, and a
+/// budget of 4 MiB (the tab's memory must stay under 64 MB) left two checkpoints on the
+/// ten-minute runs; now an hour and a seek back take 46 MB of wasm memory.
+///
+/// [`held_bytes`]: Checkpoints::held_bytes
+pub(super) const MAX_MARK_BYTES: usize = 8 << 20;
 
-/// Rough heap bytes of what grows with a run besides its trace: messages, what clients
-/// received, replicas' contents (B-tree nodes counted at twice the entry), step results, the
-/// scripts' output and links.
+/// Rough heap bytes of what grows with a run besides its trace: its own state
+/// ([`own_bytes`]) and its shared histories ([`history_bytes_not_in`]) whole (for `seek_bench`).
+#[cfg(test)]
 pub(super) fn state_bytes(run: &Run) -> usize {
-    use crate::sim::model::{Delivery, Entry, Message, Unacked};
+    own_bytes(run) + history_bytes_not_in(run, None)
+}
+
+/// Rough heap bytes of what a copy of `run` holds of its own, outside the histories it shares
+/// with the run it was copied from: replicas' contents (B-tree nodes counted at twice the
+/// entry), the publishes waiting for a confirm, the scripts' output.
+fn own_bytes(run: &Run) -> usize {
+    use crate::sim::model::{Entry, Unacked};
     use std::mem::size_of;
     let sim = &run.sim;
-    let msgs: usize = sim
-        .messages
-        .iter()
-        .map(|m| size_of::<Message>() + m.body.len())
-        .sum();
     let clients: usize = sim
         .clients
         .iter()
-        .map(|c| {
-            c.deliveries
-                .iter()
-                .map(|d| size_of::<Delivery>() + d.queue.len())
-                .sum::<usize>()
-                + c.confirms.capacity() * 40
-                + c.unconfirmed.len() * 2 * 80
-        })
+        .map(|c| c.unconfirmed.len() * 2 * 80)
         .sum();
     let procs: usize = sim
         .procs
@@ -201,22 +232,64 @@ pub(super) fn state_bytes(run: &Run) -> usize {
                 + p.gm.pending.values().map(Vec::len).sum::<usize>() * 64
         })
         .sum();
-    let steps: usize = run
-        .steps
-        .iter()
-        .map(|s| 64 + s.input.capacity() + s.output.capacity())
-        .sum();
     let scripts: usize = run
         .scripts
         .all()
         .iter()
-        .map(|s| {
-            std::mem::size_of_val(s.links())
-                + s.sends_len() * 48
-                + s.output().iter().map(|(_, t)| 32 + t.len()).sum::<usize>()
+        .map(|s| s.output().iter().map(|(_, t)| 32 + t.len()).sum::<usize>())
+        .sum();
+    clients + procs + scripts
+}
+
+/// Rough heap bytes of `run`'s shared histories ([`SharedVec`]: messages, what clients
+/// received and had confirmed, step results, the scripts' links and frame ids) that `other`
+/// does not share with it, all of them without `other`: what keeping `run` costs beside it.
+///
+/// [`SharedVec`]: crate::sim::shared_vec::SharedVec
+fn history_bytes_not_in(run: &Run, other: Option<&Run>) -> usize {
+    use crate::sim::shared_vec::SharedVec;
+    let (sim, none) = (&run.sim, SharedVec::new());
+    let messages = sim
+        .messages
+        .bytes_not_in(other.map_or(&none, |o| &o.sim.messages), |m| m.body.len());
+    let clients: usize = sim
+        .clients
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let theirs = other.and_then(|o| o.sim.clients.get(i));
+            c.deliveries
+                .bytes_not_in(theirs.map_or(&SharedVec::new(), |t| &t.deliveries), |_| 0)
+                + c.confirms
+                    .bytes_not_in(theirs.map_or(&SharedVec::new(), |t| &t.confirms), |_| 0)
         })
         .sum();
-    msgs + clients + procs + steps + scripts
+    let steps = run
+        .steps
+        .bytes_not_in(other.map_or(&SharedVec::new(), |o| &o.steps), |s| {
+            s.input.capacity() + s.output.capacity()
+        });
+    let scripts: usize = run
+        .scripts
+        .all()
+        .iter()
+        .enumerate()
+        .map(|(i, s)| s.records_not_in(other.and_then(|o| o.scripts.all().get(i))))
+        .sum();
+    messages + clients + steps + scripts
+}
+
+/// Makes `run` (a replay) share the histories of `present` (the run it replays) wherever they
+/// hold the same: both are the same run, so the replay's history need not be held twice.
+fn share_histories(run: &mut Run, present: &Run) {
+    let (sim, theirs) = (&mut run.sim, &present.sim);
+    sim.messages.share_from(&theirs.messages);
+    for (c, t) in sim.clients.iter_mut().zip(&theirs.clients) {
+        c.deliveries.share_from(&t.deliveries);
+        c.confirms.share_from(&t.confirms);
+    }
+    run.steps.share_from(&present.steps);
+    run.scripts.share_records_from(&present.scripts);
 }
 
 /// Copies of the replayed run at points along the recorded inputs (every [`MARK_SPACING`]
@@ -250,8 +323,12 @@ pub(super) struct Checkpoints {
 #[derive(Debug)]
 pub(super) struct Mark {
     pub(super) at: Micros,
-    /// [`state_bytes`] of `run`, taken once.
-    pub(super) bytes: usize,
+    /// [`own_bytes`] of `run`, taken once.
+    own: usize,
+    /// [`history_bytes_not_in`] the next checkpoint (none for the latest, whose histories are
+    /// the replayed run's): what the checkpoints hold of their histories beyond one copy of
+    /// the run's is the sum of these.
+    apart: usize,
     /// The run at `at` with an empty trace.
     pub(super) run: Run,
     /// Where the run's trace ended at `at`.
@@ -275,13 +352,14 @@ impl Checkpoints {
     pub(super) fn start(&mut self, run: Run) {
         let mut run = run;
         self.marks.clear();
-        let bytes = state_bytes(&run);
-        self.push(&mut run, bytes);
+        let own = own_bytes(&run);
+        self.push(&mut run, own, 0);
         self.no_base = self.marks.is_empty();
     }
 
-    /// Keeps a copy of `run`, whose [`state_bytes`] are `bytes`.
-    fn push(&mut self, run: &mut Run, bytes: usize) {
+    /// Keeps a copy of `run`, whose [`own_bytes`] are `own` and beside which the latest
+    /// checkpoint holds `apart` bytes of its histories.
+    fn push(&mut self, run: &mut Run, own: usize, apart: usize) {
         let Some(scripts) = run.scripts.try_clone() else {
             self.refused_at = Some(run.sim.events_processed);
             return;
@@ -297,9 +375,13 @@ impl Checkpoints {
             narration: run.narration.clone(),
         };
         run.sim.trace = trace;
+        if let Some(last) = self.marks.last_mut() {
+            last.apart = apart;
+        }
         self.marks.push(Mark {
             at: copy.sim.now(),
-            bytes,
+            own,
+            apart: 0,
             trace: mark,
             run: copy,
         });
@@ -309,40 +391,49 @@ impl Checkpoints {
     }
 
     /// Takes a checkpoint of `run` if it is past the latest one by the spacing. `run` must be
-    /// what a rebuild at its time gives.
-    pub(super) fn offer(&mut self, run: &mut Run) {
+    /// what a rebuild at its time gives; `present` is the run it replays, whose histories it
+    /// takes to share wherever they are the same (so the checkpoints share them too).
+    pub(super) fn offer(&mut self, run: &mut Run, present: &Run) {
         let Some(last) = self.marks.last() else {
             return;
         };
         if run.sim.now() <= last.at || self.events_until_due(run) != 0 {
             return;
         }
+        share_histories(run, present);
         // The budget is kept before copying, never by dropping a copy just taken: the tab's
-        // memory is the most it ever held.
-        let bytes = state_bytes(run);
-        let first = self.marks[0].bytes;
-        if first + bytes > MAX_MARK_BYTES {
+        // memory is the most it ever held. A copy shares its histories with the run, so it
+        // costs its own state, and the latest checkpoint's histories cost what they no longer
+        // share with the run (what the run wrote since, the chunks it was writing).
+        let own = own_bytes(run);
+        let first = &self.marks[0];
+        if first.own + history_bytes_not_in(&first.run, Some(run)) + own > MAX_MARK_BYTES {
             // Even beside the first checkpoint alone (which always stays) the copy would pass
-            // the budget (late in a long run): none is taken, and the next offer comes later.
+            // the budget: none is taken, and the next offer comes later.
             self.refused_at = Some(run.sim.events_processed);
             self.spacing = self.spacing.saturating_mul(2);
             return;
         }
-        if self.held_bytes() + bytes > MAX_MARK_BYTES {
-            while self.held_bytes() + bytes > MAX_MARK_BYTES {
+        let mut apart = history_bytes_not_in(&last.run, Some(run));
+        if self.held_bytes() + apart + own > MAX_MARK_BYTES {
+            while self.held_bytes() + apart + own > MAX_MARK_BYTES {
                 self.thin();
+                let last = self.marks.last().expect("the first checkpoint stays");
+                apart = history_bytes_not_in(&last.run, Some(run));
             }
             // The spacing doubled with each thinning: this copy may not be due any more.
             if self.events_until_due(run) != 0 {
                 return;
             }
         }
-        self.push(run, bytes);
+        self.push(run, own, apart);
     }
 
-    /// What the checkpoints hold together, by [`state_bytes`].
-    fn held_bytes(&self) -> usize {
-        self.marks.iter().map(|m| m.bytes).sum()
+    /// What the checkpoints hold beyond one copy of the run's histories (which the replayed
+    /// run holds, or the past on display, and a rebuild would): their own states and what
+    /// their histories do not share with the next checkpoint's.
+    pub(super) fn held_bytes(&self) -> usize {
+        self.marks.iter().map(|m| m.own + m.apart).sum()
     }
 
     /// Drops every other checkpoint (the first, the run at time zero or where the inputs last
@@ -354,6 +445,18 @@ impl Checkpoints {
             i % 2 == 1
         });
         self.spacing = self.spacing.saturating_mul(2);
+        self.relink();
+    }
+
+    /// Counts each checkpoint's histories against its new next one (after some went).
+    fn relink(&mut self) {
+        for i in 0..self.marks.len() {
+            let apart = match self.marks.get(i + 1) {
+                Some(next) => history_bytes_not_in(&self.marks[i].run, Some(&next.run)),
+                None => 0,
+            };
+            self.marks[i].apart = apart;
+        }
     }
 
     /// Events `run` has yet to process before [`Checkpoints::offer`] takes a copy of it.
@@ -374,6 +477,9 @@ impl Checkpoints {
     /// Forgets the checkpoints at or after `t` (inputs are about to change there).
     pub(super) fn forget_from(&mut self, t: Micros) {
         self.marks.retain(|m| m.at < t);
+        if let Some(last) = self.marks.last_mut() {
+            last.apart = 0;
+        }
         self.refused_at = None;
         if self.marks.is_empty() {
             self.no_base = false;

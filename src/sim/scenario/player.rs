@@ -6,7 +6,7 @@
 use crate::sim::ctl::block::{self, Connector, Piece, PieceKind};
 use crate::sim::engine::Sim;
 use crate::sim::pika::{Control, ScriptState, Scripts};
-use crate::sim::scenario::checkpoints::{Checkpoints, Replaying};
+use crate::sim::scenario::checkpoints::{Checkpoints, Marking, Replaying};
 use crate::sim::scenario::parse::Action as Line;
 use crate::sim::scenario::run::Run;
 use crate::sim::scenario::session::{Loading, Session, STEP_WEIGHT};
@@ -272,6 +272,11 @@ impl Player {
         self.session.now()
     }
 
+    /// How many checkpoints seeks into the past restore from (for the seek benches).
+    pub fn checkpoint_count(&self) -> usize {
+        self.checkpoints.marks.len()
+    }
+
     /// Brings the live session to the cursor before acting, discarding the future there.
     fn fork_at_cursor(&mut self) {
         // Every caller then records an input at the cursor, which a checkpoint there or later
@@ -507,7 +512,11 @@ impl Player {
                 }
             }
             Work::Replay(mut r) => {
-                if r.work(self.session.inputs(), budget, Some(&mut self.checkpoints)) {
+                let marking = Marking {
+                    marks: &mut self.checkpoints,
+                    present: &self.session.run,
+                };
+                if r.work(self.session.inputs(), budget, Some(marking)) {
                     self.cursor = r.to;
                     self.past = Some(r.run);
                 } else {
@@ -886,7 +895,7 @@ pub fn slider_from_speed(s: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::scenario::checkpoints::{Mark, MAX_MARKS};
+    use crate::sim::scenario::checkpoints::{Mark, MAX_MARKS, MAX_MARK_BYTES};
 
     #[test]
     fn console_policy_then_failover_then_fork() {
@@ -1377,6 +1386,67 @@ mod tests {
         let t = Micros::from_ms(1234);
         p.apply(Action::Seek(t));
         assert_same_run(p.view_run(), &p.session.snapshot_at(t), t);
+    }
+
+    /// A run whose histories fill many chunks: 1,200 confirmed publishes to a manual-ack
+    /// consumer, which acks what it holds every 150 (writing deliveries of older chunks).
+    fn long_history_player() -> Player {
+        let mut text = String::from(
+            "cluster nodes=3\nseed 9\nrabbitmqctl set_policy ha \"^q\" '{\"ha-mode\":\"all\"}'\n\
+             client pub node=node2\nclient con node=node1\npub declare q1 durable\npub confirm\n\
+             con consume q1 ack=manual\n",
+        );
+        for i in 1..=1_200 {
+            text.push_str(&format!("wait 2ms\npub publish q1 \"m{i}\"\n"));
+            if i % 150 == 0 {
+                text.push_str("wait 5ms\ncon ack all\n");
+            }
+        }
+        text.push_str("wait 100ms\n");
+        Player::from_session(Session::from_scenario(&text).unwrap())
+    }
+
+    #[test]
+    fn checkpoints_share_their_histories_with_each_other_and_the_present() {
+        use crate::sim::model::Message;
+        use crate::sim::shared_vec::{SharedVec, CHUNK};
+        let mut p = long_history_player();
+        p.checkpoints.spacing = 300;
+        p.apply(Action::Seek(Micros(p.horizon().0 - 1)));
+        let c = &p.checkpoints;
+        assert!(c.marks.len() > 20, "{} checkpoints", c.marks.len());
+        assert!(c.held_bytes() <= MAX_MARK_BYTES, "{}", c.held_bytes());
+        let whole = |v: &SharedVec<Message>| v.bytes_not_in(&SharedVec::new(), |_| 0);
+        // Beside the next checkpoint, one holds little more than the chunk it was writing.
+        let chunk = CHUNK * std::mem::size_of::<Message>();
+        for w in c.marks.windows(2) {
+            let (a, b) = (&w[0].run.sim.messages, &w[1].run.sim.messages);
+            let apart = a.bytes_not_in(b, |_| 0);
+            assert!(apart <= 2 * chunk, "{apart} of {}", whole(a));
+        }
+        // The past on display took the present's equal chunks: the history is held once.
+        let (past, present) = (&p.view_run().sim, &p.session.run.sim);
+        assert!(past.messages.len() > 15 * CHUNK);
+        assert!(past.messages.bytes_not_in(&present.messages, |_| 0) <= 2 * chunk);
+        let (got, of) = (&past.clients[1].deliveries, &present.clients[1].deliveries);
+        assert!(got.len() > 15 * CHUNK);
+        let slot = CHUNK * std::mem::size_of::<crate::sim::model::Delivery>();
+        // All but the last chunks (those the acks since the last checkpoint wrote, the one
+        // being filled) and the chunk pointers.
+        let apart = got.bytes_not_in(of, |_| 0);
+        assert!(apart <= 4 * slot, "{apart} of {}", got.len());
+        // Whatever the runs wrote since (the acks), each checkpoint is still the run at its time.
+        let marks: Vec<Micros> = c.marks.iter().map(|m| m.at).collect();
+        for (i, &at) in marks.iter().enumerate().step_by(9) {
+            let (run, _) = p
+                .checkpoints
+                .restore(i, None, &p.session.run.sim.trace)
+                .unwrap();
+            assert_same_run(&run, &p.session.snapshot_at(at), at);
+            let t = at + Micros::from_ms(7);
+            p.apply(Action::Seek(t));
+            assert_same_run(p.view_run(), &p.session.snapshot_at(t), t);
+        }
     }
 
     #[test]

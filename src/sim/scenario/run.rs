@@ -11,6 +11,7 @@ use crate::sim::queues::{DeclareArgs, DeclareAttempt};
 use crate::sim::scenario::captions::Narration;
 use crate::sim::scenario::exchange_ops::{ExchangeOp, PublishLine};
 use crate::sim::scenario::parse::{Action, ClientOp, Expectation, Step};
+use crate::sim::shared_vec::SharedVec;
 use crate::sim::time::{parse_duration, Micros};
 
 /// What one input line did.
@@ -37,7 +38,8 @@ pub struct ExpectResult {
 #[derive(Debug)]
 pub struct Run {
     pub sim: Sim,
-    pub steps: Vec<StepResult>,
+    /// Every step's result, in order: a shared history (checkpoints share it with the run).
+    pub steps: SharedVec<StepResult>,
     pub expectations: Vec<ExpectResult>,
     /// Client name → id and vhost.
     pub clients: Vec<(String, ClientId, String)>,
@@ -66,7 +68,7 @@ pub fn run_steps(steps: &[Step], seed: Option<u64>) -> Run {
         config: Config::default(),
     };
     let mut started: Option<Run> = None;
-    let mut pre_results = Vec::new();
+    let mut pre_results = SharedVec::new();
     for step in steps {
         let setup_line = matches!(
             step.action,

@@ -583,8 +583,9 @@ fn client_details(
 
     let total = c.deliveries.len();
     let start = total.saturating_sub(SHOWN_DELIVERIES);
-    let rows: Html = c.deliveries[start..]
-        .iter()
+    let rows: Html = c
+        .deliveries
+        .range(start..)
         .map(|d| {
             let ack = (can_ack && !d.acked).then(|| {
                 let line = format!("{} ack {}", c.name, d.delivery_tag);

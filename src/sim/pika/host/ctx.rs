@@ -3,7 +3,7 @@
 //! uses (objects, suspension, the per-instant call budget) and the linking of trace events to
 //! lines.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
 use crate::py::{BuiltinExc, ExcClass, HostRef, HostResult, SuspendToken, Value};
@@ -11,7 +11,9 @@ use crate::sim::engine::Sim;
 use crate::sim::model::ClientId;
 use crate::sim::pika::exc::PikaExceptions;
 use crate::sim::pika::host::obj::Obj;
+use crate::sim::pika::host::sent_ids::SentIds;
 use crate::sim::pika::state::{Chan, Conn, Pending, StoredMsg, Timer, Wait};
+use crate::sim::shared_vec::SharedVec;
 use crate::sim::time::Micros;
 use crate::sim::trace::TraceKind;
 
@@ -47,10 +49,11 @@ pub struct HostState {
     pub(super) next_token: u64,
     /// The statement being executed (for linking trace events to lines).
     pub line: u32,
-    /// (line, trace index): the trace events each executed line caused.
-    pub links: Vec<(u32, u32)>,
+    /// (line, trace index): the trace events each executed line caused, in trace order (shared
+    /// with the script's copies in checkpoints).
+    pub links: SharedVec<(u32, u32)>,
     /// Ids of the frames linked to this script (to link their losses too).
-    pub sends: BTreeSet<u64>,
+    pub sends: SentIds,
     pub timers: Vec<Timer>,
     /// Broker calls at the current instant, and the instant.
     pub ops: u32,
@@ -89,8 +92,8 @@ impl HostState {
             pending: None,
             next_token: 0,
             line: 0,
-            links: Vec::new(),
-            sends: BTreeSet::new(),
+            links: SharedVec::new(),
+            sends: SentIds::new(),
             timers: Vec::new(),
             ops: 0,
             ops_at: Micros::ZERO,

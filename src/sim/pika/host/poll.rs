@@ -128,10 +128,10 @@ impl Ctx<'_> {
                 msg,
             } => {
                 let c = self.st.chans[*chan].client;
-                let found = self.sim.clients[c.0]
-                    .confirms
-                    .get(*confirms_from..)
-                    .and_then(|new| new.iter().rev().find(|x| x.0 == *seq))
+                let confirms = &self.sim.clients[c.0].confirms;
+                let found = (*confirms_from <= confirms.len())
+                    .then(|| confirms.range(*confirms_from..).rev().find(|x| x.0 == *seq))
+                    .flatten()
                     .map(|x| x.2);
                 let Some(outcome) = found else {
                     return Poll::Pending;

@@ -5,11 +5,12 @@
 
 use crate::sim::model::{ClientId, QueueId};
 use crate::sim::pika::host::ctx::Ctx;
+use crate::sim::pika::host::sent_ids::ID_SEQUENCE_BITS;
 use crate::sim::time::Micros;
 use crate::sim::trace::{Endpoint, MsgIds, MsgKind, TraceEvent, TraceKind};
 
 /// Ids of the request frames the binding draws (the simulator numbers its own from 1).
-pub const WIRE_ID_BASE: u64 = 1 << 48;
+pub const WIRE_ID_BASE: u64 = 1 << ID_SEQUENCE_BITS;
 
 impl Ctx<'_> {
     /// Draws a request or reply frame leaving now.

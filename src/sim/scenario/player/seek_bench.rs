@@ -5,7 +5,7 @@
 //! time zero before checkpoints copied scripts.
 
 use super::*;
-use crate::rng::Rng;
+use crate::sim::bench;
 use crate::sim::state_change::StateChange;
 use crate::sim::trace::TraceEvent;
 use std::mem::size_of;
@@ -59,49 +59,24 @@ fn timed(f: impl FnOnce()) -> f64 {
     s.elapsed().as_secs_f64() * 1e3
 }
 
-/// Where both benches seek on a run ending at `horizon`: `count` random targets, and a drag
-/// back over the last 30 s by steps of `step_ms`, then by minutes down to zero. Returns the
-/// random source for the seeks' earlier targets too.
-fn seek_plan(horizon: Micros, count: usize, step_ms: u64) -> (Rng, Vec<Micros>, Vec<Micros>) {
-    let mut rng = Rng::new(42);
-    let targets = (0..count).map(|_| Micros(rng.below(horizon.0))).collect();
-    let end_ms = horizon.0 / 1_000;
-    let drag = (1..=30_000 / step_ms)
-        .map(|i| Micros::from_ms(end_ms.saturating_sub(i * step_ms)))
-        .chain((1..=9).rev().map(|m| Micros::from_ms(m * 60_000)))
-        .collect();
-    (rng, targets, drag)
-}
-
-/// Times the seeks both benches make on a player at `horizon`: from the present to each target
-/// and then to a random earlier time, then dragging back along `drag`. Prints each kind's
-/// figures; returns all the times, sorted.
-fn seek_pattern(
-    p: &mut Player,
-    horizon: Micros,
-    targets: &[Micros],
-    drag: &[Micros],
-    rng: &mut Rng,
-) -> Vec<f64> {
-    let mut from_present = Vec::new();
-    let mut in_past = Vec::new();
-    for &t in targets {
-        p.apply(Action::Seek(horizon));
-        from_present.push(timed(|| p.apply(Action::Seek(t))));
-        let earlier = Micros(rng.below(t.0.max(1)));
-        in_past.push(timed(|| p.apply(Action::Seek(earlier))));
-        assert_eq!(p.error, None);
-    }
-    p.apply(Action::Seek(horizon));
-    let dragging: Vec<f64> = drag
-        .iter()
-        .map(|&t| timed(|| p.apply(Action::Seek(t))))
-        .collect();
-    let mut all: Vec<f64> = [&from_present[..], &in_past[..], &dragging[..]].concat();
-    stats("random targets, from the present", from_present);
-    stats("random earlier targets, from the past", in_past);
-    stats("dragging back the last 30 s, then by minutes", dragging);
-    all.sort_by(|a, b| a.total_cmp(b));
+/// Times the seeks both benches make ([`bench::backward_seeks`]: `count` random targets, a
+/// drag back by `step_ms`) on a player at its present. Prints the first seek's time and each
+/// kind's figures; returns the times of all but the first, sorted.
+fn seek_pattern(p: &mut Player, count: usize, step_ms: u64) -> Vec<f64> {
+    let epoch = Instant::now();
+    let clock = || epoch.elapsed().as_secs_f64() * 1e3;
+    let times = bench::backward_seeks(p, count, step_ms, &clock).unwrap();
+    println!(
+        "  first seek, 1 ms before the present (takes the checkpoints): {:.2} ms",
+        times.first
+    );
+    let all = times.all_sorted();
+    stats("random targets, from the present", times.from_present);
+    stats("random earlier targets, from the past", times.in_past);
+    stats(
+        "dragging back the last 30 s, then by minutes",
+        times.dragging,
+    );
     all
 }
 
@@ -128,7 +103,7 @@ fn backward_seeks_on_a_busy_run() {
         timed(|| drop(sim.clone()))
     );
     let horizon = session.now();
-    let (mut rng, targets, drag) = seek_plan(horizon, 60, 100);
+    let (_, targets, _) = bench::seek_plan(horizon, 60, 100);
 
     // A rebuild costs the whole run: a few samples say enough.
     println!("before (each backward seek rebuilds from time zero):");
@@ -143,10 +118,7 @@ fn backward_seeks_on_a_busy_run() {
     let mut p = Player::from_session(session);
     println!("after (checkpoints):");
     // The first seek far back replays the whole run once, taking the checkpoints.
-    let first = timed(|| p.apply(Action::Seek(Micros(horizon.0 - 1_000))));
-    println!("  first seek, 1 ms before the present (takes the checkpoints): {first:.2} ms");
-    p.apply(Action::Seek(horizon));
-    let all = seek_pattern(&mut p, horizon, &targets, &drag, &mut rng);
+    let all = seek_pattern(&mut p, 60, 100);
     println!(
         "backward seeks on the {}-minute busy run: worst {:.2} ms, median {:.2} ms of {} \
          (target: each within 33 ms, two frames; natively here, wasm is about 3x slower)",
@@ -172,17 +144,12 @@ fn backward_seeks_on_a_busy_run() {
         .map(|m| timed(|| drop(m.run.sim.clone())))
         .collect();
     stats("  of which copying its state", states);
-    let marks: usize = c
-        .marks
-        .iter()
-        .map(|m| crate::sim::scenario::checkpoints::state_bytes(&m.run))
-        .sum();
     println!(
-        "memory: {} checkpoints every {} events, ~{} KiB of state together; their trace is \
-         the present's ({} entries held of {}, ~{} KiB)",
+        "memory: {} checkpoints every {} events, ~{} KiB beyond the histories they share; \
+         their trace is the present's ({} entries held of {}, ~{} KiB)",
         c.marks.len(),
         c.spacing,
-        marks / 1024,
+        c.held_bytes() / 1024,
         live.iter().len(),
         live.len(),
         live.heap_bytes() / 1024,
@@ -213,7 +180,7 @@ fn backward_seeks_on_a_scripted_run() {
         sim.trace.len(),
     );
     let horizon = session.now();
-    let (mut rng, targets, drag) = seek_plan(horizon, 12, 1_000);
+    let (_, targets, _) = bench::seek_plan(horizon, 12, 1_000);
     println!("before (each backward seek replays from time zero):");
     stats(
         "random targets",
@@ -225,19 +192,18 @@ fn backward_seeks_on_a_scripted_run() {
     let mut p = Player::from_session(session);
     println!("after (checkpoints taken while the scripts run):");
     let rss0 = resident_mib();
-    let first = timed(|| p.apply(Action::Seek(Micros(horizon.0 - 1_000))));
+    let all = seek_pattern(&mut p, 12, 1_000);
     let grown = resident_mib() - rss0;
-    println!("  first seek, 1 ms before the present (takes the checkpoints): {first:.2} ms");
-    let all = seek_pattern(&mut p, horizon, &targets, &drag, &mut rng);
     println!(
         "backward seeks on the {}-minute scripted run: worst {:.2} ms, median {:.2} ms of {} \
-         ({} checkpoints every {} events)",
+         ({} checkpoints every {} events, ~{} KiB beyond the histories they share)",
         horizon.0 / 60_000_000,
         all.last().copied().unwrap_or(0.0),
         all.get(all.len() / 2).copied().unwrap_or(0.0),
         all.len(),
         p.checkpoints.marks.len(),
         p.checkpoints.spacing,
+        p.checkpoints.held_bytes() / 1024,
     );
     let c = &mut p.checkpoints;
     let live = &p.session.run.sim.trace;
@@ -275,7 +241,7 @@ fn backward_seeks_on_a_scripted_run() {
         .filter_map(|m| m.run.scripts.try_clone())
         .collect();
     println!(
-        "memory: the process grew by {grown:.0} MiB taking the checkpoints (and the past on \
+        "memory: the process grew by {grown:.0} MiB over the seeks (the checkpoints, the past on \
          display); their scripts' copies hold {:.0} MiB of it",
         resident_mib() - with
     );
