@@ -12,10 +12,22 @@ pub const SLICE_EVENTS: u64 = 2_000;
 /// Wall time the page spends on work before it yields to the browser.
 pub const FRAME_BUDGET_MS: f64 = 10.0;
 
+/// Replay events a playing page spends on each frame laying checkpoints ahead of a seek back
+/// ([`Player::warm`]): a fraction of a millisecond, enough to keep up with a busy run at 1×.
+pub const WARM_EVENTS_PER_FRAME: u64 = 300;
+
+/// Wall time an idle page spends laying checkpoints on one turn (`ui::work`).
+pub const WARM_IDLE_MS: f64 = 5.0;
+
 /// Starts the action, then carries any work on for about [`FRAME_BUDGET_MS`] (to the end
 /// where there is no browser: components rendered natively, whose tests read the result at
-/// once).
+/// once). Then, in the browser, a little time goes to laying checkpoints for the first seek
+/// back: a frame of play's share, or an idle turn's.
 pub fn reduce(player: &mut Player, action: Action) {
+    let (frame, idle_turn) = (
+        matches!(action, Action::Tick(_)),
+        matches!(action, Action::Work(_)),
+    );
     match action {
         Action::Work(_) => {}
         action => player.start(action),
@@ -27,8 +39,14 @@ pub fn reduce(player: &mut Player, action: Action) {
     let start = clock.now();
     while !player.work(SLICE_EVENTS) {
         if clock.now() - start >= FRAME_BUDGET_MS {
-            break;
+            return;
         }
+    }
+    if frame {
+        player.warm(WARM_EVENTS_PER_FRAME);
+    } else if idle_turn {
+        let start = clock.now();
+        while !player.warm(WARM_EVENTS_PER_FRAME) && clock.now() - start < WARM_IDLE_MS {}
     }
 }
 

@@ -13,20 +13,33 @@ use crate::ui::i18n::lang::fill;
 use crate::ui::i18n::work::work_text;
 
 /// While work is in progress, asks for the next stretch of it after the browser has had its
-/// turn (events, layout, paint).
+/// turn (events, layout, paint). Idle (paused, nothing in progress), it asks now and then for a
+/// turn at laying checkpoints ahead of a seek back ([`Player::warm`]), until there are none
+/// to lay: a playing page lays them on its frames instead (`ui::slices::reduce`).
+///
+/// [`Player::warm`]: crate::sim::scenario::player::Player::warm
 #[hook]
 pub fn use_work_driver(store: &StoreHandle) {
-    let busy = store.player().busy().is_some();
+    let (busy, warm) = {
+        let p = store.player();
+        let busy = p.busy().is_some();
+        (busy, !busy && !p.playing && p.warming())
+    };
     let version = store.version();
     let dispatcher = store.dispatcher();
-    use_effect_with((busy, version), move |&(busy, _)| {
-        let pending = busy.then(|| {
-            gloo_timers::callback::Timeout::new(0, move || dispatcher.dispatch(Action::Work(0)))
+    use_effect_with((busy, warm, version), move |&(busy, warm, _)| {
+        let pending = (busy || warm).then(|| {
+            let delay = if busy { 0 } else { WARM_IDLE_EVERY_MS };
+            gloo_timers::callback::Timeout::new(delay, move || dispatcher.dispatch(Action::Work(0)))
         });
         // A newer render (an action, or this continuation's own) cancels the pending one.
         move || drop(pending)
     });
 }
+
+/// How often an idle page takes a turn at laying checkpoints (each turn at most
+/// `ui::slices::WARM_IDLE_MS`).
+const WARM_IDLE_EVERY_MS: u32 = 50;
 
 /// The working indicator: what is in progress with its share done and a Stop button, or what
 /// the last Stop left.

@@ -209,6 +209,8 @@ pub struct Player {
     checkpoints: Checkpoints,
     /// Work in progress, carried on by [`Player::work`].
     work: Option<Work>,
+    /// A replay that lays checkpoints ahead of the first seek back ([`Player::warm`]).
+    warming: Option<Replaying>,
     /// What the last Stop left, until the next action.
     pub stopped: Option<Stopped>,
 }
@@ -237,6 +239,7 @@ impl Player {
             selected_event: None,
             checkpoints: Checkpoints::default(),
             work: None,
+            warming: None,
             stopped: None,
         }
     }
@@ -280,8 +283,9 @@ impl Player {
     /// Brings the live session to the cursor before acting, discarding the future there.
     fn fork_at_cursor(&mut self) {
         // Every caller then records an input at the cursor, which a checkpoint there or later
-        // has not seen.
+        // has not seen, nor a replay laying checkpoints.
         self.checkpoints.forget_from(self.cursor);
+        self.warming = None;
         if self.cursor < self.session.now() {
             match self.past.take() {
                 // The past on display is already the run a rebuild at the cursor gives (the
@@ -729,14 +733,94 @@ impl Player {
         self.work = Some(Work::Replay(Box::new(replaying)));
     }
 
+    /// Lays checkpoints ahead of the first seek back, for about `budget` simulator events of
+    /// replay; whether there is nothing left to lay for now. Checkpoints are taken by the
+    /// replays seeks make, so before this a first seek back on a long run replayed it all
+    /// (0.2 s in the page for ten minutes of the steady load, 0.5 s for the welcome scenario's
+    /// scripts). Here the page replays from the latest checkpoint towards the present in the
+    /// background, a little each frame while it plays and while it is idle, so that seeks find
+    /// one near wherever they land. It waits while other work is under way, and the run it
+    /// replays is only ever laid down as checkpoints: the same replay a seek makes, so each is
+    /// what a rebuild at its time gives.
+    pub fn warm(&mut self, budget: u64) -> bool {
+        if self.work.is_some() {
+            return true;
+        }
+        if self.warming.is_none() {
+            self.warming = self.warm_replay();
+        }
+        let Some(replay) = self.warming.as_mut() else {
+            return true;
+        };
+        let marking = Marking {
+            marks: &mut self.checkpoints,
+            present: &self.session.run,
+        };
+        if replay.work(self.session.inputs(), budget, Some(marking)) {
+            // Its trace serves the next replay, as the past's does (`restore`).
+            let done = self.warming.take().map(|r| r.run);
+            self.checkpoints.keep_spare(done);
+            return self.warm_due().is_none();
+        }
+        false
+    }
+
+    /// Whether [`Player::warm`] has checkpoints to lay: the latest is at least two spacings of
+    /// events behind the present, or a replay laying them is under way.
+    pub fn warming(&self) -> bool {
+        self.work.is_none() && (self.warming.is_some() || self.warm_due().is_some())
+    }
+
+    /// The checkpoint a replay laying checkpoints would start from, if the present is at least
+    /// two spacings of events past the latest one (the first of all is taken at once).
+    fn warm_due(&self) -> Option<usize> {
+        if self.checkpoints.no_base {
+            return None;
+        }
+        let Some(latest) = self.checkpoints.latest_at_or_before(self.session.now()) else {
+            return Some(0);
+        };
+        let ahead = self
+            .session
+            .run
+            .sim
+            .events_processed
+            .saturating_sub(self.checkpoints.marks[latest].run.sim.events_processed);
+        (ahead >= self.checkpoints.spacing.saturating_mul(2)).then_some(latest)
+    }
+
+    /// A replay from the latest checkpoint to the present, to lay checkpoints on the way.
+    fn warm_replay(&mut self) -> Option<Replaying> {
+        self.warm_due()?;
+        let thinning = self.past_thinning();
+        if self.checkpoints.marks.is_empty() {
+            let mut run = self.session.snapshot_at(Micros::ZERO);
+            run.sim.trace.set_thinning(thinning);
+            self.checkpoints.start(run);
+        }
+        let latest = self.warm_due()?;
+        let now = self.session.now();
+        let (mut run, from) =
+            self.checkpoints
+                .restore(latest, None, &self.session.run.sim.trace)?;
+        run.sim.trace.set_thinning(thinning);
+        Some(Replaying::new(run, self.session.inputs(), from, now))
+    }
+
+    /// How a replay of the past thins its trace: as the present does, at most as
+    /// [`PAST_HISTORY`] keeps.
+    fn past_thinning(&self) -> Option<Thinning> {
+        self.session.thinning().map(|h| Thinning {
+            keep: h.keep.min(PAST_HISTORY.keep),
+            every: h.every.min(PAST_HISTORY.every),
+        })
+    }
+
     /// A replay of the run to `t` (before the present), from the closest starting point: the
     /// run on display when `t` is ahead of it (playing forward through the past), else the
     /// latest checkpoint at or before `t`, else time zero.
     fn replay_past(&mut self, past: Option<Run>, t: Micros) -> Replaying {
-        let thinning = self.session.thinning().map(|h| Thinning {
-            keep: h.keep.min(PAST_HISTORY.keep),
-            every: h.every.min(PAST_HISTORY.every),
-        });
+        let thinning = self.past_thinning();
         let from_zero = |session: &Session| {
             let mut run = session.snapshot_at(Micros::ZERO);
             run.sim.trace.set_thinning(thinning);
@@ -1197,6 +1281,42 @@ mod tests {
             "{}",
             p.checkpoints.marks.len()
         );
+        assert_marks_rebuild(&mut p);
+    }
+
+    #[test]
+    fn warming_lays_the_checkpoints_a_seek_back_restores_from() {
+        let mut p = busy_player();
+        p.checkpoints.spacing = 40;
+        assert!(p.warming(), "a long run with no checkpoint has some to lay");
+        let mut slices = 0;
+        while !p.warm(25) {
+            slices += 1;
+            assert!(slices < 100_000, "warming ends");
+        }
+        assert!(slices > 10, "it went in slices: {slices}");
+        assert!(!p.warming());
+        let marks = p.checkpoints.marks.len();
+        assert!(marks > 5, "{marks}");
+        // The latest is within two spacings of the present, so a seek back anywhere replays
+        // at most that much.
+        let latest = p.checkpoints.marks.last().unwrap().run.sim.events_processed;
+        let ahead = p.session.run.sim.events_processed - latest;
+        assert!(ahead < 2 * p.checkpoints.spacing, "{ahead}");
+        // The present moves on, and so does warming; acting drops a replay under way.
+        let end = Micros(p.horizon().0 + 400_000);
+        p.apply(Action::Input("pub publish q1 \"late\" count=40".into()));
+        p.apply(Action::Seek(end));
+        assert_eq!(p.error, None);
+        assert!(p.warming(), "the present moved on");
+        assert!(!p.warm(25));
+        assert!(p.warming.is_some());
+        p.apply(Action::Input("pub publish q1 \"later\"".into()));
+        assert!(p.warming.is_none());
+        p.apply(Action::Seek(Micros(end.0 + 200_000)));
+        while !p.warm(25) {}
+        assert!(p.checkpoints.marks.len() > marks);
+        // Each checkpoint is what a rebuild at its time gives, and seeks back restore them.
         assert_marks_rebuild(&mut p);
     }
 
