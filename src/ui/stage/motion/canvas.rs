@@ -76,17 +76,15 @@ fn fit(view: (f64, f64), size: (f64, f64)) -> (f64, f64, f64) {
 }
 
 impl Painter {
-    fn shape(&mut self, id: &'static str) -> Option<Path2d> {
+    /// The shapes as paths, made on the first paint (a path is a handle into JS: looked up by
+    /// reference, not cloned for every dot of every frame).
+    fn make_shapes(&mut self) {
         if self.shapes.is_empty() {
             self.shapes = SHAPES
                 .iter()
                 .filter_map(|(id, d)| Some((*id, Path2d::new_with_path_string(d).ok()?)))
                 .collect();
         }
-        self.shapes
-            .iter()
-            .find(|(i, _)| *i == id)
-            .map(|(_, p)| p.clone())
     }
 
     /// A point of the page (client coordinates) in the diagram's units.
@@ -117,9 +115,10 @@ impl Painter {
             );
         };
         ctx.set_line_join("round");
-        let lost = self.shape(LOST_SHAPE);
-        let dots = std::mem::take(&mut self.dots);
-        for d in &dots {
+        self.make_shapes();
+        let shape = |id: &str| self.shapes.iter().find(|(i, _)| *i == id).map(|(_, p)| p);
+        let lost = shape(LOST_SHAPE);
+        for d in &self.dots {
             let colour = colours.kind(d.kind);
             if let Some((a, c, b)) = d.route {
                 let _ = ctx.set_transform(k, 0.0, 0.0, k, ox * ratio, oy * ratio);
@@ -135,7 +134,7 @@ impl Painter {
                 let _ = ctx.set_line_dash(&js_sys::Array::new());
             }
             ctx.set_global_alpha(1.0 - d.vanishing.unwrap_or(0.0));
-            let Some(shape) = self.shape(shape_id(d.kind)) else {
+            let Some(shape) = shape(shape_id(d.kind)) else {
                 continue;
             };
             at(&ctx, d.at, 1.0);
@@ -146,7 +145,7 @@ impl Painter {
                 Fill::None => {}
             }
             if fill != Fill::None {
-                ctx.fill_with_path_2d(&shape);
+                ctx.fill_with_path_2d(shape);
             }
             let (stroke, width) = if d.selected {
                 (colours.ink.as_str(), 2.5)
@@ -157,8 +156,8 @@ impl Painter {
             };
             ctx.set_stroke_style_str(stroke);
             ctx.set_line_width(width);
-            ctx.stroke_with_path(&shape);
-            if let (Some(age), Some(cross)) = (d.vanishing, lost.as_ref()) {
+            ctx.stroke_with_path(shape);
+            if let (Some(age), Some(cross)) = (d.vanishing, lost) {
                 at(&ctx, d.at, 1.0 + age);
                 ctx.set_stroke_style_str(&colours.crashed);
                 ctx.set_line_width(3.0);
@@ -168,7 +167,6 @@ impl Painter {
             }
         }
         ctx.set_global_alpha(1.0);
-        self.dots = dots;
     }
 }
 

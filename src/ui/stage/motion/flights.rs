@@ -55,43 +55,35 @@ pub fn flights_at(trace: &Trace, t: Micros, longest: Micros, vanish: Micros) -> 
             ..
         } = &e.kind
         {
-            let span = arrive.0.saturating_sub(e.at.0).max(1) as f64;
-            let progress = ((t.0 - e.at.0) as f64 / span).min(1.0);
-            if *arrive > t {
-                out.push(Flight {
-                    index,
-                    id: *id,
-                    kind: *kind,
-                    from: *from,
-                    to: *to,
-                    sent: e.at,
-                    arrive: *arrive,
-                    progress,
-                    vanishing: None,
-                });
-            } else if arrive.0 + vanish.0 >= t.0 {
+            let (progress, vanishing) = if *arrive > t {
+                let span = arrive.0.saturating_sub(e.at.0).max(1) as f64;
+                ((t.0 - e.at.0) as f64 / span, None)
+            } else {
                 // Arrived (or died on arrival): only a loss is still drawn, fading.
-                let lost_at = trace[index..hi].iter().find_map(|x| match &x.kind {
-                    TraceKind::Lost { id: lid, .. } if lid == id => Some(x.at),
-                    _ => None,
-                });
-                if let Some(at) = lost_at {
-                    let age = (t.0 - at.0) as f64 / vanish.0.max(1) as f64;
-                    if age <= 1.0 {
-                        out.push(Flight {
-                            index,
-                            id: *id,
-                            kind: *kind,
-                            from: *from,
-                            to: *to,
-                            sent: e.at,
-                            arrive: *arrive,
-                            progress: 1.0,
-                            vanishing: Some(age),
-                        });
-                    }
+                let lost_at = (arrive.0 + vanish.0 >= t.0)
+                    .then(|| {
+                        trace[index..hi].iter().find_map(|x| match &x.kind {
+                            TraceKind::Lost { id: lid, .. } if lid == id => Some(x.at),
+                            _ => None,
+                        })
+                    })
+                    .flatten();
+                match lost_at.map(|at| (t.0 - at.0) as f64 / vanish.0.max(1) as f64) {
+                    Some(age) if age <= 1.0 => (1.0, Some(age)),
+                    _ => continue,
                 }
-            }
+            };
+            out.push(Flight {
+                index,
+                id: *id,
+                kind: *kind,
+                from: *from,
+                to: *to,
+                sent: e.at,
+                arrive: *arrive,
+                progress,
+                vanishing,
+            });
         }
     }
     out
