@@ -1212,6 +1212,21 @@ mod tests {
     }
 
     /// Every checkpoint is the rebuild at its own time, and so is a seek to it.
+    /// Seeks to each of `targets` in turn, every `every`-th from the present (backward, forward
+    /// in the past, and from the present): each shows what a rebuild at its time gives.
+    fn assert_seeks_rebuild(p: &mut Player, targets: &[Micros], every: usize) {
+        let horizon = p.horizon();
+        for (n, &t) in targets.iter().enumerate() {
+            if n % every == 0 {
+                p.apply(Action::Seek(horizon));
+            }
+            p.apply(Action::Seek(t));
+            assert_eq!(p.error, None);
+            assert_eq!(p.cursor, t);
+            assert_same_run(p.view_run(), &p.session.snapshot_at(t), t);
+        }
+    }
+
     fn assert_marks_rebuild(p: &mut Player) {
         let marks: Vec<Micros> = p.checkpoints.marks.iter().map(|m| m.at).collect();
         for (i, &at) in marks.iter().enumerate() {
@@ -1266,16 +1281,7 @@ mod tests {
         }
         targets.push(Micros::ZERO);
         // Backward, forward in the past, and from the present.
-        for (n, &t) in targets.iter().enumerate() {
-            if n % 9 == 0 {
-                p.apply(Action::Seek(horizon));
-            }
-            p.apply(Action::Seek(t));
-            assert_eq!(p.error, None);
-            assert_eq!(p.cursor, t);
-            let want = p.session.snapshot_at(t);
-            assert_same_run(p.view_run(), &want, t);
-        }
+        assert_seeks_rebuild(&mut p, &targets, 9);
         assert!(
             p.checkpoints.marks.len() > 5,
             "{}",
@@ -1377,14 +1383,7 @@ mod tests {
         let mut rng = crate::rng::Rng::new(11);
         let mut targets: Vec<Micros> = (0..16).map(|_| Micros(rng.below(horizon.0))).collect();
         targets.extend([Micros::ZERO, Micros::from_ms(20), Micros(horizon.0 - 1)]);
-        for (n, &t) in targets.iter().enumerate() {
-            if n % 5 == 0 {
-                p.apply(Action::Seek(horizon));
-            }
-            p.apply(Action::Seek(t));
-            assert_eq!(p.error, None);
-            assert_same_run(p.view_run(), &p.session.snapshot_at(t), t);
-        }
+        assert_seeks_rebuild(&mut p, &targets, 5);
         assert!(
             p.checkpoints.marks.len() > 10,
             "{}",
@@ -1445,14 +1444,7 @@ mod tests {
             Micros::from_ms(2001),
             Micros::from_ms(600),
         ]);
-        for (n, &t) in targets.iter().enumerate() {
-            if n % 4 == 0 {
-                p.apply(Action::Seek(horizon));
-            }
-            p.apply(Action::Seek(t));
-            assert_eq!(p.error, None);
-            assert_same_run(p.view_run(), &p.session.snapshot_at(t), t);
-        }
+        assert_seeks_rebuild(&mut p, &targets, 4);
         let end = p.session.run.scripts.all();
         assert_eq!(end[0].state(), ScriptState::Stopped);
         assert!(end[1].output_text().contains("200 1 (200, b'199')"));
