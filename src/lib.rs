@@ -12,5 +12,6 @@ pub mod percent;
 pub mod py;
 pub mod rng;
 pub mod sim;
+pub mod sort;
 #[cfg(feature = "web")]
 pub mod ui;

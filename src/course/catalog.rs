@@ -86,7 +86,7 @@ fn build<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> Course {
             Err(e) => errors.push(e),
         }
     }
-    lessons.sort_by(|a, b| {
+    crate::sort::sort_by(&mut lessons, |a, b| {
         (Group::of(&a.section), a.order, &a.id).cmp(&(Group::of(&b.section), b.order, &b.id))
     });
     Course { lessons, errors }

@@ -84,7 +84,7 @@ pub fn confirm_latencies(sim: &Sim) -> Vec<u64> {
             at.0.saturating_sub(published.0)
         })
         .collect();
-    v.sort_unstable();
+    crate::sort::sort(&mut v);
     v
 }
 

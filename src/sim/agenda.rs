@@ -117,7 +117,7 @@ impl<E> Agenda<E> {
 impl<E: fmt::Debug> fmt::Debug for Agenda<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut keys: Vec<Key> = self.keys.iter().copied().collect();
-        keys.sort_unstable_by_key(|k| k.order());
+        crate::sort::sort_by_key(&mut keys, |k| k.order());
         f.debug_list()
             .entries(
                 keys.iter()

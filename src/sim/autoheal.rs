@@ -63,7 +63,7 @@ impl Sim {
         let list = &mut self.partitions_seen[node];
         if !list.contains(&peer) {
             list.push(peer);
-            list.sort();
+            crate::sort::sort(list);
         }
         self.maybe_autoheal(node);
     }
@@ -107,7 +107,9 @@ impl Sim {
             return;
         }
         let mut members: Vec<usize> = self.cluster.members().collect();
-        members.sort_by(|&a, &b| self.node_name(a).cmp(self.node_name(b)));
+        crate::sort::sort_by(&mut members, |&a, &b| {
+            self.node_name(a).cmp(self.node_name(b))
+        });
         // check_other_nodes: every node monitor must answer, and see every member.
         let down: Vec<String> = members
             .iter()
@@ -195,7 +197,7 @@ impl Sim {
             (conns, p.len(), names)
         };
         let mut sorted: Vec<&Vec<usize>> = parts.iter().collect();
-        sorted.sort_by_key(|p| std::cmp::Reverse(key(p)));
+        crate::sort::sort_by_key(&mut sorted, |p| std::cmp::Reverse(key(p)));
         let winner = sorted[0][0];
         let losers = sorted[1..].iter().flat_map(|p| p.iter().copied()).collect();
         (winner, losers)

@@ -249,7 +249,7 @@ impl SeekTimes {
             &self.dragging[..],
         ]
         .concat();
-        all.sort_by(|a, b| a.total_cmp(b));
+        crate::sort::sort_by(&mut all, |a, b| a.total_cmp(b));
         all
     }
 }

@@ -140,7 +140,7 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
         }
     }
     for v in deliveries.values_mut() {
-        v.sort_by_key(|x| x.0);
+        crate::sort::sort_by_key(v, |x| x.0);
     }
     let body = |m: MsgId| sim.messages[(m.0 - 1) as usize].body.to_string();
     for (&msg, ds) in &deliveries {
@@ -275,7 +275,7 @@ pub fn check(sim: &Sim) -> Vec<Anomaly> {
             }
         }
     }
-    out.sort_by_key(|a| (a.at, a.msg));
+    crate::sort::sort_by_key(&mut out, |a| (a.at, a.msg));
     out
 }
 

@@ -454,7 +454,7 @@ fn distance(a: &str, b: &str) -> usize {
 pub fn suggestions(key: &str) -> Vec<&'static str> {
     let mut all: Vec<(usize, &'static str)> =
         schema_keys().map(|m| (distance(key, m), m)).collect();
-    all.sort_unstable();
+    crate::sort::sort(&mut all);
     all.into_iter().take(3).map(|(_, m)| m).collect()
 }
 

@@ -95,7 +95,7 @@ impl Sim {
     /// The record, with its arguments sorted by key as `rabbit_binding` stores them.
     fn binding_of(vhost: &str, b: &BindSpec) -> Binding {
         let mut args = b.args.clone();
-        args.sort_by(|x, y| x.0.as_bytes().cmp(y.0.as_bytes()));
+        crate::sort::sort_by(&mut args, |x, y| x.0.as_bytes().cmp(y.0.as_bytes()));
         Binding {
             vhost: vhost.to_string(),
             source: b.source.clone(),

@@ -147,7 +147,7 @@ pub fn lineage(sim: &Sim, msg: MsgId) -> Option<Lineage> {
             }
         }
     }
-    hops.sort_by_key(|h| (h.at, h.index));
+    crate::sort::sort_by_key(&mut hops, |h| (h.at, h.index));
     Some(Lineage {
         msg,
         body: m.body.to_string(),

@@ -517,7 +517,7 @@ impl Sim {
             .filter(|q| !q.deleted && q.side.is_some())
             .map(|q| (q.vhost.clone(), q.name.clone()))
             .collect();
-        names.sort();
+        crate::sort::sort(&mut names);
         names.dedup();
         for (vhost, name) in names {
             let ids: Vec<QueueId> = (0..self.queues.len())

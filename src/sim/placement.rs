@@ -66,7 +66,7 @@ pub fn suggested_nodes(
             let mut listed: Vec<usize> = names.iter().filter_map(|s| lookup(s)).collect();
             if cur.synced.is_empty() {
                 listed.push(m);
-                listed.sort_by_key(|&n| node_name(n));
+                crate::sort::sort_by_key(&mut listed, |&n| node_name(n));
                 listed.dedup();
             } else {
                 let mut seen = Vec::new();
@@ -117,7 +117,7 @@ pub fn locate_master(
         Some(Locator::MinMasters) => {
             // RabbitMQ folds a map with a strict `<`: ties go to the first node in name order.
             let mut sorted = candidates.to_vec();
-            sorted.sort_by_key(|&n| node_name(n));
+            crate::sort::sort_by_key(&mut sorted, |&n| node_name(n));
             let mut best = sorted[0];
             for &n in &sorted[1..] {
                 if masters_per_node(n) < masters_per_node(best) {

@@ -746,7 +746,7 @@ impl Sim {
             let mut possible = vec![master_node];
             possible.extend(mirrors.iter().copied());
             possible.push(n);
-            possible.sort();
+            crate::sort::sort(&mut possible);
             let names: Vec<String> = self.cluster.nodes.iter().map(|x| x.name.clone()).collect();
             let cur = Current {
                 master: master_node,
@@ -798,7 +798,7 @@ impl Sim {
             .chain(self.procs[old.0].unacked.values().map(|u| (u.pos, u.entry)))
             .filter(|(_, e)| self.messages[(e.msg.0 - 1) as usize].persistent)
             .collect();
-        entries.sort_by_key(|(pos, _)| *pos);
+        crate::sort::sort_by_key(&mut entries, |(pos, _)| *pos);
         self.procs[old.0].ready.clear();
         self.procs[old.0].unacked.clear();
         let p = self.spawn(q, n, Role::Master);

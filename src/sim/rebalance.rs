@@ -74,7 +74,7 @@ impl Sim {
                 .insert(0, (q, false));
         }
         for list in by_node.values_mut() {
-            list.sort_by_key(|&(q, _)| self.queue_depth(q));
+            crate::sort::sort_by_key(list, |&(q, _)| self.queue_depth(q));
         }
         // Each pass moves or marks one queue, so the passes end.
         while let Some(n) = self.node_to_unload(&by_node, max) {
@@ -102,7 +102,9 @@ impl Sim {
                 classic: list.len(),
             })
             .collect();
-        rows.sort_by(|a, b| self.node_name(b.node).cmp(self.node_name(a.node)));
+        crate::sort::sort_by(&mut rows, |a, b| {
+            self.node_name(b.node).cmp(self.node_name(a.node))
+        });
         Some(rows)
     }
 
@@ -110,7 +112,7 @@ impl Sim {
     /// head was moved is passed over ("all have already migrated").
     fn node_to_unload(&self, by_node: &BTreeMap<usize, Vec<Entry>>, max: usize) -> Option<usize> {
         let mut nodes: Vec<usize> = by_node.keys().copied().collect();
-        nodes.sort_by_key(|&n| self.node_name(n).to_string());
+        crate::sort::sort_by_key(&mut nodes, |&n| self.node_name(n).to_string());
         nodes.into_iter().find(|n| {
             let list = &by_node[n];
             list.len() > max && !list[0].1

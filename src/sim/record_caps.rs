@@ -22,7 +22,7 @@ impl Sim {
             return Ok(());
         }
         let mut args = spec.args.clone();
-        args.sort_by(|x, y| x.0.as_bytes().cmp(y.0.as_bytes()));
+        crate::sort::sort_by(&mut args, |x, y| x.0.as_bytes().cmp(y.0.as_bytes()));
         let exists = self.exchanges.bindings.iter().any(|b| {
             b.vhost == vhost
                 && b.source == spec.source

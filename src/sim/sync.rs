@@ -100,7 +100,7 @@ impl Sim {
                     .map(|u| (u.pos, u.entry, true)),
             )
             .collect();
-        all.sort_by_key(|(p, _, _)| *p);
+        crate::sort::sort_by_key(&mut all, |(p, _, _)| *p);
         let from = run.sent as usize;
         let to = (from + run.batch as usize).min(all.len());
         let chunk: Vec<(u64, Entry, bool)> = all[from..to].to_vec();

@@ -89,6 +89,6 @@ pub(crate) fn dedup_sorted(members: &[(String, Json)]) -> Vec<(&String, &Json)> 
             None => out.push((k, v)),
         }
     }
-    out.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    crate::sort::sort_by(&mut out, |a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     out
 }

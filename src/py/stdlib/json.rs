@@ -168,7 +168,7 @@ fn dump(
                 pairs.push((key, val.clone()));
             }
             if o.sort_keys {
-                pairs.sort_by(|a, b| a.0.cmp(&b.0));
+                crate::sort::sort_by(&mut pairs, |a, b| a.0.cmp(&b.0));
             }
             if pairs.is_empty() {
                 out.push_str("{}");

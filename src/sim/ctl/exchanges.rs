@@ -156,7 +156,7 @@ pub(super) fn list_bindings(
         .filter(|b| b.vhost == vhost)
         .collect();
     // Exchange sorts before queue, as the atoms do.
-    explicit.sort_by_key(|b| {
+    crate::sort::sort_by_key(&mut explicit, |b| {
         (
             b.source.clone().into_bytes(),
             b.key.clone().into_bytes(),

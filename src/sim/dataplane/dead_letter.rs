@@ -66,7 +66,7 @@ pub fn with_x_death(headers: &[(String, Json)], entry: Vec<(String, Json)>) -> V
                     };
                     f.retain(|(k, _)| k != "count");
                     f.push(("count".to_string(), Json::Int(n)));
-                    f.sort_by(|a, b| a.0.cmp(&b.0));
+                    crate::sort::sort_by(&mut f, |a, b| a.0.cmp(&b.0));
                     f
                 }
                 _ => {
@@ -82,7 +82,7 @@ pub fn with_x_death(headers: &[(String, Json)], entry: Vec<(String, Json)>) -> V
     };
     out.retain(|(n, _)| n != "x-death");
     out.push(("x-death".to_string(), Json::Array(new_deaths)));
-    out.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut out, |a, b| a.0.cmp(&b.0));
     out
 }
 

@@ -100,9 +100,9 @@ pub fn headers_match(binding_args: &[(String, Json)], headers: &[(String, Json)]
     let with_x = matches!(kind, XMatch::AllWithX | XMatch::AnyWithX);
     let is_all = matches!(kind, XMatch::All | XMatch::AllWithX);
     let mut pattern: Vec<&(String, Json)> = binding_args.iter().collect();
-    pattern.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    crate::sort::sort_by(&mut pattern, |a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     let mut data: Vec<&(String, Json)> = headers.iter().collect();
-    data.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    crate::sort::sort_by(&mut data, |a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     let (mut all, mut any) = (true, false);
     let (mut pi, mut di) = (0, 0);
     loop {
@@ -198,7 +198,7 @@ pub fn route(
             }
         }
     }
-    queues.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    crate::sort::sort_by(&mut queues, |a, b| a.as_bytes().cmp(b.as_bytes()));
     queues.dedup();
     queues
 }

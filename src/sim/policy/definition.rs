@@ -307,7 +307,7 @@ pub fn merge_operator(user: Option<&Definition>, op: Option<&Definition>) -> Def
                 .chain(o.pairs.iter())
                 .map(|(k, _)| k)
                 .collect();
-            keys.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+            crate::sort::sort_by(&mut keys, |a, b| a.as_bytes().cmp(b.as_bytes()));
             keys.dedup();
             let pairs = keys
                 .into_iter()

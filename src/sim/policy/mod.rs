@@ -76,7 +76,7 @@ impl PolicyStore {
             .iter()
             .filter(|p| p.vhost == vhost && p.kind == kind)
             .collect();
-        v.sort_by_key(|p| p.spec.priority);
+        crate::sort::sort_by_key(&mut v, |p| p.spec.priority);
         v
     }
 
@@ -109,7 +109,7 @@ impl PolicyStore {
             })
             .filter(|p| p.spec.pattern.is_match(name))
             .collect();
-        candidates.sort_by(|a, b| {
+        crate::sort::sort_by(&mut candidates, |a, b| {
             b.spec
                 .priority
                 .cmp(&a.spec.priority)

@@ -871,7 +871,7 @@ impl Run {
                 "mirror_count" => r.mirrors.len().to_string(),
                 "synced" => {
                     let mut v = s.synced_nodes(q);
-                    v.sort();
+                    crate::sort::sort(&mut v);
                     names(&v)
                 }
                 "synced_count" => r.synced.len().to_string(),
@@ -901,7 +901,7 @@ impl Run {
                 },
                 "synced" => match self.node_list(v) {
                     Ok(mut l) => {
-                        l.sort();
+                        crate::sort::sort(&mut l);
                         names(&l)
                     }
                     Err(e) => e,

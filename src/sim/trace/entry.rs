@@ -163,7 +163,7 @@ impl FromIterator<MsgId> for MsgIds {
         };
         let mut v = vec![first, second];
         v.extend(others);
-        v.sort_unstable();
+        crate::sort::sort(&mut v);
         v.dedup();
         MsgIds(Ids::Many(Arc::new(v)))
     }

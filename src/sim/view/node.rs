@@ -135,7 +135,7 @@ impl Sim {
             })
             .collect();
         // Masters first: killing one is the interesting case (a promotion follows).
-        found.sort_by_key(|&(master, i)| (!master, i));
+        crate::sort::sort_by_key(&mut found, |&(master, i)| (!master, i));
         found
             .into_iter()
             .take(MENU_PROCESS_CRASHES)

@@ -758,7 +758,7 @@ pub fn ClusterView(_props: &ClusterViewProps) -> Html {
     let partition_editor = (*draft).clone().map(|sides| {
         let used = {
             let mut v = sides.clone();
-            v.sort();
+            crate::sort::sort(&mut v);
             v.dedup();
             v.len()
         };

@@ -238,7 +238,7 @@ pub fn delitem(obj: &Value, idx: &Value) -> Result<(), PyException> {
                 let (start, _, step, count) = slice_indices(s, items.len() as i64)?;
                 let mut drop_at: Vec<usize> =
                     (0..count).map(|k| (start + k * step) as usize).collect();
-                drop_at.sort_unstable();
+                crate::sort::sort(&mut drop_at);
                 for at in drop_at.into_iter().rev() {
                     if at < items.len() {
                         items.remove(at);

@@ -69,7 +69,7 @@ impl Ctx<'_> {
         if items.is_empty() {
             return format!("<{name}>");
         }
-        items.sort();
+        crate::sort::sort(&mut items);
         let list: Vec<String> = items.iter().map(|s| repr_str(s)).collect();
         format!("<{name}([{}])>", list.join(", "))
     }

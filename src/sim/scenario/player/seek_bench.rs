@@ -30,7 +30,7 @@ fn trace_bytes(trace: &[TraceEvent]) -> usize {
 }
 
 fn stats(label: &str, mut ms: Vec<f64>) {
-    ms.sort_by(|a, b| a.total_cmp(b));
+    crate::sort::sort_by(&mut ms, |a, b| a.total_cmp(b));
     let mean = ms.iter().sum::<f64>() / ms.len().max(1) as f64;
     let at = |q: usize| ms.get(ms.len() * q / 100).copied().unwrap_or(0.0);
     println!(
