@@ -2,10 +2,11 @@
 //!
 //! std's `sort*` and `sort_unstable*` (driftsort, ipnsort) compile about ten functions for each
 //! element type and comparison they are used with: 326 functions, 41 kB of the gzip wasm. Here the
-//! merge sort runs once, on positions, through a `dyn` comparison; each caller adds only the
-//! comparison and a swap of its elements. The order is std's stable order, so every caller gets
-//! the same result it had with `sort`, `sort_by` or `sort_by_key` (and with `sort_unstable` where
-//! equal elements cannot be told apart).
+//! merge sort runs once, on positions, through a `dyn` callback; each caller adds one closure
+//! that compares or swaps two of its elements. The order is std's stable order, so every caller
+//! gets the same result it had with `sort`, `sort_by` or `sort_by_key` (and with `sort_unstable`
+//! where equal elements cannot be told apart). Code that ships should sort with this, and build a
+//! `BTreeMap` or `BTreeSet` by `extend` rather than `collect` (which sorts with std's).
 
 use std::cmp::Ordering;
 
