@@ -6,7 +6,7 @@
 use crate::sim::scenario::run::Run;
 use crate::sim::scenario::session::TimedInput;
 use crate::sim::time::Micros;
-use crate::sim::trace::{Trace, TraceMark};
+use crate::sim::trace::{Thinning, Trace, TraceMark};
 
 /// A replayed run being carried forward to `to` through the recorded inputs, in slices: the
 /// inputs recorded after its start are applied at their times exactly as
@@ -74,11 +74,15 @@ impl Replaying {
     }
 }
 
-/// Where a replay takes checkpoints: into `marks`, sharing the histories of `present`, the
-/// run it replays ([`Checkpoints::offer`]).
+/// Where a run takes checkpoints ([`Checkpoints::offer`]): into `marks`, marking each copy's
+/// trace as a past on display thins it (`thinning`), whatever the run itself keeps.
 pub(super) struct Marking<'a> {
     pub(super) marks: &'a mut Checkpoints,
-    pub(super) present: &'a Run,
+    /// The present, when the run is a replay of it: the replay takes its histories wherever
+    /// they are the same. `None` when the run is the present itself, being loaded: its copies
+    /// share its histories as they are.
+    pub(super) present: Option<&'a Run>,
+    pub(super) thinning: Option<Thinning>,
 }
 
 impl Marking<'_> {
@@ -87,11 +91,12 @@ impl Marking<'_> {
         Marking {
             marks: self.marks,
             present: self.present,
+            thinning: self.thinning,
         }
     }
 
     fn offer(&mut self, run: &mut Run) {
-        self.marks.offer(run, self.present);
+        self.marks.offer(run, self.present, self.thinning);
     }
 
     fn events_until_due(&self, run: &Run) -> u64 {
@@ -103,7 +108,7 @@ impl Marking<'_> {
 /// With `marks` a copy is offered to the checkpoints on the way, wherever the run is what a
 /// rebuild at its time gives. With `input_at_t` an input is about to be applied at `t`, so the
 /// run at `t` itself is not yet what a rebuild at `t` gives and is not offered.
-fn advance(
+pub(super) fn advance(
     run: &mut Run,
     t: Micros,
     input_at_t: bool,
@@ -348,23 +353,26 @@ impl Default for Checkpoints {
 }
 
 impl Checkpoints {
-    /// The first checkpoint: the run at time zero (nothing when it cannot be copied).
+    /// The first checkpoint: the run at time zero, thinned as a past on display is
+    /// (nothing when it cannot be copied).
     pub(super) fn start(&mut self, run: Run) {
         let mut run = run;
         self.marks.clear();
         let own = own_bytes(&run);
-        self.push(&mut run, own, 0);
+        let thinning = run.sim.trace.thinning();
+        self.push(&mut run, own, 0, thinning);
         self.no_base = self.marks.is_empty();
     }
 
     /// Keeps a copy of `run`, whose [`own_bytes`] are `own` and beside which the latest
-    /// checkpoint holds `apart` bytes of its histories.
-    fn push(&mut self, run: &mut Run, own: usize, apart: usize) {
+    /// checkpoint holds `apart` bytes of its histories, its trace marked as thinned by
+    /// `thinning`.
+    fn push(&mut self, run: &mut Run, own: usize, apart: usize, thinning: Option<Thinning>) {
         let Some(scripts) = run.scripts.try_clone() else {
             self.refused_at = Some(run.sim.events_processed);
             return;
         };
-        let mark = run.sim.trace.mark();
+        let mark = run.sim.trace.mark_as(thinning);
         let trace = std::mem::take(&mut run.sim.trace);
         let copy = Run {
             sim: run.sim.clone(),
@@ -392,15 +400,23 @@ impl Checkpoints {
 
     /// Takes a checkpoint of `run` if it is past the latest one by the spacing. `run` must be
     /// what a rebuild at its time gives; `present` is the run it replays, whose histories it
-    /// takes to share wherever they are the same (so the checkpoints share them too).
-    pub(super) fn offer(&mut self, run: &mut Run, present: &Run) {
+    /// takes to share wherever they are the same (so the checkpoints share them too), or none
+    /// when `run` is the present. The copy's trace is marked as thinned by `thinning`.
+    pub(super) fn offer(
+        &mut self,
+        run: &mut Run,
+        present: Option<&Run>,
+        thinning: Option<Thinning>,
+    ) {
         let Some(last) = self.marks.last() else {
             return;
         };
         if run.sim.now() <= last.at || self.events_until_due(run) != 0 {
             return;
         }
-        share_histories(run, present);
+        if let Some(present) = present {
+            share_histories(run, present);
+        }
         // The budget is kept before copying, never by dropping a copy just taken: the tab's
         // memory is the most it ever held. A copy shares its histories with the run, so it
         // costs its own state, and the latest checkpoint's histories cost what they no longer
@@ -426,7 +442,7 @@ impl Checkpoints {
                 return;
             }
         }
-        self.push(run, own, apart);
+        self.push(run, own, apart, thinning);
     }
 
     /// What the checkpoints hold beyond one copy of the run's histories (which the replayed

@@ -6,7 +6,7 @@
 use crate::sim::ctl::block::{self, Connector, Piece, PieceKind};
 use crate::sim::engine::Sim;
 use crate::sim::pika::{Control, ScriptState, Scripts};
-use crate::sim::scenario::checkpoints::{Checkpoints, Marking, Replaying};
+use crate::sim::scenario::checkpoints::{advance, Checkpoints, Marking, Replaying};
 use crate::sim::scenario::parse::Action as Line;
 use crate::sim::scenario::run::Run;
 use crate::sim::scenario::session::{Loading, Session, STEP_WEIGHT};
@@ -124,9 +124,12 @@ enum Work {
     Advance { from: Micros, to: Micros },
     /// The past being replayed for display.
     Replay(Box<Replaying>),
-    /// A scenario being loaded, then shown at `at`.
+    /// A scenario being loaded, then shown at `at`. Its run lays checkpoints as it goes
+    /// (`marks`, the loaded player's), so that the first seek back after it replays a short
+    /// stretch instead of the whole run.
     Load {
         loading: Box<Loading>,
+        marks: Box<Checkpoints>,
         at: Option<Micros>,
     },
     /// "Next interesting" running the live session ahead (a minute at most from `start`)
@@ -492,6 +495,7 @@ impl Player {
                 loading.set_thinning(Some(HISTORY));
                 self.work = Some(Work::Load {
                     loading: Box::new(loading),
+                    marks: Box::default(),
                     at: None,
                 })
             }
@@ -517,8 +521,9 @@ impl Player {
             }
             Work::Replay(mut r) => {
                 let marking = Marking {
+                    thinning: self.past_thinning(),
                     marks: &mut self.checkpoints,
-                    present: &self.session.run,
+                    present: Some(&self.session.run),
                 };
                 if r.work(self.session.inputs(), budget, Some(marking)) {
                     self.cursor = r.to;
@@ -561,17 +566,22 @@ impl Player {
                 }
                 self.cursor = self.session.now();
             }
-            Work::Load { mut loading, at } => {
-                if loading.work(budget) {
+            Work::Load {
+                mut loading,
+                mut marks,
+                at,
+            } => {
+                if load_marking(&mut loading, &mut marks, budget) {
                     // The viewer's settings (and a Play asked for while it loaded) carry over.
                     let (playing, speed, skip_quiet) = (self.playing, self.speed, self.skip_quiet);
                     *self = Player::from_session(loading.into_session());
                     (self.playing, self.speed, self.skip_quiet) = (playing, speed, skip_quiet);
+                    self.checkpoints = *marks;
                     if let Some(t) = at {
                         self.seek(t);
                     }
                 } else {
-                    self.work = Some(Work::Load { loading, at });
+                    self.work = Some(Work::Load { loading, marks, at });
                 }
             }
             Work::Block {
@@ -753,8 +763,9 @@ impl Player {
             return true;
         };
         let marking = Marking {
+            thinning: past_thinning(self.session.thinning()),
             marks: &mut self.checkpoints,
-            present: &self.session.run,
+            present: Some(&self.session.run),
         };
         if replay.work(self.session.inputs(), budget, Some(marking)) {
             // Its trace serves the next replay, as the past's does (`restore`).
@@ -807,13 +818,9 @@ impl Player {
         Some(Replaying::new(run, self.session.inputs(), from, now))
     }
 
-    /// How a replay of the past thins its trace: as the present does, at most as
-    /// [`PAST_HISTORY`] keeps.
+    /// How a replay of the past thins its trace ([`past_thinning`] of the present's).
     fn past_thinning(&self) -> Option<Thinning> {
-        self.session.thinning().map(|h| Thinning {
-            keep: h.keep.min(PAST_HISTORY.keep),
-            every: h.every.min(PAST_HISTORY.every),
-        })
+        past_thinning(self.session.thinning())
     }
 
     /// A replay of the run to `t` (before the present), from the closest starting point: the
@@ -931,6 +938,38 @@ impl Player {
             at: self.cursor,
         });
     }
+}
+
+/// Carries a load on for about `budget` events ([`Loading::work`]), laying checkpoints into
+/// `marks` through its `wait` lines as a replay of the loaded run would: the run being loaded
+/// is that run, so wherever a replay would take a copy of itself, the load takes one of its
+/// own run (`checkpoints::advance`, which offers it only where it is what a rebuild at its
+/// time gives, never between two inputs of one instant). The first is the rebuild at time
+/// zero, taken once the inputs there are all in, as the clock first moves past it.
+fn load_marking(loading: &mut Loading, marks: &mut Checkpoints, budget: u64) -> bool {
+    loading.work_with(budget, |session, t, input_at_t, budget| {
+        let thinning = past_thinning(session.thinning());
+        if t > Micros::ZERO && marks.marks.is_empty() && !marks.no_base {
+            let mut base = session.snapshot_at(Micros::ZERO);
+            base.sim.trace.set_thinning(thinning);
+            marks.start(base);
+        }
+        let marking = Marking {
+            marks,
+            present: None,
+            thinning,
+        };
+        advance(&mut session.run, t, input_at_t, Some(marking), budget)
+    })
+}
+
+/// How a replay of the past thins its trace, for a present thinned by `present`: as the
+/// present does, at most as [`PAST_HISTORY`] keeps.
+fn past_thinning(present: Option<Thinning>) -> Option<Thinning> {
+    present.map(|h| Thinning {
+        keep: h.keep.min(PAST_HISTORY.keep),
+        every: h.every.min(PAST_HISTORY.every),
+    })
 }
 
 /// A line the console runs as a scenario line rather than in the node's shell: a fault, or a
@@ -1326,6 +1365,66 @@ mod tests {
         assert_marks_rebuild(&mut p);
     }
 
+    /// `text` loaded as the page loads it, in slices of `budget` events, its checkpoints laid
+    /// `spacing` events apart at first.
+    pub(super) fn loaded_with_marks(text: &str, spacing: u64, budget: u64) -> Player {
+        let mut p = Player::new();
+        p.start(Action::Load(text.to_string()));
+        match &mut p.work {
+            Some(Work::Load { marks, .. }) => marks.spacing = spacing,
+            other => panic!("not loading: {other:?}"),
+        }
+        while !p.work(budget) {}
+        p
+    }
+
+    #[test]
+    fn a_load_lays_the_checkpoints_a_seek_back_restores_from() {
+        // Two inputs at one instant, a `wait 0ms` between them (no checkpoint may fall between
+        // them), and a run with pika scripts.
+        let busy = busy_text().replace("kill node1\n", "kill node1\nwait 0ms\n");
+        let scripted =
+            include_str!("../../../tests/scenarios/pika_confirms_master_kill.scn").to_string();
+        for (text, spacing) in [(busy, 40), (scripted, 50)] {
+            let whole = Session::from_scenario(&text).unwrap();
+            for budget in [37, 5_000] {
+                let mut p = loaded_with_marks(&text, spacing, budget);
+                // Laying them changed nothing in the run loaded.
+                assert_same_run(&p.session.run, &whole.run, whole.now());
+                let marks = &p.checkpoints.marks;
+                assert!(marks.len() > 5, "{} checkpoints", marks.len());
+                assert_eq!(marks[0].at, Micros::ZERO);
+                // From time zero to the present they are about a spacing of events apart, so a
+                // first seek back anywhere replays little, and there is nothing left to warm.
+                let spacing = p.checkpoints.spacing;
+                let events: Vec<u64> = marks
+                    .iter()
+                    .map(|m| m.run.sim.events_processed)
+                    .chain([p.session.run.sim.events_processed])
+                    .collect();
+                for w in events.windows(2) {
+                    assert!(w[1] - w[0] < 2 * spacing, "{w:?}, spacing {spacing}");
+                }
+                assert!(!p.warming());
+                let horizon = p.horizon();
+                let mut rng = crate::rng::Rng::new(budget);
+                let targets: Vec<Micros> = (0..8).map(|_| Micros(rng.below(horizon.0))).collect();
+                assert_seeks_rebuild(&mut p, &targets, 3);
+                assert_marks_rebuild(&mut p);
+            }
+        }
+        // Inputs on the times of events: the load, offered a copy after every instant, takes
+        // none between an instant's events and the input that follows them.
+        // Nor before a `wait 0ms` and the input after it.
+        let text = inputs_on_event_times().session.to_scenario();
+        let zero = text.replace("\napp publish", "\nwait 0ms\napp publish");
+        for text in [text, zero] {
+            let mut p = loaded_with_marks(&text, 1, 37);
+            assert!(p.checkpoints.marks.len() > 20);
+            assert_marks_rebuild(&mut p);
+        }
+    }
+
     #[test]
     fn a_fork_forgets_the_checkpoints_after_it() {
         let mut p = busy_player();
@@ -1466,14 +1565,7 @@ mod tests {
 
     #[test]
     fn inputs_at_an_event_time_are_not_skipped() {
-        let mut p = publisher_on_node2();
-        // Each input lands on the time of an event, where a checkpoint could be offered.
-        for i in 0..6 {
-            p.apply(Action::Step);
-            p.apply(Action::Step);
-            p.apply(Action::Input(format!("app publish q1 \"m{i}\"")));
-        }
-        p.apply(Action::Seek(Micros::from_ms(300)));
+        let mut p = inputs_on_event_times();
         let times: Vec<Micros> = p.session.inputs().iter().map(|i| i.at).collect();
         p.checkpoints.spacing = 1;
         p.apply(Action::Seek(Micros::from_ms(299)));
@@ -1483,6 +1575,19 @@ mod tests {
                 assert_same_run(p.view_run(), &p.session.snapshot_at(t), t);
             }
         }
+    }
+
+    /// A publisher whose inputs each land on the time of an event, where a checkpoint could be
+    /// offered, run on to 300 ms.
+    fn inputs_on_event_times() -> Player {
+        let mut p = publisher_on_node2();
+        for i in 0..6 {
+            p.apply(Action::Step);
+            p.apply(Action::Step);
+            p.apply(Action::Input(format!("app publish q1 \"m{i}\"")));
+        }
+        p.apply(Action::Seek(Micros::from_ms(300)));
+        p
     }
 
     #[test]

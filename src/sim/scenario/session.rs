@@ -58,21 +58,26 @@ impl Session {
         Ok(loading.session)
     }
 
-    /// Runs one step now and remembers it with the clock before and after.
+    /// Runs one step now and remembers it with the clock before and after, numbered by its
+    /// place among the inputs as every rebuild runs it (so the run is the rebuild's, its step
+    /// results included). An `expect` line is checked and not remembered: it is no input.
     fn record(&mut self, step: &Step) {
         let at = self.now();
-        self.run.step(step);
-        if !matches!(step.action, Action::Expect(_)) {
-            self.inputs.push(TimedInput {
-                at,
-                line: step.text.clone(),
-                step: Step {
-                    line: self.inputs.len() + 1,
-                    ..step.clone()
-                },
-                after: self.now(),
-            });
+        if matches!(step.action, Action::Expect(_)) {
+            self.run.step(step);
+            return;
         }
+        let step = Step {
+            line: self.inputs.len() + 1,
+            ..step.clone()
+        };
+        self.run.step(&step);
+        self.inputs.push(TimedInput {
+            at,
+            line: step.text.clone(),
+            step,
+            after: self.now(),
+        });
     }
 
     /// Thins the traces of this session's runs (the present's at once, and every rebuild's),
@@ -254,11 +259,13 @@ impl Loading {
             })
             .count();
         let rest = steps.split_off(setup_len);
+        let setup_steps = numbered_as_joined(&steps);
         let session = Session {
-            setup_steps: numbered_as_joined(&steps),
             setup: steps.iter().map(|st| st.text.clone()).collect(),
             inputs: Vec::new(),
-            run: run_steps(&steps, None),
+            // As every rebuild runs it.
+            run: run_steps(&setup_steps, None),
+            setup_steps,
             thinning: None,
         };
         Ok(Loading {
@@ -272,6 +279,21 @@ impl Loading {
     /// Runs the next lines for about `budget` simulator events (a line counts as
     /// [`STEP_WEIGHT`]); whether the whole scenario is loaded.
     pub fn work(&mut self, budget: u64) -> bool {
+        self.work_with(budget, |session, t, _, budget| {
+            session.run.advance_within(t, budget)
+        })
+    }
+
+    /// [`Loading::work`], with `wait` carrying the run through each `wait` line's time in
+    /// slices as [`Run::advance_within`] does (which is what `work` gives it): it gets the
+    /// session, where the wait ends, whether an input is applied at that very time next (so
+    /// the run there is not yet what a rebuild at that time gives), and about how many events
+    /// to run; it says whether it got there. The player's load lays checkpoints through it.
+    pub fn work_with(
+        &mut self,
+        budget: u64,
+        mut wait: impl FnMut(&mut Session, Micros, bool, u64) -> bool,
+    ) -> bool {
         let mut spent = 0u64;
         loop {
             if spent >= budget {
@@ -279,7 +301,8 @@ impl Loading {
             }
             if let Some(t) = self.waiting_to {
                 let e0 = self.session.run.sim.events_processed;
-                let reached = self.session.run.advance_within(t, budget - spent);
+                let input_at_t = self.input_next_at_once();
+                let reached = wait(&mut self.session, t, input_at_t, budget - spent);
                 spent = spent.saturating_add(self.session.run.sim.events_processed - e0);
                 if !reached {
                     return false;
@@ -292,6 +315,10 @@ impl Loading {
             self.next += 1;
             match st.action {
                 Action::Wait(d) => self.waiting_to = Some(self.session.run.sim.now() + d),
+                // A session's inputs leave its `expect` lines out, so its rebuilds never check
+                // them: neither does its load, whose run is then the rebuild's (the scenario
+                // runner is where they are checked).
+                Action::Expect(_) => {}
                 _ => {
                     let st = st.clone();
                     self.session.record(&st);
@@ -299,6 +326,19 @@ impl Loading {
                 }
             }
         }
+    }
+
+    /// Whether the next line to run is an input applied at the time the clock is moved to
+    /// now (only `wait 0` and `expect` lines before it, or none).
+    fn input_next_at_once(&self) -> bool {
+        self.steps[self.next..]
+            .iter()
+            .find(|st| match st.action {
+                Action::Wait(d) => d != Micros::ZERO,
+                Action::Expect(_) => false,
+                _ => true,
+            })
+            .is_some_and(|st| !matches!(st.action, Action::Wait(_)))
     }
 
     /// Thins the loading session's traces from now on ([`Session::set_thinning`]), so a long

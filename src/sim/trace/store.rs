@@ -51,6 +51,10 @@ pub struct Trace {
     cut: Option<Micros>,
     /// The last notable state change among the dropped entries, with its address.
     last_dropped_notable: Option<(usize, TraceEvent)>,
+    /// The address of the last notable state change recorded (held or dropped), kept as
+    /// entries come, so that a [`TraceMark`] costs no scan of the entries: a checkpoint is
+    /// taken every few thousand events, and a busy run's minutes hold no notable change.
+    last_notable: Option<usize>,
 }
 
 impl Trace {
@@ -62,6 +66,9 @@ impl Trace {
     /// Records an entry (entries come in time order); may drop old detail when thinning.
     pub fn push(&mut self, e: TraceEvent) {
         let at = e.at;
+        if is_notable(&e) {
+            self.last_notable = Some(self.len());
+        }
         if self.thinning.is_some() {
             if self.entries.len() == self.entries.capacity() {
                 // A thinned trace settles at a few minutes of entries: grown by a quarter at a
@@ -184,6 +191,18 @@ impl Trace {
         } else {
             self.entries.truncate(end - self.base);
         }
+        if self.last_notable.is_some_and(|a| a >= end) {
+            self.find_last_notable();
+        }
+    }
+
+    /// Finds [`Trace::last_notable`] again among the entries held and the one kept aside
+    /// (after some were taken away or copied in).
+    fn find_last_notable(&mut self) {
+        self.last_notable = match self.entries.iter().rposition(is_notable) {
+            Some(i) => Some(self.base + i),
+            None => self.last_dropped_notable.as_ref().map(|(a, _)| *a),
+        };
     }
 
     /// Drops every entry, as if none had been recorded.
@@ -208,13 +227,16 @@ impl Trace {
             Some(i) => Some((self.base + i, self.entries[i].clone())),
             None => self.last_dropped_notable.clone(),
         };
-        Trace {
+        let mut part = Trace {
             base: self.base + lo,
             entries: self.entries[lo..hi].to_vec(),
             thinning: self.thinning,
             cut: self.cut,
             last_dropped_notable,
-        }
+            last_notable: None,
+        };
+        part.find_last_notable();
+        part
     }
 
     /// Adds `other`'s entries past this trace's end (`other` records the same run, further
@@ -232,12 +254,23 @@ impl Trace {
             thinning: self.thinning,
             cut: self.cut,
             last_notable: self
-                .entries
-                .last()
-                .and_then(|e| self.last_notable_at_or_before(e.at))
-                .map(|(a, e)| (a, e.clone()))
+                .last_notable
+                .and_then(|a| Some((a, self.get(a)?.clone())))
                 .or_else(|| self.last_dropped_notable.clone()),
         }
+    }
+
+    /// Where this trace ends, as a trace of the same entries thinned by `thinning` (which
+    /// keeps no more than this one does) would mark it: what a checkpoint taken of a run
+    /// that keeps more history than a past on display keeps of it.
+    pub fn mark_as(&self, thinning: Option<Thinning>) -> TraceMark {
+        let mut mark = self.mark();
+        let thinning = thinning.filter(|t| t.every > Micros::ZERO);
+        if let (Some(t), Some(at)) = (thinning, self.entries.last().map(|e| e.at)) {
+            mark.cut = mark.cut.max(cut_at(t, at));
+        }
+        mark.thinning = thinning;
+        mark
     }
 
     /// The trace as it was at `mark`, made from this one (the same run's trace, shorter or
@@ -247,11 +280,13 @@ impl Trace {
     pub fn rewound_to(mut self, mark: &TraceMark, live: &Trace) -> Trace {
         let end = mark.end;
         if self.base <= end && self.len() >= end {
-            self.entries.truncate(end - self.base);
+            self.truncate(end);
         } else if self.base <= end && live.base <= self.len() && live.len() >= end {
-            let from = self.len() - live.base;
-            self.entries
-                .extend_from_slice(&live.entries[from..end - live.base]);
+            let (from, to) = (self.len() - live.base, end - live.base);
+            if let Some(i) = live.entries[from..to].iter().rposition(is_notable) {
+                self.last_notable = Some(self.len() + i);
+            }
+            self.entries.extend_from_slice(&live.entries[from..to]);
         } else if live.base <= end && live.len() >= end {
             // Only what the mark's own thinning keeps (the present may keep more).
             let from = mark.cut.map_or(0, |c| live.partition_point(|e| e.at < c));
@@ -262,6 +297,7 @@ impl Trace {
                 last_dropped_notable: mark.last_notable.clone(),
                 ..Trace::default()
             };
+            self.find_last_notable();
         }
         self.thinning = mark.thinning;
         if let Some(at) = self.entries.last().map(|e| e.at) {
@@ -292,10 +328,9 @@ impl Trace {
 
     fn thin_to(&mut self, at: Micros) {
         let Some(t) = self.thinning else { return };
-        let Some(old) = at.0.checked_sub(t.keep.0) else {
+        let Some(cut) = cut_at(t, at) else {
             return;
         };
-        let cut = Micros(old / t.every.0 * t.every.0);
         if self.cut.is_some_and(|c| c >= cut) {
             return;
         }
@@ -307,6 +342,12 @@ impl Trace {
         self.base += n;
         self.cut = Some(cut);
     }
+}
+
+/// Where `t` cuts a trace whose latest entry is at `at` (`None` before it cuts anything).
+fn cut_at(t: Thinning, at: Micros) -> Option<Micros> {
+    let old = at.0.checked_sub(t.keep.0)?;
+    Some(Micros(old / t.every.0 * t.every.0))
 }
 
 fn is_notable(e: &TraceEvent) -> bool {
@@ -348,10 +389,12 @@ impl Deref for Trace {
 
 impl From<Vec<TraceEvent>> for Trace {
     fn from(entries: Vec<TraceEvent>) -> Trace {
-        Trace {
+        let mut trace = Trace {
             entries,
             ..Trace::default()
-        }
+        };
+        trace.find_last_notable();
+        trace
     }
 }
 
@@ -508,6 +551,76 @@ mod tests {
                     assert!(got.get(m.end - 1).is_some(), "{}", m.end);
                 }
             }
+        }
+    }
+
+    /// A notable state change at `ms`.
+    fn notable(ms: u64) -> TraceEvent {
+        let change = StateChange::WireDrop { id: ms };
+        TraceEvent {
+            at: Micros::from_ms(ms),
+            kind: TraceKind::State {
+                importance: change.importance(),
+                change: Box::new(change),
+            },
+        }
+    }
+
+    #[test]
+    fn a_mark_names_the_last_notable_change_a_scan_finds() {
+        // What a mark named when it scanned the entries for it.
+        let scanned = |t: &Trace| {
+            t.last()
+                .and_then(|e| t.last_notable_at_or_before(e.at))
+                .map(|(a, e)| (a, e.clone()))
+                .or_else(|| t.last_dropped_notable.clone())
+        };
+        let mut rng = crate::rng::Rng::new(11);
+        let mut t = Trace::new();
+        t.set_thinning(Some(Thinning {
+            keep: Micros::from_ms(30),
+            every: Micros::from_ms(10),
+        }));
+        let mut marks = Vec::new();
+        let mut ms = 0;
+        for step in 0..2_000 {
+            ms += rng.below(3);
+            t.push(if rng.below(25) == 0 {
+                notable(ms)
+            } else {
+                input(ms, "x")
+            });
+            assert_eq!(t.mark().last_notable, scanned(&t), "step {step}");
+            if step % 13 == 0 {
+                marks.push((t.mark(), t.clone()));
+            }
+            if rng.below(100) == 0 {
+                // Rewound, into what it holds or before it.
+                t.truncate(t.len() - 1 - rng.below(60.min(t.len() as u64 - 1)) as usize);
+                ms = t.last().map_or(ms, |e| e.at.0 / 1000);
+                assert_eq!(t.mark().last_notable, scanned(&t), "step {step}");
+            }
+        }
+        assert!(
+            marks
+                .iter()
+                .filter(|(m, _)| m.last_notable.is_some())
+                .count()
+                > 100
+        );
+        // Rewound to a mark from a shorter or longer copy, or from nothing, completed from the
+        // trace as it was at the mark or as it is now.
+        let live = t.clone();
+        for (m, at_mark) in &marks {
+            let mut near = at_mark.clone();
+            near.truncate(m.end.saturating_sub(20).max(near.base()));
+            for from in [Trace::new(), at_mark.prefix(m.end / 2), at_mark.clone()] {
+                let got = from.rewound_to(m, &live);
+                assert_eq!(got.mark().last_notable, scanned(&got));
+            }
+            let got = near.rewound_to(m, at_mark);
+            assert_eq!(got.len(), m.end);
+            assert_eq!(got.mark().last_notable, scanned(&got));
         }
     }
 

@@ -155,6 +155,42 @@ fn backward_seeks_on_a_busy_run() {
         live.heap_bytes() / 1024,
     );
     backward_seeks_on_a_scripted_run();
+    first_seek_after_a_load("busy", &bench::busy_run(10));
+    first_seek_after_a_load(
+        "scripted",
+        &format!("{}wait 600s\n", include_str!("../../../ui/welcome.scn")),
+    );
+}
+
+/// A ten-minute run loaded as the page loads a link or a lesson, in the page's slices of
+/// events, laying checkpoints as it goes; the same load laying none (as loads did before),
+/// timed beside it; then the first seek back after the load, to half the run, with nothing
+/// laid in between. Prints one line a run, `loaded as the page loads the … run` (its wording
+/// keeps clear of the patterns `./x bench` reads the other lines by).
+fn first_seek_after_a_load(label: &str, text: &str) {
+    const SLICE: u64 = 2_000;
+    let plain = timed(|| {
+        let mut loading = Loading::new(text).unwrap();
+        loading.set_thinning(Some(HISTORY));
+        while !loading.work(SLICE) {}
+        drop(loading.into_session());
+    });
+    let mut p = Player::new();
+    let load = timed(|| {
+        p.start(Action::Load(text.to_string()));
+        while !p.work(SLICE) {}
+    });
+    let half = Micros(p.horizon().0 / 2);
+    let first = timed(|| p.apply(Action::Seek(half)));
+    assert_eq!(p.cursor, half);
+    println!(
+        "loaded as the page loads the {label} run: {load:.1} ms, laying {} checkpoints every {} \
+         events (~{} KiB; {plain:.1} ms laying none); then a backward seek, the first after \
+         it, to half the run: {first:.2} ms",
+        p.checkpoints.marks.len(),
+        p.checkpoints.spacing,
+        p.checkpoints.held_bytes() / 1024,
+    );
 }
 
 /// The page's welcome scenario (two pika scripts: a confirmed publish every 50 ms, a consumer

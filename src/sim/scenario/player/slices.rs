@@ -14,16 +14,6 @@ fn scripted_scenario() -> String {
     base.replacen("python pub", &format!("wait 50ms\n{poll}python pub"), 1)
 }
 
-/// The same simulation and script outputs (a run loaded from a text numbers its steps by the
-/// text's lines, a rebuild by the inputs' places).
-fn same_sim(got: &Run, want: &Run) {
-    assert_eq!(got.sim.trace, want.sim.trace);
-    assert!(format!("{:?}", got.sim) == format!("{:?}", want.sim));
-    let outputs =
-        |r: &Run| -> Vec<String> { r.scripts.all().iter().map(|s| s.output_text()).collect() };
-    assert_eq!(outputs(got), outputs(want));
-}
-
 /// Runs the work in progress in slices of `budget` events; how many slices it took.
 fn slices(p: &mut Player, budget: u64) -> usize {
     let mut n = 0;
@@ -104,7 +94,7 @@ fn a_stopped_seek_leaves_a_run_a_rebuild_gives() {
         let reached = p.cursor;
         assert_eq!(p.stopped, Some(Stopped::Seek { reached }));
         assert!(reached > start && reached < start + Micros::from_secs(3));
-        same_sim(&p.session.run, &p.session.snapshot_at(reached));
+        assert_same_run(&p.session.run, &p.session.snapshot_at(reached), reached);
         // Acting there records the input at that time, and the session replays the same.
         p.apply(Action::Input("kill node2".into()));
         let again = Session::from_scenario(&p.session.to_scenario()).unwrap();
@@ -199,7 +189,11 @@ fn an_instant_of_ten_thousand_arrivals_is_split_between_slices() {
     assert!(!stopped.work(500));
     stopped.apply(Action::Stop);
     let reached = stopped.cursor;
-    same_sim(&stopped.session.run, &stopped.session.snapshot_at(reached));
+    assert_same_run(
+        &stopped.session.run,
+        &stopped.session.snapshot_at(reached),
+        reached,
+    );
 }
 
 /// A paused script beside the polling one, for the editor's Step: its sleep lets the poller
@@ -242,7 +236,7 @@ fn a_stopped_step_leaves_the_script_mid_statement() {
     assert!(reached > start && reached < start + Micros::from_secs(2));
     let stepper = p.session.run.scripts.get("stepper").unwrap();
     assert_eq!(stepper.state(), ScriptState::Waiting);
-    same_sim(&p.session.run, &p.session.snapshot_at(reached));
+    assert_same_run(&p.session.run, &p.session.snapshot_at(reached), reached);
 }
 
 /// The wall time of the longest slice of the heaviest work, at the page's budget.

@@ -1,7 +1,7 @@
 //! A thinned history changes what the trace keeps, never the run: the present, and every
 //! state a seek shows (in the thinned past too), are those of a run that keeps everything.
 
-use super::tests::busy_text;
+use super::tests::{busy_text, loaded_with_marks};
 use super::*;
 use crate::sim::scenario::session::Loading;
 use crate::sim::trace::Trace;
@@ -136,4 +136,36 @@ fn a_thinned_scripted_run_keeps_its_scripts_and_their_recent_links() {
         assert_eq!(a.links().iter().copied().collect::<Vec<_>>(), kept);
         assert!(a.links().len() < b.links().len());
     }
+}
+
+#[test]
+fn a_load_marks_its_checkpoints_as_a_past_on_display_keeps_its_history() {
+    // Seven minutes, a publish a second: the present keeps five minutes of detail (HISTORY)
+    // while loading and after, a past on display one (PAST_HISTORY).
+    let mut text = String::from("cluster nodes=3\nclient app node=node1\napp declare q1\n");
+    for _ in 0..420 {
+        text.push_str("wait 1s\napp publish q1 \"m\"\n");
+    }
+    let mut p = loaded_with_marks(&text, 20, 500);
+    let past = p.past_thinning();
+    assert_eq!(past, Some(PAST_HISTORY));
+    let live = &p.session.run.sim.trace;
+    assert!(live.base() > 0, "the present thinned");
+    let marks: Vec<Micros> = p.checkpoints.marks.iter().map(|m| m.at).collect();
+    assert!(marks.len() > 20, "{}", marks.len());
+    let mut whole = 0;
+    for (i, &at) in marks.iter().enumerate() {
+        let (run, _) = p.checkpoints.restore(i, None, live).unwrap();
+        let mut want = p.session.snapshot_at(at);
+        want.sim.trace.set_thinning(past);
+        assert_eq!(state(&run.sim), state(&want.sim), "state at {at:?}");
+        assert_eq!(run.sim.trace.thinning(), past);
+        held_agree(&run.sim.trace, &want.sim.trace, at);
+        // Where the present still holds what a past there keeps, the copy's trace is that.
+        if live.base() <= want.sim.trace.base() {
+            assert_eq!(run.sim.trace, want.sim.trace, "trace at {at:?}");
+            whole += 1;
+        }
+    }
+    assert!(whole > 10, "{whole}");
 }
