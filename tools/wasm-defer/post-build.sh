@@ -3,10 +3,13 @@
 # in two (tools/wasm-defer: what the first screen needs, and the rest, fetched after it), then
 # points the page at both: `data-deferred` on <meta name="mirrorscope-app"> for boot.js, and the
 # wasm's new subresource-integrity hash in place of the one trunk wrote. Debug builds (`trunk
-# serve`) stay whole. Also runs on any dist directory given as the argument.
+# serve`) stay whole, and so does a build with WASM_DEFER=off, whose wasm keeps its names (for
+# tests/e2e/deferred-calls.mjs and profiles). Also runs on any dist directory given as the
+# argument.
 set -eu
 dir=${1:-${TRUNK_STAGING_DIR:?}}
 [ $# -gt 0 ] || [ "${TRUNK_PROFILE:-}" = release ] || exit 0
+[ "${WASM_DEFER:-}" != off ] || exit 0
 here=$(cd "$(dirname "$0")" && pwd)
 set -- "$dir"/*_bg.wasm
 [ $# = 1 ] && [ -f "$1" ] || {

@@ -16,12 +16,13 @@ pub const DEFERRED: &[&[&str]] = &[
 ];
 
 /// Paths inside those parts that the first screen runs: the course list's card, the learner's
-/// progress it shows (the lessons themselves arrive later) and the notes on the seeds, which
-/// mark what the run on stage shows; and the simulator's container of scripts, which every step
-/// asks even when there is none.
+/// progress it shows, the fetch of the lessons' texts (their parse waits for the second part)
+/// and the notes on the seeds, which mark what the run on stage shows; and the simulator's
+/// container of scripts, which every step asks even when there is none.
 pub const FIRST_SCREEN: &[&[&str]] = &[
     &["ui", "guide", "lessons"],
     &["ui", "guide", "progress"],
+    &["ui", "guide", "fetch"],
     &["ui", "guide", "notes"],
     &["sim", "pika", "Scripts"],
 ];
