@@ -183,7 +183,8 @@ impl<'a> Module<'a> {
                         for n in names {
                             if let Ok(Name::Function(map)) = n {
                                 for naming in map.into_iter().flatten() {
-                                    m.names.insert(naming.index, naming.name.to_string());
+                                    m.names
+                                        .insert(naming.index, crate::parts::plain(naming.name));
                                 }
                             }
                         }

@@ -13,6 +13,12 @@ pub const DEFERRED: &[&[&str]] = &[
     &["ui", "panels", "lab"],
     &["course"],
     &["ui", "guide"],
+    &["ui", "panels", "editor"],
+    &["ui", "fork", "view"],
+    &["ui", "embed", "view"],
+    &["ui", "panels", "clients"],
+    &["ui", "panels", "exchanges"],
+    &["ui", "stage", "settings"],
 ];
 
 /// Paths inside those parts that the first screen runs: the course list's card, the learner's
@@ -27,12 +33,43 @@ pub const FIRST_SCREEN: &[&[&str]] = &[
     &["sim", "pika", "Scripts"],
 ];
 
-/// The part a function's name puts it in (an index into `DEFERRED`), if any.
+/// Generic code of these crates instantiated for one of the crate's types is that type's code:
+/// Yew's lifecycle of a component (`<yew::html::component::lifecycle::CompStateInner<
+/// mirrorscope::ui::panels::lab::LabPanel> as …>::view`), into which the component's own body
+/// is inlined. Their names carry the type with the v0 symbol mangling (.cargo/config.toml).
+pub const OWNERS_BY_TYPE: &[&str] = &["yew::"];
+
+/// A demangled name without v0's crate disambiguators (`mirrorscope[c7ad4c23393e9c29]::`).
+pub fn plain(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut rest = name;
+    while let Some(at) = rest.find('[') {
+        match rest[at..].find(']').map(|e| at + e) {
+            Some(end)
+                if end > at + 1 && rest[at + 1..end].bytes().all(|b| b.is_ascii_hexdigit()) =>
+            {
+                out.push_str(&rest[..at]);
+                rest = &rest[end + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..=at]);
+                rest = &rest[at + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The part a function's (plain) name puts it in (an index into `DEFERRED`), if any.
 pub fn deferred_part(name: &str, crate_name: &str) -> Option<usize> {
     let prefix = format!("{crate_name}::");
+    let by_type = OWNERS_BY_TYPE
+        .iter()
+        .any(|c| name.trim_start_matches('<').starts_with(c));
     let at = name
         .find(&prefix)
-        .filter(|at| *at == 0 || name[..*at] == *"<")?;
+        .filter(|at| *at == 0 || name[..*at] == *"<" || by_type)?;
     let path: Vec<&str> = name[at + prefix.len()..]
         .split("::")
         .map(|s| {
@@ -90,5 +127,8 @@ mod tests {
         assert_eq!(d("mirrorscope::ui::guide::lessons::LessonsCard::run"), None);
         assert_eq!(d("mirrorscope::lab").as_deref(), Some("lab"));
         assert_eq!(d("alloc::vec::Vec<u8>::push"), None);
+        let lab = "<yew[27c0d680d1e126f3]::html::component::lifecycle::CompStateInner<mirrorscope[c7ad4c23393e9c29]::ui::panels::lab::LabPanel> as yew[27c0d680d1e126f3]::html::component::lifecycle::Stateful>::view";
+        assert_eq!(d(&plain(lab)).as_deref(), Some("ui::panels::lab"));
+        assert_eq!(plain("core[1a2b]::ptr::x[y]"), "core::ptr::x[y]");
     }
 }
