@@ -49,14 +49,14 @@ pub fn link(m: &Module, plan: &Plan) -> Result<Link, String> {
     if table < m.imported_tables {
         return Err("the function table is imported; only a defined one can grow".into());
     }
-    let moved: BTreeSet<u32> = plan.moved.iter().copied().collect();
+    let defined: BTreeSet<u32> = plan.moved.iter().chain(&plan.copied).copied().collect();
     let (mut funcs, mut tables, mut globals) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
     tables.insert(table);
     let loaded = m.globals.len() as u32;
     globals.insert(loaded);
-    for f in &plan.moved {
+    for f in &defined {
         let u = &m.uses[(f - m.first_defined()) as usize];
-        funcs.extend(u.calls.iter().filter(|c| !moved.contains(c)));
+        funcs.extend(u.calls.iter().filter(|c| !defined.contains(c)));
         tables.extend(&u.tables);
         globals.extend(&u.globals);
     }
@@ -331,11 +331,12 @@ pub fn secondary(
     out.section(&imports);
     let first_local = l.funcs.len() as u32;
     let mut funcs = FunctionSection::new();
-    for (i, f) in plan.moved.iter().enumerate() {
+    let defined: Vec<u32> = plan.moved.iter().chain(&plan.copied).copied().collect();
+    for (i, f) in defined.iter().enumerate() {
         funcs.function(m.func_types[*f as usize]);
         map.funcs.insert(*f, first_local + i as u32);
     }
-    let start = first_local + plan.moved.len() as u32;
+    let start = first_local + defined.len() as u32;
     let start_ty = m
         .empty_type
         .ok_or("no type () -> () for the start function")?;
@@ -353,7 +354,7 @@ pub fn secondary(
     );
     out.section(&elems);
     let mut code = CodeSection::new();
-    for f in &plan.moved {
+    for f in &defined {
         let body = m.body(*f);
         let offset = m.bodies[(f - m.first_defined()) as usize].start;
         let body = FunctionBody::new(BinaryReader::new(body, offset));

@@ -20,6 +20,9 @@ pub struct Options {
     pub keep: Vec<String>,
     /// Keep the `name` section in the first module (for profiles and diagnostics).
     pub keep_names: bool,
+    /// The largest body (bytes) of a first-module function that moved code calls to copy into
+    /// the second module (`plan::Plan::copied`); 0 copies nothing.
+    pub copy_max: usize,
     /// Stubs that report every call (see `emit::primary`), for finding what the first screen
     /// calls; never for a shipped build.
     pub trace: bool,
@@ -34,6 +37,8 @@ pub struct Split {
     /// Moved functions per part of `parts::DEFERRED`, then those moved only because only moved
     /// code calls them.
     pub per_part: Vec<usize>,
+    /// First-module functions copied into the second.
+    pub copied: usize,
 }
 
 /// Splits `input` (a module that validates, with its `name` section); both outputs validate.
@@ -57,7 +62,7 @@ pub fn split(input: &[u8], opts: &Options) -> Result<Split, String> {
             opts.loader_export
         ));
     }
-    let plan = plan::plan(&m, &opts.crate_name, &opts.keep, loader);
+    let plan = plan::plan(&m, &opts.crate_name, &opts.keep, loader, opts.copy_max);
     let link = emit::link(&m, &plan)?;
     let primary = emit::primary(&m, &plan, &link, loader, opts.keep_names, opts.trace)?;
     let grown = m.tables[link.table as usize].initial + plan.stubbed.len() as u64;
@@ -75,5 +80,6 @@ pub fn split(input: &[u8], opts: &Options) -> Result<Split, String> {
         moved: plan.moved.len(),
         stubbed: plan.stubbed.len(),
         per_part: plan.per_part,
+        copied: plan.copied.len(),
     })
 }

@@ -11,6 +11,7 @@ fn main() -> ExitCode {
         keep: Vec::new(),
         keep_names: false,
         trace: false,
+        copy_max: 0,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -18,6 +19,7 @@ fn main() -> ExitCode {
             "--keep" => opts.keep.extend(args.next()),
             "--keep-names" => opts.keep_names = true,
             "--trace" => opts.trace = true,
+            "--copy-max" => opts.copy_max = args.next().and_then(|n| n.parse().ok()).unwrap_or(0),
             "--loader" => opts.loader_export = args.next().unwrap_or_default(),
             _ => files.push(a),
         }
@@ -45,10 +47,11 @@ fn main() -> ExitCode {
                 )])
                 .collect();
             println!(
-                "wasm-defer: moved {} functions ({}), {} reached from the first module through stubs; first {} B, second {} B",
+                "wasm-defer: moved {} functions ({}), {} reached from the first module through stubs, {} small ones of it copied; first {} B, second {} B",
                 s.moved,
                 parts.join(", "),
                 s.stubbed,
+                s.copied,
                 s.primary.len(),
                 s.secondary.len()
             );

@@ -17,12 +17,17 @@ pub struct Plan {
     /// Moved functions per part (`parts::DEFERRED`), and those moved only because nothing else
     /// calls them (last entry).
     pub per_part: Vec<usize>,
+    /// Small functions of the first module that moved code calls, copied into the second one
+    /// (they stay in the first): a call between modules is an indirect call the engine cannot
+    /// inline, and the interpreter calls small helpers (allocation, `Rc` counts, vector growth)
+    /// all the time.
+    pub copied: Vec<u32>,
 }
 
 /// What to move: functions of the deferred parts, minus those a name in `keep` matches (a
 /// substring) and those whose bodies reach segments, plus every function called only from moved
 /// ones.
-pub fn plan(m: &Module, crate_name: &str, keep: &[String], loader: u32) -> Plan {
+pub fn plan(m: &Module, crate_name: &str, keep: &[String], loader: u32, copy_max: usize) -> Plan {
     let n = m.func_types.len();
     let first = m.first_defined();
     let mut pinned = vec![false; n];
@@ -106,6 +111,32 @@ pub fn plan(m: &Module, crate_name: &str, keep: &[String], loader: u32) -> Plan 
             stubbed.push(f);
         }
     }
+    // Copies: callees of moved or copied code, up to `copy_max` bytes of body each.
+    let mut copied = vec![false; n];
+    loop {
+        let mut grew = false;
+        for f in first..n as u32 {
+            if !(moved[f as usize] || copied[f as usize]) {
+                continue;
+            }
+            for c in &m.uses[(f - first) as usize].calls {
+                let i = *c as usize;
+                if *c >= first
+                    && !moved[i]
+                    && !copied[i]
+                    && movable(*c)
+                    && m.bodies[(*c - first) as usize].len() <= copy_max
+                {
+                    copied[i] = true;
+                    grew = true;
+                }
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+    let copied: Vec<u32> = (first..n as u32).filter(|f| copied[*f as usize]).collect();
     let mut per_part = vec![0; parts::DEFERRED.len() + 1];
     let moved: Vec<u32> = (first..n as u32).filter(|f| moved[*f as usize]).collect();
     for f in &moved {
@@ -115,5 +146,6 @@ pub fn plan(m: &Module, crate_name: &str, keep: &[String], loader: u32) -> Plan 
         moved,
         stubbed,
         per_part,
+        copied,
     }
 }

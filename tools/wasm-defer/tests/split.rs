@@ -169,6 +169,7 @@ fn options() -> wasm_defer::Options {
         keep: Vec::new(),
         keep_names: false,
         trace: false,
+        copy_max: 0,
     }
 }
 
@@ -197,8 +198,28 @@ fn refuses_a_module_without_names() {
 
 #[test]
 fn both_halves_compute_what_the_whole_did() {
-    let split = wasm_defer::split(&module(), &options()).expect("splits");
-    let dir = std::env::temp_dir().join(format!("wasm-defer-test-{}", std::process::id()));
+    both_halves_compute_what_the_whole_did_copying(0);
+}
+
+#[test]
+fn both_halves_compute_what_the_whole_did_with_copies() {
+    // `add` (called by `twice`) is copied into the second module.
+    let copying = wasm_defer::Options {
+        copy_max: 1000,
+        ..options()
+    };
+    assert_eq!(wasm_defer::split(&module(), &copying).unwrap().copied, 1);
+    both_halves_compute_what_the_whole_did_copying(1000);
+}
+
+fn both_halves_compute_what_the_whole_did_copying(copy_max: usize) {
+    let opts = wasm_defer::Options {
+        copy_max,
+        ..options()
+    };
+    let split = wasm_defer::split(&module(), &opts).expect("splits");
+    let dir =
+        std::env::temp_dir().join(format!("wasm-defer-test-{}-{copy_max}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("whole.wasm"), module()).unwrap();
     std::fs::write(dir.join("first.wasm"), &split.primary).unwrap();
