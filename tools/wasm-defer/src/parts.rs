@@ -15,7 +15,6 @@ pub const DEFERRED: &[&[&str]] = &[
     &["ui", "guide"],
     &["ui", "panels", "editor"],
     &["ui", "fork", "view"],
-    &["ui", "embed", "view"],
     &["ui", "panels", "clients"],
     &["ui", "panels", "exchanges"],
     &["ui", "stage", "settings"],
