@@ -81,6 +81,9 @@ function functionNames(b, sec) {
 /** The identifiers of a legacy (`_ZN…E`) or v0 (`_R…`) mangled name, in order. */
 function identifiers(name) {
   const ids = [];
+  // v0 (the wasm builds' mangling, .cargo/config.toml): a crate's and an impl's disambiguator
+  // (`Cs3pBysJ570qJ_3yew`, `Msj_`) would be misread as identifiers' lengths.
+  if (name.startsWith('_R')) name = name.replace(/([CM])s[0-9A-Za-z]*_/g, '$1');
   const re = /(\d+)([A-Za-z_$][A-Za-z0-9_$.]*)/g;
   let m;
   while ((m = re.exec(name))) {
