@@ -12,6 +12,7 @@ pub mod bench;
 pub mod captions;
 pub mod clock;
 pub mod context;
+pub mod deferred;
 pub mod embed;
 pub mod fmt;
 pub mod fork;

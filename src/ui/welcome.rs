@@ -18,21 +18,53 @@ pub const WELCOME: &str = include_str!("welcome.scn");
 pub const WELCOME_SPEED: f64 = 0.01;
 
 thread_local! {
-    /// The load generation of the welcome session, while it is the one on the page.
-    static SHOWN: Cell<Option<u64>> = const { Cell::new(None) };
+    /// The load generation of the welcome session and which text of it was loaded (the whole
+    /// scenario or its prelude), while it is the one on the page.
+    static SHOWN: Cell<Option<(u64, &'static str)>> = const { Cell::new(None) };
 }
 
-/// Loads the welcome scenario and plays it.
+/// Loads the welcome scenario and plays it. While the second part of the wasm (the Python
+/// interpreter, `ui::deferred`) is still on its way, the page shows the cluster the welcome starts
+/// with, at its first instant, and loads the whole scenario once that part is in, unless the
+/// learner has loaded or done something else meanwhile.
 pub fn start(store: &StoreHandle) {
-    load(store, WELCOME);
-    SHOWN.with(|s| s.set(Some(load_generation())));
+    if !crate::ui::deferred::pending() {
+        play(store, WELCOME);
+        return;
+    }
+    show(store, prelude());
+    store.dispatch(Action::SetSpeed(WELCOME_SPEED));
+    let generation = load_generation();
+    let store = store.clone();
+    crate::ui::deferred::when_loaded(move || {
+        let untouched = store.player().session.inputs().len() <= own_inputs(prelude());
+        if load_generation() == generation && untouched {
+            play(&store, WELCOME);
+        }
+    });
+}
+
+fn play(store: &StoreHandle, scenario: &'static str) {
+    show(store, scenario);
     store.dispatch(Action::SetSpeed(WELCOME_SPEED));
     store.dispatch(Action::Play);
 }
 
-/// The inputs the welcome scenario itself records: more means the learner acted.
-fn own_inputs() -> usize {
-    crate::sim::scenario::session::Session::from_scenario(WELCOME).map_or(0, |s| s.inputs().len())
+fn show(store: &StoreHandle, scenario: &'static str) {
+    load(store, scenario);
+    SHOWN.with(|s| s.set(Some((load_generation(), scenario))));
+}
+
+/// The welcome's lines before its first script: the cluster and its policy.
+fn prelude() -> &'static str {
+    WELCOME
+        .find("\npython ")
+        .map_or(WELCOME, |at| &WELCOME[..at + 1])
+}
+
+/// The inputs a welcome scenario itself records: more means the learner acted.
+fn own_inputs(scenario: &str) -> usize {
+    crate::sim::scenario::session::Session::from_scenario(scenario).map_or(0, |s| s.inputs().len())
 }
 
 fn hint(lang: Lang) -> (&'static str, &'static str) {
@@ -59,8 +91,13 @@ pub struct WelcomeHintProps {
 pub fn WelcomeHint(props: &WelcomeHintProps) -> Html {
     let lang = use_lang();
     let dismissed = use_state_eq(|| false);
-    let own = use_memo((), |_| own_inputs());
-    let current = SHOWN.with(|s| s.get()) == Some(load_generation());
+    let shown = SHOWN
+        .with(|s| s.get())
+        .filter(|(g, _)| *g == load_generation());
+    let own = use_memo(shown.map(|(_, text)| text), |text| {
+        text.map_or(0, own_inputs)
+    });
+    let current = shown.is_some();
     let untouched = props.store.player().session.inputs().len() <= *own;
     if *dismissed || !current || !untouched {
         return html! {};
@@ -112,6 +149,11 @@ mod tests {
             .expect("the packer connected");
         let got = sim.clients[packer.0].deliveries.len();
         assert!(got >= 15, "{got} orders packed in the first second");
-        assert!(own_inputs() >= 2);
+        assert!(own_inputs(WELCOME) >= 2);
+        assert!(own_inputs(prelude()) < own_inputs(WELCOME));
+        assert!(
+            !prelude().contains("python"),
+            "the prelude needs no interpreter"
+        );
     }
 }

@@ -1,5 +1,7 @@
 // How soon the first screen shows (issue 18): from navigation to the first contentful paint, to
-// the stage's nodes being drawn, and to the lessons' course list being ready, on a fresh page
+// the stage's nodes being drawn, to the welcome's scripts running (their clients drawn: with a
+// split wasm they start once its second part is in), and to the lessons' course list being
+// ready, on a fresh page
 // (no cache) of the release dist/. Served gzip-compressed, as a static host would, once at full
 // speed and once over a throttled link (so the bytes the first screen downloads count). A figure
 // for `./x bench` / by hand, never a test: it prints medians of RUNS loads.
@@ -66,7 +68,7 @@ async function load(url, throttle) {
   // Marks taken inside the page, on navigation's clock, the moment the DOM shows each thing.
   await page.addInitScript(() => {
     window.__marks = {};
-    const want = { stage: 'svg g.node', lessons: '.lessons select:not([disabled])' };
+    const want = { stage: 'svg g.node', scripts: 'svg g.client', lessons: '.lessons select:not([disabled])' };
     new MutationObserver(() => {
       for (const [k, sel] of Object.entries(want)) {
         if (!(k in window.__marks) && document.querySelector(sel)) window.__marks[k] = performance.now();
@@ -75,7 +77,7 @@ async function load(url, throttle) {
   });
   await page.goto(url);
   await page.waitForFunction(
-    () => 'stage' in window.__marks && 'lessons' in window.__marks &&
+    () => 'stage' in window.__marks && 'lessons' in window.__marks && 'scripts' in window.__marks &&
       performance.getEntriesByName('first-contentful-paint').length > 0,
     null,
     { timeout: 120_000 },
@@ -98,11 +100,12 @@ for (const throttle of [false, true]) {
   for (let d = 0; d < dists.length; d++) {
     const m = (k) => Math.round(median(all[d].map((x) => x[k])));
     const name = dists.length > 1 ? ` ${dists[d]}` : '';
-    console.log(`paint:${name} ${label}: first contentful paint ${m('fcp')} ms, stage drawn ${m('stage')} ms, lessons ready ${m('lessons')} ms (median of ${runs})`);
+    console.log(`paint:${name} ${label}: first contentful paint ${m('fcp')} ms, stage drawn ${m('stage')} ms, scripts running ${m('scripts')} ms, lessons ready ${m('lessons')} ms (median of ${runs})`);
     if (dists.length === 1) {
       const key = throttle ? 'throttled' : 'local';
       console.log(`figure first_paint_${key} ${m('fcp')} ms lower`);
       console.log(`figure stage_drawn_${key} ${m('stage')} ms lower`);
+      console.log(`figure welcome_scripts_${key} ${m('scripts')} ms lower`);
     }
   }
 }

@@ -8,7 +8,7 @@
 // accounting of the shipped file to the byte.
 //
 //   node tests/e2e/wasm-parts.mjs <release .wasm with names> <shipped _bg.wasm> [repo root]
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 
@@ -81,6 +81,9 @@ function functionNames(b, sec) {
 /** The identifiers of a legacy (`_ZN…E`) or v0 (`_R…`) mangled name, in order. */
 function identifiers(name) {
   const ids = [];
+  // v0 (the wasm builds' mangling, .cargo/config.toml): a crate's and an impl's disambiguator
+  // (`Cs3pBysJ570qJ_3yew`, `Msj_`) would be misread as identifiers' lengths.
+  if (name.startsWith('_R')) name = name.replace(/([CM])s[0-9A-Za-z]*_/g, '$1');
   const re = /(\d+)([A-Za-z_$][A-Za-z0-9_$.]*)/g;
   let m;
   while ((m = re.exec(name))) {
@@ -169,10 +172,16 @@ for (const [label, path] of texts) {
   }
 }
 
-const shippedSecs = sections(shipped);
-const shippedCode = shippedSecs.find((s) => s.id === 10);
-const shrink = shippedCode ? (shippedCode.end - shippedCode.start) / (code.end - code.start) : 1;
-const shippedGzip = gzipSync(shipped, { level: 9 }).length;
+// A split build (tools/wasm-defer) ships the code in two files: the shrink counts both.
+const deferredPath = shippedPath.replace(/_bg\.wasm$/, '_deferred.wasm');
+const shippedFiles = [shipped, ...(deferredPath !== shippedPath && existsSync(deferredPath) ? [readFileSync(deferredPath)] : [])];
+let shippedCodeBytes = 0;
+for (const f of shippedFiles) {
+  const c = sections(f).find((s) => s.id === 10);
+  if (c) shippedCodeBytes += c.end - c.start;
+}
+const shrink = shippedCodeBytes ? shippedCodeBytes / (code.end - code.start) : 1;
+const shippedGzip = shippedFiles.reduce((a, f) => a + gzipSync(f, { level: 9 }).length, 0);
 
 const rows = [];
 for (const [label, list] of bodies) {
@@ -187,7 +196,7 @@ const rest = dataBytes.length - foundBytes;
 rows.push(['other data (strings, tables)', rest, gzipSync(dataBytes, { level: 9 }).length - rows.filter((r) => found.has(r[0])).reduce((a, r) => a + r[2], 0)]);
 rows.sort((a, b) => b[2] - a[2]);
 
-console.log(`size: parts of the shipped wasm (${shippedGzip} B gzip), estimated from the named release build:`);
+console.log(`size: parts of the shipped wasm (${shippedGzip} B gzip${shippedFiles.length > 1 ? ', both parts' : ''}), estimated from the named release build:`);
 console.log(`size:   ${'part'.padEnd(44)} ${'raw'.padStart(9)} ${'gzip'.padStart(9)}  share`);
 const sum = rows.reduce((a, r) => a + r[2], 0);
 for (const [label, raw, gz] of rows) {

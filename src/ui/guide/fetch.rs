@@ -35,6 +35,14 @@ pub async fn lesson_files() -> Result<Vec<(String, String)>, String> {
             .ok_or_else(|| failed("not text".into()))?;
         files.push((name.to_string(), text));
     }
+    // The course that reads them is in the wasm's second part (`ui::deferred`), which boot.js
+    // fetches after the first paint too: wait for it rather than make the parse load it at once.
+    let loaded = js_sys::Promise::new(&mut |resolve, _| {
+        crate::ui::deferred::when_loaded(move || {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        })
+    });
+    let _ = JsFuture::from(loaded).await;
     Ok(files)
 }
 

@@ -1,0 +1,36 @@
+#!/bin/sh
+# trunk's post_build hook (Trunk.toml): splits the release build's wasm in the staging directory
+# in two (tools/wasm-defer: what the first screen needs, and the rest, fetched after it), then
+# points the page at both: `data-deferred` on <meta name="mirrorscope-app"> for boot.js, and the
+# wasm's new subresource-integrity hash in place of the one trunk wrote. Debug builds (`trunk
+# serve`) stay whole, and so does a build with WASM_DEFER=off, whose wasm keeps its names (for
+# tests/e2e/deferred-calls.mjs and profiles). Also runs on any dist directory given as the
+# argument.
+set -eu
+dir=${1:-${TRUNK_STAGING_DIR:?}}
+[ $# -gt 0 ] || [ "${TRUNK_PROFILE:-}" = release ] || exit 0
+[ "${WASM_DEFER:-}" != off ] || exit 0
+here=$(cd "$(dirname "$0")" && pwd)
+set -- "$dir"/*_bg.wasm
+[ $# = 1 ] && [ -f "$1" ] || {
+  echo "wasm-defer: expected one *_bg.wasm in $dir" >&2
+  exit 1
+}
+wasm=$1
+stem=${wasm%_bg.wasm}
+html=$dir/index.html
+old=$(openssl dgst -sha384 -binary "$wasm" | base64 -w0)
+# Built in the project's target directory (its own package there, not a dependency of the app).
+CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$here/../../target} \
+  cargo run --quiet --release --locked --manifest-path "$here/Cargo.toml" -- \
+  "$wasm" "$wasm.first" "${stem}_deferred.wasm"
+mv "$wasm.first" "$wasm"
+new=$(openssl dgst -sha384 -binary "$wasm" | base64 -w0)
+sed -i \
+  -e "s|sha384-$old|sha384-$new|g" \
+  -e 's|data-wasm="\([^"]*\)_bg\.wasm"|& data-deferred="\1_deferred.wasm"|' \
+  "$html"
+grep -q 'data-deferred=' "$html" || {
+  echo "wasm-defer: no <meta name=\"mirrorscope-app\" data-wasm=…> in $html" >&2
+  exit 1
+}

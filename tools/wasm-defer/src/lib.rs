@@ -1,0 +1,85 @@
+//! Splits a wasm module in two after linking, as binaryen's `wasm-split` does: the functions of
+//! the parts the first screen does not need move to a second module that shares the first one's
+//! memory, table and globals. Every function keeps its index in the first module; a moved one
+//! that the first module still reaches becomes a stub that calls the loader (once) and then the
+//! moved body through a new slot of the function table. docs/ARCHITECTURE.md, "What the first
+//! screen downloads", has the design and the measured figures.
+
+pub mod emit;
+pub mod module;
+pub mod parts;
+pub mod plan;
+
+/// What to split and how.
+pub struct Options {
+    /// The crate whose module paths `parts::DEFERRED` names (`mirrorscope`).
+    pub crate_name: String,
+    /// The exported function stubs call to load the second module.
+    pub loader_export: String,
+    /// Substrings of function names to keep in the first module.
+    pub keep: Vec<String>,
+    /// Keep the `name` section in the first module (for profiles and diagnostics).
+    pub keep_names: bool,
+    /// The largest body (bytes) of a first-module function that moved code calls to copy into
+    /// the second module (`plan::Plan::copied`); 0 copies nothing.
+    pub copy_max: usize,
+    /// Stubs that report every call (see `emit::primary`), for finding what the first screen
+    /// calls; never for a shipped build.
+    pub trace: bool,
+}
+
+/// The two modules and what moved.
+pub struct Split {
+    pub primary: Vec<u8>,
+    pub secondary: Vec<u8>,
+    pub moved: usize,
+    pub stubbed: usize,
+    /// Moved functions per part of `parts::DEFERRED`, then those moved only because only moved
+    /// code calls them.
+    pub per_part: Vec<usize>,
+    /// First-module functions copied into the second.
+    pub copied: usize,
+}
+
+/// Splits `input` (a module that validates, with its `name` section); both outputs validate.
+pub fn split(input: &[u8], opts: &Options) -> Result<Split, String> {
+    let m = module::Module::read(input)?;
+    if m.names.is_empty() {
+        return Err(
+            "the input has no function names (build it with data-keep-debug and wasm-opt -g)"
+                .into(),
+        );
+    }
+    let loader = m
+        .exports
+        .iter()
+        .find(|(n, k, _)| n == &opts.loader_export && *k == wasmparser::ExternalKind::Func)
+        .map(|(_, _, i)| *i)
+        .ok_or_else(|| format!("no exported function {}", opts.loader_export))?;
+    if m.func_types[loader as usize] != m.empty_type.ok_or("no type () -> ()")? {
+        return Err(format!(
+            "{} must take and return nothing",
+            opts.loader_export
+        ));
+    }
+    let plan = plan::plan(&m, &opts.crate_name, &opts.keep, loader, opts.copy_max);
+    let link = emit::link(&m, &plan)?;
+    let primary = emit::primary(&m, &plan, &link, loader, opts.keep_names, opts.trace)?;
+    let grown = m.tables[link.table as usize].initial + plan.stubbed.len() as u64;
+    let secondary = emit::secondary(&m, &plan, &link, grown)?;
+    let features = wasmparser::WasmFeatures::all();
+    wasmparser::Validator::new_with_features(features)
+        .validate_all(&primary)
+        .map_err(|e| format!("the first module does not validate: {e}"))?;
+    wasmparser::Validator::new_with_features(features)
+        .validate_all(&secondary)
+        .map_err(|e| format!("the second module does not validate: {e}"))?;
+    Ok(Split {
+        primary,
+        secondary,
+        moved: plan.moved.len(),
+        stubbed: plan.stubbed.len(),
+        per_part: plan.per_part,
+        copied: plan.copied.len(),
+    })
+}
