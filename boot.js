@@ -61,15 +61,38 @@ const wasm = await bindings.default({ module_or_path: app.dataset.wasm });
 window.wasmBindings = bindings;
 dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
 
-// After the next paint: fetch and compile the second part off the main thread, then put it in.
+// After the first contentful paint (the app's first screen; the page has no other content): fetch
+// and compile the second part off the main thread, then put it in. The next animation frame is
+// not enough: the browser may present that paint after a task queued from the frame has already
+// started the fetch. A tab that never paints (hidden) or a browser without paint timing fetches
+// after 3 s; a stub that needs the part before then loads it at once anyway.
+function afterFirstPaint(f) {
+  let done = false;
+  const go = () => {
+    if (!done) {
+      done = true;
+      f();
+    }
+  };
+  try {
+    new PerformanceObserver((list, observer) => {
+      if (list.getEntriesByName('first-contentful-paint').length) {
+        observer.disconnect();
+        go();
+      }
+    }).observe({ type: 'paint', buffered: true });
+  } catch {
+    // No paint timing: the timer below.
+  }
+  setTimeout(go, 3000);
+}
+
 if (pending) {
-  requestAnimationFrame(() =>
-    setTimeout(async () => {
-      performance.mark('mirrorscope-deferred-fetch');
-      const response = await fetch(deferredUrl);
-      const module = await WebAssembly.compile(await response.arrayBuffer());
-      prefetched = module;
-      if (pending) instantiate(module, wasm);
-    }, 0),
-  );
+  afterFirstPaint(async () => {
+    performance.mark('mirrorscope-deferred-fetch');
+    const response = await fetch(deferredUrl);
+    const module = await WebAssembly.compile(await response.arrayBuffer());
+    prefetched = module;
+    if (pending) instantiate(module, wasm);
+  });
 }

@@ -19,13 +19,16 @@ set -- "$dir"/*_bg.wasm
 wasm=$1
 stem=${wasm%_bg.wasm}
 html=$dir/index.html
-old=$(openssl dgst -sha384 -binary "$wasm" | base64 -w0)
+# The subresource-integrity digest, by node (which the build needs anyway for wasm-opt), so the
+# hook needs no openssl on the build machine.
+sri() { node -e 'process.stdout.write(require("crypto").createHash("sha384").update(require("fs").readFileSync(process.argv[1])).digest("base64"))' "$1"; }
+old=$(sri "$wasm")
 # Built in the project's target directory (its own package there, not a dependency of the app).
 CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$here/../../target} \
   cargo run --quiet --release --locked --manifest-path "$here/Cargo.toml" -- \
   "$wasm" "$wasm.first" "${stem}_deferred.wasm"
 mv "$wasm.first" "$wasm"
-new=$(openssl dgst -sha384 -binary "$wasm" | base64 -w0)
+new=$(sri "$wasm")
 sed -i \
   -e "s|sha384-$old|sha384-$new|g" \
   -e 's|data-wasm="\([^"]*\)_bg\.wasm"|& data-deferred="\1_deferred.wasm"|' \
