@@ -28,6 +28,21 @@ pub struct Options {
     pub trace: bool,
 }
 
+impl Options {
+    /// The app's split as the build makes it: mirrorscope's parts, its loader, nothing kept,
+    /// copied or traced, names dropped.
+    pub fn app() -> Options {
+        Options {
+            crate_name: "mirrorscope".into(),
+            loader_export: "mirrorscope_load_deferred".into(),
+            keep: Vec::new(),
+            keep_names: false,
+            copy_max: 0,
+            trace: false,
+        }
+    }
+}
+
 /// The two modules and what moved.
 pub struct Split {
     pub primary: Vec<u8>,

@@ -5,14 +5,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let mut files = Vec::new();
-    let mut opts = wasm_defer::Options {
-        crate_name: "mirrorscope".into(),
-        loader_export: "mirrorscope_load_deferred".into(),
-        keep: Vec::new(),
-        keep_names: false,
-        trace: false,
-        copy_max: 0,
-    };
+    let mut opts = wasm_defer::Options::app();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {

@@ -163,14 +163,7 @@ fn module_with(with_names: bool) -> Vec<u8> {
 }
 
 fn options() -> wasm_defer::Options {
-    wasm_defer::Options {
-        crate_name: "mirrorscope".into(),
-        loader_export: "mirrorscope_load_deferred".into(),
-        keep: Vec::new(),
-        keep_names: false,
-        trace: false,
-        copy_max: 0,
-    }
+    wasm_defer::Options::app()
 }
 
 #[test]
