@@ -137,6 +137,15 @@ impl Trace {
         self.base + self.entries.partition_point(pred)
     }
 
+    /// The addresses of the entries held from `reach` before `from` up to `to`: when no flight
+    /// lasts longer than `reach`, every send that can be on the wire at some time in
+    /// `from..=to` (the trace is in time order, so two partition points bound them).
+    pub fn within_reach(&self, from: Micros, to: Micros, reach: Micros) -> Range<usize> {
+        let hi = self.partition_point(|e| e.at <= to);
+        let lo = self.partition_point(|e| e.at.0.saturating_add(reach.0) < from.0);
+        lo..hi
+    }
+
     /// The detail kept, or `None` when the trace keeps everything.
     pub fn thinning(&self) -> Option<Thinning> {
         self.thinning

@@ -112,10 +112,8 @@ impl Lanes {
 /// Sends visible in `[from, to]`: sent before `to` and arriving after `from` (the latest
 /// [`MAX_ARROWS`] of them).
 pub fn arrows_in(trace: &Trace, from: Micros, to: Micros, longest: Micros) -> Vec<usize> {
-    // Addresses: the trace is in time order, so the whole trace's partition points bound it.
-    let hi = trace.partition_point(|e| e.at <= to);
-    let lo = trace.partition_point(|e| e.at.0.saturating_add(longest.0) < from.0);
-    let mut v: Vec<usize> = (lo..hi)
+    let mut v: Vec<usize> = trace
+        .within_reach(from, to, longest)
         .rev()
         .filter(|&i| matches!(&trace[i].kind, TraceKind::Send { arrive, .. } if *arrive >= from))
         .take(MAX_ARROWS)

@@ -40,12 +40,13 @@ pub fn max_flight(trace: &[TraceEvent], max: Micros) -> Micros {
 /// `trace` is ordered by time (the core appends at the current time), so only the entries sent
 /// within `longest` (see [`max_flight`]) before `t` are looked at.
 pub fn flights_at(trace: &Trace, t: Micros, longest: Micros, vanish: Micros) -> Vec<Flight> {
-    // Addresses: the trace is in time order, so the whole trace's partition points bound it.
-    let hi = trace.partition_point(|e| e.at <= t);
-    let reach = longest.0.saturating_add(vanish.0);
-    let lo = trace.partition_point(|e| e.at.0.saturating_add(reach) < t.0);
+    let reach = Micros(longest.0.saturating_add(vanish.0));
+    let window = trace.within_reach(t, t, reach);
     let mut out = Vec::new();
-    for (index, e) in trace.addressed_from(lo).take_while(|&(i, _)| i < hi) {
+    for (index, e) in trace
+        .addressed_from(window.start)
+        .take_while(|&(i, _)| i < window.end)
+    {
         if let TraceKind::Send {
             id,
             from,
@@ -62,7 +63,7 @@ pub fn flights_at(trace: &Trace, t: Micros, longest: Micros, vanish: Micros) -> 
                 // Arrived (or died on arrival): only a loss is still drawn, fading.
                 let lost_at = (arrive.0 + vanish.0 >= t.0)
                     .then(|| {
-                        trace[index..hi].iter().find_map(|x| match &x.kind {
+                        trace[index..window.end].iter().find_map(|x| match &x.kind {
                             TraceKind::Lost { id: lid, .. } if lid == id => Some(x.at),
                             _ => None,
                         })
