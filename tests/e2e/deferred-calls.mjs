@@ -18,7 +18,8 @@ cpSync(source, dist, { recursive: true });
 const wasm = readdirSync(dist).find((f) => f.endsWith('_bg.wasm'));
 const stem = wasm.slice(0, -'_bg.wasm'.length);
 execFileSync('cargo', ['run', '--quiet', '--release', '--locked', '--manifest-path', join(root, 'tools/wasm-defer/Cargo.toml'), '--',
-  join(dist, wasm), join(dist, `${stem}.traced`), join(dist, `${stem}_deferred.wasm`), '--trace', '--keep-names'], { stdio: 'inherit' });
+  join(dist, wasm), join(dist, `${stem}.traced`), join(dist, `${stem}_deferred.wasm`), '--trace', '--keep-names',
+  '--cold', join(root, 'tools/wasm-defer/not-on-first-screen.txt')], { stdio: 'inherit' });
 cpSync(join(dist, `${stem}.traced`), join(dist, wasm));
 // The scratch copy's files changed: integrity off, the second part named.
 let html = readFileSync(join(dist, 'index.html'), 'utf8');

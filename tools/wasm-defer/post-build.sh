@@ -23,10 +23,20 @@ html=$dir/index.html
 # hook needs no openssl on the build machine.
 sri() { node -e 'process.stdout.write(require("crypto").createHash("sha384").update(require("fs").readFileSync(process.argv[1])).digest("base64"))' "$1"; }
 old=$(sri "$wasm")
+target=${CARGO_TARGET_DIR:-$here/../../target}
+# The linker's maps (build.rs, one per set of features) and the linked wasms they may describe,
+# for moving the data only moved code reads: the split uses the pair the shipped wasm came from.
+release=$target/wasm32-unknown-unknown/release
+set --
+for map in "$release"/build/mirrorscope-*/out/mirrorscope-web.map; do
+  for linked in "$release"/deps/mirrorscope_web-*.wasm; do
+    [ -f "$map" ] && [ -f "$linked" ] && set -- "$@" --data-map "$map" "$linked"
+  done
+done
 # Built in the project's target directory (its own package there, not a dependency of the app).
-CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$here/../../target} \
+CARGO_TARGET_DIR=$target \
   cargo run --quiet --release --locked --manifest-path "$here/Cargo.toml" -- \
-  "$wasm" "$wasm.first" "${stem}_deferred.wasm"
+  "$wasm" "$wasm.first" "${stem}_deferred.wasm" --cold "$here/not-on-first-screen.txt" "$@"
 mv "$wasm.first" "$wasm"
 new=$(sri "$wasm")
 sed -i \

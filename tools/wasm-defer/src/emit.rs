@@ -7,10 +7,10 @@ use std::collections::{BTreeSet, HashMap};
 
 use wasm_encoder::reencode::{self, Reencode, RoundtripReencoder};
 use wasm_encoder::{
-    BlockType, CodeSection, ConstExpr, ElementSection, Elements, EntityType, ExportKind,
-    ExportSection, Function, FunctionSection, GlobalSection, GlobalType, ImportSection,
-    Instruction, MemoryType, Module as Out, RawSection, StartSection, TableSection, TableType,
-    ValType,
+    BlockType, CodeSection, ConstExpr, DataCountSection, DataSection, ElementSection, Elements,
+    EntityType, ExportKind, ExportSection, Function, FunctionSection, GlobalSection, GlobalType,
+    ImportSection, Instruction, MemoryType, Module as Out, RawSection, StartSection, TableSection,
+    TableType, ValType,
 };
 use wasmparser::{BinaryReader, FunctionBody, RefType, TableInit};
 
@@ -91,10 +91,16 @@ pub fn primary(
     m: &Module,
     plan: &Plan,
     l: &Link,
+    moved_data: &[std::ops::Range<u32>],
     loader: u32,
     keep_names: bool,
     trace: bool,
 ) -> Result<Vec<u8>, String> {
+    let first_data = if moved_data.is_empty() {
+        None
+    } else {
+        Some(crate::data::split_segments(m, moved_data)?.0)
+    };
     let slots: HashMap<u32, u32> = plan
         .stubbed
         .iter()
@@ -210,12 +216,29 @@ pub fn primary(
                 }
                 out.section(&code);
             }
+            11 if first_data.is_some() => {
+                out.section(&data_section(first_data.as_deref().unwrap_or_default()));
+            }
+            12 if first_data.is_some() => {
+                out.section(&DataCountSection {
+                    count: first_data.as_ref().map_or(0, |d| d.len() as u32),
+                });
+            }
             _ => {
                 out.section(&RawSection { id: *id, data });
             }
         }
     }
     Ok(out.finish())
+}
+
+/// Active segments of memory 0.
+fn data_section(segments: &[(u32, Vec<u8>)]) -> DataSection {
+    let mut data = DataSection::new();
+    for (at, bytes) in segments {
+        data.active(0, &ConstExpr::i32_const(*at as i32), bytes.iter().copied());
+    }
+    data
 }
 
 /// A stub: loads the second module unless it is in, then calls the moved body in its slot with
@@ -281,6 +304,7 @@ pub fn secondary(
     m: &Module,
     plan: &Plan,
     l: &Link,
+    moved_data: &[std::ops::Range<u32>],
     grown_table_min: u64,
 ) -> Result<Vec<u8>, String> {
     let mut rt = RoundtripReencoder;
@@ -366,5 +390,10 @@ pub fn secondary(
         .instruction(&Instruction::End);
     code.function(&s);
     out.section(&code);
+    if !moved_data.is_empty() {
+        out.section(&data_section(
+            &crate::data::split_segments(m, moved_data)?.1,
+        ));
+    }
     Ok(out.finish())
 }

@@ -5,6 +5,10 @@
 //! moved body through a new slot of the function table. docs/ARCHITECTURE.md, "What the first
 //! screen downloads", has the design and the measured figures.
 
+use std::collections::HashSet;
+
+pub mod coverage;
+pub mod data;
 pub mod emit;
 pub mod module;
 pub mod parts;
@@ -18,6 +22,13 @@ pub struct Options {
     pub loader_export: String,
     /// Substrings of function names to keep in the first module.
     pub keep: Vec<String>,
+    /// Names (`parts::plain`) of functions that move as well, whatever their part: those no first
+    /// screen runs (`tests/e2e/first-screen-profile.mjs` lists them).
+    pub cold: HashSet<String>,
+    /// Linker maps, each with the linked module it describes (build.rs has wasm-ld write one
+    /// per build of the app): with the one whose link the input came from, the read-only data
+    /// only moved code reads moves too (data.rs). None given, no data moves.
+    pub data: Vec<(data::Map, Vec<u8>)>,
     /// Keep the `name` section in the first module (for profiles and diagnostics).
     pub keep_names: bool,
     /// The largest body (bytes) of a first-module function that moved code calls to copy into
@@ -36,6 +47,8 @@ impl Options {
             crate_name: "mirrorscope".into(),
             loader_export: "mirrorscope_load_deferred".into(),
             keep: Vec::new(),
+            cold: HashSet::new(),
+            data: Vec::new(),
             keep_names: false,
             copy_max: 0,
             trace: false,
@@ -54,6 +67,8 @@ pub struct Split {
     pub per_part: Vec<usize>,
     /// First-module functions copied into the second.
     pub copied: usize,
+    /// Bytes of read-only data moved.
+    pub data_moved: usize,
 }
 
 /// Splits `input` (a module that validates, with its `name` section); both outputs validate.
@@ -77,11 +92,45 @@ pub fn split(input: &[u8], opts: &Options) -> Result<Split, String> {
             opts.loader_export
         ));
     }
-    let plan = plan::plan(&m, &opts.crate_name, &opts.keep, loader, opts.copy_max);
+    let plan = plan::plan(&m, opts, loader);
     let link = emit::link(&m, &plan)?;
-    let primary = emit::primary(&m, &plan, &link, loader, opts.keep_names, opts.trace)?;
+    let moved_data = if opts.data.is_empty() {
+        Vec::new()
+    } else {
+        let mut why = Vec::new();
+        let map = opts
+            .data
+            .iter()
+            .find_map(|(map, linked)| match data::check(map, linked, &m) {
+                Ok(()) => Some(map),
+                Err(e) => {
+                    why.push(e);
+                    None
+                }
+            })
+            .ok_or_else(|| {
+                format!(
+                    "none of the linker's maps describes this module: {}",
+                    why.join("; ")
+                )
+            })?;
+        let mut moved = vec![false; m.func_types.len()];
+        for f in &plan.moved {
+            moved[*f as usize] = true;
+        }
+        data::moved(&m, map, &moved)?
+    };
+    let primary = emit::primary(
+        &m,
+        &plan,
+        &link,
+        &moved_data,
+        loader,
+        opts.keep_names,
+        opts.trace,
+    )?;
     let grown = m.tables[link.table as usize].initial + plan.stubbed.len() as u64;
-    let secondary = emit::secondary(&m, &plan, &link, grown)?;
+    let secondary = emit::secondary(&m, &plan, &link, &moved_data, grown)?;
     let features = wasmparser::WasmFeatures::all();
     wasmparser::Validator::new_with_features(features)
         .validate_all(&primary)
@@ -96,5 +145,6 @@ pub fn split(input: &[u8], opts: &Options) -> Result<Split, String> {
         stubbed: plan.stubbed.len(),
         per_part: plan.per_part,
         copied: plan.copied.len(),
+        data_moved: moved_data.iter().map(|r| r.len()).sum(),
     })
 }

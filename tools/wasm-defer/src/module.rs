@@ -4,8 +4,8 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use wasmparser::{
-    ElementItems, ExternalKind, GlobalType, KnownCustom, MemoryType, Name, Operator, Parser,
-    Payload, TableType, TypeRef,
+    DataKind, ElementItems, ExternalKind, GlobalType, KnownCustom, MemoryType, Name, Operator,
+    Parser, Payload, TableType, TypeRef,
 };
 
 /// One function body's references to other entities, as the split has to rewrite or forbid them.
@@ -19,6 +19,12 @@ pub struct Uses {
     pub globals: Vec<u32>,
     /// Tables used (`call_indirect`, `table.*`).
     pub tables: Vec<u32>,
+    /// Every `i32.const` value, both halves of every `i64.const` and every load or store offset:
+    /// the static addresses it may read or write, with other numbers besides (which only keep
+    /// more data in the first module).
+    pub data_refs: Vec<u32>,
+    /// Whether it has a load or store whose offset `data_refs` does not list.
+    pub unlisted_memarg: bool,
     /// Whether it uses data or element segments (`memory.init`, `data.drop`, `table.init`,
     /// `elem.drop`), which a second module cannot reach.
     pub segments: bool,
@@ -54,6 +60,18 @@ pub struct Module<'a> {
     pub uses: Vec<Uses>,
     /// Function names from the `name` section.
     pub names: HashMap<u32, String>,
+    /// The data segments, in order.
+    pub data: Vec<DataSegment>,
+    /// `i32.const` values in global initialisers (static addresses among them).
+    pub global_consts: Vec<u32>,
+}
+
+/// One data segment.
+pub struct DataSegment {
+    /// Where an active segment of memory 0 with a constant offset starts; `None` for any other.
+    pub offset: Option<u32>,
+    /// Its bytes in the input.
+    pub range: Range<usize>,
 }
 
 impl<'a> Module<'a> {
@@ -82,6 +100,8 @@ impl<'a> Module<'a> {
             bodies: Vec::new(),
             uses: Vec::new(),
             names: HashMap::new(),
+            data: Vec::new(),
+            global_consts: Vec::new(),
         };
         for payload in Parser::new(0).parse_all(bytes) {
             let payload = payload.map_err(err)?;
@@ -142,7 +162,38 @@ impl<'a> Module<'a> {
                 }
                 Payload::GlobalSection(r) => {
                     for g in r {
-                        m.globals.push(g.map_err(err)?.ty);
+                        let g = g.map_err(err)?;
+                        m.globals.push(g.ty);
+                        for op in g.init_expr.get_operators_reader() {
+                            if let Operator::I32Const { value } = op.map_err(err)? {
+                                m.global_consts.push(value as u32);
+                            }
+                        }
+                    }
+                }
+                Payload::DataSection(r) => {
+                    for d in r {
+                        let d = d.map_err(err)?;
+                        let offset = match d.kind {
+                            DataKind::Active {
+                                memory_index: 0,
+                                offset_expr,
+                            } => {
+                                let mut ops = offset_expr.get_operators_reader();
+                                match (ops.read().map_err(err)?, ops.read().map_err(err)?) {
+                                    (Operator::I32Const { value }, Operator::End) => {
+                                        Some(value as u32)
+                                    }
+                                    _ => None,
+                                }
+                            }
+                            _ => None,
+                        };
+                        let end = d.range.end;
+                        m.data.push(DataSegment {
+                            offset,
+                            range: end - d.data.len()..end,
+                        });
                     }
                 }
                 Payload::ExportSection(r) => {
@@ -241,10 +292,44 @@ fn uses_of(body: &wasmparser::FunctionBody) -> wasmparser::Result<Uses> {
                 u.tables.push(dst_table);
                 u.tables.push(src_table);
             }
+            Operator::I32Const { value } => u.data_refs.push(value as u32),
+            // A (pointer, length) pair stored in one go: `i64.const` with the address in either half.
+            Operator::I64Const { value } => {
+                u.data_refs.push(value as u64 as u32);
+                u.data_refs.push((value as u64 >> 32) as u32);
+            }
+            Operator::I32Load { memarg }
+            | Operator::I64Load { memarg }
+            | Operator::F32Load { memarg }
+            | Operator::F64Load { memarg }
+            | Operator::I32Load8S { memarg }
+            | Operator::I32Load8U { memarg }
+            | Operator::I32Load16S { memarg }
+            | Operator::I32Load16U { memarg }
+            | Operator::I64Load8S { memarg }
+            | Operator::I64Load8U { memarg }
+            | Operator::I64Load16S { memarg }
+            | Operator::I64Load16U { memarg }
+            | Operator::I64Load32S { memarg }
+            | Operator::I64Load32U { memarg }
+            | Operator::I32Store { memarg }
+            | Operator::I64Store { memarg }
+            | Operator::F32Store { memarg }
+            | Operator::F64Store { memarg }
+            | Operator::I32Store8 { memarg }
+            | Operator::I32Store16 { memarg }
+            | Operator::I64Store8 { memarg }
+            | Operator::I64Store16 { memarg }
+            | Operator::I64Store32 { memarg }
+            | Operator::V128Load { memarg }
+            | Operator::V128Store { memarg } => u.data_refs.push(memarg.offset as u32),
             Operator::MemoryInit { .. }
             | Operator::DataDrop { .. }
             | Operator::TableInit { .. }
             | Operator::ElemDrop { .. } => u.segments = true,
+            // Memory instructions the list above does not read an offset of (SIMD lanes,
+            // atomics): the data split cannot see every static address then, and moves none.
+            op if format!("{op:?}").contains("memarg") => u.unlisted_memarg = true,
             _ => {}
         }
     }

@@ -38,8 +38,14 @@ pub const FIRST_SCREEN: &[&[&str]] = &[
 /// is inlined. Their names carry the type with the v0 symbol mangling (.cargo/config.toml).
 pub const OWNERS_BY_TYPE: &[&str] = &["yew::"];
 
-/// A demangled name without v0's crate disambiguators (`mirrorscope[c7ad4c23393e9c29]::`).
+/// A demangled name without v0's crate disambiguators (`mirrorscope[c7ad4c23393e9c29]::`) and
+/// without the number the tools append to tell apart functions of one name (`fmt.266`), which
+/// changes from build to build.
 pub fn plain(name: &str) -> String {
+    let name = match name.rsplit_once('.') {
+        Some((head, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => head,
+        _ => name,
+    };
     let mut out = String::with_capacity(name.len());
     let mut rest = name;
     while let Some(at) = rest.find('[') {
@@ -129,5 +135,9 @@ mod tests {
         let lab = "<yew[27c0d680d1e126f3]::html::component::lifecycle::CompStateInner<mirrorscope[c7ad4c23393e9c29]::ui::panels::lab::LabPanel> as yew[27c0d680d1e126f3]::html::component::lifecycle::Stateful>::view";
         assert_eq!(d(&plain(lab)).as_deref(), Some("ui::panels::lab"));
         assert_eq!(plain("core[1a2b]::ptr::x[y]"), "core::ptr::x[y]");
+        assert_eq!(
+            plain("<bool as core[1a2b]::fmt::Debug>::fmt.293"),
+            "<bool as core::fmt::Debug>::fmt"
+        );
     }
 }

@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use crate::module::Module;
 use crate::parts;
+use crate::Options;
 use wasmparser::ExternalKind;
 
 /// The functions that move and how the first module reaches them.
@@ -27,7 +28,8 @@ pub struct Plan {
 /// What to move: functions of the deferred parts, minus those a name in `keep` matches (a
 /// substring) and those whose bodies reach segments, plus every function called only from moved
 /// ones.
-pub fn plan(m: &Module, crate_name: &str, keep: &[String], loader: u32, copy_max: usize) -> Plan {
+pub fn plan(m: &Module, opts: &Options, loader: u32) -> Plan {
+    let (crate_name, keep, copy_max) = (&opts.crate_name, &opts.keep, opts.copy_max);
     let n = m.func_types.len();
     let first = m.first_defined();
     let mut pinned = vec![false; n];
@@ -61,11 +63,10 @@ pub fn plan(m: &Module, crate_name: &str, keep: &[String], loader: u32, copy_max
         if keep.iter().any(|k| name.contains(k.as_str())) {
             continue;
         }
-        if let Some(p) = parts::deferred_part(name, crate_name) {
-            if movable(f) {
-                moved[f as usize] = true;
-                part_of[f as usize] = Some(p);
-            }
+        let part = parts::deferred_part(name, crate_name);
+        if (part.is_some() || opts.cold.contains(name)) && movable(f) {
+            moved[f as usize] = true;
+            part_of[f as usize] = part;
         }
     }
     // Callers of each function, to add what only moved code calls.
