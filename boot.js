@@ -18,8 +18,9 @@ function instantiate(module, exports) {
   new WebAssembly.Instance(module, { p: exports });
   pending = false;
   performance.mark('mirrorscope-deferred-in');
-  // Never from inside a stub: the callbacks re-enter the wasm.
-  for (const f of waiting.splice(0)) setTimeout(f, 0);
+  // Never from inside a stub: the callbacks re-enter the wasm. Nor after a trap (trap.js), after
+  // which no Rust runs.
+  for (const f of waiting.splice(0)) setTimeout(() => window.mirrorscopeTrapped || f(), 0);
 }
 
 function fetchNow() {

@@ -98,6 +98,8 @@
   }
 
   function show(err) {
+    // boot.js runs nothing more of the app's (deferred callbacks) once this is set.
+    window.mirrorscopeTrapped = true;
     var t = text();
     var existing = document.getElementById('panic-panel');
     if (existing) {

@@ -109,6 +109,8 @@ fn Playground(props: &AppProps) -> Html {
     let selection: SelectionHandle = use_state_eq(|| None::<Selection>);
     let help = use_state_eq(|| false);
     let link_error = use_state_eq(|| None::<String>);
+    // A link's session waiting for the second part of the wasm (`ui::share::load_read`).
+    let awaiting = use_state_eq(|| false);
     let fork: ForkHandle = use_state_eq(|| None);
     let playing = store.player().playing;
     use_frame_loop(store.dispatcher(), playing);
@@ -119,6 +121,7 @@ fn Playground(props: &AppProps) -> Html {
     {
         let store = store.clone();
         let link_error = link_error.clone();
+        let awaiting = awaiting.clone();
         let selection = selection.clone();
         let fork = fork.clone();
         let welcome = props.welcome;
@@ -134,7 +137,12 @@ fn Playground(props: &AppProps) -> Html {
             } else if let Some(e) = crate::ui::fork::route::open_link(&fork, &hash, arrival) {
                 link_error.set(e);
             } else {
-                link_error.set(load_hash_in(&store, &hash, arrival));
+                awaiting.set(load_hash_in(
+                    &store,
+                    &hash,
+                    arrival,
+                    loaded(&link_error, &awaiting),
+                ));
             }
             // Dropping the listener (when the app unmounts) removes it from the window.
             let listener = crate::ui::context::browser().map(|w| {
@@ -143,7 +151,12 @@ fn Playground(props: &AppProps) -> Html {
                     let hash = current_hash();
                     match crate::ui::fork::route::open_link(&fork, &hash, arrival) {
                         Some(e) => link_error.set(e),
-                        None => link_error.set(load_hash_in(&store, &hash, arrival)),
+                        None => awaiting.set(load_hash_in(
+                            &store,
+                            &hash,
+                            arrival,
+                            loaded(&link_error, &awaiting),
+                        )),
                     }
                 })
             });
@@ -164,12 +177,16 @@ fn Playground(props: &AppProps) -> Html {
     });
 
     // The session's share link, kept on <html data-share> at every input, for trap.js: after a
-    // trap no Rust runs, and its error panel offers to reload the session from this link.
+    // trap no Rust runs, and its error panel offers to reload the session from this link. While a
+    // link's session waits to load, the link itself.
     let inputs = store.player().session.inputs().len();
     {
         let store = store.clone();
-        use_effect_with((inputs, crate::ui::context::load_generation()), move |_| {
-            let hash = {
+        let key = (inputs, crate::ui::context::load_generation(), *awaiting);
+        use_effect_with(key, move |&(_, _, awaiting)| {
+            let hash = if awaiting {
+                current_hash()
+            } else {
                 let p = store.player();
                 hash_for(&p.session.to_scenario(), p.cursor)
             };
@@ -187,8 +204,20 @@ fn Playground(props: &AppProps) -> Html {
     provide(
         &store,
         ui,
-        html! { <Page {lang} {theme} {help} {link_error} {fork} /> },
+        html! { <Page {lang} {theme} {help} {link_error} awaiting={*awaiting} {fork} /> },
     )
+}
+
+/// What a link's load reports back: its error on the page, the wait over.
+fn loaded(
+    link_error: &UseStateHandle<Option<String>>,
+    awaiting: &UseStateHandle<bool>,
+) -> impl FnOnce(Result<(), String>) + 'static {
+    let (link_error, awaiting) = (link_error.clone(), awaiting.clone());
+    move |r| {
+        awaiting.set(false);
+        link_error.set(r.err());
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -197,6 +226,8 @@ struct PageProps {
     theme: UseStateHandle<Theme>,
     help: UseStateHandle<bool>,
     link_error: UseStateHandle<Option<String>>,
+    /// A link's session is waiting to load.
+    awaiting: bool,
     fork: ForkHandle,
 }
 
@@ -310,7 +341,7 @@ fn Page(props: &PageProps) -> Html {
                     <button type="button" class="btn" onclick={dismiss_link}>{ text.dismiss }</button>
                 </div>
             }
-            <WorkIndicator />
+            <WorkIndicator awaiting={props.awaiting} />
             <WelcomeHint store={store.clone()} />
             <TransportBar />
             <main class="layout">

@@ -9,6 +9,8 @@ pub mod dialog;
 pub mod link;
 pub mod snippets;
 
+use std::cell::Cell;
+
 use crate::sim::scenario::player::Action;
 use crate::sim::time::Micros;
 use crate::ui::context::load;
@@ -25,26 +27,64 @@ pub fn parse_hash(hash: &str) -> Option<Result<(String, Option<Micros>), String>
     Some(read_hash(hash)?.map_err(|e| e.message(Lang::En)))
 }
 
-/// Loads the session a hash holds (`None`: it holds none). Returns the message to show, in
-/// `lang`, when it holds a bad one.
-pub fn load_hash_in(store: &StoreHandle, hash: &str, lang: Lang) -> Option<String> {
-    match read_hash(hash)? {
-        Err(e) => Some(e.message(lang)),
-        Ok((text, at)) => load_read(store, text, at).err(),
+/// Loads the session a hash holds, if it holds one; `done` hears how it went: a bad link's
+/// message in `lang`, or the run's own error when it does not load. Returns whether the load
+/// waits for the second part of the wasm ([`load_read`]).
+pub fn load_hash_in(
+    store: &StoreHandle,
+    hash: &str,
+    lang: Lang,
+    done: impl FnOnce(Result<(), String>) + 'static,
+) -> bool {
+    match read_hash(hash) {
+        None => {
+            done(Ok(()));
+            false
+        }
+        Some(Err(e)) => {
+            done(Err(e.message(lang)));
+            false
+        }
+        Some(Ok((text, at))) => load_read(store, text, at, done),
     }
 }
 
-/// Loads a scenario a link held, already decoded (the embed reads its hash once and loads
-/// with this), then moves to the link's moment; `Err` is the run's own error when it does not
-/// load.
-pub fn load_read(store: &StoreHandle, text: String, at: Option<Micros>) -> Result<(), String> {
-    load(store, text);
-    let error = store.player().error.clone();
-    if let Some(e) = error {
-        return Err(e);
-    }
-    if let Some(t) = at {
-        store.dispatch(Action::Seek(t));
-    }
-    Ok(())
+thread_local! {
+    /// The newest load asked of [`load_read`].
+    static NEWEST: Cell<u64> = const { Cell::new(0) };
+}
+
+/// Loads a scenario a link held, already decoded (the embed reads its hash once and loads with
+/// this), then moves to the link's moment; `done` hears the run's own error when it does not
+/// load. While the second part of the wasm is on its way (`ui::deferred`), the load waits for
+/// it, and only the newest load asked for meanwhile runs: a session's run needs the simulator's
+/// message flow, which comes with that part, and the page draws its first screen meanwhile.
+/// Returns whether it waits.
+pub fn load_read(
+    store: &StoreHandle,
+    text: String,
+    at: Option<Micros>,
+    done: impl FnOnce(Result<(), String>) + 'static,
+) -> bool {
+    let ticket = NEWEST.with(|n| {
+        n.set(n.get() + 1);
+        n.get()
+    });
+    let waits = crate::ui::deferred::pending();
+    let store = store.clone();
+    crate::ui::deferred::when_loaded(move || {
+        if NEWEST.with(|n| n.get()) != ticket {
+            return;
+        }
+        load(&store, text);
+        let error = store.player().error.clone();
+        if let Some(e) = error {
+            return done(Err(e));
+        }
+        if let Some(t) = at {
+            store.dispatch(Action::Seek(t));
+        }
+        done(Ok(()));
+    });
+    waits
 }

@@ -41,13 +41,29 @@ pub fn use_work_driver(store: &StoreHandle) {
 /// `ui::slices::WARM_IDLE_MS`).
 const WARM_IDLE_EVERY_MS: u32 = 50;
 
+/// What the working indicator is told besides the player's state.
+#[derive(Properties, PartialEq)]
+pub struct WorkIndicatorProps {
+    /// A link's session is waiting for the second part of the wasm (`ui::share::load_read`).
+    #[prop_or_default]
+    pub awaiting: bool,
+}
+
 /// The working indicator: what is in progress with its share done and a Stop button, or what
-/// the last Stop left.
+/// the last Stop left; while a link's session waits to load, that it is loading.
 #[function_component]
-pub fn WorkIndicator() -> Html {
+pub fn WorkIndicator(props: &WorkIndicatorProps) -> Html {
     let store = use_store();
     let t = work_text(use_lang());
     let player = store.player();
+    if props.awaiting && player.busy().is_none() {
+        return html! {
+            <div class="notice banner work-indicator" role="status" aria-live="polite" data-busy="true">
+                <span class="work-what">{ t.loading }</span>
+                <progress aria-label={t.loading}></progress>
+            </div>
+        };
+    }
     if let Some(busy) = player.busy() {
         let what = match busy.kind {
             WorkKind::Seek => t.seeking,

@@ -111,9 +111,12 @@ pub fn Embed() -> Html {
                 (Ok(_), Some(Err(e))) => phase.set(failed(e.message(lang))),
                 (Ok(_), Some(Ok((scenario, at)))) => {
                     *link_at.borrow_mut() = at;
-                    if let Err(e) = load_read(&store, scenario, at) {
-                        phase.set(failed(e));
-                    }
+                    let phase = phase.clone();
+                    load_read(&store, scenario, at, move |r| {
+                        if let Err(e) = r {
+                            phase.set(failed(e));
+                        }
+                    });
                 }
             }
         });
