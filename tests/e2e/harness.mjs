@@ -104,11 +104,17 @@ export function idle(url) {
 
 /**
  * Opens a URL (an idle cluster when it names no session: `idle`) and waits for the app to draw
- * its first node.
+ * its first node and to load the link's session, which waits for the wasm's second part
+ * (src/ui/share.rs; the page says it is loading meanwhile).
  */
 export async function open(page, url) {
   await page.goto(idle(url));
   await page.locator('svg.cluster-view g.node').first().waitFor({ timeout: 30_000 });
+  await page.waitForFunction(
+    () => !window.mirrorscopeDeferred?.pending() && !document.querySelector('.work-indicator'),
+    null,
+    { timeout: 60_000 },
+  );
 }
 
 export function shot(name) {

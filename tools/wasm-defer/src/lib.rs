@@ -62,8 +62,8 @@ pub struct Split {
     pub secondary: Vec<u8>,
     pub moved: usize,
     pub stubbed: usize,
-    /// Moved functions per part of `parts::DEFERRED`, then those moved only because only moved
-    /// code calls them.
+    /// Moved functions per part of `parts::DEFERRED`, then those the profile lists outside the
+    /// parts, then those moved only because only moved code calls them.
     pub per_part: Vec<usize>,
     /// First-module functions copied into the second.
     pub copied: usize,

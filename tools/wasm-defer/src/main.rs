@@ -79,10 +79,16 @@ fn main() -> ExitCode {
                 .iter()
                 .enumerate()
                 .map(|(i, p)| format!("{} {}", p.join("::"), s.per_part[i]))
-                .chain([format!(
-                    "called only from those {}",
-                    s.per_part[wasm_defer::parts::DEFERRED.len()]
-                )])
+                .chain([
+                    format!(
+                        "run by no first screen {}",
+                        s.per_part[wasm_defer::parts::DEFERRED.len()]
+                    ),
+                    format!(
+                        "called only from those {}",
+                        s.per_part[wasm_defer::parts::DEFERRED.len() + 1]
+                    ),
+                ])
                 .collect();
             println!(
                 "wasm-defer: moved {} functions ({}), {} reached from the first module through stubs, {} small ones of it copied, {} B of read-only data; first {} B, second {} B",

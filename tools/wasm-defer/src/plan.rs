@@ -15,8 +15,9 @@ pub struct Plan {
     /// element segments, the start): their bodies become stubs, each with a table slot, in this
     /// order. The others' bodies become `unreachable`.
     pub stubbed: Vec<u32>,
-    /// Moved functions per part (`parts::DEFERRED`), and those moved only because nothing else
-    /// calls them (last entry).
+    /// Moved functions per part (`parts::DEFERRED`), then those the profile lists
+    /// (`Options::cold`) outside the parts, then those moved only because only moved code calls
+    /// them (last entry).
     pub per_part: Vec<usize>,
     /// Small functions of the first module that moved code calls, copied into the second one
     /// (they stay in the first): a call between modules is an indirect call the engine cannot
@@ -66,7 +67,7 @@ pub fn plan(m: &Module, opts: &Options, loader: u32) -> Plan {
         let part = parts::deferred_part(name, crate_name);
         if (part.is_some() || opts.cold.contains(name)) && movable(f) {
             moved[f as usize] = true;
-            part_of[f as usize] = part;
+            part_of[f as usize] = Some(part.unwrap_or(parts::DEFERRED.len()));
         }
     }
     // Callers of each function, to add what only moved code calls.
@@ -138,10 +139,10 @@ pub fn plan(m: &Module, opts: &Options, loader: u32) -> Plan {
         }
     }
     let copied: Vec<u32> = (first..n as u32).filter(|f| copied[*f as usize]).collect();
-    let mut per_part = vec![0; parts::DEFERRED.len() + 1];
+    let mut per_part = vec![0; parts::DEFERRED.len() + 2];
     let moved: Vec<u32> = (first..n as u32).filter(|f| moved[*f as usize]).collect();
     for f in &moved {
-        per_part[part_of[*f as usize].unwrap_or(parts::DEFERRED.len())] += 1;
+        per_part[part_of[*f as usize].unwrap_or(parts::DEFERRED.len() + 1)] += 1;
     }
     Plan {
         moved,

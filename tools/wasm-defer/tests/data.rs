@@ -242,6 +242,7 @@ fn node(files: &[(&str, &[u8])], flags: &[&str], script: &str) -> String {
 fn the_data_only_moved_code_reads_moves_and_comes_back_with_it() {
     let s = split();
     assert_eq!(s.moved, 2, "work by its part, rarely by the profile");
+    assert_eq!(s.per_part[wasm_defer::parts::DEFERRED.len()], 1, "rarely");
     assert_eq!(
         s.data_moved, 8,
         "WORK and RARE; KEPT, TABLE, POINTED and PAIR stay"
