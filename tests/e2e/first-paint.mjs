@@ -4,9 +4,11 @@
 // ready, on a fresh page
 // (no cache) of the release dist/. Served gzip-compressed, as a static host would, once at full
 // speed and once over a throttled link (so the bytes the first screen downloads count). A figure
-// for `./x bench` / by hand, never a test: it prints medians of RUNS loads.
+// for `./x bench` / by hand, never a test: it prints medians of RUNS loads. With SUFFIX (a URL
+// hash such as a shared link's `#s=…` whose session has a client), the same marks for that page:
+// "scripts running" is then its session's client drawn.
 //
-//   node tests/e2e/first-paint.mjs [dist] [runs]
+//   [SUFFIX=#…] node tests/e2e/first-paint.mjs [runs] [dist …]
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
@@ -94,14 +96,14 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 for (const throttle of [false, true]) {
   const all = dists.map(() => []);
   for (let i = 0; i < runs; i++) {
-    for (let d = 0; d < dists.length; d++) all[d].push(await load(`${base}${d}/`, throttle));
+    for (let d = 0; d < dists.length; d++) all[d].push(await load(`${base}${d}/${process.env.SUFFIX ?? ''}`, throttle));
   }
   const label = throttle ? 'throttled 8 Mbit/s, 40 ms' : 'full speed';
   for (let d = 0; d < dists.length; d++) {
     const m = (k) => Math.round(median(all[d].map((x) => x[k])));
     const name = dists.length > 1 ? ` ${dists[d]}` : '';
     console.log(`paint:${name} ${label}: first contentful paint ${m('fcp')} ms, stage drawn ${m('stage')} ms, scripts running ${m('scripts')} ms, lessons ready ${m('lessons')} ms (median of ${runs})`);
-    if (dists.length === 1) {
+    if (dists.length === 1 && !process.env.SUFFIX) {
       const key = throttle ? 'throttled' : 'local';
       console.log(`figure first_paint_${key} ${m('fcp')} ms lower`);
       console.log(`figure stage_drawn_${key} ${m('stage')} ms lower`);

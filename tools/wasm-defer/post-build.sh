@@ -33,6 +33,7 @@ for map in "$release"/build/mirrorscope-*/out/mirrorscope-web.map; do
     [ -f "$map" ] && [ -f "$linked" ] && set -- "$@" --data-map "$map" "$linked"
   done
 done
+[ $# -gt 0 ] || echo "wasm-defer: no linker map under $release (build.rs writes one): the data stays in the first part" >&2
 # Built in the project's target directory (its own package there, not a dependency of the app).
 CARGO_TARGET_DIR=$target \
   cargo run --quiet --release --locked --manifest-path "$here/Cargo.toml" -- \

@@ -40,8 +40,11 @@ pub struct Options {
 }
 
 impl Options {
-    /// The app's split as the build makes it: mirrorscope's parts, its loader, nothing kept,
-    /// copied or traced, names dropped.
+    /// The app's split as the build makes it: mirrorscope's parts, its loader, nothing kept or
+    /// traced, names dropped, and the first module's functions of up to 1,000 bytes that moved
+    /// code calls copied into the second (the simulator's message flow, moved by the profile,
+    /// calls the allocator and the collections' small helpers all the time: without the copies
+    /// the wasm ran 2.47 M events/s instead of 3.57 M, with them 3.22 M).
     pub fn app() -> Options {
         Options {
             crate_name: "mirrorscope".into(),
@@ -50,7 +53,7 @@ impl Options {
             cold: HashSet::new(),
             data: Vec::new(),
             keep_names: false,
-            copy_max: 0,
+            copy_max: 1000,
             trace: false,
         }
     }
