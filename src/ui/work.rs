@@ -58,7 +58,7 @@ pub fn WorkIndicator(props: &WorkIndicatorProps) -> Html {
     let player = store.player();
     if props.awaiting && player.busy().is_none() {
         return html! {
-            <div class="notice banner work-indicator" role="status" aria-live="polite" data-busy="true">
+            <div class="notice banner work-indicator awaiting" role="status" aria-live="polite" data-busy="true">
                 <span class="work-what">{ t.loading }</span>
                 <progress aria-label={t.loading}></progress>
             </div>

@@ -64,7 +64,8 @@ async function firstSeekAfterLoad() {
       await p.context.addInitScript(() => {
         window.__load = {};
         new MutationObserver(() => {
-          const busy = document.querySelector('.work-indicator');
+          // The load's own work, not the wait for the wasm's second part before it (`.awaiting`).
+          const busy = document.querySelector('.work-indicator:not(.awaiting)');
           if (busy && window.__load.from === undefined) window.__load.from = performance.now();
           if (!busy && window.__load.from !== undefined && window.__load.to === undefined) {
             window.__load.to = performance.now();
