@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { functionNames } from './wasm-names.mjs';
 
 const [, , source, suffix = '', seconds = '3'] = process.argv;
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -26,33 +27,7 @@ let html = readFileSync(join(dist, 'index.html'), 'utf8');
 html = html.replace(/ integrity="[^"]*"/g, '').replace(/data-wasm="([^"]*)_bg\.wasm"/, '$& data-deferred="$1_deferred.wasm"');
 writeFileSync(join(dist, 'index.html'), html);
 
-// Function names from the name section.
-const bytes = readFileSync(join(dist, wasm));
-const names = new Map();
-{
-  const leb = (i) => { let r = 0, s = 0, x; do { x = bytes[i++]; r += (x & 0x7f) * 2 ** s; s += 7; } while (x & 0x80); return [r, i]; };
-  let i = 8;
-  while (i < bytes.length) {
-    const id = bytes[i++];
-    let size; [size, i] = leb(i);
-    const end = i + size;
-    if (id === 0) {
-      let [len, j] = leb(i);
-      if (bytes.subarray(j, j + len).toString() === 'name') {
-        j += len;
-        while (j < end) {
-          const sub = bytes[j++]; let sz; [sz, j] = leb(j);
-          if (sub === 1) {
-            let [count, k] = leb(j);
-            for (let n = 0; n < count; n++) { let idx, l; [idx, k] = leb(k); [l, k] = leb(k); names.set(idx, bytes.subarray(k, k + l).toString()); k += l; }
-          }
-          j += sz;
-        }
-      }
-    }
-    i = end;
-  }
-}
+const names = functionNames(readFileSync(join(dist, wasm)));
 
 process.env.MIRRORSCOPE_DIST = dist;
 const { start, newPage } = await import('./harness.mjs');

@@ -13,6 +13,7 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync }
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { deflateRawSync } from 'node:zlib';
+import { functionNames, plain } from './wasm-names.mjs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,7 +39,7 @@ execFileSync('cargo', ['run', '--quiet', '--release', '--locked', '--manifest-pa
 cpSync(join(dist, `${wasm}.instrumented`), join(dist, wasm));
 writeFileSync(join(dist, 'index.html'), html.replace(/ integrity="[^"]*"/g, ''));
 
-const names = functionNames(readFileSync(join(dist, wasm)));
+const names = new Map([...functionNames(readFileSync(join(dist, wasm)))].map(([i, n]) => [i, plain(n)]));
 const functionCount = Math.max(...names.keys()) + 1;
 
 // The ways in, each visited twice (what a page runs before its paint depends a little on
@@ -125,36 +126,3 @@ writeFileSync(outFile, [
   '',
 ].join('\n'));
 console.log(`${ran.size} of ${names.size} functions ran; ${cold.length} names written to ${outFile}`);
-
-/** Function index → name without crate disambiguators, from the `name` section. */
-function functionNames(bytes) {
-  const names = new Map();
-  const leb = (i) => { let r = 0, s = 0, x; do { x = bytes[i++]; r += (x & 0x7f) * 2 ** s; s += 7; } while (x & 0x80); return [r, i]; };
-  let i = 8;
-  while (i < bytes.length) {
-    const id = bytes[i++];
-    let size; [size, i] = leb(i);
-    const end = i + size;
-    if (id === 0) {
-      let [len, j] = leb(i);
-      if (bytes.subarray(j, j + len).toString() === 'name') {
-        j += len;
-        while (j < end) {
-          const sub = bytes[j++]; let sz; [sz, j] = leb(j);
-          if (sub === 1) {
-            let [count, k] = leb(j);
-            for (let n = 0; n < count; n++) {
-              let idx, l; [idx, k] = leb(k); [l, k] = leb(k);
-              // As tools/wasm-defer/src/parts.rs `plain`: no crate disambiguators, no `.N` suffix.
-              names.set(idx, bytes.subarray(k, k + l).toString().replace(/\[[0-9a-f]+\]/g, '').replace(/\.\d+$/, ''));
-              k += l;
-            }
-          }
-          j += sz;
-        }
-      }
-    }
-    i = end;
-  }
-  return names;
-}

@@ -7,11 +7,11 @@
 
 use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
 use wasm_encoder::{
-    BlockType, CodeSection, ConstExpr, ExportKind, ExportSection, Function, GlobalSection,
-    GlobalType, Instruction, MemArg, Module as Out, RawSection, ValType,
+    BlockType, CodeSection, ExportKind, Function, Instruction, MemArg, Module as Out, RawSection,
 };
 use wasmparser::{BinaryReader, FunctionBody};
 
+use crate::emit::{exports_of, globals_and};
 use crate::module::Module;
 
 /// The exported global holding the record's address in memory 0: byte `i` of the record is 1
@@ -31,40 +31,20 @@ pub fn instrument(input: &[u8]) -> Result<Vec<u8>, String> {
     let record = m.globals.len() as u32;
     let pages = (m.func_types.len() as u64).div_ceil(65_536).max(1);
     let mut out = Out::new();
-    let mut rt = RoundtripReencoder;
     let mut added_global = false;
     for (id, range) in &m.sections {
         let data = &m.bytes[range.clone()];
         let reader = BinaryReader::new(data, range.start);
         match id {
             6 => {
-                let mut globals = GlobalSection::new();
-                rt.parse_global_section(
-                    &mut globals,
-                    wasmparser::GlobalSectionReader::new(reader).map_err(err)?,
-                )
-                .map_err(err)?;
-                globals.global(
-                    GlobalType {
-                        val_type: ValType::I32,
-                        mutable: true,
-                        shared: false,
-                    },
-                    &ConstExpr::i32_const(0),
-                );
+                out.section(&globals_and(reader, 1)?);
                 added_global = true;
-                out.section(&globals);
             }
             7 => {
                 if !added_global {
                     return Err("the module has no global section".into());
                 }
-                let mut exports = ExportSection::new();
-                rt.parse_export_section(
-                    &mut exports,
-                    wasmparser::ExportSectionReader::new(reader).map_err(err)?,
-                )
-                .map_err(err)?;
+                let mut exports = exports_of(reader)?;
                 exports.export(COVERAGE_EXPORT, ExportKind::Global, record);
                 out.section(&exports);
             }

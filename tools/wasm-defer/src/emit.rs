@@ -146,35 +146,14 @@ pub fn primary(
                 out.section(&tables);
             }
             6 => {
-                let mut globals = GlobalSection::new();
-                rt.parse_global_section(
-                    &mut globals,
-                    wasmparser::GlobalSectionReader::new(reader).map_err(err)?,
-                )
-                .map_err(err)?;
-                for _ in 0..if trace { 2 } else { 1 } {
-                    globals.global(
-                        GlobalType {
-                            val_type: ValType::I32,
-                            mutable: true,
-                            shared: false,
-                        },
-                        &ConstExpr::i32_const(0),
-                    );
-                }
+                out.section(&globals_and(reader, if trace { 2 } else { 1 })?);
                 seen_globals = true;
-                out.section(&globals);
             }
             7 => {
                 if !seen_globals {
                     return Err("the module has no global section".into());
                 }
-                let mut exports = ExportSection::new();
-                rt.parse_export_section(
-                    &mut exports,
-                    wasmparser::ExportSectionReader::new(reader).map_err(err)?,
-                )
-                .map_err(err)?;
+                let mut exports = exports_of(reader)?;
                 let mut add = |name: String, kind, index| {
                     if existing.contains(name.as_str()) {
                         return Err(format!("export name {name} is taken"));
@@ -230,6 +209,40 @@ pub fn primary(
         }
     }
     Ok(out.finish())
+}
+
+/// A global section's globals and `extra` more: mutable `i32`s that start at 0.
+pub(crate) fn globals_and(reader: BinaryReader, extra: usize) -> Result<GlobalSection, String> {
+    let mut globals = GlobalSection::new();
+    RoundtripReencoder
+        .parse_global_section(
+            &mut globals,
+            wasmparser::GlobalSectionReader::new(reader).map_err(err)?,
+        )
+        .map_err(err)?;
+    for _ in 0..extra {
+        globals.global(
+            GlobalType {
+                val_type: ValType::I32,
+                mutable: true,
+                shared: false,
+            },
+            &ConstExpr::i32_const(0),
+        );
+    }
+    Ok(globals)
+}
+
+/// An export section's exports, to add to.
+pub(crate) fn exports_of(reader: BinaryReader) -> Result<ExportSection, String> {
+    let mut exports = ExportSection::new();
+    RoundtripReencoder
+        .parse_export_section(
+            &mut exports,
+            wasmparser::ExportSectionReader::new(reader).map_err(err)?,
+        )
+        .map_err(err)?;
+    Ok(exports)
 }
 
 /// Active segments of memory 0.

@@ -3,13 +3,13 @@
 //! instrumented module records exactly the functions that ran. Checked by running the modules
 //! in node, as tests/split.rs does.
 
-use std::process::Command;
+mod common;
+
+use common::node;
 
 use wasm_encoder::{
-    CodeSection, ConstExpr, DataSection, EntityType, ExportKind, ExportSection, Function,
-    FunctionSection, GlobalSection, GlobalType, ImportSection, IndirectNameMap, Instruction as I,
-    MemArg, MemorySection, MemoryType, Module, NameMap, NameSection, RefType, TableSection,
-    TableType, TypeSection, ValType,
+    ConstExpr, DataSection, EntityType, ImportSection, Instruction as I, MemArg, Module,
+    TypeSection, ValType,
 };
 
 const NAMES: &[&str] = &[
@@ -43,44 +43,12 @@ fn module() -> Vec<u8> {
     types.ty().function([], [ValType::I32]);
     let mut imports = ImportSection::new();
     imports.import("env", "load", EntityType::Function(0));
-    let mut funcs = FunctionSection::new();
-    for ty in [0, 1, 1, 1] {
-        funcs.function(ty);
-    }
-    let mut tables = TableSection::new();
-    tables.table(TableType {
-        element_type: RefType::FUNCREF,
-        table64: false,
-        minimum: 0,
-        maximum: None,
-        shared: false,
-    });
-    let mut memories = MemorySection::new();
-    memories.memory(MemoryType {
-        minimum: 1,
-        maximum: None,
-        memory64: false,
-        shared: false,
-        page_size_log2: None,
-    });
-    let mut globals = GlobalSection::new();
-    globals.global(
-        GlobalType {
-            val_type: ValType::I32,
-            mutable: true,
-            shared: false,
-        },
-        &ConstExpr::i32_const(0x8000),
-    );
-    let mut exports = ExportSection::new();
-    exports.export("run", ExportKind::Func, 2);
-    exports.export("mirrorscope_load_deferred", ExportKind::Func, 1);
-    exports.export("memory", ExportKind::Memory, 0);
-    let word = MemArg {
-        offset: 0,
-        align: 2,
-        memory_index: 0,
-    };
+    let funcs = common::functions(&[0, 1, 1, 1]);
+    let tables = common::table(0);
+    let memories = common::memory();
+    let globals = common::stack_pointer(0x8000);
+    let exports = common::exports(2, 1);
+    let word = common::WORD;
     let bodies: Vec<Vec<I>> = vec![
         // 1: the loader
         vec![I::Call(0), I::End],
@@ -114,14 +82,7 @@ fn module() -> Vec<u8> {
         // 4: rarely() = RARE
         vec![I::I32Const(RARE as i32), I::I32Load8U(byte(0)), I::End],
     ];
-    let mut code = CodeSection::new();
-    for body in bodies {
-        let mut f = Function::new([]);
-        for i in &body {
-            f.instruction(i);
-        }
-        code.function(&f);
-    }
+    let code = common::code(&bodies);
     let mut bytes = vec![0u8; (END - KEPT) as usize];
     let mut put = |at: u32, b: &[u8]| {
         let i = (at - KEPT) as usize;
@@ -135,13 +96,7 @@ fn module() -> Vec<u8> {
     put(RARE, &[55]);
     let mut data = DataSection::new();
     data.active(0, &ConstExpr::i32_const(KEPT as i32), bytes);
-    let mut names = NameMap::new();
-    for (i, n) in NAMES.iter().enumerate() {
-        names.append(i as u32, n);
-    }
-    let mut name_section = NameSection::new();
-    name_section.functions(&names);
-    name_section.locals(&IndirectNameMap::new());
+    let name_section = common::names(NAMES);
     let mut m = Module::new();
     m.section(&types)
         .section(&imports)
@@ -211,33 +166,6 @@ fn split() -> wasm_defer::Split {
     wasm_defer::split(&whole, &opts).expect("splits")
 }
 
-/// Runs `script` in node with the modules in a scratch directory; returns what it printed.
-fn node(files: &[(&str, &[u8])], flags: &[&str], script: &str) -> String {
-    let dir = std::env::temp_dir().join(format!(
-        "wasm-defer-data-{}-{}",
-        std::process::id(),
-        files.len()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    for (name, bytes) in files {
-        std::fs::write(dir.join(format!("{name}.wasm")), bytes).unwrap();
-    }
-    let out = Command::new("node")
-        .args(flags)
-        .arg("-e")
-        .arg(script)
-        .arg(&dir)
-        .output()
-        .expect("node runs (the e2e tier needs it too)");
-    std::fs::remove_dir_all(&dir).ok();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 #[test]
 fn the_data_only_moved_code_reads_moves_and_comes_back_with_it() {
     let s = split();
@@ -265,12 +193,12 @@ console.log(JSON.stringify({ want: whole.exports.run(), got, before }));
 "#;
     let whole = module();
     let text = node(
+        "data",
         &[
             ("whole", &whole),
             ("first", &s.primary),
             ("second", &s.secondary),
         ],
-        &[],
         script,
     );
     // 11 + 22 + 33 + 44 + 55
@@ -331,7 +259,7 @@ const idle = record();
 const got = i.exports.run();
 console.log(JSON.stringify({ idle, got, ran: record() }));
 "#;
-    let text = node(&[("instrumented", &instrumented)], &[], script);
+    let text = node("coverage", &[("instrumented", &instrumented)], script);
     // The import (0) and the loader (1) never ran; run, work and rarely did.
     assert!(
         text.contains("{\"idle\":[0,0,0,0,0],\"got\":165,\"ran\":[0,0,1,1,1]}"),

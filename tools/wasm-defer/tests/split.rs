@@ -4,13 +4,11 @@
 //! in node: the same results whether the second module is loaded by the first call (the stubs'
 //! synchronous path) or before it.
 
-use std::process::Command;
+mod common;
 
 use wasm_encoder::{
-    CodeSection, ConstExpr, ElementSection, Elements, EntityType, ExportKind, ExportSection,
-    Function, FunctionSection, GlobalSection, GlobalType, ImportSection, IndirectNameMap,
-    Instruction as I, MemArg, MemorySection, MemoryType, Module, NameMap, NameSection, RefType,
-    TableSection, TableType, TypeSection, ValType,
+    ConstExpr, ElementSection, Elements, EntityType, ImportSection, Instruction as I, Module,
+    TypeSection, ValType,
 };
 
 const NAMES: &[&str] = &[
@@ -38,50 +36,18 @@ fn module_with(with_names: bool) -> Vec<u8> {
     let mut imports = ImportSection::new();
     imports.import("env", "load", EntityType::Function(0));
     imports.import("env", "host", EntityType::Function(1));
-    let mut funcs = FunctionSection::new();
-    for ty in [0, 1, 1, 1, 1, 2] {
-        funcs.function(ty);
-    }
-    let mut tables = TableSection::new();
-    tables.table(TableType {
-        element_type: RefType::FUNCREF,
-        table64: false,
-        minimum: 2,
-        maximum: Some(2),
-        shared: false,
-    });
-    let mut memories = MemorySection::new();
-    memories.memory(MemoryType {
-        minimum: 1,
-        maximum: None,
-        memory64: false,
-        shared: false,
-        page_size_log2: None,
-    });
-    let mut globals = GlobalSection::new();
-    globals.global(
-        GlobalType {
-            val_type: ValType::I32,
-            mutable: true,
-            shared: false,
-        },
-        &ConstExpr::i32_const(1024),
-    );
-    let mut exports = ExportSection::new();
-    exports.export("run", ExportKind::Func, 3);
-    exports.export("mirrorscope_load_deferred", ExportKind::Func, 2);
-    exports.export("memory", ExportKind::Memory, 0);
+    let funcs = common::functions(&[0, 1, 1, 1, 1, 2]);
+    let tables = common::table(2);
+    let memories = common::memory();
+    let globals = common::stack_pointer(1024);
+    let exports = common::exports(3, 2);
     let mut elems = ElementSection::new();
     elems.active(
         Some(0),
         &ConstExpr::i32_const(0),
         Elements::Functions([6, 7].as_slice().into()),
     );
-    let mem = MemArg {
-        offset: 0,
-        align: 2,
-        memory_index: 0,
-    };
+    let mem = common::WORD;
     let bodies: Vec<Vec<I>> = vec![
         // 2: the loader
         vec![I::Call(0), I::End],
@@ -131,21 +97,8 @@ fn module_with(with_names: bool) -> Vec<u8> {
         // 7: add(a, b)
         vec![I::LocalGet(0), I::LocalGet(1), I::I32Add, I::End],
     ];
-    let mut code = CodeSection::new();
-    for body in bodies {
-        let mut f = Function::new([]);
-        for i in &body {
-            f.instruction(i);
-        }
-        code.function(&f);
-    }
-    let mut names = NameMap::new();
-    for (i, n) in NAMES.iter().enumerate() {
-        names.append(i as u32, n);
-    }
-    let mut name_section = NameSection::new();
-    name_section.functions(&names);
-    name_section.locals(&IndirectNameMap::new());
+    let code = common::code(&bodies);
+    let name_section = common::names(NAMES);
     let mut m = Module::new();
     m.section(&types)
         .section(&imports)
@@ -211,12 +164,6 @@ fn both_halves_compute_what_the_whole_did_copying(copy_max: usize) {
         ..options()
     };
     let split = wasm_defer::split(&module(), &opts).expect("splits");
-    let dir =
-        std::env::temp_dir().join(format!("wasm-defer-test-{}-{copy_max}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("whole.wasm"), module()).unwrap();
-    std::fs::write(dir.join("first.wasm"), &split.primary).unwrap();
-    std::fs::write(dir.join("second.wasm"), &split.secondary).unwrap();
     let script = r#"
 const fs = require('fs');
 const dir = process.argv[1];
@@ -237,19 +184,16 @@ function split(early) {
 const want = [1, 5, -9, 1000].map((x) => whole.exports.run(x));
 console.log(JSON.stringify({ want, late: split(false), early: split(true) }));
 "#;
-    let out = Command::new("node")
-        .arg("-e")
-        .arg(script)
-        .arg(&dir)
-        .output()
-        .expect("node runs (the e2e tier needs it too)");
-    std::fs::remove_dir_all(&dir).ok();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let whole = module();
+    let text = common::node(
+        &format!("split-{copy_max}"),
+        &[
+            ("whole", &whole),
+            ("first", &split.primary),
+            ("second", &split.secondary),
+        ],
+        script,
     );
-    let text = String::from_utf8(out.stdout).unwrap();
     // run(x) = work(x) + twice(x) = ((x + 7) + 3x) + (2x + (x + 100)) = 7x + 107
     let want = "[114,142,44,7107]";
     assert!(text.contains(&format!("\"want\":{want}")), "{text}");
