@@ -43,7 +43,8 @@ const names = new Map([...functionNames(readFileSync(join(dist, wasm)))].map(([i
 const functionCount = Math.max(...names.keys()) + 1;
 
 // The ways in, each visited twice (what a page runs before its paint depends a little on
-// timing): the welcome, an embed (from the examples), a lesson; then, once each and watched for
+// timing): the welcome (in both languages, at three widths, light and dark, with and without
+// motion), an embed (from the examples), a lesson; then, once each and watched for
 // less long, a shared link of every lesson's and example's scenario in both link formats, and a
 // damaged link, since what runs before a link's paint depends on its text (a fork's or a
 // script's lines, the format, a moment to open at).
@@ -55,6 +56,7 @@ const visits = [
   ['the welcome, Chinese', '', { locale: 'zh-CN' }],
   ['the welcome on a phone', '', { ...phone }],
   ['the welcome on a phone, Chinese', '', { ...phone, locale: 'zh-CN' }],
+  ['the welcome on a tablet, dark, without motion', '', { viewport: { width: 820, height: 1180 }, colorScheme: 'dark', reducedMotion: 'reduce' }],
   ['an embedded player', `?embed&autoplay#${embedded}`, {}],
   ['an embedded player, Chinese', `?embed&lang=zh#${embedded}`, {}],
   ['a lesson', '#lesson=seed000-mirrored-queue', {}],
