@@ -241,6 +241,7 @@ fn Page(props: &PageProps) -> Html {
     let lang = props.lang.clone();
     let theme = props.theme.clone();
     let text = lang.text();
+    let inert = props.awaiting;
     let legend = use_memo(*lang, |lang| legend_markup(lang.text()));
     let close_ref = use_node_ref();
     {
@@ -343,8 +344,12 @@ fn Page(props: &PageProps) -> Html {
             }
             <WorkIndicator awaiting={props.awaiting} />
             <WelcomeHint store={store.clone()} />
-            <TransportBar />
-            <main class="layout">
+            // While a link's session waits to load, the cluster on the page is a placeholder:
+            // what the learner did to it would be replaced by the session.
+            <div class="contents" inert={inert}>
+                <TransportBar />
+            </div>
+            <main class="layout" inert={inert}>
                 <div class="stage-col">
                     <ClusterView />
                     <CaptionBar />

@@ -95,3 +95,26 @@ test('deferred code needed before the second part is in loads it at once', async
   assert.equal(typeof sync, 'number', 'loaded synchronously, when the panel was drawn');
   t.diagnostic(`synchronous load of the second part: ${sync.toFixed(1)} ms`);
 });
+
+test('while a link\'s session waits for the second part, the page says so and takes no input', async () => {
+  const { page } = s;
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  let first = true;
+  await page.route(/_deferred\.wasm$/, async (route) => {
+    if (first) {
+      first = false;
+      await held;
+    }
+    await route.continue();
+  });
+  const scenario = ['cluster nodes=3', 'client app node=node1', 'app declare waited durable', ''].join('\n');
+  await page.goto(`${s.baseUrl}#s=${Buffer.from(scenario).toString('base64url')}`);
+  await page.locator('.work-indicator.awaiting').waitFor({ timeout: 30_000 });
+  assert.equal(await page.locator('main.layout[inert]').count(), 1, 'the placeholder stage takes no input');
+  assert.equal(await page.locator('.contents[inert] .transport').count(), 1, 'nor does the transport');
+  release();
+  await eventually('the session loaded', async () => (await page.locator('svg.cluster-view').textContent()).includes('waited'), 60_000);
+  assert.equal(await page.locator('[inert]').count(), 0);
+  assert.equal(await page.locator('.work-indicator.awaiting').count(), 0);
+});
