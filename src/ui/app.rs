@@ -114,7 +114,7 @@ fn Playground(props: &AppProps) -> Html {
     let fork: ForkHandle = use_state_eq(|| None);
     let playing = store.player().playing;
     use_frame_loop(store.dispatcher(), playing);
-    use_shortcuts(store.clone(), help.clone());
+    use_shortcuts(store.clone(), help.clone(), *awaiting);
     use_work_driver(&store);
 
     // A session in the URL's hash is loaded on arrival, and again when the hash changes.

@@ -113,6 +113,13 @@ test('while a link\'s session waits for the second part, the page says so and ta
   await page.locator('.work-indicator.awaiting').waitFor({ timeout: 30_000 });
   assert.equal(await page.locator('main.layout[inert]').count(), 1, 'the placeholder stage takes no input');
   assert.equal(await page.locator('.contents[inert] .transport').count(), 1, 'nor does the transport');
+  // Nor the clock's keyboard shortcuts: Space would play the placeholder. "?" still opens the
+  // help, and the page drawn with it shows whether the Space before it played.
+  await page.keyboard.press(' ');
+  await page.keyboard.press('?');
+  await page.getByRole('dialog').waitFor({ timeout: 30_000 });
+  assert.equal(await page.getByRole('button', { name: 'Pause', exact: true }).count(), 0, 'not playing');
+  await page.keyboard.press('Escape');
   release();
   await eventually('the session loaded', async () => (await page.locator('svg.cluster-view').textContent()).includes('waited'), 60_000);
   assert.equal(await page.locator('[inert]').count(), 0);

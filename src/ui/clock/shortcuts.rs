@@ -84,13 +84,17 @@ fn typing_target(e: &KeyboardEvent) -> bool {
     }
 }
 
-/// Listens on the window for the shortcuts while the app is mounted.
+/// Listens on the window for the shortcuts while the app is mounted. While `held` (a link's
+/// session waiting to load, `ui::share::load_read`), the clock's shortcuts do nothing: they would
+/// act on the placeholder the session replaces.
 #[hook]
-pub fn use_shortcuts(store: StoreHandle, help: UseStateHandle<bool>) {
+pub fn use_shortcuts(store: StoreHandle, help: UseStateHandle<bool>, held: bool) {
     // The listener is installed once; it reads the store's current state through the handle
     // kept in this cell, refreshed on every render.
     let current = use_mut_ref(|| store.clone());
     *current.borrow_mut() = store.clone();
+    let held_cell = use_mut_ref(|| held);
+    *held_cell.borrow_mut() = held;
     let help_cell = use_mut_ref(|| help.clone());
     *help_cell.borrow_mut() = help.clone();
     use_effect_with((), move |_| {
@@ -109,6 +113,9 @@ pub fn use_shortcuts(store: StoreHandle, help: UseStateHandle<bool>) {
             let Some(cmd) = command_for(&e.key()) else {
                 return;
             };
+            if *held_cell.borrow() && !matches!(cmd, Command::ToggleHelp | Command::Escape) {
+                return;
+            }
             let store = current.borrow().clone();
             let help = help_cell.borrow().clone();
             let (cursor, horizon, speed, prev) = {
