@@ -14,6 +14,7 @@ use wasm_encoder::{
 };
 use wasmparser::{BinaryReader, FunctionBody, RefType, TableInit};
 
+use crate::data::Segments;
 use crate::module::Module;
 use crate::plan::Plan;
 
@@ -91,16 +92,11 @@ pub fn primary(
     m: &Module,
     plan: &Plan,
     l: &Link,
-    moved_data: &[std::ops::Range<u32>],
+    segments: Option<&Segments>,
     loader: u32,
     keep_names: bool,
     trace: bool,
 ) -> Result<Vec<u8>, String> {
-    let first_data = if moved_data.is_empty() {
-        None
-    } else {
-        Some(crate::data::split_segments(m, moved_data)?.0)
-    };
     let slots: HashMap<u32, u32> = plan
         .stubbed
         .iter()
@@ -195,12 +191,12 @@ pub fn primary(
                 }
                 out.section(&code);
             }
-            11 if first_data.is_some() => {
-                out.section(&data_section(first_data.as_deref().unwrap_or_default()));
+            11 if segments.is_some() => {
+                out.section(&data_section(segments.into_iter().flatten()));
             }
-            12 if first_data.is_some() => {
+            12 if segments.is_some() => {
                 out.section(&DataCountSection {
-                    count: first_data.as_ref().map_or(0, |d| d.len() as u32),
+                    count: segments.map_or(0, |d| d.len() as u32),
                 });
             }
             _ => {
@@ -246,7 +242,7 @@ pub(crate) fn exports_of(reader: BinaryReader) -> Result<ExportSection, String> 
 }
 
 /// Active segments of memory 0.
-fn data_section(segments: &[(u32, Vec<u8>)]) -> DataSection {
+fn data_section<'a>(segments: impl IntoIterator<Item = &'a (u32, Vec<u8>)>) -> DataSection {
     let mut data = DataSection::new();
     for (at, bytes) in segments {
         data.active(0, &ConstExpr::i32_const(*at as i32), bytes.iter().copied());
@@ -317,7 +313,7 @@ pub fn secondary(
     m: &Module,
     plan: &Plan,
     l: &Link,
-    moved_data: &[std::ops::Range<u32>],
+    segments: Option<&Segments>,
     grown_table_min: u64,
 ) -> Result<Vec<u8>, String> {
     let mut rt = RoundtripReencoder;
@@ -403,10 +399,8 @@ pub fn secondary(
         .instruction(&Instruction::End);
     code.function(&s);
     out.section(&code);
-    if !moved_data.is_empty() {
-        out.section(&data_section(
-            &crate::data::split_segments(m, moved_data)?.1,
-        ));
+    if let Some(segments) = segments {
+        out.section(&data_section(segments));
     }
     Ok(out.finish())
 }

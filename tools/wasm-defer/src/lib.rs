@@ -123,17 +123,23 @@ pub fn split(input: &[u8], opts: &Options) -> Result<Split, String> {
         }
         data::moved(&m, map, &moved)?
     };
+    // The data segments of both modules, when any data moves: (first, second).
+    let segments = if moved_data.is_empty() {
+        None
+    } else {
+        Some(data::split_segments(&m, &moved_data)?)
+    };
     let primary = emit::primary(
         &m,
         &plan,
         &link,
-        &moved_data,
+        segments.as_ref().map(|s| &s.0),
         loader,
         opts.keep_names,
         opts.trace,
     )?;
     let grown = m.tables[link.table as usize].initial + plan.stubbed.len() as u64;
-    let secondary = emit::secondary(&m, &plan, &link, &moved_data, grown)?;
+    let secondary = emit::secondary(&m, &plan, &link, segments.as_ref().map(|s| &s.1), grown)?;
     let features = wasmparser::WasmFeatures::all();
     wasmparser::Validator::new_with_features(features)
         .validate_all(&primary)
