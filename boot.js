@@ -4,8 +4,9 @@
 // (index.html, docs/deploying.md) does not allow: every script the page runs is a file of its own.
 //
 // When the build split the wasm (tools/wasm-defer, `data-deferred` on the same <meta>), the
-// second part (the Python interpreter, pika, the lab, the course) is fetched once the page has
-// drawn and instantiated with the first part's exports as its imports. Deferred code called
+// second part (the Python interpreter, pika, the lab, the course, and whatever no first screen
+// runs) is fetched once the page has drawn and instantiated with the first part's exports as its
+// imports. Deferred code called
 // before then loads it at once, synchronously (`load`, called by the first part's stubs through
 // src/ui/deferred.rs): slower, never missing.
 const app = document.querySelector('meta[name="mirrorscope-app"]');

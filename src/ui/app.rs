@@ -241,7 +241,6 @@ fn Page(props: &PageProps) -> Html {
     let lang = props.lang.clone();
     let theme = props.theme.clone();
     let text = lang.text();
-    let inert = props.awaiting;
     let legend = use_memo(*lang, |lang| legend_markup(lang.text()));
     let close_ref = use_node_ref();
     {
@@ -346,10 +345,10 @@ fn Page(props: &PageProps) -> Html {
             <WelcomeHint store={store.clone()} />
             // While a link's session waits to load, the cluster on the page is a placeholder:
             // what the learner did to it would be replaced by the session.
-            <div class="contents" inert={inert}>
+            <div class="contents" inert={props.awaiting}>
                 <TransportBar />
             </div>
-            <main class="layout" inert={inert}>
+            <main class="layout" inert={props.awaiting}>
                 <div class="stage-col">
                     <ClusterView />
                     <CaptionBar />

@@ -19,6 +19,24 @@ async function deferredUrl(page) {
   return url;
 }
 
+/**
+ * Holds back the page's own request for the second part (not a stub's synchronous one, which
+ * comes after it) until the returned function is called.
+ */
+async function holdSecondPart(page) {
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  let first = true;
+  await page.route(/_deferred\.wasm$/, async (route) => {
+    if (first) {
+      first = false;
+      await held;
+    }
+    await route.continue();
+  });
+  return release;
+}
+
 test('the welcome paints before the second part is fetched, then its scripts run', async () => {
   const { page } = s;
   await page.goto(s.baseUrl);
@@ -71,18 +89,9 @@ test('a shared link paints first, then loads its session once the second part is
 
 test('deferred code needed before the second part is in loads it at once', async (t) => {
   const { page } = s;
-  // The page's own request for the second part held back (not the stub's, which comes after);
-  // the welcome paints, then the Python tab shows the editor panel, whose code is in that part.
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
-  let first = true;
-  await page.route(/_deferred\.wasm$/, async (route) => {
-    if (first) {
-      first = false;
-      await held;
-    }
-    await route.continue();
-  });
+  // The second part held back; the welcome paints, then the Python tab shows the editor panel,
+  // whose code is in that part.
+  const release = await holdSecondPart(page);
   await page.goto(s.baseUrl);
   await deferredUrl(page);
   const tab = page.getByRole('tab', { name: 'Python', exact: true });
@@ -98,16 +107,7 @@ test('deferred code needed before the second part is in loads it at once', async
 
 test('while a link\'s session waits for the second part, the page says so and takes no input', async () => {
   const { page } = s;
-  let release;
-  const held = new Promise((resolve) => { release = resolve; });
-  let first = true;
-  await page.route(/_deferred\.wasm$/, async (route) => {
-    if (first) {
-      first = false;
-      await held;
-    }
-    await route.continue();
-  });
+  const release = await holdSecondPart(page);
   const scenario = ['cluster nodes=3', 'client app node=node1', 'app declare waited durable', ''].join('\n');
   await page.goto(`${s.baseUrl}#s=${Buffer.from(scenario).toString('base64url')}`);
   await page.locator('.work-indicator.awaiting').waitFor({ timeout: 30_000 });
