@@ -32,8 +32,8 @@ console.log(`size:   first screen total ${firstTotal} B gzip; target 450000 B: $
 const deferred = /<meta name="mirrorscope-app"[^>]*\bdata-deferred="\.?\/?([^"]+)"/.exec(page)?.[1];
 if (deferred) {
   const g = gz(join(distDir, deferred));
+  // Its ledger figures are `./x bench`'s wasm_deferred_raw and _gzip (gzip -9, as the first part's).
   console.log(`size:   fetched after the first screen: ${deferred} (the wasm's second part), ${g} B gzip`);
-  console.log(`figure deferred_wasm_gzip ${g} B lower`);
 }
 let laterDir;
 try { laterDir = readdirSync(join(distDir, 'lessons')).filter((f) => f.endsWith('.scn')); } catch { laterDir = []; }
